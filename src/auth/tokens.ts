@@ -1,0 +1,148 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../clickhouse/client';
+import { AppError, ErrorCode } from '../domain/errors';
+import { isValidId, ID_RULE } from '../domain/ids';
+import { WORKSPACE_SCOPES, type Principal, type Scope } from './scopes';
+
+const TOKEN_PREFIX = 'dov_';
+/** How long a verified token is trusted before it is looked up again (bounds revocation delay across replicas). */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+/** The public handle of a token: safe to log and to pass to revokeApiToken. */
+export function tokenIdOf(hash: string): string {
+  return `tok_${hash.slice(0, 16)}`;
+}
+function newToken(): string {
+  return TOKEN_PREFIX + crypto.randomBytes(24).toString('base64url');
+}
+
+interface TokenRow {
+  token_id: string;
+  workspace_id: string;
+  scopes: string[];
+  revoked: number;
+}
+
+/**
+ * Issues, verifies and revokes API tokens. Only SHA-256 hashes are stored; the
+ * plain token is shown once, to whoever created it.
+ */
+export class TokenStore {
+  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+  private readonly rootHash: string | null;
+
+  constructor(
+    private readonly db: Db,
+    /** `ROOT_TOKEN` from the environment, when the deployment supplies one. */
+    rootToken: string | null,
+  ) {
+    this.rootHash = rootToken ? hashToken(rootToken) : null;
+  }
+
+  /** Resolves a bearer token to its principal, or null when unknown or revoked. */
+  async verify(token: string): Promise<Principal | null> {
+    if (!token.startsWith(TOKEN_PREFIX) && this.rootHash === null) return null;
+    const hash = hashToken(token);
+    if (this.rootHash !== null && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(this.rootHash))) {
+      return { tokenId: tokenIdOf(hash), workspaceId: null, scopes: new Set<Scope>(['root']) };
+    }
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.expires > now) return cached.principal;
+    const rows = await this.db.query<TokenRow>({
+      family: 'auth',
+      sql: `SELECT token_id, workspace_id, scopes, revoked FROM ${this.db.database}.api_tokens FINAL
+            WHERE token_hash = {hash:String} LIMIT 1`,
+      params: { hash },
+    });
+    const row = rows[0];
+    const principal: Principal | null =
+      row && !row.revoked
+        ? { tokenId: row.token_id, workspaceId: row.workspace_id === '' ? null : row.workspace_id, scopes: new Set(row.scopes as Scope[]) }
+        : null;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { principal, expires: now + CACHE_TTL_MS });
+    return principal;
+  }
+
+  /** Creates a workspace token and returns it in plain text (the only time it exists unhashed). */
+  async create(workspaceId: string, scopes: readonly Scope[], label = ''): Promise<{ token: string; tokenId: string }> {
+    if (!isValidId(workspaceId)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `workspaceId must be ${ID_RULE}`, { field: 'workspaceId' });
+    }
+    if (scopes.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'Give at least one scope', { allowed: WORKSPACE_SCOPES });
+    const bad = scopes.filter((s) => !WORKSPACE_SCOPES.includes(s));
+    if (bad.length > 0) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `Scopes ${bad.join(', ')} cannot be granted to a workspace token`, { allowed: WORKSPACE_SCOPES });
+    }
+    return this.insert(workspaceId, [...new Set(scopes)], label);
+  }
+
+  /** Revokes by public token id (tok_…) or by the token itself. Returns false when no such active token exists. */
+  async revoke(idOrToken: string): Promise<boolean> {
+    const tokenId = idOrToken.startsWith(TOKEN_PREFIX) ? tokenIdOf(hashToken(idOrToken)) : idOrToken;
+    const rows = await this.db.query<{ token_hash: string; workspace_id: string; scopes: string[]; label: string; created_at: string; version: number }>({
+      family: 'auth',
+      sql: `SELECT token_hash, workspace_id, scopes, label, toString(created_at) AS created_at, version
+            FROM ${this.db.database}.api_tokens FINAL WHERE token_id = {id:String} AND revoked = 0`,
+      params: { id: tokenId },
+    });
+    for (const row of rows) {
+      await this.db.command({
+        family: 'auth',
+        sql: `INSERT INTO ${this.db.database}.api_tokens (token_hash, token_id, workspace_id, scopes, label, created_at, revoked, version)
+              VALUES ({hash:String}, {id:String}, {ws:String}, {scopes:Array(String)}, {label:String}, {created:DateTime64(3, 'UTC')}, 1, {version:UInt64})`,
+        params: { hash: row.token_hash, id: tokenId, ws: row.workspace_id, scopes: row.scopes, label: row.label, created: row.created_at, version: Number(row.version) + 1 },
+      });
+      this.cache.delete(row.token_hash);
+    }
+    return rows.length > 0;
+  }
+
+  /**
+   * Makes sure operators hold a root token. With ROOT_TOKEN set, that is the root
+   * token. Otherwise, on first start (no root token stored) one is generated, stored
+   * hashed, written to `<dataDir>/root-token` (mode 0600) and returned so the caller
+   * can print it once.
+   */
+  async ensureRootToken(dataDir: string): Promise<{ created: string | null; file: string }> {
+    const file = path.join(dataDir, 'root-token');
+    if (this.rootHash !== null) return { created: null, file };
+    const rows = await this.db.query<{ n: number }>({
+      family: 'auth',
+      sql: `SELECT count() AS n FROM ${this.db.database}.api_tokens FINAL WHERE has(scopes, 'root') AND revoked = 0`,
+    });
+    if (Number(rows[0]?.n ?? 0) > 0) return { created: null, file };
+    const { token } = await this.insert('', ['root'], 'root (generated on first start)');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+    return { created: token, file };
+  }
+
+  private async insert(workspaceId: string, scopes: readonly Scope[], label: string): Promise<{ token: string; tokenId: string }> {
+    const token = newToken();
+    const hash = hashToken(token);
+    const tokenId = tokenIdOf(hash);
+    await this.db.command({
+      family: 'auth',
+      sql: `INSERT INTO ${this.db.database}.api_tokens (token_hash, token_id, workspace_id, scopes, label, created_at, revoked, version)
+            VALUES ({hash:String}, {id:String}, {ws:String}, {scopes:Array(String)}, {label:String}, now64(3), 0, 1)`,
+      params: { hash, id: tokenId, ws: workspaceId, scopes, label },
+    });
+    return { token, tokenId };
+  }
+}
+
+/** Extracts the token from `Authorization: Bearer <token>`; null when absent or malformed. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './config/config';
+import { AppError } from './domain/errors';
+import { UsageError } from './cli/args';
+import { COMMANDS, usage, type Command, type CommandName } from './cli/commands';
+
+/**
+ * delivery-overview <command> [options]
+ * Exit codes: 0 success, 1 the command failed (message on stderr), 2 bad usage.
+ */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command: Command | undefined = COMMANDS[name as CommandName];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+    if (positionals.length > (command.positionals ?? 0)) throw new UsageError(`Unexpected argument "${positionals[command.positionals ?? 0]}"`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${command.help}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\nHint: see the Configuration section of the README.\n`);
+    return 2;
+  }
+  return command.run(values, config, positionals);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`error: ${message}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`hint: ${err.hint}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const hint = (err as { hint?: string }).hint;
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
+    process.exitCode = 1;
+  },
+);
+

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../clickhouse/client';
+import { loadMigrations, migrate } from '../clickhouse/migrations';
+import type { Config } from '../config/config';
+import { printGatewaySchema } from '../graphql/schema';
+import { createLogger } from '../log';
+import { startGateway } from '../server';
+import { runDemo } from './demo';
+import { runSimulate } from './simulate';
+import { runTokenCreate } from './token';
+import { untilSignal } from './args';
+
+type Values = Record<string, string | boolean | undefined>;
+type Option = { type: 'string' | 'boolean'; short?: string };
+
+export interface Command {
+  summary: string;
+  help: string;
+  options: Record<string, Option>;
+  /** How many bare words the command takes (default 0). */
+  positionals?: number;
+  run(values: Values, config: Config, positionals: string[]): Promise<number>;
+}
+
+export const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schema', 'schema.graphql');
+
+export const COMMANDS = {
+  serve: {
+    summary: 'migrate, then serve GraphQL, graphql-ws and ingest (no demo data)',
+    help: 'delivery-overview serve\n\nApplies migrations and serves on PORT (default 4000). Honours DATA_DIR, CLICKHOUSE_URL and the variables in the README.',
+    options: {},
+    async run(_v, config) {
+      const log = createLogger(config.logLevel);
+      const gateway = await startGateway({ config, log });
+      log.info({ graphql: gateway.graphqlUrl, clickhouse: gateway.db.backend }, 'gateway listening');
+      if (gateway.createdRootToken) {
+        process.stdout.write(`\nRoot token (shown once; also written to ${gateway.rootTokenFile}):\n  ${gateway.createdRootToken}\n\n`);
+      }
+      await untilSignal();
+      await gateway.close();
+      return 0;
+    },
+  },
+  demo: {
+    summary: 'serve with 14 days of demo data and live simulated traffic',
+    help: 'delivery-overview demo [--days N] [--seed N]\n\nMigrates, backfills the demo workspace, serves, and posts live simulated traffic to itself.\n  --days N   days to backfill (default 14)\n  --seed N   simulator seed (default 42)',
+    options: { days: { type: 'string' }, seed: { type: 'string' } },
+    run: (v, config) => runDemo(v, config),
+  },
+  migrate: {
+    summary: 'apply pending migrations and exit',
+    help: 'delivery-overview migrate [--print]\n\nApplies pending migrations to the configured ClickHouse and exits.\n  --print   print the statements instead (rendered ON CLUSTER when CLICKHOUSE_CLUSTER is set)',
+    options: { print: { type: 'boolean' } },
+    async run(v, config) {
+      const target = { database: config.database, cluster: config.cluster };
+      if (v.print) {
+        for (const m of loadMigrations(target)) process.stdout.write(`-- ${m.file}\n${m.statements.join(';\n\n')};\n\n`);
+        return 0;
+      }
+      const db = await openDb(config);
+      try {
+        const report = await migrate(db, target);
+        process.stdout.write(report.applied.length ? `applied: ${report.applied.join(', ')}\n` : `up to date (${report.skipped} migrations)\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    },
+  },
+  simulate: {
+    summary: 'generate demo traffic: backfill into a data directory, or post live to a gateway',
+    help:
+      'delivery-overview simulate --backfill [--days N] [--seed N] [--workspace ID]\n' +
+      'delivery-overview simulate --url URL --token TOKEN [--seed N] [--duration SECONDS]\n\n' +
+      'Backfill writes straight into the engine at DATA_DIR (or CLICKHOUSE_URL); no gateway may hold that directory.\n' +
+      'Live mode posts to a running gateway\'s /v1/ingest like a real producer, until interrupted or --duration elapses.',
+    options: { backfill: { type: 'boolean' }, days: { type: 'string' }, seed: { type: 'string' }, workspace: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, duration: { type: 'string' } },
+    run: (v, config) => runSimulate(v, config),
+  },
+  token: {
+    summary: 'token create --workspace ID --scopes read,ingest: create an API token on a running gateway',
+    help:
+      'delivery-overview token create --workspace ID --scopes read,ingest[,admin] [--label TEXT] [--url URL] [--root-token TOKEN]\n\n' +
+      'Asks the running gateway (default http://127.0.0.1:$PORT) to create a workspace token and prints it alone on stdout.\n' +
+      'The root token is read from --root-token, ROOT_TOKEN, or $DATA_DIR/root-token.',
+    options: { workspace: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' }, url: { type: 'string' }, 'root-token': { type: 'string' } },
+    positionals: 1,
+    run: (v, config, positionals) => runTokenCreate(v, config, positionals[0]),
+  },
+  schema: {
+    summary: 'write schema/schema.graphql from the code (--check: fail if it differs)',
+    help: 'delivery-overview schema [--check]',
+    options: { check: { type: 'boolean' } },
+    async run(v) {
+      const sdl = printGatewaySchema();
+      const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
+      if (v.check) {
+        if (current !== sdl) {
+          process.stderr.write(`${SCHEMA_FILE} is stale; run npm run schema\n`);
+          return 1;
+        }
+        return 0;
+      }
+      fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });
+      fs.writeFileSync(SCHEMA_FILE, sdl);
+      process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+      return 0;
+    },
+  },
+} satisfies Record<string, Command> as Record<string, Command>;
+
+export type CommandName = string;
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return (
+    'Usage: delivery-overview <command> [options]\n\nCommands:\n' +
+    lines.join('\n') +
+    '\n\nRun delivery-overview <command> --help for its options.\nExit codes: 0 success, 1 the command failed, 2 bad usage or configuration.\n'
+  );
+}
+

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../clickhouse/client';
+import { migrate } from '../clickhouse/migrations';
+import type { Config } from '../config/config';
+import { createLogger } from '../log';
+import { startGateway } from '../server';
+import { backfill } from '../simulate/backfill';
+import { runLive } from '../simulate/live';
+import { intOption, untilSignal } from './args';
+import { progressReporter } from './progress';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export const DEMO_WORKSPACE = 'demo';
+
+/**
+ * `npm run demo`: one process holds the data directory, so the backfill runs here,
+ * before serving, through the same Db the gateway then uses; live traffic goes
+ * through the gateway's own HTTP ingest like any producer's.
+ */
+export async function runDemo(v: Values, config: Config): Promise<number> {
+  const started = Date.now();
+  const days = intOption(v, 'days', 14, 1, 14);
+  const seed = intOption(v, 'seed', 42, 0, 2 ** 31 - 1);
+  const log = createLogger(config.logLevel, process.stdout.isTTY === true);
+  const db = await openDb(config);
+  await migrate(db, { database: config.database, cluster: config.cluster });
+
+  const existing = await db.query<{ n: number }>({
+    family: 'demo',
+    sql: `SELECT count() AS n FROM ${config.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
+    params: { ws: DEMO_WORKSPACE },
+  });
+  if (Number(existing[0]?.n ?? 0) === 0) {
+    const progress = progressReporter('backfill');
+    const result = await backfill(db, { workspaceId: DEMO_WORKSPACE, days, seed, now: Date.now(), onProgress: progress.update });
+    progress.done(`${days} days: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
+  } else {
+    process.stderr.write(`backfill: skipped, ${DATA_LABEL(config)} already holds recent demo data\n`);
+  }
+
+  const gateway = await startGateway({ config, log, db });
+  const token = await demoToken(gateway.tokens, config.dataDir);
+  const controller = new AbortController();
+  const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg) });
+
+  process.stdout.write(
+    [
+      '',
+      `Delivery Overview gateway ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${gateway.db.backend} ClickHouse, live demo traffic on)`,
+      `  GraphQL:    ${gateway.graphqlUrl}   (graphql-ws on the same URL)`,
+      `  Ingest:     POST ${gateway.url}/v1/ingest`,
+      `  Demo token: ${token}   (workspace "${DEMO_WORKSPACE}", scopes read, ingest, admin)`,
+      gateway.createdRootToken ? `  Root token: ${gateway.createdRootToken}   (shown once; saved in ${gateway.rootTokenFile})` : `  Root token: in ${gateway.rootTokenFile}`,
+      '',
+      'Try:',
+      `  curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\`,
+      `    -d '{"query":"{ destinations { id name kind } }"}'`,
+      '',
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+
+  await untilSignal();
+  controller.abort();
+  await live.catch(() => undefined);
+  await gateway.close();
+  await db.close();
+  return 0;
+}
+
+const DATA_LABEL = (config: Config) => (config.clickhouseUrl ? config.clickhouseUrl : config.dataDir);
+
+/** The demo token is kept in <DATA_DIR>/demo-token and reused while it stays valid. */
+async function demoToken(tokens: import('../auth/tokens').TokenStore, dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'demo-token');
+  if (fs.existsSync(file)) {
+    const saved = fs.readFileSync(file, 'utf8').trim();
+    if (await tokens.verify(saved)) return saved;
+  }
+  const { token } = await tokens.create(DEMO_WORKSPACE, ['read', 'ingest', 'admin'], 'demo');
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}

@@ -1,0 +1,196 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { Config } from '../config/config';
+import { AppError, ErrorCode } from '../domain/errors';
+import { classifyClickHouseError } from './errors';
+
+export type Backend = 'embedded' | 'server';
+
+/**
+ * Settings pinned on every read so the embedded engine and a server return identical
+ * JS values (chDB emits UInt64 as numbers, a server as strings unless told otherwise).
+ */
+const OUTPUT_SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_decimals: 0,
+  output_format_json_quote_denormals: 0,
+};
+
+/** Settings for every insert: synchronous (acknowledged = stored) and deduplicated by token. */
+const INSERT_SETTINGS: ClickHouseSettings = {
+  async_insert: 0,
+  insert_deduplicate: 1,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+  // The encoders send DateTime64 values as quoted "seconds.millis".
+  date_time_input_format: 'best_effort',
+};
+
+export interface QueryEvent {
+  family: string;
+  durationMs: number;
+  ok: boolean;
+  clickhouseCode: number | null;
+}
+
+export interface QueryOptions {
+  /** A short label for metrics and logs ("pipeline", "breakdown", …). */
+  family: string;
+  sql: string;
+  params?: Record<string, unknown>;
+  settings?: ClickHouseSettings;
+}
+
+export interface InsertOptions {
+  family: string;
+  /** Table name inside the gateway's database (whitelisted by the caller). */
+  table: string;
+  /** Rows already encoded as JSONEachRow. */
+  body: Buffer;
+  /** insert_deduplication_token: the same token twice stores the rows once. */
+  dedupToken: string;
+}
+
+/**
+ * The gateway's one handle on ClickHouse. Every value reaches SQL as a server-side
+ * parameter; every failure leaves as a classified AppError; every call is counted
+ * and timed through `events` ('query' → QueryEvent).
+ */
+export class Db {
+  readonly events = new EventEmitter();
+  private closed = false;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    readonly backend: Backend,
+    readonly database: string,
+    private readonly readSettings: ClickHouseSettings,
+    private readonly rawInsert: ((table: string, body: Buffer, settings: ClickHouseSettings) => Promise<void>) | null,
+  ) {}
+
+  async query<T>(opts: QueryOptions): Promise<T[]> {
+    return this.timed(opts.family, async () => {
+      const rs = await this.client.query({
+        query: opts.sql,
+        query_params: opts.params,
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...this.readSettings, ...opts.settings },
+      });
+      return rs.json<T>();
+    });
+  }
+
+  /** DDL and statements without a result. */
+  async command(opts: QueryOptions): Promise<void> {
+    await this.timed(opts.family, async () => {
+      await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
+    });
+  }
+
+  /** Inserts pre-encoded JSONEachRow bytes: zero-copy into the embedded engine, streamed to a server. */
+  async insert(opts: InsertOptions): Promise<void> {
+    const settings: ClickHouseSettings = { ...INSERT_SETTINGS, insert_deduplication_token: opts.dedupToken };
+    const table = `${this.database}.${opts.table}`;
+    await this.timed(opts.family, async () => {
+      if (this.rawInsert) {
+        await this.rawInsert(table, opts.body, settings);
+        return;
+      }
+      const res = await this.client.exec({
+        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        values: Readable.from([opts.body]),
+        clickhouse_settings: settings,
+      });
+      res.stream.resume();
+      await new Promise<void>((resolve, reject) => {
+        res.stream.on('end', resolve);
+        res.stream.on('error', reject);
+      });
+    });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.query({ family: 'ping', sql: 'SELECT 1 AS ok' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+
+  private async timed<R>(family: string, fn: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    try {
+      const result = await fn();
+      this.events.emit('query', { family, durationMs: performance.now() - started, ok: true, clickhouseCode: null } satisfies QueryEvent);
+      return result;
+    } catch (err) {
+      const failure = classifyClickHouseError(err);
+      this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
+      throw failure.appError;
+    }
+  }
+}
+
+/**
+ * One process can hold one embedded data directory; a second opener fails. Say so,
+ * with the way out, instead of an engine message.
+ */
+function dataDirBusy(dir: string, cause: unknown): AppError & { hint: string } {
+  const err = new AppError(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    `Cannot open the embedded ClickHouse at ${dir}: another process (a running gateway?) holds it`,
+    { dataDir: dir },
+    { cause },
+  ) as AppError & { hint: string };
+  err.hint = 'Stop that process, point DATA_DIR elsewhere, or talk to the running gateway over HTTP (token create --url, simulate --url).';
+  return err;
+}
+
+export type DbConfig = Pick<Config, 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'dataDir' | 'queryTimeoutSeconds'>;
+
+/**
+ * Embedded chDB at `<dataDir>/clickhouse` unless `clickhouseUrl` is set. chDB is
+ * required lazily so a server deployment never loads the 500 MB engine.
+ * One process can hold one chDB directory at a time.
+ */
+export async function openDb(config: DbConfig): Promise<Db> {
+  const readSettings: ClickHouseSettings = { ...OUTPUT_SETTINGS, max_execution_time: config.queryTimeoutSeconds };
+  if (config.clickhouseUrl) {
+    const client = createClient({
+      url: config.clickhouseUrl,
+      username: config.clickhouseUser,
+      password: config.clickhousePassword,
+      request_timeout: (config.queryTimeoutSeconds + 5) * 1000,
+      clickhouse_settings: OUTPUT_SETTINGS,
+    });
+    const db = new Db(client, 'server', config.database, readSettings, null);
+    await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    return db;
+  }
+  const dir = `${config.dataDir}/clickhouse`;
+  fs.mkdirSync(dir, { recursive: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+  let connection: ReturnType<typeof createChdbConnection>;
+  try {
+    connection = createChdbConnection({ path: dir });
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'CHDB_CONNECTION') throw dataDirBusy(dir, err);
+    throw err;
+  }
+  const client = createClient({ connection } as unknown as Parameters<typeof createClient>[0]);
+  const rawInsert = async (table: string, body: Buffer, settings: ClickHouseSettings) => {
+    await connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: settings as Record<string, string | number | boolean> });
+  };
+  const db = new Db(client, 'embedded', config.database, readSettings, rawInsert);
+  await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+  return db;
+}

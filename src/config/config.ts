@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { AppError, ErrorCode } from '../domain/errors';
+
+/**
+ * Everything the gateway reads from the environment, validated once at start.
+ * Each field's JSDoc states its variable and default; README's Configuration table
+ * is the same list.
+ */
+export interface Config {
+  /** `PORT`, default 4000. HTTP, GraphQL, graphql-ws and ingest share it. */
+  port: number;
+  /** `HOST`, default `127.0.0.1`; set `0.0.0.0` to listen on every interface. */
+  host: string;
+  /** `DATA_DIR`, default `./data`. The embedded engine's files and the root token live here. */
+  dataDir: string;
+  /** `CLICKHOUSE_URL`: a ClickHouse server over HTTP. Unset: the embedded engine (chDB) at DATA_DIR. */
+  clickhouseUrl: string | null;
+  /** `CLICKHOUSE_USER`, default `default`. */
+  clickhouseUser: string;
+  /** `CLICKHOUSE_PASSWORD`, default empty. */
+  clickhousePassword: string;
+  /** `CLICKHOUSE_DATABASE`, default `delivery_overview`. */
+  database: string;
+  /** `CLICKHOUSE_CLUSTER`: render migrations ON CLUSTER with Replicated/Distributed tables. Default unset. */
+  cluster: string | null;
+  /** `ROOT_TOKEN`: the operators' token for server deployments. Unset: generated on first start. */
+  rootToken: string | null;
+  /** `QUERY_TIMEOUT_SECONDS`, default 10: ClickHouse `max_execution_time` for every read. */
+  queryTimeoutSeconds: number;
+  /** `INGEST_MAX_BODY_BYTES`, default 10 MiB. */
+  ingestMaxBodyBytes: number;
+  /** `INGEST_MAX_RECORDS`, default 10000 records per batch. */
+  ingestMaxRecords: number;
+  /** `INGEST_MAX_RECORD_BYTES`, default 64 KiB per record (as serialized JSON). */
+  ingestMaxRecordBytes: number;
+  /** `SAMPLES_PER_MINUTE`, default 10: discard samples kept per destination, step and reason per minute. */
+  samplesPerMinute: number;
+  /** `SAMPLE_MAX_BYTES`, default 8 KiB: a sample payload larger than this is truncated. */
+  sampleMaxBytes: number;
+  /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+class ConfigReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+  optional(name: string): string | null {
+    const v = this.env[name];
+    return v === undefined || v === '' ? null : v;
+  }
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be one of: ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+  identifier(name: string, fallback: string): string {
+    const v = this.string(name, fallback);
+    if (!IDENTIFIER.test(v)) this.problems.push(`${name}=${JSON.stringify(v)} must match ${IDENTIFIER.source}`);
+    return v;
+  }
+  url(name: string): string | null {
+    const v = this.optional(name);
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      this.problems.push(`${name}=${JSON.stringify(v)} must be an http(s) URL such as http://localhost:8123`);
+    }
+    return v;
+  }
+}
+
+/** Reads and validates the configuration; throws one AppError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = new ConfigReader(env);
+  const clusterName = r.optional('CLICKHOUSE_CLUSTER');
+  if (clusterName !== null && !IDENTIFIER.test(clusterName)) {
+    r.problems.push(`CLICKHOUSE_CLUSTER=${JSON.stringify(clusterName)} must match ${IDENTIFIER.source}`);
+  }
+  const config: Config = {
+    port: r.int('PORT', 4000, 0, 65535),
+    host: r.string('HOST', '127.0.0.1'),
+    dataDir: path.resolve(r.string('DATA_DIR', './data')),
+    clickhouseUrl: r.url('CLICKHOUSE_URL'),
+    clickhouseUser: r.string('CLICKHOUSE_USER', 'default'),
+    clickhousePassword: r.string('CLICKHOUSE_PASSWORD', ''),
+    database: r.identifier('CLICKHOUSE_DATABASE', 'delivery_overview'),
+    cluster: clusterName,
+    rootToken: r.optional('ROOT_TOKEN'),
+    queryTimeoutSeconds: r.int('QUERY_TIMEOUT_SECONDS', 10, 1, 600),
+    ingestMaxBodyBytes: r.int('INGEST_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    ingestMaxRecords: r.int('INGEST_MAX_RECORDS', 10_000, 1, 1_000_000),
+    ingestMaxRecordBytes: r.int('INGEST_MAX_RECORD_BYTES', 64 * 1024, 256, 16 * 1024 * 1024),
+    samplesPerMinute: r.int('SAMPLES_PER_MINUTE', 10, 0, 10_000),
+    sampleMaxBytes: r.int('SAMPLE_MAX_BYTES', 8 * 1024, 64, 1024 * 1024),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (config.rootToken !== null && config.rootToken.length < 24) {
+    r.problems.push('ROOT_TOKEN must be at least 24 characters');
+  }
+  if (r.problems.length > 0) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid configuration:\n  - ${r.problems.join('\n  - ')}`, {
+      problems: r.problems,
+    });
+  }
+  return config;
+}

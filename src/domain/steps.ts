@@ -1,0 +1,128 @@
+/**
+ * The pipeline vocabulary, in one place. Producers report `ReportStep`s; the product
+ * shows `PipelineStepKind`s. Every other module (SQL, GraphQL enums, validation,
+ * the simulator) derives from the tables below, so nothing is kept in sync by hand.
+ */
+
+/** What a pipeline component reports about one or more events (the ingest contract). */
+export const REPORT_STEPS = [
+  'received',
+  'failed_ingest',
+  'filtered_source',
+  'filtered_destination',
+  'retry_enqueued',
+  'retry_resolved',
+  'failed_delivery',
+  'delivered',
+] as const;
+export type ReportStep = (typeof REPORT_STEPS)[number];
+
+/** Steps reported by the source side: they carry no destination. */
+export const SOURCE_SIDE_STEPS: readonly ReportStep[] = ['received', 'failed_ingest', 'filtered_source'];
+
+/** Steps where events leave the pipeline for a reason: a `reason` code is required. */
+export const DISCARD_REPORT_STEPS: readonly ReportStep[] = [
+  'failed_ingest',
+  'filtered_source',
+  'filtered_destination',
+  'failed_delivery',
+];
+
+export function isReportStep(value: unknown): value is ReportStep {
+  return typeof value === 'string' && (REPORT_STEPS as readonly string[]).includes(value);
+}
+export function isSourceSideStep(step: ReportStep): boolean {
+  return SOURCE_SIDE_STEPS.includes(step);
+}
+export function isDiscardReportStep(step: ReportStep): boolean {
+  return DISCARD_REPORT_STEPS.includes(step);
+}
+
+export const DESTINATION_KINDS = ['classic', 'actions', 'storage'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+export function isDestinationKind(value: unknown): value is DestinationKind {
+  return typeof value === 'string' && (DESTINATION_KINDS as readonly string[]).includes(value);
+}
+
+/** The boxes of the pipeline view. */
+export enum PipelineStepKind {
+  SUCCESSFULLY_RECEIVED = 'SUCCESSFULLY_RECEIVED',
+  FAILED_ON_INGEST = 'FAILED_ON_INGEST',
+  FILTERED_AT_SOURCE = 'FILTERED_AT_SOURCE',
+  FILTERED_AT_DESTINATION = 'FILTERED_AT_DESTINATION',
+  RETRY_PENDING = 'RETRY_PENDING',
+  FAILED_DELIVERY = 'FAILED_DELIVERY',
+  SUCCESSFUL_DELIVERY = 'SUCCESSFUL_DELIVERY',
+  EVENTS_TO_WAREHOUSE_ROWS = 'EVENTS_TO_WAREHOUSE_ROWS',
+  FAILED_TO_SYNC = 'FAILED_TO_SYNC',
+  SUCCESSFULLY_SYNCED = 'SUCCESSFULLY_SYNCED',
+}
+
+export interface PipelineStepDefinition {
+  kind: PipelineStepKind;
+  label: string;
+  /** The report step whose counts this box shows; null for gauges and sync-based boxes. */
+  reportStep: ReportStep | null;
+  isDiscard: boolean;
+  side: 'source' | 'destination';
+}
+
+export const PIPELINE_STEPS: Record<PipelineStepKind, PipelineStepDefinition> = {
+  SUCCESSFULLY_RECEIVED: { kind: PipelineStepKind.SUCCESSFULLY_RECEIVED, label: 'Successfully received', reportStep: 'received', isDiscard: false, side: 'source' },
+  FAILED_ON_INGEST: { kind: PipelineStepKind.FAILED_ON_INGEST, label: 'Failed on ingest', reportStep: 'failed_ingest', isDiscard: true, side: 'source' },
+  FILTERED_AT_SOURCE: { kind: PipelineStepKind.FILTERED_AT_SOURCE, label: 'Filtered at source', reportStep: 'filtered_source', isDiscard: true, side: 'source' },
+  FILTERED_AT_DESTINATION: { kind: PipelineStepKind.FILTERED_AT_DESTINATION, label: 'Filtered at destination', reportStep: 'filtered_destination', isDiscard: true, side: 'destination' },
+  RETRY_PENDING: { kind: PipelineStepKind.RETRY_PENDING, label: 'Retry pending', reportStep: null, isDiscard: false, side: 'destination' },
+  FAILED_DELIVERY: { kind: PipelineStepKind.FAILED_DELIVERY, label: 'Failed delivery', reportStep: 'failed_delivery', isDiscard: true, side: 'destination' },
+  SUCCESSFUL_DELIVERY: { kind: PipelineStepKind.SUCCESSFUL_DELIVERY, label: 'Successful delivery', reportStep: 'delivered', isDiscard: false, side: 'destination' },
+  // For storage destinations a `delivered` report means "converted into a warehouse row".
+  EVENTS_TO_WAREHOUSE_ROWS: { kind: PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS, label: 'Events to warehouse rows', reportStep: 'delivered', isDiscard: false, side: 'destination' },
+  FAILED_TO_SYNC: { kind: PipelineStepKind.FAILED_TO_SYNC, label: 'Failed to sync', reportStep: null, isDiscard: true, side: 'destination' },
+  SUCCESSFULLY_SYNCED: { kind: PipelineStepKind.SUCCESSFULLY_SYNCED, label: 'Successfully synced', reportStep: null, isDiscard: false, side: 'destination' },
+};
+
+/** The boxes each destination kind shows, in pipeline order. */
+export const PIPELINE_LAYOUT: Record<DestinationKind, readonly PipelineStepKind[]> = {
+  classic: [
+    PipelineStepKind.SUCCESSFULLY_RECEIVED,
+    PipelineStepKind.FAILED_ON_INGEST,
+    PipelineStepKind.FILTERED_AT_SOURCE,
+    PipelineStepKind.FILTERED_AT_DESTINATION,
+    PipelineStepKind.RETRY_PENDING,
+    PipelineStepKind.FAILED_DELIVERY,
+    PipelineStepKind.SUCCESSFUL_DELIVERY,
+  ],
+  actions: [
+    PipelineStepKind.SUCCESSFULLY_RECEIVED,
+    PipelineStepKind.FAILED_ON_INGEST,
+    PipelineStepKind.FILTERED_AT_SOURCE,
+    PipelineStepKind.FILTERED_AT_DESTINATION,
+    PipelineStepKind.RETRY_PENDING,
+    PipelineStepKind.FAILED_DELIVERY,
+    PipelineStepKind.SUCCESSFUL_DELIVERY,
+  ],
+  storage: [
+    PipelineStepKind.SUCCESSFULLY_RECEIVED,
+    PipelineStepKind.FAILED_ON_INGEST,
+    PipelineStepKind.FILTERED_AT_SOURCE,
+    PipelineStepKind.FILTERED_AT_DESTINATION,
+    PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS,
+    PipelineStepKind.FAILED_TO_SYNC,
+    PipelineStepKind.SUCCESSFULLY_SYNCED,
+  ],
+};
+
+/** The report step a discard box counts, for the discard-reason catalogue. */
+export const DISCARD_STEP_KINDS: readonly PipelineStepKind[] = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[])
+  .filter((d) => d.isDiscard && d.reportStep !== null)
+  .map((d) => d.kind);
+
+export function reportStepOf(kind: PipelineStepKind): ReportStep | null {
+  return PIPELINE_STEPS[kind].reportStep;
+}
+
+export const SYNC_STATUSES = ['success', 'partial', 'failed'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+export function isSyncStatus(value: unknown): value is SyncStatus {
+  return typeof value === 'string' && (SYNC_STATUSES as readonly string[]).includes(value);
+}

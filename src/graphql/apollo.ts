@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../domain/errors';
+import { readBody } from '../http/respond';
+import type { RequestContext } from './context';
+import { formatError } from './format-error';
+
+/** GraphQL request bodies are small; anything larger is an attack or a mistake. */
+export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
+
+/** Adds the request id to every error and logs errors the caller cannot see in full. */
+function errorReporting(log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const err of errors) {
+            const cause = err.originalError ?? err;
+            const internal = !(cause as { code?: unknown }).code || (cause as { code?: unknown }).code === ErrorCode.INTERNAL_SERVER_ERROR;
+            log[internal ? 'error' : 'debug']({ requestId: contextValue.requestId, operationName, err: cause }, 'graphql error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const e of response.body.singleResult.errors ?? []) {
+            (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function createApollo(schema: GraphQLSchema, log: Logger, options: { introspection: boolean }): Promise<ApolloServer<RequestContext>> {
+  const server = new ApolloServer<RequestContext>({
+    schema,
+    formatError,
+    introspection: options.introspection,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log)],
+  });
+  await server.start();
+  return server;
+}
+
+/** Thin adapter from node's http to Apollo's transport-neutral request API. */
+export async function handleGraphQLHttp(
+  server: ApolloServer<RequestContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown = undefined;
+  if (req.method === 'POST') {
+    const raw = await readBody(req, MAX_GRAPHQL_BODY_BYTES);
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type === 'application/json') {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = raw.toString('utf8');
+      }
+    } else {
+      body = raw.toString('utf8');
+    }
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const result = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: async () => context,
+  });
+  const outHeaders: Record<string, string> = { 'x-request-id': context.requestId };
+  for (const [k, v] of result.headers) outHeaders[k] = v;
+  res.writeHead(result.status ?? 200, outHeaders);
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}

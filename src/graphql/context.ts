@@ -1,0 +1,50 @@
+import type { Principal, Scope } from '../auth/scopes';
+import type { TokenStore } from '../auth/tokens';
+import type { Db } from '../clickhouse/client';
+import { AppError, ErrorCode } from '../domain/errors';
+import { CatalogService } from '../metrics/catalog.service';
+import { WorkspaceDb } from '../metrics/workspace-db';
+import { createLoaders, type Loaders } from './loaders';
+
+/** Long-lived services the resolvers reach through the context. */
+export interface GatewayServices {
+  db: Db;
+  tokens: TokenStore;
+}
+
+/**
+ * Per request (or per subscription operation): who is calling and the services
+ * bound to their workspace. Loaders are built here, once per request, so batching
+ * never crosses requests or workspaces.
+ */
+export class RequestContext {
+  private workspace: { wdb: WorkspaceDb; catalog: CatalogService; loaders: Loaders } | null = null;
+
+  constructor(
+    readonly services: GatewayServices,
+    readonly principal: Principal,
+    readonly requestId: string,
+  ) {}
+
+  /** 403 unless the caller holds `scope`. */
+  require(scope: Scope): void {
+    if (!this.principal.scopes.has(scope)) {
+      throw new AppError(ErrorCode.FORBIDDEN, `This operation needs the "${scope}" scope`, { required: scope });
+    }
+  }
+
+  /** Workspace-bound services; only for workspace tokens holding `scope`. */
+  forWorkspace(scope: Scope = 'read'): { wdb: WorkspaceDb; catalog: CatalogService; loaders: Loaders } {
+    this.require(scope);
+    const workspaceId = this.principal.workspaceId;
+    if (workspaceId === null) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'This token is not bound to a workspace; use a workspace token to read metrics');
+    }
+    if (this.workspace === null) {
+      const wdb = new WorkspaceDb(this.services.db, workspaceId);
+      const catalog = new CatalogService(wdb);
+      this.workspace = { wdb, catalog, loaders: createLoaders(catalog) };
+    }
+    return this.workspace;
+  }
+}

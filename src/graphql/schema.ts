@@ -1,0 +1,26 @@
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { CatalogResolver } from './catalog.resolver';
+import { DestinationResolver } from './destination.resolver';
+import { TokenResolver } from './token.resolver';
+
+export const RESOLVERS = [CatalogResolver, DestinationResolver, TokenResolver] as const;
+
+export const SCHEMA_HEADER =
+  '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +
+  '# Do not edit it by hand: test/unit/schema-drift.test.ts fails when it differs from the code.\n\n';
+
+let cached: GraphQLSchema | null = null;
+
+/** The gateway's schema, built once per process from the type-graphql classes. */
+export function gatewaySchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({
+    resolvers: [...RESOLVERS],
+    validate: { forbidUnknownValues: false },
+  });
+  return cached;
+}
+
+export function printGatewaySchema(schema: GraphQLSchema = gatewaySchema()): string {
+  return SCHEMA_HEADER + printSchema(schema) + '\n';
+}

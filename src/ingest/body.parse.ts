@@ -1,0 +1,84 @@
+import { AppError, ErrorCode } from '../domain/errors';
+
+export interface BodyLimits {
+  maxRecords: number;
+  maxRecordBytes: number;
+}
+
+export const INGEST_CONTENT_TYPES = ['application/json', 'application/x-ndjson'] as const;
+
+/**
+ * Turns the request body into records. JSON bodies must be an array; NDJSON has one
+ * record per non-empty line. Syntax errors name the record (NDJSON) or the byte
+ * position (JSON), never echo the body.
+ */
+export function parseBody(body: Buffer, contentType: string | undefined, limits: BodyLimits): unknown[] {
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/json') return parseJsonArray(body, limits);
+  if (mediaType === 'application/x-ndjson' || mediaType === 'application/jsonl') return parseNdjson(body, limits);
+  throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Content-Type must be one of: ${INGEST_CONTENT_TYPES.join(', ')}`, {
+    received: mediaType || null,
+    allowed: INGEST_CONTENT_TYPES,
+  });
+}
+
+function parseJsonArray(body: Buffer, limits: BodyLimits): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `The body is not valid JSON: ${syntaxDetail(err)}`);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'A JSON body must be an array of records (use application/x-ndjson for one record per line)');
+  }
+  checkCount(parsed.length, limits);
+  return parsed;
+}
+
+function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
+  const records: unknown[] = [];
+  const text = body.toString('utf8');
+  let start = 0;
+  let line = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const raw = text.slice(start, end);
+    line++;
+    start = end + 1;
+    if (raw.trim() === '') continue;
+    if (Buffer.byteLength(raw) > limits.maxRecordBytes) {
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Record ${records.length} (line ${line}) is larger than the ${limits.maxRecordBytes}-byte record limit`, {
+        limit: 'maxRecordBytes', value: limits.maxRecordBytes, index: records.length,
+      });
+    }
+    try {
+      records.push(JSON.parse(raw));
+    } catch (err) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `Line ${line} (record ${records.length}) is not valid JSON: ${syntaxDetail(err)}`, {
+        index: records.length, line,
+      });
+    }
+    checkCount(records.length, limits);
+  }
+  return records;
+}
+
+function checkCount(n: number, limits: BodyLimits): void {
+  if (n === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The batch is empty: send at least one record');
+  if (n > limits.maxRecords) {
+    throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A batch holds at most ${limits.maxRecords} records`, {
+      limit: 'maxRecords', value: limits.maxRecords,
+    });
+  }
+}
+
+/** JSON.parse messages quote part of the input; keep only the position. */
+function syntaxDetail(err: unknown): string {
+  const msg = err instanceof Error ? err.message : '';
+  const pos = /position (\d+)/.exec(msg);
+  if (pos) return `syntax error at position ${pos[1]}`;
+  if (/end of (JSON )?input/i.test(msg)) return 'unexpected end of input';
+  return 'syntax error';
+}

@@ -1,0 +1,174 @@
+import crypto from 'node:crypto';
+import type { Db } from '../clickhouse/client';
+import { AppError, ErrorCode } from '../domain/errors';
+import { parseBody } from './body.parse';
+import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
+import { DiscardSampler } from './sampler';
+
+export interface IngestLimits {
+  maxBodyBytes: number;
+  maxRecords: number;
+  maxRecordBytes: number;
+  sampleMaxBytes: number;
+}
+
+export interface IngestResult {
+  /** Records stored (delivery reports + syncs). */
+  accepted: number;
+  /** Events the delivery reports stand for (sum of `count`). */
+  events: number;
+  syncs: number;
+  samples: number;
+  idempotencyKey: string | null;
+}
+
+/** At most this many field errors are listed; `totalErrors` says how many there were. */
+export const MAX_LISTED_ERRORS = 100;
+/** Reports may be this old (ms): the raw table keeps 15 days, and a report must outlive its range. */
+export const MAX_REPORT_AGE_MS = 14 * 86_400_000;
+/** Producer clocks may run this far ahead of the gateway's (ms). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * Ingest, transport-free: body bytes in, rows stored, a count out. A batch is all
+ * or nothing at validation; storage is three inserts (events, syncs, samples), each
+ * deduplicated by a token derived from the Idempotency-Key, so retrying a batch
+ * whose acknowledgement was lost stores nothing twice, in raw or aggregate tables.
+ */
+export class IngestService {
+  private readonly sampler: DiscardSampler;
+
+  constructor(
+    private readonly db: Db,
+    private readonly limits: IngestLimits,
+    samplesPerMinute: number,
+  ) {
+    this.sampler = new DiscardSampler(samplesPerMinute);
+  }
+
+  validateIdempotencyKey(key: string | undefined): string | null {
+    if (key === undefined || key === '') return null;
+    if (!IDEMPOTENCY_KEY.test(key)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'Idempotency-Key must be 1-128 visible ASCII characters', { field: 'Idempotency-Key' });
+    }
+    return key;
+  }
+
+  async ingest(workspaceId: string, body: Buffer, contentType: string | undefined, idempotencyKey: string | null, now = Date.now()): Promise<IngestResult> {
+    const records = parseBody(body, contentType, this.limits);
+    const errors: FieldError[] = [];
+    const deliveries: DeliveryReport[] = [];
+    const syncs: SyncReport[] = [];
+    const window = { oldest: now - MAX_REPORT_AGE_MS, newest: now + MAX_CLOCK_SKEW_MS };
+    for (let i = 0; i < records.length; i++) {
+      const valid = validateRecord(records[i], i, window, errors);
+      if (valid?.kind === 'delivery') deliveries.push(valid.report);
+      else if (valid?.kind === 'sync') syncs.push(valid.report);
+    }
+    if (errors.length > 0) {
+      const badRecords = new Set(errors.map((e) => e.index)).size;
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${badRecords} of ${records.length} records are invalid; nothing was stored`, {
+        errors: errors.slice(0, MAX_LISTED_ERRORS),
+        totalErrors: errors.length,
+        invalidRecords: badRecords,
+      });
+    }
+
+    // One token per batch: a retry with the same key is a no-op in every table,
+    // and a batch without a key is never mistaken for an identical earlier one.
+    const token = `${workspaceId}:${idempotencyKey ?? crypto.randomUUID()}`;
+    let events = 0;
+    if (deliveries.length > 0) {
+      const lines: string[] = new Array(deliveries.length);
+      for (let i = 0; i < deliveries.length; i++) {
+        const d = deliveries[i];
+        events += d.count;
+        lines[i] = encodeDelivery(workspaceId, d);
+      }
+      await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(lines.join('\n')), dedupToken: `${token}:events` });
+    }
+    if (syncs.length > 0) {
+      const reportedAt = now;
+      const body = syncs.map((s) => encodeSync(workspaceId, s, reportedAt)).join('\n');
+      await this.db.insert({ family: 'ingest', table: 'warehouse_syncs', body: Buffer.from(body), dedupToken: `${token}:syncs` });
+    }
+    const sampleLines: string[] = [];
+    for (const d of deliveries) {
+      if (d.sample === null) continue;
+      if (!this.sampler.take(`${workspaceId}\u0000${d.destinationId}\u0000${d.step}\u0000${d.reason}`, d.time, now)) continue;
+      sampleLines.push(encodeSample(workspaceId, d, this.limits.sampleMaxBytes));
+    }
+    if (sampleLines.length > 0) {
+      await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });
+    }
+    return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey };
+  }
+}
+
+/** DateTime64(3) as "seconds.millis", which the engine parses without ambiguity. */
+export function encodeTime(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${s}.${String(ms - s * 1000).padStart(3, '0')}`;
+}
+
+function encodeDelivery(workspaceId: string, d: DeliveryReport): string {
+  return JSON.stringify({
+    time: encodeTime(d.time),
+    workspace_id: workspaceId,
+    source_id: d.sourceId,
+    destination_id: d.destinationId,
+    destination_kind: d.destinationKind,
+    mapping_id: d.mappingId,
+    step: d.step,
+    reason: d.reason,
+    event_type: d.eventType,
+    event_name: d.eventName,
+    app_version: d.appVersion,
+    enriched: d.enriched ? 1 : 0,
+    count: d.count,
+    message_id: d.messageId,
+  });
+}
+
+function encodeSync(workspaceId: string, s: SyncReport, reportedAt: number): string {
+  return JSON.stringify({
+    workspace_id: workspaceId,
+    destination_id: s.destinationId,
+    sync_id: s.syncId,
+    started_at: encodeTime(s.startedAt),
+    finished_at: encodeTime(s.finishedAt),
+    status: s.status,
+    reason: s.reason,
+    'collections.name': s.collections.map((c) => c.name),
+    'collections.rows_synced': s.collections.map((c) => c.rowsSynced),
+    'collections.rows_failed': s.collections.map((c) => c.rowsFailed),
+    'collections.reason': s.collections.map((c) => c.reason),
+    reported_at: encodeTime(reportedAt),
+  });
+}
+
+function encodeSample(workspaceId: string, d: DeliveryReport, maxBytes: number): string {
+  let payload = d.sample!.payload === null ? '' : JSON.stringify(d.sample!.payload);
+  let truncated = 0;
+  if (payload.length > maxBytes) {
+    payload = payload.slice(0, maxBytes);
+    truncated = 1;
+  }
+  return JSON.stringify({
+    time: encodeTime(d.time),
+    workspace_id: workspaceId,
+    destination_id: d.destinationId,
+    source_id: d.sourceId,
+    mapping_id: d.mappingId,
+    step: d.step,
+    reason: d.reason,
+    event_type: d.eventType,
+    event_name: d.eventName,
+    app_version: d.appVersion,
+    message_id: d.messageId,
+    payload,
+    error: d.sample!.error,
+    truncated,
+  });
+}

@@ -1,0 +1,47 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
+import type { Db } from '../clickhouse/client';
+
+const WORKSPACE_PARAM = '{workspace:String}';
+
+/**
+ * The only way the query layer reads ClickHouse: a handle bound to one workspace.
+ * It supplies the `workspace` parameter itself and refuses any SQL that does not
+ * filter on it, so no resolver can forget (or choose) the workspace.
+ */
+export class WorkspaceDb {
+  constructor(
+    readonly db: Db,
+    readonly workspaceId: string,
+  ) {}
+
+  /** Table name qualified with the gateway's database. */
+  table(name: TableName): string {
+    return `${this.db.database}.${name}`;
+  }
+
+  async query<T>(family: string, sql: string, params: Record<string, unknown> = {}, settings?: ClickHouseSettings): Promise<T[]> {
+    if (!sql.includes(`workspace_id = ${WORKSPACE_PARAM}`)) {
+      throw new Error(`query family "${family}" does not filter on workspace_id = ${WORKSPACE_PARAM}`);
+    }
+    if ('workspace' in params) throw new Error(`query family "${family}" must not pass its own workspace parameter`);
+    return this.db.query<T>({ family, sql, params: { ...params, workspace: this.workspaceId }, settings });
+  }
+
+  /** Writes on behalf of the workspace (e.g. a display name): the row's workspace is bound here too. */
+  async command(family: string, sql: string, params: Record<string, unknown> = {}): Promise<void> {
+    if (!sql.includes(WORKSPACE_PARAM)) throw new Error(`command family "${family}" does not bind ${WORKSPACE_PARAM}`);
+    if ('workspace' in params) throw new Error(`command family "${family}" must not pass its own workspace parameter`);
+    await this.db.command({ family, sql, params: { ...params, workspace: this.workspaceId } });
+  }
+}
+
+/** Tables the query layer may name (identifiers never come from callers). */
+export type TableName =
+  | 'delivery_events'
+  | 'events_minute'
+  | 'events_hour'
+  | 'retry_pending'
+  | 'discard_samples'
+  | 'warehouse_syncs'
+  | 'catalog_entities'
+  | 'catalog_names';

@@ -1,0 +1,180 @@
+import crypto from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { TokenStore } from './auth/tokens';
+import { openDb, type Db } from './clickhouse/client';
+import { migrate, migrationsApplied } from './clickhouse/migrations';
+import type { Config } from './config/config';
+import { AppError, ErrorCode } from './domain/errors';
+import { createApollo, handleGraphQLHttp } from './graphql/apollo';
+import { RequestContext, type GatewayServices } from './graphql/context';
+import { formatError } from './graphql/format-error';
+import { gatewaySchema } from './graphql/schema';
+import { authenticate, authenticateRequest } from './http/authenticate';
+import { sendError, sendJson } from './http/respond';
+import { serveDocs } from './http/docs';
+import { handleIngest } from './ingest/ingest.http';
+import { IngestService } from './ingest/ingest.service';
+import type { Logger } from './log';
+
+export interface GatewayOptions {
+  config: Config;
+  log: Logger;
+  /** An already-open Db (the demo backfills through it before serving). Default: opened from config. */
+  db?: Db;
+  /** Serve introspection (and later the IDE). Default true. */
+  introspection?: boolean;
+}
+
+export interface Gateway {
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  db: Db;
+  tokens: TokenStore;
+  ingest: IngestService;
+  /** The root token when this start generated it (shown once), else null. */
+  createdRootToken: string | null;
+  rootTokenFile: string;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Opens ClickHouse, applies migrations, makes sure a root token exists, and serves
+ * GraphQL (HTTP + graphql-ws on one path), ingest, health and docs on one port.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, log } = options;
+  const db = options.db ?? (await openDb(config));
+  const target = { database: config.database, cluster: config.cluster };
+  const report = await migrate(db, target);
+  if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
+
+  const tokens = new TokenStore(db, config.rootToken);
+  const root = await tokens.ensureRootToken(config.dataDir);
+  const ingest = new IngestService(
+    db,
+    { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
+    config.samplesPerMinute,
+  );
+  const services: GatewayServices = { db, tokens };
+  const schema = gatewaySchema();
+  const apollo = await createApollo(schema, log, { introspection: options.introspection ?? true });
+
+  const server = http.createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    route(req, res, requestId).catch((err) => {
+      logFailure(log, err, requestId, req);
+      sendError(res, err, requestId);
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/graphql') {
+      if (req.method !== 'GET' && req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use GET or POST on /graphql');
+      let principal;
+      try {
+        principal = await authenticateRequest(tokens, req);
+      } catch (err) {
+        if (err instanceof AppError) {
+          sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: err.code, requestId } }] }, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+        throw err;
+      }
+      await handleGraphQLHttp(apollo, req, res, new RequestContext(services, principal, requestId));
+      return;
+    }
+    if (path === '/v1/ingest') {
+      if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
+      const started = performance.now();
+      const { workspaceId, records } = await handleIngest(req, res, { tokens, ingest, maxBodyBytes: config.ingestMaxBodyBytes });
+      log.debug({ requestId, workspaceId, records, ms: Math.round(performance.now() - started) }, 'ingest');
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const ready = (await db.ping()) && (await migrationsApplied(db, target));
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: db.backend });
+    }
+    if (path.startsWith('/docs/')) return serveDocs(path, res);
+    throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
+  }
+
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = useServer<Record<string, unknown> | undefined, { context?: RequestContext }>(
+    {
+      schema,
+      // Authentication happens once, in connection_init; a bad token closes the socket with 4403.
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          const principal = await authenticate(tokens, typeof auth === 'string' ? auth : undefined);
+          ctx.extra.context = new RequestContext(services, principal, crypto.randomUUID());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      // A fresh context per operation, so loaders never outlive one operation.
+      context: (ctx) => {
+        const c = ctx.extra.context!;
+        return new RequestContext(services, c.principal, crypto.randomUUID());
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  let closed = false;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    wsUrl: `${url.replace('http', 'ws')}/graphql`,
+    db,
+    tokens,
+    ingest,
+    createdRootToken: root.created,
+    rootTokenFile: root.file,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await wsServer.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      if (!options.db) await db.close();
+    },
+  };
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+function logFailure(log: Logger, err: unknown, requestId: string, req: IncomingMessage): void {
+  const internal = !(err instanceof AppError) || err.code === ErrorCode.INTERNAL_SERVER_ERROR || err.code === ErrorCode.UPSTREAM_UNAVAILABLE;
+  log[internal ? 'error' : 'debug']({ requestId, method: req.method, path: req.url?.split('?')[0], err }, 'request failed');
+}
+
+export type { ApolloServer };

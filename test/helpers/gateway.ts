@@ -1,0 +1,102 @@
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/config/config';
+import { createLogger } from '../../src/log';
+import { startGateway, type Gateway } from '../../src/server';
+import type { Scope } from '../../src/auth/scopes';
+
+/**
+ * One chDB data directory per jest worker (a process can hold only one), and one
+ * database per test file inside it, so files never see each other's rows.
+ */
+export function workerDataDir(): string {
+  return path.join(os.tmpdir(), `do-test-${process.env.JEST_WORKER_ID ?? '0'}`);
+}
+
+export function uniqueDatabase(name: string): string {
+  return `t_${name.replace(/[^a-z0-9_]/gi, '_')}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+export function testConfig(name: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ PORT: '0', DATA_DIR: workerDataDir(), CLICKHOUSE_DATABASE: uniqueDatabase(name), LOG_LEVEL: 'silent', ...env });
+}
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[]; error?: Record<string, unknown> };
+}
+
+export class TestGateway {
+  constructor(
+    readonly gateway: Gateway,
+    readonly rootToken: string,
+  ) {}
+
+  get url(): string {
+    return this.gateway.url;
+  }
+
+  async token(workspaceId: string, scopes: Scope[]): Promise<string> {
+    return (await this.gateway.tokens.create(workspaceId, scopes)).token;
+  }
+
+  async gql<T = Record<string, unknown>>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, body: (await res.json()) as GqlResponse<T>['body'] };
+  }
+
+  async ingest(
+    token: string | null,
+    body: unknown[] | string | Buffer,
+    opts: { contentType?: string; key?: string } = {},
+  ): Promise<{ status: number; body: Record<string, any> }> {
+    const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (opts.key) headers['idempotency-key'] = opts.key;
+    const payload = Array.isArray(body) ? JSON.stringify(body) : body;
+    const res = await fetch(`${this.url}/v1/ingest`, { method: 'POST', headers, body: payload });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  }
+
+  /** A raw read for assertions (not workspace-scoped on purpose: tests look at every row). */
+  async sql<T = Record<string, unknown>>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+    return this.gateway.db.query<T>({ family: 'test', sql: query.replaceAll('{{db}}', this.gateway.db.database), params });
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+  }
+}
+
+export async function startTestGateway(name: string, env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = testConfig(name, env);
+  const gateway = await startGateway({ config, log: createLogger('silent') });
+  const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
+  if (!rootToken) throw new Error('expected a fresh database to generate a root token');
+  return new TestGateway(gateway, rootToken);
+}
+
+/** A valid delivery report `minutesAgo` before now, overridable field by field. */
+export function report(overrides: Record<string, unknown> = {}, minutesAgo = 10): Record<string, unknown> {
+  return {
+    timestamp: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    sourceId: 'src_web',
+    destinationId: 'dst_amplitude',
+    destinationKind: 'classic',
+    step: 'delivered',
+    eventType: 'track',
+    eventName: 'Order Completed',
+    appVersion: '2.3.1',
+    count: 1,
+    ...overrides,
+  };
+}
+
+export function sourceReport(overrides: Record<string, unknown> = {}, minutesAgo = 10): Record<string, unknown> {
+  const r = report(overrides, minutesAgo);
+  delete r.destinationId;
+  delete r.destinationKind;
+  return { ...r, step: 'received', ...overrides };
+}

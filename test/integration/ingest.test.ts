@@ -1,0 +1,258 @@
+import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
+
+let t: TestGateway;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTestGateway('ingest');
+  token = await t.token('ws_ingest', ['ingest', 'read']);
+});
+afterAll(async () => t.close());
+
+async function rawCount(): Promise<number> {
+  const rows = await t.sql<{ n: number }>("SELECT sum(count) AS n FROM {{db}}.delivery_events WHERE workspace_id = 'ws_ingest'");
+  return Number(rows[0].n);
+}
+
+async function tierSums(where = "workspace_id = 'ws_ingest'"): Promise<{ raw: number; minute: number; hour: number }> {
+  const [raw] = await t.sql<{ n: number }>(`SELECT sum(count) AS n FROM {{db}}.delivery_events WHERE ${where}`);
+  const [minute] = await t.sql<{ n: number }>(`SELECT sum(events) AS n FROM {{db}}.events_minute WHERE ${where}`);
+  const [hour] = await t.sql<{ n: number }>(`SELECT sum(events) AS n FROM {{db}}.events_hour WHERE ${where}`);
+  return { raw: Number(raw.n), minute: Number(minute.n), hour: Number(hour.n) };
+}
+
+describe('POST /v1/ingest round trip', () => {
+  it('stores a batch and its exact counts in raw, minute and hour tables', async () => {
+    const batch = [
+      sourceReport({ count: 100, sourceId: 'src_rt' }),
+      sourceReport({ step: 'filtered_source', reason: 'schema_violation', count: 7, sourceId: 'src_rt' }),
+      report({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 3, sourceId: 'src_rt', destinationId: 'dst_rt' }),
+      report({ step: 'delivered', count: 90, sourceId: 'src_rt', destinationId: 'dst_rt' }),
+    ];
+    const res = await t.ingest(token, batch);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 4, events: 200, syncs: 0 });
+    const sums = await tierSums("workspace_id = 'ws_ingest' AND source_id = 'src_rt'");
+    expect(sums).toEqual({ raw: 200, minute: 200, hour: 200 });
+    const steps = await t.sql<{ step: string; n: number }>(
+      "SELECT step, sum(events) AS n FROM {{db}}.events_minute WHERE workspace_id = 'ws_ingest' AND source_id = 'src_rt' GROUP BY step ORDER BY step",
+    );
+    expect(steps).toEqual([
+      { step: 'delivered', n: 90 },
+      { step: 'filtered_destination', n: 3 },
+      { step: 'filtered_source', n: 7 },
+      { step: 'received', n: 100 },
+    ]);
+  });
+
+  it('accepts NDJSON and discovers the catalog from reports', async () => {
+    const lines = [
+      report({ destinationId: 'dst_braze', destinationKind: 'actions', mappingId: 'track_page_view', sourceId: 'src_ios' }),
+      report({ destinationId: 'dst_braze', destinationKind: 'actions', mappingId: 'identify_user', sourceId: 'src_ios' }),
+    ].map((r) => JSON.stringify(r));
+    const res = await t.ingest(token, lines.join('\n') + '\n', { contentType: 'application/x-ndjson' });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(2);
+    const gql = await t.gql<{ destination: { id: string; kind: string; mappings: { id: string }[]; sources: { id: string }[] } }>(
+      token,
+      '{ destination(id: "dst_braze") { id kind mappings { id } sources { id } } }',
+    );
+    expect(gql.body.errors).toBeUndefined();
+    expect(gql.body.data!.destination).toEqual({
+      id: 'dst_braze',
+      kind: 'ACTIONS',
+      mappings: [{ id: 'identify_user' }, { id: 'track_page_view' }],
+      sources: [{ id: 'src_ios' }],
+    });
+  });
+
+  it('keeps the retry-pending gauge as enqueued minus resolved', async () => {
+    const res = await t.ingest(token, [
+      report({ step: 'retry_enqueued', reason: '429', count: 5, destinationId: 'dst_retry' }),
+      report({ step: 'retry_resolved', count: 2, destinationId: 'dst_retry' }),
+    ]);
+    expect(res.status).toBe(200);
+    const rows = await t.sql<{ n: number }>("SELECT sum(pending) AS n FROM {{db}}.retry_pending WHERE workspace_id = 'ws_ingest' AND destination_id = 'dst_retry'");
+    expect(Number(rows[0].n)).toBe(3);
+  });
+
+  it('stores warehouse syncs with their collections', async () => {
+    const started = new Date(Date.now() - 30 * 60_000).toISOString();
+    const finished = new Date(Date.now() - 25 * 60_000).toISOString();
+    const res = await t.ingest(token, [
+      {
+        type: 'sync', destinationId: 'dst_bq', syncId: 'sync-1', startedAt: started, finishedAt: finished, status: 'partial', reason: 'one table failed',
+        collections: [{ name: 'tracks', rowsSynced: 1000, rowsFailed: 0 }, { name: 'pages', rowsSynced: 10, rowsFailed: 4, reason: 'column type mismatch' }],
+      },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, syncs: 1, events: 0 });
+    const rows = await t.sql<{ status: string; names: string[]; failed: number[] }>(
+      "SELECT status, collections.name AS names, collections.rows_failed AS failed FROM {{db}}.warehouse_syncs FINAL WHERE workspace_id = 'ws_ingest' AND sync_id = 'sync-1'",
+    );
+    expect(rows).toEqual([{ status: 'partial', names: ['tracks', 'pages'], failed: [0, 4] }]);
+  });
+
+  it('samples discards, bounded per destination, step and reason per minute', async () => {
+    const batch = Array.from({ length: 25 }, (_, i) =>
+      report({ step: 'failed_delivery', reason: 'MESSAGE_REJECTED', destinationId: 'dst_samples', messageId: `m-${i}`, sample: { payload: { i, big: 'x'.repeat(20_000) }, error: 'rejected' } }, 3),
+    );
+    const res = await t.ingest(token, batch);
+    expect(res.status).toBe(200);
+    expect(res.body.samples).toBe(10);
+    const rows = await t.sql<{ n: number; truncated: number; maxLen: number }>(
+      "SELECT count() AS n, sum(truncated) AS truncated, max(length(payload)) AS maxLen FROM {{db}}.discard_samples WHERE workspace_id = 'ws_ingest' AND destination_id = 'dst_samples'",
+    );
+    expect(Number(rows[0].n)).toBe(10);
+    expect(Number(rows[0].truncated)).toBe(10);
+    expect(Number(rows[0].maxLen)).toBe(8 * 1024);
+    expect(await rawCount()).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('counts a retried batch once in raw and in both aggregate tiers, across days', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_idem'";
+    const batch = [
+      report({ destinationId: 'dst_idem', count: 11 }, 5),
+      report({ destinationId: 'dst_idem', count: 13 }, 60 * 26), // yesterday: another partition
+    ];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.ingest(token, batch, { key: 'batch-0001' });
+      expect(res.status).toBe(200);
+    }
+    expect(await tierSums(where)).toEqual({ raw: 24, minute: 24, hour: 24 });
+    // A different key with identical content is a different batch and is counted.
+    expect((await t.ingest(token, batch, { key: 'batch-0002' })).status).toBe(200);
+    expect(await tierSums(where)).toEqual({ raw: 48, minute: 48, hour: 48 });
+  });
+
+  it('never mistakes two identical batches without a key for a retry', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_nokey'";
+    const batch = [report({ destinationId: 'dst_nokey', count: 2, timestamp: '2026-11-01T00:00:00.000Z' })].map((r) => ({ ...r, timestamp: new Date(Date.now() - 120_000).toISOString().slice(0, 17) + '00.000Z' }));
+    expect((await t.ingest(token, batch)).status).toBe(200);
+    expect((await t.ingest(token, batch)).status).toBe(200);
+    expect(await tierSums(where)).toEqual({ raw: 4, minute: 4, hour: 4 });
+  });
+
+  it('rejects a malformed key', async () => {
+    const res = await t.ingest(token, [report()], { key: 'has space' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
+  });
+});
+
+describe('bad input: a precise 4xx, nothing stored, server still healthy', () => {
+  let before: number;
+  beforeEach(async () => {
+    before = await rawCount();
+  });
+  afterEach(async () => {
+    expect(await rawCount()).toBe(before);
+    const health = await fetch(`${t.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('invalid JSON', async () => {
+    const res = await t.ingest(token, '[{"step": "received",', {});
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_USER_INPUT');
+    expect(res.body.error.message).toMatch(/not valid JSON/);
+  });
+
+  it('invalid NDJSON line names the record', async () => {
+    const res = await t.ingest(token, `${JSON.stringify(report())}\n{oops\n`, { contentType: 'application/x-ndjson' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', index: 1, line: 2 });
+  });
+
+  it('a JSON body that is not an array', async () => {
+    const res = await t.ingest(token, JSON.stringify(report()));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/must be an array/);
+  });
+
+  it('one bad record rejects the whole batch with its index, field and reason', async () => {
+    const res = await t.ingest(token, [
+      report(),
+      report({ count: 'three', step: 'teleported' }),
+      report(),
+      sourceReport({ sourceId: undefined, timestamp: 'yesterday' }),
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.invalidRecords).toBe(2);
+    expect(res.body.error.errors).toEqual(
+      expect.arrayContaining([
+        { index: 1, field: 'step', reason: expect.stringContaining('must be one of: received, failed_ingest') },
+        { index: 1, field: 'count', reason: expect.stringContaining('integer') },
+        { index: 3, field: 'timestamp', reason: expect.stringContaining('ISO-8601') },
+        { index: 3, field: 'sourceId', reason: 'is required' },
+      ]),
+    );
+  });
+
+  it('missing fields, wrong types and unknown fields', async () => {
+    const res = await t.ingest(token, [
+      { sourceId: 'src_web' },
+      report({ step: 'failed_delivery' }),
+      report({ enriched: 'yes', destinationID: 'typo' }),
+      report({ mappingId: 'm1' }),
+    ]);
+    expect(res.status).toBe(400);
+    const errs = res.body.error.errors as { index: number; field: string }[];
+    expect(errs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ index: 0, field: 'timestamp' }),
+        expect.objectContaining({ index: 0, field: 'step' }),
+        expect.objectContaining({ index: 1, field: 'reason', reason: 'is required' }),
+        expect.objectContaining({ index: 2, field: 'enriched' }),
+        expect.objectContaining({ index: 2, field: 'destinationID', reason: 'unknown field' }),
+        expect.objectContaining({ index: 3, field: 'mappingId', reason: 'is only allowed on actions destinations' }),
+      ]),
+    );
+  });
+
+  it('caps the listed errors and gives the total', async () => {
+    const res = await t.ingest(token, Array.from({ length: 300 }, () => ({ step: 'nope' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors).toHaveLength(100);
+    expect(res.body.error.totalErrors).toBe(900);
+    expect(res.body.error.invalidRecords).toBe(300);
+  });
+
+  it('times older than retention or in the future', async () => {
+    const res = await t.ingest(token, [report({}, 60 * 24 * 15), report({}, -60)]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors.map((e: { reason: string }) => e.reason)).toEqual([expect.stringMatching(/older than/), expect.stringMatching(/future/)]);
+  });
+
+  it('empty batch', async () => {
+    const res = await t.ingest(token, []);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/empty/);
+  });
+
+  it('oversize batch (records)', async () => {
+    const res = await t.ingest(token, Array.from({ length: 10_001 }, () => report()));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'maxRecords', value: 10_000 });
+  });
+
+  it('oversize body (bytes)', async () => {
+    const res = await t.ingest(token, Buffer.alloc(11 * 1024 * 1024, 0x20));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'maxBodyBytes' });
+  });
+
+  it('oversize record', async () => {
+    const res = await t.ingest(token, JSON.stringify(report({ eventName: 'x'.repeat(70_000) })), { contentType: 'application/x-ndjson' });
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'maxRecordBytes', index: 0 });
+  });
+
+  it('wrong content type', async () => {
+    const res = await t.ingest(token, 'a,b,c', { contentType: 'text/csv' });
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', received: 'text/csv' });
+  });
+});

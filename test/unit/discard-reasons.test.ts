@@ -1,0 +1,141 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import {
+  DISCARD_REASONS,
+  type DiscardStep,
+  discardReasonOrUnknown,
+  docsAnchor,
+  findDiscardReason,
+  unknownDiscardReason,
+} from '../../src/domain/discard-reasons';
+
+const DOCS = readFileSync(join(__dirname, '..', '..', 'docs', 'discard-reasons.md'), 'utf8');
+const STEP_ORDER: readonly DiscardStep[] = ['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery'];
+
+function anchorOf(docsUrl: string): string {
+  const match = /^\/docs\/discard-reasons\.md#(.+)$/.exec(docsUrl);
+  if (!match) throw new Error(`unexpected docsUrl ${docsUrl}`);
+  return match[1];
+}
+
+describe('discard-reason catalogue: integrity', () => {
+  it('has exactly one entry per (step, code)', () => {
+    const keys = DISCARD_REASONS.map((r) => `${r.step}\u0000${r.code}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('gives every entry a unique anchor that matches docsAnchor and docsUrl', () => {
+    const anchors = DISCARD_REASONS.map((r) => docsAnchor(r.step, r.code));
+    expect(new Set(anchors).size).toBe(anchors.length);
+    for (const r of DISCARD_REASONS) {
+      expect(anchorOf(r.docsUrl)).toBe(docsAnchor(r.step, r.code));
+      expect(docsAnchor(r.step, r.code)).toMatch(new RegExp(`^${r.step}-[a-z0-9-]+$`));
+    }
+  });
+
+  it('keeps the uppercase variant on the base anchor and suffixes the lowercase one', () => {
+    expect(docsAnchor('failed_delivery', 'ETIMEDOUT')).toBe('failed_delivery-etimedout');
+    expect(docsAnchor('failed_delivery', 'etimedout')).toBe('failed_delivery-etimedout-lower');
+    expect(docsAnchor('failed_ingest', 'empty_batch')).toBe('failed_ingest-empty-batch');
+  });
+
+  it('has no empty field', () => {
+    for (const r of DISCARD_REASONS) {
+      for (const value of [r.code, r.step, r.title, r.description, r.remedy, r.docsUrl]) {
+        expect(value.trim()).not.toBe('');
+      }
+    }
+  });
+
+  it('is grouped by step in pipeline order', () => {
+    const stepIndexes = DISCARD_REASONS.map((r) => STEP_ORDER.indexOf(r.step));
+    expect(stepIndexes.every((i) => i >= 0)).toBe(true);
+    expect(stepIndexes).toEqual([...stepIndexes].sort((a, b) => a - b));
+  });
+
+  it('has every anchor in docs/discard-reasons.md, with the entry text next to it', () => {
+    for (const r of DISCARD_REASONS) {
+      const anchor = anchorOf(r.docsUrl);
+      const start = DOCS.indexOf(`<a id="${anchor}"></a>`);
+      expect({ anchor, found: start >= 0 }).toEqual({ anchor, found: true });
+      const next = DOCS.indexOf('<a id="', start + 1);
+      const section = DOCS.slice(start, next === -1 ? undefined : next);
+      expect(section).toContain(`\`${r.code}\``);
+      expect(section).toContain(r.title);
+      expect(section).toContain(r.description);
+      expect(section).toContain(r.remedy);
+    }
+    expect(DOCS).toContain(`<a id="${anchorOf(unknownDiscardReason('failed_ingest', 'x').docsUrl)}"></a>`);
+  });
+
+  it('documents no anchor that the catalogue lacks', () => {
+    const documented = [...DOCS.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]);
+    const known = new Set<string>([
+      ...DISCARD_REASONS.map((r) => anchorOf(r.docsUrl)),
+      ...STEP_ORDER,
+      anchorOf(unknownDiscardReason('failed_ingest', 'x').docsUrl),
+    ]);
+    expect(documented.filter((a) => !known.has(a))).toEqual([]);
+  });
+});
+
+describe('discard-reason catalogue: coverage', () => {
+  const expected: Record<DiscardStep, readonly string[]> = {
+    failed_ingest: ['empty_batch', 'no_user_anon_id', 'id_required', 'unknown_source', 'BAD_REQUEST', 'bad_request'],
+    filtered_source: ['schema_violation', 'unplanned', 'unplanned_and_schema_violation', 'common_schema_violation', 'event_setting'],
+    filtered_destination: [
+      'FILTERED_BY_RULES',
+      'FILTERED_BY_INTEGRATIONS_OBJECT',
+      'NO_MATCHING_MAPPING',
+      'FILTERED_AT_MAPPING',
+      'FILTERED_BY_END_USER_CONSENT',
+      'INVALID_SETTINGS',
+    ],
+    failed_delivery: [
+      '429', '400', 'BAD_REQUEST', 'ETIMEDOUT', 'etimedout', '401', '404', '502', '503',
+      'EREFUSED', 'ECONNRESET', 'RETRY', 'INVALID_SETTINGS',
+    ],
+  };
+
+  for (const step of STEP_ORDER) {
+    it(`includes the expected ${step} codes`, () => {
+      const missing = expected[step].filter((code) => findDiscardReason(step, code) === undefined);
+      expect(missing).toEqual([]);
+      for (const code of expected[step]) {
+        const reason = findDiscardReason(step, code);
+        expect(reason?.step).toBe(step);
+        expect(reason?.code).toBe(code);
+      }
+    });
+  }
+
+  it('treats codes case-sensitively and per step', () => {
+    expect(findDiscardReason('failed_delivery', 'ETIMEDOUT')).not.toBe(findDiscardReason('failed_delivery', 'etimedout'));
+    expect(findDiscardReason('failed_delivery', 'Etimedout')).toBeUndefined();
+    expect(findDiscardReason('filtered_source', 'empty_batch')).toBeUndefined();
+    expect(findDiscardReason('filtered_destination', 'INVALID_SETTINGS')).not.toBe(
+      findDiscardReason('failed_delivery', 'INVALID_SETTINGS'),
+    );
+  });
+});
+
+describe('discard-reason lookups', () => {
+  it('returns undefined for a code the catalogue lacks', () => {
+    expect(findDiscardReason('failed_ingest', 'no_such_code')).toBeUndefined();
+  });
+
+  it('falls back to an unknown entry that preserves the code', () => {
+    const reason = discardReasonOrUnknown('failed_ingest', 'no_such_code');
+    expect(reason).toEqual(unknownDiscardReason('failed_ingest', 'no_such_code'));
+    expect(reason.code).toBe('no_such_code');
+    expect(reason.step).toBe('failed_ingest');
+    expect(reason.title).toBe('Unknown reason');
+    expect(reason.description).toContain('no_such_code');
+    expect(reason.remedy.trim()).not.toBe('');
+    expect(reason.docsUrl).toBe('/docs/discard-reasons.md#unknown-reasons');
+  });
+
+  it('returns the catalogue entry when there is one', () => {
+    expect(discardReasonOrUnknown('failed_delivery', '429')).toBe(findDiscardReason('failed_delivery', '429'));
+  });
+});
