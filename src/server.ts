@@ -27,6 +27,10 @@ export interface GatewayOptions {
   db?: Db;
   /** Serve introspection (and later the IDE). Default true. */
   introspection?: boolean;
+  /** The clock; default Date.now. Tests freeze it. */
+  now?: () => number;
+  /** Test hook: sees every loader batch. */
+  recordBatch?: GatewayServices['recordBatch'];
 }
 
 export interface Gateway {
@@ -62,7 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
     config.samplesPerMinute,
   );
-  const services: GatewayServices = { db, tokens };
+  const services: GatewayServices = { db, tokens, now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   const apollo = await createApollo(schema, log, { introspection: options.introspection ?? true });
 

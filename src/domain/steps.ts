@@ -126,3 +126,9 @@ export type SyncStatus = (typeof SYNC_STATUSES)[number];
 export function isSyncStatus(value: unknown): value is SyncStatus {
   return typeof value === 'string' && (SYNC_STATUSES as readonly string[]).includes(value);
 }
+
+/** The pipeline box that shows a report step's discards (failed_ingest → FAILED_ON_INGEST, …). */
+export function discardKindOf(step: ReportStep): PipelineStepKind | null {
+  const def = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[]).find((d) => d.isDiscard && d.reportStep === step);
+  return def ? def.kind : null;
+}

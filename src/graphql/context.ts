@@ -4,12 +4,17 @@ import type { Db } from '../clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
+import type { BatchRecorder } from './grouped-loader';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Long-lived services the resolvers reach through the context. */
 export interface GatewayServices {
   db: Db;
   tokens: TokenStore;
+  /** The clock ranges resolve against (frozen in tests). */
+  now: () => number;
+  /** Test hook: sees every loader batch. */
+  recordBatch?: BatchRecorder;
 }
 
 /**
@@ -35,15 +40,15 @@ export class RequestContext {
 
   /** Workspace-bound services; only for workspace tokens holding `scope`. */
   forWorkspace(scope: Scope = 'read'): { wdb: WorkspaceDb; catalog: CatalogService; loaders: Loaders } {
-    this.require(scope);
     const workspaceId = this.principal.workspaceId;
     if (workspaceId === null) {
       throw new AppError(ErrorCode.FORBIDDEN, 'This token is not bound to a workspace; use a workspace token to read metrics');
     }
+    this.require(scope);
     if (this.workspace === null) {
       const wdb = new WorkspaceDb(this.services.db, workspaceId);
       const catalog = new CatalogService(wdb);
-      this.workspace = { wdb, catalog, loaders: createLoaders(catalog) };
+      this.workspace = { wdb, catalog, loaders: createLoaders(wdb, catalog, this.services.recordBatch) };
     }
     return this.workspace;
   }

@@ -1,6 +1,11 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { buildPipeline } from '../metrics/pipeline.build';
 import { Destination, Mapping, Source } from './catalog.type';
 import type { RequestContext } from './context';
+import { checkFilter, checkMapping, resolveRange } from './destination-args';
+import { Pipeline } from './pipeline.type';
+import { Count } from './scalars';
+import { EventFilter, TimeRangeInput } from './time-range.input';
 
 /** Fields of Destination that need more reads; all go through per-request loaders. */
 @Resolver(() => Destination)
@@ -19,4 +24,35 @@ export class DestinationResolver {
     return ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   }
 
+  @FieldResolver(() => Pipeline, { description: 'Where events went, step by step, in the range and the period before it.' })
+  async pipeline(
+    @Root() destination: Destination,
+    @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
+    @Arg('mappingId', () => ID, { nullable: true, description: 'Actions only: narrow the destination-side steps to one mapping.' }) mappingInput: string | null,
+    @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Pipeline> {
+    const { loaders } = ctx.forWorkspace();
+    const range = resolveRange(ctx, rangeInput);
+    const mappingId = await checkMapping(ctx, destination, mappingInput);
+    const filter = checkFilter(filterInput);
+    const isStorage = destination.kind === 'storage';
+    const [counts, pending, syncs] = await Promise.all([
+      loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
+      isStorage ? Promise.resolve(null) : loaders.retryPending.load({ destinationId: destination.id, mappingId }),
+      isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
+    ]);
+    return buildPipeline(destination.kind, range, counts, pending, syncs);
+  }
+
+  @FieldResolver(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations).' })
+  async retryPending(
+    @Root() destination: Destination,
+    @Arg('mappingId', () => ID, { nullable: true }) mappingInput: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<number | null> {
+    if (destination.kind === 'storage') return null;
+    const mappingId = await checkMapping(ctx, destination, mappingInput);
+    return ctx.forWorkspace().loaders.retryPending.load({ destinationId: destination.id, mappingId });
+  }
 }

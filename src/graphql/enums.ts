@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { WORKSPACE_SCOPES } from '../auth/scopes';
-import { DESTINATION_KINDS, PipelineStepKind } from '../domain/steps';
+import { DESTINATION_KINDS, PipelineStepKind, REPORT_STEPS, SYNC_STATUSES } from '../domain/steps';
 
 /** GraphQL enums are derived from the domain lists, never retyped. */
 function upperEnum<T extends string>(values: readonly T[]): Record<string, T> {
@@ -18,3 +18,9 @@ registerEnumType(CatalogEntityEnum, { name: 'CatalogEntity', description: 'A kin
 
 registerEnumType(PipelineStepKind, { name: 'PipelineStepKind', description: 'A box of the pipeline view.' });
 export { PipelineStepKind };
+
+export const ReportStepEnum = upperEnum(REPORT_STEPS);
+registerEnumType(ReportStepEnum, { name: 'ReportStep', description: 'A step as producers report it to /v1/ingest.' });
+
+export const SyncStatusEnum = upperEnum(SYNC_STATUSES);
+registerEnumType(SyncStatusEnum, { name: 'SyncStatus', description: 'Outcome of a warehouse sync.' });

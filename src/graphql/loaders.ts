@@ -1,22 +1,82 @@
 import DataLoader from 'dataloader';
+import type { DestinationKind } from '../domain/steps';
+import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
+import { pipelineCounts, retryPending, syncCounts, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
+import type { EventFilterValue } from '../metrics/tiered';
+import type { WorkspaceDb } from '../metrics/workspace-db';
+import { groupedLoader, type BatchRecorder } from './grouped-loader';
+
+export interface PipelineKey {
+  destinationId: string;
+  kind: DestinationKind;
+  range: ResolvedRange;
+  mappingId: string | null;
+  filter: EventFilterValue | null;
+}
 
 /** Per-request loaders. Each batch function returns results in key order. */
 export interface Loaders {
   destination: DataLoader<string, DestinationEntry | null>;
   mappingsByDestination: DataLoader<string, MappingEntry[]>;
   sourcesByDestination: DataLoader<string, ConnectionEntry[]>;
+  pipelineCounts: DataLoader<PipelineKey, StepCounts, string>;
+  retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
+  syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
 }
 
-export function createLoaders(catalog: CatalogService): Loaders {
+const rangeKey = (r: ResolvedRange) => `${r.from}-${r.to}`;
+const filterKey = (f: EventFilterValue | null) => JSON.stringify(f ?? {});
+
+export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, record?: BatchRecorder): Loaders {
+  const recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => {
+    record?.(name, keys.map(id));
+    return fn(keys);
+  };
+  const sourcesByDestination = new DataLoader<string, ConnectionEntry[]>(
+    recorded('sourcesByDestination', async (ids: readonly string[]) => groupBy(await catalog.connections(ids), ids, (c) => c.destinationId), (k) => k),
+  );
   return {
-    destination: new DataLoader(async (ids) => {
-      const rows = await catalog.destinations(ids);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    mappingsByDestination: new DataLoader(async (ids) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId)),
-    sourcesByDestination: new DataLoader(async (ids) => groupBy(await catalog.connections(ids), ids, (c) => c.destinationId)),
+    destination: new DataLoader(
+      recorded('destination', async (ids: readonly string[]) => {
+        const rows = await catalog.destinations(ids);
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }, (k) => k),
+    ),
+    mappingsByDestination: new DataLoader(
+      recorded('mappingsByDestination', async (ids: readonly string[]) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId), (k) => k),
+    ),
+    sourcesByDestination,
+    pipelineCounts: groupedLoader<PipelineKey, StepCounts>(
+      'pipelineCounts',
+      (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`,
+      (k) => k.destinationId,
+      async (keys) => {
+        const connections = await sourcesByDestination.loadMany(keys.map((k) => k.destinationId));
+        const scopes = keys.map((k, i) => {
+          const c = connections[i];
+          if (c instanceof Error) throw c;
+          return { destinationId: k.destinationId, sourceIds: c.map((x) => x.sourceId) };
+        });
+        return pipelineCounts(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, scopes);
+      },
+      record,
+    ),
+    retryPending: groupedLoader(
+      'retryPending',
+      () => 'all',
+      (k) => `${k.destinationId}/${k.mappingId ?? ''}`,
+      (keys) => retryPending(wdb, keys),
+      record,
+    ),
+    syncCounts: groupedLoader(
+      'syncCounts',
+      (k) => rangeKey(k.range),
+      (k) => k.destinationId,
+      (keys) => syncCounts(wdb, keys[0].range, keys.map((k) => k.destinationId)),
+      record,
+    ),
   };
 }
 

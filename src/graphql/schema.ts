@@ -3,8 +3,10 @@ import { buildSchemaSync } from 'type-graphql';
 import { CatalogResolver } from './catalog.resolver';
 import { DestinationResolver } from './destination.resolver';
 import { TokenResolver } from './token.resolver';
+import { BreakdownResolver, DiscardRowResolver } from './breakdown.resolver';
+import { ReasonResolver } from './reason.resolver';
 
-export const RESOLVERS = [CatalogResolver, DestinationResolver, TokenResolver] as const;
+export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, ReasonResolver, TokenResolver] as const;
 
 export const SCHEMA_HEADER =
   '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +

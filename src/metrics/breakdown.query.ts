@@ -1,0 +1,94 @@
+import type { ResolvedRange } from '../domain/time-range';
+import type { StepCount } from './pipeline.query';
+import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
+import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import type { WorkspaceDb } from './workspace-db';
+
+export interface BreakdownCount extends StepCount {
+  eventType: string;
+  eventName: string;
+  appVersion: string;
+}
+
+/** Events of one step by event type, name and app version, largest first. */
+export async function breakdownCounts(
+  wdb: WorkspaceDb,
+  scope: StepScope,
+  range: ResolvedRange,
+  filter: EventFilterValue | null,
+  reason: string | null,
+  first: number,
+): Promise<BreakdownCount[]> {
+  const rows = await wdb.query<{ event_type: string; event_name: string; app_version: string; now: number; before: number }>(
+    'breakdown',
+    `SELECT event_type, event_name, app_version,
+            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
+            sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`)}
+     GROUP BY event_type, event_name, app_version
+     ORDER BY now DESC, before DESC, event_type, event_name, app_version
+     LIMIT {first:UInt32}`,
+    { ...periodParams(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
+  );
+  return rows.map((r) => ({ eventType: r.event_type, eventName: r.event_name, appVersion: r.app_version, now: Number(r.now), before: Number(r.before) }));
+}
+
+export interface ReasonCount extends StepCount {
+  reason: string;
+}
+
+/** Events of one discard step by reason, largest first. */
+export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, filter: EventFilterValue | null): Promise<ReasonCount[]> {
+  const rows = await wdb.query<{ reason: string; now: number; before: number }>(
+    'discards',
+    `SELECT reason,
+            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
+            sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL)}
+     GROUP BY reason
+     ORDER BY now DESC, before DESC, reason`,
+    { ...periodParams(range), ...filterParams(filter), ...stepScopeParams(scope) },
+  );
+  return rows.map((r) => ({ reason: r.reason, now: Number(r.now), before: Number(r.before) }));
+}
+
+export interface DiscardSampleValue {
+  reason: string;
+  at: Date;
+  messageId: string | null;
+  sourceId: string;
+  eventType: string;
+  eventName: string;
+  appVersion: string;
+  payload: string | null;
+  error: string | null;
+  truncated: boolean;
+}
+
+/** The newest `limit` samples per reason of one discard step in the range. */
+export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, limit: number): Promise<DiscardSampleValue[]> {
+  const rows = await wdb.query<{ reason: string; at: number; message_id: string; source_id: string; event_type: string; event_name: string; app_version: string; payload: string; error: string; truncated: number }>(
+    'discard_samples',
+    `SELECT reason, toUnixTimestamp64Milli(time) AS at, message_id, source_id, event_type, event_name, app_version, payload, error, truncated
+     FROM ${wdb.table('discard_samples')}
+     WHERE workspace_id = {workspace:String}
+       AND time >= fromUnixTimestamp64Milli({from:Int64}) AND time < fromUnixTimestamp64Milli({to:Int64})
+       ${STEP_SCOPE_SQL}
+     ORDER BY reason, time DESC
+     LIMIT {limit:UInt32} BY reason`,
+    { ...stepScopeParams(scope), from: range.from, to: range.to, limit },
+  );
+  return rows.map((r) => ({
+    reason: r.reason,
+    at: new Date(Number(r.at)),
+    messageId: r.message_id || null,
+    sourceId: r.source_id,
+    eventType: r.event_type,
+    eventName: r.event_name,
+    appVersion: r.app_version,
+    payload: r.payload || null,
+    error: r.error || null,
+    truncated: r.truncated === 1,
+  }));
+}

@@ -1,0 +1,139 @@
+import type { ReportStep } from '../domain/steps';
+import type { ResolvedRange } from '../domain/time-range';
+import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import type { WorkspaceDb } from './workspace-db';
+
+/** Count of one step now and in the previous period. */
+export interface StepCount {
+  now: number;
+  before: number;
+}
+export type StepCounts = Partial<Record<ReportStep, StepCount>>;
+
+/** The report steps the pipeline view counts from the aggregates. */
+export const COUNTED_STEPS: readonly ReportStep[] = ['received', 'failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery', 'delivered'];
+
+export interface DestinationScope {
+  destinationId: string;
+  /** The sources connected to it: their source-side steps count for it. */
+  sourceIds: readonly string[];
+}
+
+interface Row {
+  key: string;
+  source_side: number;
+  step: ReportStep;
+  now: number;
+  before: number;
+}
+
+/**
+ * Step counts for many destinations in one query: destination-side steps by
+ * destination (narrowed to one mapping when given), source-side steps by source,
+ * then summed over each destination's connected sources.
+ */
+export async function pipelineCounts(
+  wdb: WorkspaceDb,
+  range: ResolvedRange,
+  mappingId: string | null,
+  filter: EventFilterValue | null,
+  destinations: readonly DestinationScope[],
+): Promise<StepCounts[]> {
+  const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
+  const rows = await wdb.query<Row>(
+    'pipeline',
+    `SELECT if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side, step,
+            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
+            sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id'], `
+       AND step IN {steps:Array(String)}
+       AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
+            OR (destination_id = '' AND source_id IN {sources:Array(String)}))`)}
+     GROUP BY key, source_side, step`,
+    {
+      ...periodParams(range),
+      ...filterParams(filter),
+      steps: COUNTED_STEPS,
+      dests: destinations.map((d) => d.destinationId),
+      sources,
+      any_mapping: mappingId === null,
+      mapping: mappingId ?? '',
+    },
+  );
+  const bySource = new Map<string, StepCounts>();
+  const byDestination = new Map<string, StepCounts>();
+  for (const r of rows) {
+    const target = r.source_side ? bySource : byDestination;
+    const counts = target.get(r.key) ?? {};
+    counts[r.step] = { now: Number(r.now), before: Number(r.before) };
+    target.set(r.key, counts);
+  }
+  return destinations.map((d) => {
+    const counts: StepCounts = { ...(byDestination.get(d.destinationId) ?? {}) };
+    for (const sourceId of d.sourceIds) {
+      for (const [step, c] of Object.entries(bySource.get(sourceId) ?? {}) as [ReportStep, StepCount][]) {
+        const acc = counts[step] ?? { now: 0, before: 0 };
+        counts[step] = { now: acc.now + c.now, before: acc.before + c.before };
+      }
+    }
+    return counts;
+  });
+}
+
+export interface RetryKey {
+  destinationId: string;
+  mappingId: string | null;
+}
+
+/** The live retry-pending gauge for each key (a destination, or one of its mappings). */
+export async function retryPending(wdb: WorkspaceDb, keys: readonly RetryKey[]): Promise<number[]> {
+  const rows = await wdb.query<{ destination_id: string; mapping_id: string; pending: number }>(
+    'retry_pending',
+    `SELECT destination_id, mapping_id, sum(pending) AS pending FROM ${wdb.table('retry_pending')}
+     WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
+     GROUP BY destination_id, mapping_id`,
+    { dests: [...new Set(keys.map((k) => k.destinationId))] },
+  );
+  return keys.map((k) =>
+    rows
+      .filter((r) => r.destination_id === k.destinationId && (k.mappingId === null || r.mapping_id === k.mappingId))
+      .reduce((sum, r) => sum + Number(r.pending), 0),
+  );
+}
+
+export interface SyncCounts {
+  failed: StepCount;
+  succeeded: StepCount;
+}
+
+/**
+ * Warehouse syncs started in the range and the period before: "failed to sync" are
+ * syncs that did not fully succeed (status failed or partial, or any collection with
+ * failed rows); "successfully synced" are successful and partial syncs.
+ */
+export async function syncCounts(wdb: WorkspaceDb, range: ResolvedRange, destinationIds: readonly string[]): Promise<SyncCounts[]> {
+  const rows = await wdb.query<{ destination_id: string; failed_now: number; failed_before: number; ok_now: number; ok_before: number }>(
+    'sync_counts',
+    `SELECT destination_id,
+            countIf(cur AND failed) AS failed_now, countIf(NOT cur AND failed) AS failed_before,
+            countIf(cur AND ok) AS ok_now, countIf(NOT cur AND ok) AS ok_before
+     FROM (
+       SELECT destination_id, started_at >= fromUnixTimestamp64Milli({from:Int64}) AS cur,
+              status != 'success' OR arrayExists(x -> x > 0, collections.rows_failed) AS failed,
+              status IN ('success', 'partial') AS ok
+       FROM ${wdb.table('warehouse_syncs')} FINAL
+       WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
+         AND started_at >= fromUnixTimestamp64Milli({prev_from:Int64}) AND started_at < fromUnixTimestamp64Milli({to:Int64})
+     )
+     GROUP BY destination_id`,
+    { dests: destinationIds, from: range.from, prev_from: range.previousFrom, to: range.to },
+  );
+  const byId = new Map(rows.map((r) => [r.destination_id, r]));
+  return destinationIds.map((id) => {
+    const r = byId.get(id);
+    return {
+      failed: { now: Number(r?.failed_now ?? 0), before: Number(r?.failed_before ?? 0) },
+      succeeded: { now: Number(r?.ok_now ?? 0), before: Number(r?.ok_before ?? 0) },
+    };
+  });
+}

@@ -1,0 +1,42 @@
+import type { ReportStep } from '../domain/steps';
+import type { WorkspaceDb } from './workspace-db';
+
+export interface TraceEntryValue {
+  at: Date;
+  step: ReportStep;
+  sourceId: string;
+  destinationId: string | null;
+  mappingId: string | null;
+  reason: string | null;
+  eventType: string;
+  eventName: string;
+  appVersion: string;
+  count: number;
+}
+
+export const MAX_TRACE_ENTRIES = 1000;
+
+/** Every report carrying this message id, oldest first (raw table; the bloom-filter index skips granules). */
+export async function traceMessage(wdb: WorkspaceDb, messageId: string): Promise<TraceEntryValue[]> {
+  const rows = await wdb.query<{ at: number; step: ReportStep; source_id: string; destination_id: string; mapping_id: string; reason: string; event_type: string; event_name: string; app_version: string; count: number }>(
+    'trace',
+    `SELECT toUnixTimestamp64Milli(time) AS at, step, source_id, destination_id, mapping_id, reason, event_type, event_name, app_version, count
+     FROM ${wdb.table('delivery_events')}
+     WHERE workspace_id = {workspace:String} AND message_id = {id:String}
+     ORDER BY time, step
+     LIMIT {limit:UInt32}`,
+    { id: messageId, limit: MAX_TRACE_ENTRIES },
+  );
+  return rows.map((r) => ({
+    at: new Date(Number(r.at)),
+    step: r.step,
+    sourceId: r.source_id,
+    destinationId: r.destination_id || null,
+    mappingId: r.mapping_id || null,
+    reason: r.reason || null,
+    eventType: r.event_type,
+    eventName: r.event_name,
+    appVersion: r.app_version,
+    count: Number(r.count),
+  }));
+}

@@ -1,0 +1,218 @@
+/**
+ * Writes simulated history straight into the engine (no HTTP): the same rows the
+ * ingest endpoint would store, encoded with the same column names, inserted in
+ * day-aligned chunks, each with a deduplication token derived from the seed and the
+ * chunk's bounds, so running the same backfill again stores nothing twice.
+ */
+import type { Db } from '../clickhouse/client';
+import { encodeTime, MAX_REPORT_AGE_MS } from '../ingest/ingest.service';
+import { generateRaw, type RawDelivery, type RawSync } from './generator';
+import { DEMO_WORKSPACE, demoIncidents, displayNames, type Incident, type WorkspaceModel } from './model';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface BackfillOptions {
+  workspaceId: string;
+  days: number;
+  seed: number;
+  /** End of the backfilled range (epoch ms); the range is `days` days before it, at most 14. */
+  now: number;
+  onProgress?: (doneMs: number, totalMs: number, rows: number) => void;
+  /** Defaults: the demo workspace and its incidents placed relative to `now`. */
+  model?: WorkspaceModel;
+  incidents?: readonly Incident[];
+  /** Hours of traffic per insert (default 6; chunks never cross a UTC day). */
+  chunkHours?: number;
+  /** Discard samples kept per destination, step and reason per minute (default 10, like ingest). */
+  samplesPerMinute?: number;
+  /** Sample payloads longer than this are truncated (default 8 KiB, like ingest). */
+  sampleMaxBytes?: number;
+}
+
+export interface BackfillResult {
+  /** Delivery report rows written. */
+  reports: number;
+  /** Events those reports stand for (sum of `count` of the `received` reports). */
+  events: number;
+  syncs: number;
+  ms: number;
+}
+
+/** The window a backfill covers: `days` days ending at `now`, never older than the 14-day retention. */
+export function backfillWindow(now: number, days: number): { from: number; to: number } {
+  const span = Math.min(Math.max(days, 0) * DAY, MAX_REPORT_AGE_MS);
+  return { from: now - span, to: now };
+}
+
+export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillResult> {
+  const started = performance.now();
+  const model = opts.model ?? DEMO_WORKSPACE;
+  const incidents = opts.incidents ?? demoIncidents(opts.now);
+  const { from, to } = backfillWindow(opts.now, opts.days);
+  const ws = opts.workspaceId;
+  const tokenBase = `backfill:${ws}:${opts.seed}`;
+  const samplesPerMinute = opts.samplesPerMinute ?? 10;
+  const sampleMaxBytes = opts.sampleMaxBytes ?? 8 * 1024;
+  const encoder = new RowEncoder(ws);
+
+  await db.insert({
+    family: 'backfill',
+    table: 'catalog_names',
+    body: Buffer.from(
+      displayNames(model)
+        // version 1: a name set later through the API (version = its time) always wins.
+        .map((n) => JSON.stringify({ workspace_id: ws, entity: n.entity, id: n.id, name: n.name, version: 1 }))
+        .join('\n'),
+    ),
+    dedupToken: `${tokenBase}:names`,
+  });
+
+  const chunks = chunkBounds(from, to, Math.max(1, Math.min(24, opts.chunkHours ?? 6)));
+  let reports = 0;
+  let events = 0;
+  let syncs = 0;
+  let pending: Promise<void> | null = null;
+  for (const [start, end] of chunks) {
+    // Generate the next chunk while the engine (on its own threads) stores the previous one.
+    const raw = generateRaw({ model, seed: opts.seed, from: start, to: end, incidents, origin: from });
+    const token = `${tokenBase}:${start}:${end}`;
+    const bodies = encodeChunk(encoder, raw.deliveries, raw.syncs, samplesPerMinute, sampleMaxBytes);
+    for (const d of raw.deliveries) if (d.step === 'received') events += d.count;
+    reports += raw.deliveries.length;
+    syncs += raw.syncs.length;
+    if (pending) await pending;
+    const rowsSoFar = reports;
+    pending = (async () => {
+      if (bodies.events) await db.insert({ family: 'backfill', table: 'delivery_events', body: bodies.events, dedupToken: `${token}:events` });
+      if (bodies.syncs) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: bodies.syncs, dedupToken: `${token}:syncs` });
+      if (bodies.samples) await db.insert({ family: 'backfill', table: 'discard_samples', body: bodies.samples, dedupToken: `${token}:samples` });
+      opts.onProgress?.(end - from, to - from, rowsSoFar);
+    })();
+    // Keep the rejection observed until it is awaited on the next turn.
+    pending.catch(() => undefined);
+  }
+  if (pending) await pending;
+  return { reports, events, syncs, ms: Math.round(performance.now() - started) };
+}
+
+/** [start, end) pieces of the window: at most `hours` long, split at UTC midnight (one partition each). */
+export function chunkBounds(from: number, to: number, hours: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start = from;
+  while (start < to) {
+    const nextDay = Math.floor(start / DAY) * DAY + DAY;
+    const nextStep = Math.floor(start / (hours * HOUR)) * hours * HOUR + hours * HOUR;
+    const end = Math.min(to, nextDay, nextStep);
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+function encodeChunk(
+  enc: RowEncoder,
+  deliveries: RawDelivery[],
+  syncs: RawSync[],
+  samplesPerMinute: number,
+  sampleMaxBytes: number,
+): { events: Buffer | null; syncs: Buffer | null; samples: Buffer | null } {
+  const lines: string[] = new Array(deliveries.length);
+  const sampleLines: string[] = [];
+  const budget = new Map<string, number>();
+  for (let i = 0; i < deliveries.length; i++) {
+    const d = deliveries[i];
+    lines[i] = enc.delivery(d);
+    if (d.sample && samplesPerMinute > 0) {
+      // The same bound the ingest sampler applies: per destination, step, reason and minute.
+      const key = `${d.destinationId}\u0000${d.step}\u0000${d.reason}\u0000${Math.floor(d.time / MINUTE)}`;
+      const n = budget.get(key) ?? 0;
+      if (n < samplesPerMinute) {
+        budget.set(key, n + 1);
+        sampleLines.push(enc.sample(d, sampleMaxBytes));
+      }
+    }
+  }
+  return {
+    events: lines.length > 0 ? Buffer.from(lines.join('\n')) : null,
+    syncs: syncs.length > 0 ? Buffer.from(syncs.map((s) => enc.sync(s)).join('\n')) : null,
+    samples: sampleLines.length > 0 ? Buffer.from(sampleLines.join('\n')) : null,
+  };
+}
+
+/**
+ * JSONEachRow encoders with the column names of migrations 0001, 0008 and 0009 and
+ * the value encoding of the ingest service. Low-cardinality strings are escaped once
+ * and reused.
+ */
+class RowEncoder {
+  private readonly quoted = new Map<string, string>();
+  private readonly ws: string;
+
+  constructor(private readonly workspaceId: string) {
+    this.ws = JSON.stringify(workspaceId);
+  }
+
+  private q(s: string): string {
+    let v = this.quoted.get(s);
+    if (v === undefined) {
+      v = JSON.stringify(s);
+      if (this.quoted.size < 10_000) this.quoted.set(s, v);
+    }
+    return v;
+  }
+
+  delivery(d: RawDelivery): string {
+    return (
+      `{"time":"${encodeTime(d.time)}","workspace_id":${this.ws},"source_id":${this.q(d.sourceId)},` +
+      `"destination_id":${this.q(d.destinationId)},"destination_kind":${this.q(d.destinationKind)},` +
+      `"mapping_id":${this.q(d.mappingId)},"step":${this.q(d.step)},"reason":${this.q(d.reason)},` +
+      `"event_type":${this.q(d.eventType)},"event_name":${this.q(d.eventName)},"app_version":${this.q(d.appVersion)},` +
+      `"enriched":${d.enriched ? 1 : 0},"count":${d.count},"message_id":${d.messageId === '' ? '""' : JSON.stringify(d.messageId)}}`
+    );
+  }
+
+  sync(s: RawSync): string {
+    return JSON.stringify({
+      workspace_id: this.workspaceId,
+      destination_id: s.destinationId,
+      sync_id: s.syncId,
+      started_at: encodeTime(s.startedAt),
+      finished_at: encodeTime(s.finishedAt),
+      status: s.status,
+      reason: s.reason,
+      'collections.name': s.collections.map((c) => c.name),
+      'collections.rows_synced': s.collections.map((c) => c.rowsSynced),
+      'collections.rows_failed': s.collections.map((c) => c.rowsFailed),
+      'collections.reason': s.collections.map((c) => c.reason),
+      // Deterministic, so a repeated backfill writes byte-identical rows.
+      reported_at: encodeTime(s.finishedAt),
+    });
+  }
+
+  sample(d: RawDelivery, maxBytes: number): string {
+    let payload = d.sample!.payload === null ? '' : JSON.stringify(d.sample!.payload);
+    let truncated = 0;
+    if (payload.length > maxBytes) {
+      payload = payload.slice(0, maxBytes);
+      truncated = 1;
+    }
+    return JSON.stringify({
+      time: encodeTime(d.time),
+      workspace_id: this.workspaceId,
+      destination_id: d.destinationId,
+      source_id: d.sourceId,
+      mapping_id: d.mappingId,
+      step: d.step,
+      reason: d.reason,
+      event_type: d.eventType,
+      event_name: d.eventName,
+      app_version: d.appVersion,
+      message_id: d.messageId,
+      payload,
+      error: d.sample!.error,
+      truncated,
+    });
+  }
+}

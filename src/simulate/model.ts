@@ -1,0 +1,513 @@
+/**
+ * The demo workspace the simulator plays: its sources, destinations (with their
+ * connections, filters, error profiles and Actions mappings), its event catalogue and
+ * app versions, and the incidents that make the demo worth looking at. Pure data.
+ */
+import type { DestinationKind } from '../domain/steps';
+import type { Weighted } from './random';
+
+export type SimEventType = 'track' | 'identify' | 'page' | 'screen' | 'group';
+export type Platform = 'web' | 'mobile' | 'server';
+
+export interface SimEventDef {
+  type: SimEventType;
+  name: string;
+  /** Relative frequency among the events a source sends. */
+  weight: number;
+  platforms: readonly Platform[];
+}
+
+export interface SimSource {
+  id: string;
+  name: string;
+  platform: Platform;
+  /** Mean events per minute at an average hour of a weekday (before the daily rhythm). */
+  ratePerMinute: number;
+  /** How strongly the daily rhythm swings this source (0 = flat, 1 = full swing). */
+  rhythm: number;
+  appVersions: readonly Weighted<string>[];
+  /** Share of events that went through an enrichment step. */
+  enrichedShare: number;
+  /** Per-event probability of failing on ingest, and the codes it fails with. */
+  failedIngestRate: number;
+  failedIngestReasons: readonly Weighted<string>[];
+  /** Per-event probability of being filtered at source (tracking plan, event settings). */
+  filteredSourceRate: number;
+  filteredSourceReasons: readonly Weighted<string>[];
+  /** A library name for sample payloads. */
+  library: { name: string; version: string };
+}
+
+export interface SimMapping {
+  id: string;
+  name: string;
+  /** The mapping's trigger: events of these types… */
+  eventTypes: readonly SimEventType[];
+  /** …and, when set, only with these names. */
+  eventNames?: readonly string[];
+}
+
+export interface SimSyncPlan {
+  /** A sync starts every `everyMinutes`, `offsetMinutes` after the hour. */
+  everyMinutes: number;
+  offsetMinutes: number;
+  /** Collections (tables) a sync loads, with their share of the rows. */
+  collections: readonly Weighted<string>[];
+}
+
+export interface SimDestination {
+  id: string;
+  name: string;
+  kind: DestinationKind;
+  sourceIds: readonly string[];
+  /** Event types the destination cannot take: filtered as UNSUPPORTED_EVENT_TYPE. */
+  unsupportedEventTypes: readonly SimEventType[];
+  /** Event names a destination filter drops: filtered as FILTERED_BY_RULES. */
+  blockedEventNames: readonly string[];
+  /** Per-event probability of a partial destination-side filter, and its reasons. */
+  filterRate: number;
+  filterReasons: readonly Weighted<string>[];
+  /** Per-event probability of an immediate (non-retryable) delivery failure. */
+  failRate: number;
+  failReasons: readonly Weighted<string>[];
+  /** Per-event probability of a retryable failure that goes to the retry queue. */
+  retryRate: number;
+  retryReasons: readonly Weighted<string>[];
+  /** Share of retried events that finally fail. */
+  retryFailShare: number;
+  mappings: readonly SimMapping[];
+  sync: SimSyncPlan | null;
+}
+
+export interface WorkspaceModel {
+  id: string;
+  name: string;
+  sources: readonly SimSource[];
+  destinations: readonly SimDestination[];
+  events: readonly SimEventDef[];
+  /** Mean number of single-event reports (with a messageId) per source per minute. */
+  singleEventsPerMinute: number;
+  /** Events per aggregated report, roughly: fewer, fatter reports when larger. */
+  eventsPerReport: number;
+  /** Probability that a discard report carries a sample payload. */
+  sampleRate: number;
+}
+
+// ── Incidents ─────────────────────────────────────────────────────────────────────
+
+export interface RateLimitStorm {
+  kind: 'rate_limit_storm';
+  id: string;
+  destinationId: string;
+  start: number;
+  end: number;
+  reason: string;
+  /** Share of events failing outright / going to retry during the storm. */
+  failRate: number;
+  retryRate: number;
+  /** Share of storm retries that finally fail. */
+  retryFailShare: number;
+}
+
+export interface SchemaViolationSpike {
+  kind: 'schema_violation_spike';
+  id: string;
+  sourceId: string;
+  /** The app version whose release caused it; it appears at `start`. */
+  appVersion: string;
+  start: number;
+  end: number;
+  /** Share of that version's events filtered as schema_violation during the spike. */
+  rate: number;
+}
+
+export interface SyncFailure {
+  kind: 'sync_failure';
+  id: string;
+  destinationId: string;
+  start: number;
+  end: number;
+  reason: string;
+}
+
+export type Incident = RateLimitStorm | SchemaViolationSpike | SyncFailure;
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * The demo's incidents, placed relative to `now` (minute-aligned) so that each is
+ * inside the last 24 hours (and so the last 7 days), plus an older storm for the week view.
+ */
+export function demoIncidents(now: number): Incident[] {
+  const base = Math.floor(now / MINUTE) * MINUTE;
+  return [
+    {
+      kind: 'rate_limit_storm',
+      id: 'storm-amplitude-recent',
+      destinationId: 'dst_amplitude',
+      start: base - 3 * HOUR - 20 * MINUTE,
+      end: base - 3 * HOUR + 20 * MINUTE,
+      reason: '429',
+      failRate: 0.08,
+      retryRate: 0.4,
+      retryFailShare: 0.3,
+    },
+    {
+      kind: 'schema_violation_spike',
+      id: 'schema-ios-4.0.0',
+      sourceId: 'src_ios',
+      appVersion: '4.0.0',
+      start: base - 9 * HOUR,
+      end: base - 8 * HOUR,
+      rate: 0.7,
+    },
+    {
+      kind: 'sync_failure',
+      id: 'sync-snowflake-credentials',
+      destinationId: 'dst_snowflake',
+      start: base - 15 * HOUR,
+      end: base - 11 * HOUR,
+      reason: 'Authentication failed: the private key of warehouse user LOADER was rotated and the destination still holds the old one',
+    },
+    {
+      kind: 'rate_limit_storm',
+      id: 'storm-amplitude-older',
+      destinationId: 'dst_amplitude',
+      start: base - 3 * DAY - 5 * HOUR,
+      end: base - 3 * DAY - 5 * HOUR + 40 * MINUTE,
+      reason: '429',
+      failRate: 0.06,
+      retryRate: 0.35,
+      retryFailShare: 0.25,
+    },
+  ];
+}
+
+// ── The demo workspace ────────────────────────────────────────────────────────────
+
+const ALL: readonly Platform[] = ['web', 'mobile', 'server'];
+const CLIENT: readonly Platform[] = ['web', 'mobile'];
+const WEB: readonly Platform[] = ['web'];
+const MOBILE: readonly Platform[] = ['mobile'];
+const WEB_SERVER: readonly Platform[] = ['web', 'server'];
+
+const EVENTS: readonly SimEventDef[] = [
+  // track
+  { type: 'track', name: 'Product Viewed', weight: 18, platforms: CLIENT },
+  { type: 'track', name: 'Product List Viewed', weight: 9, platforms: CLIENT },
+  { type: 'track', name: 'Product Added', weight: 6, platforms: CLIENT },
+  { type: 'track', name: 'Search Performed', weight: 7, platforms: CLIENT },
+  { type: 'track', name: 'Cart Viewed', weight: 4, platforms: CLIENT },
+  { type: 'track', name: 'Checkout Started', weight: 3, platforms: ALL },
+  { type: 'track', name: 'Coupon Applied', weight: 1, platforms: CLIENT },
+  { type: 'track', name: 'Order Completed', weight: 2.5, platforms: ALL },
+  { type: 'track', name: 'Payment Failed', weight: 0.4, platforms: ['server'] },
+  { type: 'track', name: 'Signed Up', weight: 1.2, platforms: ALL },
+  { type: 'track', name: 'Logged In', weight: 4, platforms: CLIENT },
+  { type: 'track', name: 'Subscription Started', weight: 0.6, platforms: ['server'] },
+  { type: 'track', name: 'Email Opened', weight: 5, platforms: ['server'] },
+  { type: 'track', name: 'Push Notification Opened', weight: 2, platforms: MOBILE },
+  { type: 'track', name: 'Application Opened', weight: 6, platforms: MOBILE },
+  // page / screen
+  { type: 'page', name: 'Home', weight: 10, platforms: WEB },
+  { type: 'page', name: 'Product Detail', weight: 12, platforms: WEB },
+  { type: 'page', name: 'Checkout', weight: 3, platforms: WEB },
+  { type: 'screen', name: 'Home', weight: 9, platforms: MOBILE },
+  { type: 'screen', name: 'Product Detail', weight: 10, platforms: MOBILE },
+  { type: 'screen', name: 'Cart', weight: 3, platforms: MOBILE },
+  // identify / group
+  { type: 'identify', name: 'Identify', weight: 5, platforms: ALL },
+  { type: 'group', name: 'Group', weight: 1, platforms: WEB_SERVER },
+];
+
+const INGEST_REASONS_CLIENT: readonly Weighted<string>[] = [
+  { value: 'no_user_anon_id', weight: 5 },
+  { value: 'event_not_defined', weight: 2 },
+  { value: 'properties_not_object', weight: 1 },
+  { value: 'name_not_string', weight: 1 },
+];
+const INGEST_REASONS_SERVER: readonly Weighted<string>[] = [
+  { value: 'id_required', weight: 5 },
+  { value: 'id_not_string', weight: 2 },
+  { value: 'event_not_defined', weight: 1 },
+  { value: 'traits_not_object', weight: 1 },
+];
+const SOURCE_FILTER_REASONS: readonly Weighted<string>[] = [
+  { value: 'schema_violation', weight: 6 },
+  { value: 'unplanned', weight: 3 },
+  { value: 'event_setting', weight: 1.5 },
+];
+
+export const DEMO_WORKSPACE: WorkspaceModel = {
+  id: 'demo',
+  name: 'Demo Store',
+  events: EVENTS,
+  singleEventsPerMinute: 0.5,
+  eventsPerReport: 85,
+  sampleRate: 0.05,
+  sources: [
+    {
+      id: 'src_web',
+      name: 'Storefront (Web)',
+      platform: 'web',
+      ratePerMinute: 700,
+      rhythm: 1,
+      appVersions: [
+        { value: '2.3.1', weight: 2 },
+        { value: '2.4.0', weight: 5 },
+        { value: '2.5.0', weight: 3 },
+      ],
+      enrichedShare: 0.35,
+      failedIngestRate: 0.002,
+      failedIngestReasons: INGEST_REASONS_CLIENT,
+      filteredSourceRate: 0.025,
+      filteredSourceReasons: SOURCE_FILTER_REASONS,
+      library: { name: 'analytics.js', version: '5.2.0' },
+    },
+    {
+      id: 'src_ios',
+      name: 'Shop App (iOS)',
+      platform: 'mobile',
+      ratePerMinute: 400,
+      rhythm: 1,
+      appVersions: [
+        { value: '3.8.2', weight: 2 },
+        { value: '3.9.0', weight: 5 },
+        { value: '4.0.0', weight: 4 },
+      ],
+      enrichedShare: 0.25,
+      failedIngestRate: 0.003,
+      failedIngestReasons: INGEST_REASONS_CLIENT,
+      filteredSourceRate: 0.03,
+      filteredSourceReasons: SOURCE_FILTER_REASONS,
+      library: { name: 'analytics-swift', version: '1.5.3' },
+    },
+    {
+      id: 'src_android',
+      name: 'Shop App (Android)',
+      platform: 'mobile',
+      ratePerMinute: 320,
+      rhythm: 1,
+      appVersions: [
+        { value: '3.8.1', weight: 3 },
+        { value: '3.9.0', weight: 6 },
+        { value: '3.9.1', weight: 2 },
+      ],
+      enrichedShare: 0.25,
+      failedIngestRate: 0.004,
+      failedIngestReasons: INGEST_REASONS_CLIENT,
+      filteredSourceRate: 0.035,
+      filteredSourceReasons: SOURCE_FILTER_REASONS,
+      library: { name: 'analytics-kotlin', version: '1.16.0' },
+    },
+    {
+      id: 'src_server',
+      name: 'Order Service (Node.js)',
+      platform: 'server',
+      ratePerMinute: 200,
+      rhythm: 0.5,
+      appVersions: [
+        { value: '1.42.0', weight: 3 },
+        { value: '1.43.0', weight: 7 },
+      ],
+      enrichedShare: 0.5,
+      failedIngestRate: 0.001,
+      failedIngestReasons: INGEST_REASONS_SERVER,
+      filteredSourceRate: 0.01,
+      filteredSourceReasons: SOURCE_FILTER_REASONS,
+      library: { name: 'analytics-node', version: '2.1.0' },
+    },
+  ],
+  destinations: [
+    {
+      id: 'dst_amplitude',
+      name: 'Amplitude',
+      kind: 'classic',
+      sourceIds: ['src_web', 'src_ios', 'src_android'],
+      unsupportedEventTypes: ['group'],
+      blockedEventNames: ['Search Performed'],
+      filterRate: 0.012,
+      filterReasons: [
+        { value: 'FILTERED_BY_INTEGRATIONS_OBJECT', weight: 3 },
+        { value: 'FILTERED_BY_END_USER_CONSENT', weight: 1 },
+      ],
+      failRate: 0.0015,
+      failReasons: [
+        { value: '400', weight: 5 },
+        { value: 'MESSAGE_REJECTED', weight: 2 },
+      ],
+      retryRate: 0.006,
+      retryReasons: [
+        { value: '429', weight: 3 },
+        { value: 'ETIMEDOUT', weight: 2 },
+        { value: '503', weight: 1 },
+      ],
+      retryFailShare: 0.08,
+      mappings: [],
+      sync: null,
+    },
+    {
+      id: 'dst_mixpanel',
+      name: 'Mixpanel',
+      kind: 'classic',
+      sourceIds: ['src_web', 'src_server'],
+      unsupportedEventTypes: ['page'],
+      blockedEventNames: [],
+      filterRate: 0.008,
+      filterReasons: [{ value: 'FILTERED_BY_INTEGRATIONS_OBJECT', weight: 1 }],
+      failRate: 0.001,
+      failReasons: [
+        { value: '400', weight: 3 },
+        { value: '401', weight: 1 },
+      ],
+      retryRate: 0.004,
+      retryReasons: [
+        { value: 'ETIMEDOUT', weight: 2 },
+        { value: '503', weight: 2 },
+        { value: 'ECONNRESET', weight: 1 },
+      ],
+      retryFailShare: 0.1,
+      mappings: [],
+      sync: null,
+    },
+    {
+      id: 'dst_braze_actions',
+      name: 'Braze (Actions)',
+      kind: 'actions',
+      sourceIds: ['src_ios', 'src_android', 'src_server'],
+      unsupportedEventTypes: [],
+      blockedEventNames: ['Email Opened'],
+      filterRate: 0.01,
+      filterReasons: [
+        { value: 'FILTERED_AT_MAPPING', weight: 3 },
+        { value: 'FILTERED_BY_INTEGRATIONS_OBJECT', weight: 1 },
+      ],
+      failRate: 0.002,
+      failReasons: [
+        { value: '400', weight: 3 },
+        { value: 'MESSAGE_REJECTED', weight: 1 },
+      ],
+      retryRate: 0.005,
+      retryReasons: [
+        { value: '429', weight: 2 },
+        { value: '503', weight: 1 },
+      ],
+      retryFailShare: 0.1,
+      mappings: [
+        { id: 'track_page_view', name: 'Track Page View', eventTypes: ['page', 'screen'] },
+        { id: 'identify_user', name: 'Identify User', eventTypes: ['identify'] },
+        { id: 'track_purchase', name: 'Track Purchase', eventTypes: ['track'], eventNames: ['Order Completed', 'Subscription Started'] },
+      ],
+      sync: null,
+    },
+    {
+      id: 'dst_hubspot_actions',
+      name: 'HubSpot (Actions)',
+      kind: 'actions',
+      sourceIds: ['src_web', 'src_server'],
+      unsupportedEventTypes: [],
+      blockedEventNames: [],
+      filterRate: 0.006,
+      filterReasons: [{ value: 'FILTERED_AT_MAPPING', weight: 1 }],
+      failRate: 0.003,
+      failReasons: [
+        { value: '400', weight: 2 },
+        { value: '401', weight: 1 },
+        { value: '404', weight: 1 },
+      ],
+      retryRate: 0.008,
+      retryReasons: [
+        { value: '429', weight: 4 },
+        { value: 'ETIMEDOUT', weight: 1 },
+      ],
+      retryFailShare: 0.12,
+      mappings: [
+        { id: 'upsert_contact', name: 'Upsert Contact', eventTypes: ['identify'] },
+        {
+          id: 'send_custom_behavioral_event',
+          name: 'Send Custom Behavioral Event',
+          eventTypes: ['track'],
+          eventNames: ['Order Completed', 'Checkout Started', 'Signed Up', 'Subscription Started', 'Payment Failed'],
+        },
+      ],
+      sync: null,
+    },
+    {
+      id: 'dst_bigquery',
+      name: 'BigQuery',
+      kind: 'storage',
+      sourceIds: ['src_web', 'src_ios', 'src_android', 'src_server'],
+      unsupportedEventTypes: [],
+      blockedEventNames: [],
+      filterRate: 0.004,
+      filterReasons: [{ value: 'FILTERED_BY_INTEGRATIONS_OBJECT', weight: 1 }],
+      failRate: 0,
+      failReasons: [],
+      retryRate: 0,
+      retryReasons: [],
+      retryFailShare: 0,
+      mappings: [],
+      sync: {
+        everyMinutes: 60,
+        offsetMinutes: 5,
+        collections: [
+          { value: 'tracks', weight: 40 },
+          { value: 'pages', weight: 12 },
+          { value: 'screens', weight: 12 },
+          { value: 'identifies', weight: 5 },
+          { value: 'order_completed', weight: 3 },
+          { value: 'product_viewed', weight: 18 },
+        ],
+      },
+    },
+    {
+      id: 'dst_snowflake',
+      name: 'Snowflake',
+      kind: 'storage',
+      sourceIds: ['src_web', 'src_server'],
+      unsupportedEventTypes: [],
+      blockedEventNames: ['Email Opened'],
+      filterRate: 0.004,
+      filterReasons: [{ value: 'FILTERED_BY_INTEGRATIONS_OBJECT', weight: 1 }],
+      failRate: 0,
+      failReasons: [],
+      retryRate: 0,
+      retryReasons: [],
+      retryFailShare: 0,
+      mappings: [],
+      sync: {
+        everyMinutes: 60,
+        offsetMinutes: 35,
+        collections: [
+          { value: 'tracks', weight: 45 },
+          { value: 'pages', weight: 25 },
+          { value: 'identifies', weight: 6 },
+          { value: 'groups', weight: 1 },
+        ],
+      },
+    },
+  ],
+};
+
+/** Display names for the catalog: every source, destination and Actions mapping. */
+export function displayNames(model: WorkspaceModel): { entity: 'source' | 'destination' | 'mapping'; id: string; name: string }[] {
+  const out: { entity: 'source' | 'destination' | 'mapping'; id: string; name: string }[] = [];
+  for (const s of model.sources) out.push({ entity: 'source', id: s.id, name: s.name });
+  for (const d of model.destinations) {
+    out.push({ entity: 'destination', id: d.id, name: d.name });
+    for (const m of d.mappings) out.push({ entity: 'mapping', id: m.id, name: m.name });
+  }
+  return out;
+}
+
+/** The mapping an event triggers on an Actions destination (first match), or null. */
+export function routeMapping(dest: SimDestination, type: SimEventType, name: string): SimMapping | null {
+  for (const m of dest.mappings) {
+    if (!m.eventTypes.includes(type)) continue;
+    if (m.eventNames && !m.eventNames.includes(name)) continue;
+    return m;
+  }
+  return null;
+}
