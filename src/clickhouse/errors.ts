@@ -49,7 +49,7 @@ export function classifyClickHouseError(err: unknown): ClickHouseFailure {
     if (UNAVAILABLE_CODES.has(numeric)) {
       return { clickhouseCode: numeric, appError: new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is unavailable right now; retry shortly.', undefined, { cause: err }) };
     }
-    return { clickhouseCode: numeric, appError: new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'The metrics store rejected the request.', { clickhouseCode: numeric }, { cause: err }) };
+    return { clickhouseCode: numeric, appError: new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'The metrics store rejected the request; quote the requestId when reporting it.', undefined, { cause: err }) };
   }
   const errno = typeof e?.code === 'string' ? e.code : (e?.cause as { code?: unknown } | undefined)?.code;
   if (typeof errno === 'string' && NETWORK_ERRNOS.has(errno)) {

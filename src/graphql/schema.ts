@@ -5,8 +5,9 @@ import { DestinationResolver } from './destination.resolver';
 import { TokenResolver } from './token.resolver';
 import { BreakdownResolver, DiscardRowResolver } from './breakdown.resolver';
 import { ReasonResolver } from './reason.resolver';
+import { AnalysisResolver } from './analysis.resolver';
 
-export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, ReasonResolver, TokenResolver] as const;
+export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, TokenResolver] as const;
 
 export const SCHEMA_HEADER =
   '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/log';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/server';
 import type { Scope } from '../../src/auth/scopes';
 
 /**
@@ -65,14 +65,30 @@ export class TestGateway {
     return this.gateway.db.query<T>({ family: 'test', sql: query.replaceAll('{{db}}', this.gateway.db.database), params });
   }
 
+  /** Runs `fn` and returns the ClickHouse query families it issued, in order. */
+  async countQueries<R>(fn: () => Promise<R>): Promise<{ result: R; families: string[] }> {
+    const families: string[] = [];
+    const listener = (e: { family: string }) => families.push(e.family);
+    this.gateway.db.events.on('query', listener);
+    try {
+      return { result: await fn(), families };
+    } finally {
+      this.gateway.db.events.off('query', listener);
+    }
+  }
+
   async close(): Promise<void> {
     await this.gateway.close();
   }
 }
 
-export async function startTestGateway(name: string, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  name: string,
+  env: Record<string, string> = {},
+  options: Pick<GatewayOptions, 'now' | 'recordBatch'> = {},
+): Promise<TestGateway> {
   const config = testConfig(name, env);
-  const gateway = await startGateway({ config, log: createLogger('silent') });
+  const gateway = await startGateway({ config, log: createLogger('silent'), ...options });
   const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
   if (!rootToken) throw new Error('expected a fresh database to generate a root token');
   return new TestGateway(gateway, rootToken);

@@ -1,0 +1,110 @@
+import { changeOf, shareOf } from '../domain/change';
+import type { ReportStep } from '../domain/steps';
+import type { ResolvedRange } from '../domain/time-range';
+import type { StepCount } from './pipeline.query';
+import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import type { WorkspaceDb } from './workspace-db';
+
+/** Steps whose rate movements explain a destination's behaviour. */
+export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery', 'delivered'];
+
+export interface ContributorValue {
+  dimension: 'EVENT_NAME' | 'APP_VERSION';
+  value: string;
+  count: number;
+  previousCount: number;
+  /** count − previousCount: how much of the movement this value explains. */
+  delta: number;
+}
+
+export interface MoverValue {
+  step: ReportStep;
+  reason: string | null;
+  count: number;
+  previousCount: number;
+  share: number | null;
+  previousShare: number | null;
+  percentagePoints: number | null;
+  relativePercent: number | null;
+  contributors: ContributorValue[];
+}
+
+export interface MoverScope {
+  destinationId: string;
+  sourceIds: readonly string[];
+  mappingId: string | null;
+}
+
+const SCOPE_SQL = `
+  AND step IN {steps:Array(String)}
+  AND ((destination_id = '' AND source_id IN {sources:Array(String)})
+       OR (destination_id = {dest:String} AND ({any_mapping:Bool} OR mapping_id = {mapping:String})))`;
+
+/**
+ * Where the largest rate changes against the previous period happened (step and
+ * reason, ranked by percentage points of Successfully received), and which event
+ * names and app versions explain most of each. Two queries.
+ */
+export async function biggestMovers(
+  wdb: WorkspaceDb,
+  scope: MoverScope,
+  range: ResolvedRange,
+  filter: EventFilterValue | null,
+  received: StepCount,
+  limit: number,
+  contributorsPerMover: number,
+): Promise<MoverValue[]> {
+  const base = {
+    ...periodParams(range),
+    ...filterParams(filter),
+    steps: MOVER_STEPS,
+    sources: scope.sourceIds,
+    dest: scope.destinationId,
+    any_mapping: scope.mappingId === null,
+    mapping: scope.mappingId ?? '',
+  };
+  const table = (t: 'events_hour' | 'events_minute') => wdb.table(t);
+  const rows = await wdb.query<{ step: ReportStep; reason: string; now: number; before: number }>(
+    'insights',
+    `SELECT step, reason, sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${tieredSource(table, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], SCOPE_SQL)}
+     GROUP BY step, reason`,
+    base,
+  );
+  const movers = rows
+    .map((r): MoverValue => {
+      const now = Number(r.now);
+      const before = Number(r.before);
+      const c = changeOf(now, before, received.now, received.before);
+      return {
+        step: r.step, reason: r.reason || null, count: now, previousCount: before,
+        share: shareOf(now, received.now), previousShare: shareOf(before, received.before),
+        percentagePoints: c.percentagePoints, relativePercent: c.relativePercent, contributors: [],
+      };
+    })
+    .filter((m) => m.count !== m.previousCount)
+    .sort((a, b) => Math.abs(b.percentagePoints ?? 0) - Math.abs(a.percentagePoints ?? 0) || Math.abs(b.count - b.previousCount) - Math.abs(a.count - a.previousCount))
+    .slice(0, limit);
+  if (movers.length === 0) return movers;
+
+  const parts = await wdb.query<{ step: ReportStep; reason: string; dim: 'EVENT_NAME' | 'APP_VERSION'; value: string; now: number; before: number }>(
+    'insights',
+    `SELECT step, reason, d.1 AS dim, d.2 AS value,
+            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${tieredSource(table, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'], `${SCOPE_SQL}
+       AND concat(step, '/', reason) IN {movers:Array(String)}`)}
+     ARRAY JOIN [('EVENT_NAME', event_name), ('APP_VERSION', app_version)] AS d
+     GROUP BY step, reason, dim, value`,
+    { ...base, movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },
+  );
+  for (const m of movers) {
+    const direction = Math.sign(m.count - m.previousCount);
+    m.contributors = parts
+      .filter((p) => p.step === m.step && p.reason === (m.reason ?? ''))
+      .map((p) => ({ dimension: p.dim, value: p.value, count: Number(p.now), previousCount: Number(p.before), delta: Number(p.now) - Number(p.before) }))
+      .filter((c) => Math.sign(c.delta) === direction && c.delta !== 0)
+      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.value.localeCompare(b.value))
+      .slice(0, contributorsPerMover);
+  }
+  return movers;
+}

@@ -1,0 +1,117 @@
+import { minutesOnly, planTiers } from '../domain/tier-plan';
+import { hasWholeHourOffsets, nextZonedDay, startOfZonedDay, zoneOffset } from '../domain/time-zone';
+import type { ResolvedRange } from '../domain/time-range';
+import type { StepScope } from './step-scope';
+import { STEP_SCOPE_SQL, stepScopeParams } from './step-scope';
+import { filterParams, planParams, tieredSource, type EventFilterValue } from './tiered';
+import type { WorkspaceDb } from './workspace-db';
+
+export const GRANULARITIES = ['MINUTE', 'HOUR', 'DAY'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+export const DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'REASON'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Widest range per granularity (ms), so a response never holds more than ~336 buckets per series. */
+export const MAX_WIDTH: Record<Granularity, number> = { MINUTE: 4 * 3_600_000, HOUR: 14 * 86_400_000, DAY: 14 * 86_400_000 };
+export const MAX_SERIES = 50;
+
+export interface SeriesValue {
+  eventType: string | null;
+  eventName: string | null;
+  appVersion: string | null;
+  reason: string | null;
+  total: number;
+  points: { at: Date; count: number }[];
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/** Bucket starts covering [from, to) in the caller's zone (the first may start before `from`). */
+export function bucketStarts(range: ResolvedRange, granularity: Granularity): number[] {
+  const out: number[] = [];
+  const tz = range.timeZone;
+  if (granularity === 'DAY') {
+    for (let b = startOfZonedDay(range.from, tz); b < range.to; b = nextZonedDay(b, tz)) out.push(b);
+    return out;
+  }
+  const size = granularity === 'MINUTE' ? MINUTE : HOUR;
+  const start = range.from - mod(range.from + (granularity === 'HOUR' ? zoneOffset(range.from, tz) : 0), size);
+  for (let b = start; b < range.to; b += size) out.push(b);
+  return out;
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}
+
+/**
+ * Counts of one step over time, optionally split by dimensions, zero-filled. The
+ * hour tier serves HOUR/DAY buckets when the zone's offsets are whole hours;
+ * otherwise (e.g. Asia/Kolkata) buckets start mid-hour and only minutes are exact.
+ */
+export async function timeseries(
+  wdb: WorkspaceDb,
+  scope: StepScope,
+  range: ResolvedRange,
+  granularity: Granularity,
+  groupBy: readonly Dimension[],
+  filter: EventFilterValue | null,
+): Promise<SeriesValue[]> {
+  const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
+  const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
+  const g = new Set(groupBy);
+  const rows = await wdb.query<{ bucket: number; event_type: string; event_name: string; app_version: string; reason: string; n: number }>(
+    'timeseries',
+    `SELECT multiIf({gran:String} = 'MINUTE', toUnixTimestamp(t),
+                    {gran:String} = 'HOUR', toUnixTimestamp(toStartOfHour(t, {tz:String})),
+                    toUnixTimestamp(toStartOfDay(t, {tz:String}))) AS bucket,
+            if({g_type:Bool}, event_type, '') AS event_type,
+            if({g_name:Bool}, event_name, '') AS event_name,
+            if({g_version:Bool}, app_version, '') AS app_version,
+            if({g_reason:Bool}, reason, '') AS reason,
+            sum(events) AS n
+     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], STEP_SCOPE_SQL)}
+     GROUP BY bucket, event_type, event_name, app_version, reason`,
+    {
+      ...planParams([plan]),
+      ...filterParams(filter),
+      ...stepScopeParams(scope),
+      gran: granularity,
+      tz: range.timeZone,
+      g_type: g.has('EVENT_TYPE'),
+      g_name: g.has('EVENT_NAME'),
+      g_version: g.has('APP_VERSION'),
+      g_reason: g.has('REASON'),
+    },
+  );
+  const buckets = bucketStarts(range, granularity);
+  const series = new Map<string, { key: Omit<SeriesValue, 'total' | 'points'>; total: number; byBucket: Map<number, number> }>();
+  for (const r of rows) {
+    const id = JSON.stringify([r.event_type, r.event_name, r.app_version, r.reason]);
+    let s = series.get(id);
+    if (!s) {
+      s = {
+        key: {
+          eventType: g.has('EVENT_TYPE') ? r.event_type : null,
+          eventName: g.has('EVENT_NAME') ? r.event_name : null,
+          appVersion: g.has('APP_VERSION') ? r.app_version : null,
+          reason: g.has('REASON') ? r.reason : null,
+        },
+        total: 0,
+        byBucket: new Map(),
+      };
+      series.set(id, s);
+    }
+    const at = Number(r.bucket) * 1000;
+    s.byBucket.set(at, (s.byBucket.get(at) ?? 0) + Number(r.n));
+    s.total += Number(r.n);
+  }
+  if (series.size === 0 && groupBy.length === 0) {
+    series.set('all', { key: { eventType: null, eventName: null, appVersion: null, reason: null }, total: 0, byBucket: new Map() });
+  }
+  return [...series.values()]
+    .sort((a, b) => b.total - a.total || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
+    .slice(0, MAX_SERIES)
+    .map((s) => ({ ...s.key, total: s.total, points: buckets.map((at) => ({ at: new Date(at), count: s.byBucket.get(at) ?? 0 })) }));
+}
