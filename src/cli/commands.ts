@@ -6,6 +6,7 @@ import type { Config } from '../config/config';
 import { printGatewaySchema } from '../graphql/schema';
 import { createLogger } from '../log';
 import { startGateway } from '../server';
+import { runBench } from '../bench/run';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';
 import { runTokenCreate } from './token';
@@ -87,6 +88,15 @@ export const COMMANDS = {
     options: { workspace: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' }, url: { type: 'string' }, 'root-token': { type: 'string' } },
     positionals: 1,
     run: (v, config, positionals) => runTokenCreate(v, config, positionals[0]),
+  },
+  bench: {
+    summary: 'measure ingest and query performance side by side (--quick for a smoke run)',
+    help: 'delivery-overview bench [--quick]\n\nRuns on a fresh temporary data directory and writes bench/results/<date>.json.',
+    options: { quick: { type: 'boolean' } },
+    async run(v, config) {
+      await runBench(config, { quick: v.quick === true, outDir: path.resolve(__dirname, '..', '..', 'bench', 'results') });
+      return 0;
+    },
   },
   schema: {
     summary: 'write schema/schema.graphql from the code (--check: fail if it differs)',

@@ -75,22 +75,31 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   let syncs = 0;
   let pending: Promise<void> | null = null;
   for (const [start, end] of chunks) {
-    // Generate the next chunk while the engine (on its own threads) stores the previous one.
-    const raw = generateRaw({ model, seed: opts.seed, from: start, to: end, incidents, origin: from });
+    // Generate and encode hour by hour (rows die young, bytes live off-heap), while the
+    // engine stores the previous chunk on its own threads.
+    const parts: { events: Buffer[]; syncs: Buffer[]; samples: Buffer[] } = { events: [], syncs: [], samples: [] };
+    let chunkReports = 0;
+    for (const [hStart, hEnd] of chunkBounds(start, end, 1)) {
+      const raw = generateRaw({ model, seed: opts.seed, from: hStart, to: hEnd, incidents, origin: from });
+      const bodies = encodeChunk(encoder, raw.deliveries, raw.syncs, samplesPerMinute, sampleMaxBytes);
+      if (bodies.events) parts.events.push(bodies.events);
+      if (bodies.syncs) parts.syncs.push(bodies.syncs);
+      if (bodies.samples) parts.samples.push(bodies.samples);
+      for (const d of raw.deliveries) if (d.step === 'received') events += d.count;
+      chunkReports += raw.deliveries.length;
+      syncs += raw.syncs.length;
+    }
+    reports += chunkReports;
     const token = `${tokenBase}:${start}:${end}`;
-    const bodies = encodeChunk(encoder, raw.deliveries, raw.syncs, samplesPerMinute, sampleMaxBytes);
-    for (const d of raw.deliveries) if (d.step === 'received') events += d.count;
-    reports += raw.deliveries.length;
-    syncs += raw.syncs.length;
     if (pending) await pending;
     const rowsSoFar = reports;
     pending = (async () => {
-      if (bodies.events) await db.insert({ family: 'backfill', table: 'delivery_events', body: bodies.events, dedupToken: `${token}:events` });
-      if (bodies.syncs) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: bodies.syncs, dedupToken: `${token}:syncs` });
-      if (bodies.samples) await db.insert({ family: 'backfill', table: 'discard_samples', body: bodies.samples, dedupToken: `${token}:samples` });
+      if (parts.events.length > 0) await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(parts.events), dedupToken: `${token}:events` });
+      if (parts.syncs.length > 0) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: joinLines(parts.syncs), dedupToken: `${token}:syncs` });
+      if (parts.samples.length > 0) await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(parts.samples), dedupToken: `${token}:samples` });
       opts.onProgress?.(end - from, to - from, rowsSoFar);
     })();
-    // Keep the rejection observed until it is awaited on the next turn.
+    // Keep a rejection observed until it is awaited on the next turn.
     pending.catch(() => undefined);
   }
   if (pending) await pending;
@@ -109,6 +118,18 @@ export function chunkBounds(from: number, to: number, hours: number): [number, n
     start = end;
   }
   return out;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+function joinLines(parts: Buffer[]): Buffer {
+  if (parts.length === 1) return parts[0];
+  const list: Buffer[] = [];
+  for (const p of parts) {
+    if (list.length > 0) list.push(NEWLINE);
+    list.push(p);
+  }
+  return Buffer.concat(list);
 }
 
 function encodeChunk(

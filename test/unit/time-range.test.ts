@@ -1,0 +1,169 @@
+import { AppError, ErrorCode } from '../../src/domain/errors';
+import { resolveTimeRange, TimeRangePreset, type TimeRangeRequest } from '../../src/domain/time-range';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** A frozen clock: 2026-11-25 12:07:30.000 UTC (not on a minute boundary). */
+const NOW = Date.UTC(2026, 10, 25, 12, 7, 30);
+const at = (h: number, m: number, s = 0, ms = 0) => Date.UTC(2026, 10, 25, h, m, s, ms);
+
+function resolveError(req: TimeRangeRequest, now = NOW, defaultLookback = true): AppError {
+  let caught: unknown;
+  try {
+    resolveTimeRange(req, now, defaultLookback);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(AppError);
+  const err = caught as AppError;
+  expect(err.code).toBe(ErrorCode.TIME_RANGE_INVALID);
+  return err;
+}
+
+describe('resolveTimeRange: presets', () => {
+  const durations: [TimeRangePreset, number][] = [
+    [TimeRangePreset.LAST_10_MINUTES, 10 * MIN],
+    [TimeRangePreset.LAST_HOUR, HOUR],
+    [TimeRangePreset.LAST_24_HOURS, DAY],
+    [TimeRangePreset.LAST_7_DAYS, 7 * DAY],
+    [TimeRangePreset.LAST_2_WEEKS, 14 * DAY],
+  ];
+
+  it.each(durations)('%s with the default 5-minute lookback ends at floor(now − 5 min)', (preset, len) => {
+    const r = resolveTimeRange({ preset }, NOW);
+    const to = at(12, 2); // 12:07:30 − 5 min = 12:02:30 → 12:02
+    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC' });
+  });
+
+  it.each(durations)('%s with lookback: true (explicit) is the same as the default', (preset) => {
+    expect(resolveTimeRange({ preset, lookback: true }, NOW)).toEqual(resolveTimeRange({ preset }, NOW));
+  });
+
+  it.each(durations)('%s with lookback: false ends at floor(now)', (preset, len) => {
+    const r = resolveTimeRange({ preset, lookback: false }, NOW);
+    const to = at(12, 7);
+    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC' });
+  });
+
+  it('uses the caller-supplied default when lookback is not given, and an explicit value over it', () => {
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR }, NOW, false).to).toBe(at(12, 7));
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, lookback: null }, NOW, false).to).toBe(at(12, 7));
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, lookback: true }, NOW, false).to).toBe(at(12, 2));
+  });
+
+  it('ends exactly on a minute when now is exactly on a minute', () => {
+    const now = at(12, 7);
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now)).toMatchObject({ from: at(11, 57), to: at(12, 7) });
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES }, now)).toMatchObject({ from: at(11, 52), to: at(12, 2) });
+    // One millisecond before the minute still floors to the previous minute.
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now - 1)).toMatchObject({ to: at(12, 6) });
+  });
+
+  it('keeps the caller time zone (it does not move the instants)', () => {
+    const utc = resolveTimeRange({ preset: TimeRangePreset.LAST_24_HOURS }, NOW);
+    for (const timeZone of ['America/New_York', 'Asia/Kolkata', 'Australia/Adelaide', 'Europe/Berlin']) {
+      expect(resolveTimeRange({ preset: TimeRangePreset.LAST_24_HOURS, timeZone }, NOW)).toEqual({ ...utc, timeZone });
+    }
+  });
+
+  it('every preset result is minute-aligned, half-open and has an adjacent previous period of the same length', () => {
+    for (const [preset] of durations) {
+      for (const lookback of [true, false]) {
+        for (let k = 0; k < 200; k++) {
+          const now = NOW + k * 7_919; // walks across several minute boundaries
+          const r = resolveTimeRange({ preset, lookback }, now);
+          expect(r.from % MIN).toBe(0);
+          expect(r.to % MIN).toBe(0);
+          expect(r.previousTo).toBe(r.from);
+          expect(r.to - r.from).toBe(r.previousTo - r.previousFrom);
+          expect(r.to).toBeLessThanOrEqual(lookback ? now - 5 * MIN : now);
+          expect(r.to).toBeGreaterThan((lookback ? now - 5 * MIN : now) - MIN);
+        }
+      }
+    }
+  });
+});
+
+describe('resolveTimeRange: custom ranges', () => {
+  it('floors both ends to the minute and builds the previous period from the floored length', () => {
+    const r = resolveTimeRange({ from: new Date(at(9, 13, 45, 500)), to: new Date(at(11, 2, 59, 999)) }, NOW);
+    expect(r).toEqual({ from: at(9, 13), to: at(11, 2), previousFrom: at(7, 24), previousTo: at(9, 13), timeZone: 'UTC' });
+  });
+
+  it('keeps minute-aligned ends as they are', () => {
+    const r = resolveTimeRange({ from: new Date(at(10, 0)), to: new Date(at(11, 0)), timeZone: 'Asia/Kolkata' }, NOW);
+    expect(r).toEqual({ from: at(10, 0), to: at(11, 0), previousFrom: at(9, 0), previousTo: at(10, 0), timeZone: 'Asia/Kolkata' });
+  });
+
+  it('clamps the end to floor(now − 5 min) under lookback, to floor(now) without', () => {
+    const req = { from: new Date(at(11, 0)), to: new Date(at(12, 7, 10)) };
+    expect(resolveTimeRange(req, NOW)).toMatchObject({ from: at(11, 0), to: at(12, 2), previousFrom: at(9, 58) });
+    expect(resolveTimeRange({ ...req, lookback: false }, NOW)).toMatchObject({ from: at(11, 0), to: at(12, 7), previousFrom: at(9, 53) });
+  });
+
+  it('accepts an end up to a minute in the future (clock skew) and clamps it', () => {
+    const r = resolveTimeRange({ from: new Date(at(12, 0)), to: new Date(NOW + 50_000), lookback: false }, NOW);
+    expect(r).toMatchObject({ from: at(12, 0), to: at(12, 7) });
+  });
+
+  it('rejects from ≥ to', () => {
+    expect(resolveError({ from: new Date(at(11, 0)), to: new Date(at(11, 0)) }).details).toMatchObject({ field: 'from' });
+    expect(resolveError({ from: new Date(at(11, 30)), to: new Date(at(11, 0)) }).details).toMatchObject({ field: 'from' });
+  });
+
+  it('rejects an end in the future', () => {
+    expect(resolveError({ from: new Date(at(11, 0)), to: new Date(NOW + HOUR) }).details).toMatchObject({ field: 'to' });
+    expect(resolveError({ from: new Date(at(11, 0)), to: new Date(NOW + 2 * MIN), lookback: false }).details).toMatchObject({ field: 'to' });
+  });
+
+  it('rejects a start older than 14 days', () => {
+    expect(resolveError({ from: new Date(NOW - 15 * DAY), to: new Date(NOW - 14 * DAY + HOUR) }).details).toMatchObject({ field: 'from' });
+    expect(resolveError({ from: new Date(NOW - 14 * DAY - 2 * MIN), to: new Date(NOW - DAY) }).details).toMatchObject({ field: 'from' });
+  });
+
+  it('clamps a start at most a minute beyond 14 days to the 14-day bound (floored)', () => {
+    const r = resolveTimeRange({ from: new Date(NOW - 14 * DAY - 30_000), to: new Date(NOW - DAY) }, NOW);
+    expect(r.from).toBe(Math.floor((NOW - 14 * DAY) / MIN) * MIN);
+    expect(r.to).toBe(at(12, 7) - DAY);
+  });
+
+  it('rejects an unknown time zone (presets and custom ranges alike)', () => {
+    expect(resolveError({ preset: TimeRangePreset.LAST_HOUR, timeZone: 'Mars/Olympus' }).details).toMatchObject({ field: 'timeZone' });
+    expect(resolveError({ from: new Date(at(10, 0)), to: new Date(at(11, 0)), timeZone: 'Not/AZone' }).details).toMatchObject({ field: 'timeZone' });
+  });
+
+  it('rejects a preset together with from or to', () => {
+    resolveError({ preset: TimeRangePreset.LAST_HOUR, from: new Date(at(10, 0)) });
+    resolveError({ preset: TimeRangePreset.LAST_HOUR, to: new Date(at(11, 0)) });
+    resolveError({ preset: TimeRangePreset.LAST_HOUR, from: new Date(at(10, 0)), to: new Date(at(11, 0)) });
+  });
+
+  it('rejects a custom range missing from or to, and an empty request', () => {
+    resolveError({ from: new Date(at(10, 0)) });
+    resolveError({ to: new Date(at(11, 0)) });
+    resolveError({});
+  });
+
+  it('rejects invalid dates', () => {
+    resolveError({ from: new Date('not a date'), to: new Date(at(11, 0)) });
+    resolveError({ from: new Date(at(10, 0)), to: new Date(Number.NaN) });
+  });
+
+  it('rejects a custom range that lies entirely inside the lookback window, unless lookback is off', () => {
+    const req = { from: new Date(at(12, 3)), to: new Date(at(12, 6)) };
+    const err = resolveError(req);
+    expect(err.details).toMatchObject({ field: 'to' });
+    expect(err.message).toMatch(/lookback/);
+    expect(resolveTimeRange({ ...req, lookback: false }, NOW)).toMatchObject({ from: at(12, 3), to: at(12, 6), previousFrom: at(12, 0) });
+    // Starting exactly at the clamped end is empty too.
+    expect(resolveError({ from: new Date(at(12, 2)), to: new Date(at(12, 6)) }).details).toMatchObject({ field: 'to' });
+    // One minute before it is the shortest valid range.
+    expect(resolveTimeRange({ from: new Date(at(12, 1)), to: new Date(at(12, 6)) }, NOW)).toMatchObject({ from: at(12, 1), to: at(12, 2) });
+  });
+
+  it('rejects a range that floors to less than one minute', () => {
+    expect(resolveError({ from: new Date(at(11, 0, 10)), to: new Date(at(11, 0, 50)) }).details).toMatchObject({ field: 'to' });
+  });
+});
