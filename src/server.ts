@@ -5,6 +5,7 @@ import type { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { TokenStore } from './auth/tokens';
+import { LiveHub } from './live/hub';
 import { openDb, type Db } from './clickhouse/client';
 import { migrate, migrationsApplied } from './clickhouse/migrations';
 import type { Config } from './config/config';
@@ -40,6 +41,7 @@ export interface Gateway {
   db: Db;
   tokens: TokenStore;
   ingest: IngestService;
+  hub: LiveHub;
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -66,7 +68,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
     config.samplesPerMinute,
   );
-  const services: GatewayServices = { db, tokens, now: options.now ?? Date.now, recordBatch: options.recordBatch };
+  const hub = new LiveHub({
+    intervalMs: config.livePollIntervalMs,
+    maxPerWorkspace: config.wsMaxSubscriptionsPerWorkspace,
+    onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
+  });
+  const services: GatewayServices = { db, tokens, hub, now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   const apollo = await createApollo(schema, log, { introspection: options.introspection ?? true });
 
@@ -117,12 +124,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const wsServer = useServer<Record<string, unknown> | undefined, { context?: RequestContext }>(
     {
       schema,
+      connectionInitWaitTimeout: config.wsConnectionInitTimeoutMs,
       // Authentication happens once, in connection_init; a bad token closes the socket with 4403.
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
           const principal = await authenticate(tokens, typeof auth === 'string' ? auth : undefined);
-          ctx.extra.context = new RequestContext(services, principal, crypto.randomUUID());
+          ctx.extra.context = new RequestContext(services, principal, crypto.randomUUID(), {
+            subscriptions: 0,
+            maxSubscriptions: config.wsMaxSubscriptionsPerConnection,
+          });
           return true;
         } catch {
           return false;
@@ -131,11 +142,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // A fresh context per operation, so loaders never outlive one operation.
       context: (ctx) => {
         const c = ctx.extra.context!;
-        return new RequestContext(services, c.principal, crypto.randomUUID());
+        return new RequestContext(services, c.principal, crypto.randomUUID(), c.connection);
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)) as never,
+      // Errors of every operation, and of every pushed value, go through the one formatter.
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
     },
     wss,
+    config.wsKeepAliveMs,
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -154,11 +169,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     db,
     tokens,
     ingest,
+    hub,
     createdRootToken: root.created,
     rootTokenFile: root.file,
     async close() {
       if (closed) return;
       closed = true;
+      hub.close();
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

@@ -37,6 +37,16 @@ export interface Config {
   samplesPerMinute: number;
   /** `SAMPLE_MAX_BYTES`, default 8 KiB: a sample payload larger than this is truncated. */
   sampleMaxBytes: number;
+  /** `LIVE_POLL_INTERVAL_MS`, default 1000: how often each distinct live key is polled. */
+  livePollIntervalMs: number;
+  /** `WS_MAX_SUBSCRIPTIONS_PER_CONNECTION`, default 200. */
+  wsMaxSubscriptionsPerConnection: number;
+  /** `WS_MAX_SUBSCRIPTIONS_PER_WORKSPACE`, default 10000 (per gateway replica). */
+  wsMaxSubscriptionsPerWorkspace: number;
+  /** `WS_CONNECTION_INIT_TIMEOUT_MS`, default 3000: a socket that sends no connection_init by then is closed with 4408. */
+  wsConnectionInitTimeoutMs: number;
+  /** `WS_KEEPALIVE_MS`, default 12000: ping interval; a peer that misses a pong is dropped and its subscriptions released. */
+  wsKeepAliveMs: number;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
   logLevel: LogLevel;
 }
@@ -118,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxRecordBytes: r.int('INGEST_MAX_RECORD_BYTES', 64 * 1024, 256, 16 * 1024 * 1024),
     samplesPerMinute: r.int('SAMPLES_PER_MINUTE', 10, 0, 10_000),
     sampleMaxBytes: r.int('SAMPLE_MAX_BYTES', 8 * 1024, 64, 1024 * 1024),
+    livePollIntervalMs: r.int('LIVE_POLL_INTERVAL_MS', 1000, 50, 60_000),
+    wsMaxSubscriptionsPerConnection: r.int('WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 200, 1, 100_000),
+    wsMaxSubscriptionsPerWorkspace: r.int('WS_MAX_SUBSCRIPTIONS_PER_WORKSPACE', 10_000, 1, 1_000_000),
+    wsConnectionInitTimeoutMs: r.int('WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
+    wsKeepAliveMs: r.int('WS_KEEPALIVE_MS', 12_000, 0, 600_000),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   if (config.rootToken !== null && config.rootToken.length < 24) {

@@ -58,7 +58,10 @@ export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLook
   const timeZone = req.timeZone ?? 'UTC';
   if (!isValidTimeZone(timeZone)) throw invalid(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Berlin`, { field: 'timeZone' });
   const lookback = req.lookback ?? defaultLookback;
-  const latest = floorMinute(lookback ? now - LOOKBACK_MS : now);
+  // Without the lookback the range reaches the end of the current minute, so the
+  // freshest reports count at once (live views); with it, ranges end on a minute
+  // boundary five minutes back.
+  const latest = lookback ? floorMinute(now - LOOKBACK_MS) : floorMinute(now) + MINUTE;
   const hasCustom = req.from != null || req.to != null;
   let from: number;
   let to: number;
@@ -72,7 +75,7 @@ export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLook
     const t = req.to.getTime();
     if (Number.isNaN(f) || Number.isNaN(t)) throw invalid('from and to must be valid date-times');
     if (f >= t) throw invalid('from must be before to', { field: 'from' });
-    if (t > now + MINUTE) throw invalid('to is in the future', { field: 'to' });
+    if (t > now + 2 * MINUTE) throw invalid('to is in the future', { field: 'to' });
     if (f < now - MAX_LOOKBACK_MS - MINUTE) throw invalid('from is older than 14 days; ranges must lie inside the last 14 days', { field: 'from' });
     from = floorMinute(Math.max(f, now - MAX_LOOKBACK_MS));
     to = Math.min(floorMinute(t), latest);

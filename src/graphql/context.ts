@@ -1,6 +1,7 @@
 import type { Principal, Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
+import type { LiveHub } from '../live/hub';
 import { AppError, ErrorCode } from '../domain/errors';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
@@ -15,6 +16,14 @@ export interface GatewayServices {
   now: () => number;
   /** Test hook: sees every loader batch. */
   recordBatch?: BatchRecorder;
+  /** Live subscriptions: one poll per distinct key. */
+  hub: LiveHub;
+}
+
+/** Per WebSocket connection state shared by its operations. */
+export interface ConnectionState {
+  subscriptions: number;
+  maxSubscriptions: number;
 }
 
 /**
@@ -29,6 +38,8 @@ export class RequestContext {
     readonly services: GatewayServices,
     readonly principal: Principal,
     readonly requestId: string,
+    /** Set for operations over graphql-ws. */
+    readonly connection?: ConnectionState,
   ) {}
 
   /** 403 unless the caller holds `scope`. */

@@ -1,6 +1,7 @@
 import { AppError, ErrorCode } from '../domain/errors';
 import { PIPELINE_LAYOUT, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../domain/steps';
 import { resolveTimeRange, type ResolvedRange } from '../domain/time-range';
+import { buildPipeline, type PipelineValue } from '../metrics/pipeline.build';
 import type { EventFilterValue } from '../metrics/tiered';
 import type { Destination } from './catalog.type';
 import type { RequestContext } from './context';
@@ -44,4 +45,26 @@ export function checkFilter(filter: EventFilter | null | undefined): EventFilter
     }
   }
   return { eventTypes: filter.eventTypes ?? null, eventNames: filter.eventNames ?? null, appVersions: filter.appVersions ?? null, enriched: filter.enriched ?? null };
+}
+
+/** The pipeline of one destination through the request's loaders (also used by each live poll, with fresh loaders). */
+export async function computePipeline(
+  ctx: RequestContext,
+  destination: Destination,
+  rangeInput: TimeRangeInput,
+  mappingInput: string | null | undefined,
+  filterInput: EventFilter | null | undefined,
+  defaultLookback = true,
+): Promise<PipelineValue> {
+  const { loaders } = ctx.forWorkspace();
+  const range = resolveRange(ctx, rangeInput, defaultLookback);
+  const mappingId = await checkMapping(ctx, destination, mappingInput);
+  const filter = checkFilter(filterInput);
+  const isStorage = destination.kind === 'storage';
+  const [counts, pending, syncs] = await Promise.all([
+    loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
+    isStorage ? Promise.resolve(null) : loaders.retryPending.load({ destinationId: destination.id, mappingId }),
+    isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
+  ]);
+  return buildPipeline(destination.kind, range, counts, pending, syncs);
 }

@@ -1,8 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
-import { buildPipeline } from '../metrics/pipeline.build';
 import { Destination, Mapping, Source } from './catalog.type';
 import type { RequestContext } from './context';
-import { checkFilter, checkMapping, resolveRange } from './destination-args';
+import { checkMapping, computePipeline } from './destination-args';
 import { Pipeline } from './pipeline.type';
 import { Count } from './scalars';
 import { EventFilter, TimeRangeInput } from './time-range.input';
@@ -32,17 +31,7 @@ export class DestinationResolver {
     @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Pipeline> {
-    const { loaders } = ctx.forWorkspace();
-    const range = resolveRange(ctx, rangeInput);
-    const mappingId = await checkMapping(ctx, destination, mappingInput);
-    const filter = checkFilter(filterInput);
-    const isStorage = destination.kind === 'storage';
-    const [counts, pending, syncs] = await Promise.all([
-      loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
-      isStorage ? Promise.resolve(null) : loaders.retryPending.load({ destinationId: destination.id, mappingId }),
-      isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
-    ]);
-    return buildPipeline(destination.kind, range, counts, pending, syncs);
+    return computePipeline(ctx, destination, rangeInput, mappingInput, filterInput);
   }
 
   @FieldResolver(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations).' })

@@ -6,8 +6,9 @@ import { TokenResolver } from './token.resolver';
 import { BreakdownResolver, DiscardRowResolver } from './breakdown.resolver';
 import { ReasonResolver } from './reason.resolver';
 import { AnalysisResolver } from './analysis.resolver';
+import { LiveResolver } from './live.resolver';
 
-export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, TokenResolver] as const;
+export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, LiveResolver, TokenResolver] as const;
 
 export const SCHEMA_HEADER =
   '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +
@@ -20,6 +21,16 @@ export function gatewaySchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
     resolvers: [...RESOLVERS],
     validate: { forbidUnknownValues: false },
+    // Every subscription supplies its own `subscribe` (the live hub); topic-based
+    // pub/sub is not used, so this one refuses loudly if something ever reaches it.
+    pubSub: {
+      publish: () => {
+        throw new Error('topic pub/sub is not used; live values come from src/live/hub.ts');
+      },
+      subscribe: () => {
+        throw new Error('topic pub/sub is not used; live values come from src/live/hub.ts');
+      },
+    },
   });
   return cached;
 }

@@ -57,17 +57,24 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   const sampleMaxBytes = opts.sampleMaxBytes ?? 8 * 1024;
   const encoder = new RowEncoder(ws);
 
-  await db.insert({
+  // Display names: only for entities that have none yet (catalog_names has no dedup
+  // window, and a name set through the API must not be overwritten). Version 1 loses
+  // to any later rename (those carry their time as version).
+  const named = await db.query<{ entity: string; id: string }>({
     family: 'backfill',
-    table: 'catalog_names',
-    body: Buffer.from(
-      displayNames(model)
-        // version 1: a name set later through the API (version = its time) always wins.
-        .map((n) => JSON.stringify({ workspace_id: ws, entity: n.entity, id: n.id, name: n.name, version: 1 }))
-        .join('\n'),
-    ),
-    dedupToken: `${tokenBase}:names`,
+    sql: `SELECT DISTINCT entity, id FROM ${db.database}.catalog_names WHERE workspace_id = {ws:String}`,
+    params: { ws },
   });
+  const has = new Set(named.map((n) => `${n.entity}\u0000${n.id}`));
+  const names = displayNames(model).filter((n) => !has.has(`${n.entity}\u0000${n.id}`));
+  if (names.length > 0) {
+    await db.insert({
+      family: 'backfill',
+      table: 'catalog_names',
+      body: Buffer.from(names.map((n) => JSON.stringify({ workspace_id: ws, entity: n.entity, id: n.id, name: n.name, version: 1 })).join('\n')),
+      dedupToken: `${tokenBase}:names`,
+    });
+  }
 
   const chunks = chunkBounds(from, to, Math.max(1, Math.min(24, opts.chunkHours ?? 6)));
   let reports = 0;

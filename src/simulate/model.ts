@@ -244,8 +244,8 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
   id: 'demo',
   name: 'Demo Store',
   events: EVENTS,
-  singleEventsPerMinute: 0.5,
-  eventsPerReport: 85,
+  singleEventsPerMinute: 0.3,
+  eventsPerReport: 150,
   sampleRate: 0.05,
   sources: [
     {

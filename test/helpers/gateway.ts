@@ -6,11 +6,12 @@ import { startGateway, type Gateway, type GatewayOptions } from '../../src/serve
 import type { Scope } from '../../src/auth/scopes';
 
 /**
- * One chDB data directory per jest worker (a process can hold only one), and one
+ * One chDB data directory per jest worker process (a process can hold only one), and one
  * database per test file inside it, so files never see each other's rows.
  */
 export function workerDataDir(): string {
-  return path.join(os.tmpdir(), `do-test-${process.env.JEST_WORKER_ID ?? '0'}`);
+  // Keyed by process too: two jest runs at once must not share an engine directory.
+  return path.join(os.tmpdir(), `do-test-${process.pid}-${process.env.JEST_WORKER_ID ?? '0'}`);
 }
 
 export function uniqueDatabase(name: string): string {

@@ -1,0 +1,209 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db, QueryEvent } from '../clickhouse/client';
+
+/** Every gateway family starts with this; process and Node.js families keep their standard names. */
+export const METRIC_PREFIX = 'delivery_overview_';
+
+/** Seconds; from a cached loader hit to a query that hits the timeout. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Operation names come from clients, so they are capped: the first this many distinct
+ * names get their own label value, later ones are counted as `other`.
+ */
+export const MAX_OPERATION_LABELS = 200;
+
+/** What the live hub can tell at scrape time. */
+export interface HubGauges {
+  readonly activeSubscriptions: number;
+  readonly activeKeys: number;
+}
+
+/**
+ * One Prometheus registry per gateway (tests start several gateways in one process, so
+ * nothing here touches prom-client's global default registry). Modules record through
+ * the typed fields (`metrics.hubPolls.inc({ outcome: 'ok' })`); `GET /metrics` renders
+ * `registry`. No label ever carries a workspace, token or payload.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  /** GraphQL requests over HTTP, by operation name, operation type and outcome (ok | error). */
+  readonly graphqlRequestDuration = new Histogram({
+    name: `${METRIC_PREFIX}graphql_request_duration_seconds`,
+    help: 'GraphQL request duration (HTTP), by operation name, type and outcome',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Resolvers that do work (root fields and field resolvers), by operation and `Type.field`. */
+  readonly graphqlResolverDuration = new Histogram({
+    name: `${METRIC_PREFIX}graphql_resolver_duration_seconds`,
+    help: 'Duration of root fields and field resolvers, by operation name and Type.field',
+    labelNames: ['operation', 'field'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Errors returned to GraphQL callers, by error code (the closed set in the README). */
+  readonly graphqlErrors = new Counter({
+    name: `${METRIC_PREFIX}graphql_errors_total`,
+    help: 'Errors returned to GraphQL callers, by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  /** Every ClickHouse call the gateway makes, by query family and outcome. */
+  readonly clickhouseQueryDuration = new Histogram({
+    name: `${METRIC_PREFIX}clickhouse_query_duration_seconds`,
+    help: 'ClickHouse call duration, by query family and outcome (ok | error)',
+    labelNames: ['family', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Failed ClickHouse calls, by query family and ClickHouse error code (`none` when there was no code: network, timeout). */
+  readonly clickhouseQueryErrors = new Counter({
+    name: `${METRIC_PREFIX}clickhouse_query_errors_total`,
+    help: 'Failed ClickHouse calls, by query family and ClickHouse error code',
+    labelNames: ['family', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  /** Ingest batches (requests), accepted or rejected, with the error code as `reason`. */
+  readonly ingestBatches = new Counter({
+    name: `${METRIC_PREFIX}ingest_batches_total`,
+    help: 'Ingest requests, by outcome (accepted | rejected) and reason (the error code of a rejection)',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Records: stored (`accepted`) or found invalid in a refused batch (`rejected`, reason BAD_USER_INPUT). */
+  readonly ingestReports = new Counter({
+    name: `${METRIC_PREFIX}ingest_reports_total`,
+    help: 'Ingest records (reports and syncs): stored, or found invalid in a refused batch',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Body bytes of ingest requests, accepted or rejected. */
+  readonly ingestBytes = new Counter({
+    name: `${METRIC_PREFIX}ingest_bytes_total`,
+    help: 'Ingest request body bytes, by outcome and reason',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Events the stored delivery reports stand for (the sum of `count`). */
+  readonly ingestEvents = new Counter({
+    name: `${METRIC_PREFIX}ingest_events_total`,
+    help: 'Events the stored delivery reports stand for (sum of count)',
+    registers: [this.registry],
+  });
+
+  /**
+   * Live subscriptions open on this replica. Read from the hub at scrape time once
+   * `trackHub` is called; modules without a hub may `inc()`/`dec()` it instead.
+   */
+  readonly activeSubscriptions: Gauge;
+
+  /** Distinct keys the live hub polls (one poll per key, whatever the subscriber count). */
+  readonly hubActiveKeys: Gauge;
+
+  /** Live hub polls, by outcome (ok | error). */
+  readonly hubPolls = new Counter({
+    name: `${METRIC_PREFIX}hub_polls_total`,
+    help: 'Live hub polls, by outcome (ok | error)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Alert rule evaluations, by outcome (e.g. ok, firing, resolved, error). */
+  readonly alertEvaluations = new Counter({
+    name: `${METRIC_PREFIX}alert_evaluations_total`,
+    help: 'Alert rule evaluations, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Alert notifications, by outcome (e.g. sent, failed, deduplicated) and channel (in_app, webhook, email). */
+  readonly alertNotifications = new Counter({
+    name: `${METRIC_PREFIX}alert_notifications_total`,
+    help: 'Alert notifications, by outcome and channel',
+    labelNames: ['outcome', 'channel'] as const,
+    registers: [this.registry],
+  });
+
+  private hub: HubGauges | null = null;
+  private readonly operations = new Set<string>();
+
+  constructor() {
+    const metrics = this;
+    this.activeSubscriptions = new Gauge({
+      name: `${METRIC_PREFIX}active_subscriptions`,
+      help: 'Live subscriptions open on this replica',
+      registers: [this.registry],
+      collect() {
+        if (metrics.hub) this.set(metrics.hub.activeSubscriptions);
+      },
+    });
+    this.hubActiveKeys = new Gauge({
+      name: `${METRIC_PREFIX}hub_active_keys`,
+      help: 'Distinct keys the live hub polls on this replica',
+      registers: [this.registry],
+      collect() {
+        if (metrics.hub) this.set(metrics.hub.activeKeys);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reads the hub's gauges at every scrape. */
+  trackHub(hub: HubGauges): void {
+    this.hub = hub;
+  }
+
+  /** Times and counts every call `db` makes; returns the unsubscribe. */
+  observeDb(db: Db): () => void {
+    const listener = (e: QueryEvent) => {
+      const outcome = e.ok ? 'ok' : 'error';
+      this.clickhouseQueryDuration.observe({ family: e.family, outcome }, e.durationMs / 1000);
+      if (!e.ok) this.clickhouseQueryErrors.inc({ family: e.family, code: e.clickhouseCode === null ? 'none' : String(e.clickhouseCode) });
+    };
+    db.events.on('query', listener);
+    return () => db.events.off('query', listener);
+  }
+
+  /** A bounded label value for a client-chosen operation name. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATION_LABELS || name.length > 100) return 'other';
+    this.operations.add(name);
+    return name;
+  }
+
+  ingestAccepted(o: { records: number; events: number; bytes: number }): void {
+    this.ingestBatches.inc({ outcome: 'accepted' });
+    this.ingestReports.inc({ outcome: 'accepted' }, o.records);
+    this.ingestBytes.inc({ outcome: 'accepted' }, o.bytes);
+    this.ingestEvents.inc(o.events);
+  }
+
+  ingestRejected(o: { reason: string; bytes: number; invalidRecords: number }): void {
+    this.ingestBatches.inc({ outcome: 'rejected', reason: o.reason });
+    this.ingestBytes.inc({ outcome: 'rejected', reason: o.reason }, o.bytes);
+    if (o.invalidRecords > 0) this.ingestReports.inc({ outcome: 'rejected', reason: o.reason }, o.invalidRecords);
+  }
+
+  /** The text exposition and its content type, for `GET /metrics`. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  close(): void {
+    this.hub = null;
+    this.registry.clear();
+  }
+}
