@@ -19,15 +19,24 @@ import { sendError, sendJson } from './http/respond';
 import { serveDocs } from './http/docs';
 import { handleIngest } from './ingest/ingest.http';
 import { IngestService } from './ingest/ingest.service';
+import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import type { Logger } from './log';
+import { observabilityPlugin } from './observability/graphql.plugin';
+import { observeIngest } from './observability/ingest.observer';
+import { GatewayMetrics } from './observability/prometheus';
 
 export interface GatewayOptions {
   config: Config;
   log: Logger;
   /** An already-open Db (the demo backfills through it before serving). Default: opened from config. */
   db?: Db;
-  /** Serve introspection (and later the IDE). Default true. */
+  /** Serve introspection. Default: config.introspectionEnabled. */
   introspection?: boolean;
+  /**
+   * The GraphQL IDE on `GET /graphql` from a browser (needs introspection). Default: on
+   * when config.ideEnabled; `false` turns it off; `{ defaultToken }` prefills the demo token.
+   */
+  ide?: IdeOptions | false;
   /** The clock; default Date.now. Tests freeze it. */
   now?: () => number;
   /** Test hook: sees every loader batch. */
@@ -42,6 +51,8 @@ export interface Gateway {
   tokens: TokenStore;
   ingest: IngestService;
   hub: LiveHub;
+  /** This gateway's Prometheus registry and families (`GET /metrics`). */
+  metrics: GatewayMetrics;
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -52,7 +63,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Opens ClickHouse, applies migrations, makes sure a root token exists, and serves
- * GraphQL (HTTP + graphql-ws on one path), ingest, health and docs on one port.
+ * GraphQL (HTTP + graphql-ws on one path), the GraphQL IDE, ingest, health, metrics
+ * and docs on one port.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
@@ -68,14 +80,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
     config.samplesPerMinute,
   );
+  const metrics = new GatewayMetrics();
+  const stopDbMetrics = metrics.observeDb(db);
   const hub = new LiveHub({
+    onPoll: (_key, ok) => metrics.hubPolls.inc({ outcome: ok ? 'ok' : 'error' }),
     intervalMs: config.livePollIntervalMs,
     maxPerWorkspace: config.wsMaxSubscriptionsPerWorkspace,
     onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
   });
   const services: GatewayServices = { db, tokens, hub, now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
-  const apollo = await createApollo(schema, log, { introspection: options.introspection ?? true });
+  metrics.trackHub(hub);
+  const introspection = options.introspection ?? config.introspectionEnabled;
+  const ide: IdeOptions | null = options.ide !== false && config.ideEnabled && introspection ? (options.ide ?? {}) : null;
+  const apollo = await createApollo(schema, log, { introspection, plugins: [observabilityPlugin(log, metrics)] });
 
   const server = http.createServer((req, res) => {
     const requestId = requestIdOf(req);
@@ -91,11 +109,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const path = url.pathname;
     if (path === '/graphql') {
       if (req.method !== 'GET' && req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use GET or POST on /graphql');
+      if (ide && isIdeRequest(req, url)) return serveIdePage(res, ide);
       let principal;
       try {
         principal = await authenticateRequest(tokens, req);
       } catch (err) {
         if (err instanceof AppError) {
+          metrics.graphqlErrors.inc({ code: err.code });
+          log.info({ requestId, workspace: null, operation: null, status: 401, code: err.code }, 'graphql request');
           sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: err.code, requestId } }] }, { 'www-authenticate': 'Bearer' });
           return;
         }
@@ -106,11 +127,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     if (path === '/v1/ingest') {
       if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
-      const started = performance.now();
-      const { workspaceId, records } = await handleIngest(req, res, { tokens, ingest, maxBodyBytes: config.ingestMaxBodyBytes });
-      log.debug({ requestId, workspaceId, records, ms: Math.round(performance.now() - started) }, 'ingest');
+      await handleIngest(req, res, { tokens, ingest, maxBodyBytes: config.ingestMaxBodyBytes, observe: (o) => observeIngest(log, metrics, requestId, o) });
       return;
     }
+    if (path === '/metrics') {
+      const { contentType, body } = await metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
+    if (ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') {
       const ready = (await db.ping()) && (await migrationsApplied(db, target));
@@ -170,6 +196,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     tokens,
     ingest,
     hub,
+    metrics,
     createdRootToken: root.created,
     rootTokenFile: root.file,
     async close() {
@@ -183,6 +210,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         server.closeIdleConnections();
       });
       await apollo.stop();
+      stopDbMetrics();
+      metrics.close();
       if (!options.db) await db.close();
     },
   };

@@ -49,6 +49,10 @@ export interface Config {
   wsKeepAliveMs: number;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
   logLevel: LogLevel;
+  /** `IDE_ENABLED`, default true: serve the GraphQL IDE on `GET /graphql` from a browser (needs introspection). */
+  ideEnabled: boolean;
+  /** `INTROSPECTION_ENABLED`, default true: answer GraphQL introspection (to token holders). */
+  introspectionEnabled: boolean;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -86,6 +90,15 @@ class ConfigReader {
       return fallback;
     }
     return raw as T;
+  }
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = raw.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    this.problems.push(`${name}=${JSON.stringify(raw)} must be one of: true, false, 1, 0`);
+    return fallback;
   }
   identifier(name: string, fallback: string): string {
     const v = this.string(name, fallback);
@@ -134,7 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsConnectionInitTimeoutMs: r.int('WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     wsKeepAliveMs: r.int('WS_KEEPALIVE_MS', 12_000, 0, 600_000),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    ideEnabled: r.bool('IDE_ENABLED', true),
+    introspectionEnabled: r.bool('INTROSPECTION_ENABLED', true),
   };
+  if (config.ideEnabled && !config.introspectionEnabled) {
+    r.problems.push('INTROSPECTION_ENABLED=false needs IDE_ENABLED=false too (the IDE reads the schema through introspection)');
+  }
   if (config.rootToken !== null && config.rootToken.length < 24) {
     r.problems.push('ROOT_TOKEN must be at least 24 characters');
   }

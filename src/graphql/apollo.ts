@@ -34,7 +34,11 @@ function errorReporting(log: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
-export async function createApollo(schema: GraphQLSchema, log: Logger, options: { introspection: boolean }): Promise<ApolloServer<RequestContext>> {
+export async function createApollo(
+  schema: GraphQLSchema,
+  log: Logger,
+  options: { introspection: boolean; plugins?: ApolloServerPlugin<RequestContext>[] },
+): Promise<ApolloServer<RequestContext>> {
   const server = new ApolloServer<RequestContext>({
     schema,
     formatError,
@@ -42,7 +46,7 @@ export async function createApollo(schema: GraphQLSchema, log: Logger, options: 
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log), ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

@@ -102,7 +102,9 @@ async function postBatch(
         method: 'POST',
         headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}`, 'idempotency-key': key },
         body,
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000),
+        // Not tied to `signal`: a request under way is allowed to finish, so what was
+        // stored is also acknowledged; only retries and new batches stop on abort.
+        signal: AbortSignal.timeout(30_000),
       });
       const text = await res.text();
       if (res.ok) {
