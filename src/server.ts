@@ -13,6 +13,8 @@ import { AppError, ErrorCode } from './domain/errors';
 import { createApollo, handleGraphQLHttp } from './graphql/apollo';
 import { RequestContext, type GatewayServices } from './graphql/context';
 import { formatError } from './graphql/format-error';
+import { checkOperation } from './graphql/limits';
+import { MAX_GRAPHQL_BODY_BYTES } from './graphql/apollo';
 import { gatewaySchema } from './graphql/schema';
 import { authenticate, authenticateRequest } from './http/authenticate';
 import { sendError, sendJson } from './http/respond';
@@ -60,6 +62,8 @@ export interface Gateway {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A graphql-ws message may be as large as an HTTP GraphQL body, no larger. */
+const MAX_WS_MESSAGE_BYTES = MAX_GRAPHQL_BODY_BYTES;
 
 /**
  * Opens ClickHouse, applies migrations, makes sure a root token exists, and serves
@@ -93,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.trackHub(hub);
   const introspection = options.introspection ?? config.introspectionEnabled;
   const ide: IdeOptions | null = options.ide !== false && config.ideEnabled && introspection ? (options.ide ?? {}) : null;
-  const apollo = await createApollo(schema, log, { introspection, plugins: [observabilityPlugin(log, metrics)] });
+  const apollo = await createApollo(schema, log, { introspection, limits: config.operationLimits, plugins: [observabilityPlugin(log, metrics)] });
 
   const server = http.createServer((req, res) => {
     const requestId = requestIdOf(req);
@@ -122,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
         throw err;
       }
-      await handleGraphQLHttp(apollo, req, res, new RequestContext(services, principal, requestId));
+      await handleGraphQLHttp(apollo, req, res, new RequestContext(services, principal, requestId), config.operationLimits);
       return;
     }
     if (path === '/v1/ingest') {
@@ -146,7 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   }
 
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
   const wsServer = useServer<Record<string, unknown> | undefined, { context?: RequestContext }>(
     {
       schema,
@@ -165,10 +169,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           return false;
         }
       },
-      // A fresh context per operation, so loaders never outlive one operation.
-      context: (ctx) => {
+      // The same limits as HTTP, before any ClickHouse query, and a fresh context per
+      // operation so loaders never outlive one operation.
+      onSubscribe: (ctx, _id, payload) => {
         const c = ctx.extra.context!;
-        return new RequestContext(services, c.principal, crypto.randomUUID(), c.connection);
+        const contextValue = new RequestContext(services, c.principal, crypto.randomUUID(), c.connection);
+        const checked = checkOperation(schema, payload, config.operationLimits, contextValue.now);
+        if (!('kind' in checked)) return checked;
+        return { schema, document: checked, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       // Errors of every operation, and of every pushed value, go through the one formatter.
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
+import { DEFAULT_LIMITS, type OperationLimits } from '../graphql/limits';
 
 /**
  * Everything the gateway reads from the environment, validated once at start.
@@ -47,6 +48,8 @@ export interface Config {
   wsConnectionInitTimeoutMs: number;
   /** `WS_KEEPALIVE_MS`, default 12000: ping interval; a peer that misses a pong is dropped and its subscriptions released. */
   wsKeepAliveMs: number;
+  /** `QUERY_MAX_TOKENS`, `QUERY_MAX_DEPTH`, `QUERY_MAX_ALIASES`, `QUERY_MAX_DIRECTIVES`, `QUERY_MAX_COST`: defaults 5000, 15, 30, 20, 20000. */
+  operationLimits: OperationLimits;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
   logLevel: LogLevel;
   /** `IDE_ENABLED`, default true: serve the GraphQL IDE on `GET /graphql` from a browser (needs introspection). */
@@ -146,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsMaxSubscriptionsPerWorkspace: r.int('WS_MAX_SUBSCRIPTIONS_PER_WORKSPACE', 10_000, 1, 1_000_000),
     wsConnectionInitTimeoutMs: r.int('WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     wsKeepAliveMs: r.int('WS_KEEPALIVE_MS', 12_000, 0, 600_000),
+    operationLimits: {
+      maxTokens: r.int('QUERY_MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+      maxDepth: r.int('QUERY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),
+      maxAliases: r.int('QUERY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
+      maxDirectives: r.int('QUERY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 10_000),
+      maxCost: r.int('QUERY_MAX_COST', DEFAULT_LIMITS.maxCost, 10, 100_000_000),
+    },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ideEnabled: r.bool('IDE_ENABLED', true),
     introspectionEnabled: r.bool('INTROSPECTION_ENABLED', true),

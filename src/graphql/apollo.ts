@@ -7,6 +7,7 @@ import { ErrorCode } from '../domain/errors';
 import { readBody } from '../http/respond';
 import type { RequestContext } from './context';
 import { formatError } from './format-error';
+import { checkCost, checkTokens, costOf, limitRules, type OperationLimits } from './limits';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
@@ -34,19 +35,35 @@ function errorReporting(log: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/** Refuses operations whose estimated cost (with their variables) is over the limit, before execution. */
+function costLimit(schema: GraphQLSchema, limits: OperationLimits): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, request, contextValue }) {
+          const error = checkCost(costOf(schema, document, operationName, request.variables, contextValue.now), limits);
+          if (error) throw error;
+        },
+      };
+    },
+  };
+}
+
 export async function createApollo(
   schema: GraphQLSchema,
   log: Logger,
-  options: { introspection: boolean; plugins?: ApolloServerPlugin<RequestContext>[] },
+  options: { introspection: boolean; limits: OperationLimits; plugins?: ApolloServerPlugin<RequestContext>[] },
 ): Promise<ApolloServer<RequestContext>> {
   const server = new ApolloServer<RequestContext>({
     schema,
     formatError,
+    validationRules: limitRules(options.limits),
+    parseOptions: { maxTokens: options.limits.maxTokens },
     introspection: options.introspection,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log), costLimit(schema, options.limits), ...(options.plugins ?? [])],
   });
   await server.start();
   return server;
@@ -58,6 +75,7 @@ export async function handleGraphQLHttp(
   req: IncomingMessage,
   res: ServerResponse,
   context: RequestContext,
+  limits: OperationLimits,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -78,6 +96,15 @@ export async function handleGraphQLHttp(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // Token bombs are refused before Apollo parses anything (the same check runs on graphql-ws).
+  const query = typeof (body as { query?: unknown } | undefined)?.query === 'string' ? (body as { query: string }).query : url.searchParams.get('query');
+  const tokenError = typeof query === 'string' ? checkTokens(query, limits.maxTokens) : null;
+  if (tokenError) {
+    const payload = JSON.stringify({ errors: [{ ...formatError(tokenError.toJSON(), tokenError), extensions: { ...formatError(tokenError.toJSON(), tokenError).extensions, requestId: context.requestId } }] });
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': context.requestId });
+    res.end(payload);
+    return;
+  }
   const result = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
     context: async () => context,

@@ -32,6 +32,8 @@ export interface ConnectionState {
  * never crosses requests or workspaces.
  */
 export class RequestContext {
+  /** The clock, read once: every field of one request sees the same ranges. */
+  readonly now: number;
   private workspace: { wdb: WorkspaceDb; catalog: CatalogService; loaders: Loaders } | null = null;
 
   constructor(
@@ -40,7 +42,9 @@ export class RequestContext {
     readonly requestId: string,
     /** Set for operations over graphql-ws. */
     readonly connection?: ConnectionState,
-  ) {}
+  ) {
+    this.now = services.now();
+  }
 
   /** 403 unless the caller holds `scope`. */
   require(scope: Scope): void {

@@ -9,7 +9,7 @@ import type { EventFilter, TimeRangeInput } from './time-range.input';
 
 /** Validation shared by the Destination fields: every bad argument is a typed error. */
 export function resolveRange(ctx: RequestContext, input: TimeRangeInput, defaultLookback = true): ResolvedRange {
-  return resolveTimeRange(input, ctx.services.now(), defaultLookback);
+  return resolveTimeRange(input, ctx.now, defaultLookback);
 }
 
 export async function checkMapping(ctx: RequestContext, destination: Destination, mappingId: string | null | undefined): Promise<string | null> {
@@ -40,6 +40,10 @@ export const MAX_FILTER_VALUES = 100;
 export function checkFilter(filter: EventFilter | null | undefined): EventFilterValue | null {
   if (!filter) return null;
   for (const [field, list] of [['eventTypes', filter.eventTypes], ['eventNames', filter.eventNames], ['appVersions', filter.appVersions]] as const) {
+    if (list && list.length === 0) {
+      // An empty list would match nothing; a cleared picker almost always means "no filter".
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `filter.${field} is empty; omit it to not filter on it`, { field: `filter.${field}` });
+    }
     if (list && list.length > MAX_FILTER_VALUES) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `filter.${field} takes at most ${MAX_FILTER_VALUES} values`, { field: `filter.${field}` });
     }

@@ -14,6 +14,16 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
   PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
 };
 
+/** The first AppError along the originalError chain (resolver errors, validation rules, plugins). */
+function appErrorIn(error: unknown): AppError | null {
+  let e: unknown = error;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof AppError) return e;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
 export const INTERNAL_MESSAGE = 'Internal error; quote the requestId when reporting it.';
 
 /**
@@ -23,7 +33,7 @@ export const INTERNAL_MESSAGE = 'Internal error; quote the requestId when report
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   try {
-    const original = unwrapResolverError(error);
+    const original = appErrorIn(error) ?? unwrapResolverError(error);
     const base = { locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { ...original.details, code: original.code } };

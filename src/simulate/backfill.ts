@@ -29,6 +29,8 @@ export interface BackfillOptions {
   samplesPerMinute?: number;
   /** Sample payloads longer than this are truncated (default 8 KiB, like ingest). */
   sampleMaxBytes?: number;
+  /** Chunk inserts in flight at once (default 2: the engine uses both cores of a small machine). */
+  insertConcurrency?: number;
 }
 
 export interface BackfillResult {
@@ -80,10 +82,14 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   let reports = 0;
   let events = 0;
   let syncs = 0;
-  let pending: Promise<void> | null = null;
+  const concurrency = Math.max(1, opts.insertConcurrency ?? 2);
+  const inFlight: { insert: Promise<void>; doneMs: number; rows: number }[] = [];
+  const settle = async (job: { insert: Promise<void>; doneMs: number; rows: number }) => {
+    await job.insert;
+    opts.onProgress?.(job.doneMs, to - from, job.rows);
+  };
   for (const [start, end] of chunks) {
-    // Generate and encode hour by hour (rows die young, bytes live off-heap), while the
-    // engine stores the previous chunk on its own threads.
+    // Generate and encode hour by hour: rows die young, the bytes live off-heap.
     const parts: { events: Buffer[]; syncs: Buffer[]; samples: Buffer[] } = { events: [], syncs: [], samples: [] };
     let chunkReports = 0;
     for (const [hStart, hEnd] of chunkBounds(start, end, 1)) {
@@ -98,18 +104,18 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
     }
     reports += chunkReports;
     const token = `${tokenBase}:${start}:${end}`;
-    if (pending) await pending;
-    const rowsSoFar = reports;
-    pending = (async () => {
+    // Inserts overlap: the engine stores chunks on its own threads while the next is generated.
+    while (inFlight.length >= concurrency) await settle(inFlight.shift()!);
+    const insert = (async () => {
       if (parts.events.length > 0) await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(parts.events), dedupToken: `${token}:events` });
       if (parts.syncs.length > 0) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: joinLines(parts.syncs), dedupToken: `${token}:syncs` });
       if (parts.samples.length > 0) await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(parts.samples), dedupToken: `${token}:samples` });
-      opts.onProgress?.(end - from, to - from, rowsSoFar);
     })();
-    // Keep a rejection observed until it is awaited on the next turn.
-    pending.catch(() => undefined);
+    // Keep a rejection observed until it is awaited.
+    insert.catch(() => undefined);
+    inFlight.push({ insert, doneMs: end - from, rows: reports });
   }
-  if (pending) await pending;
+  while (inFlight.length > 0) await settle(inFlight.shift()!);
   return { reports, events, syncs, ms: Math.round(performance.now() - started) };
 }
 

@@ -1,7 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/log';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createLogger, type Logger } from '../../src/log';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server';
 import type { Scope } from '../../src/auth/scopes';
 
@@ -41,11 +43,15 @@ export class TestGateway {
     return (await this.gateway.tokens.create(workspaceId, scopes)).token;
   }
 
-  async gql<T = Record<string, unknown>>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
+  /** A GraphQL request: a typed document (test/generated, `npm run codegen`) or a query string. */
+  async gql<TData, TVariables extends Record<string, unknown>>(token: string | null, query: TypedDocumentNode<TData, TVariables>, variables?: TVariables): Promise<GqlResponse<TData>>;
+  async gql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  async gql(token: string | null, query: string | TypedDocumentNode<unknown, Record<string, unknown>>, variables: Record<string, unknown> = {}): Promise<GqlResponse<unknown>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    return { status: res.status, body: (await res.json()) as GqlResponse<T>['body'] };
+    const text = typeof query === 'string' ? query : print(query);
+    const res = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: text, variables }) });
+    return { status: res.status, body: (await res.json()) as GqlResponse<unknown>['body'] };
   }
 
   async ingest(
@@ -86,10 +92,10 @@ export class TestGateway {
 export async function startTestGateway(
   name: string,
   env: Record<string, string> = {},
-  options: Pick<GatewayOptions, 'now' | 'recordBatch'> = {},
+  options: Pick<GatewayOptions, 'now' | 'recordBatch' | 'ide'> & { log?: Logger } = {},
 ): Promise<TestGateway> {
   const config = testConfig(name, env);
-  const gateway = await startGateway({ config, log: createLogger('silent'), ...options });
+  const gateway = await startGateway({ config, ...options, log: options.log ?? createLogger('silent') });
   const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
   if (!rootToken) throw new Error('expected a fresh database to generate a root token');
   return new TestGateway(gateway, rootToken);

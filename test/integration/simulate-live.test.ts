@@ -78,6 +78,8 @@ describe('simulator live mode against a real gateway', () => {
       token,
       seed: SEED,
       intervalMs: 100,
+      // Ten times the traffic, so even the night hours give every tick something to post.
+      speed: 10,
       startAt,
       signal: controller.signal,
       onBatch: (n) => (acked += n),
@@ -85,7 +87,7 @@ describe('simulator live mode against a real gateway', () => {
     });
     // Wait until the catch-up is through and a few live ticks were posted.
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && new Set(proxy.keys).size < 4) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && new Set(proxy.keys).size < 6) await new Promise((r) => setTimeout(r, 50));
     controller.abort();
     await done;
     await proxy.close();
@@ -98,7 +100,7 @@ describe('simulator live mode against a real gateway', () => {
 
     // What is stored is exactly the generator's output up to the last acknowledged span.
     const lastTo = Math.max(...proxy.keys.map((k) => Number(/-(\d+):/.exec(k)![1])));
-    const expected = generateWindow({ model: DEMO_WORKSPACE, seed: SEED, from: startAt, to: lastTo, incidents: demoIncidents(startAt) });
+    const expected = generateWindow({ model: DEMO_WORKSPACE, seed: SEED, from: startAt, to: lastTo, incidents: demoIncidents(startAt), volumeScale: 10 });
     const [stored] = await gw.sql<{ reports: number; events: number }>(
       `SELECT count() AS reports, sum(count) AS events FROM {{db}}.delivery_events WHERE workspace_id = {ws:String}`,
       { ws: WORKSPACE },

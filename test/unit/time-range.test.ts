@@ -41,24 +41,25 @@ describe('resolveTimeRange: presets', () => {
     expect(resolveTimeRange({ preset, lookback: true }, NOW)).toEqual(resolveTimeRange({ preset }, NOW));
   });
 
-  it.each(durations)('%s with lookback: false ends at floor(now)', (preset, len) => {
+  it.each(durations)('%s with lookback: false ends at the end of the current minute, floor(now) + 1 min', (preset, len) => {
     const r = resolveTimeRange({ preset, lookback: false }, NOW);
-    const to = at(12, 7);
+    const to = at(12, 8); // 12:07:30 → the current minute [12:07, 12:08) is included
     expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC' });
   });
 
   it('uses the caller-supplied default when lookback is not given, and an explicit value over it', () => {
-    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR }, NOW, false).to).toBe(at(12, 7));
-    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, lookback: null }, NOW, false).to).toBe(at(12, 7));
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR }, NOW, false).to).toBe(at(12, 8));
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, lookback: null }, NOW, false).to).toBe(at(12, 8));
     expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, lookback: true }, NOW, false).to).toBe(at(12, 2));
   });
 
   it('ends exactly on a minute when now is exactly on a minute', () => {
     const now = at(12, 7);
-    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now)).toMatchObject({ from: at(11, 57), to: at(12, 7) });
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now)).toMatchObject({ from: at(11, 58), to: at(12, 8) });
     expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES }, now)).toMatchObject({ from: at(11, 52), to: at(12, 2) });
-    // One millisecond before the minute still floors to the previous minute.
-    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now - 1)).toMatchObject({ to: at(12, 6) });
+    // One millisecond before the minute still belongs to the previous minute.
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES, lookback: false }, now - 1)).toMatchObject({ to: at(12, 7) });
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_10_MINUTES }, now - 1)).toMatchObject({ to: at(12, 1) });
   });
 
   it('keeps the caller time zone (it does not move the instants)', () => {
@@ -78,8 +79,15 @@ describe('resolveTimeRange: presets', () => {
           expect(r.to % MIN).toBe(0);
           expect(r.previousTo).toBe(r.from);
           expect(r.to - r.from).toBe(r.previousTo - r.previousFrom);
-          expect(r.to).toBeLessThanOrEqual(lookback ? now - 5 * MIN : now);
-          expect(r.to).toBeGreaterThan((lookback ? now - 5 * MIN : now) - MIN);
+          if (lookback) {
+            // The last whole minute that ended at least 5 minutes ago.
+            expect(r.to).toBeLessThanOrEqual(now - 5 * MIN);
+            expect(r.to).toBeGreaterThan(now - 6 * MIN);
+          } else {
+            // The end of the current minute: now is inside the range's last minute.
+            expect(r.to).toBeGreaterThan(now);
+            expect(r.to).toBeLessThanOrEqual(now + MIN);
+          }
         }
       }
     }
@@ -97,15 +105,18 @@ describe('resolveTimeRange: custom ranges', () => {
     expect(r).toEqual({ from: at(10, 0), to: at(11, 0), previousFrom: at(9, 0), previousTo: at(10, 0), timeZone: 'Asia/Kolkata' });
   });
 
-  it('clamps the end to floor(now − 5 min) under lookback, to floor(now) without', () => {
-    const req = { from: new Date(at(11, 0)), to: new Date(at(12, 7, 10)) };
+  it('clamps the end to floor(now − 5 min) under lookback, to the end of the current minute without', () => {
+    const req = { from: new Date(at(11, 0)), to: new Date(at(12, 9, 10)) };
     expect(resolveTimeRange(req, NOW)).toMatchObject({ from: at(11, 0), to: at(12, 2), previousFrom: at(9, 58) });
-    expect(resolveTimeRange({ ...req, lookback: false }, NOW)).toMatchObject({ from: at(11, 0), to: at(12, 7), previousFrom: at(9, 53) });
+    expect(resolveTimeRange({ ...req, lookback: false }, NOW)).toMatchObject({ from: at(11, 0), to: at(12, 8), previousFrom: at(9, 52) });
+    // An end inside the current minute floors to its start; it is not pushed to the minute's end.
+    expect(resolveTimeRange({ from: new Date(at(11, 0)), to: new Date(at(12, 7, 10)), lookback: false }, NOW)).toMatchObject({ to: at(12, 7) });
   });
 
-  it('accepts an end up to a minute in the future (clock skew) and clamps it', () => {
-    const r = resolveTimeRange({ from: new Date(at(12, 0)), to: new Date(NOW + 50_000), lookback: false }, NOW);
-    expect(r).toMatchObject({ from: at(12, 0), to: at(12, 7) });
+  it('accepts an end up to two minutes in the future (clock skew) and clamps it', () => {
+    const r = resolveTimeRange({ from: new Date(at(12, 0)), to: new Date(NOW + 2 * MIN), lookback: false }, NOW);
+    expect(r).toMatchObject({ from: at(12, 0), to: at(12, 8) });
+    expect(resolveTimeRange({ from: new Date(at(12, 0)), to: new Date(NOW + 2 * MIN) }, NOW)).toMatchObject({ from: at(12, 0), to: at(12, 2) });
   });
 
   it('rejects from ≥ to', () => {
@@ -115,7 +126,7 @@ describe('resolveTimeRange: custom ranges', () => {
 
   it('rejects an end in the future', () => {
     expect(resolveError({ from: new Date(at(11, 0)), to: new Date(NOW + HOUR) }).details).toMatchObject({ field: 'to' });
-    expect(resolveError({ from: new Date(at(11, 0)), to: new Date(NOW + 2 * MIN), lookback: false }).details).toMatchObject({ field: 'to' });
+    expect(resolveError({ from: new Date(at(11, 0)), to: new Date(NOW + 2 * MIN + 1), lookback: false }).details).toMatchObject({ field: 'to' });
   });
 
   it('rejects a start older than 14 days', () => {

@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { IDE_ASSETS } from '../../src/ide/ide.http';
+import { IDE_EXAMPLES } from '../../src/ide/examples';
+import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
+
+/** Debian's chromium (CI installs it in .ci/run); this test never installs anything. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SCREENSHOT = path.resolve(__dirname, '../../docs/ide.png');
+
+let t: TestGateway;
+let token = '';
+
+beforeAll(async () => {
+  t = await startTestGateway('ide', {}, { ide: { defaultToken: () => token } });
+  token = await t.token('ws_ide', ['read', 'ingest']);
+  // A plausible day for the featured destination (and the day before, for the change columns).
+  const now = 40;
+  const before = 30 * 60;
+  const res = await t.ingest(token, [
+    sourceReport({ sourceId: 'src_web', count: 12480 }, now),
+    sourceReport({ sourceId: 'src_web', step: 'failed_ingest', reason: 'id_required', count: 42 }, now),
+    sourceReport({ sourceId: 'src_web', step: 'filtered_source', reason: 'schema_violation', count: 310 }, now),
+    report({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 820 }, now),
+    report({ step: 'failed_delivery', reason: '429', count: 900 }, now),
+    report({ step: 'failed_delivery', reason: '400', count: 275 }, now),
+    report({ step: 'delivered', count: 10133 }, now),
+    report({ step: 'retry_enqueued', reason: '429', count: 260 }, now),
+    report({ step: 'retry_resolved', count: 180 }, now),
+    sourceReport({ sourceId: 'src_web', count: 11020 }, before),
+    sourceReport({ sourceId: 'src_web', step: 'filtered_source', reason: 'schema_violation', count: 295 }, before),
+    report({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 760 }, before),
+    report({ step: 'failed_delivery', reason: '429', count: 410 }, before),
+    report({ step: 'delivered', count: 9555 }, before),
+  ]);
+  expect(res.status).toBe(200);
+});
+afterAll(async () => t.close());
+
+/** GET with the exact path given (fetch would normalise `..` away). */
+function rawGet(urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const { hostname, port } = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: urlPath, method: 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+describe('the IDE page and its assets (HTTP)', () => {
+  it('GET /graphql from a browser serves the IDE without a token, with a strict CSP and no caching', async () => {
+    const res = await rawGet('/graphql', HTML);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    const html = res.body.toString('utf8');
+    for (const name of ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js', 'graphql-ws.min.js', 'ide.js']) {
+      expect(html).toMatch(new RegExp(`ide/assets/${name.replace(/\./g, '\\.')}\\?v=[0-9a-f]{12}`));
+    }
+    expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/); // nothing from a CDN
+    expect(html).not.toMatch(/<script>(?!<)/); // no inline script: the CSP forbids it
+    // Demo mode: the token is prefilled in the headers editor.
+    expect(html).toContain(`Bearer ${token}`);
+  });
+
+  it('GraphQL over GET and POST still needs a token', async () => {
+    expect((await rawGet('/graphql?query=%7B__typename%7D', HTML)).status).toBe(401);
+    expect((await rawGet('/graphql', { accept: 'application/json' })).status).toBe(401);
+    expect((await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status).toBe(401);
+  });
+
+  it('serves each whitelisted asset from node_modules with long cache headers, gzipped on request', async () => {
+    for (const name of Object.keys(IDE_ASSETS)) {
+      const res = await rawGet(`/ide/assets/${name}`, { 'accept-encoding': 'gzip' });
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-type']).toMatch(name.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
+      const again = await rawGet(`/ide/assets/${name}`, { 'if-none-match': String(res.headers.etag) });
+      expect(again.status).toBe(304);
+    }
+    const plain = await rawGet('/ide/assets/graphiql.min.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(fs.readFileSync(require.resolve('graphiql/graphiql.min.js')))).toBe(true);
+  });
+
+  it('refuses everything else under /ide/assets (no path traversal)', async () => {
+    for (const p of [
+      '/ide/assets/',
+      '/ide/assets/../package.json',
+      '/ide/assets/..%2f..%2fpackage.json',
+      '/ide/assets/%2e%2e/%2e%2e/package.json',
+      '/ide/assets/graphiql.min.js.map',
+      '/ide/assets/graphiql.js',
+      '/ide/assets/ide.js/',
+      '/ide/assets/__proto__',
+      '/ide/assets/constructor',
+      '/ide/assets/hasOwnProperty',
+      '/ide/assets/.%2fide.js',
+      '/ide/assets//etc/passwd',
+      '/ide/assets/IDE.JS',
+    ]) {
+      const res = await rawGet(p);
+      expect({ p, status: res.status }).toEqual({ p, status: 404 });
+      expect(res.body.toString('utf8')).not.toContain('"version"');
+    }
+  });
+
+  it('IDE_ENABLED=false: no page, no assets; INTROSPECTION_ENABLED=false turns introspection off', async () => {
+    const off = await startTestGateway('ide_off', { IDE_ENABLED: 'false', INTROSPECTION_ENABLED: 'false' });
+    try {
+      const page = await fetch(`${off.url}/graphql`, { headers: HTML });
+      expect(page.status).toBe(401);
+      expect((await fetch(`${off.url}/ide/assets/ide.js`)).status).toBe(404);
+      const read = await off.token('ws_x', ['read']);
+      const res = await off.gql(read, '{ __schema { queryType { name } } }');
+      expect(res.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('outside demo mode the headers editor starts with a placeholder, not a token', async () => {
+    const plain = await startTestGateway('ide_plain');
+    try {
+      const html = await (await fetch(`${plain.url}/graphql`, { headers: HTML })).text();
+      expect(html).toContain('Bearer \\u003cpaste a token with the read scope\\u003e');
+      expect(html).not.toMatch(/Bearer dov_/);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('the IDE in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const requests: string[] = [];
+  const problems: string[] = [];
+  const wsFrames: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's package: apt-get install -y chromium (.ci/run does this before npm ci).`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light' });
+    page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('websocket', (ws) => ws.on('framesent', (f) => wsFrames.push(String(f.payload))));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function editorValue(selector: string): Promise<string> {
+    return page.$eval(selector, (el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  }
+
+  it('loads GraphiQL from the gateway only, runs the pipeline example and shows the counts', async () => {
+    await page.goto(`${t.url}/graphql`, { waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 20_000 });
+    // The example tabs are one click away.
+    const tabs = await page.$$eval('.graphiql-tab', (els) => els.map((e) => e.textContent?.trim()));
+    expect(tabs).toEqual(expect.arrayContaining(['Pipeline', 'Breakdown', 'Discards', 'RetryPending', 'Destinations']));
+    // Demo mode: the headers editor holds the token.
+    const editors = await page.$$eval('.CodeMirror', (els) => els.map((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()));
+    const asJson = (v: string) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        return null;
+      }
+    };
+    expect(editors.map(asJson)).toContainEqual({ Authorization: `Bearer ${token}` });
+
+    // Set the editor content (the pipeline example) and run it.
+    await page.$eval('.graphiql-query-editor .CodeMirror', (el, q) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q), IDE_EXAMPLES[0].query);
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
+        return Boolean(el?.CodeMirror?.getValue().includes('"steps"'));
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    const result = JSON.parse(await editorValue('.graphiql-response .CodeMirror')) as { data: { destination: { pipeline: { steps: { label: string; count: number }[] } } } };
+    const steps = result.data.destination.pipeline.steps;
+    expect(steps.find((s) => s.label === 'Successfully received')?.count).toBe(12480);
+    expect(steps.find((s) => s.label === 'Successful delivery')?.count).toBe(10133);
+    // The number is on screen, not only in the editor's model.
+    expect(await page.textContent('.graphiql-response')).toContain('12480');
+
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((u) => !u.startsWith(t.url) && !u.startsWith('data:'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs the retry-pending subscription over graphql-ws with the token from the headers editor, and stops it', async () => {
+    await page.click('.graphiql-tab:has-text("RetryPending") button.graphiql-tab-button');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
+      return Boolean(el?.CodeMirror?.getValue().includes('retryPendingChanged'));
+    });
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
+        return Boolean(el?.CodeMirror?.getValue().includes('"count": 80'));
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(t.gateway.hub.activeSubscriptions).toBe(1);
+    const init = wsFrames.map((f) => JSON.parse(f) as { type: string; payload?: unknown }).find((m) => m.type === 'connection_init');
+    expect(init?.payload).toEqual({ authorization: `Bearer ${token}` });
+
+    // The same button stops it; the gateway releases the subscription.
+    await page.click('.graphiql-execute-button');
+    const end = Date.now() + 5000;
+    while (t.gateway.hub.activeSubscriptions > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(t.gateway.hub.activeSubscriptions).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('reports a refused token on the WebSocket as a readable error', async () => {
+    const message = await page.evaluate(async () => {
+      const ide = (window as unknown as { DeliveryOverviewIde: { fetcher(p: unknown, o: unknown): AsyncIterator<unknown> } }).DeliveryOverviewIde;
+      const it = ide.fetcher({ query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' }, { headers: { Authorization: 'Bearer dov_wrong' } });
+      try {
+        await it.next();
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    });
+    expect(message).toMatch(/4403.*refused/);
+  });
+
+  it('tells queries, mutations and subscriptions apart like GraphiQL does', async () => {
+    const types = await page.evaluate(() => {
+      const { operationType } = (window as unknown as { DeliveryOverviewIde: { operationType(q: string, n?: string): string } }).DeliveryOverviewIde;
+      return [
+        operationType('{ a }'),
+        operationType('subscription S { a }'),
+        operationType('# subscription\nquery Q($r: In = { x: "subscription" }) { a }'),
+        operationType('query A { a } subscription B { b }', 'B'),
+        operationType('query A { a } subscription B { b }', 'A'),
+        operationType('mutation M { m }'),
+        operationType('fragment F on Query { a } subscription { s }'),
+        operationType('"""subscription""" query { a }'),
+      ];
+    });
+    expect(types).toEqual(['query', 'subscription', 'query', 'subscription', 'query', 'mutation', 'subscription', 'query']);
+  });
+});
