@@ -144,6 +144,6 @@ describe('health', () => {
   it('unknown routes are a JSON 404', async () => {
     const res = await fetch(`${t.url}/nope`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('NOT_FOUND');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 });
