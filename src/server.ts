@@ -6,10 +6,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { TokenStore } from './auth/tokens';
 import { LiveHub } from './live/hub';
+import { KeyedSemaphore, RateLimiter } from './domain/rate-limiter';
+import type { Principal } from './auth/scopes';
 import { openDb, type Db } from './clickhouse/client';
 import { migrate, migrationsApplied } from './clickhouse/migrations';
 import type { Config } from './config/config';
-import { AppError, ErrorCode } from './domain/errors';
+import { AppError, ErrorCode, HTTP_STATUS } from './domain/errors';
+import { GraphQLError } from 'graphql';
 import { createApollo, handleGraphQLHttp } from './graphql/apollo';
 import { RequestContext, type GatewayServices } from './graphql/context';
 import { formatError } from './graphql/format-error';
@@ -83,7 +86,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     db,
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
     config.samplesPerMinute,
+    new RateLimiter(config.ingestRatePerSecond, config.ingestRateBurst),
   );
+  const queryLimiter = new RateLimiter(config.queryRatePerSecond, config.queryRateBurst);
+  /** 429 unless the caller's workspace (or the root token) has operations left this second. */
+  const takeQuery = (principal: Principal) => {
+    const decision = queryLimiter.take(principal.workspaceId ?? principal.tokenId);
+    if (!decision.ok) {
+      throw new AppError(ErrorCode.RATE_LIMITED, `Over the rate of ${config.queryRatePerSecond} operations/s for this workspace; retry after ${decision.retryAfterSeconds} s`, {
+        retryAfterSeconds: decision.retryAfterSeconds,
+        limit: 'queryRatePerSecond',
+        value: config.queryRatePerSecond,
+      });
+    }
+  };
   const metrics = new GatewayMetrics();
   const stopDbMetrics = metrics.observeDb(db);
   const hub = new LiveHub({
@@ -92,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxPerWorkspace: config.wsMaxSubscriptionsPerWorkspace,
     onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
   });
-  const services: GatewayServices = { db, tokens, hub, now: options.now ?? Date.now, recordBatch: options.recordBatch };
+  const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   metrics.trackHub(hub);
   const introspection = options.introspection ?? config.introspectionEnabled;
@@ -117,11 +133,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       let principal;
       try {
         principal = await authenticateRequest(tokens, req);
+        takeQuery(principal);
       } catch (err) {
         if (err instanceof AppError) {
+          const status = HTTP_STATUS[err.code];
           metrics.graphqlErrors.inc({ code: err.code });
-          log.info({ requestId, workspace: null, operation: null, status: 401, code: err.code }, 'graphql request');
-          sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: err.code, requestId } }] }, { 'www-authenticate': 'Bearer' });
+          log.info({ requestId, workspace: principal?.workspaceId ?? null, operation: null, status, code: err.code }, 'graphql request');
+          const retryAfter = err.details?.retryAfterSeconds;
+          const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
+          sendJson(res, status, { errors: [{ message: err.message, extensions: { ...err.details, code: err.code, requestId } }] }, headers);
           return;
         }
         throw err;
@@ -173,6 +193,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // operation so loaders never outlive one operation.
       onSubscribe: (ctx, _id, payload) => {
         const c = ctx.extra.context!;
+        try {
+          takeQuery(c.principal);
+        } catch (err) {
+          return [new GraphQLError((err as Error).message, { originalError: err as Error })];
+        }
         const contextValue = new RequestContext(services, c.principal, crypto.randomUUID(), c.connection);
         const checked = checkOperation(schema, payload, config.operationLimits, contextValue.now);
         if (!('kind' in checked)) return checked;

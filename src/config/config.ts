@@ -50,6 +50,14 @@ export interface Config {
   wsKeepAliveMs: number;
   /** `QUERY_MAX_TOKENS`, `QUERY_MAX_DEPTH`, `QUERY_MAX_ALIASES`, `QUERY_MAX_DIRECTIVES`, `QUERY_MAX_COST`: defaults 5000, 15, 30, 20, 20000. */
   operationLimits: OperationLimits;
+  /** `QUERY_RATE_PER_SECOND` (default 50) and `QUERY_RATE_BURST` (default 100): GraphQL operations per workspace; 0 disables. */
+  queryRatePerSecond: number;
+  queryRateBurst: number;
+  /** `INGEST_RATE_PER_SECOND` (default 200000) and `INGEST_RATE_BURST` (default 400000): reports per workspace; 0 disables. */
+  ingestRatePerSecond: number;
+  ingestRateBurst: number;
+  /** `QUERY_CONCURRENCY_PER_WORKSPACE`, default 4: ClickHouse reads one workspace may run at once (the rest queue). */
+  queryConcurrencyPerWorkspace: number;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
   logLevel: LogLevel;
   /** `IDE_ENABLED`, default true: serve the GraphQL IDE on `GET /graphql` from a browser (needs introspection). */
@@ -156,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: r.int('QUERY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 10_000),
       maxCost: r.int('QUERY_MAX_COST', DEFAULT_LIMITS.maxCost, 10, 100_000_000),
     },
+    queryRatePerSecond: r.int('QUERY_RATE_PER_SECOND', 50, 0, 1_000_000),
+    queryRateBurst: r.int('QUERY_RATE_BURST', 100, 1, 10_000_000),
+    ingestRatePerSecond: r.int('INGEST_RATE_PER_SECOND', 200_000, 0, 100_000_000),
+    ingestRateBurst: r.int('INGEST_RATE_BURST', 400_000, 1, 1_000_000_000),
+    queryConcurrencyPerWorkspace: r.int('QUERY_CONCURRENCY_PER_WORKSPACE', 4, 1, 1000),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ideEnabled: r.bool('IDE_ENABLED', true),
     introspectionEnabled: r.bool('INTROSPECTION_ENABLED', true),

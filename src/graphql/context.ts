@@ -2,6 +2,7 @@ import type { Principal, Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
 import type { LiveHub } from '../live/hub';
+import type { KeyedSemaphore } from '../domain/rate-limiter';
 import { AppError, ErrorCode } from '../domain/errors';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
@@ -18,6 +19,8 @@ export interface GatewayServices {
   recordBatch?: BatchRecorder;
   /** Live subscriptions: one poll per distinct key. */
   hub: LiveHub;
+  /** Per-workspace cap on concurrent ClickHouse reads. */
+  queryGate?: KeyedSemaphore;
 }
 
 /** Per WebSocket connection state shared by its operations. */
@@ -61,7 +64,7 @@ export class RequestContext {
     }
     this.require(scope);
     if (this.workspace === null) {
-      const wdb = new WorkspaceDb(this.services.db, workspaceId);
+      const wdb = new WorkspaceDb(this.services.db, workspaceId, this.services.queryGate);
       const catalog = new CatalogService(wdb);
       this.workspace = { wdb, catalog, loaders: createLoaders(wdb, catalog, this.services.recordBatch) };
     }

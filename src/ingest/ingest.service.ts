@@ -4,6 +4,7 @@ import { AppError, ErrorCode } from '../domain/errors';
 import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
 import { DiscardSampler } from './sampler';
+import type { RateLimiter } from '../domain/rate-limiter';
 
 export interface IngestLimits {
   maxBodyBytes: number;
@@ -43,6 +44,8 @@ export class IngestService {
     private readonly db: Db,
     private readonly limits: IngestLimits,
     samplesPerMinute: number,
+    /** Reports per second per workspace; refused batches store nothing. */
+    private readonly limiter?: RateLimiter,
   ) {
     this.sampler = new DiscardSampler(samplesPerMinute);
   }
@@ -72,6 +75,15 @@ export class IngestService {
         errors: errors.slice(0, MAX_LISTED_ERRORS),
         totalErrors: errors.length,
         invalidRecords: badRecords,
+      });
+    }
+
+    const decision = this.limiter?.take(workspaceId, records.length, now);
+    if (decision && !decision.ok) {
+      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace is over its ingest rate of ${this.limiter!.ratePerSecond} reports/s; nothing was stored, retry after ${decision.retryAfterSeconds} s with the same Idempotency-Key`, {
+        retryAfterSeconds: decision.retryAfterSeconds,
+        limit: 'ingestRatePerSecond',
+        value: this.limiter!.ratePerSecond,
       });
     }
 

@@ -1,5 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Db } from '../clickhouse/client';
+import type { KeyedSemaphore } from '../domain/rate-limiter';
 
 const WORKSPACE_PARAM = '{workspace:String}';
 
@@ -12,6 +13,8 @@ export class WorkspaceDb {
   constructor(
     readonly db: Db,
     readonly workspaceId: string,
+    /** Caps the reads one workspace runs at once (fairness between workspaces). */
+    private readonly gate?: KeyedSemaphore,
   ) {}
 
   /** Table name qualified with the gateway's database. */
@@ -24,7 +27,8 @@ export class WorkspaceDb {
       throw new Error(`query family "${family}" does not filter on workspace_id = ${WORKSPACE_PARAM}`);
     }
     if ('workspace' in params) throw new Error(`query family "${family}" must not pass its own workspace parameter`);
-    return this.db.query<T>({ family, sql, params: { ...params, workspace: this.workspaceId }, settings });
+    const run = () => this.db.query<T>({ family, sql, params: { ...params, workspace: this.workspaceId }, settings });
+    return this.gate ? this.gate.run(this.workspaceId, run) : run();
   }
 
   /** Writes on behalf of the workspace (e.g. a display name): the row's workspace is bound here too. */

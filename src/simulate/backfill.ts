@@ -29,7 +29,7 @@ export interface BackfillOptions {
   samplesPerMinute?: number;
   /** Sample payloads longer than this are truncated (default 8 KiB, like ingest). */
   sampleMaxBytes?: number;
-  /** Chunk inserts in flight at once (default 2: the engine uses both cores of a small machine). */
+  /** Chunk inserts in flight at once (default 1: generation overlaps the insert; more did not help on 2 cores). */
   insertConcurrency?: number;
 }
 
@@ -82,7 +82,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   let reports = 0;
   let events = 0;
   let syncs = 0;
-  const concurrency = Math.max(1, opts.insertConcurrency ?? 2);
+  const concurrency = Math.max(1, opts.insertConcurrency ?? 1);
   const inFlight: { insert: Promise<void>; doneMs: number; rows: number }[] = [];
   const settle = async (job: { insert: Promise<void>; doneMs: number; rows: number }) => {
     await job.insert;

@@ -338,7 +338,7 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
         { value: '400', weight: 5 },
         { value: 'MESSAGE_REJECTED', weight: 2 },
       ],
-      retryRate: 0.006,
+      retryRate: 0.003,
       retryReasons: [
         { value: '429', weight: 3 },
         { value: 'ETIMEDOUT', weight: 2 },
@@ -362,7 +362,7 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
         { value: '400', weight: 3 },
         { value: '401', weight: 1 },
       ],
-      retryRate: 0.004,
+      retryRate: 0.002,
       retryReasons: [
         { value: 'ETIMEDOUT', weight: 2 },
         { value: '503', weight: 2 },
@@ -389,7 +389,7 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
         { value: '400', weight: 3 },
         { value: 'MESSAGE_REJECTED', weight: 1 },
       ],
-      retryRate: 0.005,
+      retryRate: 0.0025,
       retryReasons: [
         { value: '429', weight: 2 },
         { value: '503', weight: 1 },
@@ -417,7 +417,7 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
         { value: '401', weight: 1 },
         { value: '404', weight: 1 },
       ],
-      retryRate: 0.008,
+      retryRate: 0.004,
       retryReasons: [
         { value: '429', weight: 4 },
         { value: 'ETIMEDOUT', weight: 1 },

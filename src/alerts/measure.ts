@@ -1,0 +1,144 @@
+import { PIPELINE_STEPS, discardKindOf } from '../domain/steps';
+import type { ResolvedRange } from '../domain/time-range';
+import { discardCounts } from '../metrics/breakdown.query';
+import type { CatalogService } from '../metrics/catalog.service';
+import { pipelineCounts, retryPending, syncCounts } from '../metrics/pipeline.query';
+import { receivedInWindows } from '../metrics/volume.query';
+import type { WorkspaceDb } from '../metrics/workspace-db';
+import { KIND_SPECS, TYPICAL_DAYS, windowText, type AlertRuleValue } from './rules';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** What one evaluation of a rule saw. */
+export interface Measurement {
+  /**
+   * The number compared with the threshold: a rate in percent (DELIVERY_RATE_BELOW,
+   * DISCARD_RATE_ABOVE), a deviation in percent (SOURCE_VOLUME_ANOMALY), or a count
+   * (SYNC_FAILURES, RETRY_PENDING_ABOVE). Null when undefined (nothing to divide by).
+   */
+  value: number | null;
+  /** The sample behind it: delivery attempts, received events, the window's volume, syncs, or the gauge. */
+  volume: number;
+  /** SOURCE_VOLUME_ANOMALY: the typical volume; else null. */
+  baseline: number | null;
+  /** The condition holds (the rule should be firing). */
+  breach: boolean;
+  /** The sample reaches minVolume; below it no transition happens, in either direction. */
+  sufficient: boolean;
+  /** One sentence for people: what was measured, over which window, against which threshold. */
+  detail: string;
+}
+
+/**
+ * The window a rule looks at when evaluated at `now`: the last `windowMinutes` whole
+ * minutes, [floor(now) − window, floor(now)). The current, still-filling minute is left
+ * out, so a window never compares a partial minute with complete ones.
+ */
+export function ruleWindow(rule: Pick<AlertRuleValue, 'windowMinutes'>, now: number): { from: number; to: number } {
+  const to = Math.floor(now / MINUTE) * MINUTE;
+  return { from: to - rule.windowMinutes * MINUTE, to };
+}
+
+/** A ResolvedRange with an empty previous period, for the metrics helpers that compare two. */
+function windowRange(from: number, to: number): ResolvedRange {
+  return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC' };
+}
+
+const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
+const num = (v: number) => v.toLocaleString('en-US');
+
+/** Measures one rule at `now` with the metrics SQL, through the rule's workspace handle. */
+export async function measure(wdb: WorkspaceDb, catalog: CatalogService, rule: AlertRuleValue, now: number): Promise<Measurement> {
+  const { from, to } = ruleWindow(rule, now);
+  const range = windowRange(from, to);
+  const w = windowText(rule.windowMinutes);
+  const guard = (volume: number) => !KIND_SPECS[rule.kind].guarded || volume >= rule.minVolume;
+  const dest = rule.destinationId ?? '';
+  const on = rule.mappingId ? `${dest} (mapping ${rule.mappingId})` : dest;
+
+  switch (rule.kind) {
+    case 'delivery_rate_below': {
+      // rate = delivered / (delivered + failed_delivery) × 100 over the window.
+      const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds: [] }]);
+      const delivered = counts.delivered?.now ?? 0;
+      const failed = counts.failed_delivery?.now ?? 0;
+      const volume = delivered + failed;
+      const value = volume > 0 ? (delivered / volume) * 100 : null;
+      return {
+        value,
+        volume,
+        baseline: null,
+        breach: value !== null && value < rule.threshold,
+        sufficient: guard(volume),
+        detail: `successful delivery rate of ${on} is ${pct(value)} over the last ${w} (${num(delivered)} delivered, ${num(failed)} failed; alert below ${rule.threshold}%)`,
+      };
+    }
+    case 'source_volume_anomaly': {
+      // typical = mean of the same window shifted back k × 24 h, k = 1..7.
+      const windows = [{ from, to }, ...Array.from({ length: TYPICAL_DAYS }, (_, i) => ({ from: from - (i + 1) * DAY, to: to - (i + 1) * DAY }))];
+      const [current, ...previous] = await receivedInWindows(wdb, rule.sourceId ?? '', windows);
+      const typical = previous.reduce((s, v) => s + v, 0) / TYPICAL_DAYS;
+      const value = typical > 0 ? ((current - typical) / typical) * 100 : current > 0 ? null : 0;
+      // With no typical volume, any volume at all is outside every band.
+      const breach = typical > 0 ? Math.abs(value!) > rule.threshold : current > 0;
+      const sign = value !== null && value > 0 ? '+' : '';
+      return {
+        value,
+        volume: current,
+        baseline: typical,
+        breach,
+        sufficient: guard(Math.max(current, typical)),
+        detail: `received volume of ${rule.sourceId} is ${num(current)} over the last ${w}, ${value === null ? 'with no typical volume' : `${sign}${pct(value)} against a typical ${num(Math.round(typical * 100) / 100)}`} (same window on each of the previous ${TYPICAL_DAYS} days; alert beyond ±${rule.threshold}%)`,
+      };
+    }
+    case 'discard_rate_above': {
+      // rate = count of the step (one reason, when given) / received of the connected sources × 100.
+      const step = rule.step!;
+      const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
+      const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }]);
+      const received = counts.received?.now ?? 0;
+      let count = counts[step]?.now ?? 0;
+      if (rule.reason !== null) {
+        const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
+        count = rows.find((r) => r.reason === rule.reason)?.now ?? 0;
+      }
+      const value = received > 0 ? (count / received) * 100 : null;
+      const kind = discardKindOf(step);
+      const label = kind ? PIPELINE_STEPS[kind].label : step;
+      return {
+        value,
+        volume: received,
+        baseline: null,
+        breach: value !== null && value > rule.threshold,
+        sufficient: guard(received),
+        detail: `${label}${rule.reason !== null ? ` (reason ${rule.reason})` : ''} at ${on} is ${pct(value)} of ${num(received)} received over the last ${w} (${num(count)} events; alert above ${rule.threshold}%)`,
+      };
+    }
+    case 'sync_failures': {
+      // Syncs started in the window that did not fully succeed (failed, partial, or with failed rows).
+      const [syncs] = await syncCounts(wdb, range, [dest]);
+      const failed = syncs.failed.now;
+      return {
+        value: failed,
+        volume: failed,
+        baseline: null,
+        breach: failed >= rule.threshold,
+        sufficient: true,
+        detail: `${num(failed)} failed or partial syncs of ${dest} over the last ${w} (alert at ${rule.threshold} or more)`,
+      };
+    }
+    case 'retry_pending_above': {
+      // A gauge: events waiting for a retry right now; the window does not apply.
+      const [pending] = await retryPending(wdb, [{ destinationId: dest, mappingId: rule.mappingId }]);
+      return {
+        value: pending,
+        volume: pending,
+        baseline: null,
+        breach: pending > rule.threshold,
+        sufficient: true,
+        detail: `${num(pending)} events wait for a retry at ${on} (alert above ${num(rule.threshold)})`,
+      };
+    }
+  }
+}

@@ -1,0 +1,420 @@
+import type { Db } from '../clickhouse/client';
+import type { ReportStep } from '../domain/steps';
+import type { WorkspaceDb } from '../metrics/workspace-db';
+import type { AlertKind, AlertRuleValue, AlertState, AlertTransition } from './rules';
+
+/** The alert tables (identifiers never come from callers). */
+type AlertTable = 'alert_rules' | 'alert_state' | 'alert_claims' | 'alert_events' | 'alert_notifications';
+
+export interface RuleStateValue {
+  state: AlertState;
+  /** ms since the epoch; for a rule never evaluated into a transition, its creation time. */
+  since: number;
+  value: number | null;
+  version: number;
+}
+
+export interface AlertEventValue {
+  /** The transition's idempotency key: `<ruleId>:<previous state since, ms>:<firing|resolved>`. */
+  id: string;
+  workspaceId: string;
+  ruleId: string;
+  ruleName: string;
+  kind: AlertKind;
+  state: AlertTransition;
+  at: number;
+  previousSince: number;
+  destinationId: string | null;
+  mappingId: string | null;
+  sourceId: string | null;
+  step: ReportStep | null;
+  reason: string | null;
+  value: number | null;
+  threshold: number;
+  volume: number;
+  baseline: number | null;
+  windowMinutes: number;
+  message: string;
+  /** When the row was written (set by ClickHouse); 0 before it was. */
+  recordedAt: number;
+}
+
+export type NotificationChannel = 'webhook' | 'email';
+export type NotificationOutcome = 'delivered' | 'retrying' | 'failed';
+
+export interface NotificationValue {
+  eventId: string;
+  channel: NotificationChannel;
+  /** Where it went, without secrets: a URL's origin, or the email addresses. */
+  target: string;
+  outcome: NotificationOutcome;
+  attempts: number;
+  lastError: string | null;
+  statusCode: number | null;
+  updatedAt: number;
+}
+
+interface RuleRow {
+  workspace_id: string;
+  rule_id: string;
+  name: string;
+  kind: AlertKind;
+  destination_id: string;
+  mapping_id: string;
+  source_id: string;
+  step: string;
+  reason: string;
+  threshold: number;
+  window_minutes: number;
+  min_volume: number;
+  enabled: number;
+  webhook_url: string;
+  webhook_secret: string;
+  emails: string[];
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+const RULE_COLUMNS = `workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold,
+  window_minutes, min_volume, enabled, webhook_url, webhook_secret, emails,
+  toUnixTimestamp64Milli(created_at) AS created_at, toUnixTimestamp64Milli(updated_at) AS updated_at, version`;
+
+interface EventRow {
+  workspace_id: string;
+  event_id: string;
+  rule_id: string;
+  rule_name: string;
+  kind: AlertKind;
+  state: AlertTransition;
+  at: number;
+  previous_since: number;
+  destination_id: string;
+  mapping_id: string;
+  source_id: string;
+  step: string;
+  reason: string;
+  value: number | null;
+  threshold: number;
+  volume: number;
+  baseline: number | null;
+  window_minutes: number;
+  message: string;
+  recorded_at: number;
+}
+
+const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at,
+  toUnixTimestamp64Milli(previous_since) AS previous_since, destination_id, mapping_id, source_id, step, reason,
+  value, threshold, volume, baseline, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_at`;
+
+const orNull = (s: string): string | null => (s === '' ? null : s);
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+function toRule(r: RuleRow): AlertRuleValue {
+  return {
+    id: r.rule_id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    kind: r.kind,
+    destinationId: orNull(r.destination_id),
+    mappingId: orNull(r.mapping_id),
+    sourceId: orNull(r.source_id),
+    step: orNull(r.step) as ReportStep | null,
+    reason: orNull(r.reason),
+    threshold: Number(r.threshold),
+    windowMinutes: Number(r.window_minutes),
+    minVolume: Number(r.min_volume),
+    enabled: Boolean(Number(r.enabled)),
+    webhookUrl: orNull(r.webhook_url),
+    webhookSecret: orNull(r.webhook_secret),
+    emails: r.emails,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    version: Number(r.version),
+  };
+}
+
+function toEvent(r: EventRow): AlertEventValue {
+  return {
+    id: r.event_id,
+    workspaceId: r.workspace_id,
+    ruleId: r.rule_id,
+    ruleName: r.rule_name,
+    kind: r.kind,
+    state: r.state,
+    at: Number(r.at),
+    previousSince: Number(r.previous_since),
+    destinationId: orNull(r.destination_id),
+    mappingId: orNull(r.mapping_id),
+    sourceId: orNull(r.source_id),
+    step: orNull(r.step) as ReportStep | null,
+    reason: orNull(r.reason),
+    value: r.value === null ? null : Number(r.value),
+    threshold: Number(r.threshold),
+    volume: Number(r.volume),
+    baseline: r.baseline === null ? null : Number(r.baseline),
+    windowMinutes: Number(r.window_minutes),
+    message: r.message,
+    recordedAt: Number(r.recorded_at),
+  };
+}
+
+/**
+ * Everything alerting keeps in ClickHouse: rules (versioned, tombstoned), the shared
+ * per-rule state, transition claims, events and notification outcomes. Reads and writes
+ * of one workspace go through its WorkspaceDb; only the evaluator's sweep over every
+ * workspace (enabledRules, states) and the claims (keyed by rule id) use the Db.
+ */
+export class AlertStore {
+  constructor(readonly db: Db) {}
+
+  table(name: AlertTable): string {
+    return `${this.db.database}.${name}`;
+  }
+
+  // ---- rules ----
+
+  /** The workspace's rules (not deleted), oldest first. */
+  async rules(wdb: WorkspaceDb): Promise<AlertRuleValue[]> {
+    const rows = await wdb.query<RuleRow>(
+      'alert_rules',
+      `SELECT ${RULE_COLUMNS} FROM ${this.table('alert_rules')} FINAL
+       WHERE workspace_id = {workspace:String} AND deleted = 0
+       ORDER BY created_at, rule_id`,
+    );
+    return rows.map(toRule);
+  }
+
+  async rule(wdb: WorkspaceDb, id: string): Promise<AlertRuleValue | null> {
+    const rows = await wdb.query<RuleRow>(
+      'alert_rules',
+      `SELECT ${RULE_COLUMNS} FROM ${this.table('alert_rules')} FINAL
+       WHERE workspace_id = {workspace:String} AND rule_id = {id:String} AND deleted = 0`,
+      { id },
+    );
+    return rows[0] ? toRule(rows[0]) : null;
+  }
+
+  /** Writes a version of a rule (or its tombstone). The row's workspace is the handle's. */
+  async writeRule(wdb: WorkspaceDb, rule: AlertRuleValue, deleted = false): Promise<void> {
+    await wdb.command(
+      'alert_rules',
+      `INSERT INTO ${this.table('alert_rules')}
+         (workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold, window_minutes,
+          min_volume, enabled, webhook_url, webhook_secret, emails, created_at, updated_at, deleted, version)
+       VALUES ({workspace:String}, {id:String}, {name:String}, {kind:String}, {dest:String}, {mapping:String}, {source:String},
+          {step:String}, {reason:String}, {threshold:Float64}, {window:UInt32}, {minVolume:UInt64}, {enabled:UInt8},
+          {url:String}, {secret:String}, {emails:Array(String)}, fromUnixTimestamp64Milli({created:Int64}, 'UTC'),
+          fromUnixTimestamp64Milli({updated:Int64}, 'UTC'), {deleted:UInt8}, {version:UInt64})`,
+      {
+        id: rule.id,
+        name: rule.name,
+        kind: rule.kind,
+        dest: rule.destinationId ?? '',
+        mapping: rule.mappingId ?? '',
+        source: rule.sourceId ?? '',
+        step: rule.step ?? '',
+        reason: rule.reason ?? '',
+        threshold: rule.threshold,
+        window: rule.windowMinutes,
+        minVolume: rule.minVolume,
+        enabled: rule.enabled ? 1 : 0,
+        url: rule.webhookUrl ?? '',
+        secret: rule.webhookSecret ?? '',
+        emails: rule.emails,
+        created: rule.createdAt,
+        updated: rule.updatedAt,
+        deleted: deleted ? 1 : 0,
+        version: rule.version,
+      },
+    );
+  }
+
+  /** Every enabled rule of every workspace (the evaluator's sweep). */
+  async enabledRules(): Promise<AlertRuleValue[]> {
+    const rows = await this.db.query<RuleRow>({
+      family: 'alert_rules',
+      sql: `SELECT ${RULE_COLUMNS} FROM ${this.table('alert_rules')} FINAL WHERE deleted = 0 AND enabled = 1 ORDER BY workspace_id, rule_id`,
+    });
+    return rows.map(toRule);
+  }
+
+  // ---- state ----
+
+  /** State of the given rules of one workspace, by rule id. */
+  async states(wdb: WorkspaceDb, ruleIds: readonly string[]): Promise<Map<string, RuleStateValue>> {
+    const rows = await wdb.query<{ rule_id: string; state: AlertState; since: number; value: number | null; version: number }>(
+      'alert_state',
+      `SELECT rule_id, state, toUnixTimestamp64Milli(since) AS since, value, version FROM ${this.table('alert_state')} FINAL
+       WHERE workspace_id = {workspace:String} AND rule_id IN {ids:Array(String)}`,
+      { ids: ruleIds },
+    );
+    return new Map(rows.map((r) => [r.rule_id, { state: r.state, since: Number(r.since), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+  }
+
+  /** State of every rule of every workspace, keyed `<workspace>\u0000<rule>`. */
+  async allStates(): Promise<Map<string, RuleStateValue>> {
+    const rows = await this.db.query<{ workspace_id: string; rule_id: string; state: AlertState; since: number; value: number | null; version: number }>({
+      family: 'alert_state',
+      sql: `SELECT workspace_id, rule_id, state, toUnixTimestamp64Milli(since) AS since, value, version FROM ${this.table('alert_state')} FINAL`,
+    });
+    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, { state: r.state, since: Number(r.since), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+  }
+
+  async writeState(wdb: WorkspaceDb, ruleId: string, state: RuleStateValue): Promise<void> {
+    await wdb.command(
+      'alert_state',
+      `INSERT INTO ${this.table('alert_state')} (workspace_id, rule_id, state, since, value, version)
+       VALUES ({workspace:String}, {id:String}, {state:String}, fromUnixTimestamp64Milli({since:Int64}, 'UTC'), {value:Nullable(Float64)}, {version:UInt64})`,
+      { id: ruleId, state: state.state, since: state.since, value: state.value, version: state.version },
+    );
+  }
+
+  // ---- claims ----
+
+  /**
+   * Claims the transition `key` for `claimant`: inserts a claim row, then reads back the
+   * earliest claim (by claimed_at, then claimant) and wins only if it is this one. A
+   * claim that is already held (by someone else, younger than `leaseMs`) is lost without
+   * writing. A claim older than the lease whose winner never moved the rule's state on
+   * (the only way an evaluator still asks for it) opens the next attempt, so a replica
+   * that died between claiming and recording does not silence the rule for good.
+   */
+  async claim(key: string, claimant: string, leaseMs: number): Promise<boolean> {
+    const held = await this.db.query<{ attempt: number; winner: string; age_ms: number }>({
+      family: 'alert_claims',
+      sql: `SELECT attempt, argMin(claimant, (claimed_at, claimant)) AS winner, dateDiff('millisecond', min(claimed_at), now64(6)) AS age_ms
+            FROM ${this.table('alert_claims')} WHERE claim_key = {key:String}
+            GROUP BY attempt ORDER BY attempt DESC LIMIT 1`,
+      params: { key },
+    });
+    let attempt = 1;
+    if (held[0]) {
+      if (held[0].winner === claimant) return true; // ours already (an earlier try of this process failed half-way)
+      if (Number(held[0].age_ms) <= leaseMs) return false;
+      attempt = Number(held[0].attempt) + 1;
+    }
+    await this.db.command({
+      family: 'alert_claims',
+      sql: `INSERT INTO ${this.table('alert_claims')} (claim_key, attempt, claimant, claimed_at)
+            VALUES ({key:String}, {attempt:UInt32}, {claimant:String}, now64(6))`,
+      params: { key, attempt, claimant },
+    });
+    const back = await this.db.query<{ winner: string }>({
+      family: 'alert_claims',
+      sql: `SELECT argMin(claimant, (claimed_at, claimant)) AS winner FROM ${this.table('alert_claims')}
+            WHERE claim_key = {key:String} AND attempt = {attempt:UInt32}`,
+      params: { key, attempt },
+    });
+    return back[0]?.winner === claimant;
+  }
+
+  // ---- events ----
+
+  /** Stores an event once: its id is the insert's deduplication token. */
+  async insertEvent(e: AlertEventValue): Promise<void> {
+    const row = {
+      workspace_id: e.workspaceId,
+      event_id: e.id,
+      rule_id: e.ruleId,
+      rule_name: e.ruleName,
+      kind: e.kind,
+      state: e.state,
+      at: seconds(e.at),
+      previous_since: seconds(e.previousSince),
+      destination_id: e.destinationId ?? '',
+      mapping_id: e.mappingId ?? '',
+      source_id: e.sourceId ?? '',
+      step: e.step ?? '',
+      reason: e.reason ?? '',
+      value: e.value,
+      threshold: e.threshold,
+      volume: e.volume,
+      baseline: e.baseline,
+      window_minutes: e.windowMinutes,
+      message: e.message,
+    };
+    await this.db.insert({ family: 'alert_events', table: 'alert_events', body: Buffer.from(JSON.stringify(row) + '\n'), dedupToken: e.id });
+  }
+
+  /** Events whose `at` lies in [from, to), newest first. */
+  async events(wdb: WorkspaceDb, from: number, to: number, ruleId: string | null, first: number): Promise<AlertEventValue[]> {
+    const rows = await wdb.query<EventRow>(
+      'alert_events',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table('alert_events')}
+       WHERE workspace_id = {workspace:String}
+         AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64})
+         AND ({any_rule:Bool} OR rule_id = {rule:String})
+       ORDER BY at DESC, event_id
+       LIMIT 1 BY event_id
+       LIMIT {first:UInt32}`,
+      { from, to, any_rule: ruleId === null, rule: ruleId ?? '', first },
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Events written since `sinceMs` (by recorded_at), oldest first: what live subscribers poll. */
+  async recentEvents(wdb: WorkspaceDb, sinceMs: number, destinationId: string | null, limit = 500): Promise<AlertEventValue[]> {
+    const rows = await wdb.query<EventRow>(
+      'alert_events_live',
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table('alert_events')}
+       WHERE workspace_id = {workspace:String}
+         AND at >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 DAY
+         AND recorded_at >= fromUnixTimestamp64Milli({since:Int64})
+         AND ({any_dest:Bool} OR destination_id = {dest:String})
+       ORDER BY recorded_at, event_id
+       LIMIT 1 BY event_id
+       LIMIT {limit:UInt32}`,
+      { since: sinceMs, any_dest: destinationId === null, dest: destinationId ?? '', limit },
+    );
+    return rows.map(toEvent);
+  }
+
+  // ---- notifications ----
+
+  async writeNotification(workspaceId: string, n: NotificationValue): Promise<void> {
+    await this.db.command({
+      family: 'alert_notifications',
+      sql: `INSERT INTO ${this.table('alert_notifications')}
+              (workspace_id, event_id, channel, target, outcome, attempts, last_error, status_code, updated_at, version)
+            VALUES ({ws:String}, {event:String}, {channel:String}, {target:String}, {outcome:String}, {attempts:UInt32},
+              {error:String}, {status:UInt16}, fromUnixTimestamp64Milli({at:Int64}, 'UTC'), {version:UInt64})`,
+      params: {
+        ws: workspaceId,
+        event: n.eventId,
+        channel: n.channel,
+        target: n.target,
+        outcome: n.outcome,
+        attempts: n.attempts,
+        error: n.lastError ?? '',
+        status: n.statusCode ?? 0,
+        at: n.updatedAt,
+        // Newest row wins: later attempts, and the final row over a 'retrying' one of the same attempt.
+        version: n.attempts * 2 + (n.outcome === 'retrying' ? 0 : 1),
+      },
+    });
+  }
+
+  /** The newest notification row per event and channel. */
+  async notifications(wdb: WorkspaceDb, eventIds: readonly string[]): Promise<NotificationValue[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await wdb.query<{ event_id: string; channel: NotificationChannel; target: string; outcome: NotificationOutcome; attempts: number; last_error: string; status_code: number; updated_at: number }>(
+      'alert_notifications',
+      `SELECT event_id, channel, target, outcome, attempts, last_error, status_code, toUnixTimestamp64Milli(updated_at) AS updated_at
+       FROM ${this.table('alert_notifications')} FINAL
+       WHERE workspace_id = {workspace:String} AND event_id IN {ids:Array(String)}
+       ORDER BY event_id, channel`,
+      { ids: eventIds },
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      channel: r.channel,
+      target: r.target,
+      outcome: r.outcome,
+      attempts: Number(r.attempts),
+      lastError: orNull(r.last_error),
+      statusCode: Number(r.status_code) || null,
+      updatedAt: Number(r.updated_at),
+    }));
+  }
+}
