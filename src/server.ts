@@ -61,7 +61,7 @@ export interface Gateway {
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -115,9 +115,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const ide: IdeOptions | null = options.ide !== false && config.ideEnabled && introspection ? (options.ide ?? {}) : null;
   const apollo = await createApollo(schema, log, { introspection, limits: config.operationLimits, plugins: [observabilityPlugin(log, metrics)] });
 
+  let shuttingDown = false;
   const server = http.createServer((req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
+    if (shuttingDown) {
+      // Requests already being served finish; new ones (e.g. on a kept-alive socket) go elsewhere.
+      res.setHeader('connection', 'close');
+      sendError(res, new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another replica or in a moment', { retryAfterSeconds: 1 }), requestId);
+      return;
+    }
     route(req, res, requestId).catch((err) => {
       logFailure(log, err, requestId, req);
       sendError(res, err, requestId);
@@ -232,16 +239,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     createdRootToken: root.created,
     rootTokenFile: root.file,
-    async close() {
+    /**
+     * Graceful: stop accepting, let in-flight requests (ingest included) finish, complete
+     * every live subscription, then close ClickHouse. After `graceMs` remaining sockets are cut.
+     */
+    async close(graceMs = 10_000) {
       if (closed) return;
       closed = true;
+      shuttingDown = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
       hub.close();
+      await new Promise((r) => setTimeout(r, 50)); // let graphql-ws send each subscription's complete
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      server.closeIdleConnections();
+      await stopped;
+      clearInterval(idle);
+      clearTimeout(force);
       await apollo.stop();
       stopDbMetrics();
       metrics.close();

@@ -38,8 +38,13 @@ export const COMMANDS = {
       if (gateway.createdRootToken) {
         process.stdout.write(`\nRoot token (shown once; also written to ${gateway.rootTokenFile}):\n  ${gateway.createdRootToken}\n\n`);
       }
-      await untilSignal();
+      const signal = await untilSignal();
+      log.info({ signal }, 'shutting down: finishing in-flight requests and completing subscriptions');
+      // A second signal means "now".
+      process.once('SIGINT', () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
       await gateway.close();
+      log.info('stopped');
       return 0;
     },
   },

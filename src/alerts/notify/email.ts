@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { AlertEventValue } from '../store';
+import { alertPayload, headline } from './payload';
+import { describeNetworkError, DeliveryError, type RetryPolicy } from './retry';
+
+export interface EmailOptions {
+  /** `SMTP_URL`, e.g. smtp://user:pass@mail.example.com:587 or smtp://127.0.0.1:2525. */
+  smtpUrl: string;
+  /** `ALERT_EMAIL_FROM`. */
+  from: string;
+  timeoutMs: number;
+}
+
+/**
+ * Alert email over SMTP (nodemailer). One message per event to all of the rule's
+ * addresses. The Message-ID is derived from the event id, and the id travels in
+ * `X-Delivery-Overview-Idempotency-Key`, so a mail system can drop a repeat.
+ */
+export class EmailNotifier {
+  private readonly transport: nodemailer.Transporter;
+
+  constructor(private readonly options: EmailOptions) {
+    this.transport = nodemailer.createTransport({
+      url: options.smtpUrl,
+      connectionTimeout: options.timeoutMs,
+      greetingTimeout: options.timeoutMs,
+      socketTimeout: options.timeoutMs,
+    } as nodemailer.TransportOptions);
+  }
+
+  async send(to: readonly string[], e: AlertEventValue, _policy: RetryPolicy, signal: AbortSignal): Promise<{ statusCode: null }> {
+    if (signal.aborted) throw new DeliveryError('the gateway shut down before delivery finished', false);
+    const payload = alertPayload(e);
+    const text =
+      `${headline(e)}\n\n${e.message}\n\n` +
+      `Rule: ${e.ruleName} (${e.ruleId}, ${payload.kind})\n` +
+      `At: ${payload.at}\n` +
+      `Event: ${e.id}\n`;
+    try {
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: [...to],
+        subject: `${headline(e)}: ${e.message.length > 120 ? e.message.slice(0, 117) + '…' : e.message}`,
+        text,
+        messageId: `<${crypto.createHash('sha256').update(e.id).digest('hex').slice(0, 32)}@delivery-overview>`,
+        headers: { 'X-Delivery-Overview-Idempotency-Key': e.id, 'X-Delivery-Overview-State': payload.state },
+        attachments: [{ filename: 'alert.json', contentType: 'application/json', content: JSON.stringify(payload, null, 2) }],
+      });
+      return { statusCode: null };
+    } catch (err) {
+      const smtp = err as { responseCode?: number; code?: string; response?: string };
+      if (typeof smtp.responseCode === 'number') {
+        // 4xx: try later; 5xx: the server refused for good.
+        throw new DeliveryError(`the SMTP server answered ${smtp.responseCode}`, smtp.responseCode < 500);
+      }
+      if (smtp.code === 'ETIMEDOUT') throw new DeliveryError(`no SMTP answer within ${this.options.timeoutMs} ms`, true);
+      throw new DeliveryError(describeNetworkError(err), true);
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
