@@ -11,11 +11,12 @@ import { EventFilter, TimeRangeInput } from './time-range.input';
 export class DestinationResolver {
   @FieldResolver(() => [Source], { description: 'Sources connected to this destination (seen in its reports).' })
   async sources(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Source[]> {
-    const { loaders, catalog } = ctx.forWorkspace();
+    const { loaders } = ctx.forWorkspace();
     const connections = await loaders.sourcesByDestination.load(destination.id);
-    if (connections.length === 0) return [];
-    const wanted = new Set(connections.map((c) => c.sourceId));
-    return (await catalog.sources()).filter((s) => wanted.has(s.id));
+    const sources = await loaders.source.loadMany(connections.map((c) => c.sourceId));
+    const failed = sources.find((s) => s instanceof Error);
+    if (failed) throw failed;
+    return sources.filter((s): s is Source => s !== null);
   }
 
   @FieldResolver(() => [Mapping], { description: 'Actions mappings seen for this destination (empty for other kinds).' })

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DestinationKind } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
-import type { CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
+import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
 import { pipelineCounts, retryPending, syncCounts, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import type { WorkspaceDb } from '../metrics/workspace-db';
@@ -18,6 +18,7 @@ export interface PipelineKey {
 /** Per-request loaders. Each batch function returns results in key order. */
 export interface Loaders {
   destination: DataLoader<string, DestinationEntry | null>;
+  source: DataLoader<string, CatalogEntry | null>;
   mappingsByDestination: DataLoader<string, MappingEntry[]>;
   sourcesByDestination: DataLoader<string, ConnectionEntry[]>;
   pipelineCounts: DataLoader<PipelineKey, StepCounts, string>;
@@ -41,6 +42,12 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, record?
       recorded('destination', async (ids: readonly string[]) => {
         const rows = await catalog.destinations(ids);
         const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }, (k) => k),
+    ),
+    source: new DataLoader(
+      recorded('source', async (ids: readonly string[]) => {
+        const byId = new Map((await catalog.sources(ids)).map((r) => [r.id, r]));
         return ids.map((id) => byId.get(id) ?? null);
       }, (k) => k),
     ),

@@ -36,8 +36,8 @@ interface EntityRow {
 export class CatalogService {
   constructor(private readonly wdb: WorkspaceDb) {}
 
-  async sources(): Promise<CatalogEntry[]> {
-    return (await this.entities('source')).map(toEntry);
+  async sources(ids?: readonly string[]): Promise<CatalogEntry[]> {
+    return (await this.entities('source', ids)).map(toEntry);
   }
 
   async destinations(ids?: readonly string[]): Promise<DestinationEntry[]> {
