@@ -353,7 +353,7 @@ export class AlertStore {
     return rows.map(toEvent);
   }
 
-  /** Events written since `sinceMs` (by recorded_at), oldest first: what live subscribers poll. */
+  /** The newest `limit` events written since `sinceMs` (by recorded_at), oldest first: what live subscribers poll. */
   async recentEvents(wdb: WorkspaceDb, sinceMs: number, destinationId: string | null, limit = 500): Promise<AlertEventValue[]> {
     const rows = await wdb.query<EventRow>(
       'alert_events_live',
@@ -362,12 +362,13 @@ export class AlertStore {
          AND at >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 DAY
          AND recorded_at >= fromUnixTimestamp64Milli({since:Int64})
          AND ({any_dest:Bool} OR destination_id = {dest:String})
-       ORDER BY recorded_at, event_id
+       ORDER BY recorded_at DESC, event_id DESC
        LIMIT 1 BY event_id
        LIMIT {limit:UInt32}`,
       { since: sinceMs, any_dest: destinationId === null, dest: destinationId ?? '', limit },
     );
-    return rows.map(toEvent);
+    // The newest `limit`, oldest first.
+    return rows.map(toEvent).reverse();
   }
 
   // ---- notifications ----

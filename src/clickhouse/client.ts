@@ -6,6 +6,9 @@ import type { Config } from '../config/config';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
 
+/** Default per-query memory cap (QUERY_MAX_MEMORY_BYTES). */
+export const DEFAULT_QUERY_MAX_MEMORY_BYTES = 4 * 2 ** 30;
+
 export type Backend = 'embedded' | 'server';
 
 /**
@@ -154,7 +157,11 @@ function dataDirBusy(dir: string, cause: unknown): AppError & { hint: string } {
   return err;
 }
 
-export type DbConfig = Pick<Config, 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'dataDir' | 'queryTimeoutSeconds'>;
+export type DbConfig = Pick<Config, 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'dataDir' | 'queryTimeoutSeconds'> &
+  Partial<Pick<Config, 'queryMaxMemoryBytes'>>;
+
+/** No gateway read legitimately returns more rows (the largest is a 14-day minute timeseries split 50 ways). */
+export const MAX_RESULT_ROWS = 1_000_000;
 
 /**
  * Embedded chDB at `<dataDir>/clickhouse` unless `clickhouseUrl` is set. chDB is
@@ -162,7 +169,14 @@ export type DbConfig = Pick<Config, 'clickhouseUrl' | 'clickhouseUser' | 'clickh
  * One process can hold one chDB directory at a time.
  */
 export async function openDb(config: DbConfig): Promise<Db> {
-  const readSettings: ClickHouseSettings = { ...OUTPUT_SETTINGS, max_execution_time: config.queryTimeoutSeconds };
+  // Guardrails on every read, applied here and nowhere else: time, result size, memory.
+  const readSettings: ClickHouseSettings = {
+    ...OUTPUT_SETTINGS,
+    max_execution_time: config.queryTimeoutSeconds,
+    max_result_rows: String(MAX_RESULT_ROWS),
+    result_overflow_mode: 'throw',
+    max_memory_usage: String(config.queryMaxMemoryBytes ?? DEFAULT_QUERY_MAX_MEMORY_BYTES),
+  };
   if (config.clickhouseUrl) {
     const client = createClient({
       url: config.clickhouseUrl,

@@ -28,6 +28,8 @@ export interface Config {
   rootToken: string | null;
   /** `QUERY_TIMEOUT_SECONDS`, default 10: ClickHouse `max_execution_time` for every read. */
   queryTimeoutSeconds: number;
+  /** `QUERY_MAX_MEMORY_BYTES`, default 4 GiB: ClickHouse `max_memory_usage` for every read. */
+  queryMaxMemoryBytes: number;
   /** `INGEST_MAX_BODY_BYTES`, default 10 MiB. */
   ingestMaxBodyBytes: number;
   /** `INGEST_MAX_RECORDS`, default 10000 records per batch. */
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster: clusterName,
     rootToken: r.optional('ROOT_TOKEN'),
     queryTimeoutSeconds: r.int('QUERY_TIMEOUT_SECONDS', 10, 1, 600),
+    queryMaxMemoryBytes: r.int('QUERY_MAX_MEMORY_BYTES', 4 * 2 ** 30, 64 * 2 ** 20, 2 ** 40),
     ingestMaxBodyBytes: r.int('INGEST_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     ingestMaxRecords: r.int('INGEST_MAX_RECORDS', 10_000, 1, 1_000_000),
     ingestMaxRecordBytes: r.int('INGEST_MAX_RECORD_BYTES', 64 * 1024, 256, 16 * 1024 * 1024),

@@ -16,15 +16,13 @@ const vars = (v: Record<string, unknown>) => JSON.stringify(v, null, 2);
  */
 export const IDE_EXAMPLES: readonly IdeExample[] = [
   {
-    query: `# Where are events dropped for this destination? Run with Ctrl-Enter.
+    query: `# Where are events dropped? Ctrl-Enter runs it.
 query Pipeline($id: ID!, $range: TimeRangeInput!) {
   destination(id: $id) {
     name
     kind
     retryPending
     pipeline(range: $range) {
-      from
-      to
       steps {
         label
         count

@@ -153,6 +153,7 @@ export function renderIdePage(options: IdeOptions): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex">',
     '<title>Delivery Overview · GraphQL IDE</title>',
+    '<link rel="icon" href="data:,">',
     ...PAGE_STYLES.map((n) => `<link rel="stylesheet" href="${assetHref(n)}">`),
     '</head>',
     '<body>',

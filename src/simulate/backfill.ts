@@ -6,12 +6,14 @@
  */
 import type { Db } from '../clickhouse/client';
 import { encodeTime, MAX_REPORT_AGE_MS } from '../ingest/ingest.service';
-import { generateRaw, type RawDelivery, type RawSync } from './generator';
+import { generateRaw, MinuteCache, type RawDelivery, type RawSync } from './generator';
 import { DEMO_WORKSPACE, demoIncidents, displayNames, type Incident, type WorkspaceModel } from './model';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+/** An insert carries at most about this many report rows. */
+const MAX_ROWS_PER_INSERT = 250_000;
 
 export interface BackfillOptions {
   workspaceId: string;
@@ -23,7 +25,7 @@ export interface BackfillOptions {
   /** Defaults: the demo workspace and its incidents placed relative to `now`. */
   model?: WorkspaceModel;
   incidents?: readonly Incident[];
-  /** Hours of traffic per insert (default 6; chunks never cross a UTC day). */
+  /** Hours of traffic per insert (default 24; chunks never cross a UTC day, so each insert is one partition). */
   chunkHours?: number;
   /** Discard samples kept per destination, step and reason per minute (default 10, like ingest). */
   samplesPerMinute?: number;
@@ -58,6 +60,8 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   const samplesPerMinute = opts.samplesPerMinute ?? 10;
   const sampleMaxBytes = opts.sampleMaxBytes ?? 8 * 1024;
   const encoder = new RowEncoder(ws);
+  // Each hour also reads the minutes before it (for retries resolving in it): generate each minute once.
+  const minutes = new MinuteCache(128);
 
   // Display names: only for entities that have none yet (catalog_names has no dedup
   // window, and a name set through the API must not be overwritten). Version 1 loses
@@ -78,7 +82,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
     });
   }
 
-  const chunks = chunkBounds(from, to, Math.max(1, Math.min(24, opts.chunkHours ?? 6)));
+  const chunks = chunkBounds(from, to, Math.max(1, Math.min(24, opts.chunkHours ?? 24)));
   let reports = 0;
   let events = 0;
   let syncs = 0;
@@ -88,32 +92,42 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
     await job.insert;
     opts.onProgress?.(job.doneMs, to - from, job.rows);
   };
+  let parts: { events: Buffer[]; syncs: Buffer[]; samples: Buffer[] } = { events: [], syncs: [], samples: [] };
+  let partStart = from;
+  let partRows = 0;
+  const flush = async (end: number) => {
+    const token = `${tokenBase}:${partStart}:${end}`;
+    const body = parts;
+    parts = { events: [], syncs: [], samples: [] };
+    partStart = end;
+    partRows = 0;
+    // The engine stores a chunk on its own threads while the next one is generated.
+    while (inFlight.length >= concurrency) await settle(inFlight.shift()!);
+    const insert = (async () => {
+      if (body.events.length > 0) await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(body.events), dedupToken: `${token}:events` });
+      if (body.syncs.length > 0) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: joinLines(body.syncs), dedupToken: `${token}:syncs` });
+      if (body.samples.length > 0) await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(body.samples), dedupToken: `${token}:samples` });
+    })();
+    // Keep a rejection observed until it is awaited.
+    insert.catch(() => undefined);
+    inFlight.push({ insert, doneMs: end - from, rows: reports });
+  };
   for (const [start, end] of chunks) {
-    // Generate and encode hour by hour: rows die young, the bytes live off-heap.
-    const parts: { events: Buffer[]; syncs: Buffer[]; samples: Buffer[] } = { events: [], syncs: [], samples: [] };
-    let chunkReports = 0;
+    // Generate and encode hour by hour (rows die young, the bytes live off-heap); one
+    // insert per chunk, or earlier when it grows past MAX_ROWS_PER_INSERT.
     for (const [hStart, hEnd] of chunkBounds(start, end, 1)) {
-      const raw = generateRaw({ model, seed: opts.seed, from: hStart, to: hEnd, incidents, origin: from });
+      const raw = generateRaw({ model, seed: opts.seed, from: hStart, to: hEnd, incidents, origin: from }, minutes);
       const bodies = encodeChunk(encoder, raw.deliveries, raw.syncs, samplesPerMinute, sampleMaxBytes);
       if (bodies.events) parts.events.push(bodies.events);
       if (bodies.syncs) parts.syncs.push(bodies.syncs);
       if (bodies.samples) parts.samples.push(bodies.samples);
       for (const d of raw.deliveries) if (d.step === 'received') events += d.count;
-      chunkReports += raw.deliveries.length;
+      reports += raw.deliveries.length;
+      partRows += raw.deliveries.length;
       syncs += raw.syncs.length;
+      if (partRows >= MAX_ROWS_PER_INSERT && hEnd < end) await flush(hEnd);
     }
-    reports += chunkReports;
-    const token = `${tokenBase}:${start}:${end}`;
-    // Inserts overlap: the engine stores chunks on its own threads while the next is generated.
-    while (inFlight.length >= concurrency) await settle(inFlight.shift()!);
-    const insert = (async () => {
-      if (parts.events.length > 0) await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(parts.events), dedupToken: `${token}:events` });
-      if (parts.syncs.length > 0) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: joinLines(parts.syncs), dedupToken: `${token}:syncs` });
-      if (parts.samples.length > 0) await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(parts.samples), dedupToken: `${token}:samples` });
-    })();
-    // Keep a rejection observed until it is awaited.
-    insert.catch(() => undefined);
-    inFlight.push({ insert, doneMs: end - from, rows: reports });
+    await flush(end);
   }
   while (inFlight.length > 0) await settle(inFlight.shift()!);
   return { reports, events, syncs, ms: Math.round(performance.now() - started) };

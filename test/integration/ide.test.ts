@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { parse, validate } from 'graphql';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { gatewaySchema } from '../../src/graphql/schema';
 import { IDE_ASSETS } from '../../src/ide/ide.http';
 import { IDE_EXAMPLES } from '../../src/ide/examples';
 import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -71,12 +73,21 @@ describe('the IDE page and its assets (HTTP)', () => {
       expect(html).toMatch(new RegExp(`ide/assets/${name.replace(/\./g, '\\.')}\\?v=[0-9a-f]{12}`));
     }
     // Nothing from a CDN: every script and stylesheet is a relative link to this gateway.
-    const links = [...html.matchAll(/<(?:script|link)[^>]*(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    const links = [...html.matchAll(/<(?:script|link)[^>]*(?:src|href)="([^"]*)"/g)].map((m) => m[1]).filter((l) => l !== 'data:,');
     expect(links).toHaveLength(7);
     for (const link of links) expect(link).toMatch(/^ide\/assets\/[a-z.-]+\?v=[0-9a-f]{12}$/);
     expect(html).not.toMatch(/<script>(?!<)/); // no inline script: the CSP forbids it
     // Demo mode: the token is prefilled in the headers editor.
     expect(html).toContain(`Bearer ${token}`);
+  });
+
+  it('offers example operations that are valid against the schema', () => {
+    const schema = gatewaySchema();
+    for (const example of IDE_EXAMPLES) {
+      expect({ query: example.query, errors: validate(schema, parse(example.query)).map((e) => e.message) }).toEqual({ query: example.query, errors: [] });
+      if (example.variables) expect(() => JSON.parse(example.variables!)).not.toThrow();
+    }
+    expect(IDE_EXAMPLES.map((e) => e.query).join('\n')).toMatch(/# mutation CreateAlertRule/);
   });
 
   it('GraphQL over GET and POST still needs a token', async () => {
@@ -163,7 +174,7 @@ describe('the IDE in headless Chromium', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light' });
     page = await context.newPage();
-    page.on('request', (r) => { requests.push(r.url()); if (process.env.IDE_DEBUG) console.log('REQ', r.method(), r.url(), r.postData()?.slice(0, 300)); });
+    page.on('request', (r) => requests.push(r.url()));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
@@ -209,7 +220,6 @@ describe('the IDE in headless Chromium', () => {
 
     // Set the editor content (the pipeline example) and run it.
     await page.$eval('.graphiql-query-editor .CodeMirror', (el, q) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q), IDE_EXAMPLES[0].query);
-    if (process.env.IDE_DEBUG) console.log('EDITORS', JSON.stringify(await page.$$eval('.CodeMirror', (els) => els.map((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()))));
     await page.click('.graphiql-execute-button');
     await waitForEditor('.graphiql-response .CodeMirror', '"steps"');
     const result = JSON.parse(await editorValue('.graphiql-response .CodeMirror')) as { data: { destination: { pipeline: { steps: { label: string; count: number }[] } } } };
@@ -270,8 +280,10 @@ describe('the IDE in headless Chromium', () => {
         operationType('mutation M { m }'),
         operationType('fragment F on Query { a } subscription { s }'),
         operationType('"""subscription""" query { a }'),
+        // A stale name (the previous tab's) falls back to the only operation.
+        operationType('subscription RetryPending { a }', 'Pipeline'),
       ];
     });
-    expect(types).toEqual(['query', 'subscription', 'query', 'subscription', 'query', 'mutation', 'subscription', 'query']);
+    expect(types).toEqual(['query', 'subscription', 'query', 'subscription', 'query', 'mutation', 'subscription', 'query', 'subscription']);
   });
 });

@@ -20,11 +20,11 @@
   }
 
   /**
-   * 'query' | 'mutation' | 'subscription' for the operation GraphiQL runs. Comments and
-   * strings are blanked, then top-level definitions are read keyword by keyword;
-   * braces and parentheses are tracked so nothing nested is mistaken for one.
+   * The operations of a document as [{ type, name }]. Comments and strings are blanked,
+   * then top-level definitions are read keyword by keyword; braces and parentheses
+   * are tracked so nothing nested is mistaken for a definition.
    */
-  function operationType(query, operationName) {
+  function operations(query) {
     var src = String(query || '').replace(/"""[\s\S]*?"""|"(?:[^"\\\n\r]|\\.)*"|#[^\n\r]*/g, ' ');
     var re = /[{}()]|\b(query|mutation|subscription|fragment)\b(?:\s+([_A-Za-z][_0-9A-Za-z]*))?/g;
     var ops = [];
@@ -45,8 +45,24 @@
         if (m[1] !== 'fragment') ops.push({ type: m[1], name: m[2] || null });
       }
     }
-    var op = operationName ? ops.find(function (o) { return o.name === operationName; }) : ops.length === 1 ? ops[0] : undefined;
-    return op ? op.type : 'query';
+    return ops;
+  }
+
+  /**
+   * The operation GraphiQL asks to run. A name the document does not hold (GraphiQL can
+   * send the previous tab's name right after a tab switch) falls back to the document's
+   * only operation.
+   */
+  function selectOperation(query, operationName) {
+    var ops = operations(query);
+    var op = operationName ? ops.find(function (o) { return o.name === operationName; }) : undefined;
+    if (!op && ops.length === 1) op = ops[0];
+    return op || { type: 'query', name: operationName || null };
+  }
+
+  /** 'query' | 'mutation' | 'subscription' for the operation GraphiQL runs. */
+  function operationType(query, operationName) {
+    return selectOperation(query, operationName).type;
   }
 
   var ws = null;
@@ -114,13 +130,25 @@
     }
   }
 
-  function fetcher(params, opts) {
+  function fetcher(graphQLParams, opts) {
     var headers = (opts && opts.headers) || {};
-    if (operationType(params.query, params.operationName) === 'subscription') return subscribe(params, headers);
+    var op = selectOperation(graphQLParams.query, graphQLParams.operationName);
+    var params = { query: graphQLParams.query, variables: graphQLParams.variables, operationName: op.name };
+    if (op.type === 'subscription') return subscribe(params, headers);
     return post(params, headers);
   }
 
   window.DeliveryOverviewIde = { fetcher: fetcher, operationType: operationType, config: config };
+
+  // GraphiQL 3 opens the first of `defaultTabs` without its variables (it reads them
+  // from storage only); seed them there when no tab state is stored yet.
+  try {
+    if (!localStorage.getItem('graphiql:tabState') && config.tabs.length > 0 && config.tabs[0].variables) {
+      localStorage.setItem('graphiql:variables', config.tabs[0].variables);
+    }
+  } catch (err) {
+    // Storage blocked: the first tab opens with empty variables.
+  }
 
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {

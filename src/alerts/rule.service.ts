@@ -1,0 +1,134 @@
+import crypto from 'node:crypto';
+import { AppError, ErrorCode } from '../domain/errors';
+import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_LAYOUT } from '../domain/steps';
+import type { CatalogService } from '../metrics/catalog.service';
+import type { WorkspaceDb } from '../metrics/workspace-db';
+import { checkRuleFields, KIND_SPECS, MAX_RULES_PER_WORKSPACE, type AlertRuleFields, type AlertRuleValue, type AlertState } from './rules';
+import type { AlertStore } from './store';
+
+export interface AlertRuleWithState extends AlertRuleValue {
+  state: AlertState;
+  /** ms; when the rule entered its state (its creation while it never fired). */
+  stateSince: number;
+}
+
+/**
+ * Create, change, delete and list one workspace's alert rules. Every write is checked in
+ * full (the fields alone, then against the workspace's catalog) and stored as a new
+ * version; a delete is a tombstone version.
+ */
+export class AlertRuleService {
+  constructor(
+    private readonly store: AlertStore,
+    private readonly wdb: WorkspaceDb,
+    private readonly catalog: CatalogService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(): Promise<AlertRuleWithState[]> {
+    const rules = await this.store.rules(this.wdb);
+    return this.withState(rules);
+  }
+
+  async get(id: string): Promise<AlertRuleWithState> {
+    const rule = await this.store.rule(this.wdb, id);
+    if (!rule) throw new AppError(ErrorCode.NOT_FOUND, `No alert rule ${id} in this workspace`, { field: 'id' });
+    return (await this.withState([rule]))[0];
+  }
+
+  async create(fields: AlertRuleFields): Promise<AlertRuleWithState> {
+    const checked = await this.check(fields);
+    const existing = await this.store.rules(this.wdb);
+    if (existing.length >= MAX_RULES_PER_WORKSPACE) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `A workspace may hold at most ${MAX_RULES_PER_WORKSPACE} alert rules; delete one first`, { limit: 'alertRulesPerWorkspace', value: MAX_RULES_PER_WORKSPACE });
+    }
+    const now = this.now();
+    const rule: AlertRuleValue = {
+      ...checked,
+      id: `alr_${crypto.randomBytes(9).toString('base64url')}`,
+      workspaceId: this.wdb.workspaceId,
+      createdAt: now,
+      updatedAt: now,
+      version: now * 1000,
+    };
+    await this.store.writeRule(this.wdb, rule);
+    return { ...rule, state: 'ok', stateSince: rule.createdAt };
+  }
+
+  /** Applies `patch` (undefined: keep; null: clear) and checks the result as a whole. */
+  async update(id: string, patch: Partial<AlertRuleFields>): Promise<AlertRuleWithState> {
+    const current = await this.store.rule(this.wdb, id);
+    if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No alert rule ${id} in this workspace`, { field: 'id' });
+    const merged: AlertRuleFields = { ...fieldsOf(current) };
+    for (const [k, v] of Object.entries(patch) as [keyof AlertRuleFields, unknown][]) {
+      if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+    }
+    // A new URL without a new secret keeps no secret of the old receiver.
+    if (patch.webhookUrl !== undefined && patch.webhookUrl !== current.webhookUrl && patch.webhookSecret === undefined) merged.webhookSecret = null;
+    const checked = await this.check(merged);
+    const now = this.now();
+    const rule: AlertRuleValue = { ...current, ...checked, updatedAt: now, version: Math.max(current.version + 1, now * 1000) };
+    await this.store.writeRule(this.wdb, rule);
+    return (await this.withState([rule]))[0];
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const current = await this.store.rule(this.wdb, id);
+    if (!current) throw new AppError(ErrorCode.NOT_FOUND, `No alert rule ${id} in this workspace`, { field: 'id' });
+    const now = this.now();
+    await this.store.writeRule(this.wdb, { ...current, updatedAt: now, version: Math.max(current.version + 1, now * 1000) }, true);
+    return true;
+  }
+
+  private async withState(rules: AlertRuleValue[]): Promise<AlertRuleWithState[]> {
+    if (rules.length === 0) return [];
+    const states = await this.store.states(this.wdb, rules.map((r) => r.id));
+    return rules.map((r) => {
+      const s = states.get(r.id);
+      return { ...r, state: s?.state ?? 'ok', stateSince: s?.since ?? r.createdAt };
+    });
+  }
+
+  /** Field checks, then the catalog: the destination or source exists, with the right kind, mapping and step. */
+  private async check(fields: AlertRuleFields): Promise<AlertRuleFields> {
+    const f = checkRuleFields(fields);
+    const spec = KIND_SPECS[f.kind];
+    const kindName = f.kind.toUpperCase();
+    if (f.destinationId !== null) {
+      const [destination] = await this.catalog.destinations([f.destinationId]);
+      if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${f.destinationId} in this workspace`, { field: 'destinationId' });
+      if (!spec.destinationKinds.includes(destination.kind)) {
+        throw new AppError(ErrorCode.BAD_USER_INPUT, `${kindName} applies to ${spec.destinationKinds.join(' or ')} destinations; ${destination.id} is ${destination.kind}`, {
+          field: 'destinationId',
+          allowed: spec.destinationKinds,
+        });
+      }
+      if (f.mappingId !== null) {
+        if (destination.kind !== 'actions') {
+          throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+        }
+        const mappings = await this.catalog.mappings([destination.id]);
+        if (!mappings.some((m) => m.id === f.mappingId)) {
+          throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${f.mappingId}`, { field: 'mappingId', known: mappings.map((m) => m.id) });
+        }
+      }
+      if (f.step !== null) {
+        const box = discardKindOf(f.step);
+        if (box === null || !PIPELINE_LAYOUT[destination.kind].includes(box)) {
+          const allowed = PIPELINE_LAYOUT[destination.kind].filter((k) => DISCARD_STEP_KINDS.includes(k));
+          throw new AppError(ErrorCode.BAD_USER_INPUT, `A ${destination.kind} destination has no ${box ?? f.step} step`, { field: 'step', allowed });
+        }
+      }
+    }
+    if (f.sourceId !== null) {
+      const sources = await this.catalog.sources();
+      if (!sources.some((s) => s.id === f.sourceId)) throw new AppError(ErrorCode.NOT_FOUND, `No source ${f.sourceId} in this workspace`, { field: 'sourceId' });
+    }
+    return f;
+  }
+}
+
+function fieldsOf(r: AlertRuleValue): AlertRuleFields {
+  const { id: _id, workspaceId: _w, createdAt: _c, updatedAt: _u, version: _v, ...fields } = r;
+  return fields;
+}

@@ -1,0 +1,38 @@
+import { openDb, type Db } from '../../src/clickhouse/client';
+import { AppError } from '../../src/domain/errors';
+import { testConfig } from '../helpers/gateway';
+
+let db: Db;
+beforeAll(async () => {
+  db = await openDb({ ...testConfig('guardrails'), queryTimeoutSeconds: 1 });
+});
+afterAll(async () => db.close());
+
+async function failure(sql: string): Promise<AppError> {
+  try {
+    await db.query({ family: 'test', sql });
+  } catch (err) {
+    return err as AppError;
+  }
+  throw new Error('expected the query to fail');
+}
+
+describe('ClickHouse guardrails applied to every read, classified by code', () => {
+  it('stops a read at max_execution_time with QUERY_TIMEOUT', async () => {
+    const err = await failure('SELECT count() FROM numbers(100000000000) WHERE sipHash64(number) = 0');
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe('QUERY_TIMEOUT');
+    expect(err.message).not.toMatch(/SELECT|numbers/);
+  });
+
+  it('refuses results over max_result_rows with QUERY_TOO_COMPLEX', async () => {
+    const err = await failure('SELECT number FROM numbers(2000000)');
+    expect(err.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('maps other engine errors to INTERNAL_SERVER_ERROR without SQL in the message', async () => {
+    const err = await failure('SELECT * FROM no_such_table_anywhere');
+    expect(err.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(err.message).not.toMatch(/no_such_table/);
+  });
+});
