@@ -1,8 +1,8 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import type { DiscardSampleValue } from '../metrics/breakdown.query';
 import type { ReportStep } from '../domain/steps';
 import { PipelineStepKind, ReportStepEnum } from './enums';
-import { Change } from './pipeline.type';
+import { MeasuredRow } from './measured.type';
 import { Count, DateTime } from './scalars';
 
 @ObjectType({ description: 'A discard reason from the remedy catalogue: what happened and what to do.' })
@@ -46,17 +46,9 @@ export class DiscardSample {
 }
 
 @ObjectType({ description: 'Events one discard step dropped for one reason.' })
-export class DiscardRow {
+export class DiscardRow extends MeasuredRow {
   @Field(() => DiscardReason)
   reason!: DiscardReason;
-  @Field(() => Count)
-  count!: number;
-  @Field(() => Count)
-  previousCount!: number;
-  @Field(() => Float, { nullable: true, description: 'Percent of Successfully received.' })
-  share!: number | null;
-  @Field(() => Change)
-  change!: Change;
   /** Not exposed: the samples of every row of one table, fetched once. */
   samplesOfTable!: () => Promise<DiscardSampleValue[]>;
 }

@@ -1,0 +1,15 @@
+import { Field, Float } from 'type-graphql';
+import { Change } from './pipeline.type';
+import { Count } from './scalars';
+
+/** Count, previous count, share and change: what every row of a breakdown or discard table carries. */
+export abstract class MeasuredRow {
+  @Field(() => Count)
+  count!: number;
+  @Field(() => Count)
+  previousCount!: number;
+  @Field(() => Float, { nullable: true, description: 'Percent of Successfully received.' })
+  share!: number | null;
+  @Field(() => Change)
+  change!: Change;
+}
