@@ -32,9 +32,14 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
     sql: `SELECT count() AS n FROM ${config.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
     params: { ws: DEMO_WORKSPACE },
   });
+  // When this start backfills, live traffic continues the same simulated world from the
+  // backfill's last instant, so retries pending at that moment still resolve.
+  let continuation: { startAt: number; origin: number } | null = null;
   if (Number(existing[0]?.n ?? 0) === 0) {
     const progress = progressReporter('backfill');
-    const result = await backfill(db, { workspaceId: DEMO_WORKSPACE, days, seed, now: Date.now(), onProgress: progress.update });
+    const backfillNow = Date.now();
+    const result = await backfill(db, { workspaceId: DEMO_WORKSPACE, days, seed, now: backfillNow, onProgress: progress.update });
+    continuation = { startAt: backfillNow, origin: backfillNow - days * 86_400_000 };
     progress.done(`${days} days: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
   } else {
     process.stderr.write(`backfill: skipped, ${DATA_LABEL(config)} already holds recent demo data\n`);
@@ -43,7 +48,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   const gateway = await startGateway({ config, log, db });
   const token = await demoToken(gateway.tokens, config.dataDir);
   const controller = new AbortController();
-  const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg) });
+  const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg), ...continuation });
 
   process.stdout.write(
     [
