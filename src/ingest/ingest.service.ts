@@ -4,6 +4,7 @@ import { AppError, ErrorCode } from '../domain/errors';
 import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
 import { DiscardSampler } from './sampler';
+import { RowEncoder } from './row-encoder';
 import type { RateLimiter } from '../domain/rate-limiter';
 
 export interface IngestLimits {
@@ -91,96 +92,30 @@ export class IngestService {
     // and a batch without a key is never mistaken for an identical earlier one.
     const token = `${workspaceId}:${idempotencyKey ?? crypto.randomUUID()}`;
     let events = 0;
+    const encoder = new RowEncoder(workspaceId);
     if (deliveries.length > 0) {
       const lines: string[] = new Array(deliveries.length);
       for (let i = 0; i < deliveries.length; i++) {
         const d = deliveries[i];
         events += d.count;
-        lines[i] = encodeDelivery(workspaceId, d);
+        lines[i] = encoder.delivery(d);
       }
       await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(lines.join('\n')), dedupToken: `${token}:events` });
     }
     if (syncs.length > 0) {
       const reportedAt = now;
-      const body = syncs.map((s) => encodeSync(workspaceId, s, reportedAt)).join('\n');
+      const body = syncs.map((s) => encoder.sync(s, reportedAt)).join('\n');
       await this.db.insert({ family: 'ingest', table: 'warehouse_syncs', body: Buffer.from(body), dedupToken: `${token}:syncs` });
     }
     const sampleLines: string[] = [];
     for (const d of deliveries) {
       if (d.sample === null) continue;
       if (!this.sampler.take(`${workspaceId}\u0000${d.destinationId}\u0000${d.step}\u0000${d.reason}`, d.time, now)) continue;
-      sampleLines.push(encodeSample(workspaceId, d, this.limits.sampleMaxBytes));
+      sampleLines.push(encoder.sample(d, this.limits.sampleMaxBytes));
     }
     if (sampleLines.length > 0) {
       await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });
     }
     return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey };
   }
-}
-
-/** DateTime64(3) as "seconds.millis", which the engine parses without ambiguity. */
-export function encodeTime(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  return `${s}.${String(ms - s * 1000).padStart(3, '0')}`;
-}
-
-function encodeDelivery(workspaceId: string, d: DeliveryReport): string {
-  return JSON.stringify({
-    time: encodeTime(d.time),
-    workspace_id: workspaceId,
-    source_id: d.sourceId,
-    destination_id: d.destinationId,
-    destination_kind: d.destinationKind,
-    mapping_id: d.mappingId,
-    step: d.step,
-    reason: d.reason,
-    event_type: d.eventType,
-    event_name: d.eventName,
-    app_version: d.appVersion,
-    enriched: d.enriched ? 1 : 0,
-    count: d.count,
-    message_id: d.messageId,
-  });
-}
-
-function encodeSync(workspaceId: string, s: SyncReport, reportedAt: number): string {
-  return JSON.stringify({
-    workspace_id: workspaceId,
-    destination_id: s.destinationId,
-    sync_id: s.syncId,
-    started_at: encodeTime(s.startedAt),
-    finished_at: encodeTime(s.finishedAt),
-    status: s.status,
-    reason: s.reason,
-    'collections.name': s.collections.map((c) => c.name),
-    'collections.rows_synced': s.collections.map((c) => c.rowsSynced),
-    'collections.rows_failed': s.collections.map((c) => c.rowsFailed),
-    'collections.reason': s.collections.map((c) => c.reason),
-    reported_at: encodeTime(reportedAt),
-  });
-}
-
-function encodeSample(workspaceId: string, d: DeliveryReport, maxBytes: number): string {
-  let payload = d.sample!.payload === null ? '' : JSON.stringify(d.sample!.payload);
-  let truncated = 0;
-  if (payload.length > maxBytes) {
-    payload = payload.slice(0, maxBytes);
-    truncated = 1;
-  }
-  return JSON.stringify({
-    time: encodeTime(d.time),
-    workspace_id: workspaceId,
-    destination_id: d.destinationId,
-    source_id: d.sourceId,
-    mapping_id: d.mappingId,
-    step: d.step,
-    reason: d.reason,
-    event_type: d.eventType,
-    event_name: d.eventName,
-    app_version: d.appVersion,
-    message_id: d.messageId,
-    payload,
-    error: d.sample!.error,
-    truncated,
-  });
 }
