@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
 import crypto from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,6 +6,7 @@ import type { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { TokenStore } from './auth/tokens';
+import { Evaluator } from './alerts/evaluator';
 import { LiveHub } from './live/hub';
 import { KeyedSemaphore, RateLimiter } from './domain/rate-limiter';
 import type { Principal } from './auth/scopes';
@@ -58,6 +60,11 @@ export interface Gateway {
   hub: LiveHub;
   /** This gateway's Prometheus registry and families (`GET /metrics`). */
   metrics: GatewayMetrics;
+  /**
+   * The alert evaluator. It runs every ALERT_EVAL_INTERVAL_MS (0: never on its own);
+   * `evaluateOnce(now?)` runs one sweep on demand (tests).
+   */
+  alerts: Evaluator;
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -111,6 +118,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   metrics.trackHub(hub);
+  // Alerting. Prometheus counters can be wired through `hooks` (onSweep, onNotification).
+  const alerts = new Evaluator({
+    db,
+    log,
+    now: options.now,
+    retry: { attempts: config.alertNotifyAttempts, baseDelayMs: config.alertNotifyBaseDelayMs, timeoutMs: config.alertNotifyTimeoutMs },
+    email: config.smtpUrl ? { smtpUrl: config.smtpUrl, from: config.alertEmailFrom, timeoutMs: config.alertNotifyTimeoutMs } : null,
+  });
   const introspection = options.introspection ?? config.introspectionEnabled;
   const ide: IdeOptions | null = options.ide !== false && config.ideEnabled && introspection ? (options.ide ?? {}) : null;
   const apollo = await createApollo(schema, log, { introspection, limits: config.operationLimits, plugins: [observabilityPlugin(log, metrics)] });
@@ -223,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  alerts.start(config.alertEvalIntervalMs);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -237,6 +253,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ingest,
     hub,
     metrics,
+    alerts,
     createdRootToken: root.created,
     rootTokenFile: root.file,
     /**
@@ -251,6 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       hub.close();
+      await alerts.stop();
       await new Promise((r) => setTimeout(r, 50)); // let graphql-ws send each subscription's complete
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
 import { SafeIntResolver } from 'graphql-scalars';
 import { GraphQLISODateTime } from 'type-graphql';
 

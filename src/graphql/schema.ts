@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { CatalogResolver } from './catalog.resolver';
@@ -7,8 +8,9 @@ import { BreakdownResolver, DiscardRowResolver } from './breakdown.resolver';
 import { ReasonResolver } from './reason.resolver';
 import { AnalysisResolver } from './analysis.resolver';
 import { LiveResolver } from './live.resolver';
+import { AlertResolver } from './alert.resolver';
 
-export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, LiveResolver, TokenResolver] as const;
+export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, LiveResolver, AlertResolver, TokenResolver] as const;
 
 export const SCHEMA_HEADER =
   '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +
