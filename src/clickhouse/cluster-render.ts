@@ -22,7 +22,9 @@ export function createClusterRenderer(cluster: string, database: string): (state
     const isMergeTreeTable = table !== null && ENGINE.test(sql);
     if (isMergeTreeTable) locals.add(table[2]);
     // Point references to sharded tables at their local part (word-bounded, db-qualified).
-    for (const name of locals) {
+    // Data statements (a backfill INSERT … SELECT) stay on the Distributed tables: they must
+    // read and write every shard.
+    for (const name of statement.startsWith('INSERT') ? [] : locals) {
       sql = sql.replace(new RegExp(`\\b${database}\\.${name}\\b(?!_local)`, 'g'), `${database}.${name}_local`);
     }
     sql = sql.replace(CREATE_ANY, (m) => `${m} ON CLUSTER ${cluster}`);

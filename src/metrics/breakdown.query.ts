@@ -24,8 +24,8 @@ export async function breakdownCounts(
     `SELECT event_type, event_name, app_version,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
-       AND ({any_reason:Bool} OR reason = {reason:String})`)}
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
      GROUP BY event_type, event_name, app_version
      ORDER BY now DESC, before DESC, event_type, event_name, app_version
      LIMIT {first:UInt32}`,
@@ -45,7 +45,7 @@ export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: R
     `SELECT reason,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL)}
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL, filter)}
      GROUP BY reason
      ORDER BY now DESC, before DESC, reason`,
     { ...periodParams(range), ...filterParams(filter), ...stepScopeParams(scope) },

@@ -63,11 +63,10 @@ export async function biggestMovers(
     any_mapping: scope.mappingId === null,
     mapping: scope.mappingId ?? '',
   };
-  const table = (t: 'events_hour' | 'events_minute') => wdb.table(t);
   const rows = await wdb.query<{ step: ReportStep; reason: string; now: number; before: number }>(
     'insights',
     `SELECT step, reason, sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(table, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], SCOPE_SQL)}
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], SCOPE_SQL, filter)}
      GROUP BY step, reason`,
     base,
   );
@@ -91,8 +90,8 @@ export async function biggestMovers(
     'insights',
     `SELECT step, reason, d.1 AS dim, d.2 AS value,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(table, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'], `${SCOPE_SQL}
-       AND concat(step, '/', reason) IN {movers:Array(String)}`)}
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'], `${SCOPE_SQL}
+       AND concat(step, '/', reason) IN {movers:Array(String)}`, filter)}
      ARRAY JOIN [('EVENT_NAME', event_name), ('APP_VERSION', app_version)] AS d
      GROUP BY step, reason, dim, value`,
     { ...base, movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },

@@ -45,10 +45,10 @@ export async function pipelineCounts(
     `SELECT if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side, step,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id'], `
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
-            OR (destination_id = '' AND source_id IN {sources:Array(String)}))`)}
+            OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
      GROUP BY key, source_side, step`,
     {
       ...periodParams(range),

@@ -281,7 +281,7 @@ export async function repairAggregates(db: Db, badHours: readonly BadHour[]): Pr
                 AND ${column} >= toDateTime({lo:UInt32}, 'UTC') AND ${column} < toDateTime({hi:UInt32}, 'UTC')
                 AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(${column})))`,
         params,
-        settings: { mutations_sync: 2 },
+        settings: { mutations_sync: '2' },
       });
       await db.command({
         family: 'reconcile-repair',

@@ -1,5 +1,6 @@
 import type { ResolvedRange } from '../domain/time-range';
 import { planTiers, type Span, type TierPlan } from '../domain/tier-plan';
+import type { WorkspaceDb } from './workspace-db';
 
 /**
  * SQL text for reading the current and previous period of a range from the two
@@ -11,9 +12,23 @@ import { planTiers, type Span, type TierPlan } from '../domain/tier-plan';
 export const HOUR_SPANS = 2;
 export const MINUTE_SPANS = 4;
 
-/** Dimension columns both aggregate tables share (a whitelist: callers pick from it). */
+/** Dimension columns the aggregate tables carry (a whitelist: callers pick from it). */
 export const AGG_DIMENSIONS = ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version', 'enriched'] as const;
 export type AggDimension = (typeof AGG_DIMENSIONS)[number];
+/** The dimensions of the narrow steps_* tables (no event dimensions). */
+export const STEP_DIMENSIONS: readonly AggDimension[] = ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'];
+
+export type AggregateFamily = 'steps' | 'events';
+
+/**
+ * Which aggregate pair answers a read: the narrow steps_* tables when the read needs no
+ * event dimension (neither grouped by nor filtered on), else the full events_* tables.
+ * Pure; tested.
+ */
+export function aggregateFamily(dims: readonly AggDimension[], filter: EventFilterValue | null | undefined): AggregateFamily {
+  const filtered = filter != null && (filter.eventTypes != null || filter.eventNames != null || filter.appVersions != null || filter.enriched != null);
+  return !filtered && dims.every((d) => STEP_DIMENSIONS.includes(d)) ? 'steps' : 'events';
+}
 
 export const FILTER_SQL = `
   AND ({f_any_type:Bool} OR event_type IN {f_types:Array(String)})
@@ -46,17 +61,21 @@ function spanList(name: 'hour' | 'minute', prefix: string, n: number): string {
 }
 
 /**
- * `FROM (…)` over both tiers with `t`, the given dimensions and `events`.
- * `where` is additional constant SQL (with its own bound parameters).
+ * `FROM (…)` over the hour and minute tier of the right family, with `t`, the given
+ * dimensions and `events`. `where` is additional constant SQL (with its own bound
+ * parameters). Filter parameters are always bound; the steps family simply has no
+ * filter clause, since it is chosen only when there is no filter.
  */
-export function tieredSource(table: (t: 'events_hour' | 'events_minute') => string, dims: readonly AggDimension[], where: string): string {
+export function tieredSource(wdb: WorkspaceDb, dims: readonly AggDimension[], where: string, filter: EventFilterValue | null | undefined): string {
+  const family = aggregateFamily(dims, filter);
+  const filterSql = family === 'events' ? FILTER_SQL : '';
   const cols = dims.join(', ');
   return `(
-    SELECT hour AS t, ${cols}, events FROM ${table('events_hour')}
-    WHERE workspace_id = {workspace:String} AND (${spanList('hour', 'h', HOUR_SPANS)}) ${where} ${FILTER_SQL}
+    SELECT hour AS t, ${cols}, events FROM ${wdb.table(`${family}_hour`)}
+    WHERE workspace_id = {workspace:String} AND (${spanList('hour', 'h', HOUR_SPANS)}) ${where} ${filterSql}
     UNION ALL
-    SELECT minute AS t, ${cols}, events FROM ${table('events_minute')}
-    WHERE workspace_id = {workspace:String} AND (${spanList('minute', 'm', MINUTE_SPANS)}) ${where} ${FILTER_SQL}
+    SELECT minute AS t, ${cols}, events FROM ${wdb.table(`${family}_minute`)}
+    WHERE workspace_id = {workspace:String} AND (${spanList('minute', 'm', MINUTE_SPANS)}) ${where} ${filterSql}
   )`;
 }
 

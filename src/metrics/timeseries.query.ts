@@ -71,7 +71,7 @@ export async function timeseries(
             if({g_version:Bool}, app_version, '') AS app_version,
             if({g_reason:Bool}, reason, '') AS reason,
             sum(events) AS n
-     FROM ${tieredSource((t) => wdb.table(t), ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], STEP_SCOPE_SQL)}
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], STEP_SCOPE_SQL, filter)}
      GROUP BY bucket, event_type, event_name, app_version, reason`,
     {
       ...planParams([plan]),

@@ -44,6 +44,8 @@ export type TableName =
   | 'delivery_events'
   | 'events_minute'
   | 'events_hour'
+  | 'steps_minute'
+  | 'steps_hour'
   | 'retry_pending'
   | 'discard_samples'
   | 'warehouse_syncs'

@@ -21,7 +21,8 @@ export function uniqueDatabase(name: string): string {
 }
 
 export function testConfig(name: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', DATA_DIR: workerDataDir(), CLICKHOUSE_DATABASE: uniqueDatabase(name), LOG_LEVEL: 'silent', ...env });
+  // Rate limits are off unless a test turns them on: most tests send bursts on purpose.
+  return loadConfig({ PORT: '0', DATA_DIR: workerDataDir(), CLICKHOUSE_DATABASE: uniqueDatabase(name), LOG_LEVEL: 'silent', QUERY_RATE_PER_SECOND: '0', INGEST_RATE_PER_SECOND: '0', ...env });
 }
 
 export interface GqlResponse<T = Record<string, unknown>> {

@@ -352,7 +352,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
 }
 
 beforeAll(async () => {
-  t = await startTestGateway('differential');
+  t = await startTestGateway('differential', { QUERY_MAX_COST: '100000000', QUERY_MAX_ALIASES: '1000' });
   token = await t.token(WS, ['read', 'ingest']);
   generate();
   rc = new Recount(records);

@@ -34,12 +34,22 @@ describe('migrations rendered for a cluster', () => {
 
   it('renders ON CLUSTER on every CREATE and never doubles _local', () => {
     for (const s of all) {
-      expect(s).toMatch(/ON CLUSTER prod/);
+      if (s.startsWith('CREATE')) expect(s).toMatch(/ON CLUSTER prod/);
       expect(s).not.toMatch(/_local_local/);
     }
   });
 
   it('splits statements on semicolons at line ends and drops comment lines', () => {
     expect(splitStatements('-- a comment\nSELECT 1;\n\nSELECT \';\' AS x;\n-- tail')).toEqual(["SELECT 1", "SELECT ';' AS x"]);
+  });
+});
+
+describe('backfill statements on a cluster', () => {
+  it('read and write the Distributed tables, not one shard', () => {
+    const backfill = loadMigrations({ database: 'dov', cluster: 'prod' }).find((m) => m.name === 'backfill_steps_hour')!;
+    expect(backfill.statements).toHaveLength(1);
+    expect(backfill.statements[0]).toMatch(/^INSERT INTO dov\.steps_hour\n/);
+    expect(backfill.statements[0]).toMatch(/FROM dov\.events_hour\n/);
+    expect(backfill.statements[0]).not.toMatch(/_local/);
   });
 });
