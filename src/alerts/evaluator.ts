@@ -76,6 +76,8 @@ export class Evaluator {
   private timer: NodeJS.Timeout | null = null;
   private sweep: Promise<unknown> | null = null;
   private stopped = false;
+  /** Sweeps of one evaluator never overlap (a claim already held by this claimant counts as won). */
+  private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: EvaluatorOptions) {
     this.store = new AlertStore(options.db);
@@ -129,7 +131,13 @@ export class Evaluator {
    * One sweep at `now`. By default it also waits for the notifications it started (tests);
    * the interval loop does not, so a slow webhook never delays the next sweep.
    */
-  async evaluateOnce(now: number = this.now(), opts: { waitForDelivery?: boolean } = {}): Promise<EvaluationReport> {
+  evaluateOnce(now: number = this.now(), opts: { waitForDelivery?: boolean } = {}): Promise<EvaluationReport> {
+    const run = this.serial.then(() => this.sweepAt(now, opts));
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sweepAt(now: number, opts: { waitForDelivery?: boolean }): Promise<EvaluationReport> {
     const started = performance.now();
     const report: EvaluationReport = { at: now, evaluated: 0, insufficient: 0, errors: 0, transitions: [], lostClaims: 0 };
     const [rules, states] = await Promise.all([this.store.enabledRules(), this.store.allStates()]);
@@ -142,7 +150,7 @@ export class Evaluator {
       }
       return h;
     };
-    const started_deliveries: Promise<void>[] = [];
+    const begun: Promise<void>[] = [];
     let next = 0;
     const worker = async () => {
       while (next < rules.length) {
@@ -160,7 +168,7 @@ export class Evaluator {
           if (event === 'lost') report.lostClaims++;
           else if (event) {
             report.transitions.push(event);
-            started_deliveries.push(this.deliver(rule, event));
+            begun.push(this.deliver(rule, event));
           }
         } catch (err) {
           report.errors++;
@@ -170,7 +178,7 @@ export class Evaluator {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rules.length) }, worker));
     this.options.hooks?.onSweep?.(report, performance.now() - started);
-    if (opts.waitForDelivery ?? true) await Promise.allSettled(started_deliveries);
+    if (opts.waitForDelivery ?? true) await Promise.allSettled(begun);
     return report;
   }
 

@@ -71,14 +71,14 @@ interface RuleRow {
   webhook_url: string;
   webhook_secret: string;
   emails: string[];
-  created_at: number;
-  updated_at: number;
+  created_ms: number;
+  updated_ms: number;
   version: number;
 }
 
 const RULE_COLUMNS = `workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold,
   window_minutes, min_volume, enabled, webhook_url, webhook_secret, emails,
-  toUnixTimestamp64Milli(created_at) AS created_at, toUnixTimestamp64Milli(updated_at) AS updated_at, version`;
+  toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(updated_at) AS updated_ms, version`;
 
 interface EventRow {
   workspace_id: string;
@@ -87,8 +87,8 @@ interface EventRow {
   rule_name: string;
   kind: AlertKind;
   state: AlertTransition;
-  at: number;
-  previous_since: number;
+  at_ms: number;
+  previous_since_ms: number;
   destination_id: string;
   mapping_id: string;
   source_id: string;
@@ -100,12 +100,13 @@ interface EventRow {
   baseline: number | null;
   window_minutes: number;
   message: string;
-  recorded_at: number;
+  recorded_ms: number;
 }
 
-const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at,
-  toUnixTimestamp64Milli(previous_since) AS previous_since, destination_id, mapping_id, source_id, step, reason,
-  value, threshold, volume, baseline, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_at`;
+// Aliases never reuse a column name: WHERE and ORDER BY must see the columns, not the numbers.
+const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at_ms,
+  toUnixTimestamp64Milli(previous_since) AS previous_since_ms, destination_id, mapping_id, source_id, step, reason,
+  value, threshold, volume, baseline, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
 
 const orNull = (s: string): string | null => (s === '' ? null : s);
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -128,8 +129,8 @@ function toRule(r: RuleRow): AlertRuleValue {
     webhookUrl: orNull(r.webhook_url),
     webhookSecret: orNull(r.webhook_secret),
     emails: r.emails,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
+    createdAt: Number(r.created_ms),
+    updatedAt: Number(r.updated_ms),
     version: Number(r.version),
   };
 }
@@ -142,8 +143,8 @@ function toEvent(r: EventRow): AlertEventValue {
     ruleName: r.rule_name,
     kind: r.kind,
     state: r.state,
-    at: Number(r.at),
-    previousSince: Number(r.previous_since),
+    at: Number(r.at_ms),
+    previousSince: Number(r.previous_since_ms),
     destinationId: orNull(r.destination_id),
     mappingId: orNull(r.mapping_id),
     sourceId: orNull(r.source_id),
@@ -155,7 +156,7 @@ function toEvent(r: EventRow): AlertEventValue {
     baseline: r.baseline === null ? null : Number(r.baseline),
     windowMinutes: Number(r.window_minutes),
     message: r.message,
-    recordedAt: Number(r.recorded_at),
+    recordedAt: Number(r.recorded_ms),
   };
 }
 
@@ -243,22 +244,22 @@ export class AlertStore {
 
   /** State of the given rules of one workspace, by rule id. */
   async states(wdb: WorkspaceDb, ruleIds: readonly string[]): Promise<Map<string, RuleStateValue>> {
-    const rows = await wdb.query<{ rule_id: string; state: AlertState; since: number; value: number | null; version: number }>(
+    const rows = await wdb.query<{ rule_id: string; state: AlertState; since_ms: number; value: number | null; version: number }>(
       'alert_state',
-      `SELECT rule_id, state, toUnixTimestamp64Milli(since) AS since, value, version FROM ${this.table('alert_state')} FINAL
+      `SELECT rule_id, state, toUnixTimestamp64Milli(since) AS since_ms, value, version FROM ${this.table('alert_state')} FINAL
        WHERE workspace_id = {workspace:String} AND rule_id IN {ids:Array(String)}`,
       { ids: ruleIds },
     );
-    return new Map(rows.map((r) => [r.rule_id, { state: r.state, since: Number(r.since), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+    return new Map(rows.map((r) => [r.rule_id, { state: r.state, since: Number(r.since_ms), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
   }
 
   /** State of every rule of every workspace, keyed `<workspace>\u0000<rule>`. */
   async allStates(): Promise<Map<string, RuleStateValue>> {
-    const rows = await this.db.query<{ workspace_id: string; rule_id: string; state: AlertState; since: number; value: number | null; version: number }>({
+    const rows = await this.db.query<{ workspace_id: string; rule_id: string; state: AlertState; since_ms: number; value: number | null; version: number }>({
       family: 'alert_state',
-      sql: `SELECT workspace_id, rule_id, state, toUnixTimestamp64Milli(since) AS since, value, version FROM ${this.table('alert_state')} FINAL`,
+      sql: `SELECT workspace_id, rule_id, state, toUnixTimestamp64Milli(since) AS since_ms, value, version FROM ${this.table('alert_state')} FINAL`,
     });
-    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, { state: r.state, since: Number(r.since), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, { state: r.state, since: Number(r.since_ms), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
   }
 
   async writeState(wdb: WorkspaceDb, ruleId: string, state: RuleStateValue): Promise<void> {
@@ -299,6 +300,8 @@ export class AlertStore {
       sql: `INSERT INTO ${this.table('alert_claims')} (claim_key, attempt, claimant, claimed_at)
             VALUES ({key:String}, {attempt:UInt32}, {claimant:String}, now64(6))`,
       params: { key, attempt, claimant },
+      // On a cluster the claim must be stored before it is read back (Distributed inserts are asynchronous by default).
+      settings: { distributed_foreground_insert: 1 },
     });
     const back = await this.db.query<{ winner: string }>({
       family: 'alert_claims',
@@ -353,22 +356,31 @@ export class AlertStore {
     return rows.map(toEvent);
   }
 
-  /** The newest `limit` events written since `sinceMs` (by recorded_at), oldest first: what live subscribers poll. */
-  async recentEvents(wdb: WorkspaceDb, sinceMs: number, destinationId: string | null, limit = 500): Promise<AlertEventValue[]> {
+  /**
+   * The newest `limit` events written in the last `lookbackMs` (by recorded_at, on
+   * ClickHouse's clock), oldest first: what live subscribers poll.
+   */
+  async recentEvents(wdb: WorkspaceDb, lookbackMs: number, destinationId: string | null, limit = 500): Promise<AlertEventValue[]> {
     const rows = await wdb.query<EventRow>(
       'alert_events_live',
       `SELECT ${EVENT_COLUMNS} FROM ${this.table('alert_events')}
        WHERE workspace_id = {workspace:String}
-         AND at >= fromUnixTimestamp64Milli({since:Int64}) - INTERVAL 1 DAY
-         AND recorded_at >= fromUnixTimestamp64Milli({since:Int64})
+         AND at >= subtractMilliseconds(now64(3), {lookback:UInt32}) - INTERVAL 1 DAY
+         AND recorded_at >= subtractMilliseconds(now64(3), {lookback:UInt32})
          AND ({any_dest:Bool} OR destination_id = {dest:String})
        ORDER BY recorded_at DESC, event_id DESC
        LIMIT 1 BY event_id
        LIMIT {limit:UInt32}`,
-      { since: sinceMs, any_dest: destinationId === null, dest: destinationId ?? '', limit },
+      { lookback: lookbackMs, any_dest: destinationId === null, dest: destinationId ?? '', limit },
     );
     // The newest `limit`, oldest first.
     return rows.map(toEvent).reverse();
+  }
+
+  /** ClickHouse's clock (ms): what recorded_at is compared with, so gateway clock skew does not matter. */
+  async clock(): Promise<number> {
+    const rows = await this.db.query<{ now_ms: number }>({ family: 'alert_clock', sql: 'SELECT toUnixTimestamp64Milli(now64(3)) AS now_ms' });
+    return Number(rows[0].now_ms);
   }
 
   // ---- notifications ----
@@ -399,9 +411,9 @@ export class AlertStore {
   /** The newest notification row per event and channel. */
   async notifications(wdb: WorkspaceDb, eventIds: readonly string[]): Promise<NotificationValue[]> {
     if (eventIds.length === 0) return [];
-    const rows = await wdb.query<{ event_id: string; channel: NotificationChannel; target: string; outcome: NotificationOutcome; attempts: number; last_error: string; status_code: number; updated_at: number }>(
+    const rows = await wdb.query<{ event_id: string; channel: NotificationChannel; target: string; outcome: NotificationOutcome; attempts: number; last_error: string; status_code: number; updated_ms: number }>(
       'alert_notifications',
-      `SELECT event_id, channel, target, outcome, attempts, last_error, status_code, toUnixTimestamp64Milli(updated_at) AS updated_at
+      `SELECT event_id, channel, target, outcome, attempts, last_error, status_code, toUnixTimestamp64Milli(updated_at) AS updated_ms
        FROM ${this.table('alert_notifications')} FINAL
        WHERE workspace_id = {workspace:String} AND event_id IN {ids:Array(String)}
        ORDER BY event_id, channel`,
@@ -415,7 +427,7 @@ export class AlertStore {
       attempts: Number(r.attempts),
       lastError: orNull(r.last_error),
       statusCode: Number(r.status_code) || null,
-      updatedAt: Number(r.updated_at),
+      updatedAt: Number(r.updated_ms),
     }));
   }
 }

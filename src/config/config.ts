@@ -66,6 +66,18 @@ export interface Config {
   ideEnabled: boolean;
   /** `INTROSPECTION_ENABLED`, default true: answer GraphQL introspection (to token holders). */
   introspectionEnabled: boolean;
+  /** `ALERT_EVAL_INTERVAL_MS`, default 30000: how often this replica evaluates every enabled alert rule; 0 disables evaluation here. */
+  alertEvalIntervalMs: number;
+  /** `ALERT_NOTIFY_ATTEMPTS`, default 5: attempts per webhook or email notification, the first included. */
+  alertNotifyAttempts: number;
+  /** `ALERT_NOTIFY_BASE_DELAY_MS`, default 1000: wait before the 2nd attempt; each later wait doubles. */
+  alertNotifyBaseDelayMs: number;
+  /** `ALERT_NOTIFY_TIMEOUT_MS`, default 10000: one webhook request or SMTP exchange gives up after this long. */
+  alertNotifyTimeoutMs: number;
+  /** `SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`: the server alert email goes through. Unset: no email. */
+  smtpUrl: string | null;
+  /** `ALERT_EMAIL_FROM`, default `Delivery Overview <alerts@localhost>`: the From of alert email. */
+  alertEmailFrom: string;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -175,7 +187,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ideEnabled: r.bool('IDE_ENABLED', true),
     introspectionEnabled: r.bool('INTROSPECTION_ENABLED', true),
+    alertEvalIntervalMs: r.int('ALERT_EVAL_INTERVAL_MS', 30_000, 0, 86_400_000),
+    alertNotifyAttempts: r.int('ALERT_NOTIFY_ATTEMPTS', 5, 1, 20),
+    alertNotifyBaseDelayMs: r.int('ALERT_NOTIFY_BASE_DELAY_MS', 1000, 1, 600_000),
+    alertNotifyTimeoutMs: r.int('ALERT_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
+    smtpUrl: r.optional('SMTP_URL'),
+    alertEmailFrom: r.string('ALERT_EMAIL_FROM', 'Delivery Overview <alerts@localhost>'),
   };
+  if (config.alertEvalIntervalMs > 0 && config.alertEvalIntervalMs < 100) r.problems.push('ALERT_EVAL_INTERVAL_MS must be 0 (off) or at least 100');
+  if (config.smtpUrl !== null) {
+    let protocol = '';
+    try {
+      protocol = new URL(config.smtpUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') r.problems.push('SMTP_URL must be an smtp:// or smtps:// URL such as smtp://127.0.0.1:2525');
+  }
   if (config.ideEnabled && !config.introspectionEnabled) {
     r.problems.push('INTROSPECTION_ENABLED=false needs IDE_ENABLED=false too (the IDE reads the schema through introspection)');
   }

@@ -82,20 +82,23 @@ subscription RetryPending($id: ID!) {
     variables: vars({ id: EXAMPLE_DESTINATION }),
   },
   {
-    query: `# Alert rules need a token with the admin scope. Uncomment to try once your
-# gateway serves alert rules (see the README's Alerts section).
+    query: `# Alert rules need a token with the admin scope: uncomment the mutation (select the
+# lines, Ctrl-/) and run it with such a token to be told when deliveries degrade.
 #
 # mutation CreateAlertRule {
 #   createAlertRule(input: {
-#     name: "Amplitude failures"
+#     name: "Amplitude: failed deliveries above 5%"
+#     kind: DISCARD_RATE_ABOVE
 #     destinationId: "${EXAMPLE_DESTINATION}"
 #     step: FAILED_DELIVERY
-#     threshold: { sharePercent: 5 }
-#     window: LAST_HOUR
-#     channels: [{ kind: WEBHOOK, target: "https://hooks.example.com/alerts" }]
+#     threshold: 5
+#     windowMinutes: 60
+#     webhookUrl: "https://hooks.example.com/delivery-alerts"
 #   }) {
 #     id
 #     name
+#     kind
+#     threshold
 #   }
 # }
 

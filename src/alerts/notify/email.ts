@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import nodemailer from 'nodemailer';
+import { createTransport, type Mail } from 'nodemailer';
 import type { AlertEventValue } from '../store';
 import { alertPayload, headline } from './payload';
 import { describeNetworkError, DeliveryError, type RetryPolicy } from './retry';
@@ -18,15 +18,15 @@ export interface EmailOptions {
  * `X-Delivery-Overview-Idempotency-Key`, so a mail system can drop a repeat.
  */
 export class EmailNotifier {
-  private readonly transport: nodemailer.Transporter;
+  private readonly transport: Mail;
 
   constructor(private readonly options: EmailOptions) {
-    this.transport = nodemailer.createTransport({
+    this.transport = createTransport({
       url: options.smtpUrl,
       connectionTimeout: options.timeoutMs,
       greetingTimeout: options.timeoutMs,
       socketTimeout: options.timeoutMs,
-    } as nodemailer.TransportOptions);
+    });
   }
 
   async send(to: readonly string[], e: AlertEventValue, _policy: RetryPolicy, signal: AbortSignal): Promise<{ statusCode: null }> {
@@ -41,7 +41,7 @@ export class EmailNotifier {
       await this.transport.sendMail({
         from: this.options.from,
         to: [...to],
-        subject: `${headline(e)}: ${e.message.length > 120 ? e.message.slice(0, 117) + '…' : e.message}`,
+        subject: `${headline(e)} (${e.destinationId ?? e.sourceId ?? e.kind})`,
         text,
         messageId: `<${crypto.createHash('sha256').update(e.id).digest('hex').slice(0, 32)}@delivery-overview>`,
         headers: { 'X-Delivery-Overview-Idempotency-Key': e.id, 'X-Delivery-Overview-State': payload.state },

@@ -140,19 +140,59 @@
 
   window.DeliveryOverviewIde = { fetcher: fetcher, operationType: operationType, config: config };
 
-  // GraphiQL 3 opens the first of `defaultTabs` without its variables (it reads them
-  // from storage only); seed them there when no tab state is stored yet.
-  try {
-    if (!localStorage.getItem('graphiql:tabState') && config.tabs.length > 0 && config.tabs[0].variables) {
-      localStorage.setItem('graphiql:variables', config.tabs[0].variables);
+  /**
+   * localStorage as GraphiQL sees it, with two repairs and no extra writes:
+   * - GraphiQL 3 opens the first of `defaultTabs` without its variables (it reads them
+   *   from storage only), so until tabs are stored the first tab's variables are offered;
+   * - headers are not persisted (tokens stay out of storage), so in demo mode restored
+   *   tabs get the demo token back instead of an empty headers editor.
+   */
+  function safe(fn, fallback) {
+    try {
+      return fn();
+    } catch (err) {
+      return fallback;
     }
-  } catch (err) {
-    // Storage blocked: the first tab opens with empty variables.
   }
+  var storage = {
+    getItem: function (key) {
+      var value = safe(function () { return localStorage.getItem(key); }, null);
+      if (key === 'graphiql:variables' && value === null && config.tabs.length > 0) {
+        var stored = safe(function () { return localStorage.getItem('graphiql:tabState'); }, null);
+        if (stored === null) return config.tabs[0].variables || null;
+      }
+      if (key === 'graphiql:tabState' && value !== null && config.demo) {
+        return safe(function () {
+          var state = JSON.parse(value);
+          state.tabs.forEach(function (tab) {
+            if (!tab.headers) tab.headers = config.headers;
+          });
+          return JSON.stringify(state);
+        }, value);
+      }
+      return value;
+    },
+    setItem: function (key, value) {
+      safe(function () { localStorage.setItem(key, value); });
+    },
+    removeItem: function (key) {
+      safe(function () { localStorage.removeItem(key); });
+    },
+    clear: function () {
+      safe(function () { localStorage.clear(); });
+    },
+    key: function (index) {
+      return safe(function () { return localStorage.key(index); }, null);
+    },
+    get length() {
+      return safe(function () { return localStorage.length; }, 0);
+    },
+  };
 
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
+      storage: storage,
       defaultTabs: config.tabs,
       defaultHeaders: config.headers,
       isHeadersEditorEnabled: true,
