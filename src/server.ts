@@ -118,8 +118,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   metrics.trackHub(hub);
-  // Alerting. Prometheus counters can be wired through `hooks` (onSweep, onNotification).
   const alerts = new Evaluator({
+    hooks: {
+      onSweep: (report) => {
+        const failed = report.errors;
+        const firing = report.transitions.filter((t) => t.state === 'firing').length;
+        const resolved = report.transitions.length - firing;
+        const ok = Math.max(0, report.evaluated - failed - firing - resolved - report.insufficient);
+        for (const [outcome, n] of [['ok', ok], ['firing', firing], ['resolved', resolved], ['insufficient', report.insufficient], ['error', failed], ['lost_claim', report.lostClaims]] as const) {
+          if (n > 0) metrics.alertEvaluations.inc({ outcome }, n);
+        }
+      },
+      onNotification: (channel, result) => metrics.alertNotifications.inc({ channel, outcome: result.ok ? 'sent' : 'failed' }),
+    },
     db,
     log,
     now: options.now,

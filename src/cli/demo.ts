@@ -45,8 +45,11 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
     process.stderr.write(`backfill: skipped, ${DATA_LABEL(config)} already holds recent demo data\n`);
   }
 
-  const gateway = await startGateway({ config, log, db });
+  // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
+  let ideToken: string | undefined;
+  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken } });
   const token = await demoToken(gateway.tokens, config.dataDir);
+  ideToken = token;
   const controller = new AbortController();
   const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg), ...continuation });
 
@@ -55,6 +58,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
       '',
       `Delivery Overview gateway ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${gateway.db.backend} ClickHouse, live demo traffic on)`,
       `  GraphQL:    ${gateway.graphqlUrl}   (graphql-ws on the same URL)`,
+      `  IDE:        ${gateway.graphqlUrl}   (open in a browser; the demo token is prefilled)`,
       `  Ingest:     POST ${gateway.url}/v1/ingest`,
       `  Demo token: ${token}   (workspace "${DEMO_WORKSPACE}", scopes read, ingest, admin)`,
       gateway.createdRootToken ? `  Root token: ${gateway.createdRootToken}   (shown once; saved in ${gateway.rootTokenFile})` : `  Root token: in ${gateway.rootTokenFile}`,

@@ -107,21 +107,6 @@ function notificationsOf(ctx: RequestContext): DataLoader<string, NotificationVa
   return loader;
 }
 
-/** Counts a subscription against its connection's cap, released when the iterator ends (as the live resolvers do). */
-function connectionGuard(ctx: RequestContext): () => void {
-  const conn = ctx.connection;
-  if (!conn) return () => undefined;
-  if (conn.subscriptions >= conn.maxSubscriptions) {
-    throw new AppError(ErrorCode.RATE_LIMITED, `A connection may hold at most ${conn.maxSubscriptions} subscriptions`, { limit: 'subscriptionsPerConnection', value: conn.maxSubscriptions });
-  }
-  conn.subscriptions++;
-  let released = false;
-  return () => {
-    if (!released) conn.subscriptions--;
-    released = true;
-  };
-}
-
 /**
  * Turns the hub's drop-to-latest lists of recent events into single events: each event
  * written at or after `startedAt` is emitted once, oldest first. `return()` reaches the
@@ -255,7 +240,7 @@ export class AlertResolver {
       const store = new AlertStore(context.services.db);
       // "From the moment of subscribing" on the clock that stamps recorded_at.
       const startedAt = await store.clock();
-      const release = connectionGuard(context);
+      const release = context.holdSubscription();
       try {
         const inner = context.services.hub.subscribe(
           wdb.workspaceId,

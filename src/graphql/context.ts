@@ -49,6 +49,24 @@ export class RequestContext {
     this.now = services.now();
   }
 
+  /**
+   * Counts one subscription against this connection's cap (a no-op over HTTP); call the
+   * returned function once when the subscription ends.
+   */
+  holdSubscription(): () => void {
+    const conn = this.connection;
+    if (!conn) return () => undefined;
+    if (conn.subscriptions >= conn.maxSubscriptions) {
+      throw new AppError(ErrorCode.RATE_LIMITED, `A connection may hold at most ${conn.maxSubscriptions} subscriptions`, { limit: 'subscriptionsPerConnection', value: conn.maxSubscriptions });
+    }
+    conn.subscriptions++;
+    let released = false;
+    return () => {
+      if (!released) conn.subscriptions--;
+      released = true;
+    };
+  }
+
   /** 403 unless the caller holds `scope`. */
   require(scope: Scope): void {
     if (!this.principal.scopes.has(scope)) {

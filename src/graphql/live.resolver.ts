@@ -60,21 +60,16 @@ async function destinationOf(ctx: RequestContext, id: string): Promise<Destinati
   return destination;
 }
 
-/** Counts the subscription against the connection's cap and releases it when the iterator ends. */
+/** Holds a connection slot for the subscription and releases it when the iterator ends. */
 function guarded<T>(ctx: RequestContext, open: () => AsyncIterableIterator<T>): AsyncIterableIterator<T> {
-  const conn = ctx.connection;
-  if (conn) {
-    if (conn.subscriptions >= conn.maxSubscriptions) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `A connection may hold at most ${conn.maxSubscriptions} subscriptions`, { limit: 'subscriptionsPerConnection', value: conn.maxSubscriptions });
-    }
-    conn.subscriptions++;
+  const release = ctx.holdSubscription();
+  let inner: AsyncIterableIterator<T>;
+  try {
+    inner = open();
+  } catch (err) {
+    release(); // e.g. the workspace cap refused it
+    throw err;
   }
-  const inner = open();
-  let released = false;
-  const release = () => {
-    if (!released && conn) conn.subscriptions--;
-    released = true;
-  };
   return {
     next: async () => {
       const r = await inner.next();
