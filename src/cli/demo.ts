@@ -23,7 +23,9 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   const started = Date.now();
   const days = intOption(v, 'days', 14, 1, 14);
   const seed = intOption(v, 'seed', 42, 0, 2 ** 31 - 1);
-  const log = createLogger(config.logLevel, process.stdout.isTTY === true);
+  // The live simulator posts every second; its request lines would drown the terminal, so the
+  // demo logs warnings only unless LOG_LEVEL asks for more.
+  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
   const db = await openDb(config);
   await migrate(db, { database: config.database, cluster: config.cluster });
 
@@ -67,7 +69,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
       `  curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\`,
       `    -d '{"query":"{ destinations { id name kind } }"}'`,
       '',
-      'Ctrl-C stops it.',
+      'Ctrl-C stops it. LOG_LEVEL=info shows every request.',
       '',
     ].join('\n'),
   );
