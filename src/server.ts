@@ -84,6 +84,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
   const db = options.db ?? (await openDb(config));
   const target = { database: config.database, cluster: config.cluster };
+  if (db.recoveredDedupOrphans > 0) {
+    log.warn({ records: db.recoveredDedupOrphans }, 'recovered deduplication records orphaned by an unclean stop; retried batches will be stored');
+  }
   const report = await migrate(db, target);
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
 

@@ -10,6 +10,8 @@ import { runBench } from '../bench/run';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';
 import { runTokenCreate } from './token';
+import { runReconcile, RECONCILE_HELP } from './reconcile';
+import { runDurabilityCommand, DURABILITY_HELP } from './durability';
 import { untilSignal } from './args';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -122,6 +124,18 @@ export const COMMANDS = {
       process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
       return 0;
     },
+  },
+  reconcile: {
+    summary: 'compare raw reports with every aggregate tier per hour (--repair rebuilds differing hours)',
+    help: RECONCILE_HELP,
+    options: { from: { type: 'string' }, to: { type: 'string' }, workspace: { type: 'string' }, repair: { type: 'boolean' }, json: { type: 'boolean' } },
+    run: (v, config) => runReconcile(v, config),
+  },
+  durability: {
+    summary: 'SIGKILL the gateway under ingest N times; check nothing acknowledged is lost or doubled',
+    help: DURABILITY_HELP,
+    options: { kills: { type: 'string' }, 'max-seconds': { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, 'spread-hours': { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
+    run: (v) => runDurabilityCommand(v),
   },
 } satisfies Record<string, Command> as Record<string, Command>;
 

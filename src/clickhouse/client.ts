@@ -5,6 +5,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { Config } from '../config/config';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
+import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
 
 /** Default per-query memory cap (QUERY_MAX_MEMORY_BYTES). */
 export const DEFAULT_QUERY_MAX_MEMORY_BYTES = 4 * 2 ** 30;
@@ -63,6 +64,8 @@ export interface InsertOptions {
 export class Db {
   readonly events = new EventEmitter();
   private closed = false;
+  /** Deduplication records repaired when this handle was opened (see dedup-recovery.ts). */
+  recoveredDedupOrphans = 0;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -191,6 +194,20 @@ export async function openDb(config: DbConfig): Promise<Db> {
   }
   const dir = `${config.dataDir}/clickhouse`;
   fs.mkdirSync(dir, { recursive: true });
+  let db = await openEmbedded(dir, config.database, readSettings);
+  // Crash recovery (see dedup-recovery.ts): the engine has loaded its logs by now, so when
+  // orphans exist it is closed, the logs are repaired, and it is opened again.
+  const orphans = await dedupOrphans(db);
+  if (orphans.length > 0) {
+    await db.close();
+    dropDedupOrphans(orphans);
+    db = await openEmbedded(dir, config.database, readSettings);
+    db.recoveredDedupOrphans = orphans.length;
+  }
+  return db;
+}
+
+async function openEmbedded(dir: string, database: string, readSettings: ClickHouseSettings): Promise<Db> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
   let connection: ReturnType<typeof createChdbConnection>;
@@ -204,7 +221,16 @@ export async function openDb(config: DbConfig): Promise<Db> {
   const rawInsert = async (table: string, body: Buffer, settings: ClickHouseSettings) => {
     await connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: settings as Record<string, string | number | boolean> });
   };
-  const db = new Db(client, 'embedded', config.database, readSettings, rawInsert);
-  await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+  const db = new Db(client, 'embedded', database, readSettings, rawInsert);
+  await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${database}` });
   return db;
+}
+
+/** Orphaned deduplication records of every MergeTree table of the embedded engine. */
+async function dedupOrphans(db: Db): Promise<DedupOrphan[]> {
+  const tables = await db.query<{ path: string }>({
+    family: 'recovery',
+    sql: `SELECT arrayJoin(data_paths) AS path FROM system.tables WHERE engine LIKE '%MergeTree' AND database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')`,
+  });
+  return tables.flatMap((t) => findDedupOrphans(t.path));
 }

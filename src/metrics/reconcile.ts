@@ -1,13 +1,14 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Db } from '../clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
 
 /**
- * Reconciliation of the raw table with its two aggregate tiers.
+ * Reconciliation of the raw table with its aggregate tiers.
  *
- * `delivery_events` is the source of truth; `events_minute` and `events_hour` are fed from
- * it by materialized views, one insert at a time. They can drift apart only through a
- * fault: an insert whose raw block was committed but whose view insert was not (a crash
- * between the two, with no retry under the same Idempotency-Key), a retry counted twice
+ * `delivery_events` is the source of truth; `events_minute`, `events_hour` (and the narrow
+ * `steps_minute`, `steps_hour`) are fed from it by materialized views, one insert at a time.
+ * They can drift apart only through a fault: an insert whose raw part was committed but
+ * whose view part was not, or the reverse (a crash between the two), a retry counted twice
  * by one tier, or a hand-made change. `compareRawAndAggregates` finds such drift per
  * workspace, hour, step and destination; `repairAggregates` rebuilds the aggregate rows of
  * the affected hours from the raw table.
@@ -19,7 +20,18 @@ export const RECONCILE_MAX_AGE_MS = 14 * 86_400_000;
 /** How far past now a range may end (producers' clocks may run ahead; nothing later can exist). */
 export const RECONCILE_MAX_AHEAD_MS = HOUR_MS;
 
-export type Tier = 'minute' | 'hour';
+/**
+ * The aggregate tiers fed from delivery_events by materialized views, with what their views
+ * compute: keep `bucket` and `dims` identical to the views' SELECTs (migrations 0003, 0005,
+ * 0021, 0024). Reconcile uses the tiers whose tables exist in the database.
+ */
+export const TIERS = [
+  { table: 'events_minute', column: 'minute', bucket: 'toStartOfMinute(time)', dims: 'workspace_id, step, destination_id, source_id, mapping_id, reason, event_type, event_name, app_version, enriched' },
+  { table: 'events_hour', column: 'hour', bucket: 'toStartOfHour(time)', dims: 'workspace_id, step, destination_id, source_id, mapping_id, reason, event_type, event_name, app_version, enriched' },
+  { table: 'steps_minute', column: 'minute', bucket: 'toStartOfMinute(time)', dims: 'workspace_id, step, destination_id, source_id, mapping_id, reason' },
+  { table: 'steps_hour', column: 'hour', bucket: 'toStartOfHour(time)', dims: 'workspace_id, step, destination_id, source_id, mapping_id, reason' },
+] as const;
+export type TierTable = (typeof TIERS)[number]['table'];
 
 export interface ReconcileScope {
   /** Inclusive start, ms; floored to the hour. */
@@ -35,7 +47,7 @@ export interface Counts {
   reports: number;
 }
 
-/** One workspace, hour, step and destination whose tiers disagree with the raw table. */
+/** One workspace, hour, step and destination where some tier disagrees with the raw table. */
 export interface ReconcileDifference {
   workspaceId: string;
   /** Start of the hour, ms (UTC). */
@@ -44,21 +56,23 @@ export interface ReconcileDifference {
   /** Empty on source-side steps. */
   destinationId: string;
   raw: Counts;
-  minute: Counts;
-  hourTier: Counts;
+  /** Every compared tier's sums (agreeing ones too). */
+  tiers: Partial<Record<TierTable, Counts>>;
 }
 
 /** An hour of one workspace to rebuild, and the tiers that disagree in it. */
 export interface BadHour {
   workspaceId: string;
   hour: number;
-  tiers: Tier[];
+  tiers: TierTable[];
 }
 
 export interface ReconcileResult {
   /** The compared window, hour-aligned [from, to). */
   from: number;
   to: number;
+  /** The tiers compared (those whose tables exist). */
+  tiers: TierTable[];
   /** Hours in the window. */
   hours: number;
   /** Hours (of any workspace) with raw reports. */
@@ -87,19 +101,6 @@ export function reconcileWindow(from: number, to: number, now = Date.now()): { f
   return { from: Math.floor(from / HOUR_MS) * HOUR_MS, to: Math.ceil(to / HOUR_MS) * HOUR_MS };
 }
 
-interface DiffRow {
-  workspace_id: string;
-  hour: number;
-  step: string;
-  destination_id: string;
-  raw_events: number;
-  raw_reports: number;
-  minute_events: number;
-  minute_reports: number;
-  hour_events: number;
-  hour_reports: number;
-}
-
 /** The filter every branch shares: the window and, optionally, one workspace. */
 function windowParams(scope: ReconcileScope): Record<string, unknown> {
   return {
@@ -111,44 +112,56 @@ function windowParams(scope: ReconcileScope): Record<string, unknown> {
 }
 const WS = '({all_ws:Bool} OR workspace_id = {ws:String})';
 
+/** The aggregate tiers whose tables exist in the Db's database, in TIERS order. */
+export async function availableTiers(db: Db): Promise<TierTable[]> {
+  const rows = await db.query<{ name: string }>({
+    family: 'reconcile',
+    sql: 'SELECT name FROM system.tables WHERE database = {db:String}',
+    params: { db: db.database },
+  });
+  const names = new Set(rows.map((r) => r.name));
+  if (!names.has('delivery_events')) return [];
+  return TIERS.filter((t) => names.has(t.table)).map((t) => t.table);
+}
+
 /**
  * Compares, per workspace, hour, step and destination, sum(count) and count() of the raw
  * table with sum(events) and sum(reports) of each aggregate tier. Exact: every value is an
  * integer sum (SummingMergeTree rows not yet merged add up the same), no FINAL needed.
  */
-export async function compareRawAndAggregates(db: Db, scope: ReconcileScope): Promise<ReconcileResult> {
+export async function compareRawAndAggregates(db: Db, scope: ReconcileScope, tiers?: readonly TierTable[]): Promise<ReconcileResult> {
+  const compared = tiers ?? (await availableTiers(db));
   const t = (name: string) => `${db.database}.${name}`;
   const params = windowParams(scope);
+  const branches = compared.map((table, i) => {
+    const tier = TIERS.find((x) => x.table === table)!;
+    return `
+      SELECT ${i + 1} AS src, toString(workspace_id) AS workspace_id, toUnixTimestamp(toStartOfHour(${tier.column})) AS hour_s,
+             toString(step) AS step, toString(destination_id) AS destination_id,
+             toUInt64(sum(events)) AS e, toUInt64(sum(reports)) AS r
+      FROM ${t(table)}
+      WHERE ${tier.column} >= toDateTime({from_s:UInt32}, 'UTC') AND ${tier.column} < toDateTime({to_s:UInt32}, 'UTC') AND ${WS}
+      GROUP BY workspace_id, hour_s, step, destination_id`;
+  });
+  const sums = compared.map((table, i) => `sumIf(e, src = ${i + 1}) AS ${table}_events, sumIf(r, src = ${i + 1}) AS ${table}_reports`);
+  const having = compared.map((table) => `${table}_events != raw_events OR ${table}_reports != raw_reports`);
   const sql = `
-    SELECT workspace_id, hour, step, destination_id,
-      sumIf(e, src = 0) AS raw_events, sumIf(r, src = 0) AS raw_reports,
-      sumIf(e, src = 1) AS minute_events, sumIf(r, src = 1) AS minute_reports,
-      sumIf(e, src = 2) AS hour_events, sumIf(r, src = 2) AS hour_reports
+    SELECT workspace_id, hour_s AS hour, step, destination_id,
+      sumIf(e, src = 0) AS raw_events, sumIf(r, src = 0) AS raw_reports${sums.length ? `,\n      ${sums.join(',\n      ')}` : ''}
     FROM (
-      SELECT 0 AS src, toString(workspace_id) AS workspace_id, toUnixTimestamp(toStartOfHour(time)) AS hour,
+      SELECT 0 AS src, toString(workspace_id) AS workspace_id, toUnixTimestamp(toStartOfHour(time)) AS hour_s,
              toString(step) AS step, toString(destination_id) AS destination_id,
              toUInt64(sum(count)) AS e, toUInt64(count()) AS r
       FROM ${t('delivery_events')}
       WHERE time >= toDateTime({from_s:UInt32}, 'UTC') AND time < toDateTime({to_s:UInt32}, 'UTC') AND ${WS}
-      GROUP BY workspace_id, hour, step, destination_id
-      UNION ALL
-      SELECT 1, toString(workspace_id), toUnixTimestamp(toStartOfHour(minute)) AS hour, toString(step), toString(destination_id),
-             toUInt64(sum(events)), toUInt64(sum(reports))
-      FROM ${t('events_minute')}
-      WHERE minute >= toDateTime({from_s:UInt32}, 'UTC') AND minute < toDateTime({to_s:UInt32}, 'UTC') AND ${WS}
-      GROUP BY workspace_id, hour, step, destination_id
-      UNION ALL
-      SELECT 2, toString(workspace_id), toUnixTimestamp(hour) AS hour_s, toString(step), toString(destination_id),
-             toUInt64(sum(events)), toUInt64(sum(reports))
-      FROM ${t('events_hour')}
-      WHERE hour >= toDateTime({from_s:UInt32}, 'UTC') AND hour < toDateTime({to_s:UInt32}, 'UTC') AND ${WS}
       GROUP BY workspace_id, hour_s, step, destination_id
+      ${branches.map((b) => `UNION ALL${b}`).join('\n')}
     )
-    GROUP BY workspace_id, hour, step, destination_id
-    HAVING raw_events != minute_events OR raw_events != hour_events OR raw_reports != minute_reports OR raw_reports != hour_reports
-    ORDER BY workspace_id, hour, step, destination_id`;
+    GROUP BY workspace_id, hour_s, step, destination_id
+    HAVING ${having.length ? having.join(' OR ') : '0'}
+    ORDER BY workspace_id, hour_s, step, destination_id`;
   const [rows, totals] = await Promise.all([
-    db.query<DiffRow>({ family: 'reconcile', sql, params, settings: { max_execution_time: 0 } }),
+    db.query<Record<string, string | number>>({ family: 'reconcile', sql, params, settings: { max_execution_time: 0 } }),
     db.query<{ hours: number; workspaces: number; events: number; reports: number }>({
       family: 'reconcile',
       sql: `SELECT uniqExact(toStartOfHour(time)) AS hours, uniqExact(workspace_id) AS workspaces, toUInt64(sum(count)) AS events, count() AS reports
@@ -159,18 +172,18 @@ export async function compareRawAndAggregates(db: Db, scope: ReconcileScope): Pr
     }),
   ]);
   const differences: ReconcileDifference[] = rows.map((r) => ({
-    workspaceId: r.workspace_id,
+    workspaceId: String(r.workspace_id),
     hour: Number(r.hour) * 1000,
-    step: r.step,
-    destinationId: r.destination_id,
+    step: String(r.step),
+    destinationId: String(r.destination_id),
     raw: { events: Number(r.raw_events), reports: Number(r.raw_reports) },
-    minute: { events: Number(r.minute_events), reports: Number(r.minute_reports) },
-    hourTier: { events: Number(r.hour_events), reports: Number(r.hour_reports) },
+    tiers: Object.fromEntries(compared.map((table) => [table, { events: Number(r[`${table}_events`]), reports: Number(r[`${table}_reports`]) }])),
   }));
   const total = totals[0] ?? { hours: 0, workspaces: 0, events: 0, reports: 0 };
   return {
     from: scope.from,
     to: scope.to,
+    tiers: [...compared],
     hours: Math.round((scope.to - scope.from) / HOUR_MS),
     hoursWithData: Number(total.hours),
     workspaces: Number(total.workspaces),
@@ -191,30 +204,50 @@ export function badHoursOf(differences: readonly ReconcileDifference[]): BadHour
       bad = { workspaceId: d.workspaceId, hour: d.hour, tiers: [] };
       byKey.set(key, bad);
     }
-    const minuteOff = d.minute.events !== d.raw.events || d.minute.reports !== d.raw.reports;
-    const hourOff = d.hourTier.events !== d.raw.events || d.hourTier.reports !== d.raw.reports;
-    if (minuteOff && !bad.tiers.includes('minute')) bad.tiers.push('minute');
-    if (hourOff && !bad.tiers.includes('hour')) bad.tiers.push('hour');
+    for (const [table, c] of Object.entries(d.tiers) as [TierTable, Counts][]) {
+      if ((c.events !== d.raw.events || c.reports !== d.raw.reports) && !bad.tiers.includes(table)) bad.tiers.push(table);
+    }
   }
+  for (const bad of byKey.values()) bad.tiers.sort((a, b) => TIERS.findIndex((t) => t.table === a) - TIERS.findIndex((t) => t.table === b));
   return [...byKey.values()].sort((a, b) => (a.workspaceId < b.workspaceId ? -1 : a.workspaceId > b.workspaceId ? 1 : a.hour - b.hour));
 }
 
-/**
- * The aggregate rows, as the materialized views (migrations 0003 and 0005) compute them
- * from raw rows: keep these column lists and expressions identical to the views.
- */
-const DIMENSIONS = 'workspace_id, step, destination_id, source_id, mapping_id, reason, event_type, event_name, app_version, enriched';
-const TIERS: Record<Tier, { table: string; column: string; bucket: string }> = {
-  minute: { table: 'events_minute', column: 'minute', bucket: 'toStartOfMinute(time)' },
-  hour: { table: 'events_hour', column: 'hour', bucket: 'toStartOfHour(time)' },
-};
+/** Rows where every tier agrees with the others and all exceed raw: the raw table is the likelier one to be short. */
+export function rawLikelyShort(differences: readonly ReconcileDifference[]): number {
+  return differences.filter((d) => {
+    const counts = Object.values(d.tiers) as Counts[];
+    if (counts.length === 0) return false;
+    const first = counts[0];
+    return counts.every((c) => c.events === first.events && c.reports === first.reports) && (first.events > d.raw.events || first.reports > d.raw.reports);
+  }).length;
+}
 
 export interface RepairReport {
   /** (workspace, hour) pairs rebuilt, per tier. */
-  rebuilt: Record<Tier, number>;
+  rebuilt: Partial<Record<TierTable, number>>;
   /** Aggregate rows written back, per tier. */
-  rowsWritten: Record<Tier, number>;
+  rowsWritten: Partial<Record<TierTable, number>>;
   ms: number;
+}
+
+/**
+ * Settings that turn block deduplication off for one INSERT … SELECT on this engine.
+ * `insert_deduplicate = 0` alone is not enough on recent engines: measured on 26.7, an
+ * INSERT … VALUES with insert_deduplicate = 0 is still deduplicated, because
+ * `deduplicate_insert` and `deduplicate_insert_select` (default: deduplicate when the SELECT
+ * result is deemed stable) override it. Older servers do not know those two names and
+ * would refuse them, so they are set only where they exist.
+ */
+async function noDeduplicationSettings(db: Db): Promise<ClickHouseSettings> {
+  const rows = await db.query<{ name: string }>({
+    family: 'reconcile-repair',
+    sql: "SELECT name FROM system.settings WHERE name IN ('deduplicate_insert', 'deduplicate_insert_select')",
+  });
+  const known = new Set(rows.map((r) => r.name));
+  const settings: Record<string, unknown> = { insert_deduplicate: 0, async_insert: 0 };
+  if (known.has('deduplicate_insert')) settings.deduplicate_insert = 'disable';
+  if (known.has('deduplicate_insert_select')) settings.deduplicate_insert_select = 'disable';
+  return settings as ClickHouseSettings;
 }
 
 /**
@@ -232,10 +265,10 @@ export interface RepairReport {
  *      those rows has been rewritten without them (a heavy mutation, not a lightweight
  *      delete, so no masked rows linger for SummingMergeTree merges to trip over);
  *   2. `INSERT INTO <tier> SELECT … FROM delivery_events WHERE workspace_id = W AND
- *      <time in the bad hours> GROUP BY …`, the views' own SELECT, with
- *      `insert_deduplicate = 0`: the tiers keep a block-hash deduplication window, and a
- *      rebuild of an hour that was rebuilt before would otherwise produce an identical
- *      block and be silently dropped as a "duplicate".
+ *      <time in the bad hours> GROUP BY …`, the view's own SELECT (TIERS), with block
+ *      deduplication off (noDeduplicationSettings): the tiers keep a block-hash
+ *      deduplication window, and a rebuild of an hour that was rebuilt before would
+ *      otherwise produce an identical block and be silently dropped as a "duplicate".
  *
  * After the two steps the tier holds, for those hours, exactly the views' output over the
  * raw rows: no double counting whatever the damage was (extra rows, missing rows, rows
@@ -255,16 +288,17 @@ export interface RepairReport {
  */
 export async function repairAggregates(db: Db, badHours: readonly BadHour[]): Promise<RepairReport> {
   const started = performance.now();
-  const report: RepairReport = { rebuilt: { minute: 0, hour: 0 }, rowsWritten: { minute: 0, hour: 0 }, ms: 0 };
-  for (const tier of ['minute', 'hour'] as const) {
+  const report: RepairReport = { rebuilt: {}, rowsWritten: {}, ms: 0 };
+  const noDedup = await noDeduplicationSettings(db);
+  for (const tier of TIERS) {
     const byWorkspace = new Map<string, number[]>();
     for (const b of badHours) {
-      if (!b.tiers.includes(tier)) continue;
+      if (!b.tiers.includes(tier.table)) continue;
       const hours = byWorkspace.get(b.workspaceId) ?? [];
       hours.push(b.hour);
       byWorkspace.set(b.workspaceId, hours);
     }
-    const { table, column, bucket } = TIERS[tier];
+    const { table, column, bucket, dims } = tier;
     const target = `${db.database}.${table}`;
     for (const [workspaceId, hours] of byWorkspace) {
       const hourSeconds = [...new Set(hours)].sort((a, b) => a - b).map((h) => Math.floor(h / 1000));
@@ -274,6 +308,9 @@ export async function repairAggregates(db: Db, badHours: readonly BadHour[]): Pr
         lo: hourSeconds[0],
         hi: hourSeconds[hourSeconds.length - 1] + 3600,
       };
+      const rawFilter = `workspace_id = {ws:String}
+                AND time >= toDateTime({lo:UInt32}, 'UTC') AND time < toDateTime({hi:UInt32}, 'UTC')
+                AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(time)))`;
       await db.command({
         family: 'reconcile-repair',
         sql: `ALTER TABLE ${target} DELETE
@@ -285,40 +322,23 @@ export async function repairAggregates(db: Db, badHours: readonly BadHour[]): Pr
       });
       await db.command({
         family: 'reconcile-repair',
-        sql: `INSERT INTO ${target} (${column}, ${DIMENSIONS}, events, reports)
-              SELECT ${bucket} AS ${column}, ${DIMENSIONS}, sum(count) AS events, count() AS reports
+        sql: `INSERT INTO ${target} (${column}, ${dims}, events, reports)
+              SELECT ${bucket} AS ${column}, ${dims}, sum(count) AS events, count() AS reports
               FROM ${db.database}.delivery_events
-              WHERE workspace_id = {ws:String}
-                AND time >= toDateTime({lo:UInt32}, 'UTC') AND time < toDateTime({hi:UInt32}, 'UTC')
-                AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(time)))
-              GROUP BY ${column}, ${DIMENSIONS}`,
+              WHERE ${rawFilter}
+              GROUP BY ${column}, ${dims}`,
         params,
-        settings: { insert_deduplicate: 0, async_insert: 0 },
+        settings: noDedup,
       });
       const written = await db.query<{ n: number }>({
         family: 'reconcile-repair',
-        sql: `SELECT count() AS n FROM (
-                SELECT 1 FROM ${db.database}.delivery_events
-                WHERE workspace_id = {ws:String}
-                  AND time >= toDateTime({lo:UInt32}, 'UTC') AND time < toDateTime({hi:UInt32}, 'UTC')
-                  AND has({hours:Array(UInt32)}, toUnixTimestamp(toStartOfHour(time)))
-                GROUP BY ${bucket}, ${DIMENSIONS})`,
+        sql: `SELECT count() AS n FROM (SELECT 1 FROM ${db.database}.delivery_events WHERE ${rawFilter} GROUP BY ${bucket}, ${dims})`,
         params,
       });
-      report.rebuilt[tier] += hourSeconds.length;
-      report.rowsWritten[tier] += Number(written[0]?.n ?? 0);
+      report.rebuilt[table] = (report.rebuilt[table] ?? 0) + hourSeconds.length;
+      report.rowsWritten[table] = (report.rowsWritten[table] ?? 0) + Number(written[0]?.n ?? 0);
     }
   }
   report.ms = Math.round(performance.now() - started);
   return report;
-}
-
-/** The three tables reconcile reads exist (the database was migrated). */
-export async function reconcileTablesExist(db: Db): Promise<boolean> {
-  const rows = await db.query<{ n: number }>({
-    family: 'reconcile',
-    sql: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name IN ('delivery_events', 'events_minute', 'events_hour')`,
-    params: { db: db.database },
-  });
-  return Number(rows[0]?.n ?? 0) === 3;
 }
