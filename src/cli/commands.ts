@@ -42,9 +42,14 @@ export const COMMANDS = {
       }
       const signal = await untilSignal();
       log.info({ signal }, 'shutting down: finishing in-flight requests and completing subscriptions');
-      // A second signal means "now".
-      process.once('SIGINT', () => process.exit(1));
-      process.once('SIGTERM', () => process.exit(1));
+      // A second signal means "now". The embedded engine re-delivers the first one, so only
+      // a signal more than a second later counts as a second.
+      const first = Date.now();
+      const now = () => {
+        if (Date.now() - first > 1000) process.exit(1);
+      };
+      process.on('SIGINT', now);
+      process.on('SIGTERM', now);
       await gateway.close();
       log.info('stopped');
       return 0;
