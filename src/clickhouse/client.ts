@@ -77,21 +77,42 @@ export class Db {
 
   async query<T>(opts: QueryOptions): Promise<T[]> {
     return this.timed(opts.family, async () => {
-      const rs = await this.client.query({
-        query: opts.sql,
-        query_params: opts.params,
-        format: 'JSONEachRow',
-        clickhouse_settings: { ...this.readSettings, ...opts.settings },
-      });
-      return rs.json<T>();
+      try {
+        const rs = await this.client.query({
+          query: opts.sql,
+          query_params: opts.params,
+          format: 'JSONEachRow',
+          clickhouse_settings: { ...this.readSettings, ...opts.settings },
+        });
+        return await rs.json<T>();
+      } finally {
+        // Read settings are given on every read; only extra ones can outlive this call.
+        await this.restoreSessionSettings(Object.keys(opts.settings ?? {}).filter((k) => !(k in this.readSettings)));
+      }
     });
   }
 
   /** DDL and statements without a result. */
   async command(opts: QueryOptions): Promise<void> {
     await this.timed(opts.family, async () => {
-      await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
+      try {
+        await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
+      } finally {
+        await this.restoreSessionSettings(Object.keys(opts.settings ?? {}));
+      }
     });
+  }
+
+  /**
+   * The embedded connection applies a call's settings to its whole session, so they
+   * would outlive the call: an `insert_deduplication_token` left behind makes every later
+   * insert a "duplicate" and silently drops it. Put them back to their defaults. A server
+   * takes settings per HTTP request and needs nothing.
+   */
+  private async restoreSessionSettings(names: string[]): Promise<void> {
+    if (this.backend !== 'embedded' || names.length === 0) return;
+    for (const name of names) if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected setting name ${name}`);
+    await this.client.command({ query: `SET ${names.map((n) => `${n} = DEFAULT`).join(', ')}` });
   }
 
   /** Inserts pre-encoded JSONEachRow bytes: zero-copy into the embedded engine, streamed to a server. */
