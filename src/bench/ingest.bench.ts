@@ -1,22 +1,44 @@
+/**
+ * 3. Ingest, three ways on the same rows, in one run, into the same tables with every
+ * materialized view attached: POST /v1/ingest (NDJSON from the client process:
+ * parse, validate, encode, insert), the engine's own insert of the exact bytes the
+ * gateway wrote (captured on the way), and INSERT … SELECT of the same rows from a
+ * staging table, in blocks of the same size (no parsing at all).
+ */
 import crypto from 'node:crypto';
+import type { Db, InsertOptions } from '../clickhouse/client';
 import type { Gateway } from '../server';
-import { round } from './stats';
+import type { BenchClient } from './client';
+import { ratio } from './stats';
 
 export interface IngestBenchResult {
   reports: number;
   batchSize: number;
+  concurrency: number;
+  payloadMB: number;
   httpReportsPerSecond: number;
   engineSameBytesReportsPerSecond: number;
   insertSelectReportsPerSecond: number;
+  /** HTTP / engine insert of the same bytes. */
   httpVsEngine: number;
+  httpVsInsertSelect: number;
+  /**
+   * What-if, same rows: the engine's insert of the captured bytes joined into inserts of
+   * `largeBatchSize` rows (the gateway caps one request at INGEST_MAX_RECORDS; this shows
+   * what coalescing requests into larger inserts would buy).
+   */
+  largeBatchSize: number;
+  engineLargeBatchReportsPerSecond: number;
 }
 
 const STEPS = ['received', 'filtered_destination', 'failed_delivery', 'delivered'] as const;
+const NAMES = ['Page Viewed', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Signed Up', 'Logged In', 'Search Performed', 'Cart Viewed', 'Product Removed', 'Coupon Applied', 'Payment Info Entered', 'Subscription Started', 'Payment Failed', 'Video Played', 'Share Clicked', 'Review Submitted', 'Identify', 'Page', 'Screen'];
+const REASONS: Record<string, string[]> = { filtered_destination: ['FILTERED_BY_RULES', 'UNSUPPORTED_EVENT_TYPE'], failed_delivery: ['429', 'ETIMEDOUT', '400'] };
 
-/** Realistic contract records: ~40% source-side, the rest destination-side, some with reasons. */
+/** Realistic contract records from the last hour: ~25% source-side, the rest destination-side, discards with reasons. */
 export function benchRecords(n: number, seed: number, now: number): string[] {
   let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const lines: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const step = STEPS[Math.floor(rnd() * STEPS.length)];
@@ -25,105 +47,92 @@ export function benchRecords(n: number, seed: number, now: number): string[] {
       sourceId: `src_${Math.floor(rnd() * 4)}`,
       step,
       eventType: 'track',
-      eventName: `Event ${Math.floor(rnd() * 20)}`,
-      appVersion: `2.${Math.floor(rnd() * 5)}.0`,
-      enriched: rnd() < 0.5,
-      count: 1 + Math.floor(rnd() * 10),
-      messageId: `m-${i}`,
+      eventName: NAMES[Math.floor(NAMES.length * rnd() ** 2)],
+      appVersion: `3.${Math.floor(rnd() * 5)}.0`,
+      enriched: rnd() < 0.7,
+      count: rnd() < 0.8 ? 1 : 2 + Math.floor(rnd() * 48),
+      messageId: `m-${seed}-${i}`,
     };
+    const reasons = REASONS[step];
     const rec =
       step === 'received'
         ? base
-        : { ...base, destinationId: `dst_${Math.floor(rnd() * 10)}`, destinationKind: 'classic', ...(step === 'delivered' ? {} : { reason: step === 'failed_delivery' ? '429' : 'FILTERED_BY_RULES' }) };
+        : { ...base, destinationId: `dst_${Math.floor(rnd() * 10)}`, destinationKind: 'classic', ...(reasons ? { reason: reasons[Math.floor(rnd() * reasons.length)] } : {}) };
     lines[i] = JSON.stringify(rec);
   }
   return lines;
 }
 
-/**
- * Reports/s three ways on the same machine, in one run: through POST /v1/ingest
- * (NDJSON, validation, encoding, insert with materialized views), the engine's own
- * insert of the bytes the gateway would write, and the engine's INSERT … SELECT.
- */
-export async function ingestBench(gateway: Gateway, token: string, opts: { reports: number; batchSize: number; concurrency: number }): Promise<IngestBenchResult> {
-  const now = Date.now();
-  const lines = benchRecords(opts.reports, 7, now);
-  const batches: Buffer[] = [];
-  for (let i = 0; i < lines.length; i += opts.batchSize) batches.push(Buffer.from(lines.slice(i, i + opts.batchSize).join('\n')));
-
-  // 1. HTTP.
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (next < batches.length) {
-        const body = batches[next++];
-        const res = await fetch(`${gateway.url}/v1/ingest`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID() },
-          body,
-        });
-        if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  const httpSeconds = (performance.now() - started) / 1000;
-
-  // 2. The engine's insert of the same rows, encoded as the gateway encodes them.
-  const encoded = batches.map((b) => encodeLikeGateway(b));
-  const t2 = performance.now();
-  next = 0;
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (next < encoded.length) {
-        const body = encoded[next++];
-        await gateway.db.insert({ family: 'bench', table: 'delivery_events', body, dedupToken: crypto.randomUUID() });
-      }
-    }),
-  );
-  const engineSeconds = (performance.now() - t2) / 1000;
-
-  // 3. INSERT … SELECT generated inside the engine.
-  const t3 = performance.now();
-  await gateway.db.command({
-    family: 'bench',
-    sql: `INSERT INTO ${gateway.db.database}.delivery_events (time, workspace_id, source_id, destination_id, destination_kind, step, reason, event_type, event_name, app_version, enriched, count, message_id)
-          SELECT now64(3) - toIntervalSecond(number % 3600), 'bench_select', concat('src_', toString(number % 4)), if(number % 4 = 0, '', concat('dst_', toString(number % 10))),
-                 if(number % 4 = 0, '', 'classic'), ['received', 'filtered_destination', 'failed_delivery', 'delivered'][number % 4 + 1], '', 'track',
-                 concat('Event ', toString(number % 20)), '2.1.0', number % 2, 1 + number % 10, concat('m-', toString(number))
-          FROM numbers({n:UInt64})`,
-    params: { n: opts.reports },
-    settings: { insert_deduplication_token: crypto.randomUUID() },
-  });
-  const selectSeconds = (performance.now() - t3) / 1000;
-
-  const http = opts.reports / httpSeconds;
-  const engine = opts.reports / engineSeconds;
-  return {
-    reports: opts.reports,
-    batchSize: opts.batchSize,
-    httpReportsPerSecond: Math.round(http),
-    engineSameBytesReportsPerSecond: Math.round(engine),
-    insertSelectReportsPerSecond: Math.round(opts.reports / selectSeconds),
-    httpVsEngine: round(http / engine, 2),
-  };
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
 }
 
-/** The JSONEachRow the gateway writes for these NDJSON records (for the engine-only baseline). */
-function encodeLikeGateway(ndjson: Buffer): Buffer {
-  const out = ndjson
-    .toString('utf8')
-    .split('\n')
-    .map((line) => {
-      const r = JSON.parse(line) as Record<string, unknown>;
-      const ms = Date.parse(r.timestamp as string);
-      return JSON.stringify({
-        time: `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`,
-        workspace_id: 'bench_engine', source_id: r.sourceId, destination_id: r.destinationId ?? '', destination_kind: r.destinationKind ?? '', mapping_id: '',
-        step: r.step, reason: r.reason ?? '', event_type: r.eventType, event_name: r.eventName, app_version: r.appVersion, enriched: r.enriched ? 1 : 0,
-        count: r.count, message_id: r.messageId,
-      });
+export async function ingestBench(gateway: Gateway, client: BenchClient, token: string, opts: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number }): Promise<IngestBenchResult> {
+  const db: Db & { insert: (o: InsertOptions) => Promise<void> } = gateway.db;
+
+  // 1. HTTP, capturing the bytes the gateway hands the engine.
+  const captured: Buffer[] = [];
+  const original = db.insert;
+  db.insert = async function (this: Db, o: InsertOptions) {
+    if (o.family === 'ingest' && o.table === 'delivery_events') captured.push(o.body);
+    return original.call(this, o);
+  };
+  let http;
+  try {
+    http = await client.ingest({ url: gateway.url, token, reports: opts.reports, batchSize: opts.batchSize, concurrency: opts.concurrency, seed: 7, now: Date.now() });
+  } finally {
+    delete (db as Partial<Pick<Db, 'insert'>>).insert; // back to the prototype's method
+  }
+
+  // 2. The engine's insert of the same bytes, same batches, same concurrency, same settings.
+  const t2 = performance.now();
+  await pool(captured, opts.concurrency, (body) => db.insert({ family: 'bench', table: 'delivery_events', body, dedupToken: crypto.randomUUID() }));
+  const engineSeconds = (performance.now() - t2) / 1000;
+
+  // 2b. The same bytes in fewer, larger inserts.
+  const perLarge = Math.max(1, Math.round(opts.largeBatchSize / opts.batchSize));
+  const large: Buffer[] = [];
+  for (let i = 0; i < captured.length; i += perLarge) large.push(Buffer.concat(captured.slice(i, i + perLarge).flatMap((b, j) => (j === 0 ? [b] : [Buffer.from('\n'), b]))));
+  const t2b = performance.now();
+  await pool(large, opts.concurrency, (body) => db.insert({ family: 'bench', table: 'delivery_events', body, dedupToken: crypto.randomUUID() }));
+  const largeSeconds = (performance.now() - t2b) / 1000;
+
+  // 3. INSERT … SELECT of the same rows from a staging table, blocks of one batch.
+  const staging = `${db.database}.bench_ingest_staging`;
+  const columns = 'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
+  await db.command({ family: 'bench', sql: `CREATE TABLE ${staging} ENGINE = Memory AS SELECT ${columns} FROM ${db.database}.delivery_events LIMIT 0` });
+  try {
+    for (const body of captured) await db.insert({ family: 'bench', table: 'bench_ingest_staging', body, dedupToken: crypto.randomUUID() });
+    const t3 = performance.now();
+    // Settings inline (the embedded connection would make clickhouse_settings session-wide).
+    await db.command({
+      family: 'bench',
+      sql: `INSERT INTO ${db.database}.delivery_events (${columns}) SELECT ${columns} FROM ${staging}
+            SETTINGS max_insert_block_size = ${opts.batchSize}, min_insert_block_size_rows = ${opts.batchSize}, min_insert_block_size_bytes = 0,
+                     max_block_size = ${opts.batchSize}, async_insert = 0, insert_deduplicate = 1, deduplicate_blocks_in_dependent_materialized_views = 1,
+                     insert_deduplication_token = '${crypto.randomUUID()}', max_execution_time = 0`,
     });
-  return Buffer.from(out.join('\n'));
+    const selectSeconds = (performance.now() - t3) / 1000;
+    const httpRps = http.reports / http.seconds;
+    const engineRps = http.reports / engineSeconds;
+    const selectRps = http.reports / selectSeconds;
+    return {
+      reports: http.reports,
+      batchSize: opts.batchSize,
+      concurrency: opts.concurrency,
+      payloadMB: Math.round(captured.reduce((a, b) => a + b.length, 0) / 2 ** 20),
+      httpReportsPerSecond: Math.round(httpRps),
+      engineSameBytesReportsPerSecond: Math.round(engineRps),
+      insertSelectReportsPerSecond: Math.round(selectRps),
+      httpVsEngine: ratio(httpRps, engineRps),
+      httpVsInsertSelect: ratio(httpRps, selectRps),
+      largeBatchSize: perLarge * opts.batchSize,
+      engineLargeBatchReportsPerSecond: Math.round(http.reports / largeSeconds),
+    };
+  } finally {
+    await db.command({ family: 'bench', sql: `DROP TABLE IF EXISTS ${staging}` });
+  }
 }

@@ -5,9 +5,27 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
-export function summarize(samples: number[]): { n: number; p50: number; p95: number; p99: number; mean: number } {
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+}
+
+/** Percentiles of samples in ms, rounded to 0.1 ms. */
+export function summarize(samples: number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length) };
+  return {
+    n: s.length,
+    p50: round(percentile(s, 50), 2),
+    p95: round(percentile(s, 95), 2),
+    p99: round(percentile(s, 99), 2),
+    mean: round(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), 2),
+  };
 }
 
 export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** a / b rounded, for "how many times" figures. */
+export const ratio = (a: number, b: number, digits = 2) => round(a / b, digits);

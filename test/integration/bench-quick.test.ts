@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runBench, type BenchResult } from '../../src/bench/run';
+import { loadConfig } from '../../src/config/config';
+import { workerDataDir } from '../helpers/gateway';
+
+/** Every numeric leaf under `value`, with its path. */
+function numbers(value: unknown, at: string, out: [string, number][] = []): [string, number][] {
+  if (typeof value === 'number') out.push([at, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => numbers(v, `${at}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) numbers(v, `${at}.${k}`, out);
+  return out;
+}
+
+const SECTIONS = ['payoff', 'overhead', 'ingest', 'fanout', 'batching', 'throughput'] as const;
+
+describe('bench --quick', () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-out-'));
+  let result: BenchResult;
+  let written: BenchResult;
+
+  beforeAll(async () => {
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      // In-process, on this jest worker's engine directory (a process binds one), own database.
+      result = await runBench(loadConfig({ PORT: '0' }), { quick: true, outDir, dataDir: workerDataDir(), progress: () => undefined });
+    } finally {
+      stdout.mockRestore();
+    }
+    const files = fs.readdirSync(outDir).filter((f) => f.endsWith('-quick.json'));
+    expect(files).toHaveLength(1);
+    written = JSON.parse(fs.readFileSync(path.join(outDir, files[0]), 'utf8')) as BenchResult;
+  }, 60_000);
+
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it('writes the result file it returns, with the machine, backend and dataset', () => {
+    expect(written).toEqual(JSON.parse(JSON.stringify(result)));
+    expect(written.machine.cores).toBeGreaterThan(0);
+    expect(written.machine.memoryGiB).toBeGreaterThan(0);
+    expect(['embedded', 'server']).toContain(written.backend);
+    expect(written.dataset.reports).toBe(written.plan.reports);
+    expect(written.dataset.destinations.total).toBe(50);
+    expect(written.dataset.tables.delivery_events.rows).toBe(written.dataset.reports);
+  });
+
+  it.each(SECTIONS)('has section %s with only finite numbers', (section) => {
+    const value = written[section];
+    expect(value).toBeDefined();
+    const found = numbers(value, section);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.filter(([, n]) => !Number.isFinite(n))).toEqual([]);
+  });
+
+  it('measured every question, side by side, with equal answers', () => {
+    expect(written.payoff.cases.map((c) => c.question)).toEqual(['pipeline', 'breakdown', 'discards']);
+    for (const c of written.payoff.cases) {
+      expect(c.equal).toBe(true);
+      expect(c.aggregate.n).toBe(written.plan.payoffIterations);
+      expect(c.raw.n).toBe(written.plan.payoffIterations);
+      // The answer comes from the aggregate tiers only, the baseline from the raw table only.
+      expect(c.readsAggregate.length).toBeGreaterThan(0);
+      expect(c.readsAggregate.map((e) => e.table)).not.toContain('delivery_events');
+      expect(c.readsRaw.map((e) => e.table)).toEqual(['delivery_events']);
+    }
+    for (const c of written.overhead.cases) {
+      expect(c.equal).toBe(true);
+      expect(c.errors).toBe(0);
+      expect(c.queriesGraphql.length).toBe(c.queriesDirect.length);
+    }
+    expect(written.batching.equal).toBe(true);
+    expect(written.batching.errors).toBe(0);
+    expect(written.batching.loaders.queries).toBeLessThanOrEqual(5);
+    expect(written.batching.perDestination.queries).toBeGreaterThan(written.batching.loaders.queries);
+    expect(written.fanout.subscribers).toBe(written.plan.fanout.connections * written.plan.fanout.perConnection);
+    expect(written.fanout.subscribeErrors).toBe(0);
+    expect(written.fanout.missedPushes).toBe(0);
+    expect(written.throughput.graphql.errors).toBe(0);
+    expect(written.ingest.reports).toBe(written.plan.ingest.reports);
+    expect(written.goals.length).toBeGreaterThan(0);
+  });
+});
