@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { ErrorCode } from '../domain/errors';
+import { ErrorCode, HTTP_STATUS } from '../domain/errors';
 import { readBody } from '../http/respond';
 import type { RequestContext } from './context';
 import { formatError } from './format-error';
 import { checkCost, checkTokens, costOf, limitRules, type OperationLimits } from './limits';
+import { resolveOperation, subscriptionOverHttp, variableErrors } from './operation.check';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
@@ -26,8 +27,15 @@ function errorReporting(log: Logger): ApolloServerPlugin<RequestContext> {
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
-          for (const e of response.body.singleResult.errors ?? []) {
+          const { errors, data } = response.body.singleResult;
+          for (const e of errors ?? []) {
             (e.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+          // A request that failed before execution (no data at all) gets its first error's
+          // status: Apollo answers some of its own request errors with 200.
+          const code = errors?.[0]?.extensions?.code as ErrorCode | undefined;
+          if (data === undefined && code && HTTP_STATUS[code] && (response.http.status === undefined || response.http.status === 200)) {
+            response.http.status = HTTP_STATUS[code];
           }
         },
       };
@@ -49,6 +57,34 @@ function costLimit(schema: GraphQLSchema, limits: OperationLimits): ApolloServer
   };
 }
 
+/**
+ * The request checks graphql-ws runs in onSubscribe (see operation.check.ts), for HTTP:
+ * subscriptions are refused, and variables that do not coerce are answered with typed
+ * errors before execution.
+ */
+function requestChecks(schema: GraphQLSchema): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          const error = operation ? subscriptionOverHttp(operation) : null;
+          if (error) throw error;
+        },
+        async responseForOperation({ operation, document, request }) {
+          // Apollo hands over an unresolved operation too; answer it like graphql-ws does.
+          const resolved = operation ?? resolveOperation(document, request.operationName);
+          const errors = resolved instanceof GraphQLError ? [resolved] : variableErrors(schema, resolved, request.variables);
+          if (errors.length === 0) return null;
+          return {
+            http: { status: 400, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { errors: errors.map((e) => formatError(e.toJSON(), e)) } },
+          };
+        },
+      };
+    },
+  };
+}
+
 export async function createApollo(
   schema: GraphQLSchema,
   log: Logger,
@@ -62,8 +98,11 @@ export async function createApollo(
     introspection: options.introspection,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // Automatic persisted queries are off: the gateway keeps no client-writable query cache
+    // (a request carrying extensions.persistedQuery is answered BAD_USER_INPUT).
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log), costLimit(schema, options.limits), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorReporting(log), requestChecks(schema), costLimit(schema, options.limits), ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

@@ -26,6 +26,7 @@ import {
 } from 'graphql';
 import { AppError, ErrorCode } from '../domain/errors';
 import { resolveTimeRange } from '../domain/time-range';
+import { resolveOperation, variableErrors } from './operation.check';
 
 /** Limits on one GraphQL operation, enforced identically on HTTP and graphql-ws, before any ClickHouse query. */
 export interface OperationLimits {
@@ -74,27 +75,35 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
   const depthRule: ValidationRule = (context: ValidationContext) => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+    // Each fragment's depth is computed once: a chain of fragments that each spread the
+    // previous one twice would otherwise cost 2^n walks (a cheap way to stall the server).
+    const fragmentDepths = new Map<string, number>();
+    const inProgress = new Set<string>();
+    const fragmentDepth = (name: string): number => {
+      const known = fragmentDepths.get(name);
+      if (known !== undefined) return known;
+      const f = fragments.get(name);
+      if (!f || inProgress.has(name)) return 0; // unknown fragments and cycles are reported by the standard rules
+      inProgress.add(name);
+      const depth = depthOf(f.selectionSet);
+      inProgress.delete(name);
+      fragmentDepths.set(name, depth);
+      return depth;
+    };
+    const depthOf = (set: SelectionSetNode | undefined): number => {
       if (!set) return 0;
       let max = 0;
       for (const sel of set.selections) {
-        if (sel.kind === Kind.FIELD) {
-          max = Math.max(max, 1 + depthOf(sel.selectionSet, seen));
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-          max = Math.max(max, depthOf(sel.selectionSet, seen));
-        } else {
-          const name = sel.name.value;
-          if (seen.has(name)) continue; // cycles are reported by the standard rules
-          const f = fragments.get(name);
-          if (f) max = Math.max(max, depthOf(f.selectionSet, new Set([...seen, name])));
-        }
+        if (sel.kind === Kind.FIELD) max = Math.max(max, 1 + depthOf(sel.selectionSet));
+        else if (sel.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(sel.selectionSet));
+        else max = Math.max(max, fragmentDepth(sel.name.value));
         if (max > limits.maxDepth) return max;
       }
       return max;
     };
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
+        const depth = depthOf(node.selectionSet);
         if (depth > limits.maxDepth) context.reportError(tooComplex(`The operation is nested deeper than ${limits.maxDepth} levels`, { limit: 'maxDepth', value: limits.maxDepth }));
       },
     };
@@ -148,8 +157,12 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operationN
   const root = op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return 0;
 
-  const walk = (set: SelectionSetNode | undefined, parent: GraphQLType, multiplier: number, depth: number): number => {
-    if (!set || depth > 50) return 0;
+  // Cost is linear in the multiplier, so each (fragment, parent type) is walked once at
+  // multiplier 1 and scaled: fragments fanning out to each other stay linear to estimate.
+  const fragmentCosts = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLType): number => {
+    if (!set) return 0;
     const named = getNamedType(parent);
     if (!isObjectType(named) && !isInterfaceType(named)) return 0;
     let total = 0;
@@ -161,17 +174,26 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operationN
         const args = safeArgs(field, sel, variables);
         const own = 1 + (QUERY_FIELDS.has(field.name) ? QUERY_BASE_COST * rangeDays(args.range, now) : 0);
         const size = isList(field.type) ? listSize(field.name, args) : 1;
-        total += multiplier * own + walk(sel.selectionSet, field.type, multiplier * size, depth + 1);
+        total += own + size * walk(sel.selectionSet, field.type);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        total += walk(sel.selectionSet, parent, multiplier, depth + 1);
+        total += walk(sel.selectionSet, parent);
       } else {
-        const f = fragments.get(sel.name.value);
-        if (f) total += walk(f.selectionSet, parent, multiplier, depth + 1);
+        const key = `${sel.name.value}@${named.name}`;
+        let cost = fragmentCosts.get(key);
+        if (cost === undefined) {
+          const f = fragments.get(sel.name.value);
+          if (!f || inProgress.has(key)) continue; // cycles are refused by validation
+          inProgress.add(key);
+          cost = walk(f.selectionSet, parent);
+          inProgress.delete(key);
+          fragmentCosts.set(key, cost);
+        }
+        total += cost;
       }
     }
-    return total;
+    return Math.min(total, Number.MAX_SAFE_INTEGER);
   };
-  return walk(op.selectionSet, root, 1, 0);
+  return walk(op.selectionSet, root);
 }
 
 export function checkCost(cost: number, limits: OperationLimits): GraphQLError | null {
@@ -213,8 +235,9 @@ function rangeDays(range: unknown, now: number): number {
 }
 
 /**
- * Parse, validate and cost-check one operation for transports that do not go through
- * Apollo (graphql-ws): the document, or the errors to answer with.
+ * Parse, validate, resolve the operation, coerce the variables and cost-check one
+ * operation for transports that do not go through Apollo (graphql-ws): the document,
+ * or the errors to answer with.
  */
 export function checkOperation(
   schema: GraphQLSchema,
@@ -236,6 +259,10 @@ export function checkOperation(
       e.originalError instanceof AppError ? e : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),
     );
   }
+  const operation = resolveOperation(document, payload.operationName);
+  if (operation instanceof GraphQLError) return [operation];
+  const badVariables = variableErrors(schema, operation, payload.variables);
+  if (badVariables.length > 0) return badVariables;
   const cost = checkCost(costOf(schema, document, payload.operationName, payload.variables, now), limits);
   return cost ? [cost] : document;
 }

@@ -9,12 +9,13 @@ import { DiscardReason, TraceEntry } from './discard.type';
 @Resolver()
 export class ReasonResolver {
   @Query(() => [DiscardReason], { description: 'The remedy catalogue: every known discard reason, optionally for one discard step.' })
-  discardReasons(@Arg('step', () => PipelineStepKind, { nullable: true }) step: PipelineStepKind | null, @Ctx() ctx: RequestContext): DiscardReason[] {
+  discardReasons(@Arg('step', () => PipelineStepKind, { nullable: true }) step: PipelineStepKind | null | undefined, @Ctx() ctx: RequestContext): DiscardReason[] {
     ctx.forWorkspace();
-    if (step !== null && !PIPELINE_STEPS[step].isDiscard) {
+    // Omitted (undefined) and explicit null both mean every discard step.
+    if (step != null && !PIPELINE_STEPS[step].isDiscard) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `${step} is not a discard step`, { field: 'step' });
     }
-    return DISCARD_REASONS.filter((r) => step === null || discardKindOf(r.step) === step).map((r) => ({
+    return DISCARD_REASONS.filter((r) => step == null || discardKindOf(r.step) === step).map((r) => ({
       ...r,
       step: discardKindOf(r.step)!,
       unknown: findDiscardReason(r.step, r.code) === undefined,

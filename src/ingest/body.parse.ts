@@ -62,6 +62,7 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
     }
     checkCount(records.length, limits);
   }
+  checkCount(records.length, limits); // an empty or blank-only body
   return records;
 }
 

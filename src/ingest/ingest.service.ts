@@ -88,30 +88,32 @@ export class IngestService {
       });
     }
 
-    // One token per batch: a retry with the same key is a no-op in every table,
-    // and a batch without a key is never mistaken for an identical earlier one.
-    const token = `${workspaceId}:${idempotencyKey ?? crypto.randomUUID()}`;
-    let events = 0;
+    // Every row is encoded before the first insert: nothing that can fail on bad input
+    // runs between two inserts, so a batch is stored whole or (on an engine fault, which
+    // the caller retries with its key) not acknowledged.
     const encoder = new RowEncoder(workspaceId);
-    if (deliveries.length > 0) {
-      const lines: string[] = new Array(deliveries.length);
-      for (let i = 0; i < deliveries.length; i++) {
-        const d = deliveries[i];
-        events += d.count;
-        lines[i] = encoder.delivery(d);
-      }
-      await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(lines.join('\n')), dedupToken: `${token}:events` });
+    let events = 0;
+    const eventLines: string[] = new Array(deliveries.length);
+    for (let i = 0; i < deliveries.length; i++) {
+      events += deliveries[i].count;
+      eventLines[i] = encoder.delivery(deliveries[i]);
     }
-    if (syncs.length > 0) {
-      const reportedAt = now;
-      const body = syncs.map((s) => encoder.sync(s, reportedAt)).join('\n');
-      await this.db.insert({ family: 'ingest', table: 'warehouse_syncs', body: Buffer.from(body), dedupToken: `${token}:syncs` });
-    }
+    const syncLines = syncs.map((s) => encoder.sync(s, now));
     const sampleLines: string[] = [];
     for (const d of deliveries) {
       if (d.sample === null) continue;
       if (!this.sampler.take(`${workspaceId}\u0000${d.destinationId}\u0000${d.step}\u0000${d.reason}`, d.time, now)) continue;
-      sampleLines.push(encoder.sample(d, this.limits.sampleMaxBytes));
+      sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
+    }
+
+    // One token per batch: a retry with the same key is a no-op in every table,
+    // and a batch without a key is never mistaken for an identical earlier one.
+    const token = `${workspaceId}:${idempotencyKey ?? crypto.randomUUID()}`;
+    if (eventLines.length > 0) {
+      await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(eventLines.join('\n')), dedupToken: `${token}:events` });
+    }
+    if (syncLines.length > 0) {
+      await this.db.insert({ family: 'ingest', table: 'warehouse_syncs', body: Buffer.from(syncLines.join('\n')), dedupToken: `${token}:syncs` });
     }
     if (sampleLines.length > 0) {
       await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });

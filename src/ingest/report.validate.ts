@@ -35,7 +35,8 @@ export interface DeliveryReport {
   enriched: boolean;
   count: number;
   messageId: string;
-  sample: { payload: unknown; error: string } | null;
+  /** `payload` is the sample's JSON text ('' when absent), made at validation so storing it cannot fail. */
+  sample: { payload: string; error: string } | null;
 }
 
 export interface SyncCollection {
@@ -76,6 +77,8 @@ const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']
 export const TEXT_LIMITS = { reason: 128, eventType: 64, eventName: 256, appVersion: 64, messageId: 256, error: 2048, collection: 256, syncReason: 2048 } as const;
 export const MAX_COUNT = 1_000_000_000;
 export const MAX_COLLECTIONS = 1_000;
+/** Deepest nesting of sample.payload: event payloads are a few levels deep, thousands are an attack. */
+export const MAX_PAYLOAD_DEPTH = 64;
 const MAX_ROWS = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -153,7 +156,8 @@ export function validateRecord(value: unknown, index: number, window: Validation
     else {
       const s = r.sample as Record<string, unknown>;
       for (const key in s) if (key !== 'payload' && key !== 'error') fail(`sample.${key}`, 'unknown field');
-      sample = { payload: s.payload ?? null, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false) };
+      const payload = payloadText(s.payload, fail);
+      sample = { payload, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false) };
     }
   }
   if (errors.length > before) return null;
@@ -215,6 +219,13 @@ function requiredId(v: unknown, field: string, fail: Fail): string {
   return v;
 }
 
+/** An unpaired UTF-16 surrogate (a JSON "\\ud800" escape without its partner): not representable in UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Free text is stored and read back byte for byte, so it must be valid Unicode: a lone
+ * surrogate would be silently replaced (or refused by the engine) on the way to storage.
+ */
 function text(v: unknown, field: string, max: number, fail: Fail, required: boolean): string {
   if (v === undefined || v === null || v === '') {
     if (required) fail(field, 'is required');
@@ -228,7 +239,37 @@ function text(v: unknown, field: string, max: number, fail: Fail, required: bool
     fail(field, `must be at most ${max} characters`);
     return '';
   }
+  const lone = LONE_SURROGATE.exec(v);
+  if (lone) {
+    fail(field, `must be valid Unicode: unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16)} at character ${lone.index}`);
+    return '';
+  }
   return v;
+}
+
+/**
+ * The sample payload as JSON text ('' when absent). Depth is checked first, without
+ * recursion, because JSON.stringify recurses and a deep enough payload would overflow
+ * the stack. Lone surrogates are fine here: JSON.stringify writes them as escapes.
+ */
+function payloadText(v: unknown, fail: Fail): string {
+  if (v === undefined || v === null) return '';
+  if (nestedDeeperThan(v, MAX_PAYLOAD_DEPTH)) {
+    fail('sample.payload', `must not be nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+    return '';
+  }
+  return JSON.stringify(v);
+}
+
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function rowCount(v: unknown, field: string, fail: Fail): number {

@@ -28,7 +28,7 @@ export class RowEncoder {
     return v;
   }
 
-  delivery(d: DeliveryReport): string {
+  delivery(d: Omit<DeliveryReport, 'sample'>): string {
     return (
       `{"time":"${encodeTime(d.time)}","workspace_id":${this.ws},"source_id":${this.q(d.sourceId)},` +
       `"destination_id":${this.q(d.destinationId)},"destination_kind":${this.q(d.destinationKind)},` +
@@ -56,13 +56,12 @@ export class RowEncoder {
     });
   }
 
-  sample(d: DeliveryReport, maxBytes: number): string {
-    let payload = d.sample!.payload === null ? '' : JSON.stringify(d.sample!.payload);
-    let truncated = 0;
-    if (payload.length > maxBytes) {
-      payload = payload.slice(0, maxBytes);
-      truncated = 1;
-    }
+  /**
+   * One discard_samples row. `payloadText` is the payload's JSON text ('' for none); it
+   * is cut to `maxBytes` UTF-8 bytes at a character boundary and marked truncated.
+   */
+  sample(d: Omit<DeliveryReport, 'sample'> & { sample: { error: string } | null }, payloadText: string, maxBytes: number): string {
+    const { text: payload, truncated } = truncateUtf8(payloadText, maxBytes);
     return JSON.stringify({
       time: encodeTime(d.time),
       workspace_id: this.workspaceId,
@@ -77,7 +76,17 @@ export class RowEncoder {
       message_id: d.messageId,
       payload,
       error: d.sample!.error,
-      truncated,
+      truncated: truncated ? 1 : 0,
     });
   }
+}
+
+/** Cuts `s` to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function truncateUtf8(s: string, maxBytes: number): { text: string; truncated: boolean } {
+  // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
+  if (s.length * 3 <= maxBytes || Buffer.byteLength(s, 'utf8') <= maxBytes) return { text: s, truncated: false };
+  const bytes = Buffer.from(s, 'utf8');
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // back off a continuation byte
+  return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
 }

@@ -179,7 +179,7 @@ function encodeChunk(
       const n = budget.get(key) ?? 0;
       if (n < samplesPerMinute) {
         budget.set(key, n + 1);
-        sampleLines.push(enc.sample(d, sampleMaxBytes));
+        sampleLines.push(enc.sample(d, JSON.stringify(d.sample.payload), sampleMaxBytes));
       }
     }
   }

@@ -108,6 +108,26 @@ describe('POST /v1/ingest round trip', () => {
     expect(Number(rows[0].maxLen)).toBe(8 * 1024);
     expect(await rawCount()).toBeGreaterThanOrEqual(25);
   });
+
+  it('cuts sample payloads at SAMPLE_MAX_BYTES UTF-8 bytes, never inside a character', async () => {
+    // Odd ASCII prefixes put the 4-byte emoji and 2-byte é across the cut at every offset.
+    const units = ['😀', 'é', '日'];
+    const batch = units.flatMap((u, i) =>
+      [0, 1, 2, 3].map((pad) => report({ step: 'failed_delivery', reason: `CUT_${i}_${pad}`, destinationId: 'dst_cut', sample: { payload: { s: 'a'.repeat(pad) + u.repeat(5000) }, error: 'e' } }, 3)),
+    );
+    expect((await t.ingest(token, batch)).status).toBe(200);
+    const rows = await t.sql<{ reason: string; payload: string; bytes: number; valid: number; truncated: number }>(
+      "SELECT reason, payload, length(payload) AS bytes, isValidUTF8(payload) AS valid, truncated FROM {{db}}.discard_samples WHERE workspace_id = 'ws_ingest' AND destination_id = 'dst_cut' ORDER BY reason",
+    );
+    expect(rows).toHaveLength(12);
+    for (const r of rows) {
+      const [, i, pad] = r.reason.split('_').map(Number);
+      const full = JSON.stringify({ s: 'a'.repeat(pad) + units[i].repeat(5000) });
+      expect({ reason: r.reason, valid: Number(r.valid), truncated: Number(r.truncated), prefix: full.startsWith(r.payload) }).toEqual({ reason: r.reason, valid: 1, truncated: 1, prefix: true });
+      expect(Number(r.bytes)).toBeLessThanOrEqual(8 * 1024);
+      expect(Number(r.bytes)).toBeGreaterThan(8 * 1024 - 4);
+    }
+  });
 });
 
 describe('Idempotency-Key', () => {
@@ -224,6 +244,32 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
     const res = await t.ingest(token, [report({}, 60 * 24 * 15), report({}, -60)]);
     expect(res.status).toBe(400);
     expect(res.body.error.errors.map((e: { reason: string }) => e.reason)).toEqual([expect.stringMatching(/older than/), expect.stringMatching(/future/)]);
+  });
+
+  it('lone surrogates in free text: 400 naming the record and field (text is stored byte for byte, so it must be valid Unicode)', async () => {
+    const fields = ['reason', 'eventType', 'eventName', 'appVersion', 'messageId'];
+    const batch = fields.flatMap((f) => [report({ step: 'failed_delivery', reason: 'R', [f]: 'a\ud800b' }), report({ step: 'failed_delivery', reason: 'R', [f]: '\udc00' })]);
+    batch.push(report({ step: 'failed_delivery', reason: 'R', sample: { payload: { ok: '\ud800' }, error: 'x\udfff' } }));
+    batch.push({ type: 'sync', destinationId: 'dst_wh', syncId: 's1', startedAt: new Date(Date.now() - 120_000).toISOString(), finishedAt: new Date().toISOString(), status: 'failed', collections: [{ name: 'orders\udbff' }] });
+    const res = await t.ingest(token, batch);
+    expect(res.status).toBe(400);
+    const errs = res.body.error.errors as { index: number; field: string; reason: string }[];
+    expect(errs.map((e) => [e.index, e.field])).toEqual([...fields.flatMap((f, i) => [[2 * i, f], [2 * i + 1, f]]), [10, 'sample.error'], [11, 'collections[0].name']]);
+    expect(errs[0].reason).toBe('must be valid Unicode: unpaired surrogate \\ud800 at character 1');
+  });
+
+  it('a sample payload nested deeper than 64 levels', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const body = `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]`;
+    const res = await t.ingest(token, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors).toEqual([{ index: 0, field: 'sample.payload', reason: 'must not be nested deeper than 64 levels' }]);
+  });
+
+  it('an NDJSON body of blank lines is an empty batch', async () => {
+    const res = await t.ingest(token, '\n  \n\r\n', { contentType: 'application/x-ndjson' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/empty/) });
   });
 
   it('empty batch', async () => {

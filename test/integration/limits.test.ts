@@ -23,12 +23,17 @@ const BOMBS: Record<string, { query: string; limit: string }> = {
     query: `{ destinations { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) { eventName } } }`,
     limit: 'maxCost',
   },
+  // 40 fragments, each spreading the previous one twice: 2^40 fields once expanded.
+  'fragment fan-out': {
+    query: `{ sources { ...F39 } } fragment F0 on Source { id } ${Array.from({ length: 39 }, (_, i) => `fragment F${i + 1} on Source { ...F${i} ...F${i} }`).join(' ')}`,
+    limit: 'maxCost',
+  },
 };
 
-async function overWs(query: string): Promise<unknown[]> {
+async function overWs(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<unknown[]> {
   const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
   const errors = await new Promise<unknown[]>((resolve) => {
-    client.subscribe({ query }, { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) });
+    client.subscribe({ query, variables, operationName }, { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) });
   });
   await client.dispose();
   return errors;
@@ -75,5 +80,55 @@ describe('the same operation limits on HTTP and graphql-ws, before any ClickHous
     const res = await t.gql(token, '{ destination(id: "x\\u0000\' OR 1=1 --") { id } trace(messageId: "{x:String}") { step } }');
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/SELECT|FROM |at \w+ \(|node_modules|127\.0\.0\.1|localhost|DB::Exception/);
+  });
+});
+
+describe('request errors are typed the same on HTTP and graphql-ws, before execution', () => {
+  const post = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { errors?: { message: string; extensions: Record<string, unknown> }[]; data?: unknown } };
+  };
+  const twoOps = 'query A { sources { id } } query B { destinations { id } }';
+  const manyVars = 'query($f: EventFilter) { destinations { pipeline(range: { preset: LAST_HOUR }, filter: $f) { steps { kind } } } }';
+  const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; message: RegExp }[] = [
+    { name: 'an unknown operationName', query: twoOps, operationName: 'C', message: /no operation named "C"|Unknown operation named "C"/ },
+    { name: 'several operations and none named', query: twoOps, message: /operationName|Must provide operation name/ },
+    { name: 'a variable of the wrong type', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: { d: { nested: true } }, count: 1, message: /\$d/ },
+    { name: 'a missing required variable', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: {}, count: 1, message: /\$d/ },
+    { name: 'more invalid variables than listed', query: manyVars, variables: { f: { eventNames: Array.from({ length: 30 }, (_, i) => i) } }, count: 21, message: /More than 20 variable values are invalid/ },
+  ];
+  for (const c of CASES) {
+    it(`${c.name}: BAD_USER_INPUT on both, no ClickHouse query`, async () => {
+      const { result: http, families } = await t.countQueries(() => post({ query: c.query, variables: c.variables, operationName: c.operationName }));
+      expect(http.status).toBe(400);
+      expect(http.body.data).toBeUndefined();
+      const { result: ws, families: wsFamilies } = await t.countQueries(() => overWs(c.query, c.variables, c.operationName));
+      for (const errors of [http.body.errors!, ws as { message: string; extensions: Record<string, unknown> }[]]) {
+        expect(errors.map((e) => e.extensions.code)).toEqual(Array(c.count ?? 1).fill('BAD_USER_INPUT'));
+        expect(errors.map((e) => e.message).join('\n')).toMatch(c.message);
+      }
+      expect([...families, ...wsFamilies].filter((f) => f !== 'auth')).toEqual([]);
+    });
+  }
+
+  it('a subscription over HTTP is refused with BAD_USER_INPUT pointing at graphql-ws', async () => {
+    const res = await post({ query: 'subscription { pipelineUpdated(destinationId: "d1", range: { preset: LAST_HOUR }) { steps { kind count } } }' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(res.body.errors![0].message).toMatch(/WebSocket/);
+  });
+
+  it('automatic persisted queries are off: BAD_USER_INPUT, whether or not the hash matches', async () => {
+    for (const sha256Hash of ['0'.repeat(64), 'not-a-hash']) {
+      const res = await post({ query: '{ sources { id } }', extensions: { persistedQuery: { version: 1, sha256Hash } } });
+      expect(res.status).toBe(400);
+      expect(res.body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('discardReasons with the optional step omitted lists every discard step', async () => {
+    const res = await t.gql<{ discardReasons: { step: string }[] }>(token, '{ discardReasons { code step } }');
+    expect(res.body.errors).toBeUndefined();
+    expect(new Set(res.body.data!.discardReasons.map((r) => r.step))).toEqual(new Set(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY']));
   });
 });
