@@ -182,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
         throw err;
       }
-      await handleGraphQLHttp(apollo, req, res, new RequestContext(services, principal, requestId), config.operationLimits);
+      await handleGraphQLHttp(apollo, schema, req, res, new RequestContext(services, principal, requestId), config.operationLimits);
       return;
     }
     if (path === '/v1/ingest') {

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, HTTP_STATUS } from '../domain/errors';
 import { readBody } from '../http/respond';
 import type { RequestContext } from './context';
 import { formatError } from './format-error';
 import { checkCost, checkTokens, costOf, limitRules, type OperationLimits } from './limits';
-import { resolveOperation, subscriptionOverHttp, variableErrors } from './operation.check';
+import { resolveOperation, subscriptionOverHttp, validationCrash, variableErrors } from './operation.check';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
@@ -109,8 +109,27 @@ export async function createApollo(
 }
 
 /** Thin adapter from node's http to Apollo's transport-neutral request API. */
+/**
+ * Refused before Apollo sees the request: token bombs (before anything is parsed, as on
+ * graphql-ws), and documents graphql-js cannot validate without throwing (Apollo would
+ * answer those with a 500; see validationCrash).
+ */
+function precheck(query: string, schema: GraphQLSchema, limits: OperationLimits): GraphQLError | null {
+  const tokens = checkTokens(query, limits.maxTokens);
+  if (tokens) return tokens;
+  if (!query.includes('subscription')) return null; // the only operation type the crash concerns
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.maxTokens });
+  } catch {
+    return null; // Apollo reports syntax errors
+  }
+  return validationCrash(schema, document);
+}
+
 export async function handleGraphQLHttp(
   server: ApolloServer<RequestContext>,
+  schema: GraphQLSchema,
   req: IncomingMessage,
   res: ServerResponse,
   context: RequestContext,
@@ -135,13 +154,12 @@ export async function handleGraphQLHttp(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  // Token bombs are refused before Apollo parses anything (the same check runs on graphql-ws).
   const query = typeof (body as { query?: unknown } | undefined)?.query === 'string' ? (body as { query: string }).query : url.searchParams.get('query');
-  const tokenError = typeof query === 'string' ? checkTokens(query, limits.maxTokens) : null;
-  if (tokenError) {
-    const payload = JSON.stringify({ errors: [{ ...formatError(tokenError.toJSON(), tokenError), extensions: { ...formatError(tokenError.toJSON(), tokenError).extensions, requestId: context.requestId } }] });
+  const refused = typeof query === 'string' ? precheck(query, schema, limits) : null;
+  if (refused) {
+    const formatted = formatError(refused.toJSON(), refused);
     res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': context.requestId });
-    res.end(payload);
+    res.end(JSON.stringify({ errors: [{ ...formatted, extensions: { ...formatted.extensions, requestId: context.requestId } }] }));
     return;
   }
   const result = await server.executeHTTPGraphQLRequest({

@@ -26,7 +26,7 @@ import {
 } from 'graphql';
 import { AppError, ErrorCode } from '../domain/errors';
 import { resolveTimeRange } from '../domain/time-range';
-import { resolveOperation, variableErrors } from './operation.check';
+import { invalidDocument, resolveOperation, variableErrors } from './operation.check';
 
 /** Limits on one GraphQL operation, enforced identically on HTTP and graphql-ws, before any ClickHouse query. */
 export interface OperationLimits {
@@ -253,7 +253,12 @@ export function checkOperation(
   } catch (err) {
     return [err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED }, originalError: new AppError(ErrorCode.GRAPHQL_PARSE_FAILED, err.message) }) : new GraphQLError('Syntax error')];
   }
-  const errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
+  } catch (err) {
+    return [invalidDocument(err)]; // see validationCrash
+  }
   if (errors.length > 0) {
     return errors.map((e) =>
       e.originalError instanceof AppError ? e : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),

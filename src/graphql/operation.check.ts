@@ -3,6 +3,8 @@ import {
   getVariableValues,
   GraphQLError,
   Kind,
+  SingleFieldSubscriptionsRule,
+  validate,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -53,4 +55,26 @@ export function variableErrors(schema: GraphQLSchema, op: OperationDefinitionNod
       ? badInput(`More than ${MAX_VARIABLE_ERRORS} variable values are invalid; the rest were not checked`, undefined, { limit: 'maxVariableErrors', value: MAX_VARIABLE_ERRORS })
       : badInput(e.message, e.nodes),
   );
+}
+
+/**
+ * graphql-js's single-field-subscription rule evaluates @skip/@include while validating
+ * and throws, instead of reporting, when their `if` is not a Boolean: Apollo would answer
+ * that with a 500. Run before validation, this finds such documents and answers them as
+ * the validation error they are.
+ */
+export function validationCrash(schema: GraphQLSchema, document: DocumentNode): GraphQLError | null {
+  if (!document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription')) return null;
+  try {
+    validate(schema, document, [SingleFieldSubscriptionsRule]);
+    return null;
+  } catch (err) {
+    return invalidDocument(err);
+  }
+}
+
+/** A typed GRAPHQL_VALIDATION_FAILED error for an exception thrown while validating. */
+export function invalidDocument(err: unknown): GraphQLError {
+  const message = err instanceof GraphQLError ? err.message : 'The document does not validate';
+  return new GraphQLError(message, { originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message), extensions: { http: { status: 400 } } });
 }

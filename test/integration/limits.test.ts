@@ -90,7 +90,9 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
   };
   const twoOps = 'query A { sources { id } } query B { destinations { id } }';
   const manyVars = 'query($f: EventFilter) { destinations { pipeline(range: { preset: LAST_HOUR }, filter: $f) { steps { kind } } } }';
-  const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; message: RegExp }[] = [
+  const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; code?: string; message: RegExp }[] = [
+    // graphql-js throws (rather than reports) this one while validating subscriptions.
+    { name: 'a subscription with @skip(if: "yes")', query: 'subscription { alertEvents @skip(if: "yes") { id } }', code: 'GRAPHQL_VALIDATION_FAILED', message: /Argument "if" has invalid value/ },
     { name: 'an unknown operationName', query: twoOps, operationName: 'C', message: /no operation named "C"|Unknown operation named "C"/ },
     { name: 'several operations and none named', query: twoOps, message: /operationName|Must provide operation name/ },
     { name: 'a variable of the wrong type', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: { d: { nested: true } }, count: 1, message: /\$d/ },
@@ -98,13 +100,13 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
     { name: 'more invalid variables than listed', query: manyVars, variables: { f: { eventNames: Array.from({ length: 30 }, (_, i) => i) } }, count: 21, message: /More than 20 variable values are invalid/ },
   ];
   for (const c of CASES) {
-    it(`${c.name}: BAD_USER_INPUT on both, no ClickHouse query`, async () => {
+    it(`${c.name}: ${c.code ?? 'BAD_USER_INPUT'} on both, no ClickHouse query`, async () => {
       const { result: http, families } = await t.countQueries(() => post({ query: c.query, variables: c.variables, operationName: c.operationName }));
       expect(http.status).toBe(400);
       expect(http.body.data).toBeUndefined();
       const { result: ws, families: wsFamilies } = await t.countQueries(() => overWs(c.query, c.variables, c.operationName));
       for (const errors of [http.body.errors!, ws as { message: string; extensions: Record<string, unknown> }[]]) {
-        expect(errors.map((e) => e.extensions.code)).toEqual(Array(c.count ?? 1).fill('BAD_USER_INPUT'));
+        expect(errors.map((e) => e.extensions.code)).toEqual(Array(c.count ?? 1).fill(c.code ?? 'BAD_USER_INPUT'));
         expect(errors.map((e) => e.message).join('\n')).toMatch(c.message);
       }
       expect([...families, ...wsFamilies].filter((f) => f !== 'auth')).toEqual([]);
