@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { AppError, ErrorCode } from '../domain/errors';
 
 export interface BodyLimits {
@@ -14,8 +15,14 @@ export const INGEST_CONTENT_TYPES = ['application/json', 'application/x-ndjson']
  */
 export function parseBody(body: Buffer, contentType: string | undefined, limits: BodyLimits): unknown[] {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (mediaType === 'application/json') return parseJsonArray(body, limits);
-  if (mediaType === 'application/x-ndjson' || mediaType === 'application/jsonl') return parseNdjson(body, limits);
+  const json = mediaType === 'application/json';
+  const ndjson = mediaType === 'application/x-ndjson' || mediaType === 'application/jsonl';
+  // Decoding would silently turn bad bytes into U+FFFD and store that: refuse instead.
+  if ((json || ndjson) && !isUtf8(body)) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'The body is not valid UTF-8 (JSON text must be UTF-8 encoded); nothing was stored');
+  }
+  if (json) return parseJsonArray(body, limits);
+  if (ndjson) return parseNdjson(body, limits);
   throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Content-Type must be one of: ${INGEST_CONTENT_TYPES.join(', ')}`, {
     received: mediaType || null,
     allowed: INGEST_CONTENT_TYPES,

@@ -258,6 +258,14 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
     expect(errs[0].reason).toBe('must be valid Unicode: unpaired surrogate \\ud800 at character 1');
   });
 
+  it('a body that is not valid UTF-8 (bad bytes would otherwise be stored as U+FFFD)', async () => {
+    const [a, b] = JSON.stringify([report({ eventName: '@@' })]).split('@@');
+    for (const bytes of [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
+      const res = await t.ingest(token, Buffer.concat([Buffer.from(a), Buffer.from(bytes), Buffer.from(b)]));
+      expect({ status: res.status, code: res.body.error.code, message: res.body.error.message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: expect.stringMatching(/not valid UTF-8/) });
+    }
+  });
+
   it('a sample payload nested deeper than 64 levels', async () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     const body = `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]`;
