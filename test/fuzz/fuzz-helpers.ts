@@ -4,57 +4,12 @@
  * Reproducibility: every fc.assert runs with a fixed seed (FUZZ_SEED overrides it) and
  * prints the seed, path and shrunk counterexample when a property fails; re-run with
  * `FUZZ_SEED=<seed> npx jest test/fuzz/<file>` to replay the same inputs.
- *
- * FUZZ_AVOID_KNOWN=1 keeps the generators away from the failures already reported (see
- * KNOWN below), so the rest of the input space can still be explored while they are open.
  */
 import fc from 'fast-check';
 import { ErrorCode } from '../../src/domain/errors';
 
 export const BASE_SEED = process.env.FUZZ_SEED !== undefined && process.env.FUZZ_SEED !== '' ? Number(process.env.FUZZ_SEED) : 20_261_125;
 if (!Number.isInteger(BASE_SEED)) throw new Error(`FUZZ_SEED must be an integer, got ${process.env.FUZZ_SEED}`);
-
-/**
- * FUZZ_AVOID_KNOWN: `1`/`all` steers the generators around every failure in KNOWN; a
- * comma-separated list of KNOWN names around just those (to reproduce one of them, list
- * all the others).
- */
-const AVOID = (process.env.FUZZ_AVOID_KNOWN ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const avoid = (name: string) => AVOID.includes('1') || AVOID.includes('all') || AVOID.includes('true') || AVOID.includes(name);
-
-/** Failures found by these suites and reported; remove an entry once it is fixed. True = steer around it. */
-export const KNOWN = {
-  /** A lone high surrogate (U+D800–U+DBFF) in a text field that reaches ClickHouse: 500, sometimes after a partial write. */
-  loneHighSurrogateIngest: avoid('loneHighSurrogateIngest'),
-  /** A lone low surrogate (U+DC00–U+DFFF) is stored as invalid UTF-8 and read back as three U+FFFD. */
-  loneLowSurrogateIngest: avoid('loneLowSurrogateIngest'),
-  /** sample.payload nested a few thousand levels deep: JSON.stringify overflows the stack after the events were inserted: 500. */
-  deepSamplePayload: avoid('deepSamplePayload'),
-  /** sample payload cut (SAMPLE_MAX_BYTES, in UTF-16 units) between the halves of a surrogate pair: 500 after the events were inserted. */
-  truncationSplitsSurrogatePair: avoid('truncationSplitsSurrogatePair'),
-  /** An NDJSON body with no records (empty or blank lines only): 200 { accepted: 0 } instead of 400. */
-  emptyNdjsonAccepted: avoid('emptyNdjsonAccepted'),
-  /** `{ discardReasons { code } }` (step omitted, as the schema allows): TypeError in the resolver → INTERNAL_SERVER_ERROR. */
-  discardReasonsWithoutStep: avoid('discardReasonsWithoutStep'),
-  /**
-   * graphql-ws: request errors graphql-js raises at execution (variable values that do not
-   * coerce, an ambiguous or unknown operationName) carry no code → INTERNAL_SERVER_ERROR
-   * (HTTP answers BAD_USER_INPUT). True = tolerate INTERNAL_SERVER_ERROR for exactly those.
-   */
-  wsRequestErrorsInternal: avoid('wsRequestErrorsInternal'),
-  /**
-   * More than 50 variable coercion errors: graphql-js adds "Too many errors processing
-   * variables" without a code → the 51st error is INTERNAL_SERVER_ERROR (HTTP and ws).
-   * True = tolerate INTERNAL_SERVER_ERROR as the 51st error of such an answer.
-   */
-  variableErrorLimitInternal: avoid('variableErrorLimitInternal'),
-  /** Fragments that spread the previous one twice: depth rule and cost estimate are exponential (event loop blocked). */
-  fragmentFanOut: avoid('fragmentFanOut'),
-  /** A subscription operation over HTTP POST: INTERNAL_SERVER_ERROR. */
-  subscriptionOverHttp: avoid('subscriptionOverHttp'),
-  /** extensions.persistedQuery with a query whose hash does not match: INTERNAL_SERVER_ERROR. */
-  persistedQueryMismatch: avoid('persistedQueryMismatch'),
-};
 
 export const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
