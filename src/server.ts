@@ -118,7 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxPerWorkspace: config.wsMaxSubscriptionsPerWorkspace,
     onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
   });
-  const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), now: options.now ?? Date.now, recordBatch: options.recordBatch };
+  const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), webhookAllowPrivate: config.alertWebhookAllowPrivate, now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   metrics.trackHub(hub);
   const alerts = new Evaluator({
@@ -138,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log,
     now: options.now,
     retry: { attempts: config.alertNotifyAttempts, baseDelayMs: config.alertNotifyBaseDelayMs, timeoutMs: config.alertNotifyTimeoutMs },
+    allowPrivateNetworks: config.alertWebhookAllowPrivate,
     email: config.smtpUrl ? { smtpUrl: config.smtpUrl, from: config.alertEmailFrom, timeoutMs: config.alertNotifyTimeoutMs } : null,
   });
   const introspection = options.introspection ?? config.introspectionEnabled;

@@ -39,6 +39,8 @@ export interface EvaluatorOptions {
   log: Logger;
   /** Retry policy shared by webhooks and email. */
   retry: RetryPolicy;
+  /** Send webhooks to private, loopback and link-local addresses too. Default false (see notify/egress.ts). */
+  allowPrivateNetworks?: boolean;
   /** SMTP settings; null: rules with emails record a failed email notification. */
   email: EmailOptions | null;
   /** Who this evaluator is in claims; default a random id per instance (per replica). */
@@ -227,7 +229,7 @@ export class Evaluator {
     const signal = this.shutdown.signal;
     if (rule.webhookUrl) {
       const url = rule.webhookUrl;
-      tasks.push(this.attempt(rule, event, 'webhook', redactUrl(url) ?? '', () => withRetries(this.options.retry, signal, () => postWebhook(url, rule.webhookSecret, event, this.options.retry, signal), this.recordRetry(rule, event, 'webhook', redactUrl(url) ?? ''))));
+      tasks.push(this.attempt(rule, event, 'webhook', redactUrl(url) ?? '', () => withRetries(this.options.retry, signal, () => postWebhook(url, rule.webhookSecret, event, this.options.retry, signal, this.options.allowPrivateNetworks), this.recordRetry(rule, event, 'webhook', redactUrl(url) ?? ''))));
     }
     if (rule.emails.length > 0) {
       const target = rule.emails.join(', ');

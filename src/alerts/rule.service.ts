@@ -23,6 +23,8 @@ export class AlertRuleService {
     private readonly wdb: WorkspaceDb,
     private readonly catalog: CatalogService,
     private readonly now: () => number = Date.now,
+    /** Webhook URLs may name private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). */
+    private readonly allowPrivateNetworks = false,
   ) {}
 
   async list(): Promise<AlertRuleWithState[]> {
@@ -91,7 +93,7 @@ export class AlertRuleService {
 
   /** Field checks, then the catalog: the destination or source exists, with the right kind, mapping and step. */
   private async check(fields: AlertRuleFields): Promise<AlertRuleFields> {
-    const f = checkRuleFields(fields);
+    const f = checkRuleFields(fields, this.allowPrivateNetworks);
     const spec = KIND_SPECS[f.kind];
     const kindName = f.kind.toUpperCase();
     if (f.destinationId !== null) {

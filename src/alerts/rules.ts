@@ -1,3 +1,4 @@
+import { isPublicAddress, literalAddress } from './notify/egress';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ID_RULE, isValidId } from '../domain/ids';
 import { isDiscardReportStep, type ReportStep } from '../domain/steps';
@@ -106,7 +107,8 @@ export function isValidEmail(value: string): boolean {
 }
 
 /** The checks that need no I/O; throws a BAD_USER_INPUT naming the field. Returns the normalized fields. */
-export function checkRuleFields(f: AlertRuleFields): AlertRuleFields {
+/** `allowPrivateNetworks`: accept webhook URLs whose host is a private, loopback or link-local address literal. */
+export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false): AlertRuleFields {
   const spec = KIND_SPECS[f.kind];
   if (!spec) throw bad('kind', `Unknown alert kind ${String(f.kind)}`, { allowed: ALERT_KINDS });
   const name = f.name.trim();
@@ -161,6 +163,11 @@ export function checkRuleFields(f: AlertRuleFields): AlertRuleFields {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('webhookUrl', 'webhookUrl must be an http(s) URL');
     if (url.username || url.password) throw bad('webhookUrl', 'webhookUrl must not carry credentials; sign requests with webhookSecret instead');
     if (webhookUrl.length > MAX_URL_LENGTH) throw bad('webhookUrl', `webhookUrl must be at most ${MAX_URL_LENGTH} characters`);
+    // Names are vetted when the webhook is sent (they may resolve differently then); literals now.
+    const literal = literalAddress(url);
+    if (!allowPrivateNetworks && (url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal)))) {
+      throw bad('webhookUrl', 'webhookUrl must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)');
+    }
   }
   if (f.webhookSecret !== null) {
     if (webhookUrl === null) throw bad('webhookSecret', 'webhookSecret needs a webhookUrl');

@@ -74,6 +74,12 @@ export interface Config {
   alertNotifyBaseDelayMs: number;
   /** `ALERT_NOTIFY_TIMEOUT_MS`, default 10000: one webhook request or SMTP exchange gives up after this long. */
   alertNotifyTimeoutMs: number;
+  /**
+   * `ALERT_WEBHOOK_ALLOW_PRIVATE`, default false: let alert webhooks reach private, loopback and
+   * link-local addresses. Off, a rule's URL can only point at public addresses (no request forgery
+   * into the gateway's own network); turn on for receivers inside that network.
+   */
+  alertWebhookAllowPrivate: boolean;
   /** `SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`: the server alert email goes through. Unset: no email. */
   smtpUrl: string | null;
   /** `ALERT_EMAIL_FROM`, default `Delivery Overview <alerts@localhost>`: the From of alert email. */
@@ -191,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertNotifyAttempts: r.int('ALERT_NOTIFY_ATTEMPTS', 5, 1, 20),
     alertNotifyBaseDelayMs: r.int('ALERT_NOTIFY_BASE_DELAY_MS', 1000, 1, 600_000),
     alertNotifyTimeoutMs: r.int('ALERT_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
+    alertWebhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
     smtpUrl: r.optional('SMTP_URL'),
     alertEmailFrom: r.string('ALERT_EMAIL_FROM', 'Delivery Overview <alerts@localhost>'),
   };

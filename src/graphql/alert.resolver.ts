@@ -85,7 +85,7 @@ function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | n
 
 function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRuleService {
   const { wdb, catalog } = ctx.forWorkspace(scope);
-  return new AlertRuleService(new AlertStore(ctx.services.db), wdb, catalog, ctx.services.now);
+  return new AlertRuleService(new AlertStore(ctx.services.db), wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
 }
 
 /** Notifications of events, batched per request (uncached: a subscription's context lives long). */

@@ -21,6 +21,8 @@ export interface GatewayServices {
   hub: LiveHub;
   /** Per-workspace cap on concurrent ClickHouse reads. */
   queryGate?: KeyedSemaphore;
+  /** Alert webhooks may point at private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). Default false. */
+  webhookAllowPrivate?: boolean;
 }
 
 /** Per WebSocket connection state shared by its operations. */

@@ -420,8 +420,8 @@ describe('evaluation and notification', () => {
   it('two evaluators over the same data (two replicas) notify once per transition', async () => {
     const rule = await create(adminA, { name: 'replicas', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_rep', threshold: 90, windowMinutes: 60, webhookUrl: `${hookUrl}/rep` });
     const silent = createLogger('silent');
-    const one = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-1' });
-    const two = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-2' });
+    const one = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-1', allowPrivateNetworks: true });
+    const two = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-2', allowPrivateNetworks: true });
     const both = async () => {
       const [x, y] = await Promise.all([one.evaluateOnce(), two.evaluateOnce()]);
       return [...x.transitions, ...y.transitions].filter((e) => e.ruleId === rule.id).map((e) => e.state);
@@ -449,7 +449,7 @@ describe('evaluation and notification', () => {
   it('runs on its own interval until stopped', async () => {
     const rule = await create(adminA, { name: 'loop', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_loop', threshold: 5, webhookUrl: `${hookUrl}/loop` });
     const sweeps: number[] = [];
-    const looping = new Evaluator({ db: t.gateway.db, log: createLogger('silent'), retry: RETRY, email: null, hooks: { onSweep: (r) => sweeps.push(r.evaluated) } });
+    const looping = new Evaluator({ db: t.gateway.db, log: createLogger('silent'), retry: RETRY, email: null, allowPrivateNetworks: true, hooks: { onSweep: (r) => sweeps.push(r.evaluated) } });
     looping.start(100);
     await waitFor(() => sweeps.length >= 2, 5000, 'two sweeps');
     expect((await t.ingest(adminA, [report({ destinationId: 'dst_loop', step: 'retry_enqueued', reason: '429', count: 6 }, 2)])).status).toBe(200);
