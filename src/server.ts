@@ -6,6 +6,7 @@ import type { ApolloServer } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { TokenStore } from './auth/tokens';
+import { loadSecretBox, type SecretBox } from './auth/secret-box';
 import { Evaluator } from './alerts/evaluator';
 import { LiveHub } from './live/hub';
 import { KeyedSemaphore, RateLimiter } from './domain/rate-limiter';
@@ -56,6 +57,8 @@ export interface Gateway {
   wsUrl: string;
   db: Db;
   tokens: TokenStore;
+  /** Seals stored alert webhook URLs and secrets (SECRETS_KEY or DATA_DIR/secrets.key). */
+  secrets: SecretBox;
   ingest: IngestService;
   hub: LiveHub;
   /** This gateway's Prometheus registry and families (`GET /metrics`). */
@@ -92,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const tokens = new TokenStore(db, config.rootToken);
   const root = await tokens.ensureRootToken(config.dataDir);
+  const { box: secrets } = loadSecretBox(config.secretsKey, config.dataDir);
   const ingest = new IngestService(
     db,
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },
@@ -118,7 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxPerWorkspace: config.wsMaxSubscriptionsPerWorkspace,
     onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
   });
-  const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), webhookAllowPrivate: config.alertWebhookAllowPrivate, now: options.now ?? Date.now, recordBatch: options.recordBatch };
+  const services: GatewayServices = { db, tokens, hub, queryGate: new KeyedSemaphore(config.queryConcurrencyPerWorkspace), webhookAllowPrivate: config.alertWebhookAllowPrivate, secrets, now: options.now ?? Date.now, recordBatch: options.recordBatch };
   const schema = gatewaySchema();
   metrics.trackHub(hub);
   const alerts = new Evaluator({
@@ -139,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     now: options.now,
     retry: { attempts: config.alertNotifyAttempts, baseDelayMs: config.alertNotifyBaseDelayMs, timeoutMs: config.alertNotifyTimeoutMs },
     allowPrivateNetworks: config.alertWebhookAllowPrivate,
+    secrets,
     email: config.smtpUrl ? { smtpUrl: config.smtpUrl, from: config.alertEmailFrom, timeoutMs: config.alertNotifyTimeoutMs } : null,
   });
   const introspection = options.introspection ?? config.introspectionEnabled;
@@ -265,6 +270,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     wsUrl: `${url.replace('http', 'ws')}/graphql`,
     db,
     tokens,
+    secrets,
     ingest,
     hub,
     metrics,

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../auth/secret-box';
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
 import type { Logger } from '../log';
@@ -39,6 +40,8 @@ export interface EvaluatorOptions {
   log: Logger;
   /** Retry policy shared by webhooks and email. */
   retry: RetryPolicy;
+  /** Opens the stored webhook URLs and secrets. */
+  secrets: SecretBox;
   /** Send webhooks to private, loopback and link-local addresses too. Default false (see notify/egress.ts). */
   allowPrivateNetworks?: boolean;
   /** SMTP settings; null: rules with emails record a failed email notification. */
@@ -82,7 +85,7 @@ export class Evaluator {
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: EvaluatorOptions) {
-    this.store = new AlertStore(options.db);
+    this.store = new AlertStore(options.db, options.secrets);
     this.claimant = options.claimant ?? crypto.randomUUID();
     this.leaseMs = options.leaseMs ?? 120_000;
     this.concurrency = options.concurrency ?? 4;

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../auth/secret-box';
 import type { Db } from '../clickhouse/client';
 import type { ReportStep } from '../domain/steps';
 import type { WorkspaceDb } from '../metrics/workspace-db';
@@ -111,7 +112,7 @@ const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, 
 const orNull = (s: string): string | null => (s === '' ? null : s);
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
-function toRule(r: RuleRow): AlertRuleValue {
+function toRule(r: RuleRow, secrets: SecretBox): AlertRuleValue {
   return {
     id: r.rule_id,
     workspaceId: r.workspace_id,
@@ -126,8 +127,8 @@ function toRule(r: RuleRow): AlertRuleValue {
     windowMinutes: Number(r.window_minutes),
     minVolume: Number(r.min_volume),
     enabled: Boolean(Number(r.enabled)),
-    webhookUrl: orNull(r.webhook_url),
-    webhookSecret: orNull(r.webhook_secret),
+    webhookUrl: orNull(secrets.open(r.webhook_url)),
+    webhookSecret: orNull(secrets.open(r.webhook_secret)),
     emails: r.emails,
     createdAt: Number(r.created_ms),
     updatedAt: Number(r.updated_ms),
@@ -167,7 +168,11 @@ function toEvent(r: EventRow): AlertEventValue {
  * workspace (enabledRules, states) and the claims (keyed by rule id) use the Db.
  */
 export class AlertStore {
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    /** Seals webhook URLs and secrets on write and opens them on read. */
+    private readonly secrets: SecretBox,
+  ) {}
 
   table(name: AlertTable): string {
     return `${this.db.database}.${name}`;
@@ -183,7 +188,7 @@ export class AlertStore {
        WHERE workspace_id = {workspace:String} AND deleted = 0
        ORDER BY created_at, rule_id`,
     );
-    return rows.map(toRule);
+    return rows.map((r) => toRule(r, this.secrets));
   }
 
   async rule(wdb: WorkspaceDb, id: string): Promise<AlertRuleValue | null> {
@@ -193,7 +198,7 @@ export class AlertStore {
        WHERE workspace_id = {workspace:String} AND rule_id = {id:String} AND deleted = 0`,
       { id },
     );
-    return rows[0] ? toRule(rows[0]) : null;
+    return rows[0] ? toRule(rows[0], this.secrets) : null;
   }
 
   /** Writes a version of a rule (or its tombstone). The row's workspace is the handle's. */
@@ -220,8 +225,8 @@ export class AlertStore {
         window: rule.windowMinutes,
         minVolume: rule.minVolume,
         enabled: rule.enabled ? 1 : 0,
-        url: rule.webhookUrl ?? '',
-        secret: rule.webhookSecret ?? '',
+        url: this.secrets.seal(rule.webhookUrl ?? ''),
+        secret: this.secrets.seal(rule.webhookSecret ?? ''),
         emails: rule.emails,
         created: rule.createdAt,
         updated: rule.updatedAt,
@@ -237,7 +242,7 @@ export class AlertStore {
       family: 'alert_rules',
       sql: `SELECT ${RULE_COLUMNS} FROM ${this.table('alert_rules')} FINAL WHERE deleted = 0 AND enabled = 1 ORDER BY workspace_id, rule_id`,
     });
-    return rows.map(toRule);
+    return rows.map((r) => toRule(r, this.secrets));
   }
 
   // ---- state ----

@@ -1,3 +1,4 @@
+import { parseSecretsKey } from '../auth/secret-box';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import { DEFAULT_LIMITS, type OperationLimits } from '../graphql/limits';
@@ -80,6 +81,12 @@ export interface Config {
    * into the gateway's own network); turn on for receivers inside that network.
    */
   alertWebhookAllowPrivate: boolean;
+  /**
+   * `SECRETS_KEY`: 32 bytes as 64 hex characters (or base64) sealing stored webhook URLs and
+   * secrets (AES-256-GCM). Unset: a key generated in DATA_DIR/secrets.key. Required with
+   * CLICKHOUSE_URL, the same on every replica.
+   */
+  secretsKey: Buffer | null;
   /** `SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`: the server alert email goes through. Unset: no email. */
   smtpUrl: string | null;
   /** `ALERT_EMAIL_FROM`, default `Delivery Overview <alerts@localhost>`: the From of alert email. */
@@ -198,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertNotifyBaseDelayMs: r.int('ALERT_NOTIFY_BASE_DELAY_MS', 1000, 1, 600_000),
     alertNotifyTimeoutMs: r.int('ALERT_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
     alertWebhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
+    secretsKey: null,
     smtpUrl: r.optional('SMTP_URL'),
     alertEmailFrom: r.string('ALERT_EMAIL_FROM', 'Delivery Overview <alerts@localhost>'),
   };
@@ -213,6 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.ideEnabled && !config.introspectionEnabled) {
     r.problems.push('INTROSPECTION_ENABLED=false needs IDE_ENABLED=false too (the IDE reads the schema through introspection)');
+  }
+  const secretsKey = r.optional('SECRETS_KEY');
+  if (secretsKey !== null) {
+    config.secretsKey = parseSecretsKey(secretsKey);
+    if (!config.secretsKey) r.problems.push('SECRETS_KEY must be 32 bytes: 64 hex characters (openssl rand -hex 32) or their base64');
+  } else if (config.clickhouseUrl !== null) {
+    r.problems.push('SECRETS_KEY is required with CLICKHOUSE_URL: every replica must seal and open alert secrets with the same key (openssl rand -hex 32)');
   }
   if (config.rootToken !== null && config.rootToken.length < 24) {
     r.problems.push('ROOT_TOKEN must be at least 24 characters');

@@ -85,7 +85,7 @@ function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | n
 
 function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRuleService {
   const { wdb, catalog } = ctx.forWorkspace(scope);
-  return new AlertRuleService(new AlertStore(ctx.services.db), wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
+  return new AlertRuleService(new AlertStore(ctx.services.db, ctx.services.secrets), wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
 }
 
 /** Notifications of events, batched per request (uncached: a subscription's context lives long). */
@@ -94,7 +94,7 @@ function notificationsOf(ctx: RequestContext): DataLoader<string, NotificationVa
   let loader = notificationLoaders.get(ctx);
   if (!loader) {
     const { wdb } = ctx.forWorkspace();
-    const store = new AlertStore(ctx.services.db);
+    const store = new AlertStore(ctx.services.db, ctx.services.secrets);
     loader = new DataLoader(
       async (ids: readonly string[]) => {
         const rows = await store.notifications(wdb, ids);
@@ -218,7 +218,7 @@ export class AlertResolver {
   async alertHistory(@Args(() => AlertHistoryArgs) args: AlertHistoryArgs, @Ctx() ctx: RequestContext): Promise<AlertEvent[]> {
     const { wdb } = ctx.forWorkspace();
     const range = resolveRange(ctx, args.range, false);
-    const events = await new AlertStore(ctx.services.db).events(wdb, range.from, range.to, args.ruleId ?? null, args.first);
+    const events = await new AlertStore(ctx.services.db, ctx.services.secrets).events(wdb, range.from, range.to, args.ruleId ?? null, args.first);
     return events.map(toAlertEvent);
   }
 
@@ -237,7 +237,7 @@ export class AlertResolver {
         const [destination] = await catalog.destinations([destinationId]);
         if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${destinationId} in this workspace`, { field: 'destinationId' });
       }
-      const store = new AlertStore(context.services.db);
+      const store = new AlertStore(context.services.db, context.services.secrets);
       // "From the moment of subscribing" on the clock that stamps recorded_at.
       const startedAt = await store.clock();
       const release = context.holdSubscription();

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../auth/secret-box';
 import type { Principal, Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
@@ -21,6 +22,8 @@ export interface GatewayServices {
   hub: LiveHub;
   /** Per-workspace cap on concurrent ClickHouse reads. */
   queryGate?: KeyedSemaphore;
+  /** Seals and opens stored alert webhook URLs and secrets. */
+  secrets: SecretBox;
   /** Alert webhooks may point at private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). Default false. */
   webhookAllowPrivate?: boolean;
 }

@@ -202,6 +202,11 @@ describe('alert rules: CRUD, validation, scopes', () => {
     });
     expect(rule.id).toMatch(/^alr_/);
     expect(JSON.stringify(rule)).not.toContain('secretpath');
+    // At rest the URL (its path is the credential) and the signing secret are sealed.
+    const [row] = await t.sql<{ url: string; secret: string }>('SELECT webhook_url AS url, webhook_secret AS secret FROM {{db}}.alert_rules WHERE rule_id = {id:String}', { id: rule.id });
+    expect(row.url).toMatch(/^enc1:/);
+    expect(row.secret).toMatch(/^enc1:/);
+    expect(JSON.stringify(row)).not.toMatch(/secretpath|hooks\.slack|${SECRET}/);
 
     const listed = await t.gql<{ alertRules: Rule[] }>(readA, LIST);
     expect(listed.body.data!.alertRules.map((r) => r.id)).toEqual([rule.id]);
@@ -259,7 +264,7 @@ describe('alert rules: CRUD, validation, scopes', () => {
   it('caps a workspace at 50 rules', async () => {
     // 49 rules straight into the store (fast), the 50th through the API, the 51st refused.
     const wdb = new WorkspaceDb(t.gateway.db, 'ws_alert_c');
-    const store = new AlertStore(t.gateway.db);
+    const store = new AlertStore(t.gateway.db, t.gateway.secrets);
     const now = Date.now();
     await Promise.all(
       Array.from({ length: 49 }, (_, i) =>
@@ -420,8 +425,8 @@ describe('evaluation and notification', () => {
   it('two evaluators over the same data (two replicas) notify once per transition', async () => {
     const rule = await create(adminA, { name: 'replicas', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_rep', threshold: 90, windowMinutes: 60, webhookUrl: `${hookUrl}/rep` });
     const silent = createLogger('silent');
-    const one = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-1', allowPrivateNetworks: true });
-    const two = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-2', allowPrivateNetworks: true });
+    const one = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-1', allowPrivateNetworks: true, secrets: t.gateway.secrets });
+    const two = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-2', allowPrivateNetworks: true, secrets: t.gateway.secrets });
     const both = async () => {
       const [x, y] = await Promise.all([one.evaluateOnce(), two.evaluateOnce()]);
       return [...x.transitions, ...y.transitions].filter((e) => e.ruleId === rule.id).map((e) => e.state);
@@ -437,7 +442,7 @@ describe('evaluation and notification', () => {
     expect((await history(readA, rule.id)).map((e) => e.state)).toEqual(['RESOLVED', 'FIRING']);
 
     // The claim itself: the first claimant wins, any later one loses.
-    const store = new AlertStore(t.gateway.db);
+    const store = new AlertStore(t.gateway.db, t.gateway.secrets);
     const key = `test:${Date.now()}:firing`;
     const claims = await Promise.all([store.claim(key, 'replica-1', 60_000), store.claim(key, 'replica-2', 60_000)]);
     expect(claims.filter(Boolean)).toHaveLength(1);
@@ -449,7 +454,7 @@ describe('evaluation and notification', () => {
   it('runs on its own interval until stopped', async () => {
     const rule = await create(adminA, { name: 'loop', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_loop', threshold: 5, webhookUrl: `${hookUrl}/loop` });
     const sweeps: number[] = [];
-    const looping = new Evaluator({ db: t.gateway.db, log: createLogger('silent'), retry: RETRY, email: null, allowPrivateNetworks: true, hooks: { onSweep: (r) => sweeps.push(r.evaluated) } });
+    const looping = new Evaluator({ db: t.gateway.db, log: createLogger('silent'), retry: RETRY, email: null, allowPrivateNetworks: true, secrets: t.gateway.secrets, hooks: { onSweep: (r) => sweeps.push(r.evaluated) } });
     looping.start(100);
     await waitFor(() => sweeps.length >= 2, 5000, 'two sweeps');
     expect((await t.ingest(adminA, [report({ destinationId: 'dst_loop', step: 'retry_enqueued', reason: '429', count: 6 }, 2)])).status).toBe(200);

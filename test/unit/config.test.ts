@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       'CLICKHOUSE_URL="ftp://x" must be an http(s) URL such as http://localhost:8123',
       expect.stringContaining('CLICKHOUSE_DATABASE="a-b" must match'),
       'LOG_LEVEL="loud" must be one of: debug, info, warn, error, silent',
+      expect.stringContaining('SECRETS_KEY is required with CLICKHOUSE_URL'),
     ]);
   });
 
