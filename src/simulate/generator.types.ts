@@ -1,0 +1,97 @@
+/**
+ * What the simulator produces (ingest-contract shapes and the generator's numeric
+ * rows) and what it is asked for. Types only, so every generator module can share them.
+ */
+import type { DestinationKind, ReportStep, SyncStatus } from '../domain/steps';
+import type { Incident, SimEventType, WorkspaceModel } from './model';
+
+export interface SimSample {
+  payload: Record<string, unknown>;
+  error: string;
+}
+
+/** One delivery report, exactly in the shape of the ingest contract. */
+export interface SimDelivery {
+  timestamp: string;
+  sourceId: string;
+  destinationId?: string;
+  destinationKind?: DestinationKind;
+  mappingId?: string;
+  step: ReportStep;
+  reason?: string;
+  eventType: string;
+  eventName: string;
+  appVersion: string;
+  enriched: boolean;
+  count: number;
+  messageId?: string;
+  sample?: SimSample;
+}
+
+export interface SimSyncCollection {
+  name: string;
+  rowsSynced: number;
+  rowsFailed: number;
+  reason: string;
+}
+
+/** One warehouse-sync report, exactly in the shape of the ingest contract. */
+export interface SimSync {
+  type: 'sync';
+  destinationId: string;
+  syncId: string;
+  startedAt: string;
+  finishedAt: string;
+  status: SyncStatus;
+  reason: string;
+  collections: SimSyncCollection[];
+}
+
+/** The generator's internal row: numeric time, empty strings for absent fields. */
+export interface RawDelivery {
+  time: number;
+  /** Time of the group the events were received in (≤ time; < time only for retry resolutions). */
+  origin: number;
+  sourceId: string;
+  destinationId: string;
+  destinationKind: DestinationKind | '';
+  mappingId: string;
+  step: ReportStep;
+  reason: string;
+  eventType: SimEventType;
+  eventName: string;
+  appVersion: string;
+  enriched: boolean;
+  count: number;
+  messageId: string;
+  sample: SimSample | null;
+}
+
+export interface RawSync {
+  destinationId: string;
+  syncId: string;
+  startedAt: number;
+  finishedAt: number;
+  status: SyncStatus;
+  reason: string;
+  collections: SimSyncCollection[];
+}
+
+export interface GenerateOptions {
+  model: WorkspaceModel;
+  seed: number;
+  /** Window start (epoch ms, inclusive). */
+  from: number;
+  /** Window end (epoch ms, exclusive). */
+  to: number;
+  incidents: readonly Incident[];
+  /**
+   * When the simulated world begins (default: `from`). Events received before it do
+   * not exist, so neither do their retry resolutions. Set it earlier than `from` to
+   * continue a run window by window (live mode): retries enqueued in an earlier window
+   * then resolve in this one.
+   */
+  origin?: number;
+  /** Multiplies every source's volume (default 1). */
+  volumeScale?: number;
+}
