@@ -8,7 +8,7 @@ import { readBody } from '../http/respond';
 import type { RequestContext } from './context';
 import { formatError } from './format-error';
 import { checkCost, checkTokens, costOf, limitRules, type OperationLimits } from './limits';
-import { resolveOperation, subscriptionOverHttp, validationCrash, variableErrors } from './operation.check';
+import { checkVariables, resolveOperation, subscriptionOverHttp, validationCrash } from './operation.check';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
@@ -48,8 +48,11 @@ function costLimit(schema: GraphQLSchema, limits: OperationLimits): ApolloServer
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName, request, contextValue }) {
-          const error = checkCost(costOf(schema, document, operationName, request.variables, contextValue.now), limits);
+        async didResolveOperation({ document, operation, operationName, request, contextValue }) {
+          // Costed on the coerced variables (declared defaults applied); variables that do not
+          // coerce are reported by requestChecks, so their raw values are good enough here.
+          const variables = (operation ? checkVariables(schema, operation, request.variables).coerced : null) ?? request.variables;
+          const error = checkCost(costOf(schema, document, operationName, variables, contextValue.now), limits);
           if (error) throw error;
         },
       };
@@ -73,7 +76,7 @@ function requestChecks(schema: GraphQLSchema): ApolloServerPlugin<RequestContext
         async responseForOperation({ operation, document, request }) {
           // Apollo hands over an unresolved operation too; answer it like graphql-ws does.
           const resolved = operation ?? resolveOperation(document, request.operationName);
-          const errors = resolved instanceof GraphQLError ? [resolved] : variableErrors(schema, resolved, request.variables);
+          const errors = resolved instanceof GraphQLError ? [resolved] : checkVariables(schema, resolved, request.variables).errors;
           if (errors.length === 0) return null;
           return {
             http: { status: 400, headers: new HeaderMap() },

@@ -21,12 +21,10 @@ import {
   isObjectType,
   isInterfaceType,
   parse,
-  specifiedRules,
-  validate,
 } from 'graphql';
 import { AppError, ErrorCode } from '../domain/errors';
 import { resolveTimeRange } from '../domain/time-range';
-import { invalidDocument, resolveOperation, variableErrors } from './operation.check';
+import { checkVariables, resolveOperation, validateGuarded } from './operation.check';
 
 /** Limits on one GraphQL operation, enforced identically on HTTP and graphql-ws, before any ClickHouse query. */
 export interface OperationLimits {
@@ -197,7 +195,8 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operationN
 }
 
 export function checkCost(cost: number, limits: OperationLimits): GraphQLError | null {
-  return cost > limits.maxCost ? tooComplex(`The operation is too expensive (estimated cost ${Math.round(cost)}, limit ${limits.maxCost}); ask for fewer items or narrower ranges`, { limit: 'maxCost', value: limits.maxCost, cost: Math.round(cost) }) : null;
+  // `!(cost <= max)`: a NaN estimate is refused, not waved through.
+  return !(cost <= limits.maxCost) ? tooComplex(`The operation is too expensive (estimated cost ${Math.round(cost)}, limit ${limits.maxCost}); ask for fewer items or narrower ranges`, { limit: 'maxCost', value: limits.maxCost, cost: Math.round(cost) }) : null;
 }
 
 function isList(type: GraphQLType): boolean {
@@ -253,12 +252,7 @@ export function checkOperation(
   } catch (err) {
     return [err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED }, originalError: new AppError(ErrorCode.GRAPHQL_PARSE_FAILED, err.message) }) : new GraphQLError('Syntax error')];
   }
-  let errors: readonly GraphQLError[];
-  try {
-    errors = validate(schema, document, [...specifiedRules, ...limitRules(limits)]);
-  } catch (err) {
-    return [invalidDocument(err)]; // see validationCrash
-  }
+  const errors = validateGuarded(schema, document, limitRules(limits));
   if (errors.length > 0) {
     return errors.map((e) =>
       e.originalError instanceof AppError ? e : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),
@@ -266,8 +260,8 @@ export function checkOperation(
   }
   const operation = resolveOperation(document, payload.operationName);
   if (operation instanceof GraphQLError) return [operation];
-  const badVariables = variableErrors(schema, operation, payload.variables);
-  if (badVariables.length > 0) return badVariables;
-  const cost = checkCost(costOf(schema, document, payload.operationName, payload.variables, now), limits);
+  const variables = checkVariables(schema, operation, payload.variables);
+  if (variables.errors.length > 0) return variables.errors;
+  const cost = checkCost(costOf(schema, document, payload.operationName, variables.coerced, now), limits);
   return cost ? [cost] : document;
 }

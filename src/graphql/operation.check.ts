@@ -4,10 +4,12 @@ import {
   GraphQLError,
   Kind,
   SingleFieldSubscriptionsRule,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ValidationRule,
 } from 'graphql';
 import { AppError, ErrorCode } from '../domain/errors';
 
@@ -35,46 +37,75 @@ export function resolveOperation(document: DocumentNode, operationName: string |
   return badInput('The document has several operations: say which one to run with operationName', undefined, { field: 'operationName' });
 }
 
+const SUBSCRIPTIONS_OVER_WS = 'Subscriptions are served over WebSocket (the graphql-transport-ws protocol) on this path, not over HTTP';
+
 /** Subscriptions are streams: they are served over graphql-ws on the same path, not over HTTP. */
 export function subscriptionOverHttp(op: OperationDefinitionNode): GraphQLError | null {
   return op.operation === 'subscription'
-    ? badInput('Subscriptions are served over WebSocket (the graphql-transport-ws protocol) on this path, not over HTTP')
+    ? badInput(SUBSCRIPTIONS_OVER_WS)
     : null;
 }
 
-/** Every variable value that does not coerce to its declared type (at most MAX_VARIABLE_ERRORS, plus one saying more were cut). */
-export function variableErrors(schema: GraphQLSchema, op: OperationDefinitionNode, variables: unknown): GraphQLError[] {
+/**
+ * The variables coerced to their declared types (defaults applied), or every value that
+ * does not coerce (at most MAX_VARIABLE_ERRORS, plus one saying more were cut). The cost
+ * estimate reads the coerced values, so a declared default counts like a sent value.
+ */
+export function checkVariables(schema: GraphQLSchema, op: OperationDefinitionNode, variables: unknown): { errors: GraphQLError[]; coerced: Record<string, unknown> | null } {
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    return [badInput('variables must be a JSON object', undefined, { field: 'variables' })];
+    return { errors: [badInput('variables must be a JSON object', undefined, { field: 'variables' })], coerced: null };
   }
   const result = getVariableValues(schema, op.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>, { maxErrors: MAX_VARIABLE_ERRORS });
-  if (!result.errors) return [];
+  if (!result.errors) return { errors: [], coerced: result.coerced };
   // graphql-js appends one error (no nodes, no code) once the limit is reached: the position tells it apart.
-  return result.errors.map((e, i) =>
+  const errors = result.errors.map((e, i) =>
     i >= MAX_VARIABLE_ERRORS
       ? badInput(`More than ${MAX_VARIABLE_ERRORS} variable values are invalid; the rest were not checked`, undefined, { limit: 'maxVariableErrors', value: MAX_VARIABLE_ERRORS })
       : badInput(e.message, e.nodes),
   );
+  return { errors, coerced: null };
+}
+
+const RULES_BUT_SINGLE_FIELD_SUBSCRIPTIONS = specifiedRules.filter((r) => r !== SingleFieldSubscriptionsRule);
+
+/**
+ * graphql-js validates with every specified rule, and its single-field-subscription rule
+ * evaluates @skip/@include while validating, without variables: it throws (instead of
+ * reporting) on `if: "yes"`, and also on `if: $flag`, which is legitimate. The standard
+ * rules minus that one, plus `extra`, guarded: the validation errors, or [] when valid.
+ * (The single root field is then left to graphql-ws, whose subscribe takes the first.)
+ */
+export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, extra: readonly ValidationRule[]): readonly GraphQLError[] {
+  try {
+    return validate(schema, document, [...specifiedRules, ...extra]);
+  } catch {
+    try {
+      return validate(schema, document, [...RULES_BUT_SINGLE_FIELD_SUBSCRIPTIONS, ...extra]);
+    } catch (err) {
+      return [invalidDocument(err)];
+    }
+  }
 }
 
 /**
- * graphql-js's single-field-subscription rule evaluates @skip/@include while validating
- * and throws, instead of reporting, when their `if` is not a Boolean: Apollo would answer
- * that with a 500. Run before validation, this finds such documents and answers them as
- * the validation error they are.
+ * For HTTP, before Apollo validates (Apollo would answer the throw described above with a
+ * 500): a subscription document that makes graphql-js throw is answered here, with its
+ * other validation errors, or else as the subscription over HTTP it is.
  */
 export function validationCrash(schema: GraphQLSchema, document: DocumentNode): GraphQLError | null {
   if (!document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription')) return null;
   try {
     validate(schema, document, [SingleFieldSubscriptionsRule]);
     return null;
-  } catch (err) {
-    return invalidDocument(err);
+  } catch {
+    const errors = validateGuarded(schema, document, []);
+    if (errors.length > 0) return errors[0].originalError instanceof AppError ? errors[0] : invalidDocument(errors[0]);
+    return badInput(SUBSCRIPTIONS_OVER_WS);
   }
 }
 
 /** A typed GRAPHQL_VALIDATION_FAILED error for an exception thrown while validating. */
 export function invalidDocument(err: unknown): GraphQLError {
   const message = err instanceof GraphQLError ? err.message : 'The document does not validate';
-  return new GraphQLError(message, { originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message), extensions: { http: { status: 400 } } });
+  return new GraphQLError(message, { nodes: err instanceof GraphQLError ? err.nodes : undefined, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message), extensions: { http: { status: 400 } } });
 }

@@ -66,6 +66,11 @@ describe('the same operation limits on HTTP and graphql-ws, before any ClickHous
     expect(cheap.body.errors).toBeUndefined();
     const dear = await t.gql(token, q, { r: { preset: 'LAST_2_WEEKS' }, n: 1000 });
     expect(dear.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    // Declared defaults count like sent values (they used to be costed as the field's own default).
+    const defaults = 'query($r: TimeRangeInput! = { preset: LAST_2_WEEKS }, $n: Int! = 1000) { destinations { breakdown(step: SUCCESSFULLY_RECEIVED, range: $r, first: $n) { eventName } } }';
+    const viaDefaults = await t.gql(token, defaults, {});
+    expect(viaDefaults.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect((await overWs(defaults, {}))[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' } });
   });
 
   it('keeps batching off and CSRF prevention on', async () => {
@@ -91,8 +96,8 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
   const twoOps = 'query A { sources { id } } query B { destinations { id } }';
   const manyVars = 'query($f: EventFilter) { destinations { pipeline(range: { preset: LAST_HOUR }, filter: $f) { steps { kind } } } }';
   const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; code?: string; message: RegExp }[] = [
-    // graphql-js throws (rather than reports) this one while validating subscriptions.
-    { name: 'a subscription with @skip(if: "yes")', query: 'subscription { alertEvents @skip(if: "yes") { id } }', code: 'GRAPHQL_VALIDATION_FAILED', message: /Argument "if" has invalid value/ },
+    // graphql-js throws (rather than reports) this one while validating subscriptions; the standard value check names it.
+    { name: 'a subscription with @skip(if: "yes")', query: 'subscription { alertEvents @skip(if: "yes") { id } }', code: 'GRAPHQL_VALIDATION_FAILED', message: /Boolean cannot represent a non boolean value: "yes"/ },
     { name: 'an unknown operationName', query: twoOps, operationName: 'C', message: /no operation named "C"|Unknown operation named "C"/ },
     { name: 'several operations and none named', query: twoOps, message: /operationName|Must provide operation name/ },
     { name: 'a variable of the wrong type', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: { d: { nested: true } }, count: 1, message: /\$d/ },
@@ -112,6 +117,19 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
       expect([...families, ...wsFamilies].filter((f) => f !== 'auth')).toEqual([]);
     });
   }
+
+  it('a subscription with @include(if: $live) is valid over graphql-ws, and over HTTP refused as a subscription', async () => {
+    const query = 'subscription S($live: Boolean!) { alertEvents @include(if: $live) { id } }';
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const problems: unknown[] = [];
+    const dispose = client.subscribe({ query, variables: { live: true } }, { next: (v) => v.errors && problems.push(v.errors), error: (e) => problems.push(e), complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 700)); // an event stream with no events yet stays silent
+    dispose();
+    await client.dispose();
+    expect(problems).toEqual([]);
+    const http = await post({ query, variables: { live: true } });
+    expect({ status: http.status, code: http.body.errors![0].extensions.code, message: http.body.errors![0].message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: expect.stringMatching(/WebSocket/) });
+  });
 
   it('a subscription over HTTP is refused with BAD_USER_INPUT pointing at graphql-ws', async () => {
     const res = await post({ query: 'subscription { pipelineUpdated(destinationId: "d1", range: { preset: LAST_HOUR }) { steps { kind count } } }' });

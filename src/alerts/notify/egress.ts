@@ -29,15 +29,16 @@ for (const [prefix, bits] of [
 ] as const) {
   NOT_PUBLIC.addSubnet(prefix, bits, 'ipv4');
 }
+// IPv6: only global unicast (2000::/3) can be public; within it, the special-purpose blocks
+// and those that tunnel to IPv4 (whose embedded address could be anything) are refused.
+const GLOBAL_UNICAST_V6 = new net.BlockList();
+GLOBAL_UNICAST_V6.addSubnet('2000::', 3, 'ipv6');
 for (const [prefix, bits] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['64:ff9b::', 96], // NAT64 (embeds an IPv4 address)
-  ['100::', 64], // discard
+  ['2001::', 32], // Teredo
   ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
+  ['2001:2::', 48], // benchmarking
+  ['2001:10::', 28], // ORCHID
+  ['2002::', 16], // 6to4
 ] as const) {
   NOT_PUBLIC.addSubnet(prefix, bits, 'ipv6');
 }
@@ -61,7 +62,7 @@ export function isPublicAddress(ip: string): boolean {
   if (family === 4) return !NOT_PUBLIC.check(ip, 'ipv4');
   const v4 = embeddedIpv4(ip);
   if (v4 !== null) return isPublicAddress(v4);
-  return !NOT_PUBLIC.check(ip, 'ipv6');
+  return GLOBAL_UNICAST_V6.check(ip, 'ipv6') && !NOT_PUBLIC.check(ip, 'ipv6');
 }
 
 /** The URL's host when it is an IP literal (brackets removed), else null. */
@@ -86,7 +87,8 @@ export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, c
     const list = addresses as dns.LookupAddress[];
     const blocked = list.find((a) => !isPublicAddress(a.address));
     if (blocked || list.length === 0) {
-      return callback(new EgressRefused(`${hostname} resolves to ${blocked ? `a non-public address (${blocked.address})` : 'no address'}; webhooks go to public addresses only (ALERT_WEBHOOK_ALLOW_PRIVATE)`), '');
+      // The address itself is not named: the message reaches workspace users (alert history).
+      return callback(new EgressRefused(`${hostname} resolves to ${blocked ? 'a non-public address' : 'no address'}; webhooks go to public addresses only (ALERT_WEBHOOK_ALLOW_PRIVATE)`), '');
     }
     if (options.all) return callback(null, list);
     callback(null, list[0].address, list[0].family);

@@ -77,7 +77,7 @@ function post(url: URL, headers: Record<string, string>, body: string, timeoutMs
     const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
     request.on('response', (res) => {
       clearTimeout(timer);
-      res.resume(); // the body is not needed; drain it so the socket is released
+      res.destroy(); // the status is all we need; a receiver streaming a body forever must not hold the socket
       resolve(res.statusCode ?? 0);
     });
     request.on('error', (err) => {
