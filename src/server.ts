@@ -19,7 +19,8 @@ import { GraphQLError } from 'graphql';
 import { createApollo, handleGraphQLHttp } from './graphql/apollo';
 import { RequestContext, type GatewayServices } from './graphql/context';
 import { formatError } from './graphql/format-error';
-import { checkOperation } from './graphql/limits';
+import { checkRequest } from './graphql/limits';
+import { DocumentCache } from './graphql/document-cache';
 import { MAX_GRAPHQL_BODY_BYTES } from './graphql/apollo';
 import { gatewaySchema } from './graphql/schema';
 import { authenticate, authenticateRequest } from './http/authenticate';
@@ -213,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
+  const documents = new DocumentCache(schema, config.operationLimits);
   const wsServer = useServer<Record<string, unknown> | undefined, { context?: RequestContext }>(
     {
       schema,
@@ -241,7 +243,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           return [new GraphQLError((err as Error).message, { originalError: err as Error })];
         }
         const contextValue = new RequestContext(services, c.principal, crypto.randomUUID(), c.connection);
-        const checked = checkOperation(schema, payload, config.operationLimits, contextValue.now);
+        const parsed = documents.get(payload.query);
+        if (!('kind' in parsed)) return parsed;
+        const checked = checkRequest(schema, parsed, payload, config.operationLimits, contextValue.now);
         if (!('kind' in checked)) return checked;
         return { schema, document: checked, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },

@@ -89,7 +89,17 @@ export class RequestContext {
     if (this.workspace === null) {
       const wdb = new WorkspaceDb(this.services.db, workspaceId, this.services.queryGate);
       const catalog = new CatalogService(wdb);
-      this.workspace = { wdb, catalog, loaders: createLoaders(wdb, catalog, this.services.recordBatch) };
+      // Loaders on first use: a subscription's context lives as long as the subscription and
+      // most never batch a read, so they should not each hold a set of empty loaders.
+      let loaders: Loaders | null = null;
+      const record = this.services.recordBatch;
+      this.workspace = {
+        wdb,
+        catalog,
+        get loaders(): Loaders {
+          return (loaders ??= createLoaders(wdb, catalog, record));
+        },
+      };
     }
     return this.workspace;
   }

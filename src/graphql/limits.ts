@@ -234,21 +234,16 @@ function rangeDays(range: unknown, now: number): number {
 }
 
 /**
- * Parse, validate, resolve the operation, coerce the variables and cost-check one
- * operation for transports that do not go through Apollo (graphql-ws): the document,
- * or the errors to answer with.
+ * Token count, parse and validation: everything about an operation that depends on its
+ * text alone (so graphql-ws can share the result between subscribers; see
+ * document-cache.ts). The document, or the errors to answer with.
  */
-export function checkOperation(
-  schema: GraphQLSchema,
-  payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
-  limits: OperationLimits,
-  now: number,
-): DocumentNode | readonly GraphQLError[] {
-  const tokens = checkTokens(payload.query, limits.maxTokens);
+export function parseAndValidate(schema: GraphQLSchema, query: string, limits: OperationLimits): DocumentNode | readonly GraphQLError[] {
+  const tokens = checkTokens(query, limits.maxTokens);
   if (tokens) return [tokens];
   let document: DocumentNode;
   try {
-    document = parse(payload.query, { maxTokens: limits.maxTokens });
+    document = parse(query, { maxTokens: limits.maxTokens });
   } catch (err) {
     return [err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED }, originalError: new AppError(ErrorCode.GRAPHQL_PARSE_FAILED, err.message) }) : new GraphQLError('Syntax error')];
   }
@@ -258,6 +253,20 @@ export function checkOperation(
       e.originalError instanceof AppError ? e : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),
     );
   }
+  return document;
+}
+
+/**
+ * Resolve the operation, coerce the variables and cost-check a validated document, for
+ * transports that do not go through Apollo (graphql-ws): the document, or the errors.
+ */
+export function checkRequest(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  payload: { operationName?: string | null; variables?: Record<string, unknown> | null },
+  limits: OperationLimits,
+  now: number,
+): DocumentNode | readonly GraphQLError[] {
   const operation = resolveOperation(document, payload.operationName);
   if (operation instanceof GraphQLError) return [operation];
   const variables = checkVariables(schema, operation, payload.variables);
