@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { gatewaySchema } from '../../src/graphql/schema';
 import { DocumentCache } from '../../src/graphql/document-cache';
 import { DEFAULT_LIMITS } from '../../src/graphql/limits';
@@ -19,7 +20,7 @@ describe('DocumentCache (graphql-ws documents by query text)', () => {
     const bad = cache.get('subscription { nope }');
     expect(Array.isArray(bad)).toBe(true);
     expect(cache.get('subscription { nope }')).toBe(bad);
-    expect((bad as { originalError?: { code?: string } }[])[0].originalError?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((bad as readonly GraphQLError[])[0].originalError).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
   });
 
   it('holds at most maxEntries texts, dropping the least recently used, and never keeps long texts', () => {
