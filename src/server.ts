@@ -9,6 +9,7 @@ import { TokenStore } from './auth/tokens';
 import { loadSecretBox, type SecretBox } from './auth/secret-box';
 import { Evaluator } from './alerts/evaluator';
 import { LiveHub } from './live/hub';
+import { guardProtocol } from './live/ws-guard';
 import { KeyedSemaphore, RateLimiter } from './domain/rate-limiter';
 import type { Principal } from './auth/scopes';
 import { openDb, type Db } from './clickhouse/client';
@@ -214,6 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
+  guardProtocol(wss);
   const documents = new DocumentCache(schema, config.operationLimits);
   const wsServer = useServer<Record<string, unknown> | undefined, { context?: RequestContext }>(
     {

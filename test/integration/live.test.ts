@@ -196,6 +196,26 @@ describe('graphql-ws protocol faults', () => {
     expect(await closed).toBe(4409);
   });
 
+  it('4409, not an internal error, when the duplicate id is longer than a close reason may be', async () => {
+    const ws = await raw();
+    await init(ws);
+    const closed = new Promise<[number, string]>((resolve) => ws.once('close', (code, reason) => resolve([code, String(reason)])));
+    const msg = { id: 'x'.repeat(5_000), type: 'subscribe', payload: { query: RETRY, variables: { d: 'dst_5' } } };
+    ws.send(JSON.stringify(msg));
+    ws.send(JSON.stringify(msg));
+    const [code, reason] = await closed;
+    expect(code).toBe(4409);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+  });
+
+  it.each(['connection_ack', 'next', 'error'])('4400, not an internal error, for a %s message from the client', async (type) => {
+    const ws = await raw();
+    await init(ws);
+    const closed = closeCode(ws);
+    ws.send(JSON.stringify({ type, id: '1', payload: {} }));
+    expect(await closed).toBe(4400);
+  });
+
   it('releases the subscriptions of a socket cut without a close frame', async () => {
     await waitFor(() => t.gateway.hub.activeSubscriptions === 0); // the sockets closed above released theirs
     for (const cut of ['terminate', 'silence'] as const) {
