@@ -97,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const tokens = new TokenStore(db, config.rootToken);
   const root = await tokens.ensureRootToken(config.dataDir);
-  const { box: secrets } = loadSecretBox(config.secretsKey, config.dataDir);
+  const { box: secrets } = loadSecretBox(config.secretsKey, config.dataDir, config.secretsKeysPrevious);
   const ingest = new IngestService(
     db,
     { maxBodyBytes: config.ingestMaxBodyBytes, maxRecords: config.ingestMaxRecords, maxRecordBytes: config.ingestMaxRecordBytes, sampleMaxBytes: config.sampleMaxBytes },

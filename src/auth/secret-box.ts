@@ -15,8 +15,12 @@ export const SECRET_KEY_BYTES = 32;
  * Tokens are not here: they are stored as hashes and never read back.
  */
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== SECRET_KEY_BYTES) throw new Error(`A secrets key is ${SECRET_KEY_BYTES} bytes, got ${key.length}`);
+  constructor(
+    private readonly key: Buffer,
+    /** Keys that sealed values earlier (key rotation): tried, in order, when the current key does not fit. */
+    private readonly previous: readonly Buffer[] = [],
+  ) {
+    for (const k of [key, ...previous]) if (k.length !== SECRET_KEY_BYTES) throw new Error(`A secrets key is ${SECRET_KEY_BYTES} bytes, got ${k.length}`);
   }
 
   /** `''` stays `''` (no secret); anything else becomes `enc1:<base64url(iv | tag | ciphertext)>`. */
@@ -32,13 +36,16 @@ export class SecretBox {
   open(stored: string): string {
     if (!stored.startsWith(PREFIX)) return stored;
     const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
-    try {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-    } catch {
-      throw new Error('A stored secret cannot be opened with this SECRETS_KEY (it was sealed with another key, or altered)');
+    for (const key of [this.key, ...this.previous]) {
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        // not this key (GCM authentication fails): try the next one
+      }
     }
+    throw new Error('A stored secret cannot be opened with SECRETS_KEY or SECRETS_KEY_PREVIOUS (it was sealed with another key, or altered)');
   }
 }
 
@@ -58,8 +65,8 @@ export function parseSecretsKey(value: string): Buffer | null {
  * start. The file is for one embedded gateway; replicas sharing a ClickHouse server must
  * all be given the same SECRETS_KEY (config refuses a server without one).
  */
-export function loadSecretBox(configured: Buffer | null, dataDir: string): { box: SecretBox; file: string | null } {
-  if (configured) return { box: new SecretBox(configured), file: null };
+export function loadSecretBox(configured: Buffer | null, dataDir: string, previous: readonly Buffer[] = []): { box: SecretBox; file: string | null } {
+  if (configured) return { box: new SecretBox(configured, previous), file: null };
   const file = path.join(dataDir, 'secrets.key');
   fs.mkdirSync(dataDir, { recursive: true });
   try {
@@ -69,5 +76,5 @@ export function loadSecretBox(configured: Buffer | null, dataDir: string): { box
   }
   const key = parseSecretsKey(fs.readFileSync(file, 'utf8'));
   if (!key) throw new Error(`${file} does not hold a 32-byte key (64 hex characters); restore it, or remove it only if no alert rule has a webhook yet`);
-  return { box: new SecretBox(key), file };
+  return { box: new SecretBox(key, previous), file };
 }

@@ -87,6 +87,11 @@ export interface Config {
    * CLICKHOUSE_URL, the same on every replica.
    */
   secretsKey: Buffer | null;
+  /**
+   * `SECRETS_KEY_PREVIOUS`: earlier keys, comma-separated, that may still open stored values
+   * after a rotation (new values are sealed with SECRETS_KEY only). Default none.
+   */
+  secretsKeysPrevious: Buffer[];
   /** `SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`: the server alert email goes through. Unset: no email. */
   smtpUrl: string | null;
   /** `ALERT_EMAIL_FROM`, default `Delivery Overview <alerts@localhost>`: the From of alert email. */
@@ -206,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertNotifyTimeoutMs: r.int('ALERT_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
     alertWebhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
     secretsKey: null,
+    secretsKeysPrevious: [],
     smtpUrl: r.optional('SMTP_URL'),
     alertEmailFrom: r.string('ALERT_EMAIL_FROM', 'Delivery Overview <alerts@localhost>'),
   };
@@ -228,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!config.secretsKey) r.problems.push('SECRETS_KEY must be 32 bytes: 64 hex characters (openssl rand -hex 32) or their base64');
   } else if (config.clickhouseUrl !== null) {
     r.problems.push('SECRETS_KEY is required with CLICKHOUSE_URL: every replica must seal and open alert secrets with the same key (openssl rand -hex 32)');
+  }
+  for (const [i, part] of (r.optional('SECRETS_KEY_PREVIOUS') ?? '').split(',').map((p) => p.trim()).filter(Boolean).entries()) {
+    const key = parseSecretsKey(part);
+    if (key) config.secretsKeysPrevious.push(key);
+    else r.problems.push(`SECRETS_KEY_PREVIOUS: key ${i + 1} must be 32 bytes (64 hex characters or their base64)`);
   }
   if (config.rootToken !== null && config.rootToken.length < 24) {
     r.problems.push('ROOT_TOKEN must be at least 24 characters');

@@ -25,12 +25,22 @@ describe('SecretBox', () => {
     expect(box.open('https://example.com/hook')).toBe('https://example.com/hook');
   });
 
+  it('after a rotation, opens values sealed with a previous key and seals with the new one', () => {
+    const oldKey = crypto.randomBytes(32);
+    const sealedBefore = new SecretBox(oldKey).seal('rotate-me-please');
+    const rotated = new SecretBox(crypto.randomBytes(32), [crypto.randomBytes(32), oldKey]);
+    expect(rotated.open(sealedBefore)).toBe('rotate-me-please');
+    expect(() => new SecretBox(oldKey).open(rotated.seal('new'))).toThrow(/cannot be opened/);
+    expect(loadConfig({ SECRETS_KEY: crypto.randomBytes(32).toString('hex'), SECRETS_KEY_PREVIOUS: `${oldKey.toString('hex')}, ${oldKey.toString('base64')}` }).secretsKeysPrevious).toEqual([oldKey, oldKey]);
+    expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: 'nope' })).toThrow(/SECRETS_KEY_PREVIOUS: key 1 must be 32 bytes/);
+  });
+
   it('refuses a value sealed with another key, or altered', () => {
     const sealed = box.seal('secret-value-123');
-    expect(() => new SecretBox(crypto.randomBytes(32)).open(sealed)).toThrow(/another key, or altered/);
+    expect(() => new SecretBox(crypto.randomBytes(32)).open(sealed)).toThrow(/sealed with another key, or altered/);
     const raw = Buffer.from(sealed.slice(5), 'base64url');
     raw[raw.length - 1] ^= 1;
-    expect(() => box.open(`enc1:${raw.toString('base64url')}`)).toThrow(/another key, or altered/);
+    expect(() => box.open(`enc1:${raw.toString('base64url')}`)).toThrow(/sealed with another key, or altered/);
   });
 });
 
