@@ -1,0 +1,111 @@
+/** Rows of the alert tables as ClickHouse returns them, and their mapping to alert values (store.ts). */
+import type { SecretBox } from '../auth/secret-box';
+import type { ReportStep } from '../domain/steps';
+import type { AlertKind, AlertRuleValue, AlertTransition } from './rules';
+import type { AlertEventValue } from './store';
+
+export interface RuleRow {
+  workspace_id: string;
+  rule_id: string;
+  name: string;
+  kind: AlertKind;
+  destination_id: string;
+  mapping_id: string;
+  source_id: string;
+  step: string;
+  reason: string;
+  threshold: number;
+  window_minutes: number;
+  min_volume: number;
+  enabled: number;
+  webhook_url: string;
+  webhook_secret: string;
+  emails: string[];
+  created_ms: number;
+  updated_ms: number;
+  version: number;
+}
+
+export const RULE_COLUMNS = `workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold,
+  window_minutes, min_volume, enabled, webhook_url, webhook_secret, emails,
+  toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(updated_at) AS updated_ms, version`;
+
+export interface EventRow {
+  workspace_id: string;
+  event_id: string;
+  rule_id: string;
+  rule_name: string;
+  kind: AlertKind;
+  state: AlertTransition;
+  at_ms: number;
+  previous_since_ms: number;
+  destination_id: string;
+  mapping_id: string;
+  source_id: string;
+  step: string;
+  reason: string;
+  value: number | null;
+  threshold: number;
+  volume: number;
+  baseline: number | null;
+  window_minutes: number;
+  message: string;
+  recorded_ms: number;
+}
+
+// Aliases never reuse a column name: WHERE and ORDER BY must see the columns, not the numbers.
+export const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at_ms,
+  toUnixTimestamp64Milli(previous_since) AS previous_since_ms, destination_id, mapping_id, source_id, step, reason,
+  value, threshold, volume, baseline, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
+
+export const orNull = (s: string): string | null => (s === '' ? null : s);
+export const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+export function toRule(r: RuleRow, secrets: SecretBox): AlertRuleValue {
+  return {
+    id: r.rule_id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    kind: r.kind,
+    destinationId: orNull(r.destination_id),
+    mappingId: orNull(r.mapping_id),
+    sourceId: orNull(r.source_id),
+    step: orNull(r.step) as ReportStep | null,
+    reason: orNull(r.reason),
+    threshold: Number(r.threshold),
+    windowMinutes: Number(r.window_minutes),
+    minVolume: Number(r.min_volume),
+    enabled: Boolean(Number(r.enabled)),
+    webhookUrl: orNull(secrets.open(r.webhook_url)),
+    webhookSecret: orNull(secrets.open(r.webhook_secret)),
+    emails: r.emails,
+    createdAt: Number(r.created_ms),
+    updatedAt: Number(r.updated_ms),
+    version: Number(r.version),
+  };
+}
+
+export function toEvent(r: EventRow): AlertEventValue {
+  return {
+    id: r.event_id,
+    workspaceId: r.workspace_id,
+    ruleId: r.rule_id,
+    ruleName: r.rule_name,
+    kind: r.kind,
+    state: r.state,
+    at: Number(r.at_ms),
+    previousSince: Number(r.previous_since_ms),
+    destinationId: orNull(r.destination_id),
+    mappingId: orNull(r.mapping_id),
+    sourceId: orNull(r.source_id),
+    step: orNull(r.step) as ReportStep | null,
+    reason: orNull(r.reason),
+    value: r.value === null ? null : Number(r.value),
+    threshold: Number(r.threshold),
+    volume: Number(r.volume),
+    baseline: r.baseline === null ? null : Number(r.baseline),
+    windowMinutes: Number(r.window_minutes),
+    message: r.message,
+    recordedAt: Number(r.recorded_ms),
+  };
+}

@@ -1,0 +1,53 @@
+import { DAY, HOUR, MINUTE } from './generator.time';
+import type { Incident } from './model.types';
+
+/**
+ * The demo's incidents, placed relative to `now` (minute-aligned) so that each is
+ * inside the last 24 hours (and so the last 7 days), plus an older storm for the week view.
+ */
+export function demoIncidents(now: number): Incident[] {
+  const base = Math.floor(now / MINUTE) * MINUTE;
+  return [
+    {
+      kind: 'rate_limit_storm',
+      id: 'storm-amplitude-recent',
+      destinationId: 'dst_amplitude',
+      start: base - 3 * HOUR - 20 * MINUTE,
+      end: base - 3 * HOUR + 20 * MINUTE,
+      reason: '429',
+      failRate: 0.08,
+      retryRate: 0.4,
+      retryFailShare: 0.3,
+    },
+    {
+      kind: 'schema_violation_spike',
+      id: 'schema-ios-4.0.0',
+      sourceId: 'src_ios',
+      appVersion: '4.0.0',
+      start: base - 9 * HOUR,
+      end: base - 8 * HOUR,
+      rate: 0.7,
+    },
+    {
+      kind: 'sync_failure',
+      id: 'sync-snowflake-credentials',
+      destinationId: 'dst_snowflake',
+      start: base - 15 * HOUR,
+      end: base - 11 * HOUR,
+      reason: 'Authentication failed: the private key of warehouse user LOADER was rotated and the destination still holds the old one',
+    },
+    {
+      kind: 'rate_limit_storm',
+      id: 'storm-amplitude-older',
+      destinationId: 'dst_amplitude',
+      start: base - 3 * DAY - 5 * HOUR,
+      end: base - 3 * DAY - 5 * HOUR + 40 * MINUTE,
+      reason: '429',
+      failRate: 0.06,
+      retryRate: 0.35,
+      retryFailShare: 0.25,
+    },
+  ];
+}
+
+// ── The demo workspace ────────────────────────────────────────────────────────────
