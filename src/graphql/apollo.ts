@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode, HTTP_STATUS } from '../domain/errors';
 import { readBody } from '../http/respond';
@@ -43,6 +43,18 @@ function errorReporting(log: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/**
+ * Variable coercion once per request: the cost check (didResolveOperation) and the
+ * variable check (responseForOperation) both need it, and Apollo hands both the same
+ * request object.
+ */
+const coercions = new WeakMap<object, ReturnType<typeof checkVariables>>();
+function variablesOf(schema: GraphQLSchema, operation: OperationDefinitionNode, request: { variables?: Record<string, unknown> }): ReturnType<typeof checkVariables> {
+  let result = coercions.get(request);
+  if (!result) coercions.set(request, (result = checkVariables(schema, operation, request.variables)));
+  return result;
+}
+
 /** Refuses operations whose estimated cost (with their variables) is over the limit, before execution. */
 function costLimit(schema: GraphQLSchema, limits: OperationLimits): ApolloServerPlugin<RequestContext> {
   return {
@@ -51,7 +63,7 @@ function costLimit(schema: GraphQLSchema, limits: OperationLimits): ApolloServer
         async didResolveOperation({ document, operation, operationName, request, contextValue }) {
           // Costed on the coerced variables (declared defaults applied); variables that do not
           // coerce are reported by requestChecks, so their raw values are good enough here.
-          const variables = (operation ? checkVariables(schema, operation, request.variables).coerced : null) ?? request.variables;
+          const variables = (operation ? variablesOf(schema, operation, request).coerced : null) ?? request.variables;
           const error = checkCost(costOf(schema, document, operationName, variables, contextValue.now), limits);
           if (error) throw error;
         },
@@ -76,7 +88,7 @@ function requestChecks(schema: GraphQLSchema): ApolloServerPlugin<RequestContext
         async responseForOperation({ operation, document, request }) {
           // Apollo hands over an unresolved operation too; answer it like graphql-ws does.
           const resolved = operation ?? resolveOperation(document, request.operationName);
-          const errors = resolved instanceof GraphQLError ? [resolved] : checkVariables(schema, resolved, request.variables).errors;
+          const errors = resolved instanceof GraphQLError ? [resolved] : variablesOf(schema, resolved, request).errors;
           if (errors.length === 0) return null;
           return {
             http: { status: 400, headers: new HeaderMap() },
