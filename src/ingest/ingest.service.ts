@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
+import { batchToken, IdempotencyStore, sha256Hex } from './idempotency';
 import { AppError, ErrorCode } from '../domain/errors';
 import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
@@ -22,6 +23,8 @@ export interface IngestResult {
   syncs: number;
   samples: number;
   idempotencyKey: string | null;
+  /** True when this answer replays an earlier acknowledgement of the same key and body (nothing stored now). */
+  duplicate: boolean;
 }
 
 /** At most this many field errors are listed; `totalErrors` says how many there were. */
@@ -35,11 +38,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 /**
  * Ingest, transport-free: body bytes in, rows stored, a count out. A batch is all
  * or nothing at validation; storage is three inserts (events, syncs, samples), each
- * deduplicated by a token derived from the Idempotency-Key, so retrying a batch
- * whose acknowledgement was lost stores nothing twice, in raw or aggregate tables.
+ * deduplicated by a token hashed from workspace, Idempotency-Key and body digest, so
+ * retrying a batch whose acknowledgement was lost stores nothing twice, in raw or
+ * aggregate tables. A keyed batch is acknowledged only after its idempotency record is
+ * written: the same key and body again is a replay, another body under it a 409.
  */
 export class IngestService {
   private readonly sampler: DiscardSampler;
+  private readonly idempotency: IdempotencyStore;
 
   constructor(
     private readonly db: Db,
@@ -49,6 +55,7 @@ export class IngestService {
     private readonly limiter?: RateLimiter,
   ) {
     this.sampler = new DiscardSampler(samplesPerMinute);
+    this.idempotency = new IdempotencyStore(db);
   }
 
   validateIdempotencyKey(key: string | undefined): string | null {
@@ -60,6 +67,27 @@ export class IngestService {
   }
 
   async ingest(workspaceId: string, body: Buffer, contentType: string | undefined, idempotencyKey: string | null, now = Date.now()): Promise<IngestResult> {
+    if (idempotencyKey === null) return this.store(workspaceId, body, contentType, null, crypto.randomUUID(), now);
+    const key = idempotencyKey;
+    const digest = sha256Hex(body);
+    return this.idempotency.exclusive(workspaceId, key, async () => {
+      const earlier = await this.idempotency.find(workspaceId, key, now);
+      if (earlier !== null && earlier.bodySha256 === digest) return { ...(JSON.parse(earlier.result) as IngestResult), duplicate: true };
+      if (earlier !== null) {
+        throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was acknowledged earlier with a different body; nothing was stored. Use a new key for a new batch', {
+          field: 'Idempotency-Key',
+        });
+      }
+      const result = await this.store(workspaceId, body, contentType, key, batchToken(workspaceId, key, digest), now);
+      // Only now is the batch acknowledged: a crash before this line leaves a retry to the
+      // engine's deduplication of the same token.
+      await this.idempotency.remember(workspaceId, key, { bodySha256: digest, result: JSON.stringify(result) }, now);
+      return result;
+    });
+  }
+
+  /** Validates, encodes and stores one batch under the deduplication token `token`. */
+  private async store(workspaceId: string, body: Buffer, contentType: string | undefined, idempotencyKey: string | null, token: string, now: number): Promise<IngestResult> {
     const records = parseBody(body, contentType, this.limits);
     const errors: FieldError[] = [];
     const deliveries: DeliveryReport[] = [];
@@ -106,9 +134,8 @@ export class IngestService {
       sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
     }
 
-    // One token per batch: a retry with the same key is a no-op in every table,
-    // and a batch without a key is never mistaken for an identical earlier one.
-    const token = `${workspaceId}:${idempotencyKey ?? crypto.randomUUID()}`;
+    // One token per batch: a retry with the same key and body is a no-op in every table,
+    // and a batch without a key (random token) is never mistaken for an identical earlier one.
     if (eventLines.length > 0) {
       await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(eventLines.join('\n')), dedupToken: `${token}:events` });
     }
@@ -118,6 +145,6 @@ export class IngestService {
     if (sampleLines.length > 0) {
       await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });
     }
-    return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey };
+    return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey, duplicate: false };
   }
 }

@@ -12,13 +12,14 @@ import type { GatewayMetrics } from './prometheus';
 export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: string, o: IngestOutcome): void {
   const durationMs = Math.round(o.durationMs * 10) / 10;
   if (o.result) {
-    metrics.ingestAccepted({ records: o.result.accepted, events: o.result.events, bytes: o.bytes });
+    // A replay stored nothing: it is logged, but not counted as ingested again.
+    if (!o.result.duplicate) metrics.ingestAccepted({ records: o.result.accepted, events: o.result.events, bytes: o.bytes });
     log.info(
       {
         requestId,
         workspace: o.workspaceId,
         operation: 'ingest',
-        status: 'accepted',
+        status: o.result.duplicate ? 'duplicate' : 'accepted',
         records: o.result.accepted,
         events: o.result.events,
         syncs: o.result.syncs,

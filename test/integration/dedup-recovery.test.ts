@@ -44,7 +44,11 @@ describe('crash recovery of deduplication records', () => {
   it('repairs the orphaned record on start, so the retry stores the batch exactly once everywhere', async () => {
     db = await openDb(config);
     await migrate(db, target);
-    await ingest(db);
+    // The kill comes before the batch is acknowledged, so before its idempotency record
+    // (written after the inserts return): the record's insert never happens.
+    const insert = db.insert.bind(db);
+    db.insert = async (opts) => (opts.table === 'ingest_idempotency' ? Promise.reject(new Error('killed')) : insert(opts));
+    await expect(ingest(db)).rejects.toThrow('killed');
     const [{ dir }] = await db.query<{ dir: string }>({ family: 'test', sql: `SELECT data_paths[1] AS dir FROM system.tables WHERE database = '${config.database}' AND name = 'delivery_events'` });
     await db.close();
     db = null;

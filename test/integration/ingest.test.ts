@@ -147,6 +147,57 @@ describe('Idempotency-Key', () => {
     expect(await tierSums(where)).toEqual({ raw: 48, minute: 48, hour: 48 });
   });
 
+  it('replays the same key and body as a duplicate: 200, duplicate: true, the first answer, nothing stored again', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_replay'";
+    const batch = [report({ destinationId: 'dst_replay', count: 5 }, 3)];
+    const first = await t.ingest(token, batch, { key: 'replay-1' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 1, events: 5, duplicate: false });
+    const again = await t.ingest(token, batch, { key: 'replay-1' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...first.body, duplicate: true });
+    expect(await tierSums(where)).toEqual({ raw: 5, minute: 5, hour: 5 });
+  });
+
+  it('refuses the same key with another body: 409 IDEMPOTENCY_KEY_REUSED, nothing of the second body stored', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_reuse'";
+    const one = [report({ destinationId: 'dst_reuse', count: 7 }, 3)];
+    const other = [report({ destinationId: 'dst_reuse', count: 11 }, 3), report({ destinationId: 'dst_reuse_2', count: 1 }, 3)];
+    expect((await t.ingest(token, one, { key: 'reuse-1' })).status).toBe(200);
+    const res = await t.ingest(token, other, { key: 'reuse-1' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'Idempotency-Key' });
+    expect(await tierSums(where)).toEqual({ raw: 7, minute: 7, hour: 7 });
+    expect(await tierSums("workspace_id = 'ws_ingest' AND destination_id = 'dst_reuse_2'")).toEqual({ raw: 0, minute: 0, hour: 0 });
+    // The first body under its key is still a replay, not a conflict.
+    expect((await t.ingest(token, one, { key: 'reuse-1' })).body.duplicate).toBe(true);
+  });
+
+  it('keeps the keys of two workspaces apart even when workspace and key concatenate alike', async () => {
+    // acme + "eu:k" and acme:eu + "k" used to build the same deduplication token.
+    const acme = await t.token('acme', ['ingest']);
+    const acmeEu = await t.token('acme:eu', ['ingest']);
+    const batch = [report({ destinationId: 'dst_tenant', count: 3 }, 3)];
+    const first = await t.ingest(acme, batch, { key: 'eu:k' });
+    const second = await t.ingest(acmeEu, batch, { key: 'k' });
+    for (const ws of ['acme', 'acme:eu']) {
+      expect(await tierSums(`workspace_id = '${ws}' AND destination_id = 'dst_tenant'`)).toEqual({ raw: 3, minute: 3, hour: 3 });
+    }
+    expect([first.status, first.body.duplicate, second.status, second.body.duplicate]).toEqual([200, false, 200, false]);
+  });
+
+  it('serializes concurrent requests with one key: one stores, the others replay or are refused', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_race'";
+    const same = [report({ destinationId: 'dst_race', count: 2 }, 3)];
+    const other = [report({ destinationId: 'dst_race', count: 100 }, 3)];
+    const answers = await Promise.all([t.ingest(token, same, { key: 'race-1' }), t.ingest(token, other, { key: 'race-1' }), t.ingest(token, same, { key: 'race-1' })]);
+    const stored = answers.filter((a) => a.status === 200 && a.body.duplicate === false);
+    expect(stored).toHaveLength(1);
+    const raw = (await tierSums(where)).raw;
+    expect(raw === 2 || raw === 100).toBe(true);
+    for (const a of answers) expect([200, 409]).toContain(a.status);
+  });
+
   it('never mistakes two identical batches without a key for a retry', async () => {
     const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_nokey'";
     const batch = [report({ destinationId: 'dst_nokey', count: 2, timestamp: '2026-11-01T00:00:00.000Z' })].map((r) => ({ ...r, timestamp: new Date(Date.now() - 120_000).toISOString().slice(0, 17) + '00.000Z' }));
