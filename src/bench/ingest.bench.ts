@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { Db, InsertOptions } from '../clickhouse/client';
-import type { Gateway } from '../server';
+import type { Gateway } from '../app/gateway';
 import type { BenchClient } from './client';
 import { ratio } from './stats';
 

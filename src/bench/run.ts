@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../config/config';
 import { TimeRangePreset } from '../domain/time-range';
 import { createLogger } from '../log';
-import { startGateway, type Gateway } from '../server';
+import { startGateway, type Gateway } from '../app/gateway';
 import { batchingBench, type BatchingResult } from './batching.bench';
 import { BenchClient } from './client';
 import type { BenchContext } from './context';

@@ -5,7 +5,7 @@ import { loadMigrations, migrate } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { printGatewaySchema } from '../graphql/schema';
 import { createLogger } from '../log';
-import { startGateway } from '../server';
+import { startGateway } from '../app/gateway';
 import { runBench } from '../bench/run';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';

@@ -4,7 +4,7 @@ import { openDb } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { createLogger } from '../log';
-import { startGateway } from '../server';
+import { startGateway } from '../app/gateway';
 import { backfill } from '../simulate/backfill';
 import { runLive } from '../simulate/live';
 import { intOption, untilSignal } from './args';

@@ -1,7 +1,7 @@
 import { parseSecretsKey } from '../auth/secret-box';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
-import { DEFAULT_LIMITS, type OperationLimits } from '../graphql/limits';
+import { DEFAULT_LIMITS, type OperationLimits } from '../graphql/transport/limits';
 
 /**
  * Everything the gateway reads from the environment, validated once at start.

@@ -1,14 +1,14 @@
 import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
-import { CatalogResolver } from './catalog.resolver';
-import { DestinationResolver } from './destination.resolver';
-import { TokenResolver } from './token.resolver';
-import { BreakdownResolver, DiscardRowResolver } from './breakdown.resolver';
-import { ReasonResolver } from './reason.resolver';
-import { AnalysisResolver } from './analysis.resolver';
-import { LiveResolver } from './live.resolver';
-import { AlertResolver } from './alert.resolver';
+import { CatalogResolver } from './catalog/catalog.resolver';
+import { DestinationResolver } from './destination/destination.resolver';
+import { TokenResolver } from './tokens/token.resolver';
+import { BreakdownResolver, DiscardRowResolver } from './breakdown/breakdown.resolver';
+import { ReasonResolver } from './reasons/reason.resolver';
+import { AnalysisResolver } from './analysis/analysis.resolver';
+import { LiveResolver } from './live/live.resolver';
+import { AlertResolver } from './alerts/alert.resolver';
 
 export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, LiveResolver, AlertResolver, TokenResolver] as const;
 

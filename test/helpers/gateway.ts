@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createLogger, type Logger } from '../../src/log';
-import { startGateway, type Gateway, type GatewayOptions } from '../../src/server';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway';
 import type { Scope } from '../../src/auth/scopes';
 
 /**

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse, validate } from 'graphql';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { gatewaySchema } from '../../src/graphql/schema';
-import { IDE_ASSETS } from '../../src/ide/ide.http';
-import { IDE_EXAMPLES } from '../../src/ide/examples';
+import { IDE_ASSETS } from '../../src/http/ide/ide.http';
+import { IDE_EXAMPLES } from '../../src/http/ide/examples';
 import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /** Debian's chromium (CI installs it in .ci/run); this test never installs anything. */

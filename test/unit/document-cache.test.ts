@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { gatewaySchema } from '../../src/graphql/schema';
-import { DocumentCache } from '../../src/graphql/document-cache';
-import { DEFAULT_LIMITS } from '../../src/graphql/limits';
+import { DocumentCache } from '../../src/graphql/transport/document-cache';
+import { DEFAULT_LIMITS } from '../../src/graphql/transport/limits';
 
 describe('DocumentCache (graphql-ws documents by query text)', () => {
   const schema = gatewaySchema();

@@ -1,0 +1,223 @@
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ALERT_KINDS, DEFAULT_MIN_VOLUME, DEFAULT_WINDOW_MINUTES, MAX_EMAILS, MAX_MIN_VOLUME, MAX_NAME_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES } from '../../alerts/rules';
+import type { AlertKind } from '../../alerts/rules';
+import { PipelineStepKind } from '../../domain/steps';
+import { DateTime } from '../common/scalars';
+
+function upperEnum<T extends string>(values: readonly T[]): Record<string, T> {
+  return Object.fromEntries(values.map((v) => [v.toUpperCase(), v]));
+}
+
+export const AlertKindEnum = upperEnum(ALERT_KINDS);
+registerEnumType(AlertKindEnum, {
+  name: 'AlertKind',
+  description: 'What an alert rule watches. See each value.',
+  valuesConfig: {
+    DELIVERY_RATE_BELOW: { description: 'Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window.' },
+    SOURCE_VOLUME_ANOMALY: { description: "A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days." },
+    DISCARD_RATE_ABOVE: { description: "Events of a discard step (optionally one reason) above `threshold` % of Successfully received (summed over the destination's connected sources) over the window." },
+    SYNC_FAILURES: { description: 'Storage destinations: syncs started in the window that failed or were partial, at or above `threshold`.' },
+    RETRY_PENDING_ABOVE: { description: 'The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply.' },
+  },
+});
+
+export const AlertStateEnum = upperEnum(['ok', 'firing'] as const);
+registerEnumType(AlertStateEnum, { name: 'AlertState', description: 'Where a rule stands: OK, or FIRING until it recovers.' });
+
+export const AlertTransitionEnum = upperEnum(['firing', 'resolved'] as const);
+registerEnumType(AlertTransitionEnum, { name: 'AlertTransition', description: 'What an alert event records: the rule started FIRING, or it RESOLVED (recovered).' });
+
+export const NotificationChannelEnum = upperEnum(['webhook', 'email'] as const);
+registerEnumType(NotificationChannelEnum, { name: 'NotificationChannel', description: 'Where a notification went (in-app delivery is the alertEvents subscription).' });
+
+export const NotificationOutcomeEnum = upperEnum(['delivered', 'retrying', 'failed'] as const);
+registerEnumType(NotificationOutcomeEnum, { name: 'NotificationOutcome', description: 'DELIVERED; RETRYING (an attempt failed, another is scheduled); FAILED (no attempts left, or a permanent refusal).' });
+
+@ObjectType({ description: 'A rule that watches one metric and notifies once when it starts firing and once when it recovers.' })
+export class AlertRule {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String)
+  name!: string;
+  @Field(() => AlertKindEnum)
+  kind!: AlertKind;
+  @Field(() => ID, { nullable: true })
+  destinationId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Actions destinations: narrows the destination-side steps to one mapping.' })
+  mappingId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: the source watched.' })
+  sourceId!: string | null;
+  @Field(() => PipelineStepKind, { nullable: true, description: 'DISCARD_RATE_ABOVE: the discard step watched.' })
+  step!: PipelineStepKind | null;
+  @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
+  reason!: string | null;
+  @Field(() => Float, { description: 'Percent for the rate and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
+  threshold!: number;
+  @Field(() => Int, { description: 'The window: the last this many whole minutes before each evaluation.' })
+  windowMinutes!: number;
+  @Field(() => Int, { description: 'Below this many events in the sample (delivery attempts, received events, or the larger of current and typical volume) no transition happens. The count kinds ignore it.' })
+  minVolume!: number;
+  @Field(() => Boolean)
+  enabled!: boolean;
+  @Field(() => String, { nullable: true, description: 'Where webhooks go, as scheme, host and port only (the full URL can hold a secret).' })
+  webhook!: string | null;
+  @Field(() => Boolean, { description: 'Webhook bodies are signed (X-Delivery-Overview-Signature) with the secret set on the rule.' })
+  webhookSigned!: boolean;
+  @Field(() => [String])
+  emails!: string[];
+  @Field(() => AlertStateEnum)
+  state!: 'ok' | 'firing';
+  @Field(() => DateTime, { description: 'When the rule entered its state (its creation while it never fired).' })
+  stateSince!: Date;
+  @Field(() => DateTime)
+  createdAt!: Date;
+  @Field(() => DateTime)
+  updatedAt!: Date;
+}
+
+@InputType({ description: 'A new alert rule. Which fields apply depends on kind; a field that does not apply is refused.' })
+export class AlertRuleInput {
+  @Field(() => String)
+  @MaxLength(MAX_NAME_LENGTH)
+  name!: string;
+  @Field(() => AlertKindEnum)
+  kind!: AlertKind;
+  @Field(() => ID, { nullable: true, description: 'Every kind but SOURCE_VOLUME_ANOMALY: a destination of this workspace.' })
+  destinationId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'DELIVERY_RATE_BELOW, DISCARD_RATE_ABOVE, RETRY_PENDING_ABOVE on Actions destinations.' })
+  mappingId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: a source of this workspace.' })
+  sourceId?: string | null;
+  @Field(() => PipelineStepKind, { nullable: true, description: 'DISCARD_RATE_ABOVE: FAILED_ON_INGEST, FILTERED_AT_SOURCE, FILTERED_AT_DESTINATION or FAILED_DELIVERY.' })
+  step?: PipelineStepKind | null;
+  @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
+  reason?: string | null;
+  @Field(() => Float, { description: 'DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0.' })
+  threshold!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_WINDOW_MINUTES, description: `${MIN_WINDOW_MINUTES} (5 minutes) to ${MAX_WINDOW_MINUTES} (14 days).` })
+  @Min(MIN_WINDOW_MINUTES)
+  @Max(MAX_WINDOW_MINUTES)
+  windowMinutes!: number;
+  @Field(() => Int, { defaultValue: DEFAULT_MIN_VOLUME })
+  @Min(0)
+  @Max(MAX_MIN_VOLUME)
+  minVolume!: number;
+  @Field(() => Boolean, { defaultValue: true })
+  enabled!: boolean;
+  @Field(() => String, { nullable: true, description: 'http(s) URL that receives a JSON POST per firing and recovery (Slack incoming webhooks accept it).' })
+  @IsOptional()
+  @MaxLength(MAX_URL_LENGTH)
+  webhookUrl?: string | null;
+  @Field(() => String, { nullable: true, description: 'Signs webhook bodies: X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again.' })
+  @IsOptional()
+  @MaxLength(MAX_SECRET_LENGTH)
+  webhookSecret?: string | null;
+  @Field(() => [String], { defaultValue: [], description: `Up to ${MAX_EMAILS} addresses that get one email per firing and recovery.` })
+  @ArrayMaxSize(MAX_EMAILS)
+  emails!: string[];
+}
+
+@InputType({ description: 'Changes to an alert rule: omitted fields stay, null clears an optional field. The result is checked as a whole.' })
+export class AlertRuleUpdateInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(MAX_NAME_LENGTH)
+  name?: string | null;
+  @Field(() => AlertKindEnum, { nullable: true })
+  kind?: AlertKind | null;
+  @Field(() => ID, { nullable: true })
+  destinationId?: string | null;
+  @Field(() => ID, { nullable: true })
+  mappingId?: string | null;
+  @Field(() => ID, { nullable: true })
+  sourceId?: string | null;
+  @Field(() => PipelineStepKind, { nullable: true })
+  step?: PipelineStepKind | null;
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+  @Field(() => Float, { nullable: true })
+  threshold?: number | null;
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(MIN_WINDOW_MINUTES)
+  @Max(MAX_WINDOW_MINUTES)
+  windowMinutes?: number | null;
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_MIN_VOLUME)
+  minVolume?: number | null;
+  @Field(() => Boolean, { nullable: true })
+  enabled?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'A new URL drops the old secret unless webhookSecret is given too.' })
+  @IsOptional()
+  @MaxLength(MAX_URL_LENGTH)
+  webhookUrl?: string | null;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(MAX_SECRET_LENGTH)
+  webhookSecret?: string | null;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(MAX_EMAILS)
+  emails?: string[] | null;
+}
+
+@ObjectType({ description: 'How one notification of an alert event went.' })
+export class AlertNotification {
+  @Field(() => NotificationChannelEnum)
+  channel!: 'webhook' | 'email';
+  @Field(() => String, { description: "The webhook's scheme, host and port, or the email addresses." })
+  target!: string;
+  @Field(() => NotificationOutcomeEnum)
+  outcome!: 'delivered' | 'retrying' | 'failed';
+  @Field(() => Int)
+  attempts!: number;
+  @Field(() => String, { nullable: true, description: 'What went wrong on the last failed attempt.' })
+  lastError!: string | null;
+  @Field(() => Int, { nullable: true, description: "The receiver's last HTTP status (webhooks)." })
+  statusCode!: number | null;
+  @Field(() => DateTime, { description: 'When this outcome was recorded.' })
+  at!: Date;
+}
+
+@ObjectType({ description: 'A rule started firing, or recovered. Exactly one per transition, whichever gateway replica evaluated it.' })
+export class AlertEvent {
+  @Field(() => ID, { description: 'The idempotency key `<ruleId>:<previous state since, ms>:<firing|resolved>`, also sent as the webhook Idempotency-Key.' })
+  id!: string;
+  @Field(() => ID)
+  ruleId!: string;
+  @Field(() => String, { description: 'The rule name at the time.' })
+  ruleName!: string;
+  @Field(() => AlertKindEnum)
+  kind!: AlertKind;
+  @Field(() => AlertTransitionEnum)
+  state!: 'firing' | 'resolved';
+  @Field(() => DateTime)
+  at!: Date;
+  @Field(() => DateTime, { description: 'Since when the rule had been in the state it left.' })
+  previousStateSince!: Date;
+  @Field(() => ID, { nullable: true })
+  destinationId!: string | null;
+  @Field(() => ID, { nullable: true })
+  mappingId!: string | null;
+  @Field(() => ID, { nullable: true })
+  sourceId!: string | null;
+  @Field(() => PipelineStepKind, { nullable: true })
+  step!: PipelineStepKind | null;
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+  @Field(() => Float, { nullable: true, description: 'The measured value compared with the threshold (percent, or a count); null when undefined (e.g. no typical volume).' })
+  value!: number | null;
+  @Field(() => Float)
+  threshold!: number;
+  @Field(() => Float, { description: 'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, or the gauge.' })
+  volume!: number;
+  @Field(() => Float, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: the typical volume.' })
+  baseline!: number | null;
+  @Field(() => Int)
+  windowMinutes!: number;
+  @Field(() => String, { description: 'One sentence for people, as sent to webhooks and email.' })
+  message!: string;
+}

@@ -1,0 +1,40 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { ID_RULE, isValidId } from '../../domain/ids';
+import type { CatalogEntity } from '../../metrics/catalog.service';
+import { Destination, Source } from './catalog.type';
+import type { RequestContext } from '../context';
+import { CatalogEntityEnum } from '../common/enums';
+
+@Resolver()
+export class CatalogResolver {
+  @Query(() => [Source], { description: "The workspace's sources." })
+  async sources(@Ctx() ctx: RequestContext): Promise<Source[]> {
+    return ctx.forWorkspace().catalog.sources();
+  }
+
+  @Query(() => [Destination], { description: "The workspace's destinations." })
+  async destinations(@Ctx() ctx: RequestContext): Promise<Destination[]> {
+    return ctx.forWorkspace().catalog.destinations();
+  }
+
+  @Query(() => Destination, { nullable: true, description: 'One destination by the id producers send; null when the workspace has none by that id.' })
+  async destination(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Destination | null> {
+    return ctx.forWorkspace().loaders.destination.load(id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Sets the display name of a source, destination or mapping. Needs the admin scope.' })
+  async setDisplayName(
+    @Arg('entity', () => CatalogEntityEnum) entity: CatalogEntity,
+    @Arg('id', () => ID) id: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    const { catalog } = ctx.forWorkspace('admin');
+    if (!isValidId(id)) throw new AppError(ErrorCode.BAD_USER_INPUT, `id must be ${ID_RULE}`, { field: 'id' });
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) throw new AppError(ErrorCode.BAD_USER_INPUT, 'name must be 1-200 characters', { field: 'name' });
+    await catalog.setName(entity, id, trimmed);
+    return true;
+  }
+}

@@ -1,0 +1,78 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { DiscardSampleValue } from '../../metrics/breakdown.query';
+import type { ReportStep } from '../../domain/steps';
+import { PipelineStepKind, ReportStepEnum } from '../common/enums';
+import { MeasuredRow } from '../common/measured.type';
+import { Count, DateTime } from '../common/scalars';
+
+@ObjectType({ description: 'A discard reason from the remedy catalogue: what happened and what to do.' })
+export class DiscardReason {
+  @Field(() => String, { description: 'The code producers report (exact case).' })
+  code!: string;
+  @Field(() => PipelineStepKind)
+  step!: PipelineStepKind;
+  @Field(() => String)
+  title!: string;
+  @Field(() => String, { description: 'What happened.' })
+  description!: string;
+  @Field(() => String, { description: 'What to do about it.' })
+  remedy!: string;
+  @Field(() => String)
+  docsUrl!: string;
+  @Field(() => Boolean, { description: 'True when the code is not in the catalogue (still counted and shown).' })
+  unknown!: boolean;
+}
+
+@ObjectType({ description: 'One discarded event kept as a sample at ingest.' })
+export class DiscardSample {
+  @Field(() => DateTime)
+  at!: Date;
+  @Field(() => String, { nullable: true })
+  messageId!: string | null;
+  @Field(() => String)
+  sourceId!: string;
+  @Field(() => String)
+  eventType!: string;
+  @Field(() => String)
+  eventName!: string;
+  @Field(() => String)
+  appVersion!: string;
+  @Field(() => String, { nullable: true, description: 'The payload as JSON text, cut at the sample size limit.' })
+  payload!: string | null;
+  @Field(() => Boolean, { description: 'True when the payload was cut.' })
+  truncated!: boolean;
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+}
+
+@ObjectType({ description: 'Events one discard step dropped for one reason.' })
+export class DiscardRow extends MeasuredRow {
+  @Field(() => DiscardReason)
+  reason!: DiscardReason;
+  /** Not exposed: the samples of every row of one table, fetched once. */
+  samplesOfTable!: () => Promise<DiscardSampleValue[]>;
+}
+
+@ObjectType({ description: 'One report about a message: a step it went through.' })
+export class TraceEntry {
+  @Field(() => DateTime)
+  at!: Date;
+  @Field(() => ReportStepEnum, { description: 'The step as reported.' })
+  step!: ReportStep;
+  @Field(() => String)
+  sourceId!: string;
+  @Field(() => String, { nullable: true })
+  destinationId!: string | null;
+  @Field(() => String, { nullable: true })
+  mappingId!: string | null;
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+  @Field(() => String)
+  eventType!: string;
+  @Field(() => String)
+  eventName!: string;
+  @Field(() => String)
+  appVersion!: string;
+  @Field(() => Count)
+  count!: number;
+}

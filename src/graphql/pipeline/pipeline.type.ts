@@ -1,0 +1,57 @@
+import { Field, Float, ObjectType } from 'type-graphql';
+import { PipelineStepKind } from '../common/enums';
+import { Count, DateTime } from '../common/scalars';
+
+@ObjectType({ description: 'How a count moved against the previous period, three ways.' })
+export class Change {
+  @Field(() => Count, { nullable: true, description: 'count now − count before.' })
+  count!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '(now − before) / before × 100; null when before is 0.' })
+  relativePercent!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'share now − share before, in percentage points (15% → 22% is 7).' })
+  percentagePoints!: number | null;
+}
+
+@ObjectType({ description: 'One box of the pipeline view.' })
+export class PipelineStep {
+  @Field(() => PipelineStepKind)
+  kind!: PipelineStepKind;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => Count, { description: 'Events in the range (syncs for the sync steps; the live gauge for RETRY_PENDING).' })
+  count!: number;
+
+  @Field(() => Count, { nullable: true, description: 'The same count in the previous period; null for the live gauge.' })
+  previousCount!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Percent of Successfully received (0–100); null for sync counts, the gauge, or when nothing was received.' })
+  share!: number | null;
+
+  @Field(() => Boolean, { description: 'True for steps where events leave the pipeline.' })
+  isDiscard!: boolean;
+
+  @Field(() => Change)
+  change!: Change;
+}
+
+@ObjectType({ description: 'Where events went, step by step, for one destination.' })
+export class Pipeline {
+  @Field(() => DateTime)
+  from!: Date;
+  @Field(() => DateTime)
+  to!: Date;
+  @Field(() => DateTime)
+  previousFrom!: Date;
+  @Field(() => DateTime)
+  previousTo!: Date;
+
+  @Field(() => [PipelineStep])
+  steps!: PipelineStep[];
+
+  @Field(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations).' })
+  retryPending!: number | null;
+}

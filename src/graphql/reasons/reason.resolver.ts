@@ -1,0 +1,31 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { DISCARD_REASONS, findDiscardReason } from '../../domain/discard-reasons';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { discardKindOf, PIPELINE_STEPS, PipelineStepKind } from '../../domain/steps';
+import { traceMessage } from '../../metrics/trace.query';
+import type { RequestContext } from '../context';
+import { DiscardReason, TraceEntry } from '../discards/discard.type';
+
+@Resolver()
+export class ReasonResolver {
+  @Query(() => [DiscardReason], { description: 'The remedy catalogue: every known discard reason, optionally for one discard step.' })
+  discardReasons(@Arg('step', () => PipelineStepKind, { nullable: true }) step: PipelineStepKind | null | undefined, @Ctx() ctx: RequestContext): DiscardReason[] {
+    ctx.forWorkspace();
+    // Omitted (undefined) and explicit null both mean every discard step.
+    if (step != null && !PIPELINE_STEPS[step].isDiscard) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${step} is not a discard step`, { field: 'step' });
+    }
+    return DISCARD_REASONS.filter((r) => step == null || discardKindOf(r.step) === step).map((r) => ({
+      ...r,
+      step: discardKindOf(r.step)!,
+      unknown: findDiscardReason(r.step, r.code) === undefined,
+    }));
+  }
+
+  @Query(() => [TraceEntry], { description: 'Every step one message went through (reports that carried its messageId), oldest first.' })
+  async trace(@Arg('messageId', () => String) messageId: string, @Ctx() ctx: RequestContext): Promise<TraceEntry[]> {
+    const { wdb } = ctx.forWorkspace();
+    if (messageId.length === 0 || messageId.length > 256) throw new AppError(ErrorCode.BAD_USER_INPUT, 'messageId must be 1-256 characters', { field: 'messageId' });
+    return traceMessage(wdb, messageId);
+  }
+}
