@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseSecretsKey, SECRET_KEY_BYTES } from '../config/reader';
+
+export { parseSecretsKey, SECRET_KEY_BYTES };
 
 /** Marks a sealed value; anything else in a secret column is a value written before sealing existed. */
 const PREFIX = 'enc1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const SECRET_KEY_BYTES = 32;
 
 /**
  * Seals the secrets the gateway must be able to read back (alert webhook URLs, whose path
@@ -47,17 +49,6 @@ export class SecretBox {
     }
     throw new Error('A stored secret cannot be opened with SECRETS_KEY or SECRETS_KEY_PREVIOUS (it was sealed with another key, or altered)');
   }
-}
-
-/** Parses SECRETS_KEY: 64 hex characters or the base64 of 32 bytes; null when it is neither. */
-export function parseSecretsKey(value: string): Buffer | null {
-  const v = value.trim();
-  if (/^[0-9a-f]{64}$/i.test(v)) return Buffer.from(v, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
-    const key = Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64');
-    if (key.length === SECRET_KEY_BYTES) return key;
-  }
-  return null;
 }
 
 /**

@@ -159,7 +159,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
     opts.progress(`drained: ${result.batchesAcknowledged} batches acknowledged; verifying ${dataDir}`);
 
     /* Verify, holding the data directory ourselves now that no gateway does. */
-    const db = await openDb({ clickhouseUrl: null, clickhouseUser: 'default', clickhousePassword: '', database: DATABASE, dataDir, queryTimeoutSeconds: 300 });
+    const db = await openDb({ url: null, database: DATABASE, dataDir, queryTimeoutSeconds: 300 });
     try {
       await verify(db, producers.acked, [...producers.pending], spreadMs, result, finding);
     } finally {

@@ -138,7 +138,7 @@ export async function runBench(base: Config, opts: BenchOptions): Promise<BenchR
     QUERY_TIMEOUT_SECONDS: '120',
   };
   const config = loadConfig({ ...process.env, ...env, DATA_DIR: dataDir, CLICKHOUSE_DATABASE: `bench_${Date.now()}` });
-  const gateway = await startGateway({ config: { ...config, clickhouseUrl: base.clickhouseUrl ?? config.clickhouseUrl }, log: createLogger('silent') });
+  const gateway = await startGateway({ config: { ...config, clickhouse: { ...config.clickhouse, url: base.clickhouse?.url ?? config.clickhouse.url } }, log: createLogger('silent') });
   let client: BenchClient | null = null;
   try {
     const [{ v: engine }] = await gateway.db.query<{ v: string }>({ family: 'bench', sql: 'SELECT version() AS v' });
@@ -165,7 +165,7 @@ export async function runBench(base: Config, opts: BenchOptions): Promise<BenchR
     const overhead = await overheadBench(ctx, { samples: plan.overheadSamples, block: plan.overheadBlock });
     const batching = await batchingBench(ctx, { runs: plan.batchingRuns });
     const throughput = await throughputBench(ctx, plan.throughput);
-    const fanout = await fanoutBench(gateway, client, { workspaceId: 'bench_live', ...plan.fanout, intervalMs: config.livePollIntervalMs, progress });
+    const fanout = await fanoutBench(gateway, client, { workspaceId: 'bench_live', ...plan.fanout, intervalMs: config.live.pollIntervalMs, progress });
     progress(`ingest: ${plan.ingest.reports.toLocaleString('en')} reports, three ways`);
     const { token: ingestToken } = await gateway.tokens.create('bench_ingest', ['ingest']);
     const ingest = await ingestBench(gateway, client, ingestToken, plan.ingest);

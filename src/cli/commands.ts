@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDb } from '../clickhouse/client';
-import { loadMigrations, migrate } from '../clickhouse/migrations';
+import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { loadMigrations, migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { printGatewaySchema } from '../graphql/schema';
 import { createLogger } from '../log';
@@ -66,12 +66,12 @@ export const COMMANDS = {
     help: 'delivery-overview migrate [--print]\n\nApplies pending migrations to the configured ClickHouse and exits.\n  --print   print the statements instead (rendered ON CLUSTER when CLICKHOUSE_CLUSTER is set)',
     options: { print: { type: 'boolean' } },
     async run(v, config) {
-      const target = { database: config.database, cluster: config.cluster };
+      const target = migrationTarget(config);
       if (v.print) {
         for (const m of loadMigrations(target)) process.stdout.write(`-- ${m.file}\n${m.statements.join(';\n\n')};\n\n`);
         return 0;
       }
-      const db = await openDb(config);
+      const db = await openDb(dbOptionsOf(config));
       try {
         const report = await migrate(db, target);
         process.stdout.write(report.applied.length ? `applied: ${report.applied.join(', ')}\n` : `up to date (${report.skipped} migrations)\n`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDb } from '../clickhouse/client';
-import { migrate } from '../clickhouse/migrations';
+import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { createLogger } from '../log';
 import { startGateway } from '../app/gateway';
@@ -26,12 +26,12 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
-  const db = await openDb(config);
-  await migrate(db, { database: config.database, cluster: config.cluster });
+  const db = await openDb(dbOptionsOf(config));
+  await migrate(db, migrationTarget(config));
 
   const existing = await db.query<{ n: number }>({
     family: 'demo',
-    sql: `SELECT count() AS n FROM ${config.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
+    sql: `SELECT count() AS n FROM ${config.clickhouse.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
     params: { ws: DEMO_WORKSPACE },
   });
   // When this start backfills, live traffic continues the same simulated world from the
@@ -50,7 +50,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
   let ideToken: string | undefined;
   const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken } });
-  const token = await demoToken(gateway.tokens, config.dataDir);
+  const token = await demoToken(gateway.tokens, config.server.dataDir);
   ideToken = token;
   const controller = new AbortController();
   const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg), ...continuation });
@@ -82,7 +82,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   return 0;
 }
 
-const DATA_LABEL = (config: Config) => (config.clickhouseUrl ? config.clickhouseUrl : config.dataDir);
+const DATA_LABEL = (config: Config) => (config.clickhouse.url ? config.clickhouse.url : config.server.dataDir);
 
 /** The demo token is kept in <DATA_DIR>/demo-token and reused while it stays valid. */
 async function demoToken(tokens: import('../auth/tokens').TokenStore, dataDir: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { openDb } from '../clickhouse/client';
+import { dbOptionsOf, openDb } from '../clickhouse/client';
 import type { Config } from '../config/config';
 import { AppError } from '../domain/errors';
 import { isValidId, ID_RULE } from '../domain/ids';
@@ -47,15 +47,15 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
     if (err instanceof AppError) throw new UsageError(err.message, 'delivery-overview reconcile --help');
     throw err;
   }
-  if (v.repair && config.cluster) {
+  if (v.repair && config.clickhouse.cluster) {
     throw new UsageError('--repair is not supported with CLICKHOUSE_CLUSTER (the rebuild would have to run per shard); compare without --repair', 'delivery-overview reconcile --help');
   }
   const scope = { ...window, workspaceId };
-  const db = await openDb(config);
+  const db = await openDb(dbOptionsOf(config));
   try {
     const tiers = await availableTiers(db);
     if (tiers.length === 0) {
-      throw Object.assign(new Error(`No gateway tables in database ${config.database}`), { hint: 'Run delivery-overview migrate (or start the gateway once) first.' });
+      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run delivery-overview migrate (or start the gateway once) first.' });
     }
     const first = await compareRawAndAggregates(db, scope, tiers);
     if (first.differences.length === 0 || !v.repair) {

@@ -1,5 +1,5 @@
-import { openDb } from '../clickhouse/client';
-import { migrate } from '../clickhouse/migrations';
+import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { backfill } from '../simulate/backfill';
 import { runLive } from '../simulate/live';
@@ -13,9 +13,9 @@ export async function runSimulate(v: Values, config: Config): Promise<number> {
   if (v.backfill) {
     const days = intOption(v, 'days', 14, 1, 14);
     const workspaceId = typeof v.workspace === 'string' ? v.workspace : 'demo';
-    const db = await openDb(config);
+    const db = await openDb(dbOptionsOf(config));
     try {
-      await migrate(db, { database: config.database, cluster: config.cluster });
+      await migrate(db, migrationTarget(config));
       const progress = progressReporter('backfill');
       const result = await backfill(db, { workspaceId, days, seed, now: Date.now(), onProgress: progress.update });
       progress.done(`${result.reports} reports, ${result.events} events, ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);

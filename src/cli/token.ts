@@ -8,8 +8,8 @@ type Values = Record<string, string | boolean | undefined>;
 /** Reads the root token: --root-token, then ROOT_TOKEN, then <DATA_DIR>/root-token. */
 export function resolveRootToken(v: Values, config: Config): string {
   if (typeof v['root-token'] === 'string') return v['root-token'];
-  if (config.rootToken) return config.rootToken;
-  const file = path.join(config.dataDir, 'root-token');
+  if (config.auth.rootToken) return config.auth.rootToken;
+  const file = path.join(config.server.dataDir, 'root-token');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   throw new UsageError(`No root token: pass --root-token, set ROOT_TOKEN, or start the gateway once so it writes ${file}`);
 }
@@ -40,7 +40,7 @@ export async function runTokenCreate(v: Values, config: Config, action: string |
   if (typeof v.workspace !== 'string') throw new UsageError('--workspace is required');
   if (typeof v.scopes !== 'string') throw new UsageError('--scopes is required, e.g. --scopes read,ingest');
   const scopes = v.scopes.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  const url = typeof v.url === 'string' ? v.url : `http://127.0.0.1:${config.port}`;
+  const url = typeof v.url === 'string' ? v.url : `http://127.0.0.1:${config.server.port}`;
   const data = await gatewayGraphQL<{ createApiToken: string }>(
     url,
     resolveRootToken(v, config),

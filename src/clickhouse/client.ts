@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import type { Config } from '../config/config';
+import type { ClickHouseConfig, Config } from '../config/config';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
@@ -181,18 +181,23 @@ function dataDirBusy(dir: string, cause: unknown): AppError & { hint: string } {
   return err;
 }
 
-export type DbConfig = Pick<Config, 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'dataDir' | 'queryTimeoutSeconds'> &
-  Partial<Pick<Config, 'queryMaxMemoryBytes'>>;
+/** Where the one Db handle points: a server (`url`) or the embedded engine under `dataDir`. */
+export type DbOptions = Pick<ClickHouseConfig, 'url' | 'database' | 'queryTimeoutSeconds'> &
+  Partial<Pick<ClickHouseConfig, 'user' | 'password' | 'queryMaxMemoryBytes'>> & { dataDir: string };
+
+export function dbOptionsOf(config: Pick<Config, 'clickhouse' | 'server'>): DbOptions {
+  return { ...config.clickhouse, dataDir: config.server.dataDir };
+}
 
 /** No gateway read legitimately returns more rows (the largest is a 14-day minute timeseries split 50 ways). */
 export const MAX_RESULT_ROWS = 1_000_000;
 
 /**
- * Embedded chDB at `<dataDir>/clickhouse` unless `clickhouseUrl` is set. chDB is
+ * Embedded chDB at `<dataDir>/clickhouse` unless `url` is set. chDB is
  * required lazily so a server deployment never loads the 500 MB engine.
  * One process can hold one chDB directory at a time.
  */
-export async function openDb(config: DbConfig): Promise<Db> {
+export async function openDb(config: DbOptions): Promise<Db> {
   // Guardrails on every read, applied here and nowhere else: time, result size, memory.
   const readSettings: ClickHouseSettings = {
     ...OUTPUT_SETTINGS,
@@ -201,11 +206,11 @@ export async function openDb(config: DbConfig): Promise<Db> {
     result_overflow_mode: 'throw',
     max_memory_usage: String(config.queryMaxMemoryBytes ?? DEFAULT_QUERY_MAX_MEMORY_BYTES),
   };
-  if (config.clickhouseUrl) {
+  if (config.url) {
     const client = createClient({
-      url: config.clickhouseUrl,
-      username: config.clickhouseUser,
-      password: config.clickhousePassword,
+      url: config.url,
+      username: config.user ?? 'default',
+      password: config.password ?? '',
       request_timeout: (config.queryTimeoutSeconds + 5) * 1000,
       clickhouse_settings: OUTPUT_SETTINGS,
     });

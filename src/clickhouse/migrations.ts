@@ -135,3 +135,8 @@ export async function migrationsApplied(db: Db, target: MigrationTarget, dir = M
     return false;
   }
 }
+
+/** The database (and cluster) the configuration points migrations at. */
+export function migrationTarget(config: { clickhouse: { database: string; cluster: string | null } }): MigrationTarget {
+  return { database: config.clickhouse.database, cluster: config.clickhouse.cluster };
+}

@@ -26,6 +26,13 @@ export interface GatewayServices {
   secrets: SecretBox;
   /** Alert webhooks may point at private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). Default false. */
   webhookAllowPrivate?: boolean;
+  /** Sees how long each timed resolver took (metrics); none in schema-only uses. */
+  observer?: ResolverObserver;
+}
+
+/** Receives resolver timings (graphql/transport/observe.ts wraps the timed resolvers). */
+export interface ResolverObserver {
+  resolved(operationName: string | undefined, field: string, seconds: number): void;
 }
 
 /** Per WebSocket connection state shared by its operations. */

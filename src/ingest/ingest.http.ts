@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenStore } from '../auth/tokens';
-import { authenticateRequest, requireWorkspaceScope } from '../http/authenticate';
+import { authenticate, requireWorkspaceScope } from '../auth/authenticate';
 import { readBody, sendJson } from '../http/respond';
 import type { IngestResult, IngestService } from './ingest.service';
 
@@ -9,15 +9,19 @@ import type { IngestResult, IngestService } from './ingest.service';
  * response means nothing of the batch needs to be assumed stored, and the same
  * request with the same Idempotency-Key may be retried.
  */
-export async function handleIngest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: { tokens: TokenStore; ingest: IngestService; maxBodyBytes: number; observe?: (outcome: IngestOutcome) => void },
-): Promise<{ workspaceId: string; records: number }> {
+export interface IngestDeps {
+  tokens: TokenStore;
+  ingest: IngestService;
+  maxBodyBytes: number;
+  /** Sees what each request did (logs, metrics). */
+  observe?: (requestId: string, outcome: IngestOutcome) => void;
+}
+
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, requestId: string, deps: IngestDeps): Promise<{ workspaceId: string; records: number }> {
   const started = performance.now();
   const seen: IngestOutcome = { workspaceId: null, bytes: declaredLength(req), durationMs: 0, result: null, error: null };
   try {
-    const principal = await authenticateRequest(deps.tokens, req);
+    const principal = await authenticate(deps.tokens, req.headers.authorization);
     const workspaceId = requireWorkspaceScope(principal, 'ingest');
     seen.workspaceId = workspaceId;
     const key = deps.ingest.validateIdempotencyKey(header(req, 'idempotency-key'));
@@ -32,7 +36,7 @@ export async function handleIngest(
     throw err;
   } finally {
     seen.durationMs = performance.now() - started;
-    deps.observe?.(seen);
+    deps.observe?.(requestId, seen);
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
 import { migrate } from '../../src/clickhouse/migrations';
 import { loadConfig } from '../../src/config/config';
 import { IngestService } from '../../src/ingest/ingest.service';
@@ -14,7 +14,7 @@ import { IngestService } from '../../src/ingest/ingest.service';
 describe('crash recovery of deduplication records', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-dedup-'));
   const config = loadConfig({ DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'dedup_recovery' });
-  const target = { database: config.database, cluster: null };
+  const target = { database: config.clickhouse.database, cluster: null };
   let db: Db | null = null;
   afterAll(async () => {
     await db?.close();
@@ -33,23 +33,23 @@ describe('crash recovery of deduplication records', () => {
   const sums = async (d: Db) => {
     const one = async (sql: string) => Number((await d.query<{ n: number }>({ family: 'test', sql }))[0].n);
     return {
-      raw: await one(`SELECT sum(count) AS n FROM ${config.database}.delivery_events`),
-      eventsMinute: await one(`SELECT sum(events) AS n FROM ${config.database}.events_minute`),
-      eventsHour: await one(`SELECT sum(events) AS n FROM ${config.database}.events_hour`),
-      stepsMinute: await one(`SELECT sum(events) AS n FROM ${config.database}.steps_minute`),
-      stepsHour: await one(`SELECT sum(events) AS n FROM ${config.database}.steps_hour`),
+      raw: await one(`SELECT sum(count) AS n FROM ${config.clickhouse.database}.delivery_events`),
+      eventsMinute: await one(`SELECT sum(events) AS n FROM ${config.clickhouse.database}.events_minute`),
+      eventsHour: await one(`SELECT sum(events) AS n FROM ${config.clickhouse.database}.events_hour`),
+      stepsMinute: await one(`SELECT sum(events) AS n FROM ${config.clickhouse.database}.steps_minute`),
+      stepsHour: await one(`SELECT sum(events) AS n FROM ${config.clickhouse.database}.steps_hour`),
     };
   };
 
   it('repairs the orphaned record on start, so the retry stores the batch exactly once everywhere', async () => {
-    db = await openDb(config);
+    db = await openDb(dbOptionsOf(config));
     await migrate(db, target);
     // The kill comes before the batch is acknowledged, so before its idempotency record
     // (written after the inserts return): the record's insert never happens.
     const insert = db.insert.bind(db);
     db.insert = async (opts) => (opts.table === 'ingest_idempotency' ? Promise.reject(new Error('killed')) : insert(opts));
     await expect(ingest(db)).rejects.toThrow('killed');
-    const [{ dir }] = await db.query<{ dir: string }>({ family: 'test', sql: `SELECT data_paths[1] AS dir FROM system.tables WHERE database = '${config.database}' AND name = 'delivery_events'` });
+    const [{ dir }] = await db.query<{ dir: string }>({ family: 'test', sql: `SELECT data_paths[1] AS dir FROM system.tables WHERE database = '${config.clickhouse.database}' AND name = 'delivery_events'` });
     await db.close();
     db = null;
 
@@ -59,7 +59,7 @@ describe('crash recovery of deduplication records', () => {
     expect(victim).toBeDefined();
     fs.renameSync(path.join(dir, victim), path.join(dir, `tmp_insert_${victim}`));
 
-    db = await openDb(config);
+    db = await openDb(dbOptionsOf(config));
     expect(db.recoveredDedupOrphans).toBe(1);
     expect((await sums(db)).raw).toBe(10); // the part is gone, as after the real kill
     await ingest(db); // the producer retries the unacknowledged batch with the same key
@@ -67,7 +67,7 @@ describe('crash recovery of deduplication records', () => {
     await ingest(db); // and a further retry is still a no-op
     expect((await sums(db)).raw).toBe(20);
     await db.close();
-    db = await openDb(config);
+    db = await openDb(dbOptionsOf(config));
     expect(db.recoveredDedupOrphans).toBe(0); // nothing left to repair on a clean start
   });
 });

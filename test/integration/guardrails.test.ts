@@ -1,10 +1,10 @@
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
 import { AppError } from '../../src/domain/errors';
 import { testConfig } from '../helpers/gateway';
 
 let db: Db;
 beforeAll(async () => {
-  db = await openDb({ ...testConfig('guardrails'), queryTimeoutSeconds: 1 });
+  db = await openDb({ ...dbOptionsOf(testConfig('guardrails')), queryTimeoutSeconds: 1 });
 });
 afterAll(async () => db.close());
 

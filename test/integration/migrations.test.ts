@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
 import { migrate, MIGRATIONS_DIR, migrationsApplied } from '../../src/clickhouse/migrations';
 import { testConfig } from '../helpers/gateway';
 
 let db: Db;
 const config = testConfig('migrations');
-const target = { database: config.database, cluster: null };
+const target = { database: config.clickhouse.database, cluster: null };
 
 beforeAll(async () => {
-  db = await openDb(config);
+  db = await openDb(dbOptionsOf(config));
 });
 afterAll(async () => db.close());
 
@@ -18,7 +18,7 @@ async function schemaSnapshot(): Promise<unknown[]> {
   return db.query({
     family: 'test',
     sql: `SELECT name, engine, create_table_query FROM system.tables WHERE database = {db:String} ORDER BY name`,
-    params: { db: config.database },
+    params: { db: config.clickhouse.database },
   });
 }
 
@@ -28,11 +28,11 @@ describe('migration runner', () => {
     const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
     expect(first.applied).toEqual(files);
     const before = await schemaSnapshot();
-    const recorded = await db.query({ family: 'test', sql: `SELECT version FROM ${config.database}.schema_migrations ORDER BY version` });
+    const recorded = await db.query({ family: 'test', sql: `SELECT version FROM ${config.clickhouse.database}.schema_migrations ORDER BY version` });
     const second = await migrate(db, target);
     expect(second).toEqual({ applied: [], skipped: files.length });
     expect(await schemaSnapshot()).toEqual(before);
-    expect(await db.query({ family: 'test', sql: `SELECT version FROM ${config.database}.schema_migrations ORDER BY version` })).toEqual(recorded);
+    expect(await db.query({ family: 'test', sql: `SELECT version FROM ${config.clickhouse.database}.schema_migrations ORDER BY version` })).toEqual(recorded);
     expect(await migrationsApplied(db, target)).toBe(true);
   });
 
@@ -42,7 +42,7 @@ describe('migration runner', () => {
     fs.writeFileSync(path.join(dir, '9001_broken_thing.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.broken (x Nope) ENGINE = MergeTree ORDER BY x');
     fs.writeFileSync(path.join(dir, '9002_never_reached.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.never (x UInt8) ENGINE = MergeTree ORDER BY x');
     await expect(migrate(db, target, dir)).rejects.toThrow(/^Migration 9001_broken_thing\.sql failed: .*Nope/);
-    const tables = await db.query<{ name: string }>({ family: 'test', sql: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('broken', 'never')`, params: { db: config.database } });
+    const tables = await db.query<{ name: string }>({ family: 'test', sql: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('broken', 'never')`, params: { db: config.clickhouse.database } });
     expect(tables).toEqual([]);
     expect(await migrationsApplied(db, target, dir)).toBe(false);
   });

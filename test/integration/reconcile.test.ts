@@ -171,7 +171,7 @@ describe('delivery-overview reconcile (CLI)', () => {
       const { openDb } = require(${JSON.stringify(path.join(ROOT, 'dist/clickhouse/client.js'))});
       const { migrate } = require(${JSON.stringify(path.join(ROOT, 'dist/clickhouse/migrations.js'))});
       (async () => {
-        const db = await openDb({ clickhouseUrl: null, database: 'delivery_overview', dataDir: process.env.DATA_DIR, queryTimeoutSeconds: 30 });
+        const db = await openDb({ url: null, database: 'delivery_overview', dataDir: process.env.DATA_DIR, queryTimeoutSeconds: 30 });
         await migrate(db, { database: 'delivery_overview', cluster: null });
         const hours = ${JSON.stringify(hours)};
         for (const h of hours) {

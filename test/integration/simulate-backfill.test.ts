@@ -56,7 +56,7 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  db = await openDb({ clickhouseUrl: null, clickhouseUser: 'default', clickhousePassword: '', database: DATABASE, dataDir: DATA_DIR, queryTimeoutSeconds: 30 });
+  db = await openDb({ url: null, database: DATABASE, dataDir: DATA_DIR, queryTimeoutSeconds: 30 });
   await migrate(db, { database: DATABASE, cluster: null });
   first = await backfill(db, { workspaceId: WORKSPACE, days: 1, seed: SEED, now: NOW });
 }, 120_000);

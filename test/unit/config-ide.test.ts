@@ -13,13 +13,13 @@ function problems(env: Record<string, string>): string[] {
 
 describe('IDE_ENABLED and INTROSPECTION_ENABLED', () => {
   it('default to true', () => {
-    expect(loadConfig({})).toMatchObject({ ideEnabled: true, introspectionEnabled: true });
+    expect(loadConfig({})).toMatchObject({ graphql: { ide: true, introspection: true } });
   });
 
   it('accept true, false, 1 and 0 in any case', () => {
-    expect(loadConfig({ IDE_ENABLED: 'FALSE', INTROSPECTION_ENABLED: '0' })).toMatchObject({ ideEnabled: false, introspectionEnabled: false });
-    expect(loadConfig({ IDE_ENABLED: '0' })).toMatchObject({ ideEnabled: false, introspectionEnabled: true });
-    expect(loadConfig({ IDE_ENABLED: '1', INTROSPECTION_ENABLED: 'True' })).toMatchObject({ ideEnabled: true, introspectionEnabled: true });
+    expect(loadConfig({ IDE_ENABLED: 'FALSE', INTROSPECTION_ENABLED: '0' })).toMatchObject({ graphql: { ide: false, introspection: false } });
+    expect(loadConfig({ IDE_ENABLED: '0' })).toMatchObject({ graphql: { ide: false, introspection: true } });
+    expect(loadConfig({ IDE_ENABLED: '1', INTROSPECTION_ENABLED: 'True' })).toMatchObject({ graphql: { ide: true, introspection: true } });
   });
 
   it('refuse other values, listing the allowed ones', () => {

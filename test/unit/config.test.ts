@@ -5,7 +5,12 @@ import { AppError } from '../../src/domain/errors';
 describe('loadConfig', () => {
   it('has documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', dataDir: path.resolve('./data'), clickhouseUrl: null, database: 'delivery_overview', queryTimeoutSeconds: 10, ingestMaxRecords: 10_000, logLevel: 'info' });
+    expect(c).toMatchObject({
+      server: { port: 4000, host: '127.0.0.1', dataDir: path.resolve('./data') },
+      clickhouse: { url: null, database: 'delivery_overview', queryTimeoutSeconds: 10 },
+      ingest: { maxRecords: 10_000 },
+      logLevel: 'info',
+    });
   });
 
   it('lists every problem at once, with the allowed values', () => {

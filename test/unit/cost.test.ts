@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { costOf } from '../../src/graphql/transport/limits';
+import { costOf } from '../../src/graphql/transport/cost';
 import { gatewaySchema } from '../../src/graphql/schema';
 
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);

@@ -1,14 +1,14 @@
 import type { GraphQLError } from 'graphql';
 import { gatewaySchema } from '../../src/graphql/schema';
 import { DocumentCache } from '../../src/graphql/transport/document-cache';
-import { DEFAULT_LIMITS } from '../../src/graphql/transport/limits';
+import { DEFAULT_LIMITS, documentRules } from '../../src/graphql/transport/limits';
 
 describe('DocumentCache (graphql-ws documents by query text)', () => {
   const schema = gatewaySchema();
   const q = (n: number) => `subscription { retryPendingChanged(destinationId: "d${n}") { count } }`;
 
   it('parses and validates a text once: subscribers share one document', () => {
-    const cache = new DocumentCache(schema, DEFAULT_LIMITS);
+    const cache = new DocumentCache(schema, { maxTokens: DEFAULT_LIMITS.maxTokens, rules: documentRules(DEFAULT_LIMITS, true) });
     const a = cache.get(q(1));
     expect('kind' in a).toBe(true);
     expect(cache.get(q(1))).toBe(a);
@@ -16,7 +16,7 @@ describe('DocumentCache (graphql-ws documents by query text)', () => {
   });
 
   it('keeps refusals too, with their codes', () => {
-    const cache = new DocumentCache(schema, DEFAULT_LIMITS);
+    const cache = new DocumentCache(schema, { maxTokens: DEFAULT_LIMITS.maxTokens, rules: documentRules(DEFAULT_LIMITS, true) });
     const bad = cache.get('subscription { nope }');
     expect(Array.isArray(bad)).toBe(true);
     expect(cache.get('subscription { nope }')).toBe(bad);
@@ -24,7 +24,7 @@ describe('DocumentCache (graphql-ws documents by query text)', () => {
   });
 
   it('holds at most maxEntries texts, dropping the least recently used, and never keeps long texts', () => {
-    const cache = new DocumentCache(schema, DEFAULT_LIMITS, 3, 200);
+    const cache = new DocumentCache(schema, { maxTokens: DEFAULT_LIMITS.maxTokens, rules: documentRules(DEFAULT_LIMITS, true) }, 3, 200);
     const first = cache.get(q(1));
     cache.get(q(2));
     cache.get(q(3));

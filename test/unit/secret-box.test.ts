@@ -31,7 +31,7 @@ describe('SecretBox', () => {
     const rotated = new SecretBox(crypto.randomBytes(32), [crypto.randomBytes(32), oldKey]);
     expect(rotated.open(sealedBefore)).toBe('rotate-me-please');
     expect(() => new SecretBox(oldKey).open(rotated.seal('new'))).toThrow(/cannot be opened/);
-    expect(loadConfig({ SECRETS_KEY: crypto.randomBytes(32).toString('hex'), SECRETS_KEY_PREVIOUS: `${oldKey.toString('hex')}, ${oldKey.toString('base64')}` }).secretsKeysPrevious).toEqual([oldKey, oldKey]);
+    expect(loadConfig({ SECRETS_KEY: crypto.randomBytes(32).toString('hex'), SECRETS_KEY_PREVIOUS: `${oldKey.toString('hex')}, ${oldKey.toString('base64')}` }).auth.secretsKeysPrevious).toEqual([oldKey, oldKey]);
     expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: 'nope' })).toThrow(/SECRETS_KEY_PREVIOUS: key 1 must be 32 bytes/);
   });
 
@@ -53,7 +53,7 @@ describe('the secrets key', () => {
     for (const bad of ['short', 'z'.repeat(64), crypto.randomBytes(16).toString('hex')]) expect(parseSecretsKey(bad)).toBeNull();
     expect(() => loadConfig({ SECRETS_KEY: 'short' })).toThrow(/SECRETS_KEY must be 32 bytes/);
     expect(() => loadConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:8123' })).toThrow(/SECRETS_KEY is required with CLICKHOUSE_URL/);
-    expect(loadConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', SECRETS_KEY: key.toString('hex') }).secretsKey).toEqual(key);
+    expect(loadConfig({ CLICKHOUSE_URL: 'http://127.0.0.1:8123', SECRETS_KEY: key.toString('hex') }).auth.secretsKey).toEqual(key);
   });
 
   it('without SECRETS_KEY is generated once in DATA_DIR (0600) and reused', () => {

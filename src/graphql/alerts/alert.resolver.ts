@@ -10,6 +10,7 @@ import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpda
 import type { RequestContext } from '../context';
 import { resolveRange } from '../destination/destination.args';
 import { TimeRangeInput } from '../common/time-range.input';
+import { Cost } from '../common/cost';
 
 export const MAX_ALERT_HISTORY = 1000;
 /** How far back a live poll of alert events looks (subscribers only want what happens after they subscribed). */
@@ -156,6 +157,7 @@ interface AlertEventsArgs {
 
 @Resolver(() => AlertEvent)
 export class AlertResolver {
+  @Cost({ list: { assumed: 50 } })
   @Query(() => [AlertRule], { description: "The workspace's alert rules with their current state, oldest first." })
   async alertRules(@Ctx() ctx: RequestContext): Promise<AlertRule[]> {
     return (await rulesOf(ctx, 'read').list()).map(toRule);
@@ -214,6 +216,7 @@ export class AlertResolver {
     return rulesOf(ctx, 'admin').delete(id);
   }
 
+  @Cost({ query: true, list: { assumed: 100, arg: 'first', max: MAX_ALERT_HISTORY } })
   @Query(() => [AlertEvent], { description: 'Firings and recoveries in the range, newest first, with how their notifications went.' })
   async alertHistory(@Args(() => AlertHistoryArgs) args: AlertHistoryArgs, @Ctx() ctx: RequestContext): Promise<AlertEvent[]> {
     const { wdb } = ctx.forWorkspace();
@@ -222,6 +225,7 @@ export class AlertResolver {
     return events.map(toAlertEvent);
   }
 
+  @Cost({ list: { assumed: 10 } })
   @FieldResolver(() => [AlertNotification], { description: 'Webhook and email outcomes (empty while none was needed or none has finished an attempt yet).' })
   async notifications(@Root() event: AlertEvent, @Ctx() ctx: RequestContext): Promise<AlertNotification[]> {
     const rows = await notificationsOf(ctx).load(event.id);

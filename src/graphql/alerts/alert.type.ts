@@ -4,6 +4,7 @@ import { ALERT_KINDS, DEFAULT_MIN_VOLUME, DEFAULT_WINDOW_MINUTES, MAX_EMAILS, MA
 import type { AlertKind } from '../../alerts/rules';
 import { PipelineStepKind } from '../../domain/steps';
 import { DateTime } from '../common/scalars';
+import { Cost } from '../common/cost';
 
 function upperEnum<T extends string>(values: readonly T[]): Record<string, T> {
   return Object.fromEntries(values.map((v) => [v.toUpperCase(), v]));
@@ -64,6 +65,7 @@ export class AlertRule {
   webhook!: string | null;
   @Field(() => Boolean, { description: 'Webhook bodies are signed (X-Delivery-Overview-Signature) with the secret set on the rule.' })
   webhookSigned!: boolean;
+  @Cost({ list: { assumed: 10 } })
   @Field(() => [String])
   emails!: string[];
   @Field(() => AlertStateEnum)

@@ -12,6 +12,9 @@ import type { RequestContext } from '../context';
 import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../destination/destination.args';
 import { SyncStatusEnum } from '../common/enums';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import { Cost } from '../common/cost';
+
+export const MAX_INSIGHTS = 20;
 
 @ArgsType()
 export class TimeseriesArgs {
@@ -44,6 +47,7 @@ export class SyncsArgs {
 /** Syncs, timeseries and insights of a destination. */
 @Resolver(() => Destination)
 export class AnalysisResolver {
+  @Cost({ query: true, list: { assumed: 100, arg: 'first', max: MAX_SYNCS } })
   @FieldResolver(() => [WarehouseSync], { description: 'Storage destinations: warehouse syncs started in the range, newest first.' })
   async syncs(@Root() destination: Destination, @Args(() => SyncsArgs) args: SyncsArgs, @Ctx() ctx: RequestContext): Promise<WarehouseSync[]> {
     if (destination.kind !== 'storage') {
@@ -53,6 +57,7 @@ export class AnalysisResolver {
     return listSyncs(ctx.forWorkspace().wdb, destination.id, range, args.status ?? null, args.first);
   }
 
+  @Cost({ query: true, list: { assumed: 10 } })
   @FieldResolver(() => [Series], { description: 'Counts of one step over time, zero-filled, optionally split by dimensions.' })
   async timeseries(@Root() destination: Destination, @Args(() => TimeseriesArgs) args: TimeseriesArgs, @Ctx() ctx: RequestContext): Promise<Series[]> {
     const step = reportStepFor(destination, args.step, 'A timeseries');
@@ -71,16 +76,17 @@ export class AnalysisResolver {
     return timeseries(wdb, scope, range, args.granularity, groupBy, checkFilter(args.filter));
   }
 
+  @Cost({ query: true, list: { assumed: 5, arg: 'limit', max: MAX_INSIGHTS } })
   @FieldResolver(() => [Insight], { description: 'Where the largest rate changes against the previous period happened, and which event names and app versions explain them.' })
   async insights(
     @Root() destination: Destination,
     @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
     @Arg('mappingId', () => ID, { nullable: true }) mappingInput: string | null,
     @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
-    @Arg('limit', () => Int, { defaultValue: 5, description: '1-20 insights.' }) limit: number,
+    @Arg('limit', () => Int, { defaultValue: 5, description: `1-${MAX_INSIGHTS} insights.` }) limit: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Insight[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 20) throw new AppError(ErrorCode.BAD_USER_INPUT, 'limit must be 1-20', { field: 'limit' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSIGHTS) throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 1-${MAX_INSIGHTS}`, { field: 'limit' });
     const range = resolveRange(ctx, rangeInput);
     const mappingId = await checkMapping(ctx, destination, mappingInput);
     const filter = checkFilter(filterInput);

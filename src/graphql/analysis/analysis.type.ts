@@ -4,6 +4,7 @@ import { DIMENSIONS, GRANULARITIES } from '../../metrics/timeseries.query';
 import { DiscardReason } from '../discards/discard.type';
 import { PipelineStepKind, SyncStatusEnum } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
+import { Cost } from '../common/cost';
 
 export const GranularityEnum = Object.fromEntries(GRANULARITIES.map((g) => [g, g])) as Record<(typeof GRANULARITIES)[number], (typeof GRANULARITIES)[number]>;
 registerEnumType(GranularityEnum, { name: 'Granularity', description: 'Bucket size of a timeseries. MINUTE allows ranges up to 4 hours.' });
@@ -34,6 +35,7 @@ export class WarehouseSync {
   status!: SyncStatus;
   @Field(() => String, { nullable: true })
   reason!: string | null;
+  @Cost({ list: { assumed: 10 } })
   @Field(() => [SyncCollection])
   collections!: SyncCollection[];
   @Field(() => Count, { description: 'Rows synced over all collections.' })
@@ -64,6 +66,7 @@ export class Series {
   reason!: string | null;
   @Field(() => Count)
   total!: number;
+  @Cost({ list: { assumed: 10 } })
   @Field(() => [Point], { description: 'Every bucket of the range, zeros included.' })
   points!: Point[];
 }
@@ -100,6 +103,7 @@ export class Insight {
   percentagePoints!: number | null;
   @Field(() => Float, { nullable: true })
   relativePercent!: number | null;
+  @Cost({ list: { assumed: 6 } })
   @Field(() => [Contributor], { description: 'Event names and app versions that explain most of the movement.' })
   contributors!: Contributor[];
 }

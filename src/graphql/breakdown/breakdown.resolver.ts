@@ -12,6 +12,7 @@ import type { RequestContext } from '../context';
 import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../destination/destination.args';
 import { DiscardRow, DiscardSample } from '../discards/discard.type';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import { Cost } from '../common/cost';
 
 export const MAX_BREAKDOWN_ROWS = 1000;
 export const MAX_SAMPLES = 10;
@@ -37,6 +38,7 @@ export class BreakdownArgs {
 /** The breakdown and discard tables of a destination. */
 @Resolver(() => Destination)
 export class BreakdownResolver {
+  @Cost({ query: true, list: { assumed: 100, arg: 'first', max: MAX_BREAKDOWN_ROWS } })
   @FieldResolver(() => [BreakdownRow], { description: 'Events of one step by event type, name and app version, largest first.' })
   async breakdown(@Root() destination: Destination, @Args(() => BreakdownArgs) args: BreakdownArgs, @Ctx() ctx: RequestContext): Promise<BreakdownRow[]> {
     const step = reportStepFor(destination, args.step, 'A breakdown');
@@ -54,6 +56,7 @@ export class BreakdownResolver {
     }));
   }
 
+  @Cost({ query: true, list: { assumed: 20 } })
   @FieldResolver(() => [DiscardRow], { description: 'One row per reason at a discard step, with the remedy and samples.' })
   async discards(
     @Root() destination: Destination,
@@ -88,6 +91,7 @@ export class BreakdownResolver {
 
 @Resolver(() => DiscardRow)
 export class DiscardRowResolver {
+  @Cost({ query: true, list: { assumed: MAX_SAMPLES, arg: 'limit', max: MAX_SAMPLES } })
   @FieldResolver(() => [DiscardSample], { description: `Up to ${MAX_SAMPLES} samples in the range, newest first.` })
   async samples(@Root() row: DiscardRow, @Arg('limit', () => Int, { defaultValue: MAX_SAMPLES }) limit: number): Promise<DiscardSample[]> {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_SAMPLES) {

@@ -5,14 +5,17 @@ import type { CatalogEntity } from '../../metrics/catalog.service';
 import { Destination, Source } from './catalog.type';
 import type { RequestContext } from '../context';
 import { CatalogEntityEnum } from '../common/enums';
+import { Cost } from '../common/cost';
 
 @Resolver()
 export class CatalogResolver {
+  @Cost({ list: { assumed: 20 } })
   @Query(() => [Source], { description: "The workspace's sources." })
   async sources(@Ctx() ctx: RequestContext): Promise<Source[]> {
     return ctx.forWorkspace().catalog.sources();
   }
 
+  @Cost({ list: { assumed: 20 } })
   @Query(() => [Destination], { description: "The workspace's destinations." })
   async destinations(@Ctx() ctx: RequestContext): Promise<Destination[]> {
     return ctx.forWorkspace().catalog.destinations();

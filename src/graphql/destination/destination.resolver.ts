@@ -5,10 +5,12 @@ import { checkMapping, computePipeline } from './destination.args';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { Count } from '../common/scalars';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import { Cost } from '../common/cost';
 
 /** Fields of Destination that need more reads; all go through per-request loaders. */
 @Resolver(() => Destination)
 export class DestinationResolver {
+  @Cost({ list: { assumed: 20 } })
   @FieldResolver(() => [Source], { description: 'Sources connected to this destination (seen in its reports).' })
   async sources(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Source[]> {
     const { loaders } = ctx.forWorkspace();
@@ -19,11 +21,13 @@ export class DestinationResolver {
     return sources.filter((s): s is Source => s !== null);
   }
 
+  @Cost({ list: { assumed: 10 } })
   @FieldResolver(() => [Mapping], { description: 'Actions mappings seen for this destination (empty for other kinds).' })
   async mappings(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Mapping[]> {
     return ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   }
 
+  @Cost({ query: true })
   @FieldResolver(() => Pipeline, { description: 'Where events went, step by step, in the range and the period before it.' })
   async pipeline(
     @Root() destination: Destination,

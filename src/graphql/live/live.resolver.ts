@@ -7,6 +7,7 @@ import { checkMapping, computePipeline } from '../destination/destination.args';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { Count, DateTime } from '../common/scalars';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import { Cost } from '../common/cost';
 
 @ObjectType({ description: 'The retry-pending gauge of a destination (or one mapping) when it changed.' })
 export class RetryPending {
@@ -122,6 +123,7 @@ export class LiveResolver {
     return payload;
   }
 
+  @Cost({ query: true })
   @Subscription(() => Pipeline, {
     description: 'The pipeline for a rolling preset range, now and whenever any step changes. lookback defaults to false here.',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, PipelineArgs, RequestContext>) => {

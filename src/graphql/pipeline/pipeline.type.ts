@@ -1,6 +1,7 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { PipelineStepKind } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
+import { Cost } from '../common/cost';
 
 @ObjectType({ description: 'How a count moved against the previous period, three ways.' })
 export class Change {
@@ -49,6 +50,7 @@ export class Pipeline {
   @Field(() => DateTime)
   previousTo!: Date;
 
+  @Cost({ list: { assumed: 10 } })
   @Field(() => [PipelineStep])
   steps!: PipelineStep[];
 

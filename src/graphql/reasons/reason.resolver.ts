@@ -5,9 +5,11 @@ import { discardKindOf, PIPELINE_STEPS, PipelineStepKind } from '../../domain/st
 import { traceMessage } from '../../metrics/trace.query';
 import type { RequestContext } from '../context';
 import { DiscardReason, TraceEntry } from '../discards/discard.type';
+import { Cost } from '../common/cost';
 
 @Resolver()
 export class ReasonResolver {
+  @Cost({ list: { assumed: 80 } })
   @Query(() => [DiscardReason], { description: 'The remedy catalogue: every known discard reason, optionally for one discard step.' })
   discardReasons(@Arg('step', () => PipelineStepKind, { nullable: true }) step: PipelineStepKind | null | undefined, @Ctx() ctx: RequestContext): DiscardReason[] {
     ctx.forWorkspace();
@@ -22,6 +24,7 @@ export class ReasonResolver {
     }));
   }
 
+  @Cost({ query: true, list: { assumed: 100 } })
   @Query(() => [TraceEntry], { description: 'Every step one message went through (reports that carried its messageId), oldest first.' })
   async trace(@Arg('messageId', () => String) messageId: string, @Ctx() ctx: RequestContext): Promise<TraceEntry[]> {
     const { wdb } = ctx.forWorkspace();

@@ -1,18 +1,6 @@
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
-
-/** Apollo's own codes, mapped into the gateway's closed set. */
-const APOLLO_CODES: Record<string, ErrorCode> = {
-  GRAPHQL_PARSE_FAILED: ErrorCode.GRAPHQL_PARSE_FAILED,
-  GRAPHQL_VALIDATION_FAILED: ErrorCode.GRAPHQL_VALIDATION_FAILED,
-  BAD_USER_INPUT: ErrorCode.BAD_USER_INPUT,
-  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
-  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
-  PERSISTED_QUERY_NOT_FOUND: ErrorCode.BAD_USER_INPUT,
-  PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
-};
 
 /** The first AppError along the originalError chain (resolver errors, validation rules, plugins). */
 function appErrorIn(error: unknown): AppError | null {
@@ -28,12 +16,13 @@ export const INTERNAL_MESSAGE = 'Internal error; quote the requestId when report
 
 /**
  * The one error formatter, shared by HTTP and WebSocket. It never throws and never
- * lets SQL, stack traces or host names through: only AppErrors and GraphQL's own
- * document errors keep their message; everything else becomes INTERNAL_SERVER_ERROR.
+ * lets SQL, stack traces or host names through: only AppErrors (the admission pipeline
+ * wraps document errors in them too) and argument validation keep their message;
+ * everything else becomes INTERNAL_SERVER_ERROR.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   try {
-    const original = appErrorIn(error) ?? unwrapResolverError(error);
+    const original = appErrorIn(error) ?? (error as { originalError?: unknown })?.originalError ?? error;
     const base = { locations: formatted.locations, path: formatted.path };
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { ...original.details, code: original.code } };
@@ -42,8 +31,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       const fields = original.extensions.validationErrors?.map((v) => ({ field: v.property, constraints: v.constraints })) ?? [];
       return { ...base, message: 'Argument validation failed', extensions: { code: ErrorCode.BAD_USER_INPUT, fields } };
     }
-    const apolloCode = typeof formatted.extensions?.code === 'string' ? APOLLO_CODES[formatted.extensions.code] : undefined;
-    if (apolloCode) return { ...base, message: formatted.message, extensions: { code: apolloCode } };
     return { ...base, message: INTERNAL_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   } catch {
     return { message: INTERNAL_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -1,9 +1,12 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { getMetadataStorage } from 'type-graphql';
-import type { RequestContext } from '../context';
+import type { Principal } from '../../auth/scopes';
+import { ErrorCode } from '../../domain/errors';
 import type { GatewayMetrics } from '../../observability/prometheus';
+import type { RequestContext, ResolverObserver } from '../context';
+import type { Transport } from './admission';
+import { formatError } from './format-error';
 
 const timedBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
 
@@ -39,50 +42,97 @@ export function timedFields(schema: GraphQLSchema): ReadonlySet<string> {
   return set;
 }
 
+const instrumented = new WeakSet<GraphQLSchema>();
+
 /**
- * One JSON log line and one histogram observation per GraphQL request:
- * `{ requestId, workspace, operation, operationType, durationMs, outcome, errorCodes }`.
- * Never the query text, variables, token or result.
+ * Wraps the resolvers of the timed fields once per schema: each call reports its duration
+ * to the observer of the request's services (none in a bare schema test, so nothing then).
+ * In the schema, not in a transport, so both transports are timed the same way.
  */
-export function observabilityPlugin(log: Logger, metrics: GatewayMetrics): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart({ schema }) {
-      const started = performance.now();
-      const timed = timedFields(schema);
-      return {
-        async executionDidStart({ operationName }) {
-          const operation = metrics.operationLabel(operationName);
-          return {
-            willResolveField({ info }) {
-              const field = `${info.parentType.name}.${info.fieldName}`;
-              if (!timed.has(field)) return;
-              const t0 = performance.now();
-              return () => metrics.graphqlResolverDuration.observe({ operation, field }, (performance.now() - t0) / 1000);
-            },
-          };
-        },
-        async willSendResponse({ response, contextValue, operationName, operation }) {
-          const durationMs = performance.now() - started;
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const errorCodes = errors.map((e) => String((e.extensions as Record<string, unknown> | undefined)?.code ?? 'INTERNAL_SERVER_ERROR'));
-          const outcome = errorCodes.length > 0 ? 'error' : 'ok';
-          const type = operation?.operation ?? 'unknown';
-          metrics.graphqlRequestDuration.observe({ operation: metrics.operationLabel(operationName), type, outcome }, durationMs / 1000);
-          for (const code of errorCodes) metrics.graphqlErrors.inc({ code });
-          log.info(
-            {
-              requestId: contextValue.requestId,
-              workspace: contextValue.principal.workspaceId,
-              operation: operationName ?? null,
-              operationType: type,
-              durationMs: Math.round(durationMs * 10) / 10,
-              outcome,
-              ...(errorCodes.length > 0 ? { errorCodes: [...new Set(errorCodes)] } : {}),
-            },
-            'graphql request',
-          );
-        },
+export function instrumentResolvers(schema: GraphQLSchema): void {
+  if (instrumented.has(schema)) return;
+  instrumented.add(schema);
+  const timed = timedFields(schema);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const resolve = field.resolve;
+      if (!timed.has(coordinate) || !resolve) continue;
+      field.resolve = (source, args, context: RequestContext | undefined, info) => {
+        const observer: ResolverObserver | undefined = context?.services?.observer;
+        if (!observer) return resolve(source, args, context, info);
+        const started = performance.now();
+        const done = () => observer.resolved(info.operation.name?.value, coordinate, (performance.now() - started) / 1000);
+        const result = resolve(source, args, context, info);
+        if (result instanceof Promise) return result.finally(done);
+        done();
+        return result;
       };
-    },
-  };
+    }
+  }
+}
+
+/** What one GraphQL operation came to, for its log line and metrics. */
+export interface OperationOutcome {
+  requestId: string;
+  transport: Transport;
+  principal: Principal | null;
+  operationName: string | null;
+  operationType: string;
+  durationMs: number;
+  errors: readonly GraphQLFormattedError[];
+  /** Refused before execution: the HTTP status of the refusal. */
+  refusedWith?: number;
+}
+
+/**
+ * One JSON log line and one histogram observation per GraphQL operation:
+ * `{ requestId, workspace, operation, operationType, durationMs, outcome, errorCodes }`
+ * (plus `status` and `code` when refused before execution). Never the query text,
+ * variables, token or result.
+ */
+export class OperationObserver implements ResolverObserver {
+  constructor(
+    private readonly log: Logger,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  /**
+   * Formats errors through the one formatter and logs the ones it had to mask (server
+   * faults: error level, with the cause); client mistakes are only counted in `finished`.
+   */
+  format(errors: readonly GraphQLError[], requestId: string, operationName: string | null): GraphQLFormattedError[] {
+    return errors.map((e) => {
+      const formatted = formatError(e.toJSON(), e);
+      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) this.log.error({ requestId, operationName, err: e.originalError ?? e }, 'graphql error');
+      return formatted;
+    });
+  }
+
+  resolved(operationName: string | undefined, field: string, seconds: number): void {
+    this.metrics.graphqlResolverDuration.observe({ operation: this.metrics.operationLabel(operationName), field }, seconds);
+  }
+
+  finished(o: OperationOutcome): void {
+    const errorCodes = o.errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    const outcome = errorCodes.length > 0 ? 'error' : 'ok';
+    for (const code of errorCodes) this.metrics.graphqlErrors.inc({ code });
+    this.metrics.graphqlRequestDuration.observe({ operation: this.metrics.operationLabel(o.operationName ?? undefined), type: o.operationType, outcome }, o.durationMs / 1000);
+    const refused = o.refusedWith === undefined ? {} : { status: o.refusedWith, code: errorCodes[0] };
+    this.log.info(
+      {
+        requestId: o.requestId,
+        transport: o.transport,
+        workspace: o.principal?.workspaceId ?? null,
+        operation: o.operationName,
+        operationType: o.operationType,
+        durationMs: Math.round(o.durationMs * 10) / 10,
+        outcome,
+        ...(errorCodes.length > 0 ? { errorCodes: [...new Set(errorCodes)] } : {}),
+        ...refused,
+      },
+      'graphql request',
+    );
+  }
 }

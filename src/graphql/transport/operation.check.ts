@@ -16,8 +16,8 @@ import { AppError, ErrorCode } from '../../domain/errors';
 /**
  * Request-level checks that graphql-js would otherwise make inside `execute`, where its
  * errors carry no code (and so would be masked as internal): which operation to run and
- * whether the variables coerce. HTTP (an Apollo plugin) and graphql-ws (onSubscribe)
- * both run them, so both answer the same typed BAD_USER_INPUT errors before execution.
+ * whether the variables coerce. The admission pipeline runs them for both transports, so
+ * both answer the same typed BAD_USER_INPUT errors before execution.
  */
 
 /** At most this many invalid variable values are listed; one more error says the list was cut. */
@@ -84,23 +84,6 @@ export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, e
     } catch (err) {
       return [invalidDocument(err)];
     }
-  }
-}
-
-/**
- * For HTTP, before Apollo validates (Apollo would answer the throw described above with a
- * 500): a subscription document that makes graphql-js throw is answered here, with its
- * other validation errors, or else as the subscription over HTTP it is.
- */
-export function validationCrash(schema: GraphQLSchema, document: DocumentNode): GraphQLError | null {
-  if (!document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'subscription')) return null;
-  try {
-    validate(schema, document, [SingleFieldSubscriptionsRule]);
-    return null;
-  } catch {
-    const errors = validateGuarded(schema, document, []);
-    if (errors.length > 0) return errors[0].originalError instanceof AppError ? errors[0] : invalidDocument(errors[0]);
-    return badInput(SUBSCRIPTIONS_OVER_WS);
   }
 }
 

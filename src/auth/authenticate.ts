@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import type { Principal, Scope } from '../auth/scopes';
-import { bearerToken, type TokenStore } from '../auth/tokens';
+import type { Principal, Scope } from './scopes';
+import { bearerToken, type TokenStore } from './tokens';
 import { AppError, ErrorCode } from '../domain/errors';
 
 /** Resolves the caller from `Authorization: Bearer …`; 401 when absent or unknown. */
@@ -12,10 +11,6 @@ export async function authenticate(tokens: TokenStore, authorization: string | u
   const principal = await tokens.verify(token);
   if (principal === null) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The token is not valid or has been revoked');
   return principal;
-}
-
-export async function authenticateRequest(tokens: TokenStore, req: IncomingMessage): Promise<Principal> {
-  return authenticate(tokens, req.headers.authorization);
 }
 
 /** 403 unless the caller holds `scope` and is bound to a workspace; returns that workspace. */

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from '../config/config';
+import type { GraphQLWsServer } from '../graphql/transport/ws';
+import type { Services } from './services';
+
+/** Listens on the configured host and port; the base URL clients use (0.0.0.0 shown as loopback). */
+export async function listen(server: Server, config: Pick<ServerConfig, 'host' | 'port'>): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+}
+
+export interface Running {
+  server: Server;
+  ws: GraphQLWsServer;
+  services: Services;
+  /** The Db was opened by the gateway (not handed to it), so it closes it too. */
+  ownDb: boolean;
+}
+
+/**
+ * Graceful shutdown: stop accepting, let in-flight requests (ingest included) finish,
+ * complete every live subscription, stop alert evaluation, then close ClickHouse. After
+ * `graceMs` the remaining sockets are cut.
+ */
+export async function closeGateway({ server, ws, services, ownDb }: Running, graceMs: number): Promise<void> {
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  services.hub.close();
+  await services.alerts.stop();
+  await new Promise((r) => setTimeout(r, 50)); // let graphql-ws send each subscription's complete
+  await ws.dispose();
+  server.closeIdleConnections();
+  await stopped;
+  clearInterval(idle);
+  clearTimeout(force);
+  services.stopMetrics();
+  services.metrics.close();
+  if (ownDb) await services.db.close();
+}

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { Evaluator, type EvaluationReport } from '../alerts/evaluator';
+import { loadSecretBox, type SecretBox } from '../auth/secret-box';
+import { TokenStore } from '../auth/tokens';
+import type { Db } from '../clickhouse/client';
+import type { Config } from '../config/config';
+import { KeyedSemaphore, RateLimiter } from '../domain/rate-limiter';
+import type { GatewayServices } from '../graphql/context';
+import { gatewaySchema } from '../graphql/schema';
+import { AdmissionPipeline } from '../graphql/transport/admission';
+import { instrumentResolvers, OperationObserver } from '../graphql/transport/observe';
+import { IngestService } from '../ingest/ingest.service';
+import { LiveHub } from '../live/hub';
+import { GatewayMetrics } from '../observability/prometheus';
+
+/** Everything long-lived a gateway runs, built from the configuration; no sockets yet. */
+export interface Services {
+  db: Db;
+  tokens: TokenStore;
+  /** The root token when this start generated it (shown once), else null; and its file. */
+  rootToken: { created: string | null; file: string };
+  secrets: SecretBox;
+  ingest: IngestService;
+  hub: LiveHub;
+  metrics: GatewayMetrics;
+  alerts: Evaluator;
+  /** What resolvers reach through their context. */
+  graphql: GatewayServices;
+  admission: AdmissionPipeline;
+  observer: OperationObserver;
+  /** Stops what the metrics observe (the Db listener). */
+  stopMetrics(): void;
+}
+
+export interface ServiceOverrides {
+  /** The clock ranges resolve against; default Date.now (tests freeze it). */
+  now?: () => number;
+  /** Serve introspection; default config.graphql.introspection. */
+  introspection?: boolean;
+  /** Test hook: sees every loader batch. */
+  recordBatch?: GatewayServices['recordBatch'];
+}
+
+export async function buildServices(db: Db, config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+  const tokens = new TokenStore(db, config.auth.rootToken);
+  const root = await tokens.ensureRootToken(config.server.dataDir);
+  const { box: secrets } = loadSecretBox(config.auth.secretsKey, config.server.dataDir, config.auth.secretsKeysPrevious);
+  const { ingest: ic } = config;
+  const ingest = new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst));
+  const metrics = new GatewayMetrics();
+  const stopMetrics = metrics.observeDb(db);
+  const hub = new LiveHub({
+    onPoll: (_key, ok) => metrics.hubPolls.inc({ outcome: ok ? 'ok' : 'error' }),
+    intervalMs: config.live.pollIntervalMs,
+    maxPerWorkspace: config.live.maxSubscriptionsPerWorkspace,
+    onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
+  });
+  metrics.trackHub(hub);
+  const alerts = buildEvaluator(db, config, log, secrets, metrics, overrides.now);
+  const observer = new OperationObserver(log, metrics);
+  const graphql: GatewayServices = {
+    db,
+    tokens,
+    hub,
+    secrets,
+    queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace),
+    webhookAllowPrivate: config.alerts.webhookAllowPrivate,
+    now: overrides.now ?? Date.now,
+    recordBatch: overrides.recordBatch,
+    observer,
+  };
+  const schema = gatewaySchema();
+  instrumentResolvers(schema);
+  const admission = new AdmissionPipeline({
+    schema,
+    tokens,
+    limits: config.graphql.limits,
+    rate: { perSecond: config.graphql.ratePerSecond, burst: config.graphql.rateBurst },
+    introspection: overrides.introspection ?? config.graphql.introspection,
+  });
+  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, alerts, graphql, admission, observer, stopMetrics };
+}
+
+function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox, metrics: GatewayMetrics, now?: () => number): Evaluator {
+  const a = config.alerts;
+  return new Evaluator({
+    hooks: {
+      onSweep: (report) => countSweep(metrics, report),
+      onNotification: (channel, result) => metrics.alertNotifications.inc({ channel, outcome: result.ok ? 'sent' : 'failed' }),
+    },
+    db,
+    log,
+    now,
+    retry: { attempts: a.notifyAttempts, baseDelayMs: a.notifyBaseDelayMs, timeoutMs: a.notifyTimeoutMs },
+    allowPrivateNetworks: a.webhookAllowPrivate,
+    secrets,
+    email: a.smtpUrl ? { smtpUrl: a.smtpUrl, from: a.emailFrom, timeoutMs: a.notifyTimeoutMs } : null,
+  });
+}
+
+/** One sweep's outcomes as counter increments (rules that stayed ok are what is left over). */
+function countSweep(metrics: GatewayMetrics, report: EvaluationReport): void {
+  const failed = report.errors;
+  const firing = report.transitions.filter((t) => t.state === 'firing').length;
+  const resolved = report.transitions.length - firing;
+  const ok = Math.max(0, report.evaluated - failed - firing - resolved - report.insufficient);
+  const outcomes = [['ok', ok], ['firing', firing], ['resolved', resolved], ['insufficient', report.insufficient], ['error', failed], ['lost_claim', report.lostClaims]] as const;
+  for (const [outcome, n] of outcomes) if (n > 0) metrics.alertEvaluations.inc({ outcome }, n);
+}

@@ -1,0 +1,78 @@
+/** Reads typed values from an environment, collecting every problem instead of stopping at the first. */
+export class ConfigReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+  optional(name: string): string | null {
+    const v = this.env[name];
+    return v === undefined || v === '' ? null : v;
+  }
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be one of: ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = raw.toLowerCase();
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    this.problems.push(`${name}=${JSON.stringify(raw)} must be one of: true, false, 1, 0`);
+    return fallback;
+  }
+  identifier(name: string, fallback: string): string {
+    const v = this.string(name, fallback);
+    if (!IDENTIFIER.test(v)) this.problems.push(`${name}=${JSON.stringify(v)} must match ${IDENTIFIER.source}`);
+    return v;
+  }
+  url(name: string): string | null {
+    const v = this.optional(name);
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      this.problems.push(`${name}=${JSON.stringify(v)} must be an http(s) URL such as http://localhost:8123`);
+    }
+    return v;
+  }
+  /** A 32-byte key given as 64 hex characters or their base64; null (and a problem) otherwise. */
+  key(name: string, value: string, what = `${name} must be 32 bytes: 64 hex characters (openssl rand -hex 32) or their base64`): Buffer | null {
+    const key = parseSecretsKey(value);
+    if (!key) this.problems.push(what);
+    return key;
+  }
+}
+
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const SECRET_KEY_BYTES = 32;
+
+/** A 32-byte key from 64 hex characters or their base64 (url-safe or not); null when it is neither. */
+export function parseSecretsKey(value: string): Buffer | null {
+  const v = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const key = Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64');
+    if (key.length === SECRET_KEY_BYTES) return key;
+  }
+  return null;
+}

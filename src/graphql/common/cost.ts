@@ -1,0 +1,23 @@
+import { Extensions } from 'type-graphql';
+
+/**
+ * What one field costs, declared on the field itself (read back from the schema's field
+ * extensions by graphql/transport/cost.ts), so renaming or adding a field cannot drop it.
+ */
+export interface CostSpec {
+  /** The field runs ClickHouse queries: it costs QUERY_BASE_COST × the days its `range` argument spans. */
+  query?: boolean;
+  /**
+   * A list: everything selected below it is multiplied by its size: the value of the
+   * argument `arg` when given (capped at `max`, the bound the resolver also enforces),
+   * else `assumed`.
+   */
+  list?: { assumed: number; arg?: 'first' | 'limit'; max?: number };
+}
+
+export const COST_EXTENSION = 'cost';
+
+/** Declares a field's cost (see CostSpec). */
+export function Cost(spec: CostSpec): MethodDecorator & PropertyDecorator {
+  return Extensions({ [COST_EXTENSION]: spec }) as MethodDecorator & PropertyDecorator;
+}

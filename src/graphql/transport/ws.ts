@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import type { Server } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticate } from '../../auth/authenticate';
+import type { LiveConfig } from '../../config/config';
+import { ErrorCode } from '../../domain/errors';
+import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
+import { Refusal, type AdmissionPipeline } from './admission';
+import { MAX_GRAPHQL_BODY_BYTES } from './http';
+import type { OperationObserver } from './observe';
+import { guardProtocol } from './ws-guard';
+
+export interface GraphQLWsDeps {
+  schema: GraphQLSchema;
+  admission: AdmissionPipeline;
+  services: GatewayServices;
+  observer: OperationObserver;
+  live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection'>;
+}
+
+/** What a socket keeps between its operations. */
+type SocketState = {
+  /** The credential of connection_init: every operation is admitted with it again. */
+  authorization?: string;
+  connection?: ConnectionState;
+};
+
+export interface GraphQLWsServer {
+  dispose(): Promise<void>;
+}
+
+/**
+ * graphql-ws (graphql-transport-ws) on `/graphql` of `server`, a thin adapter: the
+ * handshake authenticates (a bad token closes with 4403), and every operation goes
+ * through the same admission pipeline as HTTP before it runs, the token included.
+ */
+export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsServer {
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
+  guardProtocol(wss);
+  const ws = useServer<Record<string, unknown> | undefined, SocketState>(
+    {
+      schema: deps.schema,
+      connectionInitWaitTimeout: deps.live.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof auth === 'string' ? auth : undefined;
+        try {
+          await authenticate(deps.services.tokens, authorization);
+        } catch {
+          return false;
+        }
+        ctx.extra.authorization = authorization;
+        ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const requestId = crypto.randomUUID();
+        try {
+          const admitted = await deps.admission.admit(ctx.extra.authorization, () => payload, 'ws', deps.services.now());
+          // A fresh context per operation, so loaders never outlive one operation.
+          const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
+          return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
+        } catch (err) {
+          if (!(err instanceof Refusal)) throw err;
+          deps.observer.finished({ requestId, transport: 'ws', principal: err.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: deps.observer.format(err.errors, requestId, null), refusedWith: err.status });
+          if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
+          return [...err.errors];
+        }
+      },
+      // Errors of every operation, and of every pushed value, go through the one formatter.
+      onError: (_ctx, _id, payload, errors) => deps.observer.format(errors, '', payload.operationName ?? null),
+      onNext: (_ctx, _id, payload, _args, result) =>
+        result.errors ? { ...result, errors: deps.observer.format(result.errors, '', payload.operationName ?? null) } : undefined,
+    },
+    wss,
+    deps.live.keepAliveMs,
+  );
+  return {
+    async dispose() {
+      await ws.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** The token no longer verifies (revoked): the socket and its subscriptions end with 4403. */
+function closeForbidden(socket: WebSocket): void {
+  socket.close(CloseCode.Forbidden, 'Forbidden');
+}

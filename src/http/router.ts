@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { AppError, ErrorCode } from '../domain/errors';
+import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/http';
+import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
+import type { GatewayMetrics } from '../observability/prometheus';
+import { serveDocs } from './docs';
+import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
+import { sendError, sendJson } from './respond';
+
+export interface RouterDeps {
+  log: Logger;
+  graphql: GraphQLHttpDeps;
+  ingest: IngestDeps;
+  metrics: GatewayMetrics;
+  /** The GraphQL IDE on a browser's `GET /graphql`; null when off. */
+  ide: IdeOptions | null;
+  /** ClickHouse answers and every migration is applied. */
+  ready(): Promise<{ ready: boolean; backend: string }>;
+  /** True once shutdown began: new requests are turned away. */
+  shuttingDown(): boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The gateway's HTTP routes on one port: GraphQL (and the IDE), ingest, metrics, health
+ * and docs. Each request gets an `x-request-id` (the caller's when well-formed); every
+ * failure leaves as the JSON error body of its code.
+ */
+export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const exact: Record<string, Handler> = {
+    '/graphql': (req, res, id, url) => graphql(deps, req, res, id, url),
+    '/v1/ingest': (req, res, id) => {
+      if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
+      return handleIngest(req, res, id, deps.ingest).then(() => undefined);
+    },
+    '/metrics': async (_req, res) => {
+      const { contentType, body } = await deps.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+    },
+    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': async (_req, res) => {
+      const { ready, backend } = await deps.ready();
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: backend });
+    },
+  };
+  const route: Handler = (req, res, id, url) => {
+    const path = url.pathname;
+    const handler = exact[path];
+    if (handler) return handler(req, res, id, url);
+    if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
+    if (path.startsWith('/docs/')) return serveDocs(path, res);
+    throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
+  };
+  return (req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    if (deps.shuttingDown()) {
+      // Requests already being served finish; new ones (e.g. on a kept-alive socket) go elsewhere.
+      res.setHeader('connection', 'close');
+      sendError(res, new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another replica or in a moment', { retryAfterSeconds: 1 }), requestId);
+      return;
+    }
+    Promise.resolve()
+      .then(() => route(req, res, requestId, new URL(req.url ?? '/', 'http://localhost')))
+      .catch((err) => {
+        logFailure(deps.log, err, requestId, req);
+        sendError(res, err, requestId);
+      });
+  };
+}
+
+function graphql(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> | void {
+  if (req.method !== 'GET' && req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use GET or POST on /graphql');
+  if (deps.ide && isIdeRequest(req, url)) return serveIdePage(res, deps.ide);
+  return serveGraphQLHttp(req, res, requestId, deps.graphql);
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+function logFailure(log: Logger, err: unknown, requestId: string, req: IncomingMessage): void {
+  const internal = !(err instanceof AppError) || err.code === ErrorCode.INTERNAL_SERVER_ERROR || err.code === ErrorCode.UPSTREAM_UNAVAILABLE;
+  log[internal ? 'error' : 'debug']({ requestId, method: req.method, path: req.url?.split('?')[0], err }, 'request failed');
+}
