@@ -204,7 +204,7 @@ export class Evaluator {
       kind: rule.kind,
       state: next,
       at: since,
-      previousSince: current.since,
+      previousStateSince: current.since,
       destinationId: rule.destinationId,
       mappingId: rule.mappingId,
       sourceId: rule.sourceId,

@@ -5,7 +5,7 @@ import type { CatalogService } from '../metrics/catalog.service';
 import { pipelineCounts, retryPending, syncCounts } from '../metrics/pipeline.query';
 import { receivedInWindows } from '../metrics/volume.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
-import { KIND_SPECS, TYPICAL_DAYS, windowText, type AlertRuleValue } from './rules';
+import { KIND_SPECS, TYPICAL_DAYS, windowText, type AlertKind, type AlertRuleValue } from './rules';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -48,97 +48,123 @@ function windowRange(from: number, to: number): ResolvedRange {
 const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
 const num = (v: number) => v.toLocaleString('en-US');
 
+/** What every kind's measurement starts from. */
+interface MeasureInput {
+  wdb: WorkspaceDb;
+  catalog: CatalogService;
+  rule: AlertRuleValue;
+  from: number;
+  to: number;
+  range: ResolvedRange;
+  /** The window in words, e.g. "15 minutes". */
+  w: string;
+  /** Enough volume for the rule to judge (kinds without a guard always have it). */
+  guard: (volume: number) => boolean;
+  dest: string;
+  /** The destination (and mapping) in words. */
+  on: string;
+}
+
 /** Measures one rule at `now` with the metrics SQL, through the rule's workspace handle. */
 export async function measure(wdb: WorkspaceDb, catalog: CatalogService, rule: AlertRuleValue, now: number): Promise<Measurement> {
   const { from, to } = ruleWindow(rule, now);
-  const range = windowRange(from, to);
-  const w = windowText(rule.windowMinutes);
-  const guard = (volume: number) => !KIND_SPECS[rule.kind].guarded || volume >= rule.minVolume;
   const dest = rule.destinationId ?? '';
-  const on = rule.mappingId ? `${dest} (mapping ${rule.mappingId})` : dest;
-
-  switch (rule.kind) {
-    case 'delivery_rate_below': {
-      // rate = delivered / (delivered + failed_delivery) × 100 over the window.
-      const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds: [] }]);
-      const delivered = counts.delivered?.now ?? 0;
-      const failed = counts.failed_delivery?.now ?? 0;
-      const volume = delivered + failed;
-      const value = volume > 0 ? (delivered / volume) * 100 : null;
-      return {
-        value,
-        volume,
-        baseline: null,
-        breach: value !== null && value < rule.threshold,
-        sufficient: guard(volume),
-        detail: `successful delivery rate of ${on} is ${pct(value)} over the last ${w} (${num(delivered)} delivered, ${num(failed)} failed; alert below ${rule.threshold}%)`,
-      };
-    }
-    case 'source_volume_anomaly': {
-      // typical = mean of the same window shifted back k × 24 h, k = 1..7.
-      const windows = [{ from, to }, ...Array.from({ length: TYPICAL_DAYS }, (_, i) => ({ from: from - (i + 1) * DAY, to: to - (i + 1) * DAY }))];
-      const [current, ...previous] = await receivedInWindows(wdb, rule.sourceId ?? '', windows);
-      const typical = previous.reduce((s, v) => s + v, 0) / TYPICAL_DAYS;
-      const value = typical > 0 ? ((current - typical) / typical) * 100 : current > 0 ? null : 0;
-      // With no typical volume, any volume at all is outside every band.
-      const breach = typical > 0 ? Math.abs(value!) > rule.threshold : current > 0;
-      const sign = value !== null && value > 0 ? '+' : '';
-      return {
-        value,
-        volume: current,
-        baseline: typical,
-        breach,
-        sufficient: guard(Math.max(current, typical)),
-        detail: `received volume of ${rule.sourceId} is ${num(current)} over the last ${w}, ${value === null ? 'with no typical volume' : `${sign}${pct(value)} against a typical ${num(Math.round(typical * 100) / 100)}`} (same window on each of the previous ${TYPICAL_DAYS} days; alert beyond ±${rule.threshold}%)`,
-      };
-    }
-    case 'discard_rate_above': {
-      // rate = count of the step (one reason, when given) / received of the connected sources × 100.
-      const step = rule.step!;
-      const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
-      const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }]);
-      const received = counts.received?.now ?? 0;
-      let count = counts[step]?.now ?? 0;
-      if (rule.reason !== null) {
-        const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
-        count = rows.find((r) => r.reason === rule.reason)?.now ?? 0;
-      }
-      const value = received > 0 ? (count / received) * 100 : null;
-      const kind = discardKindOf(step);
-      const label = kind ? PIPELINE_STEPS[kind].label : step;
-      return {
-        value,
-        volume: received,
-        baseline: null,
-        breach: value !== null && value > rule.threshold,
-        sufficient: guard(received),
-        detail: `${label}${rule.reason !== null ? ` (reason ${rule.reason})` : ''} at ${on} is ${pct(value)} of ${num(received)} received over the last ${w} (${num(count)} events; alert above ${rule.threshold}%)`,
-      };
-    }
-    case 'sync_failures': {
-      // Syncs started in the window that did not fully succeed (failed, partial, or with failed rows).
-      const [syncs] = await syncCounts(wdb, range, [dest]);
-      const failed = syncs.failed.now;
-      return {
-        value: failed,
-        volume: failed,
-        baseline: null,
-        breach: failed >= rule.threshold,
-        sufficient: true,
-        detail: `${num(failed)} failed or partial syncs of ${dest} over the last ${w} (alert at ${rule.threshold} or more)`,
-      };
-    }
-    case 'retry_pending_above': {
-      // A gauge: events waiting for a retry right now; the window does not apply.
-      const [pending] = await retryPending(wdb, [{ destinationId: dest, mappingId: rule.mappingId }]);
-      return {
-        value: pending,
-        volume: pending,
-        baseline: null,
-        breach: pending > rule.threshold,
-        sufficient: true,
-        detail: `${num(pending)} events wait for a retry at ${on} (alert above ${num(rule.threshold)})`,
-      };
-    }
-  }
+  return MEASURES[rule.kind]({
+    wdb,
+    catalog,
+    rule,
+    from,
+    to,
+    range: windowRange(from, to),
+    w: windowText(rule.windowMinutes),
+    guard: (volume) => !KIND_SPECS[rule.kind].guarded || volume >= rule.minVolume,
+    dest,
+    on: rule.mappingId ? `${dest} (mapping ${rule.mappingId})` : dest,
+  });
 }
+
+const MEASURES: Record<AlertKind, (m: MeasureInput) => Promise<Measurement>> = {
+  // rate = delivered / (delivered + failed_delivery) × 100 over the window.
+  async delivery_rate_below({ wdb, rule, range, w, guard, dest, on }) {
+    const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds: [] }]);
+    const delivered = counts.delivered?.now ?? 0;
+    const failed = counts.failed_delivery?.now ?? 0;
+    const volume = delivered + failed;
+    const value = volume > 0 ? (delivered / volume) * 100 : null;
+    return {
+      value,
+      volume,
+      baseline: null,
+      breach: value !== null && value < rule.threshold,
+      sufficient: guard(volume),
+      detail: `successful delivery rate of ${on} is ${pct(value)} over the last ${w} (${num(delivered)} delivered, ${num(failed)} failed; alert below ${rule.threshold}%)`,
+    };
+  },
+  // typical = mean of the same window shifted back k × 24 h, k = 1..7.
+  async source_volume_anomaly({ wdb, rule, from, to, w, guard }) {
+    const windows = [{ from, to }, ...Array.from({ length: TYPICAL_DAYS }, (_, i) => ({ from: from - (i + 1) * DAY, to: to - (i + 1) * DAY }))];
+    const [current, ...previous] = await receivedInWindows(wdb, rule.sourceId ?? '', windows);
+    const typical = previous.reduce((s, v) => s + v, 0) / TYPICAL_DAYS;
+    const value = typical > 0 ? ((current - typical) / typical) * 100 : current > 0 ? null : 0;
+    // With no typical volume, any volume at all is outside every band.
+    const breach = typical > 0 ? Math.abs(value!) > rule.threshold : current > 0;
+    const sign = value !== null && value > 0 ? '+' : '';
+    const against = value === null ? 'with no typical volume' : `${sign}${pct(value)} against a typical ${num(Math.round(typical * 100) / 100)}`;
+    return {
+      value,
+      volume: current,
+      baseline: typical,
+      breach,
+      sufficient: guard(Math.max(current, typical)),
+      detail: `received volume of ${rule.sourceId} is ${num(current)} over the last ${w}, ${against} (same window on each of the previous ${TYPICAL_DAYS} days; alert beyond ±${rule.threshold}%)`,
+    };
+  },
+  // rate = count of the step (one reason, when given) / received of the connected sources × 100.
+  async discard_rate_above({ wdb, catalog, rule, range, w, guard, dest, on }) {
+    const step = rule.step!;
+    const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
+    const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }]);
+    const received = counts.received?.now ?? 0;
+    let count = counts[step]?.now ?? 0;
+    if (rule.reason !== null) {
+      const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
+      count = rows.find((r) => r.reason === rule.reason)?.now ?? 0;
+    }
+    const value = received > 0 ? (count / received) * 100 : null;
+    const kind = discardKindOf(step);
+    const label = kind ? PIPELINE_STEPS[kind].label : step;
+    return {
+      value,
+      volume: received,
+      baseline: null,
+      breach: value !== null && value > rule.threshold,
+      sufficient: guard(received),
+      detail: `${label}${rule.reason !== null ? ` (reason ${rule.reason})` : ''} at ${on} is ${pct(value)} of ${num(received)} received over the last ${w} (${num(count)} events; alert above ${rule.threshold}%)`,
+    };
+  },
+  // Syncs started in the window that did not fully succeed (failed, partial, or with failed rows).
+  async sync_failures({ wdb, rule, range, w, dest }) {
+    const [syncs] = await syncCounts(wdb, range, [dest]);
+    const failed = syncs.failed.now;
+    return {
+      value: failed,
+      volume: failed,
+      baseline: null,
+      breach: failed >= rule.threshold,
+      sufficient: true,
+      detail: `${num(failed)} failed or partial syncs of ${dest} over the last ${w} (alert at ${rule.threshold} or more)`,
+    };
+  },
+  // A gauge: events waiting for a retry right now; the window does not apply.
+  async retry_pending_above({ wdb, rule, dest, on }) {
+    const [pending] = await retryPending(wdb, [{ destinationId: dest, mappingId: rule.mappingId }]);
+    return {
+      value: pending,
+      volume: pending,
+      baseline: null,
+      breach: pending > rule.threshold,
+      sufficient: true,
+      detail: `${num(pending)} events wait for a retry at ${on} (alert above ${num(rule.threshold)})`,
+    };
+  },
+};

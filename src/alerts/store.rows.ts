@@ -2,7 +2,7 @@
 import type { SecretBox } from '../auth/secret-box';
 import type { ReportStep } from '../domain/steps';
 import type { AlertKind, AlertRuleValue, AlertTransition } from './rules';
-import type { AlertEventValue } from './store';
+import type { AlertEventValue } from './values';
 
 export interface RuleRow {
   workspace_id: string;
@@ -94,7 +94,7 @@ export function toEvent(r: EventRow): AlertEventValue {
     kind: r.kind,
     state: r.state,
     at: Number(r.at_ms),
-    previousSince: Number(r.previous_since_ms),
+    previousStateSince: Number(r.previous_since_ms),
     destinationId: orNull(r.destination_id),
     mappingId: orNull(r.mapping_id),
     sourceId: orNull(r.source_id),

@@ -2,59 +2,14 @@ import type { SecretBox } from '../auth/secret-box';
 import type { Db } from '../clickhouse/client';
 import type { ReportStep } from '../domain/steps';
 import type { WorkspaceDb } from '../metrics/workspace-db';
-import type { AlertKind, AlertRuleValue, AlertState, AlertTransition } from './rules';
+import type { AlertRuleValue, AlertState } from './rules';
+import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
+
+export type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
 import { EVENT_COLUMNS, orNull, RULE_COLUMNS, seconds, toEvent, toRule, type EventRow, type RuleRow } from './store.rows';
 
 /** The alert tables (identifiers never come from callers). */
 type AlertTable = 'alert_rules' | 'alert_state' | 'alert_claims' | 'alert_events' | 'alert_notifications';
-
-export interface RuleStateValue {
-  state: AlertState;
-  /** ms since the epoch; for a rule never evaluated into a transition, its creation time. */
-  since: number;
-  value: number | null;
-  version: number;
-}
-
-export interface AlertEventValue {
-  /** The transition's idempotency key: `<ruleId>:<previous state since, ms>:<firing|resolved>`. */
-  id: string;
-  workspaceId: string;
-  ruleId: string;
-  ruleName: string;
-  kind: AlertKind;
-  state: AlertTransition;
-  at: number;
-  previousSince: number;
-  destinationId: string | null;
-  mappingId: string | null;
-  sourceId: string | null;
-  step: ReportStep | null;
-  reason: string | null;
-  value: number | null;
-  threshold: number;
-  volume: number;
-  baseline: number | null;
-  windowMinutes: number;
-  message: string;
-  /** When the row was written (set by ClickHouse); 0 before it was. */
-  recordedAt: number;
-}
-
-export type NotificationChannel = 'webhook' | 'email';
-export type NotificationOutcome = 'delivered' | 'retrying' | 'failed';
-
-export interface NotificationValue {
-  eventId: string;
-  channel: NotificationChannel;
-  /** Where it went, without secrets: a URL's origin, or the email addresses. */
-  target: string;
-  outcome: NotificationOutcome;
-  attempts: number;
-  lastError: string | null;
-  statusCode: number | null;
-  updatedAt: number;
-}
 
 /**
  * Everything alerting keeps in ClickHouse: rules (versioned, tombstoned), the shared
@@ -224,7 +179,7 @@ export class AlertStore {
       kind: e.kind,
       state: e.state,
       at: seconds(e.at),
-      previous_since: seconds(e.previousSince),
+      previous_since: seconds(e.previousStateSince),
       destination_id: e.destinationId ?? '',
       mapping_id: e.mappingId ?? '',
       source_id: e.sourceId ?? '',

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Evaluator, type EvaluationReport } from '../alerts/evaluator';
+import { AlertStore } from '../alerts/store';
 import { loadSecretBox, type SecretBox } from '../auth/secret-box';
 import { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
@@ -11,6 +12,7 @@ import { AdmissionPipeline } from '../graphql/transport/admission';
 import { instrumentResolvers, OperationObserver } from '../graphql/transport/observe';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
+import { SharedLookups } from '../live/shared-lookups';
 import { GatewayMetrics } from '../observability/prometheus';
 
 /** Everything long-lived a gateway runs, built from the configuration; no sockets yet. */
@@ -63,6 +65,8 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     tokens,
     hub,
     secrets,
+    alerts: new AlertStore(db, secrets),
+    destinationLookups: new SharedLookups(),
     queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace),
     webhookAllowPrivate: config.alerts.webhookAllowPrivate,
     now: overrides.now ?? Date.now,

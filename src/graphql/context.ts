@@ -1,11 +1,13 @@
+import type { AlertStore } from '../alerts/store';
 import type { SecretBox } from '../auth/secret-box';
 import type { Principal, Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
 import type { LiveHub } from '../live/hub';
+import type { SharedLookups } from '../live/shared-lookups';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 import { AppError, ErrorCode } from '../domain/errors';
-import { CatalogService } from '../metrics/catalog.service';
+import { CatalogService, type DestinationEntry } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import type { BatchRecorder } from './grouped-loader';
 import { createLoaders, type Loaders } from './loaders';
@@ -24,6 +26,10 @@ export interface GatewayServices {
   queryGate?: KeyedSemaphore;
   /** Seals and opens stored alert webhook URLs and secrets. */
   secrets: SecretBox;
+  /** The alert tables (rules, events, notifications). */
+  alerts: AlertStore;
+  /** Destination lookups of new subscriptions, shared for a few seconds by workspace and id. */
+  destinationLookups: SharedLookups<DestinationEntry | null>;
   /** Alert webhooks may point at private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). Default false. */
   webhookAllowPrivate?: boolean;
   /** Sees how long each timed resolver took (metrics); none in schema-only uses. */
@@ -99,12 +105,12 @@ export class RequestContext {
       // Loaders on first use: a subscription's context lives as long as the subscription and
       // most never batch a read, so they should not each hold a set of empty loaders.
       let loaders: Loaders | null = null;
-      const record = this.services.recordBatch;
+      const { recordBatch: record, alerts } = this.services;
       this.workspace = {
         wdb,
         catalog,
         get loaders(): Loaders {
-          return (loaders ??= createLoaders(wdb, catalog, record));
+          return (loaders ??= createLoaders(wdb, catalog, alerts, record));
         },
       };
     }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { AlertStore, NotificationValue } from '../alerts/store';
 import type { DestinationKind } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
@@ -24,12 +25,14 @@ export interface Loaders {
   pipelineCounts: DataLoader<PipelineKey, StepCounts, string>;
   retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
+  /** Notification outcomes of alert events; uncached, since a subscription's context lives long. */
+  notifications: DataLoader<string, NotificationValue[]>;
 }
 
 const rangeKey = (r: ResolvedRange) => `${r.from}-${r.to}`;
 const filterKey = (f: EventFilterValue | null) => JSON.stringify(f ?? {});
 
-export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, record?: BatchRecorder): Loaders {
+export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts: AlertStore, record?: BatchRecorder): Loaders {
   const recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => {
     record?.(name, keys.map(id));
     return fn(keys);
@@ -83,6 +86,13 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, record?
       (k) => k.destinationId,
       (keys) => syncCounts(wdb, keys[0].range, keys.map((k) => k.destinationId)),
       record,
+    ),
+    notifications: new DataLoader(
+      recorded('notifications', async (ids: readonly string[]) => {
+        const rows = await alerts.notifications(wdb, ids);
+        return ids.map((id) => rows.filter((r) => r.eventId === id));
+      }, (k) => k),
+      { cache: false },
     ),
   };
 }

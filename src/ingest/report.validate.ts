@@ -104,36 +104,9 @@ export function validateRecord(value: unknown, index: number, window: Validation
   const step = r.step;
   if (!isReportStep(step)) fail('step', r.step === undefined ? 'is required' : `must be one of: ${REPORT_STEPS.join(', ')}`);
   const sourceId = requiredId(r.sourceId, 'sourceId', fail);
-  const sourceSide = isReportStep(step) && isSourceSideStep(step);
 
-  let destinationId = '';
-  let destinationKind: DestinationKind | '' = '';
-  let mappingId = '';
-  if (sourceSide) {
-    if (r.destinationId !== undefined && r.destinationId !== null) fail('destinationId', `must be absent on the source-side step ${String(step)}`);
-    if (r.mappingId !== undefined && r.mappingId !== null) fail('mappingId', `must be absent on the source-side step ${String(step)}`);
-  } else if (isReportStep(step)) {
-    destinationId = requiredId(r.destinationId, 'destinationId', fail);
-    if (!isDestinationKind(r.destinationKind)) {
-      fail('destinationKind', r.destinationKind === undefined ? 'is required on destination-side steps' : `must be one of: ${DESTINATION_KINDS.join(', ')}`);
-    } else destinationKind = r.destinationKind;
-    if (r.mappingId !== undefined && r.mappingId !== null) {
-      if (!isValidId(r.mappingId)) fail('mappingId', `must be ${ID_RULE}`);
-      else if (destinationKind !== '' && destinationKind !== 'actions') fail('mappingId', 'is only allowed on actions destinations');
-      else mappingId = r.mappingId;
-    }
-  }
-
-  let reason = '';
-  if (isReportStep(step)) {
-    if (isDiscardReportStep(step)) {
-      reason = text(r.reason, 'reason', TEXT_LIMITS.reason, fail, true);
-    } else if (step === 'retry_enqueued' || step === 'retry_resolved') {
-      reason = text(r.reason, 'reason', TEXT_LIMITS.reason, fail, false);
-    } else if (r.reason !== undefined && r.reason !== null) {
-      fail('reason', `is only allowed on discard and retry steps, not on ${step}`);
-    }
-  }
+  const target = isReportStep(step) ? destinationOf(r, step, fail) : { destinationId: '', destinationKind: '' as const, mappingId: '' };
+  const reason = isReportStep(step) ? reasonOf(r, step, fail) : '';
   const eventType = text(r.eventType, 'eventType', TEXT_LIMITS.eventType, fail, false);
   const eventName = text(r.eventName, 'eventName', TEXT_LIMITS.eventName, fail, false);
   const appVersion = text(r.appVersion, 'appVersion', TEXT_LIMITS.appVersion, fail, false);
@@ -149,28 +122,60 @@ export function validateRecord(value: unknown, index: number, window: Validation
       fail('count', `must be an integer from 1 to ${MAX_COUNT}`);
     } else count = r.count;
   }
-  let sample: DeliveryReport['sample'] = null;
-  if (r.sample !== undefined && r.sample !== null) {
-    if (!isReportStep(step) || !isDiscardReportStep(step)) fail('sample', 'is only allowed on discard steps');
-    else if (typeof r.sample !== 'object' || Array.isArray(r.sample)) fail('sample', 'must be an object { payload, error }');
-    else {
-      const s = r.sample as Record<string, unknown>;
-      for (const key in s) if (key !== 'payload' && key !== 'error') fail(`sample.${key}`, 'unknown field');
-      const payload = payloadText(s.payload, fail);
-      sample = { payload, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false) };
-    }
-  }
+  const sample = sampleOf(r, step, fail);
   if (errors.length > before) return null;
   return {
     kind: 'delivery',
     report: {
-      time: time!, sourceId, destinationId, destinationKind, mappingId, step: step as ReportStep, reason,
+      time: time!, sourceId, ...target, step: step as ReportStep, reason,
       eventType, eventName, appVersion, enriched, count, messageId, sample,
     },
   };
 }
 
 type Fail = (field: string, reason: string) => void;
+
+/** Destination, kind and mapping: absent on source-side steps, required (mapping optional) on the others. */
+function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
+  const out = { destinationId: '', destinationKind: '' as DestinationKind | '', mappingId: '' };
+  if (isSourceSideStep(step)) {
+    if (r.destinationId !== undefined && r.destinationId !== null) fail('destinationId', `must be absent on the source-side step ${step}`);
+    if (r.mappingId !== undefined && r.mappingId !== null) fail('mappingId', `must be absent on the source-side step ${step}`);
+    return out;
+  }
+  out.destinationId = requiredId(r.destinationId, 'destinationId', fail);
+  if (!isDestinationKind(r.destinationKind)) {
+    fail('destinationKind', r.destinationKind === undefined ? 'is required on destination-side steps' : `must be one of: ${DESTINATION_KINDS.join(', ')}`);
+  } else out.destinationKind = r.destinationKind;
+  if (r.mappingId !== undefined && r.mappingId !== null) {
+    if (!isValidId(r.mappingId)) fail('mappingId', `must be ${ID_RULE}`);
+    else if (out.destinationKind !== '' && out.destinationKind !== 'actions') fail('mappingId', 'is only allowed on actions destinations');
+    else out.mappingId = r.mappingId;
+  }
+  return out;
+}
+
+/** The reason code: required on discard steps, optional on retry steps, refused elsewhere. */
+function reasonOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): string {
+  if (isDiscardReportStep(step)) return text(r.reason, 'reason', TEXT_LIMITS.reason, fail, true);
+  if (step === 'retry_enqueued' || step === 'retry_resolved') return text(r.reason, 'reason', TEXT_LIMITS.reason, fail, false);
+  if (r.reason !== undefined && r.reason !== null) fail('reason', `is only allowed on discard and retry steps, not on ${step}`);
+  return '';
+}
+
+/** A discard sample `{ payload, error }`, only on discard steps. */
+function sampleOf(r: Record<string, unknown>, step: unknown, fail: Fail): DeliveryReport['sample'] {
+  if (r.sample === undefined || r.sample === null) return null;
+  if (!isReportStep(step) || !isDiscardReportStep(step)) fail('sample', 'is only allowed on discard steps');
+  else if (typeof r.sample !== 'object' || Array.isArray(r.sample)) fail('sample', 'must be an object { payload, error }');
+  else {
+    const s = r.sample as Record<string, unknown>;
+    for (const key in s) if (key !== 'payload' && key !== 'error') fail(`sample.${key}`, 'unknown field');
+    const payload = payloadText(s.payload, fail);
+    return { payload, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false) };
+  }
+  return null;
+}
 
 function validateSync(r: Record<string, unknown>, window: ValidationWindow, fail: Fail, failed: () => boolean): ValidReport | null {
   for (const key in r) if (!SYNC_FIELDS.has(key)) fail(key, 'unknown field');

@@ -64,24 +64,7 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   // Each hour also reads the minutes before it (for retries resolving in it): generate each minute once.
   const minutes = new MinuteCache(128);
 
-  // Display names: only for entities that have none yet (catalog_names has no dedup
-  // window, and a name set through the API must not be overwritten). Version 1 loses
-  // to any later rename (those carry their time as version).
-  const named = await db.query<{ entity: string; id: string }>({
-    family: 'backfill',
-    sql: `SELECT DISTINCT entity, id FROM ${db.database}.catalog_names WHERE workspace_id = {ws:String}`,
-    params: { ws },
-  });
-  const has = new Set(named.map((n) => `${n.entity}\u0000${n.id}`));
-  const names = displayNames(model).filter((n) => !has.has(`${n.entity}\u0000${n.id}`));
-  if (names.length > 0) {
-    await db.insert({
-      family: 'backfill',
-      table: 'catalog_names',
-      body: Buffer.from(names.map((n) => JSON.stringify({ workspace_id: ws, entity: n.entity, id: n.id, name: n.name, version: 1 })).join('\n')),
-      dedupToken: `${tokenBase}:names`,
-    });
-  }
+  await writeDisplayNames(db, ws, model, tokenBase);
 
   const chunks = chunkBounds(from, to, Math.max(1, Math.min(24, opts.chunkHours ?? 24)));
   let reports = 0;
@@ -132,6 +115,29 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   }
   while (inFlight.length > 0) await settle(inFlight.shift()!);
   return { reports, events, syncs, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Display names: only for entities that have none yet (catalog_names has no dedup
+ * window, and a name set through the API must not be overwritten). Version 1 loses
+ * to any later rename (those carry their time as version).
+ */
+async function writeDisplayNames(db: Db, ws: string, model: WorkspaceModel, tokenBase: string): Promise<void> {
+  const named = await db.query<{ entity: string; id: string }>({
+    family: 'backfill',
+    sql: `SELECT DISTINCT entity, id FROM ${db.database}.catalog_names WHERE workspace_id = {ws:String}`,
+    params: { ws },
+  });
+  const has = new Set(named.map((n) => `${n.entity}\u0000${n.id}`));
+  const names = displayNames(model).filter((n) => !has.has(`${n.entity}\u0000${n.id}`));
+  if (names.length > 0) {
+    await db.insert({
+      family: 'backfill',
+      table: 'catalog_names',
+      body: Buffer.from(names.map((n) => JSON.stringify({ workspace_id: ws, entity: n.entity, id: n.id, name: n.name, version: 1 })).join('\n')),
+      dedupToken: `${tokenBase}:names`,
+    });
+  }
 }
 
 /** [start, end) pieces of the window: at most `hours` long, split at UTC midnight (one partition each). */

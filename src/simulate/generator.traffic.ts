@@ -119,60 +119,66 @@ function emitGroup(out: RawDelivery[], world: World, state: SourceState, g: Grou
   }
   if (left <= 0) return;
 
-  for (const ds of state.destinations) {
-    const d = ds.dest;
-    const kind = d.kind;
-    const id = d.id;
-    let n = left;
+  for (const ds of state.destinations) emitDestination(push, sampleFor, ds, combo, t, left, rng);
+}
 
-    // Whole-group filters: the destination never takes this event.
-    let whole = '';
-    const mapping = kind === 'actions' ? routeMapping(d, combo.event.type, combo.event.name) : null;
-    if (d.unsupportedEventTypes.includes(combo.event.type)) whole = 'UNSUPPORTED_EVENT_TYPE';
-    else if (d.blockedEventNames.includes(combo.event.name)) whole = 'FILTERED_BY_RULES';
-    else if (kind === 'actions' && !mapping) whole = 'NO_MATCHING_MAPPING';
-    if (whole !== '') {
-      push(t, 'filtered_destination', n, id, kind, '', whole, sampleFor('filtered_destination', whole, id));
-      continue;
-    }
-    const mappingId = mapping ? mapping.id : '';
+type Push = (time: number, step: ReportStep, count: number, destinationId?: string, destinationKind?: DestinationKind | '', mappingId?: string, reason?: string, sample?: SimSample | null) => void;
+type SampleFor = (step: ReportStep, reason: string, destinationId: string, boost?: number) => SimSample | null;
 
-    if (ds.filter) {
-      const f = rng.binomial(n, d.filterRate);
-      if (f > 0) {
-        const reason = ds.filter.draw(rng);
-        push(t, 'filtered_destination', f, id, kind, mappingId, reason, sampleFor('filtered_destination', reason, id));
-        n -= f;
-      }
-    }
-    if (kind === 'storage') {
-      push(t, 'delivered', n, id, kind);
-      continue;
-    }
+/** What one destination does with the `left` events of a group that passed the source: filters, failures, retries, deliveries. */
+function emitDestination(push: Push, sampleFor: SampleFor, ds: SourceState['destinations'][number], combo: Group['combo'], t: number, left: number, rng: Rng): void {
+  const d = ds.dest;
+  const kind = d.kind;
+  const id = d.id;
+  let n = left;
 
-    const storm = activeStorm(ds, t);
-    const failRate = storm ? storm.failRate : d.failRate;
-    const retryRate = storm ? storm.retryRate : d.retryRate;
-    const failed = rng.binomial(n, failRate);
-    if (failed > 0) {
-      const reason = storm ? storm.reason : ds.fail ? ds.fail.draw(rng) : '400';
-      push(t, 'failed_delivery', failed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
-      n -= failed;
+  // Whole-group filters: the destination never takes this event.
+  let whole = '';
+  const mapping = kind === 'actions' ? routeMapping(d, combo.event.type, combo.event.name) : null;
+  if (d.unsupportedEventTypes.includes(combo.event.type)) whole = 'UNSUPPORTED_EVENT_TYPE';
+  else if (d.blockedEventNames.includes(combo.event.name)) whole = 'FILTERED_BY_RULES';
+  else if (kind === 'actions' && !mapping) whole = 'NO_MATCHING_MAPPING';
+  if (whole !== '') {
+    push(t, 'filtered_destination', n, id, kind, '', whole, sampleFor('filtered_destination', whole, id));
+    return;
+  }
+  const mappingId = mapping ? mapping.id : '';
+
+  if (ds.filter) {
+    const f = rng.binomial(n, d.filterRate);
+    if (f > 0) {
+      const reason = ds.filter.draw(rng);
+      push(t, 'filtered_destination', f, id, kind, mappingId, reason, sampleFor('filtered_destination', reason, id));
+      n -= f;
     }
-    const retried = rng.binomial(n, retryRate);
-    n -= retried;
-    push(t, 'delivered', n, id, kind, mappingId);
-    if (retried > 0) {
-      const reason = storm ? storm.reason : ds.retry ? ds.retry.draw(rng) : 'ETIMEDOUT';
-      push(t, 'retry_enqueued', retried, id, kind, mappingId, reason);
-      const delayMin = storm ? rng.int(4, 15) : rng.int(1, 8);
-      const resolvedAt = Math.min(t + delayMin * MINUTE + rng.int(0, MINUTE - 1), t + MAX_RETRY_DELAY_MS);
-      const finallyFailed = rng.binomial(retried, storm ? storm.retryFailShare : d.retryFailShare);
-      push(resolvedAt, 'retry_resolved', retried, id, kind, mappingId, reason);
-      push(resolvedAt, 'delivered', retried - finallyFailed, id, kind, mappingId);
-      if (finallyFailed > 0) {
-        push(resolvedAt, 'failed_delivery', finallyFailed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
-      }
+  }
+  if (kind === 'storage') {
+    push(t, 'delivered', n, id, kind);
+    return;
+  }
+
+  const storm = activeStorm(ds, t);
+  const failRate = storm ? storm.failRate : d.failRate;
+  const retryRate = storm ? storm.retryRate : d.retryRate;
+  const failed = rng.binomial(n, failRate);
+  if (failed > 0) {
+    const reason = storm ? storm.reason : ds.fail ? ds.fail.draw(rng) : '400';
+    push(t, 'failed_delivery', failed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
+    n -= failed;
+  }
+  const retried = rng.binomial(n, retryRate);
+  n -= retried;
+  push(t, 'delivered', n, id, kind, mappingId);
+  if (retried > 0) {
+    const reason = storm ? storm.reason : ds.retry ? ds.retry.draw(rng) : 'ETIMEDOUT';
+    push(t, 'retry_enqueued', retried, id, kind, mappingId, reason);
+    const delayMin = storm ? rng.int(4, 15) : rng.int(1, 8);
+    const resolvedAt = Math.min(t + delayMin * MINUTE + rng.int(0, MINUTE - 1), t + MAX_RETRY_DELAY_MS);
+    const finallyFailed = rng.binomial(retried, storm ? storm.retryFailShare : d.retryFailShare);
+    push(resolvedAt, 'retry_resolved', retried, id, kind, mappingId, reason);
+    push(resolvedAt, 'delivered', retried - finallyFailed, id, kind, mappingId);
+    if (finallyFailed > 0) {
+      push(resolvedAt, 'failed_delivery', finallyFailed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
     }
   }
 }

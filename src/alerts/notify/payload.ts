@@ -1,5 +1,4 @@
-import { discardKindOf } from '../../domain/steps';
-import type { AlertEventValue } from '../store';
+import { eventStepKind, type AlertEventValue } from '../values';
 
 /** The structured alert every channel carries (webhook `alert`, email JSON part). */
 export interface AlertPayload {
@@ -24,27 +23,16 @@ export interface AlertPayload {
   message: string;
 }
 
+/** The value as channels send it: ISO dates, upper-case state and kind, the step as its pipeline box. */
 export function alertPayload(e: AlertEventValue): AlertPayload {
+  const { recordedAt: _internal, ...fields } = e;
   return {
-    id: e.id,
+    ...fields,
     state: e.state === 'firing' ? 'FIRING' : 'RESOLVED',
-    ruleId: e.ruleId,
-    ruleName: e.ruleName,
     kind: e.kind.toUpperCase(),
-    workspaceId: e.workspaceId,
     at: new Date(e.at).toISOString(),
-    previousStateSince: new Date(e.previousSince).toISOString(),
-    destinationId: e.destinationId,
-    mappingId: e.mappingId,
-    sourceId: e.sourceId,
-    step: e.step ? discardKindOf(e.step) : null,
-    reason: e.reason,
-    value: e.value,
-    threshold: e.threshold,
-    volume: e.volume,
-    baseline: e.baseline,
-    windowMinutes: e.windowMinutes,
-    message: e.message,
+    previousStateSince: new Date(e.previousStateSince).toISOString(),
+    step: eventStepKind(e),
   };
 }
 

@@ -1,9 +1,9 @@
 import { Max, Min } from 'class-validator';
-import DataLoader from 'dataloader';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { AlertRuleService, type AlertRuleWithState } from '../../alerts/rule.service';
 import { redactUrl, type AlertRuleFields } from '../../alerts/rules';
-import { AlertStore, type AlertEventValue, type NotificationValue } from '../../alerts/store';
+import type { AlertEventValue } from '../../alerts/store';
+import { eventStepKind } from '../../alerts/values';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../../domain/steps';
 import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpdateInput } from './alert.type';
@@ -53,27 +53,9 @@ function toRule(r: AlertRuleWithState): AlertRule {
   };
 }
 
+/** The GraphQL object of an alert event: the value, with dates as Dates and the step as its pipeline box. */
 export function toAlertEvent(e: AlertEventValue): AlertEvent {
-  return {
-    id: e.id,
-    ruleId: e.ruleId,
-    ruleName: e.ruleName,
-    kind: e.kind,
-    state: e.state,
-    at: new Date(e.at),
-    previousStateSince: new Date(e.previousSince),
-    destinationId: e.destinationId,
-    mappingId: e.mappingId,
-    sourceId: e.sourceId,
-    step: e.step ? discardKindOf(e.step) : null,
-    reason: e.reason,
-    value: e.value,
-    threshold: e.threshold,
-    volume: e.volume,
-    baseline: e.baseline,
-    windowMinutes: e.windowMinutes,
-    message: e.message,
-  };
+  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e) };
 }
 
 function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | null | undefined {
@@ -86,27 +68,9 @@ function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | n
 
 function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRuleService {
   const { wdb, catalog } = ctx.forWorkspace(scope);
-  return new AlertRuleService(new AlertStore(ctx.services.db, ctx.services.secrets), wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
+  return new AlertRuleService(ctx.services.alerts, wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
 }
 
-/** Notifications of events, batched per request (uncached: a subscription's context lives long). */
-const notificationLoaders = new WeakMap<RequestContext, DataLoader<string, NotificationValue[]>>();
-function notificationsOf(ctx: RequestContext): DataLoader<string, NotificationValue[]> {
-  let loader = notificationLoaders.get(ctx);
-  if (!loader) {
-    const { wdb } = ctx.forWorkspace();
-    const store = new AlertStore(ctx.services.db, ctx.services.secrets);
-    loader = new DataLoader(
-      async (ids: readonly string[]) => {
-        const rows = await store.notifications(wdb, ids);
-        return ids.map((id) => rows.filter((r) => r.eventId === id));
-      },
-      { cache: false },
-    );
-    notificationLoaders.set(ctx, loader);
-  }
-  return loader;
-}
 
 /**
  * Turns the hub's drop-to-latest lists of recent events into single events: each event
@@ -221,14 +185,14 @@ export class AlertResolver {
   async alertHistory(@Args(() => AlertHistoryArgs) args: AlertHistoryArgs, @Ctx() ctx: RequestContext): Promise<AlertEvent[]> {
     const { wdb } = ctx.forWorkspace();
     const range = resolveRange(ctx, args.range, false);
-    const events = await new AlertStore(ctx.services.db, ctx.services.secrets).events(wdb, range.from, range.to, args.ruleId ?? null, args.first);
+    const events = await ctx.services.alerts.events(wdb, range.from, range.to, args.ruleId ?? null, args.first);
     return events.map(toAlertEvent);
   }
 
   @Cost({ list: { assumed: 10 } })
   @FieldResolver(() => [AlertNotification], { description: 'Webhook and email outcomes (empty while none was needed or none has finished an attempt yet).' })
   async notifications(@Root() event: AlertEvent, @Ctx() ctx: RequestContext): Promise<AlertNotification[]> {
-    const rows = await notificationsOf(ctx).load(event.id);
+    const rows = await ctx.forWorkspace().loaders.notifications.load(event.id);
     return rows.map((n) => ({ channel: n.channel, target: n.target, outcome: n.outcome, attempts: n.attempts, lastError: n.lastError, statusCode: n.statusCode, at: new Date(n.updatedAt) }));
   }
 
@@ -241,7 +205,7 @@ export class AlertResolver {
         const [destination] = await catalog.destinations([destinationId]);
         if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${destinationId} in this workspace`, { field: 'destinationId' });
       }
-      const store = new AlertStore(context.services.db, context.services.secrets);
+      const store = context.services.alerts;
       // "From the moment of subscribing" on the clock that stamps recorded_at.
       const startedAt = await store.clock();
       const release = context.holdSubscription();

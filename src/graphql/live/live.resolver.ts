@@ -37,26 +37,10 @@ function pollContext(ctx: RequestContext): RequestContext {
   return new RequestContext(ctx.services, ctx.principal, ctx.requestId, ctx.connection);
 }
 
-/**
- * Destination lookups for new subscriptions, shared for a few seconds: a dashboard
- * opening 1,000 widgets on 10 destinations costs 10 catalog reads, not 1,000.
- */
-const LOOKUP_TTL_MS = 5_000;
-const lookups = new WeakMap<object, Map<string, { at: number; value: Promise<Destination | null> }>>();
-
+/** The destination a new subscription names, through the gateway's shared lookups; NOT_FOUND when there is none. */
 async function destinationOf(ctx: RequestContext, id: string): Promise<Destination> {
   const { wdb, catalog } = ctx.forWorkspace();
-  let cache = lookups.get(ctx.services);
-  if (!cache) lookups.set(ctx.services, (cache = new Map()));
-  const key = `${wdb.workspaceId}\u0000${id}`;
-  let hit = cache.get(key);
-  if (!hit || Date.now() - hit.at > LOOKUP_TTL_MS) {
-    if (cache.size > 10_000) cache.clear();
-    hit = { at: Date.now(), value: catalog.destinations([id]).then((rows) => rows[0] ?? null) };
-    cache.set(key, hit);
-    hit.value.catch(() => cache!.delete(key));
-  }
-  const destination = await hit.value;
+  const destination = await ctx.services.destinationLookups.get(`${wdb.workspaceId}\u0000${id}`, () => catalog.destinations([id]).then((rows) => rows[0] ?? null));
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${id} in this workspace`, { field: 'destinationId' });
   return destination;
 }

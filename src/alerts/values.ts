@@ -1,0 +1,62 @@
+import { discardKindOf, type PipelineStepKind, type ReportStep } from '../domain/steps';
+import type { AlertKind, AlertState, AlertTransition } from './rules';
+
+/**
+ * The alert values at the domain edge: the store maps rows to them once, and every
+ * outside shape (the GraphQL objects, the webhook and email payload) is derived from
+ * them by spreading, changing only what a channel writes differently (dates, case).
+ */
+
+export interface RuleStateValue {
+  state: AlertState;
+  /** ms since the epoch; for a rule never evaluated into a transition, its creation time. */
+  since: number;
+  value: number | null;
+  version: number;
+}
+
+export interface AlertEventValue {
+  /** The transition's idempotency key: `<ruleId>:<previous state since, ms>:<firing|resolved>`. */
+  id: string;
+  workspaceId: string;
+  ruleId: string;
+  ruleName: string;
+  kind: AlertKind;
+  state: AlertTransition;
+  at: number;
+  /** Since when the rule had been in the state it left (ms). */
+  previousStateSince: number;
+  destinationId: string | null;
+  mappingId: string | null;
+  sourceId: string | null;
+  step: ReportStep | null;
+  reason: string | null;
+  value: number | null;
+  threshold: number;
+  volume: number;
+  baseline: number | null;
+  windowMinutes: number;
+  message: string;
+  /** When the row was written (set by ClickHouse); 0 before it was. */
+  recordedAt: number;
+}
+
+export type NotificationChannel = 'webhook' | 'email';
+export type NotificationOutcome = 'delivered' | 'retrying' | 'failed';
+
+export interface NotificationValue {
+  eventId: string;
+  channel: NotificationChannel;
+  /** Where it went, without secrets: a URL's origin, or the email addresses. */
+  target: string;
+  outcome: NotificationOutcome;
+  attempts: number;
+  lastError: string | null;
+  statusCode: number | null;
+  updatedAt: number;
+}
+
+/** The pipeline box of an event's discard step (what every outside shape shows). */
+export function eventStepKind(e: Pick<AlertEventValue, 'step'>): PipelineStepKind | null {
+  return e.step ? discardKindOf(e.step) : null;
+}
