@@ -2,18 +2,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb } from '../clickhouse/client';
-import { Rng } from '../simulate/random';
-import { GatewayChild, createIngestToken, freePort } from './durability.gateway';
-import { Producers } from './durability.producer';
-import { durabilityPassed, newDurabilityResult, type DurabilityResult } from './durability.result';
-import { verify } from './durability.verify';
+import { openDb } from '../../src/clickhouse/client';
+import { Rng } from '../../src/simulate/random';
+import { GatewayChild, createIngestToken, freePort } from './gateway';
+import { Producers } from './producer';
+import { durabilityPassed, newDurabilityResult, type DurabilityResult } from './result';
+import { verify } from './verify';
 
-// The harness's public surface stays here: the CLI imports the result and its text form from this
-// module, and scripts/repro-dedup-orphan.sh requires orphanDedupRecords from dist/bench/durability.
-export type { DurabilityResult } from './durability.result';
-export { describeDurability } from './durability.result';
-export { orphanDedupRecords } from './durability.dedup-log';
+// The harness's public surface stays here: main.ts imports the result and its text form from this
+// module, and scripts/repro-dedup-orphan.sh requires orphanDedupRecords from dist-tools/tools/durability/harness.
+export type { DurabilityResult } from './result';
+export { describeDurability } from './result';
+export { orphanDedupRecords } from './dedup-log';
 
 /**
  * Durability harness: "acknowledged means stored, exactly once" under SIGKILL.
@@ -55,7 +55,7 @@ export interface DurabilityOptions {
   startupKillShare: number;
   /** Keep the temporary data directory (its path is printed). */
   keep: boolean;
-  /** The CLI to run as the gateway (default: dist/cli.js next to this file). */
+  /** The product CLI to run as the gateway (main.ts passes dist/cli.js). */
   cli: string;
   /** Progress lines (stderr by default). */
   progress: (line: string) => void;

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { PACKAGE_ROOT } from '../../src/package-root';
 
 // ── Child side ────────────────────────────────────────────────────────────────
 
@@ -282,13 +283,13 @@ if (require.main === module && process.send) {
 
 // ── Parent side ───────────────────────────────────────────────────────────────
 
-/** The compiled client script (the bench runs from dist; jest runs the sources and forks the build). */
+/** The compiled client script (the bench runs from dist-tools; jest runs the sources and forks the build). */
 function clientScript(): string {
   const here = path.join(__dirname, 'client.js');
   if (fs.existsSync(here)) return here;
-  const built = path.resolve(__dirname, '..', '..', 'dist', 'bench', 'client.js');
+  const built = path.join(PACKAGE_ROOT, 'dist-tools', 'tools', 'bench', 'client.js');
   if (fs.existsSync(built)) return built;
-  throw new Error(`bench client not built: run \`npx tsc -p tsconfig.build.json\` (looked for ${here} and ${built})`);
+  throw new Error(`bench client not built: run \`npm run build:tools\` (looked for ${here} and ${built})`);
 }
 
 export class BenchClient {

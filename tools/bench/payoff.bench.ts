@@ -4,12 +4,12 @@
  * run alternately in one loop; both answers must be equal.
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { resolveTimeRange, TimeRangePreset, type ResolvedRange } from '../domain/time-range';
-import { breakdownCounts, discardCounts } from '../metrics/breakdown.query';
-import { CatalogService } from '../metrics/catalog.service';
-import { pipelineCounts } from '../metrics/pipeline.query';
-import { WorkspaceDb } from '../metrics/workspace-db';
-import type { Db } from '../clickhouse/client';
+import { resolveTimeRange, TimeRangePreset, type ResolvedRange } from '../../src/domain/time-range';
+import { breakdownCounts, discardCounts } from '../../src/metrics/breakdown.query';
+import { CatalogService } from '../../src/metrics/catalog.service';
+import { pipelineCounts } from '../../src/metrics/pipeline.query';
+import { WorkspaceDb } from '../../src/metrics/workspace-db';
+import type { Db } from '../../src/clickhouse/client';
 import type { BenchContext } from './context';
 import { rawBreakdownCounts, rawDiscardCounts, rawPipelineCounts } from './raw.queries';
 import { round, summarize, type Summary } from './stats';

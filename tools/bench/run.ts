@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../config/config';
-import { TimeRangePreset } from '../domain/time-range';
-import { createLogger } from '../log';
-import { startGateway, type Gateway } from '../server';
+import { loadConfig, type Config } from '../../src/config/config';
+import { TimeRangePreset } from '../../src/domain/time-range';
+import { createLogger } from '../../src/log';
+import { startGateway, type Gateway } from '../../src/server';
 import { batchingBench, type BatchingResult } from './batching.bench';
 import { BenchClient } from './client';
 import type { BenchContext } from './context';

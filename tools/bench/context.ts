@@ -1,4 +1,4 @@
-import type { Gateway } from '../server';
+import type { Gateway } from '../../src/server';
 import type { BenchClient } from './client';
 import type { DatasetDestination } from './dataset';
 

@@ -4,7 +4,7 @@
  * metrics functions, in the same order (src/bench/direct.ts). Blocks of requests
  * alternate between the two sides; answers and query counts must match.
  */
-import { resolveTimeRange, TimeRangePreset } from '../domain/time-range';
+import { resolveTimeRange, TimeRangePreset } from '../../src/domain/time-range';
 import { countQueries, sameAnswer, type BenchContext } from './context';
 import { answerOf, directAnswer, gqlBody, type Question } from './direct';
 import { ratio, summarize, type Summary } from './stats';

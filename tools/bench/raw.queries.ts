@@ -5,13 +5,13 @@
  * ordering; only the source and the time predicate differ (raw rows carry the
  * instant itself, so the half-open range [previousFrom, to) is exact without tiers).
  */
-import type { ResolvedRange } from '../domain/time-range';
-import { COUNTED_STEPS, type DestinationScope, type StepCounts } from '../metrics/pipeline.query';
-import type { BreakdownCount, ReasonCount } from '../metrics/breakdown.query';
-import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from '../metrics/step-scope';
-import { FILTER_SQL, filterParams, type EventFilterValue } from '../metrics/tiered';
-import type { WorkspaceDb } from '../metrics/workspace-db';
-import type { ReportStep } from '../domain/steps';
+import type { ResolvedRange } from '../../src/domain/time-range';
+import { COUNTED_STEPS, type DestinationScope, type StepCounts } from '../../src/metrics/pipeline.query';
+import type { BreakdownCount, ReasonCount } from '../../src/metrics/breakdown.query';
+import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from '../../src/metrics/step-scope';
+import { FILTER_SQL, filterParams, type EventFilterValue } from '../../src/metrics/tiered';
+import type { WorkspaceDb } from '../../src/metrics/workspace-db';
+import type { ReportStep } from '../../src/domain/steps';
 
 const RANGE_SQL = `time >= fromUnixTimestamp64Milli({prev_from:Int64}, 'UTC') AND time < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`;
 const NOW = `time >= fromUnixTimestamp64Milli({cur_from:Int64}, 'UTC')`;

@@ -6,9 +6,9 @@
  * chunks of a few hours so memory stays bounded and every materialized view
  * (minute, hour, retry gauge, catalog) is fed exactly as live inserts feed it.
  */
-import type { Db } from '../clickhouse/client';
-import { DISCARD_REASONS } from '../domain/discard-reasons';
-import type { DestinationKind } from '../domain/steps';
+import type { Db } from '../../src/clickhouse/client';
+import { DISCARD_REASONS } from '../../src/domain/discard-reasons';
+import type { DestinationKind } from '../../src/domain/steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

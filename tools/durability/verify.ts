@@ -1,9 +1,9 @@
-import type { Db } from '../clickhouse/client';
-import { compareRawAndAggregates, reconcileWindow } from '../metrics/reconcile';
-import type { Batch } from './durability.batch';
-import { orphanDedupRecords } from './durability.dedup-log';
-import { WORKSPACE } from './durability.gateway';
-import type { DurabilityResult } from './durability.result';
+import type { Db } from '../../src/clickhouse/client';
+import { compareRawAndAggregates, reconcileWindow } from '../../src/metrics/reconcile';
+import type { Batch } from './batch';
+import { orphanDedupRecords } from './dedup-log';
+import { WORKSPACE } from './gateway';
+import type { DurabilityResult } from './result';
 
 /**
  * The checks after the run, on the data directory the last gateway left behind: what the
