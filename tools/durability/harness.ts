@@ -77,9 +77,22 @@ const HOUR_MS = 3_600_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** One run's state, shared by its phases. */
+interface Run {
+  opts: DurabilityOptions;
+  rng: Rng;
+  gw: GatewayChild;
+  dataDir: string;
+  spreadMs: number;
+  result: DurabilityResult;
+  finding(s: string): void;
+  note(s: string): void;
+  /** When the kill phase started (0 before). */
+  killStarted: number;
+}
+
 export async function runDurability(opts: DurabilityOptions): Promise<DurabilityResult> {
   const startedAll = Date.now();
-  const rng = new Rng(opts.seed);
   const runId = `dur${opts.seed.toString(36)}${crypto.randomBytes(3).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-durability-'));
   const port = await freePort();
@@ -88,100 +101,121 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
   delete env.CLICKHOUSE_URL;
   delete env.CLICKHOUSE_CLUSTER;
   const gw = new GatewayChild(opts.cli, env);
-  const onExit = () => gw.killNow();
-  process.once('exit', onExit);
-  const onSignal = () => {
-    gw.killNow();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
+  const release = killGatewayOnExit(gw);
   const result = newDurabilityResult(opts.seed, opts.keep ? dataDir : null);
-  const finding = (s: string) => {
-    if (result.findings.length < 50) result.findings.push(s);
+  const run: Run = {
+    opts, rng: new Rng(opts.seed), gw, dataDir, spreadMs: opts.spreadHours * HOUR_MS, result, killStarted: 0,
+    finding: (s) => {
+      if (result.findings.length < 50) result.findings.push(s);
+    },
+    note: (s) => {
+      if (result.notes.length < 20) result.notes.push(s);
+    },
   };
-  const note = (s: string) => {
-    if (result.notes.length < 20) result.notes.push(s);
-  };
-
-  let killStarted = 0;
   let producers: Producers | undefined;
-  const spreadMs = opts.spreadHours * HOUR_MS;
-
   try {
     await gw.spawn();
     const token = await createIngestToken(port, rootToken);
     opts.progress(`gateway up on 127.0.0.1:${port} (pid ${gw.pid}); data ${dataDir}; seed ${opts.seed}`);
-
-    producers = new Producers({ port, token, rng, runId, spreadMs, result, finding, note }, opts.concurrency);
-
-    /* Kill phase. */
-    killStarted = Date.now();
-    const deadline = killStarted + opts.maxSeconds * 1000;
-    let reported = 0;
-    while (result.kills < opts.kills && Date.now() < deadline) {
-      await sleep(rng.int(opts.minDelayMs, opts.maxDelayMs));
-      await gw.kill();
-      result.kills++;
-      // Sometimes kill the next start too, before it listens (engine load, part loading, migrations).
-      while (result.kills < opts.kills && Date.now() < deadline && rng.chance(opts.startupKillShare)) {
-        const starting = gw.spawn().catch(() => null);
-        await sleep(rng.int(opts.minDelayMs, opts.maxDelayMs));
-        const wasListening = gw.listening;
-        await gw.kill();
-        await starting;
-        result.kills++;
-        if (!wasListening) result.killsDuringStartup++;
-      }
-      await gw.spawn();
-      if (Math.floor(result.kills / 10) > reported || result.kills === opts.kills) {
-        reported = Math.floor(result.kills / 10);
-        opts.progress(`kill ${result.kills}/${opts.kills}: ${result.batchesAcknowledged} batches acknowledged, ${result.retries} retries, ${((Date.now() - killStarted) / 1000).toFixed(0)} s`);
-      }
-    }
-    result.killPhaseMs = Date.now() - killStarted;
-    if (result.kills < opts.kills) finding(`time budget (${opts.maxSeconds} s) ran out after ${result.kills} of ${opts.kills} kills`);
-
-    /* Final restart is up: stop producing, drain every unacknowledged batch against it. */
-    producers.stop();
-    let drainTimer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      producers.finished().then(() => true),
-      new Promise<boolean>((resolve) => {
-        drainTimer = setTimeout(() => resolve(false), 120_000);
-      }),
-    ]);
-    clearTimeout(drainTimer);
-    if (!drained) finding(`${producers.pending.size} batches still unacknowledged 120 s after the last restart`);
-    const exitCode = await gw.stop();
-    if (exitCode !== 0) note(`final gateway exited with ${exitCode} on SIGTERM (graceful shutdown is not what this harness checks)`);
-    opts.progress(`drained: ${result.batchesAcknowledged} batches acknowledged; verifying ${dataDir}`);
-
-    /* Verify, holding the data directory ourselves now that no gateway does. */
-    const db = await openDb({ clickhouseUrl: null, clickhouseUser: 'default', clickhousePassword: '', database: DATABASE, dataDir, queryTimeoutSeconds: 300 });
-    try {
-      await verify(db, producers.acked, [...producers.pending], spreadMs, result, finding);
-    } finally {
-      await db.close();
-    }
+    producers = new Producers({ port, token, rng: run.rng, runId, spreadMs: run.spreadMs, result, finding: run.finding, note: run.note }, opts.concurrency);
+    await killPhase(run);
+    await drainAndStop(run, producers);
+    await verifyDataDir(run, producers);
   } catch (err) {
-    finding(`harness error: ${(err as Error).message}`);
-    finding(`gateway output:\n${gw.lastLines()}`);
+    run.finding(`harness error: ${(err as Error).message}`);
+    run.finding(`gateway output:\n${gw.lastLines()}`);
   } finally {
     producers?.stop();
     gw.killNow();
-    result.starts = gw.starts;
-    for (const e of gw.unexpectedExits.slice(0, 10)) finding(`the gateway exited by itself: ${e}`);
-    const sorted = [...gw.startMs].sort((a, b) => a - b);
-    result.startMs = { p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-    if (result.killPhaseMs === 0 && killStarted > 0) result.killPhaseMs = Date.now() - killStarted;
-    process.off('exit', onExit);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    recordStarts(run);
+    release();
     if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   result.wallMs = Date.now() - startedAll;
   result.ok = durabilityPassed(result);
   return result;
+}
+
+/** Kills the gateway child if the harness exits or is interrupted; returns the undo. */
+function killGatewayOnExit(gw: GatewayChild): () => void {
+  const onExit = () => gw.killNow();
+  const onSignal = () => {
+    gw.killNow();
+    process.exit(130);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+/** SIGKILLs after random delays, sometimes again during the restart, until the kills or the budget are spent; ends with the gateway up. */
+async function killPhase(run: Run): Promise<void> {
+  const { opts, rng, gw, result } = run;
+  run.killStarted = Date.now();
+  const deadline = run.killStarted + opts.maxSeconds * 1000;
+  let reported = 0;
+  while (result.kills < opts.kills && Date.now() < deadline) {
+    await sleep(rng.int(opts.minDelayMs, opts.maxDelayMs));
+    await gw.kill();
+    result.kills++;
+    // Sometimes kill the next start too, before it listens (engine load, part loading, migrations).
+    while (result.kills < opts.kills && Date.now() < deadline && rng.chance(opts.startupKillShare)) {
+      const starting = gw.spawn().catch(() => null);
+      await sleep(rng.int(opts.minDelayMs, opts.maxDelayMs));
+      const wasListening = gw.listening;
+      await gw.kill();
+      await starting;
+      result.kills++;
+      if (!wasListening) result.killsDuringStartup++;
+    }
+    await gw.spawn();
+    if (Math.floor(result.kills / 10) > reported || result.kills === opts.kills) {
+      reported = Math.floor(result.kills / 10);
+      opts.progress(`kill ${result.kills}/${opts.kills}: ${result.batchesAcknowledged} batches acknowledged, ${result.retries} retries, ${((Date.now() - run.killStarted) / 1000).toFixed(0)} s`);
+    }
+  }
+  result.killPhaseMs = Date.now() - run.killStarted;
+  if (result.kills < opts.kills) run.finding(`time budget (${opts.maxSeconds} s) ran out after ${result.kills} of ${opts.kills} kills`);
+}
+
+/** The final restart is up: stop producing, drain every unacknowledged batch against it, stop the gateway. */
+async function drainAndStop(run: Run, producers: Producers): Promise<void> {
+  producers.stop();
+  let drainTimer: NodeJS.Timeout | undefined;
+  const drained = await Promise.race([
+    producers.finished().then(() => true),
+    new Promise<boolean>((resolve) => {
+      drainTimer = setTimeout(() => resolve(false), 120_000);
+    }),
+  ]);
+  clearTimeout(drainTimer);
+  if (!drained) run.finding(`${producers.pending.size} batches still unacknowledged 120 s after the last restart`);
+  const exitCode = await run.gw.stop();
+  if (exitCode !== 0) run.note(`final gateway exited with ${exitCode} on SIGTERM (graceful shutdown is not what this harness checks)`);
+  run.opts.progress(`drained: ${run.result.batchesAcknowledged} batches acknowledged; verifying ${run.dataDir}`);
+}
+
+/** Verify, holding the data directory ourselves now that no gateway does. */
+async function verifyDataDir(run: Run, producers: Producers): Promise<void> {
+  const db = await openDb({ clickhouseUrl: null, clickhouseUser: 'default', clickhousePassword: '', database: DATABASE, dataDir: run.dataDir, queryTimeoutSeconds: 300 });
+  try {
+    await verify(db, producers.acked, [...producers.pending], run.spreadMs, run.result, run.finding);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The gateway's starts and start times, its exits of its own, and the kill phase's length if it was cut short. */
+function recordStarts(run: Run): void {
+  const { gw, result } = run;
+  result.starts = gw.starts;
+  for (const e of gw.unexpectedExits.slice(0, 10)) run.finding(`the gateway exited by itself: ${e}`);
+  const sorted = [...gw.startMs].sort((a, b) => a - b);
+  result.startMs = { p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+  if (result.killPhaseMs === 0 && run.killStarted > 0) result.killPhaseMs = Date.now() - run.killStarted;
 }
