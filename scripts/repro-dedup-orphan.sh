@@ -5,7 +5,7 @@
 # and the rename of tmp_insert_<part> to <part>. The batch is then retried with the same
 # Idempotency-Key: the gateway answers 200, but the raw table lacks one day of the batch
 # while every aggregate tier counts it.
-# Needs: a built dist/ (npm run build), curl, strace (and ptrace permission). Loopback only.
+# Needs: a built dist/ and dist-tools/ (npm run build && npm run build:tools), curl, strace (and ptrace permission). Loopback only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CLI="$ROOT/dist/cli.js"
@@ -53,7 +53,7 @@ kill -9 "$GW"; GW=; sleep 1
 node -e '
 const { openDb } = require(process.argv[1] + "/dist/clickhouse/client");
 const { compareRawAndAggregates } = require(process.argv[1] + "/dist/metrics/reconcile");
-const { orphanDedupRecords } = require(process.argv[1] + "/dist/bench/durability");
+const { orphanDedupRecords } = require(process.argv[1] + "/dist-tools/tools/durability/harness");
 (async () => {
   const db = await openDb({ clickhouseUrl: null, database: "delivery_overview", dataDir: process.argv[2], queryTimeoutSeconds: 30 });
   const days = await db.query({ family: "repro", sql: "SELECT toString(toDate(time)) AS day, count() AS rows FROM delivery_overview.delivery_events WHERE workspace_id = \x27repro\x27 AND message_id != \x27warm\x27 GROUP BY day ORDER BY day" });

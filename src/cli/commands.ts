@@ -6,12 +6,10 @@ import type { Config } from '../config/config';
 import { printGatewaySchema } from '../graphql/schema';
 import { createLogger } from '../log';
 import { startGateway } from '../app/gateway';
-import { runBench } from '../bench/run';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';
 import { runTokenCreate } from './token';
 import { runReconcile, RECONCILE_HELP } from './reconcile';
-import { runDurabilityCommand, DURABILITY_HELP } from './durability';
 import { untilSignal } from './args';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -101,15 +99,6 @@ export const COMMANDS = {
     positionals: 1,
     run: (v, config, positionals) => runTokenCreate(v, config, positionals[0]),
   },
-  bench: {
-    summary: 'measure ingest and query performance side by side (--quick for a smoke run)',
-    help: 'delivery-overview bench [--quick]\n\nRuns on a fresh temporary data directory and writes bench/results/<date>.json.',
-    options: { quick: { type: 'boolean' } },
-    async run(v, config) {
-      await runBench(config, { quick: v.quick === true, outDir: path.resolve(__dirname, '..', '..', 'bench', 'results') });
-      return 0;
-    },
-  },
   schema: {
     summary: 'write schema/schema.graphql from the code (--check: fail if it differs)',
     help: 'delivery-overview schema [--check]',
@@ -135,12 +124,6 @@ export const COMMANDS = {
     help: RECONCILE_HELP,
     options: { from: { type: 'string' }, to: { type: 'string' }, workspace: { type: 'string' }, repair: { type: 'boolean' }, json: { type: 'boolean' } },
     run: (v, config) => runReconcile(v, config),
-  },
-  durability: {
-    summary: 'SIGKILL the gateway under ingest N times; check nothing acknowledged is lost or doubled',
-    help: DURABILITY_HELP,
-    options: { kills: { type: 'string' }, 'max-seconds': { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, 'spread-hours': { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
-    run: (v) => runDurabilityCommand(v),
   },
 } satisfies Record<string, Command> as Record<string, Command>;
 

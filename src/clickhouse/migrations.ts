@@ -4,9 +4,10 @@ import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import type { Db } from './client';
 import { createClusterRenderer } from './cluster-render';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** `migrations/` at the package root, next to `dist/` and `src/`. */
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'migrations');
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export interface Migration {

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../domain/errors';
+import { PACKAGE_ROOT } from '../package-root';
 
-const DOCS_DIR = path.resolve(__dirname, '..', '..', 'docs');
+const DOCS_DIR = path.join(PACKAGE_ROOT, 'docs');
 const SAFE_NAME = /^[a-z0-9-]+\.(md|png)$/;
 
 /** GET /docs/<file>: the troubleshooting pages the discard-reason catalogue links to. */

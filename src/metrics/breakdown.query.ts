@@ -1,7 +1,7 @@
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
 import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
-import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
 export interface BreakdownCount extends StepCount {
@@ -10,7 +10,7 @@ export interface BreakdownCount extends StepCount {
   appVersion: string;
 }
 
-/** Events of one step by event type, name and app version, largest first. */
+/** Events of one step by event type, name and app version, largest first (from the tiers unless `source` says otherwise). */
 export async function breakdownCounts(
   wdb: WorkspaceDb,
   scope: StepScope,
@@ -18,18 +18,19 @@ export async function breakdownCounts(
   filter: EventFilterValue | null,
   reason: string | null,
   first: number,
+  source: PeriodSource = TIERED,
 ): Promise<BreakdownCount[]> {
   const rows = await wdb.query<{ event_type: string; event_name: string; app_version: string; now: number; before: number }>(
-    'breakdown',
+    `${source.family}breakdown`,
     `SELECT event_type, event_name, app_version,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
+     FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
        AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
      GROUP BY event_type, event_name, app_version
      ORDER BY now DESC, before DESC, event_type, event_name, app_version
      LIMIT {first:UInt32}`,
-    { ...periodParams(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
+    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
   );
   return rows.map((r) => ({ eventType: r.event_type, eventName: r.event_name, appVersion: r.app_version, now: Number(r.now), before: Number(r.before) }));
 }
@@ -38,17 +39,17 @@ export interface ReasonCount extends StepCount {
   reason: string;
 }
 
-/** Events of one discard step by reason, largest first. */
-export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, filter: EventFilterValue | null): Promise<ReasonCount[]> {
+/** Events of one discard step by reason, largest first (from the tiers unless `source` says otherwise). */
+export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, filter: EventFilterValue | null, source: PeriodSource = TIERED): Promise<ReasonCount[]> {
   const rows = await wdb.query<{ reason: string; now: number; before: number }>(
-    'discards',
+    `${source.family}discards`,
     `SELECT reason,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL, filter)}
+     FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL, filter)}
      GROUP BY reason
      ORDER BY now DESC, before DESC, reason`,
-    { ...periodParams(range), ...filterParams(filter), ...stepScopeParams(scope) },
+    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope) },
   );
   return rows.map((r) => ({ reason: r.reason, now: Number(r.now), before: Number(r.before) }));
 }

@@ -1,6 +1,6 @@
 import type { ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
-import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
 /** Count of one step now and in the previous period. */
@@ -30,7 +30,8 @@ interface Row {
 /**
  * Step counts for many destinations in one query: destination-side steps by
  * destination (narrowed to one mapping when given), source-side steps by source,
- * then summed over each destination's connected sources.
+ * then summed over each destination's connected sources. `source`: where the rows come
+ * from (the aggregate tiers unless told otherwise).
  */
 export async function pipelineCounts(
   wdb: WorkspaceDb,
@@ -38,20 +39,21 @@ export async function pipelineCounts(
   mappingId: string | null,
   filter: EventFilterValue | null,
   destinations: readonly DestinationScope[],
+  source: PeriodSource = TIERED,
 ): Promise<StepCounts[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
   const rows = await wdb.query<Row>(
-    'pipeline',
+    `${source.family}pipeline`,
     `SELECT if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side, step,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
+     FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
             OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
      GROUP BY key, source_side, step`,
     {
-      ...periodParams(range),
+      ...source.params(range),
       ...filterParams(filter),
       steps: COUNTED_STEPS,
       dests: destinations.map((d) => d.destinationId),

@@ -79,6 +79,21 @@ export function tieredSource(wdb: WorkspaceDb, dims: readonly AggDimension[], wh
   )`;
 }
 
+/**
+ * Where a read over a range and its previous period takes its rows from: a `FROM (…)` with
+ * `t` (bucket start or instant), the given dimensions and `events`, and the parameters that
+ * bound it (`cur_from` included). The gateway reads the aggregate tiers (TIERED); the
+ * benchmark's baseline passes the raw table to the same query builders.
+ */
+export interface PeriodSource {
+  /** Prefix of the query family ('' for the tiers). */
+  readonly family: string;
+  from(wdb: WorkspaceDb, dims: readonly AggDimension[], where: string, filter: EventFilterValue | null | undefined): string;
+  params(range: ResolvedRange): Record<string, unknown>;
+}
+
+export const TIERED: PeriodSource = { family: '', from: tieredSource, params: periodParams };
+
 /** Parameters for tieredSource covering the range and its previous period. */
 export function periodParams(range: ResolvedRange): Record<string, unknown> {
   return { ...planParams([planTiers(range.previousFrom, range.previousTo), planTiers(range.from, range.to)]), cur_from: range.from / 1000 };

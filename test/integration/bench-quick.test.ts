@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runBench, type BenchResult } from '../../src/bench/run';
+import { runBench, type BenchResult } from '../../tools/bench/run';
 import { loadConfig } from '../../src/config/config';
 import { workerDataDir } from '../helpers/gateway';
 

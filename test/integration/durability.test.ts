@@ -1,18 +1,19 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { DurabilityResult } from '../../src/bench/durability';
+import type { DurabilityResult } from '../../tools/durability/harness';
 
 /**
- * The durability harness, quick version: the real CLI (built by `npm test` before jest
- * runs) starts the gateway as its own child, SIGKILLs it 5 times under ingest, restarts
- * it, and checks that every acknowledged report is stored exactly once and that raw and
- * both aggregate tiers agree. `npm run durability` is the full 100-kill run.
+ * The durability harness, quick version: the built harness (`npm test` builds dist/ and
+ * dist-tools/ before jest runs) starts the real CLI as its own child, SIGKILLs it 5 times
+ * under ingest, restarts it, and checks that every acknowledged report is stored exactly
+ * once and that raw and both aggregate tiers agree. `npm run durability` is the full
+ * 100-kill run.
  */
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const HARNESS = path.resolve(__dirname, '../../dist-tools/tools/durability/main.js');
 
 function runHarness(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'durability', ...args], { env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HARNESS, ...args], { env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

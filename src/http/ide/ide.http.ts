@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { PACKAGE_ROOT } from '../../package-root';
 import { IDE_EXAMPLES } from './examples';
 
 /** How the gateway serves the IDE. */
@@ -44,8 +45,8 @@ export const IDE_ASSETS: Readonly<Record<string, AssetSource>> = Object.freeze({
 const PAGE_STYLES = ['graphiql.min.css', 'ide.css'];
 const PAGE_SCRIPTS = ['react.production.min.js', 'react-dom.production.min.js', 'graphiql.min.js', 'graphql-ws.min.js', 'ide.js'];
 
-/** Our own browser files: src/http/ide/public, found from src/http/ide or dist/http/ide alike. */
-const PUBLIC_DIR = path.resolve(__dirname, '..', '..', '..', 'src', 'http', 'ide', 'public');
+/** Our own browser files: src/http/ide/public at the package root, found from any build alike. */
+const PUBLIC_DIR = path.join(PACKAGE_ROOT, 'src', 'http', 'ide', 'public');
 const ASSET_PREFIX = '/ide/assets/';
 
 interface LoadedAsset {

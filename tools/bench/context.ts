@@ -1,4 +1,4 @@
-import type { Gateway } from '../app/gateway';
+import type { Gateway } from '../../src/app/gateway';
 import type { BenchClient } from './client';
 import type { DatasetDestination } from './dataset';
 

@@ -6,9 +6,9 @@
  * chunks of a few hours so memory stays bounded and every materialized view
  * (minute, hour, retry gauge, catalog) is fed exactly as live inserts feed it.
  */
-import type { Db } from '../clickhouse/client';
-import { DISCARD_REASONS } from '../domain/discard-reasons';
-import type { DestinationKind } from '../domain/steps';
+import type { Db } from '../../src/clickhouse/client';
+import { DISCARD_REASONS } from '../../src/domain/discard-reasons';
+import type { DestinationKind } from '../../src/domain/steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -153,23 +153,33 @@ function reasonsOf(step: string): string[] {
 export async function generateDataset(db: Db, opts: DatasetOptions): Promise<DatasetResult> {
   const started = performance.now();
   const from = opts.to - opts.days * DAY;
-  const dests = datasetDestinations();
   const all = hours(from, opts.to);
+  const { reports, chunks } = await insertReports(db, opts, all, started);
+  const syncs = await insertSyncs(db, opts.workspaceId, all);
+  const seconds = (performance.now() - started) / 1000;
+  return { reports, syncs, from, to: opts.to, chunks, seconds: Math.round(seconds * 10) / 10, reportsPerSecond: Math.round(reports / seconds) };
+}
+
+/** Rows per hour in proportion to its weight, rounded so the total is exact. */
+function rowsPerHour(all: { weight: number }[], reports: number): number[] {
   const totalWeight = all.reduce((a, h) => a + h.weight, 0);
-  // Rows per hour, rounded so the total is exact.
   let assigned = 0;
   let acc = 0;
-  const perHour = all.map((h) => {
+  return all.map((h) => {
     acc += h.weight;
-    const upto = Math.round((acc / totalWeight) * opts.reports);
+    const upto = Math.round((acc / totalWeight) * reports);
     const n = upto - assigned;
     assigned = upto;
     return n;
   });
-  const chunkHours = Math.max(1, opts.chunkHours ?? 6);
-  const base = {
-    seed: opts.seed ?? 1,
-    workspace: opts.workspaceId,
+}
+
+/** The parameters of ROW_SQL that every chunk shares: the dataset's shape. */
+function shapeParams(workspaceId: string, seed: number): Record<string, unknown> {
+  const dests = datasetDestinations();
+  return {
+    seed,
+    workspace: workspaceId,
     n_dests: dests.length,
     kinds: dests.map((d) => d.kind),
     dests: dests.map((d) => d.id),
@@ -186,6 +196,13 @@ export async function generateDataset(db: Db, opts: DatasetOptions): Promise<Dat
     event_types: EVENT_TYPES_BY_NAME,
     versions: APP_VERSIONS,
   };
+}
+
+/** The raw reports, one INSERT … SELECT per chunk of up to chunkHours hours. */
+async function insertReports(db: Db, opts: DatasetOptions, all: { start: number; end: number; weight: number }[], started: number): Promise<{ reports: number; chunks: number }> {
+  const perHour = rowsPerHour(all, opts.reports);
+  const chunkHours = Math.max(1, opts.chunkHours ?? 6);
+  const base = shapeParams(opts.workspaceId, opts.seed ?? 1);
   let offset = 0;
   let chunks = 0;
   let i = 0;
@@ -209,7 +226,6 @@ export async function generateDataset(db: Db, opts: DatasetOptions): Promise<Dat
         sql: `INSERT INTO ${db.database}.delivery_events (${COLUMNS}) ${ROW_SQL}
               SETTINGS optimize_on_insert = 0, insert_deduplicate = 0, max_execution_time = 0`,
         params: { ...base, cum, hour_start: slice.map((h) => h.start), hour_len: slice.map((h) => h.end - h.start), offset, rows },
-
       });
     }
     offset += rows;
@@ -217,9 +233,12 @@ export async function generateDataset(db: Db, opts: DatasetOptions): Promise<Dat
     i = j;
     opts.onChunk?.(offset, opts.reports, performance.now() - started);
   }
+  return { reports: offset, chunks };
+}
 
-  // Warehouse syncs: every storage destination syncs once an hour, mostly successfully.
-  const storage = dests.filter((d) => d.kind === 'storage').map((d) => d.id);
+/** Warehouse syncs: every storage destination syncs once an hour, mostly successfully. Returns how many. */
+async function insertSyncs(db: Db, workspaceId: string, all: { start: number }[]): Promise<number> {
+  const storage = datasetDestinations().filter((d) => d.kind === 'storage').map((d) => d.id);
   const syncHours = all.filter((h) => h.start % HOUR === 0).map((h) => h.start);
   await db.command({
     family: 'bench_dataset',
@@ -235,11 +254,9 @@ export async function generateDataset(db: Db, opts: DatasetOptions): Promise<Dat
                  fromUnixTimestamp64Milli(start_ms + 120000, 'UTC')
           FROM numbers({n:UInt64})
           SETTINGS max_execution_time = 0`,
-    params: { workspace: opts.workspaceId, storage, hours: syncHours, n: storage.length * syncHours.length },
+    params: { workspace: workspaceId, storage, hours: syncHours, n: storage.length * syncHours.length },
   });
-
-  const seconds = (performance.now() - started) / 1000;
-  return { reports: offset, syncs: storage.length * syncHours.length, from, to: opts.to, chunks, seconds: Math.round(seconds * 10) / 10, reportsPerSecond: Math.round(offset / seconds) };
+  return storage.length * syncHours.length;
 }
 
 /** Waits (bounded) until background merges of the gateway's tables settle; returns part counts. */

@@ -5,7 +5,7 @@
  * ingest-to-push latency (a retry_enqueued report posted, until every subscriber of
  * that key sees the new count) and the gateway process's resident memory.
  */
-import type { Gateway } from '../app/gateway';
+import type { Gateway } from '../../src/app/gateway';
 import type { BenchClient, WsTrialResult } from './client';
 import { round, summarize, type Summary } from './stats';
 

@@ -1,17 +1,17 @@
 /**
  * 1. Aggregate payoff: the gateway's own pipeline, breakdown and discard SQL (minute and
- * hour aggregates, src/metrics) against the same answer recomputed from the raw table,
+ * hour aggregates, src/metrics) against the same queries over the raw table (RAW_TABLE),
  * run alternately in one loop; both answers must be equal.
  */
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { resolveTimeRange, TimeRangePreset, type ResolvedRange } from '../domain/time-range';
-import { breakdownCounts, discardCounts } from '../metrics/breakdown.query';
-import { CatalogService } from '../metrics/catalog.service';
-import { pipelineCounts } from '../metrics/pipeline.query';
-import { WorkspaceDb } from '../metrics/workspace-db';
-import type { Db } from '../clickhouse/client';
+import { resolveTimeRange, TimeRangePreset, type ResolvedRange } from '../../src/domain/time-range';
+import { breakdownCounts, discardCounts } from '../../src/metrics/breakdown.query';
+import { CatalogService } from '../../src/metrics/catalog.service';
+import { pipelineCounts } from '../../src/metrics/pipeline.query';
+import { WorkspaceDb } from '../../src/metrics/workspace-db';
+import type { Db } from '../../src/clickhouse/client';
 import type { BenchContext } from './context';
-import { rawBreakdownCounts, rawDiscardCounts, rawPipelineCounts } from './raw.queries';
+import { RAW_TABLE } from './raw.queries';
 import { round, summarize, type Summary } from './stats';
 
 /** Remembers the SQL it ran, to EXPLAIN ESTIMATE it afterwards. */
@@ -76,9 +76,9 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
   const scope = { destinationId: destination.id, sourceIds };
   const stepScope = { step: 'failed_delivery' as const, destinationId: destination.id, sourceIds, mappingId: null };
   const questions = {
-    pipeline: [() => pipelineCounts(wdb, range, null, null, [scope]), () => rawPipelineCounts(wdb, range, null, null, [scope])],
-    breakdown: [() => breakdownCounts(wdb, stepScope, range, null, null, 100), () => rawBreakdownCounts(wdb, stepScope, range, null, null, 100)],
-    discards: [() => discardCounts(wdb, stepScope, range, null), () => rawDiscardCounts(wdb, stepScope, range, null)],
+    pipeline: [() => pipelineCounts(wdb, range, null, null, [scope]), () => pipelineCounts(wdb, range, null, null, [scope], RAW_TABLE)],
+    breakdown: [() => breakdownCounts(wdb, stepScope, range, null, null, 100), () => breakdownCounts(wdb, stepScope, range, null, null, 100, RAW_TABLE)],
+    discards: [() => discardCounts(wdb, stepScope, range, null), () => discardCounts(wdb, stepScope, range, null, RAW_TABLE)],
   } as const;
 
   const cases: PayoffCase[] = [];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../clickhouse/client';
+import type { Db } from '../../src/clickhouse/client';
 
 /** A MergeTree part name: <partition id>_<min block>_<max block>_<level>[_<mutation>]. */
 const PART_NAME = /^(.*?)_(\d+)_(\d+)_(\d+)(?:_(\d+))?$/;

@@ -4,15 +4,15 @@
  * order the resolvers and loaders issue them. The baseline for "gateway overhead"
  * and "throughput", and the GraphQL operations they are compared with.
  */
-import { changeOf, shareOf } from '../domain/change';
-import { PipelineStepKind, type ReportStep } from '../domain/steps';
-import type { ResolvedRange } from '../domain/time-range';
-import type { Db } from '../clickhouse/client';
-import { breakdownCounts, discardCounts } from '../metrics/breakdown.query';
-import { CatalogService } from '../metrics/catalog.service';
-import { buildPipeline } from '../metrics/pipeline.build';
-import { pipelineCounts, retryPending, syncCounts } from '../metrics/pipeline.query';
-import { WorkspaceDb } from '../metrics/workspace-db';
+import { changeOf, shareOf } from '../../src/domain/change';
+import { PipelineStepKind, type ReportStep } from '../../src/domain/steps';
+import type { ResolvedRange } from '../../src/domain/time-range';
+import type { Db } from '../../src/clickhouse/client';
+import { breakdownCounts, discardCounts } from '../../src/metrics/breakdown.query';
+import { CatalogService } from '../../src/metrics/catalog.service';
+import { buildPipeline } from '../../src/metrics/pipeline.build';
+import { pipelineCounts, retryPending, syncCounts } from '../../src/metrics/pipeline.query';
+import { WorkspaceDb } from '../../src/metrics/workspace-db';
 
 export type Question = 'pipeline' | 'breakdown' | 'discards';
 

@@ -4,7 +4,7 @@
  * loops in the gateway process issuing the same SQL straight on gateway.db. Each side
  * runs in two halves, alternating, so drift on a shared machine hits both.
  */
-import { resolveTimeRange, TimeRangePreset } from '../domain/time-range';
+import { resolveTimeRange, TimeRangePreset } from '../../src/domain/time-range';
 import type { BenchContext } from './context';
 import { directAnswer, gqlBody } from './direct';
 import { ratio, round, summarize, type Summary } from './stats';

@@ -6,8 +6,8 @@
  * staging table, in blocks of the same size (no parsing at all).
  */
 import crypto from 'node:crypto';
-import type { Db, InsertOptions } from '../clickhouse/client';
-import type { Gateway } from '../app/gateway';
+import type { Db, InsertOptions } from '../../src/clickhouse/client';
+import type { Gateway } from '../../src/app/gateway';
 import type { BenchClient } from './client';
 import { ratio } from './stats';
 

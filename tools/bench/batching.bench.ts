@@ -4,10 +4,10 @@
  * destination fired at once (what a client without batching does). Also the SQL alone:
  * one pipelineCounts call for every destination against one call per destination.
  */
-import { resolveTimeRange, TimeRangePreset } from '../domain/time-range';
-import { CatalogService } from '../metrics/catalog.service';
-import { pipelineCounts } from '../metrics/pipeline.query';
-import { WorkspaceDb } from '../metrics/workspace-db';
+import { resolveTimeRange, TimeRangePreset } from '../../src/domain/time-range';
+import { CatalogService } from '../../src/metrics/catalog.service';
+import { pipelineCounts } from '../../src/metrics/pipeline.query';
+import { WorkspaceDb } from '../../src/metrics/workspace-db';
 import { countQueries, sameAnswer, type BenchContext } from './context';
 import { ratio, summarize, type Summary } from './stats';
 

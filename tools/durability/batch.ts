@@ -1,4 +1,4 @@
-import type { Rng } from '../simulate/random';
+import type { Rng } from '../../src/simulate/random';
 
 /**
  * The batches the producers post: 1–500 delivery reports (sometimes a warehouse sync) as NDJSON,

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { Rng } from '../simulate/random';
-import { makeBatch, type Batch } from './durability.batch';
-import type { DurabilityResult } from './durability.result';
+import type { Rng } from '../../src/simulate/random';
+import { makeBatch, type Batch } from './batch';
+import type { DurabilityResult } from './result';
 
 /**
  * The producers: workers that post batches to the gateway and retry each one that was not

@@ -1,83 +1,11 @@
 /**
- * The benchmark's load client, run as a separate process (child_process.fork) so
- * the gateway process measures only itself: HTTP GraphQL requests (one at a time,
- * or N concurrent for a bounded time), NDJSON ingest, and graphql-ws subscribers.
- * Loopback only. Driven over IPC by BenchClient (parent side, below the handlers).
+ * The benchmark's load client process (forked by BenchClient, client.ts, so the gateway
+ * process measures only itself): HTTP GraphQL requests (one at a time, or N concurrent for
+ * a bounded time), NDJSON ingest, and graphql-ws subscribers, each a handler answering one
+ * IPC message. Loopback only.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import crypto from 'node:crypto';
-
-// ── Child side ────────────────────────────────────────────────────────────────
-
-interface GqlArgs {
-  url: string;
-  token: string;
-  bodies: string[];
-}
-export interface GqlResult {
-  ms: number[];
-  errors: number;
-  firstError: string | null;
-  /** `data` of the first answer (for equality checks). */
-  firstData: unknown;
-}
-interface LoadArgs extends GqlArgs {
-  concurrency: number;
-  durationMs: number;
-}
-export interface LoadResult {
-  completed: number;
-  errors: number;
-  firstError: string | null;
-  seconds: number;
-  ms: number[];
-}
-interface IngestArgs {
-  url: string;
-  token: string;
-  reports: number;
-  batchSize: number;
-  concurrency: number;
-  seed: number;
-  now: number;
-}
-export interface IngestRunResult {
-  seconds: number;
-  reports: number;
-  batches: number;
-  bytes: number;
-}
-interface WsOpenArgs {
-  wsUrl: string;
-  token: string;
-  connections: number;
-  perConnection: number;
-  keys: string[];
-  timeoutMs: number;
-}
-export interface WsOpenResult {
-  subscriptions: number;
-  ms: number;
-  errors: number;
-  firstError: string | null;
-  clientRssMB: number;
-}
-interface WsTrialArgs {
-  url: string;
-  ingestToken: string;
-  key: string;
-  timeoutMs: number;
-}
-export interface WsTrialResult {
-  /** ms from just before the ingest POST to each subscriber of the key seeing the new count. */
-  latencies: number[];
-  missing: number;
-  ingestMs: number;
-  before: number;
-  after: number;
-}
+import type { GqlAllResult, GqlArgs, GqlResult, IngestArgs, IngestRunResult, LoadArgs, LoadResult, WsOpenArgs, WsOpenResult, WsTrialArgs, WsTrialResult } from './client';
 
 async function gqlOnce(url: string, token: string, body: string): Promise<{ ok: boolean; data: unknown; error: string | null }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
@@ -101,12 +29,6 @@ async function gql(a: GqlArgs): Promise<GqlResult> {
   return out;
 }
 
-export interface GqlAllResult {
-  wallMs: number;
-  errors: number;
-  firstError: string | null;
-  datas: unknown[];
-}
 
 /** Every body at once (a dashboard firing one request per widget); wall time of the lot. */
 async function gqlAll(a: GqlArgs): Promise<GqlAllResult> {
@@ -278,82 +200,4 @@ if (require.main === module && process.send) {
       );
   });
   process.on('disconnect', () => process.exit(0));
-}
-
-// ── Parent side ───────────────────────────────────────────────────────────────
-
-/** The compiled client script (the bench runs from dist; jest runs the sources and forks the build). */
-function clientScript(): string {
-  const here = path.join(__dirname, 'client.js');
-  if (fs.existsSync(here)) return here;
-  const built = path.resolve(__dirname, '..', '..', 'dist', 'bench', 'client.js');
-  if (fs.existsSync(built)) return built;
-  throw new Error(`bench client not built: run \`npx tsc -p tsconfig.build.json\` (looked for ${here} and ${built})`);
-}
-
-export class BenchClient {
-  private seq = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.result);
-      else p.reject(new Error(`bench client: ${m.error}`));
-    });
-    child.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new Error(`bench client exited with ${code}`));
-      this.pending.clear();
-    });
-  }
-
-  static start(): BenchClient {
-    const child = fork(clientScript(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    return new BenchClient(child);
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  private call<T>(cmd: string, args: unknown): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.send({ id, cmd, args });
-    });
-  }
-
-  gql(args: GqlArgs): Promise<GqlResult> {
-    return this.call('gql', args);
-  }
-  gqlAll(args: GqlArgs): Promise<GqlAllResult> {
-    return this.call('gqlAll', args);
-  }
-  load(args: LoadArgs): Promise<LoadResult> {
-    return this.call('load', args);
-  }
-  ingest(args: IngestArgs): Promise<IngestRunResult> {
-    return this.call('ingest', args);
-  }
-  wsOpen(args: WsOpenArgs): Promise<WsOpenResult> {
-    return this.call('wsOpen', args);
-  }
-  wsTrial(args: WsTrialArgs): Promise<WsTrialResult> {
-    return this.call('wsTrial', args);
-  }
-  wsClose(): Promise<void> {
-    return this.call('wsClose', {});
-  }
-
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.disconnect();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
 }

@@ -1,10 +1,10 @@
 /**
  * 2. Gateway overhead: the dashboard's three questions through GraphQL over HTTP (timed
  * by the client process) against the same SQL issued straight on gateway.db by the
- * metrics functions, in the same order (src/bench/direct.ts). Blocks of requests
+ * metrics functions, in the same order (tools/bench/direct.ts). Blocks of requests
  * alternate between the two sides; answers and query counts must match.
  */
-import { resolveTimeRange, TimeRangePreset } from '../domain/time-range';
+import { resolveTimeRange, TimeRangePreset } from '../../src/domain/time-range';
 import { countQueries, sameAnswer, type BenchContext } from './context';
 import { answerOf, directAnswer, gqlBody, type Question } from './direct';
 import { ratio, summarize, type Summary } from './stats';
