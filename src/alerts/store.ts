@@ -1,6 +1,5 @@
 import type { SecretBox } from '../auth/secret-box';
 import type { Db } from '../clickhouse/client';
-import type { ReportStep } from '../domain/steps';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import type { AlertRuleValue, AlertState } from './rules';
 import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';

@@ -4,13 +4,31 @@ import { buildSchemaSync } from 'type-graphql';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { DestinationResolver } from './destination/destination.resolver';
 import { TokenResolver } from './tokens/token.resolver';
-import { BreakdownResolver, DiscardRowResolver } from './breakdown/breakdown.resolver';
+import { BreakdownResolver } from './breakdown/breakdown.resolver';
+import { DiscardRowResolver, DiscardsResolver } from './discards/discards.resolver';
 import { ReasonResolver } from './reasons/reason.resolver';
-import { AnalysisResolver } from './analysis/analysis.resolver';
+import { InsightsResolver } from './insights/insights.resolver';
+import { SyncsResolver } from './syncs/syncs.resolver';
+import { TimeseriesResolver } from './timeseries/timeseries.resolver';
+import { TraceResolver } from './trace/trace.resolver';
 import { LiveResolver } from './live/live.resolver';
-import { AlertResolver } from './alerts/alert.resolver';
+import { AlertResolver } from './alerts/alerts.resolver';
 
-export const RESOLVERS = [CatalogResolver, DestinationResolver, BreakdownResolver, DiscardRowResolver, AnalysisResolver, ReasonResolver, LiveResolver, AlertResolver, TokenResolver] as const;
+export const RESOLVERS = [
+  CatalogResolver,
+  DestinationResolver,
+  BreakdownResolver,
+  DiscardsResolver,
+  DiscardRowResolver,
+  SyncsResolver,
+  TimeseriesResolver,
+  InsightsResolver,
+  ReasonResolver,
+  TraceResolver,
+  LiveResolver,
+  AlertResolver,
+  TokenResolver,
+] as const;
 
 export const SCHEMA_HEADER =
   '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +

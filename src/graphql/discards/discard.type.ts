@@ -1,9 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { DiscardSampleValue } from '../../metrics/breakdown.query';
-import type { ReportStep } from '../../domain/steps';
-import { PipelineStepKind, ReportStepEnum } from '../common/enums';
+import { PipelineStepKind } from '../common/enums';
 import { MeasuredRow } from '../common/measured.type';
-import { Count, DateTime } from '../common/scalars';
+import { DateTime } from '../common/scalars';
 
 @ObjectType({ description: 'A discard reason from the remedy catalogue: what happened and what to do.' })
 export class DiscardReason {
@@ -51,28 +50,4 @@ export class DiscardRow extends MeasuredRow {
   reason!: DiscardReason;
   /** Not exposed: the samples of every row of one table, fetched once. */
   samplesOfTable!: () => Promise<DiscardSampleValue[]>;
-}
-
-@ObjectType({ description: 'One report about a message: a step it went through.' })
-export class TraceEntry {
-  @Field(() => DateTime)
-  at!: Date;
-  @Field(() => ReportStepEnum, { description: 'The step as reported.' })
-  step!: ReportStep;
-  @Field(() => String)
-  sourceId!: string;
-  @Field(() => String, { nullable: true })
-  destinationId!: string | null;
-  @Field(() => String, { nullable: true })
-  mappingId!: string | null;
-  @Field(() => String, { nullable: true })
-  reason!: string | null;
-  @Field(() => String)
-  eventType!: string;
-  @Field(() => String)
-  eventName!: string;
-  @Field(() => String)
-  appVersion!: string;
-  @Field(() => Count)
-  count!: number;
 }

@@ -2,9 +2,8 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { DISCARD_REASONS, findDiscardReason } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, PIPELINE_STEPS, PipelineStepKind } from '../../domain/steps';
-import { traceMessage } from '../../metrics/trace.query';
 import type { RequestContext } from '../context';
-import { DiscardReason, TraceEntry } from '../discards/discard.type';
+import { DiscardReason } from '../discards/discard.type';
 import { Cost } from '../common/cost';
 
 @Resolver()
@@ -22,13 +21,5 @@ export class ReasonResolver {
       step: discardKindOf(r.step)!,
       unknown: findDiscardReason(r.step, r.code) === undefined,
     }));
-  }
-
-  @Cost({ query: true, list: { assumed: 100 } })
-  @Query(() => [TraceEntry], { description: 'Every step one message went through (reports that carried its messageId), oldest first.' })
-  async trace(@Arg('messageId', () => String) messageId: string, @Ctx() ctx: RequestContext): Promise<TraceEntry[]> {
-    const { wdb } = ctx.forWorkspace();
-    if (messageId.length === 0 || messageId.length > 256) throw new AppError(ErrorCode.BAD_USER_INPUT, 'messageId must be 1-256 characters', { field: 'messageId' });
-    return traceMessage(wdb, messageId);
   }
 }

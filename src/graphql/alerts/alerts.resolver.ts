@@ -6,7 +6,7 @@ import type { AlertEventValue } from '../../alerts/store';
 import { eventStepKind } from '../../alerts/values';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../../domain/steps';
-import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpdateInput } from './alert.type';
+import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpdateInput } from './alerts.type';
 import type { RequestContext } from '../context';
 import { resolveRange } from '../destination/destination.args';
 import { TimeRangeInput } from '../common/time-range.input';

@@ -1,0 +1,21 @@
+import type { StepScope } from '../../metrics/step-scope';
+import type { ReportStep } from '../../domain/steps';
+import type { Destination } from '../catalog/catalog.type';
+import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import type { RequestContext } from '../context';
+import { checkFilter, checkMapping, resolveRange } from './destination.args';
+
+/** Range, mapping, filter, the step's scope, and Successfully received (for shares), via the pipeline loader. */
+export async function stepContext(ctx: RequestContext, destination: Destination, step: ReportStep, rangeInput: TimeRangeInput, mappingInput: string | null | undefined, filterInput: EventFilter | null | undefined) {
+  const { loaders } = ctx.forWorkspace();
+  const range = resolveRange(ctx, rangeInput);
+  const mappingId = await checkMapping(ctx, destination, mappingInput);
+  const filter = checkFilter(filterInput);
+  const [connections, counts] = await Promise.all([
+    loaders.sourcesByDestination.load(destination.id),
+    loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
+  ]);
+  const scope: StepScope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId };
+  return { scope, range, filter, received: counts.received ?? { now: 0, before: 0 } };
+}
+

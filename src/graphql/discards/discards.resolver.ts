@@ -1,0 +1,64 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
+import { changeOf, shareOf } from '../../domain/change';
+import { discardReasonOrUnknown, findDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { isDiscardReportStep, PipelineStepKind } from '../../domain/steps';
+import { discardCounts, discardSamples, type DiscardSampleValue } from '../../metrics/breakdown.query';
+import { Destination } from '../catalog/catalog.type';
+import { Cost } from '../common/cost';
+import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import type { RequestContext } from '../context';
+import { reportStepFor } from '../destination/destination.args';
+import { stepContext } from '../destination/step-context';
+import { DiscardRow, DiscardSample } from './discard.type';
+
+export const MAX_SAMPLES = 10;
+
+/** The discard table of a destination: one row per reason at a discard step. */
+@Resolver(() => Destination)
+export class DiscardsResolver {
+  @Cost({ query: true, list: { assumed: 20 } })
+  @FieldResolver(() => [DiscardRow], { description: 'One row per reason at a discard step, with the remedy and samples.' })
+  async discards(
+    @Root() destination: Destination,
+    @Arg('step', () => PipelineStepKind) stepKind: PipelineStepKind,
+    @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
+    @Arg('mappingId', () => ID, { nullable: true }) mappingId: string | null,
+    @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<DiscardRow[]> {
+    const step = reportStepFor(destination, stepKind, 'A discard table');
+    if (!isDiscardReportStep(step)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${stepKind} is not a discard step`, { field: 'step' });
+    }
+    const { scope, range, filter, received } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
+    const wdb = ctx.forWorkspace().wdb;
+    const rows = await discardCounts(wdb, scope, range, filter);
+    let samples: Promise<DiscardSampleValue[]> | null = null;
+    const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, range, MAX_SAMPLES));
+    return rows.map((r) => {
+      const entry = discardReasonOrUnknown(step as DiscardStep, r.reason);
+      return {
+        reason: { ...entry, step: stepKind, unknown: findDiscardReason(step as DiscardStep, r.reason) === undefined },
+        count: r.now,
+        previousCount: r.before,
+        share: shareOf(r.now, received.now),
+        change: changeOf(r.now, r.before, received.now, received.before),
+        samplesOfTable,
+      };
+    });
+  }
+}
+
+@Resolver(() => DiscardRow)
+export class DiscardRowResolver {
+  @Cost({ query: true, list: { assumed: MAX_SAMPLES, arg: 'limit', max: MAX_SAMPLES } })
+  @FieldResolver(() => [DiscardSample], { description: `Up to ${MAX_SAMPLES} samples in the range, newest first.` })
+  async samples(@Root() row: DiscardRow, @Arg('limit', () => Int, { defaultValue: MAX_SAMPLES }) limit: number): Promise<DiscardSample[]> {
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_SAMPLES) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 0-${MAX_SAMPLES}`, { field: 'limit' });
+    }
+    const all = await row.samplesOfTable();
+    return all.filter((s) => s.reason === row.reason.code).slice(0, limit);
+  }
+}
