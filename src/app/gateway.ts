@@ -8,6 +8,7 @@ import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
 import { migrate, migrationsApplied, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { gatewaySchema } from '../graphql/schema';
+import type { AdmissionPipeline } from '../graphql/transport/admission';
 import { attachGraphQLWs } from '../graphql/transport/ws';
 import type { IdeOptions } from '../http/ide/ide.http';
 import { createRouter } from '../http/router';
@@ -47,6 +48,8 @@ export interface Gateway {
    * `evaluateOnce(now?)` runs one sweep on demand (tests).
    */
   alerts: Evaluator;
+  /** The one admission pipeline both transports run every operation through (its rule list is public). */
+  admission: AdmissionPipeline;
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -84,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     hub: services.hub,
     metrics: services.metrics,
     alerts: services.alerts,
+    admission: services.admission,
     createdRootToken: services.rootToken.created,
     rootTokenFile: services.rootToken.file,
     close(graceMs = 10_000) {

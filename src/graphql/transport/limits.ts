@@ -4,6 +4,7 @@ import {
   Lexer,
   NoSchemaIntrospectionCustomRule,
   Source,
+  specifiedRules,
   TokenKind,
   type FragmentDefinitionNode,
   type SelectionSetNode,
@@ -107,5 +108,5 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
  * depth/alias/directive limits and, when introspection is off, the rule refusing it.
  */
 export function documentRules(limits: OperationLimits, introspection: boolean): ValidationRule[] {
-  return [...limitRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  return [...specifiedRules, ...limitRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 }

@@ -4,7 +4,6 @@ import {
   GraphQLError,
   Kind,
   SingleFieldSubscriptionsRule,
-  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
@@ -66,21 +65,19 @@ export function checkVariables(schema: GraphQLSchema, op: OperationDefinitionNod
   return { errors, coerced: null };
 }
 
-const RULES_BUT_SINGLE_FIELD_SUBSCRIPTIONS = specifiedRules.filter((r) => r !== SingleFieldSubscriptionsRule);
-
 /**
- * graphql-js validates with every specified rule, and its single-field-subscription rule
- * evaluates @skip/@include while validating, without variables: it throws (instead of
- * reporting) on `if: "yes"`, and also on `if: $flag`, which is legitimate. The standard
- * rules minus that one, plus `extra`, guarded: the validation errors, or [] when valid.
- * (The single root field is then left to graphql-ws, whose subscribe takes the first.)
+ * graphql-js's single-field-subscription rule evaluates @skip/@include while validating,
+ * without variables: it throws (instead of reporting) on `if: "yes"`, and also on
+ * `if: $flag`, which is legitimate. Validates with `rules`, and when that throws, with
+ * `rules` minus that one (the single root field is then left to graphql-ws, whose
+ * subscribe takes the first): the validation errors, or [] when valid.
  */
-export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, extra: readonly ValidationRule[]): readonly GraphQLError[] {
+export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, rules: readonly ValidationRule[]): readonly GraphQLError[] {
   try {
-    return validate(schema, document, [...specifiedRules, ...extra]);
+    return validate(schema, document, rules);
   } catch {
     try {
-      return validate(schema, document, [...RULES_BUT_SINGLE_FIELD_SUBSCRIPTIONS, ...extra]);
+      return validate(schema, document, rules.filter((r) => r !== SingleFieldSubscriptionsRule));
     } catch (err) {
       return [invalidDocument(err)];
     }
