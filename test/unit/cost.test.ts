@@ -1,5 +1,7 @@
-import { parse } from 'graphql';
-import { costOf } from '../../src/graphql/transport/cost';
+import { isListType, isNonNullType, isObjectType, parse, type GraphQLOutputType } from 'graphql';
+import { MAX_BREAKDOWN_ROWS } from '../../src/graphql/breakdown/breakdown.args';
+import { MAX_SAMPLES } from '../../src/graphql/discards/discards.resolver';
+import { costOf, costSpecOf } from '../../src/graphql/transport/cost';
 import { gatewaySchema } from '../../src/graphql/schema';
 
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -27,5 +29,30 @@ describe('operation cost', () => {
 
   it('ignores introspection', () => {
     expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
+  });
+});
+
+describe('cost declarations on the fields', () => {
+  const fields = () => {
+    const out: { coordinate: string; field: import('graphql').GraphQLField<unknown, unknown> }[] = [];
+    for (const type of Object.values(gatewaySchema().getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) out.push({ coordinate: `${type.name}.${field.name}`, field });
+    }
+    return out;
+  };
+
+  it('every list field declares its size, every ranged field that it queries', () => {
+    const isList = (t: GraphQLOutputType) => isListType(isNonNullType(t) ? t.ofType : t);
+    const missing = fields()
+      .filter(({ field }) => (isList(field.type) && !costSpecOf(field)?.list) || (field.args.some((a) => a.name === 'range') && !costSpecOf(field)?.query))
+      .map((f) => f.coordinate);
+    expect(missing).toEqual([]);
+  });
+
+  it('list bounds are the constants the resolvers validate with', () => {
+    const spec = (c: string) => costSpecOf(fields().find((f) => f.coordinate === c)!.field);
+    expect(spec('Destination.breakdown')?.list).toMatchObject({ arg: 'first', max: MAX_BREAKDOWN_ROWS });
+    expect(spec('DiscardRow.samples')?.list).toMatchObject({ arg: 'limit', max: MAX_SAMPLES });
   });
 });
