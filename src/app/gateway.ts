@@ -1,5 +1,4 @@
 import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
-import http from 'node:http';
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
 import type { SecretBox } from '../auth/secret-box';
@@ -16,7 +15,7 @@ import type { IngestService } from '../ingest/ingest.service';
 import type { LiveHub } from '../live/hub';
 import { observeIngest } from '../observability/ingest.observer';
 import type { GatewayMetrics } from '../observability/prometheus';
-import { closeGateway, listen } from './lifecycle';
+import { closeGateway, createHttpServer, listen } from './lifecycle';
 import { buildServices, type ServiceOverrides, type Services } from './services';
 
 export interface GatewayOptions extends ServiceOverrides {
@@ -71,7 +70,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await prepareDatabase(db, config, log);
   const services = await buildServices(db, config, log, options);
   let shuttingDown = false;
-  const server = http.createServer(createRouter(routerDeps(services, config, log, options, () => shuttingDown)));
+  const server = createHttpServer(config, createRouter(routerDeps(services, config, log, options, () => shuttingDown)));
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, live: config.live });
   const url = await listen(server, config.server);
   services.alerts.start(config.alerts.evalIntervalMs);

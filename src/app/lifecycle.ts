@@ -1,8 +1,24 @@
-import type { Server } from 'node:http';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from '../config/config';
 import type { GraphQLWsServer } from '../graphql/transport/ws';
 import type { Services } from './services';
+
+/**
+ * The HTTP server with its socket limits: a client that trickles its headers (slow-loris)
+ * or its body is cut at the timeouts, idle kept-alive sockets close, and past
+ * `maxConnections` new sockets are refused. Node checks the timeouts on an interval, so
+ * the interval is kept well under the headers timeout.
+ */
+export function createHttpServer(config: { server: ServerConfig }, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  const s = config.server;
+  const server = http.createServer(
+    { headersTimeout: s.headersTimeoutMs, requestTimeout: s.requestTimeoutMs, keepAliveTimeout: s.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.floor(s.headersTimeoutMs / 2)) },
+    handler,
+  );
+  server.maxConnections = s.maxConnections;
+  return server;
+}
 
 /** Listens on the configured host and port; the base URL clients use (0.0.0.0 shown as loopback). */
 export async function listen(server: Server, config: Pick<ServerConfig, 'host' | 'port'>): Promise<string> {

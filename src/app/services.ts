@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Evaluator, type EvaluationReport } from '../alerts/evaluator';
 import { AlertStore } from '../alerts/store';
+import { AuthThrottle } from '../auth/auth-throttle';
 import { loadSecretBox, type SecretBox } from '../auth/secret-box';
 import { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
@@ -44,7 +45,7 @@ export interface ServiceOverrides {
 }
 
 export async function buildServices(db: Db, config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
-  const tokens = new TokenStore(db, config.auth.rootToken);
+  const tokens = new TokenStore(db, config.auth.rootToken, new AuthThrottle(config.auth.failureRatePerSecond, config.auth.failureBurst));
   const root = await tokens.ensureRootToken(config.server.dataDir);
   const { box: secrets } = loadSecretBox(config.auth.secretsKey, config.server.dataDir, config.auth.secretsKeysPrevious);
   const { ingest: ic } = config;

@@ -4,12 +4,21 @@ import path from 'node:path';
 import type { Db } from '../clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
 import { isValidId, ID_RULE } from '../domain/ids';
+import { AuthThrottle } from './auth-throttle';
 import { WORKSPACE_SCOPES, type Principal, type Scope } from './scopes';
 
 const TOKEN_PREFIX = 'dov_';
+/** Every token the gateway issues has this shape; anything else is refused without a query. */
+const TOKEN_SHAPE = /^dov_[A-Za-z0-9_-]{32}$/;
 /** How long a verified token is trusted before it is looked up again (bounds revocation delay across replicas). */
-const CACHE_TTL_MS = 5_000;
-const CACHE_MAX = 10_000;
+export const TOKEN_CACHE_TTL_MS = 5_000;
+/** How many valid and unknown (or revoked) token hashes are remembered, each in its own map. */
+export interface TokenCacheLimits {
+  /** Default 10,000; past it the oldest valid entry goes (never to make room for an unknown token). */
+  valid: number;
+  /** Default 10,000. */
+  unknown: number;
+}
 
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
@@ -34,27 +43,40 @@ interface TokenRow {
  * plain token is shown once, to whoever created it.
  */
 export class TokenStore {
-  private readonly cache = new Map<string, { principal: Principal | null; expires: number }>();
+  /** Tokens that verified, and tokens that did not: apart, so a flood of the second never evicts the first. */
+  private readonly valid = new Map<string, { principal: Principal; expires: number }>();
+  private readonly unknown = new Map<string, number>();
   private readonly rootHash: string | null;
 
   constructor(
     private readonly db: Db,
     /** `ROOT_TOKEN` from the environment, when the deployment supplies one. */
     rootToken: string | null,
+    /** Failed authentications per client address (default: off). */
+    readonly throttle = new AuthThrottle(0, 1),
+    private readonly limits: TokenCacheLimits = { valid: 10_000, unknown: 10_000 },
   ) {
     this.rootHash = rootToken ? hashToken(rootToken) : null;
   }
 
   /** Resolves a bearer token to its principal, or null when unknown or revoked. */
   async verify(token: string): Promise<Principal | null> {
-    if (!token.startsWith(TOKEN_PREFIX) && this.rootHash === null) return null;
     const hash = hashToken(token);
     if (this.rootHash !== null && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(this.rootHash))) {
       return { tokenId: tokenIdOf(hash), workspaceId: null, scopes: new Set<Scope>(['root']) };
     }
+    if (!TOKEN_SHAPE.test(token)) return null;
     const now = Date.now();
-    const cached = this.cache.get(hash);
-    if (cached && cached.expires > now) return cached.principal;
+    const valid = this.valid.get(hash);
+    if (valid && valid.expires > now) return valid.principal;
+    const unknownUntil = this.unknown.get(hash);
+    if (unknownUntil !== undefined && unknownUntil > now) return null;
+    const principal = await this.lookUp(hash);
+    this.remember(hash, principal, now);
+    return principal;
+  }
+
+  private async lookUp(hash: string): Promise<Principal | null> {
     const rows = await this.db.query<TokenRow>({
       family: 'auth',
       sql: `SELECT token_id, workspace_id, scopes, revoked FROM ${this.db.database}.api_tokens FINAL
@@ -62,13 +84,34 @@ export class TokenStore {
       params: { hash },
     });
     const row = rows[0];
-    const principal: Principal | null =
-      row && !row.revoked
-        ? { tokenId: row.token_id, workspaceId: row.workspace_id === '' ? null : row.workspace_id, scopes: new Set(row.scopes as Scope[]) }
-        : null;
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { principal, expires: now + CACHE_TTL_MS });
-    return principal;
+    return row && !row.revoked ? { tokenId: row.token_id, workspaceId: row.workspace_id === '' ? null : row.workspace_id, scopes: new Set(row.scopes as Scope[]) } : null;
+  }
+
+  /** Map order is insertion order: the first key is the oldest, and goes first when full. */
+  private remember(hash: string, principal: Principal | null, now: number): void {
+    const expires = now + TOKEN_CACHE_TTL_MS;
+    if (principal === null) {
+      this.valid.delete(hash);
+      this.unknown.delete(hash);
+      if (this.unknown.size >= this.limits.unknown) this.unknown.delete(this.unknown.keys().next().value!);
+      this.unknown.set(hash, expires);
+      return;
+    }
+    this.unknown.delete(hash);
+    this.valid.delete(hash);
+    if (this.valid.size >= this.limits.valid) this.valid.delete(this.valid.keys().next().value!);
+    this.valid.set(hash, { principal, expires });
+  }
+
+  /** The principal of a token verified within the cache period, without any lookup; null otherwise. */
+  cached(token: string): Principal | null {
+    const entry = this.valid.get(hashToken(token));
+    return entry && entry.expires > Date.now() ? entry.principal : null;
+  }
+
+  /** Cache sizes (tests check unknown tokens never push out valid ones). */
+  cacheSizes(): { valid: number; unknown: number } {
+    return { valid: this.valid.size, unknown: this.unknown.size };
   }
 
   /** Creates a workspace token and returns it in plain text (the only time it exists unhashed). */
@@ -100,20 +143,25 @@ export class TokenStore {
               VALUES ({hash:String}, {id:String}, {ws:String}, {scopes:Array(String)}, {label:String}, {created:DateTime64(3, 'UTC')}, 1, {version:UInt64})`,
         params: { hash: row.token_hash, id: tokenId, ws: row.workspace_id, scopes: row.scopes, label: row.label, created: row.created_at, version: Number(row.version) + 1 },
       });
-      this.cache.delete(row.token_hash);
+      this.valid.delete(row.token_hash);
     }
     return rows.length > 0;
   }
 
   /**
-   * Makes sure operators hold a root token. With ROOT_TOKEN set, that is the root
-   * token. Otherwise, on first start (no root token stored) one is generated, stored
-   * hashed, written to `<dataDir>/root-token` (mode 0600) and returned so the caller
-   * can print it once.
+   * Makes sure operators hold a root token. With ROOT_TOKEN set, that is the root token,
+   * and any root token generated on an earlier start is revoked and its file removed (two
+   * root tokens, one forgotten on disk, is one too many). Otherwise, on first start (no
+   * root token stored) one is generated, stored hashed and written to `<dataDir>/root-token`
+   * (mode 0600); it is returned so a caller can say where it is. It is never printed.
    */
   async ensureRootToken(dataDir: string): Promise<{ created: string | null; file: string }> {
     const file = path.join(dataDir, 'root-token');
-    if (this.rootHash !== null) return { created: null, file };
+    if (this.rootHash !== null) {
+      await this.retireStoredRootTokens();
+      fs.rmSync(file, { force: true });
+      return { created: null, file };
+    }
     const rows = await this.db.query<{ n: number }>({
       family: 'auth',
       sql: `SELECT count() AS n FROM ${this.db.database}.api_tokens FINAL WHERE has(scopes, 'root') AND revoked = 0`,
@@ -124,6 +172,15 @@ export class TokenStore {
     fs.writeFileSync(file, token + '\n', { mode: 0o600 });
     fs.chmodSync(file, 0o600);
     return { created: token, file };
+  }
+
+  /** Revokes every stored root token (ROOT_TOKEN from the environment replaces them). */
+  private async retireStoredRootTokens(): Promise<void> {
+    const rows = await this.db.query<{ token_id: string }>({
+      family: 'auth',
+      sql: `SELECT token_id FROM ${this.db.database}.api_tokens FINAL WHERE has(scopes, 'root') AND revoked = 0`,
+    });
+    for (const row of rows) await this.revoke(row.token_id);
   }
 
   private async insert(workspaceId: string, scopes: readonly Scope[], label: string): Promise<{ token: string; tokenId: string }> {

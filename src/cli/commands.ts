@@ -35,9 +35,8 @@ export const COMMANDS = {
       const log = createLogger(config.logLevel);
       const gateway = await startGateway({ config, log });
       log.info({ graphql: gateway.graphqlUrl, clickhouse: gateway.db.backend }, 'gateway listening');
-      if (gateway.createdRootToken) {
-        process.stdout.write(`\nRoot token (shown once; also written to ${gateway.rootTokenFile}):\n  ${gateway.createdRootToken}\n\n`);
-      }
+      // The token itself never goes to stdout, where log collectors would keep it.
+      if (gateway.createdRootToken) log.info({ rootTokenFile: gateway.rootTokenFile }, 'root token generated; read it from the file (mode 0600)');
       const signal = await untilSignal();
       log.info({ signal }, 'shutting down: finishing in-flight requests and completing subscriptions');
       // A second signal means "now". The embedded engine re-delivers the first one, so only

@@ -63,7 +63,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
       `  IDE:        ${gateway.graphqlUrl}   (open in a browser; the demo token is prefilled)`,
       `  Ingest:     POST ${gateway.url}/v1/ingest`,
       `  Demo token: ${token}   (workspace "${DEMO_WORKSPACE}", scopes read, ingest, admin)`,
-      gateway.createdRootToken ? `  Root token: ${gateway.createdRootToken}   (shown once; saved in ${gateway.rootTokenFile})` : `  Root token: in ${gateway.rootTokenFile}`,
+      `  Root token: in ${gateway.rootTokenFile}   (mode 0600; it administers every workspace, so it is not printed)`,
       '',
       'Try:',
       `  curl -s ${gateway.graphqlUrl} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\`,

@@ -26,6 +26,14 @@ export interface ServerConfig {
   host: string;
   /** `DATA_DIR`, default `./data`. The embedded engine's files and the root token live here. */
   dataDir: string;
+  /** `HTTP_HEADERS_TIMEOUT_MS`, default 10000: a client must send its request headers within this (slow-loris). */
+  headersTimeoutMs: number;
+  /** `HTTP_REQUEST_TIMEOUT_MS`, default 120000: a whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** `HTTP_KEEPALIVE_TIMEOUT_MS`, default 5000: an idle kept-alive socket is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** `HTTP_MAX_CONNECTIONS`, default 10000: open sockets (HTTP and WebSocket) per replica; more are refused. */
+  maxConnections: number;
 }
 
 export interface ClickHouseConfig {
@@ -56,6 +64,10 @@ export interface AuthConfig {
   secretsKey: Buffer | null;
   /** `SECRETS_KEY_PREVIOUS`: earlier keys, comma-separated, that may still open stored values after a rotation. Default none. */
   secretsKeysPrevious: Buffer[];
+  /** `AUTH_FAILURE_RATE_PER_SECOND`, default 2: failed authentications per second a client address earns back; 0 disables the throttle. */
+  failureRatePerSecond: number;
+  /** `AUTH_FAILURE_BURST`, default 20: failed authentications an address may make in a row before it gets 429. */
+  failureBurst: number;
 }
 
 export interface IngestConfig {
@@ -150,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: r.int('PORT', 4000, 0, 65535),
       host: r.string('HOST', '127.0.0.1'),
       dataDir: path.resolve(r.string('DATA_DIR', './data')),
+      headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
+      requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+      keepAliveTimeoutMs: r.int('HTTP_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnections: r.int('HTTP_MAX_CONNECTIONS', 10_000, 10, 1_000_000),
     },
     clickhouse: readClickHouse(r),
     auth: readAuth(r),
@@ -197,6 +213,8 @@ function readAuth(r: ConfigReader): AuthConfig {
     secretsKeysPrevious: previous
       .map((part, i) => r.key('SECRETS_KEY_PREVIOUS', part, `SECRETS_KEY_PREVIOUS: key ${i + 1} must be 32 bytes (64 hex characters or their base64)`))
       .filter((k): k is Buffer => k !== null),
+    failureRatePerSecond: r.int('AUTH_FAILURE_RATE_PER_SECOND', 2, 0, 10_000),
+    failureBurst: r.int('AUTH_FAILURE_BURST', 20, 1, 100_000),
   };
 }
 
@@ -243,7 +261,8 @@ function readAlerts(r: ConfigReader): AlertsConfig {
 
 /** Problems that involve more than one variable. */
 function checkCombinations(r: ConfigReader, config: Config): void {
-  const { alerts, graphql, auth, clickhouse } = config;
+  const { alerts, graphql, auth, clickhouse, server } = config;
+  if (server.headersTimeoutMs > server.requestTimeoutMs) r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   if (alerts.evalIntervalMs > 0 && alerts.evalIntervalMs < 100) r.problems.push('ALERT_EVAL_INTERVAL_MS must be 0 (off) or at least 100');
   if (alerts.smtpUrl !== null && !/^smtps?:$/.test(protocolOf(alerts.smtpUrl))) {
     r.problems.push('SMTP_URL must be an smtp:// or smtps:// URL such as smtp://127.0.0.1:2525');

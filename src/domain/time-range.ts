@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from './errors';
-import { isValidTimeZone } from './time-zone';
+import { canonicalTimeZone } from './time-zone';
 
 export enum TimeRangePreset {
   LAST_10_MINUTES = 'LAST_10_MINUTES',
@@ -55,8 +55,10 @@ const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
  * finest aggregate), so both ends are floored to the minute. Pure: `now` is given.
  */
 export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLookback = true): ResolvedRange {
-  const timeZone = req.timeZone ?? 'UTC';
-  if (!isValidTimeZone(timeZone)) throw invalid(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Berlin`, { field: 'timeZone' });
+  const asked = req.timeZone ?? 'UTC';
+  // Canonical from here on: ClickHouse knows `Europe/Berlin`, not `europe/berlin`.
+  const timeZone = canonicalTimeZone(asked);
+  if (timeZone === null) throw invalid(`Unknown time zone "${asked.slice(0, 64)}"; use an IANA name such as Europe/Berlin`, { field: 'timeZone' });
   const lookback = req.lookback ?? defaultLookback;
   // Without the lookback the range reaches the end of the current minute, so the
   // freshest reports count at once (live views); with it, ranges end on a minute

@@ -2,28 +2,57 @@
  * Time-zone arithmetic on the IANA database that Intl ships, so buckets computed
  * here agree with ClickHouse's toStartOfDay(t, tz) / toStartOfHour(t, tz).
  */
+import ZONE_NAMES from './time-zone-names.json';
+
+/** Zone names as callers wrote them → canonical name (or null: not a zone). Bounded: cleared when full. */
+const canonicalByInput = new Map<string, string | null>();
+const MAX_CACHED_INPUTS = 1_000;
+/** One formatter per known zone: a closed set of a few hundred names, so bounded by construction. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Every zone name ClickHouse knows (its `system.time_zones`, aliases included, less
+ * `Factory`), by lower case: Intl accepts any case, ClickHouse only the exact one.
+ * test/integration/time-zones.test.ts checks the list against the engine.
+ */
+const KNOWN_BY_LOWER = new Map((ZONE_NAMES as string[]).map((name) => [name.toLowerCase(), name]));
+
+function newFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+}
+
+/**
+ * The IANA name of a zone as ClickHouse spells it, whatever case the caller wrote it in
+ * (`europe/berlin` → `Europe/Berlin`; `Asia/Kolkata` stays `Asia/Kolkata`), or null when it
+ * is not a zone both ClickHouse and Intl know. Only these names reach SQL or the formatters.
+ */
+export function canonicalTimeZone(input: string): string | null {
+  const known = canonicalByInput.get(input);
+  if (known !== undefined) return known;
+  const canonical = input.length <= 64 ? (KNOWN_BY_LOWER.get(input.toLowerCase()) ?? null) : null;
+  if (canonicalByInput.size >= MAX_CACHED_INPUTS) canonicalByInput.clear();
+  canonicalByInput.set(input, canonical);
+  return canonical;
+}
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
+  const canonical = canonicalTimeZone(timeZone);
+  if (canonical === null) throw new RangeError(`Invalid time zone: ${timeZone}`);
+  let f = formatters.get(canonical);
+  if (!f) formatters.set(canonical, (f = newFormatter(canonical)));
   return f;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(timeZone) !== null;
+}
+
+/** Sizes of the zone caches (tests check they stay bounded). */
+export function timeZoneCacheSizes(): { inputs: number; formatters: number } {
+  return { inputs: canonicalByInput.size, formatters: formatters.size };
 }
 
 export interface ZonedParts {

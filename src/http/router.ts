@@ -86,7 +86,10 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
+/** Server faults at error level with their cause; a caller's mistake at debug, its code only (no stack). */
 function logFailure(log: Logger, err: unknown, requestId: string, req: IncomingMessage): void {
-  const internal = !(err instanceof AppError) || err.code === ErrorCode.INTERNAL_SERVER_ERROR || err.code === ErrorCode.UPSTREAM_UNAVAILABLE;
-  log[internal ? 'error' : 'debug']({ requestId, method: req.method, path: req.url?.split('?')[0], err }, 'request failed');
+  const path = req.url?.split('?')[0];
+  const fault = !(err instanceof AppError) || err.code === ErrorCode.INTERNAL_SERVER_ERROR || err.code === ErrorCode.UPSTREAM_UNAVAILABLE;
+  if (fault) log.error({ requestId, method: req.method, path, err }, 'request failed');
+  else log.debug({ requestId, method: req.method, path, code: err.code }, 'request refused');
 }

@@ -1,5 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { AppError, ErrorCode } from '../domain/errors';
+import { scanJson } from '../domain/json-scan';
+
+/**
+ * Deepest nesting a record may have: the record (2 inside a JSON array), its sample (3),
+ * and a payload of up to MAX_PAYLOAD_DEPTH (64) levels, with room to spare.
+ */
+export const MAX_BODY_DEPTH = 72;
 
 export interface BodyLimits {
   maxRecords: number;
@@ -30,6 +37,10 @@ export function parseBody(body: Buffer, contentType: string | undefined, limits:
 }
 
 function parseJsonArray(body: Buffer, limits: BodyLimits): unknown[] {
+  // Structure first, in one linear pass: a bomb is refused before JSON.parse blocks on it.
+  const shape = scanJson(body, MAX_BODY_DEPTH, limits.maxRecords);
+  if (shape.depth > MAX_BODY_DEPTH) throw tooDeep();
+  if (shape.elements > limits.maxRecords) checkCount(shape.elements, limits);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -60,6 +71,7 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
         limit: 'maxRecordBytes', value: limits.maxRecordBytes, index: records.length,
       });
     }
+    if (scanJson(raw, MAX_BODY_DEPTH - 1).depth > MAX_BODY_DEPTH - 1) throw tooDeep(records.length, line);
     try {
       records.push(JSON.parse(raw));
     } catch (err) {
@@ -71,6 +83,13 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
   }
   checkCount(records.length, limits); // an empty or blank-only body
   return records;
+}
+
+function tooDeep(index?: number, line?: number): AppError {
+  const where = index === undefined ? 'The body' : `Record ${index} (line ${line})`;
+  return new AppError(ErrorCode.BAD_USER_INPUT, `${where} is nested deeper than ${MAX_BODY_DEPTH} levels; nothing was stored`, {
+    limit: 'maxDepth', value: MAX_BODY_DEPTH, ...(index === undefined ? {} : { index, line }),
+  });
 }
 
 function checkCount(n: number, limits: BodyLimits): void {

@@ -21,7 +21,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, re
   const started = performance.now();
   const seen: IngestOutcome = { workspaceId: null, bytes: declaredLength(req), durationMs: 0, result: null, error: null };
   try {
-    const principal = await authenticate(deps.tokens, req.headers.authorization);
+    const principal = await authenticate(deps.tokens, req.headers.authorization, req.socket.remoteAddress);
     const workspaceId = requireWorkspaceScope(principal, 'ingest');
     seen.workspaceId = workspaceId;
     const key = deps.ingest.validateIdempotencyKey(header(req, 'idempotency-key'));

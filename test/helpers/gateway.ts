@@ -25,7 +25,7 @@ export function testConfig(name: string, env: Record<string, string> = {}): Conf
   // Webhooks may reach loopback: the alert tests' receivers listen on 127.0.0.1.
   return loadConfig({
     PORT: '0', DATA_DIR: workerDataDir(), CLICKHOUSE_DATABASE: uniqueDatabase(name), LOG_LEVEL: 'silent',
-    QUERY_RATE_PER_SECOND: '0', INGEST_RATE_PER_SECOND: '0', ALERT_WEBHOOK_ALLOW_PRIVATE: 'true', ...env,
+    QUERY_RATE_PER_SECOND: '0', INGEST_RATE_PER_SECOND: '0', AUTH_FAILURE_RATE_PER_SECOND: '0', ALERT_WEBHOOK_ALLOW_PRIVATE: 'true', ...env,
   });
 }
 

@@ -318,11 +318,25 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
   });
 
   it('a sample payload nested deeper than 64 levels', async () => {
-    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    // 66 levels: the body as a whole is shallow enough to parse, the payload is not.
+    const deep = '['.repeat(66) + ']'.repeat(66);
     const body = `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]`;
     const res = await t.ingest(token, body);
     expect(res.status).toBe(400);
     expect(res.body.error.errors).toEqual([{ index: 0, field: 'sample.payload', reason: 'must not be nested deeper than 64 levels' }]);
+  });
+
+  it('a body nested thousands of levels deep is refused before it is parsed (security review, item 8)', async () => {
+    for (const [deep, contentType] of [['['.repeat(5000) + ']'.repeat(5000), 'application/json'], ['['.repeat(10 * 1024 * 1024 - 16), 'application/json'], [`{"a":${'['.repeat(60_000)}}`, 'application/x-ndjson']] as const) {
+      const body = contentType === 'application/json' && deep.startsWith('[[') && deep.length < 20_000 ? `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]` : deep;
+      const res = await t.ingest(token, body, { contentType });
+      expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({ status: 400, code: 'BAD_USER_INPUT', limit: 'maxDepth' });
+    }
+  });
+
+  it('a body of millions of elements is refused before it is parsed (security review, item 8)', async () => {
+    const res = await t.ingest(token, `[${'0,'.repeat(3_400_000)}0]`);
+    expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE', limit: 'maxRecords' });
   });
 
   it('an NDJSON body of blank lines is an empty batch', async () => {

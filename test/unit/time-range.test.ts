@@ -1,3 +1,4 @@
+import { timeZoneCacheSizes } from '../../src/domain/time-zone';
 import { AppError, ErrorCode } from '../../src/domain/errors';
 import { resolveTimeRange, TimeRangePreset, type TimeRangeRequest } from '../../src/domain/time-range';
 
@@ -176,5 +177,32 @@ describe('resolveTimeRange: custom ranges', () => {
 
   it('rejects a range that floors to less than one minute', () => {
     expect(resolveError({ from: new Date(at(11, 0, 10)), to: new Date(at(11, 0, 50)) }).details).toMatchObject({ field: 'to' });
+  });
+});
+
+describe('time-zone names (security review, item 6)', () => {
+  const now = Date.UTC(2026, 10, 25, 12, 0);
+  it('spells zones as ClickHouse does, whatever case they came in, so only known names reach SQL', () => {
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone: 'europe/berlin' }, now).timeZone).toBe('Europe/Berlin');
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone: 'us/eastern' }, now).timeZone).toBe('US/Eastern');
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone: 'Asia/Kolkata' }, now).timeZone).toBe('Asia/Kolkata');
+    expect(resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone: 'utc' }, now).timeZone).toBe('UTC');
+  });
+
+  it('refuses offsets and junk with TIME_RANGE_INVALID', () => {
+    for (const timeZone of ['+05:00', 'Z', 'Mars/Base', 'x'.repeat(5000)]) {
+      expect(() => resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone }, now)).toThrow(expect.objectContaining({ code: 'TIME_RANGE_INVALID' }));
+    }
+  });
+
+  it('keeps its caches bounded under thousands of case variants', () => {
+    const base = 'europe/berlin';
+    for (let i = 0; i < 5000; i++) {
+      const variant = [...base].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join('');
+      resolveTimeRange({ preset: TimeRangePreset.LAST_HOUR, timeZone: variant }, now);
+    }
+    const sizes = timeZoneCacheSizes();
+    expect(sizes.inputs).toBeLessThanOrEqual(1000);
+    expect(sizes.formatters).toBeLessThanOrEqual(600);
   });
 });

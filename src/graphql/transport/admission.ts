@@ -31,6 +31,12 @@ export interface AdmissionOptions {
   introspection: boolean;
 }
 
+/** Who is asking: the Authorization value and the client's network address (for the failed-auth throttle). */
+export interface Caller {
+  authorization?: string;
+  address?: string;
+}
+
 /** An operation that passed every check: ready to execute. */
 export interface Admitted {
   principal: Principal;
@@ -87,8 +93,8 @@ export class AdmissionPipeline {
    * caller is authenticated and within its rate (HTTP reads the body then). `now` is the
    * clock ranges resolve against, for the cost of ranged fields.
    */
-  async admit(authorization: string | undefined, read: () => Promise<OperationRequest> | OperationRequest, transport: Transport, now: number): Promise<Admitted> {
-    const principal = await refuseOn(null, () => authenticate(this.options.tokens, authorization));
+  async admit(caller: Caller, read: () => Promise<OperationRequest> | OperationRequest, transport: Transport, now: number): Promise<Admitted> {
+    const principal = await refuseOn(null, () => authenticate(this.options.tokens, caller.authorization, caller.address));
     await refuseOn(principal, () => this.takeRate(principal));
     const request = await refuseOn(principal, read);
     const { query, variables, operationName } = await refuseOn(principal, () => shapeOf(request));

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { scanJson } from '../../domain/json-scan';
 import { readBody } from '../../http/respond';
 import { RequestContext, type GatewayServices } from '../context';
 import { Refusal, type AdmissionPipeline, type OperationRequest } from './admission';
@@ -8,6 +9,8 @@ import type { OperationObserver } from './observe';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
+/** Deepest JSON nesting of a GraphQL request body (variables hold filters and ranges, a few levels). */
+const MAX_BODY_DEPTH = 32;
 
 export interface GraphQLHttpDeps {
   schema: GraphQLSchema;
@@ -27,7 +30,7 @@ export async function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse
   const now = deps.services.now();
   const outcome = { requestId, transport: 'http' as const, principal: null as RequestContext['principal'] | null, operationName: null as string | null, operationType: 'unknown' };
   try {
-    const admitted = await deps.admission.admit(req.headers.authorization, () => readOperation(req), 'http', now);
+    const admitted = await deps.admission.admit({ authorization: req.headers.authorization, address: req.socket.remoteAddress }, () => readOperation(req), 'http', now);
     Object.assign(outcome, { principal: admitted.principal, operationName: admitted.operation.name?.value ?? null, operationType: admitted.operation.operation });
     if (req.method === 'GET' && admitted.operation.operation !== 'query') {
       // A link or an <img> can trigger a GET: only reads may run that way.
@@ -56,6 +59,8 @@ async function readOperation(req: IncomingMessage): Promise<OperationRequest> {
   const type = mediaType(req);
   if (type !== 'application/json') throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send GraphQL requests as Content-Type: application/json', { field: 'content-type' });
   const raw = await readBody(req, MAX_GRAPHQL_BODY_BYTES);
+  // Documents and variables of this API nest a few levels; a deep bomb is refused before JSON.parse.
+  if (scanJson(raw, MAX_BODY_DEPTH).depth > MAX_BODY_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `The body is nested deeper than ${MAX_BODY_DEPTH} levels`, { limit: 'maxDepth', value: MAX_BODY_DEPTH });
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

@@ -5,10 +5,11 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../../auth/authenticate';
+import { bearerToken, TOKEN_CACHE_TTL_MS, type TokenStore } from '../../auth/tokens';
 import type { LiveConfig } from '../../config/config';
 import { ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
-import { Refusal, type AdmissionPipeline } from './admission';
+import { Refusal, type AdmissionPipeline, type Caller } from './admission';
 import { MAX_GRAPHQL_BODY_BYTES } from './http';
 import type { OperationObserver } from './observe';
 import { guardProtocol } from './ws-guard';
@@ -23,8 +24,8 @@ export interface GraphQLWsDeps {
 
 /** What a socket keeps between its operations. */
 type SocketState = {
-  /** The credential of connection_init: every operation is admitted with it again. */
-  authorization?: string;
+  /** The credential of connection_init and the client's address: every operation is admitted with them again. */
+  caller?: Caller;
   connection?: ConnectionState;
 };
 
@@ -40,26 +41,31 @@ export interface GraphQLWsServer {
 export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsServer {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
   guardProtocol(wss);
+  const sockets = new Map<WebSocket, Caller>();
+  const recheck = setInterval(() => void closeRevoked(sockets, deps.services.tokens), TOKEN_CACHE_TTL_MS);
+  recheck.unref();
   const ws = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.live.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const authorization = typeof auth === 'string' ? auth : undefined;
+        const caller: Caller = { authorization: typeof auth === 'string' ? auth : undefined, address: ctx.extra.request.socket.remoteAddress };
         try {
-          await authenticate(deps.services.tokens, authorization);
+          await authenticate(deps.services.tokens, caller.authorization, caller.address);
         } catch {
           return false;
         }
-        ctx.extra.authorization = authorization;
+        ctx.extra.caller = caller;
+        sockets.set(ctx.extra.socket, caller);
+        ctx.extra.socket.once('close', () => sockets.delete(ctx.extra.socket));
         ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const requestId = crypto.randomUUID();
         try {
-          const admitted = await deps.admission.admit(ctx.extra.authorization, () => payload, 'ws', deps.services.now());
+          const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
           // A fresh context per operation, so loaders never outlive one operation.
           const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
           return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
@@ -80,10 +86,32 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
   );
   return {
     async dispose() {
+      clearInterval(recheck);
       await ws.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Running subscriptions do not pass admission again, so every open socket's token is
+ * verified once per cache period (one lookup per distinct token, through the token cache):
+ * a revoked token's sockets end with 4403 within about twice that period.
+ */
+async function closeRevoked(sockets: ReadonlyMap<WebSocket, Caller>, tokens: TokenStore): Promise<void> {
+  const byToken = new Map<string, WebSocket[]>();
+  for (const [socket, caller] of sockets) {
+    const key = caller.authorization ?? '';
+    const group = byToken.get(key);
+    if (group) group.push(socket);
+    else byToken.set(key, [socket]);
+  }
+  for (const [authorization, group] of byToken) {
+    const token = bearerToken(authorization);
+    const principal = token === null ? null : await tokens.verify(token).catch(() => undefined);
+    // undefined: the lookup failed (ClickHouse away); keep the sockets rather than guess.
+    if (principal === null) for (const socket of group) closeForbidden(socket);
+  }
 }
 
 /** The token no longer verifies (revoked): the socket and its subscriptions end with 4403. */
