@@ -1,15 +1,9 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log';
+import { captureLogLines } from '../helpers/log-capture';
 import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /** Every JSON line the gateway logs, captured through a pino destination stream. */
-const lines: string[] = [];
-const capture = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(line);
-    done();
-  },
-});
+const { lines, stream: capture } = captureLogLines();
 
 let t: TestGateway;
 let token: string;

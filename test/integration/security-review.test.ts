@@ -1,21 +1,15 @@
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/log';
+import { captureLogLines } from '../helpers/log-capture';
 import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /**
  * Regression tests for the security review (tracker issue 12), one gateway for the file.
  * Each describe names its item; each failed against the code before its fix.
  */
-const lines: string[] = [];
-const capture = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(line);
-    done();
-  },
-});
+const { lines, stream: capture } = captureLogLines();
 
 let t: TestGateway;
 let reader: string;
