@@ -38,12 +38,28 @@ export class AlertRuleService {
     return (await this.withState([rule]))[0];
   }
 
+  /**
+   * Creates a rule within the per-workspace cap. Creates of one workspace run one at a time
+   * in this process (count, then write); another replica creating at the same moment is
+   * caught after the write: rules are ranked by creation, and one ranked past the cap
+   * deletes itself and is refused, so every replica agrees which rule was one too many.
+   */
   async create(fields: AlertRuleFields): Promise<AlertRuleWithState> {
     const checked = await this.check(fields);
-    const existing = await this.store.rules(this.wdb);
-    if (existing.length >= MAX_RULES_PER_WORKSPACE) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `A workspace may hold at most ${MAX_RULES_PER_WORKSPACE} alert rules; delete one first`, { limit: 'alertRulesPerWorkspace', value: MAX_RULES_PER_WORKSPACE });
-    }
+    return this.store.ruleWrites.run(this.wdb.workspaceId, async () => {
+      if ((await this.store.rules(this.wdb)).length >= MAX_RULES_PER_WORKSPACE) throw tooManyRules();
+      const rule = this.newRule(checked);
+      await this.store.writeRule(this.wdb, rule);
+      const ranked = (await this.store.rules(this.wdb)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+      if (ranked.findIndex((r) => r.id === rule.id) >= MAX_RULES_PER_WORKSPACE) {
+        await this.store.writeRule(this.wdb, { ...rule, version: rule.version + 1 }, true);
+        throw tooManyRules();
+      }
+      return { ...rule, state: 'ok' as const, stateSince: rule.createdAt };
+    });
+  }
+
+  private newRule(checked: AlertRuleFields): AlertRuleValue {
     const now = this.now();
     const rule: AlertRuleValue = {
       ...checked,
@@ -53,8 +69,7 @@ export class AlertRuleService {
       updatedAt: now,
       version: now * 1000,
     };
-    await this.store.writeRule(this.wdb, rule);
-    return { ...rule, state: 'ok', stateSince: rule.createdAt };
+    return rule;
   }
 
   /** Applies `patch` (undefined: keep; null: clear) and checks the result as a whole. */
@@ -133,4 +148,8 @@ export class AlertRuleService {
 function fieldsOf(r: AlertRuleValue): AlertRuleFields {
   const { id: _id, workspaceId: _w, createdAt: _c, updatedAt: _u, version: _v, ...fields } = r;
   return fields;
+}
+
+function tooManyRules(): AppError {
+  return new AppError(ErrorCode.BAD_USER_INPUT, `A workspace may hold at most ${MAX_RULES_PER_WORKSPACE} alert rules; delete one first`, { limit: 'alertRulesPerWorkspace', value: MAX_RULES_PER_WORKSPACE });
 }

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../auth/secret-box';
 import type { Db } from '../clickhouse/client';
+import { KeyedMutex } from '../domain/keyed-mutex';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import type { AlertRuleValue, AlertState } from './rules';
 import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
@@ -17,6 +18,9 @@ type AlertTable = 'alert_rules' | 'alert_state' | 'alert_claims' | 'alert_events
  * workspace (enabledRules, states) and the claims (keyed by rule id) use the Db.
  */
 export class AlertStore {
+  /** Serializes rule creates per workspace in this process (see AlertRuleService.create). */
+  readonly ruleWrites = new KeyedMutex();
+
   constructor(
     readonly db: Db,
     /** Seals webhook URLs and secrets on write and opens them on read. */

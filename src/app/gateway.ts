@@ -110,7 +110,7 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
   const ide = options.ide !== false && config.graphql.ide && introspection ? (options.ide ?? {}) : null;
   return {
     log,
-    graphql: { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer },
+    graphql: { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, operationTimeoutMs: config.graphql.operationTimeoutMs },
     ingest: {
       tokens: services.tokens,
       ingest: services.ingest,

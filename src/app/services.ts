@@ -14,7 +14,10 @@ import { instrumentResolvers, OperationObserver } from '../graphql/transport/obs
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
+import { CatalogService } from '../metrics/catalog.service';
+import { WorkspaceDb } from '../metrics/workspace-db';
 import { GatewayMetrics } from '../observability/prometheus';
+import type { ListSizes } from '../graphql/common/cost';
 
 /** Everything long-lived a gateway runs, built from the configuration; no sockets yet. */
 export interface Services {
@@ -68,7 +71,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     secrets,
     alerts: new AlertStore(db, secrets),
     destinationLookups: new SharedLookups(),
-    queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace),
+    queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace, config.graphql.queuePerWorkspace, config.graphql.operationTimeoutMs),
     webhookAllowPrivate: config.alerts.webhookAllowPrivate,
     now: overrides.now ?? Date.now,
     recordBatch: overrides.recordBatch,
@@ -76,12 +79,16 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
   };
   const schema = gatewaySchema();
   instrumentResolvers(schema);
+  // The catalog's counts, shared for 10 s per workspace: one small read prices every list.
+  const sizes = new SharedLookups<ListSizes>(10_000);
+  const listSizes = (ws: string) => sizes.get(ws, () => new CatalogService(new WorkspaceDb(db, ws, graphql.queryGate)).sizes());
   const admission = new AdmissionPipeline({
     schema,
     tokens,
     limits: config.graphql.limits,
     rate: { perSecond: config.graphql.ratePerSecond, burst: config.graphql.rateBurst },
     introspection: overrides.introspection ?? config.graphql.introspection,
+    listSizes,
   });
   return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, alerts, graphql, admission, observer, stopMetrics };
 }

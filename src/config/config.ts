@@ -111,6 +111,10 @@ export interface GraphQLConfig {
   rateBurst: number;
   /** `QUERY_CONCURRENCY_PER_WORKSPACE`, default 4: ClickHouse reads one workspace may run at once (the rest queue). */
   concurrencyPerWorkspace: number;
+  /** `QUERY_QUEUE_PER_WORKSPACE`, default 200: reads that may wait for a slot; one more is refused (429). */
+  queuePerWorkspace: number;
+  /** `OPERATION_TIMEOUT_MS`, default 30000: a GraphQL operation over HTTP answers QUERY_TIMEOUT (504) after this, and a read waits no longer for a slot. */
+  operationTimeoutMs: number;
   /** `INTROSPECTION_ENABLED`, default true: answer GraphQL introspection (to token holders). */
   introspection: boolean;
   /** `IDE_ENABLED`, default true: serve the GraphQL IDE on `GET /graphql` from a browser (needs introspection). */
@@ -128,6 +132,10 @@ export interface LiveConfig {
   connectionInitTimeoutMs: number;
   /** `WS_KEEPALIVE_MS`, default 12000: ping interval; a peer that misses a pong is dropped and its subscriptions released. */
   keepAliveMs: number;
+  /** `WS_MAX_CONNECTIONS_PER_TOKEN`, default 200: open graphql-ws sockets one token may hold on a replica; more close with 4429. */
+  maxConnectionsPerToken: number;
+  /** `WS_MAX_CONNECTIONS_PER_ADDRESS`, default 1000: open graphql-ws sockets from one client address, authenticated or not. */
+  maxConnectionsPerAddress: number;
 }
 
 export interface AlertsConfig {
@@ -177,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptionsPerWorkspace: r.int('WS_MAX_SUBSCRIPTIONS_PER_WORKSPACE', 10_000, 1, 1_000_000),
       connectionInitTimeoutMs: r.int('WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
       keepAliveMs: r.int('WS_KEEPALIVE_MS', 12_000, 0, 600_000),
+      maxConnectionsPerToken: r.int('WS_MAX_CONNECTIONS_PER_TOKEN', 200, 1, 1_000_000),
+      maxConnectionsPerAddress: r.int('WS_MAX_CONNECTIONS_PER_ADDRESS', 1000, 1, 1_000_000),
     },
     alerts: readAlerts(r),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -242,6 +252,8 @@ function readGraphQL(r: ConfigReader): GraphQLConfig {
     ratePerSecond: r.int('QUERY_RATE_PER_SECOND', 50, 0, 1_000_000),
     rateBurst: r.int('QUERY_RATE_BURST', 100, 1, 10_000_000),
     concurrencyPerWorkspace: r.int('QUERY_CONCURRENCY_PER_WORKSPACE', 4, 1, 1000),
+    queuePerWorkspace: r.int('QUERY_QUEUE_PER_WORKSPACE', 200, 1, 100_000),
+    operationTimeoutMs: r.int('OPERATION_TIMEOUT_MS', 30_000, 1, 600_000),
     ide: r.bool('IDE_ENABLED', true),
     introspection: r.bool('INTROSPECTION_ENABLED', true),
   };

@@ -1,3 +1,5 @@
+import { AppError, ErrorCode } from './errors';
+
 /**
  * Token buckets per key (a workspace): `ratePerSecond` refill, up to `burst` saved.
  * Pure apart from the clock it is given; memory is bounded by evicting idle keys.
@@ -53,15 +55,17 @@ export class KeyedSemaphore {
   private readonly active = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
 
-  constructor(readonly perKey: number) {}
+  constructor(
+    readonly perKey: number,
+    /** Tasks that may wait per key; one more is refused with RATE_LIMITED. */
+    readonly maxWaiting = 200,
+    /** How long a task may wait for a slot before it is refused with QUERY_TIMEOUT. */
+    readonly maxWaitMs = 30_000,
+  ) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     if ((this.active.get(key) ?? 0) >= this.perKey) {
-      await new Promise<void>((resolve) => {
-        const q = this.waiting.get(key) ?? [];
-        q.push(resolve);
-        this.waiting.set(key, q);
-      });
+      await this.wait(key);
     } else {
       this.active.set(key, (this.active.get(key) ?? 0) + 1);
     }
@@ -78,5 +82,27 @@ export class KeyedSemaphore {
         else this.active.set(key, n);
       }
     }
+  }
+
+  /** Queues for the key's next free slot, within the queue bound and the wait deadline. */
+  private wait(key: string): Promise<void> {
+    const q = this.waiting.get(key) ?? [];
+    if (q.length >= this.maxWaiting) {
+      return Promise.reject(new AppError(ErrorCode.RATE_LIMITED, `More than ${this.maxWaiting} queries of this workspace are waiting; retry in a moment`, { retryAfterSeconds: 1, limit: 'queuedQueriesPerWorkspace', value: this.maxWaiting }));
+    }
+    this.waiting.set(key, q);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = q.indexOf(handOver);
+        if (at >= 0) q.splice(at, 1);
+        if (q.length === 0 && this.waiting.get(key) === q) this.waiting.delete(key);
+        reject(new AppError(ErrorCode.QUERY_TIMEOUT, `A query of this workspace waited ${this.maxWaitMs / 1000} s for a free slot; retry, or ask for less at once`, { limit: 'queryWaitMs', value: this.maxWaitMs }));
+      }, this.maxWaitMs);
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      q.push(handOver);
+    });
   }
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
+import { KeyedMutex } from '../domain/keyed-mutex';
 
 /** How long an acknowledged key is recognized (the table's TTL says the same). */
 export const IDEMPOTENCY_RECORD_TTL_MS = 86_400_000;
@@ -29,25 +30,13 @@ export function batchToken(workspaceId: string, key: string, bodySha256: string)
  * second request sees the first one's record instead of racing it.
  */
 export class IdempotencyStore {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly locks = new KeyedMutex();
 
   constructor(private readonly db: Db) {}
 
   /** Runs `fn` while holding (workspace, key): one request per key at a time here. */
-  async exclusive<T>(workspaceId: string, key: string, fn: () => Promise<T>): Promise<T> {
-    const id = `${workspaceId}\u0000${key}`;
-    const previous = this.tails.get(id) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
-    this.tails.set(id, tail);
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.tails.get(id) === tail) this.tails.delete(id);
-    }
+  exclusive<T>(workspaceId: string, key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${workspaceId}\u0000${key}`, fn);
   }
 
   async find(workspaceId: string, key: string, now: number): Promise<IdempotencyRecord | null> {

@@ -56,6 +56,18 @@ export class CatalogService {
     return rows.map((r) => ({ sourceId: r.id, destinationId: r.parent_id }));
   }
 
+  /** How many sources and destinations the workspace has (for pricing list fields). */
+  async sizes(): Promise<{ sources: number; destinations: number }> {
+    const rows = await this.wdb.query<{ entity: string; n: number }>(
+      'catalog_sizes',
+      `SELECT entity, uniqExact(id) AS n FROM ${this.wdb.table('catalog_entities')}
+       WHERE workspace_id = {workspace:String} AND entity IN ('source', 'destination') GROUP BY entity`,
+      {},
+    );
+    const of = (entity: string) => Number(rows.find((r) => r.entity === entity)?.n ?? 0);
+    return { sources: of('source'), destinations: of('destination') };
+  }
+
   async setName(entity: CatalogEntity, id: string, name: string): Promise<void> {
     await this.wdb.command(
       'catalog',

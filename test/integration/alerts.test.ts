@@ -281,6 +281,19 @@ describe('alert rules: CRUD, validation, scopes', () => {
   });
 });
 
+describe('the cap under concurrent creates (security review, suspected item)', () => {
+  it('60 creates at once leave exactly 50 rules: the ones past the cap are refused, not stored', async () => {
+    const adminD = await t.token('ws_alert_d', ['read', 'ingest', 'admin']);
+    expect((await t.ingest(adminD, [report({ destinationId: 'dst_cls', step: 'delivered' }, 600)])).status).toBe(200);
+    const input = (i: number) => ({ name: `race ${i}`, kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1_000_000, enabled: false });
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => t.gql<{ createAlertRule: Rule | null }>(adminD, CREATE, { input: input(i) })));
+    const created = answers.filter((a) => a.body.data?.createAlertRule);
+    const refused = answers.filter((a) => a.body.errors?.[0]?.extensions?.limit === 'alertRulesPerWorkspace');
+    expect([created.length, refused.length]).toEqual([50, 10]);
+    expect((await t.gql<{ alertRules: Rule[] }>(adminD, LIST)).body.data!.alertRules).toHaveLength(50);
+  });
+});
+
 describe('evaluation and notification', () => {
   it('fires once, stays quiet while firing, resolves once: webhook, email and subscription each get exactly one of each', async () => {
     const rule = await create(adminA, {

@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/log';
 import { captureLogLines } from '../helpers/log-capture';
-import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { ADMISSION_READS, report, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /**
  * Regression tests for the security review (tracker issue 12), one gateway for the file.
@@ -108,6 +108,61 @@ describe('item 11: slow-loris', () => {
   });
 });
 
+describe('item 5: lists are priced by their real size', () => {
+  it('refuses a two-week timeseries over 1,000 ingested destinations before any query, and still prices a small workspace low', async () => {
+    const big = await t.token('ws_sec_big', ['read', 'ingest']);
+    const many = Array.from({ length: 1000 }, (_, i) => report({ destinationId: `dst_many_${i}`, count: 1 }, 30));
+    expect((await t.ingest(big, many)).status).toBe(200);
+    const q = '{ destinations { id timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }';
+    const { result, families } = await t.countQueries(() => t.gql(big, q));
+    expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(families.filter((f) => !ADMISSION_READS.has(f))).toEqual([]);
+    // The same document for a workspace of one destination is well under the limit.
+    const small = await t.gql(reader, q);
+    expect(small.body.errors).toBeUndefined();
+  });
+});
+
+describe('suspected items: a deadline per operation, caps on sockets', () => {
+  let tight: TestGateway;
+  let token: string;
+  beforeAll(async () => {
+    tight = await startTestGateway('security_tight', { OPERATION_TIMEOUT_MS: '1', WS_MAX_CONNECTIONS_PER_TOKEN: '2', WS_MAX_CONNECTIONS_PER_ADDRESS: '3' });
+    token = await tight.token('ws_tight', ['read', 'ingest']);
+    expect((await tight.ingest(token, [report({ count: 2 }, 20)])).status).toBe(200);
+  });
+  afterAll(async () => tight.close());
+
+  it('answers an operation that outlives OPERATION_TIMEOUT_MS with 504 QUERY_TIMEOUT', async () => {
+    const res = await tight.gql(token, '{ destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_2_WEEKS }) { steps { count } } } }');
+    expect({ status: res.status, code: res.body.errors?.[0]?.extensions?.code }).toEqual({ status: 504, code: 'QUERY_TIMEOUT' });
+  });
+
+  it('closes a token’s third socket and an address’s fourth with 4429', async () => {
+    const open = (auth: string | null) =>
+      new Promise<{ socket: WebSocket; closed: Promise<number> }>((resolve) => {
+        const socket = new WebSocket(tight.gateway.wsUrl, 'graphql-transport-ws');
+        const closed = new Promise<number>((r) => socket.once('close', (code) => r(code)));
+        socket.once('open', () => {
+          if (auth !== null) socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${auth}` } }));
+          resolve({ socket, closed });
+        });
+      });
+    const acked = (s: WebSocket) => new Promise<boolean>((r) => s.once('message', (m) => r(JSON.parse(String(m)).type === 'connection_ack')));
+    const a = await open(token);
+    expect(await acked(a.socket)).toBe(true);
+    const b = await open(token);
+    expect(await acked(b.socket)).toBe(true);
+    const c = await open(token);
+    expect(await c.closed).toBe(4429);
+    const d = await open(null); // the address's third open socket, not yet initialised
+    const e = await open(null); // its fourth
+    expect(await e.closed).toBe(4429);
+    for (const s of [a, b, d]) s.socket.close();
+  });
+});
+
+// Last: it throttles this file's client address for a few seconds.
 describe('item 7: unknown tokens cost at most a burst of lookups per address, and never evict valid ones', () => {
   it('refuses an address guessing tokens with 429 before its tokens are looked up, and lets its known-good token through', async () => {
     expect((await t.gql(reader, '{ sources { id } }')).status).toBe(200); // cached as valid

@@ -8,10 +8,23 @@ const now = Date.UTC(2026, 10, 25, 12, 0, 0);
 const cost = (q: string, v: Record<string, unknown> = {}) => costOf(gatewaySchema(), parse(q), null, v, now);
 
 describe('operation cost', () => {
-  it('prices the dashboard overview of two weeks well under the limit', () => {
-    const c = cost('{ destinations { id pipeline(range: { preset: LAST_2_WEEKS }) { steps { kind count share change { count percentagePoints } } } } }');
-    expect(c).toBeGreaterThan(2000);
-    expect(c).toBeLessThan(6000);
+  it('prices the dashboard overview of two weeks well under the limit, the batched pipeline query once', () => {
+    const q = '{ destinations { id pipeline(range: { preset: LAST_2_WEEKS }) { steps { kind count share change { count percentagePoints } } } } }';
+    const c = cost(q);
+    expect(c).toBeGreaterThan(1000);
+    expect(c).toBeLessThan(2000);
+    // 200 real destinations: ten times the rows, the pipeline's query cost still counted once.
+    const big = costOf(gatewaySchema(), parse(q), null, {}, now, { destinations: 200, sources: 10 });
+    expect(big).toBeGreaterThan(c * 5);
+    expect(big).toBeLessThan(20_000);
+  });
+
+  it('prices lists that declare one at the workspace’s real size', () => {
+    const q = '{ destinations { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }';
+    const one = costOf(gatewaySchema(), parse(q), null, {}, now, { destinations: 1, sources: 1 });
+    const thousand = costOf(gatewaySchema(), parse(q), null, {}, now, { destinations: 1000, sources: 1 });
+    expect(thousand).toBeGreaterThan(one * 900);
+    expect(thousand).toBeGreaterThan(20_000);
   });
 
   it('grows with the range width and with list bounds', () => {

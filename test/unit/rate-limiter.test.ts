@@ -1,3 +1,4 @@
+import { DiscardSampler } from '../../src/ingest/sampler';
 import { KeyedSemaphore, RateLimiter } from '../../src/domain/rate-limiter';
 
 describe('RateLimiter', () => {
@@ -41,5 +42,36 @@ describe('KeyedSemaphore', () => {
     expect(order.indexOf('b:1')).toBeLessThan(order.indexOf('a:3'));
     expect(order.slice(-2).sort()).toEqual(['a:3', 'a:4']);
     expect(peak).toBe(3); // two of a, one of b
+  });
+});
+
+describe('KeyedSemaphore bounds (security review, suspected item)', () => {
+  it('refuses a task past the queue bound with RATE_LIMITED, and one that waits too long with QUERY_TIMEOUT', async () => {
+    const gate = new KeyedSemaphore(1, 2, 100);
+    let release!: () => void;
+    const holder = gate.run('ws', () => new Promise<void>((r) => (release = r)));
+    const waiters = [gate.run('ws', async () => 'a'), gate.run('ws', async () => 'b')];
+    await expect(gate.run('ws', async () => 'c')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(waiters[0]).rejects.toMatchObject({ code: 'QUERY_TIMEOUT' });
+    await expect(waiters[1]).rejects.toMatchObject({ code: 'QUERY_TIMEOUT' });
+    release();
+    await holder;
+    // The slot is free again and nothing is left queued.
+    expect(await gate.run('ws', async () => 'd')).toBe('d');
+    expect(await gate.run('other', async () => 'e')).toBe('e');
+  });
+});
+
+describe('DiscardSampler bound (security review, suspected item)', () => {
+  it('holds at most maxKeys keys a minute, whatever producers send', () => {
+    const sampler = new DiscardSampler(10, 100);
+    const now = Date.UTC(2026, 10, 25, 12, 0, 30);
+    const taken = Array.from({ length: 1000 }, (_, i) => sampler.take(`ws\u0000dst\u0000failed_delivery\u0000reason-${i}`, now, now)).filter(Boolean).length;
+    expect(taken).toBe(100);
+    expect(sampler.size).toBe(100);
+    // A key already held keeps its own budget.
+    expect(sampler.take('ws\u0000dst\u0000failed_delivery\u0000reason-0', now, now)).toBe(true);
+    // The next minute starts empty.
+    expect(sampler.take('ws\u0000dst\u0000failed_delivery\u0000reason-999', now + 60_000, now + 60_000)).toBe(true);
   });
 });

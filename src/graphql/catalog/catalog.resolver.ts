@@ -9,13 +9,13 @@ import { Cost } from '../common/cost';
 
 @Resolver()
 export class CatalogResolver {
-  @Cost({ list: { assumed: 20 } })
+  @Cost({ list: { assumed: 20, actual: 'sources' } })
   @Query(() => [Source], { description: "The workspace's sources." })
   async sources(@Ctx() ctx: RequestContext): Promise<Source[]> {
     return ctx.forWorkspace().catalog.sources();
   }
 
-  @Cost({ list: { assumed: 20 } })
+  @Cost({ list: { assumed: 20, actual: 'destinations' } })
   @Query(() => [Destination], { description: "The workspace's destinations." })
   async destinations(@Ctx() ctx: RequestContext): Promise<Destination[]> {
     return ctx.forWorkspace().catalog.destinations();

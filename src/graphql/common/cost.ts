@@ -8,11 +8,26 @@ export interface CostSpec {
   /** The field runs ClickHouse queries: it costs QUERY_BASE_COST × the days its `range` argument spans. */
   query?: boolean;
   /**
+   * Its loaders batch the field across every parent in the request (one statement for
+   * all of them): its query cost is counted once per operation, not once per parent.
+   */
+  batched?: boolean;
+  /**
    * A list: everything selected below it is multiplied by its size: the value of the
    * argument `arg` when given (capped at `max`, the bound the resolver also enforces),
    * else `assumed`.
    */
-  list?: { assumed: number; arg?: 'first' | 'limit'; max?: number };
+  list?: { assumed: number; arg?: 'first' | 'limit'; max?: number; actual?: keyof ListSizes };
+}
+
+/**
+ * The real sizes of the workspace's lists, when known (the catalog's counts): a list
+ * declaring `actual` is priced at its real size instead of `assumed`, so a workspace
+ * that grew its destination list by ingesting cannot slip past the cost limit.
+ */
+export interface ListSizes {
+  destinations: number;
+  sources: number;
 }
 
 export const COST_EXTENSION = 'cost';

@@ -10,7 +10,7 @@ import { Cost } from '../common/cost';
 /** Fields of Destination that need more reads; all go through per-request loaders. */
 @Resolver(() => Destination)
 export class DestinationResolver {
-  @Cost({ list: { assumed: 20 } })
+  @Cost({ list: { assumed: 20, actual: 'sources' } })
   @FieldResolver(() => [Source], { description: 'Sources connected to this destination (seen in its reports).' })
   async sources(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Source[]> {
     const { loaders } = ctx.forWorkspace();
@@ -27,7 +27,7 @@ export class DestinationResolver {
     return ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   }
 
-  @Cost({ query: true })
+  @Cost({ query: true, batched: true })
   @FieldResolver(() => Pipeline, { description: 'Where events went, step by step, in the range and the period before it.' })
   async pipeline(
     @Root() destination: Destination,

@@ -5,6 +5,7 @@ import type { TokenStore } from '../../auth/tokens';
 import type { OperationLimits } from '../../config/config';
 import { AppError, ErrorCode, HTTP_STATUS } from '../../domain/errors';
 import { RateLimiter } from '../../domain/rate-limiter';
+import type { ListSizes } from '../common/cost';
 import { checkCost, costOf } from './cost';
 import { DocumentCache } from './document-cache';
 import { documentRules } from './limits';
@@ -29,6 +30,8 @@ export interface AdmissionOptions {
   rate: { perSecond: number; burst: number };
   /** Answer introspection (INTROSPECTION_ENABLED). */
   introspection: boolean;
+  /** The real list sizes of a workspace, for the cost (see ListSizes); none: assumed sizes. */
+  listSizes?: (workspaceId: string) => Promise<ListSizes>;
 }
 
 /** Who is asking: the Authorization value and the client's network address (for the failed-auth throttle). */
@@ -106,9 +109,16 @@ export class AdmissionPipeline {
     if (transportError) throw new Refusal([transportError], principal);
     const coerced = checkVariables(this.options.schema, operation, variables);
     if (coerced.errors.length > 0) throw new Refusal(coerced.errors, principal);
-    const cost = checkCost(costOf(this.options.schema, document, operationName, coerced.coerced, now), this.options.limits);
+    const sizes = await refuseOn(principal, () => this.listSizesFor(principal, query));
+    const cost = checkCost(costOf(this.options.schema, document, operationName, coerced.coerced, now, sizes), this.options.limits);
     if (cost) throw new Refusal([cost], principal);
     return { principal, document, operation, operationName, variables: (variables ?? {}) as Record<string, unknown> };
+  }
+
+  /** The workspace's list sizes, looked up only for documents that select a priced list. */
+  private async listSizesFor(principal: Principal, query: string): Promise<ListSizes | null> {
+    if (!this.options.listSizes || principal.workspaceId === null || !/\b(destinations|sources)\b/.test(query)) return null;
+    return this.options.listSizes(principal.workspaceId);
   }
 
   /** 429 unless the caller's workspace (or the root token) has operations left this second. */

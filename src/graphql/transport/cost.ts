@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import type { OperationLimits } from '../../config/config';
 import { resolveTimeRange } from '../../domain/time-range';
-import { COST_EXTENSION, type CostSpec } from '../common/cost';
+import { COST_EXTENSION, type CostSpec, type ListSizes } from '../common/cost';
 import { tooComplex } from './limits';
 
 /** What a query field costs per day of its range. */
@@ -34,17 +34,26 @@ export function costSpecOf(field: GraphQLField<unknown, unknown>): CostSpec | un
 /**
  * Estimated cost of an operation: every field costs 1, query fields cost 10 × the days
  * their range spans (a 14-day range weighs 14 times a 1-day one), and each cost is
- * multiplied by the sizes of the lists above it (`first`/`limit` when given, else the
- * size the field declares). Variables are taken into account.
+ * multiplied by the sizes of the lists above it (`first`/`limit` when given, the real
+ * size for lists that declare one, else the size the field declares). A batched query
+ * field's query cost counts once, however many parents select it. Variables count.
  */
-export function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, now = Date.now()): number {
+export function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  now = Date.now(),
+  sizes: ListSizes | null = null,
+): number {
   const op = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
   if (!op) return 0;
   const root = op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return 0;
-  return new CostWalker(document, variables ?? {}, now).walk(op.selectionSet, root);
+  const walker = new CostWalker(document, variables ?? {}, now, sizes);
+  return Math.min(walker.walk(op.selectionSet, root) + walker.batchedCost(), Number.MAX_SAFE_INTEGER);
 }
 
 class CostWalker {
@@ -53,8 +62,10 @@ class CostWalker {
   // multiplier 1 and scaled: fragments fanning out to each other stay linear to estimate.
   private readonly fragmentCosts = new Map<string, number>();
   private readonly inProgress = new Set<string>();
+  /** Query costs of batched fields, once each (the widest range seen for the field). */
+  private readonly batched = new Map<GraphQLField<unknown, unknown>, number>();
 
-  constructor(document: DocumentNode, private readonly variables: Record<string, unknown>, private readonly now: number) {
+  constructor(document: DocumentNode, private readonly variables: Record<string, unknown>, private readonly now: number, private readonly sizes: ListSizes | null) {
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
   }
 
@@ -77,11 +88,19 @@ class CostWalker {
     return Math.min(total, Number.MAX_SAFE_INTEGER);
   }
 
+  batchedCost(): number {
+    let total = 0;
+    for (const cost of this.batched.values()) total += cost;
+    return total;
+  }
+
   private fieldCost(field: GraphQLField<unknown, unknown>, node: FieldNode): number {
     const spec = costSpecOf(field);
     const args = safeArgs(field, node, this.variables);
-    const own = 1 + (spec?.query ? QUERY_BASE_COST * rangeDays(args.range, this.now) : 0);
-    const size = isList(field.type) ? listSize(spec, args) : 1;
+    const queryCost = spec?.query ? QUERY_BASE_COST * rangeDays(args.range, this.now) : 0;
+    if (spec?.batched) this.batched.set(field, Math.max(this.batched.get(field) ?? 0, queryCost));
+    const own = 1 + (spec?.batched ? 0 : queryCost);
+    const size = isList(field.type) ? listSize(spec, args, this.sizes) : 1;
     return own + size * this.walk(node.selectionSet, field.type);
   }
 
@@ -111,8 +130,9 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-function listSize(spec: CostSpec | undefined, args: Record<string, unknown>): number {
+function listSize(spec: CostSpec | undefined, args: Record<string, unknown>, sizes: ListSizes | null): number {
   const list = spec?.list;
+  if (list?.actual && sizes) return Math.max(1, sizes[list.actual]);
   const v = list?.arg ? args[list.arg] : undefined;
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.max(1, Math.min(v, list?.max ?? v));
   return list?.assumed ?? DEFAULT_LIST_SIZE;

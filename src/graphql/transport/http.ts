@@ -14,6 +14,8 @@ const MAX_BODY_DEPTH = 32;
 
 export interface GraphQLHttpDeps {
   schema: GraphQLSchema;
+  /** An operation still running after this answers QUERY_TIMEOUT (its ClickHouse reads end at their own max_execution_time). */
+  operationTimeoutMs: number;
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
@@ -37,7 +39,7 @@ export async function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse
       throw new Refusal([requestError(ErrorCode.BAD_USER_INPUT, `A ${admitted.operation.operation} must be sent with POST`, { field: 'method' })], admitted.principal, 405);
     }
     const contextValue = new RequestContext(deps.services, admitted.principal, requestId);
-    const result = await execute({ schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue });
+    const result = await withDeadline(execute({ schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue }), deps.operationTimeoutMs, admitted.principal);
     const errors = deps.observer.format(result.errors ?? [], requestId, outcome.operationName).map((e) => withRequestId(e, requestId));
     sendGraphQL(req, res, 200, errors.length > 0 ? { errors, data: result.data } : { data: result.data });
     deps.observer.finished({ ...outcome, durationMs: performance.now() - started, errors });
@@ -46,6 +48,19 @@ export async function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse
     const errors = deps.observer.format(err.errors, requestId, outcome.operationName).map((e) => withRequestId(e, requestId));
     sendGraphQL(req, res, err.status, { errors }, refusalHeaders(err));
     deps.observer.finished({ ...outcome, principal: err.principal, durationMs: performance.now() - started, errors, refusedWith: err.status });
+  }
+}
+
+/** The operation's result, or a QUERY_TIMEOUT refusal once `ms` have passed. */
+async function withDeadline<T>(work: Promise<T> | T, ms: number, principal: Refusal['principal']): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Refusal([requestError(ErrorCode.QUERY_TIMEOUT, `The operation did not finish within ${ms} ms; ask for less (a narrower range, fewer items) or retry`, { limit: 'operationTimeoutMs', value: ms })], principal)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

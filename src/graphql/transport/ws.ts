@@ -19,7 +19,7 @@ export interface GraphQLWsDeps {
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
-  live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection'>;
+  live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection' | 'maxConnectionsPerToken' | 'maxConnectionsPerAddress'>;
 }
 
 /** What a socket keeps between its operations. */
@@ -42,6 +42,14 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
   guardProtocol(wss);
   const sockets = new Map<WebSocket, Caller>();
+  const perAddress = new Counter();
+  const perToken = new Counter();
+  // Counted from the upgrade on: an address cannot hold more sockets, initialised or not.
+  wss.on('connection', (socket, request) => {
+    const address = request.socket.remoteAddress ?? '';
+    if (!perAddress.add(address, deps.live.maxConnectionsPerAddress)) return closeTooMany(socket, 'address');
+    socket.once('close', () => perAddress.remove(address));
+  });
   const recheck = setInterval(() => void closeRevoked(sockets, deps.services.tokens), TOKEN_CACHE_TTL_MS);
   recheck.unref();
   const ws = useServer<Record<string, unknown> | undefined, SocketState>(
@@ -56,9 +64,17 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
         } catch {
           return false;
         }
+        const key = caller.authorization ?? '';
+        if (!perToken.add(key, deps.live.maxConnectionsPerToken)) {
+          closeTooMany(ctx.extra.socket, 'token');
+          return false;
+        }
         ctx.extra.caller = caller;
         sockets.set(ctx.extra.socket, caller);
-        ctx.extra.socket.once('close', () => sockets.delete(ctx.extra.socket));
+        ctx.extra.socket.once('close', () => {
+          sockets.delete(ctx.extra.socket);
+          perToken.remove(key);
+        });
         ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
         return true;
       },
@@ -112,6 +128,27 @@ async function closeRevoked(sockets: ReadonlyMap<WebSocket, Caller>, tokens: Tok
     // undefined: the lookup failed (ClickHouse away); keep the sockets rather than guess.
     if (principal === null) for (const socket of group) closeForbidden(socket);
   }
+}
+
+/** Open sockets per key (an address, a token), within a cap. */
+class Counter {
+  private readonly counts = new Map<string, number>();
+  /** Counts one more for `key`, unless that would pass `max`. */
+  add(key: string, max: number): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n >= max) return false;
+    this.counts.set(key, n + 1);
+    return true;
+  }
+  remove(key: string): void {
+    const n = (this.counts.get(key) ?? 1) - 1;
+    if (n <= 0) this.counts.delete(key);
+    else this.counts.set(key, n);
+  }
+}
+
+function closeTooMany(socket: WebSocket, per: 'address' | 'token'): void {
+  socket.close(CloseCode.TooManyInitialisationRequests, `Too many open connections for this ${per}`);
 }
 
 /** The token no longer verifies (revoked): the socket and its subscriptions end with 4403. */
