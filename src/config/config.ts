@@ -34,6 +34,11 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** `HTTP_MAX_CONNECTIONS`, default 10000: open sockets (HTTP and WebSocket) per replica; more are refused. */
   maxConnections: number;
+  /**
+   * `CORS_ORIGINS`, default none: comma-separated origins (`https://dash.example.com`) whose pages
+   * may call the API from a browser; graphql-ws then also refuses handshakes from other origins.
+   */
+  corsOrigins: string[];
 }
 
 export interface ClickHouseConfig {
@@ -174,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       keepAliveTimeoutMs: r.int('HTTP_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
       maxConnections: r.int('HTTP_MAX_CONNECTIONS', 10_000, 10, 1_000_000),
+      corsOrigins: r.origins('CORS_ORIGINS'),
     },
     clickhouse: readClickHouse(r),
     auth: readAuth(r),

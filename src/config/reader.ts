@@ -55,6 +55,22 @@ export class ConfigReader {
     }
     return v;
   }
+  /** A comma-separated list of web origins (scheme, host, optional port; no path). */
+  origins(name: string): string[] {
+    const list = (this.optional(name) ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of list) {
+      let ok = false;
+      try {
+        const u = new URL(origin);
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin;
+      } catch {
+        ok = false;
+      }
+      if (!ok) this.problems.push(`${name}: ${JSON.stringify(origin)} is not an origin such as https://dash.example.com (scheme and host, optional port, no path or trailing slash)`);
+    }
+    return list;
+  }
+
   /** A 32-byte key given as 64 hex characters or their base64; null (and a problem) otherwise. */
   key(name: string, value: string, what = `${name} must be 32 bytes: 64 hex characters (openssl rand -hex 32) or their base64`): Buffer | null {
     const key = parseSecretsKey(value);

@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from '../domain/errors';
 import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/http';
 import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
 import type { GatewayMetrics } from '../observability/prometheus';
+import type { Cors } from './cors';
 import { serveDocs } from './docs';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
@@ -20,6 +21,8 @@ export interface RouterDeps {
   ready(): Promise<{ ready: boolean; backend: string }>;
   /** True once shutdown began: new requests are turned away. */
   shuttingDown(): boolean;
+  /** Cross-origin access to the API routes (CORS_ORIGINS). */
+  cors: Cors;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
@@ -33,8 +36,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  */
 export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const exact: Record<string, Handler> = {
-    '/graphql': (req, res, id, url) => graphql(deps, req, res, id, url),
+    '/graphql': (req, res, id, url) => {
+      if (deps.cors.handle(req, res, 'GET, POST')) return;
+      return graphql(deps, req, res, id, url);
+    },
     '/v1/ingest': (req, res, id) => {
+      if (deps.cors.handle(req, res, 'POST')) return;
       if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
       return handleIngest(req, res, id, deps.ingest).then(() => undefined);
     },

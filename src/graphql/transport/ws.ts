@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -10,6 +10,7 @@ import type { LiveConfig } from '../../config/config';
 import { ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
 import { Refusal, type AdmissionPipeline, type Caller } from './admission';
+import type { Cors } from '../../http/cors';
 import { MAX_GRAPHQL_BODY_BYTES } from './http';
 import type { OperationObserver } from './observe';
 import { guardProtocol } from './ws-guard';
@@ -19,6 +20,8 @@ export interface GraphQLWsDeps {
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
+  /** Refuses handshakes from origins the CORS allowlist does not name (none when unset). */
+  cors: Cors;
   live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection' | 'maxConnectionsPerToken' | 'maxConnectionsPerAddress'>;
 }
 
@@ -39,7 +42,16 @@ export interface GraphQLWsServer {
  * through the same admission pipeline as HTTP before it runs, the token included.
  */
 export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsServer {
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_GRAPHQL_BODY_BYTES });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: MAX_GRAPHQL_BODY_BYTES,
+    // A page on another site must not open a socket in its visitor's name: 403 at the handshake.
+    verifyClient: (info: { origin: string; req: IncomingMessage }, done: (ok: boolean, status?: number, reason?: string) => void) => {
+      if (!deps.cors.checksWebSockets || deps.cors.allows(info.origin || undefined, info.req.headers.host)) done(true);
+      else done(false, 403, 'Origin not allowed');
+    },
+  });
   guardProtocol(wss);
   const sockets = new Map<WebSocket, Caller>();
   const perAddress = new Counter();
