@@ -2,15 +2,33 @@ import { AppError, ErrorCode } from '../domain/errors';
 
 /** Options of a LiveHub. */
 export interface HubOptions {
-  /** How often each distinct key is polled, in ms. Default 1000. */
+  /** How often each workspace's keys are polled, in ms. Default 1000. */
   intervalMs?: number;
   /** Most subscriptions one workspace may hold across the hub. Default 10,000. */
   maxPerWorkspace?: number;
-  /** Called after every poll (for metrics and tests): the key and whether it failed. */
+  /** Called after every key's poll (for metrics and tests): the key and whether it failed. */
   onPoll?: (key: string, ok: boolean) => void;
+  /** Called after every workspace tick: how many keys it polled together. */
+  onTick?: (workspaceId: string, keys: number) => void;
   /** Called when a poll fails; the hub keeps polling. */
   onError?: (key: string, err: unknown) => void;
 }
+
+/**
+ * What the polls of one workspace tick share. A poll that reads through `shared` state
+ * (e.g. one set of loaders) lets the tick's polls batch into one statement per kind:
+ * 100 retry gauges of one workspace are one query per interval, not 100.
+ */
+export class TickScope {
+  private readonly values = new Map<string, unknown>();
+
+  shared<T>(name: string, create: () => T): T {
+    if (!this.values.has(name)) this.values.set(name, create());
+    return this.values.get(name) as T;
+  }
+}
+
+export type Poll<T> = (scope: TickScope) => Promise<T>;
 
 interface Subscriber<T> {
   /** The newest value not yet taken by the reader (drop-to-latest: never a queue). */
@@ -22,25 +40,37 @@ interface Subscriber<T> {
 interface Topic<T> {
   key: string;
   workspaceId: string;
-  poll: () => Promise<T>;
+  poll: Poll<T>;
   /** What counts as a change (e.g. counts only, not the time they were read). */
   fingerprint: (value: T) => string;
   subscribers: Set<Subscriber<T>>;
   last: { value: T; fingerprint: string } | null;
+  /** Polls started, and the newest one applied: a poll that ends after a newer one is dropped. */
+  started: number;
+  applied: number;
+}
+
+/** The keys of one workspace, polled together once per interval. */
+interface Workspace {
+  id: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each topic holds its own value type
+  topics: Set<Topic<any>>;
   timer: NodeJS.Timeout | null;
   polling: boolean;
+  subscriptions: number;
 }
 
 /**
  * One poll per distinct key per interval, fanned out to every subscriber of that key,
- * pushed only when the value changes. A slow reader never queues: it gets the newest
- * value when it next reads. The last subscriber to leave stops the key's poll.
- * Knows nothing of GraphQL or WebSockets.
+ * pushed only when the value changes; the keys of one workspace are polled together in
+ * one tick, sharing a TickScope so their reads batch. A slow reader never queues: it gets
+ * the newest value when it next reads. The last subscriber to leave stops the key's poll,
+ * the last key of a workspace its tick. Knows nothing of GraphQL or WebSockets.
  */
 export class LiveHub {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each topic holds its own value type
   private readonly topics = new Map<string, Topic<any>>();
-  private readonly perWorkspace = new Map<string, number>();
+  private readonly workspaces = new Map<string, Workspace>();
   private readonly intervalMs: number;
   private readonly maxPerWorkspace: number;
   private closed = false;
@@ -55,6 +85,11 @@ export class LiveHub {
     return this.topics.size;
   }
 
+  /** Workspaces with a tick running (each costs one round of polls per interval). */
+  get activeWorkspaces(): number {
+    return this.workspaces.size;
+  }
+
   /** Subscriptions open right now. */
   get activeSubscriptions(): number {
     let n = 0;
@@ -67,31 +102,52 @@ export class LiveHub {
    * is the key's first subscriber. The iterator yields the current value at once,
    * then every change; `return()` releases it.
    */
-  subscribe<T>(workspaceId: string, key: string, poll: () => Promise<T>, fingerprint: (value: T) => string = (v) => JSON.stringify(v)): AsyncIterableIterator<T> {
+  subscribe<T>(workspaceId: string, key: string, poll: Poll<T>, fingerprint: (value: T) => string = (v) => JSON.stringify(v)): AsyncIterableIterator<T> {
     if (this.closed) throw new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down');
-    const held = this.perWorkspace.get(workspaceId) ?? 0;
-    if (held >= this.maxPerWorkspace) {
+    const ws = this.workspaceOf(workspaceId);
+    if (ws.subscriptions >= this.maxPerWorkspace) {
       throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.maxPerWorkspace} live subscriptions`, { limit: 'subscriptionsPerWorkspace', value: this.maxPerWorkspace });
     }
     const fullKey = `${workspaceId}\u0000${key}`;
     let topic = this.topics.get(fullKey) as Topic<T> | undefined;
+    const isNew = topic === undefined;
     if (!topic) {
-      topic = { key: fullKey, workspaceId, poll, fingerprint, subscribers: new Set(), last: null, timer: null, polling: false };
+      topic = { key: fullKey, workspaceId, poll, fingerprint, subscribers: new Set(), last: null, started: 0, applied: 0 };
       this.topics.set(fullKey, topic);
+      ws.topics.add(topic);
     }
     const sub: Subscriber<T> = { pending: topic.last ? { value: topic.last.value } : null, wake: null, done: false };
     topic.subscribers.add(sub);
-    this.perWorkspace.set(workspaceId, held + 1);
-    if (topic.timer === null) this.schedule(topic, 0);
-    const t = topic;
+    ws.subscriptions++;
+    // A new key gets its first value now, not at the workspace's next tick.
+    if (isNew) void this.pollTopic(topic, new TickScope());
+    if (ws.timer === null && !ws.polling) this.schedule(ws, this.intervalMs);
+    return this.iterate(topic, sub, ws);
+  }
 
+  /** Ends every subscription (they complete) and stops every poll. */
+  close(): void {
+    this.closed = true;
+    for (const topic of this.topics.values()) {
+      for (const sub of topic.subscribers) {
+        sub.done = true;
+        sub.wake?.();
+      }
+      topic.subscribers.clear();
+    }
+    this.topics.clear();
+    for (const ws of this.workspaces.values()) if (ws.timer) clearTimeout(ws.timer);
+    this.workspaces.clear();
+  }
+
+  private iterate<T>(topic: Topic<T>, sub: Subscriber<T>, ws: Workspace): AsyncIterableIterator<T> {
     const release = () => {
       if (sub.done) return;
       sub.done = true;
       sub.wake?.();
-      t.subscribers.delete(sub);
-      this.perWorkspace.set(workspaceId, (this.perWorkspace.get(workspaceId) ?? 1) - 1);
-      if (t.subscribers.size === 0) this.drop(t as unknown as Topic<unknown>);
+      topic.subscribers.delete(sub);
+      ws.subscriptions--;
+      if (topic.subscribers.size === 0) this.drop(topic as Topic<unknown>, ws);
     };
     const iterator: AsyncIterableIterator<T> = {
       next: async () => {
@@ -117,52 +173,56 @@ export class LiveHub {
     return iterator;
   }
 
-  /** Ends every subscription (they complete) and stops every poll. */
-  close(): void {
-    this.closed = true;
-    for (const topic of [...this.topics.values()]) {
-      for (const sub of topic.subscribers) {
-        sub.done = true;
-        sub.wake?.();
-      }
-      topic.subscribers.clear();
-      this.drop(topic);
-    }
-    this.perWorkspace.clear();
+  private workspaceOf(id: string): Workspace {
+    let ws = this.workspaces.get(id);
+    if (!ws) this.workspaces.set(id, (ws = { id, topics: new Set(), timer: null, polling: false, subscriptions: 0 }));
+    return ws;
   }
 
-  private drop(topic: Topic<unknown>): void {
-    if (topic.timer) clearTimeout(topic.timer);
-    topic.timer = null;
+  private drop(topic: Topic<unknown>, ws: Workspace): void {
     this.topics.delete(topic.key);
+    ws.topics.delete(topic);
+    if (ws.topics.size > 0) return;
+    if (ws.timer) clearTimeout(ws.timer);
+    this.workspaces.delete(ws.id);
   }
 
-  private schedule<T>(topic: Topic<T>, delay: number): void {
-    topic.timer = setTimeout(() => void this.tick(topic), delay);
-    topic.timer.unref?.();
+  private schedule(ws: Workspace, delay: number): void {
+    ws.timer = setTimeout(() => void this.tick(ws), delay);
+    ws.timer.unref?.();
   }
 
-  private async tick<T>(topic: Topic<T>): Promise<void> {
-    if (this.topics.get(topic.key) !== topic || topic.polling) return;
-    topic.polling = true;
+  /** Polls every key of the workspace together, then schedules the next tick. */
+  private async tick(ws: Workspace): Promise<void> {
+    ws.timer = null;
+    if (this.workspaces.get(ws.id) !== ws) return;
+    ws.polling = true;
     const started = Date.now();
+    const scope = new TickScope();
+    const topics = [...ws.topics];
+    await Promise.all(topics.map((t) => this.pollTopic(t, scope)));
+    this.options.onTick?.(ws.id, topics.length);
+    ws.polling = false;
+    if (this.workspaces.get(ws.id) === ws) this.schedule(ws, Math.max(0, this.intervalMs - (Date.now() - started)));
+  }
+
+  private async pollTopic<T>(topic: Topic<T>, scope: TickScope): Promise<void> {
+    const seq = ++topic.started;
     try {
-      const value = await topic.poll();
+      const value = await topic.poll(scope);
       this.options.onPoll?.(topic.key, true);
+      if (this.topics.get(topic.key) !== topic || seq < topic.applied) return;
+      topic.applied = seq;
       const fingerprint = topic.fingerprint(value);
-      if (topic.last === null || topic.last.fingerprint !== fingerprint) {
-        topic.last = { value, fingerprint };
-        for (const sub of topic.subscribers) {
-          sub.pending = { value };
-          sub.wake?.();
-        }
+      if (topic.last !== null && topic.last.fingerprint === fingerprint) return;
+      topic.last = { value, fingerprint };
+      for (const sub of topic.subscribers) {
+        sub.pending = { value };
+        sub.wake?.();
       }
     } catch (err) {
       this.options.onPoll?.(topic.key, false);
       this.options.onError?.(topic.key, err);
-    } finally {
-      topic.polling = false;
     }
-    if (this.topics.get(topic.key) === topic) this.schedule(topic, Math.max(0, this.intervalMs - (Date.now() - started)));
   }
 }

@@ -1,6 +1,6 @@
 import { Arg, Field, ID, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { retryPending } from '../../metrics/pipeline.query';
+import type { TickScope } from '../../live/hub';
 import { Destination } from '../catalog/catalog.type';
 import { RequestContext } from '../context';
 import { checkMapping, computePipeline } from '../destination/destination.args';
@@ -32,9 +32,13 @@ interface PipelineArgs {
   filter?: EventFilter | null;
 }
 
-/** A fresh context per poll: loaders must not cache across polls. */
-function pollContext(ctx: RequestContext): RequestContext {
-  return new RequestContext(ctx.services, ctx.principal, ctx.requestId, ctx.connection);
+/**
+ * The context of one hub tick, shared by every poll of the workspace in that tick: fresh
+ * loaders (nothing cached across ticks), and one set of them, so the tick's retry gauges
+ * are one query and its pipelines one per range.
+ */
+function tickContext(ctx: RequestContext, scope: TickScope): RequestContext {
+  return scope.shared('context', () => new RequestContext(ctx.services, ctx.principal, ctx.requestId, ctx.connection));
 }
 
 /** The destination a new subscription names, through the gateway's shared lookups; NOT_FOUND when there is none. */
@@ -90,8 +94,8 @@ export class LiveResolver {
         context.services.hub.subscribe(
           wdb.workspaceId,
           key,
-          async () => {
-            const [count] = await retryPending(wdb, [{ destinationId: destination.id, mappingId }]);
+          async (scope) => {
+            const count = await tickContext(context, scope).forWorkspace().loaders.retryPending.load({ destinationId: destination.id, mappingId });
             return { destinationId: destination.id, mappingId, count, at: new Date() };
           },
           (v) => String(v.count),
@@ -123,7 +127,7 @@ export class LiveResolver {
         context.services.hub.subscribe(
           wdb.workspaceId,
           key,
-          () => computePipeline(pollContext(context), destination, args.range, args.mappingId, args.filter, false),
+          (scope) => computePipeline(tickContext(context, scope), destination, args.range, args.mappingId, args.filter, false),
           (p) => JSON.stringify([p.steps.map((s) => s.count), p.retryPending]),
         ),
       );
