@@ -14,6 +14,7 @@ import { instrumentResolvers, OperationObserver } from '../graphql/transport/obs
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
+import { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import { GatewayMetrics } from '../observability/prometheus';
@@ -53,6 +54,8 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
   const { box: secrets } = loadSecretBox(config.auth.secretsKey, config.server.dataDir, config.auth.secretsKeysPrevious);
   const { ingest: ic } = config;
   const ingest = new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst));
+  const catalogCache = new CatalogCache();
+  ingest.onStored = (workspaceId, ids) => void catalogCache.peek(workspaceId).then((s) => s && !s.knows(ids) && catalogCache.invalidate(workspaceId));
   const metrics = new GatewayMetrics();
   const stopMetrics = metrics.observeDb(db);
   const hub = new LiveHub({
@@ -71,6 +74,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     secrets,
     alerts: new AlertStore(db, secrets),
     destinationLookups: new SharedLookups(),
+    catalogCache,
     queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace, config.graphql.queuePerWorkspace, config.graphql.operationTimeoutMs),
     webhookAllowPrivate: config.alerts.webhookAllowPrivate,
     now: overrides.now ?? Date.now,
@@ -79,9 +83,8 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
   };
   const schema = gatewaySchema();
   instrumentResolvers(schema);
-  // The catalog's counts, shared for 10 s per workspace: one small read prices every list.
-  const sizes = new SharedLookups<ListSizes>(10_000);
-  const listSizes = (ws: string) => sizes.get(ws, () => new CatalogService(new WorkspaceDb(db, ws, graphql.queryGate)).sizes());
+  // The catalog's counts come from the same snapshots requests use: pricing a list costs no extra read.
+  const listSizes = (ws: string): Promise<ListSizes> => new CatalogService(new WorkspaceDb(db, ws, graphql.queryGate), catalogCache).sizes();
   const admission = new AdmissionPipeline({
     schema,
     tokens,

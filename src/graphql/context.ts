@@ -7,6 +7,7 @@ import type { LiveHub } from '../live/hub';
 import type { SharedLookups } from '../live/shared-lookups';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 import { AppError, ErrorCode } from '../domain/errors';
+import type { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService, type DestinationEntry } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import type { BatchRecorder } from './grouped-loader';
@@ -30,6 +31,8 @@ export interface GatewayServices {
   alerts: AlertStore;
   /** Destination lookups of new subscriptions, shared for a few seconds by workspace and id. */
   destinationLookups: SharedLookups<DestinationEntry | null>;
+  /** Per-workspace catalog snapshots shared by every request for a few seconds. */
+  catalogCache?: CatalogCache;
   /** Alert webhooks may point at private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). Default false. */
   webhookAllowPrivate?: boolean;
   /** Sees how long each timed resolver took (metrics); none in schema-only uses. */
@@ -101,7 +104,7 @@ export class RequestContext {
     this.require(scope);
     if (this.workspace === null) {
       const wdb = new WorkspaceDb(this.services.db, workspaceId, this.services.queryGate);
-      const catalog = new CatalogService(wdb);
+      const catalog = new CatalogService(wdb, this.services.catalogCache);
       // Loaders on first use: a subscription's context lives as long as the subscription and
       // most never batch a read, so they should not each hold a set of empty loaders.
       let loaders: Loaders | null = null;

@@ -45,6 +45,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
  */
 export class IngestService {
   private readonly sampler: DiscardSampler;
+  /** Told the ids a stored batch named (the catalog cache drops a snapshot that lacks one). */
+  onStored?: (workspaceId: string, ids: BatchIds) => void;
   private readonly idempotency: IdempotencyStore;
 
   constructor(
@@ -145,6 +147,30 @@ export class IngestService {
     if (sampleLines.length > 0) {
       await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });
     }
+    this.onStored?.(workspaceId, idsOf(deliveries));
     return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey, duplicate: false };
   }
+}
+
+/**
+ * The catalog entries a batch's delivery reports make (the catalog view reads those only):
+ * sources, destinations, and (destination, mapping) and (destination, source) pairs.
+ */
+export interface BatchIds {
+  sources: Set<string>;
+  destinations: Set<string>;
+  mappings: Map<string, [string, string]>;
+  connections: Map<string, [string, string]>;
+}
+
+function idsOf(deliveries: readonly DeliveryReport[]): BatchIds {
+  const ids: BatchIds = { sources: new Set(), destinations: new Set(), mappings: new Map(), connections: new Map() };
+  for (const d of deliveries) {
+    ids.sources.add(d.sourceId);
+    if (d.destinationId === '') continue;
+    ids.destinations.add(d.destinationId);
+    ids.connections.set(`${d.destinationId}\u0000${d.sourceId}`, [d.destinationId, d.sourceId]);
+    if (d.mappingId !== '') ids.mappings.set(`${d.destinationId}\u0000${d.mappingId}`, [d.destinationId, d.mappingId]);
+  }
+  return ids;
 }

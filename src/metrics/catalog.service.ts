@@ -1,4 +1,5 @@
 import type { DestinationKind } from '../domain/steps';
+import { loadSnapshot, type CatalogCache, type CatalogSnapshot, type SnapshotEntity } from './catalog.cache';
 import type { WorkspaceDb } from './workspace-db';
 
 export interface CatalogEntry {
@@ -20,52 +21,44 @@ export interface ConnectionEntry {
 
 export type CatalogEntity = 'source' | 'destination' | 'mapping';
 
-interface EntityRow {
-  id: string;
-  parent_id: string;
-  kind: string;
-  name: string;
-  first_seen: number;
-  last_seen: number;
-}
-
 /**
  * The workspace's sources, destinations, mappings and connections, as discovered
  * from its reports, with the display names set through the API (default: the id).
+ * Read from a snapshot of the whole catalog: the gateway's shared CatalogCache when given
+ * (no statement while it is warm), else one statement per call.
  */
 export class CatalogService {
-  constructor(private readonly wdb: WorkspaceDb) {}
+  constructor(
+    private readonly wdb: WorkspaceDb,
+    private readonly cache?: CatalogCache,
+  ) {}
 
   async sources(ids?: readonly string[]): Promise<CatalogEntry[]> {
-    return (await this.entities('source', ids)).map(toEntry);
+    const snapshot = await this.snapshot();
+    return pick(snapshot.sources, ids).map(toEntry);
   }
 
   async destinations(ids?: readonly string[]): Promise<DestinationEntry[]> {
-    const rows = await this.entities('destination', ids);
-    return rows.map((r) => ({ ...toEntry(r), kind: r.kind as DestinationKind }));
+    const snapshot = await this.snapshot();
+    return pick(snapshot.destinations, ids).map((r) => ({ ...toEntry(r), kind: r.kind as DestinationKind }));
   }
 
   async mappings(destinationIds: readonly string[]): Promise<MappingEntry[]> {
-    const rows = await this.entities('mapping', undefined, destinationIds);
-    return rows.map((r) => ({ ...toEntry(r), destinationId: r.parent_id }));
+    const snapshot = await this.snapshot();
+    return destinationIds.flatMap((d) => snapshot.mappingsByDestination.get(d) ?? []).map((r) => ({ ...toEntry(r), destinationId: r.parentId }));
   }
 
   /** Source→destination connections for these destinations (all of them when omitted). */
   async connections(destinationIds?: readonly string[]): Promise<ConnectionEntry[]> {
-    const rows = await this.entities('connection', undefined, destinationIds);
-    return rows.map((r) => ({ sourceId: r.id, destinationId: r.parent_id }));
+    const snapshot = await this.snapshot();
+    const ids = destinationIds ?? [...snapshot.connectionsByDestination.keys()];
+    return ids.flatMap((d) => snapshot.connectionsByDestination.get(d) ?? []).map((r) => ({ sourceId: r.id, destinationId: r.parentId }));
   }
 
   /** How many sources and destinations the workspace has (for pricing list fields). */
   async sizes(): Promise<{ sources: number; destinations: number }> {
-    const rows = await this.wdb.query<{ entity: string; n: number }>(
-      'catalog_sizes',
-      `SELECT entity, uniqExact(id) AS n FROM ${this.wdb.table('catalog_entities')}
-       WHERE workspace_id = {workspace:String} AND entity IN ('source', 'destination') GROUP BY entity`,
-      {},
-    );
-    const of = (entity: string) => Number(rows.find((r) => r.entity === entity)?.n ?? 0);
-    return { sources: of('source'), destinations: of('destination') };
+    const snapshot = await this.snapshot();
+    return { sources: snapshot.sources.size, destinations: snapshot.destinations.size };
   }
 
   async setName(entity: CatalogEntity, id: string, name: string): Promise<void> {
@@ -75,35 +68,20 @@ export class CatalogService {
        VALUES ({workspace:String}, {entity:String}, {id:String}, {name:String}, toUnixTimestamp64Micro(now64(6)))`,
       { entity, id, name },
     );
+    this.cache?.invalidate(this.wdb.workspaceId);
   }
 
-  private async entities(entity: string, ids?: readonly string[], parents?: readonly string[]): Promise<EntityRow[]> {
-    const nameEntity = entity === 'connection' ? 'source' : entity;
-    return this.wdb.query<EntityRow>(
-      'catalog',
-      `SELECT e.id AS id, e.parent_id AS parent_id, e.kind AS kind,
-              if(n.name = '', e.id, n.name) AS name,
-              toUnixTimestamp64Milli(e.first_seen) AS first_seen, toUnixTimestamp64Milli(e.last_seen) AS last_seen
-       FROM (
-         SELECT id, parent_id, anyLast(kind) AS kind, min(first_seen) AS first_seen, max(last_seen) AS last_seen
-         FROM ${this.wdb.table('catalog_entities')}
-         WHERE workspace_id = {workspace:String} AND entity = {entity:String}
-           AND ({noIds:Bool} OR id IN {ids:Array(String)})
-           AND ({noParents:Bool} OR parent_id IN {parents:Array(String)})
-         GROUP BY id, parent_id
-       ) AS e
-       LEFT JOIN (
-         SELECT id, argMax(name, version) AS name
-         FROM ${this.wdb.table('catalog_names')}
-         WHERE workspace_id = {workspace:String} AND entity = {nameEntity:String}
-         GROUP BY id
-       ) AS n ON n.id = e.id
-       ORDER BY parent_id, id`,
-      { entity, nameEntity, noIds: ids === undefined, ids: ids ?? [], noParents: parents === undefined, parents: parents ?? [] },
-    );
+  private snapshot(): Promise<CatalogSnapshot> {
+    return this.cache ? this.cache.snapshot(this.wdb) : loadSnapshot(this.wdb);
   }
 }
 
-function toEntry(r: EntityRow): CatalogEntry {
-  return { id: r.id, name: r.name, firstSeenAt: new Date(Number(r.first_seen)), lastSeenAt: new Date(Number(r.last_seen)) };
+/** The entries for `ids` (in id order, unknown ids skipped), or all of them. */
+function pick(byId: ReadonlyMap<string, SnapshotEntity>, ids?: readonly string[]): SnapshotEntity[] {
+  if (ids === undefined) return [...byId.values()];
+  return [...new Set(ids)].sort().flatMap((id) => byId.get(id) ?? []);
+}
+
+function toEntry(r: SnapshotEntity): CatalogEntry {
+  return { id: r.id, name: r.name, firstSeenAt: new Date(r.firstSeen), lastSeenAt: new Date(r.lastSeen) };
 }

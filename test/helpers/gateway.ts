@@ -129,5 +129,5 @@ export function sourceReport(overrides: Record<string, unknown> = {}, minutesAgo
   return { ...r, step: 'received', ...overrides };
 }
 
-/** ClickHouse reads the admission pipeline itself may make, each cached: the token lookup and the catalog's counts (list pricing). */
-export const ADMISSION_READS: ReadonlySet<string> = new Set(['auth', 'catalog_sizes']);
+/** ClickHouse reads the admission pipeline itself may make, each cached: the token lookup and the catalog snapshot (list pricing). */
+export const ADMISSION_READS: ReadonlySet<string> = new Set(['auth', 'catalog']);
