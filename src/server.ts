@@ -27,6 +27,7 @@ import { gatewaySchema } from './graphql/schema';
 import { authenticate, authenticateRequest } from './http/authenticate';
 import { sendError, sendJson } from './http/respond';
 import { serveDocs } from './http/docs';
+import { serveWeb, type WebOptions } from './http/web';
 import { handleIngest } from './ingest/ingest.http';
 import { IngestService } from './ingest/ingest.service';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
@@ -47,6 +48,8 @@ export interface GatewayOptions {
    * when config.ideEnabled; `false` turns it off; `{ defaultToken }` prefills the demo token.
    */
   ide?: IdeOptions | false;
+  /** The Delivery Overview page at `/` (dist/web); `{ demoToken }` opens it signed in. */
+  web?: WebOptions;
   /** The clock; default Date.now. Tests freeze it. */
   now?: () => number;
   /** Test hook: sees every loader batch. */
@@ -211,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: db.backend });
     }
     if (path.startsWith('/docs/')) return serveDocs(path, res);
+    if (serveWeb(req, res, path, options.web)) return;
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   }
 
