@@ -137,17 +137,22 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
       )}
     </>
   );
-  const common = { className, 'data-step': kind, 'data-count': step?.count, 'aria-label': step ? accessibleLabel(step, mappingName, largest) : `${label}: loading` };
+  // The visible text stays the accessible name (what a voice user says); a hidden sentence
+  // adds the full integer and what colour and icons show.
+  const common = { className, 'data-step': kind, 'data-count': step?.count };
+  const details = <span className="visually-hidden">{step ? ` (${accessibleLabel(step, mappingName, largest)})` : ' loading'}</span>;
   if (readOnly) {
     return (
-      <div {...common} role="group">
+      <div {...common} role="group" aria-label={label}>
         {body}
+        {details}
       </div>
     );
   }
   return (
     <button type="button" {...common} aria-pressed={selected === kind} disabled={loading} onClick={() => onSelect(kind)}>
       {body}
+      {details}
     </button>
   );
 }
