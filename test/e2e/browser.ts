@@ -67,3 +67,8 @@ export async function pipelineCounts(page: Page): Promise<Record<string, number>
 export async function rowCounts(page: Page, selector: string, attribute: string): Promise<Record<string, number>> {
   return Object.fromEntries(await page.$$eval(selector, (els, attr) => els.map((e) => [e.getAttribute(attr), Number(e.getAttribute('data-count'))] as const), attribute));
 }
+
+/** Fails the test with the list of serious and critical axe-core violations of the view. */
+export async function expectAxeClean(page: Page, view: string): Promise<void> {
+  expect({ view, violations: await seriousA11yViolations(page) }).toEqual({ view, violations: [] });
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { openBrowser, pipelineCounts, rowCounts, seriousA11yViolations, TIME_ZONE, type PageHarness } from './browser';
+import { openBrowser, pipelineCounts, rowCounts, expectAxeClean, TIME_ZONE, type PageHarness } from './browser';
 import { ACTIONS, CLASSIC, MAPPING, seed, STORAGE } from './seed';
 
 /**
@@ -44,9 +44,6 @@ async function apiPipeline(id: string, mappingId: string | null = null): Promise
   return Object.fromEntries(res.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count]));
 }
 
-async function expectAxeClean(view: string): Promise<void> {
-  expect({ view, violations: await seriousA11yViolations(h.page) }).toEqual({ view, violations: [] });
-}
 
 describe('serving the page', () => {
   it('answers client routes with index.html under a strict CSP, and hashed assets precompressed with a long cache', async () => {
@@ -85,7 +82,7 @@ describe('the page in Chromium', () => {
     await h.page.waitForSelector('tr[data-destination]');
     expect(h.page.url()).toBe(`${t.url}/`);
     expect(await h.page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).not.toContain(token);
-    await expectAxeClean('overview');
+    await expectAxeClean(h.page, 'overview');
   });
 
   it('overview: failed counts equal the API answer, unhealthy first', async () => {
@@ -108,13 +105,13 @@ describe('the page in Chromium', () => {
     // The visible numbers too (counts view, en-US separators).
     const texts = await h.page.$$eval('.pipeline [data-step] .step-value', (els) => els.map((e) => e.textContent));
     expect(texts).toEqual(Object.entries(api).filter(([k]) => k !== 'RETRY_PENDING').map(([, n]) => n.toLocaleString('en-US')));
-    await expectAxeClean('classic destination');
+    await expectAxeClean(h.page, 'classic destination');
 
     await h.page.click('[data-step="FAILED_DELIVERY"]');
     await h.page.waitForSelector('tr[data-reason]');
     const discards = await t.gql<{ destination: { discards: { count: number; reason: { code: string } }[] } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { discards(step: FAILED_DELIVERY, range: $range) { count reason { code } } } }', { id: CLASSIC, range: RANGE });
     expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(Object.fromEntries(discards.body.data!.destination.discards.map((d) => [d.reason.code, d.count])));
-    await expectAxeClean('discard table');
+    await expectAxeClean(h.page, 'discard table');
 
     await h.page.click('tr[data-reason="429"] .reason-title');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
@@ -123,7 +120,7 @@ describe('the page in Chromium', () => {
     expect(rows).toEqual(breakdown.body.data!.destination.breakdown.map((b) => b.count));
     expect(h.page.url()).toContain('step=FAILED_DELIVERY');
     expect(h.page.url()).toContain('reason=429');
-    await expectAxeClean('breakdown');
+    await expectAxeClean(h.page, 'breakdown');
   });
 
   it('actions with a mapping: destination-side steps show the mapping’s numbers, equal to the API', async () => {
@@ -135,7 +132,7 @@ describe('the page in Chromium', () => {
     // The percent toggle is on by default and its accessible name says so.
     const toggle = h.page.getByRole('switch', { name: /percent/i });
     expect(await toggle.isChecked()).toBe(true);
-    await expectAxeClean('actions destination');
+    await expectAxeClean(h.page, 'actions destination');
     await h.page.selectOption('select:near(:text("Mapping"))', '');
     await h.page.waitForFunction(() => !(globalThis as unknown as { location: { search: string } }).location.search.includes('mapping='));
     await h.page.waitForSelector('[data-step="SUCCESSFUL_DELIVERY"][data-count="4350"]');
@@ -154,7 +151,7 @@ describe('the page in Chromium', () => {
     expect(Object.keys(await rowCounts(h.page, 'tr[data-sync]', 'data-sync'))).toHaveLength(counts.FAILED_TO_SYNC);
     await h.page.click('tr[data-sync="sync-partial"] button');
     await h.page.waitForSelector('[role="dialog"] >> text=column type mismatch');
-    await expectAxeClean('syncs with detail');
+    await expectAxeClean(h.page, 'syncs with detail');
   });
 
   it('requested nothing from another host and logged no errors (no CSP violation)', () => {

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     /** For 'rate': seconds until a retry may succeed. */
     readonly retryAfterSeconds?: number,
+    /** For 'auth' on a 403: the scope the token lacks. */
+    readonly requiredScope?: string,
   ) {
     super(message);
   }
@@ -36,7 +38,7 @@ export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undef
   const first = errors?.[0]?.extensions ?? {};
   const code = first.code;
   if (status === 401 || code === 'UNAUTHENTICATED') return new ApiError('auth', 'The gateway did not accept this token: it is unknown, revoked or mistyped.');
-  if (status === 403 || code === 'FORBIDDEN') return new ApiError('auth', scopeMessage(first.required));
+  if (status === 403 || code === 'FORBIDDEN') return new ApiError('auth', scopeMessage(first.required), undefined, first.required);
   if (status === 429 || code === 'RATE_LIMITED') {
     const seconds = Math.max(1, Math.ceil(Number(first.retryAfterSeconds ?? retryAfterHeader ?? 1)));
     return new ApiError('rate', 'Too many requests for this workspace.', seconds);
@@ -79,7 +81,9 @@ export async function request<TResult, TVariables>(document: TypedDocumentString
   }
   if (!res.ok || body.errors?.length || !body.data) {
     const error = errorFromBody(res.status, body.errors, res.headers.get('retry-after'));
-    if (error.kind === 'auth') reportAuthProblem(error.message);
+    // A token that cannot read signs the reader out; one that only lacks admin (alert rules)
+    // is told so where it tried.
+    if (error.kind === 'auth' && error.requiredScope !== 'admin') reportAuthProblem(error.message);
     throw error;
   }
   return body.data;

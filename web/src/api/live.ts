@@ -40,7 +40,13 @@ function liveClient(): Client {
         liveStatus.set('connected');
       },
       closed: (event) => {
-        if ((event as CloseEvent)?.code === 4403) reportAuthProblem('The gateway refused this token for live updates: it is unknown, revoked or mistyped.');
+        // The page's HTTP request says more (which scope is missing); it usually lands first.
+        if ((event as CloseEvent)?.code === 4403) {
+          setTimeout(() => {
+            const now = auth.get();
+            if (now.token === token && !now.problem) reportAuthProblem('The gateway refused this token: it is unknown, revoked or mistyped.');
+          }, 1500);
+        }
         liveStatus.set(everConnected ? 'reconnecting' : 'idle');
       },
     },

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
 import { ApiError, request } from './client';
+import { useStore } from './store';
+import { auth } from './token';
 
 export interface QueryState<T> {
   data: T | undefined;
@@ -15,14 +17,16 @@ export interface QueryState<T> {
  * key drops the old answer so views show their skeletons instead of stale numbers.
  */
 export function useQuery<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables | null): QueryState<TResult> {
-  const key = variables === null ? null : JSON.stringify(variables);
+  // Another token may see another workspace: its answers are never reused.
+  const { token } = useStore(auth);
+  const key = variables === null ? null : `${token}\u0000${JSON.stringify(variables)}`;
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<{ key: string | null; data?: TResult; error?: ApiError }>({ key: null });
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
     setState((s) => (s.key === key ? { key, data: s.data } : { key }));
-    request(document, JSON.parse(key) as TVariables, controller.signal).then(
+    request(document, JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables, controller.signal).then(
       (data) => !controller.signal.aborted && setState({ key, data }),
       (error: ApiError) => !controller.signal.aborted && setState({ key, error }),
     );
