@@ -1,5 +1,6 @@
-// Builds the Delivery Overview page into dist/web: one hashed JS bundle and one hashed CSS
-// file under assets/, an index.html that links them, and .gz/.br siblings of every file so
+// Builds the Delivery Overview page into dist/web: hashed JS modules (a small boot entry that
+// sends the first request, the app, and their shared chunk) and one hashed CSS file under
+// assets/, an index.html that links them, and .gz/.br siblings of every file so
 // the gateway serves them precompressed. Run by `npm run build` after tsc.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -13,7 +14,10 @@ const ASSETS = path.join(OUT, 'assets');
 
 fs.rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [path.join(ROOT, 'web', 'src', 'main.tsx')],
+  // boot runs first and is small, so the request that draws the page leaves while React loads.
+  entryPoints: [path.join(ROOT, 'web', 'src', 'boot.ts'), path.join(ROOT, 'web', 'src', 'main.tsx')],
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   minify: true,
   format: 'esm',
@@ -29,9 +33,12 @@ const result = await build({
 });
 
 const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));
-const script = outputs.find((f) => f.endsWith('.js'));
+const entry = (name) => path.basename(Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith(`web/src/${name}`))?.[0] ?? '');
+const boot = entry('boot.ts');
+const main = entry('main.tsx');
 const style = outputs.find((f) => f.endsWith('.css'));
-if (!script || !style) throw new Error(`expected one .js and one .css output, got ${outputs.join(', ')}`);
+const modules = outputs.filter((f) => f.endsWith('.js'));
+if (!boot || !main || !style) throw new Error(`expected boot, main and one .css output, got ${outputs.join(', ')}`);
 
 // Absolute asset paths: index.html also answers deep links such as /destinations/<id>.
 // The demo-token meta is filled in by the gateway (src/http/web.ts) when it serves the page.
@@ -45,7 +52,9 @@ const html = `<!doctype html>
 <title>Delivery Overview</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/${style}">
-<script type="module" src="/assets/${script}"></script>
+${modules.map((m) => `<link rel="modulepreload" href="/assets/${m}">`).join('\n')}
+<script type="module" src="/assets/${boot}"></script>
+<script type="module" src="/assets/${main}"></script>
 </head>
 <body>
 <div id="root"></div>
@@ -60,5 +69,5 @@ for (const name of outputs) {
   fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
   fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
 }
-const gzipBytes = fs.statSync(path.join(ASSETS, `${script}.gz`)).size;
-console.log(`web: dist/web/assets/${script} (${gzipBytes} bytes gzip), ${style}`);
+const gzipBytes = modules.reduce((sum, m) => sum + fs.statSync(path.join(ASSETS, `${m}.gz`)).size, 0);
+console.log(`web: dist/web/assets/ ${modules.join(', ')} (${gzipBytes} bytes of JS gzip), ${style}`);

@@ -26,7 +26,7 @@ export function formatShare(share: number | null | undefined): string {
   if (share === 0) return '0 %';
   if (share < 0.1) return '< 0.1 %';
   if (share < 10) return `${decimals(1).format(share)} %`;
-  if (share <= 99.5) return `${decimals(0).format(share)} %`;
+  if (share < 99.5) return `${decimals(0).format(share)} %`;
   if (share >= 100) return '100 %';
   for (let digits = 1; digits < 6; digits++) {
     const text = decimals(digits).format(share);

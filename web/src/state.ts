@@ -2,7 +2,7 @@
  * The destination page's state, read from and written to the address: range, zone, mapping,
  * step, reason, view, lookback, and which side panel is open.
  */
-import type { Granularity, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
+import type { DestinationPageQueryVariables, Granularity, OverviewQueryVariables, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
 import { browserTimeZone } from './format';
 
 export const PRESETS: { value: TimeRangePreset; label: string; short: string; minutes: number }[] = [
@@ -93,3 +93,15 @@ export const STEP_LABELS: Partial<Record<PipelineStepKind, string>> = {
   FAILED_TO_SYNC: 'Failed to sync',
   SUCCESSFULLY_SYNCED: 'Successfully synced',
 };
+
+/** What the destination page asks first; the boot module sends the same request early. */
+export function destinationPageVariables(id: string, state: DestinationState): DestinationPageQueryVariables {
+  return { id, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping };
+}
+
+/** The overview's one request: presets only, trend in minutes for short ranges, else hours. */
+export function overviewVariables(params: URLSearchParams): OverviewQueryVariables & { range: { preset: TimeRangePreset } } {
+  const range = parseRange(params);
+  const preset = 'preset' in range ? range.preset : DEFAULT_PRESET;
+  return { range: { preset, timeZone: browserTimeZone() }, granularity: granularityFor({ preset }) === 'MINUTE' ? 'MINUTE' : 'HOUR' };
+}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from '../gql/graphql';
 import { ApiError, request } from './client';
 import { useStore } from './store';
+import { queryKey, takePrefetched } from './prefetch';
 import { auth } from './token';
 
 export interface QueryState<T> {
@@ -18,15 +19,16 @@ export interface QueryState<T> {
  */
 export function useQuery<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables | null): QueryState<TResult> {
   // Another token may see another workspace: its answers are never reused.
-  const { token } = useStore(auth);
-  const key = variables === null ? null : `${token}\u0000${JSON.stringify(variables)}`;
+  useStore(auth);
+  const key = variables === null ? null : queryKey(variables);
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<{ key: string | null; data?: TResult; error?: ApiError }>({ key: null });
   useEffect(() => {
     if (key === null) return;
     const controller = new AbortController();
     setState((s) => (s.key === key ? { key, data: s.data } : { key }));
-    request(document, JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables, controller.signal).then(
+    const answer = takePrefetched<TResult>(document, key) ?? request(document, JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables, controller.signal);
+    answer.then(
       (data) => !controller.signal.aborted && setState({ key, data }),
       (error: ApiError) => !controller.signal.aborted && setState({ key, error }),
     );

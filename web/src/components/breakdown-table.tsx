@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { BreakdownQuery } from '../gql/graphql';
 import { formatCount, formatShare } from '../format';
 import { ChangeText } from './change-text';
@@ -5,6 +6,8 @@ import { SkeletonTableRows } from './skeleton';
 import { SortHeader, useSort } from './sortable';
 
 type Row = NonNullable<BreakdownQuery['destination']>['breakdown'][number];
+
+const FIRST_ROWS = 20;
 
 const ACCESSORS = {
   type: (r: Row) => r.eventType,
@@ -17,6 +20,9 @@ const ACCESSORS = {
 /** Events of a step (or of one reason) by event type, name and app version; sortable. */
 export function BreakdownTable({ rows, view }: { rows: Row[] | null; view: 'percent' | 'counts' }) {
   const { sorted, sort, toggle } = useSort(rows ?? [], ACCESSORS, { key: 'count', descending: true });
+  // The largest rows answer the question; the long tail is one click away.
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? sorted : sorted.slice(0, FIRST_ROWS);
   return (
     <div className="table-wrap">
       <table className="table breakdown-table">
@@ -32,7 +38,7 @@ export function BreakdownTable({ rows, view }: { rows: Row[] | null; view: 'perc
         </thead>
         <tbody>
           {!rows && <SkeletonTableRows columns={5} />}
-          {sorted.map((row, i) => (
+          {shown.map((row, i) => (
             <tr key={`${row.eventType}|${row.eventName}|${row.appVersion}|${i}`} data-count={row.count}>
               <td>{row.eventType || <span className="muted">not reported</span>}</td>
               <td>{row.eventName || <span className="muted">not reported</span>}</td>
@@ -47,6 +53,13 @@ export function BreakdownTable({ rows, view }: { rows: Row[] | null; view: 'perc
         </tbody>
       </table>
       {rows && rows.length === 0 && <p className="empty-state">No events at this step in the range.</p>}
+      {sorted.length > shown.length && (
+        <p className="table-more">
+          <button type="button" onClick={() => setShowAll(true)}>
+            Show all {sorted.length} rows
+          </button>
+        </p>
+      )}
     </div>
   );
 }

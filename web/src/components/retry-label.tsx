@@ -9,20 +9,18 @@ import { formatCount } from '../format';
  */
 export function RetryPendingLabel({ destinationId, mappingId, initial, loading }: { destinationId: string; mappingId: string | null; initial: number | null | undefined; loading: boolean }) {
   const [count, setCount] = useState<number | null>(initial ?? null);
+  // The gauge arrives by two roads (the live subscription and each pushed pipeline); either
+  // changing it makes the label pulse once.
   const [pulse, setPulse] = useState(0);
-  const last = useRef(count);
+  const shown = useRef(count);
   useEffect(() => {
-    setCount(initial ?? null);
-    last.current = initial ?? null;
+    if (initial !== null && initial !== undefined) setCount(initial);
   }, [initial]);
-  useSubscription(RetryPendingLiveDocument, loading ? null : { destinationId, mappingId }, (data) => {
-    const next = data.retryPendingChanged.count;
-    if (next !== last.current) {
-      last.current = next;
-      setCount(next);
-      setPulse((n) => n + 1);
-    }
-  });
+  useEffect(() => {
+    if (shown.current !== null && count !== null && count !== shown.current) setPulse((n) => n + 1);
+    shown.current = count;
+  }, [count]);
+  useSubscription(RetryPendingLiveDocument, loading ? null : { destinationId, mappingId }, (data) => setCount(data.retryPendingChanged.count));
   if (loading || count === null) {
     return (
       <span className="retry-label retry-loading" aria-hidden="true">

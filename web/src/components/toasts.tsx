@@ -8,7 +8,14 @@ type AlertEvent = AlertEventsLiveSubscription['alertEvents'];
 /** Alert firings and recoveries pushed by the gateway, shown for 12 s each (or until closed). */
 export function AlertToasts() {
   const [events, setEvents] = useState<AlertEvent[]>([]);
-  useSubscription(AlertEventsLiveDocument, {}, (data) => setEvents((list) => [...list.slice(-3), data.alertEvents]));
+  // Subscribed a moment after the page starts, so its first poll does not queue in front of
+  // the request that draws the page (the embedded engine runs one query at a time).
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setReady(true), 1500);
+    return () => clearTimeout(timer);
+  }, []);
+  useSubscription(AlertEventsLiveDocument, ready ? {} : null, (data) => setEvents((list) => [...list.slice(-3), data.alertEvents]));
   useEffect(() => {
     if (events.length === 0) return;
     const timer = setTimeout(() => setEvents((list) => list.slice(1)), 12_000);

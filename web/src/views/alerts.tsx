@@ -75,13 +75,15 @@ export function AlertsPage() {
                   <span className={`status status-${rule.state === 'FIRING' ? 'failed' : 'success'}`}>{rule.state === 'FIRING' ? '⚠ Firing' : '✓ OK'}</span>
                   <span className="cell-sub">since {formatTime(rule.stateSince, zone)}</span>
                 </td>
-                <td className="actions">
+                <td>
+                  <div className="actions">
                   <button type="button" className="button-small" onClick={() => setParams({ rule: rule.id })}>
                     Edit
                   </button>
                   <button type="button" className="button-small button-danger" onClick={() => remove(rule)} aria-label={`Delete ${rule.name}`}>
                     Delete
                   </button>
+                  </div>
                 </td>
               </tr>
             ))}

@@ -8,7 +8,7 @@ import { TimePicker } from '../components/time-picker';
 import { MappingSelect } from '../components/mapping-select';
 import { browserTimeZone, formatRange, formatTime } from '../format';
 import { followLink, setParams, useRoute } from '../route';
-import { parseDestinationState, rangeInput, type DestinationState } from '../state';
+import { destinationPageVariables, parseDestinationState, type DestinationState } from '../state';
 import { StepDetail } from './step-detail';
 import { Insights } from '../components/insights';
 
@@ -19,8 +19,8 @@ const CLASSIC_LAYOUT: PipelineStepKind[] = ['SUCCESSFULLY_RECEIVED', 'FAILED_ON_
 export function DestinationPage({ id }: { id: string }) {
   const { params } = useRoute();
   const state = parseDestinationState(params);
-  const range = rangeInput(state.range, state.timeZone, state.lookback);
-  const variables = { id, range, mappingId: state.mapping };
+  const variables = destinationPageVariables(id, state);
+  const range = variables.range;
   const query = useQuery(DestinationPageDocument, variables);
   const key = JSON.stringify(variables);
   // The whole pipeline follows the gateway while the range is rolling (a preset).
@@ -105,6 +105,8 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
 function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
   const zone = state.timeZone;
   const browser = browserTimeZone();
+  // The gateway cuts only ranges that reach into the last 5 minutes (see web/API-GAPS.md).
+  const lookbackApplies = state.lookback && ('preset' in state.range || Date.parse(state.range.to) > Date.now() - 5 * 60_000);
   return (
     <div className="range-line">
       <span>
@@ -122,7 +124,7 @@ function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | und
         </button>
       )}
       <span className="lookback">
-        {pipeline && state.lookback && <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>}
+        {pipeline && lookbackApplies && <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>}
         {pipeline && !state.lookback && <span>Including the last minutes: their numbers may still grow as late reports arrive.</span>}
         <label className="checkbox">
           <input type="checkbox" checked={!state.lookback} onChange={(e) => setParams({ lookback: e.target.checked ? 'off' : null })} />

@@ -5,9 +5,9 @@ import { ErrorNotice } from '../components/error-notice';
 import { Sparkline } from '../components/sparkline';
 import { SortHeader, useSort } from '../components/sortable';
 import { ChangeText } from '../components/change-text';
-import { formatCount, formatRange, formatShare, browserTimeZone } from '../format';
+import { formatCount, formatRange, formatShare } from '../format';
 import { followLink, setParams, useRoute } from '../route';
-import { PRESETS, parseRange, granularityFor } from '../state';
+import { PRESETS, overviewVariables } from '../state';
 
 type Destination = OverviewQuery['destinations'][number];
 
@@ -56,11 +56,10 @@ const ACCESSORS = {
 
 export function Overview() {
   const { params } = useRoute();
-  const range = parseRange(params);
-  const timeZone = browserTimeZone();
-  const preset = 'preset' in range ? range.preset : 'LAST_24_HOURS';
-  const granularity = granularityFor({ preset }) === 'MINUTE' ? 'MINUTE' : 'HOUR';
-  const query = useQuery(OverviewDocument, { range: { preset, timeZone }, granularity });
+  const variables = overviewVariables(params);
+  const { preset } = variables.range;
+  const timeZone = variables.range.timeZone ?? 'UTC';
+  const query = useQuery(OverviewDocument, variables);
   const [search, setSearch] = useState(params.get('q') ?? '');
   const rows = useMemo(() => (query.data?.destinations ?? []).map(toRow), [query.data]);
   const needle = search.trim().toLowerCase();
