@@ -105,6 +105,7 @@ describe('drilling down', () => {
     await h.page.waitForSelector('[role="dialog"] .markdown h4, [role="dialog"] .markdown h3');
     expect(await h.page.textContent('[role="dialog"] .markdown')).toMatch(/What happened/);
     expect(await h.page.textContent('[role="dialog"] .markdown')).not.toContain('**'); // rendered, not raw
+    await expectAxeClean(h.page, 'docs panel');
     await h.page.keyboard.press('Escape');
     await h.page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[role="dialog"]'));
     await tabTo(h.page, 'tr[data-reason="429"] button[aria-label*="samples"]', 40);

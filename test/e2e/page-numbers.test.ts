@@ -158,6 +158,35 @@ describe('the page in Chromium', () => {
     await expectAxeClean(h.page, 'syncs with detail');
   });
 
+  it('a custom range in the address shows both ends in the browser zone and the API’s numbers for it', async () => {
+    const minute = 60_000;
+    const to = new Date(Math.floor(Date.now() / minute) * minute - 5 * minute).toISOString();
+    const from = new Date(Date.parse(to) - 3 * 3_600_000).toISOString();
+    await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=custom&from=${from}&to=${to}&view=counts&lookback=off`);
+    const counts = await pipelineCounts(h.page);
+    const res = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } } }', { id: CLASSIC, range: { from, to, timeZone: TIME_ZONE, lookback: false } });
+    expect(counts).toEqual(Object.fromEntries(res.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count])));
+    expect(await h.page.textContent('.range-line')).toContain(`(${TIME_ZONE})`);
+    expect(await h.page.isChecked('.range-line input[type="checkbox"]')).toBe(true); // last minutes included
+    // The percent switch writes the view into the address, and back restores it.
+    await h.page.getByRole('switch', { name: /percent/i }).check();
+    await h.page.waitForFunction(() => !(globalThis as unknown as { location: { search: string } }).location.search.includes('view=counts'));
+    await h.page.goBack();
+    await h.page.waitForFunction(() => (globalThis as unknown as { location: { search: string } }).location.search.includes('view=counts'));
+    expect(await h.page.getByRole('switch', { name: /percent/i }).isChecked()).toBe(false);
+  });
+
+  it('the overview searches and sorts', async () => {
+    await h.page.goto(`${t.url}/`);
+    await h.page.waitForSelector('tr[data-destination]');
+    await h.page.fill('input[type="search"]', 'storage');
+    await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('tr[data-destination]').length === 1);
+    await h.page.fill('input[type="search"]', '');
+    await h.page.click('th button:has-text("Destination")');
+    const names = await h.page.$$eval('tr[data-destination] th a', (els) => els.map((e) => e.textContent));
+    expect(names).toEqual([...names].sort().reverse());
+  });
+
   it('requested nothing from another host and logged no errors (no CSP violation)', () => {
     expect(h.requests.length).toBeGreaterThan(10);
     const origin = new URL(t.url);

@@ -81,7 +81,7 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
           ← Destinations
         </a>
         <h1>
-          {destination?.name ?? <span className="skeleton skeleton-title" aria-label="Loading" />}
+          {destination?.name ?? <><span className="skeleton skeleton-title" aria-hidden="true" /><span className="visually-hidden">Loading</span></>}
           {destination && <span className="kind-badge">{destination.kind.toLowerCase()}</span>}
         </h1>
         <p className="subtle">
