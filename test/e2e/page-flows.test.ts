@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { report, type TestGateway } from '../helpers/gateway';
 import { openBrowser, expectAxeClean, type PageHarness } from './browser';
-import { CLASSIC, seed, TRACED_MESSAGE } from './seed';
+import { CLASSIC, startPageTest, stopPageTest, TRACED_MESSAGE } from './seed';
 
 /**
  * How a person uses the page: drilling step → reason → breakdown → sample → trace by mouse and
@@ -13,16 +13,10 @@ let admin = '';
 let h: PageHarness;
 
 beforeAll(async () => {
-  t = await startTestGateway('page_flows', { LIVE_POLL_INTERVAL_MS: '250', ALERT_EVAL_INTERVAL_MS: '0' });
-  token = await t.token('ws_page_flows', ['read', 'ingest']);
+  ({ t, token, h } = await startPageTest('page_flows', { LIVE_POLL_INTERVAL_MS: '250', ALERT_EVAL_INTERVAL_MS: '0' }));
   admin = await t.token('ws_page_flows', ['read', 'admin']);
-  await seed(t, token);
-  h = await openBrowser();
 });
-afterAll(async () => {
-  await h?.browser.close();
-  await t?.close();
-});
+afterAll(() => stopPageTest(t, h));
 
 const DESTINATION = () => `${t.url}/destinations/${CLASSIC}?range=LAST_24_HOURS`;
 

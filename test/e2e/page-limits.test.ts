@@ -1,6 +1,6 @@
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { expectAxeClean, openBrowser, pipelineCounts, type PageHarness } from './browser';
-import { CLASSIC, seed } from './seed';
+import type { TestGateway } from '../helpers/gateway';
+import { expectAxeClean, pipelineCounts, type PageHarness } from './browser';
+import { CLASSIC, startPageTest, stopPageTest } from './seed';
 
 /** A gateway that allows one GraphQL operation per second: the page slows down and recovers. */
 let t: TestGateway;
@@ -8,15 +8,9 @@ let token = '';
 let h: PageHarness;
 
 beforeAll(async () => {
-  t = await startTestGateway('page_limits', { QUERY_RATE_PER_SECOND: '1', QUERY_RATE_BURST: '1' });
-  token = await t.token('ws_page_limits', ['read', 'ingest']);
-  await seed(t, token);
-  h = await openBrowser();
+  ({ t, token, h } = await startPageTest('page_limits', { QUERY_RATE_PER_SECOND: '1', QUERY_RATE_BURST: '1' }));
 });
-afterAll(async () => {
-  await h?.browser.close();
-  await t?.close();
-});
+afterAll(() => stopPageTest(t, h));
 
 it('a 429 shows "slow down, retrying in N s", retries by itself and then draws the pipeline', async () => {
   await h.page.goto(`${t.url}/#token=${token}`);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import type { TestGateway } from '../helpers/gateway';
 import { openBrowser, pipelineCounts, rowCounts, expectAxeClean, TIME_ZONE, type PageHarness } from './browser';
-import { ACTIONS, CLASSIC, MAPPING, seed, STORAGE } from './seed';
+import { ACTIONS, CLASSIC, MAPPING, startPageTest, stopPageTest, STORAGE } from './seed';
 
 /**
  * The page's numbers against the API's: for a classic, an Actions (with a mapping) and a
@@ -13,18 +13,15 @@ import { ACTIONS, CLASSIC, MAPPING, seed, STORAGE } from './seed';
 let t: TestGateway;
 let token = '';
 let h: PageHarness;
+const DEMO_TOKEN = 'dov_demo"<&>';
 const RANGE = { preset: 'LAST_24_HOURS', timeZone: TIME_ZONE, lookback: true };
 
 beforeAll(async () => {
-  t = await startTestGateway('page_numbers', {}, { web: { demoToken: () => null } });
-  token = await t.token('ws_page_numbers', ['read', 'ingest']);
-  await seed(t, token);
-  h = await openBrowser();
+  // As in the demo: index.html carries a token (here one that needs escaping); the page
+  // prefers the token it is given.
+  ({ t, token, h } = await startPageTest('page_numbers', {}, { web: { demoToken: () => DEMO_TOKEN } }));
 });
-afterAll(async () => {
-  await h?.browser.close();
-  await t?.close();
-});
+afterAll(() => stopPageTest(t, h));
 
 function rawGet(urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const { hostname, port } = new URL(t.url);
@@ -54,9 +51,11 @@ describe('serving the page', () => {
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect(index.headers['referrer-policy']).toBe('no-referrer');
     const html = index.body.toString('utf8');
-    expect(html).toContain('<meta name="do-demo-token" content="">');
+    expect(html).toContain('<meta name="do-demo-token" content="dov_demo&quot;&lt;&amp;&gt;">');
     expect(html).not.toMatch(/<script>(?!<)|<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
     for (const route of ['/destinations/dst_x', '/trace', '/alerts', '/sources/src_web', '/destinations/dst_x/']) expect((await rawGet(route)).body.toString('utf8')).toBe(html);
+    // The built file itself carries no token; the gateway fills it in per request.
+    expect(fs.readFileSync(path.resolve(__dirname, '../../dist/web/index.html'), 'utf8')).toContain('<meta name="do-demo-token" content="">');
     expect((await rawGet('/nowhere')).status).toBe(404);
 
     const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]))];

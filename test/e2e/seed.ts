@@ -1,4 +1,5 @@
-import { report, sourceReport, type TestGateway } from '../helpers/gateway';
+import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { openBrowser, type PageHarness } from './browser';
 
 /** The three destinations the page tests look at, one of each kind, with known numbers. */
 export const CLASSIC = 'dst_amplitude';
@@ -62,4 +63,17 @@ function storage(): Record<string, unknown>[] {
 export async function seed(t: TestGateway, token: string): Promise<void> {
   const res = await t.ingest(token, [...classic(), ...actions(), ...storage()]);
   if (res.status !== 200) throw new Error(`seeding failed: ${JSON.stringify(res.body).slice(0, 500)}`);
+}
+
+/** One gateway holding the seeded destinations and one Chromium, for one test file. */
+export async function startPageTest(name: string, env: Record<string, string> = {}, options: Parameters<typeof startTestGateway>[2] = {}): Promise<{ t: TestGateway; token: string; h: PageHarness }> {
+  const t = await startTestGateway(name, env, options);
+  const token = await t.token(`ws_${name}`, ['read', 'ingest']);
+  await seed(t, token);
+  return { t, token, h: await openBrowser() };
+}
+
+export async function stopPageTest(t: TestGateway | undefined, h: PageHarness | undefined): Promise<void> {
+  await h?.browser.close();
+  await t?.close();
 }
