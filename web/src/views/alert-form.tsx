@@ -72,7 +72,6 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const destination = destinations.find((d) => d.id === draft.destinationId);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -104,52 +103,7 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
             ))}
           </select>
         </label>
-        {draft.kind === 'SOURCE_VOLUME_ANOMALY' ? (
-          <label className="field">
-            <span>Source</span>
-            <select required value={draft.sourceId} onChange={(e) => set('sourceId', e.target.value)}>
-              <option value="">Choose a source</option>
-              {sources.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : (
-          <label className="field">
-            <span>Destination</span>
-            <select required value={draft.destinationId} onChange={(e) => set('destinationId', e.target.value)}>
-              <option value="">Choose a destination</option>
-              {destinations.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({d.kind.toLowerCase()})
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {destination && destination.mappings.length > 0 && draft.kind !== 'SYNC_FAILURES' && draft.kind !== 'SOURCE_VOLUME_ANOMALY' && (
-          <MappingSelect mappings={destination.mappings} value={draft.mappingId} onChange={(m) => set('mappingId', m)} />
-        )}
-        {draft.kind === 'DISCARD_RATE_ABOVE' && (
-          <>
-            <label className="field">
-              <span>Discard step</span>
-              <select value={draft.step} onChange={(e) => set('step', e.target.value as PipelineStepKind)}>
-                {DISCARD_STEPS.map((s) => (
-                  <option key={s} value={s}>
-                    {s.toLowerCase().replace(/_/g, ' ')}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>Reason code (optional)</span>
-              <input value={draft.reason} onChange={(e) => set('reason', e.target.value)} className="mono" />
-            </label>
-          </>
-        )}
+        <TargetFields draft={draft} set={set} destinations={destinations} sources={sources} />
         <div className="field-row">
           <label className="field">
             <span>Threshold ({draft.kind === 'SYNC_FAILURES' || draft.kind === 'RETRY_PENDING_ABOVE' ? 'count' : '%'})</span>
@@ -179,5 +133,62 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
         </div>
       </form>
     </SidePanel>
+  );
+}
+
+type SetField = <K extends keyof Draft>(key: K, value: Draft[K]) => void;
+
+/** What the rule watches: a source, or a destination (with mapping, discard step and reason as the kind allows). */
+function TargetFields({ draft, set, destinations, sources }: { draft: Draft; set: SetField; destinations: AlertsPageQuery['destinations']; sources: AlertsPageQuery['sources'] }) {
+  const destination = destinations.find((d) => d.id === draft.destinationId);
+  return (
+    <>
+    {draft.kind === 'SOURCE_VOLUME_ANOMALY' ? (
+      <label className="field">
+        <span>Source</span>
+        <select required value={draft.sourceId} onChange={(e) => set('sourceId', e.target.value)}>
+          <option value="">Choose a source</option>
+          {sources.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    ) : (
+      <label className="field">
+        <span>Destination</span>
+        <select required value={draft.destinationId} onChange={(e) => set('destinationId', e.target.value)}>
+          <option value="">Choose a destination</option>
+          {destinations.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.kind.toLowerCase()})
+            </option>
+          ))}
+        </select>
+      </label>
+    )}
+    {destination && destination.mappings.length > 0 && draft.kind !== 'SYNC_FAILURES' && draft.kind !== 'SOURCE_VOLUME_ANOMALY' && (
+      <MappingSelect mappings={destination.mappings} value={draft.mappingId} onChange={(m) => set('mappingId', m)} />
+    )}
+    {draft.kind === 'DISCARD_RATE_ABOVE' && (
+      <>
+        <label className="field">
+          <span>Discard step</span>
+          <select value={draft.step} onChange={(e) => set('step', e.target.value as PipelineStepKind)}>
+            {DISCARD_STEPS.map((s) => (
+              <option key={s} value={s}>
+                {s.toLowerCase().replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Reason code (optional)</span>
+          <input value={draft.reason} onChange={(e) => set('reason', e.target.value)} className="mono" />
+        </label>
+      </>
+    )}
+    </>
   );
 }

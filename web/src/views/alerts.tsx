@@ -45,52 +45,7 @@ export function AlertsPage() {
       </div>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
       {mutationError && <MutationProblem error={mutationError} />}
-      <div className="panel table-wrap">
-        <table className="table">
-          <caption>Rules</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Watches</th>
-              <th scope="col">Target</th>
-              <th scope="col" className="num">
-                Threshold
-              </th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {!data && <SkeletonTableRows columns={6} rows={2} />}
-            {data?.alertRules.map((rule) => (
-              <tr key={rule.id} data-rule={rule.id}>
-                <th scope="row">
-                  {rule.name}
-                  {!rule.enabled && <span className="tag">disabled</span>}
-                </th>
-                <td>{KIND_NAMES[rule.kind]}</td>
-                <td className="mono">{[rule.destinationId ?? rule.sourceId, rule.mappingId, rule.step, rule.reason].filter(Boolean).join(' · ')}</td>
-                <td className="num">{thresholdText(rule)}</td>
-                <td>
-                  <span className={`status status-${rule.state === 'FIRING' ? 'failed' : 'success'}`}>{rule.state === 'FIRING' ? '⚠ Firing' : '✓ OK'}</span>
-                  <span className="cell-sub">since {formatTime(rule.stateSince, zone)}</span>
-                </td>
-                <td>
-                  <div className="actions">
-                  <button type="button" className="button-small" onClick={() => setParams({ rule: rule.id })}>
-                    Edit
-                  </button>
-                  <button type="button" className="button-small button-danger" onClick={() => remove(rule)} aria-label={`Delete ${rule.name}`}>
-                    Delete
-                  </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {data && data.alertRules.length === 0 && <p className="empty-state">No rules yet. Create one to be told when delivery degrades.</p>}
-      </div>
+      <RulesTable rules={data?.alertRules ?? null} zone={zone} onRemove={remove} />
       <History history={data?.alertHistory ?? null} zone={zone} />
       {editing && data && (
         <AlertForm
@@ -148,6 +103,57 @@ function History({ history, zone }: { history: AlertsPageQuery['alertHistory'] |
         </tbody>
       </table>
       {history && history.length === 0 && <p className="empty-state">Nothing fired in the last 7 days.</p>}
+    </div>
+  );
+}
+
+function RulesTable({ rules, zone, onRemove }: { rules: Rule[] | null; zone: string; onRemove: (rule: Rule) => void }) {
+  return (
+    <div className="panel table-wrap">
+      <table className="table">
+        <caption>Rules</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Watches</th>
+            <th scope="col">Target</th>
+            <th scope="col" className="num">
+              Threshold
+            </th>
+            <th scope="col">State</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {!rules && <SkeletonTableRows columns={6} rows={2} />}
+          {rules?.map((rule) => (
+            <tr key={rule.id} data-rule={rule.id}>
+              <th scope="row">
+                {rule.name}
+                {!rule.enabled && <span className="tag">disabled</span>}
+              </th>
+              <td>{KIND_NAMES[rule.kind]}</td>
+              <td className="mono">{[rule.destinationId ?? rule.sourceId, rule.mappingId, rule.step, rule.reason].filter(Boolean).join(' · ')}</td>
+              <td className="num">{thresholdText(rule)}</td>
+              <td>
+                <span className={`status status-${rule.state === 'FIRING' ? 'failed' : 'success'}`}>{rule.state === 'FIRING' ? '⚠ Firing' : '✓ OK'}</span>
+                <span className="cell-sub">since {formatTime(rule.stateSince, zone)}</span>
+              </td>
+              <td>
+                <div className="actions">
+                <button type="button" className="button-small" onClick={() => setParams({ rule: rule.id })}>
+                  Edit
+                </button>
+                <button type="button" className="button-small button-danger" onClick={() => onRemove(rule)} aria-label={`Delete ${rule.name}`}>
+                  Delete
+                </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rules && rules.length === 0 && <p className="empty-state">No rules yet. Create one to be told when delivery degrades.</p>}
     </div>
   );
 }
