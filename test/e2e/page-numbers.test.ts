@@ -96,7 +96,8 @@ describe('the page in Chromium', () => {
       const api = await apiPipeline(id!);
       expect({ id, failed }).toEqual({ id, failed: id === STORAGE ? api.FAILED_TO_SYNC : api.FAILED_DELIVERY });
     }
-    expect(failedCells[0][0]).toBe(CLASSIC); // 9.6 % failed delivery: the least healthy
+    // Half of the storage destination's syncs did not fully succeed; then 9.6 % failed delivery.
+    expect(failedCells.map(([id]) => id)).toEqual([STORAGE, CLASSIC, ACTIONS]);
   });
 
   it('classic: every step, the retry gauge, the discard rows and a breakdown equal the API', async () => {

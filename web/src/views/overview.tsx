@@ -31,7 +31,9 @@ function toRow(d: Destination): Row {
   const delivered = stepOf(d, storage ? 'EVENTS_TO_WAREHOUSE_ROWS' : 'SUCCESSFUL_DELIVERY');
   const failed = stepOf(d, storage ? 'FAILED_TO_SYNC' : 'FAILED_DELIVERY');
   const filtered = (stepOf(d, 'FILTERED_AT_SOURCE')?.count ?? 0) + (stepOf(d, 'FILTERED_AT_DESTINATION')?.count ?? 0);
-  const failedShare = storage ? (failed?.count ?? 0) : (failed?.share ?? 0);
+  // Storage: the share of syncs that did not fully succeed, so kinds compare on one scale.
+  const syncs = (failed?.count ?? 0) + (stepOf(d, 'SUCCESSFULLY_SYNCED')?.count ?? 0);
+  const failedShare = storage ? (syncs ? ((failed?.count ?? 0) / syncs) * 100 : 0) : (failed?.share ?? 0);
   const drop = Math.max(0, -(delivered?.change.percentagePoints ?? 0));
   return {
     destination: d,
