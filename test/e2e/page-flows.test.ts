@@ -127,6 +127,17 @@ describe('live values', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await h.page.getAttribute(label, 'class')).toContain('retry-pulse');
   });
+  it('a rolling range follows pipelineUpdated: a new delivery shows without a reload', async () => {
+    await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=LAST_HOUR&lookback=off&view=counts`);
+    const step = '[data-step="SUCCESSFUL_DELIVERY"]';
+    await h.page.waitForSelector(`${step}[data-count]`);
+    const before = Number(await h.page.getAttribute(step, 'data-count'));
+    await h.page.waitForSelector('[data-live-status="connected"]');
+    await new Promise((r) => setTimeout(r, 500)); // the subscription's first value has arrived
+    expect((await t.ingest(token, [report({ destinationId: CLASSIC, step: 'delivered', count: 5 }, 0)])).status).toBe(200);
+    await h.page.waitForSelector(`${step}[data-count="${before + 5}"]`, { timeout: 5000 });
+    expect(await h.page.textContent(`${step} .step-value`)).toBe((before + 5).toLocaleString('en-US'));
+  });
 });
 
 describe('alerts', () => {
