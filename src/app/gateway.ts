@@ -12,6 +12,7 @@ import { attachGraphQLWs } from '../graphql/transport/ws';
 import type { IdeOptions } from '../http/ide/ide.http';
 import { Cors } from '../http/cors';
 import { createRouter } from '../http/router';
+import type { WebOptions } from '../http/web';
 import type { IngestService } from '../ingest/ingest.service';
 import type { LiveHub } from '../live/hub';
 import { observeIngest } from '../observability/ingest.observer';
@@ -29,6 +30,8 @@ export interface GatewayOptions extends ServiceOverrides {
    * when config.graphql.ide; `false` turns it off; `{ defaultToken }` prefills the demo token.
    */
   ide?: IdeOptions | false;
+  /** The Delivery Overview page at `/` (dist/web); `{ demoToken }` opens it signed in. */
+  web?: WebOptions;
 }
 
 export interface Gateway {
@@ -121,6 +124,7 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     },
     metrics: services.metrics,
     ide,
+    web: options.web ?? {},
     ready: async () => ({ ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend }),
     shuttingDown,
   };

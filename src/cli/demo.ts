@@ -49,7 +49,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
 
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
   let ideToken: string | undefined;
-  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken } });
+  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } });
   const token = await demoToken(gateway.tokens, config.server.dataDir);
   ideToken = token;
   const controller = new AbortController();
@@ -59,6 +59,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
     [
       '',
       `Delivery Overview gateway ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${gateway.db.backend} ClickHouse, live demo traffic on)`,
+      `  Page:       ${gateway.url}/   (Delivery Overview, signed in with the demo token)`,
       `  GraphQL:    ${gateway.graphqlUrl}   (graphql-ws on the same URL)`,
       `  IDE:        ${gateway.graphqlUrl}   (open in a browser; the demo token is prefilled)`,
       `  Ingest:     POST ${gateway.url}/v1/ingest`,

@@ -9,6 +9,7 @@ import type { Cors } from './cors';
 import { serveDocs } from './docs';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
+import { serveWeb, type WebOptions } from './web';
 
 export interface RouterDeps {
   log: Logger;
@@ -17,6 +18,8 @@ export interface RouterDeps {
   metrics: GatewayMetrics;
   /** The GraphQL IDE on a browser's `GET /graphql`; null when off. */
   ide: IdeOptions | null;
+  /** The Delivery Overview page at `/` and its client routes. */
+  web: WebOptions;
   /** ClickHouse answers and every migration is applied. */
   ready(): Promise<{ ready: boolean; backend: string }>;
   /** True once shutdown began: new requests are turned away. */
@@ -62,6 +65,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     if (handler) return handler(req, res, id, url);
     if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
     if (path.startsWith('/docs/')) return serveDocs(path, res);
+    if (serveWeb(req, res, path, deps.web)) return;
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   };
   return (req, res) => {

@@ -1,34 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-/**
- * Runs GraphQL Code Generator's programmatic API with codegen.yml, writing into a temp
- * directory instead of the tree. A separate node process: some codegen plugins are
- * ES modules, which jest's module loader cannot require.
- */
-function generateInto(dir: string): string[] {
-  const script = `
-    const path = require('node:path');
-    const fs = require('node:fs');
-    const { generate, loadCodegenConfig } = require('@graphql-codegen/cli');
-    (async () => {
-      const [root, out] = process.argv.slice(1);
-      const { config } = await loadCodegenConfig({ configFilePath: path.join(root, 'codegen.yml') });
-      const outputs = await generate({ ...config, cwd: root, silent: true, verbose: false, watch: false }, false);
-      for (const o of outputs) {
-        const target = path.join(out, path.relative(root, path.resolve(root, o.filename)));
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, o.content);
-      }
-      process.stdout.write(JSON.stringify(outputs.map((o) => path.relative(root, path.resolve(root, o.filename)))));
-    })().catch((err) => { console.error(err); process.exit(1); });`;
-  const stdout = execFileSync(process.execPath, ['-e', script, ROOT, dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return JSON.parse(stdout) as string[];
-}
+import { ROOT, generateInto } from '../helpers/codegen';
 
 describe('codegen.yml output (test/generated)', () => {
   let dir: string;

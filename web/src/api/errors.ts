@@ -1,0 +1,44 @@
+/**
+ * What a failed GraphQL request means for the reader, from its HTTP status and the gateway's
+ * error codes. Pure (no browser APIs), so it is unit-tested under node as well.
+ */
+export type ApiErrorKind = 'auth' | 'rate' | 'timeout' | 'network' | 'invalid' | 'server';
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    /** For 'rate': seconds until a retry may succeed. */
+    readonly retryAfterSeconds?: number,
+    /** For 'auth' on a 403: the scope the token lacks. */
+    readonly requiredScope?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GraphQLErrorBody {
+  message?: string;
+  extensions?: { code?: string; required?: string; retryAfterSeconds?: number };
+}
+
+/** What a token without a needed scope is told (the gateway names the scope in `required`). */
+function scopeMessage(required: string | undefined): string {
+  return required ? `This token lacks the "${required}" scope, which this view needs.` : 'This token may not read this workspace; use a workspace token with the read scope.';
+}
+
+export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undefined, retryAfterHeader: string | null): ApiError {
+  const first = errors?.[0]?.extensions ?? {};
+  const code = first.code;
+  if (status === 401 || code === 'UNAUTHENTICATED') return new ApiError('auth', 'The gateway did not accept this token: it is unknown, revoked or mistyped.');
+  if (status === 403 || code === 'FORBIDDEN') return new ApiError('auth', scopeMessage(first.required), undefined, first.required);
+  if (status === 429 || code === 'RATE_LIMITED') {
+    const seconds = Math.max(1, Math.ceil(Number(first.retryAfterSeconds ?? retryAfterHeader ?? 1)));
+    return new ApiError('rate', 'Too many requests for this workspace.', seconds);
+  }
+  if (code === 'QUERY_TIMEOUT' || status === 504) return new ApiError('timeout', 'The gateway took too long to answer.');
+  if (code === 'TIME_RANGE_INVALID') return new ApiError('invalid', 'That time range is not available: pick a range inside the last 14 days.');
+  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.');
+  return new ApiError('server', 'The gateway could not answer right now.');
+}
+

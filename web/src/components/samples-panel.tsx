@@ -1,0 +1,71 @@
+import { formatTimeWithSeconds } from '../format';
+import { followLink } from '../route';
+import type { DiscardRow } from './discard-table';
+import { SidePanel } from './side-panel';
+
+/** The payload as indented JSON when it parses (a cut payload does not), else as sent. */
+function prettyPayload(payload: string | null | undefined): string {
+  if (!payload) return '(no payload kept)';
+  try {
+    return JSON.stringify(JSON.parse(payload), null, 2);
+  } catch {
+    return payload;
+  }
+}
+
+/** Up to ten kept samples of one reason: when, which event, the error, and the payload. */
+export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; timeZone: string; onClose: () => void }) {
+  return (
+    <SidePanel
+      wide
+      onClose={onClose}
+      title={
+        <>
+          Samples · {row.reason.title} <code>{row.reason.code}</code>
+        </>
+      }
+    >
+      <p className="subtle">
+        {row.samples.length} of the events discarded for this reason in the range, newest first ({timeZone}).
+      </p>
+      <ol className="samples">
+        {row.samples.map((sample, i) => (
+          <li key={i} className="sample" data-sample={i}>
+            <dl className="facts">
+              <dt>At</dt>
+              <dd>{formatTimeWithSeconds(sample.at, timeZone)}</dd>
+              <dt>Event</dt>
+              <dd>
+                {sample.eventType || '–'} · {sample.eventName || '–'} · app {sample.appVersion || '–'}
+              </dd>
+              <dt>Source</dt>
+              <dd className="mono">{sample.sourceId}</dd>
+              <dt>Message id</dt>
+              <dd>
+                {sample.messageId ? (
+                  <a className="mono" href={`/trace?messageId=${encodeURIComponent(sample.messageId)}`} onClick={followLink}>
+                    {sample.messageId} (trace)
+                  </a>
+                ) : (
+                  <span className="muted">not reported</span>
+                )}
+              </dd>
+              {sample.error && (
+                <>
+                  <dt>Error</dt>
+                  <dd className="sample-error">{sample.error}</dd>
+                </>
+              )}
+            </dl>
+            <details open={i === 0}>
+              <summary>Payload{sample.truncated ? ' (cut at the sample size limit)' : ''}</summary>
+              <pre className="payload" tabIndex={0} aria-label={`Payload of sample ${i + 1}`}>
+                {prettyPayload(sample.payload)}
+              </pre>
+            </details>
+          </li>
+        ))}
+      </ol>
+    </SidePanel>
+  );
+}

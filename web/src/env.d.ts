@@ -1,0 +1,2 @@
+// esbuild bundles imported stylesheets into the hashed CSS file.
+declare module '*.css';

@@ -1,0 +1,107 @@
+/**
+ * The destination page's state, read from and written to the address: range, zone, mapping,
+ * step, reason, view, lookback, and which side panel is open.
+ */
+import type { DestinationPageQueryVariables, Granularity, OverviewQueryVariables, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
+import { browserTimeZone } from './format';
+
+export const PRESETS: { value: TimeRangePreset; label: string; short: string; minutes: number }[] = [
+  { value: 'LAST_10_MINUTES', label: 'Last 10 minutes', short: '10 min', minutes: 10 },
+  { value: 'LAST_HOUR', label: 'Last hour', short: '1 h', minutes: 60 },
+  { value: 'LAST_24_HOURS', label: 'Last 24 hours', short: '24 h', minutes: 1440 },
+  { value: 'LAST_7_DAYS', label: 'Last 7 days', short: '7 d', minutes: 10_080 },
+  { value: 'LAST_2_WEEKS', label: 'Last 2 weeks', short: '2 w', minutes: 20_160 },
+];
+
+export const DEFAULT_PRESET: TimeRangePreset = 'LAST_24_HOURS';
+
+export type RangeChoice = { preset: TimeRangePreset } | { from: string; to: string };
+
+export interface DestinationState {
+  range: RangeChoice;
+  timeZone: string;
+  mapping: string | null;
+  step: PipelineStepKind | null;
+  reason: string | null;
+  view: 'percent' | 'counts';
+  lookback: boolean;
+  /** The reason whose samples are open in the side panel. */
+  samples: string | null;
+  /** The sync whose detail is open. */
+  sync: string | null;
+  /** The catalogue entry (anchor) open in the docs panel. */
+  doc: string | null;
+}
+
+const STEP_KINDS = new Set<string>(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY', 'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
+
+export function parseRange(params: URLSearchParams): RangeChoice {
+  const range = params.get('range');
+  const from = params.get('from');
+  const to = params.get('to');
+  if (range === 'custom' && from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to))) return { from, to };
+  const preset = PRESETS.find((p) => p.value === range);
+  return { preset: preset?.value ?? DEFAULT_PRESET };
+}
+
+export function parseDestinationState(params: URLSearchParams): DestinationState {
+  const step = params.get('step');
+  return {
+    range: parseRange(params),
+    timeZone: params.get('tz') || browserTimeZone(),
+    mapping: params.get('mapping') || null,
+    step: step && STEP_KINDS.has(step) ? (step as PipelineStepKind) : null,
+    reason: params.get('reason') || null,
+    view: params.get('view') === 'counts' ? 'counts' : 'percent',
+    lookback: params.get('lookback') !== 'off',
+    samples: params.get('samples') || null,
+    sync: params.get('sync') || null,
+    doc: params.get('doc') || null,
+  };
+}
+
+export function rangeInput(range: RangeChoice, timeZone: string, lookback: boolean): TimeRangeInput {
+  return 'preset' in range ? { preset: range.preset, timeZone, lookback } : { from: range.from, to: range.to, timeZone, lookback };
+}
+
+export function rangeMinutes(range: RangeChoice): number {
+  if ('preset' in range) return PRESETS.find((p) => p.value === range.preset)!.minutes;
+  return Math.max(1, (Date.parse(range.to) - Date.parse(range.from)) / 60_000);
+}
+
+/** Buckets a chart can show legibly: minutes up to 4 h (the API's limit), hours up to 7 days. */
+export function granularityFor(range: RangeChoice): Granularity {
+  const minutes = rangeMinutes(range);
+  if (minutes <= 240) return 'MINUTE';
+  if (minutes <= 10_080) return 'HOUR';
+  return 'DAY';
+}
+
+export const DISCARD_STEPS = new Set<PipelineStepKind>(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY']);
+export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>(['FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
+export const SYNC_STEPS = new Set<PipelineStepKind>(['FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
+
+/** Step names as the pipeline shows them (the API's labels), for skeletons and insights. */
+export const STEP_LABELS: Partial<Record<PipelineStepKind, string>> = {
+  SUCCESSFULLY_RECEIVED: 'Successfully received',
+  FAILED_ON_INGEST: 'Failed on ingest',
+  FILTERED_AT_SOURCE: 'Filtered at source',
+  FILTERED_AT_DESTINATION: 'Filtered at destination',
+  FAILED_DELIVERY: 'Failed delivery',
+  SUCCESSFUL_DELIVERY: 'Successful delivery',
+  EVENTS_TO_WAREHOUSE_ROWS: 'Events to warehouse rows',
+  FAILED_TO_SYNC: 'Failed to sync',
+  SUCCESSFULLY_SYNCED: 'Successfully synced',
+};
+
+/** What the destination page asks first; the boot module sends the same request early. */
+export function destinationPageVariables(id: string, state: DestinationState): DestinationPageQueryVariables {
+  return { id, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping };
+}
+
+/** The overview's one request: presets only, trend in minutes for short ranges, else hours. */
+export function overviewVariables(params: URLSearchParams): OverviewQueryVariables & { range: { preset: TimeRangePreset } } {
+  const range = parseRange(params);
+  const preset = 'preset' in range ? range.preset : DEFAULT_PRESET;
+  return { range: { preset, timeZone: browserTimeZone() }, granularity: granularityFor({ preset }) === 'MINUTE' ? 'MINUTE' : 'HOUR' };
+}

@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import { useSubscription } from '../api/live';
+import { useQuery } from '../api/use-query';
+import { DestinationPageDocument, PipelineLiveDocument, type DestinationPageQuery, type PipelineFieldsFragment, type PipelineStepKind } from '../gql/graphql';
+import { ErrorNotice } from '../components/error-notice';
+import { Pipeline } from '../components/pipeline';
+import { TimePicker } from '../components/time-picker';
+import { MappingSelect } from '../components/mapping-select';
+import { browserTimeZone, formatRange, formatTime } from '../format';
+import { followLink, setParams, useRoute } from '../route';
+import { destinationPageVariables, parseDestinationState, type DestinationState } from '../state';
+import { StepDetail } from './step-detail';
+import { Insights } from '../components/insights';
+
+type Destination = NonNullable<DestinationPageQuery['destination']>;
+
+const CLASSIC_LAYOUT: PipelineStepKind[] = ['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY'];
+
+export function DestinationPage({ id }: { id: string }) {
+  const { params } = useRoute();
+  const state = parseDestinationState(params);
+  const variables = destinationPageVariables(id, state);
+  const range = variables.range;
+  const query = useQuery(DestinationPageDocument, variables);
+  const key = JSON.stringify(variables);
+  // The whole pipeline follows the gateway while the range is rolling (a preset).
+  const [live, setLive] = useState<{ key: string; pipeline: PipelineFieldsFragment } | null>(null);
+  const rolling = 'preset' in state.range && Boolean(query.data?.destination);
+  useSubscription(PipelineLiveDocument, rolling ? { destinationId: id, range, mappingId: state.mapping } : null, (data) => setLive({ key, pipeline: data.pipelineUpdated }));
+  const destination = query.data?.destination;
+  const pipeline = live?.key === key ? live.pipeline : destination?.pipeline;
+
+  if (query.data && !destination) {
+    return (
+      <section className="panel empty-state" data-view="not-found">
+        <h1>No destination “{id}”</h1>
+        <p>This workspace has no destination with that id. It may belong to another workspace, or it has not reported yet.</p>
+        <a href="/" onClick={followLink}>
+          See all destinations
+        </a>
+      </section>
+    );
+  }
+  const select = (kind: PipelineStepKind) => setParams({ step: state.step === kind ? null : kind, reason: null, samples: null, sync: null, doc: null });
+  return (
+    <div className="destination" data-view="destination">
+      <DestinationHeader id={id} destination={destination ?? undefined} state={state} />
+      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
+      <RangeLine pipeline={pipeline} state={state} />
+      <Pipeline
+        steps={pipeline?.steps ?? null}
+        layout={pipeline?.steps.map((s) => s.kind) ?? CLASSIC_LAYOUT}
+        view={state.view}
+        selected={state.step}
+        onSelect={select}
+        destinationId={id}
+        mappingId={state.mapping}
+        mappingName={destination?.mappings.find((m) => m.id === state.mapping)?.name ?? null}
+        retryPending={pipeline?.retryPending}
+      />
+      {pipeline && isEmpty(pipeline) && (
+        <p className="notice" role="status">
+          No reports for this destination between {formatRange(pipeline.from, pipeline.to, state.timeZone)}.
+          {state.lookback && ' The last 5 minutes are held back by the lookback; include them to see the newest reports.'}
+        </p>
+      )}
+      {destination && pipeline && (state.step ? <StepDetail destination={destination} pipeline={pipeline} state={state} /> : <Insights id={id} state={state} />)}
+    </div>
+  );
+}
+
+function isEmpty(pipeline: PipelineFieldsFragment): boolean {
+  return pipeline.steps.every((s) => s.count === 0);
+}
+
+function DestinationHeader({ id, destination, state }: { id: string; destination: Destination | undefined; state: DestinationState }) {
+  return (
+    <div className="page-head destination-head">
+      <div>
+        <a className="back-link" href="/" onClick={followLink}>
+          ← Destinations
+        </a>
+        <h1>
+          {destination?.name ?? <><span className="skeleton skeleton-title" aria-hidden="true" /><span className="visually-hidden">Loading</span></>}
+          {destination && <span className="kind-badge">{destination.kind.toLowerCase()}</span>}
+        </h1>
+        <p className="subtle">
+          <span className="mono">{id}</span>
+          {destination && destination.sources.length > 0 && <> · sources: {destination.sources.map((s) => s.name).join(', ')}</>}
+        </p>
+      </div>
+      <div className="controls">
+        {destination?.kind === 'ACTIONS' && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
+        <TimePicker range={state.range} />
+        <label className="switch">
+          <input type="checkbox" role="switch" checked={state.view === 'percent'} onChange={(e) => setParams({ view: e.target.checked ? null : 'counts' })} />
+          <span className="switch-track" aria-hidden="true" />
+          Show percent
+        </label>
+      </div>
+    </div>
+  );
+}
+
+function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
+  const zone = state.timeZone;
+  const browser = browserTimeZone();
+  // The gateway cuts only ranges that reach into the last 5 minutes (see web/API-GAPS.md).
+  const lookbackApplies = state.lookback && ('preset' in state.range || Date.parse(state.range.to) > Date.now() - 5 * 60_000);
+  return (
+    <div className="range-line">
+      <span>
+        {pipeline ? (
+          <>
+            {formatRange(pipeline.from, pipeline.to, zone)} <span className="subtle">· compared with {formatRange(pipeline.previousFrom, pipeline.previousTo, zone)}</span>
+          </>
+        ) : (
+          <span className="skeleton skeleton-text wide" />
+        )}
+      </span>
+      {zone !== browser && (
+        <button type="button" className="button-quiet" onClick={() => setParams({ tz: null })}>
+          Show in my zone ({browser})
+        </button>
+      )}
+      <span className="lookback">
+        {pipeline && lookbackApplies && <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>}
+        {pipeline && !state.lookback && <span>Including the last minutes: their numbers may still grow as late reports arrive.</span>}
+        <label className="checkbox">
+          <input type="checkbox" checked={!state.lookback} onChange={(e) => setParams({ lookback: e.target.checked ? 'off' : null })} />
+          Include the last 5 minutes
+        </label>
+      </span>
+    </div>
+  );
+}

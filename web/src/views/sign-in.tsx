@@ -1,0 +1,31 @@
+import { useState, type FormEvent } from 'react';
+import { signIn } from '../api/token';
+
+/** Paste a workspace token; it stays in this tab's sessionStorage and nowhere else. */
+export function SignIn({ problem }: { problem: string | null }) {
+  const [value, setValue] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (value.trim()) signIn(value.trim());
+  };
+  return (
+    <section className="panel sign-in" aria-labelledby="sign-in-title" data-view="sign-in">
+      <h1 id="sign-in-title">Sign in</h1>
+      {problem ? (
+        <p className="notice notice-error" role="alert">
+          {problem}
+        </p>
+      ) : (
+        <p>Paste an API token of your workspace. It needs the read scope; editing alert rules needs the admin scope too.</p>
+      )}
+      <form onSubmit={submit}>
+        <label htmlFor="token">API token</label>
+        <input id="token" type="password" autoComplete="off" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} placeholder="dov_…" />
+        <button type="submit" className="button-primary">
+          Sign in
+        </button>
+      </form>
+      <p className="hint">The token is kept in this browser tab only (session storage) and is never put in a link or a log.</p>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '../api/use-query';
+import { TraceDocument } from '../gql/graphql';
+import { ErrorNotice } from '../components/error-notice';
+import { SkeletonTableRows } from '../components/skeleton';
+import { browserTimeZone, formatCount, formatTimeWithSeconds } from '../format';
+import { followLink, navigate, useRoute } from '../route';
+
+const STEP_WORDS: Record<string, string> = {
+  RECEIVED: 'Received',
+  FAILED_INGEST: 'Failed on ingest',
+  FILTERED_SOURCE: 'Filtered at source',
+  FILTERED_DESTINATION: 'Filtered at destination',
+  RETRY_ENQUEUED: 'Queued for retry',
+  RETRY_RESOLVED: 'Left the retry queue',
+  FAILED_DELIVERY: 'Failed delivery',
+  DELIVERED: 'Delivered',
+};
+
+/** One message's path: every report that carried its message id, oldest first. */
+export function TracePage() {
+  const { params } = useRoute();
+  const messageId = params.get('messageId') ?? '';
+  const [draft, setDraft] = useState(messageId);
+  const query = useQuery(TraceDocument, messageId ? { messageId } : null);
+  const zone = browserTimeZone();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft.trim()) navigate(`/trace?messageId=${encodeURIComponent(draft.trim())}`);
+  };
+  const entries = query.data?.trace;
+  return (
+    <section data-view="trace" aria-labelledby="trace-title">
+      <div className="page-head">
+        <div>
+          <h1 id="trace-title">Trace a message</h1>
+          <p className="subtle">Every step one message went through, from the reports that carried its message id.</p>
+        </div>
+      </div>
+      <form className="panel search-form" onSubmit={submit} role="search">
+        <label className="field grow">
+          <span>Message id</span>
+          <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="e.g. m-123" spellCheck={false} />
+        </label>
+        <button type="submit" className="button-primary">
+          Trace
+        </button>
+      </form>
+      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
+      {messageId && (
+        <div className="panel table-wrap">
+          <table className="table">
+            <caption>
+              Path of <code>{messageId}</code> ({zone})
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">At</th>
+                <th scope="col">Step</th>
+                <th scope="col">Source</th>
+                <th scope="col">Destination</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Event</th>
+                <th scope="col" className="num">
+                  Events
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {!entries && !query.error && <SkeletonTableRows columns={7} rows={2} />}
+              {entries?.map((e, i) => (
+                <tr key={i} data-step={e.step} data-count={e.count}>
+                  <td>{formatTimeWithSeconds(e.at, zone)}</td>
+                  <td>{STEP_WORDS[e.step] ?? e.step}</td>
+                  <td className="mono">{e.sourceId}</td>
+                  <td>
+                    {e.destinationId ? (
+                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink} className="mono">
+                        {e.destinationId}
+                      </a>
+                    ) : (
+                      '–'
+                    )}
+                    {e.mappingId && <span className="subtle"> · {e.mappingId}</span>}
+                  </td>
+                  <td>{e.reason ? <code>{e.reason}</code> : '–'}</td>
+                  <td>
+                    {e.eventType} · {e.eventName || '–'}
+                  </td>
+                  <td className="num">{formatCount(e.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
+        </div>
+      )}
+    </section>
+  );
+}
