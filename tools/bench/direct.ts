@@ -9,6 +9,7 @@ import { PipelineStepKind, type ReportStep } from '../../src/domain/steps';
 import type { ResolvedRange } from '../../src/domain/time-range';
 import type { Db } from '../../src/clickhouse/client';
 import { breakdownCounts, discardCounts } from '../../src/metrics/breakdown.query';
+import { CatalogCache } from '../../src/metrics/catalog.cache';
 import { CatalogService } from '../../src/metrics/catalog.service';
 import { buildPipeline } from '../../src/metrics/pipeline.build';
 import { pipelineCounts, retryPending, syncCounts } from '../../src/metrics/pipeline.query';
@@ -41,14 +42,24 @@ export function answerOf(q: Question, data: unknown): unknown {
 }
 
 /**
- * One question answered by direct calls, mirroring the resolvers: destination lookup,
- * then (connections → counts) and the retry gauge; breakdown and discards also read
+ * One question answered by direct calls, mirroring the resolvers: destination lookup and
+ * connections from the catalog snapshot (one statement, none while the cache is warm),
+ * then the counts and the retry gauge; breakdown and discards also read
  * Successfully received for shares before their own table. Returns the same `data`
  * shape as GraphQL (the fields answerOf compares).
  */
-export async function directAnswer(db: Db, workspaceId: string, q: Question, destinationId: string, range: ResolvedRange, step: ReportStep = 'failed_delivery'): Promise<unknown> {
+export async function directAnswer(
+  db: Db,
+  workspaceId: string,
+  q: Question,
+  destinationId: string,
+  range: ResolvedRange,
+  step: ReportStep = 'failed_delivery',
+  /** The catalog snapshots, as the gateway keeps them (pass one shared cache for its warm path). */
+  catalogCache = new CatalogCache(),
+): Promise<unknown> {
   const wdb = new WorkspaceDb(db, workspaceId);
-  const catalog = new CatalogService(wdb);
+  const catalog = new CatalogService(wdb, catalogCache);
   const [destination] = await catalog.destinations([destinationId]);
   if (!destination) return { destination: null };
   const scopeOf = async () => {

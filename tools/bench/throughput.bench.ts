@@ -8,6 +8,7 @@ import { resolveTimeRange, TimeRangePreset } from '../../src/domain/time-range';
 import type { BenchContext } from './context';
 import { directAnswer, gqlBody } from './direct';
 import { ratio, round, summarize, type Summary } from './stats';
+import { CatalogCache } from '../../src/metrics/catalog.cache';
 
 export interface ThroughputResult {
   concurrency: number;
@@ -44,6 +45,8 @@ export async function throughputBench(ctx: BenchContext, opts: { concurrency: nu
 
     ctx.progress(`throughput: direct SQL, ${opts.concurrency} loops, ${half / 1000} s`);
     let next = 0;
+    // Catalog snapshots kept as the gateway keeps them: both sides run the same statements.
+    const catalogCache = new CatalogCache();
     const started = performance.now();
     const deadline = started + half;
     await Promise.all(
@@ -51,7 +54,7 @@ export async function throughputBench(ctx: BenchContext, opts: { concurrency: nu
         while (performance.now() < deadline) {
           const id = ids[next++ % ids.length];
           const t = performance.now();
-          await directAnswer(gateway.db, ctx.workspaceId, 'pipeline', id, resolveTimeRange({ preset }, Date.now()));
+          await directAnswer(gateway.db, ctx.workspaceId, 'pipeline', id, resolveTimeRange({ preset }, Date.now()), undefined, catalogCache);
           dMs.push(performance.now() - t);
           dRequests++;
         }
