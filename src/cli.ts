@@ -58,7 +58,8 @@ main(process.argv.slice(2)).then(
     }
     const hint = (err as { hint?: string }).hint;
     if (hint) process.stderr.write(`hint: ${hint}\n`);
-    process.exitCode = 1;
+    // A setup problem found only at start (e.g. no ClickHouse to talk to) is a configuration error.
+    process.exitCode = (err as { exitCode?: unknown }).exitCode === 2 ? 2 : 1;
   },
 );
 

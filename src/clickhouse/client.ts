@@ -233,9 +233,24 @@ export async function openDb(config: DbOptions): Promise<Db> {
   return db;
 }
 
+/**
+ * chDB, the embedded engine, is an optional dependency (a 543 MB native library a server
+ * deployment does not need). Without it and without CLICKHOUSE_URL there is nothing to
+ * talk to: a configuration problem (exit 2), said in one line.
+ */
+function loadEmbeddedEngine(): typeof import('chdb/connection') {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('chdb/connection') as typeof import('chdb/connection');
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    const missing = new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'No ClickHouse: CLICKHOUSE_URL is not set and the embedded engine (the optional chdb package) is not installed', {}, { cause: err });
+    throw Object.assign(missing, { exitCode: 2, hint: 'Set CLICKHOUSE_URL to a ClickHouse server, or install with optional dependencies (npm ci without --omit=optional).' });
+  }
+}
+
 async function openEmbedded(dir: string, database: string, readSettings: ClickHouseSettings): Promise<Db> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
+  const { createChdbConnection } = loadEmbeddedEngine();
   let connection: ReturnType<typeof createChdbConnection>;
   try {
     connection = createChdbConnection({ path: dir });
