@@ -72,8 +72,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const services = await buildServices(db, config, log, options);
   let shuttingDown = false;
   const server = http.createServer(createRouter(routerDeps(services, config, log, options, () => shuttingDown)));
+  // Listen first: a taken port then rejects here (the CLI turns it into one line) instead of
+  // being re-emitted by the WebSocket server as an unhandled 'error' event.
+  const url = await listen(server, config.server).catch(async (err: unknown) => {
+    services.hub.close();
+    services.stopMetrics();
+    services.metrics.close();
+    if (!options.db) await db.close();
+    throw err;
+  });
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, live: config.live });
-  const url = await listen(server, config.server);
   services.alerts.start(config.alerts.evalIntervalMs);
   let closing: Promise<void> | null = null;
   return {
