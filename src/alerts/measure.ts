@@ -42,7 +42,7 @@ export function ruleWindow(rule: Pick<AlertRuleValue, 'windowMinutes'>, now: num
 
 /** A ResolvedRange with an empty previous period, for the metrics helpers that compare two. */
 function windowRange(from: number, to: number): ResolvedRange {
-  return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC' };
+  return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC', lookback: false };
 }
 
 const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
