@@ -220,3 +220,47 @@ describe('HEAD /graphql (item 15)', () => {
     expect(await res.text()).toBe('');
   });
 });
+
+describe('alias codes of one reason (item 9)', () => {
+  type Row = { count: number; reason: { code: string; aliases: string[]; unknown: boolean }; samples: { reason: string; error: string | null }[] };
+  const sample = (error: string) => ({ sample: { payload: { event: 'x' }, error } });
+
+  it('stores and shows one canonical code, keeps the code as sent in samples, and keeps apart what the catalogue keeps apart', async () => {
+    const at = { sourceId: 'src_alias', destinationId: 'dst_alias', step: 'failed_delivery' };
+    const res = await t.ingest(token, [
+      sourceReport({ sourceId: 'src_alias', count: 100 }, 20),
+      report({ ...at, reason: 'etimedout', count: 3, ...sample('lowercase timeout') }, 20),
+      report({ ...at, reason: 'ETIMEDOUT', count: 4 }, 20),
+      report({ ...at, reason: 'BAD_REQUEST', count: 5, ...sample('bad request by name') }, 20),
+      report({ ...at, reason: '400', count: 6 }, 20),
+      report({ ...at, reason: 'weird_Code', count: 1 }, 20),
+      sourceReport({ sourceId: 'src_alias', step: 'failed_ingest', reason: 'SOURCE_DISABLED', count: 7 }, 20),
+      sourceReport({ sourceId: 'src_alias', step: 'failed_ingest', reason: 'source_disabled', count: 8 }, 20),
+      sourceReport({ sourceId: 'src_alias', step: 'failed_ingest', reason: 'bad_request', count: 9 }, 20),
+      sourceReport({ sourceId: 'src_alias', step: 'failed_ingest', reason: 'BAD_REQUEST', count: 10 }, 20),
+    ]);
+    expect(res.status).toBe(200);
+    const q = `{ destination(id: "dst_alias") {
+      delivery: discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }) { count reason { code aliases unknown } samples { reason error } }
+      ingest: discards(step: FAILED_ON_INGEST, range: { preset: LAST_HOUR }) { count reason { code aliases unknown } samples { reason error } }
+      breakdown(step: FAILED_DELIVERY, reason: "etimedout", range: { preset: LAST_HOUR }, groupBy: []) { count } }
+      discardReasons(step: FAILED_DELIVERY) { code aliases } }`;
+    const out = await t.gql<{ destination: { delivery: Row[]; ingest: Row[]; breakdown: { count: number }[] }; discardReasons: { code: string; aliases: string[] }[] }>(token, q);
+    expect(out.body.errors).toBeUndefined();
+    const d = out.body.data!.destination;
+    expect(d.delivery.map((r) => [r.reason.code, r.count, r.reason.aliases, r.reason.unknown])).toEqual([
+      ['400', 11, ['BAD_REQUEST'], false],
+      ['ETIMEDOUT', 7, ['etimedout'], false],
+      ['weird_Code', 1, [], true],
+    ]);
+    expect(d.delivery[0].samples).toEqual([{ reason: 'BAD_REQUEST', error: 'bad request by name' }]);
+    expect(d.delivery[1].samples).toEqual([{ reason: 'etimedout', error: 'lowercase timeout' }]);
+    expect(d.ingest.map((r) => [r.reason.code, r.count])).toEqual([['source_disabled', 15], ['BAD_REQUEST', 10], ['bad_request', 9]]);
+    expect(d.breakdown).toEqual([{ count: 7 }]);
+    const catalogue = out.body.data!.discardReasons;
+    expect(catalogue.find((r) => r.code === 'ETIMEDOUT')!.aliases).toEqual(['etimedout']);
+    expect(catalogue.map((r) => r.code)).not.toContain('etimedout');
+    const stored = await t.sql<{ reason: string }>("SELECT DISTINCT reason FROM {{db}}.delivery_events WHERE destination_id = 'dst_alias' ORDER BY reason");
+    expect(stored.map((r) => r.reason)).toEqual(['400', 'ETIMEDOUT', 'weird_Code']);
+  });
+});

@@ -1,5 +1,6 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { changeOf, shareOf } from '../../domain/change';
+import { canonicalReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { isDiscardReportStep } from '../../domain/steps';
 import { BREAKDOWN_DIMENSIONS, breakdownCounts, type BreakdownDimension } from '../../metrics/breakdown.query';
@@ -37,7 +38,8 @@ export class BreakdownResolver {
     }
     const groupBy = breakdownGrouping(args.groupBy);
     const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, args.range, args.mappingId, args.filter);
-    const rows = await breakdownCounts(ctx.forWorkspace().wdb, scope, range, filter, args.reason ?? null, args.first, TIERED, groupBy);
+    const reason = args.reason == null ? null : canonicalReason(step as DiscardStep, args.reason);
+    const rows = await breakdownCounts(ctx.forWorkspace().wdb, scope, range, filter, reason, args.first, TIERED, groupBy);
     return rows.map((r) => ({
       ...r,
       count: r.now,

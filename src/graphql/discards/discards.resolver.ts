@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import { changeOf, shareOf } from '../../domain/change';
-import { discardReasonOrUnknown, findDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
+import { canonicalReason, storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { PipelineStepKind } from '../../domain/steps';
+import { PipelineStepKind, reportStepOf } from '../../domain/steps';
 import { discardCounts, discardSamples, type DiscardSampleValue } from '../../metrics/breakdown.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
@@ -35,9 +35,8 @@ export class DiscardsResolver {
     let samples: Promise<DiscardSampleValue[]> | null = null;
     const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, range, MAX_SAMPLES));
     return rows.map((r) => {
-      const entry = discardReasonOrUnknown(step as DiscardStep, r.reason);
       return {
-        reason: { ...entry, step: stepKind, unknown: findDiscardReason(step as DiscardStep, r.reason) === undefined },
+        reason: { ...storedDiscardReason(step as DiscardStep, r.reason), step: stepKind },
         count: r.now,
         previousCount: r.before,
         share: shareOf(r.now, received.now),
@@ -58,6 +57,9 @@ export class DiscardRowResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 0-${MAX_SAMPLES}`, { field: 'limit' });
     }
     const all = await row.samplesOfTable();
-    return all.filter((s) => s.reason === row.reason.code).slice(0, limit);
+    // Samples keep the code as sent: an alias (etimedout) belongs to its canonical row (ETIMEDOUT).
+    const step = reportStepOf(row.reason.step) as DiscardStep;
+    const code = canonicalReason(step, row.reason.code);
+    return all.filter((s) => canonicalReason(step, s.reason) === code).slice(0, limit);
   }
 }
