@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config/config';
 import { AppError } from './domain/errors';
 import { UsageError } from './cli/args';
 import { COMMANDS, usage, type Command, type CommandName } from './cli/commands';
+import { PACKAGE_ROOT } from './package-root';
 
 /**
  * delivery-overview <command> [options]
@@ -12,6 +15,12 @@ import { COMMANDS, usage, type Command, type CommandName } from './cli/commands'
  */
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`delivery-overview ${packageVersion()}\n`);
+    return 0;
+  }
+  // `help schema` is `schema --help`; bare `help` (or nothing) is the command list.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 2;
@@ -44,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
   return command.run(values, config, positionals);
 }
 
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -52,7 +65,7 @@ main(process.argv.slice(2)).then(
     const message = err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
     process.stderr.write(`error: ${message}\n`);
     if (err instanceof UsageError) {
-      process.stderr.write(`hint: ${err.hint}\n`);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
       process.exitCode = 2;
       return;
     }

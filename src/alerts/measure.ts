@@ -1,3 +1,4 @@
+import { canonicalReasonOf } from '../domain/discard-reasons';
 import { PIPELINE_STEPS, discardKindOf } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import { discardCounts } from '../metrics/breakdown.query';
@@ -42,7 +43,7 @@ export function ruleWindow(rule: Pick<AlertRuleValue, 'windowMinutes'>, now: num
 
 /** A ResolvedRange with an empty previous period, for the metrics helpers that compare two. */
 function windowRange(from: number, to: number): ResolvedRange {
-  return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC' };
+  return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC', lookback: false };
 }
 
 const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
@@ -128,7 +129,9 @@ const MEASURES: Record<AlertKind, (m: MeasureInput) => Promise<Measurement>> = {
     let count = counts[step]?.now ?? 0;
     if (rule.reason !== null) {
       const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
-      count = rows.find((r) => r.reason === rule.reason)?.now ?? 0;
+      // A rule written with an alias code (etimedout) counts its reason under every code it is stored with.
+      const wanted = canonicalReasonOf(step, rule.reason);
+      count = rows.filter((r) => canonicalReasonOf(step, r.reason) === wanted).reduce((sum, r) => sum + r.now, 0);
     }
     const value = received > 0 ? (count / received) * 100 : null;
     const kind = discardKindOf(step);

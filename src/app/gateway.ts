@@ -76,8 +76,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let shuttingDown = false;
   const cors = new Cors(config.server.corsOrigins);
   const server = createHttpServer(config, createRouter({ ...routerDeps(services, config, log, options, () => shuttingDown), cors }));
+  // Listen first: a taken port then rejects here (the CLI turns it into one line) instead of
+  // being re-emitted by the WebSocket server as an unhandled 'error' event.
+  const url = await listen(server, config.server).catch(async (err: unknown) => {
+    services.hub.close();
+    services.stopMetrics();
+    services.metrics.close();
+    if (!options.db) await db.close();
+    throw err;
+  });
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, live: config.live, cors });
-  const url = await listen(server, config.server);
   services.alerts.start(config.alerts.evalIntervalMs);
   let closing: Promise<void> | null = null;
   return {

@@ -11,6 +11,7 @@ import { runSimulate } from './simulate';
 import { runTokenCreate } from './token';
 import { runReconcile, RECONCILE_HELP } from './reconcile';
 import { untilSignal } from './args';
+import { asPortProblem, ensurePortFree } from './port';
 
 type Values = Record<string, string | boolean | undefined>;
 type Option = { type: 'string' | 'boolean'; short?: string };
@@ -32,11 +33,13 @@ export const COMMANDS = {
     help: 'delivery-overview serve\n\nApplies migrations and serves on PORT (default 4000). Honours DATA_DIR, CLICKHOUSE_URL and the variables in the README.',
     options: {},
     async run(_v, config) {
+      await ensurePortFree(config.server);
       const log = createLogger(config.logLevel);
-      const gateway = await startGateway({ config, log });
+      const gateway = await startGateway({ config, log }).catch((err: unknown) => Promise.reject(asPortProblem(err, config.server)));
       log.info({ graphql: gateway.graphqlUrl, clickhouse: gateway.db.backend }, 'gateway listening');
       // The token itself never goes to stdout, where log collectors would keep it.
       if (gateway.createdRootToken) log.info({ rootTokenFile: gateway.rootTokenFile }, 'root token generated; read it from the file (mode 0600)');
+      process.stdout.write(`${readTokenHint(gateway.url)}\n`);
       const signal = await untilSignal();
       log.info({ signal }, 'shutting down: finishing in-flight requests and completing subscriptions');
       // A second signal means "now". The embedded engine re-delivers the first one, so only
@@ -100,7 +103,11 @@ export const COMMANDS = {
   },
   schema: {
     summary: 'write schema/schema.graphql from the code (--check: fail if it differs)',
-    help: 'delivery-overview schema [--check]',
+    help:
+      'delivery-overview schema [--check]\n\n' +
+      'Prints the GraphQL schema the gateway serves (built from the code) into schema/schema.graphql,\n' +
+      'the file GraphQL Code Generator reads (npm run codegen). Run it after changing a type or resolver.\n' +
+      '  --check   write nothing; exit 1 when the file differs from the code (CI), 0 when it is up to date',
     options: { check: { type: 'boolean' } },
     async run(v) {
       const sdl = printGatewaySchema();
@@ -110,6 +117,7 @@ export const COMMANDS = {
           process.stderr.write(`${SCHEMA_FILE} is stale; run npm run schema\n`);
           return 1;
         }
+        process.stdout.write(`${SCHEMA_FILE} is up to date\n`);
         return 0;
       }
       fs.mkdirSync(path.dirname(SCHEMA_FILE), { recursive: true });
@@ -127,6 +135,11 @@ export const COMMANDS = {
 } satisfies Record<string, Command> as Record<string, Command>;
 
 export type CommandName = string;
+
+/** What `serve` prints for people who have only the root token so far. */
+export function readTokenHint(url: string): string {
+  return `Read token: npx delivery-overview token create --workspace <id> --scopes read --url ${url}   (uses the root token in DATA_DIR/root-token or ROOT_TOKEN)`;
+}
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

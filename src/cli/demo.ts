@@ -8,6 +8,7 @@ import { startGateway } from '../app/gateway';
 import { backfill } from '../simulate/backfill';
 import { runLive } from '../simulate/live';
 import { intOption, untilSignal } from './args';
+import { asPortProblem, ensurePortFree } from './port';
 import { progressReporter } from './progress';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -23,6 +24,8 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   const started = Date.now();
   const days = intOption(v, 'days', 14, 1, 14);
   const seed = intOption(v, 'seed', 42, 0, 2 ** 31 - 1);
+  // Before the engine opens and the backfill runs: a taken port must not cost the user a minute.
+  await ensurePortFree(config.server);
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
@@ -49,7 +52,10 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
 
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
   let ideToken: string | undefined;
-  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } });
+  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } }).catch(async (err: unknown) => {
+    await db.close();
+    throw asPortProblem(err, config.server);
+  });
   const token = await demoToken(gateway.tokens, config.server.dataDir);
   ideToken = token;
   const controller = new AbortController();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config';
+import { WORKSPACE_SCOPES } from '../auth/scopes';
 import { UsageError } from './args';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -35,11 +36,22 @@ export async function gatewayGraphQL<T>(url: string, token: string, query: strin
   return body.data;
 }
 
+/** `read,ingest` as the GraphQL enum values; an unknown scope is bad usage, refused before any request. */
+function parseScopes(list: string): string[] {
+  const scopes = list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = scopes.filter((s) => !(WORKSPACE_SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    const named = unknown.length > 0 ? `Unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ')}` : 'No scope given';
+    throw new UsageError(`${named}; valid scopes: ${WORKSPACE_SCOPES.join(', ')}`, 'delivery-overview token create --workspace ID --scopes read,ingest');
+  }
+  return scopes.map((s) => s.toUpperCase());
+}
+
 export async function runTokenCreate(v: Values, config: Config, action: string | undefined): Promise<number> {
   if (action !== 'create') throw new UsageError('Usage: delivery-overview token create --workspace ID --scopes read,ingest');
   if (typeof v.workspace !== 'string') throw new UsageError('--workspace is required');
   if (typeof v.scopes !== 'string') throw new UsageError('--scopes is required, e.g. --scopes read,ingest');
-  const scopes = v.scopes.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const scopes = parseScopes(v.scopes);
   const url = typeof v.url === 'string' ? v.url : `http://127.0.0.1:${config.server.port}`;
   const data = await gatewayGraphQL<{ createApiToken: string }>(
     url,

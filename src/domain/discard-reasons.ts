@@ -3,7 +3,7 @@
  * discard step, a title, an explanation and a remedy. Pure data plus lookups; the
  * human-readable twin of this table is docs/discard-reasons.md (anchors must match).
  */
-import type { ReportStep } from './steps';
+import { isDiscardReportStep, type ReportStep } from './steps';
 
 /** One entry of the remedy catalogue. */
 export interface DiscardReason {
@@ -18,11 +18,16 @@ export interface DiscardReason {
   remedy: string;
   /** Link to the project's troubleshooting page anchor for this entry. */
   docsUrl: string;
+  /**
+   * Other codes producers send for this same reason (the reference lists them with "or").
+   * Ingest stores and shows `code` in their place; samples keep the code as sent.
+   */
+  aliases: readonly string[];
 }
 
 export type DiscardStep = Extract<ReportStep, 'failed_ingest' | 'filtered_source' | 'filtered_destination' | 'failed_delivery'>;
 
-type DiscardReasonData = Omit<DiscardReason, 'docsUrl'>;
+type DiscardReasonData = Omit<DiscardReason, 'docsUrl' | 'aliases'> & { aliases?: readonly string[] };
 
 const DOCS_PAGE = '/docs/discard-reasons.md';
 const UNKNOWN_ANCHOR = 'unknown-reasons';
@@ -38,7 +43,7 @@ const STEP_LABELS: Record<DiscardStep, string> = {
 const DATA: readonly DiscardReasonData[] = [
   // ── Failed on ingest ────────────────────────────────────────────────────────────
   { step: 'failed_ingest', code: 'empty_batch_result', title: 'Batch yielded no events', description: 'The batch was accepted, but after its messages were processed nothing was left to publish.', remedy: 'Inspect the batch payload and the client instrumentation that builds it; make sure every batch carries at least one valid message.' },
-  { step: 'failed_ingest', code: 'source_disabled', title: 'Source disabled', description: 'The source, or the project instance behind it, is switched off, so its events were refused.', remedy: 'Enable the source (or its project instance) in the source settings, then resend the events.' },
+  { step: 'failed_ingest', code: 'source_disabled', aliases: ['SOURCE_DISABLED'], title: 'Source or project disabled', description: 'The source, or the project instance behind it, is disabled, so its events were refused.', remedy: 'Enable the source or project instance in its settings, then resend the events.' },
   { step: 'failed_ingest', code: 'empty_batch', title: 'Empty batch', description: 'A batch request arrived without any messages in it.', remedy: 'Check the payload and the client instrumentation so that it never sends a batch with an empty message list.' },
   { step: 'failed_ingest', code: 'multi_user_error', title: 'Errors inside a batch', description: 'At least one message in the batch was invalid. The valid messages were published; the invalid ones were dropped and are counted here.', remedy: 'Look at each rejected message of the batch on its own and fix the error reported for it.' },
   { step: 'failed_ingest', code: 'no_user_anon_id', title: 'No user or anonymous ID', description: 'The event carried neither a `userId` nor an `anonymousId`.', remedy: 'Fix the instrumentation so every message sets `userId`, `anonymousId`, or both before it is sent.' },
@@ -59,7 +64,6 @@ const DATA: readonly DiscardReasonData[] = [
   { step: 'failed_ingest', code: 'unknown_source', title: 'Unknown source', description: 'No source matched the request: the write key was absent, could not be read from the URL, or belongs to no source.', remedy: 'Check the endpoint or webhook URL the sender uses and make sure it carries the write key of an existing source.' },
   { step: 'failed_ingest', code: 'invalid_settings', title: 'Invalid function settings', description: 'The internal settings of the source function could not be decoded.', remedy: 'Review and correct the function settings; if they look right, contact support with the source ID.' },
   { step: 'failed_ingest', code: 'BAD_REQUEST', title: 'Unreadable request', description: 'The content type was missing or unsupported, or the request body could not be parsed.', remedy: 'Send a `Content-Type` of `application/json` or `application/x-www-form-urlencoded`, make sure the body is valid in that format (well-formed JSON for JSON), and resend.' },
-  { step: 'failed_ingest', code: 'SOURCE_DISABLED', title: 'Source or project disabled', description: 'The source or project instance meant to receive the event is disabled.', remedy: 'Enable the source or project instance in its settings, then resend the events.' },
   { step: 'failed_ingest', code: 'locked_workspace', title: 'Workspace locked', description: 'The workspace that owns the source is disabled, so nothing it receives is accepted.', remedy: 'Contact support to learn why the workspace was locked and how to reinstate it.' },
   { step: 'failed_ingest', code: 'internal', title: 'Internal function error', description: 'The source function could not run or its result could not be read: it was deployed incorrectly (wrong deploy type or missing function ARN), its input could not be encoded, or its output could not be decoded.', remedy: 'Redeploy the function. If the error continues after a clean deployment, contact support.' },
   { step: 'failed_ingest', code: 'TRACKING_API_FAILED', title: 'Tracking API call failed', description: 'The event could not be handed to the tracking API.', remedy: 'Check the payload; if it is valid and the error keeps occurring, contact support.' },
@@ -106,10 +110,8 @@ const DATA: readonly DiscardReasonData[] = [
   { step: 'failed_delivery', code: 'EREFUSED', title: 'Connection refused', description: 'A temporary problem prevented connecting to the API of the destination.', remedy: 'The event is retried automatically. If it keeps failing, check the destination settings for invalid values and whether the destination still works; if the settings are valid, disable the destination or contact its provider.' },
   { step: 'failed_delivery', code: 'UNSUPPORTED_EVENT_TYPE', title: 'Event type not supported', description: 'The destination cannot accept events of this type.', remedy: 'Contact support with the destination ID and an example event.' },
   { step: 'failed_delivery', code: 'MESSAGE_REJECTED', title: 'Message rejected', description: 'The destination blocked the request.', remedy: 'Compare the required fields and data types of the payload with what the destination configuration expects, and fix the differences.' },
-  { step: 'failed_delivery', code: '400', title: 'Bad request (400)', description: 'The API of the destination rejected the payload with HTTP 400.', remedy: 'Read the response of the destination for the failed request to see what was rejected, then fix the payload or mapping.' },
-  { step: 'failed_delivery', code: 'BAD_REQUEST', title: 'Bad request', description: 'The API of the destination rejected the payload as invalid.', remedy: 'Read the response of the destination for the failed request to see what was rejected, then fix the payload or mapping.' },
-  { step: 'failed_delivery', code: 'ETIMEDOUT', title: 'Request timed out', description: 'The destination did not answer within a reasonable time.', remedy: 'No action needed: delivery is retried automatically.' },
-  { step: 'failed_delivery', code: 'etimedout', title: 'Request timed out', description: 'The destination did not answer within a reasonable time (lowercase variant of the code).', remedy: 'No action needed: delivery is retried automatically.' },
+  { step: 'failed_delivery', code: '400', aliases: ['BAD_REQUEST'], title: 'Bad request (400)', description: 'The API of the destination rejected the payload as invalid (HTTP 400).', remedy: 'Read the response of the destination for the failed request to see what was rejected, then fix the payload or mapping.' },
+  { step: 'failed_delivery', code: 'ETIMEDOUT', aliases: ['etimedout'], title: 'Request timed out', description: 'The destination did not answer within a reasonable time.', remedy: 'No action needed: delivery is retried automatically.' },
   { step: 'failed_delivery', code: 'ENOTFOUND', title: 'Endpoint not found', description: 'The endpoint URL could not be found or does not exist.', remedy: 'Inspect the outgoing request to see which URL it targets, and correct the URL in the destination settings.' },
   { step: 'failed_delivery', code: 'INTERNAL', title: 'Connection problem', description: 'Connecting to the server of the destination failed.', remedy: 'No action needed: events are retried once a connection succeeds.' },
   { step: 'failed_delivery', code: '404', title: 'Not found (404)', description: 'The server of the destination has no resource at the requested URL.', remedy: 'Check whether the resource exists or was moved or deleted, and whether the URL has a typo. If everything is correct, the destination may be having trouble: contact its provider.' },
@@ -157,7 +159,7 @@ function docsUrlFor(anchor: string): string {
 
 /** Every entry, grouped by step in pipeline order. */
 export const DISCARD_REASONS: readonly DiscardReason[] = DATA.map((d) =>
-  Object.freeze({ ...d, docsUrl: docsUrlFor(docsAnchor(d.step, d.code)) }),
+  Object.freeze({ ...d, aliases: d.aliases ?? [], docsUrl: docsUrlFor(docsAnchor(d.step, d.code)) }),
 );
 
 const BY_STEP_AND_CODE = new Map<DiscardStep, Map<string, DiscardReason>>();
@@ -168,10 +170,28 @@ for (const reason of DISCARD_REASONS) {
     BY_STEP_AND_CODE.set(reason.step, byCode);
   }
   byCode.set(reason.code, reason);
+  for (const alias of reason.aliases) byCode.set(alias, reason);
 }
 
+/** The catalogue entry for a code, or for an alias of it (then `code` is the canonical one). */
 export function findDiscardReason(step: DiscardStep, code: string): DiscardReason | undefined {
   return BY_STEP_AND_CODE.get(step)?.get(code);
+}
+
+/**
+ * The code to store and show for a reason: an alias the catalogue lists for this step becomes
+ * its entry's code; a canonical or unknown code stays as sent. Codes the catalogue keeps apart
+ * (`bad_request` and `BAD_REQUEST` on failed on ingest) stay apart.
+ */
+export function canonicalReason(step: DiscardStep, code: string): string {
+  return findDiscardReason(step, code)?.code ?? code;
+}
+
+/** The same for any report step: a retry's reason is a delivery failure code, so retry steps use failed delivery's aliases. */
+export function canonicalReasonOf(step: ReportStep, code: string): string {
+  if (code === '') return code;
+  if (step === 'retry_enqueued' || step === 'retry_resolved') return canonicalReason('failed_delivery', code);
+  return isDiscardReportStep(step) ? canonicalReason(step as DiscardStep, code) : code;
 }
 
 /** For a code reported at ingest that the catalogue lacks: still counted and shown, never dropped. */
@@ -184,9 +204,19 @@ export function unknownDiscardReason(step: DiscardStep, code: string): DiscardRe
     remedy:
       'Look up the code in the logs or documentation of the component that reported it. If it is a new, legitimate code, ask for it to be added to the catalogue; if it is a typo, fix the producer.',
     docsUrl: docsUrlFor(UNKNOWN_ANCHOR),
+    aliases: [],
   };
 }
 
 export function discardReasonOrUnknown(step: DiscardStep, code: string): DiscardReason {
   return findDiscardReason(step, code) ?? unknownDiscardReason(step, code);
+}
+
+/**
+ * A stored code as shown: the catalogue's text, under the code as stored. Rows stored before
+ * aliases were mapped at ingest keep their alias code (stored data is never rewritten).
+ */
+export function storedDiscardReason(step: DiscardStep, code: string): DiscardReason & { unknown: boolean } {
+  const entry = findDiscardReason(step, code);
+  return { ...(entry ?? unknownDiscardReason(step, code)), code, unknown: entry === undefined };
 }

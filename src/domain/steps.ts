@@ -132,3 +132,15 @@ export function discardKindOf(step: ReportStep): PipelineStepKind | null {
   const def = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[]).find((d) => d.isDiscard && d.reportStep === step);
   return def ? def.kind : null;
 }
+
+/**
+ * The pipeline box a report belongs to (trace speaks the pipeline's words): discards and
+ * `received` by their box, both retry steps as RETRY_PENDING (entering and leaving the
+ * queue), `delivered` as SUCCESSFUL_DELIVERY, or EVENTS_TO_WAREHOUSE_ROWS on a storage destination.
+ */
+export function pipelineStepOf(step: ReportStep, destinationKind: DestinationKind | ''): PipelineStepKind {
+  if (step === 'retry_enqueued' || step === 'retry_resolved') return PipelineStepKind.RETRY_PENDING;
+  if (step === 'delivered') return destinationKind === 'storage' ? PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS : PipelineStepKind.SUCCESSFUL_DELIVERY;
+  if (step === 'received') return PipelineStepKind.SUCCESSFULLY_RECEIVED;
+  return discardKindOf(step)!;
+}

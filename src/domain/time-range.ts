@@ -42,6 +42,12 @@ export interface ResolvedRange {
   previousFrom: number;
   previousTo: number;
   timeZone: string;
+  /**
+   * True when the 5-minute lookback set the end: a preset with the lookback on, or a custom
+   * `to` later than now − 5 minutes that was moved back to it. Reports newer than `to` are
+   * not counted yet.
+   */
+  lookback: boolean;
 }
 
 function invalid(message: string, details?: Record<string, unknown>): AppError {
@@ -67,6 +73,7 @@ export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLook
   const hasCustom = req.from != null || req.to != null;
   let from: number;
   let to: number;
+  let heldBack = lookback;
   if (req.preset != null) {
     if (hasCustom) throw invalid('Give either a preset or from/to, not both');
     to = latest;
@@ -81,10 +88,11 @@ export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLook
     if (f < now - MAX_LOOKBACK_MS - MINUTE) throw invalid('from is older than 14 days; ranges must lie inside the last 14 days', { field: 'from' });
     from = floorMinute(Math.max(f, now - MAX_LOOKBACK_MS));
     to = Math.min(floorMinute(t), latest);
+    heldBack = lookback && floorMinute(t) > latest;
     if (to <= from) {
       throw invalid(lookback ? 'The range ends within the 5-minute lookback window; move it earlier or pass lookback: false' : 'The range is shorter than one minute', { field: 'to' });
     }
   }
   const length = to - from;
-  return { from, to, previousFrom: from - length, previousTo: from, timeZone };
+  return { from, to, previousFrom: from - length, previousTo: from, timeZone, lookback: heldBack };
 }

@@ -11,6 +11,7 @@ import { InsightsResolver } from './insights/insights.resolver';
 import { SyncsResolver } from './syncs/syncs.resolver';
 import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
+import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
 
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   InsightsResolver,
   ReasonResolver,
   TraceResolver,
+  TimeRangeResolver,
   LiveResolver,
   AlertResolver,
   TokenResolver,

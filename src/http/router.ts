@@ -87,7 +87,11 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
 }
 
 function graphql(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> | void {
-  if (req.method !== 'GET' && req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use GET or POST on /graphql');
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    // 405 with Allow, so probes (HEAD) and proxies learn what to send; a HEAD answer has no body.
+    const error = { code: ErrorCode.BAD_USER_INPUT, message: 'Use GET or POST on /graphql', requestId };
+    return sendJson(res, 405, { error }, { allow: 'GET, POST', 'cache-control': 'no-store' });
+  }
   if (deps.ide && isIdeRequest(req, url)) return serveIdePage(res, deps.ide);
   return serveGraphQLHttp(req, res, requestId, deps.graphql);
 }

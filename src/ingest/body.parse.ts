@@ -16,8 +16,8 @@ export interface BodyLimits {
 export const INGEST_CONTENT_TYPES = ['application/json', 'application/x-ndjson'] as const;
 
 /**
- * Turns the request body into records. JSON bodies must be an array; NDJSON has one
- * record per non-empty line. Syntax errors name the record (NDJSON) or the byte
+ * Turns the request body into records. JSON bodies are an array, or one record object (a
+ * batch of one); NDJSON has one record per non-empty line. Syntax errors name the record (NDJSON) or the byte
  * position (JSON), never echo the body.
  */
 export function parseBody(body: Buffer, contentType: string | undefined, limits: BodyLimits): unknown[] {
@@ -47,8 +47,10 @@ function parseJsonArray(body: Buffer, limits: BodyLimits): unknown[] {
   } catch (err) {
     throw new AppError(ErrorCode.BAD_USER_INPUT, `The body is not valid JSON: ${syntaxDetail(err)}`);
   }
+  // One record object on its own is a batch of one (the way a first test request is often written).
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return [parsed];
   if (!Array.isArray(parsed)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, 'A JSON body must be an array of records (use application/x-ndjson for one record per line)');
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'A JSON body must be an array of records, or one record object (use application/x-ndjson for one record per line)');
   }
   checkCount(parsed.length, limits);
   return parsed;

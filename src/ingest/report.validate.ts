@@ -11,6 +11,7 @@ import {
   type ReportStep,
   type SyncStatus,
 } from '../domain/steps';
+import { canonicalReasonOf } from '../domain/discard-reasons';
 import { ID_RULE, isValidId } from '../domain/ids';
 
 /** One problem with one record of a batch. */
@@ -28,7 +29,10 @@ export interface DeliveryReport {
   destinationKind: DestinationKind | '';
   mappingId: string;
   step: ReportStep;
+  /** The canonical code (an alias the catalogue lists for this step is mapped to its entry's code). */
   reason: string;
+  /** The code as sent, when it was an alias: the sample keeps it. */
+  reportedReason?: string;
   eventType: string;
   eventName: string;
   appVersion: string;
@@ -106,7 +110,8 @@ export function validateRecord(value: unknown, index: number, window: Validation
   const sourceId = requiredId(r.sourceId, 'sourceId', fail);
 
   const target = isReportStep(step) ? destinationOf(r, step, fail) : { destinationId: '', destinationKind: '' as const, mappingId: '' };
-  const reason = isReportStep(step) ? reasonOf(r, step, fail) : '';
+  const reportedReason = isReportStep(step) ? reasonOf(r, step, fail) : '';
+  const reason = isReportStep(step) ? canonicalReasonOf(step, reportedReason) : '';
   const eventType = text(r.eventType, 'eventType', TEXT_LIMITS.eventType, fail, false);
   const eventName = text(r.eventName, 'eventName', TEXT_LIMITS.eventName, fail, false);
   const appVersion = text(r.appVersion, 'appVersion', TEXT_LIMITS.appVersion, fail, false);
@@ -127,13 +132,16 @@ export function validateRecord(value: unknown, index: number, window: Validation
   return {
     kind: 'delivery',
     report: {
-      time: time!, sourceId, ...target, step: step as ReportStep, reason,
+      time: time!, sourceId, ...target, step: step as ReportStep, reason, ...(reason !== reportedReason ? { reportedReason } : {}),
       eventType, eventName, appVersion, enriched, count, messageId, sample,
     },
   };
 }
 
 type Fail = (field: string, reason: string) => void;
+
+/** Steps a storage destination's pipeline has no box for. */
+const STORAGE_REFUSED_STEPS: readonly ReportStep[] = ['failed_delivery', 'retry_enqueued', 'retry_resolved'];
 
 /** Destination, kind and mapping: absent on source-side steps, required (mapping optional) on the others. */
 function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
@@ -147,6 +155,10 @@ function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail)
   if (!isDestinationKind(r.destinationKind)) {
     fail('destinationKind', r.destinationKind === undefined ? 'is required on destination-side steps' : `must be one of: ${DESTINATION_KINDS.join(', ')}`);
   } else out.destinationKind = r.destinationKind;
+  if (out.destinationKind === 'storage' && STORAGE_REFUSED_STEPS.includes(step)) {
+    // The storage pipeline has no delivery-failure or retry box: such a report would be counted nowhere.
+    fail('step', `storage destinations report failed loads as syncs (type "sync", status failed or partial); ${step} is not counted for them`);
+  }
   if (r.mappingId !== undefined && r.mappingId !== null) {
     if (!isValidId(r.mappingId)) fail('mappingId', `must be ${ID_RULE}`);
     else if (out.destinationKind !== '' && out.destinationKind !== 'actions') fail('mappingId', 'is only allowed on actions destinations');

@@ -69,7 +69,8 @@ export class RowEncoder {
       source_id: d.sourceId,
       mapping_id: d.mappingId,
       step: d.step,
-      reason: d.reason,
+      // The sample keeps the code as sent; the counted row has the canonical one.
+      reason: d.reportedReason ?? d.reason,
       event_type: d.eventType,
       event_name: d.eventName,
       app_version: d.appVersion,

@@ -4,13 +4,21 @@ import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
+/** What a breakdown row can be grouped by. */
+export const BREAKDOWN_DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
 export interface BreakdownCount extends StepCount {
-  eventType: string;
-  eventName: string;
-  appVersion: string;
+  /** Null when the rows are not grouped by it. */
+  eventType: string | null;
+  eventName: string | null;
+  appVersion: string | null;
 }
 
-/** Events of one step by event type, name and app version, largest first (from the tiers unless `source` says otherwise). */
+/**
+ * Events of one step grouped by `groupBy` (default: event type, name and app version),
+ * largest first (from the tiers unless `source` says otherwise).
+ */
 export async function breakdownCounts(
   wdb: WorkspaceDb,
   scope: StepScope,
@@ -19,10 +27,13 @@ export async function breakdownCounts(
   reason: string | null,
   first: number,
   source: PeriodSource = TIERED,
+  groupBy: readonly BreakdownDimension[] = BREAKDOWN_DIMENSIONS,
 ): Promise<BreakdownCount[]> {
+  const g = new Set(groupBy);
   const rows = await wdb.query<{ event_type: string; event_name: string; app_version: string; now: number; before: number }>(
     `${source.family}breakdown`,
-    `SELECT event_type, event_name, app_version,
+    `SELECT if({g_type:Bool}, event_type, '') AS event_type, if({g_name:Bool}, event_name, '') AS event_name,
+            if({g_version:Bool}, app_version, '') AS app_version,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
@@ -30,9 +41,18 @@ export async function breakdownCounts(
      GROUP BY event_type, event_name, app_version
      ORDER BY now DESC, before DESC, event_type, event_name, app_version
      LIMIT {first:UInt32}`,
-    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
+    {
+      ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first,
+      g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
+    },
   );
-  return rows.map((r) => ({ eventType: r.event_type, eventName: r.event_name, appVersion: r.app_version, now: Number(r.now), before: Number(r.before) }));
+  return rows.map((r) => ({
+    eventType: g.has('EVENT_TYPE') ? r.event_type : null,
+    eventName: g.has('EVENT_NAME') ? r.event_name : null,
+    appVersion: g.has('APP_VERSION') ? r.app_version : null,
+    now: Number(r.now),
+    before: Number(r.before),
+  }));
 }
 
 export interface ReasonCount extends StepCount {

@@ -1,4 +1,7 @@
 import { changeOf, shareOf } from '../domain/change';
+import { rankContributors, type ContributorValue, type PartRow } from './insights.contributors';
+
+export type { ContributorValue } from './insights.contributors';
 import type { ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
@@ -7,15 +10,6 @@ import type { WorkspaceDb } from './workspace-db';
 
 /** Steps whose rate movements explain a destination's behaviour. */
 export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery', 'delivered'];
-
-export interface ContributorValue {
-  dimension: 'EVENT_NAME' | 'APP_VERSION';
-  value: string;
-  count: number;
-  previousCount: number;
-  /** count − previousCount: how much of the movement this value explains. */
-  delta: number;
-}
 
 export interface MoverValue {
   step: ReportStep;
@@ -43,7 +37,8 @@ const SCOPE_SQL = `
 /**
  * Where the largest rate changes against the previous period happened (step and
  * reason, ranked by percentage points of Successfully received), and which event
- * names and app versions explain most of each. Two queries.
+ * names and app versions explain most of each (ranked by their part in the rate's
+ * movement, see rankContributors). Two queries.
  */
 export async function biggestMovers(
   wdb: WorkspaceDb,
@@ -86,24 +81,18 @@ export async function biggestMovers(
     .slice(0, limit);
   if (movers.length === 0) return movers;
 
-  const parts = await wdb.query<{ step: ReportStep; reason: string; dim: 'EVENT_NAME' | 'APP_VERSION'; value: string; now: number; before: number }>(
+  // The movers' counts by event name and app version, and Successfully received by the same
+  // values (the denominators of each value's own rate).
+  const parts = await wdb.query<PartRow>(
     'insights',
     `SELECT step, reason, d.1 AS dim, d.2 AS value,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
      FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'], `${SCOPE_SQL}
-       AND concat(step, '/', reason) IN {movers:Array(String)}`, filter)}
+       AND (concat(step, '/', reason) IN {movers:Array(String)} OR step = 'received')`, filter)}
      ARRAY JOIN [('EVENT_NAME', event_name), ('APP_VERSION', app_version)] AS d
      GROUP BY step, reason, dim, value`,
-    { ...base, movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },
+    { ...base, steps: [...MOVER_STEPS, 'received'], movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },
   );
-  for (const m of movers) {
-    const direction = Math.sign(m.count - m.previousCount);
-    m.contributors = parts
-      .filter((p) => p.step === m.step && p.reason === (m.reason ?? ''))
-      .map((p) => ({ dimension: p.dim, value: p.value, count: Number(p.now), previousCount: Number(p.before), delta: Number(p.now) - Number(p.before) }))
-      .filter((c) => Math.sign(c.delta) === direction && c.delta !== 0)
-      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.value.localeCompare(b.value))
-      .slice(0, contributorsPerMover);
-  }
+  for (const m of movers) m.contributors = rankContributors(m, parts, received, contributorsPerMover);
   return movers;
 }

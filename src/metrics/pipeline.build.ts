@@ -1,5 +1,5 @@
 import { changeOf, NO_CHANGE, shareOf, type Change } from '../domain/change';
-import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type DestinationKind } from '../domain/steps';
+import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type DestinationKind, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount, StepCounts, SyncCounts } from './pipeline.query';
 
@@ -10,6 +10,8 @@ export interface PipelineStepValue {
   previousCount: number | null;
   /** Percent of Successfully received; null for sync counts, the gauge, or nothing received. */
   share: number | null;
+  /** With a mapping selected, destination-side steps: percent of the events that reached it (see mappingShareOf). */
+  mappingShare: number | null;
   isDiscard: boolean;
   change: Change;
 }
@@ -17,6 +19,8 @@ export interface PipelineStepValue {
 export interface PipelineValue {
   from: Date;
   to: Date;
+  /** The 5-minute lookback set `to` (see ResolvedRange.lookback). */
+  lookback: boolean;
   previousFrom: Date;
   previousTo: Date;
   steps: PipelineStepValue[];
@@ -25,12 +29,33 @@ export interface PipelineValue {
 
 const ZERO: StepCount = { now: 0, before: 0 };
 
-/** Assembles the pipeline view of one destination from its counts. Pure. */
-export function buildPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null): PipelineValue {
+/** The steps that split what reached an Actions mapping: each event that reached it ends in one of them. */
+export const MAPPING_OUTCOME_STEPS: readonly ReportStep[] = ['filtered_destination', 'failed_delivery', 'delivered'];
+
+/**
+ * Events that reached the selected mapping in the range: its filtered, failed and delivered
+ * events (counts read with that mapping; events still waiting for a retry are not in it yet).
+ */
+export function reachedMapping(counts: StepCounts): number {
+  return MAPPING_OUTCOME_STEPS.reduce((sum, step) => sum + (counts[step]?.now ?? 0), 0);
+}
+
+/**
+ * Percent of the events that reached the selected mapping: for a purchase-only mapping
+ * "94 % delivered" where `share` (of everything the sources received) says 5.6 %. Null
+ * without a mapping (`reached` null), on source-side steps, or when nothing reached it.
+ */
+export function mappingShareOf(step: ReportStep, count: number, reached: number | null): number | null {
+  return reached !== null && MAPPING_OUTCOME_STEPS.includes(step) ? shareOf(count, reached) : null;
+}
+
+/** Assembles the pipeline view of one destination from its counts (`mappingSelected`: they are one mapping's). Pure. */
+export function buildPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected = false): PipelineValue {
   const received = counts.received ?? ZERO;
+  const reached = mappingSelected ? reachedMapping(counts) : null;
   const steps = PIPELINE_LAYOUT[kind].map((stepKind): PipelineStepValue => {
     const def = PIPELINE_STEPS[stepKind];
-    const base = { kind: stepKind, label: def.label, isDiscard: def.isDiscard };
+    const base = { kind: stepKind, label: def.label, isDiscard: def.isDiscard, mappingShare: null };
     if (stepKind === PipelineStepKind.RETRY_PENDING) {
       return { ...base, count: retryPending ?? 0, previousCount: null, share: null, change: NO_CHANGE };
     }
@@ -44,12 +69,14 @@ export function buildPipeline(kind: DestinationKind, range: ResolvedRange, count
       count: c.now,
       previousCount: c.before,
       share: shareOf(c.now, received.now),
+      mappingShare: def.reportStep ? mappingShareOf(def.reportStep, c.now, reached) : null,
       change: changeOf(c.now, c.before, received.now, received.before),
     };
   });
   return {
     from: new Date(range.from),
     to: new Date(range.to),
+    lookback: range.lookback,
     previousFrom: new Date(range.previousFrom),
     previousTo: new Date(range.previousTo),
     steps,

@@ -21,23 +21,30 @@ export interface SeriesValue {
   appVersion: string | null;
   reason: string | null;
   total: number;
-  points: { at: Date; count: number }[];
+  points: PointValue[];
+}
+
+export interface PointValue {
+  at: Date;
+  count: number;
+  /** The range covers only part of this bucket (it starts before `from` or ends after `to`). */
+  partial: boolean;
 }
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-/** Bucket starts covering [from, to) in the caller's zone (the first may start before `from`). */
-export function bucketStarts(range: ResolvedRange, granularity: Granularity): number[] {
-  const out: number[] = [];
+/**
+ * Buckets covering [from, to) in the caller's zone, each with its start and end; the first
+ * may start before `from` and the last end after `to` (those two are partial).
+ */
+export function buckets(range: ResolvedRange, granularity: Granularity): { start: number; end: number }[] {
   const tz = range.timeZone;
-  if (granularity === 'DAY') {
-    for (let b = startOfZonedDay(range.from, tz); b < range.to; b = nextZonedDay(b, tz)) out.push(b);
-    return out;
-  }
   const size = granularity === 'MINUTE' ? MINUTE : HOUR;
-  const start = range.from - mod(range.from + (granularity === 'HOUR' ? zoneOffset(range.from, tz) : 0), size);
-  for (let b = start; b < range.to; b += size) out.push(b);
+  const next = granularity === 'DAY' ? (b: number) => nextZonedDay(b, tz) : (b: number) => b + size;
+  let b = granularity === 'DAY' ? startOfZonedDay(range.from, tz) : range.from - mod(range.from + (granularity === 'HOUR' ? zoneOffset(range.from, tz) : 0), size);
+  const out: { start: number; end: number }[] = [];
+  for (; b < range.to; b = next(b)) out.push({ start: b, end: next(b) });
   return out;
 }
 
@@ -85,7 +92,7 @@ export async function timeseries(
       g_reason: g.has('REASON'),
     },
   );
-  const buckets = bucketStarts(range, granularity);
+  const spans = buckets(range, granularity);
   const series = new Map<string, { key: Omit<SeriesValue, 'total' | 'points'>; total: number; byBucket: Map<number, number> }>();
   for (const r of rows) {
     const id = JSON.stringify([r.event_type, r.event_name, r.app_version, r.reason]);
@@ -113,5 +120,9 @@ export async function timeseries(
   return [...series.values()]
     .sort((a, b) => b.total - a.total || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
     .slice(0, MAX_SERIES)
-    .map((s) => ({ ...s.key, total: s.total, points: buckets.map((at) => ({ at: new Date(at), count: s.byBucket.get(at) ?? 0 })) }));
+    .map((s) => ({
+      ...s.key,
+      total: s.total,
+      points: spans.map(({ start, end }) => ({ at: new Date(start), count: s.byBucket.get(start) ?? 0, partial: start < range.from || end > range.to })),
+    }));
 }

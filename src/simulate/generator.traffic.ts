@@ -10,6 +10,7 @@ import { makeSample } from './generator.samples';
 import { HOUR, MINUTE } from './generator.time';
 import type { RawDelivery, SimSample } from './generator.types';
 import { expectedRate } from './generator.volume';
+import { emitTracedMessages } from './generator.traced';
 import { activeSpike, activeStorm, combosAt, type Combo, type SourceState, type World } from './generator.world';
 
 /** A retry resolves at most this long after it was enqueued. */
@@ -60,14 +61,19 @@ export function generateMinute(world: World, seed: number, m: number, scale: num
     // Single-event reports carry a message id, so a trace has something to find.
     const singles = rng.poisson(model.singleEventsPerMinute * Math.min(2, scale));
     for (let i = 0; i < singles; i++) {
-      list.push({ combo: combos.draw(rng), count: 1, messageId: `msg-${rng.hex(8)}-${rng.hex(4)}-${rng.hex(12)}` });
+      list.push({ combo: combos.draw(rng), count: 1, messageId: newMessageId(rng) });
     }
     for (const g of list) {
       const t = m + rng.int(0, MINUTE - 1);
       emitGroup(out, world, state, g, t, rng);
     }
+    emitTracedMessages(out, state, m);
   }
   return out;
+}
+
+function newMessageId(rng: Rng): string {
+  return `msg-${rng.hex(8)}-${rng.hex(4)}-${rng.hex(12)}`;
 }
 
 function emitGroup(out: RawDelivery[], world: World, state: SourceState, g: Group, t: number, rng: Rng): void {
@@ -77,56 +83,96 @@ function emitGroup(out: RawDelivery[], world: World, state: SourceState, g: Grou
   const eventName = combo.event.name;
   const appVersion = combo.appVersion;
   const enriched = combo.enriched;
-  const messageId = g.messageId;
   const sourceId = src.id;
+  const first = out.length;
   // One literal with a fixed key order keeps every row the same hidden class (fast, little GC).
-  const push = (
-    time: number,
-    step: ReportStep,
-    count: number,
-    destinationId = '',
-    destinationKind: DestinationKind | '' = '',
-    mappingId = '',
-    reason = '',
-    sample: SimSample | null = null,
-  ) => {
-    if (count <= 0) return;
-    out.push({
+  const push: Push = (time, step, count, destinationId = '', destinationKind = '', mappingId = '', reason = '', sample = null, messageId = g.messageId) => {
+    if (count <= 0) return null;
+    const row: RawDelivery = {
       time, origin: t, sourceId, destinationId, destinationKind, mappingId, step, reason,
       eventType, eventName, appVersion, enriched, count, messageId, sample,
-    });
+    };
+    out.push(row);
+    return row;
   };
-  const sampleFor = (step: ReportStep, reason: string, destinationId: string, boost = 1): SimSample | null => {
-    const p = g.messageId !== '' ? 1 : Math.min(1, world.model.sampleRate * boost);
-    return rng.chance(p) ? makeSample(rng, src, combo, step, reason, destinationId, g.messageId, t) : null;
-  };
-
-  push(t, 'received', g.count);
+  const received = push(t, 'received', g.count)!;
+  const discard = groupDiscard(push, received, { world, rng, src, combo, messageId: g.messageId, t });
   let left = g.count;
 
   const fi = rng.binomial(left, src.failedIngestRate);
   if (fi > 0) {
-    const reason = state.failedIngest.draw(rng);
-    push(t, 'failed_ingest', fi, '', '', '', reason, sampleFor('failed_ingest', reason, ''));
+    discard(t, 'failed_ingest', fi, NO_DESTINATION, state.failedIngest.draw(rng));
     left -= fi;
   }
   const spike = activeSpike(state, combo, t);
   const fs = rng.binomial(left, spike ? spike.rate : src.filteredSourceRate);
   if (fs > 0) {
-    const reason = spike ? 'schema_violation' : state.filteredSource.draw(rng);
-    push(t, 'filtered_source', fs, '', '', '', reason, sampleFor('filtered_source', reason, '', spike ? 4 : 1));
+    discard(t, 'filtered_source', fs, NO_DESTINATION, spike ? 'schema_violation' : state.filteredSource.draw(rng), spike ? 4 : 1);
     left -= fs;
   }
-  if (left <= 0) return;
-
-  for (const ds of state.destinations) emitDestination(push, sampleFor, ds, combo, t, left, rng);
+  if (left > 0) for (const ds of state.destinations) emitDestination(push, discard, ds, combo, t, left, rng);
+  dropEmptyRows(out, first);
 }
 
-type Push = (time: number, step: ReportStep, count: number, destinationId?: string, destinationKind?: DestinationKind | '', mappingId?: string, reason?: string, sample?: SimSample | null) => void;
-type SampleFor = (step: ReportStep, reason: string, destinationId: string, boost?: number) => SimSample | null;
+/** A carved sample can leave a group row with no events (a group of one, a single retry): drop those of this group. */
+function dropEmptyRows(out: RawDelivery[], first: number): void {
+  let kept = first;
+  for (let i = first; i < out.length; i++) if (out[i].count > 0) out[kept++] = out[i];
+  out.length = kept;
+}
+
+type Push = (
+  time: number, step: ReportStep, count: number, destinationId?: string, destinationKind?: DestinationKind | '', mappingId?: string,
+  reason?: string, sample?: SimSample | null, messageId?: string,
+) => RawDelivery | null;
+interface Target {
+  destinationId: string;
+  kind: DestinationKind | '';
+  mappingId: string;
+}
+const NO_DESTINATION: Target = { destinationId: '', kind: '', mappingId: '' };
+/** The retry rows a final failure came through, so a carved message takes its retry with it. */
+interface RetryRows {
+  enqueued: RawDelivery;
+  resolved: RawDelivery;
+}
+type Discard = (time: number, step: ReportStep, count: number, at: Target, reason: string, boost?: number, retry?: RetryRows) => void;
+
+/**
+ * Discards of a group's events, some with a sample. A sampled event becomes a message of its
+ * own, with the id its sample payload carries: carved out of the group's discard and received
+ * reports (and the retry it came through), so `trace` finds it from Successfully received to the
+ * discard. A single-event group is already such a message; its discards are always sampled.
+ */
+function groupDiscard(push: Push, received: RawDelivery, g: { world: World; rng: Rng; src: SourceState['source']; combo: Combo; messageId: string; t: number }): Discard {
+  return (time, step, count, at, reason, boost = 1, retry) => {
+    const { rng, t } = g;
+    const single = g.messageId !== '';
+    if (!rng.chance(single ? 1 : Math.min(1, g.world.model.sampleRate * boost))) {
+      push(time, step, count, at.destinationId, at.kind, at.mappingId, reason);
+      return;
+    }
+    const id = single ? g.messageId : newMessageId(rng);
+    const sample = makeSample(rng, g.src, g.combo, step, reason, at.destinationId, id, t);
+    if (single) {
+      push(time, step, count, at.destinationId, at.kind, at.mappingId, reason, sample);
+      return;
+    }
+    push(time, step, count - 1, at.destinationId, at.kind, at.mappingId, reason);
+    push(time, step, 1, at.destinationId, at.kind, at.mappingId, reason, sample, id);
+    received.count -= 1;
+    push(t, 'received', 1, '', '', '', '', null, id);
+    if (retry) {
+      retry.enqueued.count -= 1;
+      retry.resolved.count -= 1;
+      push(retry.enqueued.time, 'retry_enqueued', 1, at.destinationId, at.kind, at.mappingId, retry.enqueued.reason, null, id);
+      push(retry.resolved.time, 'retry_resolved', 1, at.destinationId, at.kind, at.mappingId, retry.resolved.reason, null, id);
+    }
+  };
+}
 
 /** What one destination does with the `left` events of a group that passed the source: filters, failures, retries, deliveries. */
-function emitDestination(push: Push, sampleFor: SampleFor, ds: SourceState['destinations'][number], combo: Group['combo'], t: number, left: number, rng: Rng): void {
+function emitDestination(push: Push, discard: Discard, ds: SourceState['destinations'][number], combo: Group['combo'], t: number, left: number, rng: Rng): void {
   const d = ds.dest;
   const kind = d.kind;
   const id = d.id;
@@ -139,16 +185,16 @@ function emitDestination(push: Push, sampleFor: SampleFor, ds: SourceState['dest
   else if (d.blockedEventNames.includes(combo.event.name)) whole = 'FILTERED_BY_RULES';
   else if (kind === 'actions' && !mapping) whole = 'NO_MATCHING_MAPPING';
   if (whole !== '') {
-    push(t, 'filtered_destination', n, id, kind, '', whole, sampleFor('filtered_destination', whole, id));
+    discard(t, 'filtered_destination', n, { destinationId: id, kind, mappingId: '' }, whole);
     return;
   }
   const mappingId = mapping ? mapping.id : '';
+  const at = { destinationId: id, kind, mappingId };
 
   if (ds.filter) {
     const f = rng.binomial(n, d.filterRate);
     if (f > 0) {
-      const reason = ds.filter.draw(rng);
-      push(t, 'filtered_destination', f, id, kind, mappingId, reason, sampleFor('filtered_destination', reason, id));
+      discard(t, 'filtered_destination', f, at, ds.filter.draw(rng));
       n -= f;
     }
   }
@@ -162,8 +208,7 @@ function emitDestination(push: Push, sampleFor: SampleFor, ds: SourceState['dest
   const retryRate = storm ? storm.retryRate : d.retryRate;
   const failed = rng.binomial(n, failRate);
   if (failed > 0) {
-    const reason = storm ? storm.reason : ds.fail ? ds.fail.draw(rng) : '400';
-    push(t, 'failed_delivery', failed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
+    discard(t, 'failed_delivery', failed, at, storm ? storm.reason : ds.fail ? ds.fail.draw(rng) : '400', storm ? 3 : 1);
     n -= failed;
   }
   const retried = rng.binomial(n, retryRate);
@@ -171,14 +216,12 @@ function emitDestination(push: Push, sampleFor: SampleFor, ds: SourceState['dest
   push(t, 'delivered', n, id, kind, mappingId);
   if (retried > 0) {
     const reason = storm ? storm.reason : ds.retry ? ds.retry.draw(rng) : 'ETIMEDOUT';
-    push(t, 'retry_enqueued', retried, id, kind, mappingId, reason);
+    const enqueued = push(t, 'retry_enqueued', retried, id, kind, mappingId, reason)!;
     const delayMin = storm ? rng.int(4, 15) : rng.int(1, 8);
     const resolvedAt = Math.min(t + delayMin * MINUTE + rng.int(0, MINUTE - 1), t + MAX_RETRY_DELAY_MS);
     const finallyFailed = rng.binomial(retried, storm ? storm.retryFailShare : d.retryFailShare);
-    push(resolvedAt, 'retry_resolved', retried, id, kind, mappingId, reason);
+    const resolved = push(resolvedAt, 'retry_resolved', retried, id, kind, mappingId, reason)!;
     push(resolvedAt, 'delivered', retried - finallyFailed, id, kind, mappingId);
-    if (finallyFailed > 0) {
-      push(resolvedAt, 'failed_delivery', finallyFailed, id, kind, mappingId, reason, sampleFor('failed_delivery', reason, id, storm ? 3 : 1));
-    }
+    if (finallyFailed > 0) discard(resolvedAt, 'failed_delivery', finallyFailed, at, reason, storm ? 3 : 1, { enqueued, resolved });
   }
 }

@@ -11,6 +11,7 @@ import type {
   SimEventDef,
   SimSource,
   SyncFailure,
+  TracedMessage,
   WorkspaceModel,
 } from './model';
 import { WeightedTable, type Weighted } from './random';
@@ -31,6 +32,8 @@ export interface SourceState {
   filteredSource: WeightedTable<string>;
   destinations: DestState[];
   spikes: SchemaViolationSpike[];
+  /** Scripted messages this source receives (the docs' trace example). */
+  traced: TracedMessage[];
 }
 
 export interface DestState {
@@ -108,6 +111,7 @@ function buildWorld(model: WorkspaceModel, incidents: readonly Incident[]): Worl
       filteredSource: new WeightedTable(source.filteredSourceReasons),
       destinations: destStates.filter((d) => d.dest.sourceIds.includes(source.id)),
       spikes,
+      traced: incidents.filter((i): i is TracedMessage => i.kind === 'traced_message' && i.sourceId === source.id),
     };
   });
   return {

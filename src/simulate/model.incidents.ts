@@ -1,6 +1,9 @@
 import { DAY, HOUR, MINUTE } from './generator.time';
 import type { Incident } from './model.types';
 
+/** The message the docs trace (`trace(messageId: "msg-demo-order-1")`); see TracedMessage. */
+export const EXAMPLE_MESSAGE_ID = 'msg-demo-order-1';
+
 /**
  * The demo's incidents, placed relative to `now` (minute-aligned) so that each is
  * inside the last 24 hours (and so the last 7 days), plus an older storm for the week view.
@@ -35,6 +38,16 @@ export function demoIncidents(now: number): Incident[] {
       start: base - 15 * HOUR,
       end: base - 11 * HOUR,
       reason: 'Authentication failed: the private key of warehouse user LOADER was rotated and the destination still holds the old one',
+    },
+    {
+      kind: 'traced_message',
+      id: EXAMPLE_MESSAGE_ID,
+      sourceId: 'src_web',
+      start: base - 2 * HOUR,
+      end: base - 2 * HOUR + 5 * MINUTE,
+      eventName: 'Order Completed',
+      appVersion: '2.5.0',
+      retryAt: 'dst_amplitude',
     },
     {
       kind: 'rate_limit_storm',

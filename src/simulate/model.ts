@@ -8,7 +8,7 @@ import type { Platform, SimDestination, SimEventDef, SimEventType, SimMapping, W
 
 // Types and incidents live next door; importers keep using './model'.
 export * from './model.types';
-export { demoIncidents } from './model.incidents';
+export { demoIncidents, EXAMPLE_MESSAGE_ID } from './model.incidents';
 
 const ALL: readonly Platform[] = ['web', 'mobile', 'server'];
 const CLIENT: readonly Platform[] = ['web', 'mobile'];

@@ -126,4 +126,20 @@ export interface SyncFailure {
   reason: string;
 }
 
-export type Incident = RateLimitStorm | SchemaViolationSpike | SyncFailure;
+/**
+ * One scripted message the docs can name: received by `sourceId` at `start`, retried once at
+ * `retryAt` (429) and then delivered there, delivered (or filtered) at every other destination
+ * of its source, all by `end`. Its id is `id`, fixed, so `trace` has a known answer in the demo.
+ */
+export interface TracedMessage {
+  kind: 'traced_message';
+  id: string;
+  sourceId: string;
+  start: number;
+  end: number;
+  eventName: string;
+  appVersion: string;
+  retryAt: string;
+}
+
+export type Incident = RateLimitStorm | SchemaViolationSpike | SyncFailure | TracedMessage;

@@ -68,7 +68,7 @@ describe('drilling down', () => {
     expect(await h.page.textContent('[role="dialog"] .payload')).toContain('"sku": "A-1"');
     await h.page.click(`[role="dialog"] a:has-text("${TRACED_MESSAGE}")`);
     await h.page.waitForSelector('[data-view="trace"] tbody tr[data-step]');
-    expect(await h.page.$$eval('[data-view="trace"] tbody tr[data-step]', (rows) => rows.map((r) => r.getAttribute('data-step')))).toEqual(['RECEIVED', 'FAILED_DELIVERY']);
+    expect(await h.page.$$eval('[data-view="trace"] tbody tr[data-step]', (rows) => rows.map((r) => r.getAttribute('data-step')))).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY']);
     expect(new URL(h.page.url()).search).toBe(`?messageId=${TRACED_MESSAGE}`);
     await expectAxeClean(h.page, 'trace');
 

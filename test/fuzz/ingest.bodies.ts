@@ -116,7 +116,8 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     if (g.typed) r.type = 'delivery';
     if (!SOURCE_SIDE.has(g.step)) {
       r.destinationId = g.destinationId;
-      r.destinationKind = g.destinationKind;
+      // Storage destinations report failures as syncs: delivery failures and retries there are refused.
+      r.destinationKind = g.destinationKind === 'storage' && (g.step === 'failed_delivery' || RETRY.has(g.step)) ? 'classic' : g.destinationKind;
       if (g.destinationKind === 'actions') put('mappingId', g.mappingId);
     }
     if (DISCARD.has(g.step)) r.reason = g.reason;
@@ -289,7 +290,8 @@ const brokenJson: fc.Arbitrary<BodySpec> = fc
       case 'bom': s = `\ufeff${s}`; break;
       case 'nan': s = s.replace(/"count":\d+/, '"count":NaN'); break;
       case 'concat': s = s + s; break;
-      case 'object': s = ndjson ? `[${s}]` : JSON.stringify(records[0]); break;
+      // One record object alone is a batch of one; an object wrapping the records is not a record.
+      case 'object': s = ndjson ? `[${s}]` : JSON.stringify({ records }); break;
     }
     return { kind: `broken:${op}`, contentType: ndjson ? 'application/x-ndjson' : 'application/json', body: s, key: { type: 'none' }, retry: false };
   });

@@ -63,7 +63,7 @@ export type BreakdownQueryVariables = Exact<{
 }>;
 
 
-export type BreakdownQuery = { destination: { breakdown: Array<{ eventType: string, eventName: string, appVersion: string, count: number, previousCount: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> } | null };
+export type BreakdownQuery = { destination: { breakdown: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, count: number, previousCount: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> } | null };
 
 export type DestinationsQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -152,13 +152,31 @@ export function matchesFilter(r: Pick<Rec, 'eventType' | 'eventName' | 'appVersi
   return true;
 }
 
+/**
+ * The reasons the catalogue lists under two codes (docs/discard-reasons.md, "Aliases"): ingest
+ * stores the first code for both. Retry steps use the failed-delivery ones.
+ */
+const REASON_ALIASES: Record<string, Record<string, string>> = {
+  failed_ingest: { SOURCE_DISABLED: 'source_disabled' },
+  failed_delivery: { BAD_REQUEST: '400', etimedout: 'ETIMEDOUT' },
+};
+
+/** The reason code as stored for a report of `step` sent with `reason`. */
+export function storedReason(step: string, reason: string): string {
+  const aliases = REASON_ALIASES[step === 'retry_enqueued' || step === 'retry_resolved' ? 'failed_delivery' : step] ?? {};
+  return aliases[reason] ?? reason;
+}
+
 export class Recount {
   /** destination → sources seen with it in any destination-side report, ever. */
   readonly connected = new Map<string, Set<string>>();
   readonly kinds = new Map<string, Kind>();
+  /** The reports as stored: reasons under their canonical code. */
+  readonly records: readonly Rec[];
 
-  constructor(readonly records: readonly Rec[]) {
-    for (const r of records) {
+  constructor(sent: readonly Rec[]) {
+    this.records = sent.map((r) => ({ ...r, reason: storedReason(r.step, r.reason) }));
+    for (const r of this.records) {
       if (r.destinationId === '') continue;
       let set = this.connected.get(r.destinationId);
       if (!set) this.connected.set(r.destinationId, (set = new Set()));
@@ -186,7 +204,7 @@ export class Recount {
     for (const r of this.records) {
       if (!this.inScope(r, destinationId, step, mappingId)) continue;
       if (!matchesFilter(r, filter)) continue;
-      if (reason !== null && r.reason !== reason) continue;
+      if (reason !== null && r.reason !== storedReason(step, reason)) continue;
       if (r.time >= range.from && r.time < range.to) out.push({ rec: r, current: true });
       else if (r.time >= range.previousFrom && r.time < range.previousTo) out.push({ rec: r, current: false });
     }

@@ -50,6 +50,8 @@ describe('HTTP authentication', () => {
     expect(b.body.data).toEqual({ sources: [{ id: 'src_b' }], destinations: [{ id: 'dst_b' }] });
     const cross = await t.gql<{ destination: unknown }>(tokenA, '{ destination(id: "dst_b") { id } }');
     expect(cross.body.data).toEqual({ destination: null });
+    // The NOT_FOUND error suggests ids of the caller's own workspace only.
+    expect(cross.body.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', suggestions: ['dst_a'] });
   });
 
   it('ingest writes only into the token workspace, whatever the body says', async () => {

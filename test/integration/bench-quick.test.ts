@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runBench, type BenchResult } from '../../tools/bench/run';
+import { resultsDir, runBench, type BenchResult } from '../../tools/bench/run';
+import { PACKAGE_ROOT } from '../../src/package-root';
 import { loadConfig } from '../../src/config/config';
 import { workerDataDir } from '../helpers/gateway';
 
@@ -19,9 +20,13 @@ describe('bench --quick', () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-out-'));
   let result: BenchResult;
   let written: BenchResult;
+  let printed = '';
 
   beforeAll(async () => {
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += chunk.toString();
+      return true;
+    });
     try {
       // In-process, on this jest worker's engine directory (a process binds one), own database.
       result = await runBench(loadConfig({ PORT: '0' }), { quick: true, outDir, dataDir: workerDataDir(), progress: () => undefined });
@@ -34,6 +39,15 @@ describe('bench --quick', () => {
   }, 60_000);
 
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it('does not judge goals on tiny counts, and keeps its result out of the tree', () => {
+    expect(printed).toContain('smoke run: goals not judged');
+    expect(printed).not.toMatch(/MISSED|\bmet\b/);
+    const smokeDir = resultsDir(true);
+    fs.rmSync(smokeDir, { recursive: true, force: true });
+    expect(path.relative(PACKAGE_ROOT, smokeDir).startsWith('..')).toBe(true);
+    expect(resultsDir(false)).toBe(path.join(PACKAGE_ROOT, 'tools', 'bench', 'results'));
+  });
 
   it('writes the result file it returns, with the machine, backend and dataset', () => {
     expect(written).toEqual(JSON.parse(JSON.stringify(result)));

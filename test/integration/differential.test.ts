@@ -202,7 +202,8 @@ function generate(): void {
   }
 
   // Retries: per destination and mapping, in time order, never resolving more than is pending.
-  for (const destinationId of DEST_IDS) {
+  // Not on storage destinations: their failed loads are syncs, and ingest refuses retries there.
+  for (const destinationId of DEST_IDS.filter((id) => DESTS[id].kind !== 'storage')) {
     const spec = DESTS[destinationId];
     for (const mappingId of spec.kind === 'actions' ? [...spec.mappings, ''] : ['']) {
       const times = Array.from({ length: int(8, 30) }, () => WINDOW_START + Math.floor(rnd() * (WINDOW_END - WINDOW_START))).sort((a, b) => a - b);

@@ -130,6 +130,25 @@ describe('POST /v1/ingest round trip', () => {
   });
 });
 
+describe('what a report means', () => {
+  it('takes a single JSON object as a batch of one', async () => {
+    const res = await t.ingest(token, JSON.stringify(report({ destinationId: 'dst_single', count: 3 })));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, events: 3 });
+  });
+
+  it('counts failed_delivery as finally failed whatever its code (a retryable code too); retry_enqueued as pending', async () => {
+    const res = await t.ingest(token, [
+      report({ destinationId: 'dst_final', step: 'failed_delivery', reason: '429', count: 2 }),
+      report({ destinationId: 'dst_final', step: 'retry_enqueued', reason: '429', count: 5 }),
+    ]);
+    expect(res.status).toBe(200);
+    const q = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(token, '{ destination(id: "dst_final") { pipeline(range: { preset: LAST_HOUR }) { steps { kind count } } } }');
+    const steps = Object.fromEntries(q.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count]));
+    expect(steps).toMatchObject({ FAILED_DELIVERY: 2, RETRY_PENDING: 5 });
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('counts a retried batch once in raw and in both aggregate tiers, across days', async () => {
     const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_idem'";
@@ -237,10 +256,24 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
     expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', index: 1, line: 2 });
   });
 
-  it('a JSON body that is not an array', async () => {
-    const res = await t.ingest(token, JSON.stringify(report()));
+  it('a JSON body that is neither an array nor one record object', async () => {
+    for (const body of ['42', '"received"', 'null']) {
+      const res = await t.ingest(token, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/an array of records, or one record object/);
+    }
+  });
+
+  it('delivery steps on a storage destination (its failures are syncs; these would be counted nowhere)', async () => {
+    const res = await t.ingest(token, [
+      report({ destinationId: 'dst_wh', destinationKind: 'storage', step: 'failed_delivery', reason: '400' }),
+      report({ destinationId: 'dst_wh', destinationKind: 'storage', step: 'retry_enqueued', reason: '429' }),
+    ]);
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/must be an array/);
+    expect(res.body.error.errors).toEqual([
+      { index: 0, field: 'step', reason: expect.stringMatching(/storage destinations report .* as syncs/) },
+      { index: 1, field: 'step', reason: expect.stringMatching(/storage destinations report .* as syncs/) },
+    ]);
   });
 
   it('one bad record rejects the whole batch with its index, field and reason', async () => {

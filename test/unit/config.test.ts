@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('takes host names and IP addresses for HOST, and names a port or scheme in it as the problem', () => {
+    for (const host of ['localhost', '0.0.0.0', '::1', 'gateway.internal']) expect(loadConfig({ HOST: host }).server.host).toBe(host);
+    for (const host of ['localhost:4600', 'http://localhost', '127.0.0.1:80']) {
+      expect(() => loadConfig({ HOST: host })).toThrow(`HOST=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in PORT`);
+    }
+  });
+
   it('refuses a short ROOT_TOKEN', () => {
     expect(() => loadConfig({ ROOT_TOKEN: 'short' })).toThrow(/ROOT_TOKEN must be at least 24 characters/);
   });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
+  canonicalReason,
+  canonicalReasonOf,
   DISCARD_REASONS,
   type DiscardStep,
   discardReasonOrUnknown,
@@ -34,9 +36,17 @@ describe('discard-reason catalogue: integrity', () => {
   });
 
   it('keeps the uppercase variant on the base anchor and suffixes the lowercase one', () => {
+    expect(docsAnchor('failed_ingest', 'BAD_REQUEST')).toBe('failed_ingest-bad-request');
+    expect(docsAnchor('failed_ingest', 'bad_request')).toBe('failed_ingest-bad-request-lower');
     expect(docsAnchor('failed_delivery', 'ETIMEDOUT')).toBe('failed_delivery-etimedout');
-    expect(docsAnchor('failed_delivery', 'etimedout')).toBe('failed_delivery-etimedout-lower');
     expect(docsAnchor('failed_ingest', 'empty_batch')).toBe('failed_ingest-empty-batch');
+  });
+
+  it('lists each alias once, never as a code of its own step', () => {
+    const codes = new Set(DISCARD_REASONS.map((r) => `${r.step}\u0000${r.code}`));
+    const aliases = DISCARD_REASONS.flatMap((r) => r.aliases.map((a) => `${r.step}\u0000${a}`));
+    expect(aliases.filter((a) => codes.has(a))).toEqual([]);
+    expect(new Set(aliases).size).toBe(aliases.length);
   });
 
   it('has no empty field', () => {
@@ -64,6 +74,7 @@ describe('discard-reason catalogue: integrity', () => {
       expect(section).toContain(r.title);
       expect(section).toContain(r.description);
       expect(section).toContain(r.remedy);
+      for (const alias of r.aliases) expect(section).toContain(`\`${alias}\``);
     }
     expect(DOCS).toContain(`<a id="${anchorOf(unknownDiscardReason('failed_ingest', 'x').docsUrl)}"></a>`);
   });
@@ -104,13 +115,27 @@ describe('discard-reason catalogue: coverage', () => {
       for (const code of expected[step]) {
         const reason = findDiscardReason(step, code);
         expect(reason?.step).toBe(step);
-        expect(reason?.code).toBe(code);
+        expect(reason?.code === code || reason?.aliases.includes(code)).toBe(true);
       }
     });
   }
 
+  it('maps the aliases the reference lists as one reason to one canonical code, and nothing else', () => {
+    expect(canonicalReason('failed_delivery', 'etimedout')).toBe('ETIMEDOUT');
+    expect(canonicalReason('failed_delivery', 'BAD_REQUEST')).toBe('400');
+    expect(canonicalReason('failed_ingest', 'SOURCE_DISABLED')).toBe('source_disabled');
+    expect(findDiscardReason('failed_delivery', 'etimedout')).toBe(findDiscardReason('failed_delivery', 'ETIMEDOUT'));
+    // Kept apart where the catalogue keeps them apart, and per step.
+    expect(canonicalReason('failed_ingest', 'BAD_REQUEST')).toBe('BAD_REQUEST');
+    expect(canonicalReason('failed_ingest', 'bad_request')).toBe('bad_request');
+    expect(canonicalReason('filtered_destination', 'bad_request')).toBe('bad_request');
+    expect(canonicalReason('failed_delivery', 'Etimedout')).toBe('Etimedout');
+    expect(canonicalReasonOf('retry_enqueued', 'etimedout')).toBe('ETIMEDOUT');
+    expect(canonicalReasonOf('delivered', '')).toBe('');
+  });
+
   it('treats codes case-sensitively and per step', () => {
-    expect(findDiscardReason('failed_delivery', 'ETIMEDOUT')).not.toBe(findDiscardReason('failed_delivery', 'etimedout'));
+    expect(findDiscardReason('failed_ingest', 'BAD_REQUEST')).not.toBe(findDiscardReason('failed_ingest', 'bad_request'));
     expect(findDiscardReason('failed_delivery', 'Etimedout')).toBeUndefined();
     expect(findDiscardReason('filtered_source', 'empty_batch')).toBeUndefined();
     expect(findDiscardReason('filtered_destination', 'INVALID_SETTINGS')).not.toBe(

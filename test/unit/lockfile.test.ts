@@ -8,4 +8,9 @@ describe('package-lock.json', () => {
     expect(wanted.length).toBeGreaterThan(0);
     for (const name of wanted) expect(lock.packages[`node_modules/${name}`]).toMatchObject({ optional: true });
   });
+
+  it('carries no libc lists: npm 10 (shipped with Node 20) drops them, so a fresh clone would be dirty after npm install', () => {
+    const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package-lock.json'), 'utf8')) as { packages: Record<string, { libc?: string[] }> };
+    expect(Object.entries(lock.packages).filter(([, entry]) => entry.libc !== undefined).map(([key]) => key)).toEqual([]);
+  });
 });

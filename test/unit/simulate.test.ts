@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DISCARD_REASONS } from '../../src/domain/discard-reasons';
@@ -5,7 +6,7 @@ import { DISCARD_REPORT_STEPS, isSourceSideStep } from '../../src/domain/steps';
 import { validateRecord, type FieldError } from '../../src/ingest/report.validate';
 import { backfillWindow, chunkBounds } from '../../src/simulate/backfill';
 import { generateRaw, generateWindow, MAX_RETRY_DELAY_MS, type SimDelivery, type SimSync } from '../../src/simulate/generator';
-import { DEMO_WORKSPACE, demoIncidents, type RateLimitStorm, type SchemaViolationSpike, type SyncFailure } from '../../src/simulate/model';
+import { DEMO_WORKSPACE, demoIncidents, EXAMPLE_MESSAGE_ID, type RateLimitStorm, type SchemaViolationSpike, type SyncFailure, type TracedMessage } from '../../src/simulate/model';
 import { Rng } from '../../src/simulate/random';
 
 const MINUTE = 60_000;
@@ -252,6 +253,11 @@ describe('simulator: the records follow the ingest contract', () => {
     const traced = new Map<string, Set<string>>();
     for (const d of withId) traced.set(d.messageId!, (traced.get(d.messageId!) ?? new Set()).add(d.step));
     expect([...traced.values()].every((steps) => steps.has('received'))).toBe(true);
+    // Every sample is one message: the report carries the id its payload carries, and trace
+    // finds that message from its received report to the discard.
+    const sampled = day.deliveries.filter((d) => d.sample);
+    expect(sampled.filter((d) => d.messageId === undefined || d.sample!.payload.messageId !== d.messageId || d.count !== 1)).toEqual([]);
+    expect(sampled.every((d) => traced.get(d.messageId!)!.has(d.step))).toBe(true);
     const samples = day.deliveries.filter((d) => d.sample);
     expect(samples.length).toBeGreaterThan(100);
     expect(samples.every((d) => DISCARD_REPORT_STEPS.includes(d.step) && d.sample!.error.length > 0)).toBe(true);
@@ -272,6 +278,33 @@ describe('simulator: the records follow the ingest contract', () => {
     expect(day.syncs.length).toBeGreaterThanOrEqual(46);
     expect(day.syncs.every((s) => s.collections.length >= 3 && s.collections.length <= 6)).toBe(true);
     expect(day.syncs.some((s) => s.status === 'partial' && s.collections.some((c) => c.rowsFailed > 0 && c.reason !== ''))).toBe(true);
+  });
+});
+
+describe('simulator: the documented example message', () => {
+  it('goes through every destination of its source, with a retry at Amplitude, in the last 24 hours', () => {
+    const example = INCIDENTS.find((i): i is TracedMessage => i.kind === 'traced_message')!;
+    expect(example.id).toBe(EXAMPLE_MESSAGE_ID);
+    const rows = gen(example.start - HOUR, example.end + HOUR).deliveries.filter((d) => d.messageId === EXAMPLE_MESSAGE_ID);
+    expect(rows.map((d) => [d.step, d.destinationId ?? null, d.reason ?? null])).toEqual([
+      ['received', null, null],
+      ['retry_enqueued', 'dst_amplitude', '429'],
+      ['delivered', 'dst_mixpanel', null],
+      ['delivered', 'dst_hubspot_actions', null],
+      ['delivered', 'dst_bigquery', null],
+      ['delivered', 'dst_snowflake', null],
+      ['retry_resolved', 'dst_amplitude', '429'],
+      ['delivered', 'dst_amplitude', null],
+    ]);
+    expect(rows.every((d) => d.count === 1 && d.sourceId === example.sourceId)).toBe(true);
+  });
+});
+
+describe('simulator: fingerprint', () => {
+  // The seeded output, pinned: a change to what the simulator produces must update this on purpose.
+  it('produces the pinned output for seed 42 over two hours', () => {
+    const digest = crypto.createHash('sha256').update(JSON.stringify(gen(NOW - 2 * HOUR, NOW))).digest('hex');
+    expect(digest).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
   });
 });
 

@@ -35,7 +35,7 @@ describe('resolveTimeRange: presets', () => {
   it.each(durations)('%s with the default 5-minute lookback ends at floor(now − 5 min)', (preset, len) => {
     const r = resolveTimeRange({ preset }, NOW);
     const to = at(12, 2); // 12:07:30 − 5 min = 12:02:30 → 12:02
-    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC' });
+    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC', lookback: true });
   });
 
   it.each(durations)('%s with lookback: true (explicit) is the same as the default', (preset) => {
@@ -45,7 +45,7 @@ describe('resolveTimeRange: presets', () => {
   it.each(durations)('%s with lookback: false ends at the end of the current minute, floor(now) + 1 min', (preset, len) => {
     const r = resolveTimeRange({ preset, lookback: false }, NOW);
     const to = at(12, 8); // 12:07:30 → the current minute [12:07, 12:08) is included
-    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC' });
+    expect(r).toEqual({ from: to - len, to, previousFrom: to - 2 * len, previousTo: to - len, timeZone: 'UTC', lookback: false });
   });
 
   it('uses the caller-supplied default when lookback is not given, and an explicit value over it', () => {
@@ -98,12 +98,18 @@ describe('resolveTimeRange: presets', () => {
 describe('resolveTimeRange: custom ranges', () => {
   it('floors both ends to the minute and builds the previous period from the floored length', () => {
     const r = resolveTimeRange({ from: new Date(at(9, 13, 45, 500)), to: new Date(at(11, 2, 59, 999)) }, NOW);
-    expect(r).toEqual({ from: at(9, 13), to: at(11, 2), previousFrom: at(7, 24), previousTo: at(9, 13), timeZone: 'UTC' });
+    expect(r).toEqual({ from: at(9, 13), to: at(11, 2), previousFrom: at(7, 24), previousTo: at(9, 13), timeZone: 'UTC', lookback: false });
+  });
+
+  it('says the lookback applied only when it moved a custom end back', () => {
+    expect(resolveTimeRange({ from: new Date(at(11, 0)), to: new Date(at(12, 7)) }, NOW)).toMatchObject({ to: at(12, 2), lookback: true });
+    expect(resolveTimeRange({ from: new Date(at(11, 0)), to: new Date(at(12, 2)) }, NOW)).toMatchObject({ to: at(12, 2), lookback: false });
+    expect(resolveTimeRange({ from: new Date(at(11, 0)), to: new Date(at(12, 7)), lookback: false }, NOW)).toMatchObject({ to: at(12, 7), lookback: false });
   });
 
   it('keeps minute-aligned ends as they are', () => {
     const r = resolveTimeRange({ from: new Date(at(10, 0)), to: new Date(at(11, 0)), timeZone: 'Asia/Kolkata' }, NOW);
-    expect(r).toEqual({ from: at(10, 0), to: at(11, 0), previousFrom: at(9, 0), previousTo: at(10, 0), timeZone: 'Asia/Kolkata' });
+    expect(r).toEqual({ from: at(10, 0), to: at(11, 0), previousFrom: at(9, 0), previousTo: at(10, 0), timeZone: 'Asia/Kolkata', lookback: false });
   });
 
   it('clamps the end to floor(now − 5 min) under lookback, to the end of the current minute without', () => {

@@ -1,16 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { UsageError } from '../../src/cli/args';
 import { loadConfig, type Config } from '../../src/config/config';
-import { PACKAGE_ROOT } from '../../src/package-root';
 import { runTool } from '../cli';
-import { runBench } from './run';
-
-/** Where full runs write their result, committed beside the code that measured it. */
-const RESULTS_DIR = path.join(PACKAGE_ROOT, 'tools', 'bench', 'results');
+import { resultsDir, runBench } from './run';
 
 const BENCH_HELP =
   'npm run bench [-- --quick]\n\n' +
@@ -29,8 +22,7 @@ runTool({
       throw new UsageError(`${(err as Error).message}\nHint: see the Configuration section of the README.`);
     }
     const quick = v.quick === true;
-    const outDir = quick ? fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-quick-')) : RESULTS_DIR;
-    await runBench(config, { quick, outDir });
+    await runBench(config, { quick, outDir: resultsDir(quick) });
     return 0;
   },
 });

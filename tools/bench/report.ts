@@ -63,8 +63,14 @@ export function renderTable(r: BenchResult): string {
   rows.push(['6', 'throughput: p50 latency under load', ms(t.graphql.ms.p50), ms(t.direct.ms.p50), '']);
   lines.push(...table(rows));
   lines.push('');
-  lines.push('goals:');
-  lines.push(...table([['goal', 'target', 'measured', ''], ...r.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'met' : 'MISSED'])]));
+  if (r.quick) {
+    // Tiny counts on a busy machine say nothing about the targets: show the figures, judge nothing.
+    lines.push('goals (smoke run: goals not judged; a full npm run bench judges them):');
+    lines.push(...table([['goal', 'target', 'measured'], ...r.goals.map((g) => [g.name, g.target, g.actual])]));
+  } else {
+    lines.push('goals:');
+    lines.push(...table([['goal', 'target', 'measured', ''], ...r.goals.map((g) => [g.name, g.target, g.actual, g.met ? 'met' : 'MISSED'])]));
+  }
   lines.push('');
   return lines.join('\n') + '\n';
 }

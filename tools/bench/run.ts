@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config/config';
+import { PACKAGE_ROOT } from '../../src/package-root';
 import { TimeRangePreset } from '../../src/domain/time-range';
 import { createLogger } from '../../src/log';
 import { startGateway, type Gateway } from '../../src/app/gateway';
@@ -15,6 +16,14 @@ import { overheadBench, type OverheadCase } from './overhead.bench';
 import { payoffBench, type PayoffResult } from './payoff.bench';
 import { evaluateGoals, renderTable } from './report';
 import { throughputBench, type ThroughputResult } from './throughput.bench';
+
+/**
+ * Where a run writes its result: full runs beside the code that measured them (committed),
+ * smoke runs in a fresh temporary directory, so `bench --quick` never leaves a file in the tree.
+ */
+export function resultsDir(quick: boolean): string {
+  return quick ? fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-quick-')) : path.join(PACKAGE_ROOT, 'tools', 'bench', 'results');
+}
 
 export interface BenchOptions {
   quick: boolean;

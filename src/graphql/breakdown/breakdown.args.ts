@@ -1,7 +1,9 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { PipelineStepKind } from '../../domain/steps';
+import type { Dimension } from '../../metrics/timeseries.query';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import { DimensionEnum } from '../timeseries/timeseries.type';
 
 export const MAX_BREAKDOWN_ROWS = 1000;
 
@@ -17,6 +19,11 @@ export class BreakdownArgs {
   mappingId?: string | null;
   @Field(() => EventFilter, { nullable: true })
   filter?: EventFilter | null;
+  @Field(() => [DimensionEnum], {
+    nullable: true,
+    description: 'What a row stands for: any of EVENT_TYPE, EVENT_NAME, APP_VERSION (default all three); the fields of the others are null. REASON is not one: the discard table splits by reason.',
+  })
+  groupBy?: Dimension[] | null;
   @Field(() => Int, { defaultValue: 100, description: `Rows to return, 1-${MAX_BREAKDOWN_ROWS}, largest first.` })
   @Min(1)
   @Max(MAX_BREAKDOWN_ROWS)

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { ID_RULE, isValidId } from '../../domain/ids';
+import { closeMatches } from '../../domain/suggest';
 import type { CatalogEntity } from '../../metrics/catalog.service';
 import { Destination, Source } from './catalog.type';
 import type { RequestContext } from '../context';
@@ -21,9 +22,17 @@ export class CatalogResolver {
     return ctx.forWorkspace().catalog.destinations();
   }
 
-  @Query(() => Destination, { nullable: true, description: 'One destination by the id producers send; null when the workspace has none by that id.' })
+  @Query(() => Destination, {
+    nullable: true,
+    description: 'One destination by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
+  })
   async destination(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Destination | null> {
-    return ctx.forWorkspace().loaders.destination.load(id);
+    const { loaders, catalog } = ctx.forWorkspace();
+    const found = await loaders.destination.load(id);
+    if (found) return found;
+    // Null alone reads as "no data"; the error says the id is unknown and what was probably meant.
+    const known = (await catalog.destinations()).map((d) => d.id);
+    throw new AppError(ErrorCode.NOT_FOUND, 'This workspace has no destination with this id (extensions.suggestions lists close ones)', { field: 'id', suggestions: closeMatches(id, known) });
   }
 
   @Mutation(() => Boolean, { description: 'Sets the display name of a source, destination or mapping. Needs the admin scope.' })

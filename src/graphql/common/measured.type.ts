@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import { Change } from '../pipeline/pipeline.type';
+import { Change, MAPPING_SHARE_DESCRIPTION } from '../pipeline/pipeline.type';
 import { Count } from './scalars';
 
 /** Count, previous count, share and change: what every row of a breakdown or discard table carries. */
@@ -12,6 +12,8 @@ export abstract class MeasuredRow {
   previousCount!: number;
   @Field(() => Float, { nullable: true, description: 'Percent of Successfully received.' })
   share!: number | null;
+  @Field(() => Float, { nullable: true, description: MAPPING_SHARE_DESCRIPTION })
+  mappingShare!: number | null;
   @Field(() => Change)
   change!: Change;
 }

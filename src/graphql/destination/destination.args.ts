@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../domain/errors';
-import { PIPELINE_LAYOUT, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../../domain/steps';
+import { closeMatches } from '../../domain/suggest';
+import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type ReportStep } from '../../domain/steps';
 import { resolveTimeRange, type ResolvedRange } from '../../domain/time-range';
 import { buildPipeline, type PipelineValue } from '../../metrics/pipeline.build';
 import type { EventFilterValue } from '../../metrics/tiered';
@@ -19,20 +20,29 @@ export async function checkMapping(ctx: RequestContext, destination: Destination
   }
   const mappings = await ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   if (!mappings.some((m) => m.id === mappingId)) {
-    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, { field: 'mappingId', known: mappings.map((m) => m.id) });
+    const known = mappings.map((m) => m.id);
+    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, { field: 'mappingId', known, suggestions: closeMatches(mappingId, known) });
   }
   return mappingId;
 }
 
-/** The report step behind a step kind that this destination's pipeline shows; an error otherwise. */
-export function reportStepFor(destination: Destination, step: PipelineStepKind, what: string): ReportStep {
+/** Boxes counted from syncs, not events: their questions are answered by `syncs(...)`. */
+const SYNC_STEPS: readonly PipelineStepKind[] = [PipelineStepKind.FAILED_TO_SYNC, PipelineStepKind.SUCCESSFULLY_SYNCED];
+
+/**
+ * The report step behind a step kind that this destination's pipeline shows and the
+ * question applies to (`discardsOnly`: the discard table); an error listing the steps that
+ * would work otherwise, pointing sync steps to `syncs(...)`.
+ */
+export function reportStepFor(destination: Destination, step: PipelineStepKind, what: string, discardsOnly = false): ReportStep {
   const layout = PIPELINE_LAYOUT[destination.kind];
+  const usable = (k: PipelineStepKind) => PIPELINE_STEPS[k].reportStep !== null && (!discardsOnly || PIPELINE_STEPS[k].isDiscard);
   const reportStep = PIPELINE_STEPS[step].reportStep;
-  if (!layout.includes(step) || reportStep === null) {
-    const allowed = layout.filter((k) => PIPELINE_STEPS[k].reportStep !== null);
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `${what} is not available for ${step} on a ${destination.kind} destination`, { field: 'step', allowed });
-  }
-  return reportStep;
+  if (layout.includes(step) && usable(step) && reportStep !== null) return reportStep;
+  const allowed = layout.filter(usable);
+  const why = discardsOnly && layout.includes(step) && !PIPELINE_STEPS[step].isDiscard ? `${step} is not a discard step` : `${what} is not available for ${step} on a ${destination.kind} destination`;
+  const syncHint = SYNC_STEPS.includes(step) ? `; ${step} counts warehouse syncs, not events: list them with syncs(range:, status: FAILED or PARTIAL)` : '';
+  throw new AppError(ErrorCode.BAD_USER_INPUT, `${why}${syncHint}. Steps that work here: ${allowed.join(', ')}`, { field: 'step', allowed });
 }
 
 export const MAX_FILTER_VALUES = 100;
@@ -70,5 +80,5 @@ export async function computePipeline(
     isStorage ? Promise.resolve(null) : loaders.retryPending.load({ destinationId: destination.id, mappingId }),
     isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
   ]);
-  return buildPipeline(destination.kind, range, counts, pending, syncs);
+  return buildPipeline(destination.kind, range, counts, pending, syncs, mappingId !== null);
 }

@@ -3,11 +3,15 @@ import type { DiscardSampleValue } from '../../metrics/breakdown.query';
 import { PipelineStepKind } from '../common/enums';
 import { MeasuredRow } from '../common/measured.type';
 import { DateTime } from '../common/scalars';
+import { Cost } from '../common/cost';
 
 @ObjectType({ description: 'A discard reason from the remedy catalogue: what happened and what to do.' })
 export class DiscardReason {
-  @Field(() => String, { description: 'The code producers report (exact case).' })
+  @Field(() => String, { description: 'The code as stored and counted (exact case): the canonical code of the reason, whichever alias a producer sent.' })
   code!: string;
+  @Cost({ list: { assumed: 2 } })
+  @Field(() => [String], { description: 'Other codes producers send for the same reason; ingest stores them as `code`.' })
+  aliases!: readonly string[];
   @Field(() => PipelineStepKind)
   step!: PipelineStepKind;
   @Field(() => String)
@@ -28,6 +32,8 @@ export class DiscardSample {
   at!: Date;
   @Field(() => String, { nullable: true })
   messageId!: string | null;
+  @Field(() => String, { description: "The reason code as the producer sent it (may be an alias of its row's code)." })
+  reason!: string;
   @Field(() => String)
   sourceId!: string;
   @Field(() => String)

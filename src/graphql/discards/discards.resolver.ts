@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import { changeOf, shareOf } from '../../domain/change';
-import { discardReasonOrUnknown, findDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
+import { canonicalReason, storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { isDiscardReportStep, PipelineStepKind } from '../../domain/steps';
+import { PipelineStepKind, reportStepOf } from '../../domain/steps';
 import { discardCounts, discardSamples, type DiscardSampleValue } from '../../metrics/breakdown.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
@@ -10,6 +10,7 @@ import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
 import { reportStepFor } from '../destination/destination.args';
 import { stepContext } from '../destination/step-context';
+import { mappingShareOf } from '../../metrics/pipeline.build';
 import { DiscardRow, DiscardSample } from './discard.type';
 
 export const MAX_SAMPLES = 10;
@@ -27,22 +28,19 @@ export class DiscardsResolver {
     @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
     @Ctx() ctx: RequestContext,
   ): Promise<DiscardRow[]> {
-    const step = reportStepFor(destination, stepKind, 'A discard table');
-    if (!isDiscardReportStep(step)) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `${stepKind} is not a discard step`, { field: 'step' });
-    }
-    const { scope, range, filter, received } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
+    const step = reportStepFor(destination, stepKind, 'A discard table', true);
+    const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
     const wdb = ctx.forWorkspace().wdb;
     const rows = await discardCounts(wdb, scope, range, filter);
     let samples: Promise<DiscardSampleValue[]> | null = null;
     const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, range, MAX_SAMPLES));
     return rows.map((r) => {
-      const entry = discardReasonOrUnknown(step as DiscardStep, r.reason);
       return {
-        reason: { ...entry, step: stepKind, unknown: findDiscardReason(step as DiscardStep, r.reason) === undefined },
+        reason: { ...storedDiscardReason(step as DiscardStep, r.reason), step: stepKind },
         count: r.now,
         previousCount: r.before,
         share: shareOf(r.now, received.now),
+        mappingShare: mappingShareOf(step, r.now, reached),
         change: changeOf(r.now, r.before, received.now, received.before),
         samplesOfTable,
       };
@@ -59,6 +57,9 @@ export class DiscardRowResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 0-${MAX_SAMPLES}`, { field: 'limit' });
     }
     const all = await row.samplesOfTable();
-    return all.filter((s) => s.reason === row.reason.code).slice(0, limit);
+    // Samples keep the code as sent: an alias (etimedout) belongs to its canonical row (ETIMEDOUT).
+    const step = reportStepOf(row.reason.step) as DiscardStep;
+    const code = canonicalReason(step, row.reason.code);
+    return all.filter((s) => canonicalReason(step, s.reason) === code).slice(0, limit);
   }
 }

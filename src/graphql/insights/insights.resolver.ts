@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
-import { discardReasonOrUnknown, findDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
+import { storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, isDiscardReportStep, PipelineStepKind } from '../../domain/steps';
 import { biggestMovers } from '../../metrics/insights.query';
@@ -47,7 +47,7 @@ export class InsightsResolver {
       const kind = discardKindOf(m.step) ?? (destination.kind === 'storage' ? PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS : PipelineStepKind.SUCCESSFUL_DELIVERY);
       const reason =
         m.reason !== null && isDiscardReportStep(m.step)
-          ? { ...discardReasonOrUnknown(m.step as DiscardStep, m.reason), step: kind, unknown: findDiscardReason(m.step as DiscardStep, m.reason) === undefined }
+          ? { ...storedDiscardReason(m.step as DiscardStep, m.reason), step: kind }
           : null;
       return { ...m, step: kind, reason };
     });

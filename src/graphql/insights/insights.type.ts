@@ -15,8 +15,14 @@ export class Contributor {
   count!: number;
   @Field(() => Count)
   previousCount!: number;
-  @Field(() => Count, { description: 'count − previousCount.' })
+  @Field(() => Count, { description: 'count − previousCount, in events.' })
   delta!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "This value's part in the insight's percentagePoints: (count/received − previousCount/previousReceived) − previous overall rate × the change in this value's share of received (docs/api.md, Insights). Contributors are ranked by it; when producers report the dimension on received too, the parts of all values of one dimension add up to percentagePoints. Null when a period received nothing.",
+  })
+  percentagePoints!: number | null;
 }
 
 @ObjectType({ description: 'A step (and reason) whose rate moved most against the previous period.' })

@@ -2,6 +2,7 @@ import { Field, Float, ObjectType } from 'type-graphql';
 import { PipelineStepKind } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
+import { LOOKBACK_DESCRIPTION } from '../timerange/timerange.type';
 
 @ObjectType({ description: 'How a count moved against the previous period, three ways.' })
 export class Change {
@@ -14,6 +15,9 @@ export class Change {
   @Field(() => Float, { nullable: true, description: 'share now − share before, in percentage points (15% → 22% is 7).' })
   percentagePoints!: number | null;
 }
+
+export const MAPPING_SHARE_DESCRIPTION =
+  'With mappingId, for destination-side steps (filtered at destination, failed and successful delivery): percent of the events that reached that mapping (its filtered + failed + delivered events in the range). Null without a mapping and on source-side steps. With a mapping selected, dashboards show this one for destination-side steps.';
 
 @ObjectType({ description: 'One box of the pipeline view.' })
 export class PipelineStep {
@@ -32,6 +36,9 @@ export class PipelineStep {
   @Field(() => Float, { nullable: true, description: 'Percent of Successfully received (0–100); null for sync counts, the gauge, or when nothing was received.' })
   share!: number | null;
 
+  @Field(() => Float, { nullable: true, description: MAPPING_SHARE_DESCRIPTION })
+  mappingShare!: number | null;
+
   @Field(() => Boolean, { description: 'True for steps where events leave the pipeline.' })
   isDiscard!: boolean;
 
@@ -45,6 +52,8 @@ export class Pipeline {
   from!: Date;
   @Field(() => DateTime)
   to!: Date;
+  @Field(() => Boolean, { description: LOOKBACK_DESCRIPTION })
+  lookback!: boolean;
   @Field(() => DateTime)
   previousFrom!: Date;
   @Field(() => DateTime)

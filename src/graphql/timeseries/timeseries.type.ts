@@ -14,6 +14,10 @@ export class Point {
   at!: Date;
   @Field(() => Count)
   count!: number;
+  @Field(() => Boolean, {
+    description: 'True when the range covers only part of this bucket (the first may start before `from`, the last end after `to`): its count is not comparable with full buckets; charts can mark it.',
+  })
+  partial!: boolean;
 }
 
 @ObjectType({ description: 'One line of a timeseries: the dimensions it was split by (null when not split) and its points.' })

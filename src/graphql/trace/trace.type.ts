@@ -1,14 +1,18 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { ReportStep } from '../../domain/steps';
-import { ReportStepEnum } from '../common/enums';
+import { PipelineStepKind, ReportStepEnum } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
 
 @ObjectType({ description: 'One report about a message: a step it went through.' })
 export class TraceEntry {
   @Field(() => DateTime)
   at!: Date;
-  @Field(() => ReportStepEnum, { description: 'The step as reported.' })
-  step!: ReportStep;
+  @Field(() => PipelineStepKind, {
+    description: 'The pipeline box this report counts in: both retry steps are RETRY_PENDING (reportStep tells entering from leaving), delivered is SUCCESSFUL_DELIVERY, or EVENTS_TO_WAREHOUSE_ROWS on a storage destination.',
+  })
+  step!: PipelineStepKind;
+  @Field(() => ReportStepEnum, { description: 'The step as the producer reported it to /v1/ingest.' })
+  reportStep!: ReportStep;
   @Field(() => String)
   sourceId!: string;
   @Field(() => String, { nullable: true })

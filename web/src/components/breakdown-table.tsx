@@ -10,9 +10,10 @@ type Row = NonNullable<BreakdownQuery['destination']>['breakdown'][number];
 const FIRST_ROWS = 20;
 
 const ACCESSORS = {
-  type: (r: Row) => r.eventType,
-  name: (r: Row) => r.eventName,
-  version: (r: Row) => r.appVersion,
+  // The page asks for all three dimensions, so none is null here; '' sorts a missing one first.
+  type: (r: Row) => r.eventType ?? '',
+  name: (r: Row) => r.eventName ?? '',
+  version: (r: Row) => r.appVersion ?? '',
   count: (r: Row) => r.count,
   change: (r: Row) => r.change.count ?? 0,
 };

@@ -217,7 +217,7 @@ export type BreakdownQueryVariables = Exact<{
 }>;
 
 
-export type BreakdownQuery = { destination: { id: string, breakdown: Array<{ eventType: string, eventName: string, appVersion: string, count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
+export type BreakdownQuery = { destination: { id: string, breakdown: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
 
 export type SyncsQueryVariables = Exact<{
   id: string | number;
@@ -241,7 +241,7 @@ export type TraceQueryVariables = Exact<{
 }>;
 
 
-export type TraceQuery = { trace: Array<{ at: string, step: ReportStep, sourceId: string, destinationId: string | null, mappingId: string | null, reason: string | null, eventType: string, eventName: string, appVersion: string, count: number }> };
+export type TraceQuery = { trace: Array<{ at: string, step: PipelineStepKind, reportStep: ReportStep, sourceId: string, destinationId: string | null, mappingId: string | null, reason: string | null, eventType: string, eventName: string, appVersion: string, count: number }> };
 
 export type OverviewQueryVariables = Exact<{
   range: TimeRangeInput;
@@ -615,6 +615,7 @@ export const TraceDocument = new TypedDocumentString(`
   trace(messageId: $messageId) {
     at
     step
+    reportStep
     sourceId
     destinationId
     mappingId

@@ -6,16 +6,21 @@ import { SkeletonTableRows } from '../components/skeleton';
 import { browserTimeZone, formatCount, formatTimeWithSeconds } from '../format';
 import { followLink, navigate, useRoute } from '../route';
 
+/** The pipeline's own step names; the retry box is told apart by the step as reported. */
 const STEP_WORDS: Record<string, string> = {
-  RECEIVED: 'Received',
-  FAILED_INGEST: 'Failed on ingest',
-  FILTERED_SOURCE: 'Filtered at source',
-  FILTERED_DESTINATION: 'Filtered at destination',
-  RETRY_ENQUEUED: 'Queued for retry',
-  RETRY_RESOLVED: 'Left the retry queue',
+  SUCCESSFULLY_RECEIVED: 'Successfully received',
+  FAILED_ON_INGEST: 'Failed on ingest',
+  FILTERED_AT_SOURCE: 'Filtered at source',
+  FILTERED_AT_DESTINATION: 'Filtered at destination',
   FAILED_DELIVERY: 'Failed delivery',
-  DELIVERED: 'Delivered',
+  SUCCESSFUL_DELIVERY: 'Successful delivery',
+  EVENTS_TO_WAREHOUSE_ROWS: 'Events to warehouse rows',
 };
+const RETRY_WORDS: Record<string, string> = { RETRY_ENQUEUED: 'Queued for retry', RETRY_RESOLVED: 'Left the retry queue' };
+
+function stepWords(step: string, reportStep: string): string {
+  return step === 'RETRY_PENDING' ? (RETRY_WORDS[reportStep] ?? 'Retry pending') : (STEP_WORDS[step] ?? step);
+}
 
 /** One message's path: every report that carried its message id, oldest first. */
 export function TracePage() {
@@ -71,7 +76,7 @@ export function TracePage() {
               {entries?.map((e, i) => (
                 <tr key={i} data-step={e.step} data-count={e.count}>
                   <td>{formatTimeWithSeconds(e.at, zone)}</td>
-                  <td>{STEP_WORDS[e.step] ?? e.step}</td>
+                  <td>{stepWords(e.step, e.reportStep)}</td>
                   <td className="mono">{e.sourceId}</td>
                   <td>
                     {e.destinationId ? (
