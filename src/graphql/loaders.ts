@@ -5,6 +5,9 @@ import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
 import { pipelineCounts, retryPending, syncCounts, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
+import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../metrics/breakdown.query';
+import type { StepScope } from '../metrics/step-scope';
+import { timeseriesMany, type Dimension, type Granularity, type SeriesValue } from '../metrics/timeseries.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import { groupedLoader, type BatchRecorder } from './grouped-loader';
 
@@ -16,6 +19,25 @@ export interface PipelineKey {
   filter: EventFilterValue | null;
 }
 
+/** One destination's timeseries; keys that differ only in the destination share one statement. */
+export interface TimeseriesKey {
+  scope: StepScope;
+  range: ResolvedRange;
+  granularity: Granularity;
+  groupBy: readonly Dimension[];
+  filter: EventFilterValue | null;
+}
+
+/** One destination's breakdown; keys that differ only in the destination share one statement. */
+export interface BreakdownKey {
+  scope: StepScope;
+  range: ResolvedRange;
+  filter: EventFilterValue | null;
+  reason: string | null;
+  first: number;
+  groupBy: readonly BreakdownDimension[];
+}
+
 /** Per-request loaders. Each batch function returns results in key order. */
 export interface Loaders {
   destination: DataLoader<string, DestinationEntry | null>;
@@ -25,6 +47,8 @@ export interface Loaders {
   pipelineCounts: DataLoader<PipelineKey, StepCounts, string>;
   retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
+  timeseries: DataLoader<TimeseriesKey, SeriesValue[], string>;
+  breakdown: DataLoader<BreakdownKey, BreakdownCount[], string>;
   /** Notification outcomes of alert events; uncached, since a subscription's context lives long. */
   notifications: DataLoader<string, NotificationValue[]>;
 }
@@ -85,6 +109,20 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
       (k) => rangeKey(k.range),
       (k) => k.destinationId,
       (keys) => syncCounts(wdb, keys[0].range, keys.map((k) => k.destinationId)),
+      record,
+    ),
+    timeseries: groupedLoader<TimeseriesKey, SeriesValue[]>(
+      'timeseries',
+      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, rangeKey(k.range), k.range.timeZone, k.granularity, k.groupBy, filterKey(k.filter)]),
+      (k) => k.scope.destinationId,
+      (keys) => timeseriesMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].granularity, keys[0].groupBy, keys[0].filter),
+      record,
+    ),
+    breakdown: groupedLoader<BreakdownKey, BreakdownCount[]>(
+      'breakdown',
+      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, rangeKey(k.range), filterKey(k.filter), k.reason, k.first, k.groupBy]),
+      (k) => k.scope.destinationId,
+      (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].filter, keys[0].reason, keys[0].first, keys[0].groupBy),
       record,
     ),
     notifications: new DataLoader(

@@ -1,6 +1,7 @@
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
-import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
+import { isSourceSideStep } from '../domain/steps';
+import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
@@ -53,6 +54,61 @@ export async function breakdownCounts(
     now: Number(r.now),
     before: Number(r.before),
   }));
+}
+
+/**
+ * The breakdown of many destinations in one statement (scopes share step and mapping):
+ * destination-side steps are cut to `first` rows per destination in SQL; source-side rows
+ * come per source and are summed over each destination's sources before the cut.
+ * One destination uses breakdownCounts as it is.
+ */
+export async function breakdownMany(
+  wdb: WorkspaceDb,
+  scopes: readonly StepScope[],
+  range: ResolvedRange,
+  filter: EventFilterValue | null,
+  reason: string | null,
+  first: number,
+  groupBy: readonly BreakdownDimension[] = BREAKDOWN_DIMENSIONS,
+): Promise<BreakdownCount[][]> {
+  if (scopes.length === 1) return [await breakdownCounts(wdb, scopes[0], range, filter, reason, first, TIERED, groupBy)];
+  const g = new Set(groupBy);
+  const limitBy = isSourceSideStep(scopes[0].step) ? '' : 'LIMIT {first:UInt32} BY key';
+  const rows = await wdb.query<{ key: string; source_side: number; event_type: string; event_name: string; app_version: string; now: number; before: number }>(
+    'breakdown',
+    `SELECT ${KEY_COLUMNS},
+            if({g_type:Bool}, event_type, '') AS event_type, if({g_name:Bool}, event_name, '') AS event_name,
+            if({g_version:Bool}, app_version, '') AS app_version,
+            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
+            sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+     FROM ${TIERED.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${KEYED_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
+     GROUP BY key, source_side, event_type, event_name, app_version
+     ORDER BY key, now DESC, before DESC, event_type, event_name, app_version
+     ${limitBy}`,
+    {
+      ...TIERED.params(range), ...filterParams(filter), ...keyedScopeParams(scopes), any_reason: reason === null, reason: reason ?? '', first,
+      g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
+    },
+  );
+  return scopes.map((scope) => {
+    const sums = new Map<string, BreakdownCount>();
+    for (const r of rowsOfDestination(rows, scope)) {
+      const id = JSON.stringify([r.event_type, r.event_name, r.app_version]);
+      const acc = sums.get(id) ?? { eventType: g.has('EVENT_TYPE') ? r.event_type : null, eventName: g.has('EVENT_NAME') ? r.event_name : null, appVersion: g.has('APP_VERSION') ? r.app_version : null, now: 0, before: 0 };
+      acc.now += Number(r.now);
+      acc.before += Number(r.before);
+      sums.set(id, acc);
+    }
+    return [...sums.values()].sort(byCountThenNames).slice(0, first);
+  });
+}
+
+/** Largest first, ties by the previous period, then by the names (the SQL's order). */
+function byCountThenNames(a: BreakdownCount, b: BreakdownCount): number {
+  const x = `${a.eventType}\u0000${a.eventName}\u0000${a.appVersion}`;
+  const y = `${b.eventType}\u0000${b.eventName}\u0000${b.appVersion}`;
+  return b.now - a.now || b.before - a.before || (x < y ? -1 : x > y ? 1 : 0);
 }
 
 export interface ReasonCount extends StepCount {

@@ -27,3 +27,34 @@ export function stepScopeParams(scope: StepScope): Record<string, unknown> {
     mapping: scope.mappingId ?? '',
   };
 }
+
+/**
+ * One step for many destinations in one statement: destination-side rows by destination
+ * (narrowed to one mapping when given), source-side rows by source. Select `KEY_COLUMNS`
+ * and group by `key, source_side`; `rowsOfDestination` then gives each destination its rows.
+ * All scopes share one step and one mapping (loaders group them that way).
+ */
+export const KEYED_SCOPE_SQL = `
+  AND step = {step:String}
+  AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
+       OR (destination_id = '' AND source_id IN {sources:Array(String)}))`;
+
+export const KEY_COLUMNS = `if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side`;
+
+export function keyedScopeParams(scopes: readonly StepScope[]): Record<string, unknown> {
+  const first = scopes[0];
+  return {
+    step: first.step,
+    dests: scopes.map((s) => s.destinationId),
+    sources: [...new Set(scopes.flatMap((s) => s.sourceIds))],
+    any_mapping: first.mappingId === null,
+    mapping: first.mappingId ?? '',
+  };
+}
+
+/** The rows that count for one destination: its own, or those of its connected sources for a source-side step. */
+export function rowsOfDestination<R extends { key: string; source_side: number | boolean }>(rows: readonly R[], scope: StepScope): R[] {
+  if (!isSourceSideStep(scope.step)) return rows.filter((r) => !Number(r.source_side) && r.key === scope.destinationId);
+  const sources = new Set(scope.sourceIds);
+  return rows.filter((r) => Number(r.source_side) && sources.has(r.key));
+}

@@ -1,8 +1,7 @@
 import { minutesOnly, planTiers } from '../domain/tier-plan';
 import { hasWholeHourOffsets, nextZonedDay, startOfZonedDay, zoneOffset } from '../domain/time-zone';
 import type { ResolvedRange } from '../domain/time-range';
-import type { StepScope } from './step-scope';
-import { STEP_SCOPE_SQL, stepScopeParams } from './step-scope';
+import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, type StepScope } from './step-scope';
 import { filterParams, planParams, tieredSource, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
@@ -52,25 +51,38 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
+interface SeriesRow {
+  key: string;
+  source_side: number;
+  bucket: number;
+  event_type: string;
+  event_name: string;
+  app_version: string;
+  reason: string;
+  n: number;
+}
+
 /**
- * Counts of one step over time, optionally split by dimensions, zero-filled. The
- * hour tier serves HOUR/DAY buckets when the zone's offsets are whole hours;
- * otherwise (e.g. Asia/Kolkata) buckets start mid-hour and only minutes are exact.
+ * Counts of one step over time, optionally split by dimensions, zero-filled, for one
+ * destination or many (one statement for all of them; scopes share step and mapping). The
+ * hour tier serves HOUR/DAY buckets when the zone's offsets are whole hours; otherwise
+ * (e.g. Asia/Kolkata) buckets start mid-hour and only minutes are exact.
  */
-export async function timeseries(
+export async function timeseriesMany(
   wdb: WorkspaceDb,
-  scope: StepScope,
+  scopes: readonly StepScope[],
   range: ResolvedRange,
   granularity: Granularity,
   groupBy: readonly Dimension[],
   filter: EventFilterValue | null,
-): Promise<SeriesValue[]> {
+): Promise<SeriesValue[][]> {
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
   const g = new Set(groupBy);
-  const rows = await wdb.query<{ bucket: number; event_type: string; event_name: string; app_version: string; reason: string; n: number }>(
+  const rows = await wdb.query<SeriesRow>(
     'timeseries',
-    `SELECT multiIf({gran:String} = 'MINUTE', toUnixTimestamp(t),
+    `SELECT ${KEY_COLUMNS},
+            multiIf({gran:String} = 'MINUTE', toUnixTimestamp(t),
                     {gran:String} = 'HOUR', toUnixTimestamp(toStartOfHour(t, {tz:String})),
                     toUnixTimestamp(toStartOfDay(t, {tz:String}))) AS bucket,
             if({g_type:Bool}, event_type, '') AS event_type,
@@ -78,12 +90,12 @@ export async function timeseries(
             if({g_version:Bool}, app_version, '') AS app_version,
             if({g_reason:Bool}, reason, '') AS reason,
             sum(events) AS n
-     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], STEP_SCOPE_SQL, filter)}
-     GROUP BY bucket, event_type, event_name, app_version, reason`,
+     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], KEYED_SCOPE_SQL, filter)}
+     GROUP BY key, source_side, bucket, event_type, event_name, app_version, reason`,
     {
       ...planParams([plan]),
       ...filterParams(filter),
-      ...stepScopeParams(scope),
+      ...keyedScopeParams(scopes),
       gran: granularity,
       tz: range.timeZone,
       g_type: g.has('EVENT_TYPE'),
@@ -92,7 +104,12 @@ export async function timeseries(
       g_reason: g.has('REASON'),
     },
   );
-  const spans = buckets(range, granularity);
+  return scopes.map((scope) => toSeries(rowsOfDestination(rows, scope), range, granularity, groupBy));
+}
+
+/** One destination's series from its rows: summed per value combination and bucket, zero-filled, largest first. */
+function toSeries(rows: readonly SeriesRow[], range: ResolvedRange, granularity: Granularity, groupBy: readonly Dimension[]): SeriesValue[] {
+  const g = new Set(groupBy);
   const series = new Map<string, { key: Omit<SeriesValue, 'total' | 'points'>; total: number; byBucket: Map<number, number> }>();
   for (const r of rows) {
     const id = JSON.stringify([r.event_type, r.event_name, r.app_version, r.reason]);
@@ -117,6 +134,7 @@ export async function timeseries(
   if (series.size === 0 && groupBy.length === 0) {
     series.set('all', { key: { eventType: null, eventName: null, appVersion: null, reason: null }, total: 0, byBucket: new Map() });
   }
+  const spans = buckets(range, granularity);
   return [...series.values()]
     .sort((a, b) => b.total - a.total || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
     .slice(0, MAX_SERIES)
@@ -125,4 +143,16 @@ export async function timeseries(
       total: s.total,
       points: spans.map(({ start, end }) => ({ at: new Date(start), count: s.byBucket.get(start) ?? 0, partial: start < range.from || end > range.to })),
     }));
+}
+
+/** One destination's series (see timeseriesMany). */
+export async function timeseries(
+  wdb: WorkspaceDb,
+  scope: StepScope,
+  range: ResolvedRange,
+  granularity: Granularity,
+  groupBy: readonly Dimension[],
+  filter: EventFilterValue | null,
+): Promise<SeriesValue[]> {
+  return (await timeseriesMany(wdb, [scope], range, granularity, groupBy, filter))[0];
 }

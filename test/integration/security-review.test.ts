@@ -108,18 +108,24 @@ describe('item 11: slow-loris', () => {
   });
 });
 
-describe('item 5: lists are priced by their real size', () => {
-  it('refuses a two-week timeseries over 1,000 ingested destinations before any query, and still prices a small workspace low', async () => {
+describe('item 5: lists are priced by their real size, per-destination fields batched', () => {
+  it('answers a two-week timeseries over 1,000 ingested destinations with one timeseries statement, and refuses a wider selection before any query', async () => {
     const big = await t.token('ws_sec_big', ['read', 'ingest']);
     const many = Array.from({ length: 1000 }, (_, i) => report({ destinationId: `dst_many_${i}`, count: 1 }, 30));
     expect((await t.ingest(big, many)).status).toBe(200);
     const q = '{ destinations { id timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }';
-    const { result, families } = await t.countQueries(() => t.gql(big, q));
-    expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
-    expect(families.filter((f) => !ADMISSION_READS.has(f))).toEqual([]);
-    // The same document for a workspace of one destination is well under the limit.
-    const small = await t.gql(reader, q);
-    expect(small.body.errors).toBeUndefined();
+    const { result, families } = await t.countQueries(() => t.gql<{ destinations: { id: string; timeseries: { total: number }[] }[] }>(big, q));
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data!.destinations).toHaveLength(1000);
+    expect(result.body.data!.destinations.every((d) => d.timeseries[0].total === 1)).toBe(true);
+    expect(families.filter((f) => !ADMISSION_READS.has(f))).toEqual(['timeseries']);
+    // Every point of every series of every destination: priced at the real 1,000, refused unread.
+    const wide = '{ destinations { id timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total points { at count } } } }';
+    const { result: refused, families: none } = await t.countQueries(() => t.gql(big, wide));
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(none.filter((f) => !ADMISSION_READS.has(f))).toEqual([]);
+    // The same wide document for a workspace of one destination is well under the limit.
+    expect((await t.gql(reader, wide)).body.errors).toBeUndefined();
   });
 });
 

@@ -3,8 +3,7 @@ import { changeOf, shareOf } from '../../domain/change';
 import { canonicalReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { isDiscardReportStep } from '../../domain/steps';
-import { BREAKDOWN_DIMENSIONS, breakdownCounts, type BreakdownDimension } from '../../metrics/breakdown.query';
-import { TIERED } from '../../metrics/tiered';
+import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from '../../metrics/breakdown.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -29,7 +28,7 @@ function breakdownGrouping(groupBy: readonly string[] | null | undefined): Break
 /** The breakdown table of a destination: one step's events by type, name and version (or the ones asked for). */
 @Resolver(() => Destination)
 export class BreakdownResolver {
-  @Cost({ query: true, list: { assumed: 100, arg: 'first', max: MAX_BREAKDOWN_ROWS } })
+  @Cost({ query: true, batched: true, list: { assumed: 100, arg: 'first', max: MAX_BREAKDOWN_ROWS } })
   @FieldResolver(() => [BreakdownRow], { description: 'Events of one step grouped by event type, name and app version (or the dimensions in groupBy), largest first.' })
   async breakdown(@Root() destination: Destination, @Args(() => BreakdownArgs) args: BreakdownArgs, @Ctx() ctx: RequestContext): Promise<BreakdownRow[]> {
     const step = reportStepFor(destination, args.step, 'A breakdown');
@@ -39,7 +38,7 @@ export class BreakdownResolver {
     const groupBy = breakdownGrouping(args.groupBy);
     const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, args.range, args.mappingId, args.filter);
     const reason = args.reason == null ? null : canonicalReason(step as DiscardStep, args.reason);
-    const rows = await breakdownCounts(ctx.forWorkspace().wdb, scope, range, filter, reason, args.first, TIERED, groupBy);
+    const rows = await ctx.forWorkspace().loaders.breakdown.load({ scope, range, filter, reason, first: args.first, groupBy });
     return rows.map((r) => ({
       ...r,
       count: r.now,

@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { isDiscardReportStep } from '../../domain/steps';
-import { MAX_WIDTH, timeseries } from '../../metrics/timeseries.query';
+import { MAX_WIDTH } from '../../metrics/timeseries.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -12,7 +12,7 @@ import { Series } from './timeseries.type';
 /** A step's counts over time. */
 @Resolver(() => Destination)
 export class TimeseriesResolver {
-  @Cost({ query: true, list: { assumed: 10 } })
+  @Cost({ query: true, batched: true, list: { assumed: 10 } })
   @FieldResolver(() => [Series], { description: 'Counts of one step over time, zero-filled, optionally split by dimensions.' })
   async timeseries(@Root() destination: Destination, @Args(() => TimeseriesArgs) args: TimeseriesArgs, @Ctx() ctx: RequestContext): Promise<Series[]> {
     const step = reportStepFor(destination, args.step, 'A timeseries');
@@ -25,9 +25,9 @@ export class TimeseriesResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `REASON applies to discard steps; ${args.step} is not one`, { field: 'groupBy' });
     }
     const mappingId = await checkMapping(ctx, destination, args.mappingId);
-    const { loaders, wdb } = ctx.forWorkspace();
+    const { loaders } = ctx.forWorkspace();
     const connections = await loaders.sourcesByDestination.load(destination.id);
     const scope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId };
-    return timeseries(wdb, scope, range, args.granularity, groupBy, checkFilter(args.filter));
+    return loaders.timeseries.load({ scope, range, granularity: args.granularity, groupBy, filter: checkFilter(args.filter) });
   }
 }
