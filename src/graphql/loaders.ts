@@ -3,7 +3,7 @@ import type { AlertStore, NotificationValue } from '../alerts/store';
 import type { DestinationKind } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
-import { pipelineCounts, retryPending, syncCounts, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
+import { pipelineWithGauge, retryPending, syncCounts, type PipelineRead, type SyncCounts } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../metrics/breakdown.query';
 import type { StepScope } from '../metrics/step-scope';
@@ -44,7 +44,8 @@ export interface Loaders {
   source: DataLoader<string, CatalogEntry | null>;
   mappingsByDestination: DataLoader<string, MappingEntry[]>;
   sourcesByDestination: DataLoader<string, ConnectionEntry[]>;
-  pipelineCounts: DataLoader<PipelineKey, StepCounts, string>;
+  /** Step counts with the retry gauge, one statement for every destination of a group. */
+  pipelineCounts: DataLoader<PipelineKey, PipelineRead, string>;
   retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
   timeseries: DataLoader<TimeseriesKey, SeriesValue[], string>;
@@ -82,7 +83,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
       recorded('mappingsByDestination', async (ids: readonly string[]) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId), (k) => k),
     ),
     sourcesByDestination,
-    pipelineCounts: groupedLoader<PipelineKey, StepCounts>(
+    pipelineCounts: groupedLoader<PipelineKey, PipelineRead>(
       'pipelineCounts',
       (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`,
       (k) => k.destinationId,
@@ -93,7 +94,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
           if (c instanceof Error) throw c;
           return { destinationId: k.destinationId, sourceIds: c.map((x) => x.sourceId) };
         });
-        return pipelineCounts(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, scopes);
+        return pipelineWithGauge(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, scopes);
       },
       record,
     ),

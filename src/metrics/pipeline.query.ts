@@ -41,17 +41,58 @@ export async function pipelineCounts(
   destinations: readonly DestinationScope[],
   source: PeriodSource = TIERED,
 ): Promise<StepCounts[]> {
+  return (await readPipeline(wdb, range, mappingId, filter, destinations, source, false)).map((r) => r.counts);
+}
+
+/** A destination's step counts and its retry-pending gauge, read together. */
+export interface PipelineRead {
+  counts: StepCounts;
+  pending: number;
+}
+
+/**
+ * pipelineCounts and the retry-pending gauge of the same destinations (and mapping) in one
+ * statement: what a pipeline view needs, in one round trip instead of two.
+ */
+export async function pipelineWithGauge(
+  wdb: WorkspaceDb,
+  range: ResolvedRange,
+  mappingId: string | null,
+  filter: EventFilterValue | null,
+  destinations: readonly DestinationScope[],
+): Promise<PipelineRead[]> {
+  return readPipeline(wdb, range, mappingId, filter, destinations, TIERED, true);
+}
+
+/** The gauge as rows of the same shape as the counts: step 'retry_pending', now = pending. */
+const GAUGE_SQL = `
+     UNION ALL
+     SELECT destination_id AS key, 0 AS source_side, 'retry_pending' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before
+     FROM {{retry_table}}
+     WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
+       AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
+     GROUP BY destination_id`;
+
+async function readPipeline(
+  wdb: WorkspaceDb,
+  range: ResolvedRange,
+  mappingId: string | null,
+  filter: EventFilterValue | null,
+  destinations: readonly DestinationScope[],
+  source: PeriodSource,
+  gauge: boolean,
+): Promise<PipelineRead[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
   const rows = await wdb.query<Row>(
     `${source.family}pipeline`,
-    `SELECT if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side, step,
-            sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
-            sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
+    `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side, toString(step) AS step,
+            toInt64(sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC'))) AS now,
+            toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
             OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
-     GROUP BY key, source_side, step`,
+     GROUP BY key, source_side, step${gauge ? GAUGE_SQL.replace('{{retry_table}}', wdb.table('retry_pending')) : ''}`,
     {
       ...source.params(range),
       ...filterParams(filter),
@@ -62,10 +103,20 @@ export async function pipelineCounts(
       mapping: mappingId ?? '',
     },
   );
+  return sumPerDestination(rows, destinations);
+}
+
+/** Destination-side rows as they are, source-side rows summed over each destination's sources. */
+function sumPerDestination(rows: readonly Row[], destinations: readonly DestinationScope[]): PipelineRead[] {
   const bySource = new Map<string, StepCounts>();
   const byDestination = new Map<string, StepCounts>();
+  const pending = new Map<string, number>();
   for (const r of rows) {
-    const target = r.source_side ? bySource : byDestination;
+    if ((r.step as string) === 'retry_pending') {
+      pending.set(r.key, Number(r.now));
+      continue;
+    }
+    const target = Number(r.source_side) ? bySource : byDestination;
     const counts = target.get(r.key) ?? {};
     counts[r.step] = { now: Number(r.now), before: Number(r.before) };
     target.set(r.key, counts);
@@ -78,7 +129,7 @@ export async function pipelineCounts(
         counts[step] = { now: acc.now + c.now, before: acc.before + c.before };
       }
     }
-    return counts;
+    return { counts, pending: pending.get(d.destinationId) ?? 0 };
   });
 }
 

@@ -75,10 +75,10 @@ export async function computePipeline(
   const mappingId = await checkMapping(ctx, destination, mappingInput);
   const filter = checkFilter(filterInput);
   const isStorage = destination.kind === 'storage';
-  const [counts, pending, syncs] = await Promise.all([
+  // Counts and the retry gauge come from one statement (the gauge is ignored for storage).
+  const [read, syncs] = await Promise.all([
     loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
-    isStorage ? Promise.resolve(null) : loaders.retryPending.load({ destinationId: destination.id, mappingId }),
     isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
   ]);
-  return buildPipeline(destination.kind, range, counts, pending, syncs, mappingId !== null);
+  return buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
 }

@@ -15,7 +15,7 @@ export async function stepContext(ctx: RequestContext, destination: Destination,
   const range = resolveRange(ctx, rangeInput);
   const mappingId = await checkMapping(ctx, destination, mappingInput);
   const filter = checkFilter(filterInput);
-  const [connections, counts] = await Promise.all([
+  const [connections, { counts }] = await Promise.all([
     loaders.sourcesByDestination.load(destination.id),
     loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
   ]);

@@ -30,7 +30,7 @@ export class InsightsResolver {
     const mappingId = await checkMapping(ctx, destination, mappingInput);
     const filter = checkFilter(filterInput);
     const { loaders, wdb } = ctx.forWorkspace();
-    const [connections, counts] = await Promise.all([
+    const [connections, { counts }] = await Promise.all([
       loaders.sourcesByDestination.load(destination.id),
       loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
     ]);
