@@ -253,7 +253,7 @@ export type OverviewQuery = { destinations: Array<{ id: string, name: string, ki
 
 export type StepFieldsFragment = { kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } };
 
-export type PipelineFieldsFragment = { from: string, to: string, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> };
+export type PipelineFieldsFragment = { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> };
 
 export type DestinationPageQueryVariables = Exact<{
   id: string | number;
@@ -262,7 +262,7 @@ export type DestinationPageQueryVariables = Exact<{
 }>;
 
 
-export type DestinationPageQuery = { destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } } | null };
+export type DestinationPageQuery = { destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } } | null };
 
 export type PipelineLiveSubscriptionVariables = Exact<{
   destinationId: string | number;
@@ -271,7 +271,7 @@ export type PipelineLiveSubscriptionVariables = Exact<{
 }>;
 
 
-export type PipelineLiveSubscription = { pipelineUpdated: { from: string, to: string, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } };
+export type PipelineLiveSubscription = { pipelineUpdated: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } };
 
 export type RetryPendingLiveSubscriptionVariables = Exact<{
   destinationId: string | number;
@@ -355,6 +355,7 @@ export const PipelineFieldsFragmentDoc = new TypedDocumentString(`
     fragment PipelineFields on Pipeline {
   from
   to
+  lookback
   previousFrom
   previousTo
   retryPending
@@ -699,6 +700,7 @@ export const DestinationPageDocument = new TypedDocumentString(`
 fragment PipelineFields on Pipeline {
   from
   to
+  lookback
   previousFrom
   previousTo
   retryPending
@@ -732,6 +734,7 @@ export const PipelineLiveDocument = new TypedDocumentString(`
 fragment PipelineFields on Pipeline {
   from
   to
+  lookback
   previousFrom
   previousTo
   retryPending

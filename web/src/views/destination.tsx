@@ -105,8 +105,8 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
 function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
   const zone = state.timeZone;
   const browser = browserTimeZone();
-  // The gateway cuts only ranges that reach into the last 5 minutes (see web/API-GAPS.md).
-  const lookbackApplies = state.lookback && ('preset' in state.range || Date.parse(state.range.to) > Date.now() - 5 * 60_000);
+  // The answer says whether the lookback moved the end of the range.
+  const lookbackApplies = pipeline?.lookback === true;
   return (
     <div className="range-line">
       <span>
