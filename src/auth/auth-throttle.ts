@@ -1,10 +1,11 @@
 import { RateLimiter } from '../domain/rate-limiter';
 
 /**
- * Failed authentications per client address: each failure takes from the address's
- * bucket, and an address whose bucket is empty is refused (429) before its token is even
+ * Failed authentications per client address: every lookup an address asks for takes from
+ * its bucket first (so a burst sent all at once is bounded too) and a successful one gives
+ * it back; an address whose bucket is empty is refused (429) before its token is even
  * looked at, so guessing tokens costs the gateway no ClickHouse query past the burst.
- * A successful authentication takes nothing. Memory is bounded by the limiter's key cap.
+ * Memory is bounded by the limiter's key cap.
  */
 export class AuthThrottle {
   private readonly failures: RateLimiter;
@@ -31,12 +32,22 @@ export class AuthThrottle {
     return Math.ceil((until - now) / 1000);
   }
 
-  /** Counts one failed authentication of `client`. */
-  failed(client: string | undefined, now = Date.now()): void {
-    if (!client || this.perSecond <= 0) return;
+  /**
+   * Takes one attempt from `client`'s bucket before a lookup: false when there is none left
+   * (the address is then refused until the bucket refills).
+   */
+  reserve(client: string | undefined, now = Date.now()): boolean {
+    if (!client || this.perSecond <= 0) return true;
     const decision = this.failures.take(client, 1, now);
-    if (decision.ok) return;
+    if (decision.ok) return true;
     if (this.blockedUntil.size >= this.maxAddresses) this.blockedUntil.clear();
     this.blockedUntil.set(client, now + decision.retryAfterSeconds * 1000);
+    return false;
+  }
+
+  /** The lookup succeeded: the attempt does not count against the address. */
+  succeeded(client: string | undefined): void {
+    if (!client || this.perSecond <= 0) return;
+    this.failures.refund(client);
   }
 }

@@ -8,16 +8,18 @@ import { AppError, ErrorCode } from '../domain/errors';
  */
 export async function authenticate(tokens: TokenStore, authorization: string | undefined, client?: string): Promise<Principal> {
   const token = bearerToken(authorization);
-  const wait = tokens.throttle.retryAfter(client);
-  // A throttled address may still use a token known good (no lookup); anything else waits.
-  const known = wait > 0 && token !== null ? tokens.cached(token) : null;
+  // A token verified within the cache period needs no lookup, so the throttle has no say.
+  const known = token !== null ? tokens.cached(token) : null;
   if (known) return known;
-  if (wait > 0) {
-    throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry after ${wait} s`, { retryAfterSeconds: wait, limit: 'authFailuresPerSecond', value: tokens.throttle.perSecond });
+  if (tokens.throttle.retryAfter(client) > 0 || !tokens.throttle.reserve(client)) {
+    const after = Math.max(1, tokens.throttle.retryAfter(client));
+    throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry after ${after} s`, { retryAfterSeconds: after, limit: 'authFailuresPerSecond', value: tokens.throttle.perSecond });
   }
   const principal = token === null ? null : await tokens.verify(token);
-  if (principal !== null) return principal;
-  tokens.throttle.failed(client);
+  if (principal !== null) {
+    tokens.throttle.succeeded(client);
+    return principal;
+  }
   if (token === null) {
     throw new AppError(ErrorCode.UNAUTHENTICATED, authorization ? 'The Authorization header must be "Bearer <token>"' : 'Missing Authorization: Bearer <token> header');
   }

@@ -46,6 +46,7 @@ export class TokenStore {
   /** Tokens that verified, and tokens that did not: apart, so a flood of the second never evicts the first. */
   private readonly valid = new Map<string, { principal: Principal; expires: number }>();
   private readonly unknown = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<Principal | null>>();
   private readonly rootHash: string | null;
 
   constructor(
@@ -71,9 +72,18 @@ export class TokenStore {
     if (valid && valid.expires > now) return valid.principal;
     const unknownUntil = this.unknown.get(hash);
     if (unknownUntil !== undefined && unknownUntil > now) return null;
-    const principal = await this.lookUp(hash);
-    this.remember(hash, principal, now);
-    return principal;
+    // Concurrent requests with one token share one lookup.
+    let pending = this.lookups.get(hash);
+    if (!pending) {
+      pending = this.lookUp(hash)
+        .then((principal) => {
+          this.remember(hash, principal, Date.now());
+          return principal;
+        })
+        .finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, pending);
+    }
+    return pending;
   }
 
   private async lookUp(hash: string): Promise<Principal | null> {

@@ -38,6 +38,12 @@ export class RateLimiter {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - b.tokens) / this.ratePerSecond)) };
   }
 
+  /** Gives back what `take` took (e.g. the attempt turned out not to count). */
+  refund(key: string, cost = 1): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.burst, b.tokens + cost);
+  }
+
   private evictFull(now: number): void {
     for (const [key, b] of this.buckets) {
       if (b.tokens + ((now - b.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);

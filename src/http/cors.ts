@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../domain/errors';
 
 /** Headers a browser may send cross-origin to the API (everything the API reads). */
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, GraphQL-Require-Preflight';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, GraphQL-Require-Preflight, Apollo-Require-Preflight, X-Apollo-Operation-Name';
 /** Headers a browser may read from an answer (the rest of the API is in the body). */
 const EXPOSED_HEADERS = 'Retry-After, X-Request-Id, WWW-Authenticate';
 

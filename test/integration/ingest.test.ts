@@ -217,6 +217,24 @@ describe('Idempotency-Key', () => {
     for (const a of answers) expect([200, 409]).toContain(a.status);
   });
 
+  it('stores a batch once when the gateway fails after its inserts but before its record (the engine deduplicates the retry)', async () => {
+    const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_crash_record'";
+    const batch = [report({ destinationId: 'dst_crash_record', count: 7 }, 3)];
+    const db = t.gateway.db;
+    const insert = db.insert.bind(db);
+    db.insert = async (opts) => (opts.table === 'ingest_idempotency' ? Promise.reject(new Error('killed')) : insert(opts));
+    try {
+      expect((await t.ingest(token, batch, { key: 'crash-record-1' })).status).toBe(500);
+    } finally {
+      db.insert = insert;
+    }
+    expect(await tierSums(where)).toEqual({ raw: 7, minute: 7, hour: 7 }); // stored, not acknowledged
+    const retry = await t.ingest(token, batch, { key: 'crash-record-1' });
+    expect([retry.status, retry.body.duplicate]).toEqual([200, false]);
+    expect(await tierSums(where)).toEqual({ raw: 7, minute: 7, hour: 7 });
+    expect((await t.ingest(token, batch, { key: 'crash-record-1' })).body.duplicate).toBe(true);
+  });
+
   it('never mistakes two identical batches without a key for a retry', async () => {
     const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_nokey'";
     const batch = [report({ destinationId: 'dst_nokey', count: 2, timestamp: '2026-11-01T00:00:00.000Z' })].map((r) => ({ ...r, timestamp: new Date(Date.now() - 120_000).toISOString().slice(0, 17) + '00.000Z' }));

@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createLogger } from '../../src/log';
 import { captureLogLines } from '../helpers/log-capture';
 import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -83,5 +85,17 @@ describe('structured logs', () => {
     const line = parsed().find((r) => r.msg === 'graphql request' && r.operation === 'LogBadZone');
     expect(line).toMatchObject({ outcome: 'error', errorCodes: ['TIME_RANGE_INVALID'], workspace: 'ws_logs' });
     expect(lines.join('\n')).not.toContain(token);
+  });
+
+  it('logs a graphql-ws operation like an HTTP one, its errors carrying its request id (review finding)', async () => {
+    lines.length = 0;
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const answer = await new Promise<{ errors?: { extensions?: { requestId?: string } }[] }>((resolve) =>
+      client.subscribe({ query: 'query OverWs { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: "Mars/Base" }) { from } } }' }, { next: (v) => resolve(v as never), error: (e) => resolve(e as never), complete: () => undefined }),
+    );
+    await client.dispose();
+    const line = parsed().find((r) => r.msg === 'graphql request' && r.operation === 'OverWs');
+    expect(line).toMatchObject({ transport: 'ws', operationType: 'query', outcome: 'error', errorCodes: ['TIME_RANGE_INVALID'], workspace: 'ws_logs' });
+    expect(answer.errors?.[0]?.extensions?.requestId).toBe(line!.requestId);
   });
 });

@@ -144,6 +144,32 @@ describe('suspected items: a deadline per operation, caps on sockets', () => {
     expect({ status: res.status, code: res.body.errors?.[0]?.extensions?.code }).toEqual({ status: 504, code: 'QUERY_TIMEOUT' });
   });
 
+  it('counts one token however its Authorization is spelled, and frees a slot a client left during its handshake (review findings)', async () => {
+    const own = await tight.token('ws_tight', ['read']);
+    const init = (auth: string, thenClose = false) =>
+      new Promise<{ code: number | null; socket: WebSocket }>((resolve) => {
+        const socket = new WebSocket(tight.gateway.wsUrl, 'graphql-transport-ws');
+        socket.once('open', () => {
+          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: auth } }));
+          if (thenClose) {
+            socket.terminate();
+            resolve({ code: null, socket });
+          }
+        });
+        socket.once('message', (m) => JSON.parse(String(m)).type === 'connection_ack' && resolve({ code: 0, socket }));
+        socket.once('close', (code) => resolve({ code, socket }));
+      });
+    // Gone while its (uncached) token was being looked up: five times over a cap of 2.
+    for (let i = 0; i < 5; i++) await init(`Bearer ${own}`, true);
+    await new Promise((r) => setTimeout(r, 300));
+    const a = await init(`Bearer ${own}`);
+    const b = await init(`bearer  ${own} `);
+    const c = await init(`BEARER ${own}`);
+    expect([a.code, b.code, c.code]).toEqual([0, 0, 4429]);
+    for (const x of [a, b]) x.socket.close();
+    await new Promise((r) => setTimeout(r, 200));
+  });
+
   it('closes a token’s third socket and an address’s fourth with 4429', async () => {
     const open = (auth: string | null) =>
       new Promise<{ socket: WebSocket; closed: Promise<number> }>((resolve) => {
@@ -189,5 +215,9 @@ describe('item 7: unknown tokens cost at most a burst of lookups per address, an
     const { result: ok, families: after } = await t.countQueries(() => t.gql(reader, '{ sources { id } }'));
     expect(ok.status).toBe(200);
     expect(after.filter((f) => f === 'auth')).toEqual([]);
+    // All at once, from the same (throttled) address: each lookup takes from the address's bucket before it runs (review finding).
+    const burst = Array.from({ length: 300 }, (_, i) => `dov_${String(i).padStart(32, 'y')}`);
+    const { families: concurrent } = await t.countQueries(() => Promise.all(burst.map((b) => t.gql(b, '{ sources { id } }'))));
+    expect(concurrent.filter((f) => f === 'auth').length).toBeLessThanOrEqual(25); // the burst, not 300
   });
 });

@@ -70,3 +70,22 @@ describe('cost declarations on the fields', () => {
     expect(spec('DiscardRow.samples')?.list).toMatchObject({ arg: 'limit', max: MAX_SAMPLES });
   });
 });
+
+describe('what a timeseries returns is what it costs (review finding)', () => {
+  const q = (granularity: string, preset: string, split: boolean) =>
+    cost(`{ destination(id: "d") { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: ${preset} }, granularity: ${granularity}${split ? ', groupBy: [EVENT_NAME]' : ''}) { total points { at count } } } }`);
+
+  it('prices every point of every series: one series unless split, one point per bucket', () => {
+    // 2 weeks of hours split by name: up to 50 series × 337 buckets × 2 fields, over the limit alone.
+    expect(q('HOUR', 'LAST_2_WEEKS', true)).toBeGreaterThan(20_000);
+    // Unsplit, a day of hours is one series of 25 points.
+    expect(q('HOUR', 'LAST_24_HOURS', false)).toBeLessThan(200);
+    expect(q('HOUR', 'LAST_7_DAYS', false)).toBeGreaterThan(q('HOUR', 'LAST_24_HOURS', false) * 5);
+  });
+
+  it('counts each distinct argument set of a batched field once (aliases with other ranges are other statements)', () => {
+    const one = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
+    const two = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } b: timeseries(step: FAILED_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
+    expect(two - one).toBeGreaterThanOrEqual(140);
+  });
+});

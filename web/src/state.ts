@@ -72,7 +72,8 @@ export function rangeMinutes(range: RangeChoice): number {
 /** Buckets a chart can show legibly: minutes up to 4 h (the API's limit), hours up to 7 days. */
 export function granularityFor(range: RangeChoice): Granularity {
   const minutes = rangeMinutes(range);
-  if (minutes <= 240) return 'MINUTE';
+  // Every bucket of every series is a point the API prices: minutes only up to an hour.
+  if (minutes <= 60) return 'MINUTE';
   if (minutes <= 10_080) return 'HOUR';
   return 'DAY';
 }

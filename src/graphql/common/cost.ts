@@ -17,7 +17,19 @@ export interface CostSpec {
    * argument `arg` when given (capped at `max`, the bound the resolver also enforces),
    * else `assumed`.
    */
-  list?: { assumed: number; arg?: 'first' | 'limit'; max?: number; actual?: keyof ListSizes };
+  list?: {
+    assumed: number;
+    arg?: 'first' | 'limit';
+    max?: number;
+    actual?: keyof ListSizes;
+    /**
+     * The size computed from the field's own (coerced) arguments, or its parent field's, when
+     * neither a bound nor a real count says it: a timeseries has one series unless split, and
+     * each series one point per bucket of the parent's range and granularity. `now` is the
+     * request's clock; undefined falls back to `assumed`.
+     */
+    sizeOf?: (args: Record<string, unknown>, now: number, parentArgs: Record<string, unknown>) => number | undefined;
+  };
 }
 
 /**

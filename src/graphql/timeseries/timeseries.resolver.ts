@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { isDiscardReportStep } from '../../domain/steps';
-import { MAX_WIDTH } from '../../metrics/timeseries.query';
+import { MAX_SERIES, MAX_WIDTH } from '../../metrics/timeseries.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -12,7 +12,7 @@ import { Series } from './timeseries.type';
 /** A step's counts over time. */
 @Resolver(() => Destination)
 export class TimeseriesResolver {
-  @Cost({ query: true, batched: true, list: { assumed: 10 } })
+  @Cost({ query: true, batched: true, list: { assumed: MAX_SERIES, sizeOf: (args) => (Array.isArray(args.groupBy) && args.groupBy.length > 0 ? MAX_SERIES : 1) } })
   @FieldResolver(() => [Series], { description: 'Counts of one step over time, zero-filled, optionally split by dimensions.' })
   async timeseries(@Root() destination: Destination, @Args(() => TimeseriesArgs) args: TimeseriesArgs, @Ctx() ctx: RequestContext): Promise<Series[]> {
     const step = reportStepFor(destination, args.step, 'A timeseries');

@@ -2,6 +2,24 @@ import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { DIMENSIONS, GRANULARITIES } from '../../metrics/timeseries.query';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
+import { resolveTimeRange } from '../../domain/time-range';
+import { buckets, type Granularity } from '../../metrics/timeseries.query';
+
+/** The most buckets a series can have (two weeks of hours, and one partial). */
+const MAX_BUCKETS = 14 * 24 + 1;
+
+/**
+ * Points of one series, for the cost: one per bucket of the timeseries' range and
+ * granularity, zeros included, so a few stored rows can make thousands of points.
+ */
+function bucketCount(timeseriesArgs: Record<string, unknown>, now: number): number | undefined {
+  try {
+    const range = resolveTimeRange(timeseriesArgs.range as Parameters<typeof resolveTimeRange>[0], now);
+    return Math.min(MAX_BUCKETS, buckets(range, timeseriesArgs.granularity as Granularity).length);
+  } catch {
+    return undefined; // invalid arguments are refused by the resolver; priced at the most
+  }
+}
 
 export const GranularityEnum = Object.fromEntries(GRANULARITIES.map((g) => [g, g])) as Record<(typeof GRANULARITIES)[number], (typeof GRANULARITIES)[number]>;
 registerEnumType(GranularityEnum, { name: 'Granularity', description: 'Bucket size of a timeseries. MINUTE allows ranges up to 4 hours.' });
@@ -32,7 +50,7 @@ export class Series {
   reason!: string | null;
   @Field(() => Count)
   total!: number;
-  @Cost({ list: { assumed: 10 } })
+  @Cost({ list: { assumed: MAX_BUCKETS, sizeOf: (_args, now, timeseriesArgs) => bucketCount(timeseriesArgs, now) } })
   @Field(() => [Point], { description: 'Every bucket of the range, zeros included.' })
   points!: Point[];
 }

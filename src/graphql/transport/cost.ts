@@ -62,14 +62,18 @@ class CostWalker {
   // multiplier 1 and scaled: fragments fanning out to each other stay linear to estimate.
   private readonly fragmentCosts = new Map<string, number>();
   private readonly inProgress = new Set<string>();
-  /** Query costs of batched fields, once each (the widest range seen for the field). */
-  private readonly batched = new Map<GraphQLField<unknown, unknown>, number>();
+  /**
+   * Query costs of batched fields, once per field and arguments: the loader makes one
+   * statement per distinct argument set (aliases with other ranges are other statements).
+   */
+  private readonly batched = new Map<string, number>();
 
   constructor(document: DocumentNode, private readonly variables: Record<string, unknown>, private readonly now: number, private readonly sizes: ListSizes | null) {
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
   }
 
-  walk(set: SelectionSetNode | undefined, parent: GraphQLType): number {
+  /** The cost of a selection set under `parent`; `parentArgs` are the arguments of the field that holds it. */
+  walk(set: SelectionSetNode | undefined, parent: GraphQLType, parentArgs: Record<string, unknown> = {}): number {
     if (!set) return 0;
     const named = getNamedType(parent);
     if (!isObjectType(named) && !isInterfaceType(named)) return 0;
@@ -78,11 +82,11 @@ class CostWalker {
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith('__')) continue;
         const field = named.getFields()[sel.name.value];
-        if (field) total += this.fieldCost(field, sel);
+        if (field) total += this.fieldCost(field, sel, parentArgs);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        total += this.walk(sel.selectionSet, parent);
+        total += this.walk(sel.selectionSet, parent, parentArgs);
       } else {
-        total += this.fragmentCost(sel.name.value, named.name, parent);
+        total += this.fragmentCost(sel.name.value, named.name, parent, parentArgs);
       }
     }
     return Math.min(total, Number.MAX_SAFE_INTEGER);
@@ -94,24 +98,25 @@ class CostWalker {
     return total;
   }
 
-  private fieldCost(field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+  private fieldCost(field: GraphQLField<unknown, unknown>, node: FieldNode, parentArgs: Record<string, unknown>): number {
     const spec = costSpecOf(field);
     const args = safeArgs(field, node, this.variables);
     const queryCost = spec?.query ? QUERY_BASE_COST * rangeDays(args.range, this.now) : 0;
-    if (spec?.batched) this.batched.set(field, Math.max(this.batched.get(field) ?? 0, queryCost));
+    if (spec?.batched) this.batched.set(`${field.name}\u0000${JSON.stringify(args)}`, queryCost);
     const own = 1 + (spec?.batched ? 0 : queryCost);
-    const size = isList(field.type) ? listSize(spec, args, this.sizes) : 1;
-    return own + size * this.walk(node.selectionSet, field.type);
+    const size = isList(field.type) ? listSize(spec, args, this.sizes, this.now, parentArgs) : 1;
+    return own + size * this.walk(node.selectionSet, field.type, args);
   }
 
-  private fragmentCost(name: string, typeName: string, parent: GraphQLType): number {
-    const key = `${name}@${typeName}`;
+  private fragmentCost(name: string, typeName: string, parent: GraphQLType, parentArgs: Record<string, unknown>): number {
+    // Keyed by the holder's arguments too: a fragment on Series costs per its timeseries' buckets.
+    const key = `${name}@${typeName}@${JSON.stringify(parentArgs)}`;
     let cost = this.fragmentCosts.get(key);
     if (cost === undefined) {
       const f = this.fragments.get(name);
       if (!f || this.inProgress.has(key)) return 0; // cycles are refused by validation
       this.inProgress.add(key);
-      cost = this.walk(f.selectionSet, parent);
+      cost = this.walk(f.selectionSet, parent, parentArgs);
       this.inProgress.delete(key);
       this.fragmentCosts.set(key, cost);
     }
@@ -130,9 +135,11 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-function listSize(spec: CostSpec | undefined, args: Record<string, unknown>, sizes: ListSizes | null): number {
+function listSize(spec: CostSpec | undefined, args: Record<string, unknown>, sizes: ListSizes | null, now: number, parentArgs: Record<string, unknown>): number {
   const list = spec?.list;
   if (list?.actual && sizes) return Math.max(1, sizes[list.actual]);
+  const computed = list?.sizeOf?.(args, now, parentArgs);
+  if (computed !== undefined && Number.isFinite(computed)) return Math.max(1, computed);
   const v = list?.arg ? args[list.arg] : undefined;
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.max(1, Math.min(v, list?.max ?? v));
   return list?.assumed ?? DEFAULT_LIST_SIZE;

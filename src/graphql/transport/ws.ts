@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { CloseCode, type Context } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../../auth/authenticate';
@@ -9,10 +10,10 @@ import { bearerToken, TOKEN_CACHE_TTL_MS, type TokenStore } from '../../auth/tok
 import type { LiveConfig } from '../../config/config';
 import { ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
-import { Refusal, type AdmissionPipeline, type Caller } from './admission';
+import { Refusal, type AdmissionPipeline, type Admitted, type Caller } from './admission';
 import type { Cors } from '../../http/cors';
 import { MAX_GRAPHQL_BODY_BYTES } from './http';
-import type { OperationObserver } from './observe';
+import type { OperationObserver, OperationOutcome } from './observe';
 import { guardProtocol } from './ws-guard';
 
 export interface GraphQLWsDeps {
@@ -64,50 +65,31 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
   });
   const recheck = setInterval(() => void closeRevoked(sockets, deps.services.tokens), TOKEN_CACHE_TTL_MS);
   recheck.unref();
+  const ops = new Operations(deps.observer);
   const ws = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.live.connectionInitTimeoutMs,
-      onConnect: async (ctx) => {
-        const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const caller: Caller = { authorization: typeof auth === 'string' ? auth : undefined, address: ctx.extra.request.socket.remoteAddress };
-        try {
-          await authenticate(deps.services.tokens, caller.authorization, caller.address);
-        } catch {
-          return false;
-        }
-        const key = caller.authorization ?? '';
-        if (!perToken.add(key, deps.live.maxConnectionsPerToken)) {
-          closeTooMany(ctx.extra.socket, 'token');
-          return false;
-        }
-        ctx.extra.caller = caller;
-        sockets.set(ctx.extra.socket, caller);
-        ctx.extra.socket.once('close', () => {
-          sockets.delete(ctx.extra.socket);
-          perToken.remove(key);
-        });
-        ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
-        return true;
-      },
-      onSubscribe: async (ctx, _id, payload) => {
+      onConnect: (ctx) => connect(ctx, deps, sockets, perToken),
+      onSubscribe: async (ctx, id, payload) => {
         const requestId = crypto.randomUUID();
         try {
           const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
+          ops.started(ctx.extra.socket, id, requestId, admitted);
           // A fresh context per operation, so loaders never outlive one operation.
           const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
           return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
         } catch (err) {
           if (!(err instanceof Refusal)) throw err;
-          deps.observer.finished({ requestId, transport: 'ws', principal: err.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: deps.observer.format(err.errors, requestId, null), refusedWith: err.status });
+          ops.refused(ctx.extra.socket, id, requestId, err);
           if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
           return [...err.errors];
         }
       },
       // Errors of every operation, and of every pushed value, go through the one formatter.
-      onError: (_ctx, _id, payload, errors) => deps.observer.format(errors, '', payload.operationName ?? null),
-      onNext: (_ctx, _id, payload, _args, result) =>
-        result.errors ? { ...result, errors: deps.observer.format(result.errors, '', payload.operationName ?? null) } : undefined,
+      onError: (ctx, id, _payload, errors) => ops.failed(ctx.extra.socket, id, errors),
+      onNext: (ctx, id, _payload, _args, result) => (result.errors ? { ...result, errors: ops.format(ctx.extra.socket, id, result.errors) } : undefined),
+      onComplete: (ctx, id) => ops.completed(ctx.extra.socket, id),
     },
     wss,
     deps.live.keepAliveMs,
@@ -119,6 +101,37 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * connection_init: the token must verify (else 4403), the socket must still be open, and
+ * the token within its socket cap (else 4429); the socket is then tracked until it closes.
+ */
+async function connect(ctx: Context<Record<string, unknown> | undefined, Extra & SocketState>, deps: GraphQLWsDeps, sockets: Map<WebSocket, Caller>, perToken: Counter): Promise<boolean> {
+  const socket = ctx.extra.socket;
+  const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  const caller: Caller = { authorization: typeof auth === 'string' ? auth : undefined, address: ctx.extra.request.socket.remoteAddress };
+  let tokenId: string;
+  try {
+    tokenId = (await authenticate(deps.services.tokens, caller.authorization, caller.address)).tokenId;
+  } catch {
+    return false;
+  }
+  // The client may have gone while its token was looked up: its close already fired.
+  if (socket.readyState !== socket.OPEN) return false;
+  // Per token, not per Authorization spelling ("bearer x" and "Bearer  x" are one token).
+  if (!perToken.add(tokenId, deps.live.maxConnectionsPerToken)) {
+    closeTooMany(socket, 'token');
+    return false;
+  }
+  ctx.extra.caller = caller;
+  sockets.set(socket, caller);
+  socket.once('close', () => {
+    sockets.delete(socket);
+    perToken.remove(tokenId);
+  });
+  ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
+  return true;
 }
 
 /**
@@ -166,4 +179,56 @@ function closeTooMany(socket: WebSocket, per: 'address' | 'token'): void {
 /** The token no longer verifies (revoked): the socket and its subscriptions end with 4403. */
 function closeForbidden(socket: WebSocket): void {
   socket.close(CloseCode.Forbidden, 'Forbidden');
+}
+
+/**
+ * The operations of every socket between subscribe and complete: their request id (in
+ * every error they send, as over HTTP) and one log line and metric each when they end,
+ * like an HTTP request's.
+ */
+class Operations {
+  private readonly open = new WeakMap<WebSocket, Map<string, OperationOutcome & { started: number }>>();
+
+  constructor(private readonly observer: OperationObserver) {}
+
+  started(socket: WebSocket, id: string, requestId: string, admitted: Admitted): void {
+    this.of(socket).set(id, {
+      requestId, transport: 'ws', principal: admitted.principal, operationName: admitted.operation.name?.value ?? null,
+      operationType: admitted.operation.operation, durationMs: 0, errors: [], started: performance.now(),
+    });
+  }
+
+  /** A refusal is answered by onError next, which logs and formats it once. */
+  refused(socket: WebSocket, id: string, requestId: string, refusal: Refusal): void {
+    this.of(socket).set(id, { requestId, transport: 'ws', principal: refusal.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: [], refusedWith: refusal.status, started: performance.now() });
+  }
+
+  format(socket: WebSocket, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    const op = this.of(socket).get(id);
+    const formatted = this.observer.format(errors, op?.requestId ?? '', op?.operationName ?? null).map((e) => ({ ...e, extensions: { ...e.extensions, requestId: op?.requestId } }));
+    if (op) op.errors = [...op.errors, ...formatted];
+    return formatted;
+  }
+
+  /** Errors instead of a result (refused, or failed before it ran): the operation ends here. */
+  failed(socket: WebSocket, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    const formatted = this.format(socket, id, errors);
+    this.completed(socket, id);
+    return formatted;
+  }
+
+  completed(socket: WebSocket, id: string): void {
+    const ops = this.of(socket);
+    const op = ops.get(id);
+    if (!op) return;
+    ops.delete(id);
+    const { started, ...outcome } = op;
+    this.observer.finished({ ...outcome, durationMs: performance.now() - started });
+  }
+
+  private of(socket: WebSocket): Map<string, OperationOutcome & { started: number }> {
+    let ops = this.open.get(socket);
+    if (!ops) this.open.set(socket, (ops = new Map()));
+    return ops;
+  }
 }
