@@ -36,10 +36,10 @@ export const COMMANDS = {
       await ensurePortFree(config.server);
       const log = createLogger(config.logLevel);
       const gateway = await startGateway({ config, log }).catch((err: unknown) => Promise.reject(asPortProblem(err, config.server)));
-      log.info({ graphql: gateway.graphqlUrl, clickhouse: gateway.db.backend }, 'gateway listening');
       // The token itself never goes to stdout, where log collectors would keep it.
       if (gateway.createdRootToken) log.info({ rootTokenFile: gateway.rootTokenFile }, 'root token generated; read it from the file (mode 0600)');
       process.stdout.write(`${readTokenHint(gateway.url)}\n`);
+      log.info({ graphql: gateway.graphqlUrl, clickhouse: gateway.db.backend }, 'gateway listening');
       const signal = await untilSignal();
       log.info({ signal }, 'shutting down: finishing in-flight requests and completing subscriptions');
       // A second signal means "now". The embedded engine re-delivers the first one, so only
