@@ -13,6 +13,7 @@ import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
+import { UndeliveredResolver } from './undelivered/undelivered.resolver';
 
 export const RESOLVERS = [
   CatalogResolver,
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   DiscardRowResolver,
   SyncsResolver,
   TimeseriesResolver,
+  UndeliveredResolver,
   InsightsResolver,
   ReasonResolver,
   TraceResolver,

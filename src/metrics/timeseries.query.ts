@@ -46,7 +46,8 @@ function mod(a: number, n: number): number {
 }
 
 /**
- * Counts of one step over time, optionally split by dimensions, zero-filled. The
+ * Counts of one step over time, optionally split by dimensions, zero-filled, largest
+ * first (then by the dimension values), at most `maxSeries` of them. The
  * hour tier serves HOUR/DAY buckets when the zone's offsets are whole hours;
  * otherwise (e.g. Asia/Kolkata) buckets start mid-hour and only minutes are exact.
  */
@@ -57,6 +58,7 @@ export async function timeseries(
   granularity: Granularity,
   groupBy: readonly Dimension[],
   filter: EventFilterValue | null,
+  maxSeries = MAX_SERIES,
 ): Promise<SeriesValue[]> {
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
@@ -112,6 +114,6 @@ export async function timeseries(
   }
   return [...series.values()]
     .sort((a, b) => b.total - a.total || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
-    .slice(0, MAX_SERIES)
+    .slice(0, maxSeries)
     .map((s) => ({ ...s.key, total: s.total, points: buckets.map((at) => ({ at: new Date(at), count: s.byBucket.get(at) ?? 0 })) }));
 }
