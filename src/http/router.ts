@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../domain/errors';
 import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/http';
 import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
+import { handleUndeliveredExport } from '../export/undelivered.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Cors } from './cors';
 import { serveDocs } from './docs';
+import type { RestReadDeps } from './rest-read';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
 import { serveWeb, type WebOptions } from './web';
@@ -26,6 +28,8 @@ export interface RouterDeps {
   shuttingDown(): boolean;
   /** Cross-origin access to the API routes (CORS_ORIGINS). */
   cors: Cors;
+  /** The REST reads: the Segment-compatible API and the undelivered export. */
+  rest: RestReadDeps;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
@@ -47,6 +51,10 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       if (deps.cors.handle(req, res, 'POST')) return;
       if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
       return handleIngest(req, res, id, deps.ingest).then(() => undefined);
+    },
+    '/v1/export/undelivered': (req, res, id, url) => {
+      if (deps.cors.handle(req, res, 'GET')) return;
+      return handleUndeliveredExport(req, res, id, url, deps.rest);
     },
     '/metrics': async (_req, res) => {
       const { contentType, body } = await deps.metrics.render();
