@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../domain/errors';
 import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/http';
 import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
+import { handleSegmentCompat } from '../compat/segment/handler';
 import { handleUndeliveredExport } from '../export/undelivered.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Cors } from './cors';
@@ -71,6 +72,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const path = url.pathname;
     const handler = exact[path];
     if (handler) return handler(req, res, id, url);
+    if (path.startsWith('/compat/segment/')) return deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest);
     if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
     if (path.startsWith('/docs/')) return serveDocs(path, res);
     if (serveWeb(req, res, path, deps.web)) return;

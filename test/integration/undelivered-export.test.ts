@@ -128,6 +128,15 @@ describe('undelivered export', () => {
     expect(pages).toEqual(all);
   });
 
+  it('gives the same answers when exports start while other reads run', async () => {
+    const list = await graphqlList('dst_x');
+    const export1 = (await get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}`)).body;
+    const mixed = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}`).then((r) => r.body) : graphqlList('dst_x'))),
+    );
+    mixed.forEach((answer, i) => expect(answer).toEqual(i % 3 === 0 ? export1 : list));
+  });
+
   it('answers an empty list with headers and no rows', async () => {
     const res = await get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}&reason=nothing-like-this`);
     expect(res.status).toBe(200);
