@@ -2,6 +2,7 @@ import 'reflect-metadata'; // type-graphql's decorators need it before any type 
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
 import type { SecretBox } from '../auth/secret-box';
+import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
 import { migrate, migrationsApplied, migrationTarget } from '../clickhouse/migrations';
@@ -133,6 +134,7 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     metrics: services.metrics,
     ide,
     web: options.web ?? {},
+    rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
     ready: async () => ({ ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend }),
     shuttingDown,
   };

@@ -6,6 +6,7 @@ import type { ClickHouseConfig, Config } from '../config/config';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
+import { embeddedStreams, serverStreams, settingsClause, StartGate, type StartStream, type StreamFormat } from './stream';
 
 /** Default per-query memory cap (QUERY_MAX_MEMORY_BYTES). */
 export const DEFAULT_QUERY_MAX_MEMORY_BYTES = 4 * 2 ** 30;
@@ -46,6 +47,14 @@ export interface QueryOptions {
   settings?: ClickHouseSettings;
 }
 
+export interface StreamOptions extends QueryOptions {
+  format: StreamFormat;
+  /** Aborting it stops the read (after the chunk being computed, on the embedded engine). */
+  signal: AbortSignal;
+  /** Receives each chunk of bytes in order; the next is fetched only once it resolves (backpressure). */
+  onChunk(chunk: Uint8Array): Promise<void> | void;
+}
+
 export interface InsertOptions {
   family: string;
   /** Table name inside the gateway's database (whitelisted by the caller). */
@@ -66,6 +75,9 @@ export class Db {
   private closed = false;
   /** Deduplication records repaired when this handle was opened (see dedup-recovery.ts). */
   recoveredDedupOrphans = 0;
+  /** Embedded only: a stream starts while no other call runs (see StartGate). */
+  private readonly gate: StartGate | null;
+  private readonly startStream: StartStream;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -73,7 +85,11 @@ export class Db {
     readonly database: string,
     private readonly readSettings: ClickHouseSettings,
     private readonly rawInsert: ((table: string, body: Buffer, settings: ClickHouseSettings) => Promise<void>) | null,
-  ) {}
+    embeddedStream: StartStream | null = null,
+  ) {
+    this.gate = embeddedStream ? new StartGate() : null;
+    this.startStream = embeddedStream ?? serverStreams(client);
+  }
 
   async query<T>(opts: QueryOptions): Promise<T[]> {
     return this.timed(opts.family, async () => {
@@ -90,6 +106,35 @@ export class Db {
         await this.restoreSessionSettings(Object.keys(opts.settings ?? {}).filter((k) => !(k in this.readSettings)));
       }
     });
+  }
+
+  /**
+   * A read whose result is handed over chunk by chunk as the engine produces it, in
+   * `format`, never held whole: for exports. The read settings of every call apply (with
+   * `settings` on top) through the statement's own SETTINGS clause.
+   */
+  async stream(opts: StreamOptions): Promise<{ bytes: number; aborted: boolean }> {
+    const sql = opts.sql + settingsClause({ ...this.readSettings, ...opts.settings });
+    return this.timed(opts.family, async () => {
+      const start = () => this.startStream(sql, opts.params ?? {}, opts.format, opts.signal);
+      const started = await (this.gate ? this.gate.exclusive(start) : start());
+      const stop = () => started.cancel();
+      opts.signal.addEventListener('abort', stop, { once: true });
+      let bytes = 0;
+      try {
+        for await (const chunk of started.chunks) {
+          if (opts.signal.aborted) break;
+          bytes += chunk.byteLength;
+          await opts.onChunk(chunk);
+        }
+      } catch (err) {
+        // A read its caller stopped is not a failure of the store.
+        if (!opts.signal.aborted) throw err;
+      } finally {
+        opts.signal.removeEventListener('abort', stop);
+      }
+      return { bytes, aborted: opts.signal.aborted };
+    }, false);
   }
 
   /** DDL and statements without a result. */
@@ -152,7 +197,11 @@ export class Db {
     await this.client.close();
   }
 
-  private async timed<R>(family: string, fn: () => Promise<R>): Promise<R> {
+  /** Counts and times one call; `gated`: it waits while an embedded stream starts (a stream itself does not). */
+  private async timed<R>(family: string, fn: () => Promise<R>, gated = true): Promise<R> {
+    const gate = gated ? this.gate : null;
+    const wait = gate?.enter();
+    if (wait) await wait;
     const started = performance.now();
     try {
       const result = await fn();
@@ -162,6 +211,8 @@ export class Db {
       const failure = classifyClickHouseError(err);
       this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
       throw failure.appError;
+    } finally {
+      gate?.leave();
     }
   }
 }
@@ -262,7 +313,7 @@ async function openEmbedded(dir: string, database: string, readSettings: ClickHo
   const rawInsert = async (table: string, body: Buffer, settings: ClickHouseSettings) => {
     await connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: settings as Record<string, string | number | boolean> });
   };
-  const db = new Db(client, 'embedded', database, readSettings, rawInsert);
+  const db = new Db(client, 'embedded', database, readSettings, rawInsert, embeddedStreams(dir));
   await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${database}` });
   return db;
 }

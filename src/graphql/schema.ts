@@ -14,6 +14,7 @@ import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
+import { UndeliveredResolver } from './undelivered/undelivered.resolver';
 
 export const RESOLVERS = [
   CatalogResolver,
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   DiscardRowResolver,
   SyncsResolver,
   TimeseriesResolver,
+  UndeliveredResolver,
   InsightsResolver,
   ReasonResolver,
   TraceResolver,

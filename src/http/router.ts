@@ -4,9 +4,12 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../domain/errors';
 import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/http';
 import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
+import { handleSegmentCompat } from '../compat/segment/handler';
+import { handleUndeliveredExport } from '../export/undelivered.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Cors } from './cors';
 import { serveDocs } from './docs';
+import type { RestReadDeps } from './rest-read';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
 import { serveWeb, type WebOptions } from './web';
@@ -26,6 +29,8 @@ export interface RouterDeps {
   shuttingDown(): boolean;
   /** Cross-origin access to the API routes (CORS_ORIGINS). */
   cors: Cors;
+  /** The REST reads: the Segment-compatible API and the undelivered export. */
+  rest: RestReadDeps;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
@@ -48,6 +53,10 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       if (req.method !== 'POST') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Use POST on /v1/ingest');
       return handleIngest(req, res, id, deps.ingest).then(() => undefined);
     },
+    '/v1/export/undelivered': (req, res, id, url) => {
+      if (deps.cors.handle(req, res, 'GET')) return;
+      return handleUndeliveredExport(req, res, id, url, deps.rest);
+    },
     '/metrics': async (_req, res) => {
       const { contentType, body } = await deps.metrics.render();
       res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
@@ -63,6 +72,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const path = url.pathname;
     const handler = exact[path];
     if (handler) return handler(req, res, id, url);
+    if (path.startsWith('/compat/segment/')) return deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest);
     if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
     if (path.startsWith('/docs/')) return serveDocs(path, res);
     if (serveWeb(req, res, path, deps.web)) return;

@@ -3,19 +3,26 @@ import { isSourceSideStep, type ReportStep } from '../domain/steps';
 /**
  * Which rows of one step belong to one destination: source-side steps come from
  * its connected sources (rows without a destination); destination-side steps from
- * its own rows, narrowed to one mapping when given.
+ * its own rows, narrowed to one mapping when given, and to one source when `sourceId`
+ * is given (the source-keyed compat API). `reasons` keeps only rows with one of them.
  */
 export interface StepScope {
   step: ReportStep;
   destinationId: string;
   sourceIds: readonly string[];
   mappingId: string | null;
+  /** Destination-side rows of this source only (default: every source). */
+  sourceId?: string | null;
+  /** Rows with one of these discard reasons only (default: any). */
+  reasons?: readonly string[] | null;
 }
 
 export const STEP_SCOPE_SQL = `
   AND step = {step:String}
   AND (({source_side:Bool} AND destination_id = '' AND source_id IN {sources:Array(String)})
-       OR (NOT {source_side:Bool} AND destination_id = {dest:String} AND ({any_mapping:Bool} OR mapping_id = {mapping:String})))`;
+       OR (NOT {source_side:Bool} AND destination_id = {dest:String} AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
+           AND ({any_scope_source:Bool} OR source_id = {scope_source:String})))
+  AND ({any_scope_reason:Bool} OR reason IN {scope_reasons:Array(String)})`;
 
 export function stepScopeParams(scope: StepScope): Record<string, unknown> {
   return {
@@ -25,6 +32,10 @@ export function stepScopeParams(scope: StepScope): Record<string, unknown> {
     dest: scope.destinationId,
     any_mapping: scope.mappingId === null,
     mapping: scope.mappingId ?? '',
+    any_scope_source: scope.sourceId == null,
+    scope_source: scope.sourceId ?? '',
+    any_scope_reason: scope.reasons == null,
+    scope_reasons: scope.reasons ?? [],
   };
 }
 
@@ -32,12 +43,14 @@ export function stepScopeParams(scope: StepScope): Record<string, unknown> {
  * One step for many destinations in one statement: destination-side rows by destination
  * (narrowed to one mapping when given), source-side rows by source. Select `KEY_COLUMNS`
  * and group by `key, source_side`; `rowsOfDestination` then gives each destination its rows.
- * All scopes share one step and one mapping (loaders group them that way).
+ * All scopes share one step, one mapping and one narrowing (loaders group them that way).
  */
 export const KEYED_SCOPE_SQL = `
   AND step = {step:String}
-  AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
-       OR (destination_id = '' AND source_id IN {sources:Array(String)}))`;
+  AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
+        AND ({any_scope_source:Bool} OR source_id = {scope_source:String}))
+       OR (destination_id = '' AND source_id IN {sources:Array(String)}))
+  AND ({any_scope_reason:Bool} OR reason IN {scope_reasons:Array(String)})`;
 
 export const KEY_COLUMNS = `if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side`;
 
@@ -49,6 +62,10 @@ export function keyedScopeParams(scopes: readonly StepScope[]): Record<string, u
     sources: [...new Set(scopes.flatMap((s) => s.sourceIds))],
     any_mapping: first.mappingId === null,
     mapping: first.mappingId ?? '',
+    any_scope_source: first.sourceId == null,
+    scope_source: first.sourceId ?? '',
+    any_scope_reason: first.reasons == null,
+    scope_reasons: first.reasons ?? [],
   };
 }
 

@@ -63,10 +63,11 @@ interface SeriesRow {
 }
 
 /**
- * Counts of one step over time, optionally split by dimensions, zero-filled, for one
- * destination or many (one statement for all of them; scopes share step and mapping). The
- * hour tier serves HOUR/DAY buckets when the zone's offsets are whole hours; otherwise
- * (e.g. Asia/Kolkata) buckets start mid-hour and only minutes are exact.
+ * Counts of one step over time, optionally split by dimensions, zero-filled, largest first
+ * (then by the dimension values), at most `maxSeries` of them, for one destination or many
+ * (one statement for all of them; scopes share step, mapping and narrowing). The hour tier
+ * serves HOUR/DAY buckets when the zone's offsets are whole hours; otherwise (e.g.
+ * Asia/Kolkata) buckets start mid-hour and only minutes are exact.
  */
 export async function timeseriesMany(
   wdb: WorkspaceDb,
@@ -75,6 +76,7 @@ export async function timeseriesMany(
   granularity: Granularity,
   groupBy: readonly Dimension[],
   filter: EventFilterValue | null,
+  maxSeries = MAX_SERIES,
 ): Promise<SeriesValue[][]> {
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
@@ -104,11 +106,11 @@ export async function timeseriesMany(
       g_reason: g.has('REASON'),
     },
   );
-  return scopes.map((scope) => toSeries(rowsOfDestination(rows, scope), range, granularity, groupBy));
+  return scopes.map((scope) => toSeries(rowsOfDestination(rows, scope), range, granularity, groupBy, maxSeries));
 }
 
 /** One destination's series from its rows: summed per value combination and bucket, zero-filled, largest first. */
-function toSeries(rows: readonly SeriesRow[], range: ResolvedRange, granularity: Granularity, groupBy: readonly Dimension[]): SeriesValue[] {
+function toSeries(rows: readonly SeriesRow[], range: ResolvedRange, granularity: Granularity, groupBy: readonly Dimension[], maxSeries: number): SeriesValue[] {
   const g = new Set(groupBy);
   const series = new Map<string, { key: Omit<SeriesValue, 'total' | 'points'>; total: number; byBucket: Map<number, number> }>();
   for (const r of rows) {
@@ -137,7 +139,7 @@ function toSeries(rows: readonly SeriesRow[], range: ResolvedRange, granularity:
   const spans = buckets(range, granularity);
   return [...series.values()]
     .sort((a, b) => b.total - a.total || JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)))
-    .slice(0, MAX_SERIES)
+    .slice(0, maxSeries)
     .map((s) => ({
       ...s.key,
       total: s.total,
@@ -153,6 +155,7 @@ export async function timeseries(
   granularity: Granularity,
   groupBy: readonly Dimension[],
   filter: EventFilterValue | null,
+  maxSeries = MAX_SERIES,
 ): Promise<SeriesValue[]> {
-  return (await timeseriesMany(wdb, [scope], range, granularity, groupBy, filter))[0];
+  return (await timeseriesMany(wdb, [scope], range, granularity, groupBy, filter, maxSeries))[0];
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
-import type { Db } from '../clickhouse/client';
+import type { Db, StreamOptions } from '../clickhouse/client';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 
 const WORKSPACE_PARAM = '{workspace:String}';
@@ -23,12 +23,23 @@ export class WorkspaceDb {
   }
 
   async query<T>(family: string, sql: string, params: Record<string, unknown> = {}, settings?: ClickHouseSettings): Promise<T[]> {
+    const run = () => this.db.query<T>({ family, sql, params: this.bound(family, sql, params), settings });
+    return this.gate ? this.gate.run(this.workspaceId, run) : run();
+  }
+
+  /** A read streamed chunk by chunk (exports), checked like `query`; it holds one of the workspace's read slots until it ends. */
+  async stream(family: string, sql: string, params: Record<string, unknown>, opts: Omit<StreamOptions, 'family' | 'sql' | 'params'>): Promise<{ bytes: number; aborted: boolean }> {
+    const run = () => this.db.stream({ ...opts, family, sql, params: this.bound(family, sql, params) });
+    return this.gate ? this.gate.run(this.workspaceId, run) : run();
+  }
+
+  /** The parameters with the workspace bound, once the SQL is known to filter on it. */
+  private bound(family: string, sql: string, params: Record<string, unknown>): Record<string, unknown> {
     if (!sql.includes(`workspace_id = ${WORKSPACE_PARAM}`)) {
       throw new Error(`query family "${family}" does not filter on workspace_id = ${WORKSPACE_PARAM}`);
     }
     if ('workspace' in params) throw new Error(`query family "${family}" must not pass its own workspace parameter`);
-    const run = () => this.db.query<T>({ family, sql, params: { ...params, workspace: this.workspaceId }, settings });
-    return this.gate ? this.gate.run(this.workspaceId, run) : run();
+    return { ...params, workspace: this.workspaceId };
   }
 
   /** Writes on behalf of the workspace (e.g. a display name): the row's workspace is bound here too. */

@@ -197,8 +197,8 @@ describe('suspected items: a deadline per operation, caps on sockets', () => {
 // Last: it throttles this file's client address for a few seconds.
 describe('item 7: unknown tokens cost at most a burst of lookups per address, and never evict valid ones', () => {
   it('refuses an address guessing tokens with 429 before its tokens are looked up, and lets its known-good token through', async () => {
-    expect((await t.gql(reader, '{ sources { id } }')).status).toBe(200); // cached as valid
-    const bogus = Array.from({ length: 200 }, (_, i) => `dov_${String(i).padStart(32, 'x')}`);
+    const bogus = Array.from({ length: 60 }, (_, i) => `dov_${String(i).padStart(32, 'x')}`);
+    expect((await t.gql(reader, '{ sources { id } }')).status).toBe(200); // cached as valid (for 5 s)
     const { result: statuses, families } = await t.countQueries(async () => {
       const out: number[] = [];
       for (const token of bogus) out.push((await t.gql(token, '{ sources { id } }')).status);
@@ -207,7 +207,7 @@ describe('item 7: unknown tokens cost at most a burst of lookups per address, an
     const lookups = families.filter((f) => f === 'auth').length;
     expect(lookups).toBeLessThanOrEqual(25);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(25);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(175);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35);
     const throttled = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bogus[0]}` }, body: '{"query":"{ sources { id } }"}' });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);

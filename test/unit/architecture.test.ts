@@ -86,7 +86,9 @@ const FORBIDDEN: Record<string, string[]> = {
   auth: ['graphql', 'http', 'ingest', 'live', 'metrics', 'alerts', 'app', 'cli'],
   live: ['graphql', 'http', 'ingest', 'app', 'cli'],
   ingest: ['graphql', 'live', 'alerts', 'app', 'cli'],
-  graphql: ['app', 'cli'],
+  graphql: ['app', 'cli', 'compat', 'export'],
+  compat: ['graphql', 'ingest', 'live', 'alerts', 'export', 'app', 'cli'],
+  export: ['graphql', 'ingest', 'live', 'alerts', 'compat', 'app', 'cli'],
   http: ['app', 'cli'],
   app: ['cli'],
 };

@@ -121,8 +121,8 @@ export class AdmissionPipeline {
     return this.options.listSizes(principal.workspaceId);
   }
 
-  /** 429 unless the caller's workspace (or the root token) has operations left this second. */
-  private takeRate(principal: Principal): void {
+  /** 429 unless the caller's workspace (or the root token) has operations left this second (the REST reads share it). */
+  takeRate(principal: Principal): void {
     // The wall clock, not the request clock (tests freeze that one for ranges).
     const decision = this.limiter.take(principal.workspaceId ?? principal.tokenId, 1, Date.now());
     if (decision.ok) return;

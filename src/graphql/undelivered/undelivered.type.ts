@@ -1,0 +1,24 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTime } from '../common/scalars';
+
+@ObjectType({ description: 'A message whose last report for the destination is a final failure (failed delivery): one to replay.' })
+export class UndeliveredMessage {
+  @Field(() => String, { description: "This row's position: pass it as `after` to list what follows it." })
+  cursor!: string;
+  @Field(() => String, { description: 'The messageId the reports carried.' })
+  messageId!: string;
+  @Field(() => ID, { nullable: true, description: 'Actions: the mapping whose delivery failed (a message is judged per mapping). Null for other kinds.' })
+  mappingId!: string | null;
+  @Field(() => String)
+  sourceId!: string;
+  @Field(() => String, { description: 'Discard reason code of the final failure.' })
+  reason!: string;
+  @Field(() => DateTime, { description: 'When the final failure was reported.' })
+  at!: Date;
+  @Field(() => String)
+  eventType!: string;
+  @Field(() => String)
+  eventName!: string;
+  @Field(() => String)
+  appVersion!: string;
+}
