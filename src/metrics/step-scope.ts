@@ -1,9 +1,10 @@
-import { isSourceSideStep, type ReportStep } from '../domain/steps';
+import { isConnectionEntryStep, isSourceSideStep, type ReportStep } from '../domain/steps';
 
 /**
  * Which rows of one step belong to one destination: source-side steps come from
  * its connected sources (rows without a destination); destination-side steps from
- * its own rows, narrowed to one mapping when given.
+ * its own rows, narrowed to one mapping when given (except a connection's entry steps, which
+ * come before any mapping).
  */
 export interface StepScope {
   step: ReportStep;
@@ -23,7 +24,7 @@ export function stepScopeParams(scope: StepScope): Record<string, unknown> {
     source_side: isSourceSideStep(scope.step),
     sources: scope.sourceIds,
     dest: scope.destinationId,
-    any_mapping: scope.mappingId === null,
+    any_mapping: scope.mappingId === null || isConnectionEntryStep(scope.step),
     mapping: scope.mappingId ?? '',
   };
 }
