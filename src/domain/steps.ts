@@ -216,6 +216,24 @@ export function kindsShowing(box: PipelineStepKind): DestinationKind[] {
   return DESTINATION_KINDS.filter((k) => PIPELINE_LAYOUT[k].includes(box));
 }
 
+/** What a breakdown row can stand for (GraphQL `Dimension` values). */
+export const GROUPINGS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'MAPPING', 'OPERATION', 'AUDIENCE'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+const EVENT_GROUPINGS: readonly Grouping[] = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'];
+
+/**
+ * The breakdown dimensions of each kind, the default grouping first: events by type, name
+ * and version; Reverse ETL records by operation and mapping; audience changes by audience and
+ * change (entered or exited, the operation). Actions destinations may also split by mapping.
+ */
+export const BREAKDOWN_GROUPINGS: Record<DestinationKind, { allowed: readonly Grouping[]; byDefault: readonly Grouping[] }> = {
+  classic: { allowed: EVENT_GROUPINGS, byDefault: EVENT_GROUPINGS },
+  actions: { allowed: [...EVENT_GROUPINGS, 'MAPPING'], byDefault: EVENT_GROUPINGS },
+  storage: { allowed: EVENT_GROUPINGS, byDefault: EVENT_GROUPINGS },
+  retl: { allowed: ['OPERATION', 'MAPPING'], byDefault: ['OPERATION', 'MAPPING'] },
+  audience: { allowed: ['AUDIENCE', 'OPERATION'], byDefault: ['AUDIENCE', 'OPERATION'] },
+};
+
 /** What a Reverse ETL record or an audience membership change was, per kind (`operation` in reports). */
 export const OPERATIONS: Partial<Record<DestinationKind, readonly string[]>> = {
   retl: ['added', 'updated', 'removed'],

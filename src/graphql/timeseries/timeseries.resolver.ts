@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { isDiscardReportStep } from '../../domain/steps';
-import { MAX_WIDTH, timeseries } from '../../metrics/timeseries.query';
+import { MAX_WIDTH, SERIES_DIMENSIONS, timeseries } from '../../metrics/timeseries.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -21,6 +21,10 @@ export class TimeseriesResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `${args.granularity} granularity allows ranges up to ${MAX_WIDTH[args.granularity] / 3_600_000} hours`, { field: 'granularity' });
     }
     const groupBy = [...new Set(args.groupBy ?? [])];
+    const unsplittable = groupBy.filter((d) => !SERIES_DIMENSIONS.includes(d));
+    if (unsplittable.length > 0) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `A timeseries splits by ${SERIES_DIMENSIONS.join(', ')}; ${unsplittable.join(', ')} is a breakdown dimension (breakdown(groupBy:))`, { field: 'groupBy', allowed: SERIES_DIMENSIONS });
+    }
     if (groupBy.includes('REASON') && !isDiscardReportStep(step)) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `REASON applies to discard steps; ${args.step} is not one`, { field: 'groupBy' });
     }

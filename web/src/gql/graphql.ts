@@ -6,10 +6,14 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** What an alert rule watches. See each value. */
 export type AlertKind =
+  /** Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive. */
+  | 'AUDIENCE_SYNC_HEALTH_BELOW'
   /** Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window. */
   | 'DELIVERY_RATE_BELOW'
-  /** Events of a discard step (optionally one reason) above `threshold` % of Successfully received (summed over the destination's connected sources) over the window. */
+  /** Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience). */
   | 'DISCARD_RATE_ABOVE'
+  /** Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window. */
+  | 'RETL_MAPPING_DELIVERY_RATE_BELOW'
   /** The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply. */
   | 'RETRY_PENDING_ABOVE'
   /** A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days. */
@@ -77,14 +81,19 @@ export type AlertTransition =
 /** How a destination receives events. */
 export type DestinationKind =
   | 'ACTIONS'
+  | 'AUDIENCE'
   | 'CLASSIC'
+  | 'RETL'
   | 'STORAGE';
 
 /** What a timeseries or an insight can be split by. */
 export type Dimension =
   | 'APP_VERSION'
+  | 'AUDIENCE'
   | 'EVENT_NAME'
   | 'EVENT_TYPE'
+  | 'MAPPING'
+  | 'OPERATION'
   | 'REASON';
 
 /** Bucket size of a timeseries. MINUTE allows ranges up to 4 hours. */
@@ -109,9 +118,13 @@ export type PipelineStepKind =
   | 'EVENTS_TO_WAREHOUSE_ROWS'
   | 'FAILED_DELIVERY'
   | 'FAILED_ON_INGEST'
+  | 'FAILED_TO_EXTRACT'
   | 'FAILED_TO_SYNC'
   | 'FILTERED_AT_DESTINATION'
+  | 'FILTERED_AT_MAPPING'
   | 'FILTERED_AT_SOURCE'
+  | 'MEMBERSHIP_CHANGES_COMPUTED'
+  | 'RECORDS_EXTRACTED'
   | 'RETRY_PENDING'
   | 'SUCCESSFULLY_RECEIVED'
   | 'SUCCESSFULLY_SYNCED'
@@ -119,8 +132,11 @@ export type PipelineStepKind =
 
 /** A step as producers report it to /v1/ingest. */
 export type ReportStep =
+  | 'COMPUTED'
   | 'DELIVERED'
+  | 'EXTRACTED'
   | 'FAILED_DELIVERY'
+  | 'FAILED_EXTRACT'
   | 'FAILED_INGEST'
   | 'FILTERED_DESTINATION'
   | 'FILTERED_SOURCE'
