@@ -9,7 +9,7 @@ import { DiscardRowResolver, DiscardsResolver } from './discards/discards.resolv
 import { ReasonResolver } from './reasons/reason.resolver';
 import { InsightsResolver } from './insights/insights.resolver';
 import { SyncsResolver } from './syncs/syncs.resolver';
-import { SyncRunsResolver } from './sync-runs/sync-runs.resolver';
+import { SyncRunDetailResolver, SyncRunsResolver } from './sync-runs/sync-runs.resolver';
 import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
@@ -24,6 +24,7 @@ export const RESOLVERS = [
   DiscardRowResolver,
   SyncsResolver,
   SyncRunsResolver,
+  SyncRunDetailResolver,
   TimeseriesResolver,
   InsightsResolver,
   ReasonResolver,

@@ -8,7 +8,7 @@ import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
 import { resolveRange } from '../destination/destination.args';
 import { SyncRunsArgs } from './sync-runs.args';
-import { SyncRun, SyncRunDetail, type SyncRunReason } from './sync-runs.type';
+import { SyncRun, SyncRunReason, SyncRunSplit } from './sync-runs.type';
 
 function requireRetl(destination: Destination, field: string): void {
   if (destination.kind !== 'retl') {
@@ -21,8 +21,8 @@ function withReason(t: ReasonTally): SyncRunReason {
   return { reason: { ...storedDiscardReason(t.step as DiscardStep, t.code), step: pipelineStepOf(t.step, 'retl') }, count: t.count };
 }
 
-function toSyncRun(run: SyncRunValue): SyncRun {
-  return { ...run, topReasons: run.topReasons.map(withReason) };
+function toSyncRun(run: SyncRunValue, destinationId: string): SyncRun {
+  return { ...run, destinationId, topReasons: run.topReasons.map(withReason) };
 }
 
 /** Reverse ETL sync runs: the runs table and one run's detail. */
@@ -34,23 +34,37 @@ export class SyncRunsResolver {
     requireRetl(destination, 'syncRuns');
     const range = resolveRange(ctx, args.range);
     const runs = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { range, status: args.status ?? null, first: args.first });
-    return runs.map(toSyncRun);
+    return runs.map((run) => toSyncRun(run, destination.id));
   }
 
   @Cost({ query: true })
-  @FieldResolver(() => SyncRunDetail, { nullable: true, description: 'Reverse ETL destinations: one sync run by its syncId, with its records by mapping and operation and every reason; null when no report named it.' })
-  async syncRun(@Root() destination: Destination, @Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SyncRunDetail | null> {
+  @FieldResolver(() => SyncRun, { nullable: true, description: 'Reverse ETL destinations: one sync run by its syncId (its detail: mappings, operations, reasons); null when no report named it.' })
+  async syncRun(@Root() destination: Destination, @Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SyncRun | null> {
     requireRetl(destination, 'syncRun');
-    const wdb = ctx.forWorkspace().wdb;
-    const [run] = await listSyncRuns(wdb, destination.id, { syncId: id });
-    if (!run) return null;
-    const [splits, reasons] = await Promise.all([runSplits(wdb, destination.id, id), runReasons(wdb, destination.id, [id], 0)]);
-    return {
-      ...toSyncRun(run),
-      mappings: splits.mappings,
-      operations: splits.operations,
-      reasons: (reasons.get(id) ?? []).map(withReason),
-      failingMappings: splits.mappings.filter((m) => m.delivered === 0 && m.failed > 0).length,
-    };
+    const [run] = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { syncId: id });
+    return run ? toSyncRun(run, destination.id) : null;
+  }
+}
+
+/** A run's detail, read when asked for: its records by mapping and by operation, and every reason. */
+@Resolver(() => SyncRun)
+export class SyncRunDetailResolver {
+  @Cost({ query: true, list: { assumed: 10 } })
+  @FieldResolver(() => [SyncRunSplit], { description: 'Per mapping: what reached it and how it ended (empty mappingId: records no mapping saw).' })
+  async mappings(@Root() run: SyncRun, @Ctx() ctx: RequestContext): Promise<SyncRunSplit[]> {
+    return (await runSplits(ctx.forWorkspace().wdb, run.destinationId, run.id)).mappings;
+  }
+
+  @Cost({ query: true, list: { assumed: 3 } })
+  @FieldResolver(() => [SyncRunSplit], { description: 'Per operation (added, updated, removed).' })
+  async operations(@Root() run: SyncRun, @Ctx() ctx: RequestContext): Promise<SyncRunSplit[]> {
+    return (await runSplits(ctx.forWorkspace().wdb, run.destinationId, run.id)).operations;
+  }
+
+  @Cost({ query: true, list: { assumed: 20 } })
+  @FieldResolver(() => [SyncRunReason], { description: 'Every discard reason of the run, largest first.' })
+  async reasons(@Root() run: SyncRun, @Ctx() ctx: RequestContext): Promise<SyncRunReason[]> {
+    const reasons = await runReasons(ctx.forWorkspace().wdb, run.destinationId, [run.id], 0);
+    return (reasons.get(run.id) ?? []).map(withReason);
   }
 }

@@ -59,19 +59,6 @@ export class SyncRun extends SyncRunCounts {
   @Cost({ list: { assumed: 3 } })
   @Field(() => [SyncRunReason], { description: 'Its largest discard reasons (failed to extract, filtered at mapping, failed delivery), at most 3.' })
   topReasons!: SyncRunReason[];
-}
-
-@ObjectType({ description: 'A sync run with its records by mapping and by operation, and every discard reason.' })
-export class SyncRunDetail extends SyncRun {
-  @Cost({ list: { assumed: 10 } })
-  @Field(() => [SyncRunSplit], { description: 'Per mapping: what reached it and how it ended.' })
-  mappings!: SyncRunSplit[];
-  @Cost({ list: { assumed: 3 } })
-  @Field(() => [SyncRunSplit], { description: 'Per operation (added, updated, removed).' })
-  operations!: SyncRunSplit[];
-  @Cost({ list: { assumed: 20 } })
-  @Field(() => [SyncRunReason], { description: 'Every discard reason of the run, largest first.' })
-  reasons!: SyncRunReason[];
-  @Field(() => Int, { description: 'Mappings that delivered nothing and failed something.' })
-  failingMappings!: number;
+  /** Not exposed: the destination the run belongs to, for the detail fields. */
+  destinationId!: string;
 }
