@@ -16,6 +16,8 @@ const SHOTS = [
   { name: 'destination-classic', path: '/destinations/dst_amplitude?range=LAST_24_HOURS', ready: '[data-detail="insights"] .insight' },
   { name: 'destination-actions', path: '/destinations/dst_braze_actions?range=LAST_24_HOURS&mapping=track_purchase&step=FAILED_DELIVERY', ready: 'tr[data-reason]' },
   { name: 'destination-storage', path: '/destinations/dst_bigquery?range=LAST_7_DAYS&step=FAILED_TO_SYNC', ready: 'tr[data-sync]' },
+  { name: 'destination-retl', path: '/destinations/dst_salesforce_retl?range=LAST_24_HOURS&step=RECORDS_EXTRACTED', ready: 'tr[data-sync-run]', click: 'tr[data-status="PARTIAL"] button', then: '[data-run-detail] tr[data-reason]' },
+  { name: 'destination-audience', path: '/destinations/dst_google_ads_audiences?range=LAST_24_HOURS&step=MEMBERSHIP_CHANGES_COMPUTED', ready: '[data-detail="breakdown"] tr[data-count]' },
   { name: 'discard-samples', path: '/destinations/dst_amplitude?range=LAST_24_HOURS&step=FAILED_DELIVERY&samples=429', ready: '.sample' },
   { name: 'breakdown', path: '/destinations/dst_amplitude?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429', ready: '[data-detail="breakdown"] tr[data-count]' },
   { name: 'alerts', path: '/alerts', ready: '[data-view="alerts"] tbody tr:not([aria-hidden])' },
@@ -43,6 +45,11 @@ page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
 for (const shot of SHOTS) {
   await page.goto(BASE + shot.path, { waitUntil: 'load' });
   await page.waitForSelector(shot.ready, { timeout: 20_000 });
+  if (shot.click) {
+    // A view reached by a click (a sync run's detail): open it as a person would.
+    await page.click(shot.click);
+    await page.waitForSelector(shot.then, { timeout: 20_000 });
+  }
   await page.waitForSelector('[data-live-status="connected"]', { timeout: 10_000 });
   await page.waitForTimeout(400); // charts draw on the next frame
   await page.mouse.move(1430, 890);

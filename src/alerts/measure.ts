@@ -1,5 +1,5 @@
 import { canonicalReasonOf } from '../domain/discard-reasons';
-import { PIPELINE_STEPS, discardKindOf } from '../domain/steps';
+import { PIPELINE_STEPS, entryStepOf, pipelineStepOf } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import { discardCounts } from '../metrics/breakdown.query';
 import type { CatalogService } from '../metrics/catalog.service';
@@ -84,7 +84,33 @@ export async function measure(wdb: WorkspaceDb, catalog: CatalogService, rule: A
   });
 }
 
-const MEASURES: Record<AlertKind, (m: MeasureInput) => Promise<Measurement>> = {
+type Measure = (m: MeasureInput) => Promise<Measurement>;
+
+/** The rules of the two connection kinds: a Reverse ETL mapping's delivery rate, an audience destination's sync health. */
+const CONNECTION_MEASURES: Record<'retl_mapping_delivery_rate_below' | 'audience_sync_health_below', Measure> = {
+  // rate = the mapping's delivered / (delivered + failed delivery) × 100 over the window.
+  async retl_mapping_delivery_rate_below(m) {
+    const measured = await MEASURES.delivery_rate_below(m);
+    return { ...measured, detail: `Reverse ETL ${measured.detail}` };
+  },
+  // health = delivered / (computed − filtered at destination) × 100: of the changes the destination should get, how many arrived.
+  async audience_sync_health_below({ wdb, rule, range, w, guard, dest, on }) {
+    const [counts] = await pipelineCounts(wdb, range, null, null, [{ destinationId: dest, sourceIds: [] }]);
+    const toSend = (counts.computed?.now ?? 0) - (counts.filtered_destination?.now ?? 0);
+    const delivered = counts.delivered?.now ?? 0;
+    const value = toSend > 0 ? Math.min(100, (delivered / toSend) * 100) : null;
+    return {
+      value,
+      volume: Math.max(0, toSend),
+      baseline: null,
+      breach: value !== null && value < rule.threshold,
+      sufficient: guard(Math.max(0, toSend)),
+      detail: `audience sync health of ${on} is ${pct(value)} over the last ${w} (${num(delivered)} of ${num(Math.max(0, toSend))} membership changes to send delivered; alert below ${rule.threshold}%)`,
+    };
+  },
+};
+
+const MEASURES: Record<AlertKind, Measure> = {
   // rate = delivered / (delivered + failed_delivery) × 100 over the window.
   async delivery_rate_below({ wdb, rule, range, w, guard, dest, on }) {
     const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds: [] }]);
@@ -120,12 +146,14 @@ const MEASURES: Record<AlertKind, (m: MeasureInput) => Promise<Measurement>> = {
       detail: `received volume of ${rule.sourceId} is ${num(current)} over the last ${w}, ${against} (same window on each of the previous ${TYPICAL_DAYS} days; alert beyond ±${rule.threshold}%)`,
     };
   },
-  // rate = count of the step (one reason, when given) / received of the connected sources × 100.
+  // rate = count of the step (one reason, when given) / the first step (received of the connected sources) × 100.
   async discard_rate_above({ wdb, catalog, rule, range, w, guard, dest, on }) {
     const step = rule.step!;
     const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
-    const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }]);
-    const received = counts.received?.now ?? 0;
+    const [[destination], [counts]] = await Promise.all([catalog.destinations([dest]), pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }])]);
+    const kindOfDestination = destination?.kind ?? 'classic';
+    const entry = entryStepOf(kindOfDestination);
+    const received = counts[entry]?.now ?? 0;
     let count = counts[step]?.now ?? 0;
     if (rule.reason !== null) {
       const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
@@ -134,17 +162,18 @@ const MEASURES: Record<AlertKind, (m: MeasureInput) => Promise<Measurement>> = {
       count = rows.filter((r) => canonicalReasonOf(step, r.reason) === wanted).reduce((sum, r) => sum + r.now, 0);
     }
     const value = received > 0 ? (count / received) * 100 : null;
-    const kind = discardKindOf(step);
-    const label = kind ? PIPELINE_STEPS[kind].label : step;
+    const label = PIPELINE_STEPS[pipelineStepOf(step, kindOfDestination)].label;
+    const base = entry === 'received' ? 'received' : PIPELINE_STEPS[pipelineStepOf(entry, kindOfDestination)].label.toLowerCase();
     return {
       value,
       volume: received,
       baseline: null,
       breach: value !== null && value > rule.threshold,
       sufficient: guard(received),
-      detail: `${label}${rule.reason !== null ? ` (reason ${rule.reason})` : ''} at ${on} is ${pct(value)} of ${num(received)} received over the last ${w} (${num(count)} events; alert above ${rule.threshold}%)`,
+      detail: `${label}${rule.reason !== null ? ` (reason ${rule.reason})` : ''} at ${on} is ${pct(value)} of ${num(received)} ${base} over the last ${w} (${num(count)} events; alert above ${rule.threshold}%)`,
     };
   },
+  ...CONNECTION_MEASURES,
   // Syncs started in the window that did not fully succeed (failed, partial, or with failed rows).
   async sync_failures({ wdb, rule, range, w, dest }) {
     const [syncs] = await syncCounts(wdb, range, [dest]);

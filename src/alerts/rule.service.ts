@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError, ErrorCode } from '../domain/errors';
-import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_LAYOUT } from '../domain/steps';
+import { DISCARD_STEP_KINDS, PIPELINE_LAYOUT, pipelineStepOf } from '../domain/steps';
 import type { CatalogService } from '../metrics/catalog.service';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import { checkRuleFields, KIND_SPECS, MAX_RULES_PER_WORKSPACE, type AlertRuleFields, type AlertRuleValue, type AlertState } from './rules';
@@ -121,8 +121,8 @@ export class AlertRuleService {
         });
       }
       if (f.mappingId !== null) {
-        if (destination.kind !== 'actions') {
-          throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+        if (destination.kind !== 'actions' && destination.kind !== 'retl') {
+          throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
         }
         const mappings = await this.catalog.mappings([destination.id]);
         if (!mappings.some((m) => m.id === f.mappingId)) {
@@ -130,8 +130,8 @@ export class AlertRuleService {
         }
       }
       if (f.step !== null) {
-        const box = discardKindOf(f.step);
-        if (box === null || !PIPELINE_LAYOUT[destination.kind].includes(box)) {
+        const box = pipelineStepOf(f.step, destination.kind);
+        if (!PIPELINE_LAYOUT[destination.kind].includes(box)) {
           const allowed = PIPELINE_LAYOUT[destination.kind].filter((k) => DISCARD_STEP_KINDS.includes(k));
           throw new AppError(ErrorCode.BAD_USER_INPUT, `A ${destination.kind} destination has no ${box ?? f.step} step`, { field: 'step', allowed });
         }

@@ -1,14 +1,17 @@
 import { isPublicAddress, literalAddress } from './notify/egress';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ID_RULE, isValidId } from '../domain/ids';
-import { isDiscardReportStep, type ReportStep } from '../domain/steps';
+import { isDiscardReportStep, type DestinationKind, type ReportStep } from '../domain/steps';
 
 /**
  * Alert rules: what each kind measures, its limits and defaults, and the checks that
  * need no I/O. Checks against the catalog (does the destination exist, what kind is it)
  * live in rule.service.ts.
  */
-export const ALERT_KINDS = ['delivery_rate_below', 'source_volume_anomaly', 'discard_rate_above', 'sync_failures', 'retry_pending_above'] as const;
+export const ALERT_KINDS = [
+  'delivery_rate_below', 'source_volume_anomaly', 'discard_rate_above', 'sync_failures', 'retry_pending_above',
+  'retl_mapping_delivery_rate_below', 'audience_sync_health_below',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type AlertState = 'ok' | 'firing';
@@ -35,8 +38,9 @@ interface KindSpec {
   /** The rule is about a destination (else about a source). */
   target: 'destination' | 'source';
   /** Destination kinds the rule applies to. */
-  destinationKinds: readonly ('classic' | 'actions' | 'storage')[];
-  mapping: boolean;
+  destinationKinds: readonly DestinationKind[];
+  /** A mapping may narrow the rule ('required': the rule is about one mapping). */
+  mapping: boolean | 'required';
   step: boolean;
   /** The window matters (RETRY_PENDING_ABOVE reads a gauge). */
   windowed: boolean;
@@ -55,16 +59,24 @@ export const KIND_SPECS: Record<AlertKind, KindSpec> = {
     threshold: { min: 1, max: 1000, integer: false, unit: 'percent deviation from the typical volume' },
   },
   discard_rate_above: {
-    target: 'destination', destinationKinds: ['classic', 'actions', 'storage'], mapping: true, step: true, windowed: true, guarded: true,
-    threshold: { min: 0, max: 100, integer: false, unit: 'percent of Successfully received' },
+    target: 'destination', destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'], mapping: true, step: true, windowed: true, guarded: true,
+    threshold: { min: 0, max: 100, integer: false, unit: "percent of the pipeline's first step" },
   },
   sync_failures: {
     target: 'destination', destinationKinds: ['storage'], mapping: false, step: false, windowed: true, guarded: false,
     threshold: { min: 1, max: 1_000_000, integer: true, unit: 'failed or partial syncs' },
   },
   retry_pending_above: {
-    target: 'destination', destinationKinds: ['classic', 'actions'], mapping: true, step: false, windowed: false, guarded: false,
+    target: 'destination', destinationKinds: ['classic', 'actions', 'retl', 'audience'], mapping: true, step: false, windowed: false, guarded: false,
     threshold: { min: 0, max: 1_000_000_000, integer: true, unit: 'events waiting for a retry' },
+  },
+  retl_mapping_delivery_rate_below: {
+    target: 'destination', destinationKinds: ['retl'], mapping: 'required', step: false, windowed: true, guarded: true,
+    threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: "percent of the mapping's delivery attempts that succeeded" },
+  },
+  audience_sync_health_below: {
+    target: 'destination', destinationKinds: ['audience'], mapping: false, step: false, windowed: true, guarded: true,
+    threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of the membership changes to send that arrived' },
   },
 };
 
@@ -129,6 +141,7 @@ export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false
     if (f.destinationId !== null) throw bad('destinationId', `${kindName} is about a source; destinationId does not apply`);
   }
   if (!spec.mapping && f.mappingId !== null) throw bad('mappingId', `mappingId does not apply to ${kindName}`);
+  if (spec.mapping === 'required' && f.mappingId === null) throw bad('mappingId', `${kindName} is about one mapping: it needs a mappingId`);
   if (spec.step) {
     if (f.step === null) throw bad('step', `${kindName} needs a discard step`);
     if (!isDiscardReportStep(f.step)) throw bad('step', `${f.step} is not a discard step`);

@@ -6,17 +6,26 @@
  * - a MergeTree-family table `t` is created as `t_local`, and `t` becomes a
  *   Distributed table over it, so readers keep querying `t`;
  * - materialized views read from and write to the `_local` tables, so each shard
- *   aggregates the rows it stores.
+ *   aggregates the rows it stores;
+ * - an `ALTER TABLE` of such a table changes both its `_local` part and its Distributed
+ *   table (which copied the column list when it was created), each ON CLUSTER.
  * Pure string rendering over the project's own migration files, unit tested.
  */
 const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS (\w+)\.(\w+)/;
 const CREATE_ANY = /^CREATE (TABLE|MATERIALIZED VIEW|VIEW|DICTIONARY) IF NOT EXISTS (\w+)\.(\w+)/;
 const ENGINE = /ENGINE = (\w*)MergeTree/;
+const ALTER_TABLE = /^ALTER TABLE (\w+)\.(\w+)\b/;
 
 /** Returns a renderer that remembers, across the statements it is given in order, which tables became `_local`. */
 export function createClusterRenderer(cluster: string, database: string): (statement: string) => string[] {
   const locals = new Set<string>();
   return (statement) => {
+    const alter = ALTER_TABLE.exec(statement);
+    if (alter && locals.has(alter[2])) {
+      const [head, db, name] = alter;
+      const rest = statement.slice(head.length);
+      return [`ALTER TABLE ${db}.${name}_local ON CLUSTER ${cluster}${rest}`, `ALTER TABLE ${db}.${name} ON CLUSTER ${cluster}${rest}`];
+    }
     let sql = statement;
     const table = CREATE_TABLE.exec(sql);
     const isMergeTreeTable = table !== null && ENGINE.test(sql);

@@ -3,7 +3,8 @@
  * discard step, a title, an explanation and a remedy. Pure data plus lookups; the
  * human-readable twin of this table is docs/discard-reasons.md (anchors must match).
  */
-import { isDiscardReportStep, type ReportStep } from './steps';
+import { CONNECTION_REASONS, type DiscardReasonEntry } from './discard-reasons.connections';
+import { DISCARD_REPORT_STEPS, isDiscardReportStep, type DestinationKind, type ReportStep } from './steps';
 
 /** One entry of the remedy catalogue. */
 export interface DiscardReason {
@@ -23,11 +24,23 @@ export interface DiscardReason {
    * Ingest stores and shows `code` in their place; samples keep the code as sent.
    */
   aliases: readonly string[];
+  /** The destination kinds whose producers report it (a source-side code: the kinds streaming sources feed). */
+  kinds: readonly DestinationKind[];
 }
 
-export type DiscardStep = Extract<ReportStep, 'failed_ingest' | 'filtered_source' | 'filtered_destination' | 'failed_delivery'>;
+export type DiscardStep = Extract<ReportStep, 'failed_ingest' | 'filtered_source' | 'failed_extract' | 'filtered_destination' | 'failed_delivery'>;
 
-type DiscardReasonData = Omit<DiscardReason, 'docsUrl' | 'aliases'> & { aliases?: readonly string[] };
+type DiscardReasonData = DiscardReasonEntry;
+
+const STREAMING: readonly DestinationKind[] = ['classic', 'actions', 'storage'];
+/** Who reports a step's codes unless an entry says otherwise: delivery errors are the same for every kind that delivers. */
+const DEFAULT_KINDS: Record<DiscardStep, readonly DestinationKind[]> = {
+  failed_ingest: STREAMING,
+  filtered_source: STREAMING,
+  failed_extract: ['retl'],
+  filtered_destination: STREAMING,
+  failed_delivery: ['classic', 'actions', 'retl', 'audience'],
+};
 
 const DOCS_PAGE = '/docs/discard-reasons.md';
 const UNKNOWN_ANCHOR = 'unknown-reasons';
@@ -35,12 +48,13 @@ const UNKNOWN_ANCHOR = 'unknown-reasons';
 const STEP_LABELS: Record<DiscardStep, string> = {
   failed_ingest: 'Failed on ingest',
   filtered_source: 'Filtered at source',
+  failed_extract: 'Failed to extract',
   filtered_destination: 'Filtered at destination',
   failed_delivery: 'Failed delivery',
 };
 
 // prettier-ignore
-const DATA: readonly DiscardReasonData[] = [
+const STREAMING_DATA: readonly DiscardReasonData[] = [
   // ── Failed on ingest ────────────────────────────────────────────────────────────
   { step: 'failed_ingest', code: 'empty_batch_result', title: 'Batch yielded no events', description: 'The batch was accepted, but after its messages were processed nothing was left to publish.', remedy: 'Inspect the batch payload and the client instrumentation that builds it; make sure every batch carries at least one valid message.' },
   { step: 'failed_ingest', code: 'source_disabled', aliases: ['SOURCE_DISABLED'], title: 'Source or project disabled', description: 'The source, or the project instance behind it, is disabled, so its events were refused.', remedy: 'Enable the source or project instance in its settings, then resend the events.' },
@@ -102,7 +116,7 @@ const DATA: readonly DiscardReasonData[] = [
   { step: 'filtered_destination', code: 'too_many_requests', title: 'Function rate exceeded', description: 'Events reached the destination function faster than the rate it expects.', remedy: 'Reduce or spread out the traffic; contact support if you need more capacity.' },
   { step: 'filtered_destination', code: 'gateway_timeout', title: 'Function timed out', description: 'The destination function did not finish within its time limit.', remedy: 'Speed up the function code, or contact support to raise its timeout.' },
   { step: 'filtered_destination', code: 'retry', title: 'Function asked for a retry', description: 'The function code returned a retryable error.', remedy: 'No action needed: the event is retried automatically. Investigate the function if retries keep failing.' },
-  { step: 'filtered_destination', code: 'FILTERED_BY_END_USER_CONSENT', title: 'Blocked by user consent', description: 'The consent preferences of the end user do not allow sending this event to this destination.', remedy: 'Expected when consent is withheld. If the event should have been allowed, check the consent categories of the user and of the destination, then contact support.' },
+  { step: 'filtered_destination', code: 'FILTERED_BY_END_USER_CONSENT', kinds: [...STREAMING, 'audience'], title: 'Blocked by user consent', description: 'The consent preferences of the end user do not allow sending this event to this destination.', remedy: 'Expected when consent is withheld. If the event should have been allowed, check the consent categories of the user and of the destination, then contact support.' },
 
   // ── Failed delivery ─────────────────────────────────────────────────────────────
   { step: 'failed_delivery', code: 'INVALID_SETTINGS', title: 'Missing destination settings', description: 'The destination is missing settings that this event type requires.', remedy: 'Review the destination configuration and fill in the required settings for this event type.' },
@@ -122,6 +136,11 @@ const DATA: readonly DiscardReasonData[] = [
   { step: 'failed_delivery', code: '401', title: 'Unauthorized (401)', description: 'The destination refused the request because its credentials are invalid or have expired.', remedy: 'Re-authenticate with the destination provider and update the credentials in the destination settings.' },
   { step: 'failed_delivery', code: 'ECONNRESET', title: 'Connection reset', description: 'No working connection to the server of the destination could be established.', remedy: 'Check the destination settings for invalid values and whether the destination still works; if the settings are valid, disable the destination or contact its provider.' },
 ];
+
+/** Every entry grouped by step in pipeline order (a stable sort keeps each group's own order). */
+const DATA: readonly DiscardReasonData[] = [...STREAMING_DATA, ...CONNECTION_REASONS].sort(
+  (a, b) => DISCARD_REPORT_STEPS.indexOf(a.step) - DISCARD_REPORT_STEPS.indexOf(b.step),
+);
 
 // ── Helpers ───────────────────────────────────────────────────────────────────────
 
@@ -159,7 +178,7 @@ function docsUrlFor(anchor: string): string {
 
 /** Every entry, grouped by step in pipeline order. */
 export const DISCARD_REASONS: readonly DiscardReason[] = DATA.map((d) =>
-  Object.freeze({ ...d, aliases: d.aliases ?? [], docsUrl: docsUrlFor(docsAnchor(d.step, d.code)) }),
+  Object.freeze({ ...d, aliases: d.aliases ?? [], kinds: d.kinds ?? DEFAULT_KINDS[d.step], docsUrl: docsUrlFor(docsAnchor(d.step, d.code)) }),
 );
 
 const BY_STEP_AND_CODE = new Map<DiscardStep, Map<string, DiscardReason>>();
@@ -205,6 +224,7 @@ export function unknownDiscardReason(step: DiscardStep, code: string): DiscardRe
       'Look up the code in the logs or documentation of the component that reported it. If it is a new, legitimate code, ask for it to be added to the catalogue; if it is a typo, fix the producer.',
     docsUrl: docsUrlFor(UNKNOWN_ANCHOR),
     aliases: [],
+    kinds: DEFAULT_KINDS[step],
   };
 }
 

@@ -9,6 +9,9 @@ export const REPORT_STEPS = [
   'received',
   'failed_ingest',
   'filtered_source',
+  'extracted',
+  'failed_extract',
+  'computed',
   'filtered_destination',
   'retry_enqueued',
   'retry_resolved',
@@ -20,10 +23,20 @@ export type ReportStep = (typeof REPORT_STEPS)[number];
 /** Steps reported by the source side: they carry no destination. */
 export const SOURCE_SIDE_STEPS: readonly ReportStep[] = ['received', 'failed_ingest', 'filtered_source'];
 
+/**
+ * Steps a connection's own sync reports before any mapping sees the records: a Reverse ETL
+ * sync run extracting its model (`extracted`, `failed_extract`) and an audience computing its
+ * membership changes for one destination (`computed`). They carry the destination, because
+ * the diff is computed against what that destination already holds, and a mapping never
+ * narrows them.
+ */
+export const CONNECTION_ENTRY_STEPS: readonly ReportStep[] = ['extracted', 'failed_extract', 'computed'];
+
 /** Steps where events leave the pipeline for a reason: a `reason` code is required. */
 export const DISCARD_REPORT_STEPS: readonly ReportStep[] = [
   'failed_ingest',
   'filtered_source',
+  'failed_extract',
   'filtered_destination',
   'failed_delivery',
 ];
@@ -37,8 +50,11 @@ export function isSourceSideStep(step: ReportStep): boolean {
 export function isDiscardReportStep(step: ReportStep): boolean {
   return DISCARD_REPORT_STEPS.includes(step);
 }
+export function isConnectionEntryStep(step: ReportStep): boolean {
+  return CONNECTION_ENTRY_STEPS.includes(step);
+}
 
-export const DESTINATION_KINDS = ['classic', 'actions', 'storage'] as const;
+export const DESTINATION_KINDS = ['classic', 'actions', 'storage', 'retl', 'audience'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 export function isDestinationKind(value: unknown): value is DestinationKind {
   return typeof value === 'string' && (DESTINATION_KINDS as readonly string[]).includes(value);
@@ -56,6 +72,10 @@ export enum PipelineStepKind {
   EVENTS_TO_WAREHOUSE_ROWS = 'EVENTS_TO_WAREHOUSE_ROWS',
   FAILED_TO_SYNC = 'FAILED_TO_SYNC',
   SUCCESSFULLY_SYNCED = 'SUCCESSFULLY_SYNCED',
+  RECORDS_EXTRACTED = 'RECORDS_EXTRACTED',
+  FAILED_TO_EXTRACT = 'FAILED_TO_EXTRACT',
+  FILTERED_AT_MAPPING = 'FILTERED_AT_MAPPING',
+  MEMBERSHIP_CHANGES_COMPUTED = 'MEMBERSHIP_CHANGES_COMPUTED',
 }
 
 export interface PipelineStepDefinition {
@@ -79,6 +99,12 @@ export const PIPELINE_STEPS: Record<PipelineStepKind, PipelineStepDefinition> = 
   EVENTS_TO_WAREHOUSE_ROWS: { kind: PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS, label: 'Events to warehouse rows', reportStep: 'delivered', isDiscard: false, side: 'destination' },
   FAILED_TO_SYNC: { kind: PipelineStepKind.FAILED_TO_SYNC, label: 'Failed to sync', reportStep: null, isDiscard: true, side: 'destination' },
   SUCCESSFULLY_SYNCED: { kind: PipelineStepKind.SUCCESSFULLY_SYNCED, label: 'Successfully synced', reportStep: null, isDiscard: false, side: 'destination' },
+  // Reverse ETL: a sync run's records. Every other box of its pipeline is a share of this one.
+  RECORDS_EXTRACTED: { kind: PipelineStepKind.RECORDS_EXTRACTED, label: 'Records extracted', reportStep: 'extracted', isDiscard: false, side: 'destination' },
+  FAILED_TO_EXTRACT: { kind: PipelineStepKind.FAILED_TO_EXTRACT, label: 'Failed to extract', reportStep: 'failed_extract', isDiscard: true, side: 'destination' },
+  // A Reverse ETL record that no mapping sends is a `filtered_destination` report, shown under its own name.
+  FILTERED_AT_MAPPING: { kind: PipelineStepKind.FILTERED_AT_MAPPING, label: 'Filtered at mapping', reportStep: 'filtered_destination', isDiscard: true, side: 'destination' },
+  MEMBERSHIP_CHANGES_COMPUTED: { kind: PipelineStepKind.MEMBERSHIP_CHANGES_COMPUTED, label: 'Membership changes computed', reportStep: 'computed', isDiscard: false, side: 'destination' },
 };
 
 /** The boxes each destination kind shows, in pipeline order. */
@@ -110,7 +136,44 @@ export const PIPELINE_LAYOUT: Record<DestinationKind, readonly PipelineStepKind[
     PipelineStepKind.FAILED_TO_SYNC,
     PipelineStepKind.SUCCESSFULLY_SYNCED,
   ],
+  retl: [
+    PipelineStepKind.RECORDS_EXTRACTED,
+    PipelineStepKind.FAILED_TO_EXTRACT,
+    PipelineStepKind.FILTERED_AT_MAPPING,
+    PipelineStepKind.RETRY_PENDING,
+    PipelineStepKind.FAILED_DELIVERY,
+    PipelineStepKind.SUCCESSFUL_DELIVERY,
+  ],
+  audience: [
+    PipelineStepKind.MEMBERSHIP_CHANGES_COMPUTED,
+    PipelineStepKind.FILTERED_AT_DESTINATION,
+    PipelineStepKind.RETRY_PENDING,
+    PipelineStepKind.FAILED_DELIVERY,
+    PipelineStepKind.SUCCESSFUL_DELIVERY,
+  ],
 };
+
+/**
+ * The report step every share of a kind's pipeline is a percent of: its first box
+ * (Successfully received for the streaming kinds, Records extracted for Reverse ETL,
+ * Membership changes computed for audiences).
+ */
+export function entryStepOf(kind: DestinationKind): ReportStep {
+  return PIPELINE_STEPS[PIPELINE_LAYOUT[kind][0]].reportStep!;
+}
+
+const RETRY_STEPS: readonly ReportStep[] = ['retry_enqueued', 'retry_resolved'];
+
+/**
+ * The destination-side report steps a kind takes: the steps of its boxes, and both retry
+ * steps where it shows Retry pending. Anything else would be counted in no box of its
+ * pipeline (a storage destination's `failed_delivery`, a classic one's `extracted`).
+ */
+export function destinationStepsOf(kind: DestinationKind): readonly ReportStep[] {
+  const layout = PIPELINE_LAYOUT[kind];
+  const own = layout.map((k) => PIPELINE_STEPS[k].reportStep).filter((s): s is ReportStep => s !== null && !isSourceSideStep(s));
+  return layout.includes(PipelineStepKind.RETRY_PENDING) ? [...own, ...RETRY_STEPS] : own;
+}
 
 /** The report step a discard box counts, for the discard-reason catalogue. */
 export const DISCARD_STEP_KINDS: readonly PipelineStepKind[] = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[])
@@ -134,13 +197,45 @@ export function discardKindOf(step: ReportStep): PipelineStepKind | null {
 }
 
 /**
- * The pipeline box a report belongs to (trace speaks the pipeline's words): discards and
- * `received` by their box, both retry steps as RETRY_PENDING (entering and leaving the
- * queue), `delivered` as SUCCESSFUL_DELIVERY, or EVENTS_TO_WAREHOUSE_ROWS on a storage destination.
+ * The pipeline box a report belongs to (trace speaks the pipeline's words): both retry steps
+ * as RETRY_PENDING (entering and leaving the queue), any other step as the box of the
+ * destination kind's layout that shows it (`delivered` is EVENTS_TO_WAREHOUSE_ROWS on a storage
+ * destination, `filtered_destination` FILTERED_AT_MAPPING on a Reverse ETL one), else its usual box.
  */
 export function pipelineStepOf(step: ReportStep, destinationKind: DestinationKind | ''): PipelineStepKind {
-  if (step === 'retry_enqueued' || step === 'retry_resolved') return PipelineStepKind.RETRY_PENDING;
-  if (step === 'delivered') return destinationKind === 'storage' ? PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS : PipelineStepKind.SUCCESSFUL_DELIVERY;
+  if (RETRY_STEPS.includes(step)) return PipelineStepKind.RETRY_PENDING;
+  const own = destinationKind === '' ? undefined : PIPELINE_LAYOUT[destinationKind].find((k) => PIPELINE_STEPS[k].reportStep === step);
+  if (own) return own;
+  if (step === 'delivered') return PipelineStepKind.SUCCESSFUL_DELIVERY;
   if (step === 'received') return PipelineStepKind.SUCCESSFULLY_RECEIVED;
-  return discardKindOf(step)!;
+  return (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[]).find((d) => d.reportStep === step)!.kind;
 }
+
+/** The destination kinds whose pipeline shows a box. */
+export function kindsShowing(box: PipelineStepKind): DestinationKind[] {
+  return DESTINATION_KINDS.filter((k) => PIPELINE_LAYOUT[k].includes(box));
+}
+
+/** What a breakdown row can stand for (GraphQL `Dimension` values). */
+export const GROUPINGS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'MAPPING', 'OPERATION', 'AUDIENCE'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+const EVENT_GROUPINGS: readonly Grouping[] = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'];
+
+/**
+ * The breakdown dimensions of each kind, the default grouping first: events by type, name
+ * and version; Reverse ETL records by operation and mapping; audience changes by audience and
+ * change (entered or exited, the operation). Actions destinations may also split by mapping.
+ */
+export const BREAKDOWN_GROUPINGS: Record<DestinationKind, { allowed: readonly Grouping[]; byDefault: readonly Grouping[] }> = {
+  classic: { allowed: EVENT_GROUPINGS, byDefault: EVENT_GROUPINGS },
+  actions: { allowed: [...EVENT_GROUPINGS, 'MAPPING'], byDefault: EVENT_GROUPINGS },
+  storage: { allowed: EVENT_GROUPINGS, byDefault: EVENT_GROUPINGS },
+  retl: { allowed: ['OPERATION', 'MAPPING'], byDefault: ['OPERATION', 'MAPPING'] },
+  audience: { allowed: ['AUDIENCE', 'OPERATION'], byDefault: ['AUDIENCE', 'OPERATION'] },
+};
+
+/** What a Reverse ETL record or an audience membership change was, per kind (`operation` in reports). */
+export const OPERATIONS: Partial<Record<DestinationKind, readonly string[]>> = {
+  retl: ['added', 'updated', 'removed'],
+  audience: ['entered', 'exited'],
+};

@@ -9,6 +9,7 @@ import { DiscardRowResolver, DiscardsResolver } from './discards/discards.resolv
 import { ReasonResolver } from './reasons/reason.resolver';
 import { InsightsResolver } from './insights/insights.resolver';
 import { SyncsResolver } from './syncs/syncs.resolver';
+import { SyncRunDetailResolver, SyncRunsResolver } from './sync-runs/sync-runs.resolver';
 import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
@@ -23,6 +24,8 @@ export const RESOLVERS = [
   DiscardsResolver,
   DiscardRowResolver,
   SyncsResolver,
+  SyncRunsResolver,
+  SyncRunDetailResolver,
   TimeseriesResolver,
   UndeliveredResolver,
   InsightsResolver,

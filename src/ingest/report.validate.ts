@@ -1,4 +1,5 @@
 import {
+  destinationStepsOf,
   isDestinationKind,
   isDiscardReportStep,
   isReportStep,
@@ -13,6 +14,7 @@ import {
 } from '../domain/steps';
 import { canonicalReasonOf } from '../domain/discard-reasons';
 import { ID_RULE, isValidId } from '../domain/ids';
+import { CONNECTION_FIELDS, connectionFieldsOf, type ConnectionFields } from './report.connection';
 
 /** One problem with one record of a batch. */
 export interface FieldError {
@@ -21,8 +23,8 @@ export interface FieldError {
   reason: string;
 }
 
-/** A validated delivery report, ready to encode. */
-export interface DeliveryReport {
+/** A validated delivery report, ready to encode (connection fields '' unless Reverse ETL or audience). */
+export interface DeliveryReport extends ConnectionFields {
   time: number; // epoch ms
   sourceId: string;
   destinationId: string;
@@ -72,7 +74,7 @@ export interface ValidationWindow {
 
 const DELIVERY_FIELDS = new Set([
   'timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason',
-  'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type',
+  'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS,
 ]);
 const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
 const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']);
@@ -110,6 +112,7 @@ export function validateRecord(value: unknown, index: number, window: Validation
   const sourceId = requiredId(r.sourceId, 'sourceId', fail);
 
   const target = isReportStep(step) ? destinationOf(r, step, fail) : { destinationId: '', destinationKind: '' as const, mappingId: '' };
+  const connection = isReportStep(step) ? connectionFieldsOf(r, step, target.destinationKind, fail) : null;
   const reportedReason = isReportStep(step) ? reasonOf(r, step, fail) : '';
   const reason = isReportStep(step) ? canonicalReasonOf(step, reportedReason) : '';
   const eventType = text(r.eventType, 'eventType', TEXT_LIMITS.eventType, fail, false);
@@ -132,16 +135,13 @@ export function validateRecord(value: unknown, index: number, window: Validation
   return {
     kind: 'delivery',
     report: {
-      time: time!, sourceId, ...target, step: step as ReportStep, reason, ...(reason !== reportedReason ? { reportedReason } : {}),
+      time: time!, sourceId, ...target, ...connection!, step: step as ReportStep, reason, ...(reason !== reportedReason ? { reportedReason } : {}),
       eventType, eventName, appVersion, enriched, count, messageId, sample,
     },
   };
 }
 
 type Fail = (field: string, reason: string) => void;
-
-/** Steps a storage destination's pipeline has no box for. */
-const STORAGE_REFUSED_STEPS: readonly ReportStep[] = ['failed_delivery', 'retry_enqueued', 'retry_resolved'];
 
 /** Destination, kind and mapping: absent on source-side steps, required (mapping optional) on the others. */
 function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
@@ -155,16 +155,22 @@ function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail)
   if (!isDestinationKind(r.destinationKind)) {
     fail('destinationKind', r.destinationKind === undefined ? 'is required on destination-side steps' : `must be one of: ${DESTINATION_KINDS.join(', ')}`);
   } else out.destinationKind = r.destinationKind;
-  if (out.destinationKind === 'storage' && STORAGE_REFUSED_STEPS.includes(step)) {
-    // The storage pipeline has no delivery-failure or retry box: such a report would be counted nowhere.
-    fail('step', `storage destinations report failed loads as syncs (type "sync", status failed or partial); ${step} is not counted for them`);
-  }
+  if (out.destinationKind !== '' && !destinationStepsOf(out.destinationKind).includes(step)) fail('step', stepRefusal(out.destinationKind, step));
   if (r.mappingId !== undefined && r.mappingId !== null) {
     if (!isValidId(r.mappingId)) fail('mappingId', `must be ${ID_RULE}`);
-    else if (out.destinationKind !== '' && out.destinationKind !== 'actions') fail('mappingId', 'is only allowed on actions destinations');
+    else if (out.destinationKind !== '' && !MAPPED_KINDS.includes(out.destinationKind)) fail('mappingId', 'is only allowed on actions and retl destinations');
     else out.mappingId = r.mappingId;
   }
   return out;
+}
+
+/** Kinds whose destination-side reports may name a mapping. */
+const MAPPED_KINDS: readonly DestinationKind[] = ['actions', 'retl'];
+
+/** Why a kind takes no report of this step: its pipeline has no box that would count it. */
+function stepRefusal(kind: DestinationKind, step: ReportStep): string {
+  if (kind === 'storage') return `storage destinations report failed loads as syncs (type "sync", status failed or partial); ${step} is not counted for them`;
+  return `${kind} destinations do not report ${step}; their destination-side steps are: ${destinationStepsOf(kind).join(', ')}`;
 }
 
 /** The reason code: required on discard steps, optional on retry steps, refused elsewhere. */

@@ -1,4 +1,8 @@
+import type { ConnectionFields } from './report.connection';
 import type { DeliveryReport, SyncReport } from './report.validate';
+
+/** A delivery row to encode: the connection fields may be left out on streaming reports. */
+export type DeliveryRow = Omit<DeliveryReport, 'sample' | keyof ConnectionFields> & Partial<ConnectionFields>;
 
 /** DateTime64(3) as "seconds.millis", which the engine parses without ambiguity. */
 export function encodeTime(ms: number): string {
@@ -28,14 +32,25 @@ export class RowEncoder {
     return v;
   }
 
-  delivery(d: Omit<DeliveryReport, 'sample'>): string {
+  delivery(d: DeliveryRow): string {
     return (
       `{"time":"${encodeTime(d.time)}","workspace_id":${this.ws},"source_id":${this.q(d.sourceId)},` +
       `"destination_id":${this.q(d.destinationId)},"destination_kind":${this.q(d.destinationKind)},` +
       `"mapping_id":${this.q(d.mappingId)},"step":${this.q(d.step)},"reason":${this.q(d.reason)},` +
       `"event_type":${this.q(d.eventType)},"event_name":${this.q(d.eventName)},"app_version":${this.q(d.appVersion)},` +
-      `"enriched":${d.enriched ? 1 : 0},"count":${d.count},"message_id":${d.messageId === '' ? '""' : JSON.stringify(d.messageId)}}`
+      `"enriched":${d.enriched ? 1 : 0},"count":${d.count},"message_id":${d.messageId === '' ? '""' : JSON.stringify(d.messageId)}` +
+      `${this.connection(d)}}`
     );
+  }
+
+  /** The columns of migration 0026, written only when set: streaming rows keep their defaults. */
+  private connection(d: Partial<ConnectionFields>): string {
+    let out = '';
+    if (d.syncId) out += `,"sync_id":${JSON.stringify(d.syncId)}`;
+    if (d.operation) out += `,"operation":${this.q(d.operation)}`;
+    if (d.audienceId) out += `,"audience_id":${this.q(d.audienceId)}`;
+    if (d.spaceId) out += `,"space_id":${this.q(d.spaceId)}`;
+    return out;
   }
 
   /** `reportedAt` orders reports of one sync: the newest wins (deterministic in the backfill). */
@@ -60,7 +75,7 @@ export class RowEncoder {
    * One discard_samples row. `payloadText` is the payload's JSON text ('' for none); it
    * is cut to `maxBytes` UTF-8 bytes at a character boundary and marked truncated.
    */
-  sample(d: Omit<DeliveryReport, 'sample'> & { sample: { error: string } | null }, payloadText: string, maxBytes: number): string {
+  sample(d: DeliveryRow & { sample: { error: string } | null }, payloadText: string, maxBytes: number): string {
     const { text: payload, truncated } = truncateUtf8(payloadText, maxBytes);
     return JSON.stringify({
       time: encodeTime(d.time),

@@ -2,14 +2,14 @@ import { changeOf, shareOf } from '../domain/change';
 import { rankContributors, type ContributorValue, type PartRow } from './insights.contributors';
 
 export type { ContributorValue } from './insights.contributors';
-import type { ReportStep } from '../domain/steps';
+import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
 import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
 /** Steps whose rate movements explain a destination's behaviour. */
-export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery', 'delivered'];
+export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery', 'delivered'];
 
 export interface MoverValue {
   step: ReportStep;
@@ -32,7 +32,7 @@ export interface MoverScope {
 const SCOPE_SQL = `
   AND step IN {steps:Array(String)}
   AND ((destination_id = '' AND source_id IN {sources:Array(String)})
-       OR (destination_id = {dest:String} AND ({any_mapping:Bool} OR mapping_id = {mapping:String})))`;
+       OR (destination_id = {dest:String} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)})))`;
 
 /**
  * Where the largest rate changes against the previous period happened (step and
@@ -57,6 +57,7 @@ export async function biggestMovers(
     dest: scope.destinationId,
     any_mapping: scope.mappingId === null,
     mapping: scope.mappingId ?? '',
+    unnarrowed: CONNECTION_ENTRY_STEPS,
   };
   const rows = await wdb.query<{ step: ReportStep; reason: string; now: number; before: number }>(
     'insights',
@@ -79,7 +80,7 @@ export async function biggestMovers(
     .filter((m) => m.count !== m.previousCount)
     .sort((a, b) => Math.abs(b.percentagePoints ?? 0) - Math.abs(a.percentagePoints ?? 0) || Math.abs(b.count - b.previousCount) - Math.abs(a.count - a.previousCount))
     .slice(0, limit);
-  if (movers.length === 0) return movers;
+  if (movers.length === 0 || contributorsPerMover === 0) return movers;
 
   // The movers' counts by event name and app version, and Successfully received by the same
   // values (the denominators of each value's own rate).

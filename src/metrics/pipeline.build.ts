@@ -1,5 +1,5 @@
 import { changeOf, NO_CHANGE, shareOf, type Change } from '../domain/change';
-import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type DestinationKind, type ReportStep } from '../domain/steps';
+import { entryStepOf, PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type DestinationKind, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount, StepCounts, SyncCounts } from './pipeline.query';
 
@@ -8,7 +8,7 @@ export interface PipelineStepValue {
   label: string;
   count: number;
   previousCount: number | null;
-  /** Percent of Successfully received; null for sync counts, the gauge, or nothing received. */
+  /** Percent of the kind's first step (Successfully received, Records extracted, Membership changes computed); null for sync counts, the gauge, or an empty first step. */
   share: number | null;
   /** With a mapping selected, destination-side steps: percent of the events that reached it (see mappingShareOf). */
   mappingShare: number | null;
@@ -51,7 +51,8 @@ export function mappingShareOf(step: ReportStep, count: number, reached: number 
 
 /** Assembles the pipeline view of one destination from its counts (`mappingSelected`: they are one mapping's). Pure. */
 export function buildPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected = false): PipelineValue {
-  const received = counts.received ?? ZERO;
+  // Shares are of the kind's first box: what the sources received, or what the sync run extracted or the audience computed.
+  const received = counts[entryStepOf(kind)] ?? ZERO;
   const reached = mappingSelected ? reachedMapping(counts) : null;
   const steps = PIPELINE_LAYOUT[kind].map((stepKind): PipelineStepValue => {
     const def = PIPELINE_STEPS[stepKind];

@@ -1,4 +1,4 @@
-import type { ReportStep } from '../domain/steps';
+import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
@@ -11,7 +11,9 @@ export interface StepCount {
 export type StepCounts = Partial<Record<ReportStep, StepCount>>;
 
 /** The report steps the pipeline view counts from the aggregates. */
-export const COUNTED_STEPS: readonly ReportStep[] = ['received', 'failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery', 'delivered'];
+export const COUNTED_STEPS: readonly ReportStep[] = [
+  'received', 'failed_ingest', 'filtered_source', ...CONNECTION_ENTRY_STEPS, 'filtered_destination', 'failed_delivery', 'delivered',
+];
 
 export interface DestinationScope {
   destinationId: string;
@@ -90,13 +92,15 @@ async function readPipeline(
             toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
-       AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String}))
+       AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)}))
             OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
      GROUP BY key, source_side, step${gauge ? GAUGE_SQL.replace('{{retry_table}}', wdb.table('retry_pending')) : ''}`,
     {
       ...source.params(range),
       ...filterParams(filter),
       steps: COUNTED_STEPS,
+      // A sync run's extraction happens before any mapping: a selected mapping never narrows it.
+      unnarrowed: CONNECTION_ENTRY_STEPS,
       dests: destinations.map((d) => d.destinationId),
       sources,
       any_mapping: mappingId === null,

@@ -1,10 +1,11 @@
-import { isSourceSideStep, type ReportStep } from '../domain/steps';
+import { isConnectionEntryStep, isSourceSideStep, type ReportStep } from '../domain/steps';
 
 /**
  * Which rows of one step belong to one destination: source-side steps come from
  * its connected sources (rows without a destination); destination-side steps from
- * its own rows, narrowed to one mapping when given, and to one source when `sourceId`
- * is given (the source-keyed compat API). `reasons` keeps only rows with one of them.
+ * its own rows, narrowed to one mapping when given (except a connection's entry steps, which
+ * come before any mapping), and to one source when `sourceId` is given (the source-keyed
+ * compat API). `reasons` keeps only rows with one of them.
  */
 export interface StepScope {
   step: ReportStep;
@@ -30,7 +31,7 @@ export function stepScopeParams(scope: StepScope): Record<string, unknown> {
     source_side: isSourceSideStep(scope.step),
     sources: scope.sourceIds,
     dest: scope.destinationId,
-    any_mapping: scope.mappingId === null,
+    any_mapping: scope.mappingId === null || isConnectionEntryStep(scope.step),
     mapping: scope.mappingId ?? '',
     any_scope_source: scope.sourceId == null,
     scope_source: scope.sourceId ?? '',
@@ -60,7 +61,7 @@ export function keyedScopeParams(scopes: readonly StepScope[]): Record<string, u
     step: first.step,
     dests: scopes.map((s) => s.destinationId),
     sources: [...new Set(scopes.flatMap((s) => s.sourceIds))],
-    any_mapping: first.mappingId === null,
+    any_mapping: first.mappingId === null || isConnectionEntryStep(first.step),
     mapping: first.mappingId ?? '',
     any_scope_source: first.sourceId == null,
     scope_source: first.sourceId ?? '',

@@ -13,21 +13,28 @@ export const HOUR_SPANS = 2;
 export const MINUTE_SPANS = 4;
 
 /** Dimension columns the aggregate tables carry (a whitelist: callers pick from it). */
-export const AGG_DIMENSIONS = ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version', 'enriched'] as const;
+export const AGG_DIMENSIONS = [
+  'step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version', 'enriched', 'operation', 'audience_id', 'space_id',
+] as const;
 export type AggDimension = (typeof AGG_DIMENSIONS)[number];
 /** The dimensions of the narrow steps_* tables (no event dimensions). */
 export const STEP_DIMENSIONS: readonly AggDimension[] = ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'];
+/** The dimensions of the connections_* tables (Reverse ETL and audience rows only, migration 0027). */
+export const CONNECTION_DIMENSIONS: readonly AggDimension[] = [...STEP_DIMENSIONS, 'operation', 'audience_id', 'space_id'];
 
-export type AggregateFamily = 'steps' | 'events';
+export type AggregateFamily = 'steps' | 'events' | 'connections';
 
 /**
  * Which aggregate pair answers a read: the narrow steps_* tables when the read needs no
- * event dimension (neither grouped by nor filtered on), else the full events_* tables.
- * Pure; tested.
+ * event dimension (neither grouped by nor filtered on); the connections_* tables when it
+ * needs an operation, audience or space (they hold only Reverse ETL and audience rows); else
+ * the full events_* tables. Pure; tested.
  */
 export function aggregateFamily(dims: readonly AggDimension[], filter: EventFilterValue | null | undefined): AggregateFamily {
   const filtered = filter != null && (filter.eventTypes != null || filter.eventNames != null || filter.appVersions != null || filter.enriched != null);
-  return !filtered && dims.every((d) => STEP_DIMENSIONS.includes(d)) ? 'steps' : 'events';
+  if (!filtered && dims.every((d) => STEP_DIMENSIONS.includes(d))) return 'steps';
+  if (!filtered && dims.every((d) => CONNECTION_DIMENSIONS.includes(d))) return 'connections';
+  return 'events';
 }
 
 export const FILTER_SQL = `

@@ -7,7 +7,9 @@ import type { WorkspaceDb } from './workspace-db';
 
 export const GRANULARITIES = ['MINUTE', 'HOUR', 'DAY'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
-export const DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'REASON'] as const;
+export const DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'REASON', 'MAPPING', 'OPERATION', 'AUDIENCE'] as const;
+/** What a timeseries splits by (the connection dimensions are breakdown-only). */
+export const SERIES_DIMENSIONS: readonly Dimension[] = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION', 'REASON'];
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Widest range per granularity (ms), so a response never holds more than ~336 buckets per series. */

@@ -11,6 +11,7 @@ import { HOUR, MINUTE } from './generator.time';
 import type { RawDelivery, SimSample } from './generator.types';
 import { expectedRate } from './generator.volume';
 import { emitTracedMessages } from './generator.traced';
+import { emitConnections } from './generator.connections';
 import { activeSpike, activeStorm, combosAt, type Combo, type SourceState, type World } from './generator.world';
 
 /** A retry resolves at most this long after it was enqueued. */
@@ -69,6 +70,7 @@ export function generateMinute(world: World, seed: number, m: number, scale: num
     }
     emitTracedMessages(out, state, m);
   }
+  emitConnections(out, model, world.incidents, seed, m, scale);
   return out;
 }
 

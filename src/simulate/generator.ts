@@ -68,16 +68,12 @@ export function generateRaw(opts: GenerateOptions, cache?: MinuteCache): { deliv
 }
 
 export function toSimDelivery(r: RawDelivery): SimDelivery {
-  const d: SimDelivery = {
-    timestamp: new Date(r.time).toISOString(),
-    sourceId: r.sourceId,
-    step: r.step,
-    eventType: r.eventType,
-    eventName: r.eventName,
-    appVersion: r.appVersion,
-    enriched: r.enriched,
-    count: r.count,
-  };
+  const timestamp = new Date(r.time).toISOString();
+  const connection = r.destinationKind === 'retl' || r.destinationKind === 'audience';
+  const d: SimDelivery = connection
+    ? { timestamp, sourceId: r.sourceId, step: r.step, count: r.count }
+    : { timestamp, sourceId: r.sourceId, step: r.step, eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion, enriched: r.enriched, count: r.count };
+  if (connection) for (const k of ['syncId', 'operation', 'audienceId', 'spaceId'] as const) if (r[k]) d[k] = r[k];
   if (r.destinationId !== '') d.destinationId = r.destinationId;
   if (r.destinationKind !== '') d.destinationKind = r.destinationKind;
   if (r.mappingId !== '') d.mappingId = r.mappingId;

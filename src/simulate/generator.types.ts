@@ -19,13 +19,18 @@ export interface SimDelivery {
   mappingId?: string;
   step: ReportStep;
   reason?: string;
-  eventType: string;
-  eventName: string;
-  appVersion: string;
-  enriched: boolean;
+  /** Absent on Reverse ETL and audience reports, which the ingest contract describes by their own fields. */
+  eventType?: string;
+  eventName?: string;
+  appVersion?: string;
+  enriched?: boolean;
   count: number;
   messageId?: string;
   sample?: SimSample;
+  syncId?: string;
+  operation?: string;
+  audienceId?: string;
+  spaceId?: string;
 }
 
 export interface SimSyncCollection {
@@ -58,13 +63,19 @@ export interface RawDelivery {
   mappingId: string;
   step: ReportStep;
   reason: string;
-  eventType: SimEventType;
+  /** '' on Reverse ETL and audience rows. */
+  eventType: SimEventType | '';
   eventName: string;
   appVersion: string;
   enriched: boolean;
   count: number;
   messageId: string;
   sample: SimSample | null;
+  /** Reverse ETL and audience rows only. */
+  syncId?: string;
+  operation?: string;
+  audienceId?: string;
+  spaceId?: string;
 }
 
 export interface RawSync {

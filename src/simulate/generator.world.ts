@@ -48,6 +48,8 @@ export interface World {
   model: WorkspaceModel;
   sources: SourceState[];
   syncFailures: SyncFailure[];
+  /** Every incident, for the connection kinds' generator (generator.connections.ts). */
+  incidents: readonly Incident[];
 }
 
 const worlds = new WeakMap<WorkspaceModel, Map<string, World>>();
@@ -118,6 +120,7 @@ function buildWorld(model: WorkspaceModel, incidents: readonly Incident[]): Worl
     model,
     sources,
     syncFailures: incidents.filter((i): i is SyncFailure => i.kind === 'sync_failure'),
+    incidents,
   };
 }
 

@@ -1,5 +1,6 @@
 import { DAY, HOUR, MINUTE } from './generator.time';
 import type { Incident } from './model.types';
+import { connectionIncidents } from './model.connections';
 
 /** The message the docs trace (`trace(messageId: "msg-demo-order-1")`); see TracedMessage. */
 export const EXAMPLE_MESSAGE_ID = 'msg-demo-order-1';
@@ -60,6 +61,7 @@ export function demoIncidents(now: number): Incident[] {
       retryRate: 0.35,
       retryFailShare: 0.25,
     },
+    ...connectionIncidents(now),
   ];
 }
 

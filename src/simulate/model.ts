@@ -9,6 +9,7 @@ import type { Platform, SimDestination, SimEventDef, SimEventType, SimMapping, W
 // Types and incidents live next door; importers keep using './model'.
 export * from './model.types';
 export { demoIncidents, EXAMPLE_MESSAGE_ID } from './model.incidents';
+import { DEMO_CONNECTIONS } from './model.connections';
 
 const ALL: readonly Platform[] = ['web', 'mobile', 'server'];
 const CLIENT: readonly Platform[] = ['web', 'mobile'];
@@ -70,6 +71,7 @@ export const DEMO_WORKSPACE: WorkspaceModel = {
   singleEventsPerMinute: 0.3,
   eventsPerReport: 150,
   sampleRate: 0.05,
+  connections: DEMO_CONNECTIONS,
   sources: [
     {
       id: 'src_web',
@@ -322,6 +324,8 @@ export function displayNames(model: WorkspaceModel): { entity: 'source' | 'desti
     out.push({ entity: 'destination', id: d.id, name: d.name });
     for (const m of d.mappings) out.push({ entity: 'mapping', id: m.id, name: m.name });
   }
+  for (const d of [...(model.connections?.retl ?? []), ...(model.connections?.audiences ?? [])]) out.push({ entity: 'destination', id: d.id, name: d.name });
+  for (const d of model.connections?.retl ?? []) for (const m of d.mappings) out.push({ entity: 'mapping', id: m.id, name: m.name });
   return out;
 }
 

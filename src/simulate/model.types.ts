@@ -1,6 +1,7 @@
 /** The shape of a simulated workspace and of its incidents (the data is in model.ts and model.incidents.ts). */
 import type { DestinationKind } from '../domain/steps';
 import type { Weighted } from './random';
+import type { ConnectionIncident, DemoConnections } from './model.connections';
 
 export type SimEventType = 'track' | 'identify' | 'page' | 'screen' | 'group';
 export type Platform = 'web' | 'mobile' | 'server';
@@ -87,6 +88,8 @@ export interface WorkspaceModel {
   eventsPerReport: number;
   /** Probability that a discard report carries a sample payload. */
   sampleRate: number;
+  /** Reverse ETL and audience destinations (generator.connections.ts); none when absent. */
+  connections?: DemoConnections;
 }
 
 // ── Incidents ─────────────────────────────────────────────────────────────────────
@@ -142,4 +145,4 @@ export interface TracedMessage {
   retryAt: string;
 }
 
-export type Incident = RateLimitStorm | SchemaViolationSpike | SyncFailure | TracedMessage;
+export type Incident = RateLimitStorm | SchemaViolationSpike | SyncFailure | TracedMessage | ConnectionIncident;

@@ -9,7 +9,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 /** How a destination receives events. */
 export type DestinationKind =
   | 'ACTIONS'
+  | 'AUDIENCE'
   | 'CLASSIC'
+  | 'RETL'
   | 'STORAGE';
 
 /** Narrows counts to matching events. Each list is OR within itself; fields are ANDed. */
@@ -25,9 +27,13 @@ export type PipelineStepKind =
   | 'EVENTS_TO_WAREHOUSE_ROWS'
   | 'FAILED_DELIVERY'
   | 'FAILED_ON_INGEST'
+  | 'FAILED_TO_EXTRACT'
   | 'FAILED_TO_SYNC'
   | 'FILTERED_AT_DESTINATION'
+  | 'FILTERED_AT_MAPPING'
   | 'FILTERED_AT_SOURCE'
+  | 'MEMBERSHIP_CHANGES_COMPUTED'
+  | 'RECORDS_EXTRACTED'
   | 'RETRY_PENDING'
   | 'SUCCESSFULLY_RECEIVED'
   | 'SUCCESSFULLY_SYNCED'

@@ -5,7 +5,7 @@
  * gateway's answers with it.
  */
 
-export type Kind = 'classic' | 'actions' | 'storage';
+export type Kind = 'classic' | 'actions' | 'storage' | 'retl' | 'audience';
 
 /** One delivery report as sent to /v1/ingest (time as epoch ms). */
 export interface Rec {
@@ -24,6 +24,11 @@ export interface Rec {
   appVersion: string;
   enriched: boolean;
   count: number;
+  /** Reverse ETL and audience reports only ('' or absent elsewhere). */
+  syncId?: string;
+  operation?: string;
+  audienceId?: string;
+  spaceId?: string;
 }
 
 export interface Filter {
@@ -84,6 +89,8 @@ export interface NowBefore {
 }
 
 const SOURCE_SIDE = new Set(['received', 'failed_ingest', 'filtered_source']);
+/** A sync run's extraction and an audience's computation: before any mapping, so a mapping never narrows them. */
+const BEFORE_MAPPINGS = new Set(['extracted', 'failed_extract', 'computed']);
 
 /** The boxes each kind shows, with the report step each counts (null: gauge or sync box). */
 export const LAYOUT: Record<Kind, [string, string | null][]> = {
@@ -114,7 +121,27 @@ export const LAYOUT: Record<Kind, [string, string | null][]> = {
     ['FAILED_TO_SYNC', null],
     ['SUCCESSFULLY_SYNCED', null],
   ],
+  retl: [
+    ['RECORDS_EXTRACTED', 'extracted'],
+    ['FAILED_TO_EXTRACT', 'failed_extract'],
+    ['FILTERED_AT_MAPPING', 'filtered_destination'],
+    ['RETRY_PENDING', null],
+    ['FAILED_DELIVERY', 'failed_delivery'],
+    ['SUCCESSFUL_DELIVERY', 'delivered'],
+  ],
+  audience: [
+    ['MEMBERSHIP_CHANGES_COMPUTED', 'computed'],
+    ['FILTERED_AT_DESTINATION', 'filtered_destination'],
+    ['RETRY_PENDING', null],
+    ['FAILED_DELIVERY', 'failed_delivery'],
+    ['SUCCESSFUL_DELIVERY', 'delivered'],
+  ],
 };
+
+/** What every share of a kind's pipeline is a percent of: the report step of its first box. */
+export function baseStepOf(kind: Kind): string {
+  return LAYOUT[kind][0][1]!;
+}
 
 /** The report step a box counts for a kind; undefined when the kind has no such box or it counts no reports. */
 export function reportStepOf(kind: Kind, box: string): string | undefined {
@@ -122,7 +149,7 @@ export function reportStepOf(kind: Kind, box: string): string | undefined {
   return entry?.[1] ?? undefined;
 }
 
-export const DISCARD_BOXES = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY'];
+export const DISCARD_BOXES = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
 
 export function share(count: number, received: number): number | null {
   return received > 0 ? (count / received) * 100 : null;
@@ -195,11 +222,11 @@ export class Recount {
   inScope(r: Rec, destinationId: string, step: string, mappingId: string | null): boolean {
     if (r.step !== step) return false;
     if (SOURCE_SIDE.has(step)) return r.destinationId === '' && (this.connected.get(destinationId)?.has(r.sourceId) ?? false);
-    return r.destinationId === destinationId && (mappingId === null || r.mappingId === mappingId);
+    return r.destinationId === destinationId && (mappingId === null || BEFORE_MAPPINGS.has(step) || r.mappingId === mappingId);
   }
 
   /** The records of one step of one destination, in either period, matching the filter (and reason). */
-  private scoped(destinationId: string, step: string, range: Range, mappingId: string | null, filter: Filter | null, reason: string | null = null) {
+  protected scoped(destinationId: string, step: string, range: Range, mappingId: string | null, filter: Filter | null, reason: string | null = null) {
     const out: { rec: Rec; current: boolean }[] = [];
     for (const r of this.records) {
       if (!this.inScope(r, destinationId, step, mappingId)) continue;
@@ -235,7 +262,7 @@ export class Recount {
 
   pipeline(destinationId: string, range: Range, mappingId: string | null, filter: Filter | null): PipelineV {
     const kind = this.kindOf(destinationId);
-    const received = this.stepCount(destinationId, 'received', range, mappingId, filter);
+    const received = this.stepCount(destinationId, baseStepOf(kind), range, mappingId, filter);
     const pending = kind === 'storage' ? null : this.retryPending(destinationId, mappingId);
     const steps = LAYOUT[kind].map(([box, step]): StepV => {
       if (box === 'RETRY_PENDING') {
@@ -255,7 +282,7 @@ export class Recount {
   breakdown(destinationId: string, box: string, range: Range, mappingId: string | null, filter: Filter | null, reason: string | null, first: number): BreakdownV[] {
     const step = reportStepOf(this.kindOf(destinationId), box);
     if (!step) throw new Error(`recount: ${box} has no report step for ${destinationId}`);
-    const received = this.stepCount(destinationId, 'received', range, mappingId, filter);
+    const received = this.stepCount(destinationId, baseStepOf(this.kindOf(destinationId)), range, mappingId, filter);
     const groups = new Map<string, { eventType: string; eventName: string; appVersion: string; now: number; before: number }>();
     for (const { rec, current } of this.scoped(destinationId, step, range, mappingId, filter, reason)) {
       const key = JSON.stringify([rec.eventType, rec.eventName, rec.appVersion]);
@@ -289,7 +316,7 @@ export class Recount {
   discards(destinationId: string, box: string, range: Range, mappingId: string | null, filter: Filter | null): DiscardV[] {
     const step = reportStepOf(this.kindOf(destinationId), box);
     if (!step) throw new Error(`recount: ${box} has no report step for ${destinationId}`);
-    const received = this.stepCount(destinationId, 'received', range, mappingId, filter);
+    const received = this.stepCount(destinationId, baseStepOf(this.kindOf(destinationId)), range, mappingId, filter);
     const groups = new Map<string, NowBefore>();
     for (const { rec, current } of this.scoped(destinationId, step, range, mappingId, filter)) {
       const g = groups.get(rec.reason) ?? { now: 0, before: 0 };

@@ -58,6 +58,21 @@ describe('per-destination fields batched across the list (security review, item 
       expect(alone.body.data!.destination).toEqual(d);
     }
   });
+  it("gives every destination's intake (its kind's first box over time) in one statement, equal to its received series", async () => {
+    const own = await t.token('ws_an_batch', ['read']);
+    batches.length = 0;
+    type Intake = { id: string; intake: { total: number; points: { count: number }[] }; rx: { total: number; points: { count: number }[] }[] };
+    const { result, families } = await t.countQueries(() =>
+      t.gql<{ destinations: Intake[] }>(own, `{ destinations { id intake(range: { preset: LAST_24_HOURS }, granularity: HOUR) { total points { count } } } }`),
+    );
+    expect(result.body.errors).toBeUndefined();
+    expect(families.filter((f) => f === 'timeseries')).toEqual(['timeseries']);
+    expect(batches.filter(([name]) => name === 'timeseries').map(([, keys]) => keys.length)).toEqual([8]);
+    const d = result.body.data!.destinations.find((x) => x.id === 'dst_b4')!;
+    const alone = await t.gql<{ destination: Intake }>(own, `{ destination(id: "dst_b4") { rx: timeseries(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_24_HOURS }, granularity: HOUR) { total points { count } } } }`);
+    expect(d.intake.total).toBeGreaterThan(0);
+    expect(d.intake).toEqual(alone.body.data!.destination.rx[0]);
+  });
 });
 
 describe('workspace overview in one round trip', () => {

@@ -8,6 +8,7 @@
 import { resolveTimeRange, type ResolvedRange, type TimeRangePreset } from '../../src/domain/time-range';
 import { findDiscardReason, type DiscardStep } from '../../src/domain/discard-reasons';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { mulberry32 } from '../helpers/seeded';
 import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
 
 const MIN = 60_000;
@@ -20,16 +21,6 @@ const WS = 'ws_diff';
 
 // ── Seeded randomness (mulberry32) ──────────────────────────────────────────────
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(SEED);
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];

@@ -329,7 +329,7 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
         expect.objectContaining({ index: 1, field: 'reason', reason: 'is required' }),
         expect.objectContaining({ index: 2, field: 'enriched' }),
         expect.objectContaining({ index: 2, field: 'destinationID', reason: 'unknown field' }),
-        expect.objectContaining({ index: 3, field: 'mappingId', reason: 'is only allowed on actions destinations' }),
+        expect.objectContaining({ index: 3, field: 'mappingId', reason: 'is only allowed on actions and retl destinations' }),
       ]),
     );
   });

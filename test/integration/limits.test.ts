@@ -150,6 +150,6 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
   it('discardReasons with the optional step omitted lists every discard step', async () => {
     const res = await t.gql<{ discardReasons: { step: string }[] }>(token, '{ discardReasons { code step } }');
     expect(res.body.errors).toBeUndefined();
-    expect(new Set(res.body.data!.discardReasons.map((r) => r.step))).toEqual(new Set(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY']));
+    expect(new Set(res.body.data!.discardReasons.map((r) => r.step))).toEqual(new Set(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY']));
   });
 });

@@ -59,6 +59,18 @@ describe('alert rule checks', () => {
   });
 });
 
+describe('alert rules of the connection kinds', () => {
+  it('a Reverse ETL mapping rule needs its mapping; an audience sync-health rule takes none', () => {
+    const retl = { ...base, kind: 'retl_mapping_delivery_rate_below' as const, destinationId: 'dst_crm', threshold: 95 };
+    expect(() => checkRuleFields({ ...retl, mappingId: null })).toThrow(/needs a mappingId/);
+    expect(checkRuleFields({ ...retl, mappingId: 'map_contacts' }).mappingId).toBe('map_contacts');
+    const audience = { ...base, kind: 'audience_sync_health_below' as const, destinationId: 'dst_ads', threshold: 90 };
+    expect(checkRuleFields({ ...audience, mappingId: null }).kind).toBe('audience_sync_health_below');
+    expect(() => checkRuleFields({ ...audience, mappingId: 'map_x' })).toThrow(/mappingId does not apply/);
+    expect(() => checkRuleFields({ ...audience, threshold: 0 })).toThrow(/greater than 0/);
+  });
+});
+
 describe('notifier mechanics', () => {
   it('signs the raw body with HMAC-SHA256', () => {
     expect(signBody('{"a":1}', 'k')).toBe('sha256=' + crypto.createHmac('sha256', 'k').update('{"a":1}').digest('hex'));

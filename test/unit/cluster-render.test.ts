@@ -39,6 +39,15 @@ describe('migrations rendered for a cluster', () => {
     }
   });
 
+  it('alters both parts of a sharded table, each ON CLUSTER (the Distributed table copied the columns once)', () => {
+    const alter = cluster.find((m) => m.name === 'add_connection_columns')!;
+    expect(alter.statements).toHaveLength(2);
+    expect(alter.statements[0]).toMatch(/^ALTER TABLE dov\.delivery_events_local ON CLUSTER prod\n\s+ADD COLUMN IF NOT EXISTS sync_id/);
+    expect(alter.statements[1]).toMatch(/^ALTER TABLE dov\.delivery_events ON CLUSTER prod\n\s+ADD COLUMN IF NOT EXISTS sync_id/);
+    const single = loadMigrations({ database: 'dov', cluster: null }).find((m) => m.name === 'add_connection_columns')!;
+    expect(single.statements).toEqual([expect.stringMatching(/^ALTER TABLE dov\.delivery_events\n/)]);
+  });
+
   it('splits statements on semicolons at line ends and drops comment lines', () => {
     expect(splitStatements('-- a comment\nSELECT 1;\n\nSELECT \';\' AS x;\n-- tail')).toEqual(["SELECT 1", "SELECT ';' AS x"]);
   });

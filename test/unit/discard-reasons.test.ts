@@ -12,7 +12,9 @@ import {
 } from '../../src/domain/discard-reasons';
 
 const DOCS = readFileSync(join(__dirname, '..', '..', 'docs', 'discard-reasons.md'), 'utf8');
-const STEP_ORDER: readonly DiscardStep[] = ['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery'];
+const STEP_ORDER: readonly DiscardStep[] = ['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery'];
+/** Section anchors of docs/discard-reasons.md that group codes of one step by the kind that sends them. */
+const KIND_SECTIONS = ['filtered_at_mapping', 'audience_filtered', 'connection_failures'];
 
 function anchorOf(docsUrl: string): string {
   const match = /^\/docs\/discard-reasons\.md#(.+)$/.exec(docsUrl);
@@ -84,6 +86,7 @@ describe('discard-reason catalogue: integrity', () => {
     const known = new Set<string>([
       ...DISCARD_REASONS.map((r) => anchorOf(r.docsUrl)),
       ...STEP_ORDER,
+      ...KIND_SECTIONS,
       anchorOf(unknownDiscardReason('failed_ingest', 'x').docsUrl),
     ]);
     expect(documented.filter((a) => !known.has(a))).toEqual([]);
@@ -102,9 +105,10 @@ describe('discard-reason catalogue: coverage', () => {
       'FILTERED_BY_END_USER_CONSENT',
       'INVALID_SETTINGS',
     ],
+    failed_extract: ['QUERY_FAILED', 'WAREHOUSE_UNREACHABLE', 'PRIMARY_KEY_MISSING', 'DUPLICATE_PRIMARY_KEY'],
     failed_delivery: [
       '429', '400', 'BAD_REQUEST', 'ETIMEDOUT', 'etimedout', '401', '404', '502', '503',
-      'EREFUSED', 'ECONNRESET', 'RETRY', 'INVALID_SETTINGS',
+      'EREFUSED', 'ECONNRESET', 'RETRY', 'INVALID_SETTINGS', 'RECORD_NOT_FOUND', 'AUDIENCE_NOT_FOUND',
     ],
   };
 
@@ -141,6 +145,25 @@ describe('discard-reason catalogue: coverage', () => {
     expect(findDiscardReason('filtered_destination', 'INVALID_SETTINGS')).not.toBe(
       findDiscardReason('failed_delivery', 'INVALID_SETTINGS'),
     );
+  });
+});
+
+describe('discard-reason catalogue: kinds', () => {
+  it('says which destination kinds report each code, and only kinds whose pipeline shows its step', () => {
+    const shows: Record<DiscardStep, readonly string[]> = {
+      failed_ingest: ['classic', 'actions', 'storage'],
+      filtered_source: ['classic', 'actions', 'storage'],
+      failed_extract: ['retl'],
+      filtered_destination: ['classic', 'actions', 'storage', 'retl', 'audience'],
+      failed_delivery: ['classic', 'actions', 'retl', 'audience'],
+    };
+    for (const r of DISCARD_REASONS) {
+      expect(r.kinds.length).toBeGreaterThan(0);
+      expect({ code: r.code, outside: r.kinds.filter((k) => !shows[r.step].includes(k)) }).toEqual({ code: r.code, outside: [] });
+    }
+    expect(findDiscardReason('filtered_destination', 'MAPPING_DISABLED')?.kinds).toEqual(['retl']);
+    expect(findDiscardReason('failed_delivery', '429')?.kinds).toEqual(['classic', 'actions', 'retl', 'audience']);
+    expect(findDiscardReason('filtered_destination', 'FILTERED_BY_END_USER_CONSENT')?.kinds).toContain('audience');
   });
 });
 

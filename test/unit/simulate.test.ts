@@ -231,14 +231,14 @@ describe('simulator: the records follow the ingest contract', () => {
     expect(used.size).toBeGreaterThan(15);
   });
 
-  it('keeps destination fields off source-side steps and mappings on Actions destinations only', () => {
+  it('keeps destination fields off source-side steps and mappings on Actions and Reverse ETL destinations only', () => {
     const problems: string[] = [];
     for (const d of day.deliveries) {
       if (isSourceSideStep(d.step)) {
         if (d.destinationId !== undefined || d.mappingId !== undefined) problems.push(`destination on ${d.step}`);
       } else {
         if (d.destinationId === undefined) problems.push(`no destination on ${d.step}`);
-        if (d.mappingId !== undefined && d.destinationKind !== 'actions') problems.push(`mapping on ${d.destinationKind}`);
+        if (d.mappingId !== undefined && d.destinationKind !== 'actions' && d.destinationKind !== 'retl') problems.push(`mapping on ${d.destinationKind}`);
       }
     }
     expect([...new Set(problems)]).toEqual([]);
@@ -300,11 +300,43 @@ describe('simulator: the documented example message', () => {
   });
 });
 
+describe('simulator: Reverse ETL and audience destinations', () => {
+  const day = gen(NOW - DAY, NOW);
+  const of = (id: string) => day.deliveries.filter((d) => d.destinationId === id);
+  const sum = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
+
+  it('runs every 15 minutes with records by operation, and conserves them up to the retries in flight', () => {
+    const retl = of('dst_salesforce_retl');
+    const runs = new Set(retl.map((d) => d.syncId));
+    expect(runs.size).toBeGreaterThanOrEqual(95);
+    expect(new Set(retl.filter((d) => d.step === 'extracted').map((d) => d.operation))).toEqual(new Set(['added', 'updated', 'removed']));
+    const at = (step: string, rows = retl) => sum(rows.filter((d) => d.step === step));
+    const inFlight = at('retry_enqueued') - at('retry_resolved');
+    expect(inFlight).toBeGreaterThanOrEqual(0);
+    expect(at('extracted') - at('failed_extract') - at('filtered_destination') - at('failed_delivery') - at('delivered')).toBe(inFlight);
+    const aud = of('dst_google_ads_audiences');
+    expect(at('computed', aud) - at('filtered_destination', aud) - at('failed_delivery', aud) - at('delivered', aud)).toBe(at('retry_enqueued', aud) - at('retry_resolved', aud));
+  });
+
+  it('shows its incidents: a schema change, a mapping with expired credentials, a deleted audience list', () => {
+    const retl = of('dst_salesforce_retl');
+    expect(sum(retl.filter((d) => d.reason === 'SCHEMA_CHANGED'))).toBeGreaterThan(500);
+    expect(new Set(retl.filter((d) => d.reason === '401').map((d) => d.mappingId))).toEqual(new Set(['map_upsert_accounts']));
+    const lost = of('dst_google_ads_audiences').filter((d) => d.reason === 'AUDIENCE_NOT_FOUND');
+    expect(new Set(lost.map((d) => d.audienceId))).toEqual(new Set(['aud_lapsed']));
+  });
+});
+
 describe('simulator: fingerprint', () => {
   // The seeded output, pinned: a change to what the simulator produces must update this on purpose.
   it('produces the pinned output for seed 42 over two hours', () => {
-    const digest = crypto.createHash('sha256').update(JSON.stringify(gen(NOW - 2 * HOUR, NOW))).digest('hex');
-    expect(digest).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
+    const out = gen(NOW - 2 * HOUR, NOW);
+    const digest = crypto.createHash('sha256').update(JSON.stringify(out)).digest('hex');
+    expect(digest).toBe('64c457839491075ca6bd1af9aef855ca12262d7710b43e8a495f2ab5dfcb70b3');
+    // The Reverse ETL and audience destinations added reports of their own and changed nothing
+    // else: without them the output is the one pinned before they existed.
+    const streaming = { ...out, deliveries: out.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
+    expect(crypto.createHash('sha256').update(JSON.stringify(streaming)).digest('hex')).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
   });
 });
 

@@ -33,7 +33,10 @@ export interface DestinationState {
   doc: string | null;
 }
 
-const STEP_KINDS = new Set<string>(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY', 'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
+const STEP_KINDS = new Set<string>([
+  'SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY',
+  'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED', 'RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING', 'MEMBERSHIP_CHANGES_COMPUTED',
+]);
 
 export function parseRange(params: URLSearchParams): RangeChoice {
   const range = params.get('range');
@@ -78,8 +81,10 @@ export function granularityFor(range: RangeChoice): Granularity {
   return 'DAY';
 }
 
-export const DISCARD_STEPS = new Set<PipelineStepKind>(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY']);
-export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>(['FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
+export const DISCARD_STEPS = new Set<PipelineStepKind>(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY']);
+export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>(['FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
+/** The first box of each kind: every share is a percent of it, and it opens the breakdown (and the sync runs). */
+export const ENTRY_STEPS = new Set<PipelineStepKind>(['SUCCESSFULLY_RECEIVED', 'RECORDS_EXTRACTED', 'MEMBERSHIP_CHANGES_COMPUTED']);
 export const SYNC_STEPS = new Set<PipelineStepKind>(['FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
 
 /** Step names as the pipeline shows them (the API's labels), for skeletons and insights. */
@@ -93,6 +98,10 @@ export const STEP_LABELS: Partial<Record<PipelineStepKind, string>> = {
   EVENTS_TO_WAREHOUSE_ROWS: 'Events to warehouse rows',
   FAILED_TO_SYNC: 'Failed to sync',
   SUCCESSFULLY_SYNCED: 'Successfully synced',
+  RECORDS_EXTRACTED: 'Records extracted',
+  FAILED_TO_EXTRACT: 'Failed to extract',
+  FILTERED_AT_MAPPING: 'Filtered at mapping',
+  MEMBERSHIP_CHANGES_COMPUTED: 'Membership changes computed',
 };
 
 /** What the destination page asks first; the boot module sends the same request early. */

@@ -17,9 +17,11 @@ registerEnumType(AlertKindEnum, {
   valuesConfig: {
     DELIVERY_RATE_BELOW: { description: 'Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window.' },
     SOURCE_VOLUME_ANOMALY: { description: "A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days." },
-    DISCARD_RATE_ABOVE: { description: "Events of a discard step (optionally one reason) above `threshold` % of Successfully received (summed over the destination's connected sources) over the window." },
+    DISCARD_RATE_ABOVE: { description: "Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience)." },
     SYNC_FAILURES: { description: 'Storage destinations: syncs started in the window that failed or were partial, at or above `threshold`.' },
     RETRY_PENDING_ABOVE: { description: 'The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply.' },
+    RETL_MAPPING_DELIVERY_RATE_BELOW: { description: 'Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window.' },
+    AUDIENCE_SYNC_HEALTH_BELOW: { description: 'Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive.' },
   },
 });
 

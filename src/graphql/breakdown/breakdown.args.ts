@@ -21,7 +21,8 @@ export class BreakdownArgs {
   filter?: EventFilter | null;
   @Field(() => [DimensionEnum], {
     nullable: true,
-    description: 'What a row stands for: any of EVENT_TYPE, EVENT_NAME, APP_VERSION (default all three); the fields of the others are null. REASON is not one: the discard table splits by reason.',
+    description:
+      'What a row stands for (the fields of the others are null). Streaming kinds: any of EVENT_TYPE, EVENT_NAME, APP_VERSION (default all three), and MAPPING on Actions destinations; Reverse ETL: OPERATION, MAPPING (default both); audience: AUDIENCE, OPERATION (default both). REASON is not one: the discard table splits by reason.',
   })
   groupBy?: Dimension[] | null;
   @Field(() => Int, { defaultValue: 100, description: `Rows to return, 1-${MAX_BREAKDOWN_ROWS}, largest first.` })

@@ -15,8 +15,8 @@ export function resolveRange(ctx: RequestContext, input: TimeRangeInput, default
 
 export async function checkMapping(ctx: RequestContext, destination: Destination, mappingId: string | null | undefined): Promise<string | null> {
   if (mappingId == null) return null;
-  if (destination.kind !== 'actions') {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+  if (destination.kind !== 'actions' && destination.kind !== 'retl') {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
   }
   const mappings = await ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   if (!mappings.some((m) => m.id === mappingId)) {

@@ -22,7 +22,7 @@ export class DestinationResolver {
   }
 
   @Cost({ list: { assumed: 10 } })
-  @FieldResolver(() => [Mapping], { description: 'Actions mappings seen for this destination (empty for other kinds).' })
+  @FieldResolver(() => [Mapping], { description: 'Mappings seen for this destination (Actions and Reverse ETL; empty for other kinds).' })
   async mappings(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Mapping[]> {
     return ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   }
@@ -32,7 +32,7 @@ export class DestinationResolver {
   async pipeline(
     @Root() destination: Destination,
     @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
-    @Arg('mappingId', () => ID, { nullable: true, description: 'Actions only: narrow the destination-side steps to one mapping.' }) mappingInput: string | null,
+    @Arg('mappingId', () => ID, { nullable: true, description: 'Actions and Reverse ETL: narrow the destination-side steps to one mapping (Reverse ETL extraction comes before any mapping and is not narrowed).' }) mappingInput: string | null,
     @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Pipeline> {

@@ -1,13 +1,14 @@
 import { reachedMapping } from '../../metrics/pipeline.build';
 import type { StepScope } from '../../metrics/step-scope';
-import type { ReportStep } from '../../domain/steps';
+import { entryStepOf, type ReportStep } from '../../domain/steps';
 import type { Destination } from '../catalog/catalog.type';
 import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
 import { checkFilter, checkMapping, resolveRange } from './destination.args';
 
 /**
- * Range, mapping, filter, the step's scope, Successfully received (for shares) and, with a
+ * Range, mapping, filter, the step's scope, the kind's first step (Successfully received,
+ * Records extracted or Membership changes computed: shares are of it) and, with a
  * mapping, the events that reached it (for mapping shares), via the pipeline loader.
  */
 export async function stepContext(ctx: RequestContext, destination: Destination, step: ReportStep, rangeInput: TimeRangeInput, mappingInput: string | null | undefined, filterInput: EventFilter | null | undefined) {
@@ -20,6 +21,6 @@ export async function stepContext(ctx: RequestContext, destination: Destination,
     loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
   ]);
   const scope: StepScope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId };
-  return { scope, range, filter, received: counts.received ?? { now: 0, before: 0 }, reached: mappingId !== null ? reachedMapping(counts) : null };
+  return { scope, range, filter, received: counts[entryStepOf(destination.kind)] ?? { now: 0, before: 0 }, reached: mappingId !== null ? reachedMapping(counts) : null };
 }
 

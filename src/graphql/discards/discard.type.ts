@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { DiscardSampleValue } from '../../metrics/breakdown.query';
-import { PipelineStepKind } from '../common/enums';
+import type { DestinationKind } from '../../domain/steps';
+import { DestinationKindEnum, PipelineStepKind } from '../common/enums';
 import { MeasuredRow } from '../common/measured.type';
 import { DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
@@ -24,6 +25,9 @@ export class DiscardReason {
   docsUrl!: string;
   @Field(() => Boolean, { description: 'True when the code is not in the catalogue (still counted and shown).' })
   unknown!: boolean;
+  @Cost({ list: { assumed: 5 } })
+  @Field(() => [DestinationKindEnum], { description: 'The destination kinds whose producers report this code (delivery errors: every kind that delivers).' })
+  kinds!: readonly DestinationKind[];
 }
 
 @ObjectType({ description: 'One discarded event kept as a sample at ingest.' })

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from 'type-graphql';
 import { storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { discardKindOf, isDiscardReportStep, PipelineStepKind } from '../../domain/steps';
+import { entryStepOf, isDiscardReportStep, pipelineStepOf } from '../../domain/steps';
 import { biggestMovers } from '../../metrics/insights.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
@@ -39,12 +39,13 @@ export class InsightsResolver {
       { destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId },
       range,
       filter,
-      counts.received ?? { now: 0, before: 0 },
+      counts[entryStepOf(destination.kind)] ?? { now: 0, before: 0 },
       limit,
-      3,
+      // Contributors are event names and app versions: Reverse ETL records and audience changes have none.
+      entryStepOf(destination.kind) === 'received' ? 3 : 0,
     );
     return movers.map((m) => {
-      const kind = discardKindOf(m.step) ?? (destination.kind === 'storage' ? PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS : PipelineStepKind.SUCCESSFUL_DELIVERY);
+      const kind = pipelineStepOf(m.step, destination.kind);
       const reason =
         m.reason !== null && isDiscardReportStep(m.step)
           ? { ...storedDiscardReason(m.step as DiscardStep, m.reason), step: kind }

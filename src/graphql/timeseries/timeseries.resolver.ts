@@ -1,13 +1,15 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { isDiscardReportStep } from '../../domain/steps';
-import { MAX_SERIES, MAX_WIDTH } from '../../metrics/timeseries.query';
+import { entryStepOf, isDiscardReportStep } from '../../domain/steps';
+import { MAX_SERIES, MAX_WIDTH, SERIES_DIMENSIONS } from '../../metrics/timeseries.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
 import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../destination/destination.args';
 import { TimeseriesArgs } from './timeseries.args';
-import { Series } from './timeseries.type';
+import { GranularityEnum, Series } from './timeseries.type';
+import { TimeRangeInput } from '../common/time-range.input';
+import type { Granularity } from '../../metrics/timeseries.query';
 
 /** A step's counts over time. */
 @Resolver(() => Destination)
@@ -21,6 +23,10 @@ export class TimeseriesResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `${args.granularity} granularity allows ranges up to ${MAX_WIDTH[args.granularity] / 3_600_000} hours`, { field: 'granularity' });
     }
     const groupBy = [...new Set(args.groupBy ?? [])];
+    const unsplittable = groupBy.filter((d) => !SERIES_DIMENSIONS.includes(d));
+    if (unsplittable.length > 0) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `A timeseries splits by ${SERIES_DIMENSIONS.join(', ')}; ${unsplittable.join(', ')} is a breakdown dimension (breakdown(groupBy:))`, { field: 'groupBy', allowed: SERIES_DIMENSIONS });
+    }
     if (groupBy.includes('REASON') && !isDiscardReportStep(step)) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `REASON applies to discard steps; ${args.step} is not one`, { field: 'groupBy' });
     }
@@ -29,5 +35,26 @@ export class TimeseriesResolver {
     const connections = await loaders.sourcesByDestination.load(destination.id);
     const scope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId };
     return loaders.timeseries.load({ scope, range, granularity: args.granularity, groupBy, filter: checkFilter(args.filter) });
+  }
+
+  @Cost({ query: true, batched: true })
+  @FieldResolver(() => Series, {
+    description: "The pipeline's first box over time, whatever the kind: Successfully received, Records extracted (Reverse ETL) or Membership changes computed (audience). One series, zero-filled: an overview of every destination asks for it in one request.",
+  })
+  async intake(
+    @Root() destination: Destination,
+    @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
+    @Arg('granularity', () => GranularityEnum) granularity: Granularity,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Series> {
+    const range = resolveRange(ctx, rangeInput);
+    if (range.to - range.from > MAX_WIDTH[granularity]) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${granularity} granularity allows ranges up to ${MAX_WIDTH[granularity] / 3_600_000} hours`, { field: 'granularity' });
+    }
+    const { loaders } = ctx.forWorkspace();
+    const connections = await loaders.sourcesByDestination.load(destination.id);
+    const scope = { step: entryStepOf(destination.kind), destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId: null };
+    const [series] = await loaders.timeseries.load({ scope, range, granularity, groupBy: [], filter: null });
+    return series;
   }
 }

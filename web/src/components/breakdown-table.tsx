@@ -9,51 +9,75 @@ type Row = NonNullable<BreakdownQuery['destination']>['breakdown'][number];
 
 const FIRST_ROWS = 20;
 
+/**
+ * The columns a row can carry: the server groups by the destination kind's own dimensions
+ * (events by type, name and version; Reverse ETL records by operation and mapping; audience
+ * changes by audience and change), and leaves the others null.
+ */
+const COLUMNS = [
+  { key: 'type', title: 'Event type', value: (r: Row) => r.eventType },
+  { key: 'name', title: 'Event name', value: (r: Row) => r.eventName },
+  { key: 'version', title: 'App version', value: (r: Row) => r.appVersion, mono: true },
+  { key: 'audience', title: 'Audience', value: (r: Row) => (r.audienceId === null ? null : `${r.audienceId} · ${r.spaceId}`), mono: true },
+  { key: 'operation', title: 'Operation', value: (r: Row) => r.operation },
+  { key: 'mapping', title: 'Mapping', value: (r: Row) => r.mappingId, mono: true },
+] as const;
+
 const ACCESSORS = {
-  // The page asks for all three dimensions, so none is null here; '' sorts a missing one first.
-  type: (r: Row) => r.eventType ?? '',
-  name: (r: Row) => r.eventName ?? '',
-  version: (r: Row) => r.appVersion ?? '',
+  ...Object.fromEntries(COLUMNS.map((c) => [c.key, (r: Row) => c.value(r) ?? ''])),
   count: (r: Row) => r.count,
   change: (r: Row) => r.change.count ?? 0,
-};
+} as Record<string, (r: Row) => string | number>;
 
-/** Events of a step (or of one reason) by event type, name and app version; sortable. */
+/** The kind of what a table counts, for its words. */
+export function unitOfRows(rows: Row[] | null): 'events' | 'records' | 'changes' {
+  const first = rows?.[0];
+  if (first?.audienceId != null) return 'changes';
+  return first?.operation != null ? 'records' : 'events';
+}
+
+/** A step's events (or records, or changes), of one reason or all, by the kind's dimensions; sortable. */
 export function BreakdownTable({ rows, view }: { rows: Row[] | null; view: 'percent' | 'counts' }) {
   const { sorted, sort, toggle } = useSort(rows ?? [], ACCESSORS, { key: 'count', descending: true });
+  const shownColumns = rows && rows.length > 0 ? COLUMNS.filter((c) => c.value(rows[0]) !== null) : COLUMNS.slice(0, 3);
+  const unit = unitOfRows(rows);
   // The largest rows answer the question; the long tail is one click away.
   const [showAll, setShowAll] = useState(false);
   const shown = showAll ? sorted : sorted.slice(0, FIRST_ROWS);
   return (
     <div className="table-wrap">
       <table className="table breakdown-table">
-        <caption className="visually-hidden">Events by event type, name and app version</caption>
+        <caption className="visually-hidden">{`${unit[0].toUpperCase()}${unit.slice(1)} by ${shownColumns.map((c) => c.title.toLowerCase()).join(', ')}`}</caption>
         <thead>
           <tr>
-            <SortHeader column="type" sort={sort} toggle={toggle}>Event type</SortHeader>
-            <SortHeader column="name" sort={sort} toggle={toggle}>Event name</SortHeader>
-            <SortHeader column="version" sort={sort} toggle={toggle}>App version</SortHeader>
-            <SortHeader column="count" sort={sort} toggle={toggle} numeric>Events</SortHeader>
+            {shownColumns.map((c) => (
+              <SortHeader key={c.key} column={c.key} sort={sort} toggle={toggle}>
+                {c.title}
+              </SortHeader>
+            ))}
+            <SortHeader column="count" sort={sort} toggle={toggle} numeric>{`${unit[0].toUpperCase()}${unit.slice(1)}`}</SortHeader>
             <SortHeader column="change" sort={sort} toggle={toggle} numeric>Change</SortHeader>
           </tr>
         </thead>
         <tbody>
           {!rows && <SkeletonTableRows columns={5} />}
           {shown.map((row, i) => (
-            <tr key={`${row.eventType}|${row.eventName}|${row.appVersion}|${i}`} data-count={row.count}>
-              <td>{row.eventType || <span className="muted">not reported</span>}</td>
-              <td>{row.eventName || <span className="muted">not reported</span>}</td>
-              <td className="mono">{row.appVersion || <span className="muted">not reported</span>}</td>
+            <tr key={`${shownColumns.map((c) => c.value(row)).join('|')}|${i}`} data-count={row.count}>
+              {shownColumns.map((c) => (
+                <td key={c.key} className={'mono' in c ? 'mono' : undefined}>
+                  {c.value(row) || <span className="muted">{c.key === 'mapping' ? 'no mapping' : 'not reported'}</span>}
+                </td>
+              ))}
               <td className="num">
                 {formatCount(row.count)}
-                {row.share !== null && <span className="cell-sub">{formatShare(row.share)} of received</span>}
+                {row.share !== null && <span className="cell-sub">{formatShare(row.share)} of the first step</span>}
               </td>
               <td className="num">{view === 'counts' ? <ChangeText count={row.change.count} /> : <ChangeText points={row.change.percentagePoints} />}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {rows && rows.length === 0 && <p className="empty-state">No events at this step in the range.</p>}
+      {rows && rows.length === 0 && <p className="empty-state">Nothing at this step in the range.</p>}
       {sorted.length > shown.length && (
         <p className="table-more">
           <button type="button" onClick={() => setShowAll(true)}>

@@ -3,7 +3,7 @@ import type { PipelineStepKind, StepFieldsFragment } from '../gql/graphql';
 import { formatCount, formatShare } from '../format';
 import { ChangeText } from './change-text';
 import { RetryPendingLabel } from './retry-label';
-import { DESTINATION_SIDE_STEPS, STEP_LABELS } from '../state';
+import { DESTINATION_SIDE_STEPS, ENTRY_STEPS, STEP_LABELS } from '../state';
 
 type Step = StepFieldsFragment;
 
@@ -28,7 +28,7 @@ export function largestChange(steps: Step[]): PipelineStepKind | null {
   let best: Step | null = null;
   for (const step of steps) {
     const moved = Math.abs(step.change.percentagePoints ?? 0);
-    if (step.kind !== 'SUCCESSFULLY_RECEIVED' && moved >= 0.05 && moved > Math.abs(best?.change.percentagePoints ?? 0)) best = step;
+    if (!ENTRY_STEPS.has(step.kind) && moved >= 0.05 && moved > Math.abs(best?.change.percentagePoints ?? 0)) best = step;
   }
   return best?.kind ?? null;
 }
@@ -80,13 +80,21 @@ interface StepBoxProps extends PipelineProps {
 
 function stepValue(step: Step, view: 'percent' | 'counts'): { main: string; unit: string } {
   if (SYNC_COUNTED.has(step.kind)) return { main: formatCount(step.count), unit: step.count === 1 ? 'sync' : 'syncs' };
-  if (view === 'counts' || step.kind === 'SUCCESSFULLY_RECEIVED' || step.share === null) return { main: formatCount(step.count), unit: 'events' };
-  return { main: formatShare(step.share), unit: `${formatCount(step.count)} events` };
+  const unit = unitOf(step.kind);
+  if (view === 'counts' || ENTRY_STEPS.has(step.kind) || step.share === null) return { main: formatCount(step.count), unit };
+  return { main: formatShare(step.share), unit: `${formatCount(step.count)} ${unit}` };
+}
+
+/** What a box counts: events, a Reverse ETL run's records, or an audience's membership changes. */
+const RECORD_STEPS = new Set<PipelineStepKind>(['RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING']);
+function unitOf(kind: PipelineStepKind): string {
+  if (RECORD_STEPS.has(kind)) return 'records';
+  return kind === 'MEMBERSHIP_CHANGES_COMPUTED' ? 'changes' : 'events';
 }
 
 function accessibleLabel(step: Step, mappingName: string | null, largest: boolean): string {
-  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? 'syncs' : 'events'}`];
-  if (step.share !== null && step.kind !== 'SUCCESSFULLY_RECEIVED') parts.push(`${formatShare(step.share)} of received`);
+  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? 'syncs' : unitOf(step.kind)}`];
+  if (step.share !== null && !ENTRY_STEPS.has(step.kind)) parts.push(`${formatShare(step.share)} of the first step`);
   if (step.previousCount !== null && step.previousCount !== undefined) parts.push(`${formatCount(step.previousCount)} in the previous period`);
   if (step.isDiscard) parts.push('discard step');
   if (mappingName && DESTINATION_SIDE_STEPS.has(step.kind)) parts.push(`mapping ${mappingName} only`);
@@ -96,7 +104,7 @@ function accessibleLabel(step: Step, mappingName: string | null, largest: boolea
 
 function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest }: StepBoxProps) {
   const readOnly = kind === 'EVENTS_TO_WAREHOUSE_ROWS';
-  const discard = step?.isDiscard ?? ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY', 'FAILED_TO_SYNC'].includes(kind);
+  const discard = step?.isDiscard ?? ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY', 'FAILED_TO_SYNC'].includes(kind);
   const className = ['step', discard ? 'step-discard' : 'step-pass', readOnly ? 'step-readonly' : '', selected === kind ? 'step-selected' : '', largest ? 'step-largest' : ''].filter(Boolean).join(' ');
   const label = step?.label ?? STEP_LABELS[kind] ?? kind;
   const body = (
@@ -121,7 +129,7 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
           <span className="step-value">{stepValue(step, view).main}</span>
           <span className="step-unit">{stepValue(step, view).unit}</span>
           <span className="step-change">
-            {step.kind === 'SUCCESSFULLY_RECEIVED' || step.share === null || view === 'counts' ? (
+            {ENTRY_STEPS.has(step.kind) || step.share === null || view === 'counts' ? (
               view === 'counts' || step.share === null ? <ChangeText count={step.change.count} goodWhenUp={!discard} /> : <ChangeText relative={step.change.relativePercent} goodWhenUp />
             ) : (
               <ChangeText points={step.change.percentagePoints} goodWhenUp={!discard} />

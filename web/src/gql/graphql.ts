@@ -6,10 +6,14 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** What an alert rule watches. See each value. */
 export type AlertKind =
+  /** Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive. */
+  | 'AUDIENCE_SYNC_HEALTH_BELOW'
   /** Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window. */
   | 'DELIVERY_RATE_BELOW'
-  /** Events of a discard step (optionally one reason) above `threshold` % of Successfully received (summed over the destination's connected sources) over the window. */
+  /** Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience). */
   | 'DISCARD_RATE_ABOVE'
+  /** Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window. */
+  | 'RETL_MAPPING_DELIVERY_RATE_BELOW'
   /** The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply. */
   | 'RETRY_PENDING_ABOVE'
   /** A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days. */
@@ -77,14 +81,19 @@ export type AlertTransition =
 /** How a destination receives events. */
 export type DestinationKind =
   | 'ACTIONS'
+  | 'AUDIENCE'
   | 'CLASSIC'
+  | 'RETL'
   | 'STORAGE';
 
 /** What a timeseries or an insight can be split by. */
 export type Dimension =
   | 'APP_VERSION'
+  | 'AUDIENCE'
   | 'EVENT_NAME'
   | 'EVENT_TYPE'
+  | 'MAPPING'
+  | 'OPERATION'
   | 'REASON';
 
 /** Bucket size of a timeseries. MINUTE allows ranges up to 4 hours. */
@@ -109,9 +118,13 @@ export type PipelineStepKind =
   | 'EVENTS_TO_WAREHOUSE_ROWS'
   | 'FAILED_DELIVERY'
   | 'FAILED_ON_INGEST'
+  | 'FAILED_TO_EXTRACT'
   | 'FAILED_TO_SYNC'
   | 'FILTERED_AT_DESTINATION'
+  | 'FILTERED_AT_MAPPING'
   | 'FILTERED_AT_SOURCE'
+  | 'MEMBERSHIP_CHANGES_COMPUTED'
+  | 'RECORDS_EXTRACTED'
   | 'RETRY_PENDING'
   | 'SUCCESSFULLY_RECEIVED'
   | 'SUCCESSFULLY_SYNCED'
@@ -119,14 +132,23 @@ export type PipelineStepKind =
 
 /** A step as producers report it to /v1/ingest. */
 export type ReportStep =
+  | 'COMPUTED'
   | 'DELIVERED'
+  | 'EXTRACTED'
   | 'FAILED_DELIVERY'
+  | 'FAILED_EXTRACT'
   | 'FAILED_INGEST'
   | 'FILTERED_DESTINATION'
   | 'FILTERED_SOURCE'
   | 'RECEIVED'
   | 'RETRY_ENQUEUED'
   | 'RETRY_RESOLVED';
+
+/** How a Reverse ETL sync run went, read from its reports: SUCCESS (no record failed to extract or to deliver), FAILED (records failed and none was delivered), PARTIAL (some failed, some were delivered). */
+export type SyncRunStatus =
+  | 'FAILED'
+  | 'PARTIAL'
+  | 'SUCCESS';
 
 /** Outcome of a warehouse sync. */
 export type SyncStatus =
@@ -217,7 +239,7 @@ export type BreakdownQueryVariables = Exact<{
 }>;
 
 
-export type BreakdownQuery = { destination: { id: string, breakdown: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
+export type BreakdownQuery = { destination: { id: string, breakdown: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
 
 export type SyncsQueryVariables = Exact<{
   id: string | number;
@@ -243,13 +265,33 @@ export type TraceQueryVariables = Exact<{
 
 export type TraceQuery = { trace: Array<{ at: string, step: PipelineStepKind, reportStep: ReportStep, sourceId: string, destinationId: string | null, mappingId: string | null, reason: string | null, eventType: string, eventName: string, appVersion: string, count: number }> };
 
+export type SyncRunFieldsFragment = { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> };
+
+export type SyncRunSplitFieldsFragment = { value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number };
+
+export type SyncRunsQueryVariables = Exact<{
+  id: string | number;
+  range: TimeRangeInput;
+}>;
+
+
+export type SyncRunsQuery = { destination: { id: string, syncRuns: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
+
+export type SyncRunQueryVariables = Exact<{
+  id: string | number;
+  syncId: string | number;
+}>;
+
+
+export type SyncRunQuery = { destination: { id: string, syncRun: { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, mappings: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, operations: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, reasons: Array<{ count: number, reason: { code: string, title: string, remedy: string, docsUrl: string, step: PipelineStepKind } }>, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> } | null } | null };
+
 export type OverviewQueryVariables = Exact<{
   range: TimeRangeInput;
   granularity: Granularity;
 }>;
 
 
-export type OverviewQuery = { destinations: Array<{ id: string, name: string, kind: DestinationKind, retryPending: number | null, sources: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, steps: Array<{ kind: PipelineStepKind, count: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> }, timeseries: Array<{ total: number, points: Array<{ count: number }> }> }> };
+export type OverviewQuery = { destinations: Array<{ id: string, name: string, kind: DestinationKind, retryPending: number | null, sources: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, steps: Array<{ kind: PipelineStepKind, count: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> }, intake: { total: number, points: Array<{ count: number }> } }> };
 
 export type StepFieldsFragment = { kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } };
 
@@ -336,6 +378,41 @@ export const SeriesFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SeriesFields"}) as unknown as TypedDocumentString<SeriesFieldsFragment, unknown>;
+export const SyncRunFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SyncRunFields on SyncRun {
+  id
+  startedAt
+  finishedAt
+  status
+  extracted
+  added
+  updated
+  removed
+  failedToExtract
+  filtered
+  delivered
+  failed
+  retryPending
+  topReasons {
+    count
+    reason {
+      code
+      title
+      step
+    }
+  }
+}
+    `, {"fragmentName":"SyncRunFields"}) as unknown as TypedDocumentString<SyncRunFieldsFragment, unknown>;
+export const SyncRunSplitFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SyncRunSplitFields on SyncRunSplit {
+  value
+  extracted
+  failedToExtract
+  filtered
+  delivered
+  failed
+}
+    `, {"fragmentName":"SyncRunSplitFields"}) as unknown as TypedDocumentString<SyncRunSplitFieldsFragment, unknown>;
 export const StepFieldsFragmentDoc = new TypedDocumentString(`
     fragment StepFields on PipelineStep {
   kind
@@ -531,6 +608,10 @@ export const BreakdownDocument = new TypedDocumentString(`
       eventType
       eventName
       appVersion
+      operation
+      mappingId
+      audienceId
+      spaceId
       count
       previousCount
       share
@@ -628,6 +709,94 @@ export const TraceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TraceQuery, TraceQueryVariables>;
+export const SyncRunsDocument = new TypedDocumentString(`
+    query SyncRuns($id: ID!, $range: TimeRangeInput!) {
+  destination(id: $id) {
+    id
+    syncRuns(range: $range, first: 200) {
+      ...SyncRunFields
+    }
+  }
+}
+    fragment SyncRunFields on SyncRun {
+  id
+  startedAt
+  finishedAt
+  status
+  extracted
+  added
+  updated
+  removed
+  failedToExtract
+  filtered
+  delivered
+  failed
+  retryPending
+  topReasons {
+    count
+    reason {
+      code
+      title
+      step
+    }
+  }
+}`) as unknown as TypedDocumentString<SyncRunsQuery, SyncRunsQueryVariables>;
+export const SyncRunDocument = new TypedDocumentString(`
+    query SyncRun($id: ID!, $syncId: ID!) {
+  destination(id: $id) {
+    id
+    syncRun(id: $syncId) {
+      ...SyncRunFields
+      mappings {
+        ...SyncRunSplitFields
+      }
+      operations {
+        ...SyncRunSplitFields
+      }
+      reasons {
+        count
+        reason {
+          code
+          title
+          remedy
+          docsUrl
+          step
+        }
+      }
+    }
+  }
+}
+    fragment SyncRunFields on SyncRun {
+  id
+  startedAt
+  finishedAt
+  status
+  extracted
+  added
+  updated
+  removed
+  failedToExtract
+  filtered
+  delivered
+  failed
+  retryPending
+  topReasons {
+    count
+    reason {
+      code
+      title
+      step
+    }
+  }
+}
+fragment SyncRunSplitFields on SyncRunSplit {
+  value
+  extracted
+  failedToExtract
+  filtered
+  delivered
+  failed
+}`) as unknown as TypedDocumentString<SyncRunQuery, SyncRunQueryVariables>;
 export const OverviewDocument = new TypedDocumentString(`
     query Overview($range: TimeRangeInput!, $granularity: Granularity!) {
   destinations {
@@ -652,11 +821,7 @@ export const OverviewDocument = new TypedDocumentString(`
         }
       }
     }
-    timeseries(
-      step: SUCCESSFULLY_RECEIVED
-      range: $range
-      granularity: $granularity
-    ) {
+    intake(range: $range, granularity: $granularity) {
       total
       points {
         count

@@ -13,9 +13,11 @@ export const KIND_NAMES: Record<AlertKind, string> = {
   SOURCE_VOLUME_ANOMALY: 'Source volume anomaly',
   SYNC_FAILURES: 'Sync failures',
   RETRY_PENDING_ABOVE: 'Retry pending above',
+  RETL_MAPPING_DELIVERY_RATE_BELOW: 'Reverse ETL mapping delivery rate below',
+  AUDIENCE_SYNC_HEALTH_BELOW: 'Audience sync health below',
 };
 
-const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY'];
+const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
 
 interface Draft {
   name: string;

@@ -90,7 +90,7 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
         </p>
       </div>
       <div className="controls">
-        {destination?.kind === 'ACTIONS' && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
+        {(destination?.kind === 'ACTIONS' || destination?.kind === 'RETL') && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
         <TimePicker range={state.range} />
         <label className="switch">
           <input type="checkbox" role="switch" checked={state.view === 'percent'} onChange={(e) => setParams({ view: e.target.checked ? null : 'counts' })} />

@@ -28,9 +28,10 @@ function stepOf(d: Destination, kind: string) {
 
 function toRow(d: Destination): Row {
   const storage = d.kind === 'STORAGE';
+  // Reverse ETL and audience destinations filter at their own boxes; every kind fails at FAILED_DELIVERY or FAILED_TO_SYNC.
   const delivered = stepOf(d, storage ? 'EVENTS_TO_WAREHOUSE_ROWS' : 'SUCCESSFUL_DELIVERY');
   const failed = stepOf(d, storage ? 'FAILED_TO_SYNC' : 'FAILED_DELIVERY');
-  const filtered = (stepOf(d, 'FILTERED_AT_SOURCE')?.count ?? 0) + (stepOf(d, 'FILTERED_AT_DESTINATION')?.count ?? 0);
+  const filtered = ['FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING'].reduce((sum, k) => sum + (stepOf(d, k)?.count ?? 0), 0);
   // Storage: the share of syncs that did not fully succeed, so kinds compare on one scale.
   const syncs = (failed?.count ?? 0) + (stepOf(d, 'SUCCESSFULLY_SYNCED')?.count ?? 0);
   const failedShare = storage ? (syncs ? ((failed?.count ?? 0) / syncs) * 100 : 0) : (failed?.share ?? 0);
@@ -142,7 +143,7 @@ function OverviewRow({ row, preset }: { row: Row; preset: string }) {
   const d = row.destination;
   const unhealthy = row.trouble >= 1;
   const href = `/destinations/${encodeURIComponent(d.id)}?range=${preset}`;
-  const points = d.timeseries[0]?.points.map((p) => p.count) ?? [];
+  const points = d.intake.points.map((p) => p.count);
   return (
     <tr data-destination={d.id}>
       <th scope="row">
@@ -162,7 +163,7 @@ function OverviewRow({ row, preset }: { row: Row; preset: string }) {
       <td className="num">{formatCount(row.filtered)}</td>
       <td className="num">{d.retryPending === null || d.retryPending === undefined ? <span className="muted">n/a</span> : formatCount(d.retryPending)}</td>
       <td>
-        <Sparkline values={points} label={`Received events over the range, ${formatCount(d.timeseries[0]?.total ?? 0)} in total`} />
+        <Sparkline values={points} label={`${d.kind === 'RETL' ? 'Records extracted' : d.kind === 'AUDIENCE' ? 'Membership changes computed' : 'Received events'} over the range, ${formatCount(d.intake.total)} in total`} />
       </td>
       <td>
         <span className={`health ${unhealthy ? 'health-bad' : 'health-ok'}`}>

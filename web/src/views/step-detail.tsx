@@ -3,13 +3,14 @@ import { BreakdownDocument, DiscardsDocument, type DestinationPageQuery, type Pi
 import { Chart } from '../components/chart';
 import { ErrorNotice } from '../components/error-notice';
 import { DiscardTable } from '../components/discard-table';
-import { BreakdownTable } from '../components/breakdown-table';
+import { BreakdownTable, unitOfRows } from '../components/breakdown-table';
 import { SamplesPanel } from '../components/samples-panel';
 import { DocsPanel } from '../components/docs-panel';
 import { SyncsView } from '../components/syncs';
+import { SyncRunsView } from '../components/sync-runs';
 import { formatCount } from '../format';
 import { setParams, useRoute } from '../route';
-import { DISCARD_STEPS, SYNC_STEPS, granularityFor, rangeInput, type DestinationState } from '../state';
+import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS, granularityFor, rangeInput, type DestinationState } from '../state';
 
 type Destination = NonNullable<DestinationPageQuery['destination']>;
 
@@ -26,7 +27,16 @@ export function StepDetail(props: DetailProps) {
   const step = props.state.step!;
   if (DISCARD_STEPS.has(step)) return <DiscardView {...props} step={step} />;
   if (SYNC_STEPS.has(step)) return <SyncsView id={props.destination.id} state={props.state} step={step} />;
-  if (step === 'SUCCESSFULLY_RECEIVED' || step === 'SUCCESSFUL_DELIVERY') return <BreakdownView {...props} step={step} reason={null} withChart />;
+  if (step === 'RECORDS_EXTRACTED') {
+    // A Reverse ETL destination's first box: its sync runs, then the records by operation and mapping.
+    return (
+      <>
+        <SyncRunsView id={props.destination.id} state={props.state} />
+        <BreakdownView {...props} step={step} reason={null} withChart={false} />
+      </>
+    );
+  }
+  if (ENTRY_STEPS.has(step) || step === 'SUCCESSFUL_DELIVERY') return <BreakdownView {...props} step={step} reason={null} withChart />;
   return null;
 }
 
@@ -71,6 +81,8 @@ function BreakdownView({ destination, pipeline, state, step, reason, withChart }
   const query = useQuery(BreakdownDocument, { id: destination.id, step, reason, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping, granularity, withSeries: withChart });
   const label = stepLabel(pipeline, step);
   const series = query.data?.destination?.timeseries;
+  const rows = query.data?.destination?.breakdown ?? null;
+  const by = { events: 'by event type, name and app version', records: 'by operation and mapping', changes: 'by audience and change' }[unitOfRows(rows)];
   return (
     <section className="panel detail" aria-labelledby="breakdown-title" data-detail="breakdown">
       <div className="detail-head">
@@ -82,7 +94,7 @@ function BreakdownView({ destination, pipeline, state, step, reason, withChart }
               · reason <code>{reason}</code>
             </>
           )}{' '}
-          · by event type, name and app version
+          · {by}
         </h2>
         {reason && (
           <button type="button" className="button-quiet" onClick={() => setParams({ reason: null })}>
@@ -92,7 +104,7 @@ function BreakdownView({ destination, pipeline, state, step, reason, withChart }
       </div>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
       {withChart && series && <Chart series={series} timeZone={state.timeZone} split={false} title={`${label} events ${PER_BUCKET[granularity]}`} />}
-      <BreakdownTable rows={query.data?.destination?.breakdown ?? null} view={state.view} />
+      <BreakdownTable rows={rows} view={state.view} />
     </section>
   );
 }
