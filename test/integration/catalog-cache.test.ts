@@ -21,6 +21,14 @@ describe('catalog snapshot', () => {
     expect(families).toContain('pipeline');
   });
 
+  it('answers a warm 24-hour pipeline request, retry gauge included, with one engine statement', async () => {
+    const q = '{ destination(id: "dst_a") { pipeline(range: { preset: LAST_24_HOURS }) { retryPending steps { kind count } } } }';
+    await t.gql(token, q);
+    const { result, families } = await t.countQueries(() => t.gql(token, q));
+    expect(result.body.errors).toBeUndefined();
+    expect(families.filter((f) => f !== 'auth')).toEqual(['pipeline']);
+  });
+
   it('sees a new destination, a new connection and a new name at once', async () => {
     await t.gql(token, LIST); // warm
     expect((await t.ingest(token, [report({ sourceId: 'src_b', destinationId: 'dst_new' }), report({ sourceId: 'src_b', destinationId: 'dst_a' })])).status).toBe(200);
