@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseConfig, Config } from '../config/config';
+import { NO_TRACING, type SpanAttributes, type Tracing } from '../observability/tracing';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
@@ -66,6 +67,8 @@ export class Db {
   private closed = false;
   /** Deduplication records repaired when this handle was opened (see dedup-recovery.ts). */
   recoveredDedupOrphans = 0;
+  /** A span per call (family, duration, ClickHouse error code; never SQL or its parameters); set by the gateway. */
+  tracing: Tracing = NO_TRACING;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -76,7 +79,7 @@ export class Db {
   ) {}
 
   async query<T>(opts: QueryOptions): Promise<T[]> {
-    return this.timed(opts.family, async () => {
+    return this.timed(opts.family, statementOf(opts.sql), async () => {
       try {
         const rs = await this.client.query({
           query: opts.sql,
@@ -94,7 +97,7 @@ export class Db {
 
   /** DDL and statements without a result. */
   async command(opts: QueryOptions): Promise<void> {
-    await this.timed(opts.family, async () => {
+    await this.timed(opts.family, statementOf(opts.sql), async () => {
       try {
         await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
       } finally {
@@ -119,7 +122,7 @@ export class Db {
   async insert(opts: InsertOptions): Promise<void> {
     const settings: ClickHouseSettings = { ...INSERT_SETTINGS, insert_deduplication_token: opts.dedupToken };
     const table = `${this.database}.${opts.table}`;
-    await this.timed(opts.family, async () => {
+    await this.timed(opts.family, 'INSERT', async () => {
       if (this.rawInsert) {
         await this.rawInsert(table, opts.body, settings);
         return;
@@ -152,18 +155,30 @@ export class Db {
     await this.client.close();
   }
 
-  private async timed<R>(family: string, fn: () => Promise<R>): Promise<R> {
-    const started = performance.now();
-    try {
-      const result = await fn();
-      this.events.emit('query', { family, durationMs: performance.now() - started, ok: true, clickhouseCode: null } satisfies QueryEvent);
-      return result;
-    } catch (err) {
-      const failure = classifyClickHouseError(err);
-      this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
-      throw failure.appError;
-    }
+  private async timed<R>(family: string, operation: string, fn: () => Promise<R>): Promise<R> {
+    return this.tracing.span(`clickhouse ${family}`, { kind: 'client', attributes: this.spanAttributes(family, operation) }, async (span) => {
+      const started = performance.now();
+      try {
+        const result = await fn();
+        this.events.emit('query', { family, durationMs: performance.now() - started, ok: true, clickhouseCode: null } satisfies QueryEvent);
+        return result;
+      } catch (err) {
+        const failure = classifyClickHouseError(err);
+        this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
+        if (failure.clickhouseCode !== null) span.setAttributes({ 'db.response.status_code': String(failure.clickhouseCode) });
+        throw failure.appError;
+      }
+    });
   }
+
+  private spanAttributes(family: string, operation: string): SpanAttributes {
+    return { 'db.system.name': 'clickhouse', 'db.namespace': this.database, 'db.operation.name': operation, 'db.query.summary': `${operation} ${family}`, 'delivery_overview.query.family': family, 'delivery_overview.clickhouse.backend': this.backend };
+  }
+}
+
+/** The statement's first keyword (SELECT, INSERT, ALTER, …): what a span may say of SQL, which is otherwise never recorded. */
+function statementOf(sql: string): string {
+  return /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
 }
 
 /**

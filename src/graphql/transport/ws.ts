@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { execute, subscribe, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -14,12 +14,16 @@ import type { Cors } from '../../http/cors';
 import { MAX_GRAPHQL_BODY_BYTES } from './http';
 import type { OperationObserver } from './observe';
 import { guardProtocol } from './ws-guard';
+import type { ActiveSpan, Tracing } from '../../observability/tracing';
+import { describeOperation, failOperation, OPERATION_SPAN, operationAttributes, OperationSpans, traceCarrier } from './trace';
 
 export interface GraphQLWsDeps {
   schema: GraphQLSchema;
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
+  /** A span per operation; trace context from the operation's `extensions`, `connection_init` or the upgrade request's headers. */
+  tracing: Tracing;
   /** Refuses handshakes from origins the CORS allowlist does not name (none when unset). */
   cors: Cors;
   live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection' | 'maxConnectionsPerToken' | 'maxConnectionsPerAddress'>;
@@ -30,6 +34,10 @@ type SocketState = {
   /** The credential of connection_init and the client's address: every operation is admitted with them again. */
   caller?: Caller;
   connection?: ConnectionState;
+  /** Where operations without trace context of their own continue a trace from (connection_init, else the upgrade's headers). */
+  traceCarrier?: Record<string, unknown>;
+  /** Operations running on this socket, by id, with their spans. */
+  spans?: Map<string, ActiveSpan>;
 };
 
 export interface GraphQLWsServer {
@@ -63,11 +71,14 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
     socket.once('close', () => perAddress.remove(address));
   });
   const recheck = setInterval(() => void closeRevoked(sockets, deps.services.tokens), TOKEN_CACHE_TTL_MS);
+  const spans = new OperationSpans();
   recheck.unref();
   const ws = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.live.connectionInitTimeoutMs,
+      execute: (args) => spans.run(args.contextValue, () => execute(args)),
+      subscribe: (args) => spans.setUp(args.contextValue, () => subscribe(args)),
       onConnect: async (ctx) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const caller: Caller = { authorization: typeof auth === 'string' ? auth : undefined, address: ctx.extra.request.socket.remoteAddress };
@@ -82,6 +93,7 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
           return false;
         }
         ctx.extra.caller = caller;
+        ctx.extra.traceCarrier = traceCarrier(ctx.connectionParams) ?? ctx.extra.request.headers;
         sockets.set(ctx.extra.socket, caller);
         ctx.extra.socket.once('close', () => {
           sockets.delete(ctx.extra.socket);
@@ -90,19 +102,10 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
         ctx.extra.connection = { subscriptions: 0, maxSubscriptions: deps.live.maxSubscriptionsPerConnection };
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const requestId = crypto.randomUUID();
-        try {
-          const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
-          // A fresh context per operation, so loaders never outlive one operation.
-          const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
-          return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
-        } catch (err) {
-          if (!(err instanceof Refusal)) throw err;
-          deps.observer.finished({ requestId, transport: 'ws', principal: err.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: deps.observer.format(err.errors, requestId, null), refusedWith: err.status });
-          if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
-          return [...err.errors];
-        }
+      onSubscribe: admitOperation(deps, spans),
+      onComplete: (ctx, id) => {
+        spans.end(ctx.extra.spans?.get(id));
+        ctx.extra.spans?.delete(id);
       },
       // Errors of every operation, and of every pushed value, go through the one formatter.
       onError: (_ctx, _id, payload, errors) => deps.observer.format(errors, '', payload.operationName ?? null),
@@ -118,6 +121,44 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
       await ws.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
+  };
+}
+
+type SubscribeHandler = NonNullable<Parameters<typeof useServer<Record<string, unknown> | undefined, SocketState>>[0]['onSubscribe']>;
+
+/**
+ * Every `subscribe` message: a span (continuing the operation's or the connection's trace
+ * context), admission by the one pipeline with the connection's credential, and a fresh
+ * context per operation; a refusal is logged, answered with its errors, and an unknown
+ * token closes the socket with 4403.
+ */
+function admitOperation(deps: GraphQLWsDeps, spans: OperationSpans): SubscribeHandler {
+  return (ctx, id, payload) => {
+    const active = deps.tracing.start(OPERATION_SPAN, { attributes: operationAttributes('ws'), carrier: traceCarrier(payload.extensions) ?? ctx.extra.traceCarrier });
+    return active.run(async () => {
+      const requestId = crypto.randomUUID();
+      try {
+        const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
+        describeOperation(active.span, admitted);
+        // A fresh context per operation, so loaders never outlive one operation.
+        const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
+        spans.bind(contextValue, active);
+        (ctx.extra.spans ??= new Map()).set(id, active);
+        return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
+      } catch (err) {
+        if (!(err instanceof Refusal)) {
+          active.span.fail(ErrorCode.INTERNAL_SERVER_ERROR);
+          spans.end(active);
+          throw err;
+        }
+        const errors = deps.observer.format(err.errors, requestId, null);
+        deps.observer.finished({ requestId, transport: 'ws', principal: err.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors, refusedWith: err.status });
+        failOperation(active.span, errors);
+        spans.end(active);
+        if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
+        return [...err.errors];
+      }
+    });
   };
 }
 
