@@ -1,4 +1,6 @@
 import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
 import type { SecretBox } from '../auth/secret-box';
@@ -15,6 +17,8 @@ import { metricsOnly } from '../http/observe';
 import { createRouter } from '../http/router';
 import type { WebOptions } from '../http/web';
 import type { IngestService } from '../ingest/ingest.service';
+import { ingestOpenApi } from '../ingest/openapi';
+import { PACKAGE_ROOT } from '../package-root';
 import type { LiveHub } from '../live/hub';
 import { observeIngest } from '../observability/ingest.observer';
 import type { GatewayMetrics } from '../observability/prometheus';
@@ -150,5 +154,15 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     web: options.web ?? {},
     ready: async () => ({ ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend }),
     shuttingDown,
+    openapi: once(() => ingestOpenApi(config.ingest, packageVersion())),
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

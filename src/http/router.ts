@@ -32,6 +32,8 @@ export interface RouterDeps {
   shuttingDown(): boolean;
   /** Cross-origin access to the API routes (CORS_ORIGINS). */
   cors: Cors;
+  /** The OpenAPI document of /v1/ingest, served at /openapi.json without a token. */
+  openapi: () => unknown;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
@@ -55,6 +57,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       return handleIngest(req, res, id, deps.ingest).then(() => undefined);
     },
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/openapi.json': (_req, res) => sendJson(res, 200, deps.openapi(), { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }),
     '/readyz': async (_req, res) => {
       const { ready, backend } = await deps.ready();
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: backend });

@@ -157,7 +157,7 @@ const validSync: fc.Arbitrary<Rec> = fc
     return r;
   });
 
-const validRecord = fc.oneof({ weight: 8, arbitrary: validDelivery }, { weight: 1, arbitrary: validSync });
+export const validRecord = fc.oneof({ weight: 8, arbitrary: validDelivery }, { weight: 1, arbitrary: validSync });
 
 const hugeString = fc.oneof(
   fc.integer({ min: 65, max: 3_000 }).map((n) => 'x'.repeat(n)),
@@ -197,7 +197,7 @@ export function setOwn(r: Rec, key: string, value: unknown): void {
   Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutationArb, { minLength: 1, maxLength: 3 })).map(([base, muts]) => {
+export const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutationArb, { minLength: 1, maxLength: 3 })).map(([base, muts]) => {
   const r: Rec = { ...base };
   for (const m of muts) {
     if (m.op === 'delete') delete r[m.field];
@@ -211,7 +211,7 @@ const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutation
   return r;
 });
 
-const nonObjectRecord: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(null, 1, 'x', true, [], [{}], ''), fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)));
+export const nonObjectRecord: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(null, 1, 'x', true, [], [{}], ''), fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)));
 
 // ---------------------------------------------------------------------------------------
 // Bodies
@@ -235,7 +235,7 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/x-ndjson', 'applicati
 const WRONG_TYPES = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/ndjson', 'application/json-seq', 'json', '*/*', 'application/octet-stream', 'text/json', 'application/json5', 'application/jsonx', 'ndjson', 'application'];
 
 /** Serializes records; deep payload placeholders become raw nested arrays. */
-function serialize(value: unknown): string {
+export function serialize(value: unknown): string {
   return JSON.stringify(value).replace(/"@@DEEP_(\d+)@@"/g, (_, n) => '['.repeat(Number(n)) + ']'.repeat(Number(n)));
 }
 
