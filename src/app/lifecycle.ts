@@ -66,7 +66,7 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   services.stopMetrics();
   services.metrics.close();
   await services.tokens.usage.stop();
-  // Spans of the last requests are exported before ClickHouse closes (their export does not need it).
-  await services.tracing.shutdown().catch(() => undefined);
+  // The last spans are exported, for at most 2 s (a collector that is away must not hold up a shutdown).
+  await Promise.race([services.tracing.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   if (ownDb) await services.db.close();
 }

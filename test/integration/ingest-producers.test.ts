@@ -64,7 +64,7 @@ describe.each(PRODUCERS)('the %s producer in docs/ingest.md', (name, lang, file,
     const code = snippet(lang).replace(/http:\/\/127\.0\.0\.1:4000/g, t.url);
     fs.writeFileSync(path.join(dir, file), code);
     const [cmd, args] = command(dir);
-    const extra = name === 'go' ? { GOCACHE: path.join(dir, '.cache'), GOPATH: path.join(dir, '.gopath'), HOME: dir, GOFLAGS: '-mod=mod', GO111MODULE: 'off' } : {};
+    const extra: Record<string, string> = name === 'go' ? { GOCACHE: path.join(dir, '.cache'), GOPATH: path.join(dir, '.gopath'), HOME: dir, GO111MODULE: 'off' } : {};
     const result = await run(cmd, args, dir, { ...env, ...extra });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ accepted: 2, events: 4, syncs: 0, duplicate: false });

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -193,5 +195,69 @@ describe('outgoing alert webhooks', () => {
     expect([traceId, spanId]).toEqual([webhook.spanContext().traceId, idOf(webhook)]);
     const sweep = spans.find((s) => idOf(s) === parentOf(webhook));
     expect(sweep?.name).toBe('alerts.sweep');
+  });
+});
+
+describe('exporting and loading', () => {
+  /** A stand-in collector: what OTLP/HTTP exports it receives. */
+  async function collector(): Promise<{ url: string; posts: { path: string; type: string; key: string; body: Buffer }[]; close: () => Promise<void> }> {
+    const posts: { path: string; type: string; key: string; body: Buffer }[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        posts.push({ path: req.url ?? '', type: String(req.headers['content-type']), key: String(req.headers['x-collector-key']), body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': String(req.headers['content-type']) }).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts, close: () => new Promise((r) => server.close(() => r())) };
+  }
+
+  /** A gateway of the build (dist/) in its own process: the OTLP exporters load their transport with import(), which Jest's module sandbox refuses. */
+  function gatewayProcess(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+    const dist = path.resolve(__dirname, '../../dist');
+    const script = `require('reflect-metadata');
+      const { loadConfig } = require('${dist}/config/config');
+      const { startGateway } = require('${dist}/app/gateway');
+      const { createLogger } = require('${dist}/log');
+      (async () => {
+        const g = await startGateway({ config: loadConfig(process.env), log: createLogger('silent') });
+        if ((await fetch(g.url + '/readyz')).status !== 200) process.exitCode = 3;
+        await g.close();
+      })().catch((e) => { console.error(e); process.exitCode = 1; });`;
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'do-otlp-')), LOG_LEVEL: 'silent', ...env } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+  }
+
+  it.each([
+    ['http/protobuf', 'application/x-protobuf'],
+    ['http/json', 'application/json'],
+  ])('OTEL_EXPORTER_OTLP_ENDPOINT sends spans to the collector over OTLP/HTTP (%s), with the headers asked for', async (protocol, type) => {
+    const c = await collector();
+    try {
+      const run = await gatewayProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: 'do-test', OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%201' });
+      expect(run).toEqual({ status: 0, stderr: '' });
+    } finally {
+      await c.close();
+    }
+    expect(c.posts.map((p) => [p.path, p.type, p.key])).toContainEqual(['/v1/traces', type, 'k 1']);
+    const text = c.posts.map((p) => p.body.toString('latin1')).join('');
+    for (const expected of ['do-test', 'GET /readyz', 'clickhouse ping']) expect(text).toContain(expected);
+  });
+
+  it('loads no OpenTelemetry SDK package when tracing is off, and loads it when on', () => {
+    const dist = path.resolve(__dirname, '../../dist');
+    const probe = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ['-e', `require('reflect-metadata'); require('${dist}/app/gateway'); const { loadConfig } = require('${dist}/config/config'); const { startTracing } = require('${dist}/observability/tracing'); const t = startTracing(loadConfig(process.env).tracing); console.log(JSON.stringify({ enabled: t.enabled, sdk: Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|exporter-|resources|core)/.test(k)).length })); t.shutdown();`], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, ...env } });
+    const off = JSON.parse(probe({}).stdout);
+    const on = JSON.parse(probe({ OTEL_TRACES_EXPORTER: 'console' }).stdout);
+    expect(off).toEqual({ enabled: false, sdk: 0 });
+    expect(on.enabled).toBe(true);
+    expect(on.sdk).toBeGreaterThan(10);
   });
 });
