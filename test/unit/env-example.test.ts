@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
@@ -11,12 +12,12 @@ import { configReaderNames, directEnvNames } from '../helpers/config-vars';
  */
 const FILE = path.resolve(__dirname, '../../.env.example');
 
-/** NAME=value lines (the dotenv subset this file uses: no quotes, no export, # comments). */
+/** NAME=value lines (the dotenv subset this file uses: # comments, a value in double quotes when the shell needs them). */
 function parseEnvFile(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) out.set(m[1], m[2]);
+    if (m) out.set(m[1], /^".*"$/.test(m[2]) ? m[2].slice(1, -1) : m[2]);
   }
   return out;
 }
@@ -44,6 +45,13 @@ describe('.env.example', () => {
 
   it('gives each variable its default: loaded as the environment, it configures what an empty environment does', () => {
     expect(loadConfig(Object.fromEntries(listed))).toEqual(loadConfig({}));
+  });
+
+  it('can be loaded by a shell as it is (set -a; . ./.env.example)', () => {
+    const run = spawnSync('bash', ['-c', `set -a; . '${FILE}'; set +a; env`], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(run.status).toBe(0);
+    const env = new Map(run.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]));
+    for (const [name, value] of listed) expect([name, env.get(name)]).toEqual([name, value]);
   });
 
   it('the default check can fail: a wrong default is seen', () => {

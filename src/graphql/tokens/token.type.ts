@@ -2,7 +2,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { TokenInfo } from '../../auth/tokens';
 import { ScopeEnum } from '../common/enums';
 import { DateTime } from '../common/scalars';
-import type { Scope } from '../../auth/scopes';
+import { WORKSPACE_SCOPES, type Scope } from '../../auth/scopes';
+import { Cost } from '../common/cost';
 
 @ObjectType({ description: 'An API token as operators may see it: never the token itself nor its hash.' })
 export class ApiToken {
@@ -13,6 +14,7 @@ export class ApiToken {
   workspaceId!: string | null;
 
   @Field(() => [ScopeEnum], { description: 'What it may do (empty for root tokens, see root).' })
+  @Cost({ list: { assumed: WORKSPACE_SCOPES.length } })
   scopes!: Scope[];
 
   @Field({ description: 'A root token: creates and revokes tokens, reads no workspace.' })
