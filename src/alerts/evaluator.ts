@@ -33,6 +33,11 @@ export interface EvaluationReport {
 export interface EvaluatorHooks {
   onSweep?(report: EvaluationReport, durationMs: number): void;
   onNotification?(channel: NotificationChannel, result: DeliveryResult): void;
+  /**
+   * Runs a sweep (`internal`) or one webhook POST (`client`) inside a trace span; `headers` are
+   * that span's trace context (`traceparent`) for the outgoing request. Default: no span.
+   */
+  trace?<T>(name: string, kind: 'internal' | 'client', fn: (headers: Record<string, string>) => Promise<T>): Promise<T>;
 }
 
 export interface EvaluatorOptions {
@@ -97,7 +102,7 @@ export class Evaluator {
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.stopped || this.timer) return;
     const tick = () => {
-      this.sweep = this.evaluateOnce(this.now(), { waitForDelivery: false })
+      this.sweep = this.traced('alerts.sweep', 'internal', () => this.evaluateOnce(this.now(), { waitForDelivery: false }))
         .catch((err) => this.options.log.error({ err }, 'alert evaluation failed'))
         .finally(() => {
           this.sweep = null;
@@ -109,6 +114,10 @@ export class Evaluator {
     };
     this.timer = setTimeout(tick, intervalMs);
     this.timer.unref?.();
+  }
+
+  private traced<T>(name: string, kind: 'internal' | 'client', fn: (headers: Record<string, string>) => Promise<T>): Promise<T> {
+    return this.options.hooks?.trace ? this.options.hooks.trace(name, kind, fn) : fn({});
   }
 
   /** Stops the interval, waits for a running sweep, and ends deliveries still waiting to retry. */
@@ -232,7 +241,7 @@ export class Evaluator {
     const signal = this.shutdown.signal;
     if (rule.webhookUrl) {
       const url = rule.webhookUrl;
-      tasks.push(this.attempt(rule, event, 'webhook', redactUrl(url) ?? '', () => withRetries(this.options.retry, signal, () => postWebhook(url, rule.webhookSecret, event, this.options.retry, signal, this.options.allowPrivateNetworks), this.recordRetry(rule, event, 'webhook', redactUrl(url) ?? ''))));
+      tasks.push(this.attempt(rule, event, 'webhook', redactUrl(url) ?? '', () => withRetries(this.options.retry, signal, () => this.traced('alerts.webhook', 'client', (headers) => postWebhook(url, rule.webhookSecret, event, this.options.retry, signal, this.options.allowPrivateNetworks, headers)), this.recordRetry(rule, event, 'webhook', redactUrl(url) ?? ''))));
     }
     if (rule.emails.length > 0) {
       const target = rule.emails.join(', ');

@@ -1,4 +1,6 @@
 import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
 import type { SecretBox } from '../auth/secret-box';
@@ -12,9 +14,12 @@ import type { AdmissionPipeline } from '../graphql/transport/admission';
 import { attachGraphQLWs } from '../graphql/transport/ws';
 import type { IdeOptions } from '../http/ide/ide.http';
 import { Cors } from '../http/cors';
+import { metricsOnly } from '../http/observe';
 import { createRouter } from '../http/router';
 import type { WebOptions } from '../http/web';
 import type { IngestService } from '../ingest/ingest.service';
+import { ingestOpenApi } from '../ingest/openapi';
+import { PACKAGE_ROOT } from '../package-root';
 import type { LiveHub } from '../live/hub';
 import { observeIngest } from '../observability/ingest.observer';
 import type { GatewayMetrics } from '../observability/prometheus';
@@ -37,6 +42,8 @@ export interface GatewayOptions extends ServiceOverrides {
 
 export interface Gateway {
   url: string;
+  /** Where `GET /metrics` is served: `url`, or the METRICS_PORT server's base URL. */
+  metricsUrl: string;
   graphqlUrl: string;
   wsUrl: string;
   db: Db;
@@ -79,18 +86,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = createHttpServer(config, createRouter({ ...routerDeps(services, config, log, options, () => shuttingDown), cors }));
   // Listen first: a taken port then rejects here (the CLI turns it into one line) instead of
   // being re-emitted by the WebSocket server as an unhandled 'error' event.
-  const url = await listen(server, config.server).catch(async (err: unknown) => {
+  const metricsServer = config.server.metricsPort === null ? null : createHttpServer(config, metricsOnly(services.metrics));
+  const giveUp = async (err: unknown): Promise<never> => {
     services.hub.close();
     services.stopMetrics();
     services.metrics.close();
+    await services.tracing.shutdown();
     if (!options.db) await db.close();
     throw err;
-  });
-  const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, live: config.live, cors });
+  };
+  const url = await listen(server, config.server).catch(giveUp);
+  const metricsUrl = metricsServer
+    ? await listen(metricsServer, { host: config.server.host, port: config.server.metricsPort! }).catch(async (err: unknown) => {
+        await new Promise((resolve) => server.close(resolve));
+        return giveUp(err);
+      })
+    : url;
+  const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, live: config.live, cors });
   services.alerts.start(config.alerts.evalIntervalMs);
   let closing: Promise<void> | null = null;
   return {
     url,
+    metricsUrl,
     graphqlUrl: `${url}/graphql`,
     wsUrl: `${url.replace('http', 'ws')}/graphql`,
     db,
@@ -105,7 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     rootTokenFile: services.rootToken.file,
     close(graceMs = 10_000) {
       shuttingDown = true;
-      closing ??= closeGateway({ server, ws, services, ownDb: !options.db }, graceMs);
+      closing ??= closeGateway({ server, metricsServer, ws, services, ownDb: !options.db }, graceMs);
       return closing;
     },
   };
@@ -124,18 +141,30 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
   const ide = options.ide !== false && config.graphql.ide && introspection ? (options.ide ?? {}) : null;
   return {
     log,
-    graphql: { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, operationTimeoutMs: config.graphql.operationTimeoutMs },
+    graphql: { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, operationTimeoutMs: config.graphql.operationTimeoutMs },
     ingest: {
       tokens: services.tokens,
       ingest: services.ingest,
       maxBodyBytes: config.ingest.maxBodyBytes,
-      observe: (requestId: string, o: Parameters<typeof observeIngest>[3]) => observeIngest(log, services.metrics, requestId, o),
+      observe: (requestId: string, o: Parameters<typeof observeIngest>[3]) => observeIngest(log, services.metrics, requestId, o, services.tracing.logFields()),
     },
     metrics: services.metrics,
+    metricsRoute: config.server.metricsPort === null,
+    tracing: services.tracing,
     ide,
     web: options.web ?? {},
     rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
     ready: async () => ({ ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend }),
     shuttingDown,
+    openapi: once(() => ingestOpenApi(config.ingest, packageVersion())),
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

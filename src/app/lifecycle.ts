@@ -36,6 +36,8 @@ export async function listen(server: Server, config: Pick<ServerConfig, 'host' |
 
 export interface Running {
   server: Server;
+  /** The METRICS_PORT server, when there is one. */
+  metricsServer: Server | null;
   ws: GraphQLWsServer;
   services: Services;
   /** The Db was opened by the gateway (not handed to it), so it closes it too. */
@@ -47,8 +49,10 @@ export interface Running {
  * complete every live subscription, stop alert evaluation, then close ClickHouse. After
  * `graceMs` the remaining sockets are cut.
  */
-export async function closeGateway({ server, ws, services, ownDb }: Running, graceMs: number): Promise<void> {
+export async function closeGateway({ server, metricsServer, ws, services, ownDb }: Running, graceMs: number): Promise<void> {
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   const idle = setInterval(() => server.closeIdleConnections(), 50);
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
   services.hub.close();
@@ -61,5 +65,8 @@ export async function closeGateway({ server, ws, services, ownDb }: Running, gra
   clearTimeout(force);
   services.stopMetrics();
   services.metrics.close();
+  await services.tokens.usage.stop();
+  // The last spans are exported, for at most 2 s (a collector that is away must not hold up a shutdown).
+  await Promise.race([services.tracing.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   if (ownDb) await services.db.close();
 }

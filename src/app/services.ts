@@ -18,6 +18,7 @@ import { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import { GatewayMetrics } from '../observability/prometheus';
+import { startTracing, type SpanSink, type Tracing } from '../observability/tracing';
 import type { ListSizes } from '../graphql/common/cost';
 
 /** Everything long-lived a gateway runs, built from the configuration; no sockets yet. */
@@ -30,6 +31,8 @@ export interface Services {
   ingest: IngestService;
   hub: LiveHub;
   metrics: GatewayMetrics;
+  /** Spans (NO_TRACING unless OTEL_* turn tracing on); the Db handle makes one per call. */
+  tracing: Tracing;
   alerts: Evaluator;
   /** What resolvers reach through their context. */
   graphql: GatewayServices;
@@ -46,11 +49,16 @@ export interface ServiceOverrides {
   introspection?: boolean;
   /** Test hook: sees every loader batch. */
   recordBatch?: GatewayServices['recordBatch'];
+  /** Test hook: finished spans go here (an InMemorySpanExporter), tracing on whatever the configuration says. */
+  spanSink?: SpanSink;
 }
 
 export async function buildServices(db: Db, config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+  const tracing = startTracing(config.tracing, overrides.spanSink);
+  db.tracing = tracing;
   const tokens = new TokenStore(db, config.auth.rootToken, new AuthThrottle(config.auth.failureRatePerSecond, config.auth.failureBurst));
   const root = await tokens.ensureRootToken(config.server.dataDir);
+  tokens.usage.start();
   const { box: secrets } = loadSecretBox(config.auth.secretsKey, config.server.dataDir, config.auth.secretsKeysPrevious);
   const { ingest: ic } = config;
   const ingest = new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst));
@@ -63,10 +71,12 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     intervalMs: config.live.pollIntervalMs,
     maxPerWorkspace: config.live.maxSubscriptionsPerWorkspace,
     onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
+    // A workspace's polls serve every subscriber: they start outside the request that happened to open them.
+    detached: (fn) => tracing.detached(fn),
   });
   metrics.trackHub(hub);
-  const alerts = buildEvaluator(db, config, log, secrets, metrics, overrides.now);
-  const observer = new OperationObserver(log, metrics);
+  const alerts = buildEvaluator(db, config, log, secrets, metrics, tracing, overrides.now);
+  const observer = new OperationObserver(log, metrics, tracing);
   const graphql: GatewayServices = {
     db,
     tokens,
@@ -93,15 +103,17 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     introspection: overrides.introspection ?? config.graphql.introspection,
     listSizes,
   });
-  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, alerts, graphql, admission, observer, stopMetrics };
+  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, graphql, admission, observer, stopMetrics };
 }
 
-function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox, metrics: GatewayMetrics, now?: () => number): Evaluator {
+function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox, metrics: GatewayMetrics, tracing: Tracing, now?: () => number): Evaluator {
   const a = config.alerts;
   return new Evaluator({
     hooks: {
       onSweep: (report) => countSweep(metrics, report),
       onNotification: (channel, result) => metrics.alertNotifications.inc({ channel, outcome: result.ok ? 'sent' : 'failed' }),
+      // A sweep is its own trace; each webhook POST a client span whose context the receiver gets as traceparent.
+      trace: (name, kind, fn) => tracing.span(name, { kind }, () => fn(tracing.outgoingHeaders())),
     },
     db,
     log,

@@ -5,6 +5,7 @@ import type { Db } from '../clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
 import { isValidId, ID_RULE } from '../domain/ids';
 import { AuthThrottle } from './auth-throttle';
+import { TokenUsage } from './token-usage';
 import { WORKSPACE_SCOPES, type Principal, type Scope } from './scopes';
 
 const TOKEN_PREFIX = 'dov_';
@@ -31,6 +32,19 @@ function newToken(): string {
   return TOKEN_PREFIX + crypto.randomBytes(24).toString('base64url');
 }
 
+/** What operators may see of a token: never the token or its hash (the id is its public handle). */
+export interface TokenInfo {
+  tokenId: string;
+  /** Null for root tokens. */
+  workspaceId: string | null;
+  scopes: Scope[];
+  label: string;
+  createdAt: number;
+  /** Last successful authentication (see TokenUsage for its precision); null when never used since tracking began. */
+  lastUsedAt: number | null;
+  revoked: boolean;
+}
+
 interface TokenRow {
   token_id: string;
   workspace_id: string;
@@ -48,6 +62,8 @@ export class TokenStore {
   private readonly unknown = new Map<string, number>();
   private readonly lookups = new Map<string, Promise<Principal | null>>();
   private readonly rootHash: string | null;
+  /** When each token was last used (recorded in memory on every verification, written once a minute). */
+  readonly usage: TokenUsage;
 
   constructor(
     private readonly db: Db,
@@ -58,10 +74,17 @@ export class TokenStore {
     private readonly limits: TokenCacheLimits = { valid: 10_000, unknown: 10_000 },
   ) {
     this.rootHash = rootToken ? hashToken(rootToken) : null;
+    this.usage = new TokenUsage(db);
   }
 
   /** Resolves a bearer token to its principal, or null when unknown or revoked. */
   async verify(token: string): Promise<Principal | null> {
+    const principal = await this.principalOf(token);
+    if (principal) this.usage.record(principal.tokenId);
+    return principal;
+  }
+
+  private async principalOf(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
     if (this.rootHash !== null && crypto.timingSafeEqual(Buffer.from(hash), Buffer.from(this.rootHash))) {
       return { tokenId: tokenIdOf(hash), workspaceId: null, scopes: new Set<Scope>(['root']) };
@@ -113,10 +136,15 @@ export class TokenStore {
     this.valid.set(hash, { principal, expires });
   }
 
-  /** The principal of a token verified within the cache period, without any lookup; null otherwise. */
+  /**
+   * The principal of a token verified within the cache period, without any lookup; null
+   * otherwise. A hit is a use of the token like a verification (its last-used time moves).
+   */
   cached(token: string): Principal | null {
     const entry = this.valid.get(hashToken(token));
-    return entry && entry.expires > Date.now() ? entry.principal : null;
+    if (!entry || entry.expires <= Date.now()) return null;
+    this.usage.record(entry.principal.tokenId);
+    return entry.principal;
   }
 
   /** Cache sizes (tests check unknown tokens never push out valid ones). */
@@ -135,6 +163,30 @@ export class TokenStore {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `Scopes ${bad.join(', ')} cannot be granted to a workspace token`, { allowed: WORKSPACE_SCOPES });
     }
     return this.insert(workspaceId, [...new Set(scopes)], label);
+  }
+
+  /** Stored tokens, oldest first: active ones, or every one with `includeRevoked`; one workspace's with `workspaceId`. */
+  async list(opts: { workspaceId?: string | null; includeRevoked?: boolean } = {}): Promise<TokenInfo[]> {
+    const [rows, used] = await Promise.all([
+      this.db.query<{ token_id: string; workspace_id: string; scopes: string[]; label: string; created: number; revoked: number }>({
+        family: 'auth',
+        sql: `SELECT token_id, workspace_id, scopes, label, toUnixTimestamp64Milli(created_at) AS created, revoked
+              FROM ${this.db.database}.api_tokens FINAL
+              WHERE ({all:UInt8} = 1 OR revoked = 0) AND ({ws:String} = '' OR workspace_id = {ws:String})
+              ORDER BY created_at, token_id`,
+        params: { all: opts.includeRevoked ? 1 : 0, ws: opts.workspaceId ?? '' },
+      }),
+      this.usage.lastUsed(),
+    ]);
+    return rows.map((r) => ({
+      tokenId: r.token_id,
+      workspaceId: r.workspace_id === '' ? null : r.workspace_id,
+      scopes: r.scopes as Scope[],
+      label: r.label,
+      createdAt: Number(r.created),
+      lastUsedAt: used.get(r.token_id) ?? null,
+      revoked: r.revoked === 1,
+    }));
   }
 
   /** Revokes by public token id (tok_…) or by the token itself. Returns false when no such active token exists. */

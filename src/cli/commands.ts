@@ -8,7 +8,7 @@ import { createLogger } from '../log';
 import { startGateway } from '../app/gateway';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';
-import { runTokenCreate } from './token';
+import { runToken, TOKEN_USAGE } from './token';
 import { runReconcile, RECONCILE_HELP } from './reconcile';
 import { untilSignal } from './args';
 import { asPortProblem, ensurePortFree } from './port';
@@ -92,14 +92,18 @@ export const COMMANDS = {
     run: (v, config) => runSimulate(v, config),
   },
   token: {
-    summary: 'token create --workspace ID --scopes read,ingest: create an API token on a running gateway',
+    summary: 'token create | list | revoke: manage API tokens on a running gateway',
     help:
-      'delivery-overview token create --workspace ID --scopes read,ingest[,admin] [--label TEXT] [--url URL] [--root-token TOKEN]\n\n' +
-      'Asks the running gateway (default http://127.0.0.1:$PORT) to create a workspace token and prints it alone on stdout.\n' +
-      'The root token is read from --root-token, ROOT_TOKEN, or $DATA_DIR/root-token.',
-    options: { workspace: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' }, url: { type: 'string' }, 'root-token': { type: 'string' } },
-    positionals: 1,
-    run: (v, config, positionals) => runTokenCreate(v, config, positionals[0]),
+      `${TOKEN_USAGE.join('\n')}\n  (each also takes [--url URL] [--root-token TOKEN])\n\n` +
+      'Asks the running gateway (default http://127.0.0.1:$PORT) with the root token, read from --root-token, ROOT_TOKEN\n' +
+      '(or ROOT_TOKEN_FILE), or $DATA_DIR/root-token.\n' +
+      '  create   creates a workspace token and prints it alone on stdout (the only time it is shown)\n' +
+      '  list     active tokens (--all: revoked too) with id, workspace, scopes, created and last-used times, label;\n' +
+      '           never a token. Last used is at most a minute behind for uses on other replicas. --json: one object per line\n' +
+      '  revoke   revokes a token by its id (tok_…); exit 1 when no such active token exists',
+    options: { workspace: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' }, url: { type: 'string' }, 'root-token': { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    positionals: 2,
+    run: (v, config, positionals) => runToken(v, config, positionals),
   },
   schema: {
     summary: 'write schema/schema.graphql from the code (--check: fail if it differs)',

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseConfig, Config } from '../config/config';
+import { NO_TRACING, type SpanAttributes, type Tracing } from '../observability/tracing';
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
@@ -78,6 +79,8 @@ export class Db {
   /** Embedded only: a stream starts while no other call runs (see StartGate). */
   private readonly gate: StartGate | null;
   private readonly startStream: StartStream;
+  /** A span per call (family, duration, ClickHouse error code; never SQL or its parameters); set by the gateway. */
+  tracing: Tracing = NO_TRACING;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -92,7 +95,7 @@ export class Db {
   }
 
   async query<T>(opts: QueryOptions): Promise<T[]> {
-    return this.timed(opts.family, async () => {
+    return this.timed(opts.family, statementOf(opts.sql), async () => {
       try {
         const rs = await this.client.query({
           query: opts.sql,
@@ -115,7 +118,7 @@ export class Db {
    */
   async stream(opts: StreamOptions): Promise<{ bytes: number; aborted: boolean }> {
     const sql = opts.sql + settingsClause({ ...this.readSettings, ...opts.settings });
-    return this.timed(opts.family, async () => {
+    return this.timed(opts.family, 'SELECT', async () => {
       const start = () => this.startStream(sql, opts.params ?? {}, opts.format, opts.signal);
       const started = await (this.gate ? this.gate.exclusive(start) : start());
       const stop = () => started.cancel();
@@ -139,7 +142,7 @@ export class Db {
 
   /** DDL and statements without a result. */
   async command(opts: QueryOptions): Promise<void> {
-    await this.timed(opts.family, async () => {
+    await this.timed(opts.family, statementOf(opts.sql), async () => {
       try {
         await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
       } finally {
@@ -164,7 +167,7 @@ export class Db {
   async insert(opts: InsertOptions): Promise<void> {
     const settings: ClickHouseSettings = { ...INSERT_SETTINGS, insert_deduplication_token: opts.dedupToken };
     const table = `${this.database}.${opts.table}`;
-    await this.timed(opts.family, async () => {
+    await this.timed(opts.family, 'INSERT', async () => {
       if (this.rawInsert) {
         await this.rawInsert(table, opts.body, settings);
         return;
@@ -197,24 +200,41 @@ export class Db {
     await this.client.close();
   }
 
-  /** Counts and times one call; `gated`: it waits while an embedded stream starts (a stream itself does not). */
-  private async timed<R>(family: string, fn: () => Promise<R>, gated = true): Promise<R> {
+  /**
+   * Counts, times and traces one call; `gated`: it waits while an embedded stream starts
+   * (a stream itself does not).
+   */
+  private async timed<R>(family: string, operation: string, fn: () => Promise<R>, gated = true): Promise<R> {
     const gate = gated ? this.gate : null;
     const wait = gate?.enter();
     if (wait) await wait;
-    const started = performance.now();
     try {
-      const result = await fn();
-      this.events.emit('query', { family, durationMs: performance.now() - started, ok: true, clickhouseCode: null } satisfies QueryEvent);
-      return result;
-    } catch (err) {
-      const failure = classifyClickHouseError(err);
-      this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
-      throw failure.appError;
+      return await this.tracing.span(`clickhouse ${family}`, { kind: 'client', attributes: this.spanAttributes(family, operation) }, async (span) => {
+        const started = performance.now();
+        try {
+          const result = await fn();
+          this.events.emit('query', { family, durationMs: performance.now() - started, ok: true, clickhouseCode: null } satisfies QueryEvent);
+          return result;
+        } catch (err) {
+          const failure = classifyClickHouseError(err);
+          this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
+          if (failure.clickhouseCode !== null) span.setAttributes({ 'db.response.status_code': String(failure.clickhouseCode) });
+          throw failure.appError;
+        }
+      });
     } finally {
       gate?.leave();
     }
   }
+
+  private spanAttributes(family: string, operation: string): SpanAttributes {
+    return { 'db.system.name': 'clickhouse', 'db.namespace': this.database, 'db.operation.name': operation, 'db.query.summary': `${operation} ${family}`, 'delivery_overview.query.family': family, 'delivery_overview.clickhouse.backend': this.backend };
+  }
+}
+
+/** The statement's first keyword (SELECT, INSERT, ALTER, …): what a span may say of SQL, which is otherwise never recorded. */
+function statementOf(sql: string): string {
+  return /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
 }
 
 /**

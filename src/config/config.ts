@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ConfigReader, IDENTIFIER } from './reader';
+import { readTracing, type TracingConfig } from './tracing';
 
 /**
  * Everything the gateway reads from the environment, validated once at start and
@@ -16,6 +17,8 @@ export interface Config {
   graphql: GraphQLConfig;
   live: LiveConfig;
   alerts: AlertsConfig;
+  /** OpenTelemetry tracing from the standard `OTEL_*` variables; off unless an exporter or endpoint is set. */
+  tracing: TracingConfig;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
   logLevel: LogLevel;
 }
@@ -23,6 +26,8 @@ export interface Config {
 export interface ServerConfig {
   /** `PORT`, default 4000. HTTP, GraphQL, graphql-ws and ingest share it. */
   port: number;
+  /** `METRICS_PORT`, default unset: `/metrics` on PORT. Set, `/metrics` is served on this port (same HOST) only; 0 picks a free one. */
+  metricsPort: number | null;
   /** `HOST`, default `127.0.0.1`; set `0.0.0.0` to listen on every interface. */
   host: string;
   /** `DATA_DIR`, default `./data`. The embedded engine's files and the root token live here. */
@@ -47,7 +52,7 @@ export interface ClickHouseConfig {
   url: string | null;
   /** `CLICKHOUSE_USER`, default `default`. */
   user: string;
-  /** `CLICKHOUSE_PASSWORD`, default empty. */
+  /** `CLICKHOUSE_PASSWORD` (or a file named by `CLICKHOUSE_PASSWORD_FILE`), default empty. */
   password: string;
   /** `CLICKHOUSE_DATABASE`, default `delivery_overview`. */
   database: string;
@@ -60,10 +65,10 @@ export interface ClickHouseConfig {
 }
 
 export interface AuthConfig {
-  /** `ROOT_TOKEN`: the operators' token for server deployments. Unset: generated on first start. */
+  /** `ROOT_TOKEN` (or a file named by `ROOT_TOKEN_FILE`): the operators' token for server deployments. Unset: generated on first start. */
   rootToken: string | null;
   /**
-   * `SECRETS_KEY`: 32 bytes as 64 hex characters (or base64) sealing stored webhook URLs and
+   * `SECRETS_KEY` (or a file named by `SECRETS_KEY_FILE`): 32 bytes as 64 hex characters (or base64) sealing stored webhook URLs and
    * secrets (AES-256-GCM). Unset: a key generated in DATA_DIR/secrets.key. Required with
    * CLICKHOUSE_URL, the same on every replica.
    */
@@ -174,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     server: {
       port: r.int('PORT', 4000, 0, 65535),
+      metricsPort: r.optional('METRICS_PORT') === null ? null : r.int('METRICS_PORT', 0, 0, 65535),
       host: readHost(r),
       dataDir: path.resolve(r.string('DATA_DIR', './data')),
       headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
@@ -196,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnectionsPerAddress: r.int('WS_MAX_CONNECTIONS_PER_ADDRESS', 1000, 1, 1_000_000),
     },
     alerts: readAlerts(r),
+    tracing: readTracing(r),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   checkCombinations(r, config);
@@ -222,7 +229,7 @@ function readClickHouse(r: ConfigReader): ClickHouseConfig {
   return {
     url: r.url('CLICKHOUSE_URL'),
     user: r.string('CLICKHOUSE_USER', 'default'),
-    password: r.string('CLICKHOUSE_PASSWORD', ''),
+    password: r.secret('CLICKHOUSE_PASSWORD') ?? '',
     database: r.identifier('CLICKHOUSE_DATABASE', 'delivery_overview'),
     cluster,
     queryTimeoutSeconds: r.int('QUERY_TIMEOUT_SECONDS', 10, 1, 600),
@@ -231,9 +238,9 @@ function readClickHouse(r: ConfigReader): ClickHouseConfig {
 }
 
 function readAuth(r: ConfigReader): AuthConfig {
-  const rootToken = r.optional('ROOT_TOKEN');
+  const rootToken = r.secret('ROOT_TOKEN');
   if (rootToken !== null && rootToken.length < 24) r.problems.push('ROOT_TOKEN must be at least 24 characters');
-  const secretsKey = r.optional('SECRETS_KEY');
+  const secretsKey = r.secret('SECRETS_KEY');
   const previous = (r.optional('SECRETS_KEY_PREVIOUS') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   return {
     rootToken,
@@ -300,7 +307,8 @@ function checkCombinations(r: ConfigReader, config: Config): void {
   if (graphql.ide && !graphql.introspection) {
     r.problems.push('INTROSPECTION_ENABLED=false needs IDE_ENABLED=false too (the IDE reads the schema through introspection)');
   }
-  if (auth.secretsKey === null && clickhouse.url !== null && r.optional('SECRETS_KEY') === null) {
+  if (server.metricsPort !== null && server.metricsPort !== 0 && server.metricsPort === server.port) r.problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
+  if (auth.secretsKey === null && clickhouse.url !== null && r.optional('SECRETS_KEY') === null && r.optional('SECRETS_KEY_FILE') === null) {
     r.problems.push('SECRETS_KEY is required with CLICKHOUSE_URL: every replica must seal and open alert secrets with the same key (openssl rand -hex 32)');
   }
 }

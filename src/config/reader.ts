@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 /** Reads typed values from an environment, collecting every problem instead of stopping at the first. */
 export class ConfigReader {
   readonly problems: string[] = [];
@@ -10,6 +12,30 @@ export class ConfigReader {
   optional(name: string): string | null {
     const v = this.env[name];
     return v === undefined || v === '' ? null : v;
+  }
+  /**
+   * A secret from `NAME` or from the file `NAME_FILE` names (a mounted secret): the file's
+   * content without its trailing newline. Setting both, an unreadable file or an empty one is
+   * a problem. Null when neither is set.
+   */
+  secret(name: string): string | null {
+    const value = this.optional(name);
+    const file = this.optional(`${name}_FILE`);
+    if (file === null) return value;
+    if (value !== null) {
+      this.problems.push(`Set ${name} or ${name}_FILE, not both`);
+      return value;
+    }
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      this.problems.push(`${name}_FILE=${JSON.stringify(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it must name a file this process may read`);
+      return null;
+    }
+    const secret = content.replace(/\r?\n$/, '');
+    if (secret === '') this.problems.push(`${name}_FILE=${JSON.stringify(file)} is empty`);
+    return secret === '' ? null : secret;
   }
   int(name: string, fallback: number, min: number, max: number): number {
     const raw = this.env[name];
@@ -38,6 +64,29 @@ export class ConfigReader {
     if (v === 'false' || v === '0') return false;
     this.problems.push(`${name}=${JSON.stringify(raw)} must be one of: true, false, 1, 0`);
     return fallback;
+  }
+  /** A comma-separated list of allowed names (`fallback` when unset); each name not allowed is a problem. */
+  list<T extends string>(name: string, allowed: readonly T[], fallback: string): T[] {
+    const items = this.string(name, fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = items.filter((i) => !(allowed as readonly string[]).includes(i));
+    if (bad.length > 0) this.problems.push(`${name}: ${bad.map((b) => JSON.stringify(b)).join(', ')} not supported; use ${allowed.join(', ')}`);
+    return [...new Set(items.filter((i): i is T => (allowed as readonly string[]).includes(i)))];
+  }
+  /** `key=value,key2=value2`, values URL-encoded (the form of the OpenTelemetry variables); default none. */
+  pairs(name: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const part of (this.optional(name) ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const at = part.indexOf('=');
+      let value: string | null = null;
+      try {
+        value = at > 0 ? decodeURIComponent(part.slice(at + 1).trim()) : null;
+      } catch {
+        value = null;
+      }
+      if (value === null) this.problems.push(`${name}: ${JSON.stringify(part.slice(0, 40))} is not key=value (values URL-encoded)`);
+      else out[part.slice(0, at).trim()] = value;
+    }
+    return out;
   }
   identifier(name: string, fallback: string): string {
     const v = this.string(name, fallback);

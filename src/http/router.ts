@@ -7,8 +7,10 @@ import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
 import { handleSegmentCompat } from '../compat/segment/handler';
 import { handleUndeliveredExport } from '../export/undelivered.http';
 import type { GatewayMetrics } from '../observability/prometheus';
+import type { Tracing } from '../observability/tracing';
 import type { Cors } from './cors';
 import { serveDocs } from './docs';
+import { observeRequest } from './observe';
 import type { RestReadDeps } from './rest-read';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
@@ -19,6 +21,10 @@ export interface RouterDeps {
   graphql: GraphQLHttpDeps;
   ingest: IngestDeps;
   metrics: GatewayMetrics;
+  /** False when METRICS_PORT serves `/metrics` instead (it is then not routed here). */
+  metricsRoute: boolean;
+  /** A span per request (continuing the caller's traceparent) and the trace id in its log lines. */
+  tracing: Tracing;
   /** The GraphQL IDE on a browser's `GET /graphql`; null when off. */
   ide: IdeOptions | null;
   /** The Delivery Overview page at `/` and its client routes. */
@@ -31,6 +37,8 @@ export interface RouterDeps {
   cors: Cors;
   /** The REST reads: the Segment-compatible API and the undelivered export. */
   rest: RestReadDeps;
+  /** The OpenAPI document of /v1/ingest, served at /openapi.json without a token. */
+  openapi: () => unknown;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL) => Promise<void> | void;
@@ -57,17 +65,20 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       if (deps.cors.handle(req, res, 'GET')) return;
       return handleUndeliveredExport(req, res, id, url, deps.rest);
     },
-    '/metrics': async (_req, res) => {
-      const { contentType, body } = await deps.metrics.render();
-      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
-      res.end(body);
-    },
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/openapi.json': (_req, res) => sendJson(res, 200, deps.openapi(), { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }),
     '/readyz': async (_req, res) => {
       const { ready, backend } = await deps.ready();
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: backend });
     },
   };
+  if (deps.metricsRoute) {
+    exact['/metrics'] = async (_req, res) => {
+      const { contentType, body } = await deps.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+  }
   const route: Handler = (req, res, id, url) => {
     const path = url.pathname;
     const handler = exact[path];
@@ -78,7 +89,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     if (serveWeb(req, res, path, deps.web)) return;
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   };
-  return (req, res) => {
+  return (req, res) => observeRequest(req, res, deps.metrics, deps.tracing).run(() => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     if (deps.shuttingDown()) {
@@ -90,10 +101,10 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     Promise.resolve()
       .then(() => route(req, res, requestId, new URL(req.url ?? '/', 'http://localhost')))
       .catch((err) => {
-        logFailure(deps.log, err, requestId, req);
+        logFailure(deps.log.child(deps.tracing.logFields()), err, requestId, req);
         sendError(res, err, requestId);
       });
-  };
+  });
 }
 
 function graphql(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> | void {

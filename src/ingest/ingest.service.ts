@@ -33,7 +33,7 @@ export const MAX_LISTED_ERRORS = 100;
 export const MAX_REPORT_AGE_MS = 14 * 86_400_000;
 /** Producer clocks may run this far ahead of the gateway's (ms). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Ingest, transport-free: body bytes in, rows stored, a count out. A batch is all

@@ -21,7 +21,7 @@ export const CONNECTION_FIELDS = ['syncId', 'operation', 'audienceId', 'spaceId'
 type ConnectionField = (typeof CONNECTION_FIELDS)[number];
 
 /** Which connection fields each kind requires; the others are refused. */
-const REQUIRED: Record<DestinationKind, readonly ConnectionField[]> = {
+export const CONNECTION_REQUIRED: Record<DestinationKind, readonly ConnectionField[]> = {
   classic: [],
   actions: [],
   storage: [],
@@ -29,9 +29,9 @@ const REQUIRED: Record<DestinationKind, readonly ConnectionField[]> = {
   audience: ['audienceId', 'spaceId', 'operation'],
 };
 
-const EVENT_FIELDS = ['eventType', 'eventName', 'appVersion', 'enriched'] as const;
+export const EVENT_FIELDS = ['eventType', 'eventName', 'appVersion', 'enriched'] as const;
 /** What describes a record of the kinds that carry no events, for the refusal of event fields. */
-const DESCRIBED_BY: Partial<Record<DestinationKind, string>> = {
+export const DESCRIBED_BY: Partial<Record<DestinationKind, string>> = {
   retl: 'a Reverse ETL record is described by operation (and mappingId)',
   audience: 'an audience change is described by audienceId, spaceId and operation',
 };
@@ -44,7 +44,7 @@ const present = (v: unknown) => v !== undefined && v !== null;
  */
 export function connectionFieldsOf(r: Record<string, unknown>, step: ReportStep, kind: DestinationKind | '', fail: Fail): ConnectionFields {
   const out: ConnectionFields = { syncId: '', operation: '', audienceId: '', spaceId: '' };
-  const required = kind === '' ? [] : REQUIRED[kind];
+  const required = kind === '' ? [] : CONNECTION_REQUIRED[kind];
   for (const field of CONNECTION_FIELDS) {
     if (!required.includes(field)) {
       if (present(r[field])) fail(field, refusal(field, kind));
@@ -69,7 +69,7 @@ function operationOf(v: unknown, kind: DestinationKind, fail: Fail): string {
 }
 
 function refusal(field: ConnectionField, kind: DestinationKind | ''): string {
-  const owners = (Object.keys(REQUIRED) as DestinationKind[]).filter((k) => REQUIRED[k].includes(field));
+  const owners = (Object.keys(CONNECTION_REQUIRED) as DestinationKind[]).filter((k) => CONNECTION_REQUIRED[k].includes(field));
   const where = kind === '' ? 'on source-side steps' : `on ${kind} reports`;
   return `is not allowed ${where}: only ${owners.map((k) => `"${k}"`).join(' and ')} reports carry it`;
 }

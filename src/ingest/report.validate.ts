@@ -72,20 +72,20 @@ export interface ValidationWindow {
   newest: number;
 }
 
-const DELIVERY_FIELDS = new Set([
+export const DELIVERY_FIELDS = new Set([
   'timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason',
   'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS,
 ]);
-const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
-const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']);
+export const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
+export const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']);
 
-/** Upper bounds of the free-text fields (characters). */
+/** Upper bounds of the free-text fields, in characters (Unicode code points, as JSON Schema's maxLength counts). */
 export const TEXT_LIMITS = { reason: 128, eventType: 64, eventName: 256, appVersion: 64, messageId: 256, error: 2048, collection: 256, syncReason: 2048 } as const;
 export const MAX_COUNT = 1_000_000_000;
 export const MAX_COLLECTIONS = 1_000;
 /** Deepest nesting of sample.payload: event payloads are a few levels deep, thousands are an attack. */
 export const MAX_PAYLOAD_DEPTH = 64;
-const MAX_ROWS = Number.MAX_SAFE_INTEGER;
+export const MAX_ROWS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Validates one parsed record. Pushes every problem it finds (not just the first)
@@ -165,7 +165,7 @@ function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail)
 }
 
 /** Kinds whose destination-side reports may name a mapping. */
-const MAPPED_KINDS: readonly DestinationKind[] = ['actions', 'retl'];
+export const MAPPED_KINDS: readonly DestinationKind[] = ['actions', 'retl'];
 
 /** Why a kind takes no report of this step: its pipeline has no box that would count it. */
 function stepRefusal(kind: DestinationKind, step: ReportStep): string {
@@ -258,7 +258,7 @@ function text(v: unknown, field: string, max: number, fail: Fail, required: bool
     fail(field, 'must be a string');
     return '';
   }
-  if (v.length > max) {
+  if (v.length > max && codePoints(v) > max) {
     fail(field, `must be at most ${max} characters`);
     return '';
   }
@@ -268,6 +268,16 @@ function text(v: unknown, field: string, max: number, fail: Fail, required: bool
     return '';
   }
   return v;
+}
+
+/** Characters as producers count them (Python's len, Go's RuneCountInString): a surrogate pair is one. */
+function codePoints(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++, n++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
 }
 
 /**
@@ -304,7 +314,7 @@ function rowCount(v: unknown, field: string, fail: Fail): number {
   return v;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function timestamp(v: unknown, field: string, window: ValidationWindow, fail: Fail): number | null {
   if (v === undefined || v === null) {

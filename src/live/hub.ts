@@ -12,6 +12,8 @@ export interface HubOptions {
   onTick?: (workspaceId: string, keys: number) => void;
   /** Called when a poll fails; the hub keeps polling. */
   onError?: (key: string, err: unknown) => void;
+  /** Runs `fn` outside the current request's context (tracing): the poll timers serve every subscriber, not the first. */
+  detached?: <T>(fn: () => T) => T;
 }
 
 /**
@@ -188,7 +190,8 @@ export class LiveHub {
   }
 
   private schedule(ws: Workspace, delay: number): void {
-    ws.timer = setTimeout(() => void this.tick(ws), delay);
+    const detached = this.options.detached ?? ((fn) => fn());
+    ws.timer = detached(() => setTimeout(() => void this.tick(ws), delay));
     ws.timer.unref?.();
   }
 

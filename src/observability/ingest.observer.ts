@@ -9,7 +9,7 @@ import type { GatewayMetrics } from './prometheus';
  * (plus `code` when refused) and the ingest counters. Sizes and counts only: the body,
  * its samples and the token never reach the log.
  */
-export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: string, o: IngestOutcome): void {
+export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: string, o: IngestOutcome, trace: { traceId?: string; spanId?: string } = {}): void {
   const durationMs = Math.round(o.durationMs * 10) / 10;
   if (o.result) {
     // A replay stored nothing: it is logged, but not counted as ingested again.
@@ -27,6 +27,7 @@ export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: s
         bytes: o.bytes,
         durationMs,
         idempotent: o.result.idempotencyKey !== null,
+        ...trace,
       },
       'ingest',
     );
@@ -36,5 +37,5 @@ export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: s
   const invalid = o.error instanceof AppError ? o.error.details?.invalidRecords : undefined;
   const invalidRecords = typeof invalid === 'number' ? invalid : 0;
   metrics.ingestRejected({ reason: code, bytes: o.bytes, invalidRecords });
-  log.info({ requestId, workspace: o.workspaceId, operation: 'ingest', status: 'rejected', code, invalidRecords, bytes: o.bytes, durationMs }, 'ingest');
+  log.info({ requestId, workspace: o.workspaceId, operation: 'ingest', status: 'rejected', code, invalidRecords, bytes: o.bytes, durationMs, ...trace }, 'ingest');
 }

@@ -28,6 +28,19 @@ export interface HubGauges {
 export class GatewayMetrics {
   readonly registry = new Registry();
 
+  /**
+   * Every HTTP request the router answers (GraphQL, ingest, health, docs, the page; not WebSocket
+   * upgrades), by route (a closed set: see http/observe.ts), method and status class (2xx … 5xx,
+   * or `aborted` when the client left before the answer was complete).
+   */
+  readonly httpRequestDuration = new Histogram({
+    name: `${METRIC_PREFIX}http_request_duration_seconds`,
+    help: 'HTTP request duration, by route (closed set), method and status class (2xx, 4xx, 5xx, aborted)',
+    labelNames: ['route', 'method', 'status_class'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
   /** GraphQL requests over HTTP, by operation name, operation type and outcome (ok | error). */
   readonly graphqlRequestDuration = new Histogram({
     name: `${METRIC_PREFIX}graphql_request_duration_seconds`,

@@ -13,9 +13,15 @@ const DAY = 86_400_000;
 
 const STEPS = ['received', 'failed_ingest', 'filtered_source', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered'] as const;
 const SOURCE_SIDE = new Set<string>(['received', 'failed_ingest', 'filtered_source']);
-const DISCARD = new Set<string>(['failed_ingest', 'filtered_source', 'filtered_destination', 'failed_delivery']);
+const DISCARD = new Set<string>(['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery']);
+/** The destination-side steps of the connection kinds (their pipelines), and what their `operation` may be. */
+const CONNECTION_KINDS = {
+  retl: { steps: ['extracted', 'failed_extract', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered'], operations: ['added', 'updated', 'removed'] },
+  audience: { steps: ['computed', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered'], operations: ['entered', 'exited'] },
+} as const;
+const CONNECTION_FIELDS = ['syncId', 'operation', 'audienceId', 'spaceId'];
 const RETRY = new Set<string>(['retry_enqueued', 'retry_resolved']);
-const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type'];
+const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS];
 const SYNC_FIELDS = ['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections'];
 
 
@@ -132,6 +138,52 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     return r;
   });
 
+/** Reverse ETL records and audience membership changes: their own steps and fields, no event fields. */
+const validConnection: fc.Arbitrary<Rec> = fc
+  .record({
+    kind: fc.constantFrom('retl' as const, 'audience' as const),
+    step: fc.nat({ max: 6 }),
+    operation: fc.nat({ max: 2 }),
+    timestamp: validTime,
+    sourceId: id,
+    destinationId: id,
+    mappingId: opt(id),
+    syncId: id,
+    audienceId: id,
+    spaceId: id,
+    reason: text(128, 1),
+    retryReason: opt(text(128)),
+    count: opt(fc.integer({ min: 1, max: 1_000_000_000 })),
+    messageId: opt(text(256)),
+    sample: opt(sampleArb),
+    nulls: fc.boolean(),
+    emptyEventFields: fc.boolean(),
+  })
+  .map((g) => {
+    const { steps, operations } = CONNECTION_KINDS[g.kind];
+    const step = steps[g.step % steps.length];
+    const r: Rec = { timestamp: g.timestamp, sourceId: g.sourceId, step, destinationId: g.destinationId, destinationKind: g.kind, operation: operations[g.operation % operations.length] };
+    const put = (k: string, v: unknown) => {
+      if (v !== undefined) r[k] = v;
+      else if (g.nulls) r[k] = null;
+    };
+    if (g.kind === 'retl') {
+      r.syncId = g.syncId;
+      if (step !== 'extracted' && step !== 'failed_extract') put('mappingId', g.mappingId);
+    } else {
+      r.audienceId = g.audienceId;
+      r.spaceId = g.spaceId;
+    }
+    // Empty event fields mean none, as on every kind.
+    if (g.emptyEventFields) Object.assign(r, { eventType: '', eventName: '' });
+    if (DISCARD.has(step)) r.reason = g.reason;
+    else if (RETRY.has(step)) put('reason', g.retryReason);
+    put('count', g.count);
+    put('messageId', g.messageId);
+    if (DISCARD.has(step)) put('sample', g.sample);
+    return r;
+  });
+
 const validSync: fc.Arbitrary<Rec> = fc
   .record({
     destinationId: id,
@@ -157,7 +209,7 @@ const validSync: fc.Arbitrary<Rec> = fc
     return r;
   });
 
-const validRecord = fc.oneof({ weight: 8, arbitrary: validDelivery }, { weight: 1, arbitrary: validSync });
+export const validRecord = fc.oneof({ weight: 8, arbitrary: validDelivery }, { weight: 2, arbitrary: validConnection }, { weight: 1, arbitrary: validSync });
 
 const hugeString = fc.oneof(
   fc.integer({ min: 65, max: 3_000 }).map((n) => 'x'.repeat(n)),
@@ -174,7 +226,7 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: farTime },
   { weight: 1, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-  { weight: 1, arbitrary: fc.constantFrom(...STEPS, 'RECEIVED', 'teleported', 'classic', 'actions', 'storage', 'sync', 'delivery', 'success') },
+  { weight: 1, arbitrary: fc.constantFrom(...STEPS, 'extracted', 'failed_extract', 'computed', 'RECEIVED', 'teleported', 'classic', 'actions', 'storage', 'retl', 'audience', 'added', 'entered', 'sync', 'delivery', 'success') },
 );
 const unknownKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'toString', 'prototype', 'hasOwnProperty', 'valueOf', 'destinationID', 'Step', 'step ', '', 'sample.error', 'payload', 'error', 'workspace_id', 'workspaceId', 'time'),
@@ -197,7 +249,7 @@ export function setOwn(r: Rec, key: string, value: unknown): void {
   Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutationArb, { minLength: 1, maxLength: 3 })).map(([base, muts]) => {
+export const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutationArb, { minLength: 1, maxLength: 3 })).map(([base, muts]) => {
   const r: Rec = { ...base };
   for (const m of muts) {
     if (m.op === 'delete') delete r[m.field];
@@ -211,7 +263,7 @@ const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(mutation
   return r;
 });
 
-const nonObjectRecord: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(null, 1, 'x', true, [], [{}], ''), fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)));
+export const nonObjectRecord: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(null, 1, 'x', true, [], [{}], ''), fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)));
 
 // ---------------------------------------------------------------------------------------
 // Bodies
@@ -235,7 +287,7 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/x-ndjson', 'applicati
 const WRONG_TYPES = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/ndjson', 'application/json-seq', 'json', '*/*', 'application/octet-stream', 'text/json', 'application/json5', 'application/jsonx', 'ndjson', 'application'];
 
 /** Serializes records; deep payload placeholders become raw nested arrays. */
-function serialize(value: unknown): string {
+export function serialize(value: unknown): string {
   return JSON.stringify(value).replace(/"@@DEEP_(\d+)@@"/g, (_, n) => '['.repeat(Number(n)) + ']'.repeat(Number(n)));
 }
 

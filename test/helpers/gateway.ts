@@ -97,7 +97,7 @@ export class TestGateway {
 export async function startTestGateway(
   name: string,
   env: Record<string, string> = {},
-  options: Pick<GatewayOptions, 'now' | 'recordBatch' | 'ide' | 'web'> & { log?: Logger } = {},
+  options: Pick<GatewayOptions, 'now' | 'recordBatch' | 'ide' | 'web' | 'spanSink'> & { log?: Logger } = {},
 ): Promise<TestGateway> {
   const config = testConfig(name, env);
   const gateway = await startGateway({ config, ...options, log: options.log ?? createLogger('silent') });

@@ -132,7 +132,7 @@ describe.each(GRAPHQL.map((b) => [`${b.file}:${b.line}`, b] as const))('```graph
     expect(definitions.length).toBeGreaterThan(0);
     for (const definition of definitions) {
       const query = fill(print(definition), created, where);
-      const rootOnly = definition.selectionSet.selections.some((s) => s.kind === 'Field' && /ApiToken$/.test(s.name.value));
+      const rootOnly = definition.selectionSet.selections.some((s) => s.kind === 'Field' && /ApiTokens?$/i.test(s.name.value));
       const token = rootOnly ? t.rootToken : demoToken;
       const answer = (definition.operation === 'subscription' ? await subscribeOnce(query, token) : (await t.gql(token, query)).body) as { data?: Record<string, unknown> | null; errors?: unknown[] };
       expect({ where, query, errors: answer.errors ?? [] }).toEqual({ where, query, errors: [] });

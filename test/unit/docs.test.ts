@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { configReaderNames, directEnvNames } from '../helpers/config-vars';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = path.join(ROOT, 'README.md');
@@ -14,31 +15,6 @@ function filesUnder(dir: string, exts: readonly string[]): string[] {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return filesUnder(full, exts);
     return exts.some((x) => e.name.endsWith(x)) ? [full] : [];
-  });
-}
-
-const NAME = '([A-Z][A-Z0-9_]*)';
-const QUOTE = '[\'"`]';
-/** `r.int('PORT', …)`, `r.optional("SECRETS_KEY")`: the config reader's methods, any quote style. */
-const READER_CALL = new RegExp(`\\b[A-Za-z_$][\\w$]*\\s*\\.\\s*(?:int|string|optional|bool|oneOf|identifier|url)\\s*(?:<[^>(]*>)?\\s*\\(\\s*${QUOTE}${NAME}${QUOTE}`, 'g');
-/** `process.env.NAME`, `env.NAME`, `env?.NAME`, `env['NAME']`, `env["NAME"]`. */
-const ENV_DOT = new RegExp(`\\benv\\s*(?:\\?\\.|\\.)\\s*${NAME}\\b`, 'g');
-const ENV_INDEX = new RegExp(`\\benv\\s*(?:\\?\\.)?\\[\\s*${QUOTE}${NAME}${QUOTE}\\s*\\]`, 'g');
-
-function matches(text: string, re: RegExp): string[] {
-  return [...text.matchAll(re)].map((m) => m[1]);
-}
-
-/** Variable names read through the config reader in src/config/. */
-function configReaderNames(): string[] {
-  return filesUnder(path.join(ROOT, 'src', 'config'), ['.ts']).flatMap((f) => matches(fs.readFileSync(f, 'utf8'), READER_CALL));
-}
-
-/** Variable names read straight from an environment object anywhere in src/. */
-function directEnvNames(): string[] {
-  return filesUnder(path.join(ROOT, 'src'), ['.ts']).flatMap((f) => {
-    const text = fs.readFileSync(f, 'utf8');
-    return [...matches(text, ENV_DOT), ...matches(text, ENV_INDEX)];
   });
 }
 

@@ -34,9 +34,12 @@ export async function postWebhook(
   policy: RetryPolicy,
   signal: AbortSignal,
   allowPrivateNetworks = false,
+  /** Trace context of the delivery (`traceparent`, …), when tracing is on. */
+  traceHeaders: Record<string, string> = {},
 ): Promise<{ statusCode: number }> {
   const body = webhookBody(e);
   const headers: Record<string, string> = {
+    ...traceHeaders,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     'user-agent': 'delivery-overview-gateway',

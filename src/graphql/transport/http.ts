@@ -6,6 +6,8 @@ import { readBody } from '../../http/respond';
 import { RequestContext, type GatewayServices } from '../context';
 import { Refusal, type AdmissionPipeline, type OperationRequest } from './admission';
 import type { OperationObserver } from './observe';
+import type { GatewaySpan, Tracing } from '../../observability/tracing';
+import { describeOperation, failOperation, OPERATION_SPAN, operationAttributes } from './trace';
 
 /** GraphQL request bodies are small; anything larger is an attack or a mistake. */
 export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
@@ -19,6 +21,8 @@ export interface GraphQLHttpDeps {
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
+  /** A span per operation, around admission and execution, so its ClickHouse calls are its children. */
+  tracing: Tracing;
 }
 
 /**
@@ -27,13 +31,18 @@ export interface GraphQLHttpDeps {
  * Refusals get the status of their code (401, 429 with Retry-After, 400 …); an executed
  * operation gets 200 with `data` and any field errors.
  */
-export async function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse, requestId: string, deps: GraphQLHttpDeps): Promise<void> {
+export function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse, requestId: string, deps: GraphQLHttpDeps): Promise<void> {
+  return deps.tracing.span(OPERATION_SPAN, { attributes: operationAttributes('http') }, (span) => serveOperation(req, res, requestId, deps, span));
+}
+
+async function serveOperation(req: IncomingMessage, res: ServerResponse, requestId: string, deps: GraphQLHttpDeps, span: GatewaySpan): Promise<void> {
   const started = performance.now();
   const now = deps.services.now();
   const outcome = { requestId, transport: 'http' as const, principal: null as RequestContext['principal'] | null, operationName: null as string | null, operationType: 'unknown' };
   try {
     const admitted = await deps.admission.admit({ authorization: req.headers.authorization, address: req.socket.remoteAddress }, () => readOperation(req), 'http', now);
     Object.assign(outcome, { principal: admitted.principal, operationName: admitted.operation.name?.value ?? null, operationType: admitted.operation.operation });
+    describeOperation(span, admitted);
     if (req.method === 'GET' && admitted.operation.operation !== 'query') {
       // A link or an <img> can trigger a GET: only reads may run that way.
       throw new Refusal([requestError(ErrorCode.BAD_USER_INPUT, `A ${admitted.operation.operation} must be sent with POST`, { field: 'method' })], admitted.principal, 405);
@@ -42,11 +51,13 @@ export async function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse
     const result = await withDeadline(execute({ schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue }), deps.operationTimeoutMs, admitted.principal);
     const errors = deps.observer.format(result.errors ?? [], requestId, outcome.operationName).map((e) => withRequestId(e, requestId));
     sendGraphQL(req, res, 200, errors.length > 0 ? { errors, data: result.data } : { data: result.data });
+    failOperation(span, errors);
     deps.observer.finished({ ...outcome, durationMs: performance.now() - started, errors });
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     const errors = deps.observer.format(err.errors, requestId, outcome.operationName).map((e) => withRequestId(e, requestId));
     sendGraphQL(req, res, err.status, { errors }, refusalHeaders(err));
+    failOperation(span, errors);
     deps.observer.finished({ ...outcome, principal: err.principal, durationMs: performance.now() - started, errors, refusedWith: err.status });
   }
 }

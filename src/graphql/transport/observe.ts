@@ -4,6 +4,7 @@ import { getMetadataStorage } from 'type-graphql';
 import type { Principal } from '../../auth/scopes';
 import { ErrorCode } from '../../domain/errors';
 import type { GatewayMetrics } from '../../observability/prometheus';
+import { NO_TRACING, type Tracing } from '../../observability/tracing';
 import type { RequestContext, ResolverObserver } from '../context';
 import type { Transport } from './admission';
 import { formatError } from './format-error';
@@ -96,6 +97,8 @@ export class OperationObserver implements ResolverObserver {
   constructor(
     private readonly log: Logger,
     private readonly metrics: GatewayMetrics,
+    /** The trace and span ids of the operation's span go into its log line. */
+    private readonly tracing: Tracing = NO_TRACING,
   ) {}
 
   /**
@@ -131,6 +134,7 @@ export class OperationObserver implements ResolverObserver {
         outcome,
         ...(errorCodes.length > 0 ? { errorCodes: [...new Set(errorCodes)] } : {}),
         ...refused,
+        ...this.tracing.logFields(),
       },
       'graphql request',
     );

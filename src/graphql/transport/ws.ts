@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { execute, subscribe, type GraphQLSchema } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -10,17 +10,22 @@ import { bearerToken, TOKEN_CACHE_TTL_MS, type TokenStore } from '../../auth/tok
 import type { LiveConfig } from '../../config/config';
 import { ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
-import { Refusal, type AdmissionPipeline, type Admitted, type Caller } from './admission';
+import { Refusal, type AdmissionPipeline, type Caller } from './admission';
 import type { Cors } from '../../http/cors';
 import { MAX_GRAPHQL_BODY_BYTES } from './http';
-import type { OperationObserver, OperationOutcome } from './observe';
+import type { OperationObserver } from './observe';
 import { guardProtocol } from './ws-guard';
+import { Operations } from './ws-operations';
+import type { ActiveSpan, Tracing } from '../../observability/tracing';
+import { describeOperation, failOperation, OPERATION_SPAN, operationAttributes, OperationSpans, traceCarrier } from './trace';
 
 export interface GraphQLWsDeps {
   schema: GraphQLSchema;
   admission: AdmissionPipeline;
   services: GatewayServices;
   observer: OperationObserver;
+  /** A span per operation; trace context from the operation's `extensions`, `connection_init` or the upgrade request's headers. */
+  tracing: Tracing;
   /** Refuses handshakes from origins the CORS allowlist does not name (none when unset). */
   cors: Cors;
   live: Pick<LiveConfig, 'connectionInitTimeoutMs' | 'keepAliveMs' | 'maxSubscriptionsPerConnection' | 'maxConnectionsPerToken' | 'maxConnectionsPerAddress'>;
@@ -31,6 +36,10 @@ type SocketState = {
   /** The credential of connection_init and the client's address: every operation is admitted with them again. */
   caller?: Caller;
   connection?: ConnectionState;
+  /** Where operations without trace context of their own continue a trace from (connection_init, else the upgrade's headers). */
+  traceCarrier?: Record<string, unknown>;
+  /** Operations running on this socket, by id, with their spans. */
+  spans?: Map<string, ActiveSpan>;
 };
 
 export interface GraphQLWsServer {
@@ -66,30 +75,28 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
   const recheck = setInterval(() => void closeRevoked(sockets, deps.services.tokens), TOKEN_CACHE_TTL_MS);
   recheck.unref();
   const ops = new Operations(deps.observer);
+  const spans = new OperationSpans();
   const ws = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       schema: deps.schema,
       connectionInitWaitTimeout: deps.live.connectionInitTimeoutMs,
+      execute: (args) => spans.run(args.contextValue, () => execute(args)),
+      subscribe: (args) => spans.setUp(args.contextValue, () => subscribe(args)),
       onConnect: (ctx) => connect(ctx, deps, sockets, perToken),
-      onSubscribe: async (ctx, id, payload) => {
-        const requestId = crypto.randomUUID();
-        try {
-          const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
-          ops.started(ctx.extra.socket, id, requestId, admitted);
-          // A fresh context per operation, so loaders never outlive one operation.
-          const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
-          return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
-        } catch (err) {
-          if (!(err instanceof Refusal)) throw err;
-          ops.refused(ctx.extra.socket, id, requestId, err);
-          if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
-          return [...err.errors];
-        }
-      },
+      onSubscribe: admitOperation(deps, spans, ops),
       // Errors of every operation, and of every pushed value, go through the one formatter.
-      onError: (ctx, id, _payload, errors) => ops.failed(ctx.extra.socket, id, errors),
+      onError: (ctx, id, _payload, errors) => {
+        const formatted = ops.failed(ctx.extra.socket, id, errors);
+        const active = ctx.extra.spans?.get(id);
+        if (active) failOperation(active.span, formatted);
+        endSpan(ctx.extra, id, spans);
+        return formatted;
+      },
       onNext: (ctx, id, _payload, _args, result) => (result.errors ? { ...result, errors: ops.format(ctx.extra.socket, id, result.errors) } : undefined),
-      onComplete: (ctx, id) => ops.completed(ctx.extra.socket, id),
+      onComplete: (ctx, id) => {
+        ops.completed(ctx.extra.socket, id);
+        endSpan(ctx.extra, id, spans);
+      },
     },
     wss,
     deps.live.keepAliveMs,
@@ -101,6 +108,47 @@ export function attachGraphQLWs(server: Server, deps: GraphQLWsDeps): GraphQLWsS
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+type SubscribeHandler = NonNullable<Parameters<typeof useServer<Record<string, unknown> | undefined, SocketState>>[0]['onSubscribe']>;
+
+/**
+ * Every `subscribe` message: a span (continuing the operation's or the connection's trace
+ * context), admission by the one pipeline with the connection's credential, and a fresh
+ * context per operation; a refusal is answered by onError with its errors, and an unknown
+ * token closes the socket with 4403.
+ */
+function admitOperation(deps: GraphQLWsDeps, spans: OperationSpans, ops: Operations): SubscribeHandler {
+  return (ctx, id, payload) => {
+    const active = deps.tracing.start(OPERATION_SPAN, { attributes: operationAttributes('ws'), carrier: traceCarrier(payload.extensions) ?? ctx.extra.traceCarrier });
+    (ctx.extra.spans ??= new Map()).set(id, active);
+    return active.run(async () => {
+      const requestId = crypto.randomUUID();
+      try {
+        const admitted = await deps.admission.admit(ctx.extra.caller ?? {}, () => payload, 'ws', deps.services.now());
+        describeOperation(active.span, admitted);
+        ops.started(ctx.extra.socket, id, requestId, admitted);
+        // A fresh context per operation, so loaders never outlive one operation.
+        const contextValue = new RequestContext(deps.services, admitted.principal, requestId, ctx.extra.connection);
+        spans.bind(contextValue, active);
+        return { schema: deps.schema, document: admitted.document, variableValues: admitted.variables, operationName: admitted.operationName, contextValue };
+      } catch (err) {
+        if (!(err instanceof Refusal)) {
+          active.span.fail(ErrorCode.INTERNAL_SERVER_ERROR);
+          endSpan(ctx.extra, id, spans);
+          throw err;
+        }
+        ops.refused(ctx.extra.socket, id, requestId, err);
+        if (err.appError?.code === ErrorCode.UNAUTHENTICATED) closeForbidden(ctx.extra.socket);
+        return [...err.errors];
+      }
+    });
+  };
+}
+
+function endSpan(extra: SocketState, id: string, spans: OperationSpans): void {
+  spans.end(extra.spans?.get(id));
+  extra.spans?.delete(id);
 }
 
 /**
@@ -125,6 +173,7 @@ async function connect(ctx: Context<Record<string, unknown> | undefined, Extra &
     return false;
   }
   ctx.extra.caller = caller;
+  ctx.extra.traceCarrier = traceCarrier(ctx.connectionParams) ?? ctx.extra.request.headers;
   sockets.set(socket, caller);
   socket.once('close', () => {
     sockets.delete(socket);
@@ -179,56 +228,4 @@ function closeTooMany(socket: WebSocket, per: 'address' | 'token'): void {
 /** The token no longer verifies (revoked): the socket and its subscriptions end with 4403. */
 function closeForbidden(socket: WebSocket): void {
   socket.close(CloseCode.Forbidden, 'Forbidden');
-}
-
-/**
- * The operations of every socket between subscribe and complete: their request id (in
- * every error they send, as over HTTP) and one log line and metric each when they end,
- * like an HTTP request's.
- */
-class Operations {
-  private readonly open = new WeakMap<WebSocket, Map<string, OperationOutcome & { started: number }>>();
-
-  constructor(private readonly observer: OperationObserver) {}
-
-  started(socket: WebSocket, id: string, requestId: string, admitted: Admitted): void {
-    this.of(socket).set(id, {
-      requestId, transport: 'ws', principal: admitted.principal, operationName: admitted.operation.name?.value ?? null,
-      operationType: admitted.operation.operation, durationMs: 0, errors: [], started: performance.now(),
-    });
-  }
-
-  /** A refusal is answered by onError next, which logs and formats it once. */
-  refused(socket: WebSocket, id: string, requestId: string, refusal: Refusal): void {
-    this.of(socket).set(id, { requestId, transport: 'ws', principal: refusal.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: [], refusedWith: refusal.status, started: performance.now() });
-  }
-
-  format(socket: WebSocket, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-    const op = this.of(socket).get(id);
-    const formatted = this.observer.format(errors, op?.requestId ?? '', op?.operationName ?? null).map((e) => ({ ...e, extensions: { ...e.extensions, requestId: op?.requestId } }));
-    if (op) op.errors = [...op.errors, ...formatted];
-    return formatted;
-  }
-
-  /** Errors instead of a result (refused, or failed before it ran): the operation ends here. */
-  failed(socket: WebSocket, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-    const formatted = this.format(socket, id, errors);
-    this.completed(socket, id);
-    return formatted;
-  }
-
-  completed(socket: WebSocket, id: string): void {
-    const ops = this.of(socket);
-    const op = ops.get(id);
-    if (!op) return;
-    ops.delete(id);
-    const { started, ...outcome } = op;
-    this.observer.finished({ ...outcome, durationMs: performance.now() - started });
-  }
-
-  private of(socket: WebSocket): Map<string, OperationOutcome & { started: number }> {
-    let ops = this.open.get(socket);
-    if (!ops) this.open.set(socket, (ops = new Map()));
-    return ops;
-  }
 }
