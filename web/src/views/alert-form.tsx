@@ -15,6 +15,7 @@ export const KIND_NAMES: Record<AlertKind, string> = {
   RETRY_PENDING_ABOVE: 'Retry pending above',
   RETL_MAPPING_DELIVERY_RATE_BELOW: 'Reverse ETL mapping delivery rate below',
   AUDIENCE_SYNC_HEALTH_BELOW: 'Audience sync health below',
+  DESTINATION_QUIET: 'Destination going quiet',
 };
 
 const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
