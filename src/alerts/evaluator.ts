@@ -223,6 +223,7 @@ export class Evaluator {
       threshold: rule.threshold,
       volume: m.volume,
       baseline: m.baseline,
+      counts: m.counts ?? {},
       windowMinutes: rule.windowMinutes,
       message: next === 'firing' ? m.detail.charAt(0).toUpperCase() + m.detail.slice(1) : `Recovered: ${m.detail}`,
       recordedAt: 0,

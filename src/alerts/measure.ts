@@ -6,30 +6,14 @@ import type { CatalogService } from '../metrics/catalog.service';
 import { pipelineCounts, retryPending, syncCounts } from '../metrics/pipeline.query';
 import { receivedInWindows } from '../metrics/volume.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
+import { measureDestinationQuiet } from './measure.quiet';
+import { num, pct, type Measurement, type MeasureInput } from './measure.types';
 import { KIND_SPECS, TYPICAL_DAYS, windowText, type AlertKind, type AlertRuleValue } from './rules';
+
+export type { Measurement } from './measure.types';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-/** What one evaluation of a rule saw. */
-export interface Measurement {
-  /**
-   * The number compared with the threshold: a rate in percent (DELIVERY_RATE_BELOW,
-   * DISCARD_RATE_ABOVE), a deviation in percent (SOURCE_VOLUME_ANOMALY), or a count
-   * (SYNC_FAILURES, RETRY_PENDING_ABOVE). Null when undefined (nothing to divide by).
-   */
-  value: number | null;
-  /** The sample behind it: delivery attempts, received events, the window's volume, syncs, or the gauge. */
-  volume: number;
-  /** SOURCE_VOLUME_ANOMALY: the typical volume; else null. */
-  baseline: number | null;
-  /** The condition holds (the rule should be firing). */
-  breach: boolean;
-  /** The sample reaches minVolume; below it no transition happens, in either direction. */
-  sufficient: boolean;
-  /** One sentence for people: what was measured, over which window, against which threshold. */
-  detail: string;
-}
 
 /**
  * The window a rule looks at when evaluated at `now`: the last `windowMinutes` whole
@@ -44,26 +28,6 @@ export function ruleWindow(rule: Pick<AlertRuleValue, 'windowMinutes'>, now: num
 /** A ResolvedRange with an empty previous period, for the metrics helpers that compare two. */
 function windowRange(from: number, to: number): ResolvedRange {
   return { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC', lookback: false };
-}
-
-const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
-const num = (v: number) => v.toLocaleString('en-US');
-
-/** What every kind's measurement starts from. */
-interface MeasureInput {
-  wdb: WorkspaceDb;
-  catalog: CatalogService;
-  rule: AlertRuleValue;
-  from: number;
-  to: number;
-  range: ResolvedRange;
-  /** The window in words, e.g. "15 minutes". */
-  w: string;
-  /** Enough volume for the rule to judge (kinds without a guard always have it). */
-  guard: (volume: number) => boolean;
-  dest: string;
-  /** The destination (and mapping) in words. */
-  on: string;
 }
 
 /** Measures one rule at `now` with the metrics SQL, through the rule's workspace handle. */
@@ -174,6 +138,7 @@ const MEASURES: Record<AlertKind, Measure> = {
     };
   },
   ...CONNECTION_MEASURES,
+  destination_quiet: measureDestinationQuiet,
   // Syncs started in the window that did not fully succeed (failed, partial, or with failed rows).
   async sync_failures({ wdb, rule, range, w, dest }) {
     const [syncs] = await syncCounts(wdb, range, [dest]);

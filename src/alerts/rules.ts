@@ -10,7 +10,7 @@ import { isDiscardReportStep, type DestinationKind, type ReportStep } from '../d
  */
 export const ALERT_KINDS = [
   'delivery_rate_below', 'source_volume_anomaly', 'discard_rate_above', 'sync_failures', 'retry_pending_above',
-  'retl_mapping_delivery_rate_below', 'audience_sync_health_below',
+  'retl_mapping_delivery_rate_below', 'audience_sync_health_below', 'destination_quiet',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -32,6 +32,11 @@ export const MAX_SECRET_LENGTH = 256;
 export const MAX_REASON_LENGTH = 128;
 /** SOURCE_VOLUME_ANOMALY compares with the same window on each of this many previous days. */
 export const TYPICAL_DAYS = 7;
+/**
+ * DESTINATION_QUIET fires below this delivered share (percent of the expected events) by
+ * default: "nearly nothing", with room for the odd delivery of a destination that is mostly down.
+ */
+export const DEFAULT_QUIET_THRESHOLD = 1;
 
 /** How a kind's threshold is read, and its allowed range. */
 interface KindSpec {
@@ -47,6 +52,8 @@ interface KindSpec {
   /** minVolume guards it (the count kinds' threshold is itself an absolute count). */
   guarded: boolean;
   threshold: { min: number; max: number; integer: boolean; minExclusive?: boolean; unit: string };
+  /** The threshold a rule of this kind gets when none is given; without one, threshold is required. */
+  defaultThreshold?: number;
 }
 
 export const KIND_SPECS: Record<AlertKind, KindSpec> = {
@@ -78,7 +85,25 @@ export const KIND_SPECS: Record<AlertKind, KindSpec> = {
     target: 'destination', destinationKinds: ['audience'], mapping: false, step: false, windowed: true, guarded: true,
     threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of the membership changes to send that arrived' },
   },
+  // Every kind: what "its sources keep receiving" and "it delivers" mean per kind is in quiet.ts.
+  destination_quiet: {
+    target: 'destination', destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'], mapping: false, step: false, windowed: true, guarded: true,
+    threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of the expected events that were delivered' },
+    defaultThreshold: DEFAULT_QUIET_THRESHOLD,
+  },
 };
+
+/**
+ * The threshold of a new rule: the one given, else the kind's default. A kind without a
+ * default (every kind but DESTINATION_QUIET) needs one: what a rate or count should alert at
+ * depends on the destination.
+ */
+export function thresholdOrDefault(kind: AlertKind, threshold: number | null | undefined): number {
+  if (threshold != null) return threshold;
+  const fallback = KIND_SPECS[kind]?.defaultThreshold;
+  if (fallback === undefined) throw bad('threshold', `${kind.toUpperCase()} needs a threshold (${KIND_SPECS[kind]?.threshold.unit ?? 'see the kind'})`);
+  return fallback;
+}
 
 export interface AlertRuleValue {
   id: string;

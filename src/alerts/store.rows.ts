@@ -48,6 +48,8 @@ export interface EventRow {
   threshold: number;
   volume: number;
   baseline: number | null;
+  /** Map(LowCardinality(String), Float64): a JSON object, empty on rows older than migration 0034. */
+  counts: Record<string, number | string>;
   window_minutes: number;
   message: string;
   recorded_ms: number;
@@ -56,7 +58,7 @@ export interface EventRow {
 // Aliases never reuse a column name: WHERE and ORDER BY must see the columns, not the numbers.
 export const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at_ms,
   toUnixTimestamp64Milli(previous_since) AS previous_since_ms, destination_id, mapping_id, source_id, step, reason,
-  value, threshold, volume, baseline, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
+  value, threshold, volume, baseline, counts, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
 
 export const orNull = (s: string): string | null => (s === '' ? null : s);
 export const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -104,6 +106,7 @@ export function toEvent(r: EventRow): AlertEventValue {
     threshold: Number(r.threshold),
     volume: Number(r.volume),
     baseline: r.baseline === null ? null : Number(r.baseline),
+    counts: Object.fromEntries(Object.entries(r.counts ?? {}).map(([name, count]) => [name, Number(count)])),
     windowMinutes: Number(r.window_minutes),
     message: r.message,
     recordedAt: Number(r.recorded_ms),

@@ -192,6 +192,7 @@ export class AlertStore {
       threshold: e.threshold,
       volume: e.volume,
       baseline: e.baseline,
+      counts: e.counts,
       window_minutes: e.windowMinutes,
       message: e.message,
     };

@@ -35,6 +35,12 @@ export interface AlertEventValue {
   threshold: number;
   volume: number;
   baseline: number | null;
+  /**
+   * The counts the value was computed from, by name, in the order measured; empty for the
+   * kinds whose value and volume say it all. DESTINATION_QUIET: `received` (or `extracted`,
+   * `computed`), `filtered`, `expected`, `delivered` (or `rowsSynced`).
+   */
+  counts: Record<string, number>;
   windowMinutes: number;
   message: string;
   /** When the row was written (set by ClickHouse); 0 before it was. */

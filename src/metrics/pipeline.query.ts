@@ -161,23 +161,27 @@ export async function retryPending(wdb: WorkspaceDb, keys: readonly RetryKey[]):
 export interface SyncCounts {
   failed: StepCount;
   succeeded: StepCount;
+  /** Rows the syncs loaded (every collection's rows synced, whatever the sync's status): what reached the warehouse. */
+  rowsSynced: StepCount;
 }
 
 /**
  * Warehouse syncs started in the range and the period before: "failed to sync" are
  * syncs that did not fully succeed (status failed or partial, or any collection with
- * failed rows); "successfully synced" are successful and partial syncs.
+ * failed rows); "successfully synced" are successful and partial syncs; rows synced are
+ * summed over every sync started in the period.
  */
 export async function syncCounts(wdb: WorkspaceDb, range: ResolvedRange, destinationIds: readonly string[]): Promise<SyncCounts[]> {
-  const rows = await wdb.query<{ destination_id: string; failed_now: number; failed_before: number; ok_now: number; ok_before: number }>(
+  const rows = await wdb.query<{ destination_id: string; failed_now: number; failed_before: number; ok_now: number; ok_before: number; rows_now: number; rows_before: number }>(
     'sync_counts',
     `SELECT destination_id,
             countIf(cur AND failed) AS failed_now, countIf(NOT cur AND failed) AS failed_before,
-            countIf(cur AND ok) AS ok_now, countIf(NOT cur AND ok) AS ok_before
+            countIf(cur AND ok) AS ok_now, countIf(NOT cur AND ok) AS ok_before,
+            toInt64(sumIf(rows, cur)) AS rows_now, toInt64(sumIf(rows, NOT cur)) AS rows_before
      FROM (
        SELECT destination_id, started_at >= fromUnixTimestamp64Milli({from:Int64}) AS cur,
               status != 'success' OR arrayExists(x -> x > 0, collections.rows_failed) AS failed,
-              status IN ('success', 'partial') AS ok
+              status IN ('success', 'partial') AS ok, arraySum(collections.rows_synced) AS rows
        FROM ${wdb.table('warehouse_syncs')} FINAL
        WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
          AND started_at >= fromUnixTimestamp64Milli({prev_from:Int64}) AND started_at < fromUnixTimestamp64Milli({to:Int64})
@@ -191,6 +195,7 @@ export async function syncCounts(wdb: WorkspaceDb, range: ResolvedRange, destina
     return {
       failed: { now: Number(r?.failed_now ?? 0), before: Number(r?.failed_before ?? 0) },
       succeeded: { now: Number(r?.ok_now ?? 0), before: Number(r?.ok_before ?? 0) },
+      rowsSynced: { now: Number(r?.rows_now ?? 0), before: Number(r?.rows_before ?? 0) },
     };
   });
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { checkRuleFields, isValidEmail, redactUrl, windowText, type AlertRuleFields } from '../../src/alerts/rules';
+import { checkRuleFields, DEFAULT_QUIET_THRESHOLD, isValidEmail, redactUrl, thresholdOrDefault, windowText, type AlertRuleFields } from '../../src/alerts/rules';
 import { ruleWindow } from '../../src/alerts/measure';
 import { backoffDelay, withRetries, DeliveryError } from '../../src/alerts/notify/retry';
 import { signBody } from '../../src/alerts/notify/webhook';
@@ -68,6 +68,30 @@ describe('alert rules of the connection kinds', () => {
     expect(checkRuleFields({ ...audience, mappingId: null }).kind).toBe('audience_sync_health_below');
     expect(() => checkRuleFields({ ...audience, mappingId: 'map_x' })).toThrow(/mappingId does not apply/);
     expect(() => checkRuleFields({ ...audience, threshold: 0 })).toThrow(/greater than 0/);
+  });
+});
+
+const quiet: Partial<AlertRuleFields> = { kind: 'destination_quiet', threshold: 1, windowMinutes: 60 };
+
+describe('DESTINATION_QUIET rules', () => {
+  it('a threshold defaults to 1 %; the kinds without a default still need one', () => {
+    expect(DEFAULT_QUIET_THRESHOLD).toBe(1);
+    expect(thresholdOrDefault('destination_quiet', undefined)).toBe(1);
+    expect(thresholdOrDefault('destination_quiet', null)).toBe(1);
+    expect(thresholdOrDefault('destination_quiet', 5)).toBe(5);
+    expect(() => thresholdOrDefault('delivery_rate_below', undefined)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'threshold' } }));
+  });
+
+  it('takes a share in (0, 100] and no mapping, step, reason or source', () => {
+    expect(fieldOf(quiet)).toBeNull();
+    expect(fieldOf({ ...quiet, threshold: 0 })).toBe('threshold');
+    expect(fieldOf({ ...quiet, threshold: 100 })).toBeNull();
+    expect(fieldOf({ ...quiet, threshold: 100.5 })).toBe('threshold');
+    expect(fieldOf({ ...quiet, mappingId: 'map_1' })).toBe('mappingId');
+    expect(fieldOf({ ...quiet, step: 'failed_delivery' })).toBe('step');
+    expect(fieldOf({ ...quiet, reason: 'x' })).toBe('reason');
+    expect(fieldOf({ ...quiet, sourceId: 'src' })).toBe('sourceId');
+    expect(fieldOf({ ...quiet, destinationId: null })).toBe('destinationId');
   });
 });
 

@@ -49,7 +49,7 @@ describe('webhook delivery checks the addresses it connects to', () => {
 
   const event: AlertEventValue = {
     id: 'alr_1:0:firing', workspaceId: 'ws', ruleId: 'alr_1', ruleName: 'r', kind: 'delivery_rate_below', state: 'firing', at: 0, previousStateSince: 0,
-    destinationId: 'd', mappingId: null, sourceId: null, step: null, reason: null, value: 0.5, threshold: 0.9, volume: 10, baseline: null, windowMinutes: 60, message: 'm', recordedAt: 0,
+    destinationId: 'd', mappingId: null, sourceId: null, step: null, reason: null, value: 0.5, threshold: 0.9, volume: 10, baseline: null, counts: {}, windowMinutes: 60, message: 'm', recordedAt: 0,
   };
   const policy = { attempts: 1, baseDelayMs: 1, timeoutMs: 2_000 };
   const send = (url: string, allowPrivate: boolean) => postWebhook(url, null, event, policy, new AbortController().signal, allowPrivate);

@@ -19,6 +19,8 @@ export interface AlertPayload {
   threshold: number;
   volume: number;
   baseline: number | null;
+  /** The counts behind the value, by name (DESTINATION_QUIET: what arrived, was filtered, was expected, was delivered). */
+  counts: Record<string, number>;
   windowMinutes: number;
   message: string;
 }

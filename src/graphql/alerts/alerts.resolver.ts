@@ -1,7 +1,7 @@
 import { Max, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { AlertRuleService, type AlertRuleWithState } from '../../alerts/rule.service';
-import { redactUrl, type AlertRuleFields } from '../../alerts/rules';
+import { redactUrl, thresholdOrDefault, type AlertRuleFields } from '../../alerts/rules';
 import type { AlertEventValue } from '../../alerts/store';
 import { eventStepKind } from '../../alerts/values';
 import { AppError, ErrorCode } from '../../domain/errors';
@@ -55,7 +55,8 @@ function toRule(r: AlertRuleWithState): AlertRule {
 
 /** The GraphQL object of an alert event: the value, with dates as Dates and the step as its pipeline box. */
 export function toAlertEvent(e: AlertEventValue): AlertEvent {
-  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e) };
+  const counts = Object.entries(e.counts).map(([name, count]) => ({ name, count }));
+  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e), counts };
 }
 
 function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | null | undefined {
@@ -138,7 +139,7 @@ export class AlertResolver {
       sourceId: input.sourceId ?? null,
       step: reportStepOf(input.step) ?? null,
       reason: input.reason ?? null,
-      threshold: input.threshold,
+      threshold: thresholdOrDefault(input.kind, input.threshold),
       windowMinutes: input.windowMinutes,
       minVolume: input.minVolume,
       enabled: input.enabled,

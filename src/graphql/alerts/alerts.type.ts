@@ -22,6 +22,10 @@ registerEnumType(AlertKindEnum, {
     RETRY_PENDING_ABOVE: { description: 'The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply.' },
     RETL_MAPPING_DELIVERY_RATE_BELOW: { description: 'Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window.' },
     AUDIENCE_SYNC_HEALTH_BELOW: { description: 'Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive.' },
+    DESTINATION_QUIET: {
+      description:
+        "A destination going quiet: events keep arriving but it delivers (nearly) nothing. Fires when delivered / expected × 100 over the window is below `threshold` % (default 1), where expected is what arrived minus what filters took on purpose: the connected sources' Successfully received (classic, Actions, storage), Records extracted (Reverse ETL) or Membership changes computed (audience). Delivered is Successful delivery, or for storage the rows its syncs loaded. `minVolume` guards the expected count; the event's `counts` explain the value.",
+    },
   },
 });
 
@@ -55,11 +59,11 @@ export class AlertRule {
   step!: PipelineStepKind | null;
   @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
   reason!: string | null;
-  @Field(() => Float, { description: 'Percent for the rate and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
+  @Field(() => Float, { description: 'Percent for the rate, share and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
   threshold!: number;
   @Field(() => Int, { description: 'The window: the last this many whole minutes before each evaluation.' })
   windowMinutes!: number;
-  @Field(() => Int, { description: 'Below this many events in the sample (delivery attempts, received events, or the larger of current and typical volume) no transition happens. The count kinds ignore it.' })
+  @Field(() => Int, { description: 'Below this many events in the sample (delivery attempts, received events, the larger of current and typical volume, or for DESTINATION_QUIET the expected events) no transition happens. The count kinds ignore it.' })
   minVolume!: number;
   @Field(() => Boolean)
   enabled!: boolean;
@@ -97,8 +101,12 @@ export class AlertRuleInput {
   step?: PipelineStepKind | null;
   @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
   reason?: string | null;
-  @Field(() => Float, { description: 'DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0.' })
-  threshold!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0; DESTINATION_QUIET: (0, 100] % of the expected events, default 1. Required for every kind without a default.',
+  })
+  threshold?: number | null;
   @Field(() => Int, { defaultValue: DEFAULT_WINDOW_MINUTES, description: `${MIN_WINDOW_MINUTES} (5 minutes) to ${MAX_WINDOW_MINUTES} (14 days).` })
   @Min(MIN_WINDOW_MINUTES)
   @Max(MAX_WINDOW_MINUTES)
@@ -186,6 +194,14 @@ export class AlertNotification {
   at!: Date;
 }
 
+@ObjectType({ description: 'One count an alert event was computed from.' })
+export class AlertCount {
+  @Field(() => String, { description: 'DESTINATION_QUIET: received, extracted or computed (what arrived), filtered, expected, delivered or rowsSynced.' })
+  name!: string;
+  @Field(() => Float)
+  count!: number;
+}
+
 @ObjectType({ description: 'A rule started firing, or recovered. Exactly one per transition, whichever gateway replica evaluated it.' })
 export class AlertEvent {
   @Field(() => ID, { description: 'The idempotency key `<ruleId>:<previous state since, ms>:<firing|resolved>`, also sent as the webhook Idempotency-Key.' })
@@ -216,10 +232,13 @@ export class AlertEvent {
   value!: number | null;
   @Field(() => Float)
   threshold!: number;
-  @Field(() => Float, { description: 'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, or the gauge.' })
+  @Field(() => Float, { description: 'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, the gauge, or (DESTINATION_QUIET) the expected events.' })
   volume!: number;
   @Field(() => Float, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: the typical volume.' })
   baseline!: number | null;
+  @Cost({ list: { assumed: 4 } })
+  @Field(() => [AlertCount], { description: 'The counts the value was computed from, in the order measured (DESTINATION_QUIET: what arrived, was filtered on purpose, was expected, was delivered); empty for the other kinds.' })
+  counts!: AlertCount[];
   @Field(() => Int)
   windowMinutes!: number;
   @Field(() => String, { description: 'One sentence for people, as sent to webhooks and email.' })

@@ -10,6 +10,8 @@ export type AlertKind =
   | 'AUDIENCE_SYNC_HEALTH_BELOW'
   /** Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window. */
   | 'DELIVERY_RATE_BELOW'
+  /** A destination going quiet: events keep arriving but it delivers (nearly) nothing. Fires when delivered / expected × 100 over the window is below `threshold` % (default 1), where expected is what arrived minus what filters took on purpose: the connected sources' Successfully received (classic, Actions, storage), Records extracted (Reverse ETL) or Membership changes computed (audience). Delivered is Successful delivery, or for storage the rows its syncs loaded. `minVolume` guards the expected count; the event's `counts` explain the value. */
+  | 'DESTINATION_QUIET'
   /** Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience). */
   | 'DISCARD_RATE_ABOVE'
   /** Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window. */
@@ -39,8 +41,8 @@ export type AlertRuleInput = {
   sourceId?: string | number | null | undefined;
   /** DISCARD_RATE_ABOVE: FAILED_ON_INGEST, FILTERED_AT_SOURCE, FILTERED_AT_DESTINATION or FAILED_DELIVERY. */
   step?: PipelineStepKind | null | undefined;
-  /** DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0. */
-  threshold: number;
+  /** DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0; DESTINATION_QUIET: (0, 100] % of the expected events, default 1. Required for every kind without a default. */
+  threshold?: number | null | undefined;
   /** Signs webhook bodies: X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. */
   webhookSecret?: string | null | undefined;
   /** http(s) URL that receives a JSON POST per firing and recovery (Slack incoming webhooks accept it). */

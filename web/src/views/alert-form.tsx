@@ -15,6 +15,7 @@ export const KIND_NAMES: Record<AlertKind, string> = {
   RETRY_PENDING_ABOVE: 'Retry pending above',
   RETL_MAPPING_DELIVERY_RATE_BELOW: 'Reverse ETL mapping delivery rate below',
   AUDIENCE_SYNC_HEALTH_BELOW: 'Audience sync health below',
+  DESTINATION_QUIET: 'Destination going quiet',
 };
 
 const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
@@ -47,6 +48,16 @@ function draftOf(rule: Rule | null): Draft {
     minVolume: String(rule?.minVolume ?? 100),
     enabled: rule?.enabled ?? true,
   };
+}
+
+/**
+ * A new kind keeps the typed threshold, except the untouched defaults: a quiet destination
+ * alerts below 1 % delivered (the gateway's default), where the rates' 95 % would page at once.
+ */
+function withKind(d: Draft, kind: AlertKind): Draft {
+  if (kind === 'DESTINATION_QUIET' && d.threshold === '95') return { ...d, kind, threshold: '1' };
+  if (d.kind === 'DESTINATION_QUIET' && d.threshold === '1') return { ...d, kind, threshold: '95' };
+  return { ...d, kind };
 }
 
 /** Only the fields the kind uses: the gateway refuses a field that does not apply. */
@@ -97,7 +108,7 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
         </label>
         <label className="field">
           <span>Watches</span>
-          <select value={draft.kind} onChange={(e) => set('kind', e.target.value as AlertKind)}>
+          <select value={draft.kind} onChange={(e) => setDraft((d) => withKind(d, e.target.value as AlertKind))}>
             {Object.entries(KIND_NAMES).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
