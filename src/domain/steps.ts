@@ -153,6 +153,17 @@ export const PIPELINE_LAYOUT: Record<DestinationKind, readonly PipelineStepKind[
   ],
 };
 
+/** The boxes of a source's own pipeline: the source-side steps (Successfully received, Failed on ingest, Filtered at source). */
+export const SOURCE_LAYOUT: readonly PipelineStepKind[] = PIPELINE_LAYOUT.classic.filter((k) => PIPELINE_STEPS[k].side === 'source');
+
+/**
+ * The boxes of a destination's pipeline narrowed to one source: its kind's boxes that count
+ * reports (the retry gauge and the sync boxes are kept per destination, not per source).
+ */
+export function sourceNarrowedLayout(kind: DestinationKind): readonly PipelineStepKind[] {
+  return PIPELINE_LAYOUT[kind].filter((k) => PIPELINE_STEPS[k].reportStep !== null);
+}
+
 /**
  * The report step every share of a kind's pipeline is a percent of: its first box
  * (Successfully received for the streaming kinds, Records extracted for Reverse ETL,

@@ -13,6 +13,8 @@ export function groupedLoader<K, V>(
   idOf: (key: K) => string,
   batch: (keys: K[]) => Promise<V[]>,
   record?: BatchRecorder,
+  /** When the batch runs (DataLoader's `batchScheduleFn`); default: after the current tick's promise jobs. */
+  schedule?: (run: () => void) => void,
 ): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
     async (keys) => {
@@ -38,6 +40,6 @@ export function groupedLoader<K, V>(
       );
       return results;
     },
-    { cacheKeyFn: (k) => `${groupOf(k)}|${idOf(k)}` },
+    { cacheKeyFn: (k) => `${groupOf(k)}|${idOf(k)}`, ...(schedule ? { batchScheduleFn: schedule } : {}) },
   );
 }

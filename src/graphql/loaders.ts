@@ -3,7 +3,7 @@ import type { AlertStore, NotificationValue } from '../alerts/store';
 import type { DestinationKind } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
-import { pipelineWithGauge, retryPending, syncCounts, type PipelineRead, type SyncCounts } from '../metrics/pipeline.query';
+import { pipelineCounts, pipelineWithGauge, retryPending, syncCounts, type PipelineRead, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../metrics/breakdown.query';
 import type { StepScope } from '../metrics/step-scope';
@@ -17,6 +17,13 @@ export interface PipelineKey {
   range: ResolvedRange;
   mappingId: string | null;
   filter: EventFilterValue | null;
+}
+
+/** A source's own steps (destinationId null), or one connected destination's steps narrowed to that source. */
+export interface SourcePipelineKey {
+  sourceId: string;
+  destinationId: string | null;
+  range: ResolvedRange;
 }
 
 /** One destination's timeseries; keys that differ only in the destination share one statement. */
@@ -44,6 +51,10 @@ export interface Loaders {
   source: DataLoader<string, CatalogEntry | null>;
   mappingsByDestination: DataLoader<string, MappingEntry[]>;
   sourcesByDestination: DataLoader<string, ConnectionEntry[]>;
+  /** The destinations each source is connected to (from the catalogue snapshot). */
+  destinationsBySource: DataLoader<string, ConnectionEntry[]>;
+  /** Per-source view: every source and (source, destination) pair of one range in one statement. */
+  sourcePipelineCounts: DataLoader<SourcePipelineKey, StepCounts, string>;
   /** Step counts with the retry gauge, one statement for every destination of a group. */
   pipelineCounts: DataLoader<PipelineKey, PipelineRead, string>;
   retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
@@ -57,8 +68,10 @@ export interface Loaders {
 const rangeKey = (r: ResolvedRange) => `${r.from}-${r.to}`;
 const filterKey = (f: EventFilterValue | null) => JSON.stringify(f ?? {});
 
+type Recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => Promise<V[]>;
+
 export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts: AlertStore, record?: BatchRecorder): Loaders {
-  const recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => {
+  const recorded: Recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => {
     record?.(name, keys.map(id));
     return fn(keys);
   };
@@ -83,6 +96,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
       recorded('mappingsByDestination', async (ids: readonly string[]) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId), (k) => k),
     ),
     sourcesByDestination,
+    ...sourceLoaders(wdb, catalog, recorded, record),
     pipelineCounts: groupedLoader<PipelineKey, PipelineRead>(
       'pipelineCounts',
       (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`,
@@ -132,6 +146,25 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
         return ids.map((id) => rows.filter((r) => r.eventId === id));
       }, (k) => k),
       { cache: false },
+    ),
+  };
+}
+
+/** The per-source view's loaders: connections by source, and every source's and (source, destination) pair's counts of one range in one statement. */
+function sourceLoaders(wdb: WorkspaceDb, catalog: CatalogService, recorded: Recorded, record?: BatchRecorder): Pick<Loaders, 'destinationsBySource' | 'sourcePipelineCounts'> {
+  return {
+    destinationsBySource: new DataLoader(
+      recorded('destinationsBySource', async (ids: readonly string[]) => groupBy(await catalog.connections(), ids, (c) => c.sourceId), (k) => k),
+    ),
+    sourcePipelineCounts: groupedLoader<SourcePipelineKey, StepCounts>(
+      'sourcePipelineCounts',
+      (k) => rangeKey(k.range),
+      (k) => `${k.sourceId}/${k.destinationId ?? ''}`,
+      (keys) => pipelineCounts(wdb, keys[0].range, null, null, keys.map((k) => ({ destinationId: k.destinationId ?? '', sourceIds: [k.sourceId], sourceId: k.sourceId }))),
+      record,
+      // A source's own steps are asked for ticks before its destinations' rows (those wait for
+      // two catalogue loaders); waiting for the next macrotask puts both in one statement.
+      (run) => setImmediate(run),
     ),
   };
 }

@@ -16,10 +16,13 @@ import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
+import { SourceDestinationResolver, SourceResolver } from './source/source.resolver';
 
 export const RESOLVERS = [
   CatalogResolver,
   DestinationResolver,
+  SourceResolver,
+  SourceDestinationResolver,
   BreakdownResolver,
   DiscardsResolver,
   DiscardRowResolver,

@@ -1,5 +1,5 @@
 import { changeOf, NO_CHANGE, shareOf, type Change } from '../domain/change';
-import { entryStepOf, PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type DestinationKind, type ReportStep } from '../domain/steps';
+import { entryStepOf, PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, SOURCE_LAYOUT, sourceNarrowedLayout, type DestinationKind, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount, StepCounts, SyncCounts } from './pipeline.query';
 
@@ -52,9 +52,32 @@ export function mappingShareOf(step: ReportStep, count: number, reached: number 
 /** Assembles the pipeline view of one destination from its counts (`mappingSelected`: they are one mapping's). Pure. */
 export function buildPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected = false): PipelineValue {
   // Shares are of the kind's first box: what the sources received, or what the sync run extracted or the audience computed.
-  const received = counts[entryStepOf(kind)] ?? ZERO;
+  const steps = buildSteps(PIPELINE_LAYOUT[kind], entryStepOf(kind), counts, retryPending, syncs, mappingSelected);
+  return { ...periodOf(range), steps, retryPending: kind === 'storage' ? null : retryPending };
+}
+
+/** A source's own pipeline: its source-side boxes, shares of what it received. Pure. */
+export function buildSourcePipeline(range: ResolvedRange, counts: StepCounts): PipelineValue {
+  return { ...periodOf(range), steps: buildSteps(SOURCE_LAYOUT, 'received', counts, null, null, false), retryPending: null };
+}
+
+/**
+ * A destination's pipeline as if one source were its only one (`counts` narrowed to it): the
+ * kind's boxes that count reports, shares of the kind's first box (that source's received, or
+ * a Reverse ETL or audience destination's own first step). No gauge: it is not kept per source. Pure.
+ */
+export function buildNarrowedPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts): PipelineValue {
+  return { ...periodOf(range), steps: buildSteps(sourceNarrowedLayout(kind), entryStepOf(kind), counts, null, null, false), retryPending: null };
+}
+
+function periodOf(range: ResolvedRange): Omit<PipelineValue, 'steps' | 'retryPending'> {
+  return { from: new Date(range.from), to: new Date(range.to), lookback: range.lookback, previousFrom: new Date(range.previousFrom), previousTo: new Date(range.previousTo) };
+}
+
+function buildSteps(layout: readonly PipelineStepKind[], entry: ReportStep, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected: boolean): PipelineStepValue[] {
+  const received = counts[entry] ?? ZERO;
   const reached = mappingSelected ? reachedMapping(counts) : null;
-  const steps = PIPELINE_LAYOUT[kind].map((stepKind): PipelineStepValue => {
+  return layout.map((stepKind): PipelineStepValue => {
     const def = PIPELINE_STEPS[stepKind];
     const base = { kind: stepKind, label: def.label, isDiscard: def.isDiscard, mappingShare: null };
     if (stepKind === PipelineStepKind.RETRY_PENDING) {
@@ -74,13 +97,4 @@ export function buildPipeline(kind: DestinationKind, range: ResolvedRange, count
       change: changeOf(c.now, c.before, received.now, received.before),
     };
   });
-  return {
-    from: new Date(range.from),
-    to: new Date(range.to),
-    lookback: range.lookback,
-    previousFrom: new Date(range.previousFrom),
-    previousTo: new Date(range.previousTo),
-    steps,
-    retryPending: kind === 'storage' ? null : retryPending,
-  };
 }

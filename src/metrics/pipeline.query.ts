@@ -19,11 +19,19 @@ export interface DestinationScope {
   destinationId: string;
   /** The sources connected to it: their source-side steps count for it. */
   sourceIds: readonly string[];
+  /**
+   * Its destination-side rows of this source only (as `StepScope.sourceId`; the per-source
+   * view). Scopes read together are all narrowed or none is. A narrowed scope with
+   * destinationId '' reads its sources' source-side steps only.
+   */
+  sourceId?: string | null;
 }
 
 interface Row {
   key: string;
   source_side: number;
+  /** The source of a destination-side row when scopes are narrowed to one source; else ''. */
+  narrow: string;
   step: ReportStep;
   now: number;
   before: number;
@@ -69,7 +77,7 @@ export async function pipelineWithGauge(
 /** The gauge as rows of the same shape as the counts: step 'retry_pending', now = pending. */
 const GAUGE_SQL = `
      UNION ALL
-     SELECT destination_id AS key, 0 AS source_side, 'retry_pending' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before
+     SELECT destination_id AS key, 0 AS source_side, '' AS narrow, 'retry_pending' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before
      FROM {{retry_table}}
      WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
        AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
@@ -85,24 +93,30 @@ async function readPipeline(
   gauge: boolean,
 ): Promise<PipelineRead[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
+  const narrowed = destinations.filter((d) => d.sourceId != null);
+  if (narrowed.length !== 0 && narrowed.length !== destinations.length) throw new Error('pipeline scopes read together are all narrowed to a source or none is');
   const rows = await wdb.query<Row>(
     `${source.family}pipeline`,
-    `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side, toString(step) AS step,
+    `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side,
+            if({by_source:Bool}, source_id, '') AS narrow, toString(step) AS step,
             toInt64(sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC'))) AS now,
             toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
-       AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)}))
+       AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)})
+             AND (NOT {by_source:Bool} OR source_id IN {scope_sources:Array(String)}))
             OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
-     GROUP BY key, source_side, step${gauge ? GAUGE_SQL.replace('{{retry_table}}', wdb.table('retry_pending')) : ''}`,
+     GROUP BY key, source_side, narrow, step${gauge ? GAUGE_SQL.replace('{{retry_table}}', wdb.table('retry_pending')) : ''}`,
     {
       ...source.params(range),
       ...filterParams(filter),
       steps: COUNTED_STEPS,
       // A sync run's extraction happens before any mapping: a selected mapping never narrows it.
       unnarrowed: CONNECTION_ENTRY_STEPS,
-      dests: destinations.map((d) => d.destinationId),
+      dests: destinations.map((d) => d.destinationId).filter((id) => id !== ''),
       sources,
+      by_source: narrowed.length > 0,
+      scope_sources: [...new Set(narrowed.map((d) => d.sourceId!))],
       any_mapping: mappingId === null,
       mapping: mappingId ?? '',
     },
@@ -110,7 +124,7 @@ async function readPipeline(
   return sumPerDestination(rows, destinations);
 }
 
-/** Destination-side rows as they are, source-side rows summed over each destination's sources. */
+/** Destination-side rows as they are (of the scope's source when narrowed), source-side rows summed over each destination's sources. */
 function sumPerDestination(rows: readonly Row[], destinations: readonly DestinationScope[]): PipelineRead[] {
   const bySource = new Map<string, StepCounts>();
   const byDestination = new Map<string, StepCounts>();
@@ -120,13 +134,13 @@ function sumPerDestination(rows: readonly Row[], destinations: readonly Destinat
       pending.set(r.key, Number(r.now));
       continue;
     }
-    const target = Number(r.source_side) ? bySource : byDestination;
-    const counts = target.get(r.key) ?? {};
+    const [target, key] = Number(r.source_side) ? [bySource, r.key] : [byDestination, `${r.key}\u0000${r.narrow}`];
+    const counts = target.get(key) ?? {};
     counts[r.step] = { now: Number(r.now), before: Number(r.before) };
-    target.set(r.key, counts);
+    target.set(key, counts);
   }
   return destinations.map((d) => {
-    const counts: StepCounts = { ...(byDestination.get(d.destinationId) ?? {}) };
+    const counts: StepCounts = { ...(byDestination.get(`${d.destinationId}\u0000${d.sourceId ?? ''}`) ?? {}) };
     for (const sourceId of d.sourceIds) {
       for (const [step, c] of Object.entries(bySource.get(sourceId) ?? {}) as [ReportStep, StepCount][]) {
         const acc = counts[step] ?? { now: 0, before: 0 };

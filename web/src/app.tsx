@@ -7,11 +7,12 @@ import { LiveIndicator } from './components/live-indicator';
 import { SignIn } from './views/sign-in';
 import { Overview } from './views/overview';
 import { DestinationPage } from './views/destination';
+import { SourcePage } from './views/source';
 import { TracePage } from './views/trace';
 import { AlertsPage } from './views/alerts';
 
 const NAV: { href: string; label: string; page: Route['page'][] }[] = [
-  { href: '/', label: 'Destinations', page: ['overview', 'destination'] },
+  { href: '/', label: 'Destinations', page: ['overview', 'destination', 'source'] },
   { href: '/trace', label: 'Trace', page: ['trace'] },
   { href: '/alerts', label: 'Alerts', page: ['alerts'] },
 ];
@@ -27,13 +28,7 @@ function RouteView({ route }: { route: Route }) {
     case 'alerts':
       return <AlertsPage />;
     case 'source':
-      return (
-        <section className="panel empty-state">
-          <h1>Source {route.id}</h1>
-          <p>A view per source is planned. Its events are counted in the pipelines of the destinations it feeds.</p>
-          <a href="/" onClick={followLink}>Back to destinations</a>
-        </section>
-      );
+      return <SourcePage id={route.id!} />;
     default:
       return (
         <section className="panel empty-state">

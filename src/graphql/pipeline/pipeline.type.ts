@@ -46,7 +46,7 @@ export class PipelineStep {
   change!: Change;
 }
 
-@ObjectType({ description: 'Where events went, step by step, for one destination.' })
+@ObjectType({ description: 'Where events went, step by step, for one destination (or one source: `Source.pipeline`, `SourceDestination.pipeline`).' })
 export class Pipeline {
   @Field(() => DateTime)
   from!: Date;
@@ -63,6 +63,6 @@ export class Pipeline {
   @Field(() => [PipelineStep])
   steps!: PipelineStep[];
 
-  @Field(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations).' })
+  @Field(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations and for the per-source pipelines: the gauge is not kept per source).' })
   retryPending!: number | null;
 }

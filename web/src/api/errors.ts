@@ -38,6 +38,7 @@ export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undef
   }
   if (code === 'QUERY_TIMEOUT' || status === 504) return new ApiError('timeout', 'The gateway took too long to answer.');
   if (code === 'TIME_RANGE_INVALID') return new ApiError('invalid', 'That time range is not available: pick a range inside the last 14 days.');
+  if (code === 'NOT_FOUND') return new ApiError('invalid', 'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.');
   if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.');
   return new ApiError('server', 'The gateway could not answer right now.');
 }

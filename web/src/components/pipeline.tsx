@@ -18,6 +18,8 @@ export interface PipelineProps {
   mappingId: string | null;
   mappingName: string | null;
   retryPending: number | null | undefined;
+  /** Boxes that open nothing (a source's own steps): shown as groups, not buttons. */
+  readOnly?: boolean;
 }
 
 /** Counts of syncs, not events: no share, and the unit says so. */
@@ -102,8 +104,8 @@ function accessibleLabel(step: Step, mappingName: string | null, largest: boolea
   return parts.join(', ');
 }
 
-function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest }: StepBoxProps) {
-  const readOnly = kind === 'EVENTS_TO_WAREHOUSE_ROWS';
+function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest, readOnly: allReadOnly }: StepBoxProps) {
+  const readOnly = allReadOnly || kind === 'EVENTS_TO_WAREHOUSE_ROWS';
   const discard = step?.isDiscard ?? ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY', 'FAILED_TO_SYNC'].includes(kind);
   const className = ['step', discard ? 'step-discard' : 'step-pass', readOnly ? 'step-readonly' : '', selected === kind ? 'step-selected' : '', largest ? 'step-largest' : ''].filter(Boolean).join(' ');
   const label = step?.label ?? STEP_LABELS[kind] ?? kind;
@@ -115,7 +117,7 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
             ⊘ discard
           </span>
         )}
-        {readOnly && (
+        {kind === 'EVENTS_TO_WAREHOUSE_ROWS' && (
           <span className="step-tag step-tag-muted" aria-hidden="true">
             read-only
           </span>

@@ -325,6 +325,14 @@ export type RetryPendingLiveSubscriptionVariables = Exact<{
 
 export type RetryPendingLiveSubscription = { retryPendingChanged: { count: number, at: string } };
 
+export type SourcePageQueryVariables = Exact<{
+  id: string | number;
+  range: TimeRangeInput;
+}>;
+
+
+export type SourcePageQuery = { source: { id: string, name: string, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, destinations: Array<{ destination: { id: string, name: string, kind: DestinationKind }, pipeline: { steps: Array<{ kind: PipelineStepKind, label: string, count: number, share: number | null }> } }> } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -917,3 +925,52 @@ export const RetryPendingLiveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RetryPendingLiveSubscription, RetryPendingLiveSubscriptionVariables>;
+export const SourcePageDocument = new TypedDocumentString(`
+    query SourcePage($id: ID!, $range: TimeRangeInput!) {
+  source(id: $id) {
+    id
+    name
+    pipeline(range: $range) {
+      ...PipelineFields
+    }
+    destinations {
+      destination {
+        id
+        name
+        kind
+      }
+      pipeline(range: $range) {
+        steps {
+          kind
+          label
+          count
+          share
+        }
+      }
+    }
+  }
+}
+    fragment StepFields on PipelineStep {
+  kind
+  label
+  count
+  previousCount
+  share
+  isDiscard
+  change {
+    count
+    relativePercent
+    percentagePoints
+  }
+}
+fragment PipelineFields on Pipeline {
+  from
+  to
+  lookback
+  previousFrom
+  previousTo
+  retryPending
+  steps {
+    ...StepFields
+  }
+}`) as unknown as TypedDocumentString<SourcePageQuery, SourcePageQueryVariables>;

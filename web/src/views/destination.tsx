@@ -69,6 +69,23 @@ export function DestinationPage({ id }: { id: string }) {
   );
 }
 
+/** The range, zone, lookback and view of the current address, for links to another source or destination. */
+export function rangeQuery(state: DestinationState): string {
+  const params = new URLSearchParams();
+  if ('preset' in state.range) params.set('range', state.range.preset);
+  else {
+    params.set('range', 'custom');
+    params.set('from', state.range.from);
+    params.set('to', state.range.to);
+  }
+  const current = new URLSearchParams(location.search);
+  for (const name of ['tz', 'lookback', 'view']) {
+    const value = current.get(name);
+    if (value) params.set(name, value);
+  }
+  return `?${params.toString()}`;
+}
+
 function isEmpty(pipeline: PipelineFieldsFragment): boolean {
   return pipeline.steps.every((s) => s.count === 0);
 }
@@ -86,23 +103,44 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
         </h1>
         <p className="subtle">
           <span className="mono">{id}</span>
-          {destination && destination.sources.length > 0 && <> · sources: {destination.sources.map((s) => s.name).join(', ')}</>}
+          {destination && destination.sources.length > 0 && (
+            <>
+              {' '}· sources:{' '}
+              {destination.sources.map((s, i) => (
+                <span key={s.id}>
+                  {i > 0 && ', '}
+                  <a href={`/sources/${encodeURIComponent(s.id)}${rangeQuery(state)}`} onClick={followLink} data-source={s.id}>
+                    {s.name}
+                  </a>
+                </span>
+              ))}
+            </>
+          )}
         </p>
       </div>
       <div className="controls">
         {(destination?.kind === 'ACTIONS' || destination?.kind === 'RETL') && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
-        <TimePicker range={state.range} />
-        <label className="switch">
-          <input type="checkbox" role="switch" checked={state.view === 'percent'} onChange={(e) => setParams({ view: e.target.checked ? null : 'counts' })} />
-          <span className="switch-track" aria-hidden="true" />
-          Show percent
-        </label>
+        <RangeControls state={state} />
       </div>
     </div>
   );
 }
 
-function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
+/** The time picker and the percent switch, shared by the destination and source views. */
+export function RangeControls({ state }: { state: DestinationState }) {
+  return (
+    <>
+      <TimePicker range={state.range} />
+      <label className="switch">
+        <input type="checkbox" role="switch" checked={state.view === 'percent'} onChange={(e) => setParams({ view: e.target.checked ? null : 'counts' })} />
+        <span className="switch-track" aria-hidden="true" />
+        Show percent
+      </label>
+    </>
+  );
+}
+
+export function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
   const zone = state.timeZone;
   const browser = browserTimeZone();
   // The answer says whether the lookback moved the end of the range.

@@ -152,7 +152,18 @@ function OverviewRow({ row, preset }: { row: Row; preset: string }) {
         </a>
         <span className="kind-badge">{d.kind.toLowerCase()}</span>
       </th>
-      <td className="sources">{d.sources.map((s) => s.name).join(', ') || '–'}</td>
+      <td className="sources">
+        {d.sources.length === 0
+          ? '–'
+          : d.sources.map((s, i) => (
+              <span key={s.id}>
+                {i > 0 && ', '}
+                <a href={`/sources/${encodeURIComponent(s.id)}?range=${preset}`} onClick={followLink} data-source={s.id}>
+                  {s.name}
+                </a>
+              </span>
+            ))}
+      </td>
       <td className="num">{formatShare(row.deliveredShare)}</td>
       <td className="num">
         <ChangeText points={row.deliveredChange} goodWhenUp />
