@@ -1,0 +1,103 @@
+/**
+ * 7. The dashboard mix: simulated readers of the Delivery Overview page (its own GraphQL
+ * documents, mix.pages.ts) while producers post reports at a fixed rate, stepping the
+ * number of users 1, 2, 4, … for a fixed time each. A page load is every request the page
+ * sends for a view, from the first request to the last answer. The sustained users are
+ * the most users whose page-load p95 (all views together) stayed within the budget with no
+ * error; stepping stops at the first step over it. Load from the client process, bounded
+ * by the steps' count and duration.
+ */
+import os from 'node:os';
+import type { BenchContext } from './context';
+import { mixBaseline, type MixBaseline } from './mix.baseline';
+import { PAGE_LOAD_KINDS, type PageLoadKind } from './mix.pages';
+import { round, summarize, type Summary } from './stats';
+
+export interface MixPlan {
+  /** Users per step, in order. */
+  users: number[];
+  stepMs: number;
+  thinkMs: number;
+  drillsPerPage: number;
+  /** Page-load p95 a step must stay within to count as sustained. */
+  budgetMs: number;
+  ingest: { batchSize: number; everyMs: number };
+  baselineSamples: number;
+}
+
+export interface MixStepFigures {
+  users: number;
+  seconds: number;
+  loads: number;
+  /** Page loads per kind and all together, in ms. */
+  perKind: Record<PageLoadKind, Summary>;
+  all: Summary;
+  errors: number;
+  firstError: string | null;
+  ingest: { reports: number; reportsPerSecond: number; batches: number; skipped: number; errors: number };
+  withinBudget: boolean;
+}
+
+export interface MixResult {
+  cores: number;
+  budgetMs: number;
+  thinkMs: number;
+  drillsPerPage: number;
+  ingestReportsPerSecond: number;
+  steps: MixStepFigures[];
+  /** Most users within budget (0: not even one). */
+  sustainedUsers: number;
+  baseline: MixBaseline;
+}
+
+export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixResult> {
+  const readable = ctx.destinations.filter((d) => d.kind !== 'storage');
+  // Baseline first, on a quiet gateway: one user, no ingest.
+  const baseline = await mixBaseline(ctx, { samples: plan.baselineSamples, destinationId: readable[0].id, step: 'FAILED_DELIVERY' });
+  const { token: ingestToken } = await ctx.gateway.tokens.create(ctx.workspaceId, ['ingest']);
+  const ingestPerSecond = (plan.ingest.batchSize * 1000) / plan.ingest.everyMs;
+  const steps: MixStepFigures[] = [];
+  for (const [i, users] of plan.users.entries()) {
+    ctx.progress(`mix: ${users} users, ${plan.stepMs / 1000} s, ingest ${ingestPerSecond.toLocaleString('en')} reports/s`);
+    const r = await ctx.client.mixStep({
+      url: ctx.gateway.url,
+      graphqlUrl: ctx.gateway.graphqlUrl,
+      readToken: ctx.readToken,
+      ingestToken,
+      users,
+      durationMs: plan.stepMs,
+      thinkMs: plan.thinkMs,
+      drillsPerPage: plan.drillsPerPage,
+      destinations: readable.map((d) => d.id),
+      ingest: { ...plan.ingest, seed: 1_000_000 * (i + 1) },
+    });
+    if (r.loads.length === 0) throw new Error(`mix: no page load completed with ${users} users: ${r.firstError}`);
+    const perKind = Object.fromEntries(PAGE_LOAD_KINDS.map((k) => [k, summarize(r.loads.filter((l) => l.kind === k).map((l) => l.ms))])) as Record<PageLoadKind, Summary>;
+    const all = summarize(r.loads.map((l) => l.ms));
+    const step: MixStepFigures = {
+      users,
+      seconds: round(r.seconds, 1),
+      loads: r.loads.length,
+      perKind,
+      all,
+      errors: r.errors + r.ingest.errors,
+      firstError: r.firstError ?? r.ingest.firstError,
+      ingest: { reports: r.ingest.reports, reportsPerSecond: Math.round(r.ingest.reports / r.seconds), batches: r.ingest.batches, skipped: r.ingest.skipped, errors: r.ingest.errors },
+      withinBudget: all.p95 <= plan.budgetMs && r.errors + r.ingest.errors === 0,
+    };
+    steps.push(step);
+    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors`);
+    if (!step.withinBudget) break;
+  }
+  const sustained = steps.filter((s) => s.withinBudget).at(-1);
+  return {
+    cores: os.cpus().length,
+    budgetMs: plan.budgetMs,
+    thinkMs: plan.thinkMs,
+    drillsPerPage: plan.drillsPerPage,
+    ingestReportsPerSecond: ingestPerSecond,
+    steps,
+    sustainedUsers: sustained?.users ?? 0,
+    baseline,
+  };
+}
