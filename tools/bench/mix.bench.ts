@@ -36,6 +36,8 @@ export interface MixStepFigures {
   firstError: string | null;
   ingest: { reports: number; reportsPerSecond: number; batches: number; skipped: number; errors: number };
   withinBudget: boolean;
+  /** 1-minute load average at the end of the step: the machine is shared, this says how much. */
+  loadAverage: number;
 }
 
 export interface MixResult {
@@ -84,9 +86,10 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       firstError: r.firstError ?? r.ingest.firstError,
       ingest: { reports: r.ingest.reports, reportsPerSecond: Math.round(r.ingest.reports / r.seconds), batches: r.ingest.batches, skipped: r.ingest.skipped, errors: r.ingest.errors },
       withinBudget: all.p95 <= plan.budgetMs && r.errors + r.ingest.errors === 0,
+      loadAverage: round(os.loadavg()[0], 2),
     };
     steps.push(step);
-    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors`);
+    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, load average ${step.loadAverage}`);
     if (!step.withinBudget) break;
   }
   const sustained = steps.filter((s) => s.withinBudget).at(-1);

@@ -33,7 +33,7 @@ export function mixRows(m: MixResult): string[][] {
     rows.push(['7', `mix ${c.kind} load (${c.operations.join(' → ')}), 1 user, quiet: vs its ${c.statements} statements direct, p50`, ms(c.graphql.p50), ms(c.direct.p50), `${c.ratioP50}×`]);
   }
   for (const s of m.steps) {
-    const note = `${fmt(s.loads)} loads, ${s.errors} errors${s.withinBudget ? '' : ', OVER BUDGET'}`;
+    const note = `${fmt(s.loads)} loads, ${s.errors} errors, load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;
     rows.push(['7', `mix ${s.users} users, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`, `${ms(s.all.p50)} / ${ms(s.all.p95)}`, '', note]);
   }
   const at = m.steps.filter((s) => s.withinBudget).at(-1);
