@@ -24,6 +24,12 @@ export interface MixBaselineCase {
   families: string[];
   /** Page load over HTTP, one user, no ingest. */
   graphql: Summary;
+  /**
+   * Of that, the time during which at least one of the gateway's statements was out (queued
+   * or running in the engine; auth and catalog included): the rest is HTTP, GraphQL and
+   * resolver work with no statement out.
+   */
+  statementsOut: Summary;
   /** The same statements straight on gateway.db. */
   direct: Summary;
   ratioP50: number;
@@ -52,6 +58,29 @@ async function captureQueries(ctx: BenchContext, fn: () => Promise<unknown>): Pr
     delete (db as Partial<Pick<typeof db, 'query'>>).query; // back to the prototype's method
   }
   return captured;
+}
+
+/** `fn`'s result and how long at least one query was out meanwhile (the union of the queries' intervals). */
+async function statementTime<R>(ctx: BenchContext, fn: () => Promise<R>): Promise<{ result: R; outMs: number }> {
+  const spans: [number, number][] = [];
+  const listener = (e: { durationMs: number }) => {
+    const end = performance.now();
+    spans.push([end - e.durationMs, end]);
+  };
+  ctx.gateway.db.events.on('query', listener);
+  let result: R;
+  try {
+    result = await fn();
+  } finally {
+    ctx.gateway.db.events.off('query', listener);
+  }
+  let outMs = 0;
+  let reach = -Infinity;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    outMs += Math.max(0, end - Math.max(start, reach));
+    reach = Math.max(reach, end);
+  }
+  return { result, outMs };
 }
 
 async function load(ctx: BenchContext, page: PageLoad): Promise<number> {
@@ -84,9 +113,12 @@ export async function mixBaseline(ctx: BenchContext, opts: { samples: number; de
     const statements = waves.flat();
     if (statements.length === 0) throw new Error(`mix baseline: no statement captured for the ${page.kind} page load`);
     const g: number[] = [];
+    const e: number[] = [];
     const d: number[] = [];
     for (let i = 0; i < opts.samples; i++) {
-      g.push(await load(ctx, page));
+      const { result: ms, outMs } = await statementTime(ctx, () => load(ctx, page));
+      g.push(ms);
+      e.push(outMs);
       d.push(await replay(ctx, waves));
     }
     const graphql = summarize(g);
@@ -97,6 +129,7 @@ export async function mixBaseline(ctx: BenchContext, opts: { samples: number; de
       statements: statements.length,
       families: statements.map((s) => s.family),
       graphql,
+      statementsOut: summarize(e),
       direct,
       ratioP50: ratio(graphql.p50, direct.p50),
     });

@@ -17,6 +17,9 @@ export interface MixPlan {
   /** Users per step, in order. */
   users: number[];
   stepMs: number;
+  /** A step goes on past stepMs until it has this many page loads, up to maxStepMs. */
+  minLoads: number;
+  maxStepMs: number;
   thinkMs: number;
   drillsPerPage: number;
   /** Page-load p95 a step must stay within to count as sustained. */
@@ -68,6 +71,8 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       ingestToken,
       users,
       durationMs: plan.stepMs,
+      minLoads: plan.minLoads,
+      maxDurationMs: plan.maxStepMs,
       thinkMs: plan.thinkMs,
       drillsPerPage: plan.drillsPerPage,
       destinations: readable.map((d) => d.id),

@@ -31,6 +31,7 @@ export function mixRows(m: MixResult): string[][] {
   const rows: string[][] = [];
   for (const c of m.baseline.cases) {
     rows.push(['7', `mix ${c.kind} load (${c.operations.join(' → ')}), 1 user, quiet: vs its ${c.statements} statements direct, p50`, ms(c.graphql.p50), ms(c.direct.p50), `${c.ratioP50}×`]);
+    rows.push(['7', `mix ${c.kind} load: of which a statement out (queued or running), p50`, ms(c.statementsOut.p50), '', '']);
   }
   for (const s of m.steps) {
     const note = `${fmt(s.loads)} loads, ${s.errors} errors, load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;

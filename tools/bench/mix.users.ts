@@ -1,7 +1,7 @@
 /**
  * The dashboard mix's load, run in the bench's client process (client.child.ts): simulated
  * users reading the page while producers post reports at a fixed rate. Everything here is
- * bounded by the step's deadline; a request that hangs is abandoned after REQUEST_TIMEOUT_MS.
+ * bounded by the step's duration cap; a request that hangs is abandoned after REQUEST_TIMEOUT_MS.
  */
 import crypto from 'node:crypto';
 import type { PipelineStepKind } from '../../web/src/gql/graphql';
@@ -33,6 +33,12 @@ export interface MixStepArgs {
   ingestToken: string;
   users: number;
   durationMs: number;
+  /**
+   * A step shorter than this many page loads goes on (a p95 over 8 loads is their maximum),
+   * up to `maxDurationMs` in all.
+   */
+  minLoads: number;
+  maxDurationMs: number;
   /** Mean pause between a user's page loads ("every few seconds"), jittered ±50 %. */
   thinkMs: number;
   /** Discard steps opened on each destination page before going back to the overview. */
@@ -77,9 +83,12 @@ export async function pageLoad(a: PageLoadArgs): Promise<PageLoadResult> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** One user until the deadline: overview, a destination page, a few discard drill-downs, again. */
-async function user(a: MixStepArgs, index: number, deadline: number, out: MixStepResult): Promise<void> {
-  const think = () => sleep(Math.min(deadline - performance.now(), a.thinkMs * (0.5 + Math.random())));
+/** Whether a step goes on: until its duration, then until it has its minimum of loads or its cap. */
+type Running = () => boolean;
+
+/** One user while the step runs: overview, a destination page, a few discard drill-downs, again. */
+async function user(a: MixStepArgs, index: number, running: Running, out: MixStepResult): Promise<void> {
+  const think = () => sleep(a.thinkMs * (0.5 + Math.random()));
   const run = async (load: PageLoad): Promise<PageLoadResult> => {
     const r = await pageLoad({ url: a.graphqlUrl, token: a.readToken, load });
     out.loads.push({ kind: r.kind, ms: r.ms, ok: r.errors === 0 });
@@ -89,26 +98,26 @@ async function user(a: MixStepArgs, index: number, deadline: number, out: MixSte
   };
   // Users arrive spread over one think time, not all in the same millisecond.
   await sleep(Math.random() * a.thinkMs);
-  for (let visit = 0; performance.now() < deadline; visit++) {
+  for (let visit = 0; running(); visit++) {
     await run(overviewLoad());
     await think();
-    if (performance.now() >= deadline) break;
+    if (!running()) break;
     const id = a.destinations[(index * 7 + visit) % a.destinations.length];
     const page = await run(destinationLoad(id));
     const steps: PipelineStepKind[] = discardStepsOf(page.datas[0]);
     for (let d = 0; d < a.drillsPerPage && steps.length > 0; d++) {
       await think();
-      if (performance.now() >= deadline) break;
+      if (!running()) break;
       await run(discardsLoad(id, steps[d % steps.length]));
     }
     await think();
   }
 }
 
-/** Producers: one batch every `everyMs` until the deadline; a tick whose previous POST is still out is skipped, never caught up. */
-async function producers(a: MixStepArgs, deadline: number, out: MixStepResult['ingest']): Promise<void> {
+/** Producers: one batch every `everyMs` while the step runs; a tick whose previous POST is still out is skipped, never caught up. */
+async function producers(a: MixStepArgs, running: Running, out: MixStepResult['ingest']): Promise<void> {
   let inFlight: Promise<void> | null = null;
-  for (let tick = 0; performance.now() < deadline; tick++) {
+  for (let tick = 0; running(); tick++) {
     if (inFlight) out.skipped++;
     else {
       const body = Buffer.from(mixRecords(a.ingest.batchSize, a.ingest.seed + tick, Date.now()).join('\n'));
@@ -130,17 +139,20 @@ async function producers(a: MixStepArgs, deadline: number, out: MixStepResult['i
         })
         .finally(() => (inFlight = null));
     }
-    await sleep(Math.min(a.ingest.everyMs, deadline - performance.now()));
+    await sleep(a.ingest.everyMs);
   }
   await inFlight;
 }
 
-/** One step of the mix: `users` users and the producers, for `durationMs`. */
+/** One step of the mix: `users` users and the producers, for `durationMs` (longer for too few loads, never past `maxDurationMs`). */
 export async function mixStep(a: MixStepArgs): Promise<MixStepResult> {
   const out: MixStepResult = { users: a.users, seconds: 0, loads: [], errors: 0, firstError: null, ingest: { batches: 0, reports: 0, skipped: 0, errors: 0, firstError: null } };
   const started = performance.now();
-  const deadline = started + a.durationMs;
-  await Promise.all([producers(a, deadline, out.ingest), ...Array.from({ length: a.users }, (_, i) => user(a, i, deadline, out))]);
+  const running: Running = () => {
+    const elapsed = performance.now() - started;
+    return elapsed < a.durationMs || (out.loads.length < a.minLoads && elapsed < a.maxDurationMs);
+  };
+  await Promise.all([producers(a, running, out.ingest), ...Array.from({ length: a.users }, (_, i) => user(a, i, running, out))]);
   out.seconds = (performance.now() - started) / 1000;
   return out;
 }

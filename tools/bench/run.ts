@@ -72,7 +72,7 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
       fanout: { connections: 4, perConnection: 25, keys: 10, trials: 2, windowIntervals: 2 },
       ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000 },
       settleMs: 2_000,
-      mix: { users: [1, 2, 4], stepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
+      mix: { users: [1, 2, 4], stepMs: 2_000, minLoads: 0, maxStepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
     };
   }
   return {
@@ -88,7 +88,8 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
     ingest: { reports: 500_000, batchSize: 10_000, concurrency: 2, largeBatchSize: 50_000 },
     settleMs: 300_000,
     // Readers pause ~3 s between views ("a discard step every few seconds"); producers post 500-report bodies twice a second.
-    mix: { users: [1, 2, 4, 8, 16, 32, 64], stepMs: 30_000, thinkMs: 3_000, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 500, everyMs: 500 }, baselineSamples: 30 },
+    // At least 40 loads per step (90 s at most), so a small step's p95 is not just its slowest load.
+    mix: { users: [1, 2, 4, 8, 16, 32, 64], stepMs: 30_000, minLoads: 40, maxStepMs: 90_000, thinkMs: 3_000, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 500, everyMs: 500 }, baselineSamples: 30 },
   };
 }
 
