@@ -13,6 +13,7 @@
  */
 import type { QueryOptions } from '../../src/clickhouse/client';
 import type { BenchContext } from './context';
+import { watchEngine } from './mix.engine';
 import { destinationLoad, discardsLoad, overviewLoad, type PageLoad, type PageLoadKind } from './mix.pages';
 import { ratio, summarize, type Summary } from './stats';
 
@@ -60,29 +61,6 @@ async function captureQueries(ctx: BenchContext, fn: () => Promise<unknown>): Pr
   return captured;
 }
 
-/** `fn`'s result and how long at least one query was out meanwhile (the union of the queries' intervals). */
-async function statementTime<R>(ctx: BenchContext, fn: () => Promise<R>): Promise<{ result: R; outMs: number }> {
-  const spans: [number, number][] = [];
-  const listener = (e: { durationMs: number }) => {
-    const end = performance.now();
-    spans.push([end - e.durationMs, end]);
-  };
-  ctx.gateway.db.events.on('query', listener);
-  let result: R;
-  try {
-    result = await fn();
-  } finally {
-    ctx.gateway.db.events.off('query', listener);
-  }
-  let outMs = 0;
-  let reach = -Infinity;
-  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
-    outMs += Math.max(0, end - Math.max(start, reach));
-    reach = Math.max(reach, end);
-  }
-  return { result, outMs };
-}
-
 async function load(ctx: BenchContext, page: PageLoad): Promise<number> {
   const r = await ctx.client.pageLoad({ url: ctx.gateway.graphqlUrl, token: ctx.readToken, load: page });
   if (r.errors > 0) throw new Error(`mix baseline: ${page.kind} page load failed: ${r.firstError}`);
@@ -116,9 +94,9 @@ export async function mixBaseline(ctx: BenchContext, opts: { samples: number; de
     const e: number[] = [];
     const d: number[] = [];
     for (let i = 0; i < opts.samples; i++) {
-      const { result: ms, outMs } = await statementTime(ctx, () => load(ctx, page));
-      g.push(ms);
-      e.push(outMs);
+      const engine = watchEngine(ctx.gateway.db);
+      g.push(await load(ctx, page));
+      e.push(engine.stop().busyMs);
       d.push(await replay(ctx, waves));
     }
     const graphql = summarize(g);

@@ -10,6 +10,7 @@
 import os from 'node:os';
 import type { BenchContext } from './context';
 import { mixBaseline, type MixBaseline } from './mix.baseline';
+import { watchEngine } from './mix.engine';
 import { PAGE_LOAD_KINDS, type PageLoadKind } from './mix.pages';
 import { round, summarize, type Summary } from './stats';
 
@@ -38,6 +39,8 @@ export interface MixStepFigures {
   errors: number;
   firstError: string | null;
   ingest: { reports: number; reportsPerSecond: number; batches: number; skipped: number; errors: number };
+  /** Share of the step's time the engine had a call out (any, and ingest's): how close to saturation it ran. */
+  engineBusy: { all: number; ingest: number };
   withinBudget: boolean;
   /** 1-minute load average at the end of the step: the machine is shared, this says how much. */
   loadAverage: number;
@@ -64,6 +67,7 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
   const steps: MixStepFigures[] = [];
   for (const [i, users] of plan.users.entries()) {
     ctx.progress(`mix: ${users} users, ${plan.stepMs / 1000} s, ingest ${ingestPerSecond.toLocaleString('en')} reports/s`);
+    const engine = watchEngine(ctx.gateway.db);
     const r = await ctx.client.mixStep({
       url: ctx.gateway.url,
       graphqlUrl: ctx.gateway.graphqlUrl,
@@ -78,6 +82,7 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       destinations: readable.map((d) => d.id),
       ingest: { ...plan.ingest, seed: 1_000_000 * (i + 1) },
     });
+    const busy = engine.stop();
     if (r.loads.length === 0) throw new Error(`mix: no page load completed with ${users} users: ${r.firstError}`);
     const perKind = Object.fromEntries(PAGE_LOAD_KINDS.map((k) => [k, summarize(r.loads.filter((l) => l.kind === k).map((l) => l.ms))])) as Record<PageLoadKind, Summary>;
     const all = summarize(r.loads.map((l) => l.ms));
@@ -89,12 +94,13 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       all,
       errors: r.errors + r.ingest.errors,
       firstError: r.firstError ?? r.ingest.firstError,
-      ingest: { reports: r.ingest.reports, reportsPerSecond: Math.round(r.ingest.reports / r.seconds), batches: r.ingest.batches, skipped: r.ingest.skipped, errors: r.ingest.errors },
+      ingest: { reports: r.ingest.reports, reportsPerSecond: Math.round(r.ingest.reports / r.ingest.seconds), batches: r.ingest.batches, skipped: r.ingest.skipped, errors: r.ingest.errors },
+      engineBusy: { all: round(busy.busyMs / (r.seconds * 1000), 2), ingest: round(busy.ingestBusyMs / (r.seconds * 1000), 2) },
       withinBudget: all.p95 <= plan.budgetMs && r.errors + r.ingest.errors === 0,
       loadAverage: round(os.loadavg()[0], 2),
     };
     steps.push(step);
-    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, load average ${step.loadAverage}`);
+    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, engine busy ${Math.round(step.engineBusy.all * 100)} %, load average ${step.loadAverage}`);
     if (!step.withinBudget) break;
   }
   const sustained = steps.filter((s) => s.withinBudget).at(-1);

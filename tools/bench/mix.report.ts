@@ -34,7 +34,7 @@ export function mixRows(m: MixResult): string[][] {
     rows.push(['7', `mix ${c.kind} load: of which a statement out (queued or running), p50`, ms(c.statementsOut.p50), '', '']);
   }
   for (const s of m.steps) {
-    const note = `${fmt(s.loads)} loads, ${s.errors} errors, load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;
+    const note = `${fmt(s.loads)} loads, ${s.errors} errors, engine busy ${Math.round(s.engineBusy.all * 100)} % (ingest ${Math.round(s.engineBusy.ingest * 100)} %), load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;
     rows.push(['7', `mix ${s.users} users, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`, `${ms(s.all.p50)} / ${ms(s.all.p95)}`, '', note]);
   }
   const at = m.steps.filter((s) => s.withinBudget).at(-1);

@@ -53,7 +53,8 @@ export interface MixStepResult {
   loads: { kind: PageLoadKind; ms: number; ok: boolean }[];
   errors: number;
   firstError: string | null;
-  ingest: { batches: number; reports: number; skipped: number; errors: number; firstError: string | null };
+  /** `seconds`: the producers' own time (the users' last pause may outlast it). */
+  ingest: { batches: number; reports: number; skipped: number; errors: number; firstError: string | null; seconds: number };
 }
 
 async function post(url: string, token: string, body: string): Promise<{ data: unknown; error: string | null }> {
@@ -116,6 +117,7 @@ async function user(a: MixStepArgs, index: number, running: Running, out: MixSte
 
 /** Producers: one batch every `everyMs` while the step runs; a tick whose previous POST is still out is skipped, never caught up. */
 async function producers(a: MixStepArgs, running: Running, out: MixStepResult['ingest']): Promise<void> {
+  const started = performance.now();
   let inFlight: Promise<void> | null = null;
   for (let tick = 0; running(); tick++) {
     if (inFlight) out.skipped++;
@@ -142,11 +144,12 @@ async function producers(a: MixStepArgs, running: Running, out: MixStepResult['i
     await sleep(a.ingest.everyMs);
   }
   await inFlight;
+  out.seconds = (performance.now() - started) / 1000;
 }
 
 /** One step of the mix: `users` users and the producers, for `durationMs` (longer for too few loads, never past `maxDurationMs`). */
 export async function mixStep(a: MixStepArgs): Promise<MixStepResult> {
-  const out: MixStepResult = { users: a.users, seconds: 0, loads: [], errors: 0, firstError: null, ingest: { batches: 0, reports: 0, skipped: 0, errors: 0, firstError: null } };
+  const out: MixStepResult = { users: a.users, seconds: 0, loads: [], errors: 0, firstError: null, ingest: { batches: 0, reports: 0, skipped: 0, errors: 0, firstError: null, seconds: 0 } };
   const started = performance.now();
   const running: Running = () => {
     const elapsed = performance.now() - started;
