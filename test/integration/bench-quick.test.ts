@@ -119,6 +119,9 @@ describe('bench --quick', () => {
       expect(s.loads).toBe(s.all.n);
       expect(s.loads).toBe(s.perKind.overview.n + s.perKind.destination.n + s.perKind.discards.n);
       expect(s.ingest.reports).toBeGreaterThan(0);
+      // The engine was seen working, ingest included, for part of the step.
+      expect(s.engineBusy.ingest).toBeGreaterThan(0);
+      expect(s.engineBusy.all).toBeGreaterThanOrEqual(s.engineBusy.ingest);
     }
     // Every view was loaded at some step (how many per step depends on the machine's speed).
     for (const k of ['overview', 'destination', 'discards'] as const) expect(m.steps.reduce((n, s) => n + s.perKind[k].n, 0)).toBeGreaterThan(0);
