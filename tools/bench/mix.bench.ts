@@ -12,6 +12,7 @@ import type { BenchContext } from './context';
 import { mixBaseline, type MixBaseline } from './mix.baseline';
 import { watchEngine } from './mix.engine';
 import { PAGE_LOAD_KINDS, type PageLoadKind } from './mix.pages';
+import { usersText } from './mix.report';
 import { round, summarize, type Summary } from './stats';
 
 export interface MixPlan {
@@ -66,7 +67,7 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
   const ingestPerSecond = (plan.ingest.batchSize * 1000) / plan.ingest.everyMs;
   const steps: MixStepFigures[] = [];
   for (const [i, users] of plan.users.entries()) {
-    ctx.progress(`mix: ${users} users, ${plan.stepMs / 1000} s, ingest ${ingestPerSecond.toLocaleString('en')} reports/s`);
+    ctx.progress(`mix: ${usersText(users)}, ${plan.stepMs / 1000} s, ingest ${ingestPerSecond.toLocaleString('en')} reports/s`);
     const engine = watchEngine(ctx.gateway.db);
     const r = await ctx.client.mixStep({
       url: ctx.gateway.url,
@@ -83,7 +84,7 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       ingest: { ...plan.ingest, seed: 1_000_000 * (i + 1) },
     });
     const busy = engine.stop();
-    if (r.loads.length === 0) throw new Error(`mix: no page load completed with ${users} users: ${r.firstError}`);
+    if (r.loads.length === 0) throw new Error(`mix: no page load completed with ${usersText(users)}: ${r.firstError}`);
     const perKind = Object.fromEntries(PAGE_LOAD_KINDS.map((k) => [k, summarize(r.loads.filter((l) => l.kind === k).map((l) => l.ms))])) as Record<PageLoadKind, Summary>;
     const all = summarize(r.loads.map((l) => l.ms));
     const step: MixStepFigures = {
@@ -100,7 +101,7 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       loadAverage: round(os.loadavg()[0], 2),
     };
     steps.push(step);
-    ctx.progress(`mix: ${users} users: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, engine busy ${Math.round(step.engineBusy.all * 100)} %, load average ${step.loadAverage}`);
+    ctx.progress(`mix: ${usersText(users)}: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, engine busy ${Math.round(step.engineBusy.all * 100)} %, load average ${step.loadAverage}`);
     if (!step.withinBudget) break;
   }
   const sustained = steps.filter((s) => s.withinBudget).at(-1);

@@ -12,6 +12,9 @@ import type { Goal } from './run';
 export const MIX_SUSTAINED_USERS_TARGET = 8;
 export const MIX_OVERHEAD_TARGET = 1.3;
 
+/** "1 user", "8 users". */
+export const usersText = (n: number) => `${n} user${n === 1 ? '' : 's'}`;
+
 const sustainedText = (m: MixResult) => (m.steps.every((s) => s.withinBudget) ? `≥ ${m.sustainedUsers} (every step within budget)` : `${m.sustainedUsers}`);
 
 export function mixGoals(m: MixResult): Goal[] {
@@ -35,14 +38,14 @@ export function mixRows(m: MixResult): string[][] {
   }
   for (const s of m.steps) {
     const note = `${fmt(s.loads)} loads, ${s.errors} errors, engine busy ${Math.round(s.engineBusy.all * 100)} % (ingest ${Math.round(s.engineBusy.ingest * 100)} %), load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;
-    rows.push(['7', `mix ${s.users} users, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`, `${ms(s.all.p50)} / ${ms(s.all.p95)}`, '', note]);
+    rows.push(['7', `mix ${usersText(s.users)}, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`, `${ms(s.all.p50)} / ${ms(s.all.p95)}`, '', note]);
   }
   const at = m.steps.filter((s) => s.withinBudget).at(-1);
   if (at) {
     for (const k of PAGE_LOAD_KINDS) {
       const s = at.perKind[k];
       // A short step may end before a user reaches every view.
-      rows.push(['7', `mix at ${at.users} users: ${k} page load p50 / p95`, s.n > 0 ? `${ms(s.p50)} / ${ms(s.p95)}` : '–', '', `${fmt(s.n)} loads`]);
+      rows.push(['7', `mix at ${usersText(at.users)}: ${k} page load p50 / p95`, s.n > 0 ? `${ms(s.p50)} / ${ms(s.p95)}` : '–', '', `${fmt(s.n)} loads`]);
     }
   }
   rows.push(['7', `mix sustained users on ${m.cores} cores (page-load p95 ≤ ${fmt(m.budgetMs)} ms)`, sustainedText(m), '', '']);
