@@ -14,12 +14,13 @@ function numbers(value: unknown, at: string, out: [string, number][] = []): [str
   return out;
 }
 
-const SECTIONS = ['payoff', 'overhead', 'ingest', 'fanout', 'batching', 'throughput'] as const;
+const SECTIONS = ['payoff', 'overhead', 'ingest', 'fanout', 'batching', 'throughput', 'mix'] as const;
 
 describe('bench --quick', () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-out-'));
   let result: BenchResult;
-  let written: BenchResult;
+  // A run of every section: each one present.
+  let written: Required<BenchResult>;
   let printed = '';
 
   beforeAll(async () => {
@@ -35,8 +36,9 @@ describe('bench --quick', () => {
     }
     const files = fs.readdirSync(outDir).filter((f) => f.endsWith('-quick.json'));
     expect(files).toHaveLength(1);
-    written = JSON.parse(fs.readFileSync(path.join(outDir, files[0]), 'utf8')) as BenchResult;
-  }, 60_000);
+    written = JSON.parse(fs.readFileSync(path.join(outDir, files[0]), 'utf8')) as Required<BenchResult>;
+    // The dashboard mix adds about 10 s of bounded load (3 steps of 2 s, and its baseline).
+  }, 90_000);
 
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
@@ -95,5 +97,35 @@ describe('bench --quick', () => {
     expect(written.throughput.graphql.errors).toBe(0);
     expect(written.ingest.reports).toBe(written.plan.ingest.reports);
     expect(written.goals.length).toBeGreaterThan(0);
+  });
+
+  it('ran the dashboard mix: the page’s views against their statements, stepped users, producers posting throughout', () => {
+    const m = written.mix;
+    expect(written.sections).toEqual(['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix']);
+    expect(m.baseline.cases.map((c) => [c.kind, c.operations])).toEqual([
+      ['overview', ['Overview']],
+      ['destination', ['DestinationPage', 'Insights']],
+      ['discards', ['Discards']],
+    ]);
+    for (const c of m.baseline.cases) {
+      expect(c.statements).toBeGreaterThan(0);
+      expect(c.families).not.toContain('auth');
+      expect(c.graphql.n).toBe(written.plan.mix.baselineSamples);
+      expect(c.direct.n).toBe(written.plan.mix.baselineSamples);
+    }
+    // Stepping stops at the first step over budget: the steps are a prefix of the plan's.
+    expect(m.steps.map((s) => s.users)).toEqual(written.plan.mix.users.slice(0, m.steps.length));
+    for (const s of m.steps) {
+      expect(s.loads).toBe(s.all.n);
+      expect(s.loads).toBe(s.perKind.overview.n + s.perKind.destination.n + s.perKind.discards.n);
+      expect(s.ingest.reports).toBeGreaterThan(0);
+      // The engine was seen working, ingest included, for part of the step.
+      expect(s.engineBusy.ingest).toBeGreaterThan(0);
+      expect(s.engineBusy.all).toBeGreaterThanOrEqual(s.engineBusy.ingest);
+    }
+    // Every view was loaded at some step (how many per step depends on the machine's speed).
+    for (const k of ['overview', 'destination', 'discards'] as const) expect(m.steps.reduce((n, s) => n + s.perKind[k].n, 0)).toBeGreaterThan(0);
+    expect(m.sustainedUsers).toBe(m.steps.filter((s) => s.withinBudget).at(-1)?.users ?? 0);
+    expect(written.goals.map((g) => g.name).filter((n) => n.startsWith('7.'))).toHaveLength(2);
   });
 });

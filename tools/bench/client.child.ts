@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { GqlAllResult, GqlArgs, GqlResult, IngestArgs, IngestRunResult, LoadArgs, LoadResult, WsOpenArgs, WsOpenResult, WsTrialArgs, WsTrialResult } from './client';
+import { mixStep, pageLoad } from './mix.users';
 
 async function gqlOnce(url: string, token: string, body: string): Promise<{ ok: boolean; data: unknown; error: string | null }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
@@ -187,7 +188,7 @@ async function wsClose(): Promise<void> {
   ws.byKey.clear();
 }
 
-const handlers: Record<string, (args: never) => Promise<unknown>> = { gql, gqlAll, load, ingest, wsOpen, wsTrial, wsClose };
+const handlers: Record<string, (args: never) => Promise<unknown>> = { gql, gqlAll, load, ingest, wsOpen, wsTrial, wsClose, pageLoad, mixStep };
 
 if (require.main === module && process.send) {
   process.on('message', (m: { id: number; cmd: string; args: unknown }) => {

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-root';
+import type { MixStepArgs, MixStepResult, PageLoadArgs, PageLoadResult } from './mix.users';
 
 export interface GqlArgs {
   url: string;
@@ -146,6 +147,12 @@ export class BenchClient {
   }
   wsClose(): Promise<void> {
     return this.call('wsClose', {});
+  }
+  pageLoad(args: PageLoadArgs): Promise<PageLoadResult> {
+    return this.call('pageLoad', args);
+  }
+  mixStep(args: MixStepArgs): Promise<MixStepResult> {
+    return this.call('mixStep', args);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import type { BenchContext } from './context';
 import { datasetDestinations, generateDataset, settleMerges, DATASET_SOURCES, EVENT_NAMES, APP_VERSIONS, type DatasetResult } from './dataset';
 import { fanoutBench, type FanoutResult } from './fanout.bench';
 import { ingestBench, type IngestBenchResult } from './ingest.bench';
+import { mixBench, type MixPlan, type MixResult } from './mix.bench';
 import { overheadBench, type OverheadCase } from './overhead.bench';
 import { payoffBench, type PayoffResult } from './payoff.bench';
 import { evaluateGoals, renderTable } from './report';
@@ -34,6 +35,8 @@ export interface BenchOptions {
   reports?: number;
   /** Progress lines; default stderr. */
   progress?: (line: string) => void;
+  /** Run only these sections (default every one); the dataset is built either way. */
+  only?: readonly SectionName[];
 }
 
 /** Every knob of one run, recorded in the result file. */
@@ -49,6 +52,7 @@ export interface BenchPlan {
   fanout: { connections: number; perConnection: number; keys: number; trials: number; windowIntervals: number };
   ingest: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number };
   settleMs: number;
+  mix: MixPlan;
 }
 
 export function benchPlan(quick: boolean, reports?: number): BenchPlan {
@@ -68,6 +72,7 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
       fanout: { connections: 4, perConnection: 25, keys: 10, trials: 2, windowIntervals: 2 },
       ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000 },
       settleMs: 2_000,
+      mix: { users: [1, 2, 4], stepMs: 2_000, minLoads: 0, maxStepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
     };
   }
   return {
@@ -82,6 +87,9 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
     fanout: { connections: 50, perConnection: 200, keys: 100, trials: 20, windowIntervals: 10 },
     ingest: { reports: 500_000, batchSize: 10_000, concurrency: 2, largeBatchSize: 50_000 },
     settleMs: 300_000,
+    // Readers pause ~3 s between views ("a discard step every few seconds"); producers post 500-report bodies twice a second.
+    // At least 40 loads per step (90 s at most), so a small step's p95 is not just its slowest load.
+    mix: { users: [1, 2, 4, 8, 16, 32, 64], stepMs: 30_000, minLoads: 40, maxStepMs: 90_000, thinkMs: 3_000, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 500, everyMs: 500 }, baselineSamples: 30 },
   };
 }
 
@@ -92,9 +100,11 @@ export interface Goal {
   met: boolean;
 }
 
-export interface BenchResult {
+export interface BenchResult extends Partial<Sections> {
   date: string;
   quick: boolean;
+  /** The sections this run measured, in order (`--only` narrows them). */
+  sections: SectionName[];
   machine: { cores: number; memoryGiB: number; cpu: string; node: string; loadAvgStart: number[]; loadAvgEnd: number[] };
   backend: string;
   engine: string;
@@ -110,19 +120,13 @@ export interface BenchResult {
   };
   plan: BenchPlan;
   config: Record<string, string>;
-  payoff: PayoffResult;
-  overhead: { destinationId: string; cases: OverheadCase[] };
-  ingest: IngestBenchResult;
-  fanout: FanoutResult;
-  batching: BatchingResult;
-  throughput: ThroughputResult;
   goals: Goal[];
   seconds: number;
 }
 
 /**
  * `npm run bench`: builds the dataset inside the engine on a fresh database, runs the
- * six sections against a gateway on loopback (load from a separate client process),
+ * selected sections (all by default) against a gateway on loopback (load from a separate client process),
  * prints a table, and writes <outDir>/<date>.json with the machine, backend and dataset
  * beside every figure. Bounded: every loop has a count or a deadline.
  */
@@ -141,10 +145,12 @@ export async function runBench(base: Config, opts: BenchOptions): Promise<BenchR
     const [{ v: engine }] = await gateway.db.query<{ v: string }>({ family: 'bench', sql: 'SELECT version() AS v' });
     const dataset = await buildDataset(gateway, plan, progress);
     client = BenchClient.start();
-    const sections = await runSections(gateway, client, plan, opts.quick, config.live.pollIntervalMs, progress);
+    const only = opts.only ?? SECTION_NAMES;
+    const sections = await runSections(gateway, client, plan, only, opts.quick, config.live.pollIntervalMs, progress);
     const result: BenchResult = {
       date: new Date().toISOString(),
       quick: opts.quick,
+      sections: SECTION_NAMES.filter((s) => only.includes(s)),
       machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAvgStart, loadAvgEnd: loadAverage() },
       backend: gateway.db.backend,
       engine,
@@ -217,26 +223,46 @@ async function buildDataset(gateway: Gateway, plan: BenchPlan, progress: (line: 
   };
 }
 
-type Sections = Pick<BenchResult, 'payoff' | 'overhead' | 'ingest' | 'fanout' | 'batching' | 'throughput'>;
+export interface Sections {
+  payoff: PayoffResult;
+  overhead: { destinationId: string; cases: OverheadCase[] };
+  ingest: IngestBenchResult;
+  fanout: FanoutResult;
+  batching: BatchingResult;
+  throughput: ThroughputResult;
+  mix: MixResult;
+}
+export type SectionName = keyof Sections;
+/** Every section, in the order a run measures them (the mix last: its producers add rows to the dataset's workspace). */
+export const SECTION_NAMES: readonly SectionName[] = ['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix'];
 
-/** The six measurements, in order. */
-async function runSections(gateway: Gateway, client: BenchClient, plan: BenchPlan, quick: boolean, livePollIntervalMs: number, progress: (line: string) => void): Promise<Sections> {
+/** The selected measurements, in order. */
+async function runSections(gateway: Gateway, client: BenchClient, plan: BenchPlan, only: readonly SectionName[], quick: boolean, livePollIntervalMs: number, progress: (line: string) => void): Promise<Partial<Sections>> {
   const { token: readToken } = await gateway.tokens.create(WORKSPACE, ['read']);
   const ctx: BenchContext = { gateway, client, quick, workspaceId: WORKSPACE, readToken, destinations: datasetDestinations(), progress };
-  const payoff = await payoffBench(ctx, { iterations: plan.payoffIterations });
-  const overhead = await overheadBench(ctx, { samples: plan.overheadSamples, block: plan.overheadBlock });
-  const batching = await batchingBench(ctx, { runs: plan.batchingRuns });
-  const throughput = await throughputBench(ctx, plan.throughput);
-  const fanout = await fanoutBench(gateway, client, { workspaceId: 'bench_live', ...plan.fanout, intervalMs: livePollIntervalMs, progress });
-  progress(`ingest: ${plan.ingest.reports.toLocaleString('en')} reports, three ways`);
-  const { token: ingestToken } = await gateway.tokens.create('bench_ingest', ['ingest']);
-  const ingest = await ingestBench(gateway, client, ingestToken, plan.ingest);
-  return { payoff, overhead, ingest, fanout, batching, throughput };
+  const run: { [K in SectionName]: () => Promise<Sections[K]> } = {
+    payoff: () => payoffBench(ctx, { iterations: plan.payoffIterations }),
+    overhead: () => overheadBench(ctx, { samples: plan.overheadSamples, block: plan.overheadBlock }),
+    batching: () => batchingBench(ctx, { runs: plan.batchingRuns }),
+    throughput: () => throughputBench(ctx, plan.throughput),
+    fanout: () => fanoutBench(gateway, client, { workspaceId: 'bench_live', ...plan.fanout, intervalMs: livePollIntervalMs, progress }),
+    ingest: async () => {
+      progress(`ingest: ${plan.ingest.reports.toLocaleString('en')} reports, three ways`);
+      const { token: ingestToken } = await gateway.tokens.create('bench_ingest', ['ingest']);
+      return ingestBench(gateway, client, ingestToken, plan.ingest);
+    },
+    mix: () => mixBench(ctx, plan.mix),
+  };
+  const out: Partial<Sections> = {};
+  for (const name of SECTION_NAMES) if (only.includes(name)) (out as Record<SectionName, unknown>)[name] = await run[name]();
+  return out;
 }
 
 function writeResult(result: BenchResult, outDir: string): void {
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${result.date.slice(0, 10)}${result.quick ? '-quick' : ''}.json`);
+  // A run of some sections only never overwrites the day's full result.
+  const partial = result.sections.length < SECTION_NAMES.length ? `-${result.sections.join('-')}` : '';
+  const file = path.join(outDir, `${result.date.slice(0, 10)}${partial}${result.quick ? '-quick' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`\nwrote ${file}\n`);
 }
