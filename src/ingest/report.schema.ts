@@ -1,7 +1,8 @@
 import { CONNECTION_ENTRY_STEPS, DESTINATION_KINDS, destinationStepsOf, DISCARD_REPORT_STEPS, OPERATIONS, REPORT_STEPS, SOURCE_SIDE_STEPS, SYNC_STATUSES, type DestinationKind, type ReportStep } from '../domain/steps';
 import { ID_PATTERN, ID_RULE } from '../domain/ids';
-import { COLLECTION_FIELDS, DELIVERY_FIELDS, MAPPED_KINDS, MAX_COLLECTIONS, MAX_COUNT, MAX_PAYLOAD_DEPTH, MAX_ROWS, SYNC_FIELDS, TEXT_LIMITS } from './report.validate';
+import { COLLECTION_FIELDS, DELIVERY_FIELDS, MAPPED_KINDS, MAX_COLLECTIONS, MAX_COUNT, MAX_PAYLOAD_DEPTH, MAX_ROWS, SAMPLE_FIELDS, SYNC_FIELDS, TEXT_LIMITS } from './report.validate';
 import { CONNECTION_FIELDS, CONNECTION_REQUIRED, DESCRIBED_BY, EVENT_FIELDS } from './report.connection';
+import { EXCHANGE_LIMITS, EXCHANGE_STEP, HTTP_TOKEN, REQUEST_FIELDS, RESPONSE_FIELDS } from './sample.exchange';
 
 /**
  * The JSON Schema (2020-12) of one ingest record, built from the validator's own tables
@@ -56,7 +57,7 @@ function deliveryProperties(): Record<string, Schema> {
     enriched: { type: ['boolean', 'null'] },
     count: { type: ['integer', 'null'], minimum: 1, maximum: MAX_COUNT, description: 'Events this report stands for; default 1.' },
     messageId: text(TEXT_LIMITS.messageId, 'Finds the report again with trace(messageId:).'),
-    sample: { description: 'Discard steps only: { payload, error }.' },
+    sample: { description: 'Discard steps only: { payload, error }, and on failed_delivery { request, response }.' },
     syncId: { description: 'Reverse ETL reports: the sync run (required there, refused elsewhere).' },
     operation: { description: `Required on Reverse ETL (${OPERATIONS.retl!.join(', ')}) and audience (${OPERATIONS.audience!.join(', ')}) reports, refused elsewhere.` },
     audienceId: { description: 'Audience reports: the audience (required there, refused elsewhere).' },
@@ -87,6 +88,8 @@ function deliveryRules(): Schema[] {
       },
     },
     { if: stepIn(DISCARD_REPORT_STEPS), then: { required: ['reason'], properties: { reason: requiredText(TEXT_LIMITS.reason), sample: { anyOf: [absent, ref('sample')] } } } },
+    // The exchange: failed deliveries only, the other discard steps never reached a destination.
+    { if: stepIn(DISCARD_REPORT_STEPS.filter((s) => s !== EXCHANGE_STEP)), then: { properties: { sample: { anyOf: [absent, { properties: { request: absent, response: absent } }] } } } },
     { if: stepIn(retry), then: { properties: { reason: text(TEXT_LIMITS.reason), sample: absent } } },
     { if: stepIn(plain), then: { properties: { reason: absent, sample: absent } } },
   ];
@@ -110,6 +113,39 @@ function kindRules(kind: DestinationKind): Schema {
   const rules: Schema = { ...stepIn(destinationStepsOf(kind)), required: ['step', ...required], properties: { ...properties, step: { enum: [...destinationStepsOf(kind)] } } };
   if (kind !== 'retl') return rules;
   return { ...rules, allOf: [{ if: stepIn(CONNECTION_ENTRY_STEPS), then: { properties: { mappingId: absent } } }] };
+}
+
+/** The sample and its failed delivery's request and response (src/ingest/sample.exchange.ts). */
+function exchangeDefs(): Record<string, Schema> {
+  const L = EXCHANGE_LIMITS;
+  const headers: Schema = {
+    type: ['object', 'null'],
+    maxProperties: L.headers,
+    propertyNames: { pattern: HTTP_TOKEN.source, maxLength: L.headerName },
+    additionalProperties: text(L.headerValue),
+    description: `At most ${L.headers} headers, name to value; secret values are stored as "[redacted]".`,
+  };
+  const body: Schema = {
+    anyOf: [{ type: 'string', pattern: NO_LONE_SURROGATE }, { type: ['null', 'boolean', 'number', 'array', 'object'], ...ref(`json_${MAX_PAYLOAD_DEPTH}`) }],
+    description: 'A string body as sent, or any JSON; cut at SAMPLE_MAX_BYTES like the payload.',
+  };
+  const fields = (set: ReadonlySet<string>, properties: Record<string, Schema>): Record<string, Schema> => {
+    if (fieldsOf(set).some((f) => !(f in properties))) throw new Error('report.schema.ts does not describe every exchange field');
+    return properties;
+  };
+  const request = fields(REQUEST_FIELDS, { method: { ...text(L.method), pattern: HTTP_TOKEN.source.replace(/\+\$$/, '*$') }, url: text(L.url, 'Userinfo and secret-named query parameters are redacted.'), headers, body });
+  const response = fields(RESPONSE_FIELDS, { status: { type: ['integer', 'null'], minimum: L.statusMin, maximum: L.statusMax }, headers, body });
+  const sample = fields(SAMPLE_FIELDS, {
+    payload: { ...ref(`json_${MAX_PAYLOAD_DEPTH}`), description: `Any JSON, nested at most ${MAX_PAYLOAD_DEPTH} levels.` },
+    error: text(TEXT_LIMITS.error),
+    request: { anyOf: [absent, ref('request')], description: `${EXCHANGE_STEP} only.` },
+    response: { anyOf: [absent, ref('response')], description: `${EXCHANGE_STEP} only.` },
+  });
+  return {
+    sample: { type: 'object', additionalProperties: false, properties: sample },
+    request: { type: 'object', additionalProperties: false, properties: request },
+    response: { type: 'object', additionalProperties: false, properties: response },
+  };
 }
 
 function syncSchemas(): { sync: Schema; collection: Schema } {
@@ -152,7 +188,7 @@ export function recordSchema(): Schema {
       id: { type: 'string', pattern: ID_PATTERN.source, description: ID_RULE },
       timestamp: { type: 'string', pattern: TIMESTAMP_PATTERN, description: 'ISO-8601 with a zone, e.g. 2026-11-25T10:00:00.000Z; not older than 14 days, not more than 15 minutes ahead.' },
       delivery: { type: 'object', additionalProperties: false, required: ['timestamp', 'sourceId', 'step'], properties: deliveryProperties(), allOf: deliveryRules() },
-      sample: { type: 'object', additionalProperties: false, properties: { payload: { ...ref(`json_${MAX_PAYLOAD_DEPTH}`), description: `Any JSON, nested at most ${MAX_PAYLOAD_DEPTH} levels.` }, error: text(TEXT_LIMITS.error) } },
+      ...exchangeDefs(),
       sync,
       collection,
       ...jsonDefs(),

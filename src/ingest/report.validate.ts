@@ -15,6 +15,10 @@ import {
 import { canonicalReasonOf } from '../domain/discard-reasons';
 import { ID_RULE, isValidId } from '../domain/ids';
 import { CONNECTION_FIELDS, connectionFieldsOf, type ConnectionFields } from './report.connection';
+import { jsonText, text, type Fail } from './report.text';
+import { exchangeOf, type SampleExchange } from './sample.exchange';
+
+export { MAX_PAYLOAD_DEPTH } from './report.text';
 
 /** One problem with one record of a batch. */
 export interface FieldError {
@@ -42,7 +46,7 @@ export interface DeliveryReport extends ConnectionFields {
   count: number;
   messageId: string;
   /** `payload` is the sample's JSON text ('' when absent), made at validation so storing it cannot fail. */
-  sample: { payload: string; error: string } | null;
+  sample: ({ payload: string; error: string } & SampleExchange) | null;
 }
 
 export interface SyncCollection {
@@ -77,14 +81,13 @@ export const DELIVERY_FIELDS = new Set([
   'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS,
 ]);
 export const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
+export const SAMPLE_FIELDS = new Set(['payload', 'error', 'request', 'response']);
 export const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']);
 
 /** Upper bounds of the free-text fields, in characters (Unicode code points, as JSON Schema's maxLength counts). */
 export const TEXT_LIMITS = { reason: 128, eventType: 64, eventName: 256, appVersion: 64, messageId: 256, error: 2048, collection: 256, syncReason: 2048 } as const;
 export const MAX_COUNT = 1_000_000_000;
 export const MAX_COLLECTIONS = 1_000;
-/** Deepest nesting of sample.payload: event payloads are a few levels deep, thousands are an attack. */
-export const MAX_PAYLOAD_DEPTH = 64;
 export const MAX_ROWS = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -141,7 +144,6 @@ export function validateRecord(value: unknown, index: number, window: Validation
   };
 }
 
-type Fail = (field: string, reason: string) => void;
 
 /** Destination, kind and mapping: absent on source-side steps, required (mapping optional) on the others. */
 function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
@@ -181,16 +183,16 @@ function reasonOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): str
   return '';
 }
 
-/** A discard sample `{ payload, error }`, only on discard steps. */
+/** A discard sample `{ payload, error, request, response }`, only on discard steps (the exchange on failed_delivery only). */
 function sampleOf(r: Record<string, unknown>, step: unknown, fail: Fail): DeliveryReport['sample'] {
   if (r.sample === undefined || r.sample === null) return null;
   if (!isReportStep(step) || !isDiscardReportStep(step)) fail('sample', 'is only allowed on discard steps');
-  else if (typeof r.sample !== 'object' || Array.isArray(r.sample)) fail('sample', 'must be an object { payload, error }');
+  else if (typeof r.sample !== 'object' || Array.isArray(r.sample)) fail('sample', 'must be an object { payload, error, request, response }');
   else {
     const s = r.sample as Record<string, unknown>;
-    for (const key in s) if (key !== 'payload' && key !== 'error') fail(`sample.${key}`, 'unknown field');
-    const payload = payloadText(s.payload, fail);
-    return { payload, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false) };
+    for (const key in s) if (!SAMPLE_FIELDS.has(key)) fail(`sample.${key}`, 'unknown field');
+    const payload = jsonText(s.payload, 'sample.payload', fail);
+    return { payload, error: text(s.error, 'sample.error', TEXT_LIMITS.error, fail, false), ...exchangeOf(s, step, fail) };
   }
   return null;
 }
@@ -240,69 +242,6 @@ function requiredId(v: unknown, field: string, fail: Fail): string {
     return '';
   }
   return v;
-}
-
-/** An unpaired UTF-16 surrogate (a JSON "\\ud800" escape without its partner): not representable in UTF-8. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * Free text is stored and read back byte for byte, so it must be valid Unicode: a lone
- * surrogate would be silently replaced (or refused by the engine) on the way to storage.
- */
-function text(v: unknown, field: string, max: number, fail: Fail, required: boolean): string {
-  if (v === undefined || v === null || v === '') {
-    if (required) fail(field, 'is required');
-    return '';
-  }
-  if (typeof v !== 'string') {
-    fail(field, 'must be a string');
-    return '';
-  }
-  if (v.length > max && codePoints(v) > max) {
-    fail(field, `must be at most ${max} characters`);
-    return '';
-  }
-  const lone = LONE_SURROGATE.exec(v);
-  if (lone) {
-    fail(field, `must be valid Unicode: unpaired surrogate \\u${lone[0].charCodeAt(0).toString(16)} at character ${lone.index}`);
-    return '';
-  }
-  return v;
-}
-
-/** Characters as producers count them (Python's len, Go's RuneCountInString): a surrogate pair is one. */
-function codePoints(v: string): number {
-  let n = 0;
-  for (let i = 0; i < v.length; i++, n++) {
-    const c = v.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < v.length && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
-  }
-  return n;
-}
-
-/**
- * The sample payload as JSON text ('' when absent). Depth is checked first, without
- * recursion, because JSON.stringify recurses and a deep enough payload would overflow
- * the stack. Lone surrogates are fine here: JSON.stringify writes them as escapes.
- */
-function payloadText(v: unknown, fail: Fail): string {
-  if (v === undefined || v === null) return '';
-  if (nestedDeeperThan(v, MAX_PAYLOAD_DEPTH)) {
-    fail('sample.payload', `must not be nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
-    return '';
-  }
-  return JSON.stringify(v);
-}
-
-function nestedDeeperThan(root: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function rowCount(v: unknown, field: string, fail: Fail): number {

@@ -1,5 +1,6 @@
 import type { ConnectionFields } from './report.connection';
 import type { DeliveryReport, SyncReport } from './report.validate';
+import type { SampleExchange } from './sample.exchange';
 
 /** A delivery row to encode: the connection fields may be left out on streaming reports. */
 export type DeliveryRow = Omit<DeliveryReport, 'sample' | keyof ConnectionFields> & Partial<ConnectionFields>;
@@ -12,7 +13,7 @@ export function encodeTime(ms: number): string {
 
 /**
  * JSONEachRow encoders for one workspace, with the column names of migrations 0001,
- * 0008 and 0009: used by ingest and by the simulator's backfill. Low-cardinality
+ * 0008 (and 0035) and 0009: used by ingest and by the simulator's backfill. Low-cardinality
  * strings are escaped once and reused.
  */
 export class RowEncoder {
@@ -75,8 +76,9 @@ export class RowEncoder {
    * One discard_samples row. `payloadText` is the payload's JSON text ('' for none); it
    * is cut to `maxBytes` UTF-8 bytes at a character boundary and marked truncated.
    */
-  sample(d: DeliveryRow & { sample: { error: string } | null }, payloadText: string, maxBytes: number): string {
+  sample(d: DeliveryRow & { sample: ({ error: string } & Partial<SampleExchange>) | null }, payloadText: string, maxBytes: number): string {
     const { text: payload, truncated } = truncateUtf8(payloadText, maxBytes);
+    const { request = null, response = null } = d.sample!;
     return JSON.stringify({
       time: encodeTime(d.time),
       workspace_id: this.workspaceId,
@@ -93,8 +95,16 @@ export class RowEncoder {
       payload,
       error: d.sample!.error,
       truncated: truncated ? 1 : 0,
+      // Migration 0035: each body cut like the payload, at its own `maxBytes`.
+      request: request === null ? '' : JSON.stringify({ ...request, ...cutBody(request.body, maxBytes) }),
+      response: response === null ? '' : JSON.stringify({ ...response, ...cutBody(response.body, maxBytes) }),
     });
   }
+}
+
+function cutBody(body: string, maxBytes: number): { body: string; bodyTruncated: boolean } {
+  const { text, truncated } = truncateUtf8(body, maxBytes);
+  return { body: text, bodyTruncated: truncated };
 }
 
 /** Cuts `s` to at most `maxBytes` UTF-8 bytes without splitting a character. */

@@ -4,6 +4,7 @@ import { isSourceSideStep } from '../domain/steps';
 import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import { storedRequest, storedResponse, type StoredRequest, type StoredResponse } from './sample-exchange.read';
 
 /** What a breakdown row can be grouped by. */
 export const BREAKDOWN_DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'] as const;
@@ -141,13 +142,16 @@ export interface DiscardSampleValue {
   payload: string | null;
   error: string | null;
   truncated: boolean;
+  /** The failed delivery's exchange (migration 0035): null when the producer sent none. */
+  request: StoredRequest | null;
+  response: StoredResponse | null;
 }
 
 /** The newest `limit` samples per reason of one discard step in the range. */
 export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, limit: number): Promise<DiscardSampleValue[]> {
-  const rows = await wdb.query<{ reason: string; at: number; message_id: string; source_id: string; event_type: string; event_name: string; app_version: string; payload: string; error: string; truncated: number }>(
+  const rows = await wdb.query<{ reason: string; at: number; message_id: string; source_id: string; event_type: string; event_name: string; app_version: string; payload: string; error: string; truncated: number; request: string; response: string }>(
     'discard_samples',
-    `SELECT reason, toUnixTimestamp64Milli(time) AS at, message_id, source_id, event_type, event_name, app_version, payload, error, truncated
+    `SELECT reason, toUnixTimestamp64Milli(time) AS at, message_id, source_id, event_type, event_name, app_version, payload, error, truncated, request, response
      FROM ${wdb.table('discard_samples')}
      WHERE workspace_id = {workspace:String}
        AND time >= fromUnixTimestamp64Milli({from:Int64}) AND time < fromUnixTimestamp64Milli({to:Int64})
@@ -167,5 +171,7 @@ export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: 
     payload: r.payload || null,
     error: r.error || null,
     truncated: r.truncated === 1,
+    request: storedRequest(r.request),
+    response: storedResponse(r.response),
   }));
 }

@@ -7,6 +7,7 @@
 import type { Db } from '../clickhouse/client';
 import { MAX_REPORT_AGE_MS } from '../ingest/ingest.service';
 import { RowEncoder } from '../ingest/row-encoder';
+import { exchangeOf, type SampleExchange } from '../ingest/sample.exchange';
 import { generateRaw, MinuteCache, type RawDelivery, type RawSync } from './generator';
 import { DEMO_WORKSPACE, demoIncidents, displayNames, type Incident, type WorkspaceModel } from './model';
 
@@ -156,6 +157,16 @@ export function chunkBounds(from: number, to: number, hours: number): [number, n
 
 const NEWLINE = Buffer.from('\n');
 
+/**
+ * A simulated sample's request and response as ingest would store them: validated and redacted
+ * by ingest's own code (the backfill writes rows directly, so it must not skip the redaction).
+ */
+function storedExchange(d: RawDelivery): SampleExchange {
+  return exchangeOf(d.sample as unknown as Record<string, unknown>, d.step, (field, reason) => {
+    throw new Error(`simulator made an invalid ${field}: ${reason}`);
+  });
+}
+
 function joinLines(parts: Buffer[]): Buffer {
   if (parts.length === 1) return parts[0];
   const list: Buffer[] = [];
@@ -185,7 +196,7 @@ function encodeChunk(
       const n = budget.get(key) ?? 0;
       if (n < samplesPerMinute) {
         budget.set(key, n + 1);
-        sampleLines.push(enc.sample(d, JSON.stringify(d.sample.payload), sampleMaxBytes));
+        sampleLines.push(enc.sample({ ...d, sample: { error: d.sample.error, ...storedExchange(d) } }, JSON.stringify(d.sample.payload), sampleMaxBytes));
       }
     }
   }

@@ -7,6 +7,7 @@ import type { SimSource } from './model';
 import type { Rng } from './random';
 import type { SimSample } from './generator.types';
 import type { Combo } from './generator.world';
+import { makeExchange } from './generator.exchange';
 
 const USER_COUNT = 250_000;
 
@@ -40,7 +41,7 @@ export function makeSample(rng: Rng, src: SimSource, combo: Combo, step: ReportS
   else context.service = { version: combo.appVersion };
   payload.context = context;
   if (reason === 'FILTERED_BY_INTEGRATIONS_OBJECT') payload.integrations = { All: true, [destinationName(destinationId)]: false };
-  return { payload, error: errorText(step, reason, combo, destinationId) };
+  return { payload, error: errorText(step, reason, combo, destinationId), ...makeExchange(step, reason, destinationId, String(payload.messageId), payload) };
 }
 
 function trackProperties(rng: Rng, name: string, reason: string): Record<string, unknown> {

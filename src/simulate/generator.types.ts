@@ -8,6 +8,9 @@ import type { Incident, SimEventType, WorkspaceModel } from './model';
 export interface SimSample {
   payload: Record<string, unknown>;
   error: string;
+  /** Failed deliveries: the exchange, as a producer reports it (headers name to value, body any JSON). */
+  request?: { method: string; url: string; headers: Record<string, string>; body: unknown };
+  response?: { status: number; headers: Record<string, string>; body: unknown };
 }
 
 /** One delivery report, exactly in the shape of the ingest contract. */

@@ -29,6 +29,8 @@ async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   throw new Error(`Tab never reached ${selector}`);
 }
 
+type Exchange = { method?: string; url?: string; headers: { name: string; value: string }[]; body: string | null };
+
 async function signInWith(value: string): Promise<void> {
   await h.page.goto(`${t.url}/#token=${value}`);
 }
@@ -81,6 +83,39 @@ describe('drilling down', () => {
     await h.page.goForward();
     await h.page.waitForSelector('[role="dialog"] .sample');
     await expectAxeClean(h.page, 'samples panel');
+  });
+
+  it("a failed delivery's sample shows its request and response side by side, as the API answers them", async () => {
+    const api = await t.gql<{ destination: { discards: { reason: { code: string }; samples: { messageId: string | null; request: Exchange; response: Exchange & { status: number } }[] }[] } }>(
+      token,
+      `{ destination(id: "${CLASSIC}") { discards(step: FAILED_DELIVERY, range: { preset: LAST_24_HOURS }) { reason { code } samples { messageId
+        request { method url headers { name value } body } response { status headers { name value } body } } } } }`,
+    );
+    const samples = api.body.data!.destination.discards.find((d) => d.reason.code === '429')!.samples;
+    const index = samples.findIndex((s) => s.messageId === TRACED_MESSAGE);
+    const { request, response } = samples[index];
+    expect(request.headers).toContainEqual({ name: 'Authorization', value: '[redacted]' });
+    expect(request.url).toBe('https://api2.amplitude.com/2/httpapi?api_key=[redacted]&batch=1');
+
+    await h.page.goto(DESTINATION());
+    await h.page.click('[data-step="FAILED_DELIVERY"]');
+    await h.page.click('tr[data-reason="429"] button:has-text("samples")');
+    const part = (name: string) => `[role="dialog"] [data-sample="${index}"] [data-exchange-part="${name}"]`;
+    await h.page.waitForSelector(part('request'));
+    const headersOf = (name: string) => h.page.$$eval(`${part(name)} tbody tr`, (rows) => rows.map((r) => ({ name: r.querySelector('th')!.textContent, value: r.querySelector('td')!.textContent })));
+    expect(await h.page.textContent(`${part('request')} [data-request-line]`)).toBe(`${request.method} ${request.url}`);
+    expect(await headersOf('request')).toEqual(request.headers);
+    expect(JSON.parse((await h.page.textContent(`${part('request')} [data-body]`))!)).toEqual(JSON.parse(request.body!));
+    expect(await h.page.textContent(`${part('response')} [data-status]`)).toBe(`Status ${response.status}`);
+    expect(await headersOf('response')).toEqual(response.headers);
+    expect(await h.page.textContent(`${part('response')} [data-body]`)).toBe(response.body);
+    expect(await h.page.$$eval(`[role="dialog"] [data-sample="${index}"] [data-exchange] h3`, (hs) => hs.map((x) => x.textContent))).toEqual(['Request', 'Response']);
+    // Side by side: the two columns start at the same height.
+    const [a, b] = await Promise.all([h.page.$eval(part('request'), (e) => e.getBoundingClientRect().top), h.page.$eval(part('response'), (e) => e.getBoundingClientRect().top)]);
+    expect(a).toBe(b);
+    // Samples without an exchange show none.
+    expect(await h.page.$$(`[role="dialog"] .sample:not([data-sample="${index}"]) [data-exchange]`)).toEqual([]);
+    await expectAxeClean(h.page, 'samples panel with request and response');
   });
 
   it('by keyboard: Tab and Enter reach every level, Escape closes the panel and returns focus', async () => {

@@ -9,6 +9,17 @@ export const MAPPING = 'track_purchase';
 /** A failed-delivery sample of the classic destination carries this message id (trace). */
 export const TRACED_MESSAGE = 'm-e2e-traced-1';
 
+/** The traced sample's request and response: the Authorization header and the URL's api_key are redacted at ingest. */
+export const EXCHANGE = {
+  request: {
+    method: 'POST',
+    url: 'https://api2.amplitude.com/2/httpapi?api_key=secret-1&batch=1',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer e2e-secret', 'X-Request-Id': 'req-e2e-1' },
+    body: { events: [{ event_type: 'Product Viewed', user_id: 'u-1' }] },
+  },
+  response: { status: 429, headers: { 'Retry-After': '30', 'Content-Type': 'text/plain' }, body: 'Too many requests for this device' },
+};
+
 const iso = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
 /** Reports 10 minutes ago (inside every lookback range but the 10-minute one) and a day before. */
@@ -20,7 +31,7 @@ function classic(): Record<string, unknown>[] {
     sourceReport({ sourceId: 'src_web', step: 'filtered_source', reason: 'schema_violation', count: 310, eventName: 'Signed Up' }, 10),
     at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 820 }),
     at({ step: 'failed_delivery', reason: '429', count: 900, appVersion: '3.9.0' }),
-    at({ step: 'failed_delivery', reason: '429', count: 100, eventName: 'Product Viewed', messageId: TRACED_MESSAGE, sample: { payload: { event: 'Product Viewed', properties: { sku: 'A-1' } }, error: 'HTTP 429 Too Many Requests' } }),
+    at({ step: 'failed_delivery', reason: '429', count: 100, eventName: 'Product Viewed', messageId: TRACED_MESSAGE, sample: { payload: { event: 'Product Viewed', properties: { sku: 'A-1' } }, error: 'HTTP 429 Too Many Requests', ...EXCHANGE } }),
     at({ step: 'failed_delivery', reason: '400', count: 275, sample: { payload: { event: 'Order Completed' }, error: 'HTTP 400 invalid field' } }),
     at({ step: 'delivered', count: 10_033 }),
     at({ step: 'retry_enqueued', reason: '429', count: 260 }),

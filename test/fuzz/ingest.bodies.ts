@@ -89,6 +89,30 @@ const tooDeep = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(65, 500) }, { w
 
 const sampleArb = fc.record({ payload: opt(payloadArb), error: opt(text(300)) }, { requiredKeys: [] });
 
+/** Header names: real ones (secret-bearing among them, which ingest redacts) and any HTTP token. */
+const headerName = fc.oneof(
+  fc.constantFrom('content-type', 'Authorization', 'cookie', 'Set-Cookie', 'x-api-key', 'X-Idempotency-Key', 'retry-after', 'x-ratelimit-remaining', 'x-request-id', 'x-csrf-token'),
+  fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,40}$/),
+);
+const headersArb = fc.dictionary(headerName, fc.oneof({ weight: 9, arbitrary: text(200) }, { weight: 1, arbitrary: fc.constant(null) }), { maxKeys: 6 });
+/** A request or response body: a string as sent, or any JSON (the payload generator's, sizes around the cut included). */
+const exchangeBody = fc.oneof(text(300), payloadArb);
+const urlArb = fc.oneof(
+  fc.constantFrom('https://api.example.com/v2/track', 'https://user:pw@api.example.com/x?api_key=k1&page=2#access_token=t', '/relative?token=a', 'not a url', ''),
+  text(300),
+);
+/** A failed delivery's exchange (sample.request and sample.response), on failed_delivery samples only. */
+const exchangeArb = fc.record(
+  {
+    request: fc.record({ method: opt(fc.constantFrom('POST', 'GET', 'put', 'PATCH', '')), url: opt(urlArb), headers: opt(headersArb), body: opt(exchangeBody) }, { requiredKeys: [] }),
+    response: fc.record({ status: opt(fc.integer({ min: 100, max: 599 })), headers: opt(headersArb), body: opt(exchangeBody) }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
+/** The sample with its exchange when the step is failed_delivery (and the generator chose one). */
+const withExchange = (step: string, sample: unknown, exchange: unknown) =>
+  step === 'failed_delivery' && sample !== undefined && exchange !== undefined ? { ...(sample as Rec), ...(exchange as Rec) } : sample;
+
 export interface Rec {
   [k: string]: unknown;
 }
@@ -110,6 +134,7 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     count: opt(fc.oneof(fc.constantFrom(1, 2, 1_000_000_000), fc.integer({ min: 1, max: 1_000_000_000 }))),
     messageId: opt(text(256)),
     sample: opt(sampleArb),
+    exchange: opt(exchangeArb),
     nulls: fc.boolean(),
     typed: fc.boolean(),
   })
@@ -134,7 +159,7 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     put('enriched', g.enriched);
     put('count', g.count);
     put('messageId', g.messageId);
-    if (DISCARD.has(g.step)) put('sample', g.sample);
+    if (DISCARD.has(g.step)) put('sample', withExchange(g.step, g.sample, g.exchange));
     return r;
   });
 
@@ -156,6 +181,7 @@ const validConnection: fc.Arbitrary<Rec> = fc
     count: opt(fc.integer({ min: 1, max: 1_000_000_000 })),
     messageId: opt(text(256)),
     sample: opt(sampleArb),
+    exchange: opt(exchangeArb),
     nulls: fc.boolean(),
     emptyEventFields: fc.boolean(),
   })
@@ -180,7 +206,7 @@ const validConnection: fc.Arbitrary<Rec> = fc
     else if (RETRY.has(step)) put('reason', g.retryReason);
     put('count', g.count);
     put('messageId', g.messageId);
-    if (DISCARD.has(step)) put('sample', g.sample);
+    if (DISCARD.has(step)) put('sample', withExchange(step, g.sample, g.exchange));
     return r;
   });
 
@@ -234,7 +260,19 @@ const unknownKey = fc.oneof(
   text(12),
 );
 
-type Mutation = { op: 'delete'; field: string } | { op: 'set'; field: string; value: unknown } | { op: 'unknown'; key: string; value: unknown } | { op: 'sample'; key: string; value: unknown };
+type Mutation =
+  | { op: 'delete'; field: string }
+  | { op: 'set'; field: string; value: unknown }
+  | { op: 'unknown'; key: string; value: unknown }
+  | { op: 'sample'; key: string; value: unknown }
+  | { op: 'exchange'; part: string; key: string; value: unknown };
+/** What breaks an exchange: wrong types, bad methods and header names, statuses out of range, too many headers, long URLs. */
+const badExchangeValue = fc.oneof(
+  weird,
+  fc.constantFrom('GET /', 'POST\n', 'x'.repeat(17), 99, 600, 200.5, '200', { 'bad name': 'v' }, { '': 'v' }, { h: 1 }, ['a', 'b'], { ['x'.repeat(257)]: 'v' }, { h: 'v'.repeat(4097) }),
+  fc.constant(null).map(() => Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`h${i}`, 'v']))),
+  fc.constant(null).map(() => `https://example.com/${'p'.repeat(2050)}`),
+);
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), field: fc.constantFrom(...DELIVERY_FIELDS, ...SYNC_FIELDS) }),
   fc.record({ op: fc.constant('set' as const), field: fc.constantFrom(...DELIVERY_FIELDS, ...SYNC_FIELDS), value: weird }),
@@ -243,6 +281,9 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('unknown' as const), key: unknownKey, value: weird }),
   fc.record({ op: fc.constant('sample' as const), key: fc.constantFrom('payload', 'error', 'extra', '__proto__'), value: weird }),
   fc.record({ op: fc.constant('sample' as const), key: fc.constant('payload'), value: tooDeep }),
+  fc.record({ op: fc.constant('sample' as const), key: fc.constantFrom('request', 'response'), value: fc.oneof(weird, exchangeArb.map((e) => e.request)) }),
+  fc.record({ op: fc.constant('exchange' as const), part: fc.constantFrom('request', 'response'), key: fc.constantFrom('method', 'url', 'headers', 'body', 'status', 'extra'), value: badExchangeValue }),
+  fc.record({ op: fc.constant('exchange' as const), part: fc.constantFrom('request', 'response'), key: fc.constant('body'), value: tooDeep }),
 );
 
 export function setOwn(r: Rec, key: string, value: unknown): void {
@@ -254,9 +295,15 @@ export const mutatedRecord: fc.Arbitrary<Rec> = fc.tuple(validRecord, fc.array(m
   for (const m of muts) {
     if (m.op === 'delete') delete r[m.field];
     else if (m.op === 'set' || m.op === 'unknown') setOwn(r, m.op === 'set' ? m.field : m.key, m.value);
-    else {
+    else if (m.op === 'sample') {
       const s: Rec = r.sample && typeof r.sample === 'object' && !Array.isArray(r.sample) ? { ...(r.sample as Rec) } : {};
       setOwn(s, m.key, m.value);
+      r.sample = s;
+    } else {
+      const s: Rec = r.sample && typeof r.sample === 'object' && !Array.isArray(r.sample) ? { ...(r.sample as Rec) } : {};
+      const part: Rec = s[m.part] && typeof s[m.part] === 'object' && !Array.isArray(s[m.part]) ? { ...(s[m.part] as Rec) } : {};
+      setOwn(part, m.key, m.value);
+      s[m.part] = part;
       r.sample = s;
     }
   }

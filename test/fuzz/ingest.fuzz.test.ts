@@ -128,11 +128,16 @@ function bytesOf(spec: BodySpec): Buffer | null {
   return typeof spec.body === 'string' ? Buffer.from(spec.body, 'utf8') : spec.body instanceof Uint8Array ? Buffer.from(spec.body) : null;
 }
 
-/** Every string of every record, decoded, but the sample payloads (where lone surrogates are fine: they are kept as JSON escapes). */
+/**
+ * Every string of every record, decoded, but the free JSON of samples (where lone surrogates are
+ * fine: they are kept as JSON escapes): the payload, and request and response bodies that are
+ * not strings (a string body is text, and refused with one).
+ */
 function textFieldsOf(records: unknown[]): string {
+  const jsonBody = (part: unknown) => (part && typeof part === 'object' && typeof (part as Rec).body !== 'string' ? { ...(part as Rec), body: null } : part);
   const withoutPayload = records.map((r) => {
-    const sample = (r as Rec)?.sample;
-    return sample && typeof sample === 'object' ? { ...(r as Rec), sample: { ...(sample as Rec), payload: null } } : r;
+    const sample = (r as Rec)?.sample as Rec | undefined;
+    return sample && typeof sample === 'object' ? { ...(r as Rec), sample: { ...sample, payload: null, request: jsonBody(sample.request), response: jsonBody(sample.response) } } : r;
   });
   return echoText(JSON.stringify(withoutPayload));
 }

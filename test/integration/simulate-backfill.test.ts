@@ -107,6 +107,18 @@ describe('simulator backfill into the embedded engine', () => {
     expect(Number(s.names.n)).toBe(displayNames(DEMO_WORKSPACE).length);
   });
 
+  it("stores failed deliveries' requests and responses with the Authorization header redacted", async () => {
+    const x = await one<{ requests: number; responses: number; redacted: number; leaked: number }>(
+      `SELECT countIf(request != '') AS requests, countIf(response != '') AS responses,
+              countIf(request LIKE '%"Authorization","value":"[redacted]"%') AS redacted, countIf(request LIKE '%sk_live_%') AS leaked
+       FROM {{db}}.discard_samples WHERE workspace_id = {ws:String}`,
+    );
+    expect(Number(x.requests)).toBeGreaterThan(0);
+    expect(Number(x.responses)).toBeGreaterThan(0);
+    expect(Number(x.redacted)).toBe(Number(x.requests));
+    expect(Number(x.leaked)).toBe(0);
+  });
+
   it('is idempotent: running the same backfill again changes nothing', async () => {
     const before = await snapshot();
     const again = await backfill(db, { workspaceId: WORKSPACE, days: 1, seed: SEED, now: NOW });

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { DiscardSampleValue } from '../../metrics/breakdown.query';
 import type { DestinationKind } from '../../domain/steps';
 import { DestinationKindEnum, PipelineStepKind } from '../common/enums';
@@ -30,6 +30,41 @@ export class DiscardReason {
   kinds!: readonly DestinationKind[];
 }
 
+@ObjectType({ description: 'One HTTP header of a sample request or response, as the producer sent it; a secret\'s value reads "[redacted]".' })
+export class SampleHeader {
+  @Field(() => String)
+  name!: string;
+  @Field(() => String)
+  value!: string;
+}
+
+/** What a request and a response share: the producer's selected headers and the body. */
+// Decorated so subclasses inherit the fields; never referenced, so never emitted as a type of its own.
+@ObjectType()
+abstract class SampleMessage {
+  @Cost({ list: { assumed: 10 } })
+  @Field(() => [SampleHeader], { description: 'The headers the producer chose to send, in its order.' })
+  headers!: SampleHeader[];
+  @Field(() => String, { nullable: true, description: 'The body: a string body as sent, any other JSON as its JSON text, cut at the sample size limit.' })
+  body!: string | null;
+  @Field(() => Boolean, { description: 'True when the body was cut.' })
+  bodyTruncated!: boolean;
+}
+
+@ObjectType({ description: 'The request a failed delivery sent: credentials in the URL and secret headers are redacted at ingest.' })
+export class SampleRequest extends SampleMessage {
+  @Field(() => String, { nullable: true, description: 'The HTTP method, as sent.' })
+  method!: string | null;
+  @Field(() => String, { nullable: true, description: 'The URL, with userinfo and secret-named query parameters redacted.' })
+  url!: string | null;
+}
+
+@ObjectType({ description: "The destination's response to a failed delivery: secret headers are redacted at ingest." })
+export class SampleResponse extends SampleMessage {
+  @Field(() => Int, { nullable: true, description: 'The HTTP status (100-599).' })
+  status!: number | null;
+}
+
 @ObjectType({ description: 'One discarded event kept as a sample at ingest.' })
 export class DiscardSample {
   @Field(() => DateTime)
@@ -52,6 +87,10 @@ export class DiscardSample {
   truncated!: boolean;
   @Field(() => String, { nullable: true })
   error!: string | null;
+  @Field(() => SampleRequest, { nullable: true, description: 'Failed deliveries: the request sent, when the producer reported it.' })
+  request!: SampleRequest | null;
+  @Field(() => SampleResponse, { nullable: true, description: 'Failed deliveries: the response received, when the producer reported it (none after a timeout).' })
+  response!: SampleResponse | null;
 }
 
 @ObjectType({ description: 'Events one discard step dropped for one reason.' })

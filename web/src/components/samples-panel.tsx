@@ -1,19 +1,10 @@
 import { formatTimeWithSeconds } from '../format';
 import { followLink } from '../route';
 import type { DiscardRow } from './discard-table';
+import { prettyJson, SampleExchange } from './sample-exchange';
 import { SidePanel } from './side-panel';
 
-/** The payload as indented JSON when it parses (a cut payload does not), else as sent. */
-function prettyPayload(payload: string | null | undefined): string {
-  if (!payload) return '(no payload kept)';
-  try {
-    return JSON.stringify(JSON.parse(payload), null, 2);
-  } catch {
-    return payload;
-  }
-}
-
-/** Up to ten kept samples of one reason: when, which event, the error, and the payload. */
+/** Up to ten kept samples of one reason: when, which event, the error, the payload, and a failed delivery's request and response. */
 export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; timeZone: string; onClose: () => void }) {
   return (
     <SidePanel
@@ -60,9 +51,10 @@ export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; time
             <details open={i === 0}>
               <summary>Payload{sample.truncated ? ' (cut at the sample size limit)' : ''}</summary>
               <pre className="payload" tabIndex={0} aria-label={`Payload of sample ${i + 1}`}>
-                {prettyPayload(sample.payload)}
+                {prettyJson(sample.payload, '(no payload kept)')}
               </pre>
             </details>
+            <SampleExchange sample={sample} n={i + 1} />
           </li>
         ))}
       </ol>

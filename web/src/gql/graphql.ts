@@ -228,7 +228,7 @@ export type DiscardsQueryVariables = Exact<{
 }>;
 
 
-export type DiscardsQuery = { destination: { id: string, discards: Array<{ count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null }> }>, timeseries: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
+export type DiscardsQuery = { destination: { id: string, discards: Array<{ count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> }>, timeseries: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
 
 export type BreakdownQueryVariables = Exact<{
   id: string | number;
@@ -578,6 +578,25 @@ export const DiscardsDocument = new TypedDocumentString(`
         payload
         truncated
         error
+        request {
+          method
+          url
+          headers {
+            name
+            value
+          }
+          body
+          bodyTruncated
+        }
+        response {
+          status
+          headers {
+            name
+            value
+          }
+          body
+          bodyTruncated
+        }
       }
     }
     timeseries(
