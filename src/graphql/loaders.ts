@@ -9,6 +9,7 @@ import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../
 import type { StepScope } from '../metrics/step-scope';
 import { timeseriesMany, type Dimension, type Granularity, type SeriesValue } from '../metrics/timeseries.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
+import { attemptCounts, latencyMany, type AttemptCounts, type LatencyValue, type OutcomeStep } from '../metrics/outcomes.query';
 import { groupedLoader, type BatchRecorder } from './grouped-loader';
 
 export interface PipelineKey {
@@ -45,6 +46,23 @@ export interface BreakdownKey {
   groupBy: readonly BreakdownDimension[];
 }
 
+/** What an attempts field reads: a destination (narrowed to one source), a range and a mapping. */
+export interface AttemptScope {
+  destinationId: string;
+  sourceId: string | null;
+  range: ResolvedRange;
+  mappingId: string | null;
+}
+
+/** One destination's latency quantiles; keys that differ only in the destination share one statement. */
+export interface LatencyKey {
+  destinationId: string;
+  step: OutcomeStep;
+  range: ResolvedRange;
+  granularity: Granularity;
+  mappingId: string | null;
+}
+
 /** Per-request loaders. Each batch function returns results in key order. */
 export interface Loaders {
   destination: DataLoader<string, DestinationEntry | null>;
@@ -61,6 +79,9 @@ export interface Loaders {
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
   timeseries: DataLoader<TimeseriesKey, SeriesValue[], string>;
   breakdown: DataLoader<BreakdownKey, BreakdownCount[], string>;
+  /** Delivered and failed events by attempt, one statement for every destination (or source-narrowed pair) of a range and mapping. */
+  attempts: DataLoader<AttemptScope, AttemptCounts, string>;
+  latency: DataLoader<LatencyKey, LatencyValue, string>;
   /** Notification outcomes of alert events; uncached, since a subscription's context lives long. */
   notifications: DataLoader<string, NotificationValue[]>;
 }
@@ -140,6 +161,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
       (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].filter, keys[0].reason, keys[0].first, keys[0].groupBy),
       record,
     ),
+    ...outcomeLoaders(wdb, record),
     notifications: new DataLoader(
       recorded('notifications', async (ids: readonly string[]) => {
         const rows = await alerts.notifications(wdb, ids);
@@ -165,6 +187,26 @@ function sourceLoaders(wdb: WorkspaceDb, catalog: CatalogService, recorded: Reco
       // A source's own steps are asked for ticks before its destinations' rows (those wait for
       // two catalogue loaders); waiting for the next macrotask puts both in one statement.
       (run) => setImmediate(run),
+    ),
+  };
+}
+
+/** The outcomes tier's loaders: attempts and latency, each one statement per argument set. */
+function outcomeLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders, 'attempts' | 'latency'> {
+  return {
+    attempts: groupedLoader<AttemptScope, AttemptCounts>(
+      'attempts',
+      (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${k.sourceId === null ? 'all' : 'narrowed'}`,
+      (k) => `${k.destinationId}/${k.sourceId ?? ''}`,
+      (keys) => attemptCounts(wdb, keys[0].range, keys[0].mappingId, keys),
+      record,
+    ),
+    latency: groupedLoader<LatencyKey, LatencyValue>(
+      'latency',
+      (k) => JSON.stringify([k.step, rangeKey(k.range), k.range.timeZone, k.granularity, k.mappingId]),
+      (k) => k.destinationId,
+      (keys) => latencyMany(wdb, keys.map((k) => k.destinationId), keys[0].step, keys[0].range, keys[0].granularity, keys[0].mappingId),
+      record,
     ),
   };
 }

@@ -59,6 +59,8 @@ export type TableName =
   | 'steps_hour'
   | 'connections_minute'
   | 'connections_hour'
+  | 'outcomes_minute'
+  | 'outcomes_hour'
   | 'retl_sync_runs'
   | 'retry_pending'
   | 'discard_samples'

@@ -21,7 +21,9 @@ const CONNECTION_KINDS = {
 } as const;
 const CONNECTION_FIELDS = ['syncId', 'operation', 'audienceId', 'spaceId'];
 const RETRY = new Set<string>(['retry_enqueued', 'retry_resolved']);
-const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS];
+/** The steps that may carry attempt and latencyMs. */
+const OUTCOME = new Set<string>(['delivered', 'failed_delivery']);
+const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS, 'attempt', 'latencyMs'];
 const SYNC_FIELDS = ['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections'];
 
 
@@ -110,6 +112,8 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     count: opt(fc.oneof(fc.constantFrom(1, 2, 1_000_000_000), fc.integer({ min: 1, max: 1_000_000_000 }))),
     messageId: opt(text(256)),
     sample: opt(sampleArb),
+    attempt: opt(fc.oneof(fc.constantFrom(1, 2, 100), fc.integer({ min: 1, max: 100 }))),
+    latencyMs: opt(fc.oneof(fc.constantFrom(0, 1, 86_400_000), fc.integer({ min: 0, max: 86_400_000 }))),
     nulls: fc.boolean(),
     typed: fc.boolean(),
   })
@@ -135,6 +139,10 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     put('count', g.count);
     put('messageId', g.messageId);
     if (DISCARD.has(g.step)) put('sample', g.sample);
+    if (OUTCOME.has(g.step)) {
+      put('attempt', g.attempt);
+      put('latencyMs', g.latencyMs);
+    }
     return r;
   });
 
