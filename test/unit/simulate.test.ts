@@ -332,11 +332,32 @@ describe('simulator: fingerprint', () => {
   it('produces the pinned output for seed 42 over two hours', () => {
     const out = gen(NOW - 2 * HOUR, NOW);
     const digest = crypto.createHash('sha256').update(JSON.stringify(out)).digest('hex');
-    expect(digest).toBe('64c457839491075ca6bd1af9aef855ca12262d7710b43e8a495f2ab5dfcb70b3');
+    // Re-pinned on purpose for attempts and latencies (issue 16 item 4); without those two fields
+    // the output is byte for byte the one pinned before them.
+    expect(digest).toBe('d03674878f4edc68d8f66b90fcd105a368433f2cd920f07fbd3e1c2386c3822b');
+    const withoutOutcomes = { ...out, deliveries: out.deliveries.map(({ attempt: _a, latencyMs: _l, ...d }) => d) };
+    expect(crypto.createHash('sha256').update(JSON.stringify(withoutOutcomes)).digest('hex')).toBe('64c457839491075ca6bd1af9aef855ca12262d7710b43e8a495f2ab5dfcb70b3');
     // The Reverse ETL and audience destinations added reports of their own and changed nothing
     // else: without them the output is the one pinned before they existed.
-    const streaming = { ...out, deliveries: out.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
+    const streaming = { ...out, deliveries: withoutOutcomes.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
     expect(crypto.createHash('sha256').update(JSON.stringify(streaming)).digest('hex')).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
+  });
+});
+
+describe('simulator: attempts and latencies', () => {
+  it('gives delivered and failed reports an attempt and a latency (first at the event, later on a retry), storage none', () => {
+    const { deliveries } = gen(NOW - 2 * HOUR, NOW);
+    const outcomes = deliveries.filter((d) => (d.step === 'delivered' || d.step === 'failed_delivery') && d.destinationKind !== 'storage');
+    expect(outcomes.length).toBeGreaterThan(100);
+    for (const d of outcomes) {
+      expect(Number.isInteger(d.attempt) && d.attempt! >= 1 && d.attempt! <= 100).toBe(true);
+      expect(Number.isInteger(d.latencyMs) && d.latencyMs! >= 0 && d.latencyMs! <= 86_400_000).toBe(true);
+    }
+    expect(outcomes.some((d) => d.attempt === 1) && outcomes.some((d) => d.attempt! > 1)).toBe(true);
+    expect(deliveries.filter((d) => d.destinationKind === 'storage' || (d.step !== 'delivered' && d.step !== 'failed_delivery')).some((d) => d.attempt !== undefined || d.latencyMs !== undefined)).toBe(false);
+    // Retries resolve minutes later: their deliveries are later attempts.
+    const retried = new Set(deliveries.filter((d) => d.step === 'retry_resolved').map((d) => `${d.timestamp}|${d.destinationId}`));
+    for (const d of outcomes.filter((x) => retried.has(`${x.timestamp}|${x.destinationId}`) && x.step === 'delivered')) expect(d.attempt).toBeGreaterThan(1);
   });
 });
 
