@@ -1,8 +1,7 @@
 /**
- * The latency histogram of the outcomes tier (migrations 0036-0039), read back. Pure; tested.
+ * The latency histogram of the latency tier (migrations 0036-0039), read back. Pure; tested.
  *
- * A report's `latencyMs` falls in one bucket: 0 = no latency reported (never read as a latency),
- * 1 = 0 ms, b >= 2 = [GROWTH^(b-2), GROWTH^(b-1)) ms. The engine computes the bucket with
+ * A report's `latencyMs` falls in one bucket: 1 = 0 ms, b >= 2 = [GROWTH^(b-2), GROWTH^(b-1)) ms. The engine computes the bucket with
  * `2 + floor(log(v) / log(1.05))`; `bucketOf` is the same formula, and a test checks the two agree
  * at every bucket edge up to MAX_LATENCY_MS. A quantile is read as the bucket holding the
  * rank-ceil(q × n) event, reported as the middle of the integer latencies that bucket can hold:
@@ -22,8 +21,7 @@ export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
 const LOG_GROWTH = Math.log(GROWTH);
 
 /** The bucket a latency in whole ms falls in (as the materialized views compute it). */
-export function bucketOf(latencyMs: number | null): number {
-  if (latencyMs === null) return 0;
+export function bucketOf(latencyMs: number): number {
   if (latencyMs === 0) return 1;
   return 2 + Math.floor(Math.log(latencyMs) / LOG_GROWTH);
 }
@@ -52,7 +50,7 @@ export function bucketValue(b: number): number {
 }
 
 /**
- * Nearest-rank quantiles of a histogram (bucket → events; bucket 0 is ignored): for each q, the
+ * Nearest-rank quantiles of a histogram (bucket → events; buckets below 1 are ignored): for each q, the
  * value of the bucket holding the event of rank ceil(q × n), n the events with a latency. Null
  * when there are none.
  */

@@ -19,6 +19,7 @@ import { UndeliveredResolver } from './undelivered/undelivered.resolver';
 import { SourceDestinationResolver, SourceResolver } from './source/source.resolver';
 import { LatencyResolver } from './latency/latency.resolver';
 import { PipelineStepResolver } from './pipeline/attempts';
+import { BreakdownRowResolver } from './breakdown/breakdown-attempts';
 
 export const RESOLVERS = [
   CatalogResolver,
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   SourceDestinationResolver,
   LatencyResolver,
   PipelineStepResolver,
+  BreakdownRowResolver,
   BreakdownResolver,
   DiscardsResolver,
   DiscardRowResolver,

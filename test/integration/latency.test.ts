@@ -51,7 +51,13 @@ interface Rec {
   count: number;
   attempt: number | null;
   latencyMs: number | null;
+  eventType: string;
+  eventName: string;
+  appVersion: string;
 }
+const EVENT_TYPES = ['track', 'page', 'identify'];
+const EVENT_NAMES = ['Order Completed', 'Signed Up', ''];
+const APP_VERSIONS = ['1.0.0', '2.0.0'];
 
 const now = Date.now();
 const to = Math.floor((now - 2 * MIN) / MIN) * MIN;
@@ -73,6 +79,9 @@ function generate(n: number): Rec[] {
       count: rnd() < 0.7 ? 1 : int(2, 9),
       attempt: a < 0.55 ? 1 : a < 0.85 ? int(2, 100) : null,
       latencyMs: rnd() < 0.9 ? DISTRIBUTIONS[t.dist]() : null,
+      eventType: pick(EVENT_TYPES),
+      eventName: pick(EVENT_NAMES),
+      appVersion: pick(APP_VERSIONS),
     });
   }
   return out;
@@ -84,6 +93,7 @@ function body(r: Rec): Record<string, unknown> {
   return {
     timestamp: new Date(r.time).toISOString(), sourceId: r.sourceId, destinationId: r.destinationId, destinationKind: r.destinationId === 'dst_act' ? 'actions' : 'classic',
     ...(r.mappingId ? { mappingId: r.mappingId } : {}), step: r.step, count: r.count, ...(r.step === 'failed_delivery' ? { reason: '503' } : {}),
+    eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion,
     ...(r.attempt !== null ? { attempt: r.attempt } : {}), ...(r.latencyMs !== null ? { latencyMs: r.latencyMs } : {}),
   };
 }
@@ -187,11 +197,26 @@ describe('latency quantiles against the exact quantiles of the raw reports', () 
     const res = await t.ingest(token, values.map((latencyMs) => ({ timestamp: at, sourceId: 'src_edges', destinationId: 'dst_edges', destinationKind: 'classic', step: 'delivered', latencyMs })));
     expect(res.status).toBe(200);
     const rows = await t.sql<{ b: number; n: number }>(
-      `SELECT latency_bucket AS b, toInt64(sum(events)) AS n FROM {{db}}.outcomes_minute WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_edges' GROUP BY b ORDER BY b`,
+      `SELECT latency_bucket AS b, toInt64(sum(events)) AS n FROM {{db}}.latency_minute WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_edges' GROUP BY b ORDER BY b`,
     );
     const expected = new Map<number, number>();
     for (const v of values) expected.set(bucketOf(v), (expected.get(bucketOf(v)) ?? 0) + 1);
     expect(rows.map((r) => [Number(r.b), Number(r.n)])).toEqual([...expected].sort((a, b) => a[0] - b[0]));
+  });
+});
+
+describe('deduplication', () => {
+  it('stores the same insert token once in the latency and attempts tiers, as a producer retry after a lost answer would send it', async () => {
+    const db = t.gateway.db;
+    const sql = `INSERT INTO ${db.database}.delivery_events (time, workspace_id, source_id, destination_id, destination_kind, step, count, attempt, latency_ms)
+                 VALUES (now64(3) - 600, 'ws_latency', 'src_tok', 'dst_tok', 'classic', 'delivered', 9, 1, 250)`;
+    const settings = { insert_deduplicate: 1, insert_deduplication_token: 'latency-token-1', deduplicate_blocks_in_dependent_materialized_views: 1 } as const;
+    for (let i = 0; i < 2; i++) await db.command({ family: 'test', sql, settings });
+    const sum = async (table: string, column: string) => Number((await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_tok'`))[0].n);
+    expect([
+      await sum('delivery_events', 'count'), await sum('latency_minute', 'events'), await sum('latency_hour', 'events'),
+      await sum('attempts_minute', 'first_attempt'), await sum('attempts_hour', 'first_attempt'),
+    ]).toEqual([9, 9, 9, 9, 9]);
   });
 });
 
@@ -231,15 +256,48 @@ describe('attempts against a recount', () => {
     expect(families.filter((f) => f === 'attempts')).toHaveLength(1);
   });
 
-  it('narrowed to one mapping, and null under an event filter', async () => {
+  it('narrowed to one mapping, and under an event filter', async () => {
     const res = await t.gql<{ destination: { mapped: { steps: StepV[] }; filtered: { steps: StepV[] } } }>(
       token,
-      `query($range: TimeRangeInput!) { destination(id: "dst_act") { mapped: pipeline(range: $range, mappingId: "map_flat") { ${STEPS} } filtered: pipeline(range: $range, filter: { eventTypes: ["track"] }) { ${STEPS} } } }`,
+      `query($range: TimeRangeInput!) { destination(id: "dst_act") { mapped: pipeline(range: $range, mappingId: "map_flat") { ${STEPS} } filtered: pipeline(range: $range, filter: { eventTypes: ["track"], appVersions: ["2.0.0"] }) { ${STEPS} } } }`,
       { range: RANGE },
     );
     expect(res.body.errors).toBeUndefined();
     expectAttempts('map_flat', res.body.data!.destination.mapped.steps, inRange.filter((r) => r.mappingId === 'map_flat'));
-    for (const s of res.body.data!.destination.filtered.steps) expect(s.attempts).toBeNull();
+    expectAttempts('filtered', res.body.data!.destination.filtered.steps, inRange.filter((r) => r.destinationId === 'dst_act' && r.eventType === 'track' && r.appVersion === '2.0.0'));
+  });
+
+  it.each([
+    ['SUCCESSFUL_DELIVERY', 'delivered', null, '[EVENT_TYPE]'],
+    ['SUCCESSFUL_DELIVERY', 'delivered', null, '[EVENT_NAME, APP_VERSION]'],
+    ['FAILED_DELIVERY', 'failed_delivery', '503', '[EVENT_TYPE, EVENT_NAME, APP_VERSION]'],
+  ] as const)('on every breakdown row of %s (%s, reason %s, by %s), in one statement for the list', async (box, step, reason, groupBy) => {
+    type Row = { eventType: string | null; eventName: string | null; appVersion: string | null; count: number; attempts: AttemptsV };
+    const { result: res, families } = await t.countQueries(() =>
+      t.gql<{ destinations: { id: string; breakdown: Row[] }[] }>(
+        token,
+        `query($range: TimeRangeInput!) { destinations { id breakdown(step: ${box}, range: $range, groupBy: ${groupBy}${reason ? `, reason: "${reason}"` : ''}) { eventType eventName appVersion count attempts { firstAttempt afterRetries unknown firstAttemptShare previousFirstAttempt } } } }`,
+        { range: RANGE },
+      ),
+    );
+    expect(res.body.errors).toBeUndefined();
+    let rows = 0;
+    for (const d of res.body.data!.destinations.filter((x) => DESTINATIONS.includes(x.id))) {
+      for (const row of d.breakdown) {
+        rows++;
+        const mine = inRange.filter((r) => r.destinationId === d.id && (row.eventType === null || r.eventType === row.eventType) && (row.eventName === null || r.eventName === row.eventName) && (row.appVersion === null || r.appVersion === row.appVersion));
+        const e = recount(mine, step);
+        expect([d.id, row.eventType, row.eventName, row.appVersion, row.count, row.attempts]).toEqual([d.id, row.eventType, row.eventName, row.appVersion, e.count, { firstAttempt: e.firstAttempt, afterRetries: e.afterRetries, unknown: e.unknown, firstAttemptShare: expect.closeTo(e.share!, 9), previousFirstAttempt: 0 }]);
+      }
+    }
+    expect(rows).toBeGreaterThan(DESTINATIONS.length * 2);
+    expect(families.filter((f) => f === 'breakdown_attempts')).toHaveLength(1);
+  });
+
+  it('answers null on breakdowns of other steps', async () => {
+    const res = await t.gql<{ destination: { breakdown: { attempts: AttemptsV }[] } }>(token, `query($range: TimeRangeInput!) { destination(id: "dst_log") { breakdown(step: SUCCESSFULLY_RECEIVED, range: $range) { attempts { firstAttempt } } } }`, { range: RANGE });
+    expect(res.body.errors).toBeUndefined();
+    for (const r of res.body.data!.destination.breakdown) expect(r.attempts).toBeNull();
   });
 
   it('on each source’s destinations, narrowed to that source', async () => {

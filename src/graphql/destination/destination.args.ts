@@ -82,5 +82,5 @@ export async function computePipeline(
     isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
   ]);
   const pipeline = buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
-  return filter === null ? withAttempts(pipeline, { destinationId: destination.id, sourceId: null, range, mappingId }) : pipeline;
+  return withAttempts(pipeline, { destinationId: destination.id, sourceId: null, range, mappingId, filter });
 }

@@ -10,7 +10,7 @@ import { checkMapping, resolveRange } from '../destination/destination.args';
 import { GranularityEnum } from '../timeseries/timeseries.type';
 import { Latency, LatencyOutcome } from './latency.type';
 
-/** Destination.latency: quantiles from the outcomes tier, batched across a list of destinations. */
+/** Destination.latency: quantiles from the latency tier, batched across a list of destinations. */
 @Resolver(() => Destination)
 export class LatencyResolver {
   @Cost({ query: true, batched: true })

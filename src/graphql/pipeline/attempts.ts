@@ -2,7 +2,8 @@ import { Ctx, Field, Float, FieldResolver, ObjectType, Resolver, Root } from 'ty
 import { shareOf } from '../../domain/change';
 import { PipelineStepKind } from '../../domain/steps';
 import type { PipelineStepValue, PipelineValue } from '../../metrics/pipeline.build';
-import type { OutcomeStep } from '../../metrics/outcomes.query';
+import type { OutcomeStep } from '../../metrics/latency.query';
+import type { AttemptPeriods } from '../../metrics/attempts.query';
 import { Count } from '../common/scalars';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -18,7 +19,7 @@ const ATTEMPT_STEPS: Partial<Record<PipelineStepKind, OutcomeStep>> = {
 /** The scope each step value of a pipeline was read with (kept beside the value, never in it). */
 const scopes = new WeakMap<PipelineStepValue, AttemptScope>();
 
-/** Marks the delivery steps of a pipeline as able to answer `attempts` (not under an event filter: the outcomes tier has no event dimensions). */
+/** Marks the delivery steps of a pipeline as able to answer `attempts`. */
 export function withAttempts(pipeline: PipelineValue, scope: AttemptScope): PipelineValue {
   for (const step of pipeline.steps) if (ATTEMPT_STEPS[step.kind]) scopes.set(step, scope);
   return pipeline;
@@ -43,20 +44,24 @@ export class PipelineStepResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Attempts, {
     nullable: true,
-    description: 'Successful and failed delivery only: the events of this step delivered (or failed) on the first attempt and after retries. Null on other steps and on pipelines read with an event filter.',
+    description: 'Successful and failed delivery only: the events of this step delivered (or failed) on the first attempt and after retries. Null on other steps.',
   })
   async attempts(@Root() step: PipelineStepValue, @Ctx() ctx: RequestContext): Promise<Attempts | null> {
     const scope = scopes.get(step);
     const reportStep = ATTEMPT_STEPS[step.kind];
     if (!scope || !reportStep) return null;
-    const counts = (await ctx.forWorkspace().loaders.attempts.load(scope))[reportStep];
-    const { firstAttempt, retried } = counts.now;
-    return {
-      firstAttempt,
-      afterRetries: retried,
-      unknown: Math.max(0, step.count - firstAttempt - retried),
-      firstAttemptShare: shareOf(firstAttempt, step.count),
-      previousFirstAttempt: counts.before.firstAttempt,
-    };
+    return attemptsOf((await ctx.forWorkspace().loaders.attempts.load(scope))[reportStep], step.count);
   }
+}
+
+/** The Attempts of a row whose events are `count`: unknown ones are what the two counts leave. */
+export function attemptsOf(counts: AttemptPeriods, count: number): Attempts {
+  const { firstAttempt, retried } = counts.now;
+  return {
+    firstAttempt,
+    afterRetries: retried,
+    unknown: Math.max(0, count - firstAttempt - retried),
+    firstAttemptShare: shareOf(firstAttempt, count),
+    previousFirstAttempt: counts.before.firstAttempt,
+  };
 }

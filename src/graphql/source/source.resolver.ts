@@ -59,6 +59,6 @@ export class SourceDestinationResolver {
   async pipeline(@Root() row: SourceDestination, @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): Promise<Pipeline> {
     const range = resolveRange(ctx, rangeInput);
     const counts = await ctx.forWorkspace().loaders.sourcePipelineCounts.load({ sourceId: row.sourceId, destinationId: row.destination.id, range });
-    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, range, mappingId: null });
+    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, range, mappingId: null, filter: null });
   }
 }
