@@ -9,6 +9,8 @@ import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../
 import type { StepScope } from '../metrics/step-scope';
 import { timeseriesMany, type Dimension, type Granularity, type SeriesValue } from '../metrics/timeseries.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
+import { latencyMany, type LatencyValue, type OutcomeStep } from '../metrics/latency.query';
+import { attemptBreakdown, attemptCounts, tupleKey, type AttemptCounts, type AttemptPeriods, type EventTuple } from '../metrics/attempts.query';
 import { groupedLoader, type BatchRecorder } from './grouped-loader';
 
 export interface PipelineKey {
@@ -45,6 +47,34 @@ export interface BreakdownKey {
   groupBy: readonly BreakdownDimension[];
 }
 
+/** What a pipeline's attempts read: a destination (narrowed to one source), a range, a mapping and an event filter. */
+export interface AttemptScope {
+  destinationId: string;
+  sourceId: string | null;
+  range: ResolvedRange;
+  mappingId: string | null;
+  filter: EventFilterValue | null;
+}
+
+/** One breakdown row's attempts: the breakdown's arguments and the row's event values. */
+export interface BreakdownAttemptsKey {
+  scope: StepScope;
+  range: ResolvedRange;
+  filter: EventFilterValue | null;
+  reason: string | null;
+  groupBy: readonly BreakdownDimension[];
+  tuple: EventTuple;
+}
+
+/** One destination's latency quantiles; keys that differ only in the destination share one statement. */
+export interface LatencyKey {
+  destinationId: string;
+  step: OutcomeStep;
+  range: ResolvedRange;
+  granularity: Granularity;
+  mappingId: string | null;
+}
+
 /** Per-request loaders. Each batch function returns results in key order. */
 export interface Loaders {
   destination: DataLoader<string, DestinationEntry | null>;
@@ -61,6 +91,11 @@ export interface Loaders {
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
   timeseries: DataLoader<TimeseriesKey, SeriesValue[], string>;
   breakdown: DataLoader<BreakdownKey, BreakdownCount[], string>;
+  /** Delivered and failed events by attempt, one statement for every destination (or source-narrowed pair) of a range and mapping. */
+  attempts: DataLoader<AttemptScope, AttemptCounts, string>;
+  /** Every row of every destination's breakdown of one argument set in one statement. */
+  breakdownAttempts: DataLoader<BreakdownAttemptsKey, AttemptPeriods, string>;
+  latency: DataLoader<LatencyKey, LatencyValue, string>;
   /** Notification outcomes of alert events; uncached, since a subscription's context lives long. */
   notifications: DataLoader<string, NotificationValue[]>;
 }
@@ -140,6 +175,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
       (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].filter, keys[0].reason, keys[0].first, keys[0].groupBy),
       record,
     ),
+    ...outcomeLoaders(wdb, record),
     notifications: new DataLoader(
       recorded('notifications', async (ids: readonly string[]) => {
         const rows = await alerts.notifications(wdb, ids);
@@ -165,6 +201,40 @@ function sourceLoaders(wdb: WorkspaceDb, catalog: CatalogService, recorded: Reco
       // A source's own steps are asked for ticks before its destinations' rows (those wait for
       // two catalogue loaders); waiting for the next macrotask puts both in one statement.
       (run) => setImmediate(run),
+    ),
+  };
+}
+
+/** The attempts and latency tiers' loaders, each one statement per argument set. */
+function outcomeLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders, 'attempts' | 'breakdownAttempts' | 'latency'> {
+  return {
+    attempts: groupedLoader<AttemptScope, AttemptCounts>(
+      'attempts',
+      (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}|${k.sourceId === null ? 'all' : 'narrowed'}`,
+      (k) => `${k.destinationId}/${k.sourceId ?? ''}`,
+      (keys) => attemptCounts(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, keys),
+      record,
+    ),
+    breakdownAttempts: groupedLoader<BreakdownAttemptsKey, AttemptPeriods>(
+      'breakdownAttempts',
+      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, k.scope.sourceId ?? null, rangeKey(k.range), filterKey(k.filter), k.reason, k.groupBy]),
+      (k) => `${k.scope.destinationId}|${tupleKey(k.tuple)}`,
+      async (keys) => {
+        const scopes = [...new Map(keys.map((k) => [k.scope.destinationId, k.scope])).values()];
+        const tuples = [...new Map(keys.map((k) => [tupleKey(k.tuple), k.tuple])).values()];
+        const maps = await attemptBreakdown(wdb, scopes, keys[0].range, keys[0].filter, keys[0].reason, keys[0].groupBy, tuples);
+        const byDestination = new Map(scopes.map((s, i) => [s.destinationId, maps[i]]));
+        const none = { now: { firstAttempt: 0, retried: 0 }, before: { firstAttempt: 0, retried: 0 } };
+        return keys.map((k) => byDestination.get(k.scope.destinationId)?.get(tupleKey(k.tuple)) ?? none);
+      },
+      record,
+    ),
+    latency: groupedLoader<LatencyKey, LatencyValue>(
+      'latency',
+      (k) => JSON.stringify([k.step, rangeKey(k.range), k.range.timeZone, k.granularity, k.mappingId]),
+      (k) => k.destinationId,
+      (keys) => latencyMany(wdb, keys.map((k) => k.destinationId), keys[0].step, keys[0].range, keys[0].granularity, keys[0].mappingId),
+      record,
     ),
   };
 }

@@ -17,12 +17,18 @@ import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
 import { SourceDestinationResolver, SourceResolver } from './source/source.resolver';
+import { LatencyResolver } from './latency/latency.resolver';
+import { PipelineStepResolver } from './pipeline/attempts';
+import { BreakdownRowResolver } from './breakdown/breakdown-attempts';
 
 export const RESOLVERS = [
   CatalogResolver,
   DestinationResolver,
   SourceResolver,
   SourceDestinationResolver,
+  LatencyResolver,
+  PipelineStepResolver,
+  BreakdownRowResolver,
   BreakdownResolver,
   DiscardsResolver,
   DiscardRowResolver,

@@ -3,6 +3,8 @@ import { ID_PATTERN, ID_RULE } from '../domain/ids';
 import { COLLECTION_FIELDS, DELIVERY_FIELDS, MAPPED_KINDS, MAX_COLLECTIONS, MAX_COUNT, MAX_PAYLOAD_DEPTH, MAX_ROWS, SAMPLE_FIELDS, SYNC_FIELDS, TEXT_LIMITS } from './report.validate';
 import { CONNECTION_FIELDS, CONNECTION_REQUIRED, DESCRIBED_BY, EVENT_FIELDS } from './report.connection';
 import { EXCHANGE_LIMITS, EXCHANGE_STEP, HTTP_TOKEN, REQUEST_FIELDS, RESPONSE_FIELDS } from './sample.exchange';
+import { OUTCOME_STEPS } from './report.outcome';
+import { MAX_ATTEMPT, MAX_LATENCY_MS } from '../domain/latency-buckets';
 
 /**
  * The JSON Schema (2020-12) of one ingest record, built from the validator's own tables
@@ -62,6 +64,8 @@ function deliveryProperties(): Record<string, Schema> {
     operation: { description: `Required on Reverse ETL (${OPERATIONS.retl!.join(', ')}) and audience (${OPERATIONS.audience!.join(', ')}) reports, refused elsewhere.` },
     audienceId: { description: 'Audience reports: the audience (required there, refused elsewhere).' },
     spaceId: { description: "Audience reports: the audience's space (required there, refused elsewhere)." },
+    attempt: { type: ['integer', 'null'], minimum: 1, maximum: MAX_ATTEMPT, description: `${OUTCOME_STEPS.join(' and ')} only: which attempt this was (1 = the first). Without it the report counts as attempt unknown.` },
+    latencyMs: { type: ['integer', 'null'], minimum: 0, maximum: MAX_LATENCY_MS, description: `${OUTCOME_STEPS.join(' and ')} only: how long the attempt took, in whole milliseconds (at most 24 hours).` },
   };
   const missing = fieldsOf(DELIVERY_FIELDS).filter((f) => !(f in properties));
   if (missing.length > 0) throw new Error(`report.schema.ts does not describe delivery fields ${missing.join(', ')}`);
@@ -92,6 +96,7 @@ function deliveryRules(): Schema[] {
     { if: stepIn(DISCARD_REPORT_STEPS.filter((s) => s !== EXCHANGE_STEP)), then: { properties: { sample: { anyOf: [absent, { properties: { request: absent, response: absent } }] } } } },
     { if: stepIn(retry), then: { properties: { reason: text(TEXT_LIMITS.reason), sample: absent } } },
     { if: stepIn(plain), then: { properties: { reason: absent, sample: absent } } },
+    { if: stepIn(REPORT_STEPS.filter((s) => !OUTCOME_STEPS.includes(s))), then: { properties: { attempt: absent, latencyMs: absent } } },
   ];
 }
 

@@ -19,6 +19,7 @@ import { jsonText, text, type Fail } from './report.text';
 import { exchangeOf, type SampleExchange } from './sample.exchange';
 
 export { MAX_PAYLOAD_DEPTH } from './report.text';
+import { OUTCOME_FIELDS, outcomeFieldsOf, type OutcomeFields } from './report.outcome';
 
 /** One problem with one record of a batch. */
 export interface FieldError {
@@ -28,7 +29,7 @@ export interface FieldError {
 }
 
 /** A validated delivery report, ready to encode (connection fields '' unless Reverse ETL or audience). */
-export interface DeliveryReport extends ConnectionFields {
+export interface DeliveryReport extends ConnectionFields, OutcomeFields {
   time: number; // epoch ms
   sourceId: string;
   destinationId: string;
@@ -78,7 +79,7 @@ export interface ValidationWindow {
 
 export const DELIVERY_FIELDS = new Set([
   'timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason',
-  'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS,
+  'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS, ...OUTCOME_FIELDS,
 ]);
 export const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
 export const SAMPLE_FIELDS = new Set(['payload', 'error', 'request', 'response']);
@@ -134,12 +135,13 @@ export function validateRecord(value: unknown, index: number, window: Validation
     } else count = r.count;
   }
   const sample = sampleOf(r, step, fail);
+  const outcome = outcomeFieldsOf(r, isReportStep(step) ? step : undefined, fail);
   if (errors.length > before) return null;
   return {
     kind: 'delivery',
     report: {
       time: time!, sourceId, ...target, ...connection!, step: step as ReportStep, reason, ...(reason !== reportedReason ? { reportedReason } : {}),
-      eventType, eventName, appVersion, enriched, count, messageId, sample,
+      eventType, eventName, appVersion, enriched, count, messageId, sample, ...outcome,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ConnectionFields } from './report.connection';
+import type { OutcomeFields } from './report.outcome';
 import type { DeliveryReport, SyncReport } from './report.validate';
 import type { SampleExchange } from './sample.exchange';
 
@@ -13,7 +14,7 @@ export function encodeTime(ms: number): string {
 
 /**
  * JSONEachRow encoders for one workspace, with the column names of migrations 0001,
- * 0008 (and 0035) and 0009: used by ingest and by the simulator's backfill. Low-cardinality
+ * 0008 (and 0035: sample exchange), 0009, 0026 and 0036: used by ingest and by the simulator's backfill. Low-cardinality
  * strings are escaped once and reused.
  */
 export class RowEncoder {
@@ -40,7 +41,7 @@ export class RowEncoder {
       `"mapping_id":${this.q(d.mappingId)},"step":${this.q(d.step)},"reason":${this.q(d.reason)},` +
       `"event_type":${this.q(d.eventType)},"event_name":${this.q(d.eventName)},"app_version":${this.q(d.appVersion)},` +
       `"enriched":${d.enriched ? 1 : 0},"count":${d.count},"message_id":${d.messageId === '' ? '""' : JSON.stringify(d.messageId)}` +
-      `${this.connection(d)}}`
+      `${this.connection(d)}${outcome(d)}}`
     );
   }
 
@@ -105,6 +106,14 @@ export class RowEncoder {
 function cutBody(body: string, maxBytes: number): { body: string; bodyTruncated: boolean } {
   const { text, truncated } = truncateUtf8(body, maxBytes);
   return { body: text, bodyTruncated: truncated };
+}
+
+/** The columns of migration 0036, written only when reported: other rows keep attempt 0 and no latency. */
+function outcome(d: OutcomeFields): string {
+  let out = '';
+  if (d.attempt !== undefined) out += `,"attempt":${d.attempt}`;
+  if (d.latencyMs !== undefined) out += `,"latency_ms":${d.latencyMs}`;
+  return out;
 }
 
 /** Cuts `s` to at most `maxBytes` UTF-8 bytes without splitting a character. */

@@ -18,6 +18,7 @@ import type { MinuteCache } from './generator.cache';
 import { generateSync } from './generator.syncs';
 import { HOUR, MINUTE } from './generator.time';
 import { generateMinute, MAX_RETRY_DELAY_MS } from './generator.traffic';
+import { addOutcomes } from './generator.outcomes';
 import type { GenerateOptions, RawDelivery, RawSync, SimDelivery, SimSync } from './generator.types';
 import { worldFor } from './generator.world';
 
@@ -45,7 +46,8 @@ export function generateRaw(opts: GenerateOptions, cache?: MinuteCache): { deliv
 
   const firstMinute = Math.floor(Math.max(origin, from - MAX_RETRY_DELAY_MS) / MINUTE) * MINUTE;
   for (let m = firstMinute; m < to; m += MINUTE) {
-    const rows = cache ? cache.get(opts.seed, m, scale, () => generateMinute(world, opts.seed, m, scale)) : generateMinute(world, opts.seed, m, scale);
+    const make = () => addOutcomes(generateMinute(world, opts.seed, m, scale), opts.seed, m);
+    const rows = cache ? cache.get(opts.seed, m, scale, make) : make();
     for (const r of rows) {
       if (r.time >= from && r.time < to && r.origin >= origin) deliveries.push(r);
     }
@@ -80,6 +82,8 @@ export function toSimDelivery(r: RawDelivery): SimDelivery {
   if (r.reason !== '') d.reason = r.reason;
   if (r.messageId !== '') d.messageId = r.messageId;
   if (r.sample) d.sample = r.sample;
+  if (r.attempt !== undefined) d.attempt = r.attempt;
+  if (r.latencyMs !== undefined) d.latencyMs = r.latencyMs;
   return d;
 }
 

@@ -34,6 +34,8 @@ export interface SimDelivery {
   operation?: string;
   audienceId?: string;
   spaceId?: string;
+  attempt?: number;
+  latencyMs?: number;
 }
 
 export interface SimSyncCollection {
@@ -79,6 +81,9 @@ export interface RawDelivery {
   operation?: string;
   audienceId?: string;
   spaceId?: string;
+  /** Delivered and failed_delivery rows (not storage): which attempt, and how long it took (generator.outcomes.ts). */
+  attempt?: number;
+  latencyMs?: number;
 }
 
 export interface RawSync {

@@ -110,6 +110,13 @@ describe('the page in Chromium', () => {
     const texts = await h.page.$$eval('.pipeline [data-step] .step-value', (els) => els.map((e) => e.textContent));
     expect(texts).toEqual(Object.entries(api).filter(([k]) => k !== 'RETRY_PENDING').map(([, n]) => n.toLocaleString('en-US')));
     await expectAxeClean(h.page, 'classic destination');
+    // The latency line: p50/p95/p99 of delivered attempts, as the API answers them.
+    await h.page.waitForSelector('.latency-line [data-latency="p99"]');
+    const shownLatency = await h.page.$$eval('.latency-line [data-latency]', (els) => els.map((e) => [e.getAttribute('data-latency'), Number(e.getAttribute('data-value'))]));
+    const latency = await t.gql<{ destination: { latency: Record<string, number> } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { latency(range: $range) { p50 p95 p99 } } }', { id: CLASSIC, range: RANGE });
+    expect(Object.fromEntries(shownLatency)).toEqual(latency.body.data!.destination.latency);
+    // One delivered report in the range carries a latency (180 ms; the 900 ms one is in the previous period).
+    for (const v of Object.values(latency.body.data!.destination.latency)) expect(Math.abs(v - 180)).toBeLessThan(180 * 0.025);
 
     await h.page.click('[data-step="FAILED_DELIVERY"]');
     await h.page.waitForSelector('tr[data-reason]');

@@ -33,13 +33,13 @@ function classic(): Record<string, unknown>[] {
     at({ step: 'failed_delivery', reason: '429', count: 900, appVersion: '3.9.0' }),
     at({ step: 'failed_delivery', reason: '429', count: 100, eventName: 'Product Viewed', messageId: TRACED_MESSAGE, sample: { payload: { event: 'Product Viewed', properties: { sku: 'A-1' } }, error: 'HTTP 429 Too Many Requests', ...EXCHANGE } }),
     at({ step: 'failed_delivery', reason: '400', count: 275, sample: { payload: { event: 'Order Completed' }, error: 'HTTP 400 invalid field' } }),
-    at({ step: 'delivered', count: 10_033 }),
+    at({ step: 'delivered', count: 10_033, attempt: 1, latencyMs: 180 }),
     at({ step: 'retry_enqueued', reason: '429', count: 260 }),
     at({ step: 'retry_resolved', count: 180 }),
     sourceReport({ sourceId: 'src_web', messageId: TRACED_MESSAGE, eventName: 'Product Viewed' }, 11),
     sourceReport({ sourceId: 'src_web', count: 11_020 }, 30 * 60),
     at({ step: 'failed_delivery', reason: '429', count: 410 }, 30 * 60),
-    at({ step: 'delivered', count: 9_555 }, 30 * 60),
+    at({ step: 'delivered', count: 9_555, attempt: 2, latencyMs: 900 }, 30 * 60),
   ];
 }
 

@@ -21,7 +21,9 @@ const CONNECTION_KINDS = {
 } as const;
 const CONNECTION_FIELDS = ['syncId', 'operation', 'audienceId', 'spaceId'];
 const RETRY = new Set<string>(['retry_enqueued', 'retry_resolved']);
-const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS];
+/** The steps that may carry attempt and latencyMs. */
+const OUTCOME = new Set<string>(['delivered', 'failed_delivery']);
+const DELIVERY_FIELDS = ['timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason', 'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS, 'attempt', 'latencyMs'];
 const SYNC_FIELDS = ['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections'];
 
 
@@ -135,6 +137,8 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     messageId: opt(text(256)),
     sample: opt(sampleArb),
     exchange: opt(exchangeArb),
+    attempt: opt(fc.oneof(fc.constantFrom(1, 2, 100), fc.integer({ min: 1, max: 100 }))),
+    latencyMs: opt(fc.oneof(fc.constantFrom(0, 1, 86_400_000), fc.integer({ min: 0, max: 86_400_000 }))),
     nulls: fc.boolean(),
     typed: fc.boolean(),
   })
@@ -160,6 +164,10 @@ const validDelivery: fc.Arbitrary<Rec> = fc
     put('count', g.count);
     put('messageId', g.messageId);
     if (DISCARD.has(g.step)) put('sample', withExchange(g.step, g.sample, g.exchange));
+    if (OUTCOME.has(g.step)) {
+      put('attempt', g.attempt);
+      put('latencyMs', g.latencyMs);
+    }
     return r;
   });
 

@@ -332,16 +332,40 @@ describe('simulator: fingerprint', () => {
   it('produces the pinned output for seed 42 over two hours', () => {
     const out = gen(NOW - 2 * HOUR, NOW);
     const digest = crypto.createHash('sha256').update(JSON.stringify(out)).digest('hex');
-    expect(digest).toBe('3c01932e61f010117db165e0ba09e6a13ff2a74df2303a26b385a7971dfa0988');
-    // Failed-delivery samples gained a request and response (issue 16 item 5), made without
-    // drawing from the random stream: without them the output is the one pinned before.
+    expect(digest).toBe('ad1ff234c01dea6d0474932c5509d5bede4447e2cce2ec246be96b80a54e7e56');
+    // Failed-delivery samples gained a request and response (issue 16 item 5), and delivered and
+    // failed reports an attempt and a latency (item 4), neither drawn from the main random stream:
+    // without one, the output is the one pinned with the other alone; without both, the one
+    // pinned before them.
+    const sha = (v: unknown) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex');
     const withoutExchange = { ...out, deliveries: out.deliveries.map((d) => (d.sample ? { ...d, sample: { payload: d.sample.payload, error: d.sample.error } } : d)) };
-    expect(crypto.createHash('sha256').update(JSON.stringify(withoutExchange)).digest('hex')).toBe('64c457839491075ca6bd1af9aef855ca12262d7710b43e8a495f2ab5dfcb70b3');
+    const withoutOutcomes = { ...out, deliveries: out.deliveries.map(({ attempt: _a, latencyMs: _l, ...d }) => d) };
+    const withoutBoth = { ...withoutExchange, deliveries: withoutExchange.deliveries.map(({ attempt: _a, latencyMs: _l, ...d }) => d) };
+    expect(sha(withoutExchange)).toBe('d03674878f4edc68d8f66b90fcd105a368433f2cd920f07fbd3e1c2386c3822b');
+    expect(sha(withoutOutcomes)).toBe('3c01932e61f010117db165e0ba09e6a13ff2a74df2303a26b385a7971dfa0988');
+    expect(sha(withoutBoth)).toBe('64c457839491075ca6bd1af9aef855ca12262d7710b43e8a495f2ab5dfcb70b3');
     expect(out.deliveries.filter((d) => d.sample?.request).length).toBeGreaterThan(0);
     // The Reverse ETL and audience destinations added reports of their own and changed nothing
     // else: without them the output is the one pinned before they existed.
-    const streaming = { ...withoutExchange, deliveries: withoutExchange.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
+    const streaming = { ...withoutBoth, deliveries: withoutBoth.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
     expect(crypto.createHash('sha256').update(JSON.stringify(streaming)).digest('hex')).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
+  });
+});
+
+describe('simulator: attempts and latencies', () => {
+  it('gives delivered and failed reports an attempt and a latency (first at the event, later on a retry), storage none', () => {
+    const { deliveries } = gen(NOW - 2 * HOUR, NOW);
+    const outcomes = deliveries.filter((d) => (d.step === 'delivered' || d.step === 'failed_delivery') && d.destinationKind !== 'storage');
+    expect(outcomes.length).toBeGreaterThan(100);
+    for (const d of outcomes) {
+      expect(Number.isInteger(d.attempt) && d.attempt! >= 1 && d.attempt! <= 100).toBe(true);
+      expect(Number.isInteger(d.latencyMs) && d.latencyMs! >= 0 && d.latencyMs! <= 86_400_000).toBe(true);
+    }
+    expect(outcomes.some((d) => d.attempt === 1) && outcomes.some((d) => d.attempt! > 1)).toBe(true);
+    expect(deliveries.filter((d) => d.destinationKind === 'storage' || (d.step !== 'delivered' && d.step !== 'failed_delivery')).some((d) => d.attempt !== undefined || d.latencyMs !== undefined)).toBe(false);
+    // Retries resolve minutes later: their deliveries are later attempts.
+    const retried = new Set(deliveries.filter((d) => d.step === 'retry_resolved').map((d) => `${d.timestamp}|${d.destinationId}`));
+    for (const d of outcomes.filter((x) => retried.has(`${x.timestamp}|${x.destinationId}`) && x.step === 'delivered')) expect(d.attempt).toBeGreaterThan(1);
   });
 });
 

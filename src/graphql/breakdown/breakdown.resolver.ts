@@ -16,6 +16,7 @@ import { stepContext } from '../destination/step-context';
 import { mappingShareOf } from '../../metrics/pipeline.build';
 import { BreakdownArgs, MAX_BREAKDOWN_ROWS } from './breakdown.args';
 import { BreakdownRow } from './breakdown.type';
+import { withRowAttempts } from './breakdown-attempts';
 
 export { MAX_BREAKDOWN_ROWS };
 
@@ -71,7 +72,7 @@ export class BreakdownResolver {
     const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, args.range, args.mappingId, args.filter);
     const reason = args.reason == null ? null : canonicalReason(step as DiscardStep, args.reason);
     const rows = await countsBy(groupBy, [ctx, scope, range, filter, reason, args.first]);
-    return rows.map((r) => ({
+    const measured = rows.map((r) => ({
       ...r,
       count: r.now,
       previousCount: r.before,
@@ -79,5 +80,6 @@ export class BreakdownResolver {
       mappingShare: mappingShareOf(step, r.now, reached),
       change: changeOf(r.now, r.before, received.now, received.before),
     }));
+    return withRowAttempts(measured, groupBy, { scope, range, filter, reason });
   }
 }

@@ -6,6 +6,7 @@ import { buildPipeline, type PipelineValue } from '../../metrics/pipeline.build'
 import type { EventFilterValue } from '../../metrics/tiered';
 import type { Destination } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
+import { withAttempts } from '../pipeline/attempts';
 import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
 
 /** Validation shared by the Destination fields: every bad argument is a typed error. */
@@ -80,5 +81,6 @@ export async function computePipeline(
     loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
     isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
   ]);
-  return buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
+  const pipeline = buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
+  return withAttempts(pipeline, { destinationId: destination.id, sourceId: null, range, mappingId, filter });
 }

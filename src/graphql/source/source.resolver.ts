@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql
 import { AppError, ErrorCode } from '../../domain/errors';
 import { closeMatches } from '../../domain/suggest';
 import { buildNarrowedPipeline, buildSourcePipeline } from '../../metrics/pipeline.build';
+import { withAttempts } from '../pipeline/attempts';
 import { Destination, Source } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
 import { Cost } from '../common/cost';
@@ -58,6 +59,6 @@ export class SourceDestinationResolver {
   async pipeline(@Root() row: SourceDestination, @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): Promise<Pipeline> {
     const range = resolveRange(ctx, rangeInput);
     const counts = await ctx.forWorkspace().loaders.sourcePipelineCounts.load({ sourceId: row.sourceId, destinationId: row.destination.id, range });
-    return buildNarrowedPipeline(row.destination.kind, range, counts);
+    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, range, mappingId: null, filter: null });
   }
 }

@@ -12,7 +12,7 @@ const MAX_BUCKETS = 14 * 24 + 1;
  * Points of one series, for the cost: one per bucket of the timeseries' range and
  * granularity, zeros included, so a few stored rows can make thousands of points.
  */
-function bucketCount(timeseriesArgs: Record<string, unknown>, now: number): number | undefined {
+export function bucketCount(timeseriesArgs: Record<string, unknown>, now: number): number | undefined {
   try {
     const range = resolveTimeRange(timeseriesArgs.range as Parameters<typeof resolveTimeRange>[0], now);
     return Math.min(MAX_BUCKETS, buckets(range, timeseriesArgs.granularity as Granularity).length);

@@ -287,6 +287,16 @@ export type SyncRunQueryVariables = Exact<{
 
 export type SyncRunQuery = { destination: { id: string, syncRun: { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, mappings: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, operations: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, reasons: Array<{ count: number, reason: { code: string, title: string, remedy: string, docsUrl: string, step: PipelineStepKind } }>, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> } | null } | null };
 
+export type DestinationLatencyQueryVariables = Exact<{
+  id: string | number;
+  range: TimeRangeInput;
+  granularity: Granularity;
+  mappingId?: string | number | null | undefined;
+}>;
+
+
+export type DestinationLatencyQuery = { destination: { id: string, latency: { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null }> } } | null };
+
 export type OverviewQueryVariables = Exact<{
   range: TimeRangeInput;
   granularity: Granularity;
@@ -826,6 +836,25 @@ fragment SyncRunSplitFields on SyncRunSplit {
   delivered
   failed
 }`) as unknown as TypedDocumentString<SyncRunQuery, SyncRunQueryVariables>;
+export const DestinationLatencyDocument = new TypedDocumentString(`
+    query DestinationLatency($id: ID!, $range: TimeRangeInput!, $granularity: Granularity!, $mappingId: ID) {
+  destination(id: $id) {
+    id
+    latency(range: $range, granularity: $granularity, mappingId: $mappingId) {
+      count
+      p50
+      p95
+      p99
+      relativeError
+      points {
+        at
+        count
+        p95
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DestinationLatencyQuery, DestinationLatencyQueryVariables>;
 export const OverviewDocument = new TypedDocumentString(`
     query Overview($range: TimeRangeInput!, $granularity: Granularity!) {
   destinations {

@@ -11,6 +11,7 @@ import { followLink, setParams, useRoute } from '../route';
 import { destinationPageVariables, parseDestinationState, type DestinationState } from '../state';
 import { StepDetail } from './step-detail';
 import { Insights } from '../components/insights';
+import { LatencyLine } from '../components/latency-line';
 
 type Destination = NonNullable<DestinationPageQuery['destination']>;
 
@@ -64,6 +65,7 @@ export function DestinationPage({ id }: { id: string }) {
           {state.lookback && ' The last 5 minutes are held back by the lookback; include them to see the newest reports.'}
         </p>
       )}
+      {destination && pipeline && destination.kind !== 'STORAGE' && <LatencyLine id={id} state={state} from={pipeline.from} to={pipeline.to} />}
       {destination && pipeline && (state.step ? <StepDetail destination={destination} pipeline={pipeline} state={state} /> : <Insights id={id} state={state} />)}
     </div>
   );

@@ -1,0 +1,13 @@
+-- Feeds latency_minute straight from delivery_events, like steps_minute_mv. Nothing to backfill: no
+-- row stored before migration 0036 has a latency.
+-- The bucket formula is the one src/domain/latency-buckets.ts reads back (tested against it).
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.latency_minute_mv TO {{db}}.latency_minute AS
+SELECT
+    toStartOfMinute(time) AS minute,
+    workspace_id, destination_id, step, source_id, mapping_id,
+    toUInt16(if(assumeNotNull(latency_ms) = 0, 1, 2 + floor(log(assumeNotNull(latency_ms)) / log(1.05)))) AS latency_bucket,
+    sum(count) AS events,
+    count() AS reports
+FROM {{db}}.delivery_events
+WHERE step IN ('delivered', 'failed_delivery') AND latency_ms IS NOT NULL
+GROUP BY minute, workspace_id, destination_id, step, source_id, mapping_id, latency_bucket

@@ -1,0 +1,36 @@
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { LATENCY_RELATIVE_ERROR } from '../../domain/latency-buckets';
+import { AppError, ErrorCode } from '../../domain/errors';
+import { MAX_WIDTH, type Granularity } from '../../metrics/timeseries.query';
+import { Destination } from '../catalog/catalog.type';
+import { Cost } from '../common/cost';
+import { TimeRangeInput } from '../common/time-range.input';
+import type { RequestContext } from '../context';
+import { checkMapping, resolveRange } from '../destination/destination.args';
+import { GranularityEnum } from '../timeseries/timeseries.type';
+import { Latency, LatencyOutcome } from './latency.type';
+
+/** Destination.latency: quantiles from the latency tier, batched across a list of destinations. */
+@Resolver(() => Destination)
+export class LatencyResolver {
+  @Cost({ query: true, batched: true })
+  @FieldResolver(() => Latency, {
+    description: 'p50, p95 and p99 latency of delivery attempts (reports carrying latencyMs) over the range and per bucket of the granularity. Storage destinations report syncs, not attempts: theirs is empty.',
+  })
+  async latency(
+    @Root() destination: Destination,
+    @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
+    @Arg('granularity', () => GranularityEnum, { defaultValue: 'HOUR' }) granularity: Granularity,
+    @Arg('outcome', () => LatencyOutcome, { defaultValue: LatencyOutcome.DELIVERED }) outcome: LatencyOutcome,
+    @Arg('mappingId', () => ID, { nullable: true, description: 'Actions and Reverse ETL: one mapping only.' }) mappingInput: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Latency> {
+    const range = resolveRange(ctx, rangeInput);
+    if (range.to - range.from > MAX_WIDTH[granularity]) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${granularity} granularity allows ranges up to ${MAX_WIDTH[granularity] / 3_600_000} hours`, { field: 'granularity' });
+    }
+    const mappingId = await checkMapping(ctx, destination, mappingInput);
+    const value = await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, range, granularity, mappingId });
+    return { ...value, outcome, relativeError: LATENCY_RELATIVE_ERROR };
+  }
+}
