@@ -8,6 +8,7 @@ import { TimePicker } from '../components/time-picker';
 import { MappingSelect } from '../components/mapping-select';
 import { browserTimeZone, formatRange, formatTime } from '../format';
 import { followLink, setParams, useRoute } from '../route';
+import { ViewTitle } from '../components/skeleton';
 import { destinationPageVariables, parseDestinationState, type DestinationState } from '../state';
 import { StepDetail } from './step-detail';
 import { Insights } from '../components/insights';
@@ -96,13 +97,7 @@ function DestinationHeader({ id, destination, state }: { id: string; destination
   return (
     <div className="page-head destination-head">
       <div>
-        <a className="back-link" href="/" onClick={followLink}>
-          ← Destinations
-        </a>
-        <h1>
-          {destination?.name ?? <><span className="skeleton skeleton-title" aria-hidden="true" /><span className="visually-hidden">Loading</span></>}
-          {destination && <span className="kind-badge">{destination.kind.toLowerCase()}</span>}
-        </h1>
+        <ViewTitle name={destination?.name} badge={destination ? destination.kind.toLowerCase() : null} />
         <p className="subtle">
           <span className="mono">{id}</span>
           {destination && destination.sources.length > 0 && (

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { Pipeline } from '../components/pipeline';
 import { formatCount, formatShare } from '../format';
 import { followLink, useRoute } from '../route';
+import { ViewTitle } from '../components/skeleton';
 import { parseDestinationState, rangeInput, type DestinationState } from '../state';
 import { RangeControls, RangeLine, rangeQuery } from './destination';
 
@@ -47,13 +48,7 @@ function SourceHeader({ id, source, failed, state }: { id: string; source: Sourc
   return (
     <div className="page-head destination-head">
       <div>
-        <a className="back-link" href="/" onClick={followLink}>
-          ← Destinations
-        </a>
-        <h1>
-          {source?.name ?? (failed ? id : null) ?? <><span className="skeleton skeleton-title" aria-hidden="true" /><span className="visually-hidden">Loading</span></>}
-          {source && <span className="kind-badge">source</span>}
-        </h1>
+        <ViewTitle name={source?.name ?? (failed ? id : null)} badge={source ? 'source' : null} />
         <p className="subtle">
           <span className="mono">{id}</span>
         </p>
