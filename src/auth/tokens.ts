@@ -147,6 +147,20 @@ export class TokenStore {
     return entry.principal;
   }
 
+  /**
+   * The lookup of this token already running, if any (it is shared like one started now):
+   * waiting for it costs no query, so a burst of first requests with one new token is one
+   * lookup, whatever the throttle says. The wait counts as a use when it finds the token.
+   */
+  inFlight(token: string): Promise<Principal | null> | null {
+    const pending = this.lookups.get(hashToken(token));
+    if (!pending) return null;
+    return pending.then((principal) => {
+      if (principal) this.usage.record(principal.tokenId);
+      return principal;
+    });
+  }
+
   /** Cache sizes (tests check unknown tokens never push out valid ones). */
   cacheSizes(): { valid: number; unknown: number } {
     return { valid: this.valid.size, unknown: this.unknown.size };

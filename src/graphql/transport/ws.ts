@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate } from '../../auth/authenticate';
 import { bearerToken, TOKEN_CACHE_TTL_MS, type TokenStore } from '../../auth/tokens';
 import type { LiveConfig } from '../../config/config';
-import { ErrorCode } from '../../domain/errors';
+import { AppError, ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
 import { Refusal, type AdmissionPipeline, type Caller } from './admission';
 import type { Cors } from '../../http/cors';
@@ -162,7 +162,9 @@ async function connect(ctx: Context<Record<string, unknown> | undefined, Extra &
   let tokenId: string;
   try {
     tokenId = (await authenticate(deps.services.tokens, caller.authorization, caller.address)).tokenId;
-  } catch {
+  } catch (err) {
+    // An address throttled for failed authentications may retry later (4429); a bad token may not (4403).
+    if (err instanceof AppError && err.code === ErrorCode.RATE_LIMITED) socket.close(CloseCode.TooManyInitialisationRequests, 'Too many failed authentications from this address');
     return false;
   }
   // The client may have gone while its token was looked up: its close already fired.
