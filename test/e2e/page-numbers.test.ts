@@ -115,6 +115,8 @@ describe('the page in Chromium', () => {
     const shownLatency = await h.page.$$eval('.latency-line [data-latency]', (els) => els.map((e) => [e.getAttribute('data-latency'), Number(e.getAttribute('data-value'))]));
     const latency = await t.gql<{ destination: { latency: Record<string, number> } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { latency(range: $range) { p50 p95 p99 } } }', { id: CLASSIC, range: RANGE });
     expect(Object.fromEntries(shownLatency)).toEqual(latency.body.data!.destination.latency);
+    // The stated bound reads as a share (2.5 %), not as a float's digits.
+    expect(await h.page.textContent('.latency-line')).toMatch(/within 2\.5 %/);
     // One delivered report in the range carries a latency (180 ms; the 900 ms one is in the previous period).
     for (const v of Object.values(latency.body.data!.destination.latency)) expect(Math.abs(v - 180)).toBeLessThan(180 * 0.025);
 

@@ -1,6 +1,6 @@
 import { useQuery } from '../api/use-query';
 import { DestinationLatencyDocument } from '../gql/graphql';
-import { formatCount } from '../format';
+import { formatCount, formatShare } from '../format';
 import { rangeInput, type DestinationState } from '../state';
 import { Sparkline } from './sparkline';
 
@@ -34,7 +34,7 @@ export function LatencyLine({ id, state, from, to }: { id: string; state: Destin
       ))}
       <Sparkline values={p95s} label={`p95 latency over the range, from ${formatLatency(Math.min(...p95s))} to ${formatLatency(Math.max(...p95s))}`} />
       <span className="subtle">
-        over {formatCount(latency.count)} delivered events, within {latency.relativeError * 100} %
+        over {formatCount(latency.count)} delivered events, within {formatShare(latency.relativeError * 100)}
       </span>
     </p>
   );
