@@ -143,6 +143,23 @@ export function baseStepOf(kind: Kind): string {
   return LAYOUT[kind][0][1]!;
 }
 
+/** A pipeline as the API answers it, for the differential tests to compare with a recount. */
+export interface ApiStep {
+  kind: string;
+  count: number;
+  previousCount: number | null;
+  share: number | null;
+  change: ChangeV;
+}
+export interface ApiPipeline {
+  from: string;
+  to: string;
+  previousFrom: string;
+  previousTo: string;
+  retryPending: number | null;
+  steps: ApiStep[];
+}
+
 /** The report step a box counts for a kind; undefined when the kind has no such box or it counts no reports. */
 export function reportStepOf(kind: Kind, box: string): string | undefined {
   const entry = LAYOUT[kind].find(([k]) => k === box);

@@ -9,7 +9,7 @@
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { mulberry32 } from '../helpers/seeded';
-import { DISCARD_BOXES, LAYOUT, type ChangeV, type Kind, type Range, type Rec } from '../helpers/recount';
+import { DISCARD_BOXES, LAYOUT, type ApiPipeline, type ApiStep, type ChangeV, type Kind, type Range, type Rec } from '../helpers/recount';
 import { ConnectionRecount, type GroupDim, type GroupedV, type RunV } from '../helpers/recount-connections';
 
 const MIN = 60_000;
@@ -139,21 +139,6 @@ const GROUPED_FIELDS = `operation mappingId audienceId spaceId count previousCou
 const RUN_FIELDS = 'id startedAt finishedAt status extracted added updated removed failedToExtract filtered delivered failed retryPending topReasons { count reason { code step } }';
 const lit = (v: unknown) => JSON.stringify(v);
 
-interface ApiStep {
-  kind: string;
-  count: number;
-  previousCount: number | null;
-  share: number | null;
-  change: ChangeV;
-}
-interface ApiPipeline {
-  from: string;
-  to: string;
-  previousFrom: string;
-  previousTo: string;
-  retryPending: number | null;
-  steps: ApiStep[];
-}
 type ApiRun = Omit<RunV, 'startedAt' | 'finishedAt' | 'topReasons'> & { startedAt: string; finishedAt: string; topReasons: { count: number; reason: { code: string; step: string } }[] };
 
 const mismatches: string[] = [];

@@ -9,7 +9,7 @@ import { resolveTimeRange, type ResolvedRange, type TimeRangePreset } from '../.
 import { findDiscardReason, type DiscardStep } from '../../src/domain/discard-reasons';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { mulberry32 } from '../helpers/seeded';
-import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
+import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ApiPipeline, type ApiStep, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -225,21 +225,6 @@ const PIPELINE_FIELDS = `from to previousFrom previousTo retryPending steps { ki
 const BREAKDOWN_FIELDS = `eventType eventName appVersion count previousCount share ${CHANGE}`;
 const DISCARD_FIELDS = `reason { code step unknown } count previousCount share ${CHANGE}`;
 
-interface ApiStep {
-  kind: string;
-  count: number;
-  previousCount: number | null;
-  share: number | null;
-  change: ChangeV;
-}
-interface ApiPipeline {
-  from: string;
-  to: string;
-  previousFrom: string;
-  previousTo: string;
-  retryPending: number | null;
-  steps: ApiStep[];
-}
 interface ApiBreakdownRow {
   eventType: string;
   eventName: string;
