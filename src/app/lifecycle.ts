@@ -61,6 +61,9 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   await ws.dispose();
   server.closeIdleConnections();
   await stopped;
+  // Requests answered or cut: what they handed the coalescer is stored before ClickHouse closes.
+  await services.ingest.coalescer.drain();
+  services.ingest.coalescer.stop();
   clearInterval(idle);
   clearTimeout(force);
   services.stopMetrics();

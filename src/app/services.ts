@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { Evaluator, type EvaluationReport } from '../alerts/evaluator';
 import { AlertStore } from '../alerts/store';
@@ -11,6 +12,8 @@ import type { GatewayServices } from '../graphql/context';
 import { gatewaySchema } from '../graphql/schema';
 import { AdmissionPipeline } from '../graphql/transport/admission';
 import { instrumentResolvers, OperationObserver } from '../graphql/transport/observe';
+import { IngestCoalescer } from '../ingest/coalescer';
+import { IngestWal } from '../ingest/ingest-wal';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
@@ -60,11 +63,10 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
   const root = await tokens.ensureRootToken(config.server.dataDir);
   tokens.usage.start();
   const { box: secrets } = loadSecretBox(config.auth.secretsKey, config.server.dataDir, config.auth.secretsKeysPrevious);
-  const { ingest: ic } = config;
-  const ingest = new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst));
+  const metrics = new GatewayMetrics();
+  const ingest = await buildIngest(db, config, log, metrics);
   const catalogCache = new CatalogCache();
   ingest.onStored = (workspaceId, ids) => void catalogCache.peek(workspaceId).then((s) => s && !s.knows(ids) && catalogCache.invalidate(workspaceId));
-  const metrics = new GatewayMetrics();
   const stopMetrics = metrics.observeDb(db);
   const hub = new LiveHub({
     onPoll: (_key, ok) => metrics.hubPolls.inc({ outcome: ok ? 'ok' : 'error' }),
@@ -104,6 +106,25 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     listSizes,
   });
   return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, graphql, admission, observer, stopMetrics };
+}
+
+/** Ingest with its coalescer; flushes a previous process saved and did not store are written first. */
+async function buildIngest(db: Db, config: Config, log: Logger, metrics: GatewayMetrics): Promise<IngestService> {
+  const { ingest: ic } = config;
+  const coalescer = new IngestCoalescer(db, {
+    maxRows: ic.flushMaxRows,
+    maxDelayMs: ic.flushMaxDelayMs,
+    wal: new IngestWal(path.join(config.server.dataDir, 'ingest-wal')),
+    onFlush: (rows, requests) => {
+      metrics.ingestFlushRows.observe(rows);
+      metrics.ingestFlushRequests.observe(requests);
+    },
+    onError: (err) => log.error({ err }, 'a saved ingest flush could not be stored yet; retrying in 5 s'),
+  });
+  metrics.walBacklog = () => coalescer.backlog;
+  const recovered = await coalescer.recover();
+  if (recovered > 0) log.info({ flushes: recovered, backlog: coalescer.backlog }, 'wrote ingest flushes saved before the last stop');
+  return new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst), coalescer);
 }
 
 function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox, metrics: GatewayMetrics, tracing: Tracing, now?: () => number): Evaluator {

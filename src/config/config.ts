@@ -96,6 +96,10 @@ export interface IngestConfig {
   ratePerSecond: number;
   /** `INGEST_RATE_BURST`, default 400000. */
   rateBurst: number;
+  /** `INGEST_FLUSH_MAX_ROWS`, default 50000: concurrent requests' rows are merged into engine inserts of up to this many (a larger single request is written whole). */
+  flushMaxRows: number;
+  /** `INGEST_FLUSH_MAX_DELAY_MS`, default 200: while a flush runs, a request waits at most this long before the next one starts. */
+  flushMaxDelayMs: number;
 }
 
 /** Limits on one GraphQL operation, enforced identically on HTTP and graphql-ws, before any ClickHouse query. */
@@ -262,6 +266,8 @@ function readIngest(r: ConfigReader): IngestConfig {
     sampleMaxBytes: r.int('SAMPLE_MAX_BYTES', 8 * 1024, 64, 1024 * 1024),
     ratePerSecond: r.int('INGEST_RATE_PER_SECOND', 200_000, 0, 100_000_000),
     rateBurst: r.int('INGEST_RATE_BURST', 400_000, 1, 1_000_000_000),
+    flushMaxRows: r.int('INGEST_FLUSH_MAX_ROWS', 50_000, 1, 1_000_000),
+    flushMaxDelayMs: r.int('INGEST_FLUSH_MAX_DELAY_MS', 200, 1, 10_000),
   };
 }
 

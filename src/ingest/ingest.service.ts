@@ -6,6 +6,7 @@ import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
 import { DiscardSampler } from './sampler';
 import { RowEncoder } from './row-encoder';
+import { IngestCoalescer } from './coalescer';
 import type { RateLimiter } from '../domain/rate-limiter';
 
 export interface IngestLimits {
@@ -37,27 +38,33 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Ingest, transport-free: body bytes in, rows stored, a count out. A batch is all
- * or nothing at validation; storage is three inserts (events, syncs, samples), each
- * deduplicated by a token hashed from workspace, Idempotency-Key and body digest, so
- * retrying a batch whose acknowledgement was lost stores nothing twice, in raw or
- * aggregate tables. A keyed batch is acknowledged only after its idempotency record is
- * written: the same key and body again is a replay, another body under it a 409.
+ * or nothing at validation; its encoded rows go to the coalescer, which writes them
+ * (with concurrent requests' rows) in three inserts (events, syncs, samples) under a
+ * deduplication token, so retrying a batch whose acknowledgement was lost stores nothing
+ * twice, in raw or aggregate tables. A keyed batch is acknowledged only after its
+ * idempotency record is written: the same key and body again is a replay, another body
+ * under it a 409.
  */
 export class IngestService {
   private readonly sampler: DiscardSampler;
   /** Told the ids a stored batch named (the catalog cache drops a snapshot that lacks one). */
   onStored?: (workspaceId: string, ids: BatchIds) => void;
   private readonly idempotency: IdempotencyStore;
+  /** Writes requests' rows, merging concurrent ones into larger inserts. */
+  readonly coalescer: IngestCoalescer;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly limits: IngestLimits,
     samplesPerMinute: number,
     /** Reports per second per workspace; refused batches store nothing. */
     private readonly limiter?: RateLimiter,
+    /** Default: a coalescer without a write-ahead copy (tests); the gateway passes one with DATA_DIR's. */
+    coalescer?: IngestCoalescer,
   ) {
     this.sampler = new DiscardSampler(samplesPerMinute);
     this.idempotency = new IdempotencyStore(db);
+    this.coalescer = coalescer ?? new IngestCoalescer(db);
   }
 
   validateIdempotencyKey(key: string | undefined): string | null {
@@ -73,6 +80,8 @@ export class IngestService {
     const key = idempotencyKey;
     const digest = sha256Hex(body);
     return this.idempotency.exclusive(workspaceId, key, async () => {
+      // A flush of this key saved by a failed attempt is written first: its record then answers.
+      await this.coalescer.settle(workspaceId, key);
       const earlier = await this.idempotency.find(workspaceId, key, now);
       if (earlier !== null && earlier.bodySha256 === digest) return { ...(JSON.parse(earlier.result) as IngestResult), duplicate: true };
       if (earlier !== null) {
@@ -80,16 +89,13 @@ export class IngestService {
           field: 'Idempotency-Key',
         });
       }
-      const result = await this.store(workspaceId, body, contentType, key, batchToken(workspaceId, key, digest), now);
-      // Only now is the batch acknowledged: a crash before this line leaves a retry to the
-      // engine's deduplication of the same token.
-      await this.idempotency.remember(workspaceId, key, { bodySha256: digest, result: JSON.stringify(result) }, now);
-      return result;
+      // The record is stored with the rows, after them: the batch is acknowledged only then.
+      return this.store(workspaceId, body, contentType, { key, digest }, batchToken(workspaceId, key, digest), now);
     });
   }
 
   /** Validates, encodes and stores one batch under the deduplication token `token`. */
-  private async store(workspaceId: string, body: Buffer, contentType: string | undefined, idempotencyKey: string | null, token: string, now: number): Promise<IngestResult> {
+  private async store(workspaceId: string, body: Buffer, contentType: string | undefined, keyed: { key: string; digest: string } | null, token: string, now: number): Promise<IngestResult> {
     const records = parseBody(body, contentType, this.limits);
     const errors: FieldError[] = [];
     const deliveries: DeliveryReport[] = [];
@@ -136,19 +142,20 @@ export class IngestService {
       sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
     }
 
-    // One token per batch: a retry with the same key and body is a no-op in every table,
-    // and a batch without a key (random token) is never mistaken for an identical earlier one.
-    if (eventLines.length > 0) {
-      await this.db.insert({ family: 'ingest', table: 'delivery_events', body: Buffer.from(eventLines.join('\n')), dedupToken: `${token}:events` });
-    }
-    if (syncLines.length > 0) {
-      await this.db.insert({ family: 'ingest', table: 'warehouse_syncs', body: Buffer.from(syncLines.join('\n')), dedupToken: `${token}:syncs` });
-    }
-    if (sampleLines.length > 0) {
-      await this.db.insert({ family: 'ingest', table: 'discard_samples', body: Buffer.from(sampleLines.join('\n')), dedupToken: `${token}:samples` });
-    }
+    const result: IngestResult = { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey: keyed?.key ?? null, duplicate: false };
+    // The request's token (a hash of workspace, key and body for a keyed batch) goes with
+    // its rows: a flush of this request alone is deduplicated by it; a merged flush is
+    // saved first under its own token (see IngestCoalescer).
+    await this.coalescer.submit({
+      workspaceId,
+      token,
+      eventLines,
+      syncLines,
+      sampleLines,
+      record: keyed && { workspaceId, key: keyed.key, bodySha256: keyed.digest, result: JSON.stringify(result) },
+    });
     this.onStored?.(workspaceId, idsOf(deliveries));
-    return { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey, duplicate: false };
+    return result;
   }
 }
 

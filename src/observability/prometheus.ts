@@ -115,6 +115,25 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Rows per engine write of the ingest coalescer (requests merged into one flush). */
+  readonly ingestFlushRows = new Histogram({
+    name: `${METRIC_PREFIX}ingest_flush_rows`,
+    help: 'Rows (reports and syncs) per ingest flush: the requests merged into one engine write',
+    buckets: [1, 100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000],
+    registers: [this.registry],
+  });
+
+  /** Ingest requests per flush. */
+  readonly ingestFlushRequests = new Histogram({
+    name: `${METRIC_PREFIX}ingest_flush_requests`,
+    help: 'Ingest requests merged into one flush',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [this.registry],
+  });
+
+  /** Flushes saved in DATA_DIR/ingest-wal that the engine has not stored yet (0 when healthy). */
+  readonly ingestWalBacklog: Gauge;
+
   /**
    * Live subscriptions open on this replica. Read from the hub at scrape time once
    * `trackHub` is called; modules without a hub may `inc()`/`dec()` it instead.
@@ -169,8 +188,19 @@ export class GatewayMetrics {
         if (metrics.hub) this.set(metrics.hub.activeKeys);
       },
     });
+    this.ingestWalBacklog = new Gauge({
+      name: `${METRIC_PREFIX}ingest_wal_backlog`,
+      help: 'Ingest flushes saved in DATA_DIR/ingest-wal and not yet stored by ClickHouse (0 when healthy)',
+      registers: [this.registry],
+      collect() {
+        if (metrics.walBacklog) this.set(metrics.walBacklog());
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Read at every scrape: flushes saved and not yet stored. */
+  walBacklog: (() => number) | null = null;
 
   /** Reads the hub's gauges at every scrape. */
   trackHub(hub: HubGauges): void {

@@ -29,6 +29,25 @@ export interface IngestBenchResult {
    */
   largeBatchSize: number;
   engineLargeBatchReportsPerSecond: number;
+  /**
+   * Producers, same reports each way over HTTP: one posting large bodies back to back,
+   * then many posting small bodies at once (what the coalescer merges into larger inserts).
+   */
+  producers: ProducersResult;
+}
+
+export interface ProducersResult {
+  reports: number;
+  large: { producers: number; batchSize: number; reportsPerSecond: number };
+  small: { producers: number; batchSize: number; reportsPerSecond: number };
+  /** small / large reports per second. */
+  smallVsLarge: number;
+}
+
+export interface ProducersPlan {
+  reports: number;
+  large: { producers: number; batchSize: number };
+  small: { producers: number; batchSize: number };
 }
 
 const STEPS = ['received', 'filtered_destination', 'failed_delivery', 'delivered'] as const;
@@ -70,7 +89,19 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   }));
 }
 
-export async function ingestBench(gateway: Gateway, client: BenchClient, token: string, opts: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number }): Promise<IngestBenchResult> {
+/** One producer with large bodies, then many with small ones; the same number of reports, fresh keys each. */
+export async function producersBench(gateway: Gateway, client: BenchClient, token: string, plan: ProducersPlan): Promise<ProducersResult> {
+  const run = async (p: { producers: number; batchSize: number }, seed: number) => {
+    const r = await client.ingest({ url: gateway.url, token, reports: plan.reports, batchSize: p.batchSize, concurrency: p.producers, seed, now: Date.now() });
+    return { ...p, reportsPerSecond: Math.round(r.reports / r.seconds) };
+  };
+  const large = await run(plan.large, 11);
+  const small = await run(plan.small, 13);
+  return { reports: plan.reports, large, small, smallVsLarge: ratio(small.reportsPerSecond, large.reportsPerSecond) };
+}
+
+export async function ingestBench(gateway: Gateway, client: BenchClient, token: string, opts: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number; producers: ProducersPlan }): Promise<IngestBenchResult> {
+  const producers = await producersBench(gateway, client, token, opts.producers);
   const db: Db & { insert: (o: InsertOptions) => Promise<void> } = gateway.db;
 
   // 1. HTTP, capturing the bytes the gateway hands the engine.
@@ -131,6 +162,7 @@ export async function ingestBench(gateway: Gateway, client: BenchClient, token: 
       httpVsInsertSelect: ratio(httpRps, selectRps),
       largeBatchSize: perLarge * opts.batchSize,
       engineLargeBatchReportsPerSecond: Math.round(http.reports / largeSeconds),
+      producers,
     };
   } finally {
     await db.command({ family: 'bench', sql: `DROP TABLE IF EXISTS ${staging}` });

@@ -11,7 +11,7 @@ import { BenchClient } from './client';
 import type { BenchContext } from './context';
 import { datasetDestinations, generateDataset, settleMerges, DATASET_SOURCES, EVENT_NAMES, APP_VERSIONS, type DatasetResult } from './dataset';
 import { fanoutBench, type FanoutResult } from './fanout.bench';
-import { ingestBench, type IngestBenchResult } from './ingest.bench';
+import { ingestBench, type IngestBenchResult, type ProducersPlan } from './ingest.bench';
 import { mixBench, type MixPlan, type MixResult } from './mix.bench';
 import { overheadBench, type OverheadCase } from './overhead.bench';
 import { payoffBench, type PayoffResult } from './payoff.bench';
@@ -50,7 +50,7 @@ export interface BenchPlan {
   batchingRuns: number;
   throughput: { concurrency: number; durationMs: number };
   fanout: { connections: number; perConnection: number; keys: number; trials: number; windowIntervals: number };
-  ingest: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number };
+  ingest: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number; producers: ProducersPlan };
   settleMs: number;
   mix: MixPlan;
 }
@@ -70,7 +70,7 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
       batchingRuns: 1,
       throughput: { concurrency: 4, durationMs: 600 },
       fanout: { connections: 4, perConnection: 25, keys: 10, trials: 2, windowIntervals: 2 },
-      ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000 },
+      ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000, producers: { reports: 10_000, large: { producers: 1, batchSize: 5_000 }, small: { producers: 8, batchSize: 500 } } },
       settleMs: 2_000,
       mix: { users: [1, 2, 4], stepMs: 2_000, minLoads: 0, maxStepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
     };
@@ -85,7 +85,8 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
     batchingRuns: 10,
     throughput: { concurrency: 8, durationMs: 10_000 },
     fanout: { connections: 50, perConnection: 200, keys: 100, trials: 20, windowIntervals: 10 },
-    ingest: { reports: 500_000, batchSize: 10_000, concurrency: 2, largeBatchSize: 50_000 },
+    // Producers: 8 posting 500-report bodies against 1 posting 10,000-report bodies, 400,000 reports each way.
+    ingest: { reports: 500_000, batchSize: 10_000, concurrency: 2, largeBatchSize: 50_000, producers: { reports: 400_000, large: { producers: 1, batchSize: 10_000 }, small: { producers: 8, batchSize: 500 } } },
     settleMs: 300_000,
     // Readers pause ~3 s between views ("a discard step every few seconds"); producers post 500-report bodies twice a second.
     // At least 40 loads per step (90 s at most), so a small step's p95 is not just its slowest load.

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dbOptionsOf, openDb, type Db, type InsertOptions } from '../../src/clickhouse/client';
+import { migrate } from '../../src/clickhouse/migrations';
+import { loadConfig } from '../../src/config/config';
+import { IngestCoalescer } from '../../src/ingest/coalescer';
+import { IngestWal } from '../../src/ingest/ingest-wal';
+import { IngestService, type IngestResult } from '../../src/ingest/ingest.service';
+
+/**
+ * Coalesced ingest on the embedded engine: concurrent requests share engine inserts, each
+ * is answered only once its rows are stored, and a keyed request stays exact across a
+ * crash between a merged flush's rows and its idempotency records (the saved flush is
+ * written again at the next start, same token).
+ */
+describe('coalesced ingest', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-coalesce-'));
+  const config = loadConfig({ DATA_DIR: dataDir, CLICKHOUSE_DATABASE: 'coalesce' });
+  const database = config.clickhouse.database;
+  const limits = { maxBodyBytes: 1e7, maxRecords: 1e4, maxRecordBytes: 65536, sampleMaxBytes: 8192 };
+  const walDir = path.join(dataDir, 'ingest-wal');
+  let db: Db;
+  /** Rows of every delivery_events insert, in order. */
+  let inserts: number[] = [];
+  let failRecords = false;
+
+  beforeAll(async () => {
+    db = await openDb(dbOptionsOf(config));
+    await migrate(db, { database, cluster: null });
+    const insert = db.insert.bind(db);
+    db.insert = async (opts: InsertOptions) => {
+      if (opts.table === 'ingest_idempotency' && failRecords) throw new Error('killed before the records');
+      if (opts.table === 'delivery_events') inserts.push(opts.body.toString().split('\n').length);
+      return insert(opts);
+    };
+  });
+  afterAll(async () => {
+    await db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const now = Date.now();
+  const body = (tag: string, n: number) =>
+    Buffer.from(
+      Array.from({ length: n }, (_, i) =>
+        JSON.stringify({ timestamp: new Date(now - 60_000 - i).toISOString(), sourceId: 'src_c', destinationId: `dst_${tag}`, destinationKind: 'classic', step: 'delivered', count: 2, messageId: `${tag}-${i}` }),
+      ).join('\n'),
+    );
+  const service = (coalescer: IngestCoalescer) => new IngestService(db, limits, 10, undefined, coalescer);
+  const one = async (sql: string) => Number((await db.query<{ n: string }>({ family: 'test', sql }))[0].n);
+  const stored = (tag: string) => one(`SELECT sum(count) AS n FROM ${database}.delivery_events WHERE destination_id = 'dst_${tag}'`);
+  const storedHour = (tag: string) => one(`SELECT sum(events) AS n FROM ${database}.steps_hour WHERE destination_id = 'dst_${tag}'`);
+  const duplicated = (tag: string) => one(`SELECT count() AS n FROM (SELECT message_id FROM ${database}.delivery_events WHERE destination_id = 'dst_${tag}' GROUP BY message_id HAVING count() > 1)`);
+
+  it('merges 8 concurrent 500-report requests into fewer inserts, each answered with its own counts', async () => {
+    inserts = [];
+    const ingest = service(new IngestCoalescer(db, { wal: new IngestWal(walDir) }));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ingest.ingest('ws_c', body(`merge${i}`, 500), 'application/x-ndjson', `merge-${i}`, now)));
+    expect(results.map((r) => [r.accepted, r.events, r.duplicate])).toEqual(Array.from({ length: 8 }, () => [500, 1000, false]));
+    expect(inserts.length).toBeLessThan(8);
+    expect(inserts.reduce((a, b) => a + b, 0)).toBe(4000);
+    expect(Math.max(...inserts)).toBeGreaterThanOrEqual(1000);
+    for (let i = 0; i < 8; i++) expect([await stored(`merge${i}`), await storedHour(`merge${i}`)]).toEqual([1000, 1000]);
+    expect(fs.readdirSync(walDir)).toEqual([]); // every saved flush removed once stored
+  });
+
+  it('never writes more than maxRows in one insert of several requests', async () => {
+    inserts = [];
+    const ingest = service(new IngestCoalescer(db, { maxRows: 1000 }));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => ingest.ingest('ws_c', body(`cap${i}`, 400), 'application/x-ndjson', null, now)));
+    expect(inserts.reduce((a, b) => a + b, 0)).toBe(3200);
+    expect(Math.max(...inserts)).toBeLessThanOrEqual(1000);
+  });
+
+  it('stores a merged flush once when the process dies between its rows and its records; every retry is a replay', async () => {
+    const bodies = Array.from({ length: 4 }, (_, i) => body(`crash${i}`, 300));
+    failRecords = true;
+    const dying = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    const first = await Promise.allSettled(bodies.map((b, i) => service(dying).ingest('ws_c', b, 'application/x-ndjson', `crash-${i}`, now)));
+    dying.stop(); // the process is gone: its memory of the unwritten flush with it
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(await stored('crash0')).toBe(600); // rows stored, not acknowledged
+    expect(fs.readdirSync(walDir).length).toBeGreaterThan(0);
+
+    failRecords = false;
+    const restarted = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    expect(await restarted.recover()).toBeGreaterThan(0);
+    expect(fs.readdirSync(walDir)).toEqual([]);
+    const retries: IngestResult[] = [];
+    for (let i = 0; i < 4; i++) retries.push(await service(restarted).ingest('ws_c', bodies[i], 'application/x-ndjson', `crash-${i}`, now));
+    expect(retries.map((r) => [r.duplicate, r.events])).toEqual(Array.from({ length: 4 }, () => [true, 600]));
+    for (let i = 0; i < 4; i++) expect([await stored(`crash${i}`), await storedHour(`crash${i}`), await duplicated(`crash${i}`)]).toEqual([600, 600, 0]);
+  });
+
+  it('answers a retry in the same process by writing the saved flush first (its key found, nothing stored twice)', async () => {
+    failRecords = true;
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    const ingest = service(coalescer);
+    const bodies = [body('again0', 200), body('again1', 200)];
+    const first = await Promise.allSettled(bodies.map((b, i) => ingest.ingest('ws_c', b, 'application/x-ndjson', `again-${i}`, now)));
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(coalescer.backlog).toBeGreaterThan(0);
+    failRecords = false;
+    const retry = await ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'again-1', now);
+    expect([retry.duplicate, retry.events]).toEqual([true, 400]);
+    expect([await stored('again0'), await stored('again1'), await duplicated('again1')]).toEqual([400, 400, 0]);
+    coalescer.stop();
+  });
+
+  it('drops a write-ahead file left half-written by a crash (it was never handed to the engine)', async () => {
+    const dir = path.join(dataDir, 'wal-torn');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'abc.flush.tmp'), '{"v":1,"tok');
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    expect(await coalescer.recover()).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
