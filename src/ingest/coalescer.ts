@@ -1,5 +1,5 @@
 import type { Db } from '../clickhouse/client';
-import { sha256Hex } from './idempotency';
+import { IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
 import { writeFlush, type FlushContents, type KeyedRecord } from './flush';
 import type { IngestWal } from './ingest-wal';
 
@@ -31,12 +31,19 @@ export interface CoalescerOptions {
 interface Waiting {
   batch: StagedBatch;
   rows: number;
-  resolve: () => void;
+  resolve: (earlier: IdempotencyRecord | null) => void;
   reject: (err: unknown) => void;
 }
 
 /** Flushes running at once: one in the engine, the next one ready behind it. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * After a flush of several requests, the next one waits this long (ms) for the producers
+ * it answered: measured with 8 producers of 500-report bodies, 0 ms left them in two
+ * alternating groups of about 4 requests per flush; 15 ms made it about 4.3 (121 → 97 flushes
+ * for 420 requests). A request into an idle coalescer never waits.
+ */
+const SUSTAINED_LINGER_MS = 10;
 /** Attempts at one flush before its requests are answered with the error. */
 const ATTEMPTS = 3;
 
@@ -46,6 +53,12 @@ const ATTEMPTS = 3;
  * the same turn of the event loop); while a flush runs, arrivals wait for it and then
  * go together, up to `maxRows` per insert. Each request's promise settles only when
  * its rows (and, for a keyed request, its idempotency record) are stored.
+ *
+ * A flush first looks up the records of its keyed requests, all in one statement: a key
+ * acknowledged earlier is answered with that record (the caller replays it or refuses
+ * another body) and its rows are left out. Looking up per flush rather than per request
+ * keeps the lookups off each request's path to the flush, so requests that arrive while
+ * a flush runs all make the next one.
  */
 export class IngestCoalescer {
   private waiting: Waiting[] = [];
@@ -61,14 +74,20 @@ export class IngestCoalescer {
   private readonly writing = new Map<string, Promise<void>>();
   private retryTimer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
+  private readonly records: IdempotencyStore;
+  private lingerUntil = 0;
 
   constructor(private readonly db: Db, private readonly options: CoalescerOptions = {}) {
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 200;
+    this.records = new IdempotencyStore(db);
   }
 
-  /** Resolves once `batch` is stored; rejects (nothing acknowledged) when the engine refused its flush. */
-  submit(batch: StagedBatch): Promise<void> {
+  /**
+   * Resolves with null once `batch` is stored, or with the record its key got earlier
+   * (nothing stored now); rejects (nothing acknowledged) when the engine refused its flush.
+   */
+  submit(batch: StagedBatch): Promise<IdempotencyRecord | null> {
     return new Promise((resolve, reject) => {
       const rows = batch.eventLines.length + batch.syncLines.length;
       this.waiting.push({ batch, rows, resolve, reject });
@@ -122,10 +141,13 @@ export class IngestCoalescer {
     if (this.inFlight === 0) {
       if (this.scheduled) return;
       this.scheduled = true;
-      setImmediate(() => {
+      const go = () => {
         this.scheduled = false;
         if (this.inFlight === 0) this.start();
-      });
+      };
+      const wait = this.lingerUntil - performance.now();
+      if (wait > 0) setTimeout(go, wait);
+      else setImmediate(go);
       return;
     }
     this.timer ??= setTimeout(() => {
@@ -147,17 +169,29 @@ export class IngestCoalescer {
     }
     this.waitingRows -= rows;
     this.inFlight++;
-    void this.flush(taken, rows).finally(() => {
+    void this.flush(taken).finally(() => {
       this.inFlight--;
+      // Under sustained traffic the producers just answered come back within milliseconds:
+      // the next flush waits that long for them instead of leaving half of them to the one after.
+      if (taken.length > 1 || this.waiting.length > 0) this.lingerUntil = performance.now() + SUSTAINED_LINGER_MS;
       this.schedule();
       if (this.waiting.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     });
   }
 
-  private async flush(taken: Waiting[], rows: number): Promise<void> {
+  private async flush(taken: Waiting[]): Promise<void> {
     const started = performance.now();
-    const contents = combine(taken.map((w) => w.batch));
     try {
+      const keyed = taken.flatMap((w) => (w.batch.record ? [w.batch.record] : []));
+      const earlier = await this.records.findMany(keyed, Date.now());
+      const fresh: Waiting[] = [];
+      for (const w of taken) {
+        const found = w.batch.record && earlier.get(`${w.batch.record.workspaceId}\u0000${w.batch.record.key}`);
+        if (found) w.resolve(found);
+        else fresh.push(w);
+      }
+      if (fresh.length === 0) return;
+      const contents = combine(fresh.map((w) => w.batch));
       // Every flush with a keyed request is saved first, even a flush of one: a retry of that
       // key may be merged with other requests under another token, and only the saved copy
       // (written again at the next start) keeps it from being stored twice.
@@ -165,10 +199,10 @@ export class IngestCoalescer {
       if (file !== null) this.remember(file, contents);
       if (file !== null) await this.writeSaved(file);
       else await withAttempts(() => writeFlush(this.db, contents));
-      this.options.onFlush?.(rows, taken.length, performance.now() - started);
-      for (const w of taken) w.resolve();
+      this.options.onFlush?.(fresh.reduce((n, w) => n + w.rows, 0), fresh.length, performance.now() - started);
+      for (const w of fresh) w.resolve(null);
     } catch (err) {
-      for (const w of taken) w.reject(err);
+      for (const w of taken) w.reject(err); // a no-op for those already answered
     }
   }
 

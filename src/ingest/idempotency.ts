@@ -24,17 +24,6 @@ export function batchToken(workspaceId: string, key: string, bodySha256: string)
   return sha256Hex(JSON.stringify([workspaceId, key, bodySha256]));
 }
 
-interface Lookup {
-  workspaceId: string;
-  key: string;
-  since: number;
-  resolve: (record: IdempotencyRecord | null) => void;
-  reject: (err: unknown) => void;
-}
-
-/** Keys one lookup statement asks for at most. */
-const MAX_LOOKUPS = 1_000;
-
 /**
  * Idempotency records of acknowledged ingest batches (`ingest_idempotency`, one day),
  * written by `writeFlush` with the rows they acknowledge.
@@ -43,8 +32,6 @@ const MAX_LOOKUPS = 1_000;
  */
 export class IdempotencyStore {
   private readonly locks = new KeyedMutex();
-  private queued: Lookup[] = [];
-  private looking = false;
 
   constructor(private readonly db: Db) {}
 
@@ -54,39 +41,22 @@ export class IdempotencyStore {
   }
 
   /**
-   * The record of (workspace, key), if acknowledged within a day. Lookups made while
-   * another is running are answered together by the next statement: under many
-   * concurrent producers one statement serves many requests.
+   * The records of these (workspace, key) pairs acknowledged within a day, keyed by
+   * `workspace\u0000key`; one statement for all of them (a flush asks for its keyed requests).
    */
-  find(workspaceId: string, key: string, now: number): Promise<IdempotencyRecord | null> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ workspaceId, key, since: now - IDEMPOTENCY_RECORD_TTL_MS, resolve, reject });
-      if (!this.looking) void this.lookUp();
-    });
+  async findMany(pairs: ReadonlyArray<{ workspaceId: string; key: string }>, now: number): Promise<Map<string, IdempotencyRecord>> {
+    if (pairs.length === 0) return new Map();
+    return this.read(pairs, now - IDEMPOTENCY_RECORD_TTL_MS);
   }
 
-  private async lookUp(): Promise<void> {
-    this.looking = true;
-    while (this.queued.length > 0) {
-      const batch = this.queued.splice(0, MAX_LOOKUPS);
-      try {
-        const found = await this.read(batch);
-        for (const q of batch) q.resolve(found.get(`${q.workspaceId}\u0000${q.key}`) ?? null);
-      } catch (err) {
-        for (const q of batch) q.reject(err);
-      }
-    }
-    this.looking = false;
-  }
-
-  private async read(batch: Lookup[]): Promise<Map<string, IdempotencyRecord>> {
+  private async read(batch: ReadonlyArray<{ workspaceId: string; key: string }>, since: number): Promise<Map<string, IdempotencyRecord>> {
     const rows = await this.db.query<{ workspace_id: string; idempotency_key: string; body_sha256: string; result: string }>({
       family: 'ingest_idempotency',
       sql: `SELECT workspace_id, idempotency_key, body_sha256, result FROM ${this.db.database}.ingest_idempotency
             WHERE workspace_id IN {workspaces:Array(String)} AND idempotency_key IN {keys:Array(String)}
               AND created_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')
             ORDER BY created_at DESC`,
-      params: { workspaces: [...new Set(batch.map((q) => q.workspaceId))], keys: [...new Set(batch.map((q) => q.key))], since: Math.min(...batch.map((q) => q.since)) },
+      params: { workspaces: [...new Set(batch.map((q) => q.workspaceId))], keys: [...new Set(batch.map((q) => q.key))], since },
     });
     // The two IN lists may also match another workspace's key of the same name: only asked pairs are answered.
     // Newest first, so the oldest record of a key is set last and wins, as the first acknowledgement did.

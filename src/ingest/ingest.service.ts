@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
-import { batchToken, IdempotencyStore, sha256Hex } from './idempotency';
+import { batchToken, IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
 import { AppError, ErrorCode } from '../domain/errors';
 import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
@@ -82,14 +82,6 @@ export class IngestService {
     return this.idempotency.exclusive(workspaceId, key, async () => {
       // A flush of this key saved by a failed attempt is written first: its record then answers.
       await this.coalescer.settle(workspaceId, key);
-      const earlier = await this.idempotency.find(workspaceId, key, now);
-      if (earlier !== null && earlier.bodySha256 === digest) return { ...(JSON.parse(earlier.result) as IngestResult), duplicate: true };
-      if (earlier !== null) {
-        throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was acknowledged earlier with a different body; nothing was stored. Use a new key for a new batch', {
-          field: 'Idempotency-Key',
-        });
-      }
-      // The record is stored with the rows, after them: the batch is acknowledged only then.
       return this.store(workspaceId, body, contentType, { key, digest }, batchToken(workspaceId, key, digest), now);
     });
   }
@@ -146,7 +138,7 @@ export class IngestService {
     // The request's token (a hash of workspace, key and body for a keyed batch) goes with
     // its rows: a flush of this request alone is deduplicated by it; a merged flush is
     // saved first under its own token (see IngestCoalescer).
-    await this.coalescer.submit({
+    const earlier = await this.coalescer.submit({
       workspaceId,
       token,
       eventLines,
@@ -154,9 +146,18 @@ export class IngestService {
       sampleLines,
       record: keyed && { workspaceId, key: keyed.key, bodySha256: keyed.digest, result: JSON.stringify(result) },
     });
+    if (earlier !== null) return answerEarlier(earlier, keyed!.digest);
     this.onStored?.(workspaceId, idsOf(deliveries));
     return result;
   }
+}
+
+/** A key acknowledged before: the same body is a replay of that answer, another body a 409 (nothing stored now). */
+function answerEarlier(earlier: IdempotencyRecord, digest: string): IngestResult {
+  if (earlier.bodySha256 === digest) return { ...(JSON.parse(earlier.result) as IngestResult), duplicate: true };
+  throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was acknowledged earlier with a different body; nothing was stored. Use a new key for a new batch', {
+    field: 'Idempotency-Key',
+  });
 }
 
 /**
