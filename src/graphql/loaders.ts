@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import type { AlertStore, NotificationValue } from '../alerts/store';
-import type { DestinationKind } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
-import { pipelineCounts, pipelineWithGauge, retryPending, syncCounts, type PipelineRead, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
+import { pipelineCounts, syncCounts, type PipelineRead, type RetryKey, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../metrics/breakdown.query';
 import type { StepScope } from '../metrics/step-scope';
@@ -12,14 +11,7 @@ import type { WorkspaceDb } from '../metrics/workspace-db';
 import { latencyMany, type LatencyValue, type OutcomeStep } from '../metrics/latency.query';
 import { attemptBreakdown, attemptCounts, tupleKey, type AttemptCounts, type AttemptPeriods, type EventTuple } from '../metrics/attempts.query';
 import { groupedLoader, type BatchRecorder } from './grouped-loader';
-
-export interface PipelineKey {
-  destinationId: string;
-  kind: DestinationKind;
-  range: ResolvedRange;
-  mappingId: string | null;
-  filter: EventFilterValue | null;
-}
+import { pipelineReads, type Load, type PipelineKey } from './pipeline-reads';
 
 /** A source's own steps (destinationId null), or one connected destination's steps narrowed to that source. */
 export interface SourcePipelineKey {
@@ -85,9 +77,10 @@ export interface Loaders {
   destinationsBySource: DataLoader<string, ConnectionEntry[]>;
   /** Per-source view: every source and (source, destination) pair of one range in one statement. */
   sourcePipelineCounts: DataLoader<SourcePipelineKey, StepCounts, string>;
-  /** Step counts with the retry gauge, one statement for every destination of a group. */
-  pipelineCounts: DataLoader<PipelineKey, PipelineRead, string>;
-  retryPending: DataLoader<{ destinationId: string; mappingId: string | null }, number, string>;
+  /** Step counts with the retry gauge, one statement for every destination of a group (pipeline-reads.ts). */
+  pipelineCounts: Load<PipelineKey, PipelineRead>;
+  /** The retry gauge: from a pipeline statement of the same dispatch that reads it, else one gauge statement for the rest. */
+  retryPending: Load<RetryKey, number>;
   syncCounts: DataLoader<{ destinationId: string; range: ResolvedRange }, SyncCounts, string>;
   timeseries: DataLoader<TimeseriesKey, SeriesValue[], string>;
   breakdown: DataLoader<BreakdownKey, BreakdownCount[], string>;
@@ -132,28 +125,7 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
     ),
     sourcesByDestination,
     ...sourceLoaders(wdb, catalog, recorded, record),
-    pipelineCounts: groupedLoader<PipelineKey, PipelineRead>(
-      'pipelineCounts',
-      (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`,
-      (k) => k.destinationId,
-      async (keys) => {
-        const connections = await sourcesByDestination.loadMany(keys.map((k) => k.destinationId));
-        const scopes = keys.map((k, i) => {
-          const c = connections[i];
-          if (c instanceof Error) throw c;
-          return { destinationId: k.destinationId, sourceIds: c.map((x) => x.sourceId) };
-        });
-        return pipelineWithGauge(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, scopes);
-      },
-      record,
-    ),
-    retryPending: groupedLoader(
-      'retryPending',
-      () => 'all',
-      (k) => `${k.destinationId}/${k.mappingId ?? ''}`,
-      (keys) => retryPending(wdb, keys),
-      record,
-    ),
+    ...pipelineReads(wdb, sourcesByDestination, record),
     syncCounts: groupedLoader(
       'syncCounts',
       (k) => rangeKey(k.range),

@@ -79,9 +79,10 @@ describe('workspace overview in one round trip', () => {
   it('batches 20 destinations into a constant number of ClickHouse queries', async () => {
     batches.length = 0;
     const { result, families } = await t.countQueries(() =>
-      t.gql<{ destinations: { id: string; pipeline: { steps: { kind: string; count: number }[] } }[] }>(
+      t.gql<{ destinations: { id: string; retryPending: number | null; pipeline: { retryPending: number | null; steps: { kind: string; count: number }[] } }[] }>(
         token,
-        '{ destinations { id kind pipeline(range: { preset: LAST_HOUR }) { retryPending steps { kind count } } } }',
+        // As the overview page asks: each destination's own gauge field beside its pipeline.
+        '{ destinations { id kind retryPending pipeline(range: { preset: LAST_HOUR }) { retryPending steps { kind count } } } }',
       ),
     );
     expect(result.body.errors).toBeUndefined();
@@ -92,8 +93,10 @@ describe('workspace overview in one round trip', () => {
     expect(d05.pipeline.steps.find((s) => s.kind === 'SUCCESSFULLY_RECEIVED')!.count).toBe(1000); // src_2 only
     // One query per concern, not per destination (auth is cached after the first request; the
     // catalog is one snapshot, shared by the list, the connections and the pricing of the list).
-    // The retry gauge rides in the pipeline statement.
+    // The retry gauge rides in the pipeline statement, the destinations' own gauge fields too.
     expect(families.filter((f) => f !== 'auth' && f !== 'catalog').sort()).toEqual(['pipeline', 'sync_counts']);
+    expect(batches.filter(([name]) => name === 'retryPending')).toEqual([]);
+    for (const d of dests) expect(d.retryPending).toBe(d.pipeline.retryPending);
     expect(families.filter((f) => f === 'catalog').length).toBeLessThanOrEqual(1);
     const pipelineBatches = batches.filter(([name]) => name === 'pipelineCounts');
     expect(pipelineBatches).toHaveLength(1);

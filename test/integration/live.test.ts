@@ -152,6 +152,23 @@ describe('the hub', () => {
     await c.dispose();
     await waitFor(() => t.gateway.hub.activeSubscriptions === 0);
   });
+
+  it("reads a destination's gauge subscription and its pipeline subscription in one statement per tick", async () => {
+    expect((await t.ingest(tokenA, [report({ destinationId: 'dst_8', step: 'retry_enqueued', reason: '429', count: 2 }, 1)])).status).toBe(200);
+    const c = client(tokenA);
+    type P = { pipelineUpdated: { retryPending: number } };
+    const retry = collect<RetryValue>(c, RETRY, { d: 'dst_8' });
+    const pipeline = collect<P>(c, 'subscription { pipelineUpdated(destinationId: "dst_8", range: { preset: LAST_HOUR }) { retryPending } }', {});
+    await Promise.all([retry.until((v) => v.length >= 1), pipeline.until((v) => v.length >= 1)]);
+    expect(retry.values[0].retryPendingChanged.count).toBe(2);
+    expect(pipeline.values[0].pipelineUpdated.retryPending).toBe(2);
+    // Each tick polls both keys with one set of loaders: the gauge is read from the pipeline's statement.
+    const { families } = await t.countQueries(() => new Promise((r) => setTimeout(r, 1000)));
+    expect(families.filter((f) => f === 'pipeline').length).toBeGreaterThanOrEqual(3);
+    expect(families.filter((f) => f === 'retry_pending')).toEqual([]);
+    await c.dispose();
+    await waitFor(() => t.gateway.hub.activeSubscriptions === 0);
+  });
 });
 
 describe('graphql-ws protocol faults', () => {

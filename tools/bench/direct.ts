@@ -12,7 +12,7 @@ import { breakdownCounts, discardCounts } from '../../src/metrics/breakdown.quer
 import { CatalogCache } from '../../src/metrics/catalog.cache';
 import { CatalogService } from '../../src/metrics/catalog.service';
 import { buildPipeline } from '../../src/metrics/pipeline.build';
-import { pipelineCounts, retryPending, syncCounts } from '../../src/metrics/pipeline.query';
+import { pipelineCounts, pipelineWithGauge, syncCounts } from '../../src/metrics/pipeline.query';
 import { WorkspaceDb } from '../../src/metrics/workspace-db';
 
 export type Question = 'pipeline' | 'breakdown' | 'discards';
@@ -44,7 +44,7 @@ export function answerOf(q: Question, data: unknown): unknown {
 /**
  * One question answered by direct calls, mirroring the resolvers: destination lookup and
  * connections from the catalog snapshot (one statement, none while the cache is warm),
- * then the counts and the retry gauge; breakdown and discards also read
+ * then the counts with the retry gauge (one statement); breakdown and discards also read
  * Successfully received for shares before their own table. Returns the same `data`
  * shape as GraphQL (the fields answerOf compares).
  */
@@ -68,13 +68,14 @@ export async function directAnswer(
   };
   if (q === 'pipeline') {
     const storage = destination.kind === 'storage';
-    const [counts, pending, syncs] = await Promise.all([
-      scopeOf().then((s) => pipelineCounts(wdb, range, null, null, [s])),
-      storage ? Promise.resolve(null) : retryPending(wdb, [{ destinationId, mappingId: null }]),
+    // The counts and the gauge in one statement, which also answers the destination's own gauge field.
+    const [[read], syncs] = await Promise.all([
+      scopeOf().then((s) => pipelineWithGauge(wdb, range, null, null, [s])),
       storage ? syncCounts(wdb, range, [destinationId]) : Promise.resolve(null),
     ]);
-    const p = buildPipeline(destination.kind, range, counts[0], pending?.[0] ?? null, syncs?.[0] ?? null);
-    return { destination: { id: destinationId, retryPending: pending?.[0] ?? null, pipeline: p } };
+    const pending = storage ? null : read.pending;
+    const p = buildPipeline(destination.kind, range, read.counts, pending, syncs?.[0] ?? null);
+    return { destination: { id: destinationId, retryPending: pending, pipeline: p } };
   }
   const scope = await scopeOf();
   const [counts] = await pipelineCounts(wdb, range, null, null, [scope]);
