@@ -61,9 +61,9 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   await ws.dispose();
   server.closeIdleConnections();
   await stopped;
-  // Requests answered or cut: what they handed the coalescer is stored before ClickHouse closes.
-  await services.ingest.coalescer.drain();
-  services.ingest.coalescer.stop();
+  // Requests answered or cut: what they handed the coalescer is stored before ClickHouse
+  // closes, and saved flushes still refused get one more try (what is left is written at the next start).
+  await services.ingest.coalescer.close();
   clearInterval(idle);
   clearTimeout(force);
   services.stopMetrics();

@@ -115,11 +115,13 @@ async function buildIngest(db: Db, config: Config, log: Logger, metrics: Gateway
     maxRows: ic.flushMaxRows,
     maxDelayMs: ic.flushMaxDelayMs,
     wal: new IngestWal(path.join(config.server.dataDir, 'ingest-wal')),
+    coalesceKeyed: ic.coalesceKeyed === 'auto' ? config.clickhouse.url === null : ic.coalesceKeyed === 'on',
     onFlush: (rows, requests) => {
       metrics.ingestFlushRows.observe(rows);
       metrics.ingestFlushRequests.observe(requests);
     },
     onError: (err) => log.error({ err }, 'a saved ingest flush could not be stored yet; retrying in 5 s'),
+    onGiveUp: (file, err) => log.error({ err, file }, 'gave up a saved ingest flush after a minute of refusals (moved to failed/); its keys may be stored again on retry'),
   });
   metrics.walBacklog = () => coalescer.backlog;
   const recovered = await coalescer.recover();

@@ -100,6 +100,12 @@ export interface IngestConfig {
   flushMaxRows: number;
   /** `INGEST_FLUSH_MAX_DELAY_MS`, default 200: while a flush runs, a request waits at most this long before the next one starts. */
   flushMaxDelayMs: number;
+  /**
+   * `INGEST_COALESCE_KEYED`, default `auto`: merge requests that carry an Idempotency-Key too
+   * (`auto`: with the embedded engine, where one process serves every retry; not with
+   * CLICKHOUSE_URL, where a retry may reach another replica). See ADR 0010.
+   */
+  coalesceKeyed: 'auto' | 'on' | 'off';
 }
 
 /** Limits on one GraphQL operation, enforced identically on HTTP and graphql-ws, before any ClickHouse query. */
@@ -268,6 +274,7 @@ function readIngest(r: ConfigReader): IngestConfig {
     rateBurst: r.int('INGEST_RATE_BURST', 400_000, 1, 1_000_000_000),
     flushMaxRows: r.int('INGEST_FLUSH_MAX_ROWS', 50_000, 1, 1_000_000),
     flushMaxDelayMs: r.int('INGEST_FLUSH_MAX_DELAY_MS', 200, 1, 10_000),
+    coalesceKeyed: r.oneOf('INGEST_COALESCE_KEYED', ['auto', 'on', 'off'] as const, 'auto'),
   };
 }
 

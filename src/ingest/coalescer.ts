@@ -1,7 +1,9 @@
 import type { Db } from '../clickhouse/client';
+import { AppError, ErrorCode } from '../domain/errors';
 import { IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
 import { writeFlush, type FlushContents, type KeyedRecord } from './flush';
 import type { IngestWal } from './ingest-wal';
+import { MAX_SAVED_BACKLOG, SavedFlushes } from './saved-flushes';
 
 /** One request's rows, encoded and validated, waiting to be written. */
 export interface StagedBatch {
@@ -18,47 +20,64 @@ export interface StagedBatch {
 export interface CoalescerOptions {
   /** Rows (reports and syncs) that start a flush at once; default 50,000. */
   maxRows?: number;
-  /** A request waits at most this long for a flush to start while another is running; default 200 ms. */
+  /** While two flushes run, a waiting request starts the next one after at most this long; default 200 ms. */
   maxDelayMs?: number;
-  /** Where flushes carrying keyed requests are saved first; unset, a crash may leave a retried key stored twice. */
+  /**
+   * Where flushes of keyed requests are saved before they are written. Unset (or
+   * `coalesceKeyed` false), a keyed request is always written alone under its own token.
+   */
   wal?: IngestWal;
+  /**
+   * Merge keyed requests (default true when `wal` is set). Safe only when a producer's retry
+   * comes back to this process: the saved flush is local (ADR 0010). The gateway turns it
+   * off with a ClickHouse server, where replicas share the keys.
+   */
+  coalesceKeyed?: boolean;
   /** Told of every flush written (rows, requests, milliseconds). */
   onFlush?: (rows: number, requests: number, ms: number) => void;
-  /** Told when a saved flush could not be written and will be retried. */
+  /** Told when a saved flush could not be written yet and will be tried again. */
   onError?: (err: unknown) => void;
+  /** Told when a saved flush is given up after a minute of refusals. */
+  onGiveUp?: (file: string, err: unknown) => void;
+  /** How long a saved flush is tried again before it is given up (ms); default SAVED_FLUSH_MAX_AGE_MS (tests shorten it). */
+  savedMaxAgeMs?: number;
 }
 
 interface Waiting {
   batch: StagedBatch;
   rows: number;
+  bytes: number;
   resolve: (earlier: IdempotencyRecord | null) => void;
   reject: (err: unknown) => void;
 }
 
 /** Flushes running at once: one in the engine, the next one ready behind it. */
 const MAX_IN_FLIGHT = 2;
+/** Encoded bytes per flush at most (a single larger request is written whole). */
+const MAX_FLUSH_BYTES = 32 * 1024 * 1024;
+/** Attempts at an unsaved flush before its requests are answered with the error. */
+const ATTEMPTS = 3;
 /**
  * After a flush of several requests, the next one waits this long (ms) for the producers
  * it answered: measured with 8 producers of 500-report bodies, 0 ms left them in two
- * alternating groups of about 4 requests per flush; 15 ms made it about 4.3 (121 → 97 flushes
- * for 420 requests). A request into an idle coalescer never waits.
+ * alternating groups of about 4 requests per flush; 15 ms made it about 4.3 (121 → 97
+ * flushes for 420 requests).
  */
 const SUSTAINED_LINGER_MS = 10;
-/** Attempts at one flush before its requests are answered with the error. */
-const ATTEMPTS = 3;
 
 /**
  * Merges concurrent ingest requests into fewer, larger engine inserts (group commit).
  * When nothing is being written a request's rows go at once (with whatever arrived in
- * the same turn of the event loop); while a flush runs, arrivals wait for it and then
- * go together, up to `maxRows` per insert. Each request's promise settles only when
- * its rows (and, for a keyed request, its idempotency record) are stored.
+ * the same turn of the event loop; after a busy flush, within 10 ms); while a flush runs,
+ * arrivals wait for it and then go together, up to `maxRows` per insert. Each request's
+ * promise settles only when its rows (and, for a keyed request, its idempotency record)
+ * are stored.
  *
- * A flush first looks up the records of its keyed requests, all in one statement: a key
- * acknowledged earlier is answered with that record (the caller replays it or refuses
- * another body) and its rows are left out. Looking up per flush rather than per request
- * keeps the lookups off each request's path to the flush, so requests that arrive while
- * a flush runs all make the next one.
+ * Keyed and unkeyed requests never share a flush: a flush of keyed requests is saved
+ * before it is written (SavedFlushes), and an unkeyed request answered with an error must
+ * not be stored later by a saved copy. A flush first looks up its keyed requests' records
+ * in one statement: a key acknowledged earlier is answered with that record (replay or
+ * 409) and its rows are left out.
  */
 export class IngestCoalescer {
   private waiting: Waiting[] = [];
@@ -66,21 +85,19 @@ export class IngestCoalescer {
   private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
+  private lingerUntil = 0;
+  private idle: Array<() => void> = [];
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
-  /** Saved flushes not yet written, by file; and the file holding each (workspace, key). */
-  private readonly unwritten = new Map<string, FlushContents>();
-  private readonly unwrittenKeys = new Map<string, string>();
-  private readonly writing = new Map<string, Promise<void>>();
-  private retryTimer: NodeJS.Timeout | null = null;
-  private idle: Array<() => void> = [];
   private readonly records: IdempotencyStore;
-  private lingerUntil = 0;
+  private readonly saved: SavedFlushes | null;
 
   constructor(private readonly db: Db, private readonly options: CoalescerOptions = {}) {
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 200;
     this.records = new IdempotencyStore(db);
+    const keyed = options.wal !== undefined && (options.coalesceKeyed ?? true);
+    this.saved = keyed ? new SavedFlushes(db, options.wal!, { onError: options.onError, onGiveUp: options.onGiveUp, maxAgeMs: options.savedMaxAgeMs }) : null;
   }
 
   /**
@@ -88,34 +105,35 @@ export class IngestCoalescer {
    * (nothing stored now); rejects (nothing acknowledged) when the engine refused its flush.
    */
   submit(batch: StagedBatch): Promise<IdempotencyRecord | null> {
+    if (batch.record && this.saved && this.saved.size >= MAX_SAVED_BACKLOG) {
+      return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key'));
+    }
     return new Promise((resolve, reject) => {
       const rows = batch.eventLines.length + batch.syncLines.length;
-      this.waiting.push({ batch, rows, resolve, reject });
+      const bytes = lengthOf(batch.eventLines) + lengthOf(batch.syncLines) + lengthOf(batch.sampleLines);
+      this.waiting.push({ batch, rows, bytes, resolve, reject });
       this.waitingRows += rows;
       this.schedule();
     });
   }
 
-  /**
-   * Writes the saved flush holding (workspace, key), if one is still unwritten, so a
-   * retry of that key finds its record instead of storing its rows a second time.
-   */
+  /** Writes the saved flush holding (workspace, key), if any, so a retry of that key finds its record. */
   async settle(workspaceId: string, key: string): Promise<void> {
-    const file = this.unwrittenKeys.get(`${workspaceId}\u0000${key}`);
-    if (file !== undefined) await this.writeSaved(file);
+    const file = this.saved?.fileOf(workspaceId, key);
+    if (file !== undefined) await this.saved!.write(file);
   }
 
   /** Writes every flush a previous process saved and did not finish; call before serving. */
   async recover(): Promise<number> {
-    const saved = this.options.wal?.load() ?? [];
-    for (const { file, contents } of saved) this.remember(file, contents);
-    for (const { file } of saved) {
-      await this.writeSaved(file).catch((err) => {
-        this.options.onError?.(err);
-        this.retryLater();
-      });
-    }
-    return saved.length;
+    if (!this.saved) return 0;
+    const adopted = this.saved.adopt();
+    await this.saved.writeAll();
+    return adopted;
+  }
+
+  /** Flushes saved but not yet stored (a readiness signal for operators). */
+  get backlog(): number {
+    return this.saved?.size ?? 0;
   }
 
   /** Resolves when nothing is waiting or being written. */
@@ -124,15 +142,22 @@ export class IngestCoalescer {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.timer = this.retryTimer = null;
+  /**
+   * For a graceful stop: waits for what is queued, writes every saved flush once more,
+   * and stops retrying. Returns the saved flushes left for the next start.
+   */
+  async close(): Promise<number> {
+    await this.drain();
+    await this.saved?.writeAll();
+    this.stop();
+    if (this.backlog > 0) this.options.onError?.(new Error(`${this.backlog} saved ingest flushes are left in ${this.options.wal!.dir} for the next start`));
+    return this.backlog;
   }
 
-  /** Flushes saved but not yet written (a readiness signal for operators). */
-  get backlog(): number {
-    return this.unwritten.size;
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.saved?.stop();
   }
 
   private schedule(): void {
@@ -160,14 +185,7 @@ export class IngestCoalescer {
     if (this.waiting.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const taken: Waiting[] = [];
-    let rows = 0;
-    while (this.waiting.length > 0 && (taken.length === 0 || rows + this.waiting[0].rows <= this.maxRows)) {
-      const next = this.waiting.shift()!;
-      rows += next.rows;
-      taken.push(next);
-    }
-    this.waitingRows -= rows;
+    const taken = this.take();
     this.inFlight++;
     void this.flush(taken).finally(() => {
       this.inFlight--;
@@ -179,26 +197,42 @@ export class IngestCoalescer {
     });
   }
 
+  /** The next flush: requests of the first one's kind (keyed or not), in order, within the row and byte caps. */
+  private take(): Waiting[] {
+    const first = this.waiting[0];
+    const keyed = first.batch.record !== null;
+    const alone = keyed && this.saved === null; // keyed requests are not merged: each keeps its own token
+    const taken: Waiting[] = [];
+    const left: Waiting[] = [];
+    let rows = 0;
+    let bytes = 0;
+    for (const w of this.waiting) {
+      const fits = taken.length === 0 || (!alone && (w.batch.record !== null) === keyed && rows + w.rows <= this.maxRows && bytes + w.bytes <= MAX_FLUSH_BYTES);
+      if (fits) {
+        taken.push(w);
+        rows += w.rows;
+        bytes += w.bytes;
+      } else left.push(w);
+    }
+    this.waiting = left;
+    this.waitingRows -= rows;
+    return taken;
+  }
+
   private async flush(taken: Waiting[]): Promise<void> {
     const started = performance.now();
     try {
-      const keyed = taken.flatMap((w) => (w.batch.record ? [w.batch.record] : []));
-      const earlier = await this.records.findMany(keyed, Date.now());
-      const fresh: Waiting[] = [];
-      for (const w of taken) {
-        const found = w.batch.record && earlier.get(`${w.batch.record.workspaceId}\u0000${w.batch.record.key}`);
-        if (found) w.resolve(found);
-        else fresh.push(w);
-      }
+      const fresh = await this.screen(taken);
       if (fresh.length === 0) return;
       const contents = combine(fresh.map((w) => w.batch));
-      // Every flush with a keyed request is saved first, even a flush of one: a retry of that
-      // key may be merged with other requests under another token, and only the saved copy
-      // (written again at the next start) keeps it from being stored twice.
-      const file = contents.records.length > 0 && this.options.wal ? await this.options.wal.save(contents) : null;
-      if (file !== null) this.remember(file, contents);
-      if (file !== null) await this.writeSaved(file);
-      else await withAttempts(() => writeFlush(this.db, contents));
+      if (contents.records.length > 0 && this.saved) {
+        // Saved first, even a flush of one: a retry of its key may be merged with other
+        // requests under another token, and only the saved copy keeps it from being stored twice.
+        const file = await this.saved.save(contents);
+        if (!(await this.saved.write(file))) throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store refused this batch; nothing was acknowledged, retry shortly with the same Idempotency-Key');
+      } else {
+        await withAttempts(() => writeFlush(this.db, contents));
+      }
       this.options.onFlush?.(fresh.reduce((n, w) => n + w.rows, 0), fresh.length, performance.now() - started);
       for (const w of fresh) w.resolve(null);
     } catch (err) {
@@ -206,42 +240,24 @@ export class IngestCoalescer {
     }
   }
 
-  private remember(file: string, contents: FlushContents): void {
-    this.unwritten.set(file, contents);
-    for (const r of contents.records) this.unwrittenKeys.set(`${r.workspaceId}\u0000${r.key}`, file);
+  /** Answers the keyed requests whose key was acknowledged before; returns the rest. */
+  private async screen(taken: Waiting[]): Promise<Waiting[]> {
+    const keyed = taken.flatMap((w) => (w.batch.record ? [w.batch.record] : []));
+    const earlier = await this.records.findMany(keyed, Date.now());
+    const fresh: Waiting[] = [];
+    for (const w of taken) {
+      const found = w.batch.record && earlier.get(`${w.batch.record.workspaceId}\u0000${w.batch.record.key}`);
+      if (found) w.resolve(found);
+      else fresh.push(w);
+    }
+    return fresh;
   }
+}
 
-  /** Writes a saved flush (once at a time per file), then forgets it; on failure it stays for a later try. */
-  private writeSaved(file: string): Promise<void> {
-    const running = this.writing.get(file);
-    if (running) return running;
-    const contents = this.unwritten.get(file);
-    if (contents === undefined) return Promise.resolve();
-    const attempt = (async () => {
-      try {
-        await withAttempts(() => writeFlush(this.db, contents));
-        await this.options.wal!.remove(file);
-        this.unwritten.delete(file);
-        for (const r of contents.records) if (this.unwrittenKeys.get(`${r.workspaceId}\u0000${r.key}`) === file) this.unwrittenKeys.delete(`${r.workspaceId}\u0000${r.key}`);
-      } catch (err) {
-        this.retryLater();
-        throw err;
-      } finally {
-        this.writing.delete(file);
-      }
-    })();
-    this.writing.set(file, attempt);
-    return attempt;
-  }
-
-  private retryLater(): void {
-    if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      for (const file of [...this.unwritten.keys()]) void this.writeSaved(file).catch((err) => this.options.onError?.(err));
-    }, 5_000);
-    this.retryTimer.unref();
-  }
+function lengthOf(lines: string[]): number {
+  let n = lines.length;
+  for (const l of lines) n += l.length;
+  return n;
 }
 
 /** One flush of several requests; a flush of one request keeps that request's own token. */
@@ -261,7 +277,7 @@ function combine(batches: StagedBatch[]): FlushContents {
   };
 }
 
-/** A flush is written up to ATTEMPTS times (same token: a retry stores nothing twice) before it fails. */
+/** An unsaved flush is written up to ATTEMPTS times (same token: a retry stores nothing twice) before it fails. */
 async function withAttempts(write: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -33,34 +33,66 @@ export class IngestWal {
     });
     const file = path.join(this.dir, `${contents.token}.flush`);
     const tmp = `${file}.tmp`;
+    const chunks = [Buffer.from(`${header}\n`), contents.events, contents.syncs, contents.samples];
     const handle = await fs.promises.open(tmp, 'w', 0o600);
     try {
-      await handle.writev([Buffer.from(`${header}\n`), contents.events, contents.syncs, contents.samples]);
+      const { bytesWritten } = await handle.writev(chunks);
+      const expected = chunks.reduce((n, c) => n + c.length, 0);
+      if (bytesWritten !== expected) throw new Error(`short write to ${tmp}: ${bytesWritten} of ${expected} bytes`);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await fs.promises.rm(tmp, { force: true });
+      throw err;
     }
+    await handle.close();
     await fs.promises.rename(tmp, file);
-    await syncDir(this.dir);
+    try {
+      await syncDir(this.dir);
+    } catch (err) {
+      // The requests are answered with this error: the file must not be written at the next start.
+      await fs.promises.rm(file, { force: true });
+      throw err;
+    }
     return file;
+  }
+
+  read(file: string): FlushContents {
+    return parseFlush(fs.readFileSync(file), file);
   }
 
   async remove(file: string): Promise<void> {
     await fs.promises.rm(file, { force: true });
   }
 
-  /** Flushes saved and not yet removed, oldest first; incomplete files are deleted. */
+  /** Moves a flush that will not be written to `failed/`, for an operator to look at. */
+  async quarantine(file: string): Promise<void> {
+    const failed = path.join(this.dir, 'failed');
+    await fs.promises.mkdir(failed, { recursive: true });
+    await fs.promises.rename(file, path.join(failed, path.basename(file)));
+  }
+
+  /**
+   * Flushes saved and not yet removed, oldest first. Incomplete files (`.tmp`) are deleted;
+   * a complete file that cannot be read is moved to `failed/` (the gateway still starts).
+   */
   load(): Array<{ file: string; contents: FlushContents }> {
     if (!fs.existsSync(this.dir)) return [];
     const found: Array<{ file: string; contents: FlushContents; mtime: number }> = [];
-    for (const name of fs.readdirSync(this.dir)) {
-      const file = path.join(this.dir, name);
-      if (name.endsWith('.tmp')) {
+    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(this.dir, entry.name);
+      if (entry.name.endsWith('.tmp')) {
         fs.rmSync(file, { force: true });
         continue;
       }
-      if (!FLUSH_FILE.test(name)) continue;
-      found.push({ file, contents: parseFlush(fs.readFileSync(file), file), mtime: fs.statSync(file).mtimeMs });
+      if (!FLUSH_FILE.test(entry.name)) continue;
+      try {
+        found.push({ file, contents: this.read(file), mtime: fs.statSync(file).mtimeMs });
+      } catch {
+        fs.mkdirSync(path.join(this.dir, 'failed'), { recursive: true });
+        fs.renameSync(file, path.join(this.dir, 'failed', entry.name));
+      }
     }
     return found.sort((a, b) => a.mtime - b.mtime).map(({ file, contents }) => ({ file, contents }));
   }
@@ -68,6 +100,7 @@ export class IngestWal {
 
 function parseFlush(bytes: Buffer, file: string): FlushContents {
   const newline = bytes.indexOf(0x0a);
+  if (newline < 0) throw new Error(`ingest write-ahead file ${file} is damaged (no header line)`);
   const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { v: number; token: string; createdAt: number; records: FlushContents['records']; sizes: [number, number, number] };
   const [e, s, m] = header.sizes;
   const body = bytes.subarray(newline + 1);

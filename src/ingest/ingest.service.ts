@@ -146,7 +146,11 @@ export class IngestService {
       sampleLines,
       record: keyed && { workspaceId, key: keyed.key, bodySha256: keyed.digest, result: JSON.stringify(result) },
     });
-    if (earlier !== null) return answerEarlier(earlier, keyed!.digest);
+    if (earlier !== null) {
+      // Nothing stored now: the rate this request took is given back.
+      this.limiter?.refund(workspaceId, records.length);
+      return answerEarlier(earlier, keyed!.digest);
+    }
     this.onStored?.(workspaceId, idsOf(deliveries));
     return result;
   }

@@ -24,6 +24,8 @@ describe('coalesced ingest', () => {
   /** Rows of every delivery_events insert, in order. */
   let inserts: number[] = [];
   let failRecords = false;
+  /** Refuses an insert whose body holds this text (an engine refusal of one request's rows). */
+  let refuse: string | null = null;
 
   beforeAll(async () => {
     db = await openDb(dbOptionsOf(config));
@@ -31,6 +33,7 @@ describe('coalesced ingest', () => {
     const insert = db.insert.bind(db);
     db.insert = async (opts: InsertOptions) => {
       if (opts.table === 'ingest_idempotency' && failRecords) throw new Error('killed before the records');
+      if (refuse !== null && opts.body.includes(refuse)) throw new Error(`refused: ${refuse}`);
       if (opts.table === 'delivery_events') inserts.push(opts.body.toString().split('\n').length);
       return insert(opts);
     };
@@ -115,5 +118,76 @@ describe('coalesced ingest', () => {
     const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
     expect(await coalescer.recover()).toBe(0);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('never saves a request without a key: refused with the others, it is stored once by its own retry', async () => {
+    const dir = path.join(dataDir, 'wal-mixed');
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const ingest = service(coalescer);
+    refuse = 'dst_mixed';
+    const first = await Promise.allSettled([
+      ingest.ingest('ws_c', body('mixed', 10), 'application/x-ndjson', null, now),
+      ingest.ingest('ws_c', body('mixedkey', 10), 'application/x-ndjson', 'mixed-key', now),
+    ]);
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    refuse = null;
+    expect((await ingest.ingest('ws_c', body('mixed', 10), 'application/x-ndjson', null, now)).duplicate).toBe(false);
+    await coalescer.close(); // writes what is saved: only the keyed request's flush
+    expect([await stored('mixed'), await stored('mixedkey')]).toEqual([20, 20]);
+    expect((await ingest.ingest('ws_c', body('mixedkey', 10), 'application/x-ndjson', 'mixed-key', now)).duplicate).toBe(true);
+  });
+
+  it('gives up a saved flush the engine keeps refusing (moved to failed/), so the keys merged into it are free again', async () => {
+    const dir = path.join(dataDir, 'wal-poison');
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir), savedMaxAgeMs: 300 });
+    const ingest = service(coalescer);
+    refuse = 'dst_poison';
+    const bodies = [body('poison', 5), body('innocent', 5)];
+    const first = await Promise.allSettled(bodies.map((b, i) => ingest.ingest('ws_c', b, 'application/x-ndjson', `poison-${i}`, now)));
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(coalescer.backlog).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 400));
+    const retry = await ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now);
+    expect([retry.duplicate, await stored('innocent')]).toEqual([false, 10]);
+    refuse = null;
+    await coalescer.close();
+    expect(coalescer.backlog).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'failed')).length).toBeGreaterThan(0);
+  });
+
+  it('writes refused saved flushes once more on a graceful stop, leaving nothing behind', async () => {
+    const dir = path.join(dataDir, 'wal-close');
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    failRecords = true;
+    await expect(service(coalescer).ingest('ws_c', body('close', 5), 'application/x-ndjson', 'close-0', now)).rejects.toThrow('killed');
+    expect(coalescer.backlog).toBe(1);
+    failRecords = false;
+    expect(await coalescer.close()).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect((await service(new IngestCoalescer(db)).ingest('ws_c', body('close', 5), 'application/x-ndjson', 'close-0', now)).duplicate).toBe(true);
+  });
+
+  it('without keyed merging (a ClickHouse server with replicas), a keyed request keeps its own token: a retry on another replica stores nothing twice', async () => {
+    inserts = [];
+    const replicaA = new IngestCoalescer(db, { wal: new IngestWal(path.join(dataDir, 'wal-a')), coalesceKeyed: false });
+    const replicaB = new IngestCoalescer(db, { wal: new IngestWal(path.join(dataDir, 'wal-b')), coalesceKeyed: false });
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => service(replicaA).ingest('ws_c', body(`alone${i}`, 50), 'application/x-ndjson', `alone-${i}`, now)));
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(inserts).toEqual([50, 50, 50, 50]); // one insert per keyed request
+    failRecords = true;
+    await expect(service(replicaA).ingest('ws_c', body('replica', 30), 'application/x-ndjson', 'replica-0', now)).rejects.toThrow('killed');
+    failRecords = false;
+    expect(fs.existsSync(path.join(dataDir, 'wal-a'))).toBe(false); // nothing saved: the token alone makes the retry exact
+    const retry = await service(replicaB).ingest('ws_c', body('replica', 30), 'application/x-ndjson', 'replica-0', now);
+    expect([retry.duplicate, await stored('replica'), await duplicated('replica')]).toEqual([false, 60, 0]);
+  });
+
+  it('moves a damaged saved flush aside at start instead of refusing to start', async () => {
+    const dir = path.join(dataDir, 'wal-damaged');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'deadbeef.flush'), '{"v":1,"token":"deadbeef","createdAt":0,"records":[],"sizes":[10,0,0]}\nshort');
+    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    expect(await coalescer.recover()).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['deadbeef.flush']);
   });
 });
