@@ -58,17 +58,18 @@ const MAX_FLUSH_BYTES = 32 * 1024 * 1024;
 /** Attempts at an unsaved flush before its requests are answered with the error. */
 const ATTEMPTS = 3;
 /**
- * After a flush of several requests, the next one waits this long (ms) for the producers
- * it answered: measured with 8 producers of 500-report bodies, 0 ms left them in two
- * alternating groups of about 4 requests per flush; 15 ms made it about 4.3 (121 → 97
- * flushes for 420 requests).
+ * After a flush, the next one waits up to this long (ms) for the producers it answered to
+ * come back, unless they are all back sooner. Without it, 8 producers of 500-report bodies
+ * settled into two alternating groups of about 4 requests per flush (the group answered
+ * last always arrived just after the other group's flush had started).
  */
-const SUSTAINED_LINGER_MS = 10;
+const MAX_LINGER_MS = 20;
 
 /**
  * Merges concurrent ingest requests into fewer, larger engine inserts (group commit).
  * When nothing is being written a request's rows go at once (with whatever arrived in
- * the same turn of the event loop; after a busy flush, within 10 ms); while a flush runs,
+ * the same turn of the event loop), or, just after a flush, once the producers it answered
+ * are back (at most 20 ms); while a flush runs,
  * arrivals wait for it and then go together, up to `maxRows` per insert. Each request's
  * promise settles only when its rows (and, for a keyed request, its idempotency record)
  * are stored.
@@ -86,6 +87,9 @@ export class IngestCoalescer {
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private lingerUntil = 0;
+  /** Requests the next flush waits for (up to lingerUntil): those waiting plus those the last flush answered. */
+  private expected = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
@@ -156,7 +160,8 @@ export class IngestCoalescer {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.timer = this.lingerTimer = null;
     this.saved?.stop();
   }
 
@@ -164,15 +169,22 @@ export class IngestCoalescer {
     if (this.waiting.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     if (this.waitingRows >= this.maxRows) return void this.start();
     if (this.inFlight === 0) {
+      const wait = this.lingerUntil - performance.now();
+      if (wait > 0 && this.waiting.length < this.expected) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = null;
+          this.lingerUntil = 0;
+          this.schedule();
+        }, wait);
+        return;
+      }
       if (this.scheduled) return;
       this.scheduled = true;
-      const go = () => {
+      // The rest of this event-loop turn's arrivals go along.
+      setImmediate(() => {
         this.scheduled = false;
         if (this.inFlight === 0) this.start();
-      };
-      const wait = this.lingerUntil - performance.now();
-      if (wait > 0) setTimeout(go, wait);
-      else setImmediate(go);
+      });
       return;
     }
     this.timer ??= setTimeout(() => {
@@ -184,14 +196,16 @@ export class IngestCoalescer {
   private start(): void {
     if (this.waiting.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.timer = this.lingerTimer = null;
     const taken = this.take();
     this.inFlight++;
     void this.flush(taken).finally(() => {
       this.inFlight--;
-      // Under sustained traffic the producers just answered come back within milliseconds:
-      // the next flush waits that long for them instead of leaving half of them to the one after.
-      if (taken.length > 1 || this.waiting.length > 0) this.lingerUntil = performance.now() + SUSTAINED_LINGER_MS;
+      // The producers just answered usually send again within milliseconds: the next flush
+      // waits for them (briefly) instead of leaving them to the one after.
+      this.expected = Math.min(this.waiting.length + taken.length, 1_000);
+      this.lingerUntil = performance.now() + MAX_LINGER_MS;
       this.schedule();
       if (this.waiting.length === 0 && this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     });
