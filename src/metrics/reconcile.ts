@@ -238,7 +238,7 @@ export interface RepairReport {
  * result is deemed stable) override it. Older servers do not know those two names and
  * would refuse them, so they are set only where they exist.
  */
-async function noDeduplicationSettings(db: Db): Promise<ClickHouseSettings> {
+export async function noDeduplicationSettings(db: Db): Promise<ClickHouseSettings> {
   const rows = await db.query<{ name: string }>({
     family: 'reconcile-repair',
     sql: "SELECT name FROM system.settings WHERE name IN ('deduplicate_insert', 'deduplicate_insert_select')",
