@@ -9,10 +9,7 @@ import {
   reconcileWindow,
   repairAggregates,
   type ReconcileResult,
-  type ReconcileScope,
-  type TierTable,
 } from '../metrics/reconcile';
-import { compareDaysWithHours, repairDaysFromHours, type DayDifference } from '../metrics/reconcile-days';
 import { UsageError } from './args';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -22,12 +19,10 @@ export const RECONCILE_HELP =
   'Compares, per workspace, hour, step and destination, the raw reports (sum of count, rows)\n' +
   'with every aggregate tier (events_minute, events_hour, steps_minute, steps_hour: sum of events,\n' +
   'sum of reports) over [from, to), widened to whole hours. Prints the rows that differ, or\n' +
-  '"raw and aggregates agree". Then compares the day tier (steps_day) with the sum of its steps_hour\n' +
-  'rows over the UTC days the window touches.\n' +
+  '"raw and aggregates agree".\n' +
   '  --from, --to     ISO-8601 instants with a zone; from no older than 14 days (raw TTL is 15)\n' +
   '  --workspace ID   one workspace (default: all)\n' +
-  '  --repair         rebuild the aggregate rows of the differing hours from the raw table, then the\n' +
-  '                   differing days of steps_day from steps_hour, then check again\n' +
+  '  --repair         rebuild the aggregate rows of the differing hours from the raw table, then check again\n' +
   '  --json           print the result as one JSON object\n\n' +
   'Opens DATA_DIR directly (no gateway may hold it) or CLICKHOUSE_URL.\n' +
   'Exit codes: 0 raw and aggregates agree (after --repair: agree now), 1 differences remain, 2 bad usage.';
@@ -62,59 +57,26 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
     if (tiers.length === 0) {
       throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run delivery-overview migrate (or start the gateway once) first.' });
     }
-    const hours = await reconcileHours(db, scope, tiers, v, out);
-    // The day tier after the hours: it is checked (and rebuilt) against steps_hour.
-    const days = tiers.includes('steps_hour') && (await hasTable(db, 'steps_day')) ? await reconcileDays(db, scope, v.repair === true, v.json === true, out) : null;
-    if (v.json) out(`${JSON.stringify({ ...hours.json, ...(days ? { days: days.json } : {}) })}\n`);
-    return hours.agree && (days?.agree ?? true) ? 0 : 1;
+    const first = await compareRawAndAggregates(db, scope, tiers);
+    if (first.differences.length === 0 || !v.repair) {
+      out(v.json ? `${JSON.stringify(jsonOf(first))}\n` : describe(first));
+      if (first.differences.length === 0) return 0;
+      process.stderr.write('raw and aggregates differ; hint: run again with --repair (with no producer writing to those hours) to rebuild them from the raw table\n');
+      return 1;
+    }
+    if (!v.json) out(describe(first));
+    const repair = await repairAggregates(db, first.badHours);
+    const after = await compareRawAndAggregates(db, scope, tiers);
+    if (v.json) out(`${JSON.stringify({ ...jsonOf(after), before: jsonOf(first), repair })}\n`);
+    else {
+      const rebuilt = Object.entries(repair.rebuilt).map(([table, n]) => `${n} hour(s) of ${table} (${repair.rowsWritten[table as keyof typeof repair.rowsWritten]} rows)`);
+      out(`repaired: ${rebuilt.join(', ')} in ${repair.ms} ms\n`);
+      out(describe(after));
+    }
+    return after.differences.length === 0 ? 0 : 1;
   } finally {
     await db.close();
   }
-}
-
-type Db = Awaited<ReturnType<typeof openDb>>;
-
-async function hasTable(db: Db, name: string): Promise<boolean> {
-  const rows = await db.query<{ n: number }>({ family: 'reconcile', sql: 'SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = {name:String}', params: { db: db.database, name } });
-  return Number(rows[0]?.n ?? 0) > 0;
-}
-
-/** Raw against the hour and minute tiers; with --repair, rebuilds the differing hours and checks again. */
-async function reconcileHours(db: Db, scope: ReconcileScope, tiers: TierTable[], v: Values, out: (s: string) => void): Promise<{ agree: boolean; json: Record<string, unknown> }> {
-  const first = await compareRawAndAggregates(db, scope, tiers);
-  if (first.differences.length === 0 || !v.repair) {
-    if (!v.json) out(describe(first));
-    if (first.differences.length > 0) process.stderr.write('raw and aggregates differ; hint: run again with --repair (with no producer writing to those hours) to rebuild them from the raw table\n');
-    return { agree: first.differences.length === 0, json: jsonOf(first) };
-  }
-  if (!v.json) out(describe(first));
-  const repair = await repairAggregates(db, first.badHours);
-  const after = await compareRawAndAggregates(db, scope, tiers);
-  if (!v.json) {
-    const rebuilt = Object.entries(repair.rebuilt).map(([table, n]) => `${n} hour(s) of ${table} (${repair.rowsWritten[table as keyof typeof repair.rowsWritten]} rows)`);
-    out(`repaired: ${rebuilt.join(', ')} in ${repair.ms} ms\n`);
-    out(describe(after));
-  }
-  return { agree: after.differences.length === 0, json: { ...jsonOf(after), before: jsonOf(first), repair } };
-}
-
-/** steps_day against the sum of its steps_hour rows over the window's UTC days; with --repair, rebuilds the differing days. */
-async function reconcileDays(db: Db, scope: ReconcileScope, repair: boolean, json: boolean, out: (s: string) => void): Promise<{ agree: boolean; json: Record<string, unknown> }> {
-  const label = (d: DayDifference) => `${d.workspaceId} ${new Date(d.day).toISOString().slice(0, 10)} ${d.step} ${d.destinationId || '(source side)'}: steps_day ${d.days.events} events / ${d.days.reports} reports, steps_hour ${d.hours.events} / ${d.hours.reports}`;
-  const first = await compareDaysWithHours(db, scope);
-  let after = first;
-  let rebuilt = 0;
-  if (first.length > 0 && repair) {
-    rebuilt = await repairDaysFromHours(db, first);
-    after = await compareDaysWithHours(db, scope);
-  }
-  if (!json) {
-    if (first.length > 0) out(`steps_day differs from steps_hour in ${first.length} row(s):\n${first.slice(0, MAX_PRINTED_ROWS).map((d) => `  ${label(d)}\n`).join('')}`);
-    if (rebuilt > 0) out(`repaired: ${rebuilt} day(s) of steps_day from steps_hour\n`);
-    out(after.length === 0 ? 'steps_day agrees with steps_hour\n' : `steps_day still differs in ${after.length} row(s)\n`);
-  }
-  if (first.length > 0 && !repair) process.stderr.write('steps_day differs from steps_hour; hint: run again with --repair to rebuild those days from steps_hour\n');
-  return { agree: after.length === 0, json: { agree: after.length === 0, rebuilt, differences: after.map((d) => ({ ...d, day: new Date(d.day).toISOString() })), before: first.length } };
 }
 
 function jsonOf(r: ReconcileResult): Record<string, unknown> {

@@ -1,7 +1,6 @@
 import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
-import { DAY_TIERED } from './day-tiered';
-import { filterParams, type EventFilterValue, type PeriodSource } from './tiered';
+import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
 /** Count of one step now and in the previous period. */
@@ -42,7 +41,7 @@ interface Row {
  * Step counts for many destinations in one query: destination-side steps by
  * destination (narrowed to one mapping when given), source-side steps by source,
  * then summed over each destination's connected sources. `source`: where the rows come
- * from (the day, hour and minute tiers unless told otherwise: DAY_TIERED).
+ * from (the aggregate tiers unless told otherwise).
  */
 export async function pipelineCounts(
   wdb: WorkspaceDb,
@@ -50,7 +49,7 @@ export async function pipelineCounts(
   mappingId: string | null,
   filter: EventFilterValue | null,
   destinations: readonly DestinationScope[],
-  source: PeriodSource = DAY_TIERED,
+  source: PeriodSource = TIERED,
 ): Promise<StepCounts[]> {
   return (await readPipeline(wdb, range, mappingId, filter, destinations, source, false)).map((r) => r.counts);
 }
@@ -72,7 +71,7 @@ export async function pipelineWithGauge(
   filter: EventFilterValue | null,
   destinations: readonly DestinationScope[],
 ): Promise<PipelineRead[]> {
-  return readPipeline(wdb, range, mappingId, filter, destinations, DAY_TIERED, true);
+  return readPipeline(wdb, range, mappingId, filter, destinations, TIERED, true);
 }
 
 /** The gauge as rows of the same shape as the counts: step 'retry_pending', now = pending. */

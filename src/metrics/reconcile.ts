@@ -238,7 +238,7 @@ export interface RepairReport {
  * result is deemed stable) override it. Older servers do not know those two names and
  * would refuse them, so they are set only where they exist.
  */
-export async function noDeduplicationSettings(db: Db): Promise<ClickHouseSettings> {
+async function noDeduplicationSettings(db: Db): Promise<ClickHouseSettings> {
   const rows = await db.query<{ name: string }>({
     family: 'reconcile-repair',
     sql: "SELECT name FROM system.settings WHERE name IN ('deduplicate_insert', 'deduplicate_insert_select')",

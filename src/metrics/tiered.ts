@@ -63,7 +63,7 @@ export function filterParams(filter: EventFilterValue | null | undefined): Recor
   };
 }
 
-export function spanList(name: 'day' | 'hour' | 'minute', prefix: string, n: number): string {
+export function spanList(name: 'hour' | 'minute', prefix: string, n: number): string {
   return Array.from({ length: n }, (_, i) => `(${name} >= toDateTime({${prefix}${i}f:UInt32}, 'UTC') AND ${name} < toDateTime({${prefix}${i}t:UInt32}, 'UTC'))`).join(' OR ');
 }
 

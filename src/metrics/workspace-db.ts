@@ -57,7 +57,6 @@ export type TableName =
   | 'events_hour'
   | 'steps_minute'
   | 'steps_hour'
-  | 'steps_day'
   | 'connections_minute'
   | 'connections_hour'
   | 'latency_minute'

@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { AppError, ErrorCode } from '../../src/domain/errors';
 import { compareRawAndAggregates, reconcileWindow, repairAggregates } from '../../src/metrics/reconcile';
-import { compareDaysWithHours, repairDaysFromHours } from '../../src/metrics/reconcile-days';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const HOUR = 3_600_000;
@@ -135,46 +134,6 @@ describe('reconcile (library, against the real engine)', () => {
     expect(await tierRows(gw, 'events_minute', 'ws_rec')).toEqual(minuteBefore);
   });
 
-  it('checks the day tier against steps_hour and rebuilds exactly the differing days from it', async () => {
-    const dayRows = () =>
-      gw.sql(
-        `SELECT toUnixTimestamp(day) AS d, step, destination_id, source_id, mapping_id, reason, sum(events) AS events, sum(reports) AS reports
-         FROM {{db}}.steps_day WHERE workspace_id IN ('ws_rec', 'ws_other')
-         GROUP BY workspace_id, d, step, destination_id, source_id, mapping_id, reason HAVING events != 0 OR reports != 0
-         ORDER BY workspace_id, d, step, destination_id, source_id, mapping_id, reason`,
-      );
-    expect(await compareDaysWithHours(gw.gateway.db, scope)).toEqual([]);
-    const before = await dayRows();
-    expect(before.length).toBeGreaterThan(0);
-    const day = Math.floor(hours[1] / 86_400_000) * 86_400_000;
-    // A day row counted twice (extra events) and a lost one (deleted), in ws_rec only.
-    await gw.gateway.db.command({
-      family: 'test',
-      sql: `INSERT INTO ${gw.gateway.db.database}.steps_day (day, workspace_id, step, destination_id, source_id, mapping_id, reason, events, reports)
-            VALUES (toDateTime({d:UInt32}, 'UTC'), 'ws_rec', 'delivered', 'dst_a', 'src_web', '', '', 9, 2)`,
-      params: { d: day / 1000 },
-      settings: { insert_deduplicate: 0, deduplicate_insert: 'disable' } as ClickHouseSettings,
-    });
-    await gw.gateway.db.command({
-      family: 'test',
-      sql: `ALTER TABLE ${gw.gateway.db.database}.steps_day DELETE WHERE workspace_id = 'ws_rec' AND step = 'received'`,
-      settings: { mutations_sync: '2' },
-    });
-    const found = await compareDaysWithHours(gw.gateway.db, scope);
-    expect(found.map((d) => [d.day, d.step, d.destinationId])).toEqual(
-      [...new Set(hours.map((h) => Math.floor(h / 86_400_000) * 86_400_000))].flatMap((d) => [
-        ...(d === day ? [[d, 'delivered', 'dst_a']] : []),
-        [d, 'received', ''],
-      ]).sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1]))),
-    );
-    const delivered = found.find((d) => d.step === 'delivered')!;
-    expect(delivered.days.events - delivered.hours.events).toBe(9);
-    expect(await compareDaysWithHours(gw.gateway.db, { ...scope, workspaceId: 'ws_other' })).toEqual([]);
-    expect(await repairDaysFromHours(gw.gateway.db, found)).toBeGreaterThan(0);
-    expect(await compareDaysWithHours(gw.gateway.db, scope)).toEqual([]);
-    expect(await dayRows()).toEqual(before);
-  });
-
   it('refuses ranges the raw table may no longer hold, and empty ranges', () => {
     const bad = (f: () => unknown) => {
       try {
@@ -221,7 +180,6 @@ describe('delivery-overview reconcile (CLI)', () => {
           await db.insert({ family: 'seed', table: 'delivery_events', body: Buffer.from(rows.join('\\n')), dedupToken: 'seed-' + h });
         }
         await db.command({ family: 'seed', sql: "INSERT INTO delivery_overview.events_minute (minute, workspace_id, step, destination_id, source_id, events, reports) VALUES (toDateTime(" + (hours[0] / 1000 + 600) + ", 'UTC'), 'cli_ws', 'delivered', 'dst', 'src', 7, 1)" });
-        await db.command({ family: 'seed', sql: "INSERT INTO delivery_overview.steps_day (day, workspace_id, step, destination_id, source_id, events, reports) VALUES (toStartOfDay(toDateTime(" + hours[1] / 1000 + ", 'UTC'), 'UTC'), 'cli_ws', 'delivered', 'dst', 'src', 4, 1)" });
         await db.command({ family: 'seed', sql: "ALTER TABLE delivery_overview.events_hour DELETE WHERE workspace_id = 'cli_ws' AND hour = toDateTime(" + hours[2] / 1000 + ", 'UTC') AND step = 'received'", settings: { mutations_sync: '2' } });
         await db.close();
       })().catch((e) => { console.error(e); process.exit(1); });`;
@@ -234,7 +192,6 @@ describe('delivery-overview reconcile (CLI)', () => {
     const hourLabel = (ms: number) => `${iso(ms).slice(0, 13)}:00Z`;
     expect(first.stdout).toContain(`hours: cli_ws ${hourLabel(hours[0])} [events_minute]; cli_ws ${hourLabel(hours[2])} [events_hour]`);
     expect(first.stdout).toMatch(/differences: 2 rows in 2 hour\(s\)/);
-    expect(first.stdout).toMatch(/steps_day differs from steps_hour in 1 row\(s\):\n  cli_ws \S+ delivered dst: steps_day \d+ events/);
     expect(first.stderr).toContain('--repair');
 
     const repaired = cli('reconcile', '--from', from, '--to', to, '--repair');
@@ -242,12 +199,11 @@ describe('delivery-overview reconcile (CLI)', () => {
     expect(repaired.status).toBe(0);
     expect(repaired.stdout).toMatch(/repaired: 1 hour\(s\) of events_minute .*1 hour\(s\) of events_hour/);
     expect(repaired.stdout).toMatch(/raw and aggregates agree: 7 hours, 1395 events/);
-    expect(repaired.stdout).toMatch(/repaired: 1 day\(s\) of steps_day from steps_hour\nsteps_day agrees with steps_hour/);
 
     const second = cli('reconcile', '--from', from, '--to', to, '--json');
     expect(second.status).toBe(0);
     const json = JSON.parse(second.stdout) as { agree: boolean; badHours: unknown[]; events: number; reports: number };
-    expect(json).toMatchObject({ agree: true, badHours: [], events: 1395, reports: 90, days: { agree: true, differences: [] } });
+    expect(json).toMatchObject({ agree: true, badHours: [], events: 1395, reports: 90 });
   });
 
   it('refuses ranges older than 14 days and bad instants with exit 2', () => {

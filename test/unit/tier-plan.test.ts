@@ -1,4 +1,4 @@
-import { minutesOnly, planDayTiers, planTiers, type DayTierPlan, type Span, type TierPlan } from '../../src/domain/tier-plan';
+import { minutesOnly, planTiers, type Span, type TierPlan } from '../../src/domain/tier-plan';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -130,75 +130,5 @@ describe('minutesOnly', () => {
   it('is one minute span, or nothing for an empty range', () => {
     expect(minutesOnly(h(1, 17), h(4, 43))).toEqual({ hours: null, minutes: [{ from: h(1, 17), to: h(4, 43) }] });
     expect(minutesOnly(h(1), h(1))).toEqual({ hours: null, minutes: [] });
-  });
-});
-
-const DAY = 24 * HOUR;
-
-/** Every span of a day plan in order, each tagged with its tier. */
-function daySpansOf(plan: DayTierPlan): (Span & { tier: string })[] {
-  return [
-    ...(plan.days ? [{ ...plan.days, tier: 'day' }] : []),
-    ...plan.hours.map((s) => ({ ...s, tier: 'hour' })),
-    ...plan.minutes.map((s) => ({ ...s, tier: 'minute' })),
-  ].sort((a, b) => a.from - b.from);
-}
-
-describe('planDayTiers', () => {
-  it('reads whole UTC days from the day tier, whole hours and ragged minutes at either end', () => {
-    // 2026-11-25 21:17 → 2026-11-28 03:43 UTC.
-    expect(planDayTiers(h(21, 17), h(3 * 24 + 3, 43))).toEqual({
-      days: { from: h(24), to: h(3 * 24) },
-      hours: [{ from: h(22), to: h(24) }, { from: h(3 * 24), to: h(3 * 24 + 3) }],
-      minutes: [{ from: h(21, 17), to: h(22) }, { from: h(3 * 24 + 3), to: h(3 * 24 + 3, 43) }],
-    });
-  });
-
-  it('is planTiers when no whole UTC day fits, e.g. a Berlin day (23:00 to 23:00 UTC)', () => {
-    expect(planDayTiers(h(-1), h(23))).toEqual({ days: null, hours: [{ from: h(-1), to: h(23) }], minutes: [] });
-    expect(planDayTiers(h(2, 30), h(2, 30))).toEqual({ days: null, hours: [], minutes: [] });
-  });
-
-  it('takes only the UTC days inside a range that starts and ends at midnight in a zone east of UTC', () => {
-    // Berlin 2026-11-25 00:00 → 2026-11-28 00:00 is 2026-11-24 23:00 → 2026-11-27 23:00 UTC.
-    expect(planDayTiers(h(-1), h(3 * 24 - 1))).toEqual({
-      days: { from: h(0), to: h(2 * 24) },
-      hours: [{ from: h(-1), to: h(0) }, { from: h(2 * 24), to: h(3 * 24 - 1) }],
-      minutes: [],
-    });
-  });
-
-  it('covers [from, to) exactly with disjoint aligned spans for many seeded random ranges', () => {
-    const rnd = lcg(20261201);
-    const base = h(-24 * 30);
-    let withDays = 0;
-    for (let i = 0; i < 5000; i++) {
-      const from = base + Math.floor(rnd() * 40 * 24 * 60) * MIN;
-      const scale = [30, 180, 3 * 24 * 60, 16 * 24 * 60][Math.floor(rnd() * 4)];
-      const to = from + (1 + Math.floor(rnd() * scale)) * MIN;
-      const plan = planDayTiers(from, to);
-      let cursor = from;
-      for (const s of daySpansOf(plan)) {
-        expect(s.to).toBeGreaterThan(s.from);
-        expect(s.from).toBe(cursor);
-        cursor = s.to;
-        const unit = s.tier === 'day' ? DAY : s.tier === 'hour' ? HOUR : MIN;
-        expect(s.from % unit).toBe(0);
-        expect(s.to % unit).toBe(0);
-      }
-      expect(cursor).toBe(to);
-      expect(plan.hours.length).toBeLessThanOrEqual(2);
-      expect(plan.minutes.length).toBeLessThanOrEqual(2);
-      if (plan.days) {
-        withDays++;
-        // Maximal: the day span is every whole UTC day inside, the edges hold less than a day.
-        expect(plan.days.from).toBe(Math.ceil(from / DAY) * DAY);
-        expect(plan.days.to).toBe(Math.floor(to / DAY) * DAY);
-        for (const s of plan.hours) expect(s.to - s.from).toBeLessThan(DAY);
-      } else {
-        expect(Math.floor(to / DAY) * DAY).toBeLessThanOrEqual(Math.ceil(from / DAY) * DAY);
-      }
-    }
-    expect(withDays).toBeGreaterThan(500);
   });
 });

@@ -13,7 +13,7 @@ import type { Db } from '../../src/clickhouse/client';
 import type { BenchContext } from './context';
 import { RAW_TABLE } from './raw.queries';
 import { round, summarize, type Summary } from './stats';
-import { edgeReads, pipelineTiers, viewCosts, type TierComparison } from './tiers.bench';
+import { edgeReads, viewCosts, type TierComparison } from './tiers.bench';
 
 /** Remembers the SQL it ran, to EXPLAIN ESTIMATE it afterwards. */
 class RecordingWdb extends WorkspaceDb {
@@ -51,7 +51,7 @@ export interface PayoffResult {
   range: { from: string; to: string; previousFrom: string };
   iterations: number;
   cases: PayoffCase[];
-  /** Which tier layout pays: day vs hour middle, edge reads, ingest cost per view (tiers.bench.ts). */
+  /** Which tier layout pays: the minute edges three ways, ingest cost per view (tiers.bench.ts). */
   tiers: TierComparison;
 }
 
@@ -110,9 +110,8 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
     const readsRaw = (await Promise.all(rawSql.map((s) => estimate(db, ctx.workspaceId, s)))).flat();
     cases.push({ question, aggregate, raw: rawS, speedupP50: round(rawS.p50 / aggregate.p50, 1), speedupP95: round(rawS.p95 / aggregate.p95, 1), equal, readsAggregate, readsRaw });
   }
-  ctx.progress('payoff: tiers (day vs hour middle, minute edges, ingest cost per view)');
+  ctx.progress('payoff: tiers (minute edges three ways, ingest cost per view)');
   const tiers: TierComparison = {
-    pipeline: await pipelineTiers(wdb, range, scope, opts.iterations),
     edges: await edgeReads(db, ctx.workspaceId, range, scope, opts.iterations),
     viewCost: await viewCosts(db, ctx.quick ? 20_000 : 500_000),
   };

@@ -46,7 +46,7 @@ export function renderTable(r: BenchResult): string {
   lines.push(
     `dataset: ${fmt(d.reports)} raw reports over ${d.days} days, 1 workspace, ${d.destinations.total} destinations (${d.destinations.classic} classic, ${d.destinations.actions} actions, ${d.destinations.storage} storage), ` +
       `${d.sources} sources, ${d.eventNames} event names, ${d.appVersions} app versions; generated in ${fmt(d.seconds)} s (${fmt(d.reportsPerSecond)} reports/s); ` +
-      `aggregates: ${['steps_minute', 'steps_hour', 'steps_day', 'events_minute', 'events_hour'].filter((t) => d.tables[t]).map((t) => `${t} ${fmt(d.tables[t].rows)} rows`).join(', ')}`,
+      `aggregates: ${['steps_minute', 'steps_hour', 'events_minute', 'events_hour'].filter((t) => d.tables[t]).map((t) => `${t} ${fmt(d.tables[t].rows)} rows`).join(', ')}`,
   );
   lines.push('');
   lines.push(...table([['#', 'measure', 'gateway', 'baseline', 'ratio'], ...sectionRows(r)]));
@@ -71,7 +71,7 @@ function sectionRows(r: BenchResult): string[][] {
       rows.push(['1', `${c.question} ${r.payoff.preset}, aggregates vs raw table: p50`, ms(c.aggregate.p50), ms(c.raw.p50), `${c.speedupP50}× faster${c.equal ? '' : ' (ANSWERS DIFFER)'}`]);
       rows.push(['1', `${c.question} ${r.payoff.preset}, aggregates vs raw table: p95`, ms(c.aggregate.p95), ms(c.raw.p95), `${c.speedupP95}× faster`]);
     }
-    rows.push(...tierRows(r.payoff.tiers, r.payoff.preset));
+    rows.push(...tierRows(r.payoff.tiers));
   }
   for (const c of r.overhead?.cases ?? []) {
     rows.push(['2', `${c.question} ${c.preset}, GraphQL/HTTP vs same SQL direct: p50`, ms(c.graphql.p50), ms(c.direct.p50), `${c.ratioP50}×`]);
@@ -110,15 +110,13 @@ function table(rows: string[][]): string[] {
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
 }
 
-/** Section 1's tier rows: day vs hour middle, the minute edges three ways, ingest cost per view. */
-function tierRows(t: TierComparison | undefined, preset: string): string[][] {
+/** Section 1's tier rows: the minute edges three ways, ingest cost per view. */
+function tierRows(t: TierComparison | undefined): string[][] {
   if (!t) return [];
-  const p = t.pipeline;
   const e = t.edges;
   const v = t.viewCost;
   const reads = (x: TimedRead) => `${ms(x.summary.p50)} (${fmt(x.rows)} rows)`;
   return [
-    ['1', `pipeline ${preset}: day tier vs hour middle, p50 (rows read)`, reads(p.dayTier), reads(p.hourTier), `${p.speedupP50}× faster${p.equal ? '' : ' (ANSWERS DIFFER)'}`],
     ['1', `minute edges (${e.minutes} min), event dims: events_minute vs raw table, p50`, reads(e.eventsMinute), reads(e.raw), `${ratio(e.raw.summary.p50, e.eventsMinute.summary.p50)}×${e.equal ? '' : ' (ANSWERS DIFFER)'}`],
     ['1', 'minute edges, same scope: steps_minute (no event dims), p50', reads(e.stepsMinute), '', ''],
     ['1', `ingest ${v.measure} per report, ${fmt(v.reports)} rows in ${fmt(v.blockSize)}-row blocks: all views vs raw alone`, `${v.allViews} µs`, `${v.rawOnly} µs`, ''],

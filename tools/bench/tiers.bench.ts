@@ -1,8 +1,6 @@
 /**
  * Part of section 1 (payoff): which tier layout pays, measured on the bench's dataset.
  *
- * - The pipeline with the day tier (DAY_TIERED: whole UTC days from steps_day) against the
- *   hour middle it replaced (TIERED), alternated in one loop, answers compared.
  * - The ragged-minute edges of a two-week range (both periods), read with the event
  *   dimensions from `events_minute` and from the raw table (`delivery_events`), answers
  *   compared, and the same scope from `steps_minute` without event dimensions (what the
@@ -15,10 +13,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../src/clickhouse/client';
 import { planTiers, type Span } from '../../src/domain/tier-plan';
 import type { ResolvedRange } from '../../src/domain/time-range';
-import { DAY_TIERED } from '../../src/metrics/day-tiered';
-import { pipelineCounts, type DestinationScope } from '../../src/metrics/pipeline.query';
-import { TIERED } from '../../src/metrics/tiered';
-import type { WorkspaceDb } from '../../src/metrics/workspace-db';
+import type { DestinationScope } from '../../src/metrics/pipeline.query';
 import { sameAnswer } from './context';
 import { round, summarize, type Summary } from './stats';
 
@@ -30,7 +25,6 @@ export interface TimedRead {
 }
 
 export interface TierComparison {
-  pipeline: { dayTier: TimedRead; hourTier: TimedRead; equal: boolean; speedupP50: number };
   edges: { minutes: number; eventsMinute: TimedRead; raw: TimedRead; stepsMinute: TimedRead; equal: boolean };
   viewCost: ViewCost;
 }
@@ -63,37 +57,6 @@ async function alternate(iterations: number, a: () => Promise<unknown>, b: () =>
 async function estimatedRows(db: Db, sql: string, params: Record<string, unknown>): Promise<number> {
   const rows = await db.query<{ rows: number }>({ family: 'bench', sql: `EXPLAIN ESTIMATE ${sql}`, params });
   return rows.reduce((s, r) => s + Number(r.rows), 0);
-}
-
-/** Records the statements a WorkspaceDb call ran, to estimate the rows they read. */
-async function rowsOf(wdb: WorkspaceDb, fn: () => Promise<unknown>): Promise<number> {
-  const seen: { sql: string; params: Record<string, unknown> }[] = [];
-  const original = wdb.query.bind(wdb);
-  (wdb as { query: WorkspaceDb['query'] }).query = (family, sql, params = {}, settings) => {
-    seen.push({ sql, params });
-    return original(family, sql, params, settings);
-  };
-  try {
-    await fn();
-  } finally {
-    (wdb as { query: WorkspaceDb['query'] }).query = original;
-  }
-  let n = 0;
-  for (const s of seen) n += await estimatedRows(wdb.db, s.sql, { ...s.params, workspace: wdb.workspaceId });
-  return n;
-}
-
-export async function pipelineTiers(wdb: WorkspaceDb, range: ResolvedRange, scope: DestinationScope, iterations: number): Promise<TierComparison['pipeline']> {
-  const day = () => pipelineCounts(wdb, range, null, null, [scope], DAY_TIERED);
-  const hour = () => pipelineCounts(wdb, range, null, null, [scope], TIERED);
-  const equal = sameAnswer(await day(), await hour());
-  const [d, h] = await alternate(iterations, day, hour);
-  return {
-    dayTier: { name: 'steps_day + steps_hour + steps_minute', summary: d, rows: await rowsOf(wdb, day) },
-    hourTier: { name: 'steps_hour + steps_minute', summary: h, rows: await rowsOf(wdb, hour) },
-    equal,
-    speedupP50: round(h.p50 / d.p50, 2),
-  };
 }
 
 /** The ragged minutes of both periods of the range, as the hour-tier plan leaves them. */
