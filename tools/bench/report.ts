@@ -117,7 +117,7 @@ function tierRows(t: TierComparison | undefined): string[][] {
   const v = t.viewCost;
   const reads = (x: TimedRead) => `${ms(x.summary.p50)} (${fmt(x.rows)} rows)`;
   return [
-    ['1', `minute edges (${e.minutes} min), event dims: events_minute vs raw table, p50`, reads(e.eventsMinute), reads(e.raw), `${ratio(e.raw.summary.p50, e.eventsMinute.summary.p50)}×${e.equal ? '' : ' (ANSWERS DIFFER)'}`],
+    ['1', `minute edges (${e.minutes} min), event dims: events_minute vs raw table, p50`, reads(e.eventsMinute), reads(e.raw), `raw takes ${ratio(e.raw.summary.p50, e.eventsMinute.summary.p50)}× the time${e.equal ? '' : ' (ANSWERS DIFFER)'}`],
     ['1', 'minute edges, same scope: steps_minute (no event dims), p50', reads(e.stepsMinute), '', ''],
     ['1', `ingest ${v.measure} per report, ${fmt(v.reports)} rows in ${fmt(v.blockSize)}-row blocks: all views vs raw alone`, `${v.allViews} µs`, `${v.rawOnly} µs`, ''],
     ...Object.entries(v.perView).map(([name, us]) => ['1', `ingest: ${name} view alone adds`, `${us} µs`, '', `${round((100 * us) / v.allViews, 0)} % of all views`]),
