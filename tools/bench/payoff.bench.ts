@@ -13,6 +13,7 @@ import type { Db } from '../../src/clickhouse/client';
 import type { BenchContext } from './context';
 import { RAW_TABLE } from './raw.queries';
 import { round, summarize, type Summary } from './stats';
+import { edgeReads, viewCosts, type TierComparison } from './tiers.bench';
 
 /** Remembers the SQL it ran, to EXPLAIN ESTIMATE it afterwards. */
 class RecordingWdb extends WorkspaceDb {
@@ -50,6 +51,8 @@ export interface PayoffResult {
   range: { from: string; to: string; previousFrom: string };
   iterations: number;
   cases: PayoffCase[];
+  /** Which tier layout pays: the minute edges three ways, ingest cost per view (tiers.bench.ts). */
+  tiers: TierComparison;
 }
 
 /** Keys sorted, so two answers built in different row orders compare equal. */
@@ -107,6 +110,11 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
     const readsRaw = (await Promise.all(rawSql.map((s) => estimate(db, ctx.workspaceId, s)))).flat();
     cases.push({ question, aggregate, raw: rawS, speedupP50: round(rawS.p50 / aggregate.p50, 1), speedupP95: round(rawS.p95 / aggregate.p95, 1), equal, readsAggregate, readsRaw });
   }
+  ctx.progress('payoff: tiers (minute edges three ways, ingest cost per view)');
+  const tiers: TierComparison = {
+    edges: await edgeReads(db, ctx.workspaceId, range, scope, opts.iterations),
+    viewCost: await viewCosts(db, ctx.quick ? 20_000 : 500_000),
+  };
   return {
     preset,
     destinationId: destination.id,
@@ -114,5 +122,6 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
     range: { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), previousFrom: new Date(range.previousFrom).toISOString() },
     iterations: opts.iterations,
     cases,
+    tiers,
   };
 }

@@ -2,6 +2,8 @@
 import { fmt, ms } from './format';
 import { mixGoals, mixRows } from './mix.report';
 import type { BenchResult, Goal } from './run';
+import { ratio, round } from './stats';
+import type { TierComparison, TimedRead } from './tiers.bench';
 
 /** The goals of the sections a run measured. */
 export function evaluateGoals(r: BenchResult): Goal[] {
@@ -76,6 +78,7 @@ function sectionRows(r: BenchResult): string[][] {
       rows.push(['1', `${c.question} ${r.payoff.preset}, aggregates vs raw table: p50`, ms(c.aggregate.p50), ms(c.raw.p50), `${c.speedupP50}× faster${c.equal ? '' : ' (ANSWERS DIFFER)'}`]);
       rows.push(['1', `${c.question} ${r.payoff.preset}, aggregates vs raw table: p95`, ms(c.aggregate.p95), ms(c.raw.p95), `${c.speedupP95}× faster`]);
     }
+    rows.push(...tierRows(r.payoff.tiers));
   }
   for (const c of r.overhead?.cases ?? []) {
     rows.push(['2', `${c.question} ${c.preset}, GraphQL/HTTP vs same SQL direct: p50`, ms(c.graphql.p50), ms(c.direct.p50), `${c.ratioP50}×`]);
@@ -114,4 +117,18 @@ function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => `| ${r.map((x, c) => (x ?? '').padEnd(widths[c])).join(' | ')} |`;
   return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
+}
+
+/** Section 1's tier rows: the minute edges three ways, ingest cost per view. */
+function tierRows(t: TierComparison | undefined): string[][] {
+  if (!t) return [];
+  const e = t.edges;
+  const v = t.viewCost;
+  const reads = (x: TimedRead) => `${ms(x.summary.p50)} (${fmt(x.rows)} rows)`;
+  return [
+    ['1', `minute edges (${e.minutes} min), event dims: events_minute vs raw table, p50`, reads(e.eventsMinute), reads(e.raw), `raw takes ${ratio(e.raw.summary.p50, e.eventsMinute.summary.p50)}× the time${e.equal ? '' : ' (ANSWERS DIFFER)'}`],
+    ['1', 'minute edges, same scope: steps_minute (no event dims), p50', reads(e.stepsMinute), '', ''],
+    ['1', `ingest ${v.measure} per report, ${fmt(v.reports)} rows in ${fmt(v.blockSize)}-row blocks: all views vs raw alone`, `${v.allViews} µs`, `${v.rawOnly} µs`, ''],
+    ...Object.entries(v.perView).map(([name, us]) => ['1', `ingest: ${name} view alone adds`, `${us} µs`, '', `${round((100 * us) / v.allViews, 0)} % of all views`]),
+  ];
 }
