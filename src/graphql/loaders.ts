@@ -10,7 +10,7 @@ import { timeseriesMany, type Dimension, type Granularity, type SeriesValue } fr
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import { latencyMany, type LatencyValue, type OutcomeStep } from '../metrics/latency.query';
 import { attemptBreakdown, attemptCounts, tupleKey, type AttemptCounts, type AttemptPeriods, type EventTuple } from '../metrics/attempts.query';
-import { groupedLoader, type BatchRecorder } from './grouped-loader';
+import { filterKey, groupedLoader, rangeKey, type BatchRecorder } from './grouped-loader';
 import { pipelineReads, type Load, type PipelineKey } from './pipeline-reads';
 
 /** A source's own steps (destinationId null), or one connected destination's steps narrowed to that source. */
@@ -93,8 +93,6 @@ export interface Loaders {
   notifications: DataLoader<string, NotificationValue[]>;
 }
 
-const rangeKey = (r: ResolvedRange) => `${r.from}-${r.to}`;
-const filterKey = (f: EventFilterValue | null) => JSON.stringify(f ?? {});
 
 type Recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => Promise<V[]>;
 

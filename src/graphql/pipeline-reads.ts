@@ -5,7 +5,7 @@ import type { ConnectionEntry } from '../metrics/catalog.service';
 import { pipelineWithGauge, retryPending, type PipelineRead, type RetryKey } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import type { WorkspaceDb } from '../metrics/workspace-db';
-import type { BatchRecorder } from './grouped-loader';
+import { filterKey, rangeKey, type BatchRecorder } from './grouped-loader';
 
 export interface PipelineKey {
   destinationId: string;
@@ -25,7 +25,7 @@ type ReadKey = { pipeline: PipelineKey; gauge?: undefined } | { gauge: RetryKey;
 type ReadValue = PipelineRead | number;
 
 /** Keys of one range, mapping and filter share one pipeline statement. */
-const groupOf = (k: PipelineKey) => `${k.range.from}-${k.range.to}|${k.mappingId ?? ''}|${JSON.stringify(k.filter ?? {})}`;
+const groupOf = (k: PipelineKey) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`;
 const gaugeId = (destinationId: string, mappingId: string | null) => `${destinationId}/${mappingId ?? ''}`;
 
 /**
