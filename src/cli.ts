@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config/config';
-import { AppError } from './domain/errors';
+import { AppError, ErrorCode } from './domain/errors';
 import { UsageError } from './cli/args';
+import { describeFailure, StepFailure } from './cli/failure';
 import { COMMANDS, usage, type Command, type CommandName } from './cli/commands';
 import { PACKAGE_ROOT } from './package-root';
 
@@ -53,6 +54,14 @@ async function main(argv: string[]): Promise<number> {
   return command.run(values, config, positionals);
 }
 
+/** A way out for failures that are the machine's, not the user's. */
+function hintFor(error: unknown): string | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  if (error.code === ErrorCode.QUERY_TIMEOUT) return 'The machine may be busy: run the command again (it resumes), or raise WRITE_TIMEOUT_SECONDS / QUERY_TIMEOUT_SECONDS (docs/configuration.md).';
+  if (error.code === ErrorCode.UPSTREAM_UNAVAILABLE) return 'Check free disk space under DATA_DIR (or the ClickHouse server), then run the command again.';
+  return undefined;
+}
+
 function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -62,17 +71,17 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const message = err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ${message}\n`);
-    if (err instanceof UsageError) {
-      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    process.stderr.write(describeFailure(err).map((line) => `${line}\n`).join(''));
+    const inner = err instanceof StepFailure ? err.error : err;
+    if (inner instanceof UsageError) {
+      if (inner.hint) process.stderr.write(`hint: ${inner.hint}\n`);
       process.exitCode = 2;
       return;
     }
-    const hint = (err as { hint?: string }).hint;
+    const hint = (inner as { hint?: string }).hint ?? hintFor(inner);
     if (hint) process.stderr.write(`hint: ${hint}\n`);
     // A setup problem found only at start (e.g. no ClickHouse to talk to) is a configuration error.
-    process.exitCode = (err as { exitCode?: unknown }).exitCode === 2 ? 2 : 1;
+    process.exitCode = (inner as { exitCode?: unknown }).exitCode === 2 ? 2 : 1;
   },
 );
 

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
 import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { createLogger } from '../log';
 import { startGateway } from '../app/gateway';
-import { backfill } from '../simulate/backfill';
 import { runLive } from '../simulate/live';
 import { intOption, untilSignal } from './args';
 import { asPortProblem, ensurePortFree } from './port';
-import { progressReporter } from './progress';
+import { demoBackfill } from './demo-backfill';
+import { inStep, StepFailure } from './failure';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -29,32 +29,20 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
-  const db = await openDb(dbOptionsOf(config));
-  await migrate(db, migrationTarget(config));
-
-  const existing = await db.query<{ n: number }>({
-    family: 'demo',
-    sql: `SELECT count() AS n FROM ${config.clickhouse.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
-    params: { ws: DEMO_WORKSPACE },
+  const db = await inStep('opening ClickHouse', () => openDb(dbOptionsOf(config)));
+  const { continuation } = await (async () => {
+    await inStep('migrating', () => migrate(db, migrationTarget(config)));
+    return inStep('backfilling demo data', () => demoBackfill(db, config.server.dataDir, { workspaceId: DEMO_WORKSPACE, days, seed, hasRecentData: () => hasRecentData(db, config) }));
+  })().catch(async (err: unknown) => {
+    await db.close();
+    throw err;
   });
-  // When this start backfills, live traffic continues the same simulated world from the
-  // backfill's last instant, so retries pending at that moment still resolve.
-  let continuation: { startAt: number; origin: number } | null = null;
-  if (Number(existing[0]?.n ?? 0) === 0) {
-    const progress = progressReporter('backfill');
-    const backfillNow = Date.now();
-    const result = await backfill(db, { workspaceId: DEMO_WORKSPACE, days, seed, now: backfillNow, onProgress: progress.update });
-    continuation = { startAt: backfillNow, origin: backfillNow - days * 86_400_000 };
-    progress.done(`${days} days: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
-  } else {
-    process.stderr.write(`backfill: skipped, ${DATA_LABEL(config)} already holds recent demo data\n`);
-  }
 
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
   let ideToken: string | undefined;
   const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } }).catch(async (err: unknown) => {
     await db.close();
-    throw asPortProblem(err, config.server);
+    throw new StepFailure('starting the gateway', asPortProblem(err, config.server));
   });
   const token = await demoToken(gateway.tokens, config.server.dataDir);
   ideToken = token;
@@ -89,7 +77,15 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   return 0;
 }
 
-const DATA_LABEL = (config: Config) => (config.clickhouse.url ? config.clickhouse.url : config.server.dataDir);
+/** Demo rows of the last day: a data directory from before demo-backfill.json was kept. */
+async function hasRecentData(db: Db, config: Config): Promise<boolean> {
+  const rows = await db.query<{ n: number }>({
+    family: 'demo',
+    sql: `SELECT count() AS n FROM ${config.clickhouse.database}.delivery_events WHERE workspace_id = {ws:String} AND time > now() - INTERVAL 1 DAY`,
+    params: { ws: DEMO_WORKSPACE },
+  });
+  return Number(rows[0]?.n ?? 0) > 0;
+}
 
 /** The demo token is kept in <DATA_DIR>/demo-token and reused while it stays valid. */
 async function demoToken(tokens: import('../auth/tokens').TokenStore, dataDir: string): Promise<string> {

@@ -9,6 +9,9 @@ import { classifyClickHouseError } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
 import { embeddedStreams, serverStreams, settingsClause, StartGate, type StartStream, type StreamFormat } from './stream';
 
+/** Default time limit of inserts and commands (WRITE_TIMEOUT_SECONDS). */
+export const DEFAULT_WRITE_TIMEOUT_SECONDS = 300;
+
 /** Default per-query memory cap (QUERY_MAX_MEMORY_BYTES). */
 export const DEFAULT_QUERY_MAX_MEMORY_BYTES = 4 * 2 ** 30;
 
@@ -24,7 +27,12 @@ const OUTPUT_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_denormals: 0,
 };
 
-/** Settings for every insert: synchronous (acknowledged = stored) and deduplicated by token. */
+/**
+ * Settings for every insert: synchronous (acknowledged = stored) and deduplicated by token.
+ * Its time limit is the write timeout, given on every insert: the embedded engine keeps a
+ * read's `max_execution_time` in its session, and a large flush on a busy machine must not
+ * fail on the 10-second read limit.
+ */
 const INSERT_SETTINGS: ClickHouseSettings = {
   async_insert: 0,
   insert_deduplicate: 1,
@@ -87,6 +95,8 @@ export class Db {
     readonly backend: Backend,
     readonly database: string,
     private readonly readSettings: ClickHouseSettings,
+    /** `max_execution_time` of inserts and commands (WRITE_TIMEOUT_SECONDS; 0: none). */
+    private readonly writeTimeoutSeconds: number,
     private readonly rawInsert: ((table: string, body: Buffer, settings: ClickHouseSettings) => Promise<void>) | null,
     embeddedStream: StartStream | null = null,
   ) {
@@ -140,13 +150,14 @@ export class Db {
     }, false);
   }
 
-  /** DDL and statements without a result. */
+  /** DDL and statements without a result, under the write timeout (not a read's). */
   async command(opts: QueryOptions): Promise<void> {
+    const settings: ClickHouseSettings = { max_execution_time: this.writeTimeoutSeconds, ...opts.settings };
     await this.timed(opts.family, statementOf(opts.sql), async () => {
       try {
-        await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: opts.settings });
+        await this.client.command({ query: opts.sql, query_params: opts.params, clickhouse_settings: settings });
       } finally {
-        await this.restoreSessionSettings(Object.keys(opts.settings ?? {}));
+        await this.restoreSessionSettings(Object.keys(settings));
       }
     });
   }
@@ -165,7 +176,7 @@ export class Db {
 
   /** Inserts pre-encoded JSONEachRow bytes: zero-copy into the embedded engine, streamed to a server. */
   async insert(opts: InsertOptions): Promise<void> {
-    const settings: ClickHouseSettings = { ...INSERT_SETTINGS, insert_deduplication_token: opts.dedupToken };
+    const settings: ClickHouseSettings = { ...INSERT_SETTINGS, max_execution_time: this.writeTimeoutSeconds, insert_deduplication_token: opts.dedupToken };
     const table = `${this.database}.${opts.table}`;
     await this.timed(opts.family, 'INSERT', async () => {
       if (this.rawInsert) {
@@ -254,7 +265,7 @@ function dataDirBusy(dir: string, cause: unknown): AppError & { hint: string } {
 
 /** Where the one Db handle points: a server (`url`) or the embedded engine under `dataDir`. */
 export type DbOptions = Pick<ClickHouseConfig, 'url' | 'database' | 'queryTimeoutSeconds'> &
-  Partial<Pick<ClickHouseConfig, 'user' | 'password' | 'queryMaxMemoryBytes'>> & { dataDir: string };
+  Partial<Pick<ClickHouseConfig, 'user' | 'password' | 'queryMaxMemoryBytes' | 'writeTimeoutSeconds'>> & { dataDir: string };
 
 export function dbOptionsOf(config: Pick<Config, 'clickhouse' | 'server'>): DbOptions {
   return { ...config.clickhouse, dataDir: config.server.dataDir };
@@ -277,28 +288,30 @@ export async function openDb(config: DbOptions): Promise<Db> {
     result_overflow_mode: 'throw',
     max_memory_usage: String(config.queryMaxMemoryBytes ?? DEFAULT_QUERY_MAX_MEMORY_BYTES),
   };
+  const writeTimeout = config.writeTimeoutSeconds ?? DEFAULT_WRITE_TIMEOUT_SECONDS;
   if (config.url) {
     const client = createClient({
       url: config.url,
       username: config.user ?? 'default',
       password: config.password ?? '',
-      request_timeout: (config.queryTimeoutSeconds + 5) * 1000,
+      // The HTTP wait outlasts the engine's own limit, so the engine's error (classified) arrives first.
+      request_timeout: (writeTimeout === 0 ? 24 * 3600 : Math.max(config.queryTimeoutSeconds, writeTimeout) + 5) * 1000,
       clickhouse_settings: OUTPUT_SETTINGS,
     });
-    const db = new Db(client, 'server', config.database, readSettings, null);
+    const db = new Db(client, 'server', config.database, readSettings, writeTimeout, null);
     await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
     return db;
   }
   const dir = `${config.dataDir}/clickhouse`;
   fs.mkdirSync(dir, { recursive: true });
-  let db = await openEmbedded(dir, config.database, readSettings);
+  let db = await openEmbedded(dir, config.database, readSettings, writeTimeout);
   // Crash recovery (see dedup-recovery.ts): the engine has loaded its logs by now, so when
   // orphans exist it is closed, the logs are repaired, and it is opened again.
   const orphans = await dedupOrphans(db);
   if (orphans.length > 0) {
     await db.close();
     dropDedupOrphans(orphans);
-    db = await openEmbedded(dir, config.database, readSettings);
+    db = await openEmbedded(dir, config.database, readSettings, writeTimeout);
     db.recoveredDedupOrphans = orphans.length;
   }
   return db;
@@ -320,7 +333,7 @@ function loadEmbeddedEngine(): typeof import('chdb/connection') {
   }
 }
 
-async function openEmbedded(dir: string, database: string, readSettings: ClickHouseSettings): Promise<Db> {
+async function openEmbedded(dir: string, database: string, readSettings: ClickHouseSettings, writeTimeoutSeconds: number): Promise<Db> {
   const { createChdbConnection } = loadEmbeddedEngine();
   let connection: ReturnType<typeof createChdbConnection>;
   try {
@@ -333,7 +346,7 @@ async function openEmbedded(dir: string, database: string, readSettings: ClickHo
   const rawInsert = async (table: string, body: Buffer, settings: ClickHouseSettings) => {
     await connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: settings as Record<string, string | number | boolean> });
   };
-  const db = new Db(client, 'embedded', database, readSettings, rawInsert, embeddedStreams(dir));
+  const db = new Db(client, 'embedded', database, readSettings, writeTimeoutSeconds, rawInsert, embeddedStreams(dir));
   await db.command({ family: 'migrate', sql: `CREATE DATABASE IF NOT EXISTS ${database}` });
   return db;
 }

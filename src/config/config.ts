@@ -60,6 +60,11 @@ export interface ClickHouseConfig {
   cluster: string | null;
   /** `QUERY_TIMEOUT_SECONDS`, default 10: ClickHouse `max_execution_time` for every read. */
   queryTimeoutSeconds: number;
+  /**
+   * `WRITE_TIMEOUT_SECONDS`, default 300: ClickHouse `max_execution_time` for every insert and
+   * command (ingest flushes, the demo's backfill, token and alert writes); 0: no limit.
+   */
+  writeTimeoutSeconds: number;
   /** `QUERY_MAX_MEMORY_BYTES`, default 4 GiB: ClickHouse `max_memory_usage` for every read. */
   queryMaxMemoryBytes: number;
 }
@@ -243,6 +248,7 @@ function readClickHouse(r: ConfigReader): ClickHouseConfig {
     database: r.identifier('CLICKHOUSE_DATABASE', 'delivery_overview'),
     cluster,
     queryTimeoutSeconds: r.int('QUERY_TIMEOUT_SECONDS', 10, 1, 600),
+    writeTimeoutSeconds: r.int('WRITE_TIMEOUT_SECONDS', 300, 0, 3600),
     queryMaxMemoryBytes: r.int('QUERY_MAX_MEMORY_BYTES', 4 * 2 ** 30, 64 * 2 ** 20, 2 ** 40),
   };
 }

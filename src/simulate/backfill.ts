@@ -35,6 +35,14 @@ export interface BackfillOptions {
   sampleMaxBytes?: number;
   /** Chunk inserts in flight at once (default 1: generation overlaps the insert; more did not help on 2 cores). */
   insertConcurrency?: number;
+  /**
+   * Continue an interrupted backfill of the same `now`, seed and days: hours before this
+   * instant (an `onStored` value) are not written again. The inserts after it carry the
+   * tokens the first run gave them, so one that was in flight when it stopped is stored once.
+   */
+  resumeFrom?: number;
+  /** Told, in order, the end of every part of the window once it is stored. */
+  onStored?: (end: number) => void;
 }
 
 export interface BackfillResult {
@@ -75,10 +83,12 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
   const inFlight: { insert: Promise<void>; doneMs: number; rows: number }[] = [];
   const settle = async (job: { insert: Promise<void>; doneMs: number; rows: number }) => {
     await job.insert;
+    opts.onStored?.(from + job.doneMs);
     opts.onProgress?.(job.doneMs, to - from, job.rows);
   };
+  const resumeFrom = Math.max(from, opts.resumeFrom ?? from);
   let parts: { events: Buffer[]; syncs: Buffer[]; samples: Buffer[] } = { events: [], syncs: [], samples: [] };
-  let partStart = from;
+  let partStart = resumeFrom;
   let partRows = 0;
   const flush = async (end: number) => {
     const token = `${tokenBase}:${partStart}:${end}`;
@@ -98,9 +108,10 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
     inFlight.push({ insert, doneMs: end - from, rows: reports });
   };
   for (const [start, end] of chunks) {
+    if (end <= resumeFrom) continue;
     // Generate and encode hour by hour (rows die young, the bytes live off-heap); one
     // insert per chunk, or earlier when it grows past MAX_ROWS_PER_INSERT.
-    for (const [hStart, hEnd] of chunkBounds(start, end, 1)) {
+    for (const [hStart, hEnd] of chunkBounds(Math.max(start, resumeFrom), end, 1)) {
       const raw = generateRaw({ model, seed: opts.seed, from: hStart, to: hEnd, incidents, origin: from }, minutes);
       const bodies = encodeChunk(encoder, raw.deliveries, raw.syncs, samplesPerMinute, sampleMaxBytes);
       if (bodies.events) parts.events.push(bodies.events);

@@ -105,3 +105,14 @@ describe('CLI details', () => {
     expect(out).toMatch(/Read token: .*delivery-overview token create --workspace \S+ --scopes read/);
   });
 });
+
+describe('npm run demo builds only what changed', () => {
+  it('skips the build when no source file changed since the last one', () => {
+    // `npm test` ran `npm run build`, which stamped dist/ with its inputs' hash.
+    const started = Date.now();
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-if-changed.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('build: dist/ is up to date');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
