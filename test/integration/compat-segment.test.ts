@@ -250,6 +250,13 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
   });
 });
 
+describe('endpoint names that are properties of every object (tracker issue 23, item 7)', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('%s is 404, not 500', async (name) => {
+    const res = await fetch(`${t.url}/compat/segment/delivery-overview/${name}?sourceId=src_a`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(404);
+  });
+});
+
 describe('rate limit and CORS of the compat endpoints', () => {
   let limited: TestGateway;
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { SeriesValue } from '../../metrics/timeseries.query';
+import type { SeriesList } from '../../metrics/timeseries.query';
 import { cursorOf, type CompatRequest } from './params';
 
 /** The reference's `DeliveryOverviewMetricsDataset`: the grouped dimensions, the total, the buckets. */
@@ -21,13 +21,13 @@ export interface CompatAnswer {
 }
 
 /**
- * One page of the grouped dataset. `series` arrive ordered by total (largest first),
- * then by the group values; a page is `count` of them from the cursor's offset. `total`
+ * One page of the grouped dataset: the engine read only the page's series (`count` of
+ * them from the cursor's offset, largest total first, then the group values). `total`
  * counts every event of the request, on every page.
  */
-export function compatAnswer(series: readonly SeriesValue[], request: CompatRequest): CompatAnswer {
+export function compatAnswer(list: SeriesList, request: CompatRequest): CompatAnswer {
   const { offset, count } = request;
-  const page = series.slice(offset, offset + count).map((s): CompatDataset => {
+  const page = list.series.map((s): CompatDataset => {
     const groups: Omit<CompatDataset, 'total' | 'series'> = {};
     if (request.groupBy.includes('eventName')) groups.eventName = s.eventName ?? '';
     if (request.groupBy.includes('appVersion')) groups.appVersion = s.appVersion ?? '';
@@ -37,13 +37,13 @@ export function compatAnswer(series: readonly SeriesValue[], request: CompatRequ
   });
   return {
     data: {
-      total: series.reduce((sum, s) => sum + s.total, 0),
+      total: list.total,
       dataset: page,
       pagination: {
         current: cursorOf(offset),
-        next: offset + count < series.length ? cursorOf(offset + count) : null,
+        next: offset + count < list.seriesCount ? cursorOf(offset + count) : null,
         previous: offset > 0 ? cursorOf(Math.max(0, offset - count)) : null,
-        totalEntries: series.length,
+        totalEntries: list.seriesCount,
       },
     },
   };

@@ -17,7 +17,9 @@ import { parseCompatParams, type CompatRequest } from './params';
  */
 export async function handleSegmentCompat(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, deps: RestReadDeps): Promise<void> {
   try {
-    const endpoint = COMPAT_ENDPOINTS[url.pathname.slice(COMPAT_PREFIX.length)];
+    const name = url.pathname.slice(COMPAT_PREFIX.length);
+    // An own property only: `constructor` or `__proto__` is no endpoint (it was a 500 with a stack).
+    const endpoint = Object.hasOwn(COMPAT_ENDPOINTS, name) ? COMPAT_ENDPOINTS[name] : undefined;
     if (!url.pathname.startsWith(COMPAT_PREFIX) || !endpoint) {
       throw new AppError(ErrorCode.NOT_FOUND, `No endpoint ${url.pathname.slice(0, 128)}; the delivery-overview endpoints are ${Object.keys(COMPAT_ENDPOINTS).join(', ')}`);
     }
@@ -25,8 +27,8 @@ export async function handleSegmentCompat(req: IncomingMessage, res: ServerRespo
     const caller = await authorizeRead(req, deps);
     const request = parseCompatParams(url.searchParams, endpoint, caller.now);
     const scope = await scopeOf(caller, endpoint, request);
-    const series = await timeseries(caller.wdb, scope, request.range, request.granularity, request.dimensions, request.filter, Number.POSITIVE_INFINITY);
-    sendJson(res, 200, compatAnswer(series, request));
+    const list = await timeseries(caller.wdb, scope, request.range, request.granularity, request.dimensions, request.filter, { offset: request.offset, count: request.count });
+    sendJson(res, 200, compatAnswer(list, request));
   } catch (err) {
     sendCompatError(res, err, requestId, deps.log, url.pathname);
   }

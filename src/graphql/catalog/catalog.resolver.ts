@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { ID_RULE, isValidId } from '../../domain/ids';
+import { checkIdLength, ID_RULE, isValidId } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
 import type { CatalogEntity } from '../../metrics/catalog.service';
 import { Destination, Source } from './catalog.type';
@@ -27,6 +27,7 @@ export class CatalogResolver {
     description: 'One destination by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
   })
   async destination(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Destination | null> {
+    checkIdLength(id, 'id');
     const { loaders, catalog } = ctx.forWorkspace();
     const found = await loaders.destination.load(id);
     if (found) return found;

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../../domain/errors';
+import { checkIdLength } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
 import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type ReportStep } from '../../domain/steps';
 import { resolveTimeRange, type ResolvedRange } from '../../domain/time-range';
@@ -16,6 +17,7 @@ export function resolveRange(ctx: RequestContext, input: TimeRangeInput, default
 
 export async function checkMapping(ctx: RequestContext, destination: Destination, mappingId: string | null | undefined): Promise<string | null> {
   if (mappingId == null) return null;
+  checkIdLength(mappingId, 'mappingId');
   if (destination.kind !== 'actions' && destination.kind !== 'retl') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
   }

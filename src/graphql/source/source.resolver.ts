@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { checkIdLength } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
 import { buildNarrowedPipeline, buildSourcePipeline } from '../../metrics/pipeline.build';
 import { withAttempts } from '../pipeline/attempts';
@@ -22,6 +23,7 @@ export class SourceResolver {
     description: 'One source by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
   })
   async source(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Source | null> {
+    checkIdLength(id, 'id');
     const { loaders, catalog } = ctx.forWorkspace();
     const found = await loaders.source.load(id);
     if (found) return found;
