@@ -2,7 +2,7 @@ import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { parseError } from '@clickhouse/client';
 
 /** Row formats a streamed read may produce: bytes go to the caller as ClickHouse writes them. */
-export type StreamFormat = 'JSONEachRow' | 'CSVWithNames';
+export type StreamFormat = 'JSONEachRow' | 'CSV';
 
 /** A started streamed read: its chunks in order, and a way to stop it early. */
 export interface ChunkStream {

@@ -3,8 +3,8 @@ const QUOTE = 0x22;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Counts the records of a streamed NDJSON or CSV body (CSV: the first line is the header,
- * not a row; a newline inside a quoted field does not end a record) and cuts it after
+ * Counts the records of a streamed NDJSON or CSV body (CSV without a header: a newline
+ * inside a quoted field does not end a record) and cuts it after
  * `maxRows` rows. Reads ask the engine for one row more than they may send, so a cut
  * means there was more. It also keeps the last row sent, whole, so the caller can say
  * where to continue. Chunks may split records anywhere.
@@ -13,7 +13,6 @@ export class RecordCut {
   rows = 0;
   /** A row beyond `maxRows` arrived: the body was cut. */
   truncated = false;
-  private headerPending: boolean;
   private inQuote = false;
   /** The bytes of the record in progress that arrived in earlier chunks. */
   private carry: Buffer = EMPTY;
@@ -22,9 +21,7 @@ export class RecordCut {
   constructor(
     private readonly csv: boolean,
     private readonly maxRows: number,
-  ) {
-    this.headerPending = csv;
-  }
+  ) {}
 
   /** The last complete row sent (without its newline). */
   get lastRow(): Buffer {
@@ -39,9 +36,7 @@ export class RecordCut {
     let ended = -1; // end of the last row completed in this chunk, and where it began
     let endedFrom = 0;
     for (let i = this.nextEnd(chunk, 0); i >= 0; i = this.nextEnd(chunk, i + 1)) {
-      if (this.headerPending) {
-        this.headerPending = false;
-      } else if (this.rows === this.maxRows) {
+      if (this.rows === this.maxRows) {
         this.truncated = true;
         this.remember(chunk, ended, endedFrom);
         return chunk.subarray(0, start);

@@ -3,12 +3,14 @@ import { AppError, ErrorCode } from '../domain/errors';
 import { compactStamp } from '../domain/iso-instant';
 import { resolveTimeRange, type ResolvedRange } from '../domain/time-range';
 import { authorizeRead, type ReadCaller, type RestReadDeps } from '../http/rest-read';
-import { encodeUndeliveredCursor, streamUndelivered, type UndeliveredQuery } from '../metrics/undelivered.query';
+import { encodeUndeliveredCursor, EXPORT_COLUMNS, streamUndelivered, unneutralized, type UndeliveredQuery } from '../metrics/undelivered.query';
 import { csvFields, RecordCut } from './record-cut';
 import { parseExportParams, type ExportRequest } from './undelivered.params';
 
 const CONTENT_TYPES = { ndjson: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 const TRAILERS = 'X-Export-Rows, X-Export-Truncated, X-Export-Next';
+/** The one header line of a CSV export, written by the gateway (the engine streams rows only). */
+const CSV_HEADER = Buffer.from(EXPORT_COLUMNS.map((c) => `"${c}"`).join(',') + '\n');
 
 /**
  * GET /v1/export/undelivered: the list of `Destination.undelivered` as one NDJSON or CSV
@@ -70,7 +72,7 @@ async function sendRows(caller: ReadCaller, query: UndeliveredQuery, params: Exp
     if (!res.write(part)) await drained(res, abort.signal);
   };
   try {
-    const format = params.format === 'csv' ? 'CSVWithNames' : 'JSONEachRow';
+    const format = params.format === 'csv' ? 'CSV' : 'JSONEachRow';
     const { aborted } = await streamUndelivered(caller.wdb, query, params.maxRows + 1, format, abort.signal, send);
     if (aborted) return { rows: cut.rows, bytes: sent, truncated: cut.truncated, aborted: true };
     if (!res.headersSent) writeHead(res, params, range);
@@ -100,6 +102,7 @@ function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The status line and headers, and a CSV's header line. */
 function writeHead(res: ServerResponse, params: ExportRequest, range: ResolvedRange): void {
   const destination = params.destinationId.replace(/[^A-Za-z0-9._-]/g, '_');
   const filename = `undelivered-${destination}-${compactStamp(range.from)}-${compactStamp(range.to)}.${params.format}`;
@@ -110,12 +113,13 @@ function writeHead(res: ServerResponse, params: ExportRequest, range: ResolvedRa
     'x-content-type-options': 'nosniff',
     trailer: TRAILERS,
   });
+  if (params.format === 'csv') res.write(CSV_HEADER);
 }
 
 /** The cursor after the last row sent (messageId, at and mappingId are its first, second and fourth columns). */
 function nextCursor(lastRow: Buffer, format: ExportRequest['format']): string {
   const text = lastRow.toString('utf8');
-  const [messageId, at, mappingId] = format === 'csv' ? pick(csvFields(text)) : pick(Object.values(JSON.parse(text) as Record<string, string | null>));
+  const [messageId, at, mappingId] = format === 'csv' ? pick(csvFields(text).map(unneutralized)) : pick(Object.values(JSON.parse(text) as Record<string, string | null>));
   return encodeUndeliveredCursor({ at: Date.parse(at ?? ''), messageId: messageId ?? '', mappingId: mappingId ?? '' });
 }
 

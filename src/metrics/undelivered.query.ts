@@ -139,9 +139,25 @@ export async function undeliveredPage(wdb: WorkspaceDb, q: UndeliveredQuery, fir
 export const EXPORT_COLUMNS = ['messageId', 'at', 'reason', 'mappingId', 'sourceId', 'eventType', 'eventName', 'appVersion'] as const;
 
 /**
- * The same rows streamed as ClickHouse writes them (NDJSON or CSV with a header): `at`
- * as an ISO 8601 UTC instant with milliseconds, `mappingId` null (empty in CSV) when the
- * destination has none. `limit` rows at most; memory stays flat however many there are
+ * A text column as a CSV export writes it: a value that a spreadsheet would run as a
+ * formula (it begins with =, +, -, @, a tab or a carriage return) gets an apostrophe in
+ * front, as OWASP advises; so does one that begins with an apostrophe, so that dropping
+ * one leading apostrophe always gives the value back (the cursor of a cut export does).
+ */
+function spreadsheetSafe(column: string): string {
+  return `if(${column} != '' AND position('=+-@\\t\\r\\'', substring(${column}, 1, 1)) > 0, concat('\\'', ${column}), ${column})`;
+}
+
+/** The value behind a CSV field written by spreadsheetSafe. */
+export function unneutralized(field: string): string {
+  return field.startsWith("'") ? field.slice(1) : field;
+}
+
+/**
+ * The same rows streamed as ClickHouse writes them (NDJSON, or CSV without a header: the
+ * caller writes the one header line, since a streamed CSVWithNames repeats it every block):
+ * `at` as an ISO 8601 UTC instant with milliseconds, `mappingId` null (empty in CSV) when
+ * the destination has none. `limit` rows at most; memory stays flat however many there are
  * (the engine spills grouping and sorting to disk beyond a few MB).
  */
 export function streamUndelivered(
@@ -152,8 +168,9 @@ export function streamUndelivered(
   signal: AbortSignal,
   onChunk: (chunk: Uint8Array) => Promise<void> | void,
 ): Promise<{ bytes: number; aborted: boolean }> {
-  const projection = `message_id AS messageId, concat(replaceOne(toString(at), ' ', 'T'), 'Z') AS at, last.3 AS reason,
-       nullIf(mapping_id, '') AS mappingId, last.2 AS sourceId, last.4 AS eventType, last.5 AS eventName, last.6 AS appVersion`;
+  const text = format === 'CSV' ? spreadsheetSafe : (column: string) => column;
+  const projection = `${text('message_id')} AS messageId, concat(replaceOne(toString(at), ' ', 'T'), 'Z') AS at, ${text('last.3')} AS reason,
+       nullIf(${text('mapping_id')}, '') AS mappingId, ${text('last.2')} AS sourceId, ${text('last.4')} AS eventType, ${text('last.5')} AS eventName, ${text('last.6')} AS appVersion`;
   return wdb.stream('undelivered_export', undeliveredSql(wdb, projection), undeliveredParams(q, limit), {
     format,
     signal,

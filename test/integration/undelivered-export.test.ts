@@ -169,3 +169,78 @@ describe('undelivered export', () => {
     }
   });
 });
+
+describe('a CSV export across the engine\'s 8,192-row blocks (tracker issue 23, item 5)', () => {
+  const SIZES = [8191, 8192, 8193, 3 * 8192 + 1];
+  beforeAll(async () => {
+    const db = t.gateway.db;
+    for (const n of SIZES) {
+      await db.command({
+        family: 'test',
+        sql: `INSERT INTO ${db.database}.delivery_events (time, workspace_id, source_id, destination_id, destination_kind, step, reason, event_name, count, message_id)
+              SELECT fromUnixTimestamp64Milli({start:Int64} + number * 10), 'ws_x', 'src_web', {dest:String}, 'classic', 'failed_delivery', '500', 'Order Completed', 1, concat('blk-', leftPad(toString(number), 6, '0'))
+              FROM numbers({n:UInt32})`,
+        params: { start: now - 60 * MINUTE, dest: `dst_blk${n}`, n },
+      });
+    }
+    // Through ingest too, which tells the catalog about the new destinations.
+    expect((await t.ingest(token, SIZES.map((n) => report({ destinationId: `dst_blk${n}`, step: 'delivered' }, 90)))).status).toBe(200);
+  }, 60_000);
+
+  it.each(SIZES)('%i rows: one header, every row once, the row count in the trailer', async (n) => {
+    const res = await get(`/v1/export/undelivered?destinationId=dst_blk${n}&${RANGE}&format=csv`);
+    expect(res.status).toBe(200);
+    const lines = res.body.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.filter((l) => l.startsWith('"messageId"'))).toHaveLength(1);
+    expect(lines).toHaveLength(n + 1);
+    expect(res.trailers).toMatchObject({ 'x-export-rows': String(n), 'x-export-truncated': 'false' });
+    const ids = csvRows(res.body).map((r) => r.messageId);
+    expect(new Set(ids).size).toBe(n);
+  });
+
+  it.each([8192, 8193])('a cut at a block boundary (maxRows %i) gives a cursor the API takes, and the pages join without gaps', async (maxRows) => {
+    const n = 3 * 8192 + 1;
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await get(`/v1/export/undelivered?destinationId=dst_blk${n}&${RANGE}&format=csv&maxRows=${maxRows}${after ? `&after=${after}` : ''}`);
+      expect(res.status).toBe(200);
+      const rows = csvRows(res.body);
+      seen.push(...rows.map((r) => r.messageId!));
+      if (res.trailers['x-export-truncated'] !== 'true') break;
+      expect(rows).toHaveLength(maxRows);
+      after = res.trailers['x-export-next'];
+    }
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => `blk-${String(i).padStart(6, '0')}`));
+  });
+});
+
+describe('CSV values a spreadsheet would run as formulas (tracker issue 23, item 4)', () => {
+  const NASTY = ['=HYPERLINK("https://evil.example","click")', '+1+2', '-1', '@SUM(A1:A9)', '\tTab', '\rReturn', "'quoted", 'plain'];
+  beforeAll(async () => {
+    const reports = NASTY.map((value, i) =>
+      report({ destinationId: 'dst_formula', messageId: `${value}#${i}`, eventName: value, appVersion: value, step: 'failed_delivery', reason: '500', timestamp: new Date(now - (60 - i) * MINUTE).toISOString() }),
+    );
+    expect((await t.ingest(token, reports)).status).toBe(200);
+  });
+
+  it('writes them behind an apostrophe in CSV, as they are in NDJSON, and the cursor still finds the next row', async () => {
+    const csv = csvRows((await get(`/v1/export/undelivered?destinationId=dst_formula&${RANGE}&format=csv`)).body);
+    const ndjson = ndjsonRows((await get(`/v1/export/undelivered?destinationId=dst_formula&${RANGE}`)).body);
+    expect(ndjson.map((r) => r.eventName)).toEqual(NASTY);
+    expect(csv.map((r) => r.eventName)).toEqual(NASTY.map((v) => (v === 'plain' ? v : `'${v}`)));
+    for (const row of csv) for (const value of Object.values(row)) expect(value ?? '').not.toMatch(/^[=+\-@\t\r]/);
+    // One row per page: each cursor is read back from a neutralized message id.
+    const ids: string[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < NASTY.length + 1; i++) {
+      const res = await get(`/v1/export/undelivered?destinationId=dst_formula&${RANGE}&format=csv&maxRows=1${after ? `&after=${after}` : ''}`);
+      expect(res.status).toBe(200);
+      ids.push(...csvRows(res.body).map((r) => r.messageId!));
+      if (res.trailers['x-export-truncated'] !== 'true') break;
+      after = res.trailers['x-export-next'];
+    }
+    expect(ids).toEqual(csv.map((r) => r.messageId));
+  });
+});
