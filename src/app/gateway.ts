@@ -154,7 +154,11 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     ide,
     web: options.web ?? {},
     rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
-    ready: async () => ({ ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend }),
+    ready: async () => {
+      const failing = services.ingest.coalescer.writesFailing(Date.now());
+      if (failing) return { ready: false, backend: services.db.backend, reason: `writes are refused: ${failing.code}` };
+      return { ready: (await services.db.ping()) && (await migrationsApplied(services.db, migrationTarget(config))), backend: services.db.backend };
+    },
     shuttingDown,
     openapi: once(() => ingestOpenApi(config.ingest, packageVersion())),
   };

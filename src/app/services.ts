@@ -121,11 +121,13 @@ async function buildIngest(db: Db, config: Config, log: Logger, metrics: Gateway
       metrics.ingestFlushRequests.observe(requests);
     },
     onError: (err) => log.error({ err }, 'a saved ingest flush could not be stored yet; retrying in 5 s'),
-    onGiveUp: (file, err) => log.error({ err, file }, 'gave up a saved ingest flush after a minute of refusals (moved to failed/); its keys may be stored again on retry'),
+    onHold: (file, err) => log.error({ err, file }, 'held a saved ingest flush for an operator after a minute of refusals (moved to failed/); its keys stay refused until it is moved back or deleted (docs/ingest.md)'),
   });
   metrics.walBacklog = () => coalescer.backlog;
+  metrics.walHeld = () => coalescer.held;
   const recovered = await coalescer.recover();
-  if (recovered > 0) log.info({ flushes: recovered, backlog: coalescer.backlog }, 'wrote ingest flushes saved before the last stop');
+  if (recovered.pending > 0) log.info({ flushes: recovered.pending, backlog: coalescer.backlog }, 'wrote ingest flushes saved before the last stop');
+  if (recovered.held > 0) log.error({ flushes: recovered.held, dir: path.join(config.server.dataDir, 'ingest-wal', 'failed') }, 'ingest flushes are held for an operator: their keys stay refused until each is moved back to ingest-wal/ or deleted (docs/ingest.md)');
   return new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst), coalescer);
 }
 

@@ -33,7 +33,8 @@ export function describeFailure(err: unknown): string[] {
   const error = err instanceof StepFailure ? err.error : err;
   const message = error instanceof Error ? error.message : String(error);
   const lines = [`error: ${step ? `${step}: ` : ''}${message}`];
-  const cause = error instanceof AppError ? error.cause : null;
+  // An error that carries its own hint (a setup problem) says what to do; the cause adds nothing.
+  const cause = error instanceof AppError && !(error as { hint?: string }).hint ? error.cause : null;
   if (cause !== undefined && cause !== null) {
     const code = clickHouseCodeOf(cause);
     const text = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0].slice(0, MAX_CAUSE_CHARS);

@@ -5,7 +5,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import type { ClickHouseConfig, Config } from '../config/config';
 import { NO_TRACING, type SpanAttributes, type Tracing } from '../observability/tracing';
 import { AppError, ErrorCode } from '../domain/errors';
-import { classifyClickHouseError } from './errors';
+import { classifyClickHouseError, isTransient } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
 import { embeddedStreams, serverStreams, settingsClause, StartGate, type StartStream, type StreamFormat } from './stream';
 
@@ -89,6 +89,8 @@ export class Db {
   private readonly startStream: StartStream;
   /** A span per call (family, duration, ClickHouse error code; never SQL or its parameters); set by the gateway. */
   tracing: Tracing = NO_TRACING;
+  /** The last insert that failed for a transient reason (a full disk, a timeout) while none succeeded since; null: inserts work. */
+  private writeFailure: { at: number; error: AppError } | null = null;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -174,8 +176,28 @@ export class Db {
     await this.client.command({ query: `SET ${names.map((n) => `${n} = DEFAULT`).join(', ')}` });
   }
 
+  /**
+   * Why writes are failing, if they were refused within `withinMs` (transiently) and none
+   * succeeded since: /readyz says not ready, so a load balancer sends producers elsewhere,
+   * and says ready again once that long passed without a new refusal, to let them try.
+   */
+  writesFailing(now: number, withinMs = 30_000): AppError | null {
+    const f = this.writeFailure;
+    return f !== null && now - f.at < withinMs ? f.error : null;
+  }
+
   /** Inserts pre-encoded JSONEachRow bytes: zero-copy into the embedded engine, streamed to a server. */
   async insert(opts: InsertOptions): Promise<void> {
+    try {
+      await this.insertOnce(opts);
+      this.writeFailure = null;
+    } catch (err) {
+      if (err instanceof AppError && isTransient(err)) this.writeFailure = { at: Date.now(), error: err };
+      throw err;
+    }
+  }
+
+  private async insertOnce(opts: InsertOptions): Promise<void> {
     const settings: ClickHouseSettings = { ...INSERT_SETTINGS, max_execution_time: this.writeTimeoutSeconds, insert_deduplication_token: opts.dedupToken };
     const table = `${this.database}.${opts.table}`;
     await this.timed(opts.family, 'INSERT', async () => {

@@ -29,8 +29,8 @@ export interface RouterDeps {
   ide: IdeOptions | null;
   /** The Delivery Overview page at `/` and its client routes. */
   web: WebOptions;
-  /** ClickHouse answers and every migration is applied. */
-  ready(): Promise<{ ready: boolean; backend: string }>;
+  /** ClickHouse answers, takes writes, and every migration is applied; `reason` says why not. */
+  ready(): Promise<{ ready: boolean; backend: string; reason?: string }>;
   /** True once shutdown began: new requests are turned away. */
   shuttingDown(): boolean;
   /** Cross-origin access to the API routes (CORS_ORIGINS). */
@@ -68,8 +68,8 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/openapi.json': (_req, res) => sendJson(res, 200, deps.openapi(), { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }),
     '/readyz': async (_req, res) => {
-      const { ready, backend } = await deps.ready();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: backend });
+      const { ready, backend, reason } = await deps.ready();
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', clickhouse: backend, ...(reason ? { reason } : {}) });
     },
   };
   if (deps.metricsRoute) {

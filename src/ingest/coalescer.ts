@@ -1,4 +1,5 @@
 import type { Db } from '../clickhouse/client';
+import { RETRY_AFTER_SECONDS } from '../clickhouse/errors';
 import { AppError, ErrorCode } from '../domain/errors';
 import { IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
 import { writeFlush, type FlushContents, type KeyedRecord } from './flush';
@@ -37,9 +38,9 @@ export interface CoalescerOptions {
   onFlush?: (rows: number, requests: number, ms: number) => void;
   /** Told when a saved flush could not be written yet and will be tried again. */
   onError?: (err: unknown) => void;
-  /** Told when a saved flush is given up after a minute of refusals. */
-  onGiveUp?: (file: string, err: unknown) => void;
-  /** How long a saved flush is tried again before it is given up (ms); default SAVED_FLUSH_MAX_AGE_MS (tests shorten it). */
+  /** Told when a saved flush is held for an operator after a minute of refusals that are not transient. */
+  onHold?: (file: string, err: unknown) => void;
+  /** How long a saved flush refused for a reason that is not transient is tried before it is held (ms); default SAVED_FLUSH_MAX_AGE_MS (tests shorten it). */
   savedMaxAgeMs?: number;
 }
 
@@ -95,13 +96,14 @@ export class IngestCoalescer {
   private readonly maxDelayMs: number;
   private readonly records: IdempotencyStore;
   private readonly saved: SavedFlushes | null;
+  private saveFailure: { at: number; error: AppError } | null = null;
 
   constructor(private readonly db: Db, private readonly options: CoalescerOptions = {}) {
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 200;
     this.records = new IdempotencyStore(db);
     const keyed = options.wal !== undefined && (options.coalesceKeyed ?? true);
-    this.saved = keyed ? new SavedFlushes(db, options.wal!, { onError: options.onError, onGiveUp: options.onGiveUp, maxAgeMs: options.savedMaxAgeMs }) : null;
+    this.saved = keyed ? new SavedFlushes(db, options.wal!, { onError: options.onError, onHold: options.onHold, maxAgeMs: options.savedMaxAgeMs }) : null;
   }
 
   /**
@@ -110,7 +112,7 @@ export class IngestCoalescer {
    */
   submit(batch: StagedBatch): Promise<IdempotencyRecord | null> {
     if (batch.record && this.saved && this.saved.size >= MAX_SAVED_BACKLOG) {
-      return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key'));
+      return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key', { retryAfterSeconds: RETRY_AFTER_SECONDS }));
     }
     return new Promise((resolve, reject) => {
       const rows = batch.eventLines.length + batch.syncLines.length;
@@ -121,15 +123,21 @@ export class IngestCoalescer {
     });
   }
 
-  /** Writes the saved flush holding (workspace, key), if any, so a retry of that key finds its record. */
+  /**
+   * Writes the saved flush holding (workspace, key), if any, so a retry of that key finds
+   * its record; rejects (503 or 504 with Retry-After) while it cannot be stored.
+   */
   async settle(workspaceId: string, key: string): Promise<void> {
-    const file = this.saved?.fileOf(workspaceId, key);
-    if (file !== undefined) await this.saved!.write(file);
+    const token = this.saved?.flushOf(workspaceId, key);
+    if (token !== undefined) await this.saved!.write(token);
   }
 
-  /** Writes every flush a previous process saved and did not finish; call before serving. */
-  async recover(): Promise<number> {
-    if (!this.saved) return 0;
+  /**
+   * Takes over the flushes a previous process saved: writes those waiting (call before
+   * serving) and keeps refusing the keys of those held in `failed/`.
+   */
+  async recover(): Promise<{ pending: number; held: number }> {
+    if (!this.saved) return { pending: 0, held: 0 };
     const adopted = this.saved.adopt();
     await this.saved.writeAll();
     return adopted;
@@ -138,6 +146,20 @@ export class IngestCoalescer {
   /** Flushes saved but not yet stored (a readiness signal for operators). */
   get backlog(): number {
     return this.saved?.size ?? 0;
+  }
+
+  /** Flushes held in `failed/` for an operator: their keys are refused until it resolves them. */
+  get held(): number {
+    return this.saved?.held ?? 0;
+  }
+
+  /**
+   * Why writes are failing (the engine refusing inserts, or this gateway's disk refusing to
+   * save a flush), if they were refused within the last 30 s and none succeeded since.
+   */
+  writesFailing(now: number): AppError | null {
+    const saveFailure = this.saveFailure !== null && now - this.saveFailure.at < 30_000 ? this.saveFailure.error : null;
+    return saveFailure ?? this.db.writesFailing(now);
   }
 
   /** Resolves when nothing is waiting or being written. */
@@ -242,8 +264,7 @@ export class IngestCoalescer {
       if (contents.records.length > 0 && this.saved) {
         // Saved first, even a flush of one: a retry of its key may be merged with other
         // requests under another token, and only the saved copy keeps it from being stored twice.
-        const file = await this.saved.save(contents);
-        if (!(await this.saved.write(file))) throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store refused this batch; nothing was acknowledged, retry shortly with the same Idempotency-Key');
+        await this.saved.write(await this.save(contents));
       } else {
         await withAttempts(() => writeFlush(this.db, contents));
       }
@@ -251,6 +272,17 @@ export class IngestCoalescer {
       for (const w of fresh) w.resolve(null);
     } catch (err) {
       for (const w of taken) w.reject(err); // a no-op for those already answered
+    }
+  }
+
+  private async save(contents: FlushContents): Promise<string> {
+    try {
+      const token = await this.saved!.save(contents);
+      this.saveFailure = null;
+      return token;
+    } catch (err) {
+      if (err instanceof AppError) this.saveFailure = { at: Date.now(), error: err };
+      throw err;
     }
   }
 

@@ -25,21 +25,37 @@ export interface FlushContents {
   createdAt: number;
 }
 
+/** The inserts of a flush, in the order they are written. */
+export const FLUSH_PARTS = ['events', 'syncs', 'samples', 'records'] as const;
+export type FlushPart = (typeof FLUSH_PARTS)[number];
+
+const TABLES: Record<FlushPart, string> = { events: 'delivery_events', syncs: 'warehouse_syncs', samples: 'discard_samples', records: 'ingest_idempotency' };
+
 /**
  * Writes a flush: the three row inserts, then the records of its keyed requests. Every
  * insert carries a token derived from `contents.token`, so writing the same flush again
- * (after a crash or a failed attempt) stores nothing twice in raw or aggregate tables.
- * The records come last: a key is recognized only once its rows are stored.
+ * (after a crash or a failed attempt) stores nothing twice in raw or aggregate tables
+ * while the engine's deduplication window still holds the token. The records come last:
+ * a key is recognized only once its rows are stored.
+ *
+ * `stored` lists the parts an earlier attempt stored; they are skipped, and each part is
+ * added once stored. After a long refusal (a full disk for minutes, other writes moving
+ * the window on) writing a stored part again could store it twice; skipping it cannot.
  */
-export async function writeFlush(db: Db, contents: FlushContents): Promise<void> {
-  const { token } = contents;
-  if (contents.events.length > 0) await db.insert({ family: 'ingest', table: 'delivery_events', body: contents.events, dedupToken: `${token}:events` });
-  if (contents.syncs.length > 0) await db.insert({ family: 'ingest', table: 'warehouse_syncs', body: contents.syncs, dedupToken: `${token}:syncs` });
-  if (contents.samples.length > 0) await db.insert({ family: 'ingest', table: 'discard_samples', body: contents.samples, dedupToken: `${token}:samples` });
-  if (contents.records.length === 0) return;
+export async function writeFlush(db: Db, contents: FlushContents, stored: Set<FlushPart> = new Set()): Promise<void> {
+  for (const part of FLUSH_PARTS) {
+    if (stored.has(part)) continue;
+    const body = part === 'records' ? recordsBody(contents) : contents[part];
+    if (body.length > 0) await db.insert({ family: 'ingest', table: TABLES[part], body, dedupToken: `${contents.token}:${part}` });
+    stored.add(part);
+  }
+}
+
+function recordsBody(contents: FlushContents): Buffer {
+  if (contents.records.length === 0) return Buffer.alloc(0);
   const createdAt = (contents.createdAt / 1000).toFixed(3);
   const lines = contents.records.map((r) =>
     JSON.stringify({ workspace_id: r.workspaceId, idempotency_key: r.key, body_sha256: r.bodySha256, result: r.result, created_at: createdAt }),
   );
-  await db.insert({ family: 'ingest', table: 'ingest_idempotency', body: Buffer.from(lines.join('\n')), dedupToken: `${token}:records` });
+  return Buffer.from(lines.join('\n'));
 }

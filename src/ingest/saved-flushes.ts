@@ -1,90 +1,116 @@
+import path from 'node:path';
 import type { Db } from '../clickhouse/client';
-import { writeFlush, type FlushContents } from './flush';
+import { classifyClickHouseError, isTransient } from '../clickhouse/errors';
+import { AppError, ErrorCode } from '../domain/errors';
+import { writeFlush, type FlushContents, type FlushPart } from './flush';
 import type { IngestWal } from './ingest-wal';
 
 export interface SavedFlushesOptions {
   /** Told when a saved flush could not be written and will be tried again. */
   onError?: (err: unknown) => void;
-  /** Told when a saved flush is given up (moved to `failed/`): its keys may be stored again by a retry. */
-  onGiveUp?: (file: string, err: unknown) => void;
+  /** Told when a saved flush is held for an operator (moved to `failed/`): its keys stay refused. */
+  onHold?: (file: string, err: unknown) => void;
   /** Default SAVED_FLUSH_MAX_AGE_MS. */
   maxAgeMs?: number;
 }
 
-/** A saved flush is written again for at most this long after it was saved (ms), then given up. */
+/**
+ * A saved flush the engine refuses for a reason that is not transient (a schema change
+ * under a rolling upgrade, a row it cannot parse) is tried for this long (ms), then held.
+ */
 export const SAVED_FLUSH_MAX_AGE_MS = 60_000;
 /** Saved flushes waiting at most; past it, new keyed requests are refused (503) until ClickHouse takes writes again. */
 export const MAX_SAVED_BACKLOG = 64;
-const RETRY_EVERY_MS = 5_000;
+/** Background tries: every 5 s, doubling while they keep failing, at most every minute. */
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+/** How long a producer whose key is held is told to wait. */
+const HELD_RETRY_AFTER_SECONDS = 60;
 
 interface Entry {
+  file: string;
   keys: string[];
   savedAt: number;
-  lastError: unknown;
+  /** Parts already stored: a later attempt writes only the others (see writeFlush). */
+  stored: Set<FlushPart>;
+  /** In `failed/` for an operator: not written again by this process; its keys stay refused. */
+  held: boolean;
 }
 
 /**
  * Flushes saved to the write-ahead directory and not yet stored: which (workspace, key)
- * each holds, writing them again (same token, so nothing is stored twice), one at a
- * time, every 5 s while ClickHouse refuses, for at most a minute after they were saved.
+ * each holds, writing them again (same token, stored parts skipped, so nothing is stored
+ * twice), one at a time, in the background while ClickHouse refuses, and before a retry
+ * of one of their keys.
  *
- * Why a minute: a flush written again long after is protected from double storage only by
- * the engine's deduplication window (the last 10,000 blocks per table), which other
- * writes move on; and a flush the engine refuses for good (a schema change under a
- * rolling upgrade, a memory limit) must not hold the keys merged into it forever. A
- * given-up flush is moved to `failed/` for an operator, and its keys are released: a
- * retry of them is stored as new (after a partial write, possibly twice; logged).
+ * A key is never released while its rows may be stored: a retry of it is answered 503
+ * until its flush is written (then as a replay). A full disk or a timeout is waited out
+ * however long it lasts. A flush refused for another reason for a minute is held: moved
+ * to `failed/`, its keys refused with a message naming the file, until an operator moves
+ * it back (written at the next start) or deletes it (its keys free, at the risk of
+ * storing twice what part of it stored). See docs/ingest.md and ADR 0010.
  */
 export class SavedFlushes {
   private readonly entries = new Map<string, Entry>();
-  private readonly fileOfKey = new Map<string, string>();
-  private readonly writing = new Map<string, Promise<boolean>>();
+  private readonly tokenOfKey = new Map<string, string>();
+  private readonly writing = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
   private stopped = false;
 
   constructor(private readonly db: Db, readonly wal: IngestWal, private readonly options: SavedFlushesOptions = {}) {}
 
+  /** Flushes saved and waiting to be written (held ones aside). */
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const e of this.entries.values()) if (!e.held) n++;
+    return n;
   }
 
-  /** Saves `contents` durably and tracks it until `write` stores it. */
+  /** Flushes held in `failed/` for an operator. */
+  get held(): number {
+    return this.entries.size - this.size;
+  }
+
+  /** Saves `contents` durably and tracks it until `write` stores it; returns its token. */
   async save(contents: FlushContents): Promise<string> {
     const file = await this.wal.save(contents);
-    this.track(file, contents, Date.now());
-    return file;
+    this.track(contents, { file, keys: [], savedAt: Date.now(), stored: new Set(), held: false });
+    return contents.token;
   }
 
-  /** Takes over the flushes a previous process left; they are written by `writeAll`. */
-  adopt(): number {
-    const found = this.wal.load();
-    for (const { file, contents } of found) this.track(file, contents, Date.now());
-    return found.length;
+  /** Takes over the flushes a previous process left (held ones included); pending ones are written by `writeAll`. */
+  adopt(): { pending: number; held: number } {
+    const pending = this.wal.load();
+    const held = this.wal.loadHeld();
+    for (const { file, contents, stored } of pending) this.track(contents, { file, keys: [], savedAt: Date.now(), stored, held: false });
+    for (const { file, contents, stored } of held) this.track(contents, { file, keys: [], savedAt: 0, stored, held: true });
+    return { pending: pending.length, held: held.length };
   }
 
   /** The saved flush holding (workspace, key), if any. */
-  fileOf(workspaceId: string, key: string): string | undefined {
-    return this.fileOfKey.get(`${workspaceId}\u0000${key}`);
+  flushOf(workspaceId: string, key: string): string | undefined {
+    return this.tokenOfKey.get(`${workspaceId}\u0000${key}`);
   }
 
   /**
-   * Writes a saved flush (once at a time per file), then forgets it and removes its file:
-   * true. On failure it stays for the next try (rejects), or, once a minute old, is given
-   * up: false (its keys are free again).
+   * Writes a saved flush (once at a time), then forgets it and removes its file. Rejects
+   * while it cannot be stored (classified: 503 or 504 with Retry-After); for a held flush at once.
    */
-  write(file: string): Promise<boolean> {
-    const running = this.writing.get(file);
+  write(token: string): Promise<void> {
+    const running = this.writing.get(token);
     if (running) return running;
-    const entry = this.entries.get(file);
-    if (entry === undefined) return Promise.resolve(true);
-    const attempt = this.attempt(file, entry).finally(() => this.writing.delete(file));
-    this.writing.set(file, attempt);
+    const entry = this.entries.get(token);
+    if (entry === undefined) return Promise.resolve();
+    if (entry.held) return Promise.reject(heldError(entry.file));
+    const attempt = this.attempt(token, entry).finally(() => this.writing.delete(token));
+    this.writing.set(token, attempt);
     return attempt;
   }
 
-  /** Writes every saved flush once, oldest first; failures stay tracked (or are given up). */
+  /** Writes every waiting saved flush once, oldest first; failures stay tracked. */
   async writeAll(): Promise<void> {
-    for (const file of [...this.entries.keys()]) await this.write(file).catch(() => undefined);
+    for (const [token, entry] of [...this.entries]) if (!entry.held) await this.write(token).catch(() => undefined);
   }
 
   /** No more background tries; what is left stays on disk for the next start. */
@@ -94,49 +120,60 @@ export class SavedFlushes {
     this.timer = null;
   }
 
-  private track(file: string, contents: FlushContents, savedAt: number): void {
-    const keys = contents.records.map((r) => `${r.workspaceId}\u0000${r.key}`);
-    this.entries.set(file, { keys, savedAt, lastError: null });
-    for (const k of keys) this.fileOfKey.set(k, file);
+  private track(contents: FlushContents, entry: Entry): void {
+    entry.keys = contents.records.map((r) => `${r.workspaceId}\u0000${r.key}`);
+    this.entries.set(contents.token, entry);
+    for (const k of entry.keys) this.tokenOfKey.set(k, contents.token);
   }
 
-  private forget(file: string): void {
-    const entry = this.entries.get(file);
-    this.entries.delete(file);
-    for (const k of entry?.keys ?? []) if (this.fileOfKey.get(k) === file) this.fileOfKey.delete(k);
+  private forget(token: string): void {
+    const entry = this.entries.get(token);
+    this.entries.delete(token);
+    for (const k of entry?.keys ?? []) if (this.tokenOfKey.get(k) === token) this.tokenOfKey.delete(k);
   }
 
-  private async attempt(file: string, entry: Entry): Promise<boolean> {
+  private async attempt(token: string, entry: Entry): Promise<void> {
+    const before = entry.stored.size;
     try {
-      await writeFlush(this.db, this.wal.read(file));
-      await this.wal.remove(file);
-      this.forget(file);
-      return true;
+      await writeFlush(this.db, this.wal.read(entry.file), entry.stored);
+      await this.wal.remove(entry.file);
+      this.forget(token);
+      this.failures = 0;
     } catch (err) {
-      entry.lastError = err;
-      // Given up, the flush no longer holds its keys: the caller goes on as if it never existed.
-      if (Date.now() - entry.savedAt >= (this.options.maxAgeMs ?? SAVED_FLUSH_MAX_AGE_MS)) {
-        await this.giveUp(file, err);
-        return false;
+      if (entry.stored.size > before) entry.file = await this.wal.markStored(entry.file, entry.stored);
+      const refusal = classifyClickHouseError(err).appError;
+      if (!isTransient(refusal) && Date.now() - entry.savedAt >= (this.options.maxAgeMs ?? SAVED_FLUSH_MAX_AGE_MS)) {
+        await this.hold(entry, err);
+        throw heldError(entry.file);
       }
       this.options.onError?.(err);
+      this.failures++;
       this.retryLater();
       throw err;
     }
   }
 
-  private async giveUp(file: string, err: unknown): Promise<void> {
-    this.forget(file);
-    await this.wal.quarantine(file).catch(() => undefined);
-    this.options.onGiveUp?.(file, err);
+  private async hold(entry: Entry, err: unknown): Promise<void> {
+    entry.held = true;
+    entry.file = await this.wal.quarantine(entry.file).catch(() => entry.file);
+    this.options.onHold?.(entry.file, err);
   }
 
   private retryLater(): void {
     if (this.timer || this.stopped) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, this.failures - 1));
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.writeAll();
-    }, RETRY_EVERY_MS);
+    }, delay);
     this.timer.unref();
   }
+}
+
+function heldError(file: string): AppError {
+  return new AppError(
+    ErrorCode.UPSTREAM_UNAVAILABLE,
+    `An earlier attempt of this batch could not be stored and is held for an operator (ingest-wal/failed/${path.basename(file)}); nothing was stored now, and this key stays refused until it is resolved`,
+    { retryAfterSeconds: HELD_RETRY_AFTER_SECONDS },
+  );
 }

@@ -133,6 +133,7 @@ export class GatewayMetrics {
 
   /** Flushes saved in DATA_DIR/ingest-wal that the engine has not stored yet (0 when healthy). */
   readonly ingestWalBacklog: Gauge;
+  readonly ingestWalHeld: Gauge;
 
   /**
    * Live subscriptions open on this replica. Read from the hub at scrape time once
@@ -196,11 +197,21 @@ export class GatewayMetrics {
         if (metrics.walBacklog) this.set(metrics.walBacklog());
       },
     });
+    this.ingestWalHeld = new Gauge({
+      name: `${METRIC_PREFIX}ingest_wal_held`,
+      help: 'Ingest flushes held in DATA_DIR/ingest-wal/failed for an operator; their idempotency keys are refused (0 when healthy)',
+      registers: [this.registry],
+      collect() {
+        if (metrics.walHeld) this.set(metrics.walHeld());
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 
   /** Read at every scrape: flushes saved and not yet stored. */
   walBacklog: (() => number) | null = null;
+  /** Read at every scrape: flushes held for an operator. */
+  walHeld: (() => number) | null = null;
 
   /** Reads the hub's gauges at every scrape. */
   trackHub(hub: HubGauges): void {

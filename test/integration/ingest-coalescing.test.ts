@@ -88,7 +88,7 @@ describe('coalesced ingest', () => {
 
     failRecords = false;
     const restarted = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
-    expect(await restarted.recover()).toBeGreaterThan(0);
+    expect((await restarted.recover()).pending).toBeGreaterThan(0);
     expect(fs.readdirSync(walDir)).toEqual([]);
     const retries: IngestResult[] = [];
     for (let i = 0; i < 4; i++) retries.push(await service(restarted).ingest('ws_c', bodies[i], 'application/x-ndjson', `crash-${i}`, now));
@@ -116,7 +116,7 @@ describe('coalesced ingest', () => {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'abc.flush.tmp'), '{"v":1,"tok');
     const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
-    expect(await coalescer.recover()).toBe(0);
+    expect(await coalescer.recover()).toEqual({ pending: 0, held: 0 });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -137,7 +137,7 @@ describe('coalesced ingest', () => {
     expect((await ingest.ingest('ws_c', body('mixedkey', 10), 'application/x-ndjson', 'mixed-key', now)).duplicate).toBe(true);
   });
 
-  it('gives up a saved flush the engine keeps refusing (moved to failed/), so the keys merged into it are free again', async () => {
+  it('holds a saved flush the engine keeps refusing for a reason that is not transient: its keys stay refused, across a restart, until an operator resolves it', async () => {
     const dir = path.join(dataDir, 'wal-poison');
     const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir), savedMaxAgeMs: 300 });
     const ingest = service(coalescer);
@@ -147,12 +147,27 @@ describe('coalesced ingest', () => {
     expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(coalescer.backlog).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 400));
-    const retry = await ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now);
-    expect([retry.duplicate, await stored('innocent')]).toEqual([false, 10]);
+    // Part of a refused flush may be stored: its keys are never released to be stored again.
+    await expect(ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { retryAfterSeconds: 60 } });
+    expect([coalescer.backlog, coalescer.held, await stored('innocent')]).toEqual([0, 1, 0]);
+    const [held] = fs.readdirSync(path.join(dir, 'failed')).filter((f) => f.endsWith('.flush'));
+    expect(held).toBeDefined();
+    coalescer.stop();
+
+    // A restart still refuses the held keys, and says how many are held.
+    const restarted = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    expect(await restarted.recover()).toEqual({ pending: 0, held: 1 });
+    await expect(service(restarted).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toThrow(/held for an operator \(ingest-wal\/failed\//);
+    restarted.stop();
+
+    // The operator fixed the cause and moved the file back: the next start writes it, and the retries are replays.
     refuse = null;
-    await coalescer.close();
-    expect(coalescer.backlog).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'failed')).length).toBeGreaterThan(0);
+    fs.renameSync(path.join(dir, 'failed', held), path.join(dir, held));
+    const fixed = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    expect(await fixed.recover()).toEqual({ pending: 1, held: 0 });
+    const retry = await service(fixed).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now);
+    expect([retry.duplicate, await stored('innocent'), await stored('poison')]).toEqual([true, 10, 10]);
+    await fixed.close();
   });
 
   it('writes refused saved flushes once more on a graceful stop, leaving nothing behind', async () => {
@@ -186,8 +201,10 @@ describe('coalesced ingest', () => {
     const dir = path.join(dataDir, 'wal-damaged');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'deadbeef.flush'), '{"v":1,"token":"deadbeef","createdAt":0,"records":[],"sizes":[10,0,0]}\nshort');
+    // Parseable, but not a flush's header: damaged too (it used to stop the gateway from starting).
+    fs.writeFileSync(path.join(dir, 'cafe.flush'), '{"v":1,"token":"cafe","createdAt":0,"sizes":[0,0,0]}\n');
     const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
-    expect(await coalescer.recover()).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'failed'))).toEqual(['deadbeef.flush']);
+    expect(await coalescer.recover()).toEqual({ pending: 0, held: 0 });
+    expect(fs.readdirSync(path.join(dir, 'failed', 'damaged')).sort()).toEqual(['cafe.flush', 'deadbeef.flush']);
   });
 });
