@@ -115,6 +115,8 @@ function kindRules(kind: DestinationKind): Schema {
     else properties[field] = field === 'operation' ? { enum: [...(OPERATIONS[kind] ?? [])] } : ref('id');
   }
   if (DESCRIBED_BY[kind]) for (const field of EVENT_FIELDS) properties[field] = field === 'enriched' ? absent : { anyOf: [absent, { const: '' }] };
+  // A storage destination's `delivered` is events converted to warehouse rows: no attempt to number or time.
+  if (kind === 'storage') Object.assign(properties, { attempt: absent, latencyMs: absent });
   const rules: Schema = { ...stepIn(destinationStepsOf(kind)), required: ['step', ...required], properties: { ...properties, step: { enum: [...destinationStepsOf(kind)] } } };
   if (kind !== 'retl') return rules;
   return { ...rules, allOf: [{ if: stepIn(CONNECTION_ENTRY_STEPS), then: { properties: { mappingId: absent } } }] };
