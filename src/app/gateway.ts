@@ -97,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const url = await listen(server, config.server).catch(giveUp);
   const metricsUrl = metricsServer
-    ? await listen(metricsServer, { host: config.server.host, port: config.server.metricsPort! }).catch(async (err: unknown) => {
+    ? await listen(metricsServer, { host: config.server.metricsHost, port: config.server.metricsPort! }).catch(async (err: unknown) => {
         await new Promise((resolve) => server.close(resolve));
         return giveUp(err);
       })
