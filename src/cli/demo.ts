@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { openDataDirDb } from '../app/data-dir';
 import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { createLogger } from '../log';
@@ -29,7 +29,7 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
-  const db = await openDb(dbOptionsOf(config));
+  const db = await openDataDirDb(config, (message) => log.warn(message));
   await migrate(db, migrationTarget(config));
 
   const existing = await db.query<{ n: number }>({
