@@ -29,7 +29,8 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
-  const db = await openDataDirDb(config, (message) => log.warn(message));
+  // Narrowed before the engine writes; a failure to narrow it is said once, by startGateway below.
+  const db = await openDataDirDb(config, () => undefined);
   await migrate(db, migrationTarget(config));
 
   const existing = await db.query<{ n: number }>({
