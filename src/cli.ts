@@ -9,6 +9,7 @@ import { UsageError } from './cli/args';
 import { describeFailure, StepFailure } from './cli/failure';
 import { COMMANDS, usage, type Command, type CommandName } from './cli/commands';
 import { PACKAGE_ROOT } from './package-root';
+import { ownerOnlyFiles } from './app/data-dir';
 
 /**
  * delivery-overview <command> [options]
@@ -51,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\nHint: see the Configuration section of the README.\n`);
     return 2;
   }
+  // Whatever a command creates under DATA_DIR (the engine's files, tokens, saved flushes) is the
+  // user's only; `schema` writes a file of the repository, which keeps the usual modes.
+  if (name !== 'schema') ownerOnlyFiles();
   return command.run(values, config, positionals);
 }
 

@@ -7,6 +7,7 @@ import type { SecretBox } from '../auth/secret-box';
 import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
+import { makeDataDirPrivate } from './data-dir';
 import { migrate, migrationsApplied, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { gatewaySchema } from '../graphql/schema';
@@ -78,6 +79,9 @@ export interface Gateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
+  // Before anything is written there (with a server too: DATA_DIR holds the secrets key and saved flushes).
+  const problem = makeDataDirPrivate(config.server.dataDir);
+  if (problem) log.warn(problem);
   const db = options.db ?? (await openDb(dbOptionsOf(config)));
   await prepareDatabase(db, config, log);
   const services = await buildServices(db, config, log, options);
@@ -97,7 +101,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const url = await listen(server, config.server).catch(giveUp);
   const metricsUrl = metricsServer
-    ? await listen(metricsServer, { host: config.server.host, port: config.server.metricsPort! }).catch(async (err: unknown) => {
+    ? await listen(metricsServer, { host: config.server.metricsHost, port: config.server.metricsPort! }).catch(async (err: unknown) => {
         await new Promise((resolve) => server.close(resolve));
         return giveUp(err);
       })

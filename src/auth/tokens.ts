@@ -203,9 +203,14 @@ export class TokenStore {
     }));
   }
 
+  /** The public id (tok_…) of what revoke() takes: an id as it is, a token as its id. */
+  idOf(idOrToken: string): string {
+    return idOrToken.startsWith(TOKEN_PREFIX) ? tokenIdOf(hashToken(idOrToken)) : idOrToken;
+  }
+
   /** Revokes by public token id (tok_…) or by the token itself. Returns false when no such active token exists. */
   async revoke(idOrToken: string): Promise<boolean> {
-    const tokenId = idOrToken.startsWith(TOKEN_PREFIX) ? tokenIdOf(hashToken(idOrToken)) : idOrToken;
+    const tokenId = this.idOf(idOrToken);
     const rows = await this.db.query<{ token_hash: string; workspace_id: string; scopes: string[]; label: string; created_at: string; version: number }>({
       family: 'auth',
       sql: `SELECT token_hash, workspace_id, scopes, label, toString(created_at) AS created_at, version

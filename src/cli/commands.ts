@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbOptionsOf, openDb } from '../clickhouse/client';
 import { loadMigrations, migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { printGatewaySchema } from '../graphql/schema';
 import { createLogger } from '../log';
 import { startGateway } from '../app/gateway';
+import { openDataDirDb } from '../app/data-dir';
 import { runDemo } from './demo';
 import { runSimulate } from './simulate';
 import { runToken, TOKEN_USAGE } from './token';
@@ -71,7 +71,7 @@ export const COMMANDS = {
         for (const m of loadMigrations(target)) process.stdout.write(`-- ${m.file}\n${m.statements.join(';\n\n')};\n\n`);
         return 0;
       }
-      const db = await openDb(dbOptionsOf(config));
+      const db = await openDataDirDb(config, (message) => process.stderr.write(`warning: ${message}\n`));
       try {
         const report = await migrate(db, target);
         process.stdout.write(report.applied.length ? `applied: ${report.applied.join(', ')}\n` : `up to date (${report.skipped} migrations)\n`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
+import { openDataDirDb } from '../app/data-dir';
+import type { Db } from '../clickhouse/client';
 import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { createLogger } from '../log';
@@ -29,7 +30,8 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
-  const db = await inStep('opening ClickHouse', () => openDb(dbOptionsOf(config)));
+  // DATA_DIR is narrowed before the engine writes; a failure to narrow it is said once, by startGateway below.
+  const db = await inStep('opening ClickHouse', () => openDataDirDb(config, () => undefined));
   const { continuation } = await (async () => {
     await inStep('migrating', () => migrate(db, migrationTarget(config)));
     return inStep('backfilling demo data', () => demoBackfill(db, config.server.dataDir, { workspaceId: DEMO_WORKSPACE, days, seed, hasRecentData: () => hasRecentData(db, config) }));

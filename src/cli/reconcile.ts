@@ -1,4 +1,4 @@
-import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { openDataDirDb } from '../app/data-dir';
 import type { Config } from '../config/config';
 import { AppError } from '../domain/errors';
 import { isValidId, ID_RULE } from '../domain/ids';
@@ -51,7 +51,7 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
     throw new UsageError('--repair is not supported with CLICKHOUSE_CLUSTER (the rebuild would have to run per shard); compare without --repair', 'delivery-overview reconcile --help');
   }
   const scope = { ...window, workspaceId };
-  const db = await openDb(dbOptionsOf(config));
+  const db = await openDataDirDb(config, (message) => process.stderr.write(`warning: ${message}\n`));
   try {
     const tiers = await availableTiers(db);
     if (tiers.length === 0) {

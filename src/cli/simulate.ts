@@ -1,4 +1,4 @@
-import { dbOptionsOf, openDb } from '../clickhouse/client';
+import { openDataDirDb } from '../app/data-dir';
 import { migrate, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
 import { backfill } from '../simulate/backfill';
@@ -13,7 +13,7 @@ export async function runSimulate(v: Values, config: Config): Promise<number> {
   if (v.backfill) {
     const days = intOption(v, 'days', 14, 1, 14);
     const workspaceId = typeof v.workspace === 'string' ? v.workspace : 'demo';
-    const db = await openDb(dbOptionsOf(config));
+    const db = await openDataDirDb(config, (message) => process.stderr.write(`warning: ${message}\n`));
     try {
       await migrate(db, migrationTarget(config));
       const progress = progressReporter('backfill');

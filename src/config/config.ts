@@ -26,8 +26,14 @@ export interface Config {
 export interface ServerConfig {
   /** `PORT`, default 4000. HTTP, GraphQL, graphql-ws and ingest share it. */
   port: number;
-  /** `METRICS_PORT`, default unset: `/metrics` on PORT. Set, `/metrics` is served on this port (same HOST) only; 0 picks a free one. */
+  /** `METRICS_PORT`, default unset: `/metrics` on PORT. Set, `/metrics` is served on this port (on METRICS_HOST) only; 0 picks a free one. */
   metricsPort: number | null;
+  /**
+   * `METRICS_HOST`, default `127.0.0.1`: where the METRICS_PORT server listens. Loopback unless
+   * told otherwise, whatever HOST is: `/metrics` needs no token, so a public API must not make
+   * it public too.
+   */
+  metricsHost: string;
   /** `HOST`, default `127.0.0.1`; set `0.0.0.0` to listen on every interface. */
   host: string;
   /** `DATA_DIR`, default `./data`. The embedded engine's files and the root token live here. */
@@ -195,7 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     server: {
       port: r.int('PORT', 4000, 0, 65535),
       metricsPort: r.optional('METRICS_PORT') === null ? null : r.int('METRICS_PORT', 0, 0, 65535),
-      host: readHost(r),
+      host: checkedHost(r, 'HOST', r.string('HOST', '127.0.0.1'), 'PORT'),
+      metricsHost: checkedHost(r, 'METRICS_HOST', r.string('METRICS_HOST', '127.0.0.1'), 'METRICS_PORT'),
       dataDir: path.resolve(r.string('DATA_DIR', './data')),
       headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
       requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000),
@@ -230,10 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A host name or IP address; a port or scheme in it (HOST=localhost:4600) is caught here, not later as ENOTFOUND. */
-function readHost(r: ConfigReader): string {
-  const host = r.string('HOST', '127.0.0.1');
+function checkedHost(r: ConfigReader, name: string, host: string, portName: string): string {
   if (net.isIP(host) === 0 && !HOST_NAME.test(host)) {
-    r.problems.push(`HOST=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in PORT (e.g. HOST=localhost PORT=4600)`);
+    r.problems.push(`${name}=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in ${portName} (e.g. ${name}=localhost ${portName}=4600)`);
   }
   return host;
 }

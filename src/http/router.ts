@@ -15,6 +15,7 @@ import type { RestReadDeps } from './rest-read';
 import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
 import { sendError, sendJson } from './respond';
 import { serveWeb, type WebOptions } from './web';
+import { isLoopbackHost } from './loopback-host';
 
 export interface RouterDeps {
   log: Logger;
@@ -113,7 +114,8 @@ function graphql(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, re
     const error = { code: ErrorCode.BAD_USER_INPUT, message: 'Use GET or POST on /graphql', requestId };
     return sendJson(res, 405, { error }, { allow: 'GET, POST', 'cache-control': 'no-store' });
   }
-  if (deps.ide && isIdeRequest(req, url)) return serveIdePage(res, deps.ide);
+  // The demo token prefills the IDE for a loopback Host only, as on the page (DNS rebinding).
+  if (deps.ide && isIdeRequest(req, url)) return serveIdePage(res, isLoopbackHost(req.headers.host) ? deps.ide : { ...deps.ide, defaultToken: undefined });
   return serveGraphQLHttp(req, res, requestId, deps.graphql);
 }
 

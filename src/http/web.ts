@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../package-root';
+import { isLoopbackHost } from './loopback-host';
 
 /** How the gateway serves the Delivery Overview page (built by web/build.mjs into dist/web). */
 export interface WebOptions {
@@ -9,7 +10,8 @@ export interface WebOptions {
   dir?: string;
   /**
    * Demo mode: the token index.html carries in `<meta name="do-demo-token">` (read per
-   * request, so it may be set after start). The page uses it only when it holds no token.
+   * request, so it may be set after start), for a loopback `Host` only (see loopback-host.ts).
+   * The page uses it only when it holds no token.
    */
   demoToken?: () => string | null | undefined;
 }
@@ -59,7 +61,7 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse, pathname: st
     return true;
   }
   if (!PAGE_ROUTE.test(pathname)) return false;
-  serveIndex(req, res, dir, options.demoToken?.() ?? null);
+  serveIndex(req, res, dir, isLoopbackHost(req.headers.host) ? (options.demoToken?.() ?? null) : null);
   return true;
 }
 

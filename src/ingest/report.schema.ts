@@ -115,6 +115,8 @@ function kindRules(kind: DestinationKind): Schema {
     else properties[field] = field === 'operation' ? { enum: [...(OPERATIONS[kind] ?? [])] } : ref('id');
   }
   if (DESCRIBED_BY[kind]) for (const field of EVENT_FIELDS) properties[field] = field === 'enriched' ? absent : { anyOf: [absent, { const: '' }] };
+  // A storage destination's `delivered` is events converted to warehouse rows: no attempt to number or time.
+  if (kind === 'storage') Object.assign(properties, { attempt: absent, latencyMs: absent });
   const rules: Schema = { ...stepIn(destinationStepsOf(kind)), required: ['step', ...required], properties: { ...properties, step: { enum: [...destinationStepsOf(kind)] } } };
   if (kind !== 'retl') return rules;
   return { ...rules, allOf: [{ if: stepIn(CONNECTION_ENTRY_STEPS), then: { properties: { mappingId: absent } } }] };
@@ -138,7 +140,7 @@ function exchangeDefs(): Record<string, Schema> {
     if (fieldsOf(set).some((f) => !(f in properties))) throw new Error('report.schema.ts does not describe every exchange field');
     return properties;
   };
-  const request = fields(REQUEST_FIELDS, { method: { ...text(L.method), pattern: HTTP_TOKEN.source.replace(/\+\$$/, '*$') }, url: text(L.url, 'Userinfo and secret-named query parameters are redacted.'), headers, body });
+  const request = fields(REQUEST_FIELDS, { method: { ...text(L.method), pattern: HTTP_TOKEN.source.replace(/\+\$$/, '*$') }, url: text(L.url, 'Userinfo and secret-named query, fragment and matrix parameters are redacted.'), headers, body });
   const response = fields(RESPONSE_FIELDS, { status: { type: ['integer', 'null'], minimum: L.statusMin, maximum: L.statusMax }, headers, body });
   const sample = fields(SAMPLE_FIELDS, {
     payload: { ...ref(`json_${MAX_PAYLOAD_DEPTH}`), description: `Any JSON, nested at most ${MAX_PAYLOAD_DEPTH} levels.` },

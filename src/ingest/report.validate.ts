@@ -135,7 +135,7 @@ export function validateRecord(value: unknown, index: number, window: Validation
     } else count = r.count;
   }
   const sample = sampleOf(r, step, fail);
-  const outcome = outcomeFieldsOf(r, isReportStep(step) ? step : undefined, fail);
+  const outcome = outcomeFieldsOf(r, isReportStep(step) ? step : undefined, target.destinationKind, fail);
   if (errors.length > before) return null;
   return {
     kind: 'delivery',

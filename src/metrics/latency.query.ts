@@ -78,7 +78,16 @@ export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly str
       h.set(b, (h.get(b) ?? 0) + n);
       byAt.set(at, h);
     }
-    const points = spans.map(({ start, end }) => ({ at: new Date(start), partial: start < range.from || end > range.to, ...quantilesFrom(byAt.get(start) ?? new Map()) }));
-    return { ...quantilesFrom(total), points };
+    return latencyValue(range, spans, total, byAt);
   });
+}
+
+function latencyValue(range: ResolvedRange, spans: { start: number; end: number }[], total: Map<number, number>, byAt: Map<number, Map<number, number>>): LatencyValue {
+  const points = spans.map(({ start, end }) => ({ at: new Date(start), partial: start < range.from || end > range.to, ...quantilesFrom(byAt.get(start) ?? new Map()) }));
+  return { ...quantilesFrom(total), points };
+}
+
+/** What a destination without latency answers: no events, null quantiles, every bucket of the range present and empty. */
+export function emptyLatency(range: ResolvedRange, granularity: Granularity): LatencyValue {
+  return latencyValue(range, buckets(range, granularity), new Map(), new Map());
 }

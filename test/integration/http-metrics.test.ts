@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
 import { parsePrometheusText, type Family } from '../helpers/prom-text';
 
@@ -82,6 +83,22 @@ describe('METRICS_PORT', () => {
 
   it('serves nothing else on the metrics port', async () => {
     for (const path of ['/healthz', '/graphql', '/v1/ingest', '/']) expect((await fetch(`${t.gateway.metricsUrl}${path}`)).status).toBe(404);
+  });
+
+  // Issue 23 item 8: /metrics needs no token; with HOST=0.0.0.0 its port stayed open on every interface.
+  it('listens on loopback only by default, even when HOST is every interface', async () => {
+    const open = await startTestGateway('metrics_port_host', { HOST: '0.0.0.0', METRICS_PORT: '0' });
+    try {
+      expect(new URL(open.gateway.metricsUrl).hostname).toBe('127.0.0.1');
+      const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+      if (external) {
+        // The API answers on the machine's other address; the metrics port does not.
+        expect((await fetch(`http://${external.address}:${new URL(open.url).port}/healthz`)).status).toBe(200);
+        await expect(fetch(`http://${external.address}:${new URL(open.gateway.metricsUrl).port}/metrics`)).rejects.toThrow();
+      }
+    } finally {
+      await open.close();
+    }
   });
 
   it('refuses METRICS_PORT equal to PORT', async () => {

@@ -317,3 +317,45 @@ describe('attempts against a recount', () => {
     expect(pairs).toBe(SOURCES.length * DESTINATIONS.length);
   });
 });
+
+/**
+ * Issue 23 item 6: a storage destination answered latency (count 13,464, p50 3,374 ms in the
+ * review) from `delivered` reports that carried latencyMs, while the docs said its latency is
+ * empty. Its `delivered` counts events converted to warehouse rows: there is no delivery
+ * attempt, so ingest refuses the fields there, and what an older gateway stored is not read.
+ */
+describe('storage destinations have no attempts and no latency', () => {
+  const at = new Date(to - 40 * MIN).toISOString();
+  const storageReport = (extra: Record<string, unknown>) => ({ timestamp: at, sourceId: 'src_a', destinationId: 'dst_wh', destinationKind: 'storage', step: 'delivered', count: 3, eventType: 'track', eventName: 'Order Completed', appVersion: '1.0.0', ...extra });
+
+  it('refuses latencyMs and attempt on a storage report with a field error each, and stores nothing of the batch', async () => {
+    const res = await t.ingest(token, [storageReport({}), storageReport({ latencyMs: 3374, attempt: 2 })]);
+    expect(res.status).toBe(400);
+    expect((res.body.error.errors as { index: number; field: string }[]).map((e) => [e.index, e.field])).toEqual([[1, 'attempt'], [1, 'latencyMs']]);
+    const stored = await t.sql<{ n: number }>(`SELECT count() AS n FROM {{db}}.delivery_events WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_wh'`);
+    expect(Number(stored[0].n)).toBe(0);
+  });
+
+  it('answers empty latency and null attempts for a storage destination, even over rows an older gateway stored with them', async () => {
+    expect((await t.ingest(token, [storageReport({})])).status).toBe(200);
+    const db = t.gateway.db;
+    await db.command({
+      family: 'test',
+      sql: `INSERT INTO ${db.database}.delivery_events (time, workspace_id, source_id, destination_id, destination_kind, step, count, event_type, event_name, app_version, attempt, latency_ms)
+            VALUES (now64(3) - 2400, 'ws_latency', 'src_a', 'dst_wh', 'storage', 'delivered', 13464, 'track', 'Order Completed', '1.0.0', 1, 3374)`,
+    });
+    const res = await t.gql<{ destination: { kind: string; latency: LatencyV; breakdown: { count: number; attempts: AttemptsV }[] } }>(
+      token,
+      `query($range: TimeRangeInput!) { destination(id: "dst_wh") { kind latency(range: $range, granularity: HOUR) { count p50 p95 p99 points { count p50 } }
+         breakdown(step: EVENTS_TO_WAREHOUSE_ROWS, range: $range, groupBy: [EVENT_TYPE]) { count attempts { firstAttempt } } } }`,
+      { range: RANGE },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const d = res.body.data!.destination;
+    expect(d.kind).toBe('STORAGE');
+    expect([d.latency.count, d.latency.p50, d.latency.p95, d.latency.p99]).toEqual([0, null, null, null]);
+    expect(d.latency.points.length).toBe(Math.ceil(to / HOUR) - Math.floor(from / HOUR));
+    expect(d.latency.points.every((p) => p.count === 0 && p.p50 === null)).toBe(true);
+    expect(d.breakdown.map((r) => [r.count, r.attempts])).toEqual([[13_467, null]]);
+  });
+});

@@ -1,4 +1,5 @@
 import { report, startTestGateway, type TestGateway } from '../helpers/gateway';
+import { KEPT_HEADERS, KEPT_URLS, SECRET_HEADER_NAMES, URL_CASES, URL_HEADERS } from '../helpers/redaction-cases';
 
 /**
  * A failed delivery's request and response, on the real engine: ingest → discard_samples →
@@ -137,5 +138,66 @@ describe('sample.request and sample.response', () => {
     ]);
     const raw = await t.sql<{ n: number }>("SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND destination_id = 'dst_bad'");
     expect(Number(raw[0].n)).toBe(0);
+  });
+});
+
+/**
+ * Issue 23 item 3: every secret the review found returned in clear goes through the real ingest
+ * and comes back redacted over GraphQL, with no copy in the raw table; harmless values are kept;
+ * and a row stored under the older rules is redacted when it is read.
+ */
+describe('issue 23: secrets that got past redaction, on every path', () => {
+  const headersOf = (part: { headers: { name: string; value: string }[] }) => part.headers.map((h) => [h.name, h.value]);
+
+  it('redacts the review’s header names and URL-valued headers, in requests and responses, and keeps harmless ones', async () => {
+    const sent: [string, string][] = [...SECRET_HEADER_NAMES.map((n): [string, string] => [n, `value-of-${n}`]), ...KEPT_HEADERS.filter(([n]) => n !== 'Location')];
+    const batch = URL_HEADERS.map(([name, value], i) => failed('dst_i23_headers', { request: { headers: Object.fromEntries([...sent, [name, value]]) }, response: { headers: Object.fromEntries([...sent, [name, value]]) } }, `H_${i}`));
+    expect((await t.ingest(token, batch)).status).toBe(200);
+    const res = await t.gql<{ destination: { discards: { reason: { code: string }; samples: Exchange[] }[] } }>(
+      token,
+      `{ destination(id: "dst_i23_headers") { discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }) { reason { code } samples ${SAMPLES} } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const byReason = new Map(res.body.data!.destination.discards.map((d) => [d.reason.code, d.samples[0]]));
+    URL_HEADERS.forEach(([name, , kept], i) => {
+      const expected = [...SECRET_HEADER_NAMES.map((n) => [n, '[redacted]']), ...KEPT_HEADERS.filter(([n]) => n !== 'Location'), [name, kept]];
+      const s = byReason.get(`H_${i}`)!;
+      expect([name, headersOf(s.request!)]).toEqual([name, expected]);
+      expect([name, headersOf(s.response!)]).toEqual([name, expected]);
+    });
+    const raw = await t.sql<{ n: number }>("SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND destination_id = 'dst_i23_headers' AND (request LIKE '%value-of-%' OR response LIKE '%hunter2%' OR request LIKE '%at-1%')");
+    expect(Number(raw[0].n)).toBe(0);
+  });
+
+  it('redacts userinfo wherever a URL parser finds it and the review’s parameters, and keeps harmless URLs and bodies', async () => {
+    const urls: [string, string][] = [...URL_CASES, ...KEPT_URLS.map((u): [string, string] => [u, u])];
+    const body = { event: 'Order Completed', properties: { plan: 'pro' } };
+    const batch = urls.map(([url], i) => failed('dst_i23_urls', { request: { url, body } }, `U_${i}`));
+    expect((await t.ingest(token, batch)).status).toBe(200);
+    const res = await t.gql<{ destination: { discards: { reason: { code: string }; samples: Exchange[] }[] } }>(
+      token,
+      `{ destination(id: "dst_i23_urls") { discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }) { reason { code } samples { request { url body } } } } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    const byReason = new Map(res.body.data!.destination.discards.map((d) => [d.reason.code, d.samples[0].request!]));
+    expect(urls.map((_, i) => byReason.get(`U_${i}`)!.url)).toEqual(urls.map(([, kept]) => kept));
+    expect(urls.map((_, i) => byReason.get(`U_${i}`)!.body)).toEqual(urls.map(() => JSON.stringify(body)));
+  });
+
+  it('redacts a row stored under the older rules when it is read', async () => {
+    const request = JSON.stringify({ method: 'GET', url: 'HTTPS:/u:hunter2@h.example/x?jwt=eyJ.a.b', headers: [{ name: 'X-Authorization', value: 'Bearer old-secret' }, { name: 'Referer', value: 'https://h.example/?token=old-token' }], body: 'b', bodyTruncated: false });
+    const response = JSON.stringify({ status: 401, headers: [{ name: 'Set-Cookie2', value: 'sid=old-cookie' }, { name: 'Retry-After', value: '30' }], body: '', bodyTruncated: false });
+    // The count the discard table lists the sample under, then the sample as an older gateway stored it.
+    expect((await t.ingest(token, [report({ step: 'failed_delivery', reason: '401', destinationId: 'dst_i23_old' }, 20)])).status).toBe(200);
+    await t.gateway.db.command({
+      family: 'test',
+      sql: `INSERT INTO ${t.gateway.db.database}.discard_samples (time, workspace_id, destination_id, source_id, step, reason, error, request, response)
+            VALUES (now64(3) - 1200, 'ws_exchange', 'dst_i23_old', 'src_web', 'failed_delivery', '401', 'e', {request:String}, {response:String})`,
+      params: { request, response },
+    });
+    const [s] = await samplesOf('dst_i23_old');
+    expect(s.request!.url).toBe('HTTPS:/[redacted]@h.example/x?jwt=[redacted]');
+    expect(headersOf(s.request!)).toEqual([['X-Authorization', '[redacted]'], ['Referer', 'https://h.example/?token=[redacted]']]);
+    expect(headersOf(s.response!)).toEqual([['Set-Cookie2', '[redacted]'], ['Retry-After', '30']]);
   });
 });

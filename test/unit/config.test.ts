@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     }
   });
 
+  // Issue 23 item 8: /metrics needs no token, so its own port listens on loopback unless told otherwise.
+  it('binds METRICS_PORT to loopback by default, whatever HOST is, and checks METRICS_HOST like HOST', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', METRICS_PORT: '9464' }).server).toMatchObject({ host: '0.0.0.0', metricsHost: '127.0.0.1', metricsPort: 9464 });
+    expect(loadConfig({ HOST: '0.0.0.0', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).server.metricsHost).toBe('0.0.0.0');
+    expect(() => loadConfig({ METRICS_HOST: 'localhost:9464' })).toThrow('METRICS_HOST="localhost:9464" must be a host name or IP address without a port or scheme; put the port in METRICS_PORT');
+  });
+
   it('refuses a short ROOT_TOKEN', () => {
     expect(() => loadConfig({ ROOT_TOKEN: 'short' })).toThrow(/ROOT_TOKEN must be at least 24 characters/);
   });

@@ -35,4 +35,17 @@ describe('attempt and latencyMs on delivery reports', () => {
     ]);
     expect(check({ timestamp: base.timestamp, sourceId: 'src', step: 'received', attempt: 2 }).errors).toEqual(['attempt: is only allowed on delivered and failed_delivery reports, not on received']);
   });
+
+  // Issue 23 item 6: a storage destination's `delivered` counts events converted to warehouse
+  // rows; there was no delivery attempt to number or time, so both fields are refused there.
+  it('are refused on a storage destination’s delivered reports, each with its field named', () => {
+    const storage = { ...base, destinationKind: 'storage', step: 'delivered' };
+    expect(check({ ...storage, attempt: 1, latencyMs: 3374 }).errors).toEqual([
+      'attempt: storage destinations report events converted to warehouse rows, not delivery attempts: leave attempt out',
+      'latencyMs: storage destinations report events converted to warehouse rows, not delivery attempts: leave latencyMs out',
+    ]);
+    const { valid, errors } = check({ ...storage, attempt: null, latencyMs: null });
+    expect(errors).toEqual([]);
+    expect([valid!.attempt, valid!.latencyMs]).toEqual([undefined, undefined]);
+  });
 });

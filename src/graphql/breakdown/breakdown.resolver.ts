@@ -80,6 +80,7 @@ export class BreakdownResolver {
       mappingShare: mappingShareOf(step, r.now, reached),
       change: changeOf(r.now, r.before, received.now, received.before),
     }));
-    return withRowAttempts(measured, groupBy, { scope, range, filter, reason });
+    // Storage destinations take no attempts at ingest (their `delivered` is warehouse rows): null, as on other steps.
+    return destination.kind === 'storage' ? measured : withRowAttempts(measured, groupBy, { scope, range, filter, reason });
   }
 }

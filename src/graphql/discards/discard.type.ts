@@ -51,15 +51,15 @@ abstract class SampleMessage {
   bodyTruncated!: boolean;
 }
 
-@ObjectType({ description: 'The request a failed delivery sent: credentials in the URL and secret headers are redacted at ingest.' })
+@ObjectType({ description: 'The request a failed delivery sent: credentials in the URL and secret headers are redacted (at ingest, and again as it is read).' })
 export class SampleRequest extends SampleMessage {
   @Field(() => String, { nullable: true, description: 'The HTTP method, as sent.' })
   method!: string | null;
-  @Field(() => String, { nullable: true, description: 'The URL, with userinfo and secret-named query parameters redacted.' })
+  @Field(() => String, { nullable: true, description: 'The URL, with userinfo and secret-named query, fragment and matrix parameters redacted.' })
   url!: string | null;
 }
 
-@ObjectType({ description: "The destination's response to a failed delivery: secret headers are redacted at ingest." })
+@ObjectType({ description: "The destination's response to a failed delivery: secret headers are redacted (at ingest, and again as it is read)." })
 export class SampleResponse extends SampleMessage {
   @Field(() => Int, { nullable: true, description: 'The HTTP status (100-599).' })
   status!: number | null;

@@ -11,6 +11,7 @@ import type { RequestContext } from '../context';
 import { reportStepFor } from '../destination/destination.args';
 import { stepContext } from '../destination/step-context';
 import { mappingShareOf } from '../../metrics/pipeline.build';
+import { redactHeaders, redactUrl } from '../../ingest/sample.redact';
 import { DiscardRow, DiscardSample } from './discard.type';
 
 export const MAX_SAMPLES = 10;
@@ -60,6 +61,17 @@ export class DiscardRowResolver {
     // Samples keep the code as sent: an alias (etimedout) belongs to its canonical row (ETIMEDOUT).
     const step = reportStepOf(row.reason.step) as DiscardStep;
     const code = canonicalReason(step, row.reason.code);
-    return all.filter((s) => canonicalReason(step, s.reason) === code).slice(0, limit);
+    return all.filter((s) => canonicalReason(step, s.reason) === code).slice(0, limit).map(redactedOnRead);
   }
+}
+
+/**
+ * The exchange of a sample under today's redaction rules. Ingest redacted it before storage, but
+ * with the rules of its day: rows stored before the rules widened (issue 23) may hold secrets the
+ * rules now recognize, and redacting twice changes nothing that was already hidden.
+ */
+function redactedOnRead(s: DiscardSampleValue): DiscardSampleValue {
+  const request = s.request && { ...s.request, url: s.request.url === null ? null : redactUrl(s.request.url), headers: redactHeaders(s.request.headers) };
+  const response = s.response && { ...s.response, headers: redactHeaders(s.response.headers) };
+  return { ...s, request, response };
 }

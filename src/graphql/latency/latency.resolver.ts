@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { LATENCY_RELATIVE_ERROR } from '../../domain/latency-buckets';
 import { AppError, ErrorCode } from '../../domain/errors';
+import { emptyLatency } from '../../metrics/latency.query';
 import { MAX_WIDTH, type Granularity } from '../../metrics/timeseries.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
@@ -15,7 +16,7 @@ import { Latency, LatencyOutcome } from './latency.type';
 export class LatencyResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Latency, {
-    description: 'p50, p95 and p99 latency of delivery attempts (reports carrying latencyMs) over the range and per bucket of the granularity. Storage destinations report syncs, not attempts: theirs is empty.',
+    description: 'p50, p95 and p99 latency of delivery attempts (reports carrying latencyMs) over the range and per bucket of the granularity. Storage destinations have no delivery attempts (ingest refuses latencyMs on their reports): theirs is empty.',
   })
   async latency(
     @Root() destination: Destination,
@@ -30,7 +31,8 @@ export class LatencyResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `${granularity} granularity allows ranges up to ${MAX_WIDTH[granularity] / 3_600_000} hours`, { field: 'granularity' });
     }
     const mappingId = await checkMapping(ctx, destination, mappingInput);
-    const value = await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, range, granularity, mappingId });
+    // Storage reports carry no latency (ingest refuses it); rows an older gateway took are not read either.
+    const value = destination.kind === 'storage' ? emptyLatency(range, granularity) : await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, range, granularity, mappingId });
     return { ...value, outcome, relativeError: LATENCY_RELATIVE_ERROR };
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Scope } from '../../auth/scopes';
+import { AppError, ErrorCode } from '../../domain/errors';
 import type { RequestContext } from '../context';
 import { ScopeEnum } from '../common/enums';
 import { Cost } from '../common/cost';
@@ -30,9 +31,14 @@ export class TokenResolver {
     return token;
   }
 
-  @Mutation(() => Boolean, { description: 'Revokes a token by its id (tok_…); false when no such active token exists. Root only.' })
+  @Mutation(() => Boolean, { description: 'Revokes a token by its id (tok_…); false when no such active token exists. Root only; a root token cannot revoke itself.' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     ctx.require('root');
+    // Revoking the token making the call would lock operators out: a generated root token is the
+    // only one, and no API call can make another. Rotation goes through ROOT_TOKEN instead.
+    if (ctx.services.tokens.idOf(id) === ctx.principal.tokenId) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'A root token cannot revoke itself: it would leave no token to administer with. To replace it, set ROOT_TOKEN and restart (earlier root tokens are then revoked)', { field: 'id' });
+    }
     return ctx.services.tokens.revoke(id);
   }
 }

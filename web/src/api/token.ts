@@ -1,6 +1,7 @@
 /**
  * Where the page's token lives: sessionStorage (gone with the tab, never in a URL or a log).
- * A `#token=` fragment signs in and is erased from the address bar at once; the demo's
+ * A `#token=` fragment signs in and is erased from the address bar at once (one that is not
+ * valid percent-encoding is erased too, and the sign-in panel says why); the demo's
  * `<meta name="do-demo-token">` is used only while no token was given.
  */
 import { createStore } from './store';
@@ -27,14 +28,46 @@ function storedToken(): string | null {
 
 export const auth = createStore<AuthState>({ token: null, problem: null });
 
-export function takeTokenFromAddress(): void {
-  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
-  if (match) {
-    sessionStorage.setItem(KEY, decodeURIComponent(match[1]));
-    const rest = location.hash.replace(/(?:^#|&)token=[^&]*/, '').replace(/^&/, '');
-    history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+/** A `#token=` fragment: the token (null when empty or not valid percent-encoding), whether it could be read, and the rest of the fragment. */
+export interface FragmentToken {
+  token: string | null;
+  readable: boolean;
+  rest: string;
+}
+
+/** What a fragment (`#a=1&token=…`) says about a token; null when it names none. */
+export function tokenFromFragment(hash: string): FragmentToken | null {
+  const fragment = hash.replace(/^#/, '');
+  const match = /(?:^|&)token=([^&]*)/.exec(fragment);
+  if (!match) return null;
+  const rest = fragment.replace(/(?:^|&)token=[^&]*/, '').replace(/^&/, '');
+  try {
+    return { token: decodeURIComponent(match[1]) || null, readable: true, rest };
+  } catch {
+    // A link cut or mangled in transit (`%E0%A4%A`): no token to take, and not an exception either.
+    return { token: null, readable: false, rest };
   }
-  auth.set({ token: storedToken() ?? demoToken(), problem: null });
+}
+
+export function takeTokenFromAddress(): void {
+  const taken = tokenFromFragment(location.hash);
+  let problem: string | null = null;
+  if (taken) {
+    // Erased before anything else, so the address bar never keeps a token, readable or not.
+    history.replaceState(history.state, '', location.pathname + location.search + (taken.rest ? `#${taken.rest}` : ''));
+    if (taken.token) storeToken(taken.token);
+    else if (!taken.readable) problem = 'The token in the link could not be read (it was cut or mangled). Paste the token here instead.';
+  }
+  auth.set({ token: taken?.token ?? storedToken() ?? demoToken(), problem });
+}
+
+/** Kept for the tab; a browser that refuses storage still signs in for this page load. */
+function storeToken(token: string): void {
+  try {
+    sessionStorage.setItem(KEY, token);
+  } catch {
+    // nothing to keep it in: the token lives in memory until the tab is reloaded
+  }
 }
 
 export function signIn(token: string): void {
