@@ -233,26 +233,28 @@ export class IngestCoalescer {
     });
   }
 
-  /** The next flush: requests of the first one's kind (keyed or not), in order, within the row and byte caps. */
+  /**
+   * The next flush: requests of the first one's kind (keyed or not), within the row and byte
+   * caps, taken from each workspace in turn (each workspace's own in order): one tenant's
+   * burst of large batches does not make another's small batch wait behind all of it.
+   */
   private take(): Waiting[] {
     const first = this.waiting[0];
     const keyed = first.batch.record !== null;
     const alone = keyed && this.saved === null; // keyed requests are not merged: each keeps its own token
-    const taken: Waiting[] = [];
-    const left: Waiting[] = [];
+    const taken = new Set<Waiting>();
     let rows = 0;
     let bytes = 0;
-    for (const w of this.waiting) {
-      const fits = taken.length === 0 || (!alone && (w.batch.record !== null) === keyed && rows + w.rows <= this.maxRows && bytes + w.bytes <= MAX_FLUSH_BYTES);
-      if (fits) {
-        taken.push(w);
-        rows += w.rows;
-        bytes += w.bytes;
-      } else left.push(w);
+    for (const w of roundRobin(this.waiting)) {
+      const fits = taken.size === 0 || (!alone && (w.batch.record !== null) === keyed && rows + w.rows <= this.maxRows && bytes + w.bytes <= MAX_FLUSH_BYTES);
+      if (!fits) continue;
+      taken.add(w);
+      rows += w.rows;
+      bytes += w.bytes;
     }
-    this.waiting = left;
+    this.waiting = this.waiting.filter((w) => !taken.has(w));
     this.waitingRows -= rows;
-    return taken;
+    return [...taken];
   }
 
   private async flush(taken: Waiting[]): Promise<void> {
@@ -298,6 +300,19 @@ export class IngestCoalescer {
     }
     return fresh;
   }
+}
+
+/** The waiting requests one workspace at a time: each workspace's first, then each one's second, … (the first request stays first). */
+function roundRobin(waiting: readonly Waiting[]): Waiting[] {
+  const queues = new Map<string, Waiting[]>();
+  for (const w of waiting) {
+    const queue = queues.get(w.batch.workspaceId);
+    if (queue) queue.push(w);
+    else queues.set(w.batch.workspaceId, [w]);
+  }
+  const order: Waiting[] = [];
+  for (let i = 0; order.length < waiting.length; i++) for (const queue of queues.values()) if (i < queue.length) order.push(queue[i]);
+  return order;
 }
 
 function lengthOf(lines: string[]): number {

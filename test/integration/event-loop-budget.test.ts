@@ -86,3 +86,74 @@ describe('item 2: a 30,000-character id', () => {
     expect(res.body.errors?.[0]?.extensions?.suggestions).toContain(`dst_${'x'.repeat(120)}7`);
   });
 });
+
+/**
+ * A failed delivery whose sample's exchange is as costly to redact as a 64 KiB record allows:
+ * a 2,048-character URL of secret parameters, and 4 KB header values that are URLs full of them.
+ */
+function heaviestReport(i: number): Record<string, unknown> {
+  const params = Array.from({ length: 200 }, (_, j) => `token${j}=${'s'.repeat(4)}`).join('&').slice(0, 1900);
+  const value = `https://u:p@h.example/?${Array.from({ length: 400 }, (_, j) => `access_token=${j}`).join(';')}`.slice(0, 4096);
+  const headers = Object.fromEntries(Array.from({ length: 13 }, (_, j) => [j % 2 ? `X-Api-Key-${j}` : `X-Forwarded-For-${j}`, value]));
+  return {
+    timestamp: new Date(Date.now() - 120_000).toISOString(),
+    sourceId: 'src_many',
+    destinationId: 'dst_heavy',
+    destinationKind: 'classic',
+    step: 'failed_delivery',
+    reason: '500',
+    messageId: `heavy-${i}`,
+    sample: { payload: { n: i }, error: 'x', request: { method: 'POST', url: `https://h.example/p?${params}`, headers, body: 'b' }, response: { status: 500, headers: { Location: value }, body: 'r' } },
+  };
+}
+
+describe('item 9: the other endpoints at their most expensive legal inputs', () => {
+  it('ingest: the largest batch of the largest samples', async () => {
+    // As many as fit in the 10 MiB body limit.
+    const one = JSON.stringify(heaviestReport(0)).length;
+    const records = Array.from({ length: Math.min(10_000, Math.floor((10 * 1024 * 1024) / (one + 2))) }, (_, i) => heaviestReport(i));
+    const { result, worstMs } = await probeWhile(t.url, () => t.ingest(token, records));
+    expect(result.status).toBe(200);
+    expect(result.body.accepted).toBe(records.length);
+    expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
+  }, 60_000);
+
+  it('ingest: 10,000 records of the smallest kind', async () => {
+    const records = Array.from({ length: 10_000 }, (_, i) => ({ timestamp: new Date(Date.now() - 60_000 - i).toISOString(), sourceId: 'src_many', step: 'received', eventName: `Event ${i % 3000}` }));
+    const { result, worstMs } = await probeWhile(t.url, () => t.ingest(token, records));
+    expect(result.status).toBe(200);
+    expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
+  }, 60_000);
+
+  it('GraphQL: every destination with its pipeline, breakdown and timeseries over two weeks', async () => {
+    const query = `{ destinations { id
+      pipeline(range: { preset: LAST_2_WEEKS }) { steps { count share } }
+      breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 100) { eventName count }
+      timeseries(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, granularity: DAY, groupBy: [EVENT_NAME]) { eventName total } } }`;
+    const { result, worstMs } = await probeWhile(t.url, () => t.gql(token, query));
+    expect(result.status).toBe(200);
+    expect(result.body.errors ?? []).toEqual([]);
+    expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
+  }, 60_000);
+
+  it('GraphQL: a document at the token limit', async () => {
+    const fields = Array.from({ length: 29 }, (_, i) => `a${i}: destinations { id name kind }`).join(' ');
+    const padding = Array.from({ length: 1200 }, () => '__typename').join(' ');
+    const { result, worstMs } = await probeWhile(t.url, () => t.gql(token, `{ ${fields} ${padding} }`));
+    expect(result.status).toBeLessThan(500);
+    expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
+  });
+
+  it('export: the failed deliveries as CSV, and the undelivered list at its largest page', async () => {
+    const { result, worstMs } = await probeWhile(t.url, async () => {
+      const csv = await fetch(`${t.url}/v1/export/undelivered?destinationId=dst_heavy&range=LAST_24_HOURS&format=csv`, { headers: { authorization: `Bearer ${token}` } });
+      const text = await csv.text();
+      const list = await t.gql(token, '{ destination(id: "dst_heavy") { undelivered(range: { preset: LAST_24_HOURS }, first: 1000) { messageId } } }');
+      return { status: csv.status, lines: text.split('\n').length, errors: list.body.errors };
+    });
+    expect(result.status).toBe(200);
+    expect(result.lines).toBeGreaterThan(100);
+    expect(result.errors).toBeUndefined();
+    expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
+  }, 60_000);
+});

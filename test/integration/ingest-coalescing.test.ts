@@ -68,6 +68,20 @@ describe('coalesced ingest', () => {
     expect(fs.readdirSync(walDir)).toEqual([]); // every saved flush removed once stored
   });
 
+  it('shares flushes among workspaces: a small batch does not wait behind another tenant\'s burst (tracker issue 23, item 8)', async () => {
+    inserts = [];
+    const ingest = service(new IngestCoalescer(db, { maxRows: 2_000 }));
+    const settled: string[] = [];
+    const burst = Array.from({ length: 12 }, (_, i) => ingest.ingest('ws_burst', body(`burst${i}`, 1_000), 'application/x-ndjson', null, now).then(() => settled.push(`burst${i}`)));
+    const small = ingest.ingest('ws_small', body('small', 10), 'application/x-ndjson', null, now).then(() => settled.push('small'));
+    await Promise.all([...burst, small]);
+    // Two of the burst's batches fit a flush, and the first two flushes start before the small batch
+    // arrives. First come, first served, it went in the last flush, after all twelve; taken in turn,
+    // it goes in the first flush that starts after it arrived, behind four of them.
+    expect(settled.indexOf('small')).toBeLessThanOrEqual(5);
+    expect(inserts.reduce((a, b) => a + b, 0)).toBe(12_010);
+  });
+
   it('never writes more than maxRows in one insert of several requests', async () => {
     inserts = [];
     const ingest = service(new IngestCoalescer(db, { maxRows: 1000 }));
