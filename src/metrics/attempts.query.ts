@@ -1,4 +1,5 @@
 import type { ResolvedRange } from '../domain/time-range';
+import { periodCoverage } from './shared-reads';
 import type { BreakdownDimension } from './breakdown.query';
 import type { OutcomeStep } from './latency.query';
 import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
@@ -82,6 +83,8 @@ export async function attemptCounts(wdb: WorkspaceDb, range: ResolvedRange, mapp
       by_source: narrowed.length > 0,
       scope_sources: [...new Set(narrowed.map((s) => s.sourceId!))],
     },
+    undefined,
+    periodCoverage(range),
   );
   const byKey = new Map<string, AttemptCounts>();
   for (const r of rows) {
@@ -121,6 +124,8 @@ export async function attemptBreakdown(
       ...periodParams(range), ...filterParams(filter), ...keyedScopeParams(scopes), any_reason: reason === null, reason: reason ?? '',
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'), t_types: tuples.map((t) => t[0]), t_names: tuples.map((t) => t[1]), t_versions: tuples.map((t) => t[2]),
     },
+    undefined,
+    periodCoverage(range),
   );
   const out = new Map(scopes.map((s) => [s.destinationId, new Map<string, AttemptPeriods>()]));
   for (const r of rows) out.get(r.key)?.set(tupleKey([r.k_type, r.k_name, r.k_version]), periodsOf(r));

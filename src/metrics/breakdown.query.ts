@@ -1,4 +1,5 @@
 import type { ResolvedRange } from '../domain/time-range';
+import { periodCoverage } from './shared-reads';
 import type { StepCount } from './pipeline.query';
 import { isSourceSideStep } from '../domain/steps';
 import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
@@ -47,6 +48,8 @@ export async function breakdownCounts(
       ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first,
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
     },
+    undefined,
+    periodCoverage(range),
   );
   return rows.map((r) => ({
     eventType: g.has('EVENT_TYPE') ? r.event_type : null,
@@ -91,6 +94,8 @@ export async function breakdownMany(
       ...TIERED.params(range), ...filterParams(filter), ...keyedScopeParams(scopes), any_reason: reason === null, reason: reason ?? '', first,
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
     },
+    undefined,
+    periodCoverage(range),
   );
   return scopes.map((scope) => {
     const sums = new Map<string, BreakdownCount>();
@@ -127,6 +132,8 @@ export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: R
      GROUP BY reason
      ORDER BY now DESC, before DESC, reason`,
     { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope) },
+    undefined,
+    periodCoverage(range),
   );
   return rows.map((r) => ({ reason: r.reason, now: Number(r.now), before: Number(r.before) }));
 }
@@ -159,6 +166,8 @@ export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: 
      ORDER BY reason, time DESC
      LIMIT {limit:UInt32} BY reason`,
     { ...stepScopeParams(scope), from: range.from, to: range.to, limit },
+    undefined,
+    periodCoverage(range),
   );
   return rows.map((r) => ({
     reason: r.reason,

@@ -1,4 +1,5 @@
 import type { ResolvedRange } from '../domain/time-range';
+import { periodCoverage } from './shared-reads';
 import type { StepCount } from './pipeline.query';
 import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type AggDimension, type EventFilterValue, type PeriodSource } from './tiered';
@@ -54,6 +55,8 @@ export async function groupedBreakdownCounts(
      ORDER BY now DESC, before DESC, ${columns.join(', ')}
      LIMIT {first:UInt32}`,
     { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
+    undefined,
+    periodCoverage(range),
   );
   return rows.map((r) => ({
     values: Object.fromEntries(columns.map((c) => [c, String(r[c])])),

@@ -1,4 +1,5 @@
 import { changeOf, shareOf } from '../domain/change';
+import { periodCoverage } from './shared-reads';
 import { rankContributors, type ContributorValue, type PartRow } from './insights.contributors';
 
 export type { ContributorValue } from './insights.contributors';
@@ -65,6 +66,8 @@ export async function biggestMovers(
      FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], SCOPE_SQL, filter)}
      GROUP BY step, reason`,
     base,
+    undefined,
+    periodCoverage(range),
   );
   const movers = rows
     .map((r): MoverValue => {
@@ -93,6 +96,8 @@ export async function biggestMovers(
      ARRAY JOIN [('EVENT_NAME', event_name), ('APP_VERSION', app_version)] AS d
      GROUP BY step, reason, dim, value`,
     { ...base, steps: [...MOVER_STEPS, 'received'], movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },
+    undefined,
+    periodCoverage(range),
   );
   for (const m of movers) m.contributors = rankContributors(m, parts, received, contributorsPerMover);
   return movers;

@@ -1,4 +1,5 @@
 import { quantilesOf } from '../domain/latency-buckets';
+import { periodCoverage } from './shared-reads';
 import { hasWholeHourOffsets } from '../domain/time-zone';
 import { minutesOnly, planTiers } from '../domain/tier-plan';
 import type { ResolvedRange } from '../domain/time-range';
@@ -63,6 +64,8 @@ export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly str
      FROM ${latencySource(wdb, 'destination_id, step, latency_bucket, events', `${SCOPE_SQL} AND step = {step:String}`)}
      GROUP BY key, at, b`,
     { ...planParams([plan]), dests: destinationIds, any_mapping: mappingId === null, mapping: mappingId ?? '', step, gran: granularity, tz: range.timeZone },
+    undefined,
+    periodCoverage(range),
   );
   const spans = buckets(range, granularity);
   return destinationIds.map((id) => {

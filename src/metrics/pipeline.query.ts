@@ -1,4 +1,5 @@
 import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
+import { ALL_TIME, periodCoverage } from './shared-reads';
 import type { ResolvedRange } from '../domain/time-range';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
@@ -120,6 +121,9 @@ async function readPipeline(
       any_mapping: mappingId === null,
       mapping: mappingId ?? '',
     },
+    undefined,
+    // The gauge sums every entry and exit ever reported.
+    gauge ? ALL_TIME : periodCoverage(range),
   );
   return sumPerDestination(rows, destinations);
 }
@@ -164,6 +168,8 @@ export async function retryPending(wdb: WorkspaceDb, keys: readonly RetryKey[]):
      WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
      GROUP BY destination_id, mapping_id`,
     { dests: [...new Set(keys.map((k) => k.destinationId))] },
+    undefined,
+    ALL_TIME,
   );
   return keys.map((k) =>
     rows
@@ -202,6 +208,8 @@ export async function syncCounts(wdb: WorkspaceDb, range: ResolvedRange, destina
      )
      GROUP BY destination_id`,
     { dests: destinationIds, from: range.from, prev_from: range.previousFrom, to: range.to },
+    undefined,
+    periodCoverage(range),
   );
   const byId = new Map(rows.map((r) => [r.destination_id, r]));
   return destinationIds.map((id) => {

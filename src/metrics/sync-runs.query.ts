@@ -1,4 +1,5 @@
 import type { ReportStep } from '../domain/steps';
+import { ALL_TIME } from './shared-reads';
 import type { ResolvedRange } from '../domain/time-range';
 import type { WorkspaceDb } from './workspace-db';
 
@@ -99,6 +100,8 @@ export async function listSyncRuns(
       status: byRange ? (select.status ?? '') : '',
       first: byRange ? select.first : 1,
     },
+    undefined,
+    ALL_TIME,
   );
   if (rows.length === 0) return [];
   const reasons = await runReasons(wdb, destinationId, rows.map((r) => r.sync_id), TOP_REASONS);
@@ -124,6 +127,8 @@ export async function runReasons(wdb: WorkspaceDb, destinationId: string, syncId
      ORDER BY sync_id, n DESC, step, reason
      LIMIT {limit:UInt32} BY sync_id`,
     { dest: destinationId, syncs: syncIds, steps: DISCARD_STEPS, limit: limit > 0 ? limit : 1_000_000 },
+    undefined,
+    ALL_TIME,
   );
   const out = new Map<string, ReasonTally[]>();
   for (const r of rows) {
@@ -150,6 +155,8 @@ export async function runSplits(wdb: WorkspaceDb, destinationId: string, syncId:
      GROUP BY dim, value
      ORDER BY dim, value`,
     { dest: destinationId, sync: syncId },
+    undefined,
+    ALL_TIME,
   );
   const split = (dim: string) => rows.filter((r) => r.dim === dim).map((r) => ({ value: r.value, ...runCountsOf(r) }));
   // Extraction happens before any mapping: the mapping split keeps only the rows mappings saw.

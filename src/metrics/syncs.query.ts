@@ -1,4 +1,5 @@
 import type { SyncStatus } from '../domain/steps';
+import { periodCoverage } from './shared-reads';
 import type { ResolvedRange } from '../domain/time-range';
 import type { WorkspaceDb } from './workspace-db';
 
@@ -39,6 +40,8 @@ export async function listSyncs(wdb: WorkspaceDb, destinationId: string, range: 
      ORDER BY started_at DESC, sync_id
      LIMIT {first:UInt32}`,
     { dest: destinationId, from: range.from, to: range.to, any_status: status === null, status: status ?? '', first },
+    undefined,
+    periodCoverage(range),
   );
   return rows.map((r) => {
     const collections = r.names.map((name, i) => ({ name, rowsSynced: Number(r.synced[i]), rowsFailed: Number(r.failed[i]), reason: r.reasons[i] || null }));

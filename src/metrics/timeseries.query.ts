@@ -1,4 +1,5 @@
 import { minutesOnly, planTiers } from '../domain/tier-plan';
+import { periodCoverage } from './shared-reads';
 import { hasWholeHourOffsets, nextZonedDay, startOfZonedDay, zoneOffset } from '../domain/time-zone';
 import type { ResolvedRange } from '../domain/time-range';
 import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
@@ -160,7 +161,7 @@ export async function timeseriesPages(
     g_reason: g.has('REASON'),
     page_offset: page.offset,
     page_count: page.count,
-  });
+  }, undefined, periodCoverage(range));
   const byOwner = new Map<string, SeriesRow[]>();
   for (const r of rows) {
     const list = byOwner.get(r.owner);

@@ -1,4 +1,5 @@
 import { pipelineStepOf, REPORT_STEPS, type DestinationKind, type PipelineStepKind, type ReportStep } from '../domain/steps';
+import { ALL_TIME } from './shared-reads';
 import type { WorkspaceDb } from './workspace-db';
 
 export interface TraceEntryValue {
@@ -30,6 +31,8 @@ export async function traceMessage(wdb: WorkspaceDb, messageId: string): Promise
      LIMIT {limit:UInt32}`,
     // Reports stamped with the same instant come in pipeline order (a retry leaves the queue before the delivery it led to).
     { id: messageId, limit: MAX_TRACE_ENTRIES, steps: REPORT_STEPS },
+    undefined,
+    ALL_TIME,
   );
   return rows.map((r) => ({
     at: new Date(Number(r.at)),

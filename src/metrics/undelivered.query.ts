@@ -119,6 +119,8 @@ export async function undeliveredPage(wdb: WorkspaceDb, q: UndeliveredQuery, fir
     undeliveredSql(wdb, `message_id, mapping_id, last.2 AS source_id, last.3 AS reason, toUnixTimestamp64Milli(at) AS at,
        last.4 AS event_type, last.5 AS event_name, last.6 AS app_version`),
     undeliveredParams(q, first + 1),
+    undefined,
+    { from: q.from, to: Infinity },
   );
   const items = rows.slice(0, first).map((r) => ({
     cursor: encodeUndeliveredCursor({ at: Number(r.at), messageId: r.message_id, mappingId: r.mapping_id }),

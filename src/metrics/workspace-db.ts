@@ -1,6 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Db, StreamOptions } from '../clickhouse/client';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
+import { SharedReads, type Coverage } from './shared-reads';
 
 const WORKSPACE_PARAM = '{workspace:String}';
 
@@ -15,6 +16,8 @@ export class WorkspaceDb {
     readonly workspaceId: string,
     /** Caps the reads one workspace runs at once (fairness between workspaces). */
     private readonly gate?: KeyedSemaphore,
+    /** Identical reads run once and are kept until a write changes them (reads that say what they cover). */
+    private readonly shared?: SharedReads,
   ) {}
 
   /** Table name qualified with the gateway's database. */
@@ -22,9 +25,18 @@ export class WorkspaceDb {
     return `${this.db.database}.${name}`;
   }
 
-  async query<T>(family: string, sql: string, params: Record<string, unknown> = {}, settings?: ClickHouseSettings): Promise<T[]> {
-    const run = () => this.db.query<T>({ family, sql, params: this.bound(family, sql, params), settings });
-    return this.gate ? this.gate.run(this.workspaceId, run) : run();
+  /**
+   * A read of this workspace. `covers`: the report times its answer depends on; with it the
+   * read is shared with identical concurrent ones and its answer reused until an ingested
+   * batch touches those times (SharedReads). Reads of anything else (alert state, tokens)
+   * leave it out.
+   */
+  async query<T>(family: string, sql: string, params: Record<string, unknown> = {}, settings?: ClickHouseSettings, covers?: Coverage): Promise<T[]> {
+    const bound = this.bound(family, sql, params);
+    const run = () => this.db.query<T>({ family, sql, params: bound, settings });
+    const gated = () => (this.gate ? this.gate.run(this.workspaceId, run) : run());
+    if (!this.shared || !covers) return gated();
+    return this.shared.read(this.workspaceId, SharedReads.keyOf(this.workspaceId, [family, sql, bound, settings ?? null]), covers, gated);
   }
 
   /** A read streamed chunk by chunk (exports), checked like `query`; it holds one of the workspace's read slots until it ends. */
