@@ -63,6 +63,8 @@ export interface Gateway {
   alerts: Evaluator;
   /** The one admission pipeline both transports run every operation through (its rule list is public). */
   admission: AdmissionPipeline;
+  /** Apollo Server, framing GraphQL over HTTP behind the admission pipeline. */
+  apollo: GraphQLHttpDeps['apollo'];
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -122,6 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics: services.metrics,
     alerts: services.alerts,
     admission: services.admission,
+    apollo,
     createdRootToken: services.rootToken.created,
     rootTokenFile: services.rootToken.file,
     close(graceMs = 10_000) {
