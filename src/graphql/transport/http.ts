@@ -37,14 +37,15 @@ export function serveGraphQLHttp(req: IncomingMessage, res: ServerResponse, requ
 async function serveOperation(req: IncomingMessage, res: ServerResponse, requestId: string, deps: GraphQLHttpDeps, span: GatewaySpan): Promise<void> {
   const started = performance.now();
   let principal: Principal | null = null;
+  let exchange: HttpExchange | null = null;
   try {
+    // Caller phase: 401 and 429 before a byte of the body is read.
     principal = await deps.admission.admitCaller(callerOf(req));
     const signedIn = principal;
     const read = await refuseOn(signedIn, () => readOperation(req));
     await refuseOn(signedIn, () => requestShape(read.operation, 'http'));
-    const exchange = new HttpExchange(requestId, signedIn, span, deps.operationTimeoutMs);
-    const contextValue = new HttpRequestContext(deps.services, exchange);
-    const answered = deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, read.body), context: async () => contextValue });
+    exchange = new HttpExchange(requestId, signedIn, span, deps.operationTimeoutMs);
+    const answered = deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, read.body), context: async () => new HttpRequestContext(deps.services, exchange!) });
     const first = await Promise.race([answered, exchange.deadline.expired]);
     if (first instanceof Refusal) {
       exchange.reported = true; // Apollo's late answer is dropped, unreported
@@ -53,10 +54,14 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
     await writeAnswer(res, first);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
-    const errors = deps.observer.format(err.errors, requestId, null).map((e) => withRequestId(e, requestId));
+    const operation = exchange?.admitted?.operation;
+    const errors = deps.observer.format(err.errors, requestId, operation?.name?.value ?? null).map((e) => withRequestId(e, requestId));
     sendRefusal(req, res, err.status, { errors }, refusalHeaders(err));
     failOperation(span, errors);
-    deps.observer.finished({ requestId, transport: 'http', principal: err.principal ?? principal, operationName: null, operationType: 'unknown', durationMs: performance.now() - started, errors, refusedWith: err.status });
+    deps.observer.finished({
+      requestId, transport: 'http', principal: err.principal ?? principal, operationName: operation?.name?.value ?? null, operationType: operation?.operation ?? 'unknown',
+      durationMs: performance.now() - started, errors, refusedWith: err.status,
+    });
   }
 }
 
