@@ -82,8 +82,7 @@ function apolloRequest(req: IncomingMessage, body: unknown) {
 async function writeAnswer(res: ServerResponse, answer: HTTPGraphQLResponse): Promise<void> {
   const headers: Record<string, string> = {};
   for (const [name, value] of answer.headers) headers[name] = value;
-  const vary = res.getHeader('vary');
-  headers.vary = vary ? `${String(vary)}, Authorization` : 'Authorization';
+  headers.vary = varyWithAuthorization(res);
   if (answer.body.kind === 'complete') {
     res.writeHead(answer.status ?? 200, { ...headers, 'content-length': Buffer.byteLength(answer.body.string) });
     res.end(answer.body.string);
@@ -98,6 +97,12 @@ async function writeAnswer(res: ServerResponse, answer: HTTPGraphQLResponse): Pr
 function sendRefusal(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   const type = /application\/graphql-response\+json/.test(req.headers.accept ?? '') ? 'application/graphql-response+json' : 'application/json';
-  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', vary: varyWithAuthorization(res), ...headers });
   res.end(text);
+}
+
+/** Answers differ by token: a cache must not hand one caller's answer to another (CORS may have set Vary: Origin). */
+function varyWithAuthorization(res: ServerResponse): string {
+  const vary = res.getHeader('vary');
+  return vary ? `${String(vary)}, Authorization` : 'Authorization';
 }
