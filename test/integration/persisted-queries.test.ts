@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { ADMISSION_READS, report, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /**
@@ -86,5 +88,23 @@ describe('automatic persisted queries', () => {
     expect({ status: mismatch.status, code: mismatch.body.errors![0].extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
     const malformed = await post({ extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } });
     expect({ status: malformed.status, code: malformed.body.errors![0].extensions.code, field: malformed.body.errors![0].extensions.field }).toEqual({ status: 400, code: 'BAD_USER_INPUT', field: 'extensions.persistedQuery' });
+  });
+
+  it('is an HTTP feature: graphql-ws refuses a persisted query, and answers the text', async () => {
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const send = (payload: { query: string; extensions?: Record<string, unknown> }) =>
+      new Promise<unknown>((resolve) => client.subscribe(payload, { next: resolve, error: resolve, complete: () => undefined }));
+    const hashed = (await send({ query: '', extensions: persisted(sha256('{ sources { id } }')) })) as { extensions: Record<string, unknown> }[];
+    expect(hashed[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'extensions.persistedQuery' });
+    expect(await send({ query: '{ sources { id } }' })).toEqual({ data: { sources: [{ id: 'src_web' }] } });
+    await client.dispose();
+  });
+
+  it('Apollo\'s own refusal of a malformed request carries the request id and a closed-set code', async () => {
+    const url = `${t.url}/graphql?query=${encodeURIComponent('{ sources { id } }')}&query=${encodeURIComponent('{ destinations { id } }')}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'x-request-id': 'req-twice' } });
+    const body = (await res.json()) as Answer['body'];
+    expect({ status: res.status, cacheControl: res.headers.get('cache-control') }).toEqual({ status: 400, cacheControl: 'no-store' });
+    expect(body.errors).toEqual([{ message: expect.stringMatching(/only be specified once/), extensions: { code: 'BAD_USER_INPUT', requestId: 'req-twice' } }]);
   });
 });

@@ -117,9 +117,10 @@ export class AdmissionPipeline {
     const principal = await this.admitCaller(caller);
     const request = await refuseOn(principal, read);
     const shaped = await refuseOn(principal, () => requestShape(request, transport));
-    if (shaped.query === null) throw new Refusal([new GraphQLError('The request has no query text', { originalError: new AppError(ErrorCode.BAD_USER_INPUT, 'The request has no query text', { field: 'query' }) })], principal);
-    const document = this.admitDocument(shaped.query, principal);
-    return this.admitOperation(principal, document, { ...shaped, query: shaped.query }, transport, now);
+    // Only Apollo looks a persisted hash up (HTTP); here the text is the request.
+    const query = await refuseOn(principal, () => shaped.query ?? noQueryText());
+    const document = this.admitDocument(query, principal);
+    return this.admitOperation(principal, document, { ...shaped, query }, transport, now);
   }
 
   /** Caller phase: who is asking (401 otherwise), and whether their workspace has an operation left this second (429). */
@@ -190,7 +191,7 @@ export function requestShape(request: OperationRequest, transport: Transport): S
   const { query, variables, operationName } = request;
   const persistedHash = persistedQueryHash(request.extensions, transport);
   const hasText = typeof query === 'string' && query.trim() !== '';
-  if (!hasText && (persistedHash === null || (query !== undefined && query !== null))) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The request has no query text', { field: 'query' });
+  if (!hasText && (persistedHash === null || (query !== undefined && query !== null))) noQueryText();
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'operationName must be a string', { field: 'operationName' });
   }
@@ -198,6 +199,10 @@ export function requestShape(request: OperationRequest, transport: Transport): S
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'variables must be a JSON object', { field: 'variables' });
   }
   return { query: hasText ? (query as string) : null, variables: variables as ShapedRequest['variables'], operationName: operationName ?? null, persistedHash };
+}
+
+function noQueryText(): never {
+  throw new AppError(ErrorCode.BAD_USER_INPUT, 'The request has no query text', { field: 'query' });
 }
 
 /** `extensions.persistedQuery.sha256Hash`, checked for shape; null when the request has none. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Principal } from '../../auth/scopes';
+import type { GraphQLFormattedError } from 'graphql';
 import type { GatewaySpan, Tracing } from '../../observability/tracing';
 import type { GatewayServices, RequestContext } from '../context';
 import { refuseOn, Refusal, requestShape, type AdmissionPipeline, type Caller } from './admission';
@@ -51,6 +52,8 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
       exchange.reported = true; // Apollo's late answer is dropped, unreported
       throw first;
     }
+    // No hook saw the request: Apollo refused its framing (a parameter given twice, an Accept it cannot meet).
+    if (!exchange.reported) reportFraming(first, exchange, deps);
     await writeAnswer(res, first);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
@@ -63,6 +66,21 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
       durationMs: performance.now() - started, errors, refusedWith: err.status,
     });
   }
+}
+
+/** A refusal Apollo answered before its request pipeline: its errors get the request id, and it is logged and measured like any. */
+function reportFraming(answer: HTTPGraphQLResponse, exchange: HttpExchange, deps: GraphQLHttpDeps): void {
+  exchange.reported = true;
+  let errors: GraphQLFormattedError[] = [];
+  if (answer.body.kind === 'complete') {
+    const body = JSON.parse(answer.body.string) as { errors?: GraphQLFormattedError[] };
+    errors = (body.errors ?? []).map((e) => withRequestId(e, exchange.requestId));
+    answer.body = { kind: 'complete', string: JSON.stringify({ ...body, errors }) };
+  }
+  answer.headers.set('cache-control', 'no-store');
+  failOperation(exchange.span, errors);
+  const status = answer.status ?? 500;
+  deps.observer.finished({ requestId: exchange.requestId, transport: 'http', principal: exchange.principal, operationName: null, operationType: 'unknown', durationMs: performance.now() - exchange.started, errors, refusedWith: status });
 }
 
 function callerOf(req: IncomingMessage): Caller {
