@@ -82,6 +82,9 @@ export interface ShapedRequest {
   persistedHash: string | null;
 }
 
+/** What the operation phase reads besides the document: its text (list pricing), name and variables. */
+export type OperationText = Pick<ShapedRequest, 'variables' | 'operationName'> & { query: string };
+
 /**
  * The one admission pipeline of every GraphQL transport, in three phases:
  * - caller: authenticate → rate-limit (before any byte of the request is read);
@@ -138,7 +141,7 @@ export class AdmissionPipeline {
   }
 
   /** Operation phase: which operation runs, the transport's own rule, the variables and the cost. */
-  async admitOperation(principal: Principal, document: DocumentNode, request: Omit<ShapedRequest, 'query'> & { query: string }, transport: Transport, now: number): Promise<Admitted> {
+  async admitOperation(principal: Principal, document: DocumentNode, request: OperationText, transport: Transport, now: number): Promise<Admitted> {
     const { query, variables, operationName } = request;
     const operation = resolveOperation(document, operationName);
     if (operation instanceof GraphQLError) throw new Refusal([operation], principal);

@@ -57,7 +57,7 @@ async function operationPhase(deps: AdmissionPluginDeps, exchange: HttpExchange,
   let refusal = exchange.documentRefusal;
   if (!refusal) {
     try {
-      const request = { query: ctx.source, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables, persistedHash: null };
+      const request = { query: ctx.source, operationName: ctx.request.operationName ?? null, variables: ctx.request.variables };
       exchange.admitted = await deps.admission.admitOperation(exchange.principal, ctx.document, request, 'http', ctx.contextValue.now);
       describeOperation(exchange.span, exchange.admitted);
       return;

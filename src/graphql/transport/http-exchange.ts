@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Principal } from '../../auth/scopes';
 import { AppError, ErrorCode } from '../../domain/errors';
 import type { GatewaySpan } from '../../observability/tracing';
@@ -104,6 +104,3 @@ export function asApolloError(refusal: Refusal): GraphQLError {
   const http = { status: refusal.status, headers: new HeaderMap(Object.entries(refusalHeaders(refusal))) };
   return new GraphQLError(first.message, { nodes: first.nodes, originalError: first.originalError ?? first, extensions: { ...first.extensions, http } });
 }
-
-/** The document Apollo is handed for a text: the admitted one, or none for a refused one. */
-export type DocumentOutcome = DocumentNode | Refusal;
