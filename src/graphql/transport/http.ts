@@ -47,6 +47,7 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
     await refuseOn(signedIn, () => requestShape(read.operation, 'http'));
     exchange = new HttpExchange(requestId, signedIn, span, deps.operationTimeoutMs);
     const answered = deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, read.body), context: async () => new HttpRequestContext(deps.services, exchange!) });
+    answered.catch(() => undefined); // a late failure after the deadline answered must not go unhandled
     const first = await Promise.race([answered, exchange.deadline.expired]);
     if (first instanceof Refusal) {
       exchange.reported = true; // Apollo's late answer is dropped, unreported
