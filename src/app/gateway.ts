@@ -12,6 +12,8 @@ import { migrate, migrationsApplied, migrationTarget } from '../clickhouse/migra
 import type { Config } from '../config/config';
 import { gatewaySchema } from '../graphql/schema';
 import type { AdmissionPipeline } from '../graphql/transport/admission';
+import { startApollo } from '../graphql/transport/apollo-server';
+import type { GraphQLHttpDeps } from '../graphql/transport/http';
 import { attachGraphQLWs } from '../graphql/transport/ws';
 import type { IdeOptions } from '../http/ide/ide.http';
 import { Cors } from '../http/cors';
@@ -62,6 +64,8 @@ export interface Gateway {
   alerts: Evaluator;
   /** The one admission pipeline both transports run every operation through (its rule list is public). */
   admission: AdmissionPipeline;
+  /** Apollo Server, framing GraphQL over HTTP behind the admission pipeline. */
+  apollo: GraphQLHttpDeps['apollo'];
   /** The root token when this start generated it (shown once), else null. */
   createdRootToken: string | null;
   rootTokenFile: string;
@@ -87,11 +91,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const services = await buildServices(db, config, log, options);
   let shuttingDown = false;
   const cors = new Cors(config.server.corsOrigins);
-  const server = createHttpServer(config, createRouter({ ...routerDeps(services, config, log, options, () => shuttingDown), cors }));
+  const apollo = await startApollo({ schema: gatewaySchema(), admission: services.admission, observer: services.observer, log });
+  const server = createHttpServer(config, createRouter({ ...routerDeps(services, config, log, options, () => shuttingDown, apollo), cors }));
   // Listen first: a taken port then rejects here (the CLI turns it into one line) instead of
   // being re-emitted by the WebSocket server as an unhandled 'error' event.
   const metricsServer = config.server.metricsPort === null ? null : createHttpServer(config, metricsOnly(services.metrics));
   const giveUp = async (err: unknown): Promise<never> => {
+    await apollo.stop();
     services.hub.close();
     services.stopMetrics();
     services.metrics.close();
@@ -122,11 +128,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics: services.metrics,
     alerts: services.alerts,
     admission: services.admission,
+    apollo,
     createdRootToken: services.rootToken.created,
     rootTokenFile: services.rootToken.file,
     close(graceMs = 10_000) {
       shuttingDown = true;
-      closing ??= closeGateway({ server, metricsServer, ws, services, ownDb: !options.db }, graceMs);
+      closing ??= closeGateway({ server, metricsServer, ws, apollo, services, ownDb: !options.db }, graceMs);
       return closing;
     },
   };
@@ -140,12 +147,12 @@ async function prepareDatabase(db: Db, config: Config, log: Logger): Promise<voi
   if (report.applied.length > 0) log.info({ applied: report.applied }, 'migrations applied');
 }
 
-function routerDeps(services: Services, config: Config, log: Logger, options: GatewayOptions, shuttingDown: () => boolean) {
+function routerDeps(services: Services, config: Config, log: Logger, options: GatewayOptions, shuttingDown: () => boolean, apollo: GraphQLHttpDeps['apollo']) {
   const introspection = options.introspection ?? config.graphql.introspection;
   const ide = options.ide !== false && config.graphql.ide && introspection ? (options.ide ?? {}) : null;
   return {
     log,
-    graphql: { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, operationTimeoutMs: config.graphql.operationTimeoutMs },
+    graphql: { apollo, admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, operationTimeoutMs: config.graphql.operationTimeoutMs },
     ingest: {
       tokens: services.tokens,
       ingest: services.ingest,

@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from '../config/config';
+import type { ApolloServer } from '@apollo/server';
+import type { RequestContext } from '../graphql/context';
 import type { GraphQLWsServer } from '../graphql/transport/ws';
 import type { Services } from './services';
 
@@ -39,6 +41,8 @@ export interface Running {
   /** The METRICS_PORT server, when there is one. */
   metricsServer: Server | null;
   ws: GraphQLWsServer;
+  /** Apollo Server behind /graphql over HTTP: stopped once requests in flight were answered. */
+  apollo: ApolloServer<RequestContext>;
   services: Services;
   /** The Db was opened by the gateway (not handed to it), so it closes it too. */
   ownDb: boolean;
@@ -49,7 +53,7 @@ export interface Running {
  * complete every live subscription, stop alert evaluation, then close ClickHouse. After
  * `graceMs` the remaining sockets are cut.
  */
-export async function closeGateway({ server, metricsServer, ws, services, ownDb }: Running, graceMs: number): Promise<void> {
+export async function closeGateway({ server, metricsServer, ws, apollo, services, ownDb }: Running, graceMs: number): Promise<void> {
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   metricsServer?.close();
   metricsServer?.closeAllConnections();
@@ -61,6 +65,7 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   await ws.dispose();
   server.closeIdleConnections();
   await stopped;
+  await apollo.stop();
   // Requests answered or cut: what they handed the coalescer is stored before ClickHouse
   // closes, and saved flushes still refused get one more try (what is left is written at the next start).
   await services.ingest.coalescer.close();

@@ -59,6 +59,11 @@ export class RequestContext {
   /** The clock, read once: every field of one request sees the same ranges. */
   readonly now: number;
   private workspace: { wdb: WorkspaceDb; catalog: CatalogService; loaders: Loaders } | null = null;
+  /**
+   * The longest the answer may be cached, in seconds, as the ranges it read allow (see
+   * domain/cache-age.ts); Infinity when it read none. HTTP folds it into the Cache-Control header.
+   */
+  private rangeMaxAge = Infinity;
 
   constructor(
     readonly services: GatewayServices,
@@ -86,6 +91,15 @@ export class RequestContext {
       if (!released) conn.subscriptions--;
       released = true;
     };
+  }
+
+  get maxAgeFromRanges(): number {
+    return this.rangeMaxAge;
+  }
+
+  /** A field's data may be cached at most `seconds`: the answer's age is the least of them. */
+  hintMaxAge(seconds: number): void {
+    this.rangeMaxAge = Math.min(this.rangeMaxAge, seconds);
   }
 
   /** 403 unless the caller holds `scope`. */

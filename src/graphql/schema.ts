@@ -1,6 +1,7 @@
 import 'reflect-metadata'; // type-graphql's decorators need it before any type class loads
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { SCHEMA_DIRECTIVES } from './common/cache-control';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { DestinationResolver } from './destination/destination.resolver';
 import { TokenResolver } from './tokens/token.resolver';
@@ -57,6 +58,7 @@ export function gatewaySchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
     resolvers: [...RESOLVERS],
     validate: { forbidUnknownValues: false },
+    directives: SCHEMA_DIRECTIVES,
     // Every subscription supplies its own `subscribe` (the live hub); topic-based
     // pub/sub is not used, so this one refuses loudly if something ever reaches it.
     pubSub: {

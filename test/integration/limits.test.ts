@@ -139,7 +139,7 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
     expect(res.body.errors![0].message).toMatch(/WebSocket/);
   });
 
-  it('automatic persisted queries are off: BAD_USER_INPUT, whether or not the hash matches', async () => {
+  it('automatic persisted queries: a hash that does not match the query text, or is no hash, is BAD_USER_INPUT', async () => {
     for (const sha256Hash of ['0'.repeat(64), 'not-a-hash']) {
       const res = await post({ query: '{ sources { id } }', extensions: { persistedQuery: { version: 1, sha256Hash } } });
       expect(res.status).toBe(400);

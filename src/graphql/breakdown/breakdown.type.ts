@@ -1,6 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { MeasuredRow } from '../common/measured.type';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'Events of one step for one combination of the dimensions grouped by (event type, name, app version; for Reverse ETL operation and mapping; for audiences audience and operation).' })
 export class BreakdownRow extends MeasuredRow {
   @Field(() => String, { nullable: true, description: 'Empty when the producer did not report it; null when not grouped by EVENT_TYPE.' })

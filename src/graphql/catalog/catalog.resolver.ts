@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { checkIdLength, ID_RULE, isValidId } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
@@ -11,12 +12,14 @@ import { Cost } from '../common/cost';
 @Resolver()
 export class CatalogResolver {
   @Cost({ list: { assumed: 20, actual: 'sources' } })
+  @Directive(CACHE.catalog)
   @Query(() => [Source], { description: "The workspace's sources." })
   async sources(@Ctx() ctx: RequestContext): Promise<Source[]> {
     return ctx.forWorkspace().catalog.sources();
   }
 
   @Cost({ list: { assumed: 20, actual: 'destinations' } })
+  @Directive(CACHE.catalog)
   @Query(() => [Destination], { description: "The workspace's destinations." })
   async destinations(@Ctx() ctx: RequestContext): Promise<Destination[]> {
     return ctx.forWorkspace().catalog.destinations();

@@ -2,6 +2,7 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { checkIdLength } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
 import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type ReportStep } from '../../domain/steps';
+import { rangeCacheSeconds } from '../../domain/cache-age';
 import { resolveTimeRange, type ResolvedRange } from '../../domain/time-range';
 import { buildPipeline, type PipelineValue } from '../../metrics/pipeline.build';
 import type { EventFilterValue } from '../../metrics/tiered';
@@ -11,8 +12,11 @@ import { withAttempts } from '../pipeline/attempts';
 import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
 
 /** Validation shared by the Destination fields: every bad argument is a typed error. */
+/** Every ranged field resolves its range here, so each one also bounds how long its answer may be cached. */
 export function resolveRange(ctx: RequestContext, input: TimeRangeInput, defaultLookback = true): ResolvedRange {
-  return resolveTimeRange(input, ctx.now, defaultLookback);
+  const range = resolveTimeRange(input, ctx.now, defaultLookback);
+  ctx.hintMaxAge(rangeCacheSeconds(input, range, ctx.now));
+  return range;
 }
 
 export async function checkMapping(ctx: RequestContext, destination: Destination, mappingId: string | null | undefined): Promise<string | null> {

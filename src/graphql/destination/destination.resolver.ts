@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { Destination, Mapping, Source } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
 import { checkMapping, computePipeline } from './destination.args';
@@ -11,6 +12,7 @@ import { Cost } from '../common/cost';
 @Resolver(() => Destination)
 export class DestinationResolver {
   @Cost({ list: { assumed: 20, actual: 'sources' } })
+  @Directive(CACHE.catalog)
   @FieldResolver(() => [Source], { description: 'Sources connected to this destination (seen in its reports).' })
   async sources(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Source[]> {
     const { loaders } = ctx.forWorkspace();
@@ -22,6 +24,7 @@ export class DestinationResolver {
   }
 
   @Cost({ list: { assumed: 10 } })
+  @Directive(CACHE.catalog)
   @FieldResolver(() => [Mapping], { description: 'Mappings seen for this destination (Actions and Reverse ETL; empty for other kinds).' })
   async mappings(@Root() destination: Destination, @Ctx() ctx: RequestContext): Promise<Mapping[]> {
     return ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
@@ -39,6 +42,7 @@ export class DestinationResolver {
     return computePipeline(ctx, destination, rangeInput, mappingInput, filterInput);
   }
 
+  @Directive(CACHE.never)
   @FieldResolver(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations).' })
   async retryPending(
     @Root() destination: Destination,

@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import type { DiscardSampleValue } from '../../metrics/breakdown.query';
 import type { DestinationKind } from '../../domain/steps';
 import { DestinationKindEnum, PipelineStepKind } from '../common/enums';
@@ -6,6 +7,7 @@ import { MeasuredRow } from '../common/measured.type';
 import { DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
 
+@Directive(CACHE.fixed)
 @ObjectType({ description: 'A discard reason from the remedy catalogue: what happened and what to do.' })
 export class DiscardReason {
   @Field(() => String, { description: 'The code as stored and counted (exact case): the canonical code of the reason, whichever alias a producer sent.' })
@@ -30,6 +32,7 @@ export class DiscardReason {
   kinds!: readonly DestinationKind[];
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One HTTP header of a sample request or response, as the producer sent it; a secret\'s value reads "[redacted]".' })
 export class SampleHeader {
   @Field(() => String)
@@ -51,6 +54,7 @@ abstract class SampleMessage {
   bodyTruncated!: boolean;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'The request a failed delivery sent: credentials in the URL and secret headers are redacted (at ingest, and again as it is read).' })
 export class SampleRequest extends SampleMessage {
   @Field(() => String, { nullable: true, description: 'The HTTP method, as sent.' })
@@ -59,12 +63,14 @@ export class SampleRequest extends SampleMessage {
   url!: string | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: "The destination's response to a failed delivery: secret headers are redacted (at ingest, and again as it is read)." })
 export class SampleResponse extends SampleMessage {
   @Field(() => Int, { nullable: true, description: 'The HTTP status (100-599).' })
   status!: number | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One discarded event kept as a sample at ingest.' })
 export class DiscardSample {
   @Field(() => DateTime)
@@ -93,6 +99,7 @@ export class DiscardSample {
   response!: SampleResponse | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'Events one discard step dropped for one reason.' })
 export class DiscardRow extends MeasuredRow {
   @Field(() => DiscardReason)

@@ -1,10 +1,12 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { DiscardReason } from '../discards/discard.type';
 import { PipelineStepKind } from '../common/enums';
 import { Count } from '../common/scalars';
 import { Cost } from '../common/cost';
 import { DimensionEnum } from '../timeseries/timeseries.type';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'An event name or app version that explains part of a movement.' })
 export class Contributor {
   @Field(() => DimensionEnum)
@@ -25,6 +27,7 @@ export class Contributor {
   percentagePoints!: number | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'A step (and reason) whose rate moved most against the previous period.' })
 export class Insight {
   @Field(() => PipelineStepKind)

@@ -1,4 +1,5 @@
-import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ObjectType, registerEnumType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { LATENCY_RELATIVE_ERROR } from '../../domain/latency-buckets';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
@@ -12,6 +13,7 @@ registerEnumType(LatencyOutcome, { name: 'LatencyOutcome', description: 'Which d
 
 const QUANTILE = `ms, nearest rank over events; within ${LATENCY_RELATIVE_ERROR * 100} % of the exact value (docs/api.md). Null when no event carried a latency.`;
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'Latency quantiles of one bucket.' })
 export class LatencyPoint {
   @Field(() => DateTime, { description: 'Bucket start (in the caller time zone for HOUR and DAY).' })
@@ -28,6 +30,7 @@ export class LatencyPoint {
   p99!: number | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: "Latency of a destination's delivery attempts over a range (reports carrying latencyMs), and per bucket." })
 export class Latency {
   @Field(() => LatencyOutcome)

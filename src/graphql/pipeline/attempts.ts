@@ -1,4 +1,5 @@
-import { Ctx, Field, Float, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, Float, FieldResolver, ObjectType, Resolver, Root, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { shareOf } from '../../domain/change';
 import { PipelineStepKind } from '../../domain/steps';
 import type { PipelineStepValue, PipelineValue } from '../../metrics/pipeline.build';
@@ -25,6 +26,7 @@ export function withAttempts(pipeline: PipelineValue, scope: AttemptScope): Pipe
   return pipeline;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'Events of a delivery step by attempt (reports may carry `attempt`, 1 = the first; docs/api.md).' })
 export class Attempts {
   @Field(() => Count, { description: 'Events reported with attempt 1.' })

@@ -1,9 +1,11 @@
-import { Field, Float, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { PipelineStepKind } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
 import { LOOKBACK_DESCRIPTION } from '../timerange/timerange.type';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'How a count moved against the previous period, three ways.' })
 export class Change {
   @Field(() => Count, { nullable: true, description: 'count now − count before.' })
@@ -19,6 +21,7 @@ export class Change {
 export const MAPPING_SHARE_DESCRIPTION =
   'With mappingId, for destination-side steps (filtered at destination, failed and successful delivery): percent of the events that reached that mapping (its filtered + failed + delivered events in the range). Null without a mapping and on source-side steps. With a mapping selected, dashboards show this one for destination-side steps.';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One box of the pipeline view.' })
 export class PipelineStep {
   @Field(() => PipelineStepKind)
@@ -46,6 +49,7 @@ export class PipelineStep {
   change!: Change;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'Where events went, step by step, for one destination (or one source: `Source.pipeline`, `SourceDestination.pipeline`).' })
 export class Pipeline {
   @Field(() => DateTime)
@@ -63,6 +67,7 @@ export class Pipeline {
   @Field(() => [PipelineStep])
   steps!: PipelineStep[];
 
+  @Directive(CACHE.never)
   @Field(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations and for the per-source pipelines: the gauge is not kept per source).' })
   retryPending!: number | null;
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { checkIdLength } from '../../domain/ids';
 import { closeMatches } from '../../domain/suggest';
@@ -40,6 +41,7 @@ export class SourceResolver {
   }
 
   @Cost({ list: { assumed: 20, actual: 'destinations' } })
+  @Directive(CACHE.catalog)
   @FieldResolver(() => [SourceDestination], { description: 'Destinations connected to this source (seen in their reports naming it), by id; each with its pipeline narrowed to this source.' })
   async destinations(@Root() source: Source, @Ctx() ctx: RequestContext): Promise<SourceDestination[]> {
     const { loaders } = ctx.forWorkspace();

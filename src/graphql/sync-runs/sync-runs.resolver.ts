@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Resolver, Root, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { pipelineStepOf } from '../../domain/steps';
@@ -38,6 +39,7 @@ export class SyncRunsResolver {
   }
 
   @Cost({ query: true })
+  @Directive(CACHE.never)
   @FieldResolver(() => SyncRun, { nullable: true, description: 'Reverse ETL destinations: one sync run by its syncId (its detail: mappings, operations, reasons); null when no report named it.' })
   async syncRun(@Root() destination: Destination, @Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SyncRun | null> {
     requireRetl(destination, 'syncRun');

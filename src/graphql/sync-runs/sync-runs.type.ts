@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../metrics/sync-runs.query';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
@@ -10,6 +11,7 @@ registerEnumType(SyncRunStatusEnum, {
   description: "How a Reverse ETL sync run went, read from its reports: SUCCESS (no record failed to extract or to deliver), FAILED (records failed and none was delivered), PARTIAL (some failed, some were delivered).",
 });
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'What a sync run did with its records, split like its pipeline.' })
 export class SyncRunCounts {
   @Field(() => Count, { description: 'Records extracted (Records extracted).' })
@@ -32,6 +34,7 @@ export class SyncRunCounts {
   retryPending!: number;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'A discard reason of one sync run, with its count.' })
 export class SyncRunReason {
   @Field(() => DiscardReason)
@@ -40,12 +43,14 @@ export class SyncRunReason {
   count!: number;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: "One mapping's or one operation's share of a sync run." })
 export class SyncRunSplit extends SyncRunCounts {
   @Field(() => String, { description: 'The mappingId (empty for records no mapping saw), or the operation.' })
   value!: string;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One sync run of a Reverse ETL destination: every report that carried its syncId.' })
 export class SyncRun extends SyncRunCounts {
   @Field(() => ID, { description: 'The syncId producers reported.' })

@@ -1,9 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import type { SyncStatus } from '../../domain/steps';
 import { SyncStatusEnum } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One collection (table) of a warehouse sync.' })
 export class SyncCollection {
   @Field(() => String)
@@ -16,6 +18,7 @@ export class SyncCollection {
   reason!: string | null;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One sync of a storage destination to its warehouse.' })
 export class WarehouseSync {
   @Field(() => ID, { description: 'The syncId the loader reported.' })

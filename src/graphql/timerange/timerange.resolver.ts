@@ -1,4 +1,5 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Query, Resolver, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
@@ -9,6 +10,7 @@ import { ResolvedTimeRange } from './timerange.type';
 @Resolver()
 export class TimeRangeResolver {
   @Cost({ query: false })
+  @Directive(CACHE.fixed)
   @Query(() => ResolvedTimeRange, { description: 'The range this input resolves to in this request: from, to, the previous period, and whether the lookback applied.' })
   timeRange(@Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): ResolvedTimeRange {
     ctx.forWorkspace(); // a workspace token with read, like every other answer

@@ -1,4 +1,5 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { DIMENSIONS, GRANULARITIES } from '../../metrics/timeseries.query';
 import { Count, DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
@@ -26,6 +27,7 @@ registerEnumType(GranularityEnum, { name: 'Granularity', description: 'Bucket si
 export const DimensionEnum = Object.fromEntries(DIMENSIONS.map((d) => [d, d])) as Record<(typeof DIMENSIONS)[number], (typeof DIMENSIONS)[number]>;
 registerEnumType(DimensionEnum, { name: 'Dimension', description: 'What a timeseries or an insight can be split by.' });
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'A count at one bucket start.' })
 export class Point {
   @Field(() => DateTime, { description: 'Bucket start (in the caller time zone for HOUR and DAY).' })
@@ -38,6 +40,7 @@ export class Point {
   partial!: boolean;
 }
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'One line of a timeseries: the dimensions it was split by (null when not split) and its points.' })
 export class Series {
   @Field(() => String, { nullable: true })

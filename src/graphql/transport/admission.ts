@@ -73,12 +73,27 @@ export class Refusal extends Error {
   }
 }
 
+/** An operation request of the right shape: a query text (or, over HTTP, only a persisted query's hash). */
+export interface ShapedRequest {
+  query: string | null;
+  variables: Record<string, unknown> | null | undefined;
+  operationName: string | null;
+  /** The SHA-256 of the text, when the client sent an automatic persisted query (HTTP only). */
+  persistedHash: string | null;
+}
+
+/** What the operation phase reads besides the document: its text (list pricing), name and variables. */
+export type OperationText = Pick<ShapedRequest, 'variables' | 'operationName'> & { query: string };
+
 /**
- * The one admission pipeline of every GraphQL transport: authenticate → rate-limit →
- * read the request → token limit → parse (cached by text) → validate with the one rule
- * list (introspection included) → resolve the operation → transport rules → coerce
- * variables → cost. HTTP and graphql-ws both call `admit` for each operation, so a check
- * added here holds on both, and nothing reaches ClickHouse before every check passed.
+ * The one admission pipeline of every GraphQL transport, in three phases:
+ * - caller: authenticate → rate-limit (before any byte of the request is read);
+ * - document: token limit → parse → validate with the one rule list (introspection
+ *   included), cached by text: everything that depends on the text alone;
+ * - operation: resolve the operation → transport rule → coerce variables → cost.
+ * graphql-ws calls `admit` (all three in order) for each operation; over HTTP the router
+ * runs the caller phase and Apollo Server's hooks run the other two (transport/apollo-plugin.ts).
+ * A check added here holds on both, and nothing reaches ClickHouse before every check passed.
  */
 export class AdmissionPipeline {
   readonly rules: readonly ValidationRule[];
@@ -91,18 +106,43 @@ export class AdmissionPipeline {
     this.limiter = new RateLimiter(options.rate.perSecond, options.rate.burst);
   }
 
+  /** The limits the pipeline applies (the test that keeps Apollo's options in step reads them). */
+  get limits(): OperationLimits {
+    return this.options.limits;
+  }
+
   /**
-   * Admits one operation or throws a Refusal. `read` supplies the request only after the
-   * caller is authenticated and within its rate (HTTP reads the body then). `now` is the
+   * Admits one operation or throws a Refusal: the three phases in order. `read` supplies
+   * the request only after the caller is authenticated and within its rate. `now` is the
    * clock ranges resolve against, for the cost of ranged fields.
    */
   async admit(caller: Caller, read: () => Promise<OperationRequest> | OperationRequest, transport: Transport, now: number): Promise<Admitted> {
+    const principal = await this.admitCaller(caller);
+    const request = await refuseOn(principal, read);
+    const shaped = await refuseOn(principal, () => requestShape(request, transport));
+    // Only Apollo looks a persisted hash up (HTTP); here the text is the request.
+    const query = await refuseOn(principal, () => shaped.query ?? noQueryText());
+    const document = this.admitDocument(query, principal);
+    return this.admitOperation(principal, document, { ...shaped, query }, transport, now);
+  }
+
+  /** Caller phase: who is asking (401 otherwise), and whether their workspace has an operation left this second (429). */
+  async admitCaller(caller: Caller): Promise<Principal> {
     const principal = await refuseOn(null, () => authenticate(this.options.tokens, caller.authorization, caller.address));
     await refuseOn(principal, () => this.takeRate(principal));
-    const request = await refuseOn(principal, read);
-    const { query, variables, operationName } = await refuseOn(principal, () => shapeOf(request));
+    return principal;
+  }
+
+  /** Document phase: the validated document for this text (cached), or a Refusal with every error. */
+  admitDocument(query: string, principal: Principal | null): DocumentNode {
     const document = this.documents.get(query);
     if (!('kind' in document)) throw new Refusal(document, principal);
+    return document;
+  }
+
+  /** Operation phase: which operation runs, the transport's own rule, the variables and the cost. */
+  async admitOperation(principal: Principal, document: DocumentNode, request: OperationText, transport: Transport, now: number): Promise<Admitted> {
+    const { query, variables, operationName } = request;
     const operation = resolveOperation(document, operationName);
     if (operation instanceof GraphQLError) throw new Refusal([operation], principal);
     const transportError = transport === 'http' ? subscriptionOverHttp(operation) : null;
@@ -136,7 +176,7 @@ export class AdmissionPipeline {
 }
 
 /** Runs one step; an AppError it throws becomes a Refusal carrying its code. */
-async function refuseOn<T>(principal: Principal | null, step: () => Promise<T> | T): Promise<T> {
+export async function refuseOn<T>(principal: Principal | null, step: () => Promise<T> | T): Promise<T> {
   try {
     return await step();
   } catch (err) {
@@ -145,19 +185,38 @@ async function refuseOn<T>(principal: Principal | null, step: () => Promise<T> |
   }
 }
 
-/** The request's fields, typed: a query text, a variables object, an operation name; persisted queries are off. */
-function shapeOf(request: OperationRequest): { query: string; variables: Record<string, unknown> | null | undefined; operationName: string | null } {
-  const { query, variables, operationName, extensions } = request;
-  if (extensions && typeof extensions === 'object' && 'persistedQuery' in extensions) {
-    // No client-writable query cache: automatic persisted queries are refused, hash or not.
-    throw new AppError(ErrorCode.BAD_USER_INPUT, 'Persisted queries are not supported; send the query text', { field: 'extensions.persistedQuery' });
-  }
-  if (typeof query !== 'string' || query.trim() === '') throw new AppError(ErrorCode.BAD_USER_INPUT, 'The request has no query text', { field: 'query' });
+/**
+ * The request's fields, typed: a query text, a variables object, an operation name. Over
+ * HTTP an automatic persisted query may leave the text out (Apollo then looks its hash up);
+ * graphql-ws always carries the text.
+ */
+export function requestShape(request: OperationRequest, transport: Transport): ShapedRequest {
+  const { query, variables, operationName } = request;
+  const persistedHash = persistedQueryHash(request.extensions, transport);
+  const hasText = typeof query === 'string' && query.trim() !== '';
+  if (!hasText && (persistedHash === null || (query !== undefined && query !== null))) noQueryText();
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'operationName must be a string', { field: 'operationName' });
   }
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'variables must be a JSON object', { field: 'variables' });
   }
-  return { query, variables: variables as Record<string, unknown> | null | undefined, operationName: operationName ?? null };
+  return { query: hasText ? (query as string) : null, variables: variables as ShapedRequest['variables'], operationName: operationName ?? null, persistedHash };
+}
+
+function noQueryText(): never {
+  throw new AppError(ErrorCode.BAD_USER_INPUT, 'The request has no query text', { field: 'query' });
+}
+
+/** `extensions.persistedQuery.sha256Hash`, checked for shape; null when the request has none. */
+function persistedQueryHash(extensions: unknown, transport: Transport): string | null {
+  const persisted = extensions !== null && typeof extensions === 'object' ? (extensions as { persistedQuery?: unknown }).persistedQuery : undefined;
+  if (persisted === undefined || persisted === null) return null;
+  const field = { field: 'extensions.persistedQuery' };
+  if (transport !== 'http') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Persisted queries are served over HTTP; send the query text over WebSocket', field);
+  const { version, sha256Hash } = persisted as { version?: unknown; sha256Hash?: unknown };
+  if (version !== 1 || typeof sha256Hash !== 'string' || !/^[0-9a-f]{64}$/.test(sha256Hash)) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'extensions.persistedQuery must be { version: 1, sha256Hash: <64 lowercase hex digits> }', field);
+  }
+  return sha256Hash;
 }

@@ -1,6 +1,8 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, Directive } from 'type-graphql';
+import { CACHE } from '../common/cache-control';
 import { DateTime } from '../common/scalars';
 
+@Directive(CACHE.inherit)
 @ObjectType({ description: 'A message whose last report for the destination is a final failure (failed delivery): one to replay.' })
 export class UndeliveredMessage {
   @Field(() => String, { description: "This row's position: pass it as `after` to list what follows it." })
