@@ -151,6 +151,13 @@ export interface GraphQLConfig {
   introspection: boolean;
   /** `IDE_ENABLED`, default true: serve the GraphQL IDE on `GET /graphql` from a browser (needs introspection). */
   ide: boolean;
+  /** `RESULT_CACHE_ENTRIES`, default 2000: answers of metrics reads kept until a write changes them; 0 keeps none (identical concurrent reads still run once). */
+  resultCacheEntries: number;
+  /**
+   * `RESULT_CACHE_TTL_MS`, default 30000: a kept answer is served at most this long. This gateway's
+   * own writes invalidate what they touch at once; the age bounds what other replicas' writes leave.
+   */
+  resultCacheTtlMs: number;
 }
 
 export interface LiveConfig {
@@ -306,6 +313,8 @@ function readGraphQL(r: ConfigReader): GraphQLConfig {
     operationTimeoutMs: r.int('OPERATION_TIMEOUT_MS', 30_000, 1, 600_000),
     ide: r.bool('IDE_ENABLED', true),
     introspection: r.bool('INTROSPECTION_ENABLED', true),
+    resultCacheEntries: r.int('RESULT_CACHE_ENTRIES', 2_000, 0, 1_000_000),
+    resultCacheTtlMs: r.int('RESULT_CACHE_TTL_MS', 30_000, 100, 3_600_000),
   };
 }
 

@@ -151,7 +151,7 @@ export class IngestService {
       this.limiter?.refund(workspaceId, records.length);
       return answerEarlier(earlier, keyed!.digest);
     }
-    this.onStored?.(workspaceId, idsOf(deliveries));
+    this.onStored?.(workspaceId, idsOf(deliveries, syncs));
     return result;
   }
 }
@@ -173,11 +173,20 @@ export interface BatchIds {
   destinations: Set<string>;
   mappings: Map<string, [string, string]>;
   connections: Map<string, [string, string]>;
+  /** The earliest and latest report and sync times of the batch (epoch ms): the reads it can change. */
+  from: number;
+  to: number;
 }
 
-function idsOf(deliveries: readonly DeliveryReport[]): BatchIds {
-  const ids: BatchIds = { sources: new Set(), destinations: new Set(), mappings: new Map(), connections: new Map() };
+function idsOf(deliveries: readonly DeliveryReport[], syncs: readonly SyncReport[]): BatchIds {
+  const ids: BatchIds = { sources: new Set(), destinations: new Set(), mappings: new Map(), connections: new Map(), from: Infinity, to: -Infinity };
+  for (const s of syncs) {
+    ids.from = Math.min(ids.from, s.startedAt, s.finishedAt);
+    ids.to = Math.max(ids.to, s.startedAt, s.finishedAt);
+  }
   for (const d of deliveries) {
+    ids.from = Math.min(ids.from, d.time);
+    ids.to = Math.max(ids.to, d.time);
     ids.sources.add(d.sourceId);
     if (d.destinationId === '') continue;
     ids.destinations.add(d.destinationId);
