@@ -89,11 +89,9 @@ function failureReasons(facts: HealthFacts, rate: number | null, previous: numbe
   const enough = facts.failed.now >= (facts.failureUnit === 'syncs' ? HEALTH_RULE.minFailedSyncs : HEALTH_RULE.minFailedEvents);
   if (!enough) return [];
   const unit = facts.failureUnit === 'syncs' ? 'sync failure rate' : 'failure rate';
-  const rose = rate >= (previous ?? 0) * HEALTH_RULE.riseFactor && rate - (previous ?? 0) >= HEALTH_RULE.riseMinPoints;
-  if (rose) {
-    const before = previous === null ? 'no outcomes before' : `${percentText(previous)} before`;
-    return [{ kind: 'FAILURE_RATE_ROSE', message: `${unit} ${percentText(rate)} vs ${before}` }];
-  }
+  // Without outcomes in the previous period there is nothing to compare with: only the ceiling applies.
+  const rose = previous !== null && rate >= previous * HEALTH_RULE.riseFactor && rate - previous >= HEALTH_RULE.riseMinPoints;
+  if (rose) return [{ kind: 'FAILURE_RATE_ROSE', message: `${unit} ${percentText(rate)} vs ${percentText(previous)} before` }];
   if (rate >= HEALTH_RULE.ceilingPercent) {
     return [{ kind: 'FAILURE_RATE_HIGH', message: `${unit} ${percentText(rate)}, at or above ${HEALTH_RULE.ceilingPercent} %` }];
   }

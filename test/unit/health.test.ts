@@ -33,6 +33,11 @@ describe('destination health (src/domain/health.ts)', () => {
     expect(destinationHealth(healthFactsOf('classic', high, 0, [])).reasons).toEqual([{ kind: 'FAILURE_RATE_HIGH', message: `failure rate 25 %, at or above ${HEALTH_RULE.ceilingPercent} %` }]);
   });
 
+  it('a new destination (no outcomes before) is judged by the ceiling only', () => {
+    const fresh = classic({ [K.SUCCESSFULLY_RECEIVED]: [5_000, 0], [K.FAILED_DELIVERY]: [70, 0], [K.SUCCESSFUL_DELIVERY]: [4_350, 0] });
+    expect(destinationHealth(healthFactsOf('classic', fresh, 0, []))).toMatchObject({ status: 'healthy', previousFailureRate: null, summary: 'failure rate 1.6 %; delivering' });
+  });
+
   it('a few failures do not count as a rise (too few to tell)', () => {
     const steps = classic({ [K.SUCCESSFULLY_RECEIVED]: [100, 100], [K.FAILED_DELIVERY]: [9, 0], [K.SUCCESSFUL_DELIVERY]: [91, 100] });
     expect(destinationHealth(healthFactsOf('classic', steps, 0, [])).status).toBe('healthy');
