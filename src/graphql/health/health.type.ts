@@ -1,4 +1,5 @@
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Cost } from '../common/cost';
 import type { HealthReasonKind as ReasonKind, HealthStatus as Status } from '../../domain/health';
 
 export const HealthStatusEnum = { HEALTHY: 'healthy', ATTENTION: 'attention', IDLE: 'idle' } as const satisfies Record<string, Status>;
@@ -31,6 +32,7 @@ export class DestinationHealth {
   @Field(() => HealthStatusEnum)
   status!: Status;
 
+  @Cost({ list: { assumed: 5 } })
   @Field(() => [HealthReason], { description: 'Why it needs attention (or NO_EVENTS when idle); empty when healthy.' })
   reasons!: HealthReason[];
 

@@ -3,7 +3,10 @@ import { useQuery } from '../api/use-query';
 import { TraceDocument } from '../gql/graphql';
 import { ErrorNotice } from '../components/error-notice';
 import { SkeletonTableRows } from '../components/skeleton';
-import { browserTimeZone, formatCount, formatTimeWithSeconds } from '../format';
+import { formatCount, formatTimeWithSeconds } from '../format';
+import { ZonePicker } from '../components/zone-picker';
+import { TableScroller } from '../components/table-parts';
+import { zoneFromParams } from '../zone';
 import { followLink, navigate, useRoute } from '../route';
 
 /** The pipeline's own step names; the retry box is told apart by the step as reported. */
@@ -28,12 +31,15 @@ export function TracePage() {
   const messageId = params.get('messageId') ?? '';
   const [draft, setDraft] = useState(messageId);
   const query = useQuery(TraceDocument, messageId ? { messageId } : null);
-  const zone = browserTimeZone();
+  const zone = zoneFromParams(params).zone;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (draft.trim()) navigate(`/trace?messageId=${encodeURIComponent(draft.trim())}`);
   };
   const entries = query.data?.trace;
+  const sourceNames = new Map(query.data?.sources.map((x) => [x.id, x.name]));
+  const destinations = new Map(query.data?.destinations.map((d) => [d.id, d]));
+  const mappingName = (destinationId: string | null, id: string) => (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
   return (
     <section data-view="trace" aria-labelledby="trace-title">
       <div className="page-head">
@@ -50,10 +56,12 @@ export function TracePage() {
         <button type="submit" className="button-primary">
           Trace
         </button>
+        <ZonePicker zone={zone} />
       </form>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
       {messageId && (
-        <div className="panel table-wrap">
+        <div className="panel">
+          <TableScroller label={`Path of ${messageId}`}>
           <table className="table">
             <caption>
               Path of <code>{messageId}</code> ({zone})
@@ -77,16 +85,16 @@ export function TracePage() {
                 <tr key={i} data-step={e.step} data-count={e.count}>
                   <td>{formatTimeWithSeconds(e.at, zone)}</td>
                   <td>{stepWords(e.step, e.reportStep)}</td>
-                  <td className="mono">{e.sourceId}</td>
+                  <td>{sourceNames.get(e.sourceId) ?? e.sourceId}</td>
                   <td>
                     {e.destinationId ? (
-                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink} className="mono">
-                        {e.destinationId}
+                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink}>
+                        {destinations.get(e.destinationId)?.name ?? e.destinationId}
                       </a>
                     ) : (
                       '–'
                     )}
-                    {e.mappingId && <span className="subtle"> · {e.mappingId}</span>}
+                    {e.mappingId && <span className="subtle"> · {mappingName(e.destinationId, e.mappingId)}</span>}
                   </td>
                   <td>{e.reason ? <code>{e.reason}</code> : '–'}</td>
                   <td>
@@ -97,6 +105,7 @@ export function TracePage() {
               ))}
             </tbody>
           </table>
+          </TableScroller>
           {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
         </div>
       )}
