@@ -37,10 +37,12 @@ export interface BreakdownTableProps {
   stepTotal: number | null;
   mappingName: string | null;
   mappingNames: Map<string, string>;
+  /** Rows of a discard step: fewer is better; of other steps, more is. */
+  goodWhenUp: boolean;
 }
 
 /** A step's events (or records, or changes), of one reason or all, by the kind's dimensions; sortable. */
-export function BreakdownTable({ rows, view, stepTotal, mappingName, mappingNames }: BreakdownTableProps) {
+export function BreakdownTable({ rows, view, stepTotal, mappingName, mappingNames, goodWhenUp }: BreakdownTableProps) {
   const columns = columnsFor(mappingNames);
   const accessors = {
     ...Object.fromEntries(columns.map((c) => [c.key, (r: Row) => c.value(r) ?? ''])),
@@ -88,7 +90,7 @@ export function BreakdownTable({ rows, view, stepTotal, mappingName, mappingName
                   </td>
                 ))}
                 <CountCell row={row} stepTotal={stepTotal} unit={unit} />
-                <ChangeCell row={row} view={view} unit={unit} mappingName={mappingName} />
+                <ChangeCell row={row} view={view} unit={unit} mappingName={mappingName} goodWhenUp={goodWhenUp} />
               </tr>
             );
           })}

@@ -19,12 +19,16 @@ export interface ChartProps {
   split: boolean;
 }
 
-/** Partial buckets (the range covers only part of them) are gaps, not a drop to zero. */
+/**
+ * The first bucket, when the range covers only part of it, is left out (a gap): drawn, it reads
+ * as a drop to zero at the start. The last one stays: it holds the newest reports.
+ */
 function alignedData(series: SeriesFieldsFragment[], split: boolean): AlignedData {
   const points = series[0]?.points ?? [];
   const times = points.map((p) => Date.parse(p.at) / 1000);
-  const value = (s: SeriesFieldsFragment, i: number) => (s.points[i]?.partial ? null : (s.points[i]?.count ?? 0));
-  if (!split) return [times, times.map((_, i) => (points[i].partial ? null : series.reduce((sum, s) => sum + (value(s, i) ?? 0), 0)))];
+  const left = (i: number) => i === 0 && points[0]?.partial;
+  const value = (s: SeriesFieldsFragment, i: number) => (left(i) ? null : (s.points[i]?.count ?? 0));
+  if (!split) return [times, times.map((_, i) => (left(i) ? null : series.reduce((sum, s) => sum + (value(s, i) ?? 0), 0)))];
   return [times, ...series.map((s) => s.points.map((_, i) => value(s, i)))];
 }
 
@@ -73,12 +77,12 @@ export function Chart({ series, timeZone, title, split }: ChartProps) {
     if (plot.current && series.length > 0) plot.current.setData(alignedData(series, split));
   }, [series, split]);
   const total = series.reduce((sum, s) => sum + s.total, 0);
-  const partial = series[0]?.points.some((p) => p.partial);
+  const partial = series[0]?.points[0]?.partial;
   return (
     <figure className="chart">
       <figcaption>
         {title} · {formatCount(total)} in the range
-        {partial && <span className="subtle"> · buckets the range covers only in part are left as gaps</span>}
+        {partial && <span className="subtle"> · the first bucket, which the range covers only in part, is left out</span>}
       </figcaption>
       <div ref={host} className="chart-canvas" aria-hidden="true" />
       {split && series.length > 0 && (

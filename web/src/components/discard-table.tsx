@@ -60,7 +60,7 @@ export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingNam
                   <RowToggle open={isOpen(code)} onToggle={() => toggle(code)} label={row.reason.title} />
                 </th>
                 <CountCell row={row} stepTotal={stepTotal} unit="events" />
-                <ChangeCell row={row} view={view} unit="events" mappingName={mappingName} />
+                <ChangeCell row={row} view={view} unit="events" mappingName={mappingName} goodWhenUp={false} />
                 <td className="remedy col-more" data-label="What happened · what to do">
                   <p className="subtle">{row.reason.description}</p>
                   <p>{row.reason.remedy}</p>

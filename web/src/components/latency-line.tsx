@@ -16,8 +16,8 @@ export function formatLatency(ms: number | null | undefined): string {
  */
 export function LatencyLine({ latency, filtered }: { latency: LatencyFieldsFragment | undefined; filtered: boolean }) {
   if (!latency || latency.count === 0) return null;
-  // A partial first or last bucket holds fewer events: it is left out rather than drawn as a dip.
-  const p95s = latency.points.filter((p) => p.count > 0 && !p.partial).map((p) => p.p95 ?? 0);
+  // Buckets without latencies are left out rather than drawn as zero.
+  const p95s = latency.points.filter((p) => p.count > 0).map((p) => p.p95 ?? 0);
   return (
     <p className="range-line latency-line" data-latency-count={latency.count}>
       <strong>Delivery latency</strong>

@@ -27,11 +27,12 @@ export function rangeQuery(state: DestinationState): string {
   return `?${params.toString()}`;
 }
 
-export function DestinationHeader({ id, destination, state }: { id: string; destination: Destination | undefined; state: DestinationState }) {
+/** `failed`: the view shows a problem instead of numbers, so the title is the id, not a skeleton. */
+export function DestinationHeader({ id, destination, state, failed }: { id: string; destination: Destination | undefined; state: DestinationState; failed: boolean }) {
   return (
     <div className="page-head destination-head">
       <div>
-        <ViewTitle name={destination?.name ?? (destination === undefined ? undefined : id)} badge={destination ? destination.kind.toLowerCase() : null} />
+        <ViewTitle name={destination?.name ?? (failed ? id : undefined)} badge={destination ? destination.kind.toLowerCase() : null} />
         <p className="subtle">
           {destination && destination.name !== id && <span className="mono">{id}</span>}
           {destination && destination.sources.length > 0 && (

@@ -59,7 +59,7 @@ export function DestinationPage({ id }: { id: string }) {
   const shownProblem = problem ?? (snapshot.error && !snapshot.data ? { error: snapshot.error } : null);
   return (
     <div className="destination" data-view="destination">
-      <DestinationHeader id={id} destination={shownProblem ? undefined : destination} state={state} />
+      <DestinationHeader id={id} destination={shownProblem ? undefined : destination} state={state} failed={Boolean(shownProblem)} />
       {shownProblem ? (
         <ViewProblem problem={shownProblem} what="destination" id={id} retry={snapshot.retry} />
       ) : (

@@ -49,8 +49,8 @@ export const HEALTH_WORDS: Record<HealthStatus, { icon: string; text: string }> 
 export function OverviewRow({ row, query, open, onToggle }: { row: Row; query: string; open: boolean; onToggle: () => void }) {
   const d = row.destination;
   const href = `/destinations/${encodeURIComponent(d.id)}${query}`;
-  // Partial first and last buckets hold less than a full bucket: left out, not drawn as a dip.
-  const points = d.intake.points.filter((p) => !p.partial).map((p) => p.count);
+  // A partial first bucket holds less than a full one: left out, not drawn as a dip at the start.
+  const points = d.intake.points.filter((p, i) => !(i === 0 && p.partial)).map((p) => p.count);
   const words = HEALTH_WORDS[row.health];
   const retry = d.pipeline.retryPending;
   return (
@@ -62,10 +62,10 @@ export function OverviewRow({ row, query, open, onToggle }: { row: Row; query: s
         <span className="kind-badge">{d.kind.toLowerCase()}</span>
         <RowToggle open={open} onToggle={onToggle} label={d.name} />
       </th>
-      <td className="num" data-column="delivered">
+      <td className="num" data-column="delivered" data-label="Delivered">
         {formatShare(row.deliveredShare)}
       </td>
-      <td className="num" data-column="change" title="Share delivered now minus in the previous period, in points">
+      <td className="num" data-column="change" data-label="Change" title="Share delivered now minus in the previous period, in points">
         <ChangeText points={row.deliveredChange} goodWhenUp />
       </td>
       <td className="col-full" data-column="health">

@@ -129,7 +129,7 @@ function BreakdownView({ pipeline, state, step, reason, withChart, panels, mappi
         )}
       </div>
       {withChart && panels.series && <Chart series={panels.series} timeZone={state.timeZone} split={false} title={`${label} events ${PER_BUCKET[granularity]}`} />}
-      <BreakdownTable rows={rows} view={state.view} stepTotal={stepTotal} mappingName={mappingName} mappingNames={mappingNames} />
+      <BreakdownTable rows={rows} view={state.view} stepTotal={stepTotal} mappingName={mappingName} mappingNames={mappingNames} goodWhenUp={!DISCARD_STEPS.has(step)} />
     </section>
   );
 }
