@@ -65,7 +65,7 @@ describe('drilling down', () => {
     await h.page.click('[data-step="FAILED_DELIVERY"]');
     await h.page.click('tr[data-reason="429"] .reason-title');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
-    await h.page.click('tr[data-reason="429"] button:has-text("samples")');
+    await h.page.click('tr[data-reason="429"] button:has-text("sample")');
     await h.page.waitForSelector('[role="dialog"] .sample');
     expect(await h.page.textContent('[role="dialog"] .payload')).toContain('"sku": "A-1"');
     await h.page.click(`[role="dialog"] a:has-text("${TRACED_MESSAGE}")`);
@@ -99,7 +99,7 @@ describe('drilling down', () => {
 
     await h.page.goto(DESTINATION());
     await h.page.click('[data-step="FAILED_DELIVERY"]');
-    await h.page.click('tr[data-reason="429"] button:has-text("samples")');
+    await h.page.click('tr[data-reason="429"] button:has-text("sample")');
     const part = (name: string) => `[role="dialog"] [data-sample="${index}"] [data-exchange-part="${name}"]`;
     await h.page.waitForSelector(part('request'));
     const headersOf = (name: string) => h.page.$$eval(`${part(name)} tbody tr`, (rows) => rows.map((r) => ({ name: r.querySelector('th')!.textContent, value: r.querySelector('td')!.textContent })));
@@ -137,7 +137,7 @@ describe('drilling down', () => {
     await expectAxeClean(h.page, 'docs panel');
     await h.page.keyboard.press('Escape');
     await h.page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[role="dialog"]'));
-    await tabTo(h.page, 'tr[data-reason="429"] button[aria-label*="samples"]', 40);
+    await tabTo(h.page, 'tr[data-reason="429"] button[aria-label*="sample of"]', 40);
     await h.page.keyboard.press('Enter');
     await h.page.waitForSelector('[role="dialog"] .sample');
     expect(await h.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('role'))).toBe('dialog');

@@ -141,7 +141,7 @@ describe('the page in Chromium', () => {
     const counts = await pipelineCounts(h.page);
     expect(counts).toEqual(await apiPipeline(ACTIONS, MAPPING));
     expect(counts.SUCCESSFUL_DELIVERY).toBe(2_100);
-    expect(await h.page.textContent('[data-step="SUCCESSFUL_DELIVERY"]')).toContain('mapping: Track Purchase'.replace('Track Purchase', MAPPING));
+    expect(await h.page.textContent('[data-step="SUCCESSFUL_DELIVERY"]')).toContain(`of the events that reached ${MAPPING}`);
     // The percent toggle is on by default and its accessible name says so.
     const toggle = h.page.getByRole('switch', { name: /percent/i });
     expect(await toggle.isChecked()).toBe(true);
@@ -162,7 +162,7 @@ describe('the page in Chromium', () => {
     await h.page.waitForSelector('tr[data-sync]');
     expect(await rowCounts(h.page, 'tr[data-sync]', 'data-sync')).toEqual({ 'sync-partial': 80, 'sync-failed': 300 });
     expect(Object.keys(await rowCounts(h.page, 'tr[data-sync]', 'data-sync'))).toHaveLength(counts.FAILED_TO_SYNC);
-    await h.page.click('tr[data-sync="sync-partial"] button');
+    await h.page.click('tr[data-sync="sync-partial"] button:has-text("Detail")');
     await h.page.waitForSelector('[role="dialog"] >> text=column type mismatch');
     await expectAxeClean(h.page, 'syncs with detail');
   });
