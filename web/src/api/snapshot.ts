@@ -30,6 +30,17 @@ export interface Snapshot<TResult, TVariables> {
   refresh(): void;
 }
 
+/** What one view's requests share: which answer is newest, when the last left, whether to ask again. */
+interface Control {
+  identity: string;
+  sequence: number;
+  committed: number;
+  lastSent: number;
+  again: boolean;
+  timer: ReturnType<typeof setTimeout> | 0;
+  running: number;
+}
+
 interface Committed<TResult, TVariables> {
   identity: string;
   data?: TResult;
@@ -55,35 +66,17 @@ export function useSnapshot<TResult, TVariables>(
   const key = variables === null ? null : queryKey(variables);
   const [state, setState] = useState<Committed<TResult, TVariables>>({ identity: '', asOf: null });
   const [inFlight, setInFlight] = useState(0);
-  const control = useRef({ identity: '', sequence: 0, committed: 0, lastSent: 0, again: false, timer: 0 as ReturnType<typeof setTimeout> | 0, running: 0 });
+  const control = useRef<Control>({ identity: '', sequence: 0, committed: 0, lastSent: 0, again: false, timer: 0, running: 0 });
   const send = useRef<() => void>(() => undefined);
-
   send.current = () => {
     if (key === null || identity === null) return;
-    const c = control.current;
-    const sequence = ++c.sequence;
-    const sentAt = Date.now();
-    c.lastSent = sentAt;
-    c.running++;
-    setInFlight(c.running);
     const asked = JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables;
     const answer = takePrefetched<TResult>(document, key) ?? request(document, asked);
-    const settle = (next: Partial<Committed<TResult, TVariables>>) => {
-      c.running--;
-      setInFlight(c.running);
-      // An older request answered after a newer one, or the view moved on to other numbers.
-      if (sequence < c.committed || identity !== c.identity) return;
-      c.committed = sequence;
-      setState((s) => (s.identity === identity ? { ...s, ...next } : { identity, asOf: null, ...next }));
-      if (c.again && c.running === 0) {
-        c.again = false;
-        schedule();
-      }
+    const commit = (next: { data?: TResult; asOf?: Date; error?: ApiError }) => {
+      const answered = next.data ? { answered: asked } : {};
+      setState((s) => (s.identity === identity ? { ...s, ...next, ...answered } : { identity, asOf: null, ...next, ...answered }));
     };
-    answer.then(
-      (data) => settle({ data, answered: asked, asOf: new Date(sentAt), error: undefined }),
-      (error: ApiError) => settle({ error }),
-    );
+    track(control.current, identity, answer, setInFlight, commit, () => schedule());
   };
 
   const schedule = useCallback(() => {
@@ -109,14 +102,7 @@ export function useSnapshot<TResult, TVariables>(
     c.again = false;
     c.identity = identity;
     setState((s) => (s.identity === identity ? s : { identity, asOf: null }));
-    if (early !== undefined) {
-      const earlyKey = queryKey(early);
-      const prefetched = earlyKey !== key ? takePrefetched<TResult>(document, earlyKey) : undefined;
-      prefetched?.then(
-        (data) => setState((s) => (s.identity === identity && s.data === undefined ? { ...s, data, answered: early, asOf: new Date() } : s)),
-        () => undefined,
-      );
-    }
+    if (early !== undefined) showEarly(document, early, key, identity, setState);
     send.current();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [document, identity, key]);
@@ -137,4 +123,54 @@ export function useSnapshot<TResult, TVariables>(
     retry: useCallback(() => send.current(), []),
     refresh: schedule,
   };
+}
+
+/** The boot module's early answer (the pipeline alone), shown until the full one arrives. */
+function showEarly<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  early: TVariables,
+  key: string,
+  identity: string,
+  setState: (update: (s: Committed<TResult, TVariables>) => Committed<TResult, TVariables>) => void,
+): void {
+  const earlyKey = queryKey(early);
+  const prefetched = earlyKey !== key ? takePrefetched<TResult>(document, earlyKey) : undefined;
+  prefetched?.then(
+    (data) => setState((s) => (s.identity === identity && s.data === undefined ? { ...s, data, answered: early, asOf: new Date() } : s)),
+    () => undefined,
+  );
+}
+
+/**
+ * Follows one request of a view: commits its answer unless a newer one was committed or the view
+ * moved on to other numbers, and asks once more after it when a change came in meanwhile.
+ */
+function track<TResult>(
+  c: Control,
+  identity: string,
+  answer: Promise<TResult>,
+  setInFlight: (n: number) => void,
+  commit: (next: { data?: TResult; asOf?: Date; error?: ApiError }) => void,
+  again: () => void,
+): void {
+  const sequence = ++c.sequence;
+  const sentAt = Date.now();
+  c.lastSent = sentAt;
+  c.running++;
+  setInFlight(c.running);
+  const settle = (next: { data?: TResult; asOf?: Date; error?: ApiError }) => {
+    c.running--;
+    setInFlight(c.running);
+    if (sequence < c.committed || identity !== c.identity) return;
+    c.committed = sequence;
+    commit(next);
+    if (c.again && c.running === 0) {
+      c.again = false;
+      again();
+    }
+  };
+  answer.then(
+    (data) => settle({ data, asOf: new Date(sentAt), error: undefined }),
+    (error: ApiError) => settle({ error }),
+  );
 }

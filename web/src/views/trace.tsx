@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '../api/use-query';
-import { TraceDocument } from '../gql/graphql';
+import { TraceDocument, type TraceQuery } from '../gql/graphql';
 import { ErrorNotice } from '../components/error-notice';
 import { SkeletonTableRows } from '../components/skeleton';
 import { formatCount, formatTimeWithSeconds } from '../format';
@@ -36,10 +36,6 @@ export function TracePage() {
     event.preventDefault();
     if (draft.trim()) navigate(`/trace?messageId=${encodeURIComponent(draft.trim())}`);
   };
-  const entries = query.data?.trace;
-  const sourceNames = new Map(query.data?.sources.map((x) => [x.id, x.name]));
-  const destinations = new Map(query.data?.destinations.map((d) => [d.id, d]));
-  const mappingName = (destinationId: string | null, id: string) => (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
   return (
     <section data-view="trace" aria-labelledby="trace-title">
       <div className="page-head">
@@ -59,7 +55,18 @@ export function TracePage() {
         <ZonePicker zone={zone} />
       </form>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      {messageId && (
+      {messageId && <TraceTable messageId={messageId} data={query.data} failed={Boolean(query.error)} zone={zone} />}
+    </section>
+  );
+}
+
+/** The reports of one message, oldest first, with names for its source, destination and mapping. */
+function TraceTable({ messageId, data, failed, zone }: { messageId: string; data: TraceQuery | undefined; failed: boolean; zone: string }) {
+  const entries = data?.trace;
+  const sourceNames = new Map(data?.sources.map((x) => [x.id, x.name]));
+  const destinations = new Map(data?.destinations.map((d) => [d.id, d]));
+  const mappingName = (destinationId: string | null, id: string) => (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
+  return (
         <div className="panel">
           <TableScroller label={`Path of ${messageId}`}>
           <table className="table">
@@ -80,7 +87,7 @@ export function TracePage() {
               </tr>
             </thead>
             <tbody>
-              {!entries && !query.error && <SkeletonTableRows columns={7} rows={2} />}
+              {!entries && !failed && <SkeletonTableRows columns={7} rows={2} />}
               {entries?.map((e, i) => (
                 <tr key={i} data-step={e.step} data-count={e.count}>
                   <td>{formatTimeWithSeconds(e.at, zone)}</td>
@@ -108,7 +115,5 @@ export function TracePage() {
           </TableScroller>
           {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
         </div>
-      )}
-    </section>
-  );
+        );
 }
