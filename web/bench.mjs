@@ -100,7 +100,7 @@ const times = runs.map((r) => r.ms).sort((a, b) => a - b);
 const median = (times[LOADS / 2 - 1] + times[LOADS / 2]) / 2;
 const last = runs.at(-1);
 console.log(`destination page: ${BASE}${URL_PATH}`);
-console.log(`GraphQL HTTP requests per load: ${last.http.length} (${last.http.join(', ')}); the pipeline is drawn from the first alone (${last.beforeDrawn} sent by then: the next starts in the frame that draws it)`);
+console.log(`GraphQL HTTP requests per load: ${last.http.length} (${last.http.join(', ')}); the pipeline is drawn from the first alone (${last.beforeDrawn} sent by then)`);
 console.log(`graphql-ws subscriptions per load: ${last.subscriptions.length} (${last.subscriptions.join(', ')})`);
 console.log(`JS shipped (gzip): ${await shippedJsGzipBytes()} bytes`);
 console.log(`navigation → pipeline drawn: median ${median.toFixed(0)} ms over ${LOADS} loads (min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)})`);

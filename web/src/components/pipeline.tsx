@@ -104,7 +104,7 @@ function shownShare(step: Step, mappingName: string | null): { share: number; of
 
 function stepValue(step: Step, view: 'percent' | 'counts', mappingName: string | null): { main: string; unit: string } {
   if (SYNC_COUNTED.has(step.kind)) return { main: formatCount(step.count), unit: plural(step.count, 'sync') };
-  const unit = unitOf(step.kind);
+  const unit = unitOf(step.kind, step.count);
   const shown = shownShare(step, mappingName);
   if (view === 'counts' || shown === null) return { main: formatCount(step.count), unit };
   return { main: formatShare(shown.share), unit: `${formatCount(step.count)} ${unit}` };
@@ -112,13 +112,13 @@ function stepValue(step: Step, view: 'percent' | 'counts', mappingName: string |
 
 /** What a box counts: events, a Reverse ETL run's records, or an audience's membership changes. */
 const RECORD_STEPS = new Set<PipelineStepKind>(['RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING']);
-function unitOf(kind: PipelineStepKind): string {
-  if (RECORD_STEPS.has(kind)) return 'records';
-  return kind === 'MEMBERSHIP_CHANGES_COMPUTED' ? 'changes' : 'events';
+function unitOf(kind: PipelineStepKind, count: number): string {
+  if (RECORD_STEPS.has(kind)) return plural(count, 'record');
+  return kind === 'MEMBERSHIP_CHANGES_COMPUTED' ? plural(count, 'change') : plural(count, 'event');
 }
 
 function accessibleLabel(step: Step, mappingName: string | null, largest: boolean): string {
-  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? plural(step.count, 'sync') : unitOf(step.kind)}`];
+  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? plural(step.count, 'sync') : unitOf(step.kind, step.count)}`];
   if (mappingName && step.mappingShare !== null) parts.push(`${formatShare(step.mappingShare)} of the events that reached ${mappingName}`);
   else if (step.share !== null && !ENTRY_STEPS.has(step.kind)) parts.push(`${formatShare(step.share)} of the first step`);
   if (step.previousCount !== null && step.previousCount !== undefined) parts.push(`${formatCount(step.previousCount)} in the previous period`);

@@ -49,8 +49,8 @@ export const HEALTH_WORDS: Record<HealthStatus, { icon: string; text: string }> 
 export function OverviewRow({ row, query, open, onToggle }: { row: Row; query: string; open: boolean; onToggle: () => void }) {
   const d = row.destination;
   const href = `/destinations/${encodeURIComponent(d.id)}${query}`;
-  // A partial first bucket holds less than a full one: left out, not drawn as a dip at the start.
-  const points = d.intake.points.filter((p, i) => !(i === 0 && p.partial)).map((p) => p.count);
+  // Partial first and last buckets hold less than a full one: a trend line leaves them out rather than dip at its ends.
+  const points = d.intake.points.filter((p) => !p.partial).map((p) => p.count);
   const words = HEALTH_WORDS[row.health];
   const retry = d.pipeline.retryPending;
   return (
