@@ -72,7 +72,6 @@ describe('drilling down', () => {
     await h.page.waitForSelector('[data-view="trace"] tbody tr[data-step]');
     expect(await h.page.$$eval('[data-view="trace"] tbody tr[data-step]', (rows) => rows.map((r) => r.getAttribute('data-step')))).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY']);
     expect(new URL(h.page.url()).search).toBe(`?messageId=${TRACED_MESSAGE}`);
-    await expectAxeClean(h.page, 'trace');
 
     await h.page.goBack();
     await h.page.waitForSelector('[role="dialog"] .sample');
@@ -82,7 +81,6 @@ describe('drilling down', () => {
     expect(await h.page.$('[role="dialog"]')).toBeNull();
     await h.page.goForward();
     await h.page.waitForSelector('[role="dialog"] .sample');
-    await expectAxeClean(h.page, 'samples panel');
   });
 
   it("a failed delivery's sample shows its request and response side by side, as the API answers them", async () => {
@@ -197,7 +195,6 @@ describe('alerts', () => {
     await h.page.click('button:has-text("Create rule")');
     await h.page.waitForSelector('tr[data-rule]');
     expect(await h.page.textContent('tr[data-rule]')).toContain('Amplitude delivery');
-    await expectAxeClean(h.page, 'alerts');
 
     // 10,033 delivered of 11,308 attempts is 88.7 % < 99 %: the next sweep fires, pushed as a toast.
     await h.page.waitForSelector('[data-live-status="connected"]');
