@@ -16,13 +16,24 @@ const SHOTS = [
   { name: 'destination-classic', path: '/destinations/dst_amplitude?range=LAST_24_HOURS', ready: '[data-detail="insights"] .insight' },
   { name: 'destination-actions', path: '/destinations/dst_braze_actions?range=LAST_24_HOURS&mapping=track_purchase&step=FAILED_DELIVERY', ready: 'tr[data-reason]' },
   { name: 'destination-storage', path: '/destinations/dst_bigquery?range=LAST_7_DAYS&step=FAILED_TO_SYNC', ready: 'tr[data-sync]' },
-  { name: 'destination-retl', path: '/destinations/dst_salesforce_retl?range=LAST_24_HOURS&step=RECORDS_EXTRACTED', ready: 'tr[data-sync-run]', click: 'tr[data-status="PARTIAL"] button', then: '[data-run-detail] tr[data-reason]' },
+  { name: 'destination-retl', path: '/destinations/dst_salesforce_retl?range=LAST_24_HOURS&step=RECORDS_EXTRACTED', ready: 'tr[data-sync-run]', click: 'tr[data-status="PARTIAL"] button:has-text("Detail")', then: '[data-run-detail] tr[data-reason]' },
   { name: 'destination-audience', path: '/destinations/dst_google_ads_audiences?range=LAST_24_HOURS&step=MEMBERSHIP_CHANGES_COMPUTED', ready: '[data-detail="breakdown"] tr[data-count]' },
   { name: 'discard-samples', path: '/destinations/dst_amplitude?range=LAST_24_HOURS&step=FAILED_DELIVERY&samples=429', ready: '.sample' },
   { name: 'breakdown', path: '/destinations/dst_amplitude?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429', ready: '[data-detail="breakdown"] tr[data-count]' },
   { name: 'alerts', path: '/alerts', ready: '[data-view="alerts"] tbody tr:not([aria-hidden])' },
   // The source view holds no subscription: nothing to wait for but its rows.
   { name: 'source', path: '/sources/src_web?range=LAST_24_HOURS', ready: 'tr[data-destination]', live: false },
+  { name: 'destination-filtered', path: '/destinations/dst_amplitude?range=LAST_24_HOURS&eventName=Order+Completed&tz=America/New_York&step=FAILED_DELIVERY', ready: 'tr[data-reason]' },
+];
+
+/** The same views on a phone and in dark mode: a few of each, enough to see the layouts. */
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const VARIANTS = [
+  { suffix: '', viewport: DESKTOP, scheme: 'light', shots: SHOTS },
+  { suffix: '-dark', viewport: DESKTOP, scheme: 'dark', shots: SHOTS.filter((s) => ['overview', 'destination-classic', 'discard-samples'].includes(s.name)) },
+  { suffix: '-phone', viewport: PHONE, scheme: 'light', shots: SHOTS.filter((s) => ['overview', 'destination-classic', 'breakdown', 'discard-samples'].includes(s.name)) },
+  { suffix: '-phone-dark', viewport: PHONE, scheme: 'dark', shots: SHOTS.filter((s) => ['overview', 'destination-classic'].includes(s.name)) },
 ];
 
 /** The alerts tab needs rules to show: create two on the demo workspace when it has none. */
@@ -41,22 +52,25 @@ async function ensureDemoRules() {
 fs.mkdirSync(OUT, { recursive: true });
 await ensureDemoRules();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, headless: true });
-const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
-const page = await context.newPage();
-page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-for (const shot of SHOTS) {
-  await page.goto(BASE + shot.path, { waitUntil: 'load' });
-  await page.waitForSelector(shot.ready, { timeout: 20_000 });
-  if (shot.click) {
-    // A view reached by a click (a sync run's detail): open it as a person would.
-    await page.click(shot.click);
-    await page.waitForSelector(shot.then, { timeout: 20_000 });
+for (const variant of VARIANTS) {
+  const context = await browser.newContext({ viewport: variant.viewport, deviceScaleFactor: 1, colorScheme: variant.scheme, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  for (const shot of variant.shots) {
+    await page.goto(BASE + shot.path, { waitUntil: 'load' });
+    await page.waitForSelector(shot.ready, { timeout: 20_000 });
+    if (shot.click) {
+      // A view reached by a click (a sync run's detail): open it as a person would.
+      await page.click(shot.click);
+      await page.waitForSelector(shot.then, { timeout: 20_000 });
+    }
+    if (shot.live !== false) await page.waitForSelector('[data-live-status="connected"]', { timeout: 10_000 });
+    await page.waitForTimeout(400); // charts draw on the next frame
+    await page.mouse.move(variant.viewport.width - 10, variant.viewport.height - 10);
+    const file = path.join(OUT, `${shot.name}${variant.suffix}.png`);
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
+    console.log(`wrote ${path.relative(ROOT, file)}`);
   }
-  if (shot.live !== false) await page.waitForSelector('[data-live-status="connected"]', { timeout: 10_000 });
-  await page.waitForTimeout(400); // charts draw on the next frame
-  await page.mouse.move(1430, 890);
-  const file = path.join(OUT, `${shot.name}.png`);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
-  console.log(`wrote ${path.relative(ROOT, file)}`);
+  await context.close();
 }
 await browser.close();

@@ -21,6 +21,7 @@ import { SourceDestinationResolver, SourceResolver } from './source/source.resol
 import { LatencyResolver } from './latency/latency.resolver';
 import { PipelineStepResolver } from './pipeline/attempts';
 import { BreakdownRowResolver } from './breakdown/breakdown-attempts';
+import { HealthResolver } from './health/health.resolver';
 
 export const RESOLVERS = [
   CatalogResolver,
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   SourceResolver,
   SourceDestinationResolver,
   LatencyResolver,
+  HealthResolver,
   PipelineStepResolver,
   BreakdownRowResolver,
   BreakdownResolver,

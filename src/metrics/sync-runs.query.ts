@@ -62,6 +62,12 @@ export function runCountsOf(r: RunCountsRow): RunCounts {
   };
 }
 
+/** Where a page of runs continues: after the run that started at `startedMs` with this id (newest first, ids ascending on ties). */
+export interface RunCursor {
+  startedMs: number;
+  syncId: string;
+}
+
 interface RunRow extends RunCountsRow {
   sync_id: string;
   started_ms: number;
@@ -77,9 +83,10 @@ interface RunRow extends RunCountsRow {
 export async function listSyncRuns(
   wdb: WorkspaceDb,
   destinationId: string,
-  select: { range: ResolvedRange; status: SyncRunStatus | null; first: number } | { syncId: string },
+  select: { range: ResolvedRange; status: SyncRunStatus | null; first: number; after?: RunCursor | null } | { syncId: string },
 ): Promise<SyncRunValue[]> {
   const byRange = 'range' in select;
+  const after = byRange ? (select.after ?? null) : null;
   const rows = await wdb.query<RunRow>(
     'sync_runs',
     `SELECT sync_id, toUnixTimestamp64Milli(min(started)) AS started_ms, toUnixTimestamp64Milli(max(finished)) AS finished_ms, ${RUN_COUNTS_SQL},
@@ -88,6 +95,7 @@ export async function listSyncRuns(
      WHERE workspace_id = {workspace:String} AND destination_id = {dest:String} AND ({any_run:Bool} OR sync_id = {sync:String})
      GROUP BY sync_id
      HAVING ({any_run:Bool} = false OR (started_ms >= {from:Int64} AND started_ms < {to:Int64})) AND ({any_status:Bool} OR status = {status:String})
+       AND ({from_start:Bool} OR started_ms < {after_ms:Int64} OR (started_ms = {after_ms:Int64} AND sync_id > {after_id:String}))
      ORDER BY started_ms DESC, sync_id
      LIMIT {first:UInt32}`,
     {
@@ -99,6 +107,9 @@ export async function listSyncRuns(
       any_status: !byRange || select.status === null,
       status: byRange ? (select.status ?? '') : '',
       first: byRange ? select.first : 1,
+      from_start: !after,
+      after_ms: after?.startedMs ?? 0,
+      after_id: after?.syncId ?? '',
     },
     undefined,
     ALL_TIME,

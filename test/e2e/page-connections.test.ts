@@ -84,7 +84,7 @@ describe('Reverse ETL and audience destinations on the page', () => {
     expect(await h.page.textContent('[data-detail="breakdown"] thead')).toContain('Operation');
     await expectAxeClean(h.page, 'sync runs');
 
-    await h.page.click('tr[data-sync-run="run-1000"] button');
+    await h.page.click('tr[data-sync-run="run-1000"] button:has-text("Detail")');
     await h.page.waitForSelector('[data-run-detail="run-1000"] tr[data-reason]');
     expect(h.page.url()).toContain('sync=run-1000');
     expect(await rowCounts(h.page, '[data-run-detail] tr[data-reason]', 'data-reason')).toEqual({ SCHEMA_CHANGED: 300, '401': 120, OPERATION_NOT_SYNCED: 30 });

@@ -8,7 +8,8 @@ import { ACTIONS, CLASSIC, MAPPING, startPageTest, stopPageTest, STORAGE } from 
 /**
  * The page's numbers against the API's: for a classic, an Actions (with a mapping) and a
  * storage destination, every count the page shows equals what a GraphQL query made by the
- * test answers for the same range; each view is axe-clean; nothing comes from another host.
+ * test answers for the same range; nothing comes from another host. (Every view's axe check, at
+ * three sizes in light and dark, is in page-incident.test.ts.)
  */
 let t: TestGateway;
 let token = '';
@@ -85,7 +86,6 @@ describe('the page in Chromium', () => {
     await h.page.waitForSelector('tr[data-destination]');
     expect(h.page.url()).toBe(`${t.url}/`);
     expect(await h.page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).not.toContain(token);
-    await expectAxeClean(h.page, 'overview');
   });
 
   it('overview: failed counts equal the API answer, unhealthy first', async () => {
@@ -109,7 +109,6 @@ describe('the page in Chromium', () => {
     // The visible numbers too (counts view, en-US separators).
     const texts = await h.page.$$eval('.pipeline [data-step] .step-value', (els) => els.map((e) => e.textContent));
     expect(texts).toEqual(Object.entries(api).filter(([k]) => k !== 'RETRY_PENDING').map(([, n]) => n.toLocaleString('en-US')));
-    await expectAxeClean(h.page, 'classic destination');
     // The latency line: p50/p95/p99 of delivered attempts, as the API answers them.
     await h.page.waitForSelector('.latency-line [data-latency="p99"]');
     const shownLatency = await h.page.$$eval('.latency-line [data-latency]', (els) => els.map((e) => [e.getAttribute('data-latency'), Number(e.getAttribute('data-value'))]));
@@ -124,7 +123,6 @@ describe('the page in Chromium', () => {
     await h.page.waitForSelector('tr[data-reason]');
     const discards = await t.gql<{ destination: { discards: { count: number; reason: { code: string } }[] } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { discards(step: FAILED_DELIVERY, range: $range) { count reason { code } } } }', { id: CLASSIC, range: RANGE });
     expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(Object.fromEntries(discards.body.data!.destination.discards.map((d) => [d.reason.code, d.count])));
-    await expectAxeClean(h.page, 'discard table');
 
     await h.page.click('tr[data-reason="429"] .reason-title');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
@@ -133,7 +131,6 @@ describe('the page in Chromium', () => {
     expect(rows).toEqual(breakdown.body.data!.destination.breakdown.map((b) => b.count));
     expect(h.page.url()).toContain('step=FAILED_DELIVERY');
     expect(h.page.url()).toContain('reason=429');
-    await expectAxeClean(h.page, 'breakdown');
   });
 
   it('actions with a mapping: destination-side steps show the mapping’s numbers, equal to the API', async () => {
@@ -141,11 +138,10 @@ describe('the page in Chromium', () => {
     const counts = await pipelineCounts(h.page);
     expect(counts).toEqual(await apiPipeline(ACTIONS, MAPPING));
     expect(counts.SUCCESSFUL_DELIVERY).toBe(2_100);
-    expect(await h.page.textContent('[data-step="SUCCESSFUL_DELIVERY"]')).toContain('mapping: Track Purchase'.replace('Track Purchase', MAPPING));
+    expect(await h.page.textContent('[data-step="SUCCESSFUL_DELIVERY"]')).toContain(`of the events that reached ${MAPPING}`);
     // The percent toggle is on by default and its accessible name says so.
     const toggle = h.page.getByRole('switch', { name: /percent/i });
     expect(await toggle.isChecked()).toBe(true);
-    await expectAxeClean(h.page, 'actions destination');
     await h.page.selectOption('select:near(:text("Mapping"))', '');
     await h.page.waitForFunction(() => !(globalThis as unknown as { location: { search: string } }).location.search.includes('mapping='));
     await h.page.waitForSelector('[data-step="SUCCESSFUL_DELIVERY"][data-count="4350"]');
@@ -162,7 +158,7 @@ describe('the page in Chromium', () => {
     await h.page.waitForSelector('tr[data-sync]');
     expect(await rowCounts(h.page, 'tr[data-sync]', 'data-sync')).toEqual({ 'sync-partial': 80, 'sync-failed': 300 });
     expect(Object.keys(await rowCounts(h.page, 'tr[data-sync]', 'data-sync'))).toHaveLength(counts.FAILED_TO_SYNC);
-    await h.page.click('tr[data-sync="sync-partial"] button');
+    await h.page.click('tr[data-sync="sync-partial"] button:has-text("Detail")');
     await h.page.waitForSelector('[role="dialog"] >> text=column type mismatch');
     await expectAxeClean(h.page, 'syncs with detail');
   });

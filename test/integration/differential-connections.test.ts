@@ -303,4 +303,23 @@ describe('differential: connection answers equal the brute-force recount', () =>
     same(`syncRun ${run.id}`, 'extracted by operation', ops.reduce((s, o) => s + o.extracted, 0), run.extracted);
     same(`syncRun ${run.id}`, 'delivered by mapping', detail.destination.syncRun.mappings.reduce((s, m) => s + m.delivered, 0), run.delivered);
   }, 60_000);
+
+  it('pages sync runs with `after`: pages of 3 joined equal the whole list; a bad cursor is BAD_USER_INPUT', async () => {
+    const range = { from: new Date(WINDOW_START - HOUR).toISOString(), to: new Date(Date.now()).toISOString(), lookback: false };
+    type Runs = { destination: { syncRuns: { id: string; cursor: string }[] } };
+    const q = 'query($range: TimeRangeInput!, $first: Int!, $after: String) { destination(id: "dst_retl_a") { syncRuns(range: $range, first: $first, after: $after) { id cursor } } }';
+    const all = (await gql<Runs>(q, { range, first: 500 })).destination.syncRuns;
+    const paged: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const runs: Runs['destination']['syncRuns'] = (await gql<Runs>(q, { range, first: 3, after })).destination.syncRuns;
+      paged.push(...runs.map((r) => r.id));
+      if (runs.length < 3) break;
+      after = runs[runs.length - 1].cursor;
+    }
+    expect(all.length).toBeGreaterThan(6);
+    expect(paged).toEqual(all.map((r) => r.id));
+    const bad = await t.gql(token, q, { range, first: 3, after: 'not-a-cursor' });
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DestinationPageDocument, DiscardsDocument, InsightsDocument, OverviewDocument } from '../../web/src/gql/graphql';
-import { destinationPageVariables, overviewVariables, parseDestinationState } from '../../web/src/state';
+import { DestinationViewDocument, OverviewDocument } from '../../web/src/gql/graphql';
+import { overviewVariables, parseDestinationState } from '../../web/src/state';
+import { destinationViewVariables } from '../../web/src/views/destination-query';
 import { destinationLoad, discardStepsOf, discardsLoad, overviewLoad, type PageLoad } from '../../tools/bench/mix.pages';
 
 const WEB = path.resolve(__dirname, '../../web/src');
@@ -11,28 +12,24 @@ const sent = (load: PageLoad) => load.waves.map((wave) => wave.map((r) => ({ ope
 /** The dashboard mix (tools/bench/mix.pages.ts) sends what the page sends: its documents, its variables, its order. */
 describe('the dashboard mix’s page loads', () => {
   it('the overview: the Overview document the overview view asks for, with the variables the page derives from its address', () => {
-    expect(read('views/overview.tsx')).toContain('useQuery(OverviewDocument, variables)');
+    expect(read('views/overview.tsx')).toContain('useSnapshot(OverviewDocument,');
     expect(sent(overviewLoad())).toEqual([[{ operation: 'Overview', query: OverviewDocument.toString(), variables: overviewVariables(new URLSearchParams()) }]]);
   });
 
-  it('a destination page: DestinationPage, then Insights (mounted once the pipeline is drawn, when no step is open)', () => {
-    expect(read('views/destination.tsx')).toContain('useQuery(DestinationPageDocument, variables)');
-    expect(read('views/destination.tsx')).toMatch(/destination && pipeline && \(state\.step \? <StepDetail .* : <Insights /);
-    expect(read('components/insights.tsx')).toContain('useQuery(InsightsDocument');
+  it('a destination page: the pipeline alone (the boot module’s request), then the view with its movers and latency', () => {
+    expect(read('boot.ts')).toContain('prefetch(DestinationViewDocument, destinationViewVariables(decodeURIComponent(destination[1]), state, false))');
+    expect(read('views/destination.tsx')).toContain('useSnapshot(DestinationViewDocument,');
     const state = parseDestinationState(new URLSearchParams());
-    const [[page], [insights]] = sent(destinationLoad('dst_00'));
-    expect(page).toEqual({ operation: 'DestinationPage', query: DestinationPageDocument.toString(), variables: destinationPageVariables('dst_00', state) });
-    expect(insights.operation).toBe('Insights');
-    expect(insights.query).toBe(InsightsDocument.toString());
-    expect(insights.variables).toEqual({ id: 'dst_00', range: { preset: 'LAST_24_HOURS', timeZone: state.timeZone, lookback: true }, mappingId: null });
+    const [[first], [full]] = sent(destinationLoad('dst_00'));
+    expect(first).toEqual({ operation: 'DestinationView', query: DestinationViewDocument.toString(), variables: destinationViewVariables('dst_00', state, false) });
+    expect(full.variables).toMatchObject({ id: 'dst_00', range: { preset: 'LAST_24_HOURS', timeZone: state.timeZone, lookback: true }, mappingId: null, withInsights: true, withLatency: true, withDiscards: false });
   });
 
-  it('a discard drill-down: the DiscardView’s one Discards request, samples included', () => {
-    expect(read('views/step-detail.tsx')).toContain('useQuery(DiscardsDocument');
+  it('a discard drill-down: one DestinationView request with the step’s panels, samples included', () => {
     const [[discards]] = sent(discardsLoad('dst_00', 'FAILED_DELIVERY'));
-    expect(discards.query).toBe(DiscardsDocument.toString());
+    expect(discards.query).toBe(DestinationViewDocument.toString());
     expect(discards.query).toContain('samples(limit: 10)');
-    expect(discards.variables).toMatchObject({ id: 'dst_00', step: 'FAILED_DELIVERY', granularity: 'HOUR', mappingId: null });
+    expect(discards.variables).toMatchObject({ id: 'dst_00', step: 'FAILED_DELIVERY', granularity: 'HOUR', mappingId: null, withDiscards: true, withSeries: true, withInsights: false });
   });
 
   it('drills into the red steps of the answer, those with events first', () => {

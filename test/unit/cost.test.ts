@@ -41,6 +41,15 @@ describe('operation cost', () => {
     expect(cost(q, { r: { preset: 'LAST_2_WEEKS' }, n: 1000 })).toBeGreaterThan(cost(q, { r: { preset: 'LAST_HOUR' }, n: 10 }) * 10);
   });
 
+  it('leaves out what @include(if: false) and @skip(if: true) leave out (the page asks for its open panels only)', () => {
+    const q = 'query($on: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @include(if: $on) { eventName } id } }';
+    const skipped = 'query($off: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @skip(if: $off) { eventName } id } }';
+    const without = cost('{ destination(id: "d") { id } }');
+    expect(cost(q, { on: false })).toBe(without);
+    expect(cost(skipped, { off: true })).toBe(without);
+    expect(cost(q, { on: true })).toBeGreaterThan(1000);
+  });
+
   it('ignores introspection', () => {
     expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
   });
@@ -87,5 +96,18 @@ describe('what a timeseries returns is what it costs (review finding)', () => {
     const one = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
     const two = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } b: timeseries(step: FAILED_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
     expect(two - one).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('the page’s one request per view (web/src/views/destination-query.ts)', () => {
+  it('stays under the default limit at two weeks, whichever step is open', () => {
+    const { DestinationViewDocument } = require('../../web/src/gql/graphql') as typeof import('../../web/src/gql/graphql');
+    const { destinationViewVariables } = require('../../web/src/views/destination-query') as typeof import('../../web/src/views/destination-query');
+    const base = { range: { preset: 'LAST_2_WEEKS' as const }, rangeProblem: null, timeZone: 'UTC', zoneProblem: null, filters: { eventType: [], eventName: ['x'], appVersion: [], enriched: null }, mapping: null, reason: null, view: 'percent' as const, lookback: true, samples: null, sync: null, doc: null };
+    const steps = [null, 'SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY', 'FAILED_TO_SYNC', 'RECORDS_EXTRACTED'] as const;
+    const costs = steps.flatMap((step) => [null, '429'].map((reason) => cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step, reason }, true) as unknown as Record<string, unknown>)));
+    expect(Math.max(...costs)).toBeLessThan(20_000);
+    // The first draw (pipeline only) is a small fraction of it.
+    expect(cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step: null }, false) as unknown as Record<string, unknown>)).toBeLessThan(1_000);
   });
 });

@@ -22,7 +22,7 @@ describe('web/codegen.yml output (web/src/gql, the page\'s typed documents)', ()
 
   it('keeps documents as plain strings, so the page bundles no GraphQL library', () => {
     const generated = fs.readFileSync(path.join(ROOT, 'web/src/gql/graphql.ts'), 'utf8');
-    expect(generated).toContain('export const DestinationPageDocument = new TypedDocumentString(');
+    expect(generated).toContain('export const DestinationViewDocument = new TypedDocumentString(');
     expect(generated).not.toMatch(/from ['"]graphql['"]/);
   });
 });

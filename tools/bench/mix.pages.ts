@@ -3,14 +3,16 @@
  * drift from it: the generated typed documents (web/src/gql, from web/src/operations) and
  * the page's own variable builders (web/src/state.ts), fed the same address a reader opens.
  * Which requests go together follows the views (web/src/views): the overview sends one
- * request; the destination page sends DestinationPage, and Insights once that answer has
- * drawn the pipeline (Insights mounts under it); a click on a discard step sends Discards
+ * request; the destination page sends DestinationView twice: the pipeline alone (the boot
+ * module's request, which draws it), then with its open panels (the movers and the latency
+ * line); a click on a discard step sends DestinationView once more with that step's panels
  * (its samples come in the same answer, so opening them sends nothing).
- * Subscriptions the destination page opens (PipelineLive, RetryPendingLive) are not part of
- * a page load here: they are graphql-ws, measured by the fan-out section.
+ * Subscriptions the views open (PipelineChanged, alert events) are not part of a page load
+ * here: they are graphql-ws, measured by the fan-out section.
  */
-import { DestinationPageDocument, DiscardsDocument, InsightsDocument, OverviewDocument, type PipelineStepKind } from '../../web/src/gql/graphql';
-import { DISCARD_STEPS, destinationPageVariables, granularityFor, overviewVariables, parseDestinationState, rangeInput } from '../../web/src/state';
+import { DestinationViewDocument, OverviewDocument, type PipelineStepKind } from '../../web/src/gql/graphql';
+import { DISCARD_STEPS, overviewVariables, parseDestinationState } from '../../web/src/state';
+import { destinationViewVariables } from '../../web/src/views/destination-query';
 
 export type PageLoadKind = 'overview' | 'destination' | 'discards';
 export const PAGE_LOAD_KINDS: readonly PageLoadKind[] = ['overview', 'destination', 'discards'];
@@ -38,23 +40,21 @@ export function overviewLoad(search = ''): PageLoad {
   return { kind: 'overview', waves: [[request('Overview', OverviewDocument, overviewVariables(new URLSearchParams(search)))]] };
 }
 
-/** `/destinations/<id>` with no step open: DestinationPage, then Insights. */
+/** `/destinations/<id>` with no step open: the pipeline alone, then the view with its panels. */
 export function destinationLoad(id: string, search = ''): PageLoad {
   const state = parseDestinationState(new URLSearchParams(search));
-  const range = rangeInput(state.range, state.timeZone, state.lookback);
   return {
     kind: 'destination',
-    waves: [[request('DestinationPage', DestinationPageDocument, destinationPageVariables(id, state))], [request('Insights', InsightsDocument, { id, range, mappingId: state.mapping })]],
+    waves: [[request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, false))], [request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, true))]],
   };
 }
 
-/** A click on discard step `step` of a destination page (`?step=…`): the DiscardView's one request. */
+/** A click on discard step `step` of a destination page (`?step=…`): the view's one request with that step's panels. */
 export function discardsLoad(id: string, step: PipelineStepKind, search = ''): PageLoad {
   const params = new URLSearchParams(search);
   params.set('step', step);
   const state = parseDestinationState(params);
-  const variables = { id, step, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping, granularity: granularityFor(state.range) };
-  return { kind: 'discards', waves: [[request('Discards', DiscardsDocument, variables)]] };
+  return { kind: 'discards', waves: [[request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, true))]] };
 }
 
 /** The discard steps a reader can click in a DestinationPage answer (red boxes with events first). */

@@ -4,11 +4,14 @@
  */
 import { prefetch } from './api/prefetch';
 import { takeTokenFromAddress } from './api/token';
-import { DestinationPageDocument, OverviewDocument } from './gql/graphql';
-import { destinationPageVariables, overviewVariables, parseDestinationState } from './state';
+import { DestinationViewDocument, OverviewDocument } from './gql/graphql';
+import { overviewVariables, parseDestinationState } from './state';
+import { destinationViewVariables } from './views/destination-query';
 
 takeTokenFromAddress();
 const destination = /^\/destinations\/([^/]+)\/?$/.exec(location.pathname);
 const params = new URLSearchParams(location.search);
-if (destination) prefetch(DestinationPageDocument, destinationPageVariables(decodeURIComponent(destination[1]), parseDestinationState(params)));
-else if (location.pathname === '/') prefetch(OverviewDocument, overviewVariables(params));
+const state = parseDestinationState(params);
+const usable = !state.zoneProblem && !state.rangeProblem;
+if (destination && usable) prefetch(DestinationViewDocument, destinationViewVariables(decodeURIComponent(destination[1]), state, false));
+else if (location.pathname === '/' && usable) prefetch(OverviewDocument, overviewVariables(params));

@@ -77,3 +77,13 @@ export function direction(value: number | null | undefined): { arrow: string; wo
   if (!value || Math.abs(value) < 0.05) return { arrow: '→', word: 'unchanged', sign: 'flat' };
   return value > 0 ? { arrow: '▲', word: 'up', sign: 'up' } : { arrow: '▼', word: 'down', sign: 'down' };
 }
+
+/** "1 event", "2 events", "1 sync": the noun agrees with the number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+/** "1 event", "1,204 events": a count with its noun. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${plural(n, one, many)}`;
+}

@@ -2,8 +2,9 @@
  * The destination page's state, read from and written to the address: range, zone, mapping,
  * step, reason, view, lookback, and which side panel is open.
  */
-import type { DestinationPageQueryVariables, Granularity, OverviewQueryVariables, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
-import { browserTimeZone } from './format';
+import type { Granularity, OverviewQueryVariables, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
+import { parseFilters, type EventFilters } from './filters';
+import { zoneFromParams } from './zone';
 
 export const PRESETS: { value: TimeRangePreset; label: string; short: string; minutes: number }[] = [
   { value: 'LAST_10_MINUTES', label: 'Last 10 minutes', short: '10 min', minutes: 10 },
@@ -19,7 +20,12 @@ export type RangeChoice = { preset: TimeRangePreset } | { from: string; to: stri
 
 export interface DestinationState {
   range: RangeChoice;
+  /** The address's range could not be read (an unknown preset, a custom range without valid ends): the default is used meanwhile. */
+  rangeProblem: string | null;
   timeZone: string;
+  /** The address names a zone the browser does not know (`tz=Not/AZone`); the browser's zone is used meanwhile. */
+  zoneProblem: string | null;
+  filters: EventFilters;
   mapping: string | null;
   step: PipelineStepKind | null;
   reason: string | null;
@@ -39,19 +45,33 @@ const STEP_KINDS = new Set<string>([
 ]);
 
 export function parseRange(params: URLSearchParams): RangeChoice {
+  return readRange(params).range;
+}
+
+/** The range of the address, and what was wrong with it when it could not be read. */
+export function readRange(params: URLSearchParams): { range: RangeChoice; problem: string | null } {
   const range = params.get('range');
   const from = params.get('from');
   const to = params.get('to');
-  if (range === 'custom' && from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to))) return { from, to };
+  if (range === 'custom') {
+    if (from && to && !Number.isNaN(Date.parse(from)) && !Number.isNaN(Date.parse(to))) return { range: { from, to }, problem: null };
+    return { range: { preset: DEFAULT_PRESET }, problem: 'The custom range in the address has no valid start and end.' };
+  }
   const preset = PRESETS.find((p) => p.value === range);
-  return { preset: preset?.value ?? DEFAULT_PRESET };
+  if (range !== null && !preset) return { range: { preset: DEFAULT_PRESET }, problem: `The address asks for a range the page does not offer (“${range.slice(0, 40)}”).` };
+  return { range: { preset: preset?.value ?? DEFAULT_PRESET }, problem: null };
 }
 
 export function parseDestinationState(params: URLSearchParams): DestinationState {
   const step = params.get('step');
+  const { range, problem } = readRange(params);
+  const zone = zoneFromParams(params);
   return {
-    range: parseRange(params),
-    timeZone: params.get('tz') || browserTimeZone(),
+    range,
+    rangeProblem: problem,
+    timeZone: zone.zone,
+    zoneProblem: zone.problem,
+    filters: parseFilters(params),
     mapping: params.get('mapping') || null,
     step: step && STEP_KINDS.has(step) ? (step as PipelineStepKind) : null,
     reason: params.get('reason') || null,
@@ -104,14 +124,9 @@ export const STEP_LABELS: Partial<Record<PipelineStepKind, string>> = {
   MEMBERSHIP_CHANGES_COMPUTED: 'Membership changes computed',
 };
 
-/** What the destination page asks first; the boot module sends the same request early. */
-export function destinationPageVariables(id: string, state: DestinationState): DestinationPageQueryVariables {
-  return { id, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping };
-}
-
 /** The overview's one request: presets only, trend in minutes for short ranges, else hours. */
 export function overviewVariables(params: URLSearchParams): OverviewQueryVariables & { range: { preset: TimeRangePreset } } {
   const range = parseRange(params);
   const preset = 'preset' in range ? range.preset : DEFAULT_PRESET;
-  return { range: { preset, timeZone: browserTimeZone() }, granularity: granularityFor({ preset }) === 'MINUTE' ? 'MINUTE' : 'HOUR' };
+  return { range: { preset, timeZone: zoneFromParams(params).zone }, granularity: granularityFor({ preset }) === 'MINUTE' ? 'MINUTE' : 'HOUR' };
 }

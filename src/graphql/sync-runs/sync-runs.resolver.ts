@@ -3,7 +3,7 @@ import { CACHE } from '../common/cache-control';
 import { storedDiscardReason, type DiscardStep } from '../../domain/discard-reasons';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { pipelineStepOf } from '../../domain/steps';
-import { listSyncRuns, MAX_SYNC_RUNS, runReasons, runSplits, type ReasonTally, type SyncRunValue } from '../../metrics/sync-runs.query';
+import { listSyncRuns, MAX_SYNC_RUNS, runReasons, runSplits, type ReasonTally, type RunCursor, type SyncRunValue } from '../../metrics/sync-runs.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
@@ -22,8 +22,19 @@ function withReason(t: ReasonTally): SyncRunReason {
   return { reason: { ...storedDiscardReason(t.step as DiscardStep, t.code), step: pipelineStepOf(t.step, 'retl') }, count: t.count };
 }
 
+/** A run's place in the newest-first list: its start (ms) and id, which order the list. */
+function cursorOf(run: SyncRunValue): string {
+  return `${run.startedAt.getTime()}:${run.id}`;
+}
+
+function parseCursor(cursor: string): RunCursor {
+  const match = /^(\d{1,15}):(.+)$/s.exec(cursor);
+  if (!match) throw new AppError(ErrorCode.BAD_USER_INPUT, 'after is not a syncRuns cursor: pass the `cursor` of a listed run', { field: 'after' });
+  return { startedMs: Number(match[1]), syncId: match[2] };
+}
+
 function toSyncRun(run: SyncRunValue, destinationId: string): SyncRun {
-  return { ...run, destinationId, topReasons: run.topReasons.map(withReason) };
+  return { ...run, destinationId, cursor: cursorOf(run), topReasons: run.topReasons.map(withReason) };
 }
 
 /** Reverse ETL sync runs: the runs table and one run's detail. */
@@ -34,7 +45,7 @@ export class SyncRunsResolver {
   async syncRuns(@Root() destination: Destination, @Args(() => SyncRunsArgs) args: SyncRunsArgs, @Ctx() ctx: RequestContext): Promise<SyncRun[]> {
     requireRetl(destination, 'syncRuns');
     const range = resolveRange(ctx, args.range);
-    const runs = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { range, status: args.status ?? null, first: args.first });
+    const runs = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { range, status: args.status ?? null, first: args.first, after: args.after ? parseCursor(args.after) : null });
     return runs.map((run) => toSyncRun(run, destination.id));
   }
 

@@ -61,6 +61,8 @@ export class SyncRun extends SyncRunCounts {
   finishedAt!: Date;
   @Field(() => SyncRunStatusEnum)
   status!: SyncRunStatus;
+  @Field(() => String, { description: "This run's place in the list (newest first): pass it as `syncRuns(after:)` for the runs that started before it." })
+  cursor!: string;
   @Cost({ list: { assumed: 3 } })
   @Field(() => [SyncRunReason], { description: 'Its largest discard reasons (failed to extract, filtered at mapping, failed delivery), at most 3.' })
   topReasons!: SyncRunReason[];

@@ -13,6 +13,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
   type GraphQLError,
 } from 'graphql';
@@ -79,6 +80,7 @@ class CostWalker {
     if (!isObjectType(named) && !isInterfaceType(named)) return 0;
     let total = 0;
     for (const sel of set.selections) {
+      if (!this.runs(sel)) continue;
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith('__')) continue;
         const field = named.getFields()[sel.name.value];
@@ -90,6 +92,19 @@ class CostWalker {
       }
     }
     return Math.min(total, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** False for a selection that @include(if: false) or @skip(if: true) leaves out: what does not run costs nothing. */
+  private runs(sel: SelectionNode): boolean {
+    for (const directive of sel.directives ?? []) {
+      const name = directive.name.value;
+      if (name !== 'include' && name !== 'skip') continue;
+      const arg = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+      const value = arg?.kind === Kind.VARIABLE ? this.variables[arg.name.value] : arg?.kind === Kind.BOOLEAN ? arg.value : undefined;
+      if (typeof value !== 'boolean') continue; // invalid: validation reports it
+      if (name === 'include' ? !value : value) return false;
+    }
+    return true;
   }
 
   batchedCost(): number {

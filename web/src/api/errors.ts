@@ -12,14 +12,19 @@ export class ApiError extends Error {
     readonly retryAfterSeconds?: number,
     /** For 'auth' on a 403: the scope the token lacks. */
     readonly requiredScope?: string,
+    /** For 'invalid': what was wrong, so a view can offer the way out (a link, the allowed range, the zone list). */
+    readonly problem?: InvalidProblem,
   ) {
     super(message);
   }
 }
 
+/** What an 'invalid' answer was about: an unknown id (with close ids), the range, or the zone. */
+export type InvalidProblem = { kind: 'notFound'; field: string | null; suggestions: string[] } | { kind: 'range' } | { kind: 'zone' } | { kind: 'request' };
+
 export interface GraphQLErrorBody {
   message?: string;
-  extensions?: { code?: string; required?: string; retryAfterSeconds?: number };
+  extensions?: { code?: string; required?: string; retryAfterSeconds?: number; field?: string; suggestions?: string[] };
 }
 
 /** What a token without a needed scope is told (the gateway names the scope in `required`). */
@@ -37,9 +42,13 @@ export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undef
     return new ApiError('rate', 'Too many requests for this workspace.', seconds);
   }
   if (code === 'QUERY_TIMEOUT' || status === 504) return new ApiError('timeout', 'The gateway took too long to answer.');
-  if (code === 'TIME_RANGE_INVALID') return new ApiError('invalid', 'That time range is not available: pick a range inside the last 14 days.');
-  if (code === 'NOT_FOUND') return new ApiError('invalid', 'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.');
-  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.');
+  if (code === 'TIME_RANGE_INVALID' && first.field === 'timeZone') return new ApiError('invalid', 'The gateway does not know this time zone: pick one from the list.', undefined, undefined, { kind: 'zone' });
+  if (code === 'TIME_RANGE_INVALID') return new ApiError('invalid', 'That time range is not available: ranges must lie inside the last 14 days and end before now.', undefined, undefined, { kind: 'range' });
+  if (code === 'NOT_FOUND') {
+    const problem: InvalidProblem = { kind: 'notFound', field: first.field ?? null, suggestions: first.suggestions ?? [] };
+    return new ApiError('invalid', 'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.', undefined, undefined, problem);
+  }
+  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.', undefined, undefined, { kind: 'request' });
   return new ApiError('server', 'The gateway could not answer right now.');
 }
 

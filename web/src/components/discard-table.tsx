@@ -1,21 +1,31 @@
-import type { DiscardsQuery } from '../gql/graphql';
-import { formatCount, formatShare } from '../format';
+import type { DiscardFieldsFragment } from '../gql/graphql';
+import { plural } from '../format';
 import { followLink, setParams, withParams } from '../route';
-import { ChangeText } from './change-text';
 import { SkeletonTableRows } from './skeleton';
+import { ChangeCell, CountCell, RowToggle, TableScroller, useOpenRows } from './table-parts';
 
-export type DiscardRow = NonNullable<DiscardsQuery['destination']>['discards'][number];
+export type DiscardRow = DiscardFieldsFragment;
 
 /** The catalogue anchor of a reason's docs URL (`/docs/discard-reasons.md#<anchor>`). */
 export function docsAnchor(docsUrl: string): string {
   return docsUrl.split('#')[1] ?? '';
 }
 
-/** One row per reason: title first, code second, what happened and what to do, samples. */
-export function DiscardTable({ rows, view, selectedReason }: { rows: DiscardRow[] | null; view: 'percent' | 'counts'; selectedReason: string | null }) {
+export interface DiscardTableProps {
+  rows: DiscardRow[] | null;
+  view: 'percent' | 'counts';
+  selectedReason: string | null;
+  /** The step's count, for each row's share of its own step. */
+  stepTotal: number | null;
+  mappingName: string | null;
+}
+
+/** One row per reason: title first, code second, count and change; what happened, what to do and samples behind a tap on narrow screens. */
+export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingName }: DiscardTableProps) {
+  const { isOpen, toggle } = useOpenRows();
   return (
-    <div className="table-wrap">
-      <table className="table discard-table">
+    <TableScroller label="Discarded events by reason">
+      <table className="table discard-table responsive-table">
         <caption className="visually-hidden">Discarded events by reason; select a reason for its events, or open its samples</caption>
         <thead>
           <tr>
@@ -26,47 +36,53 @@ export function DiscardTable({ rows, view, selectedReason }: { rows: DiscardRow[
             <th scope="col" className="num">
               Change
             </th>
-            <th scope="col">What happened · what to do</th>
-            <th scope="col">Samples</th>
+            <th scope="col" className="col-more">
+              What happened · what to do
+            </th>
+            <th scope="col" className="col-more">
+              Samples
+            </th>
           </tr>
         </thead>
         <tbody>
           {!rows && <SkeletonTableRows columns={5} />}
-          {rows?.map((row) => (
-            <tr key={row.reason.code} data-reason={row.reason.code} data-count={row.count} className={selectedReason === row.reason.code ? 'row-selected' : undefined}>
-              <th scope="row">
-                <button type="button" className="link-button reason-title" aria-pressed={selectedReason === row.reason.code} onClick={() => setParams({ reason: selectedReason === row.reason.code ? null : row.reason.code })}>
-                  {row.reason.title}
-                </button>
-                <code className="reason-code">{row.reason.code}</code>
-                {row.reason.unknown && <span className="tag">not in the catalogue</span>}
-              </th>
-              <td className="num">
-                {formatCount(row.count)}
-                {row.share !== null && <span className="cell-sub">{formatShare(row.share)} of received</span>}
-              </td>
-              <td className="num">{view === 'counts' ? <ChangeText count={row.change.count} /> : <ChangeText points={row.change.percentagePoints} />}</td>
-              <td className="remedy">
-                <p className="subtle">{row.reason.description}</p>
-                <p>{row.reason.remedy}</p>
-                <a href={withParams({ doc: docsAnchor(row.reason.docsUrl) })} onClick={followLink} className="docs-link">
-                  Docs: {row.reason.title}
-                </a>
-              </td>
-              <td>
-                {row.samples.length > 0 ? (
-                  <button type="button" className="button-small" onClick={() => setParams({ samples: row.reason.code })} aria-label={`${row.samples.length} samples of ${row.reason.title}`}>
-                    {row.samples.length} samples ▸
+          {rows?.map((row) => {
+            const code = row.reason.code;
+            const selected = selectedReason === code;
+            return (
+              <tr key={code} data-reason={code} data-count={row.count} className={[selected ? 'row-selected' : '', isOpen(code) ? 'row-open' : ''].join(' ')}>
+                <th scope="row">
+                  <button type="button" className="link-button reason-title" aria-pressed={selected} onClick={() => setParams({ reason: selected ? null : code })}>
+                    {row.reason.title}
                   </button>
-                ) : (
-                  <span className="muted">none kept</span>
-                )}
-              </td>
-            </tr>
-          ))}
+                  <code className="reason-code">{code}</code>
+                  {row.reason.unknown && <span className="tag">not in the catalogue</span>}
+                  <RowToggle open={isOpen(code)} onToggle={() => toggle(code)} label={row.reason.title} />
+                </th>
+                <CountCell row={row} stepTotal={stepTotal} unit="events" />
+                <ChangeCell row={row} view={view} unit="events" mappingName={mappingName} goodWhenUp={false} />
+                <td className="remedy col-more" data-label="What happened · what to do">
+                  <p className="subtle">{row.reason.description}</p>
+                  <p>{row.reason.remedy}</p>
+                  <a href={withParams({ doc: docsAnchor(row.reason.docsUrl) })} onClick={followLink} className="docs-link">
+                    Docs: {row.reason.title}
+                  </a>
+                </td>
+                <td className="col-more" data-label="Samples">
+                  {row.samples.length > 0 ? (
+                    <button type="button" className="button-small" onClick={() => setParams({ samples: code })} aria-label={`${row.samples.length} ${plural(row.samples.length, 'sample')} of ${row.reason.title}`}>
+                      {row.samples.length} {plural(row.samples.length, 'sample')} ▸
+                    </button>
+                  ) : (
+                    <span className="muted">none kept</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {rows && rows.length === 0 && <p className="empty-state">Nothing was discarded at this step in the range.</p>}
-    </div>
+    </TableScroller>
   );
 }

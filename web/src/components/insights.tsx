@@ -1,27 +1,21 @@
-import { useQuery } from '../api/use-query';
-import { InsightsDocument } from '../gql/graphql';
-import { formatCount, formatPoints, formatShare, formatSignedCount } from '../format';
+import type { InsightFieldsFragment } from '../gql/graphql';
+import { formatCount, formatPoints, formatShare, formatSignedCount, plural } from '../format';
 import { setParams } from '../route';
-import { STEP_LABELS, rangeInput, type DestinationState } from '../state';
-import { ErrorNotice } from './error-notice';
-
+import { STEP_LABELS } from '../state';
 
 /** "Biggest movers": where the rate moved most since the previous period, and what explains it. */
-export function Insights({ id, state }: { id: string; state: DestinationState }) {
-  const query = useQuery(InsightsDocument, { id, range: rangeInput(state.range, state.timeZone, state.lookback), mappingId: state.mapping });
-  const insights = query.data?.destination?.insights;
+export function Insights({ insights }: { insights: InsightFieldsFragment[] | undefined }) {
   return (
     <section className="panel detail" aria-labelledby="insights-title" data-detail="insights">
       <div className="detail-head">
         <h2 id="insights-title">Biggest movers since the previous period</h2>
         <span className="subtle">Select a step above for its reasons and events.</span>
       </div>
-      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      {!insights && !query.error && <span className="skeleton skeleton-text wide" />}
+      {!insights && <span className="skeleton skeleton-text wide" />}
       {insights && insights.length === 0 && <p className="empty-state">Nothing moved noticeably against the previous period.</p>}
       <ol className="insights">
-        {insights?.map((insight, i) => (
-          <li key={i}>
+        {insights?.map((insight) => (
+          <li key={`${insight.step}:${insight.reason?.code ?? ''}`} data-insight-step={insight.step} data-insight-reason={insight.reason?.code ?? ''} data-count={insight.count} data-points={insight.percentagePoints ?? ''}>
             <button type="button" className="insight" onClick={() => setParams({ step: insight.step, reason: insight.reason?.code ?? null })}>
               <span className="insight-points">{formatPoints(insight.percentagePoints)}</span>
               <span className="insight-what">
@@ -34,7 +28,7 @@ export function Insights({ id, state }: { id: string; state: DestinationState })
                 )}
                 <span className="subtle">
                   {' '}
-                  {formatShare(insight.previousShare)} → {formatShare(insight.share)} ({formatCount(insight.previousCount)} → {formatCount(insight.count)} events)
+                  {formatShare(insight.previousShare)} → {formatShare(insight.share)} ({formatCount(insight.previousCount)} → {formatCount(insight.count)} {plural(insight.count, 'event')})
                 </span>
               </span>
               <span className="insight-why">

@@ -1,7 +1,5 @@
-import { useQuery } from '../api/use-query';
-import { DestinationLatencyDocument } from '../gql/graphql';
-import { formatCount, formatShare } from '../format';
-import { rangeInput, type DestinationState } from '../state';
+import type { LatencyFieldsFragment } from '../gql/graphql';
+import { formatCount, formatShare, plural } from '../format';
 import { Sparkline } from './sparkline';
 
 /** Milliseconds as people read them: 840 ms, 1.9 s, 2.5 min. */
@@ -12,17 +10,13 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
-const FOUR_HOURS = 4 * 3_600_000;
-
 /**
  * Latency of the destination's delivered attempts in the range (reports that carry latencyMs):
  * p50, p95 and p99, and p95 over time as a sparkline. Nothing when no report carried a latency.
  */
-export function LatencyLine({ id, state, from, to }: { id: string; state: DestinationState; from: string; to: string }) {
-  const granularity = Date.parse(to) - Date.parse(from) <= FOUR_HOURS ? 'MINUTE' : 'HOUR';
-  const query = useQuery(DestinationLatencyDocument, { id, range: rangeInput(state.range, state.timeZone, state.lookback), granularity, mappingId: state.mapping });
-  const latency = query.data?.destination?.latency;
+export function LatencyLine({ latency, filtered }: { latency: LatencyFieldsFragment | undefined; filtered: boolean }) {
   if (!latency || latency.count === 0) return null;
+  // Buckets without latencies are left out rather than drawn as zero.
   const p95s = latency.points.filter((p) => p.count > 0).map((p) => p.p95 ?? 0);
   return (
     <p className="range-line latency-line" data-latency-count={latency.count}>
@@ -34,7 +28,8 @@ export function LatencyLine({ id, state, from, to }: { id: string; state: Destin
       ))}
       <Sparkline values={p95s} label={`p95 latency over the range, from ${formatLatency(Math.min(...p95s))} to ${formatLatency(Math.max(...p95s))}`} />
       <span className="subtle">
-        over {formatCount(latency.count)} delivered events, within {formatShare(latency.relativeError * 100)}
+        over {formatCount(latency.count)} delivered {plural(latency.count, 'event')}, within {formatShare(latency.relativeError * 100)}
+        {filtered && ' (all events: the filters do not narrow latency)'}
       </span>
     </p>
   );

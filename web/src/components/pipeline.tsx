@@ -1,8 +1,8 @@
 import { Fragment } from 'react';
 import type { PipelineStepKind, StepFieldsFragment } from '../gql/graphql';
-import { formatCount, formatShare } from '../format';
+import { formatCount, formatShare, plural } from '../format';
 import { ChangeText } from './change-text';
-import { RetryPendingLabel } from './retry-label';
+import { RetryPendingLabel, type RetryLabelProps } from './retry-label';
 import { DESTINATION_SIDE_STEPS, ENTRY_STEPS, STEP_LABELS } from '../state';
 
 type Step = StepFieldsFragment;
@@ -14,10 +14,9 @@ export interface PipelineProps {
   view: 'percent' | 'counts';
   selected: PipelineStepKind | null;
   onSelect: (kind: PipelineStepKind) => void;
-  destinationId: string;
-  mappingId: string | null;
   mappingName: string | null;
-  retryPending: number | null | undefined;
+  /** The retry label: the snapshot's gauge, or (fixed ranges) one followed live by the label itself. */
+  retry: RetryLabelProps | null;
   /** Boxes that open nothing (a source's own steps): shown as groups, not buttons. */
   readOnly?: boolean;
 }
@@ -39,7 +38,8 @@ export function Pipeline(props: PipelineProps) {
   const kinds = props.layout.filter((k) => k !== 'RETRY_PENDING');
   const byKind = new Map(props.steps?.map((s) => [s.kind, s]));
   const marked = props.steps ? largestChange(props.steps) : null;
-  const hasRetry = props.layout.includes('RETRY_PENDING');
+  const hasRetry = props.layout.includes('RETRY_PENDING') && props.retry !== null;
+  const mappingPoints = props.steps && props.mappingName ? mappingSharePoints(props.steps) : null;
   return (
     <section className="pipeline-wrap" aria-label="Pipeline">
       <ol className="pipeline">
@@ -49,13 +49,13 @@ export function Pipeline(props: PipelineProps) {
             {kind === 'FAILED_DELIVERY' && hasRetry && (
               <>
                 <li className="pipeline-retry">
-                  <RetryPendingLabel destinationId={props.destinationId} mappingId={props.mappingId} initial={props.retryPending} loading={!props.steps} />
+                  <RetryPendingLabel {...props.retry!} loading={!props.steps} />
                 </li>
                 <Arrow />
               </>
             )}
             <li className="pipeline-item">
-              <StepBox kind={kind} step={byKind.get(kind) ?? null} loading={!props.steps} {...props} largest={marked === kind} />
+              <StepBox kind={kind} step={byKind.get(kind) ?? null} loading={!props.steps} {...props} largest={marked === kind} mappingPoints={mappingPoints?.get(kind) ?? null} />
             </li>
           </Fragment>
         ))}
@@ -67,9 +67,22 @@ export function Pipeline(props: PipelineProps) {
 function Arrow() {
   return (
     <li className="pipeline-link" aria-hidden="true">
-      →
+      <span className="pipeline-arrow">→</span>
     </li>
   );
+}
+
+/**
+ * Points of the mapping share against the previous period, per destination-side step: the
+ * previous share is the step's previous count out of the previous events that reached the mapping.
+ */
+function mappingSharePoints(steps: Step[]): Map<PipelineStepKind, number> {
+  const outcomes = steps.filter((s) => s.mappingShare !== null);
+  const before = outcomes.reduce((sum, s) => sum + (s.previousCount ?? 0), 0);
+  const points = new Map<PipelineStepKind, number>();
+  if (before === 0) return points;
+  for (const s of outcomes) points.set(s.kind, s.mappingShare! - ((s.previousCount ?? 0) / before) * 100);
+  return points;
 }
 
 
@@ -78,25 +91,36 @@ interface StepBoxProps extends PipelineProps {
   step: Step | null;
   loading: boolean;
   largest: boolean;
+  /** With a mapping: points of its mapping share against the previous period. */
+  mappingPoints: number | null;
 }
 
-function stepValue(step: Step, view: 'percent' | 'counts'): { main: string; unit: string } {
-  if (SYNC_COUNTED.has(step.kind)) return { main: formatCount(step.count), unit: step.count === 1 ? 'sync' : 'syncs' };
-  const unit = unitOf(step.kind);
-  if (view === 'counts' || ENTRY_STEPS.has(step.kind) || step.share === null) return { main: formatCount(step.count), unit };
-  return { main: formatShare(step.share), unit: `${formatCount(step.count)} ${unit}` };
+/** The percentage a box shows in percent mode: of the events that reached the mapping when one is selected, else of the first box. */
+function shownShare(step: Step, mappingName: string | null): { share: number; of: string } | null {
+  if (mappingName && step.mappingShare !== null) return { share: step.mappingShare, of: `of the events that reached ${mappingName}` };
+  if (step.share === null || ENTRY_STEPS.has(step.kind)) return null;
+  return { share: step.share, of: '' };
+}
+
+function stepValue(step: Step, view: 'percent' | 'counts', mappingName: string | null): { main: string; unit: string } {
+  if (SYNC_COUNTED.has(step.kind)) return { main: formatCount(step.count), unit: plural(step.count, 'sync') };
+  const unit = unitOf(step.kind, step.count);
+  const shown = shownShare(step, mappingName);
+  if (view === 'counts' || shown === null) return { main: formatCount(step.count), unit };
+  return { main: formatShare(shown.share), unit: `${formatCount(step.count)} ${unit}` };
 }
 
 /** What a box counts: events, a Reverse ETL run's records, or an audience's membership changes. */
 const RECORD_STEPS = new Set<PipelineStepKind>(['RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING']);
-function unitOf(kind: PipelineStepKind): string {
-  if (RECORD_STEPS.has(kind)) return 'records';
-  return kind === 'MEMBERSHIP_CHANGES_COMPUTED' ? 'changes' : 'events';
+function unitOf(kind: PipelineStepKind, count: number): string {
+  if (RECORD_STEPS.has(kind)) return plural(count, 'record');
+  return kind === 'MEMBERSHIP_CHANGES_COMPUTED' ? plural(count, 'change') : plural(count, 'event');
 }
 
 function accessibleLabel(step: Step, mappingName: string | null, largest: boolean): string {
-  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? 'syncs' : unitOf(step.kind)}`];
-  if (step.share !== null && !ENTRY_STEPS.has(step.kind)) parts.push(`${formatShare(step.share)} of the first step`);
+  const parts = [`${step.label}: ${formatCount(step.count)} ${SYNC_COUNTED.has(step.kind) ? plural(step.count, 'sync') : unitOf(step.kind, step.count)}`];
+  if (mappingName && step.mappingShare !== null) parts.push(`${formatShare(step.mappingShare)} of the events that reached ${mappingName}`);
+  else if (step.share !== null && !ENTRY_STEPS.has(step.kind)) parts.push(`${formatShare(step.share)} of the first step`);
   if (step.previousCount !== null && step.previousCount !== undefined) parts.push(`${formatCount(step.previousCount)} in the previous period`);
   if (step.isDiscard) parts.push('discard step');
   if (mappingName && DESTINATION_SIDE_STEPS.has(step.kind)) parts.push(`mapping ${mappingName} only`);
@@ -104,7 +128,14 @@ function accessibleLabel(step: Step, mappingName: string | null, largest: boolea
   return parts.join(', ');
 }
 
-function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest, readOnly: allReadOnly }: StepBoxProps) {
+function StepChange({ step, view, discard, mappingName, mappingPoints }: { step: Step; view: 'percent' | 'counts'; discard: boolean; mappingName: string | null; mappingPoints: number | null }) {
+  if (view === 'counts' || step.share === null) return <ChangeText count={step.change.count} goodWhenUp={!discard} />;
+  if (ENTRY_STEPS.has(step.kind)) return <ChangeText relative={step.change.relativePercent} goodWhenUp />;
+  if (mappingName && step.mappingShare !== null) return <ChangeText points={mappingPoints} goodWhenUp={!discard} />;
+  return <ChangeText points={step.change.percentagePoints} goodWhenUp={!discard} />;
+}
+
+function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest, mappingPoints, readOnly: allReadOnly }: StepBoxProps) {
   const readOnly = allReadOnly || kind === 'EVENTS_TO_WAREHOUSE_ROWS';
   const discard = step?.isDiscard ?? ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY', 'FAILED_TO_SYNC'].includes(kind);
   const className = ['step', discard ? 'step-discard' : 'step-pass', readOnly ? 'step-readonly' : '', selected === kind ? 'step-selected' : '', largest ? 'step-largest' : ''].filter(Boolean).join(' ');
@@ -128,16 +159,14 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
         <span className="skeleton skeleton-number" aria-hidden="true" />
       ) : (
         <>
-          <span className="step-value">{stepValue(step, view).main}</span>
-          <span className="step-unit">{stepValue(step, view).unit}</span>
+          <span className="step-value">{stepValue(step, view, mappingName).main}</span>
+          <span className="step-unit">{stepValue(step, view, mappingName).unit}</span>
           <span className="step-change">
-            {ENTRY_STEPS.has(step.kind) || step.share === null || view === 'counts' ? (
-              view === 'counts' || step.share === null ? <ChangeText count={step.change.count} goodWhenUp={!discard} /> : <ChangeText relative={step.change.relativePercent} goodWhenUp />
-            ) : (
-              <ChangeText points={step.change.percentagePoints} goodWhenUp={!discard} />
-            )}
+            <StepChange step={step} view={view} discard={discard} mappingName={mappingName} mappingPoints={mappingPoints} />
           </span>
-          {mappingName && DESTINATION_SIDE_STEPS.has(kind) && <span className="step-note">mapping: {mappingName}</span>}
+          {mappingName && DESTINATION_SIDE_STEPS.has(kind) && (
+            <span className="step-note">{view === 'percent' && step.mappingShare !== null ? `of the events that reached ${mappingName}` : `mapping: ${mappingName}`}</span>
+          )}
           {largest && (
             <span className="step-largest-tag" aria-hidden="true">
               ★ largest change
@@ -149,7 +178,8 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
   );
   // The visible text stays the accessible name (what a voice user says); a hidden sentence
   // adds the full integer and what colour and icons show.
-  const common = { className, 'data-step': kind, 'data-count': step?.count };
+  const shown = step && view === 'percent' ? shownShare(step, mappingName) : null;
+  const common = { className, 'data-step': kind, 'data-count': step?.count, 'data-share': shown?.share };
   const details = <span className="visually-hidden">{step ? ` (${accessibleLabel(step, mappingName, largest)})` : ' loading'}</span>;
   if (readOnly) {
     return (

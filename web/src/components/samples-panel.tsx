@@ -1,11 +1,11 @@
-import { formatTimeWithSeconds } from '../format';
+import { countOf, formatTimeWithSeconds } from '../format';
 import { followLink } from '../route';
 import type { DiscardRow } from './discard-table';
 import { prettyJson, SampleExchange } from './sample-exchange';
 import { SidePanel } from './side-panel';
 
 /** Up to ten kept samples of one reason: when, which event, the error, the payload, and a failed delivery's request and response. */
-export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; timeZone: string; onClose: () => void }) {
+export function SamplesPanel({ row, timeZone, sourceNames, onClose }: { row: DiscardRow; timeZone: string; sourceNames: Map<string, string>; onClose: () => void }) {
   return (
     <SidePanel
       wide
@@ -17,7 +17,7 @@ export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; time
       }
     >
       <p className="subtle">
-        {row.samples.length} of the events discarded for this reason in the range, newest first ({timeZone}).
+        {countOf(row.samples.length, 'kept sample')} of the events discarded for this reason in the range, newest first ({timeZone}).
       </p>
       <ol className="samples">
         {row.samples.map((sample, i) => (
@@ -30,7 +30,10 @@ export function SamplesPanel({ row, timeZone, onClose }: { row: DiscardRow; time
                 {sample.eventType || '–'} · {sample.eventName || '–'} · app {sample.appVersion || '–'}
               </dd>
               <dt>Source</dt>
-              <dd className="mono">{sample.sourceId}</dd>
+              <dd>
+                {sourceNames.get(sample.sourceId) ?? sample.sourceId}
+                {sourceNames.has(sample.sourceId) && sourceNames.get(sample.sourceId) !== sample.sourceId && <span className="subtle mono"> ({sample.sourceId})</span>}
+              </dd>
               <dt>Message id</dt>
               <dd>
                 {sample.messageId ? (

@@ -1,55 +1,88 @@
+import { useState } from 'react';
+import { ApiError, request } from '../api/client';
 import { useQuery } from '../api/use-query';
-import { SyncRunDocument, SyncRunsDocument, type SyncRunFieldsFragment, type SyncRunSplitFieldsFragment } from '../gql/graphql';
-import { formatCount, formatTime, formatTimeWithSeconds } from '../format';
+import { OlderSyncRunsDocument, SyncRunDocument, type SyncRunFieldsFragment, type SyncRunSplitFieldsFragment } from '../gql/graphql';
+import { countOf, formatCount, formatTime, formatTimeWithSeconds } from '../format';
 import { setParams } from '../route';
 import { rangeInput, type DestinationState } from '../state';
 import { ErrorNotice } from './error-notice';
 import { SidePanel } from './side-panel';
 import { SkeletonTableRows } from './skeleton';
+import { RowToggle, TableScroller, useOpenRows } from './table-parts';
 
 const STATUS = { SUCCESS: '✓ Success', PARTIAL: '◐ Partial', FAILED: '✕ Failed' } as const;
 
-/** A Reverse ETL destination's sync runs, newest first; a row opens the run's detail. */
-export function SyncRunsView({ id, state }: { id: string; state: DestinationState }) {
-  const query = useQuery(SyncRunsDocument, { id, range: rangeInput(state.range, state.timeZone, state.lookback) });
-  const runs = query.data?.destination?.syncRuns ?? null;
+/** Older runs, a page at a time after the newest page (which comes with the view's snapshot). */
+function useOlderRuns(id: string, state: DestinationState, newest: SyncRunFieldsFragment[] | undefined) {
+  const [older, setOlder] = useState<{ key: string; runs: SyncRunFieldsFragment[]; done: boolean }>({ key: '', runs: [], done: false });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(false);
+  const range = rangeInput(state.range, state.timeZone, state.lookback);
+  const key = JSON.stringify([id, range]);
+  const mine = older.key === key ? older : { key, runs: [], done: false };
+  const all = newest ? [...newest, ...mine.runs.filter((r) => !newest.some((n) => n.id === r.id))] : null;
+  const more = async () => {
+    const last = all?.at(-1);
+    if (!last) return;
+    setLoading(true);
+    try {
+      const page = (await request(OlderSyncRunsDocument, { id, range, after: last.cursor })).destination?.syncRuns ?? [];
+      setOlder({ key, runs: [...mine.runs, ...page], done: page.length < 50 });
+      setError(null);
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setLoading(false);
+    }
+  };
+  const exhausted = mine.done || (newest !== undefined && newest.length < 50 && mine.runs.length === 0);
+  return { all, more, exhausted, loading, error };
+}
+
+/** A Reverse ETL destination's sync runs, newest first, paged; a row opens the run's detail. */
+export function SyncRunsView({ id, state, newest }: { id: string; state: DestinationState; newest: SyncRunFieldsFragment[] | undefined }) {
+  const { all: runs, more, exhausted, loading, error } = useOlderRuns(id, state, newest);
+  const { isOpen, toggle } = useOpenRows();
   return (
     <section className="panel detail" aria-labelledby="runs-title" data-detail="sync-runs">
       <div className="detail-head">
         <h2 id="runs-title">Sync runs · records extracted, delivered and failed per run</h2>
+        {runs && <span className="subtle">{countOf(runs.length, 'run')} shown, newest first</span>}
       </div>
-      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      <div className="table-wrap">
-        <table className="table syncs-table">
+      <TableScroller label="Sync runs">
+        <table className="table syncs-table responsive-table">
           <caption className="visually-hidden">Reverse ETL sync runs, newest first</caption>
           <thead>
             <tr>
               <th scope="col">Started</th>
-              <th scope="col">Finished</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">Added · updated · removed</th>
               <th scope="col" className="num">Delivered</th>
               <th scope="col" className="num">Failed</th>
-              <th scope="col">Top reasons</th>
-              <th scope="col">Detail</th>
+              <th scope="col" className="col-more">Finished</th>
+              <th scope="col" className="col-more">Status</th>
+              <th scope="col" className="num col-more">Added · updated · removed</th>
+              <th scope="col" className="col-more">Top reasons</th>
+              <th scope="col" className="col-more">Detail</th>
             </tr>
           </thead>
           <tbody>
             {!runs && <SkeletonTableRows columns={8} />}
             {runs?.map((run) => (
-              <tr key={run.id} data-sync-run={run.id} data-status={run.status} data-count={run.extracted}>
-                <td>{formatTime(run.startedAt, state.timeZone)}</td>
-                <td>{formatTime(run.finishedAt, state.timeZone, false)}</td>
-                <td>
-                  <span className={`status status-${run.status.toLowerCase()}`}>{STATUS[run.status]}</span>
-                </td>
-                <td className="num">
-                  {formatCount(run.added)} · {formatCount(run.updated)} · {formatCount(run.removed)}
-                </td>
+              <tr key={run.id} data-sync-run={run.id} data-status={run.status} data-count={run.extracted} className={isOpen(run.id) ? 'row-open' : undefined}>
+                <th scope="row">
+                  {formatTime(run.startedAt, state.timeZone)}
+                  <RowToggle open={isOpen(run.id)} onToggle={() => toggle(run.id)} label={`the run started ${formatTime(run.startedAt, state.timeZone)}`} />
+                </th>
                 <td className="num" data-delivered={run.delivered}>{formatCount(run.delivered)}</td>
                 <td className="num" data-failed={run.failedToExtract + run.failed}>{formatCount(run.failedToExtract + run.failed)}</td>
-                <td>{run.topReasons.map((r) => `${r.reason.title} (${formatCount(r.count)})`).join(', ') || <span className="muted">–</span>}</td>
-                <td>
+                <td className="col-more" data-label="Finished">{formatTime(run.finishedAt, state.timeZone, false)}</td>
+                <td className="col-more" data-label="Status">
+                  <span className={`status status-${run.status.toLowerCase()}`}>{STATUS[run.status]}</span>
+                </td>
+                <td className="num col-more" data-label="Added · updated · removed">
+                  {formatCount(run.added)} · {formatCount(run.updated)} · {formatCount(run.removed)}
+                </td>
+                <td className="col-more" data-label="Top reasons">{run.topReasons.map((r) => `${r.reason.title} (${formatCount(r.count)})`).join(', ') || <span className="muted">–</span>}</td>
+                <td className="col-more" data-label="Detail">
                   <button type="button" className="button-small" onClick={() => setParams({ sync: run.id })} aria-label={`Detail of the run started ${formatTime(run.startedAt, state.timeZone)}`}>
                     Detail ▸
                   </button>
@@ -59,7 +92,19 @@ export function SyncRunsView({ id, state }: { id: string; state: DestinationStat
           </tbody>
         </table>
         {runs && runs.length === 0 && <p className="empty-state">No sync runs started in the range.</p>}
-      </div>
+      </TableScroller>
+      {error && <ErrorNotice error={error} retry={more} />}
+      {runs && runs.length > 0 && (
+        <p className="table-more">
+          {exhausted ? (
+            <span className="subtle">All {countOf(runs.length, 'run')} of the range are shown.</span>
+          ) : (
+            <button type="button" onClick={more} disabled={loading}>
+              {loading ? 'Loading older runs…' : 'Show older runs'}
+            </button>
+          )}
+        </p>
+      )}
       {state.sync && <RunDetail id={id} syncId={state.sync} timeZone={state.timeZone} />}
     </section>
   );

@@ -20,6 +20,9 @@ export function TimePicker({ range }: { range: RangeChoice }) {
   const [from, setFrom] = useState(localInput(custom ? range.from : new Date(now - 86_400_000).toISOString()));
   const [to, setTo] = useState(localInput(custom ? range.to : new Date(now).toISOString()));
   const [problem, setProblem] = useState<string | null>(null);
+  // The inputs offer only what the gateway answers: the last 14 days, up to now.
+  const earliest = localInput(new Date(now - 14 * 86_400_000 + 60_000).toISOString());
+  const latest = localInput(new Date(now).toISOString());
   const choose = (value: string) => {
     if (value === 'custom') return setEditing(true);
     setEditing(false);
@@ -31,6 +34,7 @@ export function TimePicker({ range }: { range: RangeChoice }) {
     const end = new Date(to);
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || start >= end) return setProblem('The start must come before the end.');
     if (start.getTime() < Date.now() - 14 * 86_400_000) return setProblem('The start must lie inside the last 14 days.');
+    if (end.getTime() > Date.now() + 60_000) return setProblem('The end cannot be in the future.');
     setProblem(null);
     setParams({ range: 'custom', from: start.toISOString(), to: end.toISOString() });
   };
@@ -51,11 +55,11 @@ export function TimePicker({ range }: { range: RangeChoice }) {
         <form className="custom-range" onSubmit={apply} aria-label="Custom range">
           <label className="field">
             <span>From</span>
-            <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <input type="datetime-local" value={from} min={earliest} max={latest} onChange={(e) => setFrom(e.target.value)} />
           </label>
           <label className="field">
             <span>To</span>
-            <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+            <input type="datetime-local" value={to} min={earliest} max={latest} onChange={(e) => setTo(e.target.value)} />
           </label>
           <button type="submit">Apply</button>
           {problem && (

@@ -98,11 +98,34 @@ export type Dimension =
   | 'OPERATION'
   | 'REASON';
 
+/** Narrows counts to matching events. Each list is OR within itself; fields are ANDed. */
+export type EventFilter = {
+  appVersions?: Array<string> | null | undefined;
+  enriched?: boolean | null | undefined;
+  eventNames?: Array<string> | null | undefined;
+  eventTypes?: Array<string> | null | undefined;
+};
+
 /** Bucket size of a timeseries. MINUTE allows ranges up to 4 hours. */
 export type Granularity =
   | 'DAY'
   | 'HOUR'
   | 'MINUTE';
+
+/** Which part of the health rule a reason comes from. */
+export type HealthReasonKind =
+  | 'ALERT_FIRING'
+  | 'FAILURE_RATE_HIGH'
+  | 'FAILURE_RATE_ROSE'
+  | 'GOING_QUIET'
+  | 'NO_EVENTS'
+  | 'RETRY_BACKLOG';
+
+/** A destination over a range: HEALTHY, ATTENTION (a reason says why) or IDLE (nothing arrived, failed or waits for a retry). See docs/api.md, Health. */
+export type HealthStatus =
+  | 'ATTENTION'
+  | 'HEALTHY'
+  | 'IDLE';
 
 /** Where a notification went (in-app delivery is the alertEvents subscription). */
 export type NotificationChannel =
@@ -217,67 +240,43 @@ export type AlertEventsLiveSubscription = { alertEvents: { id: string, ruleName:
 
 export type ChangeFieldsFragment = { count: number | null, relativePercent: number | null, percentagePoints: number | null };
 
-export type SeriesFieldsFragment = { reason: string | null, total: number, points: Array<{ at: string, count: number }> };
+export type SeriesFieldsFragment = { reason: string | null, total: number, points: Array<{ at: string, count: number, partial: boolean }> };
 
-export type DiscardsQueryVariables = Exact<{
-  id: string | number;
-  step: PipelineStepKind;
-  range: TimeRangeInput;
-  mappingId?: string | number | null | undefined;
-  granularity: Granularity;
-}>;
+export type DiscardFieldsFragment = { count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> };
 
+export type BreakdownFieldsFragment = { eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } };
 
-export type DiscardsQuery = { destination: { id: string, discards: Array<{ count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> }>, timeseries: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
+export type SyncFieldsFragment = { id: string, startedAt: string, finishedAt: string, status: SyncStatus, reason: string | null, rowsSynced: number, rowsFailed: number, failedCollections: number, collections: Array<{ name: string, rowsSynced: number, rowsFailed: number, reason: string | null }> };
 
-export type BreakdownQueryVariables = Exact<{
-  id: string | number;
-  step: PipelineStepKind;
-  reason?: string | null | undefined;
-  range: TimeRangeInput;
-  mappingId?: string | number | null | undefined;
-  granularity: Granularity;
-  withSeries: boolean;
-}>;
+export type InsightFieldsFragment = { step: PipelineStepKind, count: number, previousCount: number, share: number | null, previousShare: number | null, percentagePoints: number | null, relativePercent: number | null, reason: { code: string, title: string } | null, contributors: Array<{ dimension: Dimension, value: string, count: number, previousCount: number, delta: number }> };
 
-
-export type BreakdownQuery = { destination: { id: string, breakdown: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number }> }> } | null };
-
-export type SyncsQueryVariables = Exact<{
+export type FilterValuesQueryVariables = Exact<{
   id: string | number;
   range: TimeRangeInput;
 }>;
 
 
-export type SyncsQuery = { destination: { id: string, syncs: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncStatus, reason: string | null, rowsSynced: number, rowsFailed: number, failedCollections: number, collections: Array<{ name: string, rowsSynced: number, rowsFailed: number, reason: string | null }> }> } | null };
-
-export type InsightsQueryVariables = Exact<{
-  id: string | number;
-  range: TimeRangeInput;
-  mappingId?: string | number | null | undefined;
-}>;
-
-
-export type InsightsQuery = { destination: { id: string, insights: Array<{ step: PipelineStepKind, count: number, previousCount: number, share: number | null, previousShare: number | null, percentagePoints: number | null, relativePercent: number | null, reason: { code: string, title: string } | null, contributors: Array<{ dimension: Dimension, value: string, count: number, previousCount: number, delta: number }> }> } | null };
+export type FilterValuesQuery = { destination: { id: string, types: Array<{ eventType: string | null, count: number }>, names: Array<{ eventName: string | null, count: number }>, versions: Array<{ appVersion: string | null, count: number }> } | null };
 
 export type TraceQueryVariables = Exact<{
   messageId: string;
 }>;
 
 
-export type TraceQuery = { trace: Array<{ at: string, step: PipelineStepKind, reportStep: ReportStep, sourceId: string, destinationId: string | null, mappingId: string | null, reason: string | null, eventType: string, eventName: string, appVersion: string, count: number }> };
+export type TraceQuery = { sources: Array<{ id: string, name: string }>, destinations: Array<{ id: string, name: string, mappings: Array<{ id: string, name: string }> }>, trace: Array<{ at: string, step: PipelineStepKind, reportStep: ReportStep, sourceId: string, destinationId: string | null, mappingId: string | null, reason: string | null, eventType: string, eventName: string, appVersion: string, count: number }> };
 
-export type SyncRunFieldsFragment = { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> };
+export type SyncRunFieldsFragment = { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> };
 
 export type SyncRunSplitFieldsFragment = { value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number };
 
-export type SyncRunsQueryVariables = Exact<{
+export type OlderSyncRunsQueryVariables = Exact<{
   id: string | number;
   range: TimeRangeInput;
+  after: string;
 }>;
 
 
-export type SyncRunsQuery = { destination: { id: string, syncRuns: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
+export type OlderSyncRunsQuery = { destination: { id: string, syncRuns: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
 
 export type SyncRunQueryVariables = Exact<{
   id: string | number;
@@ -285,17 +284,9 @@ export type SyncRunQueryVariables = Exact<{
 }>;
 
 
-export type SyncRunQuery = { destination: { id: string, syncRun: { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, mappings: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, operations: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, reasons: Array<{ count: number, reason: { code: string, title: string, remedy: string, docsUrl: string, step: PipelineStepKind } }>, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> } | null } | null };
+export type SyncRunQuery = { destination: { id: string, syncRun: { id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, mappings: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, operations: Array<{ value: string, extracted: number, failedToExtract: number, filtered: number, delivered: number, failed: number }>, reasons: Array<{ count: number, reason: { code: string, title: string, remedy: string, docsUrl: string, step: PipelineStepKind } }>, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> } | null } | null };
 
-export type DestinationLatencyQueryVariables = Exact<{
-  id: string | number;
-  range: TimeRangeInput;
-  granularity: Granularity;
-  mappingId?: string | number | null | undefined;
-}>;
-
-
-export type DestinationLatencyQuery = { destination: { id: string, latency: { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null }> } } | null };
+export type LatencyFieldsFragment = { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null, partial: boolean }> };
 
 export type OverviewQueryVariables = Exact<{
   range: TimeRangeInput;
@@ -303,29 +294,44 @@ export type OverviewQueryVariables = Exact<{
 }>;
 
 
-export type OverviewQuery = { destinations: Array<{ id: string, name: string, kind: DestinationKind, retryPending: number | null, sources: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, steps: Array<{ kind: PipelineStepKind, count: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> }, intake: { total: number, points: Array<{ count: number }> } }> };
+export type OverviewQuery = { destinations: Array<{ id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, count: number, share: number | null, change: { count: number | null, percentagePoints: number | null } }> }, health: { status: HealthStatus, summary: string, failureRate: number | null, previousFailureRate: number | null, reasons: Array<{ kind: HealthReasonKind, message: string }> }, intake: { total: number, points: Array<{ count: number, partial: boolean }> } }> };
 
-export type StepFieldsFragment = { kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } };
+export type StepFieldsFragment = { kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } };
 
-export type PipelineFieldsFragment = { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> };
+export type PipelineFieldsFragment = { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> };
 
-export type DestinationPageQueryVariables = Exact<{
+export type DestinationViewQueryVariables = Exact<{
   id: string | number;
   range: TimeRangeInput;
   mappingId?: string | number | null | undefined;
+  filter?: EventFilter | null | undefined;
+  step: PipelineStepKind;
+  reason?: string | null | undefined;
+  granularity: Granularity;
+  latencyGranularity: Granularity;
+  seriesGroupBy?: Array<Dimension> | Dimension | null | undefined;
+  runsFirst: number;
+  withInsights: boolean;
+  withLatency: boolean;
+  withDiscards: boolean;
+  withBreakdown: boolean;
+  withSeries: boolean;
+  withSyncs: boolean;
+  withSyncRuns: boolean;
 }>;
 
 
-export type DestinationPageQuery = { destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } } | null };
+export type DestinationViewQuery = { destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, insights?: Array<{ step: PipelineStepKind, count: number, previousCount: number, share: number | null, previousShare: number | null, percentagePoints: number | null, relativePercent: number | null, reason: { code: string, title: string } | null, contributors: Array<{ dimension: Dimension, value: string, count: number, previousCount: number, delta: number }> }>, latency?: { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null, partial: boolean }> }, discards?: Array<{ count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> }>, breakdown?: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number, partial: boolean }> }>, syncs?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncStatus, reason: string | null, rowsSynced: number, rowsFailed: number, failedCollections: number, collections: Array<{ name: string, rowsSynced: number, rowsFailed: number, reason: string | null }> }>, syncRuns?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
 
-export type PipelineLiveSubscriptionVariables = Exact<{
+export type PipelineChangedSubscriptionVariables = Exact<{
   destinationId: string | number;
   range: TimeRangeInput;
   mappingId?: string | number | null | undefined;
+  filter?: EventFilter | null | undefined;
 }>;
 
 
-export type PipelineLiveSubscription = { pipelineUpdated: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> } };
+export type PipelineChangedSubscription = { pipelineUpdated: { retryPending: number | null, steps: Array<{ kind: PipelineStepKind, count: number }> } };
 
 export type RetryPendingLiveSubscriptionVariables = Exact<{
   destinationId: string | number;
@@ -341,7 +347,7 @@ export type SourcePageQueryVariables = Exact<{
 }>;
 
 
-export type SourcePageQuery = { source: { id: string, name: string, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, destinations: Array<{ destination: { id: string, name: string, kind: DestinationKind }, pipeline: { steps: Array<{ kind: PipelineStepKind, label: string, count: number, share: number | null }> } }> } | null };
+export type SourcePageQuery = { source: { id: string, name: string, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, destinations: Array<{ destination: { id: string, name: string, kind: DestinationKind }, pipeline: { steps: Array<{ kind: PipelineStepKind, label: string, count: number, share: number | null }> } }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -381,13 +387,6 @@ export const AlertRuleFieldsFragmentDoc = new TypedDocumentString(`
   stateSince
 }
     `, {"fragmentName":"AlertRuleFields"}) as unknown as TypedDocumentString<AlertRuleFieldsFragment, unknown>;
-export const ChangeFieldsFragmentDoc = new TypedDocumentString(`
-    fragment ChangeFields on Change {
-  count
-  relativePercent
-  percentagePoints
-}
-    `, {"fragmentName":"ChangeFields"}) as unknown as TypedDocumentString<ChangeFieldsFragment, unknown>;
 export const SeriesFieldsFragmentDoc = new TypedDocumentString(`
     fragment SeriesFields on Series {
   reason
@@ -395,15 +394,139 @@ export const SeriesFieldsFragmentDoc = new TypedDocumentString(`
   points {
     at
     count
+    partial
   }
 }
     `, {"fragmentName":"SeriesFields"}) as unknown as TypedDocumentString<SeriesFieldsFragment, unknown>;
+export const ChangeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ChangeFields on Change {
+  count
+  relativePercent
+  percentagePoints
+}
+    `, {"fragmentName":"ChangeFields"}) as unknown as TypedDocumentString<ChangeFieldsFragment, unknown>;
+export const DiscardFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DiscardFields on DiscardRow {
+  count
+  previousCount
+  share
+  mappingShare
+  change {
+    ...ChangeFields
+  }
+  reason {
+    code
+    title
+    description
+    remedy
+    docsUrl
+    unknown
+  }
+  samples(limit: 10) {
+    at
+    messageId
+    sourceId
+    eventType
+    eventName
+    appVersion
+    payload
+    truncated
+    error
+    request {
+      method
+      url
+      headers {
+        name
+        value
+      }
+      body
+      bodyTruncated
+    }
+    response {
+      status
+      headers {
+        name
+        value
+      }
+      body
+      bodyTruncated
+    }
+  }
+}
+    fragment ChangeFields on Change {
+  count
+  relativePercent
+  percentagePoints
+}`, {"fragmentName":"DiscardFields"}) as unknown as TypedDocumentString<DiscardFieldsFragment, unknown>;
+export const BreakdownFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BreakdownFields on BreakdownRow {
+  eventType
+  eventName
+  appVersion
+  operation
+  mappingId
+  audienceId
+  spaceId
+  count
+  previousCount
+  share
+  mappingShare
+  change {
+    ...ChangeFields
+  }
+}
+    fragment ChangeFields on Change {
+  count
+  relativePercent
+  percentagePoints
+}`, {"fragmentName":"BreakdownFields"}) as unknown as TypedDocumentString<BreakdownFieldsFragment, unknown>;
+export const SyncFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SyncFields on WarehouseSync {
+  id
+  startedAt
+  finishedAt
+  status
+  reason
+  rowsSynced
+  rowsFailed
+  failedCollections
+  collections {
+    name
+    rowsSynced
+    rowsFailed
+    reason
+  }
+}
+    `, {"fragmentName":"SyncFields"}) as unknown as TypedDocumentString<SyncFieldsFragment, unknown>;
+export const InsightFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InsightFields on Insight {
+  step
+  reason {
+    code
+    title
+  }
+  count
+  previousCount
+  share
+  previousShare
+  percentagePoints
+  relativePercent
+  contributors {
+    dimension
+    value
+    count
+    previousCount
+    delta
+  }
+}
+    `, {"fragmentName":"InsightFields"}) as unknown as TypedDocumentString<InsightFieldsFragment, unknown>;
 export const SyncRunFieldsFragmentDoc = new TypedDocumentString(`
     fragment SyncRunFields on SyncRun {
   id
   startedAt
   finishedAt
   status
+  cursor
   extracted
   added
   updated
@@ -433,6 +556,21 @@ export const SyncRunSplitFieldsFragmentDoc = new TypedDocumentString(`
   failed
 }
     `, {"fragmentName":"SyncRunSplitFields"}) as unknown as TypedDocumentString<SyncRunSplitFieldsFragment, unknown>;
+export const LatencyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LatencyFields on Latency {
+  count
+  p50
+  p95
+  p99
+  relativeError
+  points {
+    at
+    count
+    p95
+    partial
+  }
+}
+    `, {"fragmentName":"LatencyFields"}) as unknown as TypedDocumentString<LatencyFieldsFragment, unknown>;
 export const StepFieldsFragmentDoc = new TypedDocumentString(`
     fragment StepFields on PipelineStep {
   kind
@@ -440,6 +578,7 @@ export const StepFieldsFragmentDoc = new TypedDocumentString(`
   count
   previousCount
   share
+  mappingShare
   isDiscard
   change {
     count
@@ -466,6 +605,7 @@ export const PipelineFieldsFragmentDoc = new TypedDocumentString(`
   count
   previousCount
   share
+  mappingShare
   isDiscard
   change {
     count
@@ -559,180 +699,54 @@ export const AlertEventsLiveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AlertEventsLiveSubscription, AlertEventsLiveSubscriptionVariables>;
-export const DiscardsDocument = new TypedDocumentString(`
-    query Discards($id: ID!, $step: PipelineStepKind!, $range: TimeRangeInput!, $mappingId: ID, $granularity: Granularity!) {
+export const FilterValuesDocument = new TypedDocumentString(`
+    query FilterValues($id: ID!, $range: TimeRangeInput!) {
   destination(id: $id) {
     id
-    discards(step: $step, range: $range, mappingId: $mappingId) {
-      count
-      previousCount
-      share
-      change {
-        ...ChangeFields
-      }
-      reason {
-        code
-        title
-        description
-        remedy
-        docsUrl
-        unknown
-      }
-      samples(limit: 10) {
-        at
-        messageId
-        sourceId
-        eventType
-        eventName
-        appVersion
-        payload
-        truncated
-        error
-        request {
-          method
-          url
-          headers {
-            name
-            value
-          }
-          body
-          bodyTruncated
-        }
-        response {
-          status
-          headers {
-            name
-            value
-          }
-          body
-          bodyTruncated
-        }
-      }
-    }
-    timeseries(
-      step: $step
+    types: breakdown(
+      step: SUCCESSFULLY_RECEIVED
       range: $range
-      granularity: $granularity
-      mappingId: $mappingId
-      groupBy: [REASON]
-    ) {
-      ...SeriesFields
-    }
-  }
-}
-    fragment ChangeFields on Change {
-  count
-  relativePercent
-  percentagePoints
-}
-fragment SeriesFields on Series {
-  reason
-  total
-  points {
-    at
-    count
-  }
-}`) as unknown as TypedDocumentString<DiscardsQuery, DiscardsQueryVariables>;
-export const BreakdownDocument = new TypedDocumentString(`
-    query Breakdown($id: ID!, $step: PipelineStepKind!, $reason: String, $range: TimeRangeInput!, $mappingId: ID, $granularity: Granularity!, $withSeries: Boolean!) {
-  destination(id: $id) {
-    id
-    breakdown(
-      step: $step
-      reason: $reason
-      range: $range
-      mappingId: $mappingId
-      first: 100
+      groupBy: [EVENT_TYPE]
+      first: 50
     ) {
       eventType
-      eventName
-      appVersion
-      operation
-      mappingId
-      audienceId
-      spaceId
       count
-      previousCount
-      share
-      change {
-        ...ChangeFields
-      }
     }
-    timeseries(
-      step: $step
+    names: breakdown(
+      step: SUCCESSFULLY_RECEIVED
       range: $range
-      granularity: $granularity
-      mappingId: $mappingId
-    ) @include(if: $withSeries) {
-      ...SeriesFields
-    }
-  }
-}
-    fragment ChangeFields on Change {
-  count
-  relativePercent
-  percentagePoints
-}
-fragment SeriesFields on Series {
-  reason
-  total
-  points {
-    at
-    count
-  }
-}`) as unknown as TypedDocumentString<BreakdownQuery, BreakdownQueryVariables>;
-export const SyncsDocument = new TypedDocumentString(`
-    query Syncs($id: ID!, $range: TimeRangeInput!) {
-  destination(id: $id) {
-    id
-    syncs(range: $range, first: 200) {
-      id
-      startedAt
-      finishedAt
-      status
-      reason
-      rowsSynced
-      rowsFailed
-      failedCollections
-      collections {
-        name
-        rowsSynced
-        rowsFailed
-        reason
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<SyncsQuery, SyncsQueryVariables>;
-export const InsightsDocument = new TypedDocumentString(`
-    query Insights($id: ID!, $range: TimeRangeInput!, $mappingId: ID) {
-  destination(id: $id) {
-    id
-    insights(range: $range, mappingId: $mappingId, limit: 5) {
-      step
-      reason {
-        code
-        title
-      }
+      groupBy: [EVENT_NAME]
+      first: 100
+    ) {
+      eventName
       count
-      previousCount
-      share
-      previousShare
-      percentagePoints
-      relativePercent
-      contributors {
-        dimension
-        value
-        count
-        previousCount
-        delta
-      }
+    }
+    versions: breakdown(
+      step: SUCCESSFULLY_RECEIVED
+      range: $range
+      groupBy: [APP_VERSION]
+      first: 50
+    ) {
+      appVersion
+      count
     }
   }
 }
-    `) as unknown as TypedDocumentString<InsightsQuery, InsightsQueryVariables>;
+    `) as unknown as TypedDocumentString<FilterValuesQuery, FilterValuesQueryVariables>;
 export const TraceDocument = new TypedDocumentString(`
     query Trace($messageId: String!) {
+  sources {
+    id
+    name
+  }
+  destinations {
+    id
+    name
+    mappings {
+      id
+      name
+    }
+  }
   trace(messageId: $messageId) {
     at
     step
@@ -748,11 +762,11 @@ export const TraceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TraceQuery, TraceQueryVariables>;
-export const SyncRunsDocument = new TypedDocumentString(`
-    query SyncRuns($id: ID!, $range: TimeRangeInput!) {
+export const OlderSyncRunsDocument = new TypedDocumentString(`
+    query OlderSyncRuns($id: ID!, $range: TimeRangeInput!, $after: String!) {
   destination(id: $id) {
     id
-    syncRuns(range: $range, first: 200) {
+    syncRuns(range: $range, first: 50, after: $after) {
       ...SyncRunFields
     }
   }
@@ -762,6 +776,7 @@ export const SyncRunsDocument = new TypedDocumentString(`
   startedAt
   finishedAt
   status
+  cursor
   extracted
   added
   updated
@@ -779,7 +794,7 @@ export const SyncRunsDocument = new TypedDocumentString(`
       step
     }
   }
-}`) as unknown as TypedDocumentString<SyncRunsQuery, SyncRunsQueryVariables>;
+}`) as unknown as TypedDocumentString<OlderSyncRunsQuery, OlderSyncRunsQueryVariables>;
 export const SyncRunDocument = new TypedDocumentString(`
     query SyncRun($id: ID!, $syncId: ID!) {
   destination(id: $id) {
@@ -810,6 +825,7 @@ export const SyncRunDocument = new TypedDocumentString(`
   startedAt
   finishedAt
   status
+  cursor
   extracted
   added
   updated
@@ -836,25 +852,6 @@ fragment SyncRunSplitFields on SyncRunSplit {
   delivered
   failed
 }`) as unknown as TypedDocumentString<SyncRunQuery, SyncRunQueryVariables>;
-export const DestinationLatencyDocument = new TypedDocumentString(`
-    query DestinationLatency($id: ID!, $range: TimeRangeInput!, $granularity: Granularity!, $mappingId: ID) {
-  destination(id: $id) {
-    id
-    latency(range: $range, granularity: $granularity, mappingId: $mappingId) {
-      count
-      p50
-      p95
-      p99
-      relativeError
-      points {
-        at
-        count
-        p95
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DestinationLatencyQuery, DestinationLatencyQueryVariables>;
 export const OverviewDocument = new TypedDocumentString(`
     query Overview($range: TimeRangeInput!, $granularity: Granularity!) {
   destinations {
@@ -865,10 +862,10 @@ export const OverviewDocument = new TypedDocumentString(`
       id
       name
     }
-    retryPending
     pipeline(range: $range) {
       from
       to
+      retryPending
       steps {
         kind
         count
@@ -879,17 +876,28 @@ export const OverviewDocument = new TypedDocumentString(`
         }
       }
     }
+    health(range: $range) {
+      status
+      summary
+      reasons {
+        kind
+        message
+      }
+      failureRate
+      previousFailureRate
+    }
     intake(range: $range, granularity: $granularity) {
       total
       points {
         count
+        partial
       }
     }
   }
 }
     `) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
-export const DestinationPageDocument = new TypedDocumentString(`
-    query DestinationPage($id: ID!, $range: TimeRangeInput!, $mappingId: ID) {
+export const DestinationViewDocument = new TypedDocumentString(`
+    query DestinationView($id: ID!, $range: TimeRangeInput!, $mappingId: ID, $filter: EventFilter, $step: PipelineStepKind!, $reason: String, $granularity: Granularity!, $latencyGranularity: Granularity!, $seriesGroupBy: [Dimension!], $runsFirst: Int!, $withInsights: Boolean!, $withLatency: Boolean!, $withDiscards: Boolean!, $withBreakdown: Boolean!, $withSeries: Boolean!, $withSyncs: Boolean!, $withSyncRuns: Boolean!) {
   destination(id: $id) {
     id
     name
@@ -902,17 +910,203 @@ export const DestinationPageDocument = new TypedDocumentString(`
       id
       name
     }
-    pipeline(range: $range, mappingId: $mappingId) {
+    pipeline(range: $range, mappingId: $mappingId, filter: $filter) {
       ...PipelineFields
+    }
+    insights(range: $range, mappingId: $mappingId, filter: $filter, limit: 5) @include(if: $withInsights) {
+      ...InsightFields
+    }
+    latency(range: $range, granularity: $latencyGranularity, mappingId: $mappingId) @include(if: $withLatency) {
+      ...LatencyFields
+    }
+    discards(step: $step, range: $range, mappingId: $mappingId, filter: $filter) @include(if: $withDiscards) {
+      ...DiscardFields
+    }
+    breakdown(
+      step: $step
+      reason: $reason
+      range: $range
+      mappingId: $mappingId
+      filter: $filter
+      first: 100
+    ) @include(if: $withBreakdown) {
+      ...BreakdownFields
+    }
+    timeseries(
+      step: $step
+      range: $range
+      granularity: $granularity
+      mappingId: $mappingId
+      filter: $filter
+      groupBy: $seriesGroupBy
+    ) @include(if: $withSeries) {
+      ...SeriesFields
+    }
+    syncs(range: $range, first: 200) @include(if: $withSyncs) {
+      ...SyncFields
+    }
+    syncRuns(range: $range, first: $runsFirst) @include(if: $withSyncRuns) {
+      ...SyncRunFields
     }
   }
 }
-    fragment StepFields on PipelineStep {
+    fragment ChangeFields on Change {
+  count
+  relativePercent
+  percentagePoints
+}
+fragment SeriesFields on Series {
+  reason
+  total
+  points {
+    at
+    count
+    partial
+  }
+}
+fragment DiscardFields on DiscardRow {
+  count
+  previousCount
+  share
+  mappingShare
+  change {
+    ...ChangeFields
+  }
+  reason {
+    code
+    title
+    description
+    remedy
+    docsUrl
+    unknown
+  }
+  samples(limit: 10) {
+    at
+    messageId
+    sourceId
+    eventType
+    eventName
+    appVersion
+    payload
+    truncated
+    error
+    request {
+      method
+      url
+      headers {
+        name
+        value
+      }
+      body
+      bodyTruncated
+    }
+    response {
+      status
+      headers {
+        name
+        value
+      }
+      body
+      bodyTruncated
+    }
+  }
+}
+fragment BreakdownFields on BreakdownRow {
+  eventType
+  eventName
+  appVersion
+  operation
+  mappingId
+  audienceId
+  spaceId
+  count
+  previousCount
+  share
+  mappingShare
+  change {
+    ...ChangeFields
+  }
+}
+fragment SyncFields on WarehouseSync {
+  id
+  startedAt
+  finishedAt
+  status
+  reason
+  rowsSynced
+  rowsFailed
+  failedCollections
+  collections {
+    name
+    rowsSynced
+    rowsFailed
+    reason
+  }
+}
+fragment InsightFields on Insight {
+  step
+  reason {
+    code
+    title
+  }
+  count
+  previousCount
+  share
+  previousShare
+  percentagePoints
+  relativePercent
+  contributors {
+    dimension
+    value
+    count
+    previousCount
+    delta
+  }
+}
+fragment SyncRunFields on SyncRun {
+  id
+  startedAt
+  finishedAt
+  status
+  cursor
+  extracted
+  added
+  updated
+  removed
+  failedToExtract
+  filtered
+  delivered
+  failed
+  retryPending
+  topReasons {
+    count
+    reason {
+      code
+      title
+      step
+    }
+  }
+}
+fragment LatencyFields on Latency {
+  count
+  p50
+  p95
+  p99
+  relativeError
+  points {
+    at
+    count
+    p95
+    partial
+  }
+}
+fragment StepFields on PipelineStep {
   kind
   label
   count
   previousCount
   share
+  mappingShare
   isDiscard
   change {
     count
@@ -930,41 +1124,23 @@ fragment PipelineFields on Pipeline {
   steps {
     ...StepFields
   }
-}`) as unknown as TypedDocumentString<DestinationPageQuery, DestinationPageQueryVariables>;
-export const PipelineLiveDocument = new TypedDocumentString(`
-    subscription PipelineLive($destinationId: ID!, $range: TimeRangeInput!, $mappingId: ID) {
+}`) as unknown as TypedDocumentString<DestinationViewQuery, DestinationViewQueryVariables>;
+export const PipelineChangedDocument = new TypedDocumentString(`
+    subscription PipelineChanged($destinationId: ID!, $range: TimeRangeInput!, $mappingId: ID, $filter: EventFilter) {
   pipelineUpdated(
     destinationId: $destinationId
     range: $range
     mappingId: $mappingId
+    filter: $filter
   ) {
-    ...PipelineFields
+    retryPending
+    steps {
+      kind
+      count
+    }
   }
 }
-    fragment StepFields on PipelineStep {
-  kind
-  label
-  count
-  previousCount
-  share
-  isDiscard
-  change {
-    count
-    relativePercent
-    percentagePoints
-  }
-}
-fragment PipelineFields on Pipeline {
-  from
-  to
-  lookback
-  previousFrom
-  previousTo
-  retryPending
-  steps {
-    ...StepFields
-  }
-}`) as unknown as TypedDocumentString<PipelineLiveSubscription, PipelineLiveSubscriptionVariables>;
+    `) as unknown as TypedDocumentString<PipelineChangedSubscription, PipelineChangedSubscriptionVariables>;
 export const RetryPendingLiveDocument = new TypedDocumentString(`
     subscription RetryPendingLive($destinationId: ID!, $mappingId: ID) {
   retryPendingChanged(destinationId: $destinationId, mappingId: $mappingId) {
@@ -1004,6 +1180,7 @@ export const SourcePageDocument = new TypedDocumentString(`
   count
   previousCount
   share
+  mappingShare
   isDiscard
   change {
     count

@@ -5,7 +5,9 @@ import { AlertsPageDocument, DeleteAlertRuleDocument, type AlertsPageQuery } fro
 import { ErrorNotice } from '../components/error-notice';
 import { SkeletonTableRows } from '../components/skeleton';
 import { AlertForm, KIND_NAMES } from './alert-form';
-import { browserTimeZone, formatCount, formatTime } from '../format';
+import { formatCount, formatTime } from '../format';
+import { zoneFromParams } from '../zone';
+import { TableScroller } from '../components/table-parts';
 import { setParams, useRoute } from '../route';
 
 type Rule = AlertsPageQuery['alertRules'][number];
@@ -17,7 +19,7 @@ function thresholdText(rule: Pick<Rule, 'kind' | 'threshold'>): string {
 /** Alert rules (create, edit, delete with an admin token) and what fired in the last 7 days. */
 export function AlertsPage() {
   const { params } = useRoute();
-  const zone = browserTimeZone();
+  const zone = zoneFromParams(params).zone;
   const query = useQuery(AlertsPageDocument, { range: { preset: 'LAST_7_DAYS', timeZone: zone, lookback: false } });
   const [mutationError, setMutationError] = useState<ApiError | null>(null);
   const editing = params.get('rule');
@@ -45,8 +47,13 @@ export function AlertsPage() {
       </div>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
       {mutationError && <MutationProblem error={mutationError} />}
-      <RulesTable rules={data?.alertRules ?? null} zone={zone} onRemove={remove} />
-      <History history={data?.alertHistory ?? null} zone={zone} />
+      {/* Without an answer there is nothing to lay out: the notice above says why and offers the retry. */}
+      {!(query.error && !data) && (
+        <>
+          <RulesTable rules={data?.alertRules ?? null} zone={zone} onRemove={remove} names={namesOf(data)} />
+          <History history={data?.alertHistory ?? null} zone={zone} />
+        </>
+      )}
       {editing && data && (
         <AlertForm
           rule={data.alertRules.find((r) => r.id === editing) ?? null}
@@ -75,7 +82,7 @@ export function MutationProblem({ error }: { error: ApiError }) {
 
 function History({ history, zone }: { history: AlertsPageQuery['alertHistory'] | null; zone: string }) {
   return (
-    <div className="panel table-wrap">
+    <TableScroller label="Alert history" className="panel">
       <table className="table">
         <caption>History, last 7 days ({zone})</caption>
         <thead>
@@ -103,13 +110,30 @@ function History({ history, zone }: { history: AlertsPageQuery['alertHistory'] |
         </tbody>
       </table>
       {history && history.length === 0 && <p className="empty-state">Nothing fired in the last 7 days.</p>}
-    </div>
+    </TableScroller>
   );
 }
 
-function RulesTable({ rules, zone, onRemove }: { rules: Rule[] | null; zone: string; onRemove: (rule: Rule) => void }) {
+/** Display names of what rules point at: destinations, their mappings and sources. */
+function namesOf(data: AlertsPageQuery | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const d of data?.destinations ?? []) {
+    names.set(d.id, d.name);
+    for (const m of d.mappings) names.set(`${d.id}/${m.id}`, m.name);
+  }
+  for (const s of data?.sources ?? []) names.set(s.id, s.name);
+  return names;
+}
+
+function target(rule: Rule, names: Map<string, string>): string {
+  const where = rule.destinationId ?? rule.sourceId;
+  const parts = [where && (names.get(where) ?? where), rule.mappingId && (names.get(`${rule.destinationId}/${rule.mappingId}`) ?? rule.mappingId), rule.step?.toLowerCase().replaceAll('_', ' '), rule.reason];
+  return parts.filter(Boolean).join(' · ');
+}
+
+function RulesTable({ rules, zone, onRemove, names }: { rules: Rule[] | null; zone: string; onRemove: (rule: Rule) => void; names: Map<string, string> }) {
   return (
-    <div className="panel table-wrap">
+    <TableScroller label="Alert rules" className="panel">
       <table className="table">
         <caption>Rules</caption>
         <thead>
@@ -133,7 +157,7 @@ function RulesTable({ rules, zone, onRemove }: { rules: Rule[] | null; zone: str
                 {!rule.enabled && <span className="tag">disabled</span>}
               </th>
               <td>{KIND_NAMES[rule.kind]}</td>
-              <td className="mono">{[rule.destinationId ?? rule.sourceId, rule.mappingId, rule.step, rule.reason].filter(Boolean).join(' · ')}</td>
+              <td>{target(rule, names)}</td>
               <td className="num">{thresholdText(rule)}</td>
               <td>
                 <span className={`status status-${rule.state === 'FIRING' ? 'failed' : 'success'}`}>{rule.state === 'FIRING' ? '⚠ Firing' : '✓ OK'}</span>
@@ -154,6 +178,6 @@ function RulesTable({ rules, zone, onRemove }: { rules: Rule[] | null; zone: str
         </tbody>
       </table>
       {rules && rules.length === 0 && <p className="empty-state">No rules yet. Create one to be told when delivery degrades.</p>}
-    </div>
+    </TableScroller>
   );
 }

@@ -1,53 +1,84 @@
-import { useState } from 'react';
-import { useSubscription } from '../api/live';
-import { useQuery } from '../api/use-query';
-import { DestinationPageDocument, PipelineLiveDocument, type DestinationPageQuery, type PipelineFieldsFragment, type PipelineStepKind } from '../gql/graphql';
-import { ErrorNotice } from '../components/error-notice';
+import { usePipelineWatch } from '../api/live-refresh';
+import { useSnapshot, type Snapshot } from '../api/snapshot';
+import { DestinationViewDocument, type DestinationViewQuery, type DestinationViewQueryVariables, type PipelineFieldsFragment, type PipelineStepKind } from '../gql/graphql';
 import { Pipeline } from '../components/pipeline';
-import { TimePicker } from '../components/time-picker';
-import { MappingSelect } from '../components/mapping-select';
-import { browserTimeZone, formatRange, formatTime } from '../format';
-import { followLink, setParams, useRoute } from '../route';
-import { ViewTitle } from '../components/skeleton';
-import { destinationPageVariables, parseDestinationState, type DestinationState } from '../state';
-import { StepDetail } from './step-detail';
 import { Insights } from '../components/insights';
 import { LatencyLine } from '../components/latency-line';
+import { ViewProblem, type Problem } from '../components/view-problem';
+import { ViewStatus } from '../components/view-status';
+import { hasFilters } from '../filters';
+import { formatRange } from '../format';
+import { setParams, useRoute } from '../route';
+import { parseDestinationState, type DestinationState } from '../state';
+import { DestinationHeader, RangeLine } from './destination-head';
+import { destinationViewVariables, viewIdentity } from './destination-query';
+import { StepDetail, type Panels } from './step-detail';
 
-type Destination = NonNullable<DestinationPageQuery['destination']>;
+export { RangeControls, RangeLine, rangeQuery } from './destination-head';
+
+type ViewSnapshot = Snapshot<DestinationViewQuery, DestinationViewQueryVariables>;
 
 const CLASSIC_LAYOUT: PipelineStepKind[] = ['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY'];
 
+/** The panels of the snapshot that answer what the view shows now (a drill-down may still be on its way). */
+function panelsOf(snapshot: ViewSnapshot, wanted: DestinationViewQueryVariables): Panels & { insights?: NonNullable<DestinationViewQuery['destination']>['insights']; latency?: NonNullable<DestinationViewQuery['destination']>['latency'] } {
+  const answered = snapshot.answered;
+  const d = snapshot.data?.destination;
+  if (!answered || !d) return {};
+  const sameStep = answered.step === wanted.step;
+  return {
+    insights: answered.withInsights ? (d.insights ?? undefined) : undefined,
+    latency: answered.withLatency ? (d.latency ?? undefined) : undefined,
+    discards: answered.withDiscards && sameStep ? (d.discards ?? undefined) : undefined,
+    breakdown: answered.withBreakdown && sameStep && answered.reason === wanted.reason ? (d.breakdown ?? undefined) : undefined,
+    series: answered.withSeries && sameStep && JSON.stringify(answered.seriesGroupBy) === JSON.stringify(wanted.seriesGroupBy) ? (d.timeseries ?? undefined) : undefined,
+    syncs: answered.withSyncs ? (d.syncs ?? undefined) : undefined,
+    syncRuns: answered.withSyncRuns ? (d.syncRuns ?? undefined) : undefined,
+  };
+}
+
+function clientProblem(state: DestinationState): Problem | null {
+  if (state.zoneProblem) return { zone: state.zoneProblem };
+  if (state.rangeProblem) return { range: state.rangeProblem };
+  return null;
+}
+
+/**
+ * One destination (/destinations/<id>?range=…): header, pipeline and the selected step's
+ * panels, all from one snapshot that a live change of the pipeline refreshes as a whole.
+ */
 export function DestinationPage({ id }: { id: string }) {
   const { params } = useRoute();
   const state = parseDestinationState(params);
-  const variables = destinationPageVariables(id, state);
-  const range = variables.range;
-  const query = useQuery(DestinationPageDocument, variables);
-  const key = JSON.stringify(variables);
-  // The whole pipeline follows the gateway while the range is rolling (a preset).
-  const [live, setLive] = useState<{ key: string; pipeline: PipelineFieldsFragment } | null>(null);
-  const rolling = 'preset' in state.range && Boolean(query.data?.destination);
-  useSubscription(PipelineLiveDocument, rolling ? { destinationId: id, range, mappingId: state.mapping } : null, (data) => setLive({ key, pipeline: data.pipelineUpdated }));
-  const destination = query.data?.destination;
-  const pipeline = live?.key === key ? live.pipeline : destination?.pipeline;
-
-  if (query.data && !destination) {
-    return (
-      <section className="panel empty-state" data-view="not-found">
-        <h1>No destination “{id}”</h1>
-        <p>This workspace has no destination with that id. It may belong to another workspace, or it has not reported yet.</p>
-        <a href="/" onClick={followLink}>
-          See all destinations
-        </a>
-      </section>
-    );
-  }
-  const select = (kind: PipelineStepKind) => setParams({ step: state.step === kind ? null : kind, reason: null, samples: null, sync: null, doc: null });
+  const problem = clientProblem(state);
+  const variables = problem ? null : destinationViewVariables(id, state, true);
+  const snapshot = useSnapshot(DestinationViewDocument, problem ? null : viewIdentity(id, state), variables, problem ? undefined : destinationViewVariables(id, state, false));
+  const destination = snapshot.data?.destination ?? undefined;
+  const rolling = 'preset' in state.range;
+  usePipelineWatch(rolling && destination && variables ? { destinationId: id, range: variables.range, mappingId: state.mapping, filter: variables.filter } : null, destination?.pipeline, snapshot.refresh);
+  const shownProblem = problem ?? (snapshot.error && !snapshot.data ? { error: snapshot.error } : null);
   return (
     <div className="destination" data-view="destination">
-      <DestinationHeader id={id} destination={destination ?? undefined} state={state} />
-      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
+      <DestinationHeader id={id} destination={shownProblem ? undefined : destination} state={state} failed={Boolean(shownProblem)} />
+      {shownProblem ? (
+        <ViewProblem problem={shownProblem} what="destination" id={id} retry={snapshot.retry} />
+      ) : (
+        <DestinationBody id={id} state={state} snapshot={snapshot} wanted={variables!} rolling={rolling} />
+      )}
+    </div>
+  );
+}
+
+function DestinationBody({ id, state, snapshot, wanted, rolling }: { id: string; state: DestinationState; snapshot: ViewSnapshot; wanted: DestinationViewQueryVariables; rolling: boolean }) {
+  const destination = snapshot.data?.destination ?? undefined;
+  const pipeline = destination?.pipeline;
+  const panels = panelsOf(snapshot, wanted);
+  const mappingName = destination?.mappings.find((m) => m.id === state.mapping)?.name ?? null;
+  const select = (kind: PipelineStepKind) => setParams({ step: state.step === kind ? null : kind, reason: null, samples: null, sync: null, doc: null });
+  const live = rolling ? true : 'A fixed (custom) range: its numbers do not follow live changes; the retry gauge does.';
+  return (
+    <>
+      <ViewStatus asOf={snapshot.asOf} updating={snapshot.updating} error={snapshot.error} retry={snapshot.retry} timeZone={state.timeZone} live={live} />
       <RangeLine pipeline={pipeline} state={state} />
       <Pipeline
         steps={pipeline?.steps ?? null}
@@ -55,117 +86,34 @@ export function DestinationPage({ id }: { id: string }) {
         view={state.view}
         selected={state.step}
         onSelect={select}
-        destinationId={id}
-        mappingId={state.mapping}
-        mappingName={destination?.mappings.find((m) => m.id === state.mapping)?.name ?? null}
-        retryPending={pipeline?.retryPending}
+        mappingName={mappingName}
+        retry={destination?.kind === 'STORAGE' ? null : { count: pipeline?.retryPending, follow: rolling ? null : { destinationId: id, mappingId: state.mapping } }}
       />
       {pipeline && isEmpty(pipeline) && (
         <p className="notice" role="status">
-          No reports for this destination between {formatRange(pipeline.from, pipeline.to, state.timeZone)}.
+          No reports for this destination between {formatRange(pipeline.from, pipeline.to, state.timeZone)}
+          {hasFilters(state.filters) ? ' that match the filters' : ''}.
           {state.lookback && ' The last 5 minutes are held back by the lookback; include them to see the newest reports.'}
         </p>
       )}
-      {destination && pipeline && destination.kind !== 'STORAGE' && <LatencyLine id={id} state={state} from={pipeline.from} to={pipeline.to} />}
-      {destination && pipeline && (state.step ? <StepDetail destination={destination} pipeline={pipeline} state={state} /> : <Insights id={id} state={state} />)}
-    </div>
-  );
-}
-
-/** The range, zone, lookback and view of the current address, for links to another source or destination. */
-export function rangeQuery(state: DestinationState): string {
-  const params = new URLSearchParams();
-  if ('preset' in state.range) params.set('range', state.range.preset);
-  else {
-    params.set('range', 'custom');
-    params.set('from', state.range.from);
-    params.set('to', state.range.to);
-  }
-  const current = new URLSearchParams(location.search);
-  for (const name of ['tz', 'lookback', 'view']) {
-    const value = current.get(name);
-    if (value) params.set(name, value);
-  }
-  return `?${params.toString()}`;
-}
-
-function isEmpty(pipeline: PipelineFieldsFragment): boolean {
-  return pipeline.steps.every((s) => s.count === 0);
-}
-
-function DestinationHeader({ id, destination, state }: { id: string; destination: Destination | undefined; state: DestinationState }) {
-  return (
-    <div className="page-head destination-head">
-      <div>
-        <ViewTitle name={destination?.name} badge={destination ? destination.kind.toLowerCase() : null} />
-        <p className="subtle">
-          <span className="mono">{id}</span>
-          {destination && destination.sources.length > 0 && (
-            <>
-              {' '}· sources:{' '}
-              {destination.sources.map((s, i) => (
-                <span key={s.id}>
-                  {i > 0 && ', '}
-                  <a href={`/sources/${encodeURIComponent(s.id)}${rangeQuery(state)}`} onClick={followLink} data-source={s.id}>
-                    {s.name}
-                  </a>
-                </span>
-              ))}
-            </>
-          )}
-        </p>
-      </div>
-      <div className="controls">
-        {(destination?.kind === 'ACTIONS' || destination?.kind === 'RETL') && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
-        <RangeControls state={state} />
-      </div>
-    </div>
-  );
-}
-
-/** The time picker and the percent switch, shared by the destination and source views. */
-export function RangeControls({ state }: { state: DestinationState }) {
-  return (
-    <>
-      <TimePicker range={state.range} />
-      <label className="switch">
-        <input type="checkbox" role="switch" checked={state.view === 'percent'} onChange={(e) => setParams({ view: e.target.checked ? null : 'counts' })} />
-        <span className="switch-track" aria-hidden="true" />
-        Show percent
-      </label>
+      {destination && destination.kind !== 'STORAGE' && <LatencyLine latency={panels.latency} filtered={hasFilters(state.filters)} />}
+      {destination && pipeline && (state.step ? (
+        <StepDetail
+          destinationId={id}
+          pipeline={pipeline}
+          state={state}
+          panels={panels}
+          mappingName={mappingName}
+          mappingNames={new Map(destination.mappings.map((m) => [m.id, m.name]))}
+          sourceNames={new Map(destination.sources.map((s) => [s.id, s.name]))}
+        />
+      ) : (
+        <Insights insights={panels.insights} />
+      ))}
     </>
   );
 }
 
-export function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragment | undefined; state: DestinationState }) {
-  const zone = state.timeZone;
-  const browser = browserTimeZone();
-  // The answer says whether the lookback moved the end of the range.
-  const lookbackApplies = pipeline?.lookback === true;
-  return (
-    <div className="range-line">
-      <span>
-        {pipeline ? (
-          <>
-            {formatRange(pipeline.from, pipeline.to, zone)} <span className="subtle">· compared with {formatRange(pipeline.previousFrom, pipeline.previousTo, zone)}</span>
-          </>
-        ) : (
-          <span className="skeleton skeleton-text wide" />
-        )}
-      </span>
-      {zone !== browser && (
-        <button type="button" className="button-quiet" onClick={() => setParams({ tz: null })}>
-          Show in my zone ({browser})
-        </button>
-      )}
-      <span className="lookback">
-        {pipeline && lookbackApplies && <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>}
-        {pipeline && !state.lookback && <span>Including the last minutes: their numbers may still grow as late reports arrive.</span>}
-        <label className="checkbox">
-          <input type="checkbox" checked={!state.lookback} onChange={(e) => setParams({ lookback: e.target.checked ? 'off' : null })} />
-          Include the last 5 minutes
-        </label>
-      </span>
-    </div>
-  );
+function isEmpty(pipeline: PipelineFieldsFragment): boolean {
+  return pipeline.steps.every((s) => s.count === 0);
 }

@@ -1,74 +1,46 @@
 import { useMemo, useState } from 'react';
-import { useQuery } from '../api/use-query';
-import { OverviewDocument, type OverviewQuery } from '../gql/graphql';
-import { ErrorNotice } from '../components/error-notice';
-import { Sparkline } from '../components/sparkline';
+import { usePipelineWatch } from '../api/live-refresh';
+import { useSnapshot } from '../api/snapshot';
+import { OverviewDocument, type OverviewQueryVariables } from '../gql/graphql';
+import { ViewProblem } from '../components/view-problem';
+import { ViewStatus } from '../components/view-status';
+import { ZonePicker } from '../components/zone-picker';
 import { SortHeader, useSort } from '../components/sortable';
-import { ChangeText } from '../components/change-text';
-import { formatCount, formatRange, formatShare } from '../format';
-import { followLink, setParams, useRoute } from '../route';
+import { TableScroller, useOpenRows } from '../components/table-parts';
+import { formatRange } from '../format';
+import { setParams, useRoute } from '../route';
 import { PRESETS, overviewVariables } from '../state';
+import { zoneFromParams } from '../zone';
+import { HEALTH_WORDS, OverviewRow, toRow, type Destination, type Row } from './overview-row';
 
-type Destination = OverviewQuery['destinations'][number];
-
-interface Row {
-  destination: Destination;
-  deliveredShare: number | null;
-  deliveredChange: number | null;
-  failed: number;
-  failedUnit: string;
-  filtered: number;
-  /** Higher is worse: what puts a destination at the top of the list. */
-  trouble: number;
-}
-
-function stepOf(d: Destination, kind: string) {
-  return d.pipeline.steps.find((s) => s.kind === kind);
-}
-
-function toRow(d: Destination): Row {
-  const storage = d.kind === 'STORAGE';
-  // Reverse ETL and audience destinations filter at their own boxes; every kind fails at FAILED_DELIVERY or FAILED_TO_SYNC.
-  const delivered = stepOf(d, storage ? 'EVENTS_TO_WAREHOUSE_ROWS' : 'SUCCESSFUL_DELIVERY');
-  const failed = stepOf(d, storage ? 'FAILED_TO_SYNC' : 'FAILED_DELIVERY');
-  const filtered = ['FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING'].reduce((sum, k) => sum + (stepOf(d, k)?.count ?? 0), 0);
-  // Storage: the share of syncs that did not fully succeed, so kinds compare on one scale.
-  const syncs = (failed?.count ?? 0) + (stepOf(d, 'SUCCESSFULLY_SYNCED')?.count ?? 0);
-  const failedShare = storage ? (syncs ? ((failed?.count ?? 0) / syncs) * 100 : 0) : (failed?.share ?? 0);
-  const drop = Math.max(0, -(delivered?.change.percentagePoints ?? 0));
-  return {
-    destination: d,
-    deliveredShare: delivered?.share ?? null,
-    deliveredChange: delivered?.change.percentagePoints ?? null,
-    failed: failed?.count ?? 0,
-    failedUnit: storage ? 'syncs' : 'events',
-    filtered,
-    trouble: failedShare + drop + (d.retryPending ?? 0) / 1000,
-  };
-}
+/** Live changes reach the overview through one pushed pipeline per destination (the first ones, in health order). */
+const WATCHED = 50;
+const HEALTH_RANK = { attention: 0, healthy: 1, idle: 2 } as const;
 
 const ACCESSORS = {
-  trouble: (r: Row) => r.trouble,
+  // Attention first, then the highest failure rate, then the most failures.
+  health: (r: Row) => HEALTH_RANK[r.health] * 1e6 - (r.destination.health.failureRate ?? 0) * 1e3 - Math.min(r.failed, 999) / 1e3,
   name: (r: Row) => r.destination.name.toLowerCase(),
   delivered: (r: Row) => r.deliveredShare ?? -1,
-  failed: (r: Row) => r.failed,
-  filtered: (r: Row) => r.filtered,
   change: (r: Row) => r.deliveredChange ?? 0,
-  retry: (r: Row) => r.destination.retryPending ?? -1,
 };
 
 export function Overview() {
   const { params } = useRoute();
+  const zone = zoneFromParams(params);
   const variables = overviewVariables(params);
   const { preset } = variables.range;
   const timeZone = variables.range.timeZone ?? 'UTC';
-  const query = useQuery(OverviewDocument, variables);
+  const snapshot = useSnapshot(OverviewDocument, zone.problem ? null : JSON.stringify(variables), zone.problem ? null : variables);
   const [search, setSearch] = useState(params.get('q') ?? '');
-  const rows = useMemo(() => (query.data?.destinations ?? []).map(toRow), [query.data]);
+  const rows = useMemo(() => (snapshot.data?.destinations ?? []).map(toRow), [snapshot.data]);
   const needle = search.trim().toLowerCase();
   const visible = rows.filter((r) => !needle || [r.destination.name, r.destination.id, r.destination.kind, ...r.destination.sources.map((s) => s.name)].some((t) => t.toLowerCase().includes(needle)));
-  const { sorted, sort, toggle } = useSort(visible, ACCESSORS, { key: 'trouble', descending: true });
-  const first = query.data?.destinations[0]?.pipeline;
+  const { sorted, sort, toggle } = useSort(visible, ACCESSORS, { key: 'health', descending: false });
+  const { isOpen, toggle: toggleRow } = useOpenRows();
+  const first = snapshot.data?.destinations[0]?.pipeline;
+  const query = `?range=${preset}${params.get('tz') ? `&tz=${encodeURIComponent(params.get('tz')!)}` : ''}`;
+  const problem = zone.problem ? { zone: zone.problem } : snapshot.error && !snapshot.data ? { error: snapshot.error } : null;
   return (
     <section className="overview" aria-labelledby="overview-title" data-view="overview">
       <div className="page-head">
@@ -87,39 +59,78 @@ export function Overview() {
               ))}
             </select>
           </label>
+          <ZonePicker zone={timeZone} />
           <label className="field">
             <span>Search</span>
             <input type="search" value={search} placeholder="Name, kind or source" onChange={(e) => setSearch(e.target.value)} />
           </label>
         </div>
       </div>
-      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      <div className="panel table-wrap">
-        <table className="table overview-table">
-          <caption className="visually-hidden">Destinations, least healthy first unless sorted otherwise</caption>
+      {problem ? (
+        <ViewProblem problem={problem} what="destination" id="" retry={snapshot.retry} />
+      ) : (
+        <>
+          <ViewStatus asOf={snapshot.asOf} updating={snapshot.updating} error={snapshot.error} retry={snapshot.retry} timeZone={timeZone} live />
+          {sorted.slice(0, WATCHED).map((r) => (
+            <DestinationWatch key={r.destination.id} destination={r.destination} range={variables.range} refresh={snapshot.refresh} />
+          ))}
+          <HealthLegend />
+          <OverviewTable rows={snapshot.data ? sorted : null} sort={sort} toggle={toggle} query={query} isOpen={isOpen} toggleRow={toggleRow} />
+          {snapshot.data && sorted.length === 0 && <p className="empty-state">{rows.length === 0 ? 'No destination has reported yet.' : `No destination matches “${search}”.`}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function DestinationWatch({ destination, range, refresh }: { destination: Destination; range: OverviewQueryVariables['range']; refresh: () => void }) {
+  usePipelineWatch({ destinationId: destination.id, range }, destination.pipeline, refresh);
+  return null;
+}
+
+function HealthLegend() {
+  return (
+    <details className="legend">
+      <summary>
+        Health: <span className="health health-attention">⚠ needs attention</span> · <span className="health health-healthy">✓ healthy</span> · <span className="health health-idle">○ idle</span> — how it is decided
+      </summary>
+      <p>
+        One rule for every destination over the range. <strong>{HEALTH_WORDS.attention.text}</strong> when its failure rate at least doubled against its own previous period (and rose by a point or more, over 10 or more failures), or is 20 % or more; when it delivered less than 1 % of the events that arrived and were not filtered; when more than 100 events wait for a retry and they are over 5 % of the range’s events; or when one of its alerts fires. <strong>Idle</strong> when nothing arrived, failed or waits. <strong>Healthy</strong> otherwise: filtering on purpose never counts against it. Each row says why.
+      </p>
+    </details>
+  );
+}
+
+type Sort = ReturnType<typeof useSort<Row, keyof typeof ACCESSORS>>;
+
+function OverviewTable({ rows, sort, toggle, query, isOpen, toggleRow }: { rows: Row[] | null; sort: Sort['sort']; toggle: Sort['toggle']; query: string; isOpen: (k: string) => boolean; toggleRow: (k: string) => void }) {
+  return (
+    <div className="panel">
+      <TableScroller label="Destinations">
+        <table className="table overview-table responsive-table">
+          <caption className="visually-hidden">Destinations, those needing attention first unless sorted otherwise</caption>
           <thead>
             <tr>
               <SortHeader column="name" sort={sort} toggle={toggle}>Destination</SortHeader>
-              <th scope="col">Sources</th>
               <SortHeader column="delivered" sort={sort} toggle={toggle} numeric>Delivered</SortHeader>
               <SortHeader column="change" sort={sort} toggle={toggle} numeric>Change</SortHeader>
-              <SortHeader column="failed" sort={sort} toggle={toggle} numeric>Failed</SortHeader>
-              <SortHeader column="filtered" sort={sort} toggle={toggle} numeric>Filtered</SortHeader>
-              <SortHeader column="retry" sort={sort} toggle={toggle} numeric>Retry pending</SortHeader>
-              <th scope="col">Received, trend</th>
-              <SortHeader column="trouble" sort={sort} toggle={toggle}>Health</SortHeader>
+              <SortHeader column="health" sort={sort} toggle={toggle} className="col-full">Health</SortHeader>
+              <th scope="col" className="num col-more">Failed</th>
+              <th scope="col" className="num col-more">Filtered</th>
+              <th scope="col" className="num col-more">Retry pending</th>
+              <th scope="col" className="col-more">Sources</th>
+              <th scope="col" className="col-more">Received, trend</th>
             </tr>
           </thead>
           <tbody>
-            {query.loading && !query.data && <SkeletonRows />}
-            {sorted.map((row) => (
-              <OverviewRow key={row.destination.id} row={row} preset={preset} />
+            {!rows && <SkeletonRows />}
+            {rows?.map((row) => (
+              <OverviewRow key={row.destination.id} row={row} query={query} open={isOpen(row.destination.id)} onToggle={() => toggleRow(row.destination.id)} />
             ))}
           </tbody>
         </table>
-        {query.data && sorted.length === 0 && <p className="empty-state">{rows.length === 0 ? 'No destination has reported yet.' : `No destination matches “${search}”.`}</p>}
-      </div>
-    </section>
+      </TableScroller>
+    </div>
   );
 }
 
@@ -136,51 +147,5 @@ function SkeletonRows() {
         </tr>
       ))}
     </>
-  );
-}
-
-function OverviewRow({ row, preset }: { row: Row; preset: string }) {
-  const d = row.destination;
-  const unhealthy = row.trouble >= 1;
-  const href = `/destinations/${encodeURIComponent(d.id)}?range=${preset}`;
-  const points = d.intake.points.map((p) => p.count);
-  return (
-    <tr data-destination={d.id}>
-      <th scope="row">
-        <a href={href} onClick={followLink} className="row-link">
-          {d.name}
-        </a>
-        <span className="kind-badge">{d.kind.toLowerCase()}</span>
-      </th>
-      <td className="sources">
-        {d.sources.length === 0
-          ? '–'
-          : d.sources.map((s, i) => (
-              <span key={s.id}>
-                {i > 0 && ', '}
-                <a href={`/sources/${encodeURIComponent(s.id)}?range=${preset}`} onClick={followLink} data-source={s.id}>
-                  {s.name}
-                </a>
-              </span>
-            ))}
-      </td>
-      <td className="num">{formatShare(row.deliveredShare)}</td>
-      <td className="num">
-        <ChangeText points={row.deliveredChange} goodWhenUp />
-      </td>
-      <td className="num" data-count={row.failed}>
-        {formatCount(row.failed)} <span className="unit">{row.failedUnit}</span>
-      </td>
-      <td className="num">{formatCount(row.filtered)}</td>
-      <td className="num">{d.retryPending === null || d.retryPending === undefined ? <span className="muted">n/a</span> : formatCount(d.retryPending)}</td>
-      <td>
-        <Sparkline values={points} label={`${d.kind === 'RETL' ? 'Records extracted' : d.kind === 'AUDIENCE' ? 'Membership changes computed' : 'Received events'} over the range, ${formatCount(d.intake.total)} in total`} />
-      </td>
-      <td>
-        <span className={`health ${unhealthy ? 'health-bad' : 'health-ok'}`}>
-          <span aria-hidden="true">{unhealthy ? '⚠' : '✓'}</span> {unhealthy ? 'Needs attention' : 'Healthy'}
-        </span>
-      </td>
-    </tr>
   );
 }

@@ -1,12 +1,14 @@
-import { useQuery } from '../api/use-query';
+import { useSnapshot } from '../api/snapshot';
 import { SourcePageDocument, type PipelineStepKind, type SourcePageQuery } from '../gql/graphql';
-import { ErrorNotice } from '../components/error-notice';
 import { Pipeline } from '../components/pipeline';
+import { TableScroller } from '../components/table-parts';
+import { ViewProblem } from '../components/view-problem';
+import { ViewStatus } from '../components/view-status';
 import { formatCount, formatShare } from '../format';
 import { followLink, useRoute } from '../route';
 import { ViewTitle } from '../components/skeleton';
 import { parseDestinationState, rangeInput, type DestinationState } from '../state';
-import { RangeControls, RangeLine, rangeQuery } from './destination';
+import { RangeControls, RangeLine, rangeQuery } from './destination-head';
 
 type Source = NonNullable<SourcePageQuery['source']>;
 type Row = Source['destinations'][number];
@@ -20,26 +22,23 @@ const SOURCE_LAYOUT: PipelineStepKind[] = ['SUCCESSFULLY_RECEIVED', 'FAILED_ON_I
 export function SourcePage({ id }: { id: string }) {
   const { params } = useRoute();
   const state = parseDestinationState(params);
-  const query = useQuery(SourcePageDocument, { id, range: rangeInput(state.range, state.timeZone, state.lookback) });
-  const source = query.data?.source;
+  const variables = state.zoneProblem || state.rangeProblem ? null : { id, range: rangeInput(state.range, state.timeZone, state.lookback) };
+  const snapshot = useSnapshot(SourcePageDocument, variables && JSON.stringify(variables), variables);
+  const source = snapshot.data?.source;
+  const problem = state.zoneProblem ? { zone: state.zoneProblem } : state.rangeProblem ? { range: state.rangeProblem } : snapshot.error && !snapshot.data ? { error: snapshot.error } : null;
   return (
     <div className="destination" data-view="source">
-      <SourceHeader id={id} source={source ?? undefined} failed={Boolean(query.error)} state={state} />
-      {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      <RangeLine pipeline={source?.pipeline} state={state} />
-      <Pipeline
-        steps={source?.pipeline.steps ?? null}
-        layout={SOURCE_LAYOUT}
-        view={state.view}
-        selected={null}
-        onSelect={() => undefined}
-        readOnly
-        destinationId=""
-        mappingId={null}
-        mappingName={null}
-        retryPending={null}
-      />
-      <DestinationTable rows={source?.destinations ?? null} state={state} />
+      <SourceHeader id={id} source={source ?? undefined} failed={Boolean(problem)} state={state} />
+      {problem ? (
+        <ViewProblem problem={problem} what="source" id={id} retry={snapshot.retry} />
+      ) : (
+        <>
+          <ViewStatus asOf={snapshot.asOf} updating={snapshot.updating} error={snapshot.error} retry={snapshot.retry} timeZone={state.timeZone} live="This view does not follow live changes: reload it for newer numbers." />
+          <RangeLine pipeline={source?.pipeline} state={state} />
+          <Pipeline steps={source?.pipeline.steps ?? null} layout={SOURCE_LAYOUT} view={state.view} selected={null} onSelect={() => undefined} readOnly mappingName={null} retry={null} />
+          <DestinationTable rows={source?.destinations ?? null} state={state} />
+        </>
+      )}
     </div>
   );
 }
@@ -72,8 +71,9 @@ function cellsOf(row: Row) {
 
 function DestinationTable({ rows, state }: { rows: Row[] | null; state: DestinationState }) {
   return (
-    <section className="panel table-wrap" aria-labelledby="source-destinations">
-      <h2 id="source-destinations">Connected destinations</h2>
+    <section className="panel" aria-labelledby="source-destinations">
+      <h2 id="source-destinations" className="panel-title">Connected destinations</h2>
+      <TableScroller label="Connected destinations">
       <table className="table">
         <caption className="visually-hidden">What each connected destination did with this source's events; shares are of the destination's first step for this source</caption>
         <thead>
@@ -108,6 +108,7 @@ function DestinationTable({ rows, state }: { rows: Row[] | null; state: Destinat
           ))}
         </tbody>
       </table>
+      </TableScroller>
       {rows && rows.length === 0 && <p className="empty-state">No destination has reported events of this source yet.</p>}
     </section>
   );

@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '../api/use-query';
-import { TraceDocument } from '../gql/graphql';
+import { TraceDocument, type TraceQuery } from '../gql/graphql';
 import { ErrorNotice } from '../components/error-notice';
 import { SkeletonTableRows } from '../components/skeleton';
-import { browserTimeZone, formatCount, formatTimeWithSeconds } from '../format';
+import { formatCount, formatTimeWithSeconds } from '../format';
+import { ZonePicker } from '../components/zone-picker';
+import { TableScroller } from '../components/table-parts';
+import { zoneFromParams } from '../zone';
 import { followLink, navigate, useRoute } from '../route';
 
 /** The pipeline's own step names; the retry box is told apart by the step as reported. */
@@ -28,12 +31,11 @@ export function TracePage() {
   const messageId = params.get('messageId') ?? '';
   const [draft, setDraft] = useState(messageId);
   const query = useQuery(TraceDocument, messageId ? { messageId } : null);
-  const zone = browserTimeZone();
+  const zone = zoneFromParams(params).zone;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (draft.trim()) navigate(`/trace?messageId=${encodeURIComponent(draft.trim())}`);
   };
-  const entries = query.data?.trace;
   return (
     <section data-view="trace" aria-labelledby="trace-title">
       <div className="page-head">
@@ -50,10 +52,23 @@ export function TracePage() {
         <button type="submit" className="button-primary">
           Trace
         </button>
+        <ZonePicker zone={zone} />
       </form>
       {query.error && <ErrorNotice error={query.error} retry={query.retry} />}
-      {messageId && (
-        <div className="panel table-wrap">
+      {messageId && <TraceTable messageId={messageId} data={query.data} failed={Boolean(query.error)} zone={zone} />}
+    </section>
+  );
+}
+
+/** The reports of one message, oldest first, with names for its source, destination and mapping. */
+function TraceTable({ messageId, data, failed, zone }: { messageId: string; data: TraceQuery | undefined; failed: boolean; zone: string }) {
+  const entries = data?.trace;
+  const sourceNames = new Map(data?.sources.map((x) => [x.id, x.name]));
+  const destinations = new Map(data?.destinations.map((d) => [d.id, d]));
+  const mappingName = (destinationId: string | null, id: string) => (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
+  return (
+        <div className="panel">
+          <TableScroller label={`Path of ${messageId}`}>
           <table className="table">
             <caption>
               Path of <code>{messageId}</code> ({zone})
@@ -72,21 +87,21 @@ export function TracePage() {
               </tr>
             </thead>
             <tbody>
-              {!entries && !query.error && <SkeletonTableRows columns={7} rows={2} />}
+              {!entries && !failed && <SkeletonTableRows columns={7} rows={2} />}
               {entries?.map((e, i) => (
                 <tr key={i} data-step={e.step} data-count={e.count}>
                   <td>{formatTimeWithSeconds(e.at, zone)}</td>
                   <td>{stepWords(e.step, e.reportStep)}</td>
-                  <td className="mono">{e.sourceId}</td>
+                  <td>{sourceNames.get(e.sourceId) ?? e.sourceId}</td>
                   <td>
                     {e.destinationId ? (
-                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink} className="mono">
-                        {e.destinationId}
+                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink}>
+                        {destinations.get(e.destinationId)?.name ?? e.destinationId}
                       </a>
                     ) : (
                       '–'
                     )}
-                    {e.mappingId && <span className="subtle"> · {e.mappingId}</span>}
+                    {e.mappingId && <span className="subtle"> · {mappingName(e.destinationId, e.mappingId)}</span>}
                   </td>
                   <td>{e.reason ? <code>{e.reason}</code> : '–'}</td>
                   <td>
@@ -97,9 +112,8 @@ export function TracePage() {
               ))}
             </tbody>
           </table>
+          </TableScroller>
           {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
         </div>
-      )}
-    </section>
-  );
+        );
 }
