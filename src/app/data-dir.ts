@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
+import { type Db } from '../clickhouse/client';
+import { dbOptionsOf, openDb } from '../clickhouse/open';
 import type { Config } from '../config/config';
 
 /**

@@ -6,7 +6,8 @@ import type { Evaluator } from '../alerts/evaluator';
 import type { SecretBox } from '../auth/secret-box';
 import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
-import { dbOptionsOf, openDb, type Db } from '../clickhouse/client';
+import { type Db } from '../clickhouse/client';
+import { dbOptionsOf, openDb } from '../clickhouse/open';
 import { makeDataDirPrivate } from './data-dir';
 import { migrate, migrationsApplied, migrationTarget } from '../clickhouse/migrations';
 import type { Config } from '../config/config';
@@ -24,6 +25,7 @@ import type { IngestService } from '../ingest/ingest.service';
 import { ingestOpenApi } from '../ingest/openapi';
 import { PACKAGE_ROOT } from '../package-root';
 import type { LiveHub } from '../live/hub';
+import type { SharedReads } from '../metrics/shared-reads';
 import { observeIngest } from '../observability/ingest.observer';
 import type { GatewayMetrics } from '../observability/prometheus';
 import { closeGateway, createHttpServer, listen } from './lifecycle';
@@ -62,6 +64,8 @@ export interface Gateway {
    * `evaluateOnce(now?)` runs one sweep on demand (tests).
    */
   alerts: Evaluator;
+  /** Identical metrics reads run once and are kept until a write changes them. */
+  sharedReads: SharedReads;
   /** The one admission pipeline both transports run every operation through (its rule list is public). */
   admission: AdmissionPipeline;
   /** Apollo Server, framing GraphQL over HTTP behind the admission pipeline. */
@@ -128,6 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     metrics: services.metrics,
     alerts: services.alerts,
     admission: services.admission,
+    sharedReads: services.graphql.sharedReads!,
     apollo,
     createdRootToken: services.rootToken.created,
     rootTokenFile: services.rootToken.file,
@@ -164,7 +169,7 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     tracing: services.tracing,
     ide,
     web: options.web ?? {},
-    rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
+    rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, sharedReads: services.graphql.sharedReads, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
     ready: async () => {
       const failing = services.ingest.coalescer.writesFailing(Date.now());
       if (failing) return { ready: false, backend: services.db.backend, reason: `writes are refused: ${failing.code}` };

@@ -14,6 +14,7 @@ import { AdmissionPipeline } from '../graphql/transport/admission';
 import { instrumentResolvers, OperationObserver } from '../graphql/transport/observe';
 import { IngestCoalescer } from '../ingest/coalescer';
 import { IngestWal } from '../ingest/ingest-wal';
+import { SharedReads } from '../metrics/shared-reads';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
@@ -66,7 +67,8 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
   const metrics = new GatewayMetrics();
   const ingest = await buildIngest(db, config, log, metrics);
   const catalogCache = new CatalogCache();
-  ingest.onStored = (workspaceId, ids) => void catalogCache.peek(workspaceId).then((s) => s && !s.knows(ids) && catalogCache.invalidate(workspaceId));
+  const sharedReads = new SharedReads({ maxEntries: config.graphql.resultCacheEntries, ttlMs: config.graphql.resultCacheTtlMs });
+  metrics.trackSharedReads(sharedReads);
   const stopMetrics = metrics.observeDb(db);
   const hub = new LiveHub({
     onPoll: (_key, ok) => metrics.hubPolls.inc({ outcome: ok ? 'ok' : 'error' }),
@@ -77,6 +79,12 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     detached: (fn) => tracing.detached(fn),
   });
   metrics.trackHub(hub);
+  ingest.onStored = (workspaceId, ids) => {
+    // What the batch can change: the answers covering its report times, the live values of its workspace.
+    sharedReads.invalidate(workspaceId, ids.from, ids.to);
+    hub.nudge(workspaceId);
+    void catalogCache.peek(workspaceId).then((s) => s && !s.knows(ids) && catalogCache.invalidate(workspaceId));
+  };
   const alerts = buildEvaluator(db, config, log, secrets, metrics, tracing, overrides.now);
   const observer = new OperationObserver(log, metrics, tracing);
   const graphql: GatewayServices = {
@@ -87,6 +95,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     alerts: new AlertStore(db, secrets),
     destinationLookups: new SharedLookups(),
     catalogCache,
+    sharedReads,
     queryGate: new KeyedSemaphore(config.graphql.concurrencyPerWorkspace, config.graphql.queuePerWorkspace, config.graphql.operationTimeoutMs),
     webhookAllowPrivate: config.alerts.webhookAllowPrivate,
     now: overrides.now ?? Date.now,

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ConfigReader, IDENTIFIER } from './reader';
@@ -208,8 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     server: {
       port: r.int('PORT', 4000, 0, 65535),
       metricsPort: r.optional('METRICS_PORT') === null ? null : r.int('METRICS_PORT', 0, 0, 65535),
-      host: checkedHost(r, 'HOST', r.string('HOST', '127.0.0.1'), 'PORT'),
-      metricsHost: checkedHost(r, 'METRICS_HOST', r.string('METRICS_HOST', '127.0.0.1'), 'METRICS_PORT'),
+      host: r.host('HOST', '127.0.0.1', 'PORT'),
+      metricsHost: r.host('METRICS_HOST', '127.0.0.1', 'METRICS_PORT'),
       dataDir: path.resolve(r.string('DATA_DIR', './data')),
       headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
       requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 1000, 3_600_000),
@@ -239,16 +238,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new AppError(ErrorCode.BAD_USER_INPUT, `Invalid configuration:\n  - ${r.problems.join('\n  - ')}`, { problems: r.problems });
   }
   return config;
-}
-
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** A host name or IP address; a port or scheme in it (HOST=localhost:4600) is caught here, not later as ENOTFOUND. */
-function checkedHost(r: ConfigReader, name: string, host: string, portName: string): string {
-  if (net.isIP(host) === 0 && !HOST_NAME.test(host)) {
-    r.problems.push(`${name}=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in ${portName} (e.g. ${name}=localhost ${portName}=4600)`);
-  }
-  return host;
 }
 
 function readClickHouse(r: ConfigReader): ClickHouseConfig {

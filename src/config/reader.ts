@@ -1,9 +1,21 @@
+import net from 'node:net';
 import fs from 'node:fs';
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Reads typed values from an environment, collecting every problem instead of stopping at the first. */
 export class ConfigReader {
   readonly problems: string[] = [];
   constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** A host name or IP address; a port or scheme in it (HOST=localhost:4600) is caught here, not later as ENOTFOUND. */
+  host(name: string, fallback: string, portName: string): string {
+    const host = this.string(name, fallback);
+    if (net.isIP(host) === 0 && !HOST_NAME.test(host)) {
+      this.problems.push(`${name}=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in ${portName} (e.g. ${name}=localhost ${portName}=4600)`);
+    }
+    return host;
+  }
 
   string(name: string, fallback: string): string {
     const v = this.env[name];

@@ -5,6 +5,7 @@ import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
 import type { LiveHub } from '../live/hub';
 import type { SharedLookups } from '../live/shared-lookups';
+import type { SharedReads } from '../metrics/shared-reads';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 import { AppError, ErrorCode } from '../domain/errors';
 import type { CatalogCache } from '../metrics/catalog.cache';
@@ -25,6 +26,8 @@ export interface GatewayServices {
   hub: LiveHub;
   /** Per-workspace cap on concurrent ClickHouse reads. */
   queryGate?: KeyedSemaphore;
+  /** Identical metrics reads run once and are kept until a write changes them. */
+  sharedReads?: SharedReads;
   /** Seals and opens stored alert webhook URLs and secrets. */
   secrets: SecretBox;
   /** The alert tables (rules, events, notifications). */
@@ -117,7 +120,7 @@ export class RequestContext {
     }
     this.require(scope);
     if (this.workspace === null) {
-      const wdb = new WorkspaceDb(this.services.db, workspaceId, this.services.queryGate);
+      const wdb = new WorkspaceDb(this.services.db, workspaceId, this.services.queryGate, this.services.sharedReads);
       const catalog = new CatalogService(wdb, this.services.catalogCache);
       // Loaders on first use: a subscription's context lives as long as the subscription and
       // most never batch a read, so they should not each hold a set of empty loaders.

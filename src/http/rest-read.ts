@@ -4,6 +4,7 @@ import { authenticate, requireWorkspaceScope } from '../auth/authenticate';
 import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
+import type { SharedReads } from '../metrics/shared-reads';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 import type { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService } from '../metrics/catalog.service';
@@ -15,6 +16,8 @@ export interface RestReadDeps {
   db: Db;
   /** Per-workspace cap on concurrent ClickHouse reads (shared with GraphQL). */
   queryGate?: KeyedSemaphore;
+  /** Identical metrics reads run once and are kept until a write changes them. */
+  sharedReads?: SharedReads;
   catalogCache?: CatalogCache;
   /** The clock ranges resolve against (frozen in tests). */
   now: () => number;
@@ -40,6 +43,6 @@ export async function authorizeRead(req: IncomingMessage, deps: RestReadDeps): P
   const principal = await authenticate(deps.tokens, req.headers.authorization, req.socket.remoteAddress);
   const workspaceId = requireWorkspaceScope(principal, 'read');
   deps.takeRate(principal);
-  const wdb = new WorkspaceDb(deps.db, workspaceId, deps.queryGate);
+  const wdb = new WorkspaceDb(deps.db, workspaceId, deps.queryGate, deps.sharedReads);
   return { workspaceId, wdb, catalog: new CatalogService(wdb, deps.catalogCache), now: deps.now() };
 }

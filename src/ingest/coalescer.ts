@@ -1,22 +1,10 @@
 import type { Db } from '../clickhouse/client';
 import { RETRY_AFTER_SECONDS } from '../clickhouse/errors';
 import { AppError, ErrorCode } from '../domain/errors';
-import { IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
-import { writeFlush, type FlushContents, type KeyedRecord } from './flush';
+import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
+import { combine, writeFlush, type FlushContents, type StagedBatch } from './flush';
 import type { IngestWal } from './ingest-wal';
 import { MAX_SAVED_BACKLOG, SavedFlushes } from './saved-flushes';
-
-/** One request's rows, encoded and validated, waiting to be written. */
-export interface StagedBatch {
-  workspaceId: string;
-  /** The request's own deduplication token (for a keyed request, a hash of workspace, key and body). */
-  token: string;
-  eventLines: string[];
-  syncLines: string[];
-  sampleLines: string[];
-  /** The idempotency record to store with the rows; null for a request without a key. */
-  record: KeyedRecord | null;
-}
 
 export interface CoalescerOptions {
   /** Rows (reports and syncs) that start a flush at once; default 50,000. */
@@ -319,23 +307,6 @@ function lengthOf(lines: string[]): number {
   let n = lines.length;
   for (const l of lines) n += l.length;
   return n;
-}
-
-/** One flush of several requests; a flush of one request keeps that request's own token. */
-function combine(batches: StagedBatch[]): FlushContents {
-  const token = batches.length === 1 ? batches[0].token : sha256Hex(batches.map((b) => b.token).join('\n'));
-  const join = (pick: (b: StagedBatch) => string[]) => {
-    const lines = batches.flatMap(pick);
-    return lines.length > 0 ? Buffer.from(lines.join('\n')) : Buffer.alloc(0);
-  };
-  return {
-    token,
-    events: join((b) => b.eventLines),
-    syncs: join((b) => b.syncLines),
-    samples: join((b) => b.sampleLines),
-    records: batches.flatMap((b) => (b.record ? [b.record] : [])),
-    createdAt: Date.now(),
-  };
 }
 
 /** An unsaved flush is written up to ATTEMPTS times (same token: a retry stores nothing twice) before it fails. */

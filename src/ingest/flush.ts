@@ -1,4 +1,17 @@
 import type { Db } from '../clickhouse/client';
+import { sha256Hex } from './idempotency';
+
+/** One request's rows, encoded and validated, waiting to be written. */
+export interface StagedBatch {
+  workspaceId: string;
+  /** The request's own deduplication token (for a keyed request, a hash of workspace, key and body). */
+  token: string;
+  eventLines: string[];
+  syncLines: string[];
+  sampleLines: string[];
+  /** The idempotency record to store with the rows; null for a request without a key. */
+  record: KeyedRecord | null;
+}
 
 /** The idempotency record a keyed request leaves when its rows are stored. */
 export interface KeyedRecord {
@@ -59,3 +72,21 @@ function recordsBody(contents: FlushContents): Buffer {
   );
   return Buffer.from(lines.join('\n'));
 }
+
+/** One flush of several requests; a flush of one request keeps that request's own token. */
+export function combine(batches: StagedBatch[]): FlushContents {
+  const token = batches.length === 1 ? batches[0].token : sha256Hex(batches.map((b) => b.token).join('\n'));
+  const join = (pick: (b: StagedBatch) => string[]) => {
+    const lines = batches.flatMap(pick);
+    return lines.length > 0 ? Buffer.from(lines.join('\n')) : Buffer.alloc(0);
+  };
+  return {
+    token,
+    events: join((b) => b.eventLines),
+    syncs: join((b) => b.syncLines),
+    samples: join((b) => b.sampleLines),
+    records: batches.flatMap((b) => (b.record ? [b.record] : [])),
+    createdAt: Date.now(),
+  };
+}
+

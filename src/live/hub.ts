@@ -60,7 +60,18 @@ interface Workspace {
   timer: NodeJS.Timeout | null;
   polling: boolean;
   subscriptions: number;
+  /** When the last tick started (ms). */
+  lastTickAt: number;
+  /** A nudge arrived while a tick ran: the next tick follows it at once. */
+  dirty: boolean;
+  /** The timer is a nudge's, not the interval's. */
+  nudged: boolean;
 }
+
+/** A nudge waits this long for the rest of its burst (ms), */
+const NUDGE_DELAY_MS = 25;
+/** and ticks of one workspace are at least this far apart (ms): at most ten a second, however much is written. */
+const MIN_TICK_GAP_MS = 100;
 
 /**
  * One poll per distinct key per interval, fanned out to every subscriber of that key,
@@ -127,6 +138,24 @@ export class LiveHub {
     return this.iterate(topic, sub, ws);
   }
 
+  /**
+   * Something of the workspace was just stored: its keys are polled now (after a short wait
+   * that gathers the rest of the burst) instead of at the next interval. One tick serves the
+   * whole burst, so a workspace still costs one round of reads per change burst.
+   */
+  nudge(workspaceId: string): void {
+    const ws = this.workspaces.get(workspaceId);
+    if (!ws || ws.topics.size === 0) return;
+    if (ws.polling) {
+      ws.dirty = true;
+      return;
+    }
+    if (ws.nudged) return;
+    if (ws.timer) clearTimeout(ws.timer);
+    ws.nudged = true;
+    this.schedule(ws, Math.max(NUDGE_DELAY_MS, ws.lastTickAt + MIN_TICK_GAP_MS - Date.now()));
+  }
+
   /** Ends every subscription (they complete) and stops every poll. */
   close(): void {
     this.closed = true;
@@ -177,7 +206,7 @@ export class LiveHub {
 
   private workspaceOf(id: string): Workspace {
     let ws = this.workspaces.get(id);
-    if (!ws) this.workspaces.set(id, (ws = { id, topics: new Set(), timer: null, polling: false, subscriptions: 0 }));
+    if (!ws) this.workspaces.set(id, (ws = { id, topics: new Set(), timer: null, polling: false, subscriptions: 0, lastTickAt: 0, dirty: false, nudged: false }));
     return ws;
   }
 
@@ -200,13 +229,21 @@ export class LiveHub {
     ws.timer = null;
     if (this.workspaces.get(ws.id) !== ws) return;
     ws.polling = true;
+    ws.nudged = false;
+    ws.dirty = false;
     const started = Date.now();
+    ws.lastTickAt = started;
     const scope = new TickScope();
     const topics = [...ws.topics];
     await Promise.all(topics.map((t) => this.pollTopic(t, scope)));
     this.options.onTick?.(ws.id, topics.length);
     ws.polling = false;
-    if (this.workspaces.get(ws.id) === ws) this.schedule(ws, Math.max(0, this.intervalMs - (Date.now() - started)));
+    if (this.workspaces.get(ws.id) !== ws) return;
+    const elapsed = Date.now() - started;
+    if (ws.dirty) {
+      ws.nudged = true;
+      this.schedule(ws, Math.max(NUDGE_DELAY_MS, MIN_TICK_GAP_MS - elapsed));
+    } else this.schedule(ws, Math.max(0, this.intervalMs - elapsed));
   }
 
   private async pollTopic<T>(topic: Topic<T>, scope: TickScope): Promise<void> {

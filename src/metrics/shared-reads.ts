@@ -23,6 +23,8 @@ export interface SharedReadsOptions {
   now?: () => number;
 }
 
+export type ReadOutcome = 'hit' | 'miss' | 'joined';
+
 interface Entry {
   workspaceId: string;
   coverage: Coverage;
@@ -72,6 +74,10 @@ export class SharedReads {
   private readonly ttlMs: number;
   private readonly now: () => number;
   readonly stats = { hits: 0, misses: 0, joined: 0 };
+  /** Told each read's outcome (metrics). */
+  onRead?: (outcome: ReadOutcome) => void;
+  /** False: every read runs its own statement and nothing is kept (the bench compares GraphQL with direct SQL so). */
+  enabled = true;
 
   constructor(options: SharedReadsOptions = {}) {
     this.maxEntries = options.maxEntries ?? 2_000;
@@ -87,20 +93,24 @@ export class SharedReads {
 
   /** The answer of `read` for `key`: kept, joined, or read now (and kept). */
   async read<T>(workspaceId: string, key: string, coverage: Coverage, read: () => Promise<T[]>): Promise<T[]> {
+    if (!this.enabled) return read();
     const kept = this.entries.get(key);
     if (kept && this.now() - kept.storedAt < this.ttlMs) {
       this.entries.delete(key); // most recently used last
       this.entries.set(key, kept);
       this.stats.hits++;
+      this.onRead?.('hit');
       return kept.rows as T[];
     }
     if (kept) this.forget(key);
     const flight = this.flights.get(key);
     if (flight && !flight.stale) {
       this.stats.joined++;
+      this.onRead?.('joined');
       return flight.promise as Promise<T[]>;
     }
     this.stats.misses++;
+    this.onRead?.('miss');
     // Frozen: every caller gets the same rows, and one that changed them would change them for all.
     const own: Flight = { workspaceId, coverage, promise: read().then(freeze), stale: false };
     this.flights.set(key, own);

@@ -145,6 +145,14 @@ export class GatewayMetrics {
   readonly hubActiveKeys: Gauge;
 
   /** Live hub polls, by outcome (ok | error). */
+  /** Metrics reads by outcome: answered from a kept answer (hit), by a statement another request started (joined), or read (miss). */
+  readonly sharedReads = new Counter({
+    name: `${METRIC_PREFIX}read_cache_requests_total`,
+    help: 'Metrics reads by outcome: hit (a kept answer), joined (an identical statement already running), miss (read from ClickHouse)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly hubPolls = new Counter({
     name: `${METRIC_PREFIX}hub_polls_total`,
     help: 'Live hub polls, by outcome (ok | error)',
@@ -216,6 +224,11 @@ export class GatewayMetrics {
   /** Reads the hub's gauges at every scrape. */
   trackHub(hub: HubGauges): void {
     this.hub = hub;
+  }
+
+  /** Counts each shared read's outcome. */
+  trackSharedReads(reads: { onRead?: (outcome: 'hit' | 'miss' | 'joined') => void }): void {
+    reads.onRead = (outcome) => this.sharedReads.inc({ outcome });
   }
 
   /** Times and counts every call `db` makes; returns the unsubscribe. */

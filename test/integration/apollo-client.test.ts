@@ -55,18 +55,16 @@ function pageOperations(): Map<string, DocumentNode> {
 }
 
 const RANGE = { preset: 'LAST_24_HOURS' };
+const VIEW_FLAGS = { withInsights: true, withLatency: true, withDiscards: true, withBreakdown: true, withSeries: true, withSyncs: false, withSyncRuns: false };
 /** Variables for each query of the page: a query added to the page without a line here fails the first test. */
 const QUERY_VARIABLES: Record<string, Record<string, unknown>> = {
   Overview: { range: RANGE, granularity: 'HOUR' },
-  DestinationPage: { id: 'dst_amplitude', range: RANGE },
-  Discards: { id: 'dst_amplitude', step: 'FAILED_DELIVERY', range: RANGE, granularity: 'HOUR' },
-  Breakdown: { id: 'dst_amplitude', step: 'FAILED_DELIVERY', reason: '429', range: RANGE, granularity: 'HOUR', withSeries: true },
-  Syncs: { id: 'dst_wh', range: RANGE },
-  Insights: { id: 'dst_amplitude', range: RANGE },
+  DestinationView: { id: 'dst_amplitude', range: RANGE, step: 'FAILED_DELIVERY', reason: '429', granularity: 'HOUR', latencyGranularity: 'HOUR', seriesGroupBy: ['REASON'], runsFirst: 20, ...VIEW_FLAGS },
+  FilterValues: { id: 'dst_amplitude', range: RANGE },
   Trace: { messageId: 'msg-ac-1' },
-  SyncRuns: { id: 'dst_crm', range: RANGE },
+  // `after` is filled in with a real cursor before the queries run.
+  OlderSyncRuns: { id: 'dst_crm', range: RANGE, after: '' },
   SyncRun: { id: 'dst_crm', syncId: 'run_1' },
-  DestinationLatency: { id: 'dst_amplitude', range: RANGE, granularity: 'HOUR' },
   SourcePage: { id: 'src_web', range: RANGE },
   AlertsPage: { range: RANGE },
 };
@@ -100,6 +98,8 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
   it('runs every query of the page; each first asks by hash, then sends the text once', async () => {
     const queries = [...operations].filter(([, doc]) => kindOf(doc) === 'query');
     expect(queries.map(([name]) => name).filter((n) => !(n in QUERY_VARIABLES))).toEqual([]);
+    const runs = await t.gql<{ destination: { syncRuns: { cursor: string }[] } }>(token, '{ destination(id: "dst_crm") { syncRuns(range: { preset: LAST_24_HOURS }, first: 1) { cursor } } }');
+    QUERY_VARIABLES.OlderSyncRuns.after = runs.body.data!.destination.syncRuns[0].cursor;
     const exchanges: Exchange[] = [];
     const client = apolloClient(exchanges);
     for (const [name, query] of queries) {
@@ -113,16 +113,16 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
     // Views that show the live retry-pending gauge are never cached; the drill-downs over a preset are, briefly.
     const cacheControl = Object.fromEntries(queries.map(([name], i) => [name, exchanges[2 * i + 1].cacheControl]));
     expect(cacheControl).toEqual({
-      Overview: 'no-store', DestinationPage: 'no-store', SourcePage: 'no-store', AlertsPage: 'no-store', Trace: 'no-store', SyncRun: 'no-store',
-      Discards: 'private, max-age=30', Breakdown: 'private, max-age=30', Syncs: 'private, max-age=30', Insights: 'private, max-age=30', SyncRuns: 'private, max-age=30', DestinationLatency: 'private, max-age=30',
+      Overview: 'no-store', DestinationView: 'no-store', SourcePage: 'no-store', AlertsPage: 'no-store', Trace: 'no-store', SyncRun: 'no-store',
+      FilterValues: 'private, max-age=30', OlderSyncRuns: 'private, max-age=30',
     });
   });
 
   it('a second client sends the same query as a hash only, over GET, and reads the cache headers', async () => {
-    const query = operations.get('Discards')!;
+    const query = operations.get('FilterValues')!;
     const exchanges: Exchange[] = [];
-    const warm = await apolloClient([]).query({ query, variables: QUERY_VARIABLES.Discards, fetchPolicy: 'network-only' });
-    const again = await apolloClient(exchanges).query({ query, variables: QUERY_VARIABLES.Discards, fetchPolicy: 'network-only' });
+    const warm = await apolloClient([]).query({ query, variables: QUERY_VARIABLES.FilterValues, fetchPolicy: 'network-only' });
+    const again = await apolloClient(exchanges).query({ query, variables: QUERY_VARIABLES.FilterValues, fetchPolicy: 'network-only' });
     expect(again.data).toEqual(warm.data);
     expect(exchanges.map((e) => ({ method: e.method, sentQuery: e.sentQuery, status: e.status, hash: e.url.searchParams.get('extensions')?.includes('sha256Hash') }))).toEqual([{ method: 'GET', sentQuery: false, status: 200, hash: true }]);
     // A rolling preset: the browser may keep it 30 s, for this caller only.

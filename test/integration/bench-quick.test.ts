@@ -104,8 +104,9 @@ describe('bench --quick', () => {
     expect(written.sections).toEqual(['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix']);
     expect(m.baseline.cases.map((c) => [c.kind, c.operations])).toEqual([
       ['overview', ['Overview']],
-      ['destination', ['DestinationPage', 'Insights']],
-      ['discards', ['Discards']],
+      // The pipeline alone (drawn first), then the view with its open panels.
+      ['destination', ['DestinationView', 'DestinationView']],
+      ['discards', ['DestinationView']],
     ]);
     for (const c of m.baseline.cases) {
       expect(c.statements).toBeGreaterThan(0);

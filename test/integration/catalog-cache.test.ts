@@ -5,7 +5,7 @@ let t: TestGateway;
 let token: string;
 let gaugeToken: string;
 beforeAll(async () => {
-  t = await startTestGateway('catalog_cache');
+  t = await startTestGateway('catalog_cache', { RESULT_CACHE_ENTRIES: '0' });
   token = await t.token('ws_cc', ['read', 'ingest', 'admin']);
   expect((await t.ingest(token, [sourceReport({ sourceId: 'src_a' }), report({ sourceId: 'src_a', destinationId: 'dst_a' })])).status).toBe(200);
   gaugeToken = await t.token('ws_cc_gauge', ['read', 'ingest']);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
 import { demoBackfill } from '../../src/cli/demo-backfill';
 import { generateWindow } from '../../src/simulate/generator';

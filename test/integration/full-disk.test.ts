@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDb, type Db, type InsertOptions } from '../../src/clickhouse/client';
+import { type Db, type InsertOptions } from '../../src/clickhouse/client';
+import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
 import { AppError } from '../../src/domain/errors';
 import { IngestCoalescer } from '../../src/ingest/coalescer';

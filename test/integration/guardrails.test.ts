@@ -1,4 +1,5 @@
-import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb } from '../../src/clickhouse/open';
 import { AppError } from '../../src/domain/errors';
 import { testConfig } from '../helpers/gateway';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb } from '../../src/clickhouse/open';
 import { migrate, MIGRATIONS_DIR, migrationsApplied } from '../../src/clickhouse/migrations';
 import { testConfig } from '../helpers/gateway';
 

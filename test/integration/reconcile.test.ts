@@ -168,7 +168,7 @@ describe('delivery-overview reconcile (CLI)', () => {
   it('reports the damaged hours (exit 1), --repair fixes them (exit 0), a second run agrees (exit 0)', () => {
     // Seed: migrate, ingest through the engine (views fire), then damage two hours.
     const seed = `
-      const { openDb } = require(${JSON.stringify(path.join(ROOT, 'dist/clickhouse/client.js'))});
+      const { openDb } = require(${JSON.stringify(path.join(ROOT, 'dist/clickhouse/open.js'))});
       const { migrate } = require(${JSON.stringify(path.join(ROOT, 'dist/clickhouse/migrations.js'))});
       (async () => {
         const db = await openDb({ url: null, database: 'delivery_overview', dataDir: process.env.DATA_DIR, queryTimeoutSeconds: 30 });

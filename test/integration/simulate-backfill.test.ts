@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
 import { backfill, type BackfillResult } from '../../src/simulate/backfill';
 import { generateWindow, type SimDelivery } from '../../src/simulate/generator';

@@ -39,7 +39,8 @@ beforeAll(async () => {
     req.on('end', () => res.writeHead(204).end());
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  t = await startTestGateway('tracing', { LOG_LEVEL: 'info', ALERT_EVAL_INTERVAL_MS: '200' }, { spanSink: exporter, log: createLogger('info', false, logs.stream) });
+  // The result cache off: every operation here must reach ClickHouse to show its spans.
+  t = await startTestGateway('tracing', { LOG_LEVEL: 'info', ALERT_EVAL_INTERVAL_MS: '200', RESULT_CACHE_ENTRIES: '0' }, { spanSink: exporter, log: createLogger('info', false, logs.stream) });
   token = await t.token('ws_trace', ['read', 'ingest']);
   admin = await t.token('ws_trace', ['admin', 'read']);
   expect((await t.ingest(token, [report({ destinationId: 'dst_t', count: 5 }, 30)])).status).toBe(200);

@@ -1,4 +1,5 @@
-import { openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { openDb } from '../../src/clickhouse/open';
 import { describeFailure, StepFailure } from '../../src/cli/failure';
 import { AppError, ErrorCode } from '../../src/domain/errors';
 import { report, startTestGateway, uniqueDatabase, workerDataDir } from '../helpers/gateway';

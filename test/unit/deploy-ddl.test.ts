@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dbOptionsOf, openDb, type Db } from '../../src/clickhouse/client';
+import { type Db } from '../../src/clickhouse/client';
+import { dbOptionsOf, openDb } from '../../src/clickhouse/open';
 import { loadMigrations, migrate } from '../../src/clickhouse/migrations';
 import { testConfig } from '../helpers/gateway';
 

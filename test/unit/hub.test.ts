@@ -13,7 +13,7 @@ describe('LiveHub ticks per workspace', () => {
     };
     const subs = [hub.subscribe('a', 'k1', poll('a')), hub.subscribe('a', 'k2', poll('a')), hub.subscribe('a', 'k3', poll('a')), hub.subscribe('b', 'k1', poll('b'))];
     const first = await Promise.all(subs.map((s) => s.next()));
-    await new Promise((r) => setTimeout(r, 180));
+    await new Promise((r) => setTimeout(r, 400));
     hub.close();
     expect(first.every((r) => !r.done)).toBe(true);
     const aTicks = ticks.filter(([ws]) => ws === 'a');

@@ -49,6 +49,9 @@ async function captureQueries(ctx: BenchContext, fn: () => Promise<unknown>): Pr
   const db = ctx.gateway.db;
   const captured: QueryOptions[] = [];
   const original = db.query;
+  // Every statement of the page runs, as the direct replay runs them.
+  const cached = ctx.gateway.sharedReads.enabled;
+  ctx.gateway.sharedReads.enabled = false;
   db.query = function <T>(this: typeof db, opts: QueryOptions): Promise<T[]> {
     if (!SKIPPED_FAMILIES.has(opts.family)) captured.push(opts);
     return original.call(this, opts) as Promise<T[]>;
@@ -57,6 +60,7 @@ async function captureQueries(ctx: BenchContext, fn: () => Promise<unknown>): Pr
     await fn();
   } finally {
     delete (db as Partial<Pick<typeof db, 'query'>>).query; // back to the prototype's method
+    ctx.gateway.sharedReads.enabled = cached;
   }
   return captured;
 }

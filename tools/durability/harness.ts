@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb } from '../../src/clickhouse/client';
+import { openDb } from '../../src/clickhouse/open';
 import { Rng } from '../../src/simulate/random';
 import { GatewayChild, createIngestToken, freePort } from './gateway';
 import { Producers } from './producer';
