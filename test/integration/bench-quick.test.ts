@@ -99,9 +99,23 @@ describe('bench --quick', () => {
     expect(written.goals.length).toBeGreaterThan(0);
   });
 
+  it('ran the herd: readers of one page at once over producers, statements counted, the cache answering', () => {
+    const h = written.herd!;
+    expect(h.pageLoadStatements).toBeGreaterThan(0);
+    expect(h.steps.map((s) => s.users)).toEqual(written.plan.herd.users);
+    for (const s of h.steps) {
+      expect([s.errors, s.subscribed, s.pageLoad.n]).toEqual([0, s.users, s.users]);
+      expect(s.ingestQuiet.n + s.ingestHerd.n).toBeGreaterThan(0);
+    }
+    // More readers than one: identical reads are answered once.
+    const last = h.steps.at(-1)!;
+    expect(last.cache.hits + last.cache.joined).toBeGreaterThan(0);
+    expect(last.readStatements).toBeLessThan(last.users * h.pageLoadStatements);
+  });
+
   it('ran the dashboard mix: the page’s views against their statements, stepped users, producers posting throughout', () => {
     const m = written.mix;
-    expect(written.sections).toEqual(['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix']);
+    expect(written.sections).toEqual(['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix', 'herd']);
     expect(m.baseline.cases.map((c) => [c.kind, c.operations])).toEqual([
       ['overview', ['Overview']],
       // The pipeline alone (drawn first), then the view with its open panels.

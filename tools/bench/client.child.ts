@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { GqlAllResult, GqlArgs, GqlResult, IngestArgs, IngestRunResult, LoadArgs, LoadResult, WsOpenArgs, WsOpenResult, WsTrialArgs, WsTrialResult } from './client';
+import { herdStep } from './herd.users';
 import { mixStep, pageLoad } from './mix.users';
 
 async function gqlOnce(url: string, token: string, body: string): Promise<{ ok: boolean; data: unknown; error: string | null }> {
@@ -188,7 +189,7 @@ async function wsClose(): Promise<void> {
   ws.byKey.clear();
 }
 
-const handlers: Record<string, (args: never) => Promise<unknown>> = { gql, gqlAll, load, ingest, wsOpen, wsTrial, wsClose, pageLoad, mixStep };
+const handlers: Record<string, (args: never) => Promise<unknown>> = { gql, gqlAll, load, ingest, wsOpen, wsTrial, wsClose, pageLoad, mixStep, herdStep };
 
 if (require.main === module && process.send) {
   process.on('message', (m: { id: number; cmd: string; args: unknown }) => {

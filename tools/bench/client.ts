@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-root';
+import type { HerdArgs, HerdStepResult } from './herd.users';
 import type { MixStepArgs, MixStepResult, PageLoadArgs, PageLoadResult } from './mix.users';
 
 export interface GqlArgs {
@@ -153,6 +154,9 @@ export class BenchClient {
   }
   mixStep(args: MixStepArgs): Promise<MixStepResult> {
     return this.call('mixStep', args);
+  }
+  herdStep(args: HerdArgs): Promise<HerdStepResult> {
+    return this.call('herdStep', args);
   }
 
   async close(): Promise<void> {

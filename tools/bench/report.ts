@@ -1,5 +1,6 @@
 /** What a bench run prints: the goals it checks its figures against and the aligned table. */
 import { fmt, ms } from './format';
+import { herdGoals, herdRows } from './herd.report';
 import { mixGoals, mixRows } from './mix.report';
 import type { BenchResult, Goal } from './run';
 import { ratio, round } from './stats';
@@ -42,6 +43,7 @@ export function evaluateGoals(r: BenchResult): Goal[] {
   }
   if (r.batching) goals.push({ name: `5. overview queries for ${r.batching.destinations} destinations`, target: '≤ 5 (constant)', actual: `${r.batching.loaders.queries}`, met: r.batching.loaders.queries <= 5 });
   if (r.mix) goals.push(...mixGoals(r.mix));
+  if (r.herd) goals.push(...herdGoals(r.herd));
   return goals;
 }
 
@@ -112,6 +114,7 @@ function sectionRows(r: BenchResult): string[][] {
     rows.push(['6', 'throughput: p50 latency under load', ms(t.graphql.ms.p50), ms(t.direct.ms.p50), '']);
   }
   if (r.mix) rows.push(...mixRows(r.mix));
+  if (r.herd) rows.push(...herdRows(r.herd));
   return rows;
 }
 

@@ -11,6 +11,7 @@ import { BenchClient } from './client';
 import type { BenchContext } from './context';
 import { datasetDestinations, generateDataset, settleMerges, DATASET_SOURCES, EVENT_NAMES, APP_VERSIONS, type DatasetResult } from './dataset';
 import { fanoutBench, type FanoutResult } from './fanout.bench';
+import { herdBench, type HerdPlan, type HerdResult } from './herd.bench';
 import { ingestBench, type IngestBenchResult, type ProducersPlan } from './ingest.bench';
 import { mixBench, type MixPlan, type MixResult } from './mix.bench';
 import { overheadBench, type OverheadCase } from './overhead.bench';
@@ -53,6 +54,7 @@ export interface BenchPlan {
   ingest: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number; producers: ProducersPlan };
   settleMs: number;
   mix: MixPlan;
+  herd: HerdPlan;
 }
 
 export function benchPlan(quick: boolean, reports?: number): BenchPlan {
@@ -73,6 +75,7 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
       ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000, producers: { reports: 10_000, large: { producers: 1, batchSize: 5_000 }, small: { producers: 8, batchSize: 500 } } },
       settleMs: 2_000,
       mix: { users: [1, 2, 4], stepMs: 2_000, minLoads: 0, maxStepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
+      herd: { users: [1, 4], arrivalMs: 1_000, warmupMs: 500, ingest: { batchSize: 100, everyMs: 200 } },
     };
   }
   return {
@@ -91,6 +94,8 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
     // Readers pause ~3 s between views ("a discard step every few seconds"); producers post 500-report bodies twice a second.
     // At least 40 loads per step (90 s at most), so a small step's p95 is not just its slowest load.
     mix: { users: [1, 2, 4, 8, 16, 32, 64], stepMs: 30_000, minLoads: 40, maxStepMs: 90_000, thinkMs: 3_000, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 500, everyMs: 500 }, baselineSamples: 30 },
+    // The incident herd: readers within a second, producers at 5,000 reports/s in 500-report bodies.
+    herd: { users: [1, 8, 32, 64], arrivalMs: 1_000, warmupMs: 5_000, ingest: { batchSize: 500, everyMs: 100 } },
   };
 }
 
@@ -232,13 +237,14 @@ export interface Sections {
   batching: BatchingResult;
   throughput: ThroughputResult;
   mix: MixResult;
+  herd: HerdResult;
 }
 export type SectionName = keyof Sections;
-/** Every section, in the order a run measures them (the mix last: its producers add rows to the dataset's workspace). */
-export const SECTION_NAMES: readonly SectionName[] = ['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix'];
+/** Every section, in the order a run measures them (the mix and the herd last: their producers add rows to the dataset's workspace). */
+export const SECTION_NAMES: readonly SectionName[] = ['payoff', 'overhead', 'batching', 'throughput', 'fanout', 'ingest', 'mix', 'herd'];
 
 /** The selected measurements, in order. */
-const CACHED_SECTIONS: ReadonlySet<SectionName> = new Set(['mix']);
+const CACHED_SECTIONS: ReadonlySet<SectionName> = new Set(['mix', 'herd']);
 
 async function runSections(gateway: Gateway, client: BenchClient, plan: BenchPlan, only: readonly SectionName[], quick: boolean, livePollIntervalMs: number, progress: (line: string) => void): Promise<Partial<Sections>> {
   const { token: readToken } = await gateway.tokens.create(WORKSPACE, ['read']);
@@ -255,6 +261,7 @@ async function runSections(gateway: Gateway, client: BenchClient, plan: BenchPla
       return ingestBench(gateway, client, ingestToken, plan.ingest);
     },
     mix: () => mixBench(ctx, plan.mix),
+    herd: () => herdBench(ctx, plan.herd),
   };
   const out: Partial<Sections> = {};
   for (const name of SECTION_NAMES) {
