@@ -6,6 +6,7 @@ import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
 import { DiscardSampler } from './sampler';
 import { RowEncoder } from './row-encoder';
+import { TimeSlice } from './time-slice';
 import { IngestCoalescer } from './coalescer';
 import type { RateLimiter } from '../domain/rate-limiter';
 
@@ -93,10 +94,12 @@ export class IngestService {
     const deliveries: DeliveryReport[] = [];
     const syncs: SyncReport[] = [];
     const window = { oldest: now - MAX_REPORT_AGE_MS, newest: now + MAX_CLOCK_SKEW_MS };
+    const slice = new TimeSlice();
     for (let i = 0; i < records.length; i++) {
       const valid = validateRecord(records[i], i, window, errors);
       if (valid?.kind === 'delivery') deliveries.push(valid.report);
       else if (valid?.kind === 'sync') syncs.push(valid.report);
+      await slice.pause();
     }
     if (errors.length > 0) {
       const badRecords = new Set(errors.map((e) => e.index)).size;
@@ -125,6 +128,7 @@ export class IngestService {
     for (let i = 0; i < deliveries.length; i++) {
       events += deliveries[i].count;
       eventLines[i] = encoder.delivery(deliveries[i]);
+      await slice.pause();
     }
     const syncLines = syncs.map((s) => encoder.sync(s, now));
     const sampleLines: string[] = [];

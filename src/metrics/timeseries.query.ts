@@ -2,7 +2,7 @@ import { minutesOnly, planTiers } from '../domain/tier-plan';
 import { periodCoverage } from './shared-reads';
 import { hasWholeHourOffsets, nextZonedDay, startOfZonedDay, zoneOffset } from '../domain/time-zone';
 import type { ResolvedRange } from '../domain/time-range';
-import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
+import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
 import { filterParams, planParams, tieredSource, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
@@ -85,25 +85,29 @@ export interface SeriesList {
 /**
  * Every row's owner: a destination-side row belongs to its destination; a source-side row
  * to every destination (scope) that source is connected to, so the engine can rank each
- * destination's series itself.
+ * destination's series itself. Rows are summed per key (destination or source) first and
+ * given their owners after: a source shared by 20 destinations costs 20 times its summed
+ * rows, not 20 times its reports.
  */
-const OWNER = `arrayJoin(if(destination_id = '', arrayFilter((d, s) -> s = source_id, {owner_dests:Array(String)}, {owner_sources:Array(String)}), [destination_id])) AS owner`;
+const OWNERS = `arrayJoin(if(source_side, arrayFilter((d, s) -> s = key, {owner_dests:Array(String)}, {owner_sources:Array(String)}), [key])) AS owner`;
 const BUCKET = `multiIf({gran:String} = 'MINUTE', toUnixTimestamp(t),
                     {gran:String} = 'HOUR', toUnixTimestamp(toStartOfHour(t, {tz:String})),
                     toUnixTimestamp(toStartOfDay(t, {tz:String}))) AS bucket`;
 const SERIES_COLUMNS = 'event_type, event_name, app_version, reason';
+const SERIES_VALUES = `if({g_type:Bool}, event_type, '') AS event_type, if({g_name:Bool}, event_name, '') AS event_name,
+             if({g_version:Bool}, app_version, '') AS app_version, if({g_reason:Bool}, reason, '') AS reason`;
 
-/** Each report row of the read as its owner, bucket, series values and events. */
-function ownedRowsSql(wdb: WorkspaceDb, filter: EventFilterValue | null): string {
-  return `SELECT ${OWNER}, ${BUCKET},
-             if({g_type:Bool}, event_type, '') AS event_type, if({g_name:Bool}, event_name, '') AS event_name,
-             if({g_version:Bool}, app_version, '') AS app_version, if({g_reason:Bool}, reason, '') AS reason, events
-      FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], KEYED_SCOPE_SQL, filter)}`;
+/** The read's rows summed per key (a destination, or a source for source-side steps), series values and, with `bucketed`, bucket. */
+function keyedSumsSql(wdb: WorkspaceDb, filter: EventFilterValue | null, bucketed: boolean, where = ''): string {
+  return `SELECT ${KEY_COLUMNS}, ${bucketed ? `${BUCKET},` : ''} ${SERIES_VALUES}, sum(events) AS n
+      FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], KEYED_SCOPE_SQL, filter)}
+      ${where}
+      GROUP BY key, source_side, ${bucketed ? 'bucket, ' : ''}${SERIES_COLUMNS}`;
 }
 
 /** Per owner, bucket and series: the sums an unsplit answer is built from. */
 function perBucketSql(wdb: WorkspaceDb, filter: EventFilterValue | null): string {
-  return `SELECT owner, toInt64(bucket) AS bucket, ${SERIES_COLUMNS}, sum(events) AS n FROM (${ownedRowsSql(wdb, filter)}) GROUP BY owner, bucket, ${SERIES_COLUMNS}`;
+  return `SELECT ${OWNERS}, toInt64(bucket) AS bucket, ${SERIES_COLUMNS}, n FROM (${keyedSumsSql(wdb, filter, true)})`;
 }
 
 /**
@@ -114,14 +118,14 @@ function perBucketSql(wdb: WorkspaceDb, filter: EventFilterValue | null): string
  * carry each page series' total and its owner's series count and total.
  */
 function pagedSql(wdb: WorkspaceDb, filter: EventFilterValue | null): string {
-  const rows = ownedRowsSql(wdb, filter);
   return `WITH page AS (
       SELECT owner, ${SERIES_COLUMNS}, total, count() OVER (PARTITION BY owner) AS series_count, sum(total) OVER (PARTITION BY owner) AS owner_total
-      FROM (SELECT owner, ${SERIES_COLUMNS}, sum(events) AS total FROM (${rows}) GROUP BY owner, ${SERIES_COLUMNS})
+      FROM (SELECT owner, ${SERIES_COLUMNS}, sum(n) AS total FROM (SELECT ${OWNERS}, ${SERIES_COLUMNS}, n FROM (${keyedSumsSql(wdb, filter, false)})) GROUP BY owner, ${SERIES_COLUMNS})
       ORDER BY owner, total DESC, ${SERIES_COLUMNS}
       LIMIT {page_count:UInt32} OFFSET {page_offset:UInt32} BY owner)
-    SELECT owner, toInt64(bucket) AS bucket, ${SERIES_COLUMNS}, sum(events) AS n, toUInt64(0) AS series_count, toUInt64(0) AS owner_total
-    FROM (${rows}) WHERE (owner, ${SERIES_COLUMNS}) IN (SELECT owner, ${SERIES_COLUMNS} FROM page)
+    SELECT owner, toInt64(bucket) AS bucket, ${SERIES_COLUMNS}, sum(n) AS n, toUInt64(0) AS series_count, toUInt64(0) AS owner_total
+    FROM (SELECT ${OWNERS}, bucket, ${SERIES_COLUMNS}, n FROM (${keyedSumsSql(wdb, filter, true, `WHERE (${SERIES_COLUMNS}) IN (SELECT ${SERIES_COLUMNS} FROM page)`)}))
+    WHERE (owner, ${SERIES_COLUMNS}) IN (SELECT owner, ${SERIES_COLUMNS} FROM page)
     GROUP BY owner, bucket, ${SERIES_COLUMNS}
     UNION ALL
     SELECT owner, toInt64(-1) AS bucket, ${SERIES_COLUMNS}, total AS n, toUInt64(series_count) AS series_count, toUInt64(owner_total) AS owner_total FROM page`;

@@ -5,6 +5,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createLogger, type Logger } from '../../src/log';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway';
+import { openDataDirDb } from '../../src/app/data-dir';
 import type { Scope } from '../../src/auth/scopes';
 
 /**
@@ -89,8 +90,16 @@ export class TestGateway {
     }
   }
 
+  /**
+   * Stops the gateway, then drops its database: a worker's engine directory keeps only the
+   * file running now, so opening it stays fast (with 54 databases left behind it took 1.6 s
+   * against 0.27 s) and no background merges of finished files compete with the next one.
+   */
   async close(): Promise<void> {
     await this.gateway.close();
+    const db = this.gateway.db;
+    await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
+    await db.close();
   }
 }
 
@@ -100,7 +109,12 @@ export async function startTestGateway(
   options: Pick<GatewayOptions, 'now' | 'recordBatch' | 'ide' | 'web' | 'spanSink'> & { log?: Logger } = {},
 ): Promise<TestGateway> {
   const config = testConfig(name, env);
-  const gateway = await startGateway({ config, ...options, log: options.log ?? createLogger('silent') });
+  // Opened here, not by the gateway, so close() can drop the database after the gateway stopped.
+  const db = await openDataDirDb(config, () => undefined);
+  const gateway = await startGateway({ config, db, ...options, log: options.log ?? createLogger('silent') }).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
   if (!rootToken) throw new Error('expected a fresh database to generate a root token');
   return new TestGateway(gateway, rootToken);

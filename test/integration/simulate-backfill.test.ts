@@ -6,10 +6,11 @@ import { migrate } from '../../src/clickhouse/migrations';
 import { backfill, type BackfillResult } from '../../src/simulate/backfill';
 import { generateWindow, type SimDelivery } from '../../src/simulate/generator';
 import { DEMO_WORKSPACE, demoIncidents, displayNames } from '../../src/simulate/model';
+import { workerDataDir } from '../helpers/gateway';
 
 const DAY = 86_400_000;
 // One chDB directory per jest worker (a process binds one), one database per test file.
-const DATA_DIR = path.join(os.tmpdir(), 'do-test-' + (process.env.JEST_WORKER_ID ?? '0'));
+const DATA_DIR = workerDataDir();
 const DATABASE = `sim_backfill_${Date.now().toString(36)}`;
 const WORKSPACE = 'demo_bf';
 const SEED = 7;
