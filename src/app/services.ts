@@ -13,7 +13,7 @@ import { gatewaySchema } from '../graphql/schema';
 import { AdmissionPipeline } from '../graphql/transport/admission';
 import { instrumentResolvers, OperationObserver } from '../graphql/transport/observe';
 import { IngestCoalescer } from '../ingest/coalescer';
-import { IngestWal } from '../ingest/ingest-wal';
+import { FlushLogFiles } from '../ingest/flush-log-files';
 import { SharedReads } from '../metrics/shared-reads';
 import { IngestService } from '../ingest/ingest.service';
 import { LiveHub } from '../live/hub';
@@ -123,7 +123,7 @@ async function buildIngest(db: Db, config: Config, log: Logger, metrics: Gateway
   const coalescer = new IngestCoalescer(db, {
     maxRows: ic.flushMaxRows,
     maxDelayMs: ic.flushMaxDelayMs,
-    wal: new IngestWal(path.join(config.server.dataDir, 'ingest-wal')),
+    log: new FlushLogFiles(path.join(config.server.dataDir, 'ingest-wal')),
     coalesceKeyed: ic.coalesceKeyed === 'auto' ? config.clickhouse.url === null : ic.coalesceKeyed === 'on',
     onFlush: (rows, requests) => {
       metrics.ingestFlushRows.observe(rows);

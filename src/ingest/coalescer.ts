@@ -1,10 +1,13 @@
 import type { Db } from '../clickhouse/client';
+
+/** What the coalescer needs of the store: inserts, the idempotency lookup, and whether writes are being refused. */
+export type CoalescerStore = Pick<Db, 'insert' | 'query' | 'database' | 'writesFailing'>;
 import { RETRY_AFTER_SECONDS } from '../clickhouse/errors';
 import { AppError, ErrorCode } from '../domain/errors';
-import { IdempotencyStore, type IdempotencyRecord } from './idempotency';
+import { IdempotencyRecords, type IdempotencyRecord } from './idempotency';
 import { combine, writeFlush, type FlushContents, type StagedBatch } from './flush';
-import type { IngestWal } from './ingest-wal';
-import { MAX_SAVED_BACKLOG, SavedFlushes } from './saved-flushes';
+import type { FlushLogFiles } from './flush-log-files';
+import { MAX_SAVED_BACKLOG, FlushLog } from './flush-log';
 
 export interface CoalescerOptions {
   /** Rows (reports and syncs) that start a flush at once; default 50,000. */
@@ -15,10 +18,10 @@ export interface CoalescerOptions {
    * Where flushes of keyed requests are saved before they are written. Unset (or
    * `coalesceKeyed` false), a keyed request is always written alone under its own token.
    */
-  wal?: IngestWal;
+  log?: FlushLogFiles;
   /**
-   * Merge keyed requests (default true when `wal` is set). Safe only when a producer's retry
-   * comes back to this process: the saved flush is local (ADR 0010). The gateway turns it
+   * Merge keyed requests (default true when `log` is set). Safe only when a producer's retry
+   * comes back to this process: the flush log is local (ADR 0010). The gateway turns it
    * off with a ClickHouse server, where replicas share the keys.
    */
   coalesceKeyed?: boolean;
@@ -28,7 +31,7 @@ export interface CoalescerOptions {
   onError?: (err: unknown) => void;
   /** Told when a saved flush is held for an operator after a minute of refusals that are not transient. */
   onHold?: (file: string, err: unknown) => void;
-  /** How long a saved flush refused for a reason that is not transient is tried before it is held (ms); default SAVED_FLUSH_MAX_AGE_MS (tests shorten it). */
+  /** How long a saved flush refused for a reason that is not transient is tried before it is held (ms); default FLUSH_HOLD_AFTER_MS (tests shorten it). */
   savedMaxAgeMs?: number;
 }
 
@@ -64,8 +67,8 @@ const MAX_LINGER_MS = 20;
  * are stored.
  *
  * Keyed and unkeyed requests never share a flush: a flush of keyed requests is saved
- * before it is written (SavedFlushes), and an unkeyed request answered with an error must
- * not be stored later by a saved copy. A flush first looks up its keyed requests' records
+ * before it is written (FlushLog), and an unkeyed request answered with an error must
+ * not be stored later by its copy in the flush log. A flush first looks up its keyed requests' records
  * in one statement: a key acknowledged earlier is answered with that record (replay or
  * 409) and its rows are left out.
  */
@@ -82,16 +85,16 @@ export class IngestCoalescer {
   private idle: Array<() => void> = [];
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
-  private readonly records: IdempotencyStore;
-  private readonly saved: SavedFlushes | null;
+  private readonly records: IdempotencyRecords;
+  private readonly log: FlushLog | null;
   private saveFailure: { at: number; error: AppError } | null = null;
 
-  constructor(private readonly db: Db, private readonly options: CoalescerOptions = {}) {
+  constructor(private readonly db: CoalescerStore, private readonly options: CoalescerOptions = {}) {
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 200;
-    this.records = new IdempotencyStore(db);
-    const keyed = options.wal !== undefined && (options.coalesceKeyed ?? true);
-    this.saved = keyed ? new SavedFlushes(db, options.wal!, { onError: options.onError, onHold: options.onHold, maxAgeMs: options.savedMaxAgeMs }) : null;
+    this.records = new IdempotencyRecords(db);
+    const keyed = options.log !== undefined && (options.coalesceKeyed ?? true);
+    this.log = keyed ? new FlushLog(db, options.log!, { onError: options.onError, onHold: options.onHold, maxAgeMs: options.savedMaxAgeMs }) : null;
   }
 
   /**
@@ -99,7 +102,7 @@ export class IngestCoalescer {
    * (nothing stored now); rejects (nothing acknowledged) when the engine refused its flush.
    */
   submit(batch: StagedBatch): Promise<IdempotencyRecord | null> {
-    if (batch.record && this.saved && this.saved.size >= MAX_SAVED_BACKLOG) {
+    if (batch.record && this.log && this.log.size >= MAX_SAVED_BACKLOG) {
       return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key', { retryAfterSeconds: RETRY_AFTER_SECONDS }));
     }
     return new Promise((resolve, reject) => {
@@ -116,8 +119,8 @@ export class IngestCoalescer {
    * its record; rejects (503 or 504 with Retry-After) while it cannot be stored.
    */
   async settle(workspaceId: string, key: string): Promise<void> {
-    const token = this.saved?.flushOf(workspaceId, key);
-    if (token !== undefined) await this.saved!.write(token);
+    const token = this.log?.flushOf(workspaceId, key);
+    if (token !== undefined) await this.log!.write(token);
   }
 
   /**
@@ -125,20 +128,20 @@ export class IngestCoalescer {
    * serving) and keeps refusing the keys of those held in `failed/`.
    */
   async recover(): Promise<{ pending: number; held: number }> {
-    if (!this.saved) return { pending: 0, held: 0 };
-    const adopted = this.saved.adopt();
-    await this.saved.writeAll();
+    if (!this.log) return { pending: 0, held: 0 };
+    const adopted = this.log.adopt();
+    await this.log.writeAll();
     return adopted;
   }
 
   /** Flushes saved but not yet stored (a readiness signal for operators). */
   get backlog(): number {
-    return this.saved?.size ?? 0;
+    return this.log?.size ?? 0;
   }
 
   /** Flushes held in `failed/` for an operator: their keys are refused until it resolves them. */
   get held(): number {
-    return this.saved?.held ?? 0;
+    return this.log?.held ?? 0;
   }
 
   /**
@@ -162,9 +165,9 @@ export class IngestCoalescer {
    */
   async close(): Promise<number> {
     await this.drain();
-    await this.saved?.writeAll();
+    await this.log?.writeAll();
     this.stop();
-    if (this.backlog > 0) this.options.onError?.(new Error(`${this.backlog} saved ingest flushes are left in ${this.options.wal!.dir} for the next start`));
+    if (this.backlog > 0) this.options.onError?.(new Error(`${this.backlog} ingest flushes are left in the flush log (${this.options.log!.dir}) for the next start`));
     return this.backlog;
   }
 
@@ -172,7 +175,7 @@ export class IngestCoalescer {
     if (this.timer) clearTimeout(this.timer);
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.timer = this.lingerTimer = null;
-    this.saved?.stop();
+    this.log?.stop();
   }
 
   private schedule(): void {
@@ -229,7 +232,7 @@ export class IngestCoalescer {
   private take(): Waiting[] {
     const first = this.waiting[0];
     const keyed = first.batch.record !== null;
-    const alone = keyed && this.saved === null; // keyed requests are not merged: each keeps its own token
+    const alone = keyed && this.log === null; // keyed requests are not merged: each keeps its own token
     const taken = new Set<Waiting>();
     let rows = 0;
     let bytes = 0;
@@ -251,10 +254,10 @@ export class IngestCoalescer {
       const fresh = await this.screen(taken);
       if (fresh.length === 0) return;
       const contents = combine(fresh.map((w) => w.batch));
-      if (contents.records.length > 0 && this.saved) {
+      if (contents.records.length > 0 && this.log) {
         // Saved first, even a flush of one: a retry of its key may be merged with other
-        // requests under another token, and only the saved copy keeps it from being stored twice.
-        await this.saved.write(await this.save(contents));
+        // requests under another token, and only its copy in the flush log keeps it from being stored twice.
+        await this.log.write(await this.save(contents));
       } else {
         await withAttempts(() => writeFlush(this.db, contents));
       }
@@ -267,7 +270,7 @@ export class IngestCoalescer {
 
   private async save(contents: FlushContents): Promise<string> {
     try {
-      const token = await this.saved!.save(contents);
+      const token = await this.log!.save(contents);
       this.saveFailure = null;
       return token;
     } catch (err) {

@@ -1,4 +1,7 @@
 import type { Db } from '../clickhouse/client';
+
+/** What a flush needs of the store: inserts (the coalescer and the flush log depend on nothing more). */
+export type FlushWriter = Pick<Db, 'insert'>;
 import { sha256Hex } from './idempotency';
 
 /** One request's rows, encoded and validated, waiting to be written. */
@@ -55,7 +58,7 @@ const TABLES: Record<FlushPart, string> = { events: 'delivery_events', syncs: 'w
  * added once stored. After a long refusal (a full disk for minutes, other writes moving
  * the window on) writing a stored part again could store it twice; skipping it cannot.
  */
-export async function writeFlush(db: Db, contents: FlushContents, stored: Set<FlushPart> = new Set()): Promise<void> {
+export async function writeFlush(db: FlushWriter, contents: FlushContents, stored: Set<FlushPart> = new Set()): Promise<void> {
   for (const part of FLUSH_PARTS) {
     if (stored.has(part)) continue;
     const body = part === 'records' ? recordsBody(contents) : contents[part];

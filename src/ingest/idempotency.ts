@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
-import { KeyedMutex } from '../domain/keyed-mutex';
 
 /** How long an acknowledged key is recognized (the table's TTL says the same). */
 export const IDEMPOTENCY_RECORD_TTL_MS = 86_400_000;
@@ -26,19 +25,10 @@ export function batchToken(workspaceId: string, key: string, bodySha256: string)
 
 /**
  * Idempotency records of acknowledged ingest batches (`ingest_idempotency`, one day),
- * written by `writeFlush` with the rows they acknowledge.
- * Requests carrying one key are also serialized in this process, so a concurrent
- * second request sees the first one's record instead of racing it.
+ * written by `writeFlush` with the rows they acknowledge, read back here.
  */
-export class IdempotencyStore {
-  private readonly locks = new KeyedMutex();
-
-  constructor(private readonly db: Db) {}
-
-  /** Runs `fn` while holding (workspace, key): one request per key at a time here. */
-  exclusive<T>(workspaceId: string, key: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(`${workspaceId}\u0000${key}`, fn);
-  }
+export class IdempotencyRecords {
+  constructor(private readonly db: Pick<Db, 'query' | 'database'>) {}
 
   /**
    * The records of these (workspace, key) pairs acknowledged within a day, keyed by

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
-import { batchToken, IdempotencyStore, sha256Hex, type IdempotencyRecord } from './idempotency';
+import { batchToken, sha256Hex, type IdempotencyRecord } from './idempotency';
+import { KeyedMutex } from '../domain/keyed-mutex';
 import { AppError, ErrorCode } from '../domain/errors';
 import { parseBody } from './body.parse';
 import { validateRecord, type DeliveryReport, type FieldError, type SyncReport } from './report.validate';
@@ -50,7 +51,8 @@ export class IngestService {
   private readonly sampler: DiscardSampler;
   /** Told the ids a stored batch named (the catalog cache drops a snapshot that lacks one). */
   onStored?: (workspaceId: string, ids: BatchIds) => void;
-  private readonly idempotency: IdempotencyStore;
+  /** Requests carrying one key run one at a time here, so a concurrent second one sees the first one's record. */
+  private readonly keyLocks = new KeyedMutex();
   /** Writes requests' rows, merging concurrent ones into larger inserts. */
   readonly coalescer: IngestCoalescer;
 
@@ -64,7 +66,6 @@ export class IngestService {
     coalescer?: IngestCoalescer,
   ) {
     this.sampler = new DiscardSampler(samplesPerMinute);
-    this.idempotency = new IdempotencyStore(db);
     this.coalescer = coalescer ?? new IngestCoalescer(db);
   }
 
@@ -80,7 +81,7 @@ export class IngestService {
     if (idempotencyKey === null) return this.store(workspaceId, body, contentType, null, crypto.randomUUID(), now);
     const key = idempotencyKey;
     const digest = sha256Hex(body);
-    return this.idempotency.exclusive(workspaceId, key, async () => {
+    return this.keyLocks.run(`${workspaceId}\u0000${key}`, async () => {
       // A flush of this key saved by a failed attempt is written first: its record then answers.
       await this.coalescer.settle(workspaceId, key);
       return this.store(workspaceId, body, contentType, { key, digest }, batchToken(workspaceId, key, digest), now);

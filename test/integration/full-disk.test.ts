@@ -5,7 +5,7 @@ import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
 import { AppError } from '../../src/domain/errors';
 import { IngestCoalescer } from '../../src/ingest/coalescer';
-import { IngestWal } from '../../src/ingest/ingest-wal';
+import { FlushLogFiles } from '../../src/ingest/flush-log-files';
 import { IngestService } from '../../src/ingest/ingest.service';
 import { mountSmallDisk } from '../helpers/full-disk';
 import { startTestGateway } from '../helpers/gateway';
@@ -65,7 +65,7 @@ describeWithDisk('a merged flush whose rows were stored when the disk filled up 
   it('keeps the keys refused (503, Retry-After) for as long as the disk is full, then answers every retry as a replay: stored once', async () => {
     const walDir = path.join(disk!.dir, 'a', 'ingest-wal');
     // Given up after 1.5 s of refusals that are not transient: a full disk must outlast it.
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(walDir), savedMaxAgeMs: 1_500 });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(walDir), savedMaxAgeMs: 1_500 });
     const ingest = new IngestService(db, limits, 10, undefined, coalescer);
     const bodies = Array.from({ length: 4 }, (_, i) => body(`k${i}`, 250));
     fillAfterEvents = true;

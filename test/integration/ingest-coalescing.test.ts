@@ -6,7 +6,7 @@ import { dbOptionsOf, openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
 import { loadConfig } from '../../src/config/config';
 import { IngestCoalescer } from '../../src/ingest/coalescer';
-import { IngestWal } from '../../src/ingest/ingest-wal';
+import { FlushLogFiles } from '../../src/ingest/flush-log-files';
 import { IngestService, type IngestResult } from '../../src/ingest/ingest.service';
 
 /**
@@ -59,7 +59,7 @@ describe('coalesced ingest', () => {
 
   it('merges 8 concurrent 500-report requests into fewer inserts, each answered with its own counts', async () => {
     inserts = [];
-    const ingest = service(new IngestCoalescer(db, { wal: new IngestWal(walDir) }));
+    const ingest = service(new IngestCoalescer(db, { log: new FlushLogFiles(walDir) }));
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ingest.ingest('ws_c', body(`merge${i}`, 500), 'application/x-ndjson', `merge-${i}`, now)));
     expect(results.map((r) => [r.accepted, r.events, r.duplicate])).toEqual(Array.from({ length: 8 }, () => [500, 1000, false]));
     expect(inserts.length).toBeLessThan(8);
@@ -94,7 +94,7 @@ describe('coalesced ingest', () => {
   it('stores a merged flush once when the process dies between its rows and its records; every retry is a replay', async () => {
     const bodies = Array.from({ length: 4 }, (_, i) => body(`crash${i}`, 300));
     failRecords = true;
-    const dying = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    const dying = new IngestCoalescer(db, { log: new FlushLogFiles(walDir) });
     const first = await Promise.allSettled(bodies.map((b, i) => service(dying).ingest('ws_c', b, 'application/x-ndjson', `crash-${i}`, now)));
     dying.stop(); // the process is gone: its memory of the unwritten flush with it
     expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
@@ -102,7 +102,7 @@ describe('coalesced ingest', () => {
     expect(fs.readdirSync(walDir).length).toBeGreaterThan(0);
 
     failRecords = false;
-    const restarted = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    const restarted = new IngestCoalescer(db, { log: new FlushLogFiles(walDir) });
     expect((await restarted.recover()).pending).toBeGreaterThan(0);
     expect(fs.readdirSync(walDir)).toEqual([]);
     const retries: IngestResult[] = [];
@@ -113,7 +113,7 @@ describe('coalesced ingest', () => {
 
   it('answers a retry in the same process by writing the saved flush first (its key found, nothing stored twice)', async () => {
     failRecords = true;
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(walDir) });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(walDir) });
     const ingest = service(coalescer);
     const bodies = [body('again0', 200), body('again1', 200)];
     const first = await Promise.allSettled(bodies.map((b, i) => ingest.ingest('ws_c', b, 'application/x-ndjson', `again-${i}`, now)));
@@ -130,14 +130,14 @@ describe('coalesced ingest', () => {
     const dir = path.join(dataDir, 'wal-torn');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'abc.flush.tmp'), '{"v":1,"tok');
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     expect(await coalescer.recover()).toEqual({ pending: 0, held: 0 });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('never saves a request without a key: refused with the others, it is stored once by its own retry', async () => {
     const dir = path.join(dataDir, 'wal-mixed');
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     const ingest = service(coalescer);
     refuse = 'dst_mixed';
     const first = await Promise.allSettled([
@@ -154,7 +154,7 @@ describe('coalesced ingest', () => {
 
   it('holds a saved flush the engine keeps refusing for a reason that is not transient: its keys stay refused, across a restart, until an operator resolves it', async () => {
     const dir = path.join(dataDir, 'wal-poison');
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir), savedMaxAgeMs: 300 });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(dir), savedMaxAgeMs: 300 });
     const ingest = service(coalescer);
     refuse = 'dst_poison';
     const bodies = [body('poison', 5), body('innocent', 5)];
@@ -170,7 +170,7 @@ describe('coalesced ingest', () => {
     coalescer.stop();
 
     // A restart still refuses the held keys, and says how many are held.
-    const restarted = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const restarted = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     expect(await restarted.recover()).toEqual({ pending: 0, held: 1 });
     await expect(service(restarted).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toThrow(/held for an operator \(ingest-wal\/failed\//);
     restarted.stop();
@@ -178,7 +178,7 @@ describe('coalesced ingest', () => {
     // The operator fixed the cause and moved the file back: the next start writes it, and the retries are replays.
     refuse = null;
     fs.renameSync(path.join(dir, 'failed', held), path.join(dir, held));
-    const fixed = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const fixed = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     expect(await fixed.recover()).toEqual({ pending: 1, held: 0 });
     const retry = await service(fixed).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now);
     expect([retry.duplicate, await stored('innocent'), await stored('poison')]).toEqual([true, 10, 10]);
@@ -187,7 +187,7 @@ describe('coalesced ingest', () => {
 
   it('writes refused saved flushes once more on a graceful stop, leaving nothing behind', async () => {
     const dir = path.join(dataDir, 'wal-close');
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     failRecords = true;
     await expect(service(coalescer).ingest('ws_c', body('close', 5), 'application/x-ndjson', 'close-0', now)).rejects.toThrow('killed');
     expect(coalescer.backlog).toBe(1);
@@ -199,8 +199,8 @@ describe('coalesced ingest', () => {
 
   it('without keyed merging (a ClickHouse server with replicas), a keyed request keeps its own token: a retry on another replica stores nothing twice', async () => {
     inserts = [];
-    const replicaA = new IngestCoalescer(db, { wal: new IngestWal(path.join(dataDir, 'wal-a')), coalesceKeyed: false });
-    const replicaB = new IngestCoalescer(db, { wal: new IngestWal(path.join(dataDir, 'wal-b')), coalesceKeyed: false });
+    const replicaA = new IngestCoalescer(db, { log: new FlushLogFiles(path.join(dataDir, 'wal-a')), coalesceKeyed: false });
+    const replicaB = new IngestCoalescer(db, { log: new FlushLogFiles(path.join(dataDir, 'wal-b')), coalesceKeyed: false });
     const results = await Promise.all(Array.from({ length: 4 }, (_, i) => service(replicaA).ingest('ws_c', body(`alone${i}`, 50), 'application/x-ndjson', `alone-${i}`, now)));
     expect(results.every((r) => !r.duplicate)).toBe(true);
     expect(inserts).toEqual([50, 50, 50, 50]); // one insert per keyed request
@@ -218,7 +218,7 @@ describe('coalesced ingest', () => {
     fs.writeFileSync(path.join(dir, 'deadbeef.flush'), '{"v":1,"token":"deadbeef","createdAt":0,"records":[],"sizes":[10,0,0]}\nshort');
     // Parseable, but not a flush's header: damaged too (it used to stop the gateway from starting).
     fs.writeFileSync(path.join(dir, 'cafe.flush'), '{"v":1,"token":"cafe","createdAt":0,"sizes":[0,0,0]}\n');
-    const coalescer = new IngestCoalescer(db, { wal: new IngestWal(dir) });
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     expect(await coalescer.recover()).toEqual({ pending: 0, held: 0 });
     expect(fs.readdirSync(path.join(dir, 'failed', 'damaged')).sort()).toEqual(['cafe.flush', 'deadbeef.flush']);
   });

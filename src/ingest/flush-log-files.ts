@@ -8,7 +8,7 @@ import { FLUSH_PARTS, type FlushContents, type FlushPart } from './flush';
 const FLUSH_FILE = /^([A-Za-z0-9_-]+)(?:\.([0-9a-f]))?\.flush$/;
 
 /** A saved flush as found on disk. */
-export interface SavedFile {
+export interface LoggedFlush {
   file: string;
   contents: FlushContents;
   /** Parts a previous attempt stored (from the file name). */
@@ -31,7 +31,7 @@ export interface SavedFile {
  * kept in the file's name (a rename needs no free space), so a later start skips them.
  * `failed/` holds the flushes held for an operator: their keys stay refused.
  */
-export class IngestWal {
+export class FlushLogFiles {
   constructor(readonly dir: string) {}
 
   get failedDir(): string {
@@ -92,8 +92,8 @@ export class IngestWal {
     return file;
   }
 
-  read(file: string): FlushContents {
-    return parseFlush(fs.readFileSync(file), file);
+  async read(file: string): Promise<FlushContents> {
+    return parseFlush(await fs.promises.readFile(file), file);
   }
 
   async remove(file: string): Promise<void> {
@@ -132,18 +132,18 @@ export class IngestWal {
    * a complete file that cannot be read, or whose header is not a flush's, is moved to
    * `failed/damaged/` (the gateway still starts; it holds no key it could name).
    */
-  load(): SavedFile[] {
+  load(): LoggedFlush[] {
     return this.scan(this.dir, true);
   }
 
   /** The flushes held in `failed/` (an operator's to resolve): their keys stay refused. */
-  loadHeld(): SavedFile[] {
+  loadHeld(): LoggedFlush[] {
     return this.scan(this.failedDir, false);
   }
 
-  private scan(dir: string, dropTemporary: boolean): SavedFile[] {
+  private scan(dir: string, dropTemporary: boolean): LoggedFlush[] {
     if (!fs.existsSync(dir)) return [];
-    const found: Array<SavedFile & { mtime: number }> = [];
+    const found: Array<LoggedFlush & { mtime: number }> = [];
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isFile()) continue;
       const file = path.join(dir, entry.name);
@@ -154,7 +154,8 @@ export class IngestWal {
       const match = FLUSH_FILE.exec(entry.name);
       if (!match) continue;
       try {
-        found.push({ file, contents: this.read(file), stored: partsOf(match[2]), mtime: fs.statSync(file).mtimeMs });
+        // At start, before serving: reading synchronously holds no request.
+        found.push({ file, contents: parseFlush(fs.readFileSync(file), file), stored: partsOf(match[2]), mtime: fs.statSync(file).mtimeMs });
       } catch {
         const damaged = path.join(this.failedDir, 'damaged');
         fs.mkdirSync(damaged, { recursive: true, mode: 0o700 });

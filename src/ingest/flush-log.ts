@@ -1,16 +1,16 @@
 import path from 'node:path';
-import type { Db } from '../clickhouse/client';
+import type { FlushWriter } from './flush';
 import { classifyClickHouseError, isTransient } from '../clickhouse/errors';
 import { AppError, ErrorCode } from '../domain/errors';
 import { writeFlush, type FlushContents, type FlushPart } from './flush';
-import type { IngestWal } from './ingest-wal';
+import type { FlushLogFiles } from './flush-log-files';
 
-export interface SavedFlushesOptions {
+export interface FlushLogOptions {
   /** Told when a saved flush could not be written and will be tried again. */
   onError?: (err: unknown) => void;
   /** Told when a saved flush is held for an operator (moved to `failed/`): its keys stay refused. */
   onHold?: (file: string, err: unknown) => void;
-  /** Default SAVED_FLUSH_MAX_AGE_MS. */
+  /** Default FLUSH_HOLD_AFTER_MS. */
   maxAgeMs?: number;
 }
 
@@ -18,7 +18,7 @@ export interface SavedFlushesOptions {
  * A saved flush the engine refuses for a reason that is not transient (a schema change
  * under a rolling upgrade, a row it cannot parse) is tried for this long (ms), then held.
  */
-export const SAVED_FLUSH_MAX_AGE_MS = 60_000;
+export const FLUSH_HOLD_AFTER_MS = 60_000;
 /** Saved flushes waiting at most; past it, new keyed requests are refused (503) until ClickHouse takes writes again. */
 export const MAX_SAVED_BACKLOG = 64;
 /** Background tries: every 5 s, doubling while they keep failing, at most every minute. */
@@ -29,6 +29,8 @@ const HELD_RETRY_AFTER_SECONDS = 60;
 
 interface Entry {
   file: string;
+  /** The flush itself while its first attempt runs (no read-back of what was just written); later attempts read the file. */
+  contents: FlushContents | null;
   keys: string[];
   savedAt: number;
   /** Parts already stored: a later attempt writes only the others (see writeFlush). */
@@ -38,7 +40,7 @@ interface Entry {
 }
 
 /**
- * Flushes saved to the write-ahead directory and not yet stored: which (workspace, key)
+ * The flush log: flushes saved in DATA_DIR/ingest-wal (FlushLogFiles) and not yet stored: which (workspace, key)
  * each holds, writing them again (same token, stored parts skipped, so nothing is stored
  * twice), one at a time, in the background while ClickHouse refuses, and before a retry
  * of one of their keys.
@@ -50,7 +52,7 @@ interface Entry {
  * it back (written at the next start) or deletes it (its keys free, at the risk of
  * storing twice what part of it stored). See docs/ingest.md and ADR 0010.
  */
-export class SavedFlushes {
+export class FlushLog {
   private readonly entries = new Map<string, Entry>();
   private readonly tokenOfKey = new Map<string, string>();
   private readonly writing = new Map<string, Promise<void>>();
@@ -58,7 +60,7 @@ export class SavedFlushes {
   private failures = 0;
   private stopped = false;
 
-  constructor(private readonly db: Db, readonly wal: IngestWal, private readonly options: SavedFlushesOptions = {}) {}
+  constructor(private readonly writer: FlushWriter, readonly files: FlushLogFiles, private readonly options: FlushLogOptions = {}) {}
 
   /** Flushes saved and waiting to be written (held ones aside). */
   get size(): number {
@@ -74,17 +76,17 @@ export class SavedFlushes {
 
   /** Saves `contents` durably and tracks it until `write` stores it; returns its token. */
   async save(contents: FlushContents): Promise<string> {
-    const file = await this.wal.save(contents);
-    this.track(contents, { file, keys: [], savedAt: Date.now(), stored: new Set(), held: false });
+    const file = await this.files.save(contents);
+    this.track(contents, { file, contents, keys: [], savedAt: Date.now(), stored: new Set(), held: false });
     return contents.token;
   }
 
   /** Takes over the flushes a previous process left (held ones included); pending ones are written by `writeAll`. */
   adopt(): { pending: number; held: number } {
-    const pending = this.wal.load();
-    const held = this.wal.loadHeld();
-    for (const { file, contents, stored } of pending) this.track(contents, { file, keys: [], savedAt: Date.now(), stored, held: false });
-    for (const { file, contents, stored } of held) this.track(contents, { file, keys: [], savedAt: 0, stored, held: true });
+    const pending = this.files.load();
+    const held = this.files.loadHeld();
+    for (const { file, contents, stored } of pending) this.track(contents, { file, contents: null, keys: [], savedAt: Date.now(), stored, held: false });
+    for (const { file, contents, stored } of held) this.track(contents, { file, contents: null, keys: [], savedAt: 0, stored, held: true });
     return { pending: pending.length, held: held.length };
   }
 
@@ -135,14 +137,17 @@ export class SavedFlushes {
   private async attempt(token: string, entry: Entry): Promise<void> {
     const before = entry.stored.size;
     try {
-      await writeFlush(this.db, this.wal.read(entry.file), entry.stored);
-      await this.wal.remove(entry.file);
+      // A retry reads the file again: memory holds only the flushes being written for the first time.
+      const contents = entry.contents ?? (await this.files.read(entry.file));
+      entry.contents = null;
+      await writeFlush(this.writer, contents, entry.stored);
+      await this.files.remove(entry.file);
       this.forget(token);
       this.failures = 0;
     } catch (err) {
-      if (entry.stored.size > before) entry.file = await this.wal.markStored(entry.file, entry.stored);
+      if (entry.stored.size > before) entry.file = await this.files.markStored(entry.file, entry.stored);
       const refusal = classifyClickHouseError(err).appError;
-      if (!isTransient(refusal) && Date.now() - entry.savedAt >= (this.options.maxAgeMs ?? SAVED_FLUSH_MAX_AGE_MS)) {
+      if (!isTransient(refusal) && Date.now() - entry.savedAt >= (this.options.maxAgeMs ?? FLUSH_HOLD_AFTER_MS)) {
         await this.hold(entry, err);
         throw heldError(entry.file);
       }
@@ -155,7 +160,7 @@ export class SavedFlushes {
 
   private async hold(entry: Entry, err: unknown): Promise<void> {
     entry.held = true;
-    entry.file = await this.wal.quarantine(entry.file).catch(() => entry.file);
+    entry.file = await this.files.quarantine(entry.file).catch(() => entry.file);
     this.options.onHold?.(entry.file, err);
   }
 
