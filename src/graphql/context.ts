@@ -1,6 +1,6 @@
 import type { AlertStore } from '../alerts/store';
 import type { SecretBox } from '../auth/secret-box';
-import type { Principal, Scope } from '../auth/scopes';
+import { holdsScope, type Principal, type Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
 import type { LiveHub } from '../live/hub';
@@ -88,9 +88,9 @@ export class RequestContext {
     };
   }
 
-  /** 403 unless the caller holds `scope`. */
+  /** 403 unless the caller holds `scope` (or one implying it: admin implies replay). */
   require(scope: Scope): void {
-    if (!this.principal.scopes.has(scope)) {
+    if (!holdsScope(this.principal.scopes, scope)) {
       throw new AppError(ErrorCode.FORBIDDEN, `This operation needs the "${scope}" scope`, { required: scope });
     }
   }

@@ -23,7 +23,7 @@ export class UndeliveredResolver {
     const range = resolveRange(ctx, args.range, false);
     const mappingId = await checkMapping(ctx, destination, args.mappingId);
     const after = args.after == null ? null : decodeUndeliveredCursor(args.after, 'after');
-    const query = { destinationId: destination.id, from: range.from, to: range.to, mappingId, reason: args.reason ?? null, after };
+    const query = { destinationId: destination.id, from: range.from, to: range.to, mappingId, reason: args.reason ?? null, after, filter: args.filter ?? null };
     return (await undeliveredPage(ctx.forWorkspace().wdb, query, args.first)).items;
   }
 }
