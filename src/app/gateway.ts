@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
+import type { ReplaySender } from '../replay/sender';
 import type { SecretBox } from '../auth/secret-box';
 import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
@@ -60,6 +61,8 @@ export interface Gateway {
    * `evaluateOnce(now?)` runs one sweep on demand (tests).
    */
   alerts: Evaluator;
+  /** Pushes replays; `sweep()` runs one look for work on demand (tests). */
+  replaySender: ReplaySender;
   /** The one admission pipeline both transports run every operation through (its rule list is public). */
   admission: AdmissionPipeline;
   /** The root token when this start generated it (shown once), else null. */
@@ -108,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     : url;
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, live: config.live, cors });
   services.alerts.start(config.alerts.evalIntervalMs);
+  services.replaySender.start(config.replay.sendIntervalMs);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -121,6 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     hub: services.hub,
     metrics: services.metrics,
     alerts: services.alerts,
+    replaySender: services.replaySender,
     admission: services.admission,
     createdRootToken: services.rootToken.created,
     rootTokenFile: services.rootToken.file,
@@ -157,7 +162,8 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     tracing: services.tracing,
     ide,
     web: options.web ?? {},
-    rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
+    rest: restDeps(services, log),
+    replayPull: { ...restDeps(services, log), replays: services.graphql.replays.store },
     ready: async () => {
       const failing = services.ingest.coalescer.writesFailing(Date.now());
       if (failing) return { ready: false, backend: services.db.backend, reason: `writes are refused: ${failing.code}` };
@@ -166,6 +172,11 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     shuttingDown,
     openapi: once(() => ingestOpenApi(config.ingest, packageVersion())),
   };
+}
+
+function restDeps(services: Services, log: Logger) {
+  const g = services.graphql;
+  return { db: services.db, tokens: services.tokens, queryGate: g.queryGate, catalogCache: g.catalogCache, now: g.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) };
 }
 
 function once<T>(make: () => T): () => T {

@@ -57,6 +57,8 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
   services.hub.close();
   await services.alerts.stop();
+  // A batch in flight is abandoned, its lease released: the next sender resends it, same webhook-id.
+  await services.replaySender.stop();
   await new Promise((r) => setTimeout(r, 50)); // let graphql-ws send each subscription's complete
   await ws.dispose();
   server.closeIdleConnections();

@@ -21,6 +21,9 @@ import { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import { GatewayMetrics } from '../observability/prometheus';
+import { ReplayEndpointStore } from '../replay/endpoint';
+import { ReplaySender } from '../replay/sender';
+import { ReplayStore } from '../replay/store';
 import { startTracing, type SpanSink, type Tracing } from '../observability/tracing';
 import type { ListSizes } from '../graphql/common/cost';
 
@@ -37,6 +40,8 @@ export interface Services {
   /** Spans (NO_TRACING unless OTEL_* turn tracing on); the Db handle makes one per call. */
   tracing: Tracing;
   alerts: Evaluator;
+  /** Pushes replays to workspaces' endpoints (every REPLAY_SEND_INTERVAL_MS; 0: never on this replica). */
+  replaySender: ReplaySender;
   /** What resolvers reach through their context. */
   graphql: GatewayServices;
   admission: AdmissionPipeline;
@@ -92,7 +97,14 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     now: overrides.now ?? Date.now,
     recordBatch: overrides.recordBatch,
     observer,
+    replays: {
+      store: new ReplayStore(db),
+      endpoints: new ReplayEndpointStore(secrets),
+      limits: { maxMessages: config.replay.maxMessages, batchSize: config.replay.batchSize },
+      endpointRules: { allowHttp: config.replay.allowHttp, allowPrivateNetworks: config.alerts.webhookAllowPrivate },
+    },
   };
+  const replaySender = new ReplaySender({ db, log, secrets, config: config.replay, allowPrivateNetworks: config.alerts.webhookAllowPrivate });
   const schema = gatewaySchema();
   instrumentResolvers(schema);
   // The catalog's counts come from the same snapshots requests use: pricing a list costs no extra read.
@@ -105,7 +117,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     introspection: overrides.introspection ?? config.graphql.introspection,
     listSizes,
   });
-  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, graphql, admission, observer, stopMetrics };
+  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, replaySender, graphql, admission, observer, stopMetrics };
 }
 
 /** Ingest with its coalescer; flushes a previous process saved and did not store are written first. */

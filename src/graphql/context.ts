@@ -4,6 +4,7 @@ import { holdsScope, type Principal, type Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
 import type { LiveHub } from '../live/hub';
+import type { ReplayServices } from '../replay/service';
 import type { SharedLookups } from '../live/shared-lookups';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
 import { AppError, ErrorCode } from '../domain/errors';
@@ -37,6 +38,8 @@ export interface GatewayServices {
   webhookAllowPrivate?: boolean;
   /** Sees how long each timed resolver took (metrics); none in schema-only uses. */
   observer?: ResolverObserver;
+  /** Replays: their tables, the endpoint, the limits of a create. */
+  replays: ReplayServices;
 }
 
 /** Receives resolver timings (graphql/transport/observe.ts wraps the timed resolvers). */

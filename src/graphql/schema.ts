@@ -16,6 +16,8 @@ import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
+import { ReplayResolver } from './replay/replay.resolver';
+import { ReplayEndpointResolver } from './replay/replay-endpoint.resolver';
 import { SourceDestinationResolver, SourceResolver } from './source/source.resolver';
 import { LatencyResolver } from './latency/latency.resolver';
 import { PipelineStepResolver } from './pipeline/attempts';
@@ -37,6 +39,8 @@ export const RESOLVERS = [
   SyncRunDetailResolver,
   TimeseriesResolver,
   UndeliveredResolver,
+  ReplayResolver,
+  ReplayEndpointResolver,
   InsightsResolver,
   ReasonResolver,
   TraceResolver,
