@@ -63,7 +63,8 @@ export class ReplaySender {
   private readonly shutdown = new AbortController();
   private readonly policy: RetryPolicy;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  /** Sweeps under way (the interval's, and any started by hand), which stop() waits for. */
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly options: SenderOptions) {
@@ -78,10 +79,9 @@ export class ReplaySender {
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.stopped || this.timer) return;
     const tick = () => {
-      this.running = this.sweep()
+      void this.sweep()
         .catch((err) => this.options.log.error({ err }, 'replay sending failed'))
         .finally(() => {
-          this.running = null;
           if (!this.stopped) {
             this.timer = setTimeout(tick, intervalMs);
             this.timer.unref?.();
@@ -98,11 +98,19 @@ export class ReplaySender {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.shutdown.abort();
-    await this.running;
+    await Promise.allSettled([...this.running]);
   }
 
   /** One look for work: each workspace's oldest push job this sender can claim is sent to its end. */
-  async sweep(): Promise<void> {
+  sweep(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const run = this.sweepOnce();
+    this.running.add(run);
+    void run.catch(() => undefined).finally(() => this.running.delete(run));
+    return run;
+  }
+
+  private async sweepOnce(): Promise<void> {
     const jobs = await this.store.jobsToPush();
     const byWorkspace = new Map<string, ReplayJob[]>();
     for (const job of jobs) byWorkspace.set(job.workspaceId, [...(byWorkspace.get(job.workspaceId) ?? []), job]);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { holdsScope } from '../../auth/scopes';
 import { badInput } from '../../domain/errors';
 import { ReplayService } from '../../replay/service';
 import type { BatchProgress, ReplayJob, ReplayOutcome as OutcomeValue } from '../../replay/values';
@@ -10,9 +11,14 @@ import { CreateReplayArgs, IDEMPOTENCY_KEY, ReplayInput, ReplaysArgs } from './r
 import { selectionOf } from './replay.input';
 import { Replay, ReplayOutcome, ReplayPreview, ReplayProgress } from './replay.type';
 
-/** The replay services bound to the caller's workspace; `scope` is what the operation needs. */
-export function replaysOf(ctx: RequestContext, scope: 'read' | 'replay' | 'admin') {
-  const { wdb, catalog } = ctx.forWorkspace(scope);
+/**
+ * The replay services bound to the caller's workspace; `scope` is what the operation needs.
+ * Reading replays needs `read` or `replay`: a delivery system's token, holding only `replay`,
+ * follows the replays it pulls.
+ */
+export function replaysOf(ctx: RequestContext, scope: 'read' | 'replay') {
+  const reader = scope === 'read' && holdsScope(ctx.principal.scopes, 'replay') ? 'replay' : scope;
+  const { wdb, catalog } = ctx.forWorkspace(reader);
   const r = ctx.services.replays;
   return { service: new ReplayService(r.store, r.endpoints, wdb, r.limits, ctx.services.now), wdb, catalog };
 }
