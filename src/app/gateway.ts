@@ -110,6 +110,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })
     : url;
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, live: config.live, cors });
+  // Notification links open the page where people reach it; without PUBLIC_BASE_URL, here.
+  if (config.alerts.publicBaseUrl === null) services.alerts.publicBaseUrl = url;
   services.alerts.start(config.alerts.evalIntervalMs);
   services.replaySender.start(config.replay.sendIntervalMs);
   let closing: Promise<void> | null = null;

@@ -15,6 +15,7 @@ import { instrumentResolvers, OperationObserver } from '../graphql/transport/obs
 import { IngestCoalescer } from '../ingest/coalescer';
 import { IngestWal } from '../ingest/ingest-wal';
 import { IngestService } from '../ingest/ingest.service';
+import { redactHeaders, redactUrl } from '../ingest/sample.redact';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
 import { CatalogCache } from '../metrics/catalog.cache';
@@ -159,6 +160,14 @@ function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox,
     allowPrivateNetworks: a.webhookAllowPrivate,
     secrets,
     email: a.smtpUrl ? { smtpUrl: a.smtpUrl, from: a.emailFrom, timeoutMs: a.notifyTimeoutMs } : null,
+    pagerdutyEventsUrl: a.pagerdutyEventsUrl,
+    publicBaseUrl: a.publicBaseUrl ?? undefined,
+    // Samples were redacted at ingest; notifications redact them again under today's rules, as the API does.
+    redactSample: (s) => ({
+      ...s,
+      request: s.request && { ...s.request, url: s.request.url === null ? null : redactUrl(s.request.url), headers: redactHeaders(s.request.headers) },
+      response: s.response && { ...s.response, headers: redactHeaders(s.response.headers) },
+    }),
   });
 }
 

@@ -15,6 +15,7 @@ import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
+import { AlertActionsResolver } from './alerts/alert-actions.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
 import { ReplayResolver } from './replay/replay.resolver';
 import { ReplayEndpointResolver } from './replay/replay-endpoint.resolver';
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   TimeRangeResolver,
   LiveResolver,
   AlertResolver,
+  AlertActionsResolver,
   TokenResolver,
 ] as const;
 
