@@ -56,6 +56,7 @@ export async function closeGateway({ server, metricsServer, ws, services, ownDb 
   const idle = setInterval(() => server.closeIdleConnections(), 50);
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
   services.hub.close();
+  services.graphql.tail.close();
   await services.alerts.stop();
   // A batch in flight is abandoned, its lease released: the next sender resends it, same webhook-id.
   await services.replaySender.stop();

@@ -16,6 +16,7 @@ import { IngestCoalescer } from '../ingest/coalescer';
 import { IngestWal } from '../ingest/ingest-wal';
 import { IngestService } from '../ingest/ingest.service';
 import { redactHeaders, redactUrl } from '../ingest/sample.redact';
+import { FailureTail } from '../live/failure-tail';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
 import { CatalogCache } from '../metrics/catalog.cache';
@@ -83,12 +84,16 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     detached: (fn) => tracing.detached(fn),
   });
   metrics.trackHub(hub);
+  const tail = new FailureTail({ maxPerSecond: config.live.tailMaxPerSecond, maxPerWorkspace: config.live.maxSubscriptionsPerWorkspace });
+  // Pushed as ingest stores them, not polled: a subscriber costs no query.
+  ingest.onReportsStored = (workspaceId, reports) => tail.publish(workspaceId, reports);
   const alerts = buildEvaluator(db, config, log, secrets, metrics, tracing, overrides.now);
   const observer = new OperationObserver(log, metrics, tracing);
   const graphql: GatewayServices = {
     db,
     tokens,
     hub,
+    tail,
     secrets,
     alerts: new AlertStore(db, secrets),
     destinationLookups: new SharedLookups(),

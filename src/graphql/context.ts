@@ -3,6 +3,7 @@ import type { SecretBox } from '../auth/secret-box';
 import { holdsScope, type Principal, type Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
+import type { FailureTail } from '../live/failure-tail';
 import type { LiveHub } from '../live/hub';
 import type { ReplayServices } from '../replay/service';
 import type { SharedLookups } from '../live/shared-lookups';
@@ -24,6 +25,8 @@ export interface GatewayServices {
   recordBatch?: BatchRecorder;
   /** Live subscriptions: one poll per distinct key. */
   hub: LiveHub;
+  /** The live failure tail: reports pushed as ingest stores them. */
+  tail: FailureTail;
   /** Per-workspace cap on concurrent ClickHouse reads. */
   queryGate?: KeyedSemaphore;
   /** Seals and opens stored alert webhook URLs and secrets. */

@@ -14,6 +14,7 @@ import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
+import { TailResolver } from './tail/tail.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
 import { AlertActionsResolver } from './alerts/alert-actions.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   TraceResolver,
   TimeRangeResolver,
   LiveResolver,
+  TailResolver,
   AlertResolver,
   AlertActionsResolver,
   TokenResolver,

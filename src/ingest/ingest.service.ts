@@ -49,6 +49,8 @@ export class IngestService {
   private readonly sampler: DiscardSampler;
   /** Told the ids a stored batch named (the catalog cache drops a snapshot that lacks one). */
   onStored?: (workspaceId: string, ids: BatchIds) => void;
+  /** Told a stored batch's delivery reports (the live failure tail), once they are stored. */
+  onReportsStored?: (workspaceId: string, reports: readonly DeliveryReport[]) => void;
   private readonly idempotency: IdempotencyStore;
   /** Writes requests' rows, merging concurrent ones into larger inserts. */
   readonly coalescer: IngestCoalescer;
@@ -152,6 +154,7 @@ export class IngestService {
       return answerEarlier(earlier, keyed!.digest);
     }
     this.onStored?.(workspaceId, idsOf(deliveries));
+    this.onReportsStored?.(workspaceId, deliveries);
     return result;
   }
 }

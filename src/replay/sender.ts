@@ -113,7 +113,11 @@ export class ReplaySender {
   private async sweepOnce(): Promise<void> {
     const jobs = await this.store.jobsToPush();
     const byWorkspace = new Map<string, ReplayJob[]>();
-    for (const job of jobs) byWorkspace.set(job.workspaceId, [...(byWorkspace.get(job.workspaceId) ?? []), job]);
+    for (const job of jobs) {
+      const list = byWorkspace.get(job.workspaceId);
+      if (list) list.push(job);
+      else byWorkspace.set(job.workspaceId, [job]);
+    }
     await Promise.all([...byWorkspace.values()].map((list) => this.sendFirstClaimable(list)));
   }
 
