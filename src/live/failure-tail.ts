@@ -126,7 +126,7 @@ export class FailureTail {
     for (const r of reports) {
       if (!matches(sub.filter, r)) continue;
       matched++;
-      if (sub.taken < this.options.maxPerSecond * 100) {
+      if (sub.taken < this.options.maxPerSecond) {
         sub.taken++;
         sub.pending.push(r);
       } else sub.more++;
