@@ -7,6 +7,8 @@ import { NO_TRACING, type SpanAttributes, type Tracing } from '../observability/
 import { AppError, ErrorCode } from '../domain/errors';
 import { classifyClickHouseError, isTransient } from './errors';
 import { dropDedupOrphans, findDedupOrphans, type DedupOrphan } from './dedup-recovery';
+import { dataDirBusy, loadEmbeddedEngine } from './embedded-engine';
+import { INSERT_SETTINGS, OUTPUT_SETTINGS } from './settings';
 import { embeddedStreams, serverStreams, settingsClause, StartGate, type StartStream, type StreamFormat } from './stream';
 
 /** Default time limit of inserts and commands (WRITE_TIMEOUT_SECONDS). */
@@ -16,30 +18,6 @@ export const DEFAULT_WRITE_TIMEOUT_SECONDS = 300;
 export const DEFAULT_QUERY_MAX_MEMORY_BYTES = 4 * 2 ** 30;
 
 export type Backend = 'embedded' | 'server';
-
-/**
- * Settings pinned on every read so the embedded engine and a server return identical
- * JS values (chDB emits UInt64 as numbers, a server as strings unless told otherwise).
- */
-const OUTPUT_SETTINGS: ClickHouseSettings = {
-  output_format_json_quote_64bit_integers: 0,
-  output_format_json_quote_decimals: 0,
-  output_format_json_quote_denormals: 0,
-};
-
-/**
- * Settings for every insert: synchronous (acknowledged = stored) and deduplicated by token.
- * Its time limit is the write timeout, given on every insert: the embedded engine keeps a
- * read's `max_execution_time` in its session, and a large flush on a busy machine must not
- * fail on the 10-second read limit.
- */
-const INSERT_SETTINGS: ClickHouseSettings = {
-  async_insert: 0,
-  insert_deduplicate: 1,
-  deduplicate_blocks_in_dependent_materialized_views: 1,
-  // The encoders send DateTime64 values as quoted "seconds.millis".
-  date_time_input_format: 'best_effort',
-};
 
 export interface QueryEvent {
   family: string;
@@ -270,21 +248,6 @@ function statementOf(sql: string): string {
   return /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
 }
 
-/**
- * One process can hold one embedded data directory; a second opener fails. Say so,
- * with the way out, instead of an engine message.
- */
-function dataDirBusy(dir: string, cause: unknown): AppError & { hint: string } {
-  const err = new AppError(
-    ErrorCode.UPSTREAM_UNAVAILABLE,
-    `Cannot open the embedded ClickHouse at ${dir}: another process (a running gateway?) holds it`,
-    { dataDir: dir },
-    { cause },
-  ) as AppError & { hint: string };
-  err.hint = 'Stop that process, point DATA_DIR elsewhere, or talk to the running gateway over HTTP (token create --url, simulate --url).';
-  return err;
-}
-
 /** Where the one Db handle points: a server (`url`) or the embedded engine under `dataDir`. */
 export type DbOptions = Pick<ClickHouseConfig, 'url' | 'database' | 'queryTimeoutSeconds'> &
   Partial<Pick<ClickHouseConfig, 'user' | 'password' | 'queryMaxMemoryBytes' | 'writeTimeoutSeconds'>> & { dataDir: string };
@@ -337,22 +300,6 @@ export async function openDb(config: DbOptions): Promise<Db> {
     db.recoveredDedupOrphans = orphans.length;
   }
   return db;
-}
-
-/**
- * chDB, the embedded engine, is an optional dependency (a 543 MB native library a server
- * deployment does not need). Without it and without CLICKHOUSE_URL there is nothing to
- * talk to: a configuration problem (exit 2), said in one line.
- */
-function loadEmbeddedEngine(): typeof import('chdb/connection') {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('chdb/connection') as typeof import('chdb/connection');
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    const missing = new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'No ClickHouse: CLICKHOUSE_URL is not set and the embedded engine (the optional chdb package) is not installed', {}, { cause: err });
-    throw Object.assign(missing, { exitCode: 2, hint: 'Set CLICKHOUSE_URL to a ClickHouse server, or install with optional dependencies (npm ci without --omit=optional).' });
-  }
 }
 
 async function openEmbedded(dir: string, database: string, readSettings: ClickHouseSettings, writeTimeoutSeconds: number): Promise<Db> {
