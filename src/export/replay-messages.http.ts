@@ -12,6 +12,8 @@ export interface ReplayPullDeps extends RestReadDeps {
 
 /** Batches one request may take. */
 export const MAX_PULL_BATCHES = 10;
+/** Messages one request may take, whatever the batch size: an answer is built in memory, and must stay small. */
+export const MAX_PULL_MESSAGES = 10_000;
 const PATH = /^\/v1\/replays\/([A-Za-z0-9_-]{1,64})\/messages$/;
 
 export function isReplayPullPath(path: string): boolean {
@@ -49,7 +51,7 @@ export async function handleReplayPull(req: IncomingMessage, res: ServerResponse
     job = { ...job, status: 'sending', startedAt: Date.now(), version: deps.replays.nextVersion() };
     await deps.replays.writeJob(wdb, job);
   }
-  const to = Math.min(job.batches, next + count);
+  const to = Math.min(job.batches, next + Math.max(1, Math.min(count, Math.floor(MAX_PULL_MESSAGES / job.batchSize))));
   const rows = await deps.replays.batchMessages(wdb, id, next, to);
   await markTaken(deps.replays, wdb, id, rows, next, to);
   const body = rows.map((m) => JSON.stringify({ batch: m.batch, messageId: m.messageId, destinationId: job!.destinationId, mappingId: m.mappingId, reason: m.reason, sourceId: m.sourceId, failedAt: new Date(m.failedAt).toISOString() })).join('\n');
