@@ -93,6 +93,8 @@ export class Evaluator {
   private readonly email: EmailNotifier | null;
   private readonly shutdown = new AbortController();
   private readonly dispatcher: Dispatcher;
+  /** Notifications still reading their context (then handed to the dispatcher). */
+  private readonly notifying = new Set<Promise<void>>();
   private readonly acks: AckStore;
   /** Where notification links point; the gateway sets its own address when PUBLIC_BASE_URL is not set. */
   publicBaseUrl: string;
@@ -155,6 +157,7 @@ export class Evaluator {
     this.timer = null;
     await this.sweep;
     this.shutdown.abort();
+    await Promise.allSettled([...this.notifying]);
     await this.dispatcher.idle();
     this.email?.close();
   }
@@ -166,6 +169,7 @@ export class Evaluator {
 
   /** Waits until every delivery started so far has finished. */
   async idle(): Promise<void> {
+    while (this.notifying.size > 0) await Promise.allSettled([...this.notifying]);
     await this.dispatcher.idle();
   }
 
@@ -210,7 +214,10 @@ export class Evaluator {
           if (event === 'lost') report.lostClaims++;
           else if (event) {
             report.transitions.push(event);
-            begun.push(this.notify(wdb, catalog, rule, event));
+            const notifying = this.notify(wdb, catalog, rule, event);
+            this.notifying.add(notifying);
+            void notifying.finally(() => this.notifying.delete(notifying));
+            begun.push(notifying);
           }
         } catch (err) {
           report.errors++;

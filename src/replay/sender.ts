@@ -121,10 +121,12 @@ export class ReplaySender {
     await Promise.all([...byWorkspace.values()].map((list) => this.sendFirstClaimable(list)));
   }
 
+  /** The workspace's oldest job, when this sender can claim it (jobs are oldest first). */
   private async sendFirstClaimable(jobs: ReplayJob[]): Promise<void> {
     for (const job of jobs) {
       if (this.stopped) return;
-      if (!(await this.leases.claim(job.id))) continue;
+      // Another sender has the workspace's oldest job: it is the workspace's one replay in flight.
+      if (!(await this.leases.claim(job.id))) return;
       try {
         await this.sendJob(new WorkspaceDb(this.options.db, job.workspaceId), job);
       } catch (err) {

@@ -86,7 +86,7 @@ export class AlertRule {
   enabled!: boolean;
   @Field(() => String, { nullable: true, description: 'Where webhooks go, as scheme, host and port only (the full URL can hold a secret).' })
   webhook!: string | null;
-  @Field(() => Boolean, { description: 'Webhook bodies are signed (X-Delivery-Overview-Signature) with the secret set on the rule.' })
+  @Field(() => Boolean, { description: 'Webhook bodies are signed with the secret set on the rule: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and X-Delivery-Overview-Signature.' })
   webhookSigned!: boolean;
   @Cost({ list: { assumed: 10 } })
   @Field(() => [String])
@@ -148,7 +148,11 @@ export class AlertRuleInput {
   @IsOptional()
   @MaxLength(MAX_URL_LENGTH)
   webhookUrl?: string | null;
-  @Field(() => String, { nullable: true, description: 'Signs webhook bodies: X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Signs webhook bodies: webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (Standard Webhooks; a whsec_ secret is base64-decoded, any other text is its UTF-8 bytes) and X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. rotateAlertWebhookSecret makes one.',
+  })
   @IsOptional()
   @MaxLength(MAX_SECRET_LENGTH)
   webhookSecret?: string | null;
