@@ -150,7 +150,10 @@ describe('alert channels', () => {
     expect(Object.fromEntries(link.searchParams)).toEqual({ range: 'custom', from: new Date(windowTo - 60 * MINUTE).toISOString(), to: new Date(windowTo).toISOString() });
     const page = await fetch(button.url);
     expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
-    expect(JSON.stringify(slack[0])).toContain('429');
+    const sampleBlock = JSON.stringify(slack[0].blocks.filter((b: { text?: { text: string } }) => b.text?.text.startsWith('*One failing event*')));
+    expect(sampleBlock).toContain('HTTP 429: slow down');
+    expect(JSON.stringify(slack[0].blocks)).toContain('*Top reason:* `429`');
+    expect(JSON.stringify(slack)).not.toContain('sk_live');
     const resolvedNotes = JSON.stringify(slack[2].blocks.filter((b: { type: string }) => b.type === 'context'));
     expect(resolvedNotes).toContain(`muted until ${until}`);
     expect(resolvedNotes).toContain('Acknowledged by tok_');
