@@ -4,12 +4,16 @@ import type { Db } from '../clickhouse/client';
 import type { Logger } from '../log';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
-import { measure, type Measurement } from './measure';
+import { AckStore } from './acks';
+import { measure, ruleWindow, type Measurement } from './measure';
+import { notificationContext, pageLink, type NotificationContext, type SampleRedactor } from './notify/context';
+import { Dispatcher } from './notify/dispatch';
 import { EmailNotifier, type EmailOptions } from './notify/email';
-import { withRetries, type DeliveryResult, type RetryPolicy } from './notify/retry';
-import { postWebhook } from './notify/webhook';
-import { redactUrl, type AlertRuleValue, type AlertTransition } from './rules';
+import type { DeliveryResult, RetryPolicy } from './notify/retry';
+import type { AlertRuleValue } from './rules';
+import { severityOf } from './severity';
 import { AlertStore, type AlertEventValue, type NotificationChannel, type RuleStateValue } from './store';
+import { planTransition, silencing, transitionEvent, transitionKey } from './transition';
 
 export interface EvaluationReport {
   /** The instant the rules were evaluated at (ms). */
@@ -51,6 +55,12 @@ export interface EvaluatorOptions {
   allowPrivateNetworks?: boolean;
   /** SMTP settings; null: rules with emails record a failed email notification. */
   email: EmailOptions | null;
+  /** PAGERDUTY_EVENTS_URL. */
+  pagerdutyEventsUrl?: string;
+  /** Where notification links point (PUBLIC_BASE_URL, else the gateway's address; set once it listens). */
+  publicBaseUrl?: string;
+  /** Redacts a sample again as notifications read it (the ingest rules; default: as stored). */
+  redactSample?: SampleRedactor;
   /** Who this evaluator is in claims; default a random id per instance (per replica). */
   claimant?: string;
   /** A claim older than this whose transition was never recorded may be taken over. Default 2 min. */
@@ -82,7 +92,12 @@ export class Evaluator {
   private readonly now: () => number;
   private readonly email: EmailNotifier | null;
   private readonly shutdown = new AbortController();
-  private readonly deliveries = new Set<Promise<void>>();
+  private readonly dispatcher: Dispatcher;
+  /** Notifications still reading their context (then handed to the dispatcher). */
+  private readonly notifying = new Set<Promise<void>>();
+  private readonly acks: AckStore;
+  /** Where notification links point; the gateway sets its own address when PUBLIC_BASE_URL is not set. */
+  publicBaseUrl: string;
   private timer: NodeJS.Timeout | null = null;
   private sweep: Promise<unknown> | null = null;
   private stopped = false;
@@ -96,6 +111,21 @@ export class Evaluator {
     this.concurrency = options.concurrency ?? 4;
     this.now = options.now ?? Date.now;
     this.email = options.email ? new EmailNotifier(options.email) : null;
+    this.acks = new AckStore(options.db);
+    this.publicBaseUrl = options.publicBaseUrl ?? 'http://127.0.0.1:4000';
+    this.dispatcher = new Dispatcher(
+      {
+        store: this.store,
+        log: options.log,
+        retry: options.retry,
+        allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+        email: this.email,
+        pagerdutyEventsUrl: options.pagerdutyEventsUrl ?? 'https://events.pagerduty.com/v2/enqueue',
+        onNotification: (channel, result) => options.hooks?.onNotification?.(channel, result),
+        trace: (name, fn) => this.traced(name, 'client', fn),
+      },
+      this.shutdown.signal,
+    );
   }
 
   /** Evaluates every `intervalMs` (the next sweep starts when the previous one ended). 0 does nothing. */
@@ -127,18 +157,20 @@ export class Evaluator {
     this.timer = null;
     await this.sweep;
     this.shutdown.abort();
-    await Promise.allSettled([...this.deliveries]);
+    await Promise.allSettled([...this.notifying]);
+    await this.dispatcher.idle();
     this.email?.close();
   }
 
   /** Deliveries still running (waiting for a retry, or sending). */
   get pendingDeliveries(): number {
-    return this.deliveries.size;
+    return this.dispatcher.pending;
   }
 
   /** Waits until every delivery started so far has finished. */
   async idle(): Promise<void> {
-    while (this.deliveries.size > 0) await Promise.allSettled([...this.deliveries]);
+    while (this.notifying.size > 0) await Promise.allSettled([...this.notifying]);
+    await this.dispatcher.idle();
   }
 
   /**
@@ -177,12 +209,15 @@ export class Evaluator {
             report.insufficient++;
             continue;
           }
-          const state = states.get(`${rule.workspaceId}\u0000${rule.id}`) ?? { state: 'ok', since: rule.createdAt, value: null, version: 0 };
+          const state = states.get(`${rule.workspaceId}\u0000${rule.id}`) ?? { state: 'ok', severity: null, silenced: false, since: rule.createdAt, value: null, version: 0 };
           const event = await this.transition(wdb, rule, state, m, now);
           if (event === 'lost') report.lostClaims++;
           else if (event) {
             report.transitions.push(event);
-            begun.push(this.deliver(rule, event));
+            const notifying = this.notify(wdb, catalog, rule, event);
+            this.notifying.add(notifying);
+            void notifying.finally(() => this.notifying.delete(notifying));
+            begun.push(notifying);
           }
         } catch (err) {
           report.errors++;
@@ -198,100 +233,38 @@ export class Evaluator {
 
   /** Claims and records the transition the measurement calls for; null when none, 'lost' when another evaluator has it. */
   private async transition(wdb: WorkspaceDb, rule: AlertRuleValue, current: RuleStateValue, m: Measurement, now: number): Promise<AlertEventValue | null | 'lost'> {
-    let next: AlertTransition | null = null;
-    if (m.breach && current.state === 'ok') next = 'firing';
-    else if (!m.breach && current.state === 'firing') next = 'resolved';
-    if (next === null) return null;
-    const key = `${rule.id}:${current.since}:${next}`;
+    const plan = planTransition(current, severityOf(rule, m));
+    if (plan === null) return null;
+    const key = transitionKey(rule.id, current, plan);
     if (!(await this.store.claim(key, this.claimant, this.leaseMs))) return 'lost';
-    const since = Math.max(now, current.since + 1);
-    const event: AlertEventValue = {
-      id: key,
-      workspaceId: rule.workspaceId,
-      ruleId: rule.id,
-      ruleName: rule.name,
-      kind: rule.kind,
-      state: next,
-      at: since,
-      previousStateSince: current.since,
-      destinationId: rule.destinationId,
-      mappingId: rule.mappingId,
-      sourceId: rule.sourceId,
-      step: rule.step,
-      reason: rule.reason,
-      value: m.value,
-      threshold: rule.threshold,
-      volume: m.volume,
-      baseline: m.baseline,
-      counts: m.counts ?? {},
-      windowMinutes: rule.windowMinutes,
-      message: next === 'firing' ? m.detail.charAt(0).toUpperCase() + m.detail.slice(1) : `Recovered: ${m.detail}`,
-      recordedAt: 0,
-    };
+    const event = transitionEvent(rule, current, plan, m, now, key);
     // Event first (deduplicated by its key), then the state that makes the key obsolete:
     // a crash in between leaves a transition the next sweep completes with the same key.
     await this.store.insertEvent(event);
-    await this.store.writeState(wdb, rule.id, { state: next === 'firing' ? 'firing' : 'ok', since, value: m.value, version: current.version + 1 });
-    this.options.log.info({ workspace: rule.workspaceId, rule: rule.id, state: next, value: m.value }, 'alert transition');
+    const silenced = silencing(rule, current, plan, now).state;
+    const next: RuleStateValue = { state: plan.next === 'resolved' ? 'ok' : 'firing', severity: plan.next === 'resolved' ? null : plan.severity, silenced, since: event.at, value: m.value, version: current.version + 1 };
+    await this.store.writeState(wdb, rule.id, next);
+    this.options.log.info({ workspace: rule.workspaceId, rule: rule.id, state: plan.next, severity: plan.severity, value: m.value, silenced: event.silenced }, 'alert transition');
     return event;
   }
 
-  /** Webhook and email for one event, in parallel, each with retries; outcomes recorded in alert_notifications. */
-  private deliver(rule: AlertRuleValue, event: AlertEventValue): Promise<void> {
-    const tasks: Promise<void>[] = [];
-    const signal = this.shutdown.signal;
-    if (rule.webhookUrl) {
-      const url = rule.webhookUrl;
-      tasks.push(this.attempt(rule, event, 'webhook', redactUrl(url) ?? '', () => withRetries(this.options.retry, signal, () => this.traced('alerts.webhook', 'client', (headers) => postWebhook(url, rule.webhookSecret, event, this.options.retry, signal, this.options.allowPrivateNetworks, headers)), this.recordRetry(rule, event, 'webhook', redactUrl(url) ?? ''))));
-    }
-    if (rule.emails.length > 0) {
-      const target = rule.emails.join(', ');
-      const email = this.email;
-      tasks.push(
-        this.attempt(rule, event, 'email', target, async () =>
-          email
-            ? withRetries(this.options.retry, signal, () => email.send(rule.emails, event, this.options.retry, signal), this.recordRetry(rule, event, 'email', target))
-            : { ok: false, attempts: 0, statusCode: null, lastError: 'email is not configured on the gateway (SMTP_URL is not set)' },
-        ),
-      );
-    }
-    if (tasks.length === 0) return Promise.resolve();
-    const all = Promise.allSettled(tasks).then(() => undefined);
-    this.deliveries.add(all);
-    void all.finally(() => this.deliveries.delete(all));
-    return all;
-  }
-
-  private recordRetry(rule: AlertRuleValue, event: AlertEventValue, channel: NotificationChannel, target: string) {
-    return async (attempt: number, err: { message: string; statusCode: number | null }) => {
-      await this.store
-        .writeNotification(rule.workspaceId, { eventId: event.id, channel, target, outcome: 'retrying', attempts: attempt, lastError: err.message, statusCode: err.statusCode, updatedAt: Date.now() })
-        .catch((e) => this.options.log.warn({ err: e, rule: rule.id }, 'could not record a notification attempt'));
-    };
-  }
-
-  private async attempt(rule: AlertRuleValue, event: AlertEventValue, channel: NotificationChannel, target: string, run: () => Promise<DeliveryResult>): Promise<void> {
-    let result: DeliveryResult;
+  /**
+   * Reads the event's context once (link, top reason and sample, the acknowledgement of the
+   * firing it changes or closes), then sends it to every channel; a muted event goes nowhere.
+   */
+  private async notify(wdb: WorkspaceDb, catalog: CatalogService, rule: AlertRuleValue, event: AlertEventValue): Promise<void> {
+    if (event.silenced) return;
+    let context: NotificationContext;
     try {
-      result = await run();
+      context = await notificationContext(wdb, catalog, rule, event, this.publicBaseUrl, this.options.redactSample ?? ((s) => s));
+      const [ack] = event.state === 'firing' && event.previousSeverity === null ? [] : await this.acks.find(wdb, [{ ruleId: rule.id, since: event.previousStateSince }]);
+      if (ack) context.acknowledgement = { by: ack.by, at: new Date(ack.at).toISOString() };
     } catch (err) {
-      result = { ok: false, attempts: 0, statusCode: null, lastError: 'internal error while sending' };
-      this.options.log.error({ err, rule: rule.id, channel }, 'notification failed unexpectedly');
+      // The notification matters more than its context: send it with the link alone.
+      this.options.log.warn({ err, rule: rule.id }, 'could not read the context of an alert notification');
+      const { from, to } = ruleWindow(rule, event.at);
+      context = { link: pageLink(this.publicBaseUrl, rule, from, to), from: new Date(from).toISOString(), to: new Date(to).toISOString(), topReason: null, sample: null, acknowledgement: null };
     }
-    this.options.hooks?.onNotification?.(channel, result);
-    const level = result.ok ? 'info' : 'warn';
-    this.options.log[level]({ workspace: rule.workspaceId, rule: rule.id, event: event.id, channel, attempts: result.attempts, error: result.lastError }, 'alert notification');
-    await this.store
-      .writeNotification(rule.workspaceId, {
-        eventId: event.id,
-        channel,
-        target,
-        outcome: result.ok ? 'delivered' : 'failed',
-        attempts: result.attempts,
-        lastError: result.lastError,
-        statusCode: result.statusCode,
-        updatedAt: Date.now(),
-      })
-      .catch((err) => this.options.log.warn({ err, rule: rule.id }, 'could not record a notification outcome'));
+    await this.dispatcher.deliver(rule, event, context);
   }
 }

@@ -4,13 +4,24 @@ import { DISCARD_STEP_KINDS, PIPELINE_LAYOUT, pipelineStepOf } from '../domain/s
 import type { CatalogService } from '../metrics/catalog.service';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import { checkRuleFields, KIND_SPECS, MAX_RULES_PER_WORKSPACE, type AlertRuleFields, type AlertRuleValue, type AlertState } from './rules';
+import { AckStore, type AcknowledgementValue } from './acks';
+import { newSigningSecret } from './notify/standard-webhooks';
+import { checkCriticalThreshold } from './severity';
 import type { AlertStore } from './store';
+import type { AlertSeverity } from './values';
 
 export interface AlertRuleWithState extends AlertRuleValue {
   state: AlertState;
+  /** The severity while firing; null when ok. */
+  severity: AlertSeverity | null;
   /** ms; when the rule entered its state (its creation while it never fired). */
   stateSince: number;
+  /** Who acknowledged the open alert (the current firing), and when. */
+  acknowledgement: AcknowledgementValue | null;
 }
+
+/** A mute lasts at most this long (a forgotten mute must end by itself). */
+export const MAX_MUTE_MS = 30 * 86_400_000;
 
 /**
  * Create, change, delete and list one workspace's alert rules. Every write is checked in
@@ -18,6 +29,8 @@ export interface AlertRuleWithState extends AlertRuleValue {
  * version; a delete is a tombstone version.
  */
 export class AlertRuleService {
+  private readonly acks: AckStore;
+
   constructor(
     private readonly store: AlertStore,
     private readonly wdb: WorkspaceDb,
@@ -25,7 +38,9 @@ export class AlertRuleService {
     private readonly now: () => number = Date.now,
     /** Webhook URLs may name private addresses (ALERT_WEBHOOK_ALLOW_PRIVATE). */
     private readonly allowPrivateNetworks = false,
-  ) {}
+  ) {
+    this.acks = new AckStore(store.db);
+  }
 
   async list(): Promise<AlertRuleWithState[]> {
     const rules = await this.store.rules(this.wdb);
@@ -55,7 +70,7 @@ export class AlertRuleService {
         await this.store.writeRule(this.wdb, { ...rule, version: rule.version + 1 }, true);
         throw tooManyRules();
       }
-      return { ...rule, state: 'ok' as const, stateSince: rule.createdAt };
+      return { ...rule, state: 'ok' as const, severity: null, stateSince: rule.createdAt, acknowledgement: null };
     });
   }
 
@@ -100,15 +115,48 @@ export class AlertRuleService {
   private async withState(rules: AlertRuleValue[]): Promise<AlertRuleWithState[]> {
     if (rules.length === 0) return [];
     const states = await this.store.states(this.wdb, rules.map((r) => r.id));
+    const firing = [...states].filter(([, s]) => s.state === 'firing').map(([ruleId, s]) => ({ ruleId, since: s.since }));
+    const acks = await this.acks.find(this.wdb, firing);
     return rules.map((r) => {
       const s = states.get(r.id);
-      return { ...r, state: s?.state ?? 'ok', stateSince: s?.since ?? r.createdAt };
+      const since = s?.since ?? r.createdAt;
+      const acknowledgement = acks.find((a) => a.ruleId === r.id && a.firingSince === since) ?? null;
+      return { ...r, state: s?.state ?? 'ok', severity: s?.severity ?? null, stateSince: since, acknowledgement };
     });
+  }
+
+  /** Withholds the rule's notifications until `until` (ms); a firing announced before still gets its recovery. */
+  async mute(id: string, until: number | null): Promise<AlertRuleWithState> {
+    const now = this.now();
+    if (until !== null && (!(until > now) || until - now > MAX_MUTE_MS)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `until must be in the future and at most ${MAX_MUTE_MS / 86_400_000} days away`, { field: 'until' });
+    }
+    return this.update(id, { mutedUntil: until });
+  }
+
+  /** Records who acknowledged the rule's open alert (its current firing); the first acknowledgement stands. */
+  async acknowledge(id: string, by: string): Promise<AlertRuleWithState> {
+    const rule = await this.get(id);
+    if (rule.state !== 'firing') throw new AppError(ErrorCode.BAD_USER_INPUT, `Alert rule ${id} is not firing: there is no open alert to acknowledge`, { field: 'id' });
+    if (rule.acknowledgement !== null) return rule;
+    const acknowledgement: AcknowledgementValue = { ruleId: id, firingSince: rule.stateSince, by, at: this.now() };
+    await this.acks.write(this.wdb, acknowledgement);
+    return { ...rule, acknowledgement };
+  }
+
+  /** A new Standard Webhooks secret (whsec_…) for the rule's webhook, returned this once. */
+  async rotateWebhookSecret(id: string): Promise<string> {
+    const rule = await this.get(id);
+    if (rule.webhookUrl === null) throw new AppError(ErrorCode.BAD_USER_INPUT, `Alert rule ${id} has no webhookUrl to sign for`, { field: 'id' });
+    const secret = newSigningSecret();
+    await this.update(id, { webhookSecret: secret });
+    return secret;
   }
 
   /** Field checks, then the catalog: the destination or source exists, with the right kind, mapping and step. */
   private async check(fields: AlertRuleFields): Promise<AlertRuleFields> {
     const f = checkRuleFields(fields, this.allowPrivateNetworks);
+    checkCriticalThreshold(f);
     const spec = KIND_SPECS[f.kind];
     const kindName = f.kind.toUpperCase();
     if (f.destinationId !== null) {

@@ -1,4 +1,4 @@
-import { isPublicAddress, literalAddress } from './notify/egress';
+import { checkOutboundUrl, checkRoutingKey } from './channels';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ID_RULE, isValidId } from '../domain/ids';
 import { isDiscardReportStep, type DestinationKind, type ReportStep } from '../domain/steps';
@@ -26,7 +26,7 @@ export const DEFAULT_MIN_VOLUME = 100;
 export const MAX_MIN_VOLUME = 1_000_000_000;
 export const MAX_NAME_LENGTH = 200;
 export const MAX_EMAILS = 20;
-export const MAX_URL_LENGTH = 2048;
+export { MAX_URL_LENGTH } from './channels';
 export const MIN_SECRET_LENGTH = 16;
 export const MAX_SECRET_LENGTH = 256;
 export const MAX_REASON_LENGTH = 128;
@@ -116,13 +116,22 @@ export interface AlertRuleValue {
   /** DISCARD_RATE_ABOVE: the discard report step. */
   step: ReportStep | null;
   reason: string | null;
+  /** The warning threshold. */
   threshold: number;
+  /** Past this too, the rule fires critical; null: warning only. */
+  criticalThreshold: number | null;
   windowMinutes: number;
   minVolume: number;
   enabled: boolean;
   webhookUrl: string | null;
   webhookSecret: string | null;
   emails: string[];
+  /** A Slack incoming webhook URL (sealed at rest: its path is the credential). */
+  slackWebhookUrl: string | null;
+  /** A PagerDuty Events API v2 routing key (sealed at rest). */
+  pagerdutyRoutingKey: string | null;
+  /** Notifications are withheld until then (ms); null: not muted. */
+  mutedUntil: number | null;
   /** ms since the epoch. */
   createdAt: number;
   updatedAt: number;
@@ -189,24 +198,9 @@ export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false
     throw bad('minVolume', `minVolume must be an integer from 0 to ${MAX_MIN_VOLUME}`);
   }
 
-  let webhookUrl = f.webhookUrl;
-  if (webhookUrl !== null) {
-    webhookUrl = webhookUrl.trim();
-    let url: URL;
-    try {
-      url = new URL(webhookUrl);
-    } catch {
-      throw bad('webhookUrl', 'webhookUrl must be an absolute http(s) URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('webhookUrl', 'webhookUrl must be an http(s) URL');
-    if (url.username || url.password) throw bad('webhookUrl', 'webhookUrl must not carry credentials; sign requests with webhookSecret instead');
-    if (webhookUrl.length > MAX_URL_LENGTH) throw bad('webhookUrl', `webhookUrl must be at most ${MAX_URL_LENGTH} characters`);
-    // Names are vetted when the webhook is sent (they may resolve differently then); literals now.
-    const literal = literalAddress(url);
-    if (!allowPrivateNetworks && (url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal)))) {
-      throw bad('webhookUrl', 'webhookUrl must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)');
-    }
-  }
+  const webhookUrl = f.webhookUrl === null ? null : checkOutboundUrl('webhookUrl', f.webhookUrl, allowPrivateNetworks, 'sign requests with webhookSecret instead');
+  const slackWebhookUrl = f.slackWebhookUrl === null ? null : checkOutboundUrl('slackWebhookUrl', f.slackWebhookUrl, allowPrivateNetworks, 'use the incoming webhook URL Slack gave');
+  const pagerdutyRoutingKey = f.pagerdutyRoutingKey === null ? null : checkRoutingKey(f.pagerdutyRoutingKey);
   if (f.webhookSecret !== null) {
     if (webhookUrl === null) throw bad('webhookSecret', 'webhookSecret needs a webhookUrl');
     if (f.webhookSecret.length < MIN_SECRET_LENGTH || f.webhookSecret.length > MAX_SECRET_LENGTH) {
@@ -218,7 +212,7 @@ export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false
   const invalid = emails.filter((e) => !isValidEmail(e));
   if (invalid.length > 0) throw bad('emails', `Not a valid email address: ${invalid.slice(0, 3).join(', ')}`, { invalid: invalid.slice(0, 20) });
 
-  return { ...f, name, webhookUrl, emails };
+  return { ...f, name, webhookUrl, slackWebhookUrl, pagerdutyRoutingKey, emails };
 }
 
 /** The webhook URL as the API shows it: scheme, host and port only (a Slack URL's path is its secret). */

@@ -1,8 +1,8 @@
 /** Rows of the alert tables as ClickHouse returns them, and their mapping to alert values (store.ts). */
 import type { SecretBox } from '../auth/secret-box';
 import type { ReportStep } from '../domain/steps';
-import type { AlertKind, AlertRuleValue, AlertTransition } from './rules';
-import type { AlertEventValue } from './values';
+import type { AlertKind, AlertRuleValue, AlertState, AlertTransition } from './rules';
+import type { AlertEventValue, AlertSeverity, RuleStateValue } from './values';
 
 export interface RuleRow {
   workspace_id: string;
@@ -15,19 +15,24 @@ export interface RuleRow {
   step: string;
   reason: string;
   threshold: number;
+  critical_threshold: number | null;
   window_minutes: number;
   min_volume: number;
   enabled: number;
   webhook_url: string;
   webhook_secret: string;
+  slack_webhook_url: string;
+  pagerduty_routing_key: string;
   emails: string[];
+  muted_ms: number | null;
   created_ms: number;
   updated_ms: number;
   version: number;
 }
 
-export const RULE_COLUMNS = `workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold,
-  window_minutes, min_volume, enabled, webhook_url, webhook_secret, emails,
+export const RULE_COLUMNS = `workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold, critical_threshold,
+  window_minutes, min_volume, enabled, webhook_url, webhook_secret, slack_webhook_url, pagerduty_routing_key, emails,
+  toUnixTimestamp64Milli(muted_until) AS muted_ms,
   toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(updated_at) AS updated_ms, version`;
 
 export interface EventRow {
@@ -37,6 +42,8 @@ export interface EventRow {
   rule_name: string;
   kind: AlertKind;
   state: AlertTransition;
+  severity: string;
+  previous_severity: string;
   at_ms: number;
   previous_since_ms: number;
   destination_id: string;
@@ -52,15 +59,21 @@ export interface EventRow {
   counts: Record<string, number | string>;
   window_minutes: number;
   message: string;
+  muted_ms: number | null;
+  silenced: number;
   recorded_ms: number;
 }
 
 // Aliases never reuse a column name: WHERE and ORDER BY must see the columns, not the numbers.
-export const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, toUnixTimestamp64Milli(at) AS at_ms,
+export const EVENT_COLUMNS = `workspace_id, event_id, rule_id, rule_name, kind, state, severity, previous_severity, toUnixTimestamp64Milli(at) AS at_ms,
   toUnixTimestamp64Milli(previous_since) AS previous_since_ms, destination_id, mapping_id, source_id, step, reason,
-  value, threshold, volume, baseline, counts, window_minutes, message, toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
+  value, threshold, volume, baseline, counts, window_minutes, message, toUnixTimestamp64Milli(muted_until) AS muted_ms, silenced,
+  toUnixTimestamp64Milli(recorded_at) AS recorded_ms`;
 
 export const orNull = (s: string): string | null => (s === '' ? null : s);
+const msOrNull = (v: number | null): number | null => (v === null ? null : Number(v));
+/** A stored severity; rows written before severities existed ('') are warnings. */
+export const severityOf = (s: string): AlertSeverity => (s === 'critical' ? 'critical' : 'warning');
 export const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 export function toRule(r: RuleRow, secrets: SecretBox): AlertRuleValue {
@@ -75,12 +88,16 @@ export function toRule(r: RuleRow, secrets: SecretBox): AlertRuleValue {
     step: orNull(r.step) as ReportStep | null,
     reason: orNull(r.reason),
     threshold: Number(r.threshold),
+    criticalThreshold: r.critical_threshold === null ? null : Number(r.critical_threshold),
     windowMinutes: Number(r.window_minutes),
     minVolume: Number(r.min_volume),
     enabled: Boolean(Number(r.enabled)),
     webhookUrl: orNull(secrets.open(r.webhook_url)),
     webhookSecret: orNull(secrets.open(r.webhook_secret)),
     emails: r.emails,
+    slackWebhookUrl: orNull(secrets.open(r.slack_webhook_url)),
+    pagerdutyRoutingKey: orNull(secrets.open(r.pagerduty_routing_key)),
+    mutedUntil: msOrNull(r.muted_ms),
     createdAt: Number(r.created_ms),
     updatedAt: Number(r.updated_ms),
     version: Number(r.version),
@@ -95,6 +112,8 @@ export function toEvent(r: EventRow): AlertEventValue {
     ruleName: r.rule_name,
     kind: r.kind,
     state: r.state,
+    severity: severityOf(r.severity),
+    previousSeverity: r.previous_severity === '' ? null : severityOf(r.previous_severity),
     at: Number(r.at_ms),
     previousStateSince: Number(r.previous_since_ms),
     destinationId: orNull(r.destination_id),
@@ -109,6 +128,31 @@ export function toEvent(r: EventRow): AlertEventValue {
     counts: Object.fromEntries(Object.entries(r.counts ?? {}).map(([name, count]) => [name, Number(count)])),
     windowMinutes: Number(r.window_minutes),
     message: r.message,
+    mutedUntil: msOrNull(r.muted_ms),
+    silenced: Boolean(Number(r.silenced)),
     recordedAt: Number(r.recorded_ms),
+  };
+}
+
+export interface StateRow {
+  rule_id: string;
+  state: AlertState;
+  severity: string;
+  since_ms: number;
+  value: number | null;
+  silenced: number;
+  version: number;
+}
+
+export const STATE_COLUMNS = 'rule_id, state, severity, toUnixTimestamp64Milli(since) AS since_ms, value, silenced, version';
+
+export function toState(r: StateRow): RuleStateValue {
+  return {
+    state: r.state,
+    severity: r.state === 'firing' ? severityOf(r.severity) : null,
+    silenced: Boolean(Number(r.silenced)),
+    since: Number(r.since_ms),
+    value: r.value === null ? null : Number(r.value),
+    version: Number(r.version),
   };
 }

@@ -6,7 +6,7 @@ import type { AlertRuleValue, AlertState } from './rules';
 import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
 
 export type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
-import { EVENT_COLUMNS, orNull, RULE_COLUMNS, seconds, toEvent, toRule, type EventRow, type RuleRow } from './store.rows';
+import { EVENT_COLUMNS, orNull, RULE_COLUMNS, seconds, STATE_COLUMNS, toEvent, toRule, toState, type EventRow, type RuleRow, type StateRow } from './store.rows';
 
 /** The alert tables (identifiers never come from callers). */
 type AlertTable = 'alert_rules' | 'alert_state' | 'alert_claims' | 'alert_events' | 'alert_notifications';
@@ -59,11 +59,12 @@ export class AlertStore {
     await wdb.command(
       'alert_rules',
       `INSERT INTO ${this.table('alert_rules')}
-         (workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold, window_minutes,
-          min_volume, enabled, webhook_url, webhook_secret, emails, created_at, updated_at, deleted, version)
+         (workspace_id, rule_id, name, kind, destination_id, mapping_id, source_id, step, reason, threshold, critical_threshold, window_minutes,
+          min_volume, enabled, webhook_url, webhook_secret, slack_webhook_url, pagerduty_routing_key, emails, muted_until, created_at, updated_at, deleted, version)
        VALUES ({workspace:String}, {id:String}, {name:String}, {kind:String}, {dest:String}, {mapping:String}, {source:String},
-          {step:String}, {reason:String}, {threshold:Float64}, {window:UInt32}, {minVolume:UInt64}, {enabled:UInt8},
-          {url:String}, {secret:String}, {emails:Array(String)}, fromUnixTimestamp64Milli({created:Int64}, 'UTC'),
+          {step:String}, {reason:String}, {threshold:Float64}, {critical:Nullable(Float64)}, {window:UInt32}, {minVolume:UInt64}, {enabled:UInt8},
+          {url:String}, {secret:String}, {slack:String}, {pagerduty:String}, {emails:Array(String)},
+          if({muted:Int64} < 0, NULL, fromUnixTimestamp64Milli({muted:Int64}, 'UTC')), fromUnixTimestamp64Milli({created:Int64}, 'UTC'),
           fromUnixTimestamp64Milli({updated:Int64}, 'UTC'), {deleted:UInt8}, {version:UInt64})`,
       {
         id: rule.id,
@@ -75,12 +76,16 @@ export class AlertStore {
         step: rule.step ?? '',
         reason: rule.reason ?? '',
         threshold: rule.threshold,
+        critical: rule.criticalThreshold,
         window: rule.windowMinutes,
         minVolume: rule.minVolume,
         enabled: rule.enabled ? 1 : 0,
         url: this.secrets.seal(rule.webhookUrl ?? ''),
         secret: this.secrets.seal(rule.webhookSecret ?? ''),
+        slack: this.secrets.seal(rule.slackWebhookUrl ?? ''),
+        pagerduty: this.secrets.seal(rule.pagerdutyRoutingKey ?? ''),
         emails: rule.emails,
+        muted: rule.mutedUntil ?? -1,
         created: rule.createdAt,
         updated: rule.updatedAt,
         deleted: deleted ? 1 : 0,
@@ -102,30 +107,31 @@ export class AlertStore {
 
   /** State of the given rules of one workspace, by rule id. */
   async states(wdb: WorkspaceDb, ruleIds: readonly string[]): Promise<Map<string, RuleStateValue>> {
-    const rows = await wdb.query<{ rule_id: string; state: AlertState; since_ms: number; value: number | null; version: number }>(
+    const rows = await wdb.query<StateRow>(
       'alert_state',
-      `SELECT rule_id, state, toUnixTimestamp64Milli(since) AS since_ms, value, version FROM ${this.table('alert_state')} FINAL
+      `SELECT ${STATE_COLUMNS} FROM ${this.table('alert_state')} FINAL
        WHERE workspace_id = {workspace:String} AND rule_id IN {ids:Array(String)}`,
       { ids: ruleIds },
     );
-    return new Map(rows.map((r) => [r.rule_id, { state: r.state, since: Number(r.since_ms), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+    return new Map(rows.map((r) => [r.rule_id, toState(r)]));
   }
 
   /** State of every rule of every workspace, keyed `<workspace>\u0000<rule>`. */
   async allStates(): Promise<Map<string, RuleStateValue>> {
-    const rows = await this.db.query<{ workspace_id: string; rule_id: string; state: AlertState; since_ms: number; value: number | null; version: number }>({
+    const rows = await this.db.query<StateRow & { workspace_id: string }>({
       family: 'alert_state',
-      sql: `SELECT workspace_id, rule_id, state, toUnixTimestamp64Milli(since) AS since_ms, value, version FROM ${this.table('alert_state')} FINAL`,
+      sql: `SELECT workspace_id, ${STATE_COLUMNS} FROM ${this.table('alert_state')} FINAL`,
     });
-    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, { state: r.state, since: Number(r.since_ms), value: r.value === null ? null : Number(r.value), version: Number(r.version) }]));
+    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, toState(r)]));
   }
 
   async writeState(wdb: WorkspaceDb, ruleId: string, state: RuleStateValue): Promise<void> {
     await wdb.command(
       'alert_state',
-      `INSERT INTO ${this.table('alert_state')} (workspace_id, rule_id, state, since, value, version)
-       VALUES ({workspace:String}, {id:String}, {state:String}, fromUnixTimestamp64Milli({since:Int64}, 'UTC'), {value:Nullable(Float64)}, {version:UInt64})`,
-      { id: ruleId, state: state.state, since: state.since, value: state.value, version: state.version },
+      `INSERT INTO ${this.table('alert_state')} (workspace_id, rule_id, state, severity, since, value, silenced, version)
+       VALUES ({workspace:String}, {id:String}, {state:String}, {severity:String}, fromUnixTimestamp64Milli({since:Int64}, 'UTC'), {value:Nullable(Float64)},
+               {silenced:UInt8}, {version:UInt64})`,
+      { id: ruleId, state: state.state, severity: state.severity ?? '', since: state.since, value: state.value, silenced: state.silenced ? 1 : 0, version: state.version },
     );
   }
 
@@ -181,6 +187,8 @@ export class AlertStore {
       rule_name: e.ruleName,
       kind: e.kind,
       state: e.state,
+      severity: e.severity,
+      previous_severity: e.previousSeverity ?? '',
       at: seconds(e.at),
       previous_since: seconds(e.previousStateSince),
       destination_id: e.destinationId ?? '',
@@ -195,6 +203,8 @@ export class AlertStore {
       counts: e.counts,
       window_minutes: e.windowMinutes,
       message: e.message,
+      muted_until: e.mutedUntil === null ? null : seconds(e.mutedUntil),
+      silenced: e.silenced ? 1 : 0,
     };
     await this.db.insert({ family: 'alert_events', table: 'alert_events', body: Buffer.from(JSON.stringify(row) + '\n'), dedupToken: e.id });
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Evaluator } from '../alerts/evaluator';
+import type { ReplaySender } from '../replay/sender';
 import type { SecretBox } from '../auth/secret-box';
 import type { Principal } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
@@ -66,6 +67,8 @@ export interface Gateway {
   alerts: Evaluator;
   /** Identical metrics reads run once and are kept until a write changes them. */
   sharedReads: SharedReads;
+  /** Pushes replays; `sweep()` runs one look for work on demand (tests). */
+  replaySender: ReplaySender;
   /** The one admission pipeline both transports run every operation through (its rule list is public). */
   admission: AdmissionPipeline;
   /** Apollo Server, framing GraphQL over HTTP behind the admission pipeline. */
@@ -117,7 +120,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })
     : url;
   const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, live: config.live, cors });
+  // Notification links open the page where people reach it; without PUBLIC_BASE_URL, here.
+  if (config.alerts.publicBaseUrl === null) services.alerts.publicBaseUrl = url;
   services.alerts.start(config.alerts.evalIntervalMs);
+  services.replaySender.start(config.replay.sendIntervalMs);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -131,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     hub: services.hub,
     metrics: services.metrics,
     alerts: services.alerts,
+    replaySender: services.replaySender,
     admission: services.admission,
     sharedReads: services.graphql.sharedReads!,
     apollo,
@@ -169,7 +176,8 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     tracing: services.tracing,
     ide,
     web: options.web ?? {},
-    rest: { db: services.db, tokens: services.tokens, queryGate: services.graphql.queryGate, sharedReads: services.graphql.sharedReads, catalogCache: services.graphql.catalogCache, now: services.graphql.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) },
+    rest: restDeps(services, log),
+    replayPull: { ...restDeps(services, log), replays: services.graphql.replays.store },
     ready: async () => {
       const failing = services.ingest.coalescer.writesFailing(Date.now());
       if (failing) return { ready: false, backend: services.db.backend, reason: `writes are refused: ${failing.code}` };
@@ -178,6 +186,11 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
     shuttingDown,
     openapi: once(() => ingestOpenApi(config.ingest, packageVersion())),
   };
+}
+
+function restDeps(services: Services, log: Logger) {
+  const g = services.graphql;
+  return { db: services.db, tokens: services.tokens, queryGate: g.queryGate, sharedReads: g.sharedReads, catalogCache: g.catalogCache, now: g.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) };
 }
 
 function once<T>(make: () => T): () => T {

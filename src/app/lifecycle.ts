@@ -60,7 +60,10 @@ export async function closeGateway({ server, metricsServer, ws, apollo, services
   const idle = setInterval(() => server.closeIdleConnections(), 50);
   const force = setTimeout(() => server.closeAllConnections(), graceMs);
   services.hub.close();
+  services.graphql.tail.close();
   await services.alerts.stop();
+  // A batch in flight is abandoned, its lease released: the next sender resends it, same webhook-id.
+  await services.replaySender.stop();
   await new Promise((r) => setTimeout(r, 50)); // let graphql-ws send each subscription's complete
   await ws.dispose();
   server.closeIdleConnections();

@@ -16,12 +16,17 @@ import { IngestCoalescer } from '../ingest/coalescer';
 import { FlushLogFiles } from '../ingest/flush-log-files';
 import { SharedReads } from '../metrics/shared-reads';
 import { IngestService } from '../ingest/ingest.service';
+import { redactHeaders, redactUrl } from '../ingest/sample.redact';
+import { FailureTail } from '../live/failure-tail';
 import { LiveHub } from '../live/hub';
 import { SharedLookups } from '../live/shared-lookups';
 import { CatalogCache } from '../metrics/catalog.cache';
 import { CatalogService } from '../metrics/catalog.service';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import { GatewayMetrics } from '../observability/prometheus';
+import { ReplayEndpointStore } from '../replay/endpoint';
+import { ReplaySender } from '../replay/sender';
+import { ReplayStore } from '../replay/store';
 import { startTracing, type SpanSink, type Tracing } from '../observability/tracing';
 import type { ListSizes } from '../graphql/common/cost';
 
@@ -38,6 +43,8 @@ export interface Services {
   /** Spans (NO_TRACING unless OTEL_* turn tracing on); the Db handle makes one per call. */
   tracing: Tracing;
   alerts: Evaluator;
+  /** Pushes replays to workspaces' endpoints (every REPLAY_SEND_INTERVAL_MS; 0: never on this replica). */
+  replaySender: ReplaySender;
   /** What resolvers reach through their context. */
   graphql: GatewayServices;
   admission: AdmissionPipeline;
@@ -79,6 +86,9 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     detached: (fn) => tracing.detached(fn),
   });
   metrics.trackHub(hub);
+  const tail = new FailureTail({ maxPerSecond: config.live.tailMaxPerSecond, maxPerWorkspace: config.live.maxSubscriptionsPerWorkspace });
+  // Pushed as ingest stores them, not polled: a subscriber costs no query.
+  ingest.onReportsStored = (workspaceId, reports) => tail.publish(workspaceId, reports);
   ingest.onStored = (workspaceId, ids) => {
     // What the batch can change: the answers covering its report times, the live values of its workspace.
     sharedReads.invalidate(workspaceId, ids.from, ids.to);
@@ -91,6 +101,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     db,
     tokens,
     hub,
+    tail,
     secrets,
     alerts: new AlertStore(db, secrets),
     destinationLookups: new SharedLookups(),
@@ -101,7 +112,14 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     now: overrides.now ?? Date.now,
     recordBatch: overrides.recordBatch,
     observer,
+    replays: {
+      store: new ReplayStore(db),
+      endpoints: new ReplayEndpointStore(secrets),
+      limits: { maxMessages: config.replay.maxMessages, batchSize: config.replay.batchSize },
+      endpointRules: { allowHttp: config.replay.allowHttp, allowPrivateNetworks: config.alerts.webhookAllowPrivate },
+    },
   };
+  const replaySender = new ReplaySender({ db, log, secrets, config: config.replay, allowPrivateNetworks: config.alerts.webhookAllowPrivate });
   const schema = gatewaySchema();
   instrumentResolvers(schema);
   // The catalog's counts come from the same snapshots requests use: pricing a list costs no extra read.
@@ -114,7 +132,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     introspection: overrides.introspection ?? config.graphql.introspection,
     listSizes,
   });
-  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, graphql, admission, observer, stopMetrics };
+  return { db, tokens, rootToken: root, secrets, ingest, hub, metrics, tracing, alerts, replaySender, graphql, admission, observer, stopMetrics };
 }
 
 /** Ingest with its coalescer; flushes a previous process saved and did not store are written first. */
@@ -156,6 +174,14 @@ function buildEvaluator(db: Db, config: Config, log: Logger, secrets: SecretBox,
     allowPrivateNetworks: a.webhookAllowPrivate,
     secrets,
     email: a.smtpUrl ? { smtpUrl: a.smtpUrl, from: a.emailFrom, timeoutMs: a.notifyTimeoutMs } : null,
+    pagerdutyEventsUrl: a.pagerdutyEventsUrl,
+    publicBaseUrl: a.publicBaseUrl ?? undefined,
+    // Samples were redacted at ingest; notifications redact them again under today's rules, as the API does.
+    redactSample: (s) => ({
+      ...s,
+      request: s.request && { ...s.request, url: s.request.url === null ? null : redactUrl(s.request.url), headers: redactHeaders(s.request.headers) },
+      response: s.response && { ...s.response, headers: redactHeaders(s.response.headers) },
+    }),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Principal, Scope } from './scopes';
+import { holdsScope, type Principal, type Scope } from './scopes';
 import { bearerToken, type TokenStore } from './tokens';
 import { AppError, ErrorCode } from '../domain/errors';
 
@@ -34,7 +34,7 @@ async function throttledVerify(tokens: TokenStore, token: string | null, client:
 
 /** 403 unless the caller holds `scope` and is bound to a workspace; returns that workspace. */
 export function requireWorkspaceScope(principal: Principal, scope: Scope): string {
-  if (!principal.scopes.has(scope)) {
+  if (!holdsScope(principal.scopes, scope)) {
     throw new AppError(ErrorCode.FORBIDDEN, `This token lacks the "${scope}" scope`, { required: scope });
   }
   if (principal.workspaceId === null) {

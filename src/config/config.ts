@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import { ConfigReader, IDENTIFIER } from './reader';
+import { readAlerts, type AlertsConfig } from './alerts';
+import { readReplay, type ReplayConfig } from './replay';
 import { readTracing, type TracingConfig } from './tracing';
+
+export type { AlertsConfig } from './alerts';
+export type { ReplayConfig } from './replay';
 
 /**
  * Everything the gateway reads from the environment, validated once at start and
@@ -16,6 +21,8 @@ export interface Config {
   graphql: GraphQLConfig;
   live: LiveConfig;
   alerts: AlertsConfig;
+  /** Replays of undelivered messages: size limits, batching, the sender's pace. */
+  replay: ReplayConfig;
   /** OpenTelemetry tracing from the standard `OTEL_*` variables; off unless an exporter or endpoint is set. */
   tracing: TracingConfig;
   /** `LOG_LEVEL`, default `info`. One of debug, info, warn, error, silent. */
@@ -174,27 +181,8 @@ export interface LiveConfig {
   maxConnectionsPerToken: number;
   /** `WS_MAX_CONNECTIONS_PER_ADDRESS`, default 1000: open graphql-ws sockets from one client address, authenticated or not. */
   maxConnectionsPerAddress: number;
-}
-
-export interface AlertsConfig {
-  /** `ALERT_EVAL_INTERVAL_MS`, default 30000: how often this replica evaluates every enabled rule; 0 disables evaluation here. */
-  evalIntervalMs: number;
-  /** `ALERT_NOTIFY_ATTEMPTS`, default 5: attempts per webhook or email notification, the first included. */
-  notifyAttempts: number;
-  /** `ALERT_NOTIFY_BASE_DELAY_MS`, default 1000: wait before the 2nd attempt; each later wait doubles. */
-  notifyBaseDelayMs: number;
-  /** `ALERT_NOTIFY_TIMEOUT_MS`, default 10000: one webhook request or SMTP exchange gives up after this long. */
-  notifyTimeoutMs: number;
-  /**
-   * `ALERT_WEBHOOK_ALLOW_PRIVATE`, default false: let alert webhooks reach private, loopback and
-   * link-local addresses. Off, a rule's URL can only point at public addresses (no request forgery
-   * into the gateway's own network); turn on for receivers inside that network.
-   */
-  webhookAllowPrivate: boolean;
-  /** `SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587`: the server alert email goes through. Unset: no email. */
-  smtpUrl: string | null;
-  /** `ALERT_EMAIL_FROM`, default `Delivery Overview <alerts@localhost>`: the From of alert email. */
-  emailFrom: string;
+  /** `LIVE_TAIL_MAX_PER_SECOND`, default 20: failures one `deliveryFailures` subscriber gets per second; the rest are counted ("N more"). */
+  tailMaxPerSecond: number;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -228,8 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: r.int('WS_KEEPALIVE_MS', 12_000, 0, 600_000),
       maxConnectionsPerToken: r.int('WS_MAX_CONNECTIONS_PER_TOKEN', 200, 1, 1_000_000),
       maxConnectionsPerAddress: r.int('WS_MAX_CONNECTIONS_PER_ADDRESS', 1000, 1, 1_000_000),
+      tailMaxPerSecond: r.int('LIVE_TAIL_MAX_PER_SECOND', 20, 1, 1000),
     },
     alerts: readAlerts(r),
+    replay: readReplay(r),
     tracing: readTracing(r),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   };
@@ -304,18 +294,6 @@ function readGraphQL(r: ConfigReader): GraphQLConfig {
     introspection: r.bool('INTROSPECTION_ENABLED', true),
     resultCacheEntries: r.int('RESULT_CACHE_ENTRIES', 2_000, 0, 1_000_000),
     resultCacheTtlMs: r.int('RESULT_CACHE_TTL_MS', 30_000, 100, 3_600_000),
-  };
-}
-
-function readAlerts(r: ConfigReader): AlertsConfig {
-  return {
-    evalIntervalMs: r.int('ALERT_EVAL_INTERVAL_MS', 30_000, 0, 86_400_000),
-    notifyAttempts: r.int('ALERT_NOTIFY_ATTEMPTS', 5, 1, 20),
-    notifyBaseDelayMs: r.int('ALERT_NOTIFY_BASE_DELAY_MS', 1000, 1, 600_000),
-    notifyTimeoutMs: r.int('ALERT_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
-    webhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
-    smtpUrl: r.optional('SMTP_URL'),
-    emailFrom: r.string('ALERT_EMAIL_FROM', 'Delivery Overview <alerts@localhost>'),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { AlertStore } from '../alerts/store';
 import type { SecretBox } from '../auth/secret-box';
-import type { Principal, Scope } from '../auth/scopes';
+import { holdsScope, type Principal, type Scope } from '../auth/scopes';
 import type { TokenStore } from '../auth/tokens';
 import type { Db } from '../clickhouse/client';
+import type { FailureTail } from '../live/failure-tail';
 import type { LiveHub } from '../live/hub';
+import type { ReplayServices } from '../replay/service';
 import type { SharedLookups } from '../live/shared-lookups';
 import type { SharedReads } from '../metrics/shared-reads';
 import type { KeyedSemaphore } from '../domain/rate-limiter';
@@ -24,6 +26,8 @@ export interface GatewayServices {
   recordBatch?: BatchRecorder;
   /** Live subscriptions: one poll per distinct key. */
   hub: LiveHub;
+  /** The live failure tail: reports pushed as ingest stores them. */
+  tail: FailureTail;
   /** Per-workspace cap on concurrent ClickHouse reads. */
   queryGate?: KeyedSemaphore;
   /** Identical metrics reads run once and are kept until a write changes them. */
@@ -40,6 +44,8 @@ export interface GatewayServices {
   webhookAllowPrivate?: boolean;
   /** Sees how long each timed resolver took (metrics); none in schema-only uses. */
   observer?: ResolverObserver;
+  /** Replays: their tables, the endpoint, the limits of a create. */
+  replays: ReplayServices;
 }
 
 /** Receives resolver timings (graphql/transport/observe.ts wraps the timed resolvers). */
@@ -105,9 +111,9 @@ export class RequestContext {
     this.rangeMaxAge = Math.min(this.rangeMaxAge, seconds);
   }
 
-  /** 403 unless the caller holds `scope`. */
+  /** 403 unless the caller holds `scope` (or one implying it: admin implies replay). */
   require(scope: Scope): void {
-    if (!this.principal.scopes.has(scope)) {
+    if (!holdsScope(this.principal.scopes, scope)) {
       throw new AppError(ErrorCode.FORBIDDEN, `This operation needs the "${scope}" scope`, { required: scope });
     }
   }

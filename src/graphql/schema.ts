@@ -15,8 +15,12 @@ import { TimeseriesResolver } from './timeseries/timeseries.resolver';
 import { TraceResolver } from './trace/trace.resolver';
 import { TimeRangeResolver } from './timerange/timerange.resolver';
 import { LiveResolver } from './live/live.resolver';
+import { TailResolver } from './tail/tail.resolver';
 import { AlertResolver } from './alerts/alerts.resolver';
+import { AlertActionsResolver } from './alerts/alert-actions.resolver';
 import { UndeliveredResolver } from './undelivered/undelivered.resolver';
+import { ReplayResolver } from './replay/replay.resolver';
+import { ReplayEndpointResolver } from './replay/replay-endpoint.resolver';
 import { SourceDestinationResolver, SourceResolver } from './source/source.resolver';
 import { LatencyResolver } from './latency/latency.resolver';
 import { PipelineStepResolver } from './pipeline/attempts';
@@ -40,12 +44,16 @@ export const RESOLVERS = [
   SyncRunDetailResolver,
   TimeseriesResolver,
   UndeliveredResolver,
+  ReplayResolver,
+  ReplayEndpointResolver,
   InsightsResolver,
   ReasonResolver,
   TraceResolver,
   TimeRangeResolver,
   LiveResolver,
+  TailResolver,
   AlertResolver,
+  AlertActionsResolver,
   TokenResolver,
 ] as const;
 

@@ -6,6 +6,7 @@ import { serveGraphQLHttp, type GraphQLHttpDeps } from '../graphql/transport/htt
 import { handleIngest, type IngestDeps } from '../ingest/ingest.http';
 import { handleSegmentCompat } from '../compat/segment/handler';
 import { handleUndeliveredExport } from '../export/undelivered.http';
+import { handleReplayPull, isReplayPullPath, type ReplayPullDeps } from '../export/replay-messages.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Tracing } from '../observability/tracing';
 import type { Cors } from './cors';
@@ -38,6 +39,8 @@ export interface RouterDeps {
   cors: Cors;
   /** The REST reads: the Segment-compatible API and the undelivered export. */
   rest: RestReadDeps;
+  /** GET /v1/replays/<id>/messages: pull replays. */
+  replayPull: ReplayPullDeps;
   /** The OpenAPI document of /v1/ingest, served at /openapi.json without a token. */
   openapi: () => unknown;
 }
@@ -84,6 +87,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const path = url.pathname;
     const handler = exact[path];
     if (handler) return handler(req, res, id, url);
+    if (isReplayPullPath(path)) return deps.cors.handle(req, res, 'GET') ? undefined : handleReplayPull(req, res, url, deps.replayPull);
     if (path.startsWith('/compat/segment/')) return deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest);
     if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
     if (path.startsWith('/docs/')) return serveDocs(path, res);

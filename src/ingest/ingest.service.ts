@@ -53,6 +53,8 @@ export class IngestService {
   onStored?: (workspaceId: string, ids: BatchIds) => void;
   /** Requests carrying one key run one at a time here, so a concurrent second one sees the first one's record. */
   private readonly keyLocks = new KeyedMutex();
+  /** Told a stored batch's delivery reports (the live failure tail), once they are stored. */
+  onReportsStored?: (workspaceId: string, reports: readonly DeliveryReport[]) => void;
   /** Writes requests' rows, merging concurrent ones into larger inserts. */
   readonly coalescer: IngestCoalescer;
 
@@ -157,6 +159,7 @@ export class IngestService {
       return answerEarlier(earlier, keyed!.digest);
     }
     this.onStored?.(workspaceId, idsOf(deliveries, syncs));
+    this.onReportsStored?.(workspaceId, deliveries);
     return result;
   }
 }

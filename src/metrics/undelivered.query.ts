@@ -1,6 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
 import type { StreamFormat } from '../clickhouse/stream';
+import { filterParams, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 
 /**
@@ -20,6 +21,10 @@ export interface UndeliveredQuery {
   reason: string | null;
   /** Rows after this key only. */
   after: UndeliveredCursor | null;
+  /** Only messages whose final failure matches (event type, name, app version, enrichment of that report). */
+  filter?: EventFilterValue | null;
+  /** Only these message ids (a replay of a hand-picked list). */
+  messageIds?: readonly string[] | null;
 }
 
 export interface UndeliveredCursor {
@@ -61,29 +66,46 @@ export const UNDELIVERED_MAX_PAGE = 1000;
 export const OUTCOME_PRECEDENCE = ['retry_enqueued', 'retry_resolved', 'filtered_destination', 'failed_delivery', 'delivered'] as const;
 
 /**
- * The rows (one per message and mapping) with `last` = (step, source, reason, type,
- * name, version) of the last report and `at` its time; ties of time go by
- * OUTCOME_PRECEDENCE, then by reason.
+ * The grouped rows (one per message and mapping, every undelivered one of the query, in no
+ * order) with `last` = (step, source, reason, type, name, version, enriched) of the last
+ * report and `at` its time; ties of time go by OUTCOME_PRECEDENCE, then by reason. The one
+ * definition of "undelivered": the list, the export, and a replay's preview and frozen list
+ * all read it.
  */
-function undeliveredSql(wdb: WorkspaceDb, projection: string): string {
-  return `SELECT ${projection} FROM (
-      SELECT message_id, mapping_id,
-             argMax(tuple(step, source_id, reason, event_type, event_name, app_version), (time, indexOf({outcome_steps:Array(String)}, step), reason)) AS last,
+export function undeliveredRowsSql(wdb: WorkspaceDb, extraHaving = ''): string {
+  return `SELECT message_id, mapping_id,
+             argMax(tuple(step, source_id, reason, event_type, event_name, app_version, enriched), (time, indexOf({outcome_steps:Array(String)}, step), reason)) AS last,
              max(time) AS at
       FROM ${wdb.table('delivery_events')}
       WHERE workspace_id = {workspace:String} AND destination_id = {dest:String}
         AND step IN {outcome_steps:Array(String)} AND message_id != ''
         AND time >= fromUnixTimestamp64Milli({from:Int64})
         AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
+        AND ({any_message:Bool} OR message_id IN {message_ids:Array(String)})
       GROUP BY message_id, mapping_id
       HAVING last.1 = 'failed_delivery' AND at < fromUnixTimestamp64Milli({to:Int64})
         AND ({any_reason:Bool} OR last.3 = {reason:String})
-        AND (NOT {has_after:Bool} OR (at, message_id, mapping_id) > (fromUnixTimestamp64Milli({after_at:Int64}), {after_msg:String}, {after_map:String})))
+        AND ({f_any_type:Bool} OR last.4 IN {f_types:Array(String)})
+        AND ({f_any_name:Bool} OR last.5 IN {f_names:Array(String)})
+        AND ({f_any_version:Bool} OR last.6 IN {f_versions:Array(String)})
+        AND ({f_enriched:Int8} < 0 OR last.7 = {f_enriched:Int8}) ${extraHaving}`;
+}
+
+/**
+ * The rows of one page or export: after the cursor, in cursor order, `limit` at most. The
+ * cursor is a HAVING condition inside the grouping: a WHERE beside the projection would see the
+ * projection's `at` alias (milliseconds, or ISO text) instead of the time, since ClickHouse lets
+ * WHERE use SELECT aliases.
+ */
+function undeliveredSql(wdb: WorkspaceDb, projection: string): string {
+  const afterCursor = 'AND (NOT {has_after:Bool} OR (at, message_id, mapping_id) > (fromUnixTimestamp64Milli({after_at:Int64}), {after_msg:String}, {after_map:String}))';
+  return `SELECT ${projection} FROM (${undeliveredRowsSql(wdb, afterCursor)})
     ORDER BY at, message_id, mapping_id
     LIMIT {limit:UInt32}`;
 }
 
-function undeliveredParams(q: UndeliveredQuery, limit: number): Record<string, unknown> {
+/** The parameters of undeliveredRowsSql. */
+export function undeliveredRowsParams(q: Omit<UndeliveredQuery, 'after'>): Record<string, unknown> {
   return {
     dest: q.destinationId,
     outcome_steps: OUTCOME_PRECEDENCE,
@@ -93,6 +115,15 @@ function undeliveredParams(q: UndeliveredQuery, limit: number): Record<string, u
     mapping: q.mappingId ?? '',
     any_reason: q.reason === null,
     reason: q.reason ?? '',
+    any_message: q.messageIds == null,
+    message_ids: q.messageIds ?? [],
+    ...filterParams(q.filter),
+  };
+}
+
+function undeliveredParams(q: UndeliveredQuery, limit: number): Record<string, unknown> {
+  return {
+    ...undeliveredRowsParams(q),
     has_after: q.after !== null,
     after_at: q.after?.at ?? 0,
     after_msg: q.after?.messageId ?? '',

@@ -55,10 +55,10 @@ export class WorkspaceDb {
   }
 
   /** Writes on behalf of the workspace (e.g. a display name): the row's workspace is bound here too. */
-  async command(family: string, sql: string, params: Record<string, unknown> = {}): Promise<void> {
+  async command(family: string, sql: string, params: Record<string, unknown> = {}, settings?: ClickHouseSettings): Promise<void> {
     if (!sql.includes(WORKSPACE_PARAM)) throw new Error(`command family "${family}" does not bind ${WORKSPACE_PARAM}`);
     if ('workspace' in params) throw new Error(`command family "${family}" must not pass its own workspace parameter`);
-    await this.db.command({ family, sql, params: { ...params, workspace: this.workspaceId } });
+    await this.db.command({ family, sql, params: { ...params, workspace: this.workspaceId }, settings });
   }
 }
 

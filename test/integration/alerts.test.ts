@@ -270,7 +270,8 @@ describe('alert rules: CRUD, validation, scopes', () => {
       Array.from({ length: 49 }, (_, i) =>
         store.writeRule(wdb, {
           id: `alr_cap${i}`, workspaceId: 'ws_alert_c', name: `r${i}`, kind: 'retry_pending_above', destinationId: 'dst_cls', mappingId: null, sourceId: null,
-          step: null, reason: null, threshold: 1_000_000, windowMinutes: 1440, minVolume: 100, enabled: false, webhookUrl: null, webhookSecret: null, emails: [],
+          step: null, reason: null, threshold: 1_000_000, criticalThreshold: null, windowMinutes: 1440, minVolume: 100, enabled: false, webhookUrl: null, webhookSecret: null, emails: [],
+          slackWebhookUrl: null, pagerdutyRoutingKey: null, mutedUntil: null,
           createdAt: now, updatedAt: now, version: now * 1000,
         }),
       ),

@@ -95,6 +95,8 @@ function remember(data: Record<string, unknown>, created: Map<string, string>): 
   const rule = data.createAlertRule as { id?: string } | undefined;
   if (rule?.id) created.set('alr_', rule.id);
   if (typeof data.createApiToken === 'string') created.set('dov_', data.createApiToken);
+  const replay = data.createReplay as { id?: string } | undefined;
+  if (replay?.id) created.set('rpl_', replay.id);
 }
 
 async function subscribeOnce(query: string, token: string): Promise<unknown> {

@@ -7,7 +7,8 @@ import { AppError } from '../../src/domain/errors';
 
 const base: AlertRuleFields = {
   name: 'r', kind: 'delivery_rate_below', destinationId: 'dst', mappingId: null, sourceId: null, step: null, reason: null,
-  threshold: 90, windowMinutes: 1440, minVolume: 100, enabled: true, webhookUrl: null, webhookSecret: null, emails: [],
+  threshold: 90, criticalThreshold: null, windowMinutes: 1440, minVolume: 100, enabled: true, webhookUrl: null, webhookSecret: null, emails: [],
+  slackWebhookUrl: null, pagerdutyRoutingKey: null, mutedUntil: null,
 };
 const fieldOf = (f: Partial<AlertRuleFields>) => {
   try {

@@ -20,7 +20,8 @@ describe('which addresses alert webhooks may reach', () => {
 describe('alert rules refuse webhook URLs naming non-public hosts', () => {
   const base: AlertRuleFields = {
     name: 'r', kind: 'delivery_rate_below', destinationId: 'd', mappingId: null, sourceId: null, step: null, reason: null,
-    threshold: 0.9, windowMinutes: 60, minVolume: 0, enabled: true, webhookUrl: null, webhookSecret: null, emails: [],
+    threshold: 0.9, criticalThreshold: null, windowMinutes: 60, minVolume: 0, enabled: true, webhookUrl: null, webhookSecret: null, emails: [],
+    slackWebhookUrl: null, pagerdutyRoutingKey: null, mutedUntil: null,
   } as AlertRuleFields;
   const REFUSED = ['http://127.0.0.1:8123/', 'http://localhost:9000/x', 'http://[::1]/', 'http://[::ffff:7f00:1]/', 'http://169.254.169.254/latest/meta-data/', 'https://10.0.0.5/hook', 'http://0x7f.1/'];
   it.each(REFUSED)('%s is refused, unless private networks are allowed', (webhookUrl) => {
@@ -48,8 +49,8 @@ describe('webhook delivery checks the addresses it connects to', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const event: AlertEventValue = {
-    id: 'alr_1:0:firing', workspaceId: 'ws', ruleId: 'alr_1', ruleName: 'r', kind: 'delivery_rate_below', state: 'firing', at: 0, previousStateSince: 0,
-    destinationId: 'd', mappingId: null, sourceId: null, step: null, reason: null, value: 0.5, threshold: 0.9, volume: 10, baseline: null, counts: {}, windowMinutes: 60, message: 'm', recordedAt: 0,
+    id: 'alr_1:0:firing', workspaceId: 'ws', ruleId: 'alr_1', ruleName: 'r', kind: 'delivery_rate_below', state: 'firing', severity: 'warning', previousSeverity: null, at: 0, previousStateSince: 0,
+    destinationId: 'd', mappingId: null, sourceId: null, step: null, reason: null, value: 0.5, threshold: 0.9, volume: 10, baseline: null, counts: {}, windowMinutes: 60, message: 'm', mutedUntil: null, silenced: false, recordedAt: 0,
   };
   const policy = { attempts: 1, baseDelayMs: 1, timeoutMs: 2_000 };
   const send = (url: string, allowPrivate: boolean) => postWebhook(url, null, event, policy, new AbortController().signal, allowPrivate);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { createTransport, type Mail } from 'nodemailer';
 import type { AlertEventValue } from '../store';
+import type { NotificationContext } from './context';
 import { alertPayload, headline } from './payload';
 import { describeNetworkError, DeliveryError, type RetryPolicy } from './retry';
 
@@ -29,14 +30,16 @@ export class EmailNotifier {
     });
   }
 
-  async send(to: readonly string[], e: AlertEventValue, _policy: RetryPolicy, signal: AbortSignal): Promise<{ statusCode: null }> {
+  async send(to: readonly string[], e: AlertEventValue, _policy: RetryPolicy, signal: AbortSignal, context: NotificationContext | null = null): Promise<{ statusCode: null }> {
     if (signal.aborted) throw new DeliveryError('the gateway shut down before delivery finished', false);
     const payload = alertPayload(e);
     const text =
       `${headline(e)}\n\n${e.message}\n\n` +
       `Rule: ${e.ruleName} (${e.ruleId}, ${payload.kind})\n` +
+      `Severity: ${payload.severity}${payload.previousSeverity ? ` (was ${payload.previousSeverity})` : ''}\n` +
       `At: ${payload.at}\n` +
-      `Event: ${e.id}\n`;
+      `Event: ${e.id}\n` +
+      contextText(e, context);
     try {
       await this.transport.sendMail({
         from: this.options.from,
@@ -45,7 +48,7 @@ export class EmailNotifier {
         text,
         messageId: `<${crypto.createHash('sha256').update(e.id).digest('hex').slice(0, 32)}@delivery-overview>`,
         headers: { 'X-Delivery-Overview-Idempotency-Key': e.id, 'X-Delivery-Overview-State': payload.state },
-        attachments: [{ filename: 'alert.json', contentType: 'application/json', content: JSON.stringify(payload, null, 2) }],
+        attachments: [{ filename: 'alert.json', contentType: 'application/json', content: JSON.stringify(context ? { ...payload, context } : payload, null, 2) }],
       });
       return { statusCode: null };
     } catch (err) {
@@ -62,4 +65,15 @@ export class EmailNotifier {
   close(): void {
     this.transport.close();
   }
+}
+
+/** The context in words: the link, the top reason with its remedy, one sample, the mute and the acknowledgement. */
+function contextText(e: AlertEventValue, context: NotificationContext | null): string {
+  if (!context) return '';
+  const lines = [`Open: ${context.link}`];
+  if (context.topReason) lines.push(`Top reason: ${context.topReason.code} ${context.topReason.title} (${context.topReason.count} events)`, `What to do: ${context.topReason.remedy}`);
+  if (context.sample) lines.push(`One failing event (redacted): ${context.sample.error ?? context.sample.payload ?? ''}`);
+  if (e.mutedUntil !== null) lines.push(`The rule is muted until ${new Date(e.mutedUntil).toISOString()}: only this recovery is sent.`);
+  if (context.acknowledgement) lines.push(`Acknowledged by ${context.acknowledgement.by} at ${context.acknowledgement.at}.`);
+  return `\n${lines.join('\n')}\n`;
 }

@@ -4,6 +4,10 @@ import { eventStepKind, type AlertEventValue } from '../values';
 export interface AlertPayload {
   id: string;
   state: 'FIRING' | 'RESOLVED';
+  /** The severity it fired or changed to; for a recovery, the one it recovered from. */
+  severity: 'WARNING' | 'CRITICAL';
+  /** A change of severity: the one it left. */
+  previousSeverity: 'WARNING' | 'CRITICAL' | null;
   ruleId: string;
   ruleName: string;
   kind: string;
@@ -23,14 +27,20 @@ export interface AlertPayload {
   counts: Record<string, number>;
   windowMinutes: number;
   message: string;
+  /** The rule's mute at the time, when it was muted (only recoveries are sent then). */
+  mutedUntil: string | null;
 }
 
 /** The value as channels send it: ISO dates, upper-case state and kind, the step as its pipeline box. */
 export function alertPayload(e: AlertEventValue): AlertPayload {
-  const { recordedAt: _internal, ...fields } = e;
+  const { recordedAt: _internal, silenced: _withheld, ...fields } = e;
+  const upper = (s: 'warning' | 'critical') => (s === 'critical' ? 'CRITICAL' : 'WARNING');
   return {
     ...fields,
     state: e.state === 'firing' ? 'FIRING' : 'RESOLVED',
+    severity: upper(e.severity),
+    previousSeverity: e.previousSeverity === null ? null : upper(e.previousSeverity),
+    mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil).toISOString(),
     kind: e.kind.toUpperCase(),
     at: new Date(e.at).toISOString(),
     previousStateSince: new Date(e.previousStateSince).toISOString(),
@@ -40,7 +50,8 @@ export function alertPayload(e: AlertEventValue): AlertPayload {
 
 /** One line people read first: Slack shows it as the message, email uses it as the subject. */
 export function headline(e: AlertEventValue): string {
-  return e.state === 'firing' ? `[FIRING] ${e.ruleName}` : `[RESOLVED] ${e.ruleName}`;
+  if (e.state === 'resolved') return `[RESOLVED] ${e.ruleName}`;
+  return e.severity === 'critical' ? `[FIRING] [CRITICAL] ${e.ruleName}` : `[FIRING] ${e.ruleName}`;
 }
 
 /** Slack-style text (mrkdwn): the headline in bold, then the sentence. */

@@ -29,7 +29,7 @@ export class AlertHistoryArgs {
   first!: number;
 }
 
-function toRule(r: AlertRuleWithState): AlertRule {
+export function toRule(r: AlertRuleWithState): AlertRule {
   return {
     id: r.id,
     name: r.name,
@@ -40,14 +40,20 @@ function toRule(r: AlertRuleWithState): AlertRule {
     step: r.step ? discardKindOf(r.step) : null,
     reason: r.reason,
     threshold: r.threshold,
+    criticalThreshold: r.criticalThreshold,
     windowMinutes: r.windowMinutes,
     minVolume: r.minVolume,
     enabled: r.enabled,
     webhook: redactUrl(r.webhookUrl),
     webhookSigned: r.webhookSecret !== null,
     emails: r.emails,
+    slack: redactUrl(r.slackWebhookUrl),
+    pagerduty: r.pagerdutyRoutingKey !== null,
+    mutedUntil: r.mutedUntil === null ? null : new Date(r.mutedUntil),
     state: r.state,
+    severity: r.severity,
     stateSince: new Date(r.stateSince),
+    acknowledgement: r.acknowledgement && { by: r.acknowledgement.by, at: new Date(r.acknowledgement.at) },
     createdAt: new Date(r.createdAt),
     updatedAt: new Date(r.updatedAt),
   };
@@ -56,7 +62,7 @@ function toRule(r: AlertRuleWithState): AlertRule {
 /** The GraphQL object of an alert event: the value, with dates as Dates and the step as its pipeline box. */
 export function toAlertEvent(e: AlertEventValue): AlertEvent {
   const counts = Object.entries(e.counts).map(([name, count]) => ({ name, count }));
-  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e), counts };
+  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e), counts, muted: e.silenced, mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil) };
 }
 
 function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | null | undefined {
@@ -67,7 +73,7 @@ function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | n
   return PIPELINE_STEPS[step].reportStep;
 }
 
-function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRuleService {
+export function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRuleService {
   const { wdb, catalog } = ctx.forWorkspace(scope);
   return new AlertRuleService(ctx.services.alerts, wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
 }
@@ -146,11 +152,15 @@ export class AlertResolver {
       webhookUrl: input.webhookUrl ?? null,
       webhookSecret: input.webhookSecret ?? null,
       emails: input.emails,
+      criticalThreshold: input.criticalThreshold ?? null,
+      slackWebhookUrl: input.slackWebhookUrl ?? null,
+      pagerdutyRoutingKey: input.pagerdutyRoutingKey ?? null,
+      mutedUntil: null,
     };
     return toRule(await service.create(fields));
   }
 
-  @Mutation(() => AlertRule, { description: 'Changes an alert rule; its state (OK or FIRING) carries over. Needs the admin scope.' })
+  @Mutation(() => AlertRule, { description: 'Changes an alert rule; its state (OK or FIRING) carries over. Null clears an optional field (criticalThreshold, a channel). Needs the admin scope.' })
   async updateAlertRule(@Arg('id', () => ID) id: string, @Arg('input', () => AlertRuleUpdateInput) input: AlertRuleUpdateInput, @Ctx() ctx: RequestContext): Promise<AlertRule> {
     const service = rulesOf(ctx, 'admin');
     const required = ['name', 'kind', 'threshold', 'windowMinutes', 'minVolume', 'enabled', 'emails'] as const;
@@ -172,6 +182,9 @@ export class AlertResolver {
       webhookUrl: input.webhookUrl,
       webhookSecret: input.webhookSecret,
       emails: input.emails ?? undefined,
+      criticalThreshold: input.criticalThreshold,
+      slackWebhookUrl: input.slackWebhookUrl,
+      pagerdutyRoutingKey: input.pagerdutyRoutingKey,
     };
     return toRule(await service.update(id, patch));
   }

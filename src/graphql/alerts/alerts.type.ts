@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ALERT_KINDS, DEFAULT_MIN_VOLUME, DEFAULT_WINDOW_MINUTES, MAX_EMAILS, MAX_MIN_VOLUME, MAX_NAME_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES } from '../../alerts/rules';
 import type { AlertKind } from '../../alerts/rules';
+import { NOTIFICATION_CHANNELS, type AlertSeverity, type NotificationChannel } from '../../alerts/values';
 import { PipelineStepKind } from '../../domain/steps';
 import { DateTime } from '../common/scalars';
 import { Cost } from '../common/cost';
@@ -35,8 +36,22 @@ registerEnumType(AlertStateEnum, { name: 'AlertState', description: 'Where a rul
 export const AlertTransitionEnum = upperEnum(['firing', 'resolved'] as const);
 registerEnumType(AlertTransitionEnum, { name: 'AlertTransition', description: 'What an alert event records: the rule started FIRING, or it RESOLVED (recovered).' });
 
-export const NotificationChannelEnum = upperEnum(['webhook', 'email'] as const);
-registerEnumType(NotificationChannelEnum, { name: 'NotificationChannel', description: 'Where a notification went (in-app delivery is the alertEvents subscription).' });
+export const NotificationChannelEnum = upperEnum(NOTIFICATION_CHANNELS);
+registerEnumType(NotificationChannelEnum, {
+  name: 'NotificationChannel',
+  description: 'Where a notification went (in-app delivery is the alertEvents subscription): a signed webhook, email, a Slack incoming webhook, PagerDuty Events API v2.',
+});
+
+export const AlertSeverityEnum = upperEnum(['warning', 'critical'] as const);
+registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity', description: 'WARNING: past `threshold`; CRITICAL: past `criticalThreshold` too.' });
+
+@ObjectType({ description: 'Who acknowledged an open alert, and when.' })
+export class AlertAcknowledgement {
+  @Field(() => String, { description: 'The id of the token that acknowledged it (tok_…).' })
+  by!: string;
+  @Field(() => DateTime)
+  at!: Date;
+}
 
 export const NotificationOutcomeEnum = upperEnum(['delivered', 'retrying', 'failed'] as const);
 registerEnumType(NotificationOutcomeEnum, { name: 'NotificationOutcome', description: 'DELIVERED; RETRYING (an attempt failed, another is scheduled); FAILED (no attempts left, or a permanent refusal).' });
@@ -59,8 +74,10 @@ export class AlertRule {
   step!: PipelineStepKind | null;
   @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
   reason!: string | null;
-  @Field(() => Float, { description: 'Percent for the rate, share and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
+  @Field(() => Float, { description: 'The warning threshold: percent for the rate, share and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
   threshold!: number;
+  @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL (compared like threshold, and beyond it); null: warnings only.' })
+  criticalThreshold!: number | null;
   @Field(() => Int, { description: 'The window: the last this many whole minutes before each evaluation.' })
   windowMinutes!: number;
   @Field(() => Int, { description: 'Below this many events in the sample (delivery attempts, received events, the larger of current and typical volume, or for DESTINATION_QUIET the expected events) no transition happens. The count kinds ignore it.' })
@@ -69,15 +86,25 @@ export class AlertRule {
   enabled!: boolean;
   @Field(() => String, { nullable: true, description: 'Where webhooks go, as scheme, host and port only (the full URL can hold a secret).' })
   webhook!: string | null;
-  @Field(() => Boolean, { description: 'Webhook bodies are signed (X-Delivery-Overview-Signature) with the secret set on the rule.' })
+  @Field(() => Boolean, { description: 'Webhook bodies are signed with the secret set on the rule: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and X-Delivery-Overview-Signature.' })
   webhookSigned!: boolean;
   @Cost({ list: { assumed: 10 } })
   @Field(() => [String])
   emails!: string[];
+  @Field(() => String, { nullable: true, description: 'Where Slack messages go, as scheme, host and port only (the path is the credential).' })
+  slack!: string | null;
+  @Field(() => Boolean, { description: 'Firings and recoveries go to PagerDuty (a routing key is set; it is never shown).' })
+  pagerduty!: boolean;
+  @Field(() => DateTime, { nullable: true, description: 'Notifications are withheld until then (a firing announced before still gets its recovery); null: not muted.' })
+  mutedUntil!: Date | null;
   @Field(() => AlertStateEnum)
   state!: 'ok' | 'firing';
-  @Field(() => DateTime, { description: 'When the rule entered its state (its creation while it never fired).' })
+  @Field(() => AlertSeverityEnum, { nullable: true, description: 'While FIRING: WARNING or CRITICAL.' })
+  severity!: AlertSeverity | null;
+  @Field(() => DateTime, { description: 'When the rule entered its state (its creation while it never fired); a change of severity starts it again.' })
   stateSince!: Date;
+  @Field(() => AlertAcknowledgement, { nullable: true, description: 'Who acknowledged the open alert (this firing), and when.' })
+  acknowledgement!: AlertAcknowledgement | null;
   @Field(() => DateTime)
   createdAt!: Date;
   @Field(() => DateTime)
@@ -121,13 +148,27 @@ export class AlertRuleInput {
   @IsOptional()
   @MaxLength(MAX_URL_LENGTH)
   webhookUrl?: string | null;
-  @Field(() => String, { nullable: true, description: 'Signs webhook bodies: X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Signs webhook bodies: webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (Standard Webhooks; a whsec_ secret is base64-decoded, any other text is its UTF-8 bytes) and X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. rotateAlertWebhookSecret makes one.',
+  })
   @IsOptional()
   @MaxLength(MAX_SECRET_LENGTH)
   webhookSecret?: string | null;
   @Field(() => [String], { defaultValue: [], description: `Up to ${MAX_EMAILS} addresses that get one email per firing and recovery.` })
   @ArrayMaxSize(MAX_EMAILS)
   emails!: string[];
+  @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).' })
+  criticalThreshold?: number | null;
+  @Field(() => String, { nullable: true, description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.' })
+  @IsOptional()
+  @MaxLength(MAX_URL_LENGTH)
+  slackWebhookUrl?: string | null;
+  @Field(() => String, { nullable: true, description: 'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.' })
+  @IsOptional()
+  @MaxLength(64)
+  pagerdutyRoutingKey?: string | null;
 }
 
 @InputType({ description: 'Changes to an alert rule: omitted fields stay, null clears an optional field. The result is checked as a whole.' })
@@ -174,13 +215,23 @@ export class AlertRuleUpdateInput {
   @IsOptional()
   @ArrayMaxSize(MAX_EMAILS)
   emails?: string[] | null;
+  @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).' })
+  criticalThreshold?: number | null;
+  @Field(() => String, { nullable: true, description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.' })
+  @IsOptional()
+  @MaxLength(MAX_URL_LENGTH)
+  slackWebhookUrl?: string | null;
+  @Field(() => String, { nullable: true, description: 'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.' })
+  @IsOptional()
+  @MaxLength(64)
+  pagerdutyRoutingKey?: string | null;
 }
 
 @ObjectType({ description: 'How one notification of an alert event went.' })
 export class AlertNotification {
   @Field(() => NotificationChannelEnum)
-  channel!: 'webhook' | 'email';
-  @Field(() => String, { description: "The webhook's scheme, host and port, or the email addresses." })
+  channel!: NotificationChannel;
+  @Field(() => String, { description: "The webhook's, Slack's or PagerDuty's scheme, host and port, or the email addresses." })
   target!: string;
   @Field(() => NotificationOutcomeEnum)
   outcome!: 'delivered' | 'retrying' | 'failed';
@@ -214,6 +265,14 @@ export class AlertEvent {
   kind!: AlertKind;
   @Field(() => AlertTransitionEnum)
   state!: 'firing' | 'resolved';
+  @Field(() => AlertSeverityEnum, { description: 'The severity it fired or changed to; for a recovery, the one it recovered from.' })
+  severity!: AlertSeverity;
+  @Field(() => AlertSeverityEnum, { nullable: true, description: 'Set when the event is a change of severity of a firing rule: the severity it left.' })
+  previousSeverity!: AlertSeverity | null;
+  @Field(() => Boolean, { description: 'Its notifications were withheld: the rule was muted (for a recovery: when it fired).' })
+  muted!: boolean;
+  @Field(() => DateTime, { nullable: true, description: 'The mute in force at the time, if any.' })
+  mutedUntil!: Date | null;
   @Field(() => DateTime)
   at!: Date;
   @Field(() => DateTime, { description: 'Since when the rule had been in the state it left.' })
@@ -230,7 +289,7 @@ export class AlertEvent {
   reason!: string | null;
   @Field(() => Float, { nullable: true, description: 'The measured value compared with the threshold (percent, or a count); null when undefined (e.g. no typical volume).' })
   value!: number | null;
-  @Field(() => Float)
+  @Field(() => Float, { description: "The threshold of the event's severity (the critical one for a CRITICAL event)." })
   threshold!: number;
   @Field(() => Float, { description: 'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, the gauge, or (DESTINATION_QUIET) the expected events.' })
   volume!: number;

@@ -50,7 +50,7 @@ async function destinationOf(ctx: RequestContext, id: string): Promise<Destinati
 }
 
 /** Holds a connection slot for the subscription and releases it when the iterator ends. */
-function guarded<T>(ctx: RequestContext, open: () => AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+export function guarded<T>(ctx: RequestContext, open: () => AsyncIterableIterator<T>): AsyncIterableIterator<T> {
   const release = ctx.holdSubscription();
   let inner: AsyncIterableIterator<T>;
   try {

@@ -1,7 +1,7 @@
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { UNDELIVERED_DEFAULT_PAGE, UNDELIVERED_MAX_PAGE } from '../../metrics/undelivered.query';
-import { TimeRangeInput } from '../common/time-range.input';
+import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 
 @ArgsType()
 export class UndeliveredArgs {
@@ -11,6 +11,8 @@ export class UndeliveredArgs {
   mappingId?: string | null;
   @Field(() => String, { nullable: true, description: 'Only final failures with this discard reason code.' })
   reason?: string | null;
+  @Field(() => EventFilter, { nullable: true, description: 'Only messages whose final failure report matches (event type, name, app version, enrichment).' })
+  filter?: EventFilter | null;
   @Field(() => Int, { defaultValue: UNDELIVERED_DEFAULT_PAGE, description: `1-${UNDELIVERED_MAX_PAGE} messages, oldest failure first.` })
   @Min(1)
   @Max(UNDELIVERED_MAX_PAGE)

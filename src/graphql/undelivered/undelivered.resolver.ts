@@ -4,7 +4,7 @@ import { decodeUndeliveredCursor, UNDELIVERED_MAX_PAGE, undeliveredPage } from '
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { checkMapping, resolveRange } from '../destination/destination.args';
+import { checkFilter, checkMapping, resolveRange } from '../destination/destination.args';
 import { UndeliveredArgs } from './undelivered.args';
 import { UndeliveredMessage } from './undelivered.type';
 
@@ -23,7 +23,7 @@ export class UndeliveredResolver {
     const range = resolveRange(ctx, args.range, false);
     const mappingId = await checkMapping(ctx, destination, args.mappingId);
     const after = args.after == null ? null : decodeUndeliveredCursor(args.after, 'after');
-    const query = { destinationId: destination.id, from: range.from, to: range.to, mappingId, reason: args.reason ?? null, after };
+    const query = { destinationId: destination.id, from: range.from, to: range.to, mappingId, reason: args.reason ?? null, after, filter: checkFilter(args.filter) };
     return (await undeliveredPage(ctx.forWorkspace().wdb, query, args.first)).items;
   }
 }

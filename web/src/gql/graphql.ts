@@ -25,6 +25,8 @@ export type AlertKind =
 
 /** A new alert rule. Which fields apply depends on kind; a field that does not apply is refused. */
 export type AlertRuleInput = {
+  /** Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others). */
+  criticalThreshold?: number | null | undefined;
   /** Every kind but SOURCE_VOLUME_ANOMALY: a destination of this workspace. */
   destinationId?: string | number | null | undefined;
   /** Up to 20 addresses that get one email per firing and recovery. */
@@ -35,15 +37,19 @@ export type AlertRuleInput = {
   mappingId?: string | number | null | undefined;
   minVolume?: number;
   name: string;
+  /** A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again. */
+  pagerdutyRoutingKey?: string | null | undefined;
   /** DISCARD_RATE_ABOVE: only this reason code. */
   reason?: string | null | undefined;
+  /** A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again. */
+  slackWebhookUrl?: string | null | undefined;
   /** SOURCE_VOLUME_ANOMALY: a source of this workspace. */
   sourceId?: string | number | null | undefined;
   /** DISCARD_RATE_ABOVE: FAILED_ON_INGEST, FILTERED_AT_SOURCE, FILTERED_AT_DESTINATION or FAILED_DELIVERY. */
   step?: PipelineStepKind | null | undefined;
   /** DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0; DESTINATION_QUIET: (0, 100] % of the expected events, default 1. Required for every kind without a default. */
   threshold?: number | null | undefined;
-  /** Signs webhook bodies: X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. */
+  /** Signs webhook bodies: webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (Standard Webhooks; a whsec_ secret is base64-decoded, any other text is its UTF-8 bytes) and X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. rotateAlertWebhookSecret makes one. */
   webhookSecret?: string | null | undefined;
   /** http(s) URL that receives a JSON POST per firing and recovery (Slack incoming webhooks accept it). */
   webhookUrl?: string | null | undefined;
@@ -53,6 +59,8 @@ export type AlertRuleInput = {
 
 /** Changes to an alert rule: omitted fields stay, null clears an optional field. The result is checked as a whole. */
 export type AlertRuleUpdateInput = {
+  /** Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others). */
+  criticalThreshold?: number | null | undefined;
   destinationId?: string | number | null | undefined;
   emails?: Array<string> | null | undefined;
   enabled?: boolean | null | undefined;
@@ -60,7 +68,11 @@ export type AlertRuleUpdateInput = {
   mappingId?: string | number | null | undefined;
   minVolume?: number | null | undefined;
   name?: string | null | undefined;
+  /** A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again. */
+  pagerdutyRoutingKey?: string | null | undefined;
   reason?: string | null | undefined;
+  /** A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again. */
+  slackWebhookUrl?: string | null | undefined;
   sourceId?: string | number | null | undefined;
   step?: PipelineStepKind | null | undefined;
   threshold?: number | null | undefined;
@@ -127,9 +139,11 @@ export type HealthStatus =
   | 'HEALTHY'
   | 'IDLE';
 
-/** Where a notification went (in-app delivery is the alertEvents subscription). */
+/** Where a notification went (in-app delivery is the alertEvents subscription): a signed webhook, email, a Slack incoming webhook, PagerDuty Events API v2. */
 export type NotificationChannel =
   | 'EMAIL'
+  | 'PAGERDUTY'
+  | 'SLACK'
   | 'WEBHOOK';
 
 /** DELIVERED; RETRYING (an attempt failed, another is scheduled); FAILED (no attempts left, or a permanent refusal). */
