@@ -95,10 +95,11 @@ export class TestGateway {
    * file running now, so opening it stays fast (with 54 databases left behind it took 1.6 s
    * against 0.27 s) and no background merges of finished files compete with the next one.
    */
-  async close(): Promise<void> {
+  async close(options: { keepData?: boolean } = {}): Promise<void> {
     await this.gateway.close();
     const db = this.gateway.db;
-    await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
+    // A test that starts another gateway on the same database (a restart) keeps it.
+    if (!options.keepData) await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
     await db.close();
   }
 }

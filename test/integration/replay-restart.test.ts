@@ -36,7 +36,7 @@ beforeAll(async () => {
   }).start();
 });
 afterAll(async () => {
-  await first?.close();
+  await first?.close({ keepData: true });
   await second?.close();
   await receiver.close();
 });
@@ -54,7 +54,7 @@ it('resumes after a restart, losing no batch and repeating only the one in fligh
 
   const sweeping = first.gateway.replaySender.sweep();
   await receiver.until((rs) => rs.some((r) => batchOf(r) === HUNG_BATCH));
-  await first.close(); // stops the sender: the hung request is abandoned, the lease released
+  await first.close({ keepData: true }); // stops the sender: the hung request is abandoned, the lease released
   await sweeping;
   first = null;
   expect(receiver.requests.map(batchOf)).toEqual([0, 1, 2, 3, HUNG_BATCH]);
