@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { authorizeRead, type ReadCaller, type RestReadDeps } from '../../http/rest-read';
+import { authorizeRead, type ReadCaller, type RestReadDeps } from '../../rest/rest-read';
 import { sendJson } from '../../http/respond';
 import type { StepScope } from '../../metrics/step-scope';
 import { timeseries } from '../../metrics/timeseries.query';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayMetrics } from '../observability/prometheus';
-import type { ActiveSpan, Tracing } from '../observability/tracing';
+import type { GatewayMetrics } from './prometheus';
+import type { ActiveSpan, Tracing } from './tracing';
 
 /** Paths served as themselves; every other path is folded into a template or `page`/`unmatched`. */
 const EXACT = new Set(['/graphql', '/v1/ingest', '/v1/export/undelivered', '/metrics', '/healthz', '/readyz', '/openapi.json']);

@@ -9,14 +9,14 @@ import { handleUndeliveredExport } from '../export/undelivered.http';
 import { handleReplayPull, isReplayPullPath, type ReplayPullDeps } from '../export/replay-messages.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Tracing } from '../observability/tracing';
-import type { Cors } from './cors';
-import { serveDocs } from './docs';
-import { observeRequest } from './observe';
-import type { RestReadDeps } from './rest-read';
-import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
-import { sendError, sendJson } from './respond';
-import { serveWeb, type WebOptions } from './web';
-import { isLoopbackHost } from './loopback-host';
+import type { Cors } from '../http/cors';
+import { serveDocs } from '../http/docs';
+import { observeRequest } from '../observability/http-requests';
+import type { RestReadDeps } from '../rest/rest-read';
+import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from '../http/ide/ide.http';
+import { sendError, sendJson } from '../http/respond';
+import { serveWeb, type WebOptions } from '../http/web';
+import { isLoopbackHost } from '../http/loopback-host';
 
 export interface RouterDeps {
   log: Logger;
