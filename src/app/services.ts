@@ -85,7 +85,7 @@ export async function buildServices(db: Db, config: Config, log: Logger, overrid
     onPoll: (_key, ok) => metrics.hubPolls.inc({ outcome: ok ? 'ok' : 'error' }),
     intervalMs: config.live.pollIntervalMs,
     maxPerWorkspace: config.live.maxSubscriptionsPerWorkspace,
-    onError: (key, err) => log.warn({ key: key.split('\u0000')[1], err }, 'live poll failed'),
+    onError: (key, err) => log.warn({ key, err }, 'live poll failed'),
     // A workspace's polls serve every subscriber: they start outside the request that happened to open them.
     detached: (fn) => tracing.detached(fn),
   });

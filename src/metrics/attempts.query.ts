@@ -5,6 +5,7 @@ import type { OutcomeStep } from './latency.query';
 import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
 import { filterParams, FILTER_SQL, HOUR_SPANS, MINUTE_SPANS, periodParams, spanList, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import { compoundKey } from '../domain/compound-key';
 
 /**
  * Reads of the attempts tier (migrations 0041-0044): delivered and failed_delivery events
@@ -88,10 +89,10 @@ export async function attemptCounts(wdb: WorkspaceDb, range: ResolvedRange, mapp
   );
   const byKey = new Map<string, AttemptCounts>();
   for (const r of rows) {
-    const id = `${r.key}\u0000${r.narrow}`;
+    const id = compoundKey(r.key, r.narrow);
     byKey.set(id, { ...(byKey.get(id) ?? { delivered: EMPTY, failed_delivery: EMPTY }), [r.step]: periodsOf(r) });
   }
-  return scopes.map((s) => byKey.get(`${s.destinationId}\u0000${s.sourceId ?? ''}`) ?? { delivered: EMPTY, failed_delivery: EMPTY });
+  return scopes.map((s) => byKey.get(compoundKey(s.destinationId, s.sourceId ?? '')) ?? { delivered: EMPTY, failed_delivery: EMPTY });
 }
 
 /** A breakdown row's values of the event dimensions ('' when not grouped by one). */

@@ -6,6 +6,7 @@ import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import { storedRequest, storedResponse, type StoredRequest, type StoredResponse } from './sample-exchange.read';
+import { compoundKey } from '../domain/compound-key';
 
 /** What a breakdown row can be grouped by. */
 export const BREAKDOWN_DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'] as const;
@@ -112,8 +113,8 @@ export async function breakdownMany(
 
 /** Largest first, ties by the previous period, then by the names (the SQL's order). */
 function byCountThenNames(a: BreakdownCount, b: BreakdownCount): number {
-  const x = `${a.eventType}\u0000${a.eventName}\u0000${a.appVersion}`;
-  const y = `${b.eventType}\u0000${b.eventName}\u0000${b.appVersion}`;
+  const x = compoundKey(String(a.eventType), String(a.eventName), String(a.appVersion));
+  const y = compoundKey(String(b.eventType), String(b.eventName), String(b.appVersion));
   return b.now - a.now || b.before - a.before || (x < y ? -1 : x > y ? 1 : 0);
 }
 

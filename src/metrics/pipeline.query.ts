@@ -3,6 +3,7 @@ import { ALL_TIME, periodCoverage } from './shared-reads';
 import type { ResolvedRange } from '../domain/time-range';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import { compoundKey } from '../domain/compound-key';
 
 /** Count of one step now and in the previous period. */
 export interface StepCount {
@@ -36,6 +37,8 @@ interface Row {
   step: ReportStep;
   now: number;
   before: number;
+  /** 1 on a destination's retry-gauge row (its `now` is the gauge; `step` is empty), 0 on step counts. */
+  gauge: number;
 }
 
 /**
@@ -75,10 +78,10 @@ export async function pipelineWithGauge(
   return readPipeline(wdb, range, mappingId, filter, destinations, TIERED, true);
 }
 
-/** The gauge as rows of the same shape as the counts: step 'retry_pending', now = pending. */
+/** The gauge as rows of the same shape as the counts, marked `gauge`: now = pending. */
 const GAUGE_SQL = `
      UNION ALL
-     SELECT destination_id AS key, 0 AS source_side, '' AS narrow, 'retry_pending' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before
+     SELECT destination_id AS key, 0 AS source_side, '' AS narrow, '' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before, toUInt8(1) AS gauge
      FROM {{retry_table}}
      WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
        AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
@@ -101,7 +104,7 @@ async function readPipeline(
     `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side,
             if({by_source:Bool}, source_id, '') AS narrow, toString(step) AS step,
             toInt64(sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC'))) AS now,
-            toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before
+            toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before, toUInt8(0) AS gauge
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)})
@@ -134,17 +137,17 @@ function sumPerDestination(rows: readonly Row[], destinations: readonly Destinat
   const byDestination = new Map<string, StepCounts>();
   const pending = new Map<string, number>();
   for (const r of rows) {
-    if ((r.step as string) === 'retry_pending') {
+    if (Number(r.gauge)) {
       pending.set(r.key, Number(r.now));
       continue;
     }
-    const [target, key] = Number(r.source_side) ? [bySource, r.key] : [byDestination, `${r.key}\u0000${r.narrow}`];
+    const [target, key] = Number(r.source_side) ? [bySource, r.key] : [byDestination, compoundKey(r.key, r.narrow)];
     const counts = target.get(key) ?? {};
     counts[r.step] = { now: Number(r.now), before: Number(r.before) };
     target.set(key, counts);
   }
   return destinations.map((d) => {
-    const counts: StepCounts = { ...(byDestination.get(`${d.destinationId}\u0000${d.sourceId ?? ''}`) ?? {}) };
+    const counts: StepCounts = { ...(byDestination.get(compoundKey(d.destinationId, d.sourceId ?? '')) ?? {}) };
     for (const sourceId of d.sourceIds) {
       for (const [step, c] of Object.entries(bySource.get(sourceId) ?? {}) as [ReportStep, StepCount][]) {
         const acc = counts[step] ?? { now: 0, before: 0 };
