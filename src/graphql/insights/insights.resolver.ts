@@ -7,7 +7,7 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, resolveRange } from '../destination/destination.args';
+import { checkFilter, checkMapping, resolveRange } from '../common/args';
 import { Insight } from './insights.type';
 
 export const MAX_INSIGHTS = 20;

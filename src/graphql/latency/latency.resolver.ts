@@ -7,7 +7,7 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkMapping, resolveRange } from '../destination/destination.args';
+import { checkMapping, resolveRange } from '../common/args';
 import { GranularityEnum } from '../timeseries/timeseries.type';
 import { Latency, LatencyOutcome } from './latency.type';
 

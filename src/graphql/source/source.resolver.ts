@@ -9,7 +9,7 @@ import { Destination, Source } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { SourceDestination } from './source.type';
 

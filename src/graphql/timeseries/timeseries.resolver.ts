@@ -5,7 +5,7 @@ import { MAX_SERIES, MAX_WIDTH, SERIES_DIMENSIONS } from '../../metrics/timeseri
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../destination/destination.args';
+import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../common/args';
 import { TimeseriesArgs } from './timeseries.args';
 import { GranularityEnum, Series } from './timeseries.type';
 import { TimeRangeInput } from '../common/time-range.input';

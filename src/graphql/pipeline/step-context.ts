@@ -4,7 +4,7 @@ import { entryStepOf, type ReportStep } from '../../domain/steps';
 import type { Destination } from '../catalog/catalog.type';
 import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, resolveRange } from './destination.args';
+import { checkFilter, checkMapping, resolveRange } from '../common/args';
 
 /**
  * Range, mapping, filter, the step's scope, the kind's first step (Successfully received,
