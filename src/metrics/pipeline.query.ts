@@ -1,5 +1,6 @@
 import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import { ALL_TIME, periodCoverage } from './shared-reads';
+import type { Slice } from './slice';
 import type { ResolvedRange } from '../domain/time-range';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
@@ -47,15 +48,8 @@ interface Row {
  * then summed over each destination's connected sources. `source`: where the rows come
  * from (the aggregate tiers unless told otherwise).
  */
-export async function pipelineCounts(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-  source: PeriodSource = TIERED,
-): Promise<StepCounts[]> {
-  return (await readPipeline(wdb, range, mappingId, filter, destinations, source, false)).map((r) => r.counts);
+export async function pipelineCounts(wdb: WorkspaceDb, slice: Slice, destinations: readonly DestinationScope[], source: PeriodSource = TIERED): Promise<StepCounts[]> {
+  return (await readPipeline(wdb, slice, destinations, source, false)).map((r) => r.counts);
 }
 
 /** A destination's step counts and its retry-pending gauge, read together. */
@@ -68,14 +62,8 @@ export interface PipelineRead {
  * pipelineCounts and the retry-pending gauge of the same destinations (and mapping) in one
  * statement: what a pipeline view needs, in one round trip instead of two.
  */
-export async function pipelineWithGauge(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-): Promise<PipelineRead[]> {
-  return readPipeline(wdb, range, mappingId, filter, destinations, TIERED, true);
+export async function pipelineWithGauge(wdb: WorkspaceDb, slice: Slice, destinations: readonly DestinationScope[]): Promise<PipelineRead[]> {
+  return readPipeline(wdb, slice, destinations, TIERED, true);
 }
 
 /** The gauge as rows of the same shape as the counts, marked `gauge`: now = pending. */
@@ -87,15 +75,7 @@ const GAUGE_SQL = `
        AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
      GROUP BY destination_id`;
 
-async function readPipeline(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-  source: PeriodSource,
-  gauge: boolean,
-): Promise<PipelineRead[]> {
+async function readPipeline(wdb: WorkspaceDb, { range, filter, mappingId }: Slice, destinations: readonly DestinationScope[], source: PeriodSource, gauge: boolean): Promise<PipelineRead[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
   const narrowed = destinations.filter((d) => d.sourceId != null);
   if (narrowed.length !== 0 && narrowed.length !== destinations.length) throw new Error('pipeline scopes read together are all narrowed to a source or none is');

@@ -5,6 +5,7 @@ import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type ReportStep } fr
 import { rangeCacheSeconds } from '../../domain/cache-age';
 import { resolveTimeRange, type ResolvedRange } from '../../domain/time-range';
 import type { EventFilterValue } from '../../metrics/tiered';
+import { sliceOf, type Slice } from '../../metrics/slice';
 import type { Destination } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
 import type { EventFilter, TimeRangeInput } from './time-range.input';
@@ -67,4 +68,18 @@ export function checkFilter(filter: EventFilter | null | undefined): EventFilter
     }
   }
   return { eventTypes: filter.eventTypes ?? null, eventNames: filter.eventNames ?? null, appVersions: filter.appVersions ?? null, enriched: filter.enriched ?? null };
+}
+
+/**
+ * The slice a destination's field reads: its range (which also bounds how long the answer
+ * may be cached), its mapping (checked against the destination) and its event filter.
+ */
+export async function readSlice(
+  ctx: RequestContext,
+  destination: Destination,
+  args: { range: TimeRangeInput; mappingId?: string | null; filter?: EventFilter | null },
+  defaultLookback = true,
+): Promise<Slice> {
+  const range = resolveRange(ctx, args.range, defaultLookback);
+  return sliceOf(range, { mappingId: await checkMapping(ctx, destination, args.mappingId), filter: checkFilter(args.filter) });
 }

@@ -30,11 +30,11 @@ export class DiscardsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<DiscardRow[]> {
     const step = reportStepFor(destination, stepKind, 'A discard table', true);
-    const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
+    const { scope, slice, received, reached } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
     const wdb = ctx.forWorkspace().wdb;
-    const rows = await discardCounts(wdb, scope, range, filter);
+    const rows = await discardCounts(wdb, scope, slice);
     let samples: Promise<DiscardSampleValue[]> | null = null;
-    const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, range, MAX_SAMPLES));
+    const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, slice, MAX_SAMPLES));
     return rows.map((r) => {
       return {
         reason: { ...storedDiscardReason(step as DiscardStep, r.reason), step: stepKind },

@@ -1,7 +1,6 @@
-import type { PipelineValue } from '../../metrics/pipeline.build';
-import { buildPipeline } from '../../metrics/pipeline.build';
+import { buildPipeline, type PipelineValue } from '../../metrics/pipeline.build';
 import type { Destination } from '../catalog/catalog.type';
-import { checkFilter, checkMapping, resolveRange } from '../common/args';
+import { readSlice } from '../common/args';
 import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
 import { withAttempts } from './attempts';
@@ -16,15 +15,13 @@ export async function computePipeline(
   defaultLookback = true,
 ): Promise<PipelineValue> {
   const { loaders } = ctx.forWorkspace();
-  const range = resolveRange(ctx, rangeInput, defaultLookback);
-  const mappingId = await checkMapping(ctx, destination, mappingInput);
-  const filter = checkFilter(filterInput);
+  const slice = await readSlice(ctx, destination, { range: rangeInput, mappingId: mappingInput, filter: filterInput }, defaultLookback);
   const isStorage = destination.kind === 'storage';
   // Counts and the retry gauge come from one statement (the gauge is ignored for storage).
   const [read, syncs] = await Promise.all([
-    loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
-    isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
+    loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, slice }),
+    isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range: slice.range }) : Promise.resolve(null),
   ]);
-  const pipeline = buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
-  return withAttempts(pipeline, { destinationId: destination.id, sourceId: null, range, mappingId, filter });
+  const pipeline = buildPipeline(destination.kind, slice.range, read.counts, isStorage ? null : read.pending, syncs, slice.mappingId !== null);
+  return withAttempts(pipeline, { destinationId: destination.id, sourceId: null, slice });
 }
