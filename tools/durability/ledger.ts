@@ -30,7 +30,7 @@ export class Ledger {
   readonly facts: Fact[] = [];
   readonly syncs: SyncFact[] = [];
 
-  constructor(acked: readonly Batch[]) {
+  constructor(acked: readonly Pick<Batch, 'facts' | 'syncs'>[]) {
     for (const b of acked) {
       for (const f of b.facts) this.facts.push(f);
       for (const s of b.syncs) this.syncs.push(s);

@@ -28,16 +28,19 @@ export async function plantAfterRepair(run: Run, db: Db): Promise<void> {
     const o = plantOrphan(run.dataDir, DATABASE, 'delivery_events');
     run.note(`planted after the repair: orphan record ${o.part} ${o.blockId} in delivery_events`);
   } else if (plant === 'raw') {
-    await mutate(db, `ALTER TABLE ${db.database}.delivery_events DELETE WHERE workspace_id = {ws:String} AND message_id = (SELECT min(message_id) FROM ${db.database}.delivery_events WHERE workspace_id = {ws:String} AND step = 'delivered')`);
-    run.note('planted: one delivered report deleted from delivery_events');
+    // The id first: a mutation evaluates its subquery once per part, which would delete one row per part.
+    const [{ id }] = await db.query<{ id: string }>({ family: 'durability', sql: `SELECT min(message_id) AS id FROM ${db.database}.delivery_events WHERE workspace_id = {ws:String} AND step = 'delivered'`, params: { ws: WORKSPACE } });
+    await mutate(db, `ALTER TABLE ${db.database}.delivery_events DELETE WHERE workspace_id = {ws:String} AND message_id = {id:String}`, { id });
+    run.note(`planted: delivered report ${id} deleted from delivery_events`);
   } else if (plant?.startsWith('tier:')) {
     const t = TIER_RECOUNTS.find((x) => `tier:${x.table}` === plant)!;
     const key = Object.values(t.keys)[0].tier.replace(/^toUnixTimestamp\((\w+)\)$/, '$1');
-    await mutate(db, `ALTER TABLE ${db.database}.${t.table} DELETE WHERE workspace_id = {ws:String} AND ${key} = (SELECT min(${key}) FROM ${db.database}.${t.table} WHERE workspace_id = {ws:String})`);
+    const [{ v }] = await db.query<{ v: string }>({ family: 'durability', sql: `SELECT toString(min(${key})) AS v FROM ${db.database}.${t.table} WHERE workspace_id = {ws:String}`, params: { ws: WORKSPACE } });
+    await mutate(db, `ALTER TABLE ${db.database}.${t.table} DELETE WHERE workspace_id = {ws:String} AND toString(${key}) = {v:String}`, { v });
     run.note(`planted: the rows of the first ${key} deleted from ${t.table}`);
   }
 }
 
-async function mutate(db: Db, sql: string): Promise<void> {
-  await db.command({ family: 'durability', sql, params: { ws: WORKSPACE }, settings: { mutations_sync: '2' } });
+async function mutate(db: Db, sql: string, params: Record<string, string> = {}): Promise<void> {
+  await db.command({ family: 'durability', sql, params: { ws: WORKSPACE, ...params }, settings: { mutations_sync: '2' } });
 }
