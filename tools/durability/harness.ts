@@ -59,7 +59,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
   delete env.CLICKHOUSE_CLUSTER;
   const gw = new GatewayChild(opts.cli, env);
   const release = killGatewayOnExit(gw, disk);
-  const result = newDurabilityResult(opts.seed, opts.keep && !disk ? dataDir : null, opts.plant);
+  const result = newDurabilityResult(opts.seed, opts.keep ? dataDir : null, opts.plant);
   result.loadBefore = os.loadavg();
   const run: Run = {
     opts, rng: new Rng(opts.seed), gw, port, dataDir, spreadMs: opts.spreadHours * 3_600_000, result, killStarted: 0,
@@ -76,6 +76,7 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
     await killPhase(run);
     if (opts.diskFullSeconds > 0) await diskFullPhase(run, disk, skipped);
     await drainAndStop(run, producers);
+    if (opts.keep && disk) keepCopy(run);
     await verifyDataDir(run, producers);
     await checkAnswers(run, producers, readToken);
   } catch (err) {
@@ -136,6 +137,14 @@ async function drainAndStop(run: Run, producers: Producers): Promise<void> {
   const exitCode = await run.gw.stop();
   if (exitCode !== 0) run.note(`final gateway exited with ${exitCode} on SIGTERM (graceful shutdown is not what this harness checks)`);
   run.opts.progress(`drained: ${run.result.batchesAcknowledged} batches acknowledged; verifying ${run.dataDir}`);
+}
+
+/** --keep on a tmpfs: a copy of the data as the last gateway left it, before anything opens (and repairs) it. */
+function keepCopy(run: Run): void {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'do-durability-kept-'));
+  fs.cpSync(run.dataDir, copy, { recursive: true, verbatimSymlinks: true });
+  run.result.dataDir = copy;
+  run.opts.progress(`kept a copy of the data before any repair in ${copy}`);
 }
 
 /** Orphans before and after the product's repair, then the checks, holding the data directory ourselves now that no gateway does. */

@@ -27,7 +27,7 @@ export const DURABILITY_HELP =
   '                         needs root, skipped and said so otherwise)\n' +
   '  --disk-mb MB           size of that tmpfs (default 512)\n' +
   `  --plant FAULT          plant a fault after the run to watch the checks fail: ${PLANTS.slice(0, 3).join(', ')}, tier:<table>\n` +
-  '  --keep                 keep the temporary data directory (not a tmpfs)\n' +
+  '  --keep                 keep the temporary data directory (on a tmpfs: a copy taken before anything opens it)\n' +
   '  --json                 print the figures as one JSON object\n' +
   'Exit codes: 0 no loss, no duplicates, no drift, no API mismatch; 1 otherwise; 2 bad usage.';
 
