@@ -140,7 +140,7 @@ export function describe(r: ReconcileResult): string {
   if (rawShort > 0) {
     lines.push(
       `note: in ${rawShort} row(s) all aggregate tiers agree with each other and exceed raw. The raw table, not the aggregates, may be the one missing rows ` +
-        '(an insert whose raw part was lost in a crash while its views\' parts were committed: see "Durability and reconcile" in the README). ' +
+        '(an insert whose raw part was lost in a crash while its views\' parts were committed: see "After an unclean stop" in docs/durability.md). ' +
         '--repair rebuilds the aggregates from raw and would remove those events from them too.',
     );
   }

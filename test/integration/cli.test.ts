@@ -57,6 +57,15 @@ describe('a port that is already in use', () => {
 });
 
 describe('CLI details', () => {
+  it('a configuration error points to docs/configuration.md, which exists', () => {
+    const run = cli(['serve'], { PORT: 'not-a-port' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('PORT');
+    const named = /Hint: .*?(docs\/[\w-]+\.md)/.exec(run.stderr);
+    expect(named?.[1]).toBe('docs/configuration.md');
+    expect(fs.existsSync(path.join(ROOT, named![1]))).toBe(true);
+  });
+
   it('prints its version', () => {
     const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     for (const flag of ['--version', '-v']) {
