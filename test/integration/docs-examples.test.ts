@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse, print, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -151,5 +152,26 @@ describe.each(CURLS.map((c) => [`${c.file}:${c.line}`, c] as const))('curl in ``
     const run = await bash(`curl() { command curl --fail-with-body --silent --show-error "$@"; }\n${script}`, { TOKEN: demoToken, GQL: `${t.url}/graphql` });
     expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
     expect(run.stdout).not.toMatch(/"errors?"\s*:/);
+  });
+});
+
+/** The export examples of docs/api.md (marked, so run above against their own data too), here against the demo's data. */
+const EXPORTS = [...fs.readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8').matchAll(/<!-- docs-example: run -->\n```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]).filter((code) => code.includes('/v1/export/undelivered'));
+
+describe('the export examples on the demo data', () => {
+  it('are found', () => expect(EXPORTS.length).toBeGreaterThanOrEqual(2));
+
+  it.each(EXPORTS.map((code, i) => [i + 1, code] as const))('#%s finds rows (a filter the demo lacks would give an empty file)', async (_n, code) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-export-'));
+    try {
+      const run = await bash(`cd ${JSON.stringify(work)}\n${code}`, { GATEWAY: t.url, TOKEN: demoToken });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const files = fs.readdirSync(work);
+      const text = files.length === 1 ? fs.readFileSync(path.join(work, files[0]), 'utf8') : run.stdout;
+      const rows = text.trim().split('\n').filter((l) => l !== '' && !l.startsWith('"messageId"'));
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
