@@ -1,4 +1,4 @@
-// `npm run demo` (and the other run-from-a-clone scripts) build only when a source file
+// `npm run demo` (and the other run-from-a-clone scripts, and the delivery-overview command) build only when a source file
 // changed since the last build: a restart with nothing changed is ready in seconds instead
 // of waiting ~30 s for tsc and esbuild. The inputs' content hash is kept in dist/.build-inputs;
 // `--stamp` (the end of `npm run build`) records it.
@@ -41,11 +41,13 @@ if (process.argv.includes('--stamp')) {
 const built = fs.existsSync(path.join(ROOT, 'dist', 'cli.js')) && fs.existsSync(path.join(ROOT, 'dist', 'web', 'index.html'));
 const stamped = fs.existsSync(STAMP) ? fs.readFileSync(STAMP, 'utf8').trim() : '';
 if (built && stamped === current) {
-  process.stderr.write('build: dist/ is up to date (no source file changed since the last build)\n');
+  // --quiet (the delivery-overview command): nothing to say when there is nothing to do.
+  if (!process.argv.includes('--quiet')) process.stderr.write('build: dist/ is up to date (no source file changed since the last build)\n');
   process.exit(0);
 }
 process.stderr.write('build: compiling the gateway and bundling the page (about 30 s on 2 cores; skipped next time when nothing changed)\n');
 const started = Date.now();
-const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+// The build's output goes to stderr: the stdout of the command that asked for it is its own.
+const run = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 if (run.status !== 0) process.exit(run.status ?? 1);
 process.stderr.write(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -118,7 +118,7 @@ export const COMMANDS = {
       const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
       if (v.check) {
         if (current !== sdl) {
-          process.stderr.write(`${SCHEMA_FILE} is stale; run npm run schema\n`);
+          process.stderr.write(`${SCHEMA_FILE} is stale; run npx delivery-overview schema\n`);
           return 1;
         }
         process.stdout.write(`${SCHEMA_FILE} is up to date\n`);

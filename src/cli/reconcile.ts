@@ -55,7 +55,7 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
   try {
     const tiers = await availableTiers(db);
     if (tiers.length === 0) {
-      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run delivery-overview migrate (or start the gateway once) first.' });
+      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run npx delivery-overview migrate (or start the gateway once) first.' });
     }
     const first = await compareRawAndAggregates(db, scope, tiers);
     if (first.differences.length === 0 || !v.repair) {
