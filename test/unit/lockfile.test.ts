@@ -23,4 +23,12 @@ describe('package-lock.json', () => {
     // No stale entries either (`npm install-scripts prune` would drop them).
     expect(Object.keys(pkg.allowScripts ?? {}).sort()).toEqual(withScripts);
   });
+
+  it('states the root package as package.json does (bin, engines, dependencies), or `npm install` on a fresh clone rewrites it', () => {
+    const lock = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as Record<string, unknown>;
+    const fields = ['name', 'version', 'bin', 'engines', 'dependencies', 'devDependencies', 'optionalDependencies'];
+    const pick = (o: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, o[f]]));
+    expect(pick(lock.packages[''])).toEqual(pick(pkg));
+  });
 });
