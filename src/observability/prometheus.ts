@@ -58,7 +58,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Errors returned to GraphQL callers, by error code (the closed set in the README). */
+  /** Errors returned to GraphQL callers, by error code (the closed set in docs/api.md, Errors). */
   readonly graphqlErrors = new Counter({
     name: `${METRIC_PREFIX}graphql_errors_total`,
     help: 'Errors returned to GraphQL callers, by error code',
