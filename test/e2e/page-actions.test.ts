@@ -44,7 +44,8 @@ beforeAll(async () => {
     REPLAY_ENDPOINT_ALLOW_HTTP: 'true',
     REPLAY_SEND_INTERVAL_MS: '200',
     REPLAY_BATCH_SIZE: '5',
-    REPLAY_BATCHES_PER_SECOND: '50',
+    // One batch a second: the replay view is open while batches go out, so progress is seen moving.
+    REPLAY_BATCHES_PER_SECOND: '1',
     REPLAY_MAX_MESSAGES: '20',
     LIVE_POLL_INTERVAL_MS: '250',
     ALERT_EVAL_INTERVAL_MS: '0',
@@ -121,10 +122,23 @@ describe('replay from a discard reason', () => {
   });
 
   it('the replay view shows progress reaching “sent”, then the outcome moving as delivered and failed reports arrive', async () => {
+    // Every (status, batches acknowledged) the view shows, at each change of the page.
+    await h.page.evaluate(() => {
+      const g = globalThis as unknown as { seen: string[]; document: { body: unknown; querySelector(s: string): { getAttribute(n: string): string | null } | null }; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void } };
+      g.seen = [];
+      new g.MutationObserver(() => {
+        const status = g.document.querySelector('[data-view="replay"] [data-replay]')?.getAttribute('data-status');
+        const acked = g.document.querySelector('[data-progress="batches-acknowledged"]')?.getAttribute('data-done');
+        if (status && g.seen.at(-1) !== `${status} ${acked}`) g.seen.push(`${status} ${acked}`);
+      }).observe(g.document.body, { subtree: true, childList: true, attributes: true });
+    });
     await h.page.click('[data-replay-created] a:has-text("Follow its progress")');
     await h.page.waitForSelector(`[data-view="replay"] [data-replay="${replayId}"]`);
     expect(new URL(h.page.url()).pathname).toBe(`/replays/${replayId}`);
-    await h.page.waitForSelector('[data-replay][data-status="SENT"]', { timeout: 15_000 });
+    await h.page.waitForSelector('[data-replay][data-status="SENT"]', { timeout: 20_000 });
+    const seen = await h.page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+    expect(seen.at(-1)).toBe('SENT 3');
+    expect(seen.length).toBeGreaterThan(1); // it moved while the view was open: live, not a reload
     const bars = await h.page.$$eval('[data-progress]', (els) => els.map((e) => [e.getAttribute('data-progress'), e.getAttribute('data-done'), e.getAttribute('data-of')]));
     expect(bars).toEqual([['batches-sent', '3', '3'], ['batches-acknowledged', '3', '3'], ['messages-acknowledged', '12', '12']]);
     // The receiver took exactly the reason's messages.
