@@ -1,14 +1,14 @@
 import { formatCount } from '../format';
 
-/** Counts by discard reason (a replay's preview, what failed again): title first, code second. */
-export function ReasonCounts({ rows, titles, caption, unit }: { rows: { reason: string; count: number }[]; titles: Map<string, string>; caption: string; unit: string }) {
+/** Counts by discard reason (a replay's preview, what failed again) or by mapping: the name first, the code second. */
+export function ReasonCounts({ rows, titles, caption, unit, what = 'Reason' }: { rows: { reason: string; count: number }[]; titles: Map<string, string>; caption: string; unit: string; what?: string }) {
   if (rows.length === 0) return null;
   return (
     <table className="table compact-table">
       <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Reason</th>
+          <th scope="col">{what}</th>
           <th scope="col" className="num">
             {unit}
           </th>

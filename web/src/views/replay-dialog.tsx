@@ -100,7 +100,7 @@ function PreviewSummary({ preview, titles, mappingNames }: { preview: Preview; t
       </p>
       <dl className="facts">
         <dt>Undelivered</dt>
-        <dd>{countOf(preview.total, 'message')} match (a message counts once per mapping)</dd>
+        <dd>{countOf(preview.total, 'message')} match (a message counts once per mapping; reports without a message id cannot be replayed)</dd>
         <dt>Left out</dt>
         <dd>{preview.inActiveReplay > 0 ? `${countOf(preview.inActiveReplay, 'message')} already in an active replay` : 'none'}</dd>
         <dt>Most per replay</dt>
@@ -118,7 +118,7 @@ function PreviewSummary({ preview, titles, mappingNames }: { preview: Preview; t
         </p>
       )}
       <ReasonCounts rows={preview.byReason} titles={titles} caption="By reason of the final failure" unit="Messages" />
-      {mappings.length > 0 && <ReasonCounts rows={mappings.map((m) => ({ reason: String(m.mappingId), count: m.count }))} titles={mappingNames} caption="By mapping" unit="Messages" />}
+      {mappings.length > 0 && <ReasonCounts rows={mappings.map((m) => ({ reason: String(m.mappingId), count: m.count }))} titles={mappingNames} caption="By mapping" unit="Messages" what="Mapping" />}
     </div>
   );
 }
