@@ -105,11 +105,11 @@ function TailFeed({ variables, timeZone, mappingNames }: { variables: Variables;
       <div className="tail-bar">
         <span className="tail-status">{tailStatus(tail.state, tail.paused, tail.held.length)}</span>
         {tail.paused ? (
-          <button type="button" className="button-small" onClick={tail.resume} aria-pressed="true">
+          <button type="button" className="button-small" onClick={tail.resume}>
             Resume{tail.held.length > 0 ? ` (${formatCount(tail.held.length)} held)` : ''}
           </button>
         ) : (
-          <button type="button" className="button-small" onClick={tail.pause} aria-pressed="false">
+          <button type="button" className="button-small" onClick={tail.pause}>
             Pause
           </button>
         )}
