@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nHint: see the Configuration section of the README.\n`);
+    process.stderr.write(`${(err as Error).message}\nHint: every variable, its default and allowed values: docs/configuration.md.\n`);
     return 2;
   }
   // Whatever a command creates under DATA_DIR (the engine's files, tokens, saved flushes) is the

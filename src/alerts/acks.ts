@@ -1,5 +1,6 @@
 import type { Db } from '../clickhouse/client';
 import type { WorkspaceDb } from '../metrics/workspace-db';
+import { compoundKey } from '../domain/compound-key';
 
 export interface AcknowledgementValue {
   ruleId: string;
@@ -30,8 +31,8 @@ export class AckStore {
       { rules: [...new Set(firings.map((f) => f.ruleId))] },
     );
     // A rule's earlier firings have acknowledgements too (kept 90 days): only the ones asked for count.
-    const wanted = new Set(firings.map((f) => `${f.ruleId}\u0000${f.since}`));
-    return rows.map((r) => ({ ruleId: r.rule_id, firingSince: Number(r.since_ms), by: r.by, at: Number(r.at_ms) })).filter((a) => wanted.has(`${a.ruleId}\u0000${a.firingSince}`));
+    const wanted = new Set(firings.map((f) => compoundKey(f.ruleId, f.since)));
+    return rows.map((r) => ({ ruleId: r.rule_id, firingSince: Number(r.since_ms), by: r.by, at: Number(r.at_ms) })).filter((a) => wanted.has(compoundKey(a.ruleId, a.firingSince)));
   }
 
   async write(wdb: WorkspaceDb, ack: AcknowledgementValue): Promise<void> {

@@ -14,6 +14,7 @@ import type { AlertRuleValue } from './rules';
 import { severityOf } from './severity';
 import { AlertStore, type AlertEventValue, type NotificationChannel, type RuleStateValue } from './store';
 import { planTransition, silencing, transitionEvent, transitionKey } from './transition';
+import { compoundKey } from '../domain/compound-key';
 
 export interface EvaluationReport {
   /** The instant the rules were evaluated at (ms). */
@@ -209,7 +210,7 @@ export class Evaluator {
             report.insufficient++;
             continue;
           }
-          const state = states.get(`${rule.workspaceId}\u0000${rule.id}`) ?? { state: 'ok', severity: null, silenced: false, since: rule.createdAt, value: null, version: 0 };
+          const state = states.get(compoundKey(rule.workspaceId, rule.id)) ?? { state: 'ok', severity: null, silenced: false, since: rule.createdAt, value: null, version: 0 };
           const event = await this.transition(wdb, rule, state, m, now);
           if (event === 'lost') report.lostClaims++;
           else if (event) {

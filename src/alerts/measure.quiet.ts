@@ -1,6 +1,7 @@
 import { pipelineCounts, syncCounts } from '../metrics/pipeline.query';
 import type { Measurement, MeasureInput } from './measure.types';
 import { judgeQuiet, QUIET_MEANINGS } from './quiet';
+import { sliceOf } from '../metrics/slice';
 
 /**
  * DESTINATION_QUIET over the window: the destination's entry count (its connected sources'
@@ -15,7 +16,7 @@ export async function measureDestinationQuiet({ wdb, catalog, rule, range, w, gu
   const meaning = QUIET_MEANINGS[kind];
   const sourceIds = meaning.entry === 'received' ? (await catalog.connections([dest])).map((c) => c.sourceId) : [];
   const [[counts], syncs] = await Promise.all([
-    pipelineCounts(wdb, range, null, null, [{ destinationId: dest, sourceIds }]),
+    pipelineCounts(wdb, sliceOf(range), [{ destinationId: dest, sourceIds }]),
     meaning.delivered === 'rowsSynced' ? syncCounts(wdb, range, [dest]) : Promise.resolve(null),
   ]);
   const now = (step: string) => counts[step as keyof typeof counts]?.now ?? 0;

@@ -9,6 +9,7 @@ import type { WorkspaceDb } from '../metrics/workspace-db';
 import { measureDestinationQuiet } from './measure.quiet';
 import { num, pct, type Measurement, type MeasureInput } from './measure.types';
 import { KIND_SPECS, TYPICAL_DAYS, windowText, type AlertKind, type AlertRuleValue } from './rules';
+import { sliceOf } from '../metrics/slice';
 
 export type { Measurement } from './measure.types';
 
@@ -59,7 +60,7 @@ const CONNECTION_MEASURES: Record<'retl_mapping_delivery_rate_below' | 'audience
   },
   // health = delivered / (computed − filtered at destination) × 100: of the changes the destination should get, how many arrived.
   async audience_sync_health_below({ wdb, rule, range, w, guard, dest, on }) {
-    const [counts] = await pipelineCounts(wdb, range, null, null, [{ destinationId: dest, sourceIds: [] }]);
+    const [counts] = await pipelineCounts(wdb, sliceOf(range), [{ destinationId: dest, sourceIds: [] }]);
     const toSend = (counts.computed?.now ?? 0) - (counts.filtered_destination?.now ?? 0);
     const delivered = counts.delivered?.now ?? 0;
     const value = toSend > 0 ? Math.min(100, (delivered / toSend) * 100) : null;
@@ -77,7 +78,7 @@ const CONNECTION_MEASURES: Record<'retl_mapping_delivery_rate_below' | 'audience
 const MEASURES: Record<AlertKind, Measure> = {
   // rate = delivered / (delivered + failed_delivery) × 100 over the window.
   async delivery_rate_below({ wdb, rule, range, w, guard, dest, on }) {
-    const [counts] = await pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds: [] }]);
+    const [counts] = await pipelineCounts(wdb, sliceOf(range, { mappingId: rule.mappingId }), [{ destinationId: dest, sourceIds: [] }]);
     const delivered = counts.delivered?.now ?? 0;
     const failed = counts.failed_delivery?.now ?? 0;
     const volume = delivered + failed;
@@ -114,13 +115,13 @@ const MEASURES: Record<AlertKind, Measure> = {
   async discard_rate_above({ wdb, catalog, rule, range, w, guard, dest, on }) {
     const step = rule.step!;
     const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
-    const [[destination], [counts]] = await Promise.all([catalog.destinations([dest]), pipelineCounts(wdb, range, rule.mappingId, null, [{ destinationId: dest, sourceIds }])]);
+    const [[destination], [counts]] = await Promise.all([catalog.destinations([dest]), pipelineCounts(wdb, sliceOf(range, { mappingId: rule.mappingId }), [{ destinationId: dest, sourceIds }])]);
     const kindOfDestination = destination?.kind ?? 'classic';
     const entry = entryStepOf(kindOfDestination);
     const received = counts[entry]?.now ?? 0;
     let count = counts[step]?.now ?? 0;
     if (rule.reason !== null) {
-      const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds, mappingId: rule.mappingId }, range, null);
+      const rows = await discardCounts(wdb, { step, destinationId: dest, sourceIds }, sliceOf(range, { mappingId: rule.mappingId }));
       // A rule written with an alias code (etimedout) counts its reason under every code it is stored with.
       const wanted = canonicalReasonOf(step, rule.reason);
       count = rows.filter((r) => canonicalReasonOf(step, r.reason) === wanted).reduce((sum, r) => sum + r.now, 0);

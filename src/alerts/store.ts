@@ -7,6 +7,7 @@ import type { AlertEventValue, NotificationChannel, NotificationOutcome, Notific
 
 export type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
 import { EVENT_COLUMNS, orNull, RULE_COLUMNS, seconds, STATE_COLUMNS, toEvent, toRule, toState, type EventRow, type RuleRow, type StateRow } from './store.rows';
+import { compoundKey } from '../domain/compound-key';
 
 /** The alert tables (identifiers never come from callers). */
 type AlertTable = 'alert_rules' | 'alert_state' | 'alert_claims' | 'alert_events' | 'alert_notifications';
@@ -116,13 +117,13 @@ export class AlertStore {
     return new Map(rows.map((r) => [r.rule_id, toState(r)]));
   }
 
-  /** State of every rule of every workspace, keyed `<workspace>\u0000<rule>`. */
+  /** State of every rule of every workspace, keyed `compoundKey(workspace, rule)`. */
   async allStates(): Promise<Map<string, RuleStateValue>> {
     const rows = await this.db.query<StateRow & { workspace_id: string }>({
       family: 'alert_state',
       sql: `SELECT workspace_id, ${STATE_COLUMNS} FROM ${this.table('alert_state')} FINAL`,
     });
-    return new Map(rows.map((r) => [`${r.workspace_id}\u0000${r.rule_id}`, toState(r)]));
+    return new Map(rows.map((r) => [compoundKey(r.workspace_id, r.rule_id), toState(r)]));
   }
 
   async writeState(wdb: WorkspaceDb, ruleId: string, state: RuleStateValue): Promise<void> {

@@ -18,10 +18,6 @@ export function holdsScope(scopes: ReadonlySet<Scope>, scope: Scope): boolean {
   return false;
 }
 
-export function isScope(value: unknown): value is Scope {
-  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
-}
-
 /** Who is calling: resolved once per request (or per WebSocket connection) from the bearer token. */
 export interface Principal {
   tokenId: string;

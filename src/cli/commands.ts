@@ -30,7 +30,7 @@ export const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'schema', 'schema
 export const COMMANDS = {
   serve: {
     summary: 'migrate, then serve GraphQL, graphql-ws and ingest (no demo data)',
-    help: 'delivery-overview serve\n\nApplies migrations and serves on PORT (default 4000). Honours DATA_DIR, CLICKHOUSE_URL and the variables in the README.',
+    help: 'delivery-overview serve\n\nApplies migrations and serves on PORT (default 4000). Honours DATA_DIR, CLICKHOUSE_URL and the variables in docs/configuration.md.',
     options: {},
     async run(_v, config) {
       await ensurePortFree(config.server);
@@ -118,7 +118,7 @@ export const COMMANDS = {
       const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
       if (v.check) {
         if (current !== sdl) {
-          process.stderr.write(`${SCHEMA_FILE} is stale; run npm run schema\n`);
+          process.stderr.write(`${SCHEMA_FILE} is stale; run npx delivery-overview schema\n`);
           return 1;
         }
         process.stdout.write(`${SCHEMA_FILE} is up to date\n`);

@@ -41,7 +41,11 @@ export async function demoBackfill(db: Db, dataDir: string, opts: { workspaceId:
   const { from, to } = backfillWindow(state.now, state.days);
   if (!resumable) writeState(file, { ...state, storedUntil: from });
   const progress = progressReporter('backfill');
-  if (resumable) process.stderr.write(`backfill: resuming at ${Math.floor(((state.storedUntil - from) / (to - from)) * 100)} % (an earlier start stopped there)\n`);
+  progress.start(
+    resumable
+      ? `resuming at ${Math.floor(((state.storedUntil - from) / (to - from)) * 100)} % (an earlier start stopped there)`
+      : `writing ${state.days} day${state.days === 1 ? '' : 's'} of demo data (about ${(state.days * 150_000).toLocaleString('en-US')} reports, roughly 5 s a day on 2 cores; only on the first start)`,
+  );
   const result = await backfill(db, {
     workspaceId: opts.workspaceId,
     days: state.days,
@@ -50,9 +54,12 @@ export async function demoBackfill(db: Db, dataDir: string, opts: { workspaceId:
     resumeFrom: resumable ? state.storedUntil : undefined,
     onStored: (end) => writeState(file, { ...state, storedUntil: end }),
     onProgress: progress.update,
+  }).catch((err: unknown) => {
+    progress.stop();
+    throw err;
   });
   writeState(file, { ...state, storedUntil: to, complete: true });
-  progress.done(`${state.days} days: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
+  progress.done(`${state.days} day${state.days === 1 ? '' : 's'}: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
   return { continuation: { startAt: state.now, origin: from } };
 }
 

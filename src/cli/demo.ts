@@ -11,6 +11,7 @@ import { intOption, untilSignal } from './args';
 import { asPortProblem, ensurePortFree } from './port';
 import { demoBackfill } from './demo-backfill';
 import { inStep, StepFailure } from './failure';
+import { phase } from './progress';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -30,10 +31,16 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // The live simulator posts every second; its request lines would drown the terminal, so the
   // demo logs warnings only unless LOG_LEVEL asks for more.
   const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stdout.isTTY === true);
+  // Each phase says what it does the moment it starts (progress.ts): a first start is minutes on a busy machine.
   // DATA_DIR is narrowed before the engine writes; a failure to narrow it is said once, by startGateway below.
-  const db = await inStep('opening ClickHouse', () => openDataDirDb(config, () => undefined));
+  const where = config.clickhouse.url ? 'the ClickHouse server' : `the embedded ClickHouse engine in ${path.join(config.server.dataDir, 'clickhouse')}`;
+  const db = await inStep('opening ClickHouse', () => phase('engine', `opening ${where}`, () => openDataDirDb(config, () => undefined), (_, ms) => `open in ${(ms / 1000).toFixed(1)} s`));
   const { continuation } = await (async () => {
-    await inStep('migrating', () => migrate(db, migrationTarget(config)));
+    await inStep('migrating', () =>
+      phase('migrate', 'applying pending migrations', () => migrate(db, migrationTarget(config)), (r, ms) =>
+        r.applied.length > 0 ? `${r.applied.length} applied in ${(ms / 1000).toFixed(1)} s` : `up to date (${r.skipped} applied before)`,
+      ),
+    );
     return inStep('backfilling demo data', () => demoBackfill(db, config.server.dataDir, { workspaceId: DEMO_WORKSPACE, days, seed, hasRecentData: () => hasRecentData(db, config) }));
   })().catch(async (err: unknown) => {
     await db.close();
@@ -42,7 +49,12 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
 
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
   let ideToken: string | undefined;
-  const gateway = await startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } }).catch(async (err: unknown) => {
+  const gateway = await phase(
+    'gateway',
+    'starting (GraphQL, the page, live demo traffic)',
+    () => startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } }),
+    (g, ms) => `listening on ${g.url} after ${(ms / 1000).toFixed(1)} s`,
+  ).catch(async (err: unknown) => {
     await db.close();
     throw new StepFailure('starting the gateway', asPortProblem(err, config.server));
   });

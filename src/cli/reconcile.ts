@@ -55,7 +55,7 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
   try {
     const tiers = await availableTiers(db);
     if (tiers.length === 0) {
-      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run delivery-overview migrate (or start the gateway once) first.' });
+      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run npx delivery-overview migrate (or start the gateway once) first.' });
     }
     const first = await compareRawAndAggregates(db, scope, tiers);
     if (first.differences.length === 0 || !v.repair) {
@@ -140,7 +140,7 @@ export function describe(r: ReconcileResult): string {
   if (rawShort > 0) {
     lines.push(
       `note: in ${rawShort} row(s) all aggregate tiers agree with each other and exceed raw. The raw table, not the aggregates, may be the one missing rows ` +
-        '(an insert whose raw part was lost in a crash while its views\' parts were committed: see "Durability and reconcile" in the README). ' +
+        '(an insert whose raw part was lost in a crash while its views\' parts were committed: see "After an unclean stop" in docs/durability.md). ' +
         '--repair rebuilds the aggregates from raw and would remove those events from them too.',
     );
   }

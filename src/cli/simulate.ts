@@ -17,7 +17,11 @@ export async function runSimulate(v: Values, config: Config): Promise<number> {
     try {
       await migrate(db, migrationTarget(config));
       const progress = progressReporter('backfill');
-      const result = await backfill(db, { workspaceId, days, seed, now: Date.now(), onProgress: progress.update });
+      progress.start(`writing ${days} days of demo data into workspace ${workspaceId}`);
+      const result = await backfill(db, { workspaceId, days, seed, now: Date.now(), onProgress: progress.update }).catch((err: unknown) => {
+        progress.stop();
+        throw err;
+      });
       progress.done(`${result.reports} reports, ${result.events} events, ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
     } finally {
       await db.close();

@@ -119,10 +119,10 @@ async function runTokenList(v: Values, config: Config): Promise<number> {
 }
 
 async function runTokenRevoke(v: Values, config: Config, id: string | undefined): Promise<number> {
-  if (!id) throw new UsageError('Name the token to revoke: delivery-overview token revoke tok_… (see token list)');
+  if (!id) throw new UsageError('Name the token to revoke: npx delivery-overview token revoke tok_… (see token list)');
   const data = await gatewayGraphQL<{ revokeApiToken: boolean }>(gatewayUrl(v, config), resolveRootToken(v, config), 'mutation Revoke($id: ID!) { revokeApiToken(id: $id) }', { id });
   if (!data.revokeApiToken) {
-    process.stderr.write(`error: no active token ${id}\nhint: delivery-overview token list shows the active ones\n`);
+    process.stderr.write(`error: no active token ${id}\nhint: npx delivery-overview token list shows the active ones\n`);
     return 1;
   }
   process.stdout.write(`revoked ${id}\n`);

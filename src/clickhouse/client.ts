@@ -1,12 +1,23 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { NO_TRACING, type SpanAttributes, type Tracing } from '../observability/tracing';
 import { AppError } from '../domain/errors';
 import { classifyClickHouseError, isTransient } from './errors';
 import { serverStreams, settingsClause, StartGate, type StartStream, type StreamFormat } from './stream';
 
 export type Backend = 'embedded' | 'server';
+
+type SpanAttributes = Record<string, string | number | boolean | undefined>;
+
+/**
+ * What the Db needs to trace its calls: a span around each. The gateway's tracing
+ * (observability/tracing.ts) is one; the Db knows nothing more of it.
+ */
+export interface DbTracer {
+  span<T>(name: string, options: { kind?: 'client'; attributes?: SpanAttributes }, fn: (span: { setAttributes(attributes: SpanAttributes): void }) => T): T;
+}
+
+const NO_TRACER: DbTracer = { span: (_name, _options, fn) => fn({ setAttributes: () => undefined }) };
 
 /**
  * Settings for every insert: synchronous (acknowledged = stored) and deduplicated by token.
@@ -69,7 +80,7 @@ export class Db {
   private readonly gate: StartGate | null;
   private readonly startStream: StartStream;
   /** A span per call (family, duration, ClickHouse error code; never SQL or its parameters); set by the gateway. */
-  tracing: Tracing = NO_TRACING;
+  tracing: DbTracer = NO_TRACER;
   /** The last insert that failed for a transient reason (a full disk, a timeout) while none succeeded since; null: inserts work. */
   private writeFailure: { at: number; error: AppError } | null = null;
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AppError, ErrorCode } from '../domain/errors';
 import type { Db } from './client';
 import { createClusterRenderer } from './cluster-render';
+import { keepMergedAwayParts } from './merged-away-parts';
 import { PACKAGE_ROOT } from '../package-root';
 
 /** `migrations/` at the package root, next to `dist/` and `src/`. */
@@ -71,7 +72,8 @@ export interface MigrationReport {
  * Applies the migrations not yet recorded in `schema_migrations`, in order. Every
  * statement is idempotent (IF NOT EXISTS), so a run that died half-way is safe to
  * repeat. A recorded migration whose file changed is refused: migrations are
- * forward only, a change is a new file.
+ * forward only, a change is a new file. On the embedded engine every MergeTree table
+ * then keeps the parts a merge replaced for 8 minutes (merged-away-parts.ts).
  */
 export async function migrate(db: Db, target: MigrationTarget, dir = MIGRATIONS_DIR): Promise<MigrationReport> {
   const migrations = loadMigrations(target, dir);
@@ -119,6 +121,8 @@ export async function migrate(db: Db, target: MigrationTarget, dir = MIGRATIONS_
     });
     report.applied.push(m.file);
   }
+  // Not a migration file: a server keeps the setting's default, and a file would render it for a cluster's Distributed tables too.
+  await keepMergedAwayParts(db);
   return report;
 }
 

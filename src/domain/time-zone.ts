@@ -46,10 +46,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
-  return canonicalTimeZone(timeZone) !== null;
-}
-
 /** Sizes of the zone caches (tests check they stay bounded). */
 export function timeZoneCacheSizes(): { inputs: number; formatters: number } {
   return { inputs: canonicalByInput.size, formatters: formatters.size };

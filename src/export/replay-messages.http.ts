@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, requireWorkspaceScope } from '../auth/authenticate';
 import { AppError, badInput, ErrorCode } from '../domain/errors';
-import type { RestReadDeps } from '../http/rest-read';
+import type { RestReadDeps } from '../rest/rest-read';
 import { WorkspaceDb } from '../metrics/workspace-db';
 import type { ReplayStore } from '../replay/store';
 import type { ReplayJob } from '../replay/values';

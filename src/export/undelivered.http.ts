@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../domain/errors';
 import { compactStamp } from '../domain/iso-instant';
 import { resolveTimeRange, type ResolvedRange } from '../domain/time-range';
-import { authorizeRead, type ReadCaller, type RestReadDeps } from '../http/rest-read';
+import { authorizeRead, type ReadCaller, type RestReadDeps } from '../rest/rest-read';
 import { encodeUndeliveredCursor, EXPORT_COLUMNS, streamUndelivered, unneutralized, type UndeliveredQuery } from '../metrics/undelivered.query';
 import { csvFields, RecordCut } from './record-cut';
 import { parseExportParams, type ExportRequest } from './undelivered.params';

@@ -1,10 +1,4 @@
-import type { ResolvedRange } from '../domain/time-range';
-import type { EventFilterValue } from '../metrics/tiered';
 import DataLoader from 'dataloader';
-
-/** Group keys shared by the loaders: one range, one event filter (their statements take one of each). */
-export const rangeKey = (r: ResolvedRange) => `${r.from}-${r.to}`;
-export const filterKey = (f: EventFilterValue | null) => JSON.stringify(f ?? {});
 
 /** Records every batch a loader runs (tests assert `[[a, b], [c]]`-shaped calls). */
 export type BatchRecorder = (loader: string, keys: string[]) => void;

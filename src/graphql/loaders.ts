@@ -3,15 +3,15 @@ import type { AlertStore, NotificationValue } from '../alerts/store';
 import type { ResolvedRange } from '../domain/time-range';
 import type { CatalogEntry, CatalogService, ConnectionEntry, DestinationEntry, MappingEntry } from '../metrics/catalog.service';
 import { pipelineCounts, syncCounts, type PipelineRead, type RetryKey, type StepCounts, type SyncCounts } from '../metrics/pipeline.query';
-import type { EventFilterValue } from '../metrics/tiered';
 import { breakdownMany, type BreakdownCount, type BreakdownDimension } from '../metrics/breakdown.query';
 import type { StepScope } from '../metrics/step-scope';
 import { timeseriesMany, type Dimension, type Granularity, type SeriesValue } from '../metrics/timeseries.query';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import { latencyMany, type LatencyValue, type OutcomeStep } from '../metrics/latency.query';
 import { attemptBreakdown, attemptCounts, tupleKey, type AttemptCounts, type AttemptPeriods, type EventTuple } from '../metrics/attempts.query';
-import { filterKey, groupedLoader, rangeKey, type BatchRecorder } from './grouped-loader';
+import { groupedLoader, type BatchRecorder } from './grouped-loader';
 import { pipelineReads, type Load, type PipelineKey } from './pipeline-reads';
+import { rangeKey, sliceKey, sliceOf, type Slice } from '../metrics/slice';
 
 /** A source's own steps (destinationId null), or one connected destination's steps narrowed to that source. */
 export interface SourcePipelineKey {
@@ -23,36 +23,31 @@ export interface SourcePipelineKey {
 /** One destination's timeseries; keys that differ only in the destination share one statement. */
 export interface TimeseriesKey {
   scope: StepScope;
-  range: ResolvedRange;
+  slice: Slice;
   granularity: Granularity;
   groupBy: readonly Dimension[];
-  filter: EventFilterValue | null;
 }
 
 /** One destination's breakdown; keys that differ only in the destination share one statement. */
 export interface BreakdownKey {
   scope: StepScope;
-  range: ResolvedRange;
-  filter: EventFilterValue | null;
+  slice: Slice;
   reason: string | null;
   first: number;
   groupBy: readonly BreakdownDimension[];
 }
 
-/** What a pipeline's attempts read: a destination (narrowed to one source), a range, a mapping and an event filter. */
+/** What a pipeline's attempts read: a destination (narrowed to one source) and a slice. */
 export interface AttemptScope {
   destinationId: string;
   sourceId: string | null;
-  range: ResolvedRange;
-  mappingId: string | null;
-  filter: EventFilterValue | null;
+  slice: Slice;
 }
 
 /** One breakdown row's attempts: the breakdown's arguments and the row's event values. */
 export interface BreakdownAttemptsKey {
   scope: StepScope;
-  range: ResolvedRange;
-  filter: EventFilterValue | null;
+  slice: Slice;
   reason: string | null;
   groupBy: readonly BreakdownDimension[];
   tuple: EventTuple;
@@ -62,9 +57,8 @@ export interface BreakdownAttemptsKey {
 export interface LatencyKey {
   destinationId: string;
   step: OutcomeStep;
-  range: ResolvedRange;
+  slice: Slice;
   granularity: Granularity;
-  mappingId: string | null;
 }
 
 /** Per-request loaders. Each batch function returns results in key order. */
@@ -133,16 +127,16 @@ export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts:
     ),
     timeseries: groupedLoader<TimeseriesKey, SeriesValue[]>(
       'timeseries',
-      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, rangeKey(k.range), k.range.timeZone, k.granularity, k.groupBy, filterKey(k.filter)]),
+      (k) => JSON.stringify([k.scope.step, sliceKey(k.slice), k.slice.range.timeZone, k.granularity, k.groupBy]),
       (k) => k.scope.destinationId,
-      (keys) => timeseriesMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].granularity, keys[0].groupBy, keys[0].filter),
+      (keys) => timeseriesMany(wdb, keys.map((k) => k.scope), keys[0].slice, keys[0].granularity, keys[0].groupBy),
       record,
     ),
     breakdown: groupedLoader<BreakdownKey, BreakdownCount[]>(
       'breakdown',
-      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, rangeKey(k.range), filterKey(k.filter), k.reason, k.first, k.groupBy]),
+      (k) => JSON.stringify([k.scope.step, sliceKey(k.slice), k.reason, k.first, k.groupBy]),
       (k) => k.scope.destinationId,
-      (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].range, keys[0].filter, keys[0].reason, keys[0].first, keys[0].groupBy),
+      (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].slice, keys[0].reason, keys[0].first, keys[0].groupBy),
       record,
     ),
     ...outcomeLoaders(wdb, record),
@@ -166,7 +160,7 @@ function sourceLoaders(wdb: WorkspaceDb, catalog: CatalogService, recorded: Reco
       'sourcePipelineCounts',
       (k) => rangeKey(k.range),
       (k) => `${k.sourceId}/${k.destinationId ?? ''}`,
-      (keys) => pipelineCounts(wdb, keys[0].range, null, null, keys.map((k) => ({ destinationId: k.destinationId ?? '', sourceIds: [k.sourceId], sourceId: k.sourceId }))),
+      (keys) => pipelineCounts(wdb, sliceOf(keys[0].range), keys.map((k) => ({ destinationId: k.destinationId ?? '', sourceIds: [k.sourceId], sourceId: k.sourceId }))),
       record,
       // A source's own steps are asked for ticks before its destinations' rows (those wait for
       // two catalogue loaders); waiting for the next macrotask puts both in one statement.
@@ -180,19 +174,19 @@ function outcomeLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders,
   return {
     attempts: groupedLoader<AttemptScope, AttemptCounts>(
       'attempts',
-      (k) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}|${k.sourceId === null ? 'all' : 'narrowed'}`,
+      (k) => `${sliceKey(k.slice)}|${k.sourceId === null ? 'all' : 'narrowed'}`,
       (k) => `${k.destinationId}/${k.sourceId ?? ''}`,
-      (keys) => attemptCounts(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, keys),
+      (keys) => attemptCounts(wdb, keys[0].slice, keys),
       record,
     ),
     breakdownAttempts: groupedLoader<BreakdownAttemptsKey, AttemptPeriods>(
       'breakdownAttempts',
-      (k) => JSON.stringify([k.scope.step, k.scope.mappingId, k.scope.sourceId ?? null, rangeKey(k.range), filterKey(k.filter), k.reason, k.groupBy]),
+      (k) => JSON.stringify([k.scope.step, k.scope.sourceId ?? null, sliceKey(k.slice), k.reason, k.groupBy]),
       (k) => `${k.scope.destinationId}|${tupleKey(k.tuple)}`,
       async (keys) => {
         const scopes = [...new Map(keys.map((k) => [k.scope.destinationId, k.scope])).values()];
         const tuples = [...new Map(keys.map((k) => [tupleKey(k.tuple), k.tuple])).values()];
-        const maps = await attemptBreakdown(wdb, scopes, keys[0].range, keys[0].filter, keys[0].reason, keys[0].groupBy, tuples);
+        const maps = await attemptBreakdown(wdb, scopes, keys[0].slice, keys[0].reason, keys[0].groupBy, tuples);
         const byDestination = new Map(scopes.map((s, i) => [s.destinationId, maps[i]]));
         const none = { now: { firstAttempt: 0, retried: 0 }, before: { firstAttempt: 0, retried: 0 } };
         return keys.map((k) => byDestination.get(k.scope.destinationId)?.get(tupleKey(k.tuple)) ?? none);
@@ -201,9 +195,9 @@ function outcomeLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders,
     ),
     latency: groupedLoader<LatencyKey, LatencyValue>(
       'latency',
-      (k) => JSON.stringify([k.step, rangeKey(k.range), k.range.timeZone, k.granularity, k.mappingId]),
+      (k) => JSON.stringify([k.step, sliceKey(k.slice), k.slice.range.timeZone, k.granularity]),
       (k) => k.destinationId,
-      (keys) => latencyMany(wdb, keys.map((k) => k.destinationId), keys[0].step, keys[0].range, keys[0].granularity, keys[0].mappingId),
+      (keys) => latencyMany(wdb, keys.map((k) => k.destinationId), keys[0].step, keys[0].slice, keys[0].granularity),
       record,
     ),
   };

@@ -5,14 +5,13 @@ import type { ConnectionEntry } from '../metrics/catalog.service';
 import { pipelineWithGauge, retryPending, type PipelineRead, type RetryKey } from '../metrics/pipeline.query';
 import type { EventFilterValue } from '../metrics/tiered';
 import type { WorkspaceDb } from '../metrics/workspace-db';
-import { filterKey, rangeKey, type BatchRecorder } from './grouped-loader';
+import type { BatchRecorder } from './grouped-loader';
+import { sliceKey, type Slice } from '../metrics/slice';
 
 export interface PipelineKey {
   destinationId: string;
   kind: DestinationKind;
-  range: ResolvedRange;
-  mappingId: string | null;
-  filter: EventFilterValue | null;
+  slice: Slice;
 }
 
 /** The one method the resolvers call on a loader. */
@@ -25,7 +24,7 @@ type ReadKey = { pipeline: PipelineKey; gauge?: undefined } | { gauge: RetryKey;
 type ReadValue = PipelineRead | number;
 
 /** Keys of one range, mapping and filter share one pipeline statement. */
-const groupOf = (k: PipelineKey) => `${rangeKey(k.range)}|${k.mappingId ?? ''}|${filterKey(k.filter)}`;
+const groupOf = (k: PipelineKey) => sliceKey(k.slice);
 const gaugeId = (destinationId: string, mappingId: string | null) => `${destinationId}/${mappingId ?? ''}`;
 
 /**
@@ -48,7 +47,7 @@ export function pipelineReads(
       if (c instanceof Error) throw c;
       return { destinationId: k.destinationId, sourceIds: c.map((x) => x.sourceId) };
     });
-    return pipelineWithGauge(wdb, keys[0].range, keys[0].mappingId, keys[0].filter, scopes);
+    return pipelineWithGauge(wdb, keys[0].slice, scopes);
   };
   const reads = new DataLoader<ReadKey, ReadValue, string>((keys) => readBatch(wdb, keys, readGroup, record), {
     cacheKeyFn: (k) => (k.pipeline ? `p|${groupOf(k.pipeline)}|${k.pipeline.destinationId}` : `g|${gaugeId(k.gauge.destinationId, k.gauge.mappingId)}`),
@@ -74,7 +73,7 @@ async function readBatch(
     const group = groups.get(g) ?? { pipelines: [], riders: [] };
     group.pipelines.push(i);
     groups.set(g, group);
-    const id = gaugeId(k.pipeline.destinationId, k.pipeline.mappingId);
+    const id = gaugeId(k.pipeline.destinationId, k.pipeline.slice.mappingId);
     if (!readBy.has(id)) readBy.set(id, g);
   });
   const alone: number[] = [];

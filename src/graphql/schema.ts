@@ -58,7 +58,7 @@ export const RESOLVERS = [
 ] as const;
 
 export const SCHEMA_HEADER =
-  '# This file is generated from the code by `npm run schema` (src/graphql/schema.ts).\n' +
+  '# This file is generated from the code by `npx delivery-overview schema` (src/graphql/schema.ts).\n' +
   '# Do not edit it by hand: test/unit/schema-drift.test.ts fails when it differs from the code.\n\n';
 
 let cached: GraphQLSchema | null = null;

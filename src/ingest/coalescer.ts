@@ -8,6 +8,7 @@ import { IdempotencyRecords, type IdempotencyRecord } from './idempotency';
 import { combine, writeFlush, type FlushContents, type StagedBatch } from './flush';
 import type { FlushLogFiles } from './flush-log-files';
 import { MAX_SAVED_BACKLOG, FlushLog } from './flush-log';
+import { compoundKey } from '../domain/compound-key';
 
 export interface CoalescerOptions {
   /** Rows (reports and syncs) that start a flush at once; default 50,000. */
@@ -285,7 +286,7 @@ export class IngestCoalescer {
     const earlier = await this.records.findMany(keyed, Date.now());
     const fresh: Waiting[] = [];
     for (const w of taken) {
-      const found = w.batch.record && earlier.get(`${w.batch.record.workspaceId}\u0000${w.batch.record.key}`);
+      const found = w.batch.record && earlier.get(compoundKey(w.batch.record.workspaceId, w.batch.record.key));
       if (found) w.resolve(found);
       else fresh.push(w);
     }

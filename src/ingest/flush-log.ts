@@ -4,6 +4,7 @@ import { classifyClickHouseError, isTransient } from '../clickhouse/errors';
 import { AppError, ErrorCode } from '../domain/errors';
 import { writeFlush, type FlushContents, type FlushPart } from './flush';
 import type { FlushLogFiles } from './flush-log-files';
+import { compoundKey } from '../domain/compound-key';
 
 export interface FlushLogOptions {
   /** Told when a saved flush could not be written and will be tried again. */
@@ -92,7 +93,7 @@ export class FlushLog {
 
   /** The saved flush holding (workspace, key), if any. */
   flushOf(workspaceId: string, key: string): string | undefined {
-    return this.tokenOfKey.get(`${workspaceId}\u0000${key}`);
+    return this.tokenOfKey.get(compoundKey(workspaceId, key));
   }
 
   /**
@@ -123,7 +124,7 @@ export class FlushLog {
   }
 
   private track(contents: FlushContents, entry: Entry): void {
-    entry.keys = contents.records.map((r) => `${r.workspaceId}\u0000${r.key}`);
+    entry.keys = contents.records.map((r) => compoundKey(r.workspaceId, r.key));
     this.entries.set(contents.token, entry);
     for (const k of entry.keys) this.tokenOfKey.set(k, contents.token);
   }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../clickhouse/client';
+import { compoundKey } from '../domain/compound-key';
 
 /** How long an acknowledged key is recognized (the table's TTL says the same). */
 export const IDEMPOTENCY_RECORD_TTL_MS = 86_400_000;
@@ -32,7 +33,7 @@ export class IdempotencyRecords {
 
   /**
    * The records of these (workspace, key) pairs acknowledged within a day, keyed by
-   * `workspace\u0000key`; one statement for all of them (a flush asks for its keyed requests).
+   * `compoundKey(workspace, key)`; one statement for all of them (a flush asks for its keyed requests).
    */
   async findMany(pairs: ReadonlyArray<{ workspaceId: string; key: string }>, now: number): Promise<Map<string, IdempotencyRecord>> {
     if (pairs.length === 0) return new Map();
@@ -51,8 +52,8 @@ export class IdempotencyRecords {
     // The two IN lists may also match another workspace's key of the same name: only asked pairs are answered.
     // Newest first, so the oldest record of a key is set last and wins, as the first acknowledgement did.
     const found = new Map<string, IdempotencyRecord>();
-    const asked = new Set(batch.map((q) => `${q.workspaceId}\u0000${q.key}`));
-    for (const r of rows) if (asked.has(`${r.workspace_id}\u0000${r.idempotency_key}`)) found.set(`${r.workspace_id}\u0000${r.idempotency_key}`, { bodySha256: r.body_sha256, result: r.result });
+    const asked = new Set(batch.map((q) => compoundKey(q.workspaceId, q.key)));
+    for (const r of rows) if (asked.has(compoundKey(r.workspace_id, r.idempotency_key))) found.set(compoundKey(r.workspace_id, r.idempotency_key), { bodySha256: r.body_sha256, result: r.result });
     return found;
   }
 }

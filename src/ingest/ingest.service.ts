@@ -10,6 +10,7 @@ import { RowEncoder } from './row-encoder';
 import { TimeSlice } from './time-slice';
 import { IngestCoalescer } from './coalescer';
 import type { RateLimiter } from '../domain/rate-limiter';
+import { compoundKey } from '../domain/compound-key';
 
 export interface IngestLimits {
   maxBodyBytes: number;
@@ -83,7 +84,7 @@ export class IngestService {
     if (idempotencyKey === null) return this.store(workspaceId, body, contentType, null, crypto.randomUUID(), now);
     const key = idempotencyKey;
     const digest = sha256Hex(body);
-    return this.keyLocks.run(`${workspaceId}\u0000${key}`, async () => {
+    return this.keyLocks.run(compoundKey(workspaceId, key), async () => {
       // A flush of this key saved by a failed attempt is written first: its record then answers.
       await this.coalescer.settle(workspaceId, key);
       return this.store(workspaceId, body, contentType, { key, digest }, batchToken(workspaceId, key, digest), now);
@@ -137,7 +138,7 @@ export class IngestService {
     const sampleLines: string[] = [];
     for (const d of deliveries) {
       if (d.sample === null) continue;
-      if (!this.sampler.take(`${workspaceId}\u0000${d.destinationId}\u0000${d.step}\u0000${d.reason}`, d.time, now)) continue;
+      if (!this.sampler.take(compoundKey(workspaceId, d.destinationId, d.step, d.reason), d.time, now)) continue;
       sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
     }
 
@@ -198,8 +199,8 @@ function idsOf(deliveries: readonly DeliveryReport[], syncs: readonly SyncReport
     ids.sources.add(d.sourceId);
     if (d.destinationId === '') continue;
     ids.destinations.add(d.destinationId);
-    ids.connections.set(`${d.destinationId}\u0000${d.sourceId}`, [d.destinationId, d.sourceId]);
-    if (d.mappingId !== '') ids.mappings.set(`${d.destinationId}\u0000${d.mappingId}`, [d.destinationId, d.mappingId]);
+    ids.connections.set(compoundKey(d.destinationId, d.sourceId), [d.destinationId, d.sourceId]);
+    if (d.mappingId !== '') ids.mappings.set(compoundKey(d.destinationId, d.mappingId), [d.destinationId, d.mappingId]);
   }
   return ids;
 }

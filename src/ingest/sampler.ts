@@ -1,3 +1,4 @@
+import { compoundKey } from '../domain/compound-key';
 /**
  * Decides which discard reports keep a sample: at most `perMinute` per
  * (workspace, destination, step, reason) per minute, first come first kept.
@@ -30,7 +31,7 @@ export class DiscardSampler {
       this.current = new Map();
     }
     // Key by the event's minute too, so a backlog from another minute gets its own budget.
-    const k = `${key}\u0000${Math.floor(time / 60_000)}`;
+    const k = compoundKey(key, Math.floor(time / 60_000));
     const n = this.current.get(k) ?? 0;
     if (n >= this.perMinute) return false;
     if (n === 0 && this.current.size >= this.maxKeys) return false;

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../domain/errors';
+import { compoundKey } from '../domain/compound-key';
 
 /** Options of a LiveHub. */
 export interface HubOptions {
@@ -6,7 +7,7 @@ export interface HubOptions {
   intervalMs?: number;
   /** Most subscriptions one workspace may hold across the hub. Default 10,000. */
   maxPerWorkspace?: number;
-  /** Called after every key's poll (for metrics and tests): the key and whether it failed. */
+  /** Called after every key's poll (for metrics and tests): the key (as subscribed) and whether it failed. */
   onPoll?: (key: string, ok: boolean) => void;
   /** Called after every workspace tick: how many keys it polled together. */
   onTick?: (workspaceId: string, keys: number) => void;
@@ -40,7 +41,10 @@ interface Subscriber<T> {
 }
 
 interface Topic<T> {
+  /** The hub's own key: workspace and `name`. */
   key: string;
+  /** The subscriber's key, as given (for logs). */
+  name: string;
   workspaceId: string;
   poll: Poll<T>;
   /** What counts as a change (e.g. counts only, not the time they were read). */
@@ -121,11 +125,11 @@ export class LiveHub {
     if (ws.subscriptions >= this.maxPerWorkspace) {
       throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.maxPerWorkspace} live subscriptions`, { limit: 'subscriptionsPerWorkspace', value: this.maxPerWorkspace });
     }
-    const fullKey = `${workspaceId}\u0000${key}`;
+    const fullKey = compoundKey(workspaceId, key);
     let topic = this.topics.get(fullKey) as Topic<T> | undefined;
     const isNew = topic === undefined;
     if (!topic) {
-      topic = { key: fullKey, workspaceId, poll, fingerprint, subscribers: new Set(), last: null, started: 0, applied: 0 };
+      topic = { key: fullKey, name: key, workspaceId, poll, fingerprint, subscribers: new Set(), last: null, started: 0, applied: 0 };
       this.topics.set(fullKey, topic);
       ws.topics.add(topic);
     }
@@ -250,7 +254,7 @@ export class LiveHub {
     const seq = ++topic.started;
     try {
       const value = await topic.poll(scope);
-      this.options.onPoll?.(topic.key, true);
+      this.options.onPoll?.(topic.name, true);
       if (this.topics.get(topic.key) !== topic || seq < topic.applied) return;
       topic.applied = seq;
       const fingerprint = topic.fingerprint(value);
@@ -261,8 +265,8 @@ export class LiveHub {
         sub.wake?.();
       }
     } catch (err) {
-      this.options.onPoll?.(topic.key, false);
-      this.options.onError?.(topic.key, err);
+      this.options.onPoll?.(topic.name, false);
+      this.options.onError?.(topic.name, err);
     }
   }
 }

@@ -5,6 +5,8 @@ import type { OutcomeStep } from './latency.query';
 import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
 import { filterParams, FILTER_SQL, HOUR_SPANS, MINUTE_SPANS, periodParams, spanList, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import { compoundKey } from '../domain/compound-key';
+import type { Slice } from './slice';
 
 /**
  * Reads of the attempts tier (migrations 0041-0044): delivered and failed_delivery events
@@ -66,7 +68,8 @@ const PIPELINE_SCOPE_SQL = `
   AND (NOT {by_source:Bool} OR source_id IN {scope_sources:Array(String)})`;
 
 /** The pipeline's attempts: both delivery steps of many destinations (or source-narrowed pairs) in one statement. */
-export async function attemptCounts(wdb: WorkspaceDb, range: ResolvedRange, mappingId: string | null, filter: EventFilterValue | null, scopes: readonly AttemptScope[]): Promise<AttemptCounts[]> {
+export async function attemptCounts(wdb: WorkspaceDb, slice: Slice, scopes: readonly AttemptScope[]): Promise<AttemptCounts[]> {
+  const { range, filter, mappingId } = slice;
   const narrowed = scopes.filter((s) => s.sourceId != null);
   if (narrowed.length !== 0 && narrowed.length !== scopes.length) throw new Error('attempt scopes read together are all narrowed to a source or none is');
   const rows = await wdb.query<PeriodRow & { key: string; narrow: string; step: OutcomeStep }>(
@@ -88,10 +91,10 @@ export async function attemptCounts(wdb: WorkspaceDb, range: ResolvedRange, mapp
   );
   const byKey = new Map<string, AttemptCounts>();
   for (const r of rows) {
-    const id = `${r.key}\u0000${r.narrow}`;
+    const id = compoundKey(r.key, r.narrow);
     byKey.set(id, { ...(byKey.get(id) ?? { delivered: EMPTY, failed_delivery: EMPTY }), [r.step]: periodsOf(r) });
   }
-  return scopes.map((s) => byKey.get(`${s.destinationId}\u0000${s.sourceId ?? ''}`) ?? { delivered: EMPTY, failed_delivery: EMPTY });
+  return scopes.map((s) => byKey.get(compoundKey(s.destinationId, s.sourceId ?? '')) ?? { delivered: EMPTY, failed_delivery: EMPTY });
 }
 
 /** A breakdown row's values of the event dimensions ('' when not grouped by one). */
@@ -106,12 +109,12 @@ export const tupleKey = (t: EventTuple) => JSON.stringify(t);
 export async function attemptBreakdown(
   wdb: WorkspaceDb,
   scopes: readonly StepScope[],
-  range: ResolvedRange,
-  filter: EventFilterValue | null,
+  slice: Slice,
   reason: string | null,
   groupBy: readonly BreakdownDimension[],
   tuples: readonly EventTuple[],
 ): Promise<Map<string, AttemptPeriods>[]> {
+  const { range, filter, mappingId } = slice;
   const g = new Set(groupBy);
   const rows = await wdb.query<PeriodRow & { key: string; k_type: string; k_name: string; k_version: string }>(
     'breakdown_attempts',
@@ -121,7 +124,7 @@ export async function attemptBreakdown(
      GROUP BY key, k_type, k_name, k_version
      HAVING has(arrayZip({t_types:Array(String)}, {t_names:Array(String)}, {t_versions:Array(String)}), (k_type, k_name, k_version))`,
     {
-      ...periodParams(range), ...filterParams(filter), ...keyedScopeParams(scopes), any_reason: reason === null, reason: reason ?? '',
+      ...periodParams(range), ...filterParams(filter), ...keyedScopeParams(scopes, mappingId), any_reason: reason === null, reason: reason ?? '',
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'), t_types: tuples.map((t) => t[0]), t_names: tuples.map((t) => t[1]), t_versions: tuples.map((t) => t[2]),
     },
     undefined,

@@ -1,11 +1,13 @@
 import type { ResolvedRange } from '../domain/time-range';
 import { periodCoverage } from './shared-reads';
+import type { Slice } from './slice';
 import type { StepCount } from './pipeline.query';
 import { isSourceSideStep } from '../domain/steps';
 import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import { storedRequest, storedResponse, type StoredRequest, type StoredResponse } from './sample-exchange.read';
+import { compoundKey } from '../domain/compound-key';
 
 /** What a breakdown row can be grouped by. */
 export const BREAKDOWN_DIMENSIONS = ['EVENT_TYPE', 'EVENT_NAME', 'APP_VERSION'] as const;
@@ -25,13 +27,13 @@ export interface BreakdownCount extends StepCount {
 export async function breakdownCounts(
   wdb: WorkspaceDb,
   scope: StepScope,
-  range: ResolvedRange,
-  filter: EventFilterValue | null,
+  slice: Slice,
   reason: string | null,
   first: number,
   source: PeriodSource = TIERED,
   groupBy: readonly BreakdownDimension[] = BREAKDOWN_DIMENSIONS,
 ): Promise<BreakdownCount[]> {
+  const { range, filter, mappingId } = slice;
   const g = new Set(groupBy);
   const rows = await wdb.query<{ event_type: string; event_name: string; app_version: string; now: number; before: number }>(
     `${source.family}breakdown`,
@@ -45,7 +47,7 @@ export async function breakdownCounts(
      ORDER BY now DESC, before DESC, event_type, event_name, app_version
      LIMIT {first:UInt32}`,
     {
-      ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first,
+      ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope, mappingId), any_reason: reason === null, reason: reason ?? '', first,
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
     },
     undefined,
@@ -69,13 +71,13 @@ export async function breakdownCounts(
 export async function breakdownMany(
   wdb: WorkspaceDb,
   scopes: readonly StepScope[],
-  range: ResolvedRange,
-  filter: EventFilterValue | null,
+  slice: Slice,
   reason: string | null,
   first: number,
   groupBy: readonly BreakdownDimension[] = BREAKDOWN_DIMENSIONS,
 ): Promise<BreakdownCount[][]> {
-  if (scopes.length === 1) return [await breakdownCounts(wdb, scopes[0], range, filter, reason, first, TIERED, groupBy)];
+  if (scopes.length === 1) return [await breakdownCounts(wdb, scopes[0], slice, reason, first, TIERED, groupBy)];
+  const { range, filter, mappingId } = slice;
   const g = new Set(groupBy);
   const limitBy = isSourceSideStep(scopes[0].step) ? '' : 'LIMIT {first:UInt32} BY key';
   const rows = await wdb.query<{ key: string; source_side: number; event_type: string; event_name: string; app_version: string; now: number; before: number }>(
@@ -91,7 +93,7 @@ export async function breakdownMany(
      ORDER BY key, now DESC, before DESC, event_type, event_name, app_version
      ${limitBy}`,
     {
-      ...TIERED.params(range), ...filterParams(filter), ...keyedScopeParams(scopes), any_reason: reason === null, reason: reason ?? '', first,
+      ...TIERED.params(range), ...filterParams(filter), ...keyedScopeParams(scopes, mappingId), any_reason: reason === null, reason: reason ?? '', first,
       g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
     },
     undefined,
@@ -112,8 +114,8 @@ export async function breakdownMany(
 
 /** Largest first, ties by the previous period, then by the names (the SQL's order). */
 function byCountThenNames(a: BreakdownCount, b: BreakdownCount): number {
-  const x = `${a.eventType}\u0000${a.eventName}\u0000${a.appVersion}`;
-  const y = `${b.eventType}\u0000${b.eventName}\u0000${b.appVersion}`;
+  const x = compoundKey(String(a.eventType), String(a.eventName), String(a.appVersion));
+  const y = compoundKey(String(b.eventType), String(b.eventName), String(b.appVersion));
   return b.now - a.now || b.before - a.before || (x < y ? -1 : x > y ? 1 : 0);
 }
 
@@ -122,7 +124,8 @@ export interface ReasonCount extends StepCount {
 }
 
 /** Events of one discard step by reason, largest first (from the tiers unless `source` says otherwise). */
-export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, filter: EventFilterValue | null, source: PeriodSource = TIERED): Promise<ReasonCount[]> {
+export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, slice: Slice, source: PeriodSource = TIERED): Promise<ReasonCount[]> {
+  const { range, filter, mappingId } = slice;
   const rows = await wdb.query<{ reason: string; now: number; before: number }>(
     `${source.family}discards`,
     `SELECT reason,
@@ -131,7 +134,7 @@ export async function discardCounts(wdb: WorkspaceDb, scope: StepScope, range: R
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason'], STEP_SCOPE_SQL, filter)}
      GROUP BY reason
      ORDER BY now DESC, before DESC, reason`,
-    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope) },
+    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope, mappingId) },
     undefined,
     periodCoverage(range),
   );
@@ -155,7 +158,7 @@ export interface DiscardSampleValue {
 }
 
 /** The newest `limit` samples per reason of one discard step in the range. */
-export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: ResolvedRange, limit: number): Promise<DiscardSampleValue[]> {
+export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, { range, mappingId }: Slice, limit: number): Promise<DiscardSampleValue[]> {
   const rows = await wdb.query<{ reason: string; at: number; message_id: string; source_id: string; event_type: string; event_name: string; app_version: string; payload: string; error: string; truncated: number; request: string; response: string }>(
     'discard_samples',
     `SELECT reason, toUnixTimestamp64Milli(time) AS at, message_id, source_id, event_type, event_name, app_version, payload, error, truncated, request, response
@@ -165,7 +168,7 @@ export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, range: 
        ${STEP_SCOPE_SQL}
      ORDER BY reason, time DESC
      LIMIT {limit:UInt32} BY reason`,
-    { ...stepScopeParams(scope), from: range.from, to: range.to, limit },
+    { ...stepScopeParams(scope, mappingId), from: range.from, to: range.to, limit },
     undefined,
     periodCoverage(range),
   );

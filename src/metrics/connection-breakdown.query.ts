@@ -4,6 +4,7 @@ import type { StepCount } from './pipeline.query';
 import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
 import { filterParams, TIERED, type AggDimension, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import type { Slice } from './slice';
 
 /**
  * What a breakdown row can stand for beyond the event dimensions: a Reverse ETL record's
@@ -35,13 +36,13 @@ const SCOPE_DIMS: readonly AggDimension[] = ['step', 'destination_id', 'source_i
 export async function groupedBreakdownCounts(
   wdb: WorkspaceDb,
   scope: StepScope,
-  range: ResolvedRange,
-  filter: EventFilterValue | null,
+  slice: Slice,
   reason: string | null,
   first: number,
   groupBy: readonly GroupingDimension[],
   source: PeriodSource = TIERED,
 ): Promise<GroupedCount[]> {
+  const { range, filter, mappingId } = slice;
   const columns = [...new Set(groupBy.flatMap((d) => GROUPING_COLUMNS[d]))];
   const dims = [...new Set([...SCOPE_DIMS, ...columns])];
   const rows = await wdb.query<Record<string, string | number>>(
@@ -54,7 +55,7 @@ export async function groupedBreakdownCounts(
      GROUP BY ${columns.join(', ')}
      ORDER BY now DESC, before DESC, ${columns.join(', ')}
      LIMIT {first:UInt32}`,
-    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope), any_reason: reason === null, reason: reason ?? '', first },
+    { ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope, mappingId), any_reason: reason === null, reason: reason ?? '', first },
     undefined,
     periodCoverage(range),
   );

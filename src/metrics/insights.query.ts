@@ -8,6 +8,7 @@ import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
 import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import type { Slice } from './slice';
 
 /** Steps whose rate movements explain a destination's behaviour. */
 export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery', 'delivered'];
@@ -27,7 +28,6 @@ export interface MoverValue {
 export interface MoverScope {
   destinationId: string;
   sourceIds: readonly string[];
-  mappingId: string | null;
 }
 
 const SCOPE_SQL = `
@@ -44,20 +44,20 @@ const SCOPE_SQL = `
 export async function biggestMovers(
   wdb: WorkspaceDb,
   scope: MoverScope,
-  range: ResolvedRange,
-  filter: EventFilterValue | null,
+  slice: Slice,
   received: StepCount,
   limit: number,
   contributorsPerMover: number,
 ): Promise<MoverValue[]> {
+  const { range, filter, mappingId } = slice;
   const base = {
     ...periodParams(range),
     ...filterParams(filter),
     steps: MOVER_STEPS,
     sources: scope.sourceIds,
     dest: scope.destinationId,
-    any_mapping: scope.mappingId === null,
-    mapping: scope.mappingId ?? '',
+    any_mapping: mappingId === null,
+    mapping: mappingId ?? '',
     unnarrowed: CONNECTION_ENTRY_STEPS,
   };
   const rows = await wdb.query<{ step: ReportStep; reason: string; now: number; before: number }>(

@@ -6,6 +6,7 @@ import type { ResolvedRange } from '../domain/time-range';
 import { buckets, type Granularity } from './timeseries.query';
 import { HOUR_SPANS, MINUTE_SPANS, planParams, spanList } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import type { Slice } from './slice';
 
 /**
  * Reads of the latency tier (migrations 0037-0040): the latency histogram of delivered and
@@ -51,7 +52,9 @@ function quantilesFrom(histogram: Map<number, number>): LatencyQuantiles {
  * destinations in one statement (reports without a latency are left out). Buckets as in
  * timeseries: the hour tier serves HOUR/DAY when the zone's offsets are whole hours.
  */
-export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly string[], step: OutcomeStep, range: ResolvedRange, granularity: Granularity, mappingId: string | null): Promise<LatencyValue[]> {
+export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly string[], step: OutcomeStep, slice: Slice, granularity: Granularity): Promise<LatencyValue[]> {
+  // Latency is not split by event: the slice's filter does not apply (the page says so).
+  const { range, mappingId } = slice;
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
   const rows = await wdb.query<{ key: string; at: number; b: number; n: number }>(

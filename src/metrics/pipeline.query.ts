@@ -1,8 +1,10 @@
 import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import { ALL_TIME, periodCoverage } from './shared-reads';
+import type { Slice } from './slice';
 import type { ResolvedRange } from '../domain/time-range';
 import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import { compoundKey } from '../domain/compound-key';
 
 /** Count of one step now and in the previous period. */
 export interface StepCount {
@@ -36,6 +38,8 @@ interface Row {
   step: ReportStep;
   now: number;
   before: number;
+  /** 1 on a destination's retry-gauge row (its `now` is the gauge; `step` is empty), 0 on step counts. */
+  gauge: number;
 }
 
 /**
@@ -44,15 +48,8 @@ interface Row {
  * then summed over each destination's connected sources. `source`: where the rows come
  * from (the aggregate tiers unless told otherwise).
  */
-export async function pipelineCounts(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-  source: PeriodSource = TIERED,
-): Promise<StepCounts[]> {
-  return (await readPipeline(wdb, range, mappingId, filter, destinations, source, false)).map((r) => r.counts);
+export async function pipelineCounts(wdb: WorkspaceDb, slice: Slice, destinations: readonly DestinationScope[], source: PeriodSource = TIERED): Promise<StepCounts[]> {
+  return (await readPipeline(wdb, slice, destinations, source, false)).map((r) => r.counts);
 }
 
 /** A destination's step counts and its retry-pending gauge, read together. */
@@ -65,34 +62,20 @@ export interface PipelineRead {
  * pipelineCounts and the retry-pending gauge of the same destinations (and mapping) in one
  * statement: what a pipeline view needs, in one round trip instead of two.
  */
-export async function pipelineWithGauge(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-): Promise<PipelineRead[]> {
-  return readPipeline(wdb, range, mappingId, filter, destinations, TIERED, true);
+export async function pipelineWithGauge(wdb: WorkspaceDb, slice: Slice, destinations: readonly DestinationScope[]): Promise<PipelineRead[]> {
+  return readPipeline(wdb, slice, destinations, TIERED, true);
 }
 
-/** The gauge as rows of the same shape as the counts: step 'retry_pending', now = pending. */
+/** The gauge as rows of the same shape as the counts, marked `gauge`: now = pending. */
 const GAUGE_SQL = `
      UNION ALL
-     SELECT destination_id AS key, 0 AS source_side, '' AS narrow, 'retry_pending' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before
+     SELECT destination_id AS key, 0 AS source_side, '' AS narrow, '' AS step, toInt64(sum(pending)) AS now, toInt64(0) AS before, toUInt8(1) AS gauge
      FROM {{retry_table}}
      WHERE workspace_id = {workspace:String} AND destination_id IN {dests:Array(String)}
        AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
      GROUP BY destination_id`;
 
-async function readPipeline(
-  wdb: WorkspaceDb,
-  range: ResolvedRange,
-  mappingId: string | null,
-  filter: EventFilterValue | null,
-  destinations: readonly DestinationScope[],
-  source: PeriodSource,
-  gauge: boolean,
-): Promise<PipelineRead[]> {
+async function readPipeline(wdb: WorkspaceDb, { range, filter, mappingId }: Slice, destinations: readonly DestinationScope[], source: PeriodSource, gauge: boolean): Promise<PipelineRead[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
   const narrowed = destinations.filter((d) => d.sourceId != null);
   if (narrowed.length !== 0 && narrowed.length !== destinations.length) throw new Error('pipeline scopes read together are all narrowed to a source or none is');
@@ -101,7 +84,7 @@ async function readPipeline(
     `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side,
             if({by_source:Bool}, source_id, '') AS narrow, toString(step) AS step,
             toInt64(sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC'))) AS now,
-            toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before
+            toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before, toUInt8(0) AS gauge
      FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)})
@@ -134,17 +117,17 @@ function sumPerDestination(rows: readonly Row[], destinations: readonly Destinat
   const byDestination = new Map<string, StepCounts>();
   const pending = new Map<string, number>();
   for (const r of rows) {
-    if ((r.step as string) === 'retry_pending') {
+    if (Number(r.gauge)) {
       pending.set(r.key, Number(r.now));
       continue;
     }
-    const [target, key] = Number(r.source_side) ? [bySource, r.key] : [byDestination, `${r.key}\u0000${r.narrow}`];
+    const [target, key] = Number(r.source_side) ? [bySource, r.key] : [byDestination, compoundKey(r.key, r.narrow)];
     const counts = target.get(key) ?? {};
     counts[r.step] = { now: Number(r.now), before: Number(r.before) };
     target.set(key, counts);
   }
   return destinations.map((d) => {
-    const counts: StepCounts = { ...(byDestination.get(`${d.destinationId}\u0000${d.sourceId ?? ''}`) ?? {}) };
+    const counts: StepCounts = { ...(byDestination.get(compoundKey(d.destinationId, d.sourceId ?? '')) ?? {}) };
     for (const sourceId of d.sourceIds) {
       for (const [step, c] of Object.entries(bySource.get(sourceId) ?? {}) as [ReportStep, StepCount][]) {
         const acc = counts[step] ?? { now: 0, before: 0 };

@@ -1,6 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Db } from '../clickhouse/client';
 import { AppError, ErrorCode } from '../domain/errors';
+import { compoundKey } from '../domain/compound-key';
 
 /**
  * Reconciliation of the raw table with its aggregate tiers.
@@ -198,7 +199,7 @@ export async function compareRawAndAggregates(db: Db, scope: ReconcileScope, tie
 export function badHoursOf(differences: readonly ReconcileDifference[]): BadHour[] {
   const byKey = new Map<string, BadHour>();
   for (const d of differences) {
-    const key = `${d.workspaceId}\u0000${d.hour}`;
+    const key = compoundKey(d.workspaceId, d.hour);
     let bad = byKey.get(key);
     if (!bad) {
       bad = { workspaceId: d.workspaceId, hour: d.hour, tiers: [] };

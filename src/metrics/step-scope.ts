@@ -3,7 +3,7 @@ import { isConnectionEntryStep, isSourceSideStep, type ReportStep } from '../dom
 /**
  * Which rows of one step belong to one destination: source-side steps come from
  * its connected sources (rows without a destination); destination-side steps from
- * its own rows, narrowed to one mapping when given (except a connection's entry steps, which
+ * its own rows, narrowed to the slice's mapping when it has one (except a connection's entry steps, which
  * come before any mapping), and to one source when `sourceId` is given (the source-keyed
  * compat API). `reasons` keeps only rows with one of them.
  */
@@ -11,7 +11,6 @@ export interface StepScope {
   step: ReportStep;
   destinationId: string;
   sourceIds: readonly string[];
-  mappingId: string | null;
   /** Destination-side rows of this source only (default: every source). */
   sourceId?: string | null;
   /** Rows with one of these discard reasons only (default: any). */
@@ -25,14 +24,15 @@ export const STEP_SCOPE_SQL = `
            AND ({any_scope_source:Bool} OR source_id = {scope_source:String})))
   AND ({any_scope_reason:Bool} OR reason IN {scope_reasons:Array(String)})`;
 
-export function stepScopeParams(scope: StepScope): Record<string, unknown> {
+/** The scope's parameters, with the slice's mapping (a connection's entry steps come before any mapping, so it never narrows them). */
+export function stepScopeParams(scope: StepScope, mappingId: string | null): Record<string, unknown> {
   return {
     step: scope.step,
     source_side: isSourceSideStep(scope.step),
     sources: scope.sourceIds,
     dest: scope.destinationId,
-    any_mapping: scope.mappingId === null || isConnectionEntryStep(scope.step),
-    mapping: scope.mappingId ?? '',
+    any_mapping: mappingId === null || isConnectionEntryStep(scope.step),
+    mapping: mappingId ?? '',
     any_scope_source: scope.sourceId == null,
     scope_source: scope.sourceId ?? '',
     any_scope_reason: scope.reasons == null,
@@ -55,14 +55,14 @@ export const KEYED_SCOPE_SQL = `
 
 export const KEY_COLUMNS = `if(destination_id = '', source_id, destination_id) AS key, destination_id = '' AS source_side`;
 
-export function keyedScopeParams(scopes: readonly StepScope[]): Record<string, unknown> {
+export function keyedScopeParams(scopes: readonly StepScope[], mappingId: string | null): Record<string, unknown> {
   const first = scopes[0];
   return {
     step: first.step,
     dests: scopes.map((s) => s.destinationId),
     sources: [...new Set(scopes.flatMap((s) => s.sourceIds))],
-    any_mapping: first.mappingId === null || isConnectionEntryStep(first.step),
-    mapping: first.mappingId ?? '',
+    any_mapping: mappingId === null || isConnectionEntryStep(first.step),
+    mapping: mappingId ?? '',
     any_scope_source: first.sourceId == null,
     scope_source: first.sourceId ?? '',
     any_scope_reason: first.reasons == null,

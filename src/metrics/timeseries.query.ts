@@ -5,6 +5,7 @@ import type { ResolvedRange } from '../domain/time-range';
 import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
 import { filterParams, planParams, tieredSource, type EventFilterValue } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
+import type { Slice } from './slice';
 
 export const GRANULARITIES = ['MINUTE', 'HOUR', 'DAY'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -141,12 +142,12 @@ function pagedSql(wdb: WorkspaceDb, filter: EventFilterValue | null): string {
 export async function timeseriesPages(
   wdb: WorkspaceDb,
   scopes: readonly StepScope[],
-  range: ResolvedRange,
+  slice: Slice,
   granularity: Granularity,
   groupBy: readonly Dimension[],
-  filter: EventFilterValue | null,
   page: SeriesPage = { offset: 0, count: MAX_SERIES },
 ): Promise<SeriesList[]> {
+  const { range, filter, mappingId } = slice;
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
   const g = new Set(groupBy);
@@ -154,7 +155,7 @@ export async function timeseriesPages(
   const rows = await wdb.query<SeriesRow>('timeseries', g.size > 0 ? pagedSql(wdb, filter) : perBucketSql(wdb, filter), {
     ...planParams([plan]),
     ...filterParams(filter),
-    ...keyedScopeParams(scopes),
+    ...keyedScopeParams(scopes, mappingId),
     owner_dests: owners.map(([d]) => d),
     owner_sources: owners.map(([, s]) => s),
     gran: granularity,
@@ -237,26 +238,11 @@ function compareValues(a: readonly string[], b: readonly string[]): number {
 }
 
 /** Each destination's largest `MAX_SERIES` series (see timeseriesPages). */
-export async function timeseriesMany(
-  wdb: WorkspaceDb,
-  scopes: readonly StepScope[],
-  range: ResolvedRange,
-  granularity: Granularity,
-  groupBy: readonly Dimension[],
-  filter: EventFilterValue | null,
-): Promise<SeriesValue[][]> {
-  return (await timeseriesPages(wdb, scopes, range, granularity, groupBy, filter)).map((p) => p.series);
+export async function timeseriesMany(wdb: WorkspaceDb, scopes: readonly StepScope[], slice: Slice, granularity: Granularity, groupBy: readonly Dimension[]): Promise<SeriesValue[][]> {
+  return (await timeseriesPages(wdb, scopes, slice, granularity, groupBy)).map((p) => p.series);
 }
 
 /** One destination's page of series (see timeseriesPages). */
-export async function timeseries(
-  wdb: WorkspaceDb,
-  scope: StepScope,
-  range: ResolvedRange,
-  granularity: Granularity,
-  groupBy: readonly Dimension[],
-  filter: EventFilterValue | null,
-  page: SeriesPage,
-): Promise<SeriesList> {
-  return (await timeseriesPages(wdb, [scope], range, granularity, groupBy, filter, page))[0];
+export async function timeseries(wdb: WorkspaceDb, scope: StepScope, slice: Slice, granularity: Granularity, groupBy: readonly Dimension[], page: SeriesPage): Promise<SeriesList> {
+  return (await timeseriesPages(wdb, [scope], slice, granularity, groupBy, page))[0];
 }

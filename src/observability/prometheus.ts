@@ -1,5 +1,4 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db, QueryEvent } from '../clickhouse/client';
 
 /** Every gateway family starts with this; process and Node.js families keep their standard names. */
 export const METRIC_PREFIX = 'delivery_overview_';
@@ -59,7 +58,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Errors returned to GraphQL callers, by error code (the closed set in the README). */
+  /** Errors returned to GraphQL callers, by error code (the closed set in docs/api.md, Errors). */
   readonly graphqlErrors = new Counter({
     name: `${METRIC_PREFIX}graphql_errors_total`,
     help: 'Errors returned to GraphQL callers, by error code',
@@ -231,15 +230,11 @@ export class GatewayMetrics {
     reads.onRead = (outcome) => this.sharedReads.inc({ outcome });
   }
 
-  /** Times and counts every call `db` makes; returns the unsubscribe. */
-  observeDb(db: Db): () => void {
-    const listener = (e: QueryEvent) => {
-      const outcome = e.ok ? 'ok' : 'error';
-      this.clickhouseQueryDuration.observe({ family: e.family, outcome }, e.durationMs / 1000);
-      if (!e.ok) this.clickhouseQueryErrors.inc({ family: e.family, code: e.clickhouseCode === null ? 'none' : String(e.clickhouseCode) });
-    };
-    db.events.on('query', listener);
-    return () => db.events.off('query', listener);
+  /** One ClickHouse call: its duration, and its error code when it failed. */
+  clickhouseCall(family: string, durationMs: number, ok: boolean, clickhouseCode: number | null): void {
+    const outcome = ok ? 'ok' : 'error';
+    this.clickhouseQueryDuration.observe({ family, outcome }, durationMs / 1000);
+    if (!ok) this.clickhouseQueryErrors.inc({ family, code: clickhouseCode === null ? 'none' : String(clickhouseCode) });
   }
 
   /** A bounded label value for a client-chosen operation name. */

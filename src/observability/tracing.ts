@@ -1,4 +1,3 @@
-import type { TracingConfig } from '../config/tracing';
 
 /** Attribute values a span may carry (never a token, a query's text, SQL parameter values or a payload). */
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
@@ -66,14 +65,3 @@ export const NO_TRACING: Tracing = {
   detached: (fn) => fn(),
   shutdown: async () => {},
 };
-
-/**
- * Tracing as configured: `NO_TRACING` unless it is on (or a test hands in a sink). Only then
- * is the OpenTelemetry SDK required, so a gateway without tracing never loads it.
- */
-export function startTracing(config: TracingConfig, sink?: SpanSink): Tracing {
-  if (!config.enabled && !sink) return NO_TRACING;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { OtelTracing } = require('./tracing.otel') as typeof import('./tracing.otel');
-  return new OtelTracing(config, sink);
-}

@@ -7,6 +7,7 @@ import { replayOutcomes } from './outcome';
 import { freezeSelection, previewCounts } from './selection.sql';
 import { ReplayStore } from './store';
 import type { BatchProgress, ReplayDelivery, ReplayJob, ReplayOutcome, ReplayPreviewValue, ReplaySelection } from './values';
+import { compoundKey } from '../domain/compound-key';
 
 export interface ReplayLimits {
   /** REPLAY_MAX_MESSAGES. */
@@ -60,7 +61,7 @@ export class ReplayService {
    * endpoint.
    */
   async create(selection: ReplaySelection, request: CreateRequest): Promise<ReplayJob> {
-    return creates.run(`${this.wdb.workspaceId}\u0000${selection.destinationId}`, async () => {
+    return creates.run(compoundKey(this.wdb.workspaceId, selection.destinationId), async () => {
       if (request.idempotencyKey !== null) {
         const first = await this.store.jobByKey(this.wdb, request.idempotencyKey);
         if (first) return first;

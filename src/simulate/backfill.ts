@@ -10,6 +10,7 @@ import { RowEncoder } from '../ingest/row-encoder';
 import { exchangeOf, type SampleExchange } from '../ingest/sample.exchange';
 import { generateRaw, MinuteCache, type RawDelivery, type RawSync } from './generator';
 import { DEMO_WORKSPACE, demoIncidents, displayNames, type Incident, type WorkspaceModel } from './model';
+import { compoundKey } from '../domain/compound-key';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -140,8 +141,8 @@ async function writeDisplayNames(db: Db, ws: string, model: WorkspaceModel, toke
     sql: `SELECT DISTINCT entity, id FROM ${db.database}.catalog_names WHERE workspace_id = {ws:String}`,
     params: { ws },
   });
-  const has = new Set(named.map((n) => `${n.entity}\u0000${n.id}`));
-  const names = displayNames(model).filter((n) => !has.has(`${n.entity}\u0000${n.id}`));
+  const has = new Set(named.map((n) => compoundKey(n.entity, n.id)));
+  const names = displayNames(model).filter((n) => !has.has(compoundKey(n.entity, n.id)));
   if (names.length > 0) {
     await db.insert({
       family: 'backfill',
@@ -203,7 +204,7 @@ function encodeChunk(
     lines[i] = enc.delivery(d);
     if (d.sample && samplesPerMinute > 0) {
       // The same bound the ingest sampler applies: per destination, step, reason and minute.
-      const key = `${d.destinationId}\u0000${d.step}\u0000${d.reason}\u0000${Math.floor(d.time / MINUTE)}`;
+      const key = compoundKey(d.destinationId, d.step, d.reason, Math.floor(d.time / MINUTE));
       const n = budget.get(key) ?? 0;
       if (n < samplesPerMinute) {
         budget.set(key, n + 1);

@@ -3,6 +3,8 @@
  * rows) and what it is asked for. Types only, so every generator module can share them.
  */
 import type { DestinationKind, ReportStep, SyncStatus } from '../domain/steps';
+import type { ConnectionFields } from '../ingest/report.connection';
+import type { DeliveryReport } from '../ingest/report.validate';
 import type { Incident, SimEventType, WorkspaceModel } from './model';
 
 export interface SimSample {
@@ -57,34 +59,19 @@ export interface SimSync {
   collections: SimSyncCollection[];
 }
 
-/** The generator's internal row: numeric time, empty strings for absent fields. */
-export interface RawDelivery {
-  time: number;
-  /** Time of the group the events were received in (≤ time; < time only for retry resolutions). */
-  origin: number;
-  sourceId: string;
-  destinationId: string;
-  destinationKind: DestinationKind | '';
-  mappingId: string;
-  step: ReportStep;
-  reason: string;
-  /** '' on Reverse ETL and audience rows. */
-  eventType: SimEventType | '';
-  eventName: string;
-  appVersion: string;
-  enriched: boolean;
-  count: number;
-  messageId: string;
-  sample: SimSample | null;
-  /** Reverse ETL and audience rows only. */
-  syncId?: string;
-  operation?: string;
-  audienceId?: string;
-  spaceId?: string;
-  /** Delivered and failed_delivery rows (not storage): which attempt, and how long it took (generator.outcomes.ts). */
-  attempt?: number;
-  latencyMs?: number;
-}
+/**
+ * The generator's internal row: a delivery report as ingest validates it (numeric time, empty
+ * strings for absent fields), plus when its events were received, and the sample as the
+ * simulator builds it (ingest's own code redacts and stores it).
+ */
+export type RawDelivery = Omit<DeliveryReport, 'eventType' | 'sample' | 'reportedReason' | keyof ConnectionFields> &
+  Partial<ConnectionFields> & {
+    /** Time of the group the events were received in (≤ time; < time only for retry resolutions). */
+    origin: number;
+    /** '' on Reverse ETL and audience rows. */
+    eventType: SimEventType | '';
+    sample: SimSample | null;
+  };
 
 export interface RawSync {
   destinationId: string;

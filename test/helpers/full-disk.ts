@@ -1,55 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 /**
- * A real full disk: a size-limited tmpfs (root only) that a filler file fills to the last
- * byte and frees again. Null when this process may not mount one (the caller skips, saying so).
+ * A real full disk for tests (a size-limited tmpfs, root only): the durability harness's own
+ * implementation, so the test and the harness fill a disk the same way.
  */
-export interface FullDisk {
-  dir: string;
-  fill(): void;
-  free(): void;
-  unmount(): void;
-}
-
-export function mountSmallDisk(sizeMb: number): FullDisk | null {
-  if (process.getuid?.() !== 0) return null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-fulldisk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0700`, 'tmpfs', dir]);
-  } catch {
-    fs.rmdirSync(dir);
-    return null;
-  }
-  const filler = path.join(dir, 'filler');
-  return {
-    dir,
-    fill() {
-      const fd = fs.openSync(filler, 'a');
-      const chunk = Buffer.alloc(1 << 20);
-      try {
-        for (let size = chunk.length; size >= 1; ) {
-          try {
-            fs.writeSync(fd, chunk, 0, size);
-          } catch {
-            size >>= 1; // down to the last byte
-          }
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-    },
-    free() {
-      fs.rmSync(filler, { force: true });
-    },
-    unmount() {
-      try {
-        execFileSync('umount', ['-l', dir]);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+export { mountSmallDisk, type FullDisk } from '../../tools/durability/tmpfs';

@@ -57,6 +57,15 @@ describe('a port that is already in use', () => {
 });
 
 describe('CLI details', () => {
+  it('a configuration error points to docs/configuration.md, which exists', () => {
+    const run = cli(['serve'], { PORT: 'not-a-port' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('PORT');
+    const named = /Hint: .*?(docs\/[\w-]+\.md)/.exec(run.stderr);
+    expect(named?.[1]).toBe('docs/configuration.md');
+    expect(fs.existsSync(path.join(ROOT, named![1]))).toBe(true);
+  });
+
   it('prints its version', () => {
     const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     for (const flag of ['--version', '-v']) {
@@ -104,6 +113,45 @@ describe('CLI details', () => {
     expect(await exit).toBe(0);
     expect(out).toMatch(/Read token: .*delivery-overview token create --workspace \S+ --scopes read/);
   });
+});
+
+describe('npx delivery-overview, the form the docs use', () => {
+  // npm's cache of its own, as on a machine that never ran npx here (npx keeps a link to the
+  // package and its bin per folder), and no update check: npm is asked for the local bin only.
+  const npmCache = fs.mkdtempSync(path.join(os.tmpdir(), 'do-npm-cache-'));
+  afterAll(() => fs.rmSync(npmCache, { recursive: true, force: true }));
+  const npx = (cwd: string, args: string[]) =>
+    spawnSync('npx', ['delivery-overview', ...args], { cwd, env: { ...baseEnv, npm_config_cache: npmCache, npm_config_update_notifier: 'false' }, encoding: 'utf8', timeout: 240_000 });
+
+  it('runs the CLI of this checkout: its stdout is the command\'s own, and its exit code passes through', () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const run = npx(ROOT, ['--version']);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: `delivery-overview ${version}\n` });
+    const bad = npx(ROOT, ['token', 'create', '--workspace', 'w1', '--scopes', 'write', '--root-token', 'x'.repeat(30), '--url', 'http://127.0.0.1:1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/read, ingest, admin/);
+  });
+
+  it('works in a fresh clone before any build: it builds dist/ first, on stderr', () => {
+    // The committed and new files of this checkout, as a clone has them, with its installed node_modules.
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'do-clone-'));
+    try {
+      const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+      for (const file of files) {
+        if (!fs.existsSync(path.join(ROOT, file))) continue; // deleted, not yet committed
+        fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, file), path.join(clone, file));
+      }
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(clone, 'node_modules'));
+      expect(fs.existsSync(path.join(clone, 'dist'))).toBe(false);
+      const run = npx(clone, ['help', 'token']);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('build: done in') });
+      expect(run.stdout).toMatch(/^delivery-overview token create /);
+      expect(run.stdout).not.toMatch(/^build:|^web:/m);
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('npm run demo builds only what changed', () => {

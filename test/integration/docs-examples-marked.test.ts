@@ -40,7 +40,7 @@ beforeAll(async () => {
     const ev = { sourceId: 'src_web', eventName: ['Order Completed', 'Signed Up'][i % 2], appVersion: ['2.3.1', '2.4.0'][i % 2] };
     rows.push(sourceReport({ ...ev, count: 20 }, ago));
     rows.push(report({ ...ev, destinationId: 'dst_amplitude', step: 'delivered', count: 15 }, ago));
-    rows.push(report({ ...ev, destinationId: 'dst_amplitude', step: 'failed_delivery', reason: ['500', '429'][i % 2], messageId: `m-${i}` }, ago));
+    rows.push(report({ ...ev, destinationId: 'dst_amplitude', step: 'failed_delivery', reason: ['400', '429'][i % 2], messageId: `m-${i}` }, ago));
   }
   expect((await t.ingest(token, rows)).status).toBe(200);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-examples-'));
@@ -84,6 +84,9 @@ describe('examples in the docs', () => {
     // Each prints an answer, or (curl -OJ) saves the file the server named.
     const saved = fs.readdirSync(work).filter((f) => /^undelivered-dst_amplitude-\d{8}T\d{4}Z-\d{8}T\d{4}Z\.csv$/.test(f));
     expect(out.stdout.trim() !== '' || saved.length === 1).toBe(true);
+    // A saved file holds rows, not the header line alone (an export filtered on a reason the data lacks would).
+    for (const file of saved) expect({ file, lines: fs.readFileSync(path.join(work, file), 'utf8').trim().split('\n').length > 1 }).toEqual({ file, lines: true });
+    for (const file of saved) fs.rmSync(path.join(work, file));
     expect(out.stdout).not.toMatch(/"errors"|"error"/);
     if (example.lang === 'ts') expect(out.stdout).toMatch(/^failed: [1-9]\d*\n/);
     if (process.env.DOCS_EXAMPLES_VERBOSE) console.log(out.stdout.slice(0, 600), saved);

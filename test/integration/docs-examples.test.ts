@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse, print, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -38,13 +39,15 @@ function blocks(file: string): Block[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
-    // Blocks marked `<!-- docs-example: run -->` run in docs-examples-marked.test.ts, against the data they describe.
-    if (lines[start - 1]?.trim() === '<!-- docs-example: run -->') continue;
+    // Blocks marked `<!-- docs-example: run -->` run in docs-examples-marked.test.ts, against the data they describe;
+    // the README's `gql` template runs below, with every README example pasted into it.
+    if (['<!-- docs-example: run -->', GQL_TEMPLATE_MARK].includes(lines[start - 1]?.trim())) continue;
     out.push({ file, line: start + 1, lang: open[1], text: body.join('\n') });
   }
   return out;
 }
 
+const GQL_TEMPLATE_MARK = '<!-- docs-example: gql-template -->';
 const ALL = FILES.flatMap(blocks);
 const GRAPHQL = ALL.filter((b) => b.lang === 'graphql');
 /** The curl commands of ```sh blocks: each with its continuation lines and here-document. */
@@ -154,4 +157,63 @@ describe.each(CURLS.map((c) => [`${c.file}:${c.line}`, c] as const))('curl in ``
     expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
     expect(run.stdout).not.toMatch(/"errors?"\s*:/);
   });
+});
+
+/** The export examples of docs/api.md (marked, so run above against their own data too), here against the demo's data. */
+const EXPORTS = [...fs.readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8').matchAll(/<!-- docs-example: run -->\n```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]).filter((code) => code.includes('/v1/export/undelivered'));
+
+describe('the export examples on the demo data', () => {
+  it('are found', () => expect(EXPORTS.length).toBeGreaterThanOrEqual(2));
+
+  it.each(EXPORTS.map((code, i) => [i + 1, code] as const))('#%s finds rows (a filter the demo lacks would give an empty file)', async (_n, code) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-export-'));
+    try {
+      const run = await bash(`cd ${JSON.stringify(work)}\n${code}`, { GATEWAY: t.url, TOKEN: demoToken });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      const files = fs.readdirSync(work);
+      const text = files.length === 1 ? fs.readFileSync(path.join(work, files[0]), 'utf8') : run.stdout;
+      const rows = text.trim().split('\n').filter((l) => l !== '' && !l.startsWith('"messageId"'));
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The README's shell template for GraphQL (`gql() { … }` and `gql <<'EOF' … EOF`), exactly as
+ * printed, with each README ```graphql example pasted between its two here-document lines:
+ * bash, node and curl against the gateway, as a reader would run them.
+ */
+const README_TEXT = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const TEMPLATE = new RegExp(`${GQL_TEMPLATE_MARK}\n\`\`\`sh\n([\\s\\S]*?)\n\`\`\``).exec(README_TEXT)?.[1] ?? '';
+const PASTE = /^(gql <<'EOF'\n)([\s\S]*?)(\nEOF)$/m;
+const README_GRAPHQL = GRAPHQL.filter((b) => b.file === 'README.md');
+
+function pasted(example: string): string {
+  return TEMPLATE.replace(PASTE, (_all, open: string, _sample: string, close: string) => `${open}${example}${close}`);
+}
+
+describe("the README's gql template", () => {
+  it('is there, with its here-document to paste into, and the README has examples for it', () => {
+    expect(TEMPLATE).toMatch(/^gql\(\) \{/);
+    expect(PASTE.test(TEMPLATE)).toBe(true);
+    expect(README_GRAPHQL.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each([['its own sample', { file: 'README.md', line: 0, lang: 'graphql', text: PASTE.exec(TEMPLATE)?.[2] ?? '' }] as const, ...README_GRAPHQL.map((b) => [`README.md:${b.line}`, b] as const)])(
+    'sends %s as printed and gets an answer without errors (a subscription: the refusal that sends it to graphql-ws)',
+    async (where, block) => {
+      const run = await bash(pasted(block.text), { TOKEN: demoToken, GQL: `${t.url}/graphql` });
+      expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
+      const answer = JSON.parse(run.stdout) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+      const subscription = parse(block.text).definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription');
+      if (subscription) {
+        expect(answer.errors?.[0]?.message).toMatch(/over WebSocket/);
+        return;
+      }
+      expect({ where, errors: answer.errors ?? [] }).toEqual({ where, errors: [] });
+      expect(Object.keys(answer.data ?? {}).length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -255,7 +255,7 @@ describe('exporting and loading', () => {
   it('loads no OpenTelemetry SDK package when tracing is off, and loads it when on', () => {
     const dist = path.resolve(__dirname, '../../dist');
     const probe = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ['-e', `require('reflect-metadata'); require('${dist}/app/gateway'); const { loadConfig } = require('${dist}/config/config'); const { startTracing } = require('${dist}/observability/tracing'); const t = startTracing(loadConfig(process.env).tracing); console.log(JSON.stringify({ enabled: t.enabled, sdk: Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|exporter-|resources|core)/.test(k)).length })); t.shutdown();`], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, ...env } });
+      spawnSync(process.execPath, ['-e', `require('reflect-metadata'); require('${dist}/app/gateway'); const { loadConfig } = require('${dist}/config/config'); const { startTracing } = require('${dist}/observability/tracing.start'); const t = startTracing(loadConfig(process.env).tracing); console.log(JSON.stringify({ enabled: t.enabled, sdk: Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|exporter-|resources|core)/.test(k)).length })); t.shutdown();`], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, ...env } });
     const off = JSON.parse(probe({}).stdout);
     const on = JSON.parse(probe({ OTEL_TRACES_EXPORTER: 'console' }).stdout);
     expect(off).toEqual({ enabled: false, sdk: 0 });

@@ -87,6 +87,23 @@ describe('README', () => {
   });
 });
 
+describe('how the docs run the CLI', () => {
+  const pages = [README, ...filesUnder(DOCS, ['.md'])];
+  const COMMANDS = 'serve|demo|migrate|simulate|token|schema|reconcile';
+
+  it('is one form, npx delivery-overview <command> (cli.test.ts runs it from a fresh clone)', () => {
+    const others = pages.flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ at: `${path.relative(ROOT, file)}:${i + 1}`, line }))
+        .filter(({ line }) => new RegExp(`(?<!npx )(?<![\\w/-])delivery-overview (${COMMANDS})\\b|npm run (migrate|simulate|schema|cli)\\b`).test(line)),
+    );
+    expect(others).toEqual([]);
+    expect(fs.readFileSync(README, 'utf8')).toContain('npx delivery-overview <command>');
+  });
+});
+
 describe('docs/configuration.md', () => {
   const doc = fs.readFileSync(CONFIG_DOC, 'utf8');
   const documented = (name: string) => new RegExp(`(?<![A-Z0-9_])${name}(?![A-Z0-9_])`).test(doc);

@@ -71,3 +71,30 @@ describe('#token= in the address', () => {
     expect([b.href(), auth.get()]).toEqual(['/#section', { token: 'dov_demo', problem: null }]);
   });
 });
+
+describe('signing out', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { signIn, signOut } = require('../../web/src/api/token') as { signIn(token: string): void; signOut(): void };
+
+  it('is remembered for the tab: a reload does not sign the demo token in again, until the reader signs in', () => {
+    const b = browserAt('/', '', 'dov_demo');
+    takeTokenFromAddress();
+    expect(auth.get().token).toBe('dov_demo');
+    signOut();
+    expect(auth.get()).toEqual({ token: null, problem: null });
+    takeTokenFromAddress(); // the reload
+    expect(auth.get()).toEqual({ token: null, problem: null });
+    signIn('dov_pasted');
+    takeTokenFromAddress();
+    expect(auth.get().token).toBe('dov_pasted');
+    signOut();
+    expect(b.stored.has('delivery-overview.token')).toBe(false);
+    // A #token= link is a sign-in too: it clears the flag, and the next load keeps its token.
+    (globalThis as unknown as { location: { hash: string } }).location.hash = '#token=dov_link';
+    takeTokenFromAddress();
+    expect(auth.get().token).toBe('dov_link');
+    expect([...b.stored.keys()]).toEqual(['delivery-overview.token']);
+    takeTokenFromAddress();
+    expect(auth.get().token).toBe('dov_link');
+  });
+});

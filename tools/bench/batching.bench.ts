@@ -10,6 +10,7 @@ import { pipelineCounts } from '../../src/metrics/pipeline.query';
 import { WorkspaceDb } from '../../src/metrics/workspace-db';
 import { countQueries, sameAnswer, type BenchContext } from './context';
 import { ratio, summarize, type Summary } from './stats';
+import { sliceOf } from '../../src/metrics/slice';
 
 export interface BatchingResult {
   destinations: number;
@@ -76,14 +77,14 @@ export async function batchingBench(ctx: BenchContext, opts: { runs: number; pre
     const r = resolveTimeRange({ preset }, Date.now());
     const sb = await countQueries(ctx, async () => {
       const t = performance.now();
-      await pipelineCounts(wdb, r, null, null, scopes);
+      await pipelineCounts(wdb, sliceOf(r), scopes);
       return performance.now() - t;
     });
     sbMs.push(sb.result);
     sbQueries = sb.families.length;
     const sp = await countQueries(ctx, async () => {
       const t = performance.now();
-      await Promise.all(scopes.map((s) => pipelineCounts(wdb, r, null, null, [s])));
+      await Promise.all(scopes.map((s) => pipelineCounts(wdb, sliceOf(r), [s])));
       return performance.now() - t;
     });
     spMs.push(sp.result);

@@ -14,6 +14,7 @@ import { CatalogService } from '../../src/metrics/catalog.service';
 import { buildPipeline } from '../../src/metrics/pipeline.build';
 import { pipelineCounts, pipelineWithGauge, syncCounts } from '../../src/metrics/pipeline.query';
 import { WorkspaceDb } from '../../src/metrics/workspace-db';
+import { sliceOf } from '../../src/metrics/slice';
 
 export type Question = 'pipeline' | 'breakdown' | 'discards';
 
@@ -70,7 +71,7 @@ export async function directAnswer(
     const storage = destination.kind === 'storage';
     // The counts and the gauge in one statement, which also answers the destination's own gauge field.
     const [[read], syncs] = await Promise.all([
-      scopeOf().then((s) => pipelineWithGauge(wdb, range, null, null, [s])),
+      scopeOf().then((s) => pipelineWithGauge(wdb, sliceOf(range), [s])),
       storage ? syncCounts(wdb, range, [destinationId]) : Promise.resolve(null),
     ]);
     const pending = storage ? null : read.pending;
@@ -78,18 +79,18 @@ export async function directAnswer(
     return { destination: { id: destinationId, retryPending: pending, pipeline: p } };
   }
   const scope = await scopeOf();
-  const [counts] = await pipelineCounts(wdb, range, null, null, [scope]);
+  const [counts] = await pipelineCounts(wdb, sliceOf(range), [scope]);
   const received = counts.received ?? { now: 0, before: 0 };
-  const stepScope = { step, destinationId, sourceIds: scope.sourceIds, mappingId: null };
+  const stepScope = { step, destinationId, sourceIds: scope.sourceIds };
   if (q === 'breakdown') {
-    const rows = await breakdownCounts(wdb, stepScope, range, null, null, 100);
+    const rows = await breakdownCounts(wdb, stepScope, sliceOf(range), null, 100);
     return {
       destination: {
         breakdown: rows.map((r) => ({ ...r, count: r.now, previousCount: r.before, share: shareOf(r.now, received.now), change: changeOf(r.now, r.before, received.now, received.before) })),
       },
     };
   }
-  const rows = await discardCounts(wdb, stepScope, range, null);
+  const rows = await discardCounts(wdb, stepScope, sliceOf(range));
   return {
     destination: {
       discards: rows.map((r) => ({ reason: { code: r.reason }, count: r.now, previousCount: r.before, share: shareOf(r.now, received.now), change: changeOf(r.now, r.before, received.now, received.before) })),

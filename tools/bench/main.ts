@@ -20,7 +20,7 @@ runTool({
     try {
       config = loadConfig(process.env);
     } catch (err) {
-      throw new UsageError(`${(err as Error).message}\nHint: see the Configuration section of the README.`);
+      throw new UsageError(`${(err as Error).message}\nHint: every variable, its default and allowed values: docs/configuration.md.`);
     }
     const quick = v.quick === true;
     await runBench(config, { quick, outDir: resultsDir(quick), only: parseOnly(v.only) });

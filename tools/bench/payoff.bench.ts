@@ -14,6 +14,7 @@ import type { BenchContext } from './context';
 import { RAW_TABLE } from './raw.queries';
 import { round, summarize, type Summary } from './stats';
 import { edgeReads, viewCosts, type TierComparison } from './tiers.bench';
+import { sliceOf } from '../../src/metrics/slice';
 
 /** Remembers the SQL it ran, to EXPLAIN ESTIMATE it afterwards. */
 class RecordingWdb extends WorkspaceDb {
@@ -77,11 +78,11 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
   const sourceIds = connections.map((c) => c.sourceId);
   const range: ResolvedRange = resolveTimeRange({ preset }, Date.now());
   const scope = { destinationId: destination.id, sourceIds };
-  const stepScope = { step: 'failed_delivery' as const, destinationId: destination.id, sourceIds, mappingId: null };
+  const stepScope = { step: 'failed_delivery' as const, destinationId: destination.id, sourceIds };
   const questions = {
-    pipeline: [() => pipelineCounts(wdb, range, null, null, [scope]), () => pipelineCounts(wdb, range, null, null, [scope], RAW_TABLE)],
-    breakdown: [() => breakdownCounts(wdb, stepScope, range, null, null, 100), () => breakdownCounts(wdb, stepScope, range, null, null, 100, RAW_TABLE)],
-    discards: [() => discardCounts(wdb, stepScope, range, null), () => discardCounts(wdb, stepScope, range, null, RAW_TABLE)],
+    pipeline: [() => pipelineCounts(wdb, sliceOf(range), [scope]), () => pipelineCounts(wdb, sliceOf(range), [scope], RAW_TABLE)],
+    breakdown: [() => breakdownCounts(wdb, stepScope, sliceOf(range), null, 100), () => breakdownCounts(wdb, stepScope, sliceOf(range), null, 100, RAW_TABLE)],
+    discards: [() => discardCounts(wdb, stepScope, sliceOf(range)), () => discardCounts(wdb, stepScope, sliceOf(range), RAW_TABLE)],
   } as const;
 
   const cases: PayoffCase[] = [];

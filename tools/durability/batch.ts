@@ -1,8 +1,10 @@
 import type { Rng } from '../../src/simulate/random';
+import { makeReport, makeSync, type Fact, type SyncFact } from './traffic';
 
 /**
- * The batches the producers post: 1–500 delivery reports (sometimes a warehouse sync) as NDJSON,
- * each report with a messageId unique to the run, so verification can count every report.
+ * The batches the producers post: 1–500 delivery reports of every kind (traffic.ts), sometimes
+ * a warehouse sync, as NDJSON; each report with a messageId unique to the run, so verification
+ * can count every report, and each with its ledger fact.
  */
 
 export interface Batch {
@@ -11,76 +13,34 @@ export interface Batch {
   body: Buffer;
   reports: number;
   events: number;
-  syncIds: string[];
+  facts: Fact[];
+  syncs: SyncFact[];
+  /** Samples the gateway said it kept (its acknowledgement's `samples`); -1 until acknowledged. */
+  samples: number;
   attempts: number;
-  /** Client clock when an attempt that had been sent in full failed (the gateway died under it). */
+  /** Client clock when an attempt that had been sent in full failed (the gateway died under it, or refused it with a 5xx). */
   interruptedAt: number[];
 }
-
-const SOURCES = ['src_web', 'src_ios', 'src_android', 'src_server'];
-const DESTINATIONS: { id: string; kind: 'classic' | 'actions' }[] = [
-  { id: 'dst_amplitude', kind: 'classic' },
-  { id: 'dst_braze', kind: 'actions' },
-  { id: 'dst_webhook', kind: 'classic' },
-];
-const REASONS: Record<string, string[]> = {
-  failed_ingest: ['schema_violation', 'payload_too_large'],
-  filtered_source: ['blocked_event', 'sampling'],
-  filtered_destination: ['destination_filter', 'consent'],
-  failed_delivery: ['429', '500', 'timeout'],
-};
-const STEPS = ['received', 'received', 'received', 'failed_ingest', 'filtered_source', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered', 'delivered', 'delivered'];
-const EVENTS = ['Order Completed', 'Product Viewed', 'Signed Up', 'Checkout Started', 'Page Viewed'];
 
 export function makeBatch(rng: Rng, n: number, runId: string, spreadMs: number): Batch {
   const size = rng.int(1, 500);
   const lines: string[] = [];
+  const facts: Fact[] = [];
   let events = 0;
   const now = Date.now();
   for (let i = 0; i < size; i++) {
-    const step = rng.pick(STEPS);
-    const count = rng.int(1, 20);
-    events += count;
-    const r: Record<string, unknown> = {
-      // At least a minute old, so validation never sees a timestamp ahead of the gateway's clock.
-      timestamp: new Date(now - 60_000 - Math.floor(rng.next() * spreadMs)).toISOString(),
-      sourceId: rng.pick(SOURCES),
-      step,
-      eventType: 'track',
-      eventName: rng.pick(EVENTS),
-      appVersion: `2.${rng.int(0, 3)}.0`,
-      enriched: rng.chance(0.5),
-      count,
-      messageId: `b${n}-${i}`,
-    };
-    if (!['received', 'failed_ingest', 'filtered_source'].includes(step)) {
-      const d = rng.pick(DESTINATIONS);
-      r.destinationId = d.id;
-      r.destinationKind = d.kind;
-      if (d.kind === 'actions' && rng.chance(0.5)) r.mappingId = `map_${rng.int(1, 3)}`;
-    }
-    if (REASONS[step]) {
-      r.reason = rng.pick(REASONS[step]);
-      if (rng.chance(0.05)) r.sample = { payload: { event: r.eventName, i }, error: `simulated ${r.reason}` };
-    }
-    lines.push(JSON.stringify(r));
+    // At least a minute old, so validation never sees a timestamp ahead of the gateway's clock.
+    const { record, fact } = makeReport(rng, `b${n}-${i}`, now - 60_000 - Math.floor(rng.next() * spreadMs));
+    events += fact.count;
+    facts.push(fact);
+    lines.push(JSON.stringify(record));
   }
-  const syncIds: string[] = [];
-  if (rng.chance(0.05)) {
-    const id = `s${n}`;
-    syncIds.push(id);
-    const finished = now - 120_000;
-    lines.push(
-      JSON.stringify({
-        type: 'sync',
-        destinationId: 'dst_warehouse',
-        syncId: id,
-        startedAt: new Date(finished - 60_000).toISOString(),
-        finishedAt: new Date(finished).toISOString(),
-        status: 'success',
-        collections: [{ name: 'tracks', rowsSynced: rng.int(0, 1000), rowsFailed: 0 }],
-      }),
-    );
+  const syncs: SyncFact[] = [];
+  // Every tenth batch carries a sync (the first one too, so even a short run reports one).
+  if (n % 10 === 0) {
+    const { record, fact } = makeSync(rng, `s${n}`, now - 120_000);
+    syncs.push(fact);
+    lines.push(JSON.stringify(record));
   }
-  return { n, key: `${runId}-${n}`, body: Buffer.from(lines.join('\n')), reports: size, events, syncIds, attempts: 0, interruptedAt: [] };
+  return { n, key: `${runId}-${n}`, body: Buffer.from(lines.join('\n')), reports: size, events, facts, syncs, samples: -1, attempts: 0, interruptedAt: [] };
 }

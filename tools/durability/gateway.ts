@@ -18,6 +18,8 @@ export class GatewayChild {
   readonly unexpectedExits: string[] = [];
   private expectingExit = false;
   readonly startMs: number[] = [];
+  /** Orphaned deduplication records the gateway's start-up said it repaired (its `recovered deduplication records` log lines). */
+  repairedOrphans = 0;
   private tail: string[] = [];
 
   constructor(
@@ -53,6 +55,7 @@ export class GatewayChild {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
           this.remember(line);
+          this.countRepair(line);
           if (this.listening || !line.includes('gateway listening')) continue;
           try {
             const entry = JSON.parse(line) as { msg?: string; graphql?: string };
@@ -106,6 +109,15 @@ export class GatewayChild {
     return this.tail.join('\n');
   }
 
+  private countRepair(line: string): void {
+    if (!line.includes('recovered deduplication records')) return;
+    try {
+      this.repairedOrphans += Number((JSON.parse(line) as { records?: number }).records ?? 0);
+    } catch {
+      /* not a log line */
+    }
+  }
+
   private remember(text: string): void {
     for (const line of text.split('\n')) if (line.trim()) this.tail.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
     if (this.tail.length > 40) this.tail = this.tail.slice(-40);
@@ -123,11 +135,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function createIngestToken(port: number, rootToken: string): Promise<string> {
+/** A token of the harness's workspace with one scope (INGEST for the producers, READ for the API check). */
+export async function createToken(port: number, rootToken: string, scope: 'INGEST' | 'READ'): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${rootToken}` },
-    body: JSON.stringify({ query: `mutation { createApiToken(workspaceId: "${WORKSPACE}", scopes: [INGEST], label: "durability harness") }` }),
+    body: JSON.stringify({ query: `mutation { createApiToken(workspaceId: "${WORKSPACE}", scopes: [${scope}], label: "durability harness") }` }),
   });
   const body = (await res.json()) as { data?: { createApiToken?: string }; errors?: { message: string }[] };
   const token = body.data?.createApiToken;

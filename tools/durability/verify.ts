@@ -1,37 +1,30 @@
 import type { Db } from '../../src/clickhouse/client';
-import { compareRawAndAggregates, reconcileWindow } from '../../src/metrics/reconcile';
 import type { Batch } from './batch';
-import { orphanDedupRecords } from './dedup-log';
 import { WORKSPACE } from './gateway';
+import { recountTiers } from './recount';
 import type { DurabilityResult } from './result';
 
 /**
- * The checks after the run, on the data directory the last gateway left behind: what the
- * producers were told is stored against what the raw table, the aggregate tiers, the retry
- * gauge and the warehouse syncs hold; plus the engine's own state behind any difference.
+ * The checks after the run, on the data directory the last gateway left behind (after the
+ * product's start-up repair): what the producers were told is stored against what the raw
+ * table, every aggregate tier, the samples and the warehouse syncs hold.
  */
-
-const HOUR_MS = 3_600_000;
-
-const DEDUP_TABLES = ['delivery_events', 'events_minute', 'events_hour', 'steps_minute', 'steps_hour', 'retry_pending', 'warehouse_syncs'] as const;
 
 /** What the checks read and where they write. */
 interface Checks {
   db: Db;
   acked: Batch[];
   unacked: Batch[];
-  spreadMs: number;
   result: DurabilityResult;
   finding: (s: string) => void;
 }
 
-export async function verify(db: Db, acked: Batch[], unacked: Batch[], spreadMs: number, result: DurabilityResult, finding: (s: string) => void): Promise<void> {
-  const c: Checks = { db, acked, unacked, spreadMs, result, finding };
+export async function verify(db: Db, acked: Batch[], unacked: Batch[], result: DurabilityResult, finding: (s: string) => void): Promise<void> {
+  const c: Checks = { db, acked, unacked, result, finding };
   await exactlyOnce(c);
   await perBatch(c);
-  await rawEqualsTiers(c);
-  await retryGauge(c);
-  await engineState(c);
+  await tiersEqualRecount(c);
+  await samples(c);
   await syncs(c);
 }
 
@@ -92,53 +85,26 @@ async function perBatch({ db, acked, unacked, result, finding }: Checks): Promis
   }
 }
 
-/** Raw equals both aggregate tiers: reconcile's comparison over everything posted. */
-async function rawEqualsTiers({ db, spreadMs, result, finding }: Checks): Promise<void> {
-  const now = Date.now();
-  const window = reconcileWindow(now - spreadMs - 2 * HOUR_MS, now + 30 * 60_000, now);
-  const rec = await compareRawAndAggregates(db, { ...window, workspaceId: WORKSPACE });
-  result.differences = rec.differences.length;
-  for (const d of rec.differences.slice(0, 10)) {
-    const tiers = Object.entries(d.tiers).map(([t, c]) => `${t} ${c.events}/${c.reports}`).join(', ');
-    finding(`aggregate drift ${new Date(d.hour).toISOString()} ${d.step} ${d.destinationId || '-'}: raw ${d.raw.events}/${d.raw.reports}, ${tiers} (events/reports)`);
-  }
-  if (result.lost === 0 && result.duplicates === 0 && result.unacknowledgedStored === 0 && rec.events !== result.events) {
-    finding(`raw holds ${rec.events} events in the compared window, ${result.events} were acknowledged`);
+/** Every tier against the harness's own recount from raw (recount.ts). */
+async function tiersEqualRecount({ db, result, finding }: Checks): Promise<void> {
+  result.tiers = await recountTiers(db, WORKSPACE);
+  result.differences = 0;
+  for (const [table, d] of Object.entries(result.tiers)) {
+    result.differences += d.keys;
+    if (d.keys > 0) finding(`${table}: ${d.keys} of ${d.compared} keys differ from the recount from raw (|Δ| ${d.delta}); e.g. (key…, tier, raw per measure) ${d.examples.join(' ')}`);
   }
 }
 
-/** The retry gauge is fed by its own view: it must equal enqueued − resolved in raw. */
-async function retryGauge({ db, result, finding }: Checks): Promise<void> {
-  const gauge = await db.query<{ raw: number; gauge: number }>({
+/** Samples: as many rows as the acknowledgements said were kept, no message twice. */
+async function samples({ db, result, finding }: Checks): Promise<void> {
+  const [row] = await db.query<{ rows: number; ids: number }>({
     family: 'durability',
-    sql: `SELECT
-            (SELECT sumIf(toInt64(count), step = 'retry_enqueued') - sumIf(toInt64(count), step = 'retry_resolved') FROM ${table(db, 'delivery_events')} WHERE workspace_id = {ws:String}) AS raw,
-            (SELECT sum(pending) FROM ${table(db, 'retry_pending')} WHERE workspace_id = {ws:String}) AS gauge`,
+    sql: `SELECT count() AS rows, uniqExact(message_id) AS ids FROM ${table(db, 'discard_samples')} WHERE workspace_id = {ws:String}`,
     params: WS,
   });
-  result.retryGaugeDifference = Number(gauge[0]?.gauge ?? 0) - Number(gauge[0]?.raw ?? 0);
-  if (result.retryGaugeDifference !== 0) finding(`retry_pending gauge ${gauge[0]?.gauge}, raw enqueued − resolved ${gauge[0]?.raw}`);
-}
-
-/** How the engine's deduplication logs compare with the parts that exist (diagnosis). */
-async function engineState({ db, result, finding }: Checks): Promise<void> {
-  for (const name of DEDUP_TABLES) {
-    const d = await orphanDedupRecords(db, name);
-    result.orphanDedupRecords[name] = d.orphans.length;
-    for (const o of d.orphans.slice(0, 5)) {
-      finding(`${name}: the deduplication log remembers block ${o.blockId} as part ${o.part}, but no part of the table holds that block (a retry of it is acknowledged without storing anything)`);
-    }
-  }
-
-  const detached = await db.query<{ table: string; reason: string; n: number; names: string[] }>({
-    family: 'durability',
-    sql: `SELECT table, reason, count() AS n, groupArray(5)(name) AS names FROM system.detached_parts WHERE database = {db:String} GROUP BY table, reason ORDER BY table, reason`,
-    params: { db: db.database },
-  });
-  for (const d of detached) {
-    result.detachedParts[`${d.table}/${d.reason || 'unknown'}`] = Number(d.n);
-    finding(`${d.table}: ${d.n} part(s) detached on load (${d.reason || 'no reason given'}): ${d.names.join(', ')}`);
-  }
+  result.samplesStored = Number(row.rows);
+  if (Number(row.rows) !== result.samplesAcknowledged) finding(`discard_samples holds ${row.rows} samples, the acknowledgements said ${result.samplesAcknowledged} were kept`);
+  if (Number(row.ids) !== Number(row.rows)) finding(`discard_samples: ${Number(row.rows) - Number(row.ids)} samples stored twice`);
 }
 
 /** Syncs: every acknowledged sync id once (rows before any ReplacingMergeTree merge). */
@@ -150,7 +116,7 @@ async function syncs({ db, acked, result, finding }: Checks): Promise<void> {
   });
   const stored = new Map(syncRows.map((r) => [r.sync_id, Number(r.c)]));
   for (const batch of acked) {
-    for (const id of batch.syncIds) {
+    for (const { syncId: id } of batch.syncs) {
       const c = stored.get(id) ?? 0;
       if (c === 0) {
         result.syncsLost++;

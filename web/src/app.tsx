@@ -81,7 +81,7 @@ export function App() {
         </nav>
         <div className="topbar-end">
           {signedIn && <LiveIndicator />}
-          {token && (
+          {signedIn && (
             <button type="button" className="button-quiet" onClick={signOut}>
               Sign out
             </button>

@@ -8,6 +8,7 @@ import type { WorkspaceDb } from '../../metrics/workspace-db';
 import { ruleWindow } from '../measure';
 import { KIND_SPECS, type AlertRuleValue } from '../rules';
 import type { AlertEventValue } from '../values';
+import { sliceOf } from '../../metrics/slice';
 
 /** What notifications carry beside the event: where to look, why, and one failing event. */
 export interface NotificationContext {
@@ -78,12 +79,13 @@ export async function notificationContext(
   if (event.state !== 'firing' || step === null || !isDiscardReportStep(step) || rule.destinationId === null || KIND_SPECS[rule.kind].target !== 'destination') return context;
   const range: ResolvedRange = { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC', lookback: false };
   const sourceIds = (await catalog.connections([rule.destinationId])).map((c) => c.sourceId);
-  const scope: StepScope = { step, destinationId: rule.destinationId, sourceIds, mappingId: rule.mappingId, reasons: rule.reason === null ? null : [rule.reason] };
-  const [top] = (await discardCounts(wdb, scope, range, null)).filter((r) => r.now > 0);
+  const scope: StepScope = { step, destinationId: rule.destinationId, sourceIds, reasons: rule.reason === null ? null : [rule.reason] };
+  const slice = sliceOf(range, { mappingId: rule.mappingId });
+  const [top] = (await discardCounts(wdb, scope, slice)).filter((r) => r.now > 0);
   if (!top) return context;
   const reason = discardReasonOrUnknown(step as DiscardStep, top.reason);
   context.topReason = { step, code: top.reason, title: reason.title, remedy: reason.remedy, count: top.now };
-  const [sample] = await discardSamples(wdb, { ...scope, reasons: [top.reason] }, range, 1);
+  const [sample] = await discardSamples(wdb, { ...scope, reasons: [top.reason] }, slice, 1);
   if (sample) context.sample = toNotificationSample(redact(sample));
   return context;
 }

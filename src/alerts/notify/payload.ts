@@ -1,35 +1,26 @@
 import { eventStepKind, type AlertEventValue } from '../values';
 
-/** The structured alert every channel carries (webhook `alert`, email JSON part). */
-export interface AlertPayload {
-  id: string;
+/** The fields channels send in another form than the event holds them (and the two they never send). */
+type Rewritten = 'state' | 'severity' | 'previousSeverity' | 'kind' | 'at' | 'previousStateSince' | 'step' | 'mutedUntil' | 'recordedAt' | 'silenced';
+
+/**
+ * The structured alert every channel carries (webhook `alert`, email JSON part): the event's
+ * own fields, with dates as ISO text and states, severities, kinds and the step upper-case.
+ */
+export type AlertPayload = Omit<AlertEventValue, Rewritten> & {
   state: 'FIRING' | 'RESOLVED';
   /** The severity it fired or changed to; for a recovery, the one it recovered from. */
   severity: 'WARNING' | 'CRITICAL';
   /** A change of severity: the one it left. */
   previousSeverity: 'WARNING' | 'CRITICAL' | null;
-  ruleId: string;
-  ruleName: string;
   kind: string;
-  workspaceId: string;
   at: string;
   previousStateSince: string;
-  destinationId: string | null;
-  mappingId: string | null;
-  sourceId: string | null;
+  /** The pipeline box of the rule's step. */
   step: string | null;
-  reason: string | null;
-  value: number | null;
-  threshold: number;
-  volume: number;
-  baseline: number | null;
-  /** The counts behind the value, by name (DESTINATION_QUIET: what arrived, was filtered, was expected, was delivered). */
-  counts: Record<string, number>;
-  windowMinutes: number;
-  message: string;
   /** The rule's mute at the time, when it was muted (only recoveries are sent then). */
   mutedUntil: string | null;
-}
+};
 
 /** The value as channels send it: ISO dates, upper-case state and kind, the step as its pipeline box. */
 export function alertPayload(e: AlertEventValue): AlertPayload {

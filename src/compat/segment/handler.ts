@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../../domain/errors';
-import { authorizeRead, type ReadCaller, type RestReadDeps } from '../../http/rest-read';
+import { authorizeRead, type ReadCaller, type RestReadDeps } from '../../rest/rest-read';
 import { sendJson } from '../../http/respond';
 import type { StepScope } from '../../metrics/step-scope';
 import { timeseries } from '../../metrics/timeseries.query';
@@ -8,6 +8,7 @@ import { compatAnswer } from './answer';
 import { COMPAT_ENDPOINTS, COMPAT_PREFIX, type CompatEndpoint } from './endpoints';
 import { sendCompatError } from './errors';
 import { parseCompatParams, type CompatRequest } from './params';
+import { sliceOf } from '../../metrics/slice';
 
 /**
  * GET /compat/segment/delivery-overview/<endpoint>: the reference product's public
@@ -27,7 +28,8 @@ export async function handleSegmentCompat(req: IncomingMessage, res: ServerRespo
     const caller = await authorizeRead(req, deps);
     const request = parseCompatParams(url.searchParams, endpoint, caller.now);
     const scope = await scopeOf(caller, endpoint, request);
-    const list = await timeseries(caller.wdb, scope, request.range, request.granularity, request.dimensions, request.filter, { offset: request.offset, count: request.count });
+    const slice = sliceOf(request.range, { mappingId: scope.destinationId === '' ? null : request.mappingId, filter: request.filter });
+    const list = await timeseries(caller.wdb, scope, slice, request.granularity, request.dimensions, { offset: request.offset, count: request.count });
     sendJson(res, 200, compatAnswer(list, request));
   } catch (err) {
     sendCompatError(res, err, requestId, deps.log, url.pathname);
@@ -42,7 +44,7 @@ export async function handleSegmentCompat(req: IncomingMessage, res: ServerRespo
 async function scopeOf(caller: ReadCaller, endpoint: CompatEndpoint, request: CompatRequest): Promise<StepScope> {
   const [source] = await caller.catalog.sources([request.sourceId]);
   if (!source) throw new AppError(ErrorCode.NOT_FOUND, `No source ${request.sourceId} in this workspace`, { field: 'sourceId' });
-  const base = { step: endpoint.step, mappingId: null, reasons: request.reasons };
+  const base = { step: endpoint.step, reasons: request.reasons };
   if (!endpoint.destinationSide || request.destinationId === null) return { ...base, destinationId: '', sourceIds: [source.id] };
   const [destination] = await caller.catalog.destinations([request.destinationId]);
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${request.destinationId} in this workspace`, { field: 'destinationConfigId' });
@@ -55,5 +57,5 @@ async function scopeOf(caller: ReadCaller, endpoint: CompatEndpoint, request: Co
     const mappings = await caller.catalog.mappings([destination.id]);
     if (!mappings.some((m) => m.id === request.mappingId)) throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no subscription (mapping) ${request.mappingId}`, { field: 'subscriptionId' });
   }
-  return { ...base, destinationId: destination.id, sourceIds: [], sourceId: source.id, mappingId: request.mappingId };
+  return { ...base, destinationId: destination.id, sourceIds: [], sourceId: source.id };
 }

@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../../domain/steps';
 import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpdateInput } from './alerts.type';
 import type { RequestContext } from '../context';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { TimeRangeInput } from '../common/time-range.input';
 import { Cost } from '../common/cost';
 

@@ -7,13 +7,11 @@ import type { BreakdownAttemptsKey } from '../loaders';
 import { Attempts, attemptsOf } from '../pipeline/attempts';
 import { BreakdownRow } from './breakdown.type';
 
-/** A breakdown row as the breakdown resolver returned it. */
+/** A breakdown row as the breakdown resolver returned it: `attemptsKey` is not a field, only what `attempts` reads. */
 interface RowValue {
   count: number;
+  attemptsKey?: BreakdownAttemptsKey;
 }
-
-/** What each breakdown row's attempts read (kept beside the row, never in it). */
-const keys = new WeakMap<object, BreakdownAttemptsKey>();
 
 /**
  * Marks the rows of a delivered or failed_delivery breakdown by event dimensions as able to
@@ -23,13 +21,10 @@ export function withRowAttempts<R extends { eventType: string | null; eventName:
   rows: R[],
   groupBy: readonly Grouping[],
   key: Omit<BreakdownAttemptsKey, 'tuple' | 'groupBy'>,
-): R[] {
+): (R & Pick<RowValue, 'attemptsKey'>)[] {
   const step = key.scope.step;
   if ((step !== 'delivered' && step !== 'failed_delivery') || !groupBy.every((d) => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) return rows;
-  for (const r of rows) {
-    keys.set(r, { ...key, groupBy: groupBy as BreakdownAttemptsKey['groupBy'], tuple: [r.eventType ?? '', r.eventName ?? '', r.appVersion ?? ''] });
-  }
-  return rows;
+  return rows.map((r) => ({ ...r, attemptsKey: { ...key, groupBy: groupBy as BreakdownAttemptsKey['groupBy'], tuple: [r.eventType ?? '', r.eventName ?? '', r.appVersion ?? ''] } }));
 }
 
 @Resolver(() => BreakdownRow)
@@ -39,9 +34,9 @@ export class BreakdownRowResolver {
     nullable: true,
     description: "Breakdowns of Successful or Failed delivery by event type, name or app version: this row's events on the first attempt and after retries. Null for other steps and groupings.",
   })
-  // The root typed as a plain object: a class type would make type-graphql hand over a copy, not the row registered above.
+  // The root typed as a plain object: a class type would make type-graphql hand over a copy without `attemptsKey`.
   async attempts(@Root() row: RowValue, @Ctx() ctx: RequestContext): Promise<Attempts | null> {
-    const key = keys.get(row);
+    const key = row.attemptsKey;
     if (!key) return null;
     return attemptsOf(await ctx.forWorkspace().loaders.breakdownAttempts.load(key), row.count);
   }

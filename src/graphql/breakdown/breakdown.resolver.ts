@@ -5,14 +5,13 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { BREAKDOWN_GROUPINGS, isDiscardReportStep, type DestinationKind, type Grouping } from '../../domain/steps';
 import { BREAKDOWN_DIMENSIONS, type BreakdownDimension } from '../../metrics/breakdown.query';
 import { groupedBreakdownCounts } from '../../metrics/connection-breakdown.query';
-import type { EventFilterValue } from '../../metrics/tiered';
+import type { Slice } from '../../metrics/slice';
 import type { StepScope } from '../../metrics/step-scope';
-import type { ResolvedRange } from '../../domain/time-range';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { reportStepFor } from '../destination/destination.args';
-import { stepContext } from '../destination/step-context';
+import { reportStepFor } from '../common/args';
+import { stepContext } from '../pipeline/step-context';
 import { mappingShareOf } from '../../metrics/pipeline.build';
 import { BreakdownArgs, MAX_BREAKDOWN_ROWS } from './breakdown.args';
 import { BreakdownRow } from './breakdown.type';
@@ -36,14 +35,14 @@ function breakdownGrouping(kind: DestinationKind, groupBy: readonly string[] | n
  * Rows by the event dimensions (the events tiers, through the request's loader so that many
  * destinations share one statement), or by any dimension through the generic grouping.
  */
-type CountArgs = [RequestContext, StepScope, ResolvedRange, EventFilterValue | null, string | null, number];
-async function countsBy(groupBy: Grouping[], [ctx, scope, range, filter, reason, first]: CountArgs) {
+type CountArgs = [RequestContext, StepScope, Slice, string | null, number];
+async function countsBy(groupBy: Grouping[], [ctx, scope, slice, reason, first]: CountArgs) {
   const { loaders, wdb } = ctx.forWorkspace();
   if (groupBy.every((d) => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) {
-    const rows = await loaders.breakdown.load({ scope, range, filter, reason, first, groupBy: groupBy as BreakdownDimension[] });
+    const rows = await loaders.breakdown.load({ scope, slice, reason, first, groupBy: groupBy as BreakdownDimension[] });
     return rows.map((r) => ({ ...r, operation: null, mappingId: null, audienceId: null, spaceId: null }));
   }
-  const rows = await groupedBreakdownCounts(wdb, scope, range, filter, reason, first, groupBy);
+  const rows = await groupedBreakdownCounts(wdb, scope, slice, reason, first, groupBy);
   const value = (d: Grouping, v: string | undefined) => (groupBy.includes(d) ? (v ?? '') : null);
   return rows.map((r) => ({
     now: r.now,
@@ -69,9 +68,9 @@ export class BreakdownResolver {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `reason applies to discard steps; ${args.step} is not one`, { field: 'reason' });
     }
     const groupBy = breakdownGrouping(destination.kind, args.groupBy);
-    const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, args.range, args.mappingId, args.filter);
+    const { scope, slice, received, reached } = await stepContext(ctx, destination, step, args.range, args.mappingId, args.filter);
     const reason = args.reason == null ? null : canonicalReason(step as DiscardStep, args.reason);
-    const rows = await countsBy(groupBy, [ctx, scope, range, filter, reason, args.first]);
+    const rows = await countsBy(groupBy, [ctx, scope, slice, reason, args.first]);
     const measured = rows.map((r) => ({
       ...r,
       count: r.now,
@@ -81,6 +80,6 @@ export class BreakdownResolver {
       change: changeOf(r.now, r.before, received.now, received.before),
     }));
     // Storage destinations take no attempts at ingest (their `delivered` is warehouse rows): null, as on other steps.
-    return destination.kind === 'storage' ? measured : withRowAttempts(measured, groupBy, { scope, range, filter, reason });
+    return destination.kind === 'storage' ? measured : withRowAttempts(measured, groupBy, { scope, slice, reason });
   }
 }

@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Directive } from 'type-gra
 import { CACHE } from '../common/cache-control';
 import { Destination, Mapping, Source } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
-import { checkMapping, computePipeline } from './destination.args';
+import { checkMapping } from '../common/args';
+import { computePipeline } from '../pipeline/read';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { Count } from '../common/scalars';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';

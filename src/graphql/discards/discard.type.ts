@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, Directive } from 'type-graphql';
+import { ReportedEvent } from '../common/event-fields';
 import { CACHE } from '../common/cache-control';
 import type { DiscardSampleValue } from '../../metrics/breakdown.query';
 import type { DestinationKind } from '../../domain/steps';
@@ -72,7 +73,7 @@ export class SampleResponse extends SampleMessage {
 
 @Directive(CACHE.inherit)
 @ObjectType({ description: 'One discarded event kept as a sample at ingest.' })
-export class DiscardSample {
+export class DiscardSample extends ReportedEvent {
   @Field(() => DateTime)
   at!: Date;
   @Field(() => String, { nullable: true })
@@ -81,12 +82,6 @@ export class DiscardSample {
   reason!: string;
   @Field(() => String)
   sourceId!: string;
-  @Field(() => String)
-  eventType!: string;
-  @Field(() => String)
-  eventName!: string;
-  @Field(() => String)
-  appVersion!: string;
   @Field(() => String, { nullable: true, description: 'The payload as JSON text, cut at the sample size limit.' })
   payload!: string | null;
   @Field(() => Boolean, { description: 'True when the payload was cut.' })

@@ -8,8 +8,8 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { reportStepFor } from '../destination/destination.args';
-import { stepContext } from '../destination/step-context';
+import { reportStepFor } from '../common/args';
+import { stepContext } from '../pipeline/step-context';
 import { mappingShareOf } from '../../metrics/pipeline.build';
 import { redactHeaders, redactUrl } from '../../ingest/sample.redact';
 import { DiscardRow, DiscardSample } from './discard.type';
@@ -30,11 +30,11 @@ export class DiscardsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<DiscardRow[]> {
     const step = reportStepFor(destination, stepKind, 'A discard table', true);
-    const { scope, range, filter, received, reached } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
+    const { scope, slice, received, reached } = await stepContext(ctx, destination, step, rangeInput, mappingId, filterInput);
     const wdb = ctx.forWorkspace().wdb;
-    const rows = await discardCounts(wdb, scope, range, filter);
+    const rows = await discardCounts(wdb, scope, slice);
     let samples: Promise<DiscardSampleValue[]> | null = null;
-    const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, range, MAX_SAMPLES));
+    const samplesOfTable = () => (samples ??= discardSamples(wdb, scope, slice, MAX_SAMPLES));
     return rows.map((r) => {
       return {
         reason: { ...storedDiscardReason(step as DiscardStep, r.reason), step: stepKind },

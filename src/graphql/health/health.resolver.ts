@@ -5,7 +5,7 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { computePipeline } from '../destination/destination.args';
+import { computePipeline } from '../pipeline/read';
 import { DestinationHealth } from './health.type';
 
 /** The names of firing rules per destination, read once per request however many destinations ask. */

@@ -7,7 +7,7 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, resolveRange } from '../destination/destination.args';
+import { readSlice } from '../common/args';
 import { Insight } from './insights.type';
 
 export const MAX_INSIGHTS = 20;
@@ -26,19 +26,16 @@ export class InsightsResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<Insight[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSIGHTS) throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 1-${MAX_INSIGHTS}`, { field: 'limit' });
-    const range = resolveRange(ctx, rangeInput);
-    const mappingId = await checkMapping(ctx, destination, mappingInput);
-    const filter = checkFilter(filterInput);
+    const slice = await readSlice(ctx, destination, { range: rangeInput, mappingId: mappingInput, filter: filterInput });
     const { loaders, wdb } = ctx.forWorkspace();
     const [connections, { counts }] = await Promise.all([
       loaders.sourcesByDestination.load(destination.id),
-      loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
+      loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, slice }),
     ]);
     const movers = await biggestMovers(
       wdb,
-      { destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId },
-      range,
-      filter,
+      { destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId) },
+      slice,
       counts[entryStepOf(destination.kind)] ?? { now: 0, before: 0 },
       limit,
       // Contributors are event names and app versions: Reverse ETL records and audience changes have none.

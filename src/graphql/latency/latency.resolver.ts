@@ -7,9 +7,10 @@ import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkMapping, resolveRange } from '../destination/destination.args';
+import { checkMapping, resolveRange } from '../common/args';
 import { GranularityEnum } from '../timeseries/timeseries.type';
 import { Latency, LatencyOutcome } from './latency.type';
+import { sliceOf } from '../../metrics/slice';
 
 /** Destination.latency: quantiles from the latency tier, batched across a list of destinations. */
 @Resolver(() => Destination)
@@ -32,7 +33,7 @@ export class LatencyResolver {
     }
     const mappingId = await checkMapping(ctx, destination, mappingInput);
     // Storage reports carry no latency (ingest refuses it); rows an older gateway took are not read either.
-    const value = destination.kind === 'storage' ? emptyLatency(range, granularity) : await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, range, granularity, mappingId });
+    const value = destination.kind === 'storage' ? emptyLatency(range, granularity) : await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, slice: sliceOf(range, { mappingId }), granularity });
     return { ...value, outcome, relativeError: LATENCY_RELATIVE_ERROR };
   }
 }

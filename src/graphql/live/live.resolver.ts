@@ -3,11 +3,13 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import type { TickScope } from '../../live/hub';
 import { Destination } from '../catalog/catalog.type';
 import { RequestContext } from '../context';
-import { checkMapping, computePipeline } from '../destination/destination.args';
+import { checkMapping } from '../common/args';
+import { computePipeline } from '../pipeline/read';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { Count, DateTime } from '../common/scalars';
 import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 import { Cost } from '../common/cost';
+import { compoundKey } from '../../domain/compound-key';
 
 @ObjectType({ description: 'The retry-pending gauge of a destination (or one mapping) when it changed.' })
 export class RetryPending {
@@ -44,7 +46,7 @@ function tickContext(ctx: RequestContext, scope: TickScope): RequestContext {
 /** The destination a new subscription names, through the gateway's shared lookups; NOT_FOUND when there is none. */
 async function destinationOf(ctx: RequestContext, id: string): Promise<Destination> {
   const { wdb, catalog } = ctx.forWorkspace();
-  const destination = await ctx.services.destinationLookups.get(`${wdb.workspaceId}\u0000${id}`, () => catalog.destinations([id]).then((rows) => rows[0] ?? null));
+  const destination = await ctx.services.destinationLookups.get(compoundKey(wdb.workspaceId, id), () => catalog.destinations([id]).then((rows) => rows[0] ?? null));
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${id} in this workspace`, { field: 'destinationId' });
   return destination;
 }

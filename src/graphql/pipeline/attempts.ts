@@ -17,13 +17,12 @@ const ATTEMPT_STEPS: Partial<Record<PipelineStepKind, OutcomeStep>> = {
   [PipelineStepKind.FAILED_DELIVERY]: 'failed_delivery',
 };
 
-/** The scope each step value of a pipeline was read with (kept beside the value, never in it). */
-const scopes = new WeakMap<PipelineStepValue, AttemptScope>();
+/** A step as a pipeline resolver returns it: `attemptScope` is not a field, only what `attempts` reads. */
+type StepWithScope = PipelineStepValue & { attemptScope?: AttemptScope };
 
-/** Marks the delivery steps of a pipeline as able to answer `attempts`. */
+/** Marks the delivery steps of a pipeline as able to answer `attempts`: each carries the scope it was read with. */
 export function withAttempts(pipeline: PipelineValue, scope: AttemptScope): PipelineValue {
-  for (const step of pipeline.steps) if (ATTEMPT_STEPS[step.kind]) scopes.set(step, scope);
-  return pipeline;
+  return { ...pipeline, steps: pipeline.steps.map((step): StepWithScope => (ATTEMPT_STEPS[step.kind] ? { ...step, attemptScope: scope } : step)) };
 }
 
 @Directive(CACHE.inherit)
@@ -48,8 +47,9 @@ export class PipelineStepResolver {
     nullable: true,
     description: 'Successful and failed delivery only: the events of this step delivered (or failed) on the first attempt and after retries. Null on other steps.',
   })
-  async attempts(@Root() step: PipelineStepValue, @Ctx() ctx: RequestContext): Promise<Attempts | null> {
-    const scope = scopes.get(step);
+  // The root as returned (a plain object), so `attemptScope` is there.
+  async attempts(@Root() step: StepWithScope, @Ctx() ctx: RequestContext): Promise<Attempts | null> {
+    const scope = step.attemptScope;
     const reportStep = ATTEMPT_STEPS[step.kind];
     if (!scope || !reportStep) return null;
     return attemptsOf((await ctx.forWorkspace().loaders.attempts.load(scope))[reportStep], step.count);

@@ -5,7 +5,7 @@ import { TimeRangePreset } from '../../domain/time-range';
 import type { CatalogService } from '../../metrics/catalog.service';
 import type { ReplaySelection } from '../../replay/values';
 import type { RequestContext } from '../context';
-import { checkFilter, resolveRange } from '../destination/destination.args';
+import { checkFilter, resolveRange } from '../common/args';
 import { MAX_REPLAY_MESSAGE_IDS, type ReplayInput } from './replay.args';
 
 /**

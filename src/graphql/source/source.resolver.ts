@@ -9,9 +9,10 @@ import { Destination, Source } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { Pipeline } from '../pipeline/pipeline.type';
 import { SourceDestination } from './source.type';
+import { sliceOf } from '../../metrics/slice';
 
 const NARROWED_DESCRIPTION =
   "This destination's pipeline as if this source were its only one: its kind's boxes that count reports (no Retry pending, no sync boxes: those are kept per destination), destination-side steps narrowed to the events of this source, shares of the kind's first box (this source's Successfully received; a Reverse ETL or audience destination's own first step). `retryPending` is null.";
@@ -63,6 +64,6 @@ export class SourceDestinationResolver {
   async pipeline(@Root() row: SourceDestination, @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): Promise<Pipeline> {
     const range = resolveRange(ctx, rangeInput);
     const counts = await ctx.forWorkspace().loaders.sourcePipelineCounts.load({ sourceId: row.sourceId, destinationId: row.destination.id, range });
-    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, range, mappingId: null, filter: null });
+    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, slice: sliceOf(range) });
   }
 }

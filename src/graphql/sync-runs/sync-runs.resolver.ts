@@ -7,7 +7,7 @@ import { listSyncRuns, MAX_SYNC_RUNS, runReasons, runSplits, type ReasonTally, t
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { SyncRunsArgs } from './sync-runs.args';
 import { SyncRun, SyncRunReason, SyncRunSplit } from './sync-runs.type';
 

@@ -4,7 +4,7 @@ import { listSyncs, MAX_SYNCS } from '../../metrics/syncs.query';
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { SyncsArgs } from './syncs.args';
 import { WarehouseSync } from './syncs.type';
 

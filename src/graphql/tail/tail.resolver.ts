@@ -5,7 +5,7 @@ import { discardKindOf, PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type 
 import type { TailBatch, TailReport } from '../../live/failure-tail';
 import { EventFilter } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { checkFilter } from '../destination/destination.args';
+import { checkFilter } from '../common/args';
 import { guarded } from '../live/live.resolver';
 import { DeliveryFailure, DeliveryFailureBatch } from './tail.type';
 

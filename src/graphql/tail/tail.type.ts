@@ -1,10 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ReportedEvent } from '../common/event-fields';
 import { PipelineStepKind } from '../../domain/steps';
 import { Cost } from '../common/cost';
 import { DateTime } from '../common/scalars';
 
 @ObjectType({ description: 'One failed or filtered report, as it was stored.' })
-export class DeliveryFailure {
+export class DeliveryFailure extends ReportedEvent {
   @Field(() => DateTime, { description: 'The time the report carried.' })
   at!: Date;
   @Field(() => String, { nullable: true, description: 'The messageId it carried, if any.' })
@@ -17,12 +18,6 @@ export class DeliveryFailure {
   mappingId!: string | null;
   @Field(() => ID)
   sourceId!: string;
-  @Field(() => String)
-  eventType!: string;
-  @Field(() => String)
-  eventName!: string;
-  @Field(() => String)
-  appVersion!: string;
   @Field(() => Int, { nullable: true, description: 'Which delivery attempt failed (failed deliveries that reported it).' })
   attempt!: number | null;
   @Field(() => Int, { description: 'Events the report stands for.' })

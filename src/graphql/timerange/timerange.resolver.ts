@@ -3,7 +3,7 @@ import { CACHE } from '../common/cache-control';
 import { Cost } from '../common/cost';
 import { TimeRangeInput } from '../common/time-range.input';
 import type { RequestContext } from '../context';
-import { resolveRange } from '../destination/destination.args';
+import { resolveRange } from '../common/args';
 import { ResolvedTimeRange } from './timerange.type';
 
 /** How a range input resolves right now: no ClickHouse read, so list answers can say where they end. */

@@ -5,11 +5,12 @@ import { MAX_SERIES, MAX_WIDTH, SERIES_DIMENSIONS } from '../../metrics/timeseri
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../destination/destination.args';
+import { checkFilter, checkMapping, reportStepFor, resolveRange } from '../common/args';
 import { TimeseriesArgs } from './timeseries.args';
 import { GranularityEnum, Series } from './timeseries.type';
 import { TimeRangeInput } from '../common/time-range.input';
 import type { Granularity } from '../../metrics/timeseries.query';
+import { sliceOf } from '../../metrics/slice';
 
 /** A step's counts over time. */
 @Resolver(() => Destination)
@@ -33,8 +34,8 @@ export class TimeseriesResolver {
     const mappingId = await checkMapping(ctx, destination, args.mappingId);
     const { loaders } = ctx.forWorkspace();
     const connections = await loaders.sourcesByDestination.load(destination.id);
-    const scope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId };
-    return loaders.timeseries.load({ scope, range, granularity: args.granularity, groupBy, filter: checkFilter(args.filter) });
+    const scope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId) };
+    return loaders.timeseries.load({ scope, slice: sliceOf(range, { mappingId, filter: checkFilter(args.filter) }), granularity: args.granularity, groupBy });
   }
 
   @Cost({ query: true, batched: true })
@@ -53,8 +54,8 @@ export class TimeseriesResolver {
     }
     const { loaders } = ctx.forWorkspace();
     const connections = await loaders.sourcesByDestination.load(destination.id);
-    const scope = { step: entryStepOf(destination.kind), destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId), mappingId: null };
-    const [series] = await loaders.timeseries.load({ scope, range, granularity, groupBy: [], filter: null });
+    const scope = { step: entryStepOf(destination.kind), destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId) };
+    const [series] = await loaders.timeseries.load({ scope, slice: sliceOf(range), granularity, groupBy: [] });
     return series;
   }
 }

@@ -1,10 +1,11 @@
 import { Field, ObjectType } from 'type-graphql';
+import { ReportedEvent } from '../common/event-fields';
 import type { ReportStep } from '../../domain/steps';
 import { PipelineStepKind, ReportStepEnum } from '../common/enums';
 import { Count, DateTime } from '../common/scalars';
 
 @ObjectType({ description: 'One report about a message: a step it went through.' })
-export class TraceEntry {
+export class TraceEntry extends ReportedEvent {
   @Field(() => DateTime)
   at!: Date;
   @Field(() => PipelineStepKind, {
@@ -21,12 +22,6 @@ export class TraceEntry {
   mappingId!: string | null;
   @Field(() => String, { nullable: true })
   reason!: string | null;
-  @Field(() => String)
-  eventType!: string;
-  @Field(() => String)
-  eventName!: string;
-  @Field(() => String)
-  appVersion!: string;
   @Field(() => Count)
   count!: number;
 }

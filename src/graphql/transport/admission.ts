@@ -6,7 +6,7 @@ import type { OperationLimits } from '../../config/config';
 import { AppError, ErrorCode, HTTP_STATUS } from '../../domain/errors';
 import { RateLimiter } from '../../domain/rate-limiter';
 import type { ListSizes } from '../common/cost';
-import { checkCost, costOf } from './cost';
+import { checkCost, costOf, selectsSizedList } from './cost';
 import { DocumentCache } from './document-cache';
 import { documentRules } from './limits';
 import { checkVariables, resolveOperation, subscriptionOverHttp } from './operation.check';
@@ -142,22 +142,22 @@ export class AdmissionPipeline {
 
   /** Operation phase: which operation runs, the transport's own rule, the variables and the cost. */
   async admitOperation(principal: Principal, document: DocumentNode, request: OperationText, transport: Transport, now: number): Promise<Admitted> {
-    const { query, variables, operationName } = request;
+    const { variables, operationName } = request;
     const operation = resolveOperation(document, operationName);
     if (operation instanceof GraphQLError) throw new Refusal([operation], principal);
     const transportError = transport === 'http' ? subscriptionOverHttp(operation) : null;
     if (transportError) throw new Refusal([transportError], principal);
     const coerced = checkVariables(this.options.schema, operation, variables);
     if (coerced.errors.length > 0) throw new Refusal(coerced.errors, principal);
-    const sizes = await refuseOn(principal, () => this.listSizesFor(principal, query));
+    const sizes = await refuseOn(principal, () => this.listSizesFor(principal, document));
     const cost = checkCost(costOf(this.options.schema, document, operationName, coerced.coerced, now, sizes), this.options.limits);
     if (cost) throw new Refusal([cost], principal);
     return { principal, document, operation, operationName, variables: (variables ?? {}) as Record<string, unknown> };
   }
 
-  /** The workspace's list sizes, looked up only for documents that select a priced list. */
-  private async listSizesFor(principal: Principal, query: string): Promise<ListSizes | null> {
-    if (!this.options.listSizes || principal.workspaceId === null || !/\b(destinations|sources)\b/.test(query)) return null;
+  /** The workspace's list sizes, looked up only for documents that select a list priced by them. */
+  private async listSizesFor(principal: Principal, document: DocumentNode): Promise<ListSizes | null> {
+    if (!this.options.listSizes || principal.workspaceId === null || !selectsSizedList(this.options.schema, document)) return null;
     return this.options.listSizes(principal.workspaceId);
   }
 

@@ -1,4 +1,7 @@
 import {
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   getArgumentValues,
   getNamedType,
   isInterfaceType,
@@ -21,6 +24,7 @@ import type { OperationLimits } from '../../config/config';
 import { resolveTimeRange } from '../../domain/time-range';
 import { COST_EXTENSION, type CostSpec, type ListSizes } from '../common/cost';
 import { tooComplex } from './limits';
+import { compoundKey } from '../../domain/compound-key';
 
 /** What a query field costs per day of its range. */
 export const QUERY_BASE_COST = 10;
@@ -30,6 +34,18 @@ const DAY = 86_400_000;
 
 export function costSpecOf(field: GraphQLField<unknown, unknown>): CostSpec | undefined {
   return (field.extensions as Record<string, unknown> | undefined)?.[COST_EXTENSION] as CostSpec | undefined;
+}
+
+/**
+ * Whether the document selects a list whose cost is priced by the workspace's real size
+ * (`@Cost({ list: { actual } })`, e.g. `destinations`): only then are the sizes looked up.
+ * Read from the declarations, not from the query's text.
+ */
+export function selectsSizedList(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(document, visitWithTypeInfo(typeInfo, { Field: () => void (found ||= costSpecOf(typeInfo.getFieldDef() as GraphQLField<unknown, unknown>)?.list?.actual !== undefined) }));
+  return found;
 }
 
 /**
@@ -117,7 +133,7 @@ class CostWalker {
     const spec = costSpecOf(field);
     const args = safeArgs(field, node, this.variables);
     const queryCost = spec?.query ? QUERY_BASE_COST * rangeDays(args.range, this.now) : 0;
-    if (spec?.batched) this.batched.set(`${field.name}\u0000${JSON.stringify(args)}`, queryCost);
+    if (spec?.batched) this.batched.set(compoundKey(field.name, JSON.stringify(args)), queryCost);
     const own = 1 + (spec?.batched ? 0 : queryCost);
     const size = isList(field.type) ? listSize(spec, args, this.sizes, this.now, parentArgs) : 1;
     return own + size * this.walk(node.selectionSet, field.type, args);

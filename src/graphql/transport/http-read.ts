@@ -3,9 +3,8 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { scanJson } from '../../domain/json-scan';
 import { readBody } from '../../http/respond';
 import type { OperationRequest } from './admission';
+import { MAX_GRAPHQL_BODY_BYTES } from './limits';
 
-/** GraphQL request bodies are small; anything larger is an attack or a mistake. */
-export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;
 /** Deepest JSON nesting of a GraphQL request body (variables hold filters and ranges, a few levels). */
 const MAX_BODY_DEPTH = 32;
 

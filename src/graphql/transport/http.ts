@@ -10,7 +10,7 @@ import { readOperation } from './http-read';
 import type { OperationObserver } from './observe';
 import { failOperation, OPERATION_SPAN, operationAttributes } from './trace';
 
-export { MAX_GRAPHQL_BODY_BYTES } from './http-read';
+export { MAX_GRAPHQL_BODY_BYTES } from './limits';
 
 export interface GraphQLHttpDeps {
   /** Apollo Server (started), framing GraphQL over HTTP with the admission plugin inside. */

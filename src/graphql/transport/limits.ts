@@ -110,3 +110,6 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
 export function documentRules(limits: OperationLimits, introspection: boolean): ValidationRule[] {
   return [...specifiedRules, ...limitRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
 }
+
+/** The largest GraphQL request either transport reads (an HTTP body, a graphql-ws message): anything larger is an attack or a mistake. */
+export const MAX_GRAPHQL_BODY_BYTES = 256 * 1024;

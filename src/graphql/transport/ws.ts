@@ -12,7 +12,7 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import { RequestContext, type ConnectionState, type GatewayServices } from '../context';
 import { Refusal, type AdmissionPipeline, type Caller } from './admission';
 import type { Cors } from '../../http/cors';
-import { MAX_GRAPHQL_BODY_BYTES } from './http-read';
+import { MAX_GRAPHQL_BODY_BYTES } from './limits';
 import type { OperationObserver } from './observe';
 import { guardProtocol } from './ws-guard';
 import { Operations } from './ws-operations';

@@ -4,7 +4,7 @@ import { decodeUndeliveredCursor, UNDELIVERED_MAX_PAGE, undeliveredPage } from '
 import { Destination } from '../catalog/catalog.type';
 import { Cost } from '../common/cost';
 import type { RequestContext } from '../context';
-import { checkFilter, checkMapping, resolveRange } from '../destination/destination.args';
+import { checkFilter, checkMapping, resolveRange } from '../common/args';
 import { UndeliveredArgs } from './undelivered.args';
 import { UndeliveredMessage } from './undelivered.type';
 

@@ -1,10 +1,11 @@
 import { Field, ID, ObjectType, Directive } from 'type-graphql';
+import { ReportedEvent } from '../common/event-fields';
 import { CACHE } from '../common/cache-control';
 import { DateTime } from '../common/scalars';
 
 @Directive(CACHE.inherit)
 @ObjectType({ description: 'A message whose last report for the destination is a final failure (failed delivery): one to replay.' })
-export class UndeliveredMessage {
+export class UndeliveredMessage extends ReportedEvent {
   @Field(() => String, { description: "This row's position: pass it as `after` to list what follows it." })
   cursor!: string;
   @Field(() => String, { description: 'The messageId the reports carried.' })
@@ -17,10 +18,4 @@ export class UndeliveredMessage {
   reason!: string;
   @Field(() => DateTime, { description: 'When the final failure was reported.' })
   at!: Date;
-  @Field(() => String)
-  eventType!: string;
-  @Field(() => String)
-  eventName!: string;
-  @Field(() => String)
-  appVersion!: string;
 }

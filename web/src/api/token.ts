@@ -2,11 +2,14 @@
  * Where the page's token lives: sessionStorage (gone with the tab, never in a URL or a log).
  * A `#token=` fragment signs in and is erased from the address bar at once (one that is not
  * valid percent-encoding is erased too, and the sign-in panel says why); the demo's
- * `<meta name="do-demo-token">` is used only while no token was given.
+ * `<meta name="do-demo-token">` is used only while no token was given and the reader has not
+ * signed out in this tab (a reload after "Sign out" stays signed out until they sign in).
  */
 import { createStore } from './store';
 
 const KEY = 'delivery-overview.token';
+/** Set by "Sign out", cleared by signing in: the demo token does not sign this tab in again. */
+const SIGNED_OUT = 'delivery-overview.signed-out';
 
 export interface AuthState {
   token: string | null;
@@ -14,8 +17,17 @@ export interface AuthState {
   problem: string | null;
 }
 
-function demoToken(): string | null {
+/** The token the demo's page carries (loopback only), or null. */
+export function demoToken(): string | null {
   return document.querySelector('meta[name="do-demo-token"]')?.getAttribute('content') || null;
+}
+
+function signedOut(): boolean {
+  try {
+    return sessionStorage.getItem(SIGNED_OUT) !== null;
+  } catch {
+    return false;
+  }
 }
 
 function storedToken(): string | null {
@@ -58,25 +70,32 @@ export function takeTokenFromAddress(): void {
     if (taken.token) storeToken(taken.token);
     else if (!taken.readable) problem = 'The token in the link could not be read (it was cut or mangled). Paste the token here instead.';
   }
-  auth.set({ token: taken?.token ?? storedToken() ?? demoToken(), problem });
+  auth.set({ token: taken?.token ?? storedToken() ?? (signedOut() ? null : demoToken()), problem });
 }
 
 /** Kept for the tab; a browser that refuses storage still signs in for this page load. */
 function storeToken(token: string): void {
   try {
     sessionStorage.setItem(KEY, token);
+    sessionStorage.removeItem(SIGNED_OUT);
   } catch {
     // nothing to keep it in: the token lives in memory until the tab is reloaded
   }
 }
 
 export function signIn(token: string): void {
-  sessionStorage.setItem(KEY, token);
+  storeToken(token);
   auth.set({ token, problem: null });
 }
 
+/** Forgets the token and remembers, for this tab, that the reader signed out (see SIGNED_OUT). */
 export function signOut(): void {
-  sessionStorage.removeItem(KEY);
+  try {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.setItem(SIGNED_OUT, '1');
+  } catch {
+    // nothing stored to forget; a reload may sign the demo token in again
+  }
   auth.set({ token: null, problem: null });
 }
 

@@ -4,14 +4,16 @@ import { closeMatches } from '../../domain/suggest';
 import { PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, type ReportStep } from '../../domain/steps';
 import { rangeCacheSeconds } from '../../domain/cache-age';
 import { resolveTimeRange, type ResolvedRange } from '../../domain/time-range';
-import { buildPipeline, type PipelineValue } from '../../metrics/pipeline.build';
 import type { EventFilterValue } from '../../metrics/tiered';
+import { sliceOf, type Slice } from '../../metrics/slice';
 import type { Destination } from '../catalog/catalog.type';
 import type { RequestContext } from '../context';
-import { withAttempts } from '../pipeline/attempts';
-import type { EventFilter, TimeRangeInput } from '../common/time-range.input';
+import type { EventFilter, TimeRangeInput } from './time-range.input';
 
-/** Validation shared by the Destination fields: every bad argument is a typed error. */
+/**
+ * The argument checks every field shares (a range, a mapping, an event filter, a step): each
+ * bad argument is a typed error that names the argument.
+ */
 /** Every ranged field resolves its range here, so each one also bounds how long its answer may be cached. */
 export function resolveRange(ctx: RequestContext, input: TimeRangeInput, defaultLookback = true): ResolvedRange {
   const range = resolveTimeRange(input, ctx.now, defaultLookback);
@@ -68,25 +70,16 @@ export function checkFilter(filter: EventFilter | null | undefined): EventFilter
   return { eventTypes: filter.eventTypes ?? null, eventNames: filter.eventNames ?? null, appVersions: filter.appVersions ?? null, enriched: filter.enriched ?? null };
 }
 
-/** The pipeline of one destination through the request's loaders (also used by each live poll, with fresh loaders). */
-export async function computePipeline(
+/**
+ * The slice a destination's field reads: its range (which also bounds how long the answer
+ * may be cached), its mapping (checked against the destination) and its event filter.
+ */
+export async function readSlice(
   ctx: RequestContext,
   destination: Destination,
-  rangeInput: TimeRangeInput,
-  mappingInput: string | null | undefined,
-  filterInput: EventFilter | null | undefined,
+  args: { range: TimeRangeInput; mappingId?: string | null; filter?: EventFilter | null },
   defaultLookback = true,
-): Promise<PipelineValue> {
-  const { loaders } = ctx.forWorkspace();
-  const range = resolveRange(ctx, rangeInput, defaultLookback);
-  const mappingId = await checkMapping(ctx, destination, mappingInput);
-  const filter = checkFilter(filterInput);
-  const isStorage = destination.kind === 'storage';
-  // Counts and the retry gauge come from one statement (the gauge is ignored for storage).
-  const [read, syncs] = await Promise.all([
-    loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, range, mappingId, filter }),
-    isStorage ? loaders.syncCounts.load({ destinationId: destination.id, range }) : Promise.resolve(null),
-  ]);
-  const pipeline = buildPipeline(destination.kind, range, read.counts, isStorage ? null : read.pending, syncs, mappingId !== null);
-  return withAttempts(pipeline, { destinationId: destination.id, sourceId: null, range, mappingId, filter });
+): Promise<Slice> {
+  const range = resolveRange(ctx, args.range, defaultLookback);
+  return sliceOf(range, { mappingId: await checkMapping(ctx, destination, args.mappingId), filter: checkFilter(args.filter) });
 }

@@ -1,22 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayMetrics } from '../observability/prometheus';
-import type { ActiveSpan, Tracing } from '../observability/tracing';
+import type { GatewayMetrics } from './prometheus';
+import type { ActiveSpan, Tracing } from './tracing';
 
-/** Paths served as themselves; every other path is folded into a template or `page`/`unmatched`. */
-const EXACT = new Set(['/graphql', '/v1/ingest', '/v1/export/undelivered', '/metrics', '/healthz', '/readyz', '/openapi.json']);
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
 
 /**
- * The route label of a request: a closed set, never the raw path (a path is client-chosen, so
- * it would grow the metric's series without bound). Known paths are themselves; `/docs/<file>`,
- * the Segment-compatible API and the IDE's assets are templates; whatever else got an answer below 404 is the page
- * (`/` and its client routes, its assets); the rest is `unmatched`.
+ * Which route serves a path, as the server that routes it names it: the path itself for an
+ * exact route, a template (`/docs/{file}`) for a prefixed one, null for none. The router's
+ * own table answers it (app/router.ts), so routes are listed once.
  */
-export function routeLabel(path: string, status: number): string {
-  if (EXACT.has(path)) return path;
-  if (path.startsWith('/docs/')) return '/docs/{file}';
-  if (path.startsWith('/compat/segment/')) return '/compat/segment/{endpoint}';
-  if (path.startsWith('/ide/assets/')) return '/ide/assets/{name}';
+export type RouteOf = (path: string) => string | null;
+
+/**
+ * The route label of a request: a closed set, never the raw path (a path is client-chosen, so
+ * it would grow the metric's series without bound). A routed path is its route; whatever else
+ * got an answer below 404 is the page (`/` and its client routes, its assets); the rest is `unmatched`.
+ */
+export function routeLabel(route: string | null, status: number): string {
+  if (route !== null) return route;
   return status === 404 || status === 405 ? 'unmatched' : 'page';
 }
 
@@ -30,14 +31,15 @@ export function statusClass(status: number): string {
  * `http_request_duration_seconds` observation by route, method and status class. A client
  * that goes away before the answer is complete is counted as `aborted`.
  */
-export function observeRequest(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, tracing: Tracing): ActiveSpan {
+export function observeRequest(req: IncomingMessage, res: ServerResponse, metrics: GatewayMetrics, tracing: Tracing, routeOf: RouteOf): ActiveSpan {
   const started = performance.now();
   const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
   const path = (req.url ?? '/').split('?')[0];
-  const active = tracing.start(`${method} ${EXACT.has(path) ? path : 'request'}`, { kind: 'server', carrier: req.headers, attributes: { 'http.request.method': method, 'url.scheme': 'http' } });
+  const routed = routeOf(path);
+  const active = tracing.start(`${method} ${routed ?? 'request'}`, { kind: 'server', carrier: req.headers, attributes: { 'http.request.method': method, 'url.scheme': 'http' } });
   res.once('close', () => {
     const status = res.statusCode;
-    const route = routeLabel(path, status);
+    const route = routeLabel(routed, status);
     const statusLabel = res.writableFinished ? statusClass(status) : 'aborted';
     metrics.httpRequestDuration.observe({ route, method, status_class: statusLabel }, (performance.now() - started) / 1000);
     active.span.updateName(`${method} ${route}`);

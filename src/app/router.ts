@@ -9,14 +9,14 @@ import { handleUndeliveredExport } from '../export/undelivered.http';
 import { handleReplayPull, isReplayPullPath, type ReplayPullDeps } from '../export/replay-messages.http';
 import type { GatewayMetrics } from '../observability/prometheus';
 import type { Tracing } from '../observability/tracing';
-import type { Cors } from './cors';
-import { serveDocs } from './docs';
-import { observeRequest } from './observe';
-import type { RestReadDeps } from './rest-read';
-import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from './ide/ide.http';
-import { sendError, sendJson } from './respond';
-import { serveWeb, type WebOptions } from './web';
-import { isLoopbackHost } from './loopback-host';
+import type { Cors } from '../http/cors';
+import { serveDocs } from '../http/docs';
+import { observeRequest } from '../observability/http-requests';
+import type { RestReadDeps } from '../rest/rest-read';
+import { isIdeAssetPath, isIdeRequest, serveIdeAsset, serveIdePage, type IdeOptions } from '../http/ide/ide.http';
+import { sendError, sendJson } from '../http/respond';
+import { serveWeb, type WebOptions } from '../http/web';
+import { isLoopbackHost } from '../http/loopback-host';
 
 export interface RouterDeps {
   log: Logger;
@@ -83,18 +83,22 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       res.end(body);
     };
   }
+  // Routes under a prefix, each with the template its requests are labelled by (metrics, spans).
+  const prefixed: Array<{ template: string; matches: (path: string) => boolean; serve: Handler }> = [
+    { template: '/v1/replays/{id}/messages', matches: isReplayPullPath, serve: (req, res, _id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleReplayPull(req, res, url, deps.replayPull)) },
+    { template: '/compat/segment/{endpoint}', matches: (p) => p.startsWith('/compat/segment/'), serve: (req, res, id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest)) },
+    ...(deps.ide ? [{ template: '/ide/assets/{name}', matches: isIdeAssetPath, serve: ((req, res, _id, url) => serveIdeAsset(req, res, url.pathname)) as Handler }] : []),
+    { template: '/docs/{file}', matches: (p) => p.startsWith('/docs/'), serve: (_req, res, _id, url) => serveDocs(url.pathname, res) },
+  ];
+  const routeOf = (path: string) => (Object.hasOwn(exact, path) ? path : (prefixed.find((r) => r.matches(path))?.template ?? null));
   const route: Handler = (req, res, id, url) => {
     const path = url.pathname;
-    const handler = exact[path];
+    const handler = Object.hasOwn(exact, path) ? exact[path] : prefixed.find((r) => r.matches(path))?.serve;
     if (handler) return handler(req, res, id, url);
-    if (isReplayPullPath(path)) return deps.cors.handle(req, res, 'GET') ? undefined : handleReplayPull(req, res, url, deps.replayPull);
-    if (path.startsWith('/compat/segment/')) return deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest);
-    if (deps.ide && isIdeAssetPath(path)) return serveIdeAsset(req, res, path);
-    if (path.startsWith('/docs/')) return serveDocs(path, res);
     if (serveWeb(req, res, path, deps.web)) return;
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   };
-  return (req, res) => observeRequest(req, res, deps.metrics, deps.tracing).run(() => {
+  return (req, res) => observeRequest(req, res, deps.metrics, deps.tracing, routeOf).run(() => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     if (deps.shuttingDown()) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError, ErrorCode } from '../domain/errors';
 import type { IngestOutcome } from '../ingest/ingest.http';
-import type { GatewayMetrics } from './prometheus';
+import type { GatewayMetrics } from '../observability/prometheus';
 
 /**
  * Records one ingest request: a JSON log line
