@@ -20,7 +20,7 @@ export interface WebOptions {
 const DEFAULT_DIR = path.join(PACKAGE_ROOT, 'dist', 'web');
 
 /** Client-side routes of the page: each answers with index.html. */
-const PAGE_ROUTE = /^\/(?:|destinations\/[^/]+|sources\/[^/]+|trace|alerts)\/?$/;
+const PAGE_ROUTE = /^\/(?:|destinations\/[^/]+|sources\/[^/]+|replays(?:\/[^/]+)?|trace|alerts)\/?$/;
 /** Build outputs only: `<name>-<hash>.<ext>`, nothing with a separator or dot-segments. */
 const ASSET = /^\/assets\/([A-Za-z0-9_-]+-[A-Za-z0-9]{8}\.(?:js|css))$/;
 

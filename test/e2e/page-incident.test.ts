@@ -11,18 +11,37 @@ import { ACTIONS, CLASSIC, MAPPING, startPageTest, stopPageTest, STORAGE, TRACED
 let t: TestGateway;
 let token = '';
 let h: PageHarness;
+let adminToken = '';
+let ruleId = '';
+let replayId = '';
+/** A destination of its own for the replay views, so the seeded numbers the other tests read stay as they are. */
+const REPLAYED = 'dst_incident_replay';
 const RANGE = { preset: 'LAST_24_HOURS', timeZone: TIME_ZONE, lookback: true };
 
 beforeAll(async () => {
   ({ t, token, h } = await startPageTest('page_incident', { LIVE_POLL_INTERVAL_MS: '250', ALERT_EVAL_INTERVAL_MS: '0' }));
   // The alerts view needs a rule to show (never evaluated here: no toast covers the page).
   const admin = await t.token('ws_page_incident', ['read', 'admin']);
-  const rule = await t.gql(admin, `mutation { createAlertRule(input: { name: "Amplitude delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${CLASSIC}", threshold: 99, windowMinutes: 60 }) { id } }`);
+  const rule = await t.gql<{ createAlertRule: { id: string } }>(admin, `mutation { createAlertRule(input: { name: "Amplitude delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${CLASSIC}", threshold: 99, windowMinutes: 60 }) { id } }`);
   expect(rule.body.errors).toBeUndefined();
+  ruleId = rule.body.data!.createAlertRule.id;
+  adminToken = admin;
+  await seedReplayViews(admin);
   await h.page.goto(`${t.url}/#token=${token}`);
   await h.page.waitForSelector('tr[data-destination]');
 });
 afterAll(() => stopPageTest(t, h));
+
+/** Undelivered messages of two reasons; a pending (pulled, never taken) replay holds the 500s; a muted rule. */
+async function seedReplayViews(admin: string): Promise<void> {
+  const failed = (reason: string, n: number) => Array.from({ length: n }, (_, i) => report({ destinationId: REPLAYED, step: 'failed_delivery', reason, messageId: `m-incident-${reason}-${i}`, attempt: 2 }, 20 + i));
+  expect((await t.ingest(token, [report({ destinationId: REPLAYED, step: 'delivered', count: 40 }, 30), ...failed('500', 3), ...failed('503', 2)])).status).toBe(200);
+  const job = await t.gql<{ createReplay: { id: string } }>(admin, 'mutation { createReplay(input: { destinationId: "dst_incident_replay", range: { preset: LAST_24_HOURS }, reason: "500" }, delivery: PULL) { id } }');
+  expect(job.body.errors).toBeUndefined();
+  replayId = job.body.data!.createReplay.id;
+  const until = new Date(Date.now() + 3_600_000).toISOString();
+  expect((await t.gql(admin, 'mutation($id: ID!, $until: DateTimeISO!) { muteAlertRule(id: $id, until: $until) { id } }', { id: ruleId, until })).body.errors).toBeUndefined();
+}
 
 type Doc = { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> };
 
@@ -248,16 +267,45 @@ describe('states end in a message', () => {
   });
 });
 
-const VIEWS: { name: string; path: string; ready: string }[] = [
-  { name: 'overview', path: '/?range=LAST_24_HOURS', ready: 'tr[data-health]' },
-  { name: 'destination', path: `/destinations/${CLASSIC}?range=LAST_24_HOURS`, ready: '[data-detail="insights"] li[data-insight-step]' },
-  { name: 'step open', path: `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429`, ready: '[data-detail="breakdown"] tr[data-count]' },
-  { name: 'samples open', path: `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&samples=429`, ready: '[role="dialog"] .sample' },
-  { name: 'storage syncs', path: `/destinations/${STORAGE}?range=LAST_24_HOURS&step=FAILED_TO_SYNC`, ready: 'tr[data-sync]' },
-  { name: 'source', path: '/sources/src_web?range=LAST_24_HOURS', ready: '[data-view="source"] tr[data-destination]' },
-  { name: 'trace', path: `/trace?messageId=${TRACED_MESSAGE}`, ready: '[data-view="trace"] tbody tr[data-step]' },
-  { name: 'alerts', path: '/alerts', ready: 'tr[data-rule]' },
+interface View {
+  name: string;
+  path: () => string;
+  ready: string;
+  /** Signed in with a token that may replay and administer (the replay and alert actions show). */
+  admin?: boolean;
+  /** What a person does before the view is complete (open a dialog, make a failure arrive). */
+  then?: () => Promise<void>;
+}
+
+const VIEWS: View[] = [
+  { name: 'overview', path: () => '/?range=LAST_24_HOURS', ready: 'tr[data-health]' },
+  { name: 'destination', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS`, ready: '[data-detail="insights"] li[data-insight-step]' },
+  { name: 'step open', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429`, ready: '[data-detail="breakdown"] tr[data-count]' },
+  { name: 'samples open', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&samples=429`, ready: '[role="dialog"] .sample' },
+  { name: 'storage syncs', path: () => `/destinations/${STORAGE}?range=LAST_24_HOURS&step=FAILED_TO_SYNC`, ready: 'tr[data-sync]' },
+  { name: 'source', path: () => '/sources/src_web?range=LAST_24_HOURS', ready: '[data-view="source"] tr[data-destination]' },
+  { name: 'trace', path: () => `/trace?messageId=${TRACED_MESSAGE}`, ready: '[data-view="trace"] tbody tr[data-step]' },
+  { name: 'alerts', path: () => '/alerts', ready: 'tr[data-rule][data-muted="true"]', admin: true },
+  { name: 'alert rule form', path: () => `/alerts?rule=${ruleId}`, ready: '.alert-form', admin: true },
+  { name: 'mute panel', path: () => `/alerts?mute=${ruleId}`, ready: '[data-mute-form]', admin: true },
+  { name: 'replay confirmation', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY`, ready: 'tr[data-reason="503"] button[data-replay-count]', admin: true, then: openReplayDialog },
+  { name: 'undelivered list', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY&undelivered=on`, ready: 'tr[data-undelivered]', admin: true },
+  { name: 'live tail', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&tail=on`, ready: '[data-tail-state="live"]', admin: true, then: tailAFailure },
+  { name: 'replays', path: () => '/replays', ready: 'tr[data-replay]', admin: true },
+  { name: 'replay', path: () => `/replays/${replayId}`, ready: '[data-replay] [data-outcome="waiting"]', admin: true },
 ];
+
+async function openReplayDialog(): Promise<void> {
+  await h.page.click('tr[data-reason="503"] button[data-replay-count]');
+  await h.page.waitForSelector('dialog[open] [data-replay-preview]');
+}
+
+let tailed = 0;
+async function tailAFailure(): Promise<void> {
+  const id = `m-tail-${tailed++}`;
+  expect((await t.ingest(token, [report({ destinationId: REPLAYED, step: 'failed_delivery', reason: '503', messageId: id, attempt: 1 }, 0)])).status).toBe(200);
+  await h.page.waitForSelector(`tr[data-tail-row][data-message-id="${id}"]`);
+}
 
 const SIZES = [
   { width: 390, height: 844 },
@@ -270,13 +318,19 @@ type Win = { document: { documentElement: { scrollWidth: number } }; innerWidth:
 describe.each(SIZES)('(b, f) every view at $width×$height', (size) => {
   beforeAll(() => h.page.setViewportSize(size));
 
-  it.each(VIEWS)('$name: no sideways overflow; axe-clean in light and dark', async ({ path, ready }) => {
+  it.each(VIEWS)('$name: no sideways overflow; axe-clean in light and dark', async ({ path, ready, admin, then }) => {
     await h.page.emulateMedia({ colorScheme: 'light' });
-    await h.page.goto(t.url + path);
+    // From a blank page: a view at the address already shown would otherwise be a same-document hash change, not a load.
+    await h.page.goto('about:blank');
+    await h.page.goto(`${t.url}${path()}#token=${admin ? adminToken : token}`);
     await h.page.waitForSelector(ready);
+    await then?.();
+    // A dialog is fixed to the viewport and widens no scroll width: its own box must fit too.
     const overflow = () => h.page.evaluate(() => {
-      const w = globalThis as unknown as Win;
-      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
+      const w = globalThis as unknown as Win & { document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; right: number } }> } };
+      const dialogs = Array.from(w.document.querySelectorAll('dialog[open], [role="dialog"]')).map((d) => d.getBoundingClientRect());
+      const right = Math.max(w.document.documentElement.scrollWidth, ...dialogs.map((d) => Math.ceil(d.right)));
+      return { scrollWidth: dialogs.some((d) => d.left < 0) ? Number.POSITIVE_INFINITY : right, innerWidth: w.innerWidth };
     });
     const light = await overflow();
     expect(light.scrollWidth).toBeLessThanOrEqual(light.innerWidth);

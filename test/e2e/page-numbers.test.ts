@@ -54,7 +54,7 @@ describe('serving the page', () => {
     const html = index.body.toString('utf8');
     expect(html).toContain('<meta name="do-demo-token" content="dov_demo&quot;&lt;&amp;&gt;">');
     expect(html).not.toMatch(/<script>(?!<)|<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
-    for (const route of ['/destinations/dst_x', '/trace', '/alerts', '/sources/src_web', '/destinations/dst_x/']) expect((await rawGet(route)).body.toString('utf8')).toBe(html);
+    for (const route of ['/destinations/dst_x', '/trace', '/alerts', '/sources/src_web', '/destinations/dst_x/', '/replays', '/replays/rpl_x']) expect((await rawGet(route)).body.toString('utf8')).toBe(html);
     // The built file itself carries no token; the gateway fills it in per request.
     expect(fs.readFileSync(path.resolve(__dirname, '../../dist/web/index.html'), 'utf8')).toContain('<meta name="do-demo-token" content="">');
     expect((await rawGet('/nowhere')).status).toBe(404);

@@ -97,6 +97,19 @@ describe('apiTokens', () => {
   });
 });
 
+describe('viewer', () => {
+  const VIEWER = '{ viewer { tokenId workspaceId scopes root } }';
+
+  it('tells any token its own id, workspace and scopes, implied ones included', async () => {
+    expect((await t.gql(reader.token, VIEWER)).body.data).toEqual({ viewer: { tokenId: reader.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ'], root: false } });
+    const admin = await t.gateway.tokens.create('ws_admin_a', ['read', 'admin'], 'on-call');
+    // admin implies replay: a page offers replays to this token.
+    expect((await t.gql(admin.token, VIEWER)).body.data).toEqual({ viewer: { tokenId: admin.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ', 'ADMIN', 'REPLAY'], root: false } });
+    expect((await t.gql(t.rootToken, VIEWER)).body.data).toMatchObject({ viewer: { workspaceId: null, scopes: [], root: true } });
+    expect((await t.gql(null, VIEWER)).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('token list and token revoke (CLI)', () => {
   it('token list prints a table of ids, workspaces, scopes, times and labels, never a token', async () => {
     const run = await cli(['token', 'list']);

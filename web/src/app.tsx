@@ -10,10 +10,13 @@ import { DestinationPage } from './views/destination';
 import { SourcePage } from './views/source';
 import { TracePage } from './views/trace';
 import { AlertsPage } from './views/alerts';
+import { ReplaysPage } from './views/replays';
+import { ReplayPage } from './views/replay-detail';
 
 const NAV: { href: string; label: string; page: Route['page'][] }[] = [
   { href: '/', label: 'Destinations', page: ['overview', 'destination', 'source'] },
   { href: '/trace', label: 'Trace', page: ['trace'] },
+  { href: '/replays', label: 'Replays', page: ['replays', 'replay'] },
   { href: '/alerts', label: 'Alerts', page: ['alerts'] },
 ];
 
@@ -29,6 +32,10 @@ function RouteView({ route }: { route: Route }) {
       return <AlertsPage />;
     case 'source':
       return <SourcePage id={route.id!} />;
+    case 'replays':
+      return <ReplaysPage />;
+    case 'replay':
+      return <ReplayPage id={route.id!} />;
     default:
       return (
         <section className="panel empty-state">

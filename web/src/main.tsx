@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import 'uplot/dist/uPlot.min.css';
 import './theme.css';
 import './styles.css';
+import './actions.css';
 import './responsive.css';
 import { takeTokenFromAddress } from './api/token';
 import { App } from './app';

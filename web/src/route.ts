@@ -4,11 +4,11 @@
  */
 import { useSyncExternalStore, type MouseEvent } from 'react';
 
-export type Page = 'overview' | 'destination' | 'source' | 'trace' | 'alerts' | 'notFound';
+export type Page = 'overview' | 'destination' | 'source' | 'trace' | 'alerts' | 'replays' | 'replay' | 'notFound';
 
 export interface Route {
   page: Page;
-  /** The destination or source id of /destinations/<id>, /sources/<id>. */
+  /** The destination, source or replay id of /destinations/<id>, /sources/<id>, /replays/<id>. */
   id: string | null;
   params: URLSearchParams;
 }
@@ -21,6 +21,9 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** The page of each /<kind>/<id> path. */
+const ENTITY_PAGES: Record<string, Page> = { destinations: 'destination', sources: 'source', replays: 'replay' };
+
 let cachedHref = '';
 let cachedRoute: Route = { page: 'notFound', id: null, params: new URLSearchParams() };
 
@@ -29,10 +32,10 @@ function currentRoute(): Route {
   cachedHref = location.href;
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const params = new URLSearchParams(location.search);
-  const entity = /^\/(destinations|sources)\/([^/]+)$/.exec(path);
+  const entity = /^\/(destinations|sources|replays)\/([^/]+)$/.exec(path);
   if (path === '/') cachedRoute = { page: 'overview', id: null, params };
-  else if (entity) cachedRoute = { page: entity[1] === 'destinations' ? 'destination' : 'source', id: decodeURIComponent(entity[2]), params };
-  else if (path === '/trace' || path === '/alerts') cachedRoute = { page: path.slice(1) as Page, id: null, params };
+  else if (entity) cachedRoute = { page: ENTITY_PAGES[entity[1]], id: decodeURIComponent(entity[2]), params };
+  else if (path === '/trace' || path === '/alerts' || path === '/replays') cachedRoute = { page: path.slice(1) as Page, id: null, params };
   else cachedRoute = { page: 'notFound', id: null, params };
   return cachedRoute;
 }

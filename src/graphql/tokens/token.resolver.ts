@@ -4,10 +4,17 @@ import { AppError, ErrorCode } from '../../domain/errors';
 import type { RequestContext } from '../context';
 import { ScopeEnum } from '../common/enums';
 import { Cost } from '../common/cost';
-import { ApiToken } from './token.type';
+import { ApiToken, Viewer } from './token.type';
 
 @Resolver()
 export class TokenResolver {
+  // Any valid token may ask: a page offers only the actions the token may take (replays need
+  // the replay scope) instead of letting the reader run into FORBIDDEN.
+  @Query(() => Viewer, { description: 'The token making this request: its id, workspace and scopes (implied ones included). Any valid token.' })
+  viewer(@Ctx() ctx: RequestContext): Viewer {
+    return Viewer.of(ctx.principal);
+  }
+
   @Query(() => [ApiToken], { description: 'Stored API tokens, oldest first: ids, workspaces, scopes, labels, created and last-used times (never a token). Root only.' })
   @Cost({ list: { assumed: 100 } })
   async apiTokens(

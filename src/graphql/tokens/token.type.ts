@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { TokenInfo } from '../../auth/tokens';
 import { ScopeEnum } from '../common/enums';
 import { DateTime } from '../common/scalars';
-import { WORKSPACE_SCOPES, type Scope } from '../../auth/scopes';
+import { holdsScope, WORKSPACE_SCOPES, type Principal, type Scope } from '../../auth/scopes';
 import { Cost } from '../common/cost';
 
 @ObjectType({ description: 'An API token as operators may see it: never the token itself nor its hash.' })
@@ -46,6 +46,31 @@ export class ApiToken {
       createdAt: new Date(t.createdAt),
       lastUsedAt: t.lastUsedAt === null ? null : new Date(t.lastUsedAt),
       revoked: t.revoked,
+    });
+  }
+}
+
+@ObjectType({ description: 'The token making this request, as a client needs it to know which actions to offer: never the token itself.' })
+export class Viewer {
+  @Field(() => ID, { description: 'Its public id (tok_…): what createdBy, cancelledBy and acknowledgement.by name.' })
+  tokenId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The workspace it is bound to; null for a root token.' })
+  workspaceId!: string | null;
+
+  @Field(() => [ScopeEnum], { description: 'What it may do, implied scopes included (admin brings replay); empty for a root token.' })
+  @Cost({ list: { assumed: WORKSPACE_SCOPES.length } })
+  scopes!: Scope[];
+
+  @Field({ description: 'A root token: creates and revokes tokens, reads no workspace.' })
+  root!: boolean;
+
+  static of(p: Principal): Viewer {
+    return Object.assign(new Viewer(), {
+      tokenId: p.tokenId,
+      workspaceId: p.workspaceId,
+      scopes: WORKSPACE_SCOPES.filter((s) => holdsScope(p.scopes, s)),
+      root: p.scopes.has('root'),
     });
   }
 }

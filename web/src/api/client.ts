@@ -44,9 +44,9 @@ export async function request<TResult, TVariables>(document: TypedDocumentString
   }
   if (!res.ok || body.errors?.length || !body.data) {
     const error = errorFromBody(res.status, body.errors, res.headers.get('retry-after'));
-    // A token that cannot read signs the reader out; one that only lacks admin (alert rules)
+    // A token that cannot read signs the reader out; one that only lacks admin (alert rules) or replay
     // is told so where it tried.
-    if (error.kind === 'auth' && error.requiredScope !== 'admin') reportAuthProblem(error.message);
+    if (error.kind === 'auth' && error.requiredScope !== 'admin' && error.requiredScope !== 'replay') reportAuthProblem(error.message);
     throw error;
   }
   return body.data;

@@ -20,11 +20,25 @@ export class ApiError extends Error {
 }
 
 /** What an 'invalid' answer was about: an unknown id (with close ids), the range, or the zone. */
-export type InvalidProblem = { kind: 'notFound'; field: string | null; suggestions: string[] } | { kind: 'range' } | { kind: 'zone' } | { kind: 'request' };
+export type InvalidProblem = { kind: 'notFound'; field: string | null; suggestions: string[] } | { kind: 'range' } | { kind: 'zone' } | RequestProblem;
+
+/**
+ * A refused request, with what the gateway said about it: the field, and for a replay the limit
+ * it ran into (`replayMaxMessages`: `value` the most, `matched` how many matched) or how many
+ * messages an active replay already holds. A view turns these into its own words.
+ */
+export interface RequestProblem {
+  kind: 'request';
+  field?: string;
+  limit?: string;
+  value?: number;
+  matched?: number;
+  inActiveReplay?: number;
+}
 
 export interface GraphQLErrorBody {
   message?: string;
-  extensions?: { code?: string; required?: string; retryAfterSeconds?: number; field?: string; suggestions?: string[] };
+  extensions?: { code?: string; required?: string; retryAfterSeconds?: number; field?: string; suggestions?: string[]; limit?: string; value?: number; matched?: number; inActiveReplay?: number };
 }
 
 /** What a token without a needed scope is told (the gateway names the scope in `required`). */
@@ -48,7 +62,10 @@ export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undef
     const problem: InvalidProblem = { kind: 'notFound', field: first.field ?? null, suggestions: first.suggestions ?? [] };
     return new ApiError('invalid', 'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.', undefined, undefined, problem);
   }
-  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.', undefined, undefined, { kind: 'request' });
+  if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') {
+    const { field, limit, value, matched, inActiveReplay } = first;
+    return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.', undefined, undefined, { kind: 'request', field, limit, value, matched, inActiveReplay });
+  }
   return new ApiError('server', 'The gateway could not answer right now.');
 }
 

@@ -56,11 +56,18 @@ function liveClient(): Client {
 
 /**
  * Subscribes while mounted and while `variables` stays the same (by value); `null` skips.
- * `onData` may change between renders without resubscribing.
+ * `onData` and `onError` may change between renders without resubscribing.
  */
-export function useSubscription<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables | null, onData: (data: TResult) => void): void {
+export function useSubscription<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables | null,
+  onData: (data: TResult) => void,
+  onError?: () => void,
+): void {
   const handler = useRef(onData);
   handler.current = onData;
+  const failed = useRef(onError);
+  failed.current = onError;
   const key = variables === null ? null : JSON.stringify(variables);
   const token = auth.get().token;
   useEffect(() => {
@@ -70,8 +77,8 @@ export function useSubscription<TResult, TVariables>(document: TypedDocumentStri
       {
         next: (result) => result.data && handler.current(result.data),
         // Errors of a live value (e.g. a rate limit) leave the last value in place; the
-        // indicator shows whether the socket is up.
-        error: () => undefined,
+        // indicator shows whether the socket is up. A view that must say so passes onError.
+        error: () => failed.current?.(),
         complete: () => undefined,
       },
     );

@@ -1,5 +1,5 @@
 import type { DiscardFieldsFragment } from '../gql/graphql';
-import { plural } from '../format';
+import { countOf, plural } from '../format';
 import { followLink, setParams, withParams } from '../route';
 import { SkeletonTableRows } from './skeleton';
 import { ChangeCell, CountCell, RowToggle, TableScroller, useOpenRows } from './table-parts';
@@ -18,10 +18,13 @@ export interface DiscardTableProps {
   /** The step's count, for each row's share of its own step. */
   stepTotal: number | null;
   mappingName: string | null;
+  /** Undelivered messages a replay of each reason would hold (failed deliveries, a token that may replay). */
+  replayCounts?: Map<string, number>;
+  onReplay?: (code: string, title: string) => void;
 }
 
 /** One row per reason: title first, code second, count and change; what happened, what to do and samples behind a tap on narrow screens. */
-export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingName }: DiscardTableProps) {
+export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingName, replayCounts, onReplay }: DiscardTableProps) {
   const { isOpen, toggle } = useOpenRows();
   return (
     <TableScroller label="Discarded events by reason">
@@ -58,6 +61,7 @@ export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingNam
                   <code className="reason-code">{code}</code>
                   {row.reason.unknown && <span className="tag">not in the catalogue</span>}
                   <RowToggle open={isOpen(code)} onToggle={() => toggle(code)} label={row.reason.title} />
+                  {onReplay && (replayCounts?.get(code) ?? 0) > 0 && <ReplayReasonButton count={replayCounts!.get(code)!} title={row.reason.title} onReplay={() => onReplay(code, row.reason.title)} />}
                 </th>
                 <CountCell row={row} stepTotal={stepTotal} unit="events" />
                 <ChangeCell row={row} view={view} unit="events" mappingName={mappingName} goodWhenUp={false} />
@@ -84,5 +88,15 @@ export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingNam
       </table>
       {rows && rows.length === 0 && <p className="empty-state">Nothing was discarded at this step in the range.</p>}
     </TableScroller>
+  );
+}
+
+/** Beside the reason (visible on every screen, unlike the columns behind "More"): replay its undelivered messages. */
+function ReplayReasonButton({ count, title, onReplay }: { count: number; title: string; onReplay: () => void }) {
+  return (
+    <button type="button" className="button-small button-replay row-replay" data-replay-count={count} onClick={onReplay}>
+      ↻ Replay {countOf(count, 'message')}
+      <span className="visually-hidden"> of {title}</span>
+    </button>
   );
 }

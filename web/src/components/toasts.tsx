@@ -27,7 +27,9 @@ export function AlertToasts() {
       {events.map((event) => (
         <div key={event.id} className={`toast toast-${event.state === 'FIRING' ? 'firing' : 'resolved'}`}>
           <div>
-            <strong>{event.state === 'FIRING' ? '⚠ Firing' : '✓ Resolved'}: {event.ruleName}</strong>
+            <strong>
+              {event.state === 'RESOLVED' ? '✓ Resolved' : event.previousSeverity ? `↕ Now ${event.severity.toLowerCase()}` : `⚠ Firing (${event.severity.toLowerCase()})`}: {event.ruleName}
+            </strong>
             <p>{event.message}</p>
             <a href="/alerts" onClick={followLink}>
               Alert history

@@ -82,6 +82,11 @@ export type AlertRuleUpdateInput = {
   windowMinutes?: number | null | undefined;
 };
 
+/** WARNING: past `threshold`; CRITICAL: past `criticalThreshold` too. */
+export type AlertSeverity =
+  | 'CRITICAL'
+  | 'WARNING';
+
 /** Where a rule stands: OK, or FIRING until it recovers. */
 export type AlertState =
   | 'FIRING'
@@ -169,6 +174,43 @@ export type PipelineStepKind =
   | 'SUCCESSFULLY_SYNCED'
   | 'SUCCESSFUL_DELIVERY';
 
+/** How the delivery system gets a replay's messages. */
+export type ReplayDelivery =
+  /** The delivery system reads GET /v1/replays/<id>/messages, batch by batch. */
+  | 'PULL'
+  /** The gateway POSTs signed batches to the workspace's replay endpoint (docs/replay.md). */
+  | 'PUSH';
+
+/** Which undelivered messages to replay: the arguments of `Destination.undelivered` (a range and optional reason, mapping and event filter), or an explicit list of message ids (still only those that are undelivered). */
+export type ReplayInput = {
+  destinationId: string | number;
+  /** Only messages whose final failure report matches. */
+  filter?: EventFilter | null | undefined;
+  /** Actions: only this mapping. */
+  mappingId?: string | number | null | undefined;
+  /** Only these message ids (at most 10000). */
+  messageIds?: Array<string> | null | undefined;
+  /** When the final failures happened (inside the retained 14 days; lookback defaults to false). Required unless messageIds is given; then the default is LAST_2_WEEKS. */
+  range?: TimeRangeInput | null | undefined;
+  /** Only final failures with this discard reason code. */
+  reason?: string | null | undefined;
+  /** FAILED_DELIVERY, the only step a message stays undelivered at; any other is refused. */
+  step?: PipelineStepKind | null | undefined;
+};
+
+/** Where a replay stands. */
+export type ReplayStatus =
+  /** Cancelled; batches sent before stay sent. */
+  | 'CANCELLED'
+  /** A batch was refused for good, or ran out of attempts; see error. */
+  | 'FAILED'
+  /** Created; no batch sent or taken yet. */
+  | 'PENDING'
+  /** Batches are being pushed, or pulled. */
+  | 'SENDING'
+  /** Every batch was acknowledged (a 2xx from the endpoint, or the puller asked past it). */
+  | 'SENT';
+
 /** A step as producers report it to /v1/ingest. */
 export type ReportStep =
   | 'COMPUTED'
@@ -182,6 +224,13 @@ export type ReportStep =
   | 'RECEIVED'
   | 'RETRY_ENQUEUED'
   | 'RETRY_RESOLVED';
+
+/** What a workspace token may do: read metrics, ingest reports, administer (alert rules, names, the replay endpoint), replay undelivered messages (create, cancel, pull; admin implies it). */
+export type Scope =
+  | 'ADMIN'
+  | 'INGEST'
+  | 'READ'
+  | 'REPLAY';
 
 /** How a Reverse ETL sync run went, read from its reports: SUCCESS (no record failed to extract or to deliver), FAILED (records failed and none was delivered), PARTIAL (some failed, some were delivered). */
 export type SyncRunStatus =
@@ -216,14 +265,14 @@ export type TimeRangePreset =
   | 'LAST_24_HOURS'
   | 'LAST_HOUR';
 
-export type AlertRuleFieldsFragment = { id: string, name: string, kind: AlertKind, destinationId: string | null, mappingId: string | null, sourceId: string | null, step: PipelineStepKind | null, reason: string | null, threshold: number, windowMinutes: number, minVolume: number, enabled: boolean, webhook: string | null, emails: Array<string>, state: AlertState, stateSince: string };
+export type AlertRuleFieldsFragment = { id: string, name: string, kind: AlertKind, destinationId: string | null, mappingId: string | null, sourceId: string | null, step: PipelineStepKind | null, reason: string | null, threshold: number, criticalThreshold: number | null, windowMinutes: number, minVolume: number, enabled: boolean, webhook: string | null, emails: Array<string>, slack: string | null, pagerduty: boolean, mutedUntil: string | null, state: AlertState, severity: AlertSeverity | null, stateSince: string, acknowledgement: { by: string, at: string } | null };
 
 export type AlertsPageQueryVariables = Exact<{
   range: TimeRangeInput;
 }>;
 
 
-export type AlertsPageQuery = { alertRules: Array<{ id: string, name: string, kind: AlertKind, destinationId: string | null, mappingId: string | null, sourceId: string | null, step: PipelineStepKind | null, reason: string | null, threshold: number, windowMinutes: number, minVolume: number, enabled: boolean, webhook: string | null, emails: Array<string>, state: AlertState, stateSince: string }>, alertHistory: Array<{ id: string, ruleId: string, ruleName: string, kind: AlertKind, state: AlertTransition, at: string, value: number | null, threshold: number, message: string, notifications: Array<{ channel: NotificationChannel, target: string, outcome: NotificationOutcome, attempts: number, lastError: string | null }> }>, destinations: Array<{ id: string, name: string, kind: DestinationKind, mappings: Array<{ id: string, name: string }> }>, sources: Array<{ id: string, name: string }> };
+export type AlertsPageQuery = { viewer: { tokenId: string, scopes: Array<Scope> }, alertRules: Array<{ id: string, name: string, kind: AlertKind, destinationId: string | null, mappingId: string | null, sourceId: string | null, step: PipelineStepKind | null, reason: string | null, threshold: number, criticalThreshold: number | null, windowMinutes: number, minVolume: number, enabled: boolean, webhook: string | null, emails: Array<string>, slack: string | null, pagerduty: boolean, mutedUntil: string | null, state: AlertState, severity: AlertSeverity | null, stateSince: string, acknowledgement: { by: string, at: string } | null }>, alertHistory: Array<{ id: string, ruleId: string, ruleName: string, kind: AlertKind, state: AlertTransition, severity: AlertSeverity, previousSeverity: AlertSeverity | null, muted: boolean, mutedUntil: string | null, at: string, value: number | null, threshold: number, message: string, notifications: Array<{ channel: NotificationChannel, target: string, outcome: NotificationOutcome, attempts: number, lastError: string | null }> }>, destinations: Array<{ id: string, name: string, kind: DestinationKind, mappings: Array<{ id: string, name: string }> }>, sources: Array<{ id: string, name: string }> };
 
 export type CreateAlertRuleMutationVariables = Exact<{
   input: AlertRuleInput;
@@ -247,10 +296,32 @@ export type DeleteAlertRuleMutationVariables = Exact<{
 
 export type DeleteAlertRuleMutation = { deleteAlertRule: boolean };
 
+export type MuteAlertRuleMutationVariables = Exact<{
+  id: string | number;
+  until: string;
+}>;
+
+
+export type MuteAlertRuleMutation = { muteAlertRule: { id: string, mutedUntil: string | null } };
+
+export type UnmuteAlertRuleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnmuteAlertRuleMutation = { unmuteAlertRule: { id: string, mutedUntil: string | null } };
+
+export type AcknowledgeAlertMutationVariables = Exact<{
+  ruleId: string | number;
+}>;
+
+
+export type AcknowledgeAlertMutation = { acknowledgeAlert: { id: string, acknowledgement: { by: string, at: string } | null } };
+
 export type AlertEventsLiveSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AlertEventsLiveSubscription = { alertEvents: { id: string, ruleName: string, state: AlertTransition, message: string, at: string, destinationId: string | null } };
+export type AlertEventsLiveSubscription = { alertEvents: { id: string, ruleName: string, state: AlertTransition, severity: AlertSeverity, previousSeverity: AlertSeverity | null, message: string, at: string, destinationId: string | null } };
 
 export type ChangeFieldsFragment = { count: number | null, relativePercent: number | null, percentagePoints: number | null };
 
@@ -332,10 +403,12 @@ export type DestinationViewQueryVariables = Exact<{
   withSeries: boolean;
   withSyncs: boolean;
   withSyncRuns: boolean;
+  replayInput: ReplayInput;
+  withReplay: boolean;
 }>;
 
 
-export type DestinationViewQuery = { destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, insights?: Array<{ step: PipelineStepKind, count: number, previousCount: number, share: number | null, previousShare: number | null, percentagePoints: number | null, relativePercent: number | null, reason: { code: string, title: string } | null, contributors: Array<{ dimension: Dimension, value: string, count: number, previousCount: number, delta: number }> }>, latency?: { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null, partial: boolean }> }, discards?: Array<{ count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> }>, breakdown?: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number, partial: boolean }> }>, syncs?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncStatus, reason: string | null, rowsSynced: number, rowsFailed: number, failedCollections: number, collections: Array<{ name: string, rowsSynced: number, rowsFailed: number, reason: string | null }> }>, syncRuns?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
+export type DestinationViewQuery = { viewer: { tokenId: string, scopes: Array<Scope> }, replayPreview?: { total: number, inActiveReplay: number, replayable: number, maxMessages: number, byReason: Array<{ reason: string, count: number }>, byMapping: Array<{ mappingId: string | null, count: number }> }, destination: { id: string, name: string, kind: DestinationKind, sources: Array<{ id: string, name: string }>, mappings: Array<{ id: string, name: string }>, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, insights?: Array<{ step: PipelineStepKind, count: number, previousCount: number, share: number | null, previousShare: number | null, percentagePoints: number | null, relativePercent: number | null, reason: { code: string, title: string } | null, contributors: Array<{ dimension: Dimension, value: string, count: number, previousCount: number, delta: number }> }>, latency?: { count: number, p50: number | null, p95: number | null, p99: number | null, relativeError: number, points: Array<{ at: string, count: number, p95: number | null, partial: boolean }> }, discards?: Array<{ count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null }, reason: { code: string, title: string, description: string, remedy: string, docsUrl: string, unknown: boolean }, samples: Array<{ at: string, messageId: string | null, sourceId: string, eventType: string, eventName: string, appVersion: string, payload: string | null, truncated: boolean, error: string | null, request: { method: string | null, url: string | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null, response: { status: number | null, body: string | null, bodyTruncated: boolean, headers: Array<{ name: string, value: string }> } | null }> }>, breakdown?: Array<{ eventType: string | null, eventName: string | null, appVersion: string | null, operation: string | null, mappingId: string | null, audienceId: string | null, spaceId: string | null, count: number, previousCount: number, share: number | null, mappingShare: number | null, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }>, timeseries?: Array<{ reason: string | null, total: number, points: Array<{ at: string, count: number, partial: boolean }> }>, syncs?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncStatus, reason: string | null, rowsSynced: number, rowsFailed: number, failedCollections: number, collections: Array<{ name: string, rowsSynced: number, rowsFailed: number, reason: string | null }> }>, syncRuns?: Array<{ id: string, startedAt: string, finishedAt: string, status: SyncRunStatus, cursor: string, extracted: number, added: number, updated: number, removed: number, failedToExtract: number, filtered: number, delivered: number, failed: number, retryPending: number, topReasons: Array<{ count: number, reason: { code: string, title: string, step: PipelineStepKind } }> }> } | null };
 
 export type PipelineChangedSubscriptionVariables = Exact<{
   destinationId: string | number;
@@ -355,6 +428,73 @@ export type RetryPendingLiveSubscriptionVariables = Exact<{
 
 export type RetryPendingLiveSubscription = { retryPendingChanged: { count: number, at: string } };
 
+export type ReplayPreviewFieldsFragment = { total: number, inActiveReplay: number, replayable: number, maxMessages: number, byReason: Array<{ reason: string, count: number }>, byMapping: Array<{ mappingId: string | null, count: number }> };
+
+export type ReplayFieldsFragment = { id: string, destinationId: string, mappingId: string | null, delivery: ReplayDelivery, status: ReplayStatus, selection: string, messages: number, batches: number, createdBy: string, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelledBy: string | null, error: string | null, progress: { batchesSent: number, batchesAcknowledged: number, messagesSent: number, messagesAcknowledged: number }, outcome: { recovered: number, failedAgain: number, waiting: number, failedAgainByReason: Array<{ reason: string, count: number }> } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { tokenId: string, scopes: Array<Scope> } };
+
+export type ReplayPreviewQueryVariables = Exact<{
+  input: ReplayInput;
+  range: TimeRangeInput;
+}>;
+
+
+export type ReplayPreviewQuery = { replayPreview: { total: number, inActiveReplay: number, replayable: number, maxMessages: number, byReason: Array<{ reason: string, count: number }>, byMapping: Array<{ mappingId: string | null, count: number }> }, timeRange: { from: string, to: string }, replayEndpoint: { url: string } | null, discardReasons: Array<{ code: string, title: string }> };
+
+export type CreateReplayMutationVariables = Exact<{
+  input: ReplayInput;
+  delivery: ReplayDelivery;
+  idempotencyKey: string;
+}>;
+
+
+export type CreateReplayMutation = { createReplay: { id: string, status: ReplayStatus, messages: number, batches: number } };
+
+export type CancelReplayMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelReplayMutation = { cancelReplay: { id: string, destinationId: string, mappingId: string | null, delivery: ReplayDelivery, status: ReplayStatus, selection: string, messages: number, batches: number, createdBy: string, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelledBy: string | null, error: string | null, progress: { batchesSent: number, batchesAcknowledged: number, messagesSent: number, messagesAcknowledged: number }, outcome: { recovered: number, failedAgain: number, waiting: number, failedAgainByReason: Array<{ reason: string, count: number }> } } };
+
+export type ReplaysQueryVariables = Exact<{
+  first: number;
+  after?: string | number | null | undefined;
+}>;
+
+
+export type ReplaysQuery = { viewer: { tokenId: string, scopes: Array<Scope> }, replays: Array<{ id: string, destinationId: string, mappingId: string | null, delivery: ReplayDelivery, status: ReplayStatus, selection: string, messages: number, batches: number, createdBy: string, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelledBy: string | null, error: string | null, progress: { batchesSent: number, batchesAcknowledged: number, messagesSent: number, messagesAcknowledged: number }, outcome: { recovered: number, failedAgain: number, waiting: number, failedAgainByReason: Array<{ reason: string, count: number }> } }>, destinations: Array<{ id: string, name: string, mappings: Array<{ id: string, name: string }> }> };
+
+export type ReplayQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ReplayQuery = { viewer: { tokenId: string, scopes: Array<Scope> }, replay: { id: string, destinationId: string, mappingId: string | null, delivery: ReplayDelivery, status: ReplayStatus, selection: string, messages: number, batches: number, createdBy: string, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelledBy: string | null, error: string | null, progress: { batchesSent: number, batchesAcknowledged: number, messagesSent: number, messagesAcknowledged: number }, outcome: { recovered: number, failedAgain: number, waiting: number, failedAgainByReason: Array<{ reason: string, count: number }> } }, destinations: Array<{ id: string, name: string, mappings: Array<{ id: string, name: string }> }>, discardReasons: Array<{ code: string, title: string }> };
+
+export type ReplayLiveSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ReplayLiveSubscription = { replayUpdated: { id: string, destinationId: string, mappingId: string | null, delivery: ReplayDelivery, status: ReplayStatus, selection: string, messages: number, batches: number, createdBy: string, createdAt: string, startedAt: string | null, finishedAt: string | null, cancelledBy: string | null, error: string | null, progress: { batchesSent: number, batchesAcknowledged: number, messagesSent: number, messagesAcknowledged: number }, outcome: { recovered: number, failedAgain: number, waiting: number, failedAgainByReason: Array<{ reason: string, count: number }> } } };
+
+export type UndeliveredQueryVariables = Exact<{
+  id: string | number;
+  range: TimeRangeInput;
+  mappingId?: string | number | null | undefined;
+  reason?: string | null | undefined;
+  filter?: EventFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type UndeliveredQuery = { destination: { id: string, undelivered: Array<{ cursor: string, messageId: string, mappingId: string | null, reason: string, at: string, eventType: string, eventName: string, appVersion: string }> } | null };
+
 export type SourcePageQueryVariables = Exact<{
   id: string | number;
   range: TimeRangeInput;
@@ -362,6 +502,16 @@ export type SourcePageQueryVariables = Exact<{
 
 
 export type SourcePageQuery = { source: { id: string, name: string, pipeline: { from: string, to: string, lookback: boolean, previousFrom: string, previousTo: string, retryPending: number | null, steps: Array<{ kind: PipelineStepKind, label: string, count: number, previousCount: number | null, share: number | null, mappingShare: number | null, isDiscard: boolean, change: { count: number | null, relativePercent: number | null, percentagePoints: number | null } }> }, destinations: Array<{ destination: { id: string, name: string, kind: DestinationKind }, pipeline: { steps: Array<{ kind: PipelineStepKind, label: string, count: number, share: number | null }> } }> } | null };
+
+export type DeliveryFailuresLiveSubscriptionVariables = Exact<{
+  destinationId: string | number;
+  step?: PipelineStepKind | null | undefined;
+  mappingId?: string | number | null | undefined;
+  filter?: EventFilter | null | undefined;
+}>;
+
+
+export type DeliveryFailuresLiveSubscription = { deliveryFailures: { more: number, at: string, failures: Array<{ at: string, messageId: string | null, step: PipelineStepKind, reason: string, mappingId: string | null, eventType: string, eventName: string, appVersion: string, attempt: number | null, count: number }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -392,13 +542,22 @@ export const AlertRuleFieldsFragmentDoc = new TypedDocumentString(`
   step
   reason
   threshold
+  criticalThreshold
   windowMinutes
   minVolume
   enabled
   webhook
   emails
+  slack
+  pagerduty
+  mutedUntil
   state
+  severity
   stateSince
+  acknowledgement {
+    by
+    at
+  }
 }
     `, {"fragmentName":"AlertRuleFields"}) as unknown as TypedDocumentString<AlertRuleFieldsFragment, unknown>;
 export const SeriesFieldsFragmentDoc = new TypedDocumentString(`
@@ -627,8 +786,61 @@ export const PipelineFieldsFragmentDoc = new TypedDocumentString(`
     percentagePoints
   }
 }`, {"fragmentName":"PipelineFields"}) as unknown as TypedDocumentString<PipelineFieldsFragment, unknown>;
+export const ReplayPreviewFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReplayPreviewFields on ReplayPreview {
+  total
+  inActiveReplay
+  replayable
+  maxMessages
+  byReason {
+    reason
+    count
+  }
+  byMapping {
+    mappingId
+    count
+  }
+}
+    `, {"fragmentName":"ReplayPreviewFields"}) as unknown as TypedDocumentString<ReplayPreviewFieldsFragment, unknown>;
+export const ReplayFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReplayFields on Replay {
+  id
+  destinationId
+  mappingId
+  delivery
+  status
+  selection
+  messages
+  batches
+  createdBy
+  createdAt
+  startedAt
+  finishedAt
+  cancelledBy
+  error
+  progress {
+    batchesSent
+    batchesAcknowledged
+    messagesSent
+    messagesAcknowledged
+  }
+  outcome {
+    recovered
+    failedAgain
+    waiting
+    failedAgainByReason {
+      reason
+      count
+    }
+  }
+}
+    `, {"fragmentName":"ReplayFields"}) as unknown as TypedDocumentString<ReplayFieldsFragment, unknown>;
 export const AlertsPageDocument = new TypedDocumentString(`
     query AlertsPage($range: TimeRangeInput!) {
+  viewer {
+    tokenId
+    scopes
+  }
   alertRules {
     ...AlertRuleFields
   }
@@ -638,6 +850,10 @@ export const AlertsPageDocument = new TypedDocumentString(`
     ruleName
     kind
     state
+    severity
+    previousSeverity
+    muted
+    mutedUntil
     at
     value
     threshold
@@ -674,13 +890,22 @@ export const AlertsPageDocument = new TypedDocumentString(`
   step
   reason
   threshold
+  criticalThreshold
   windowMinutes
   minVolume
   enabled
   webhook
   emails
+  slack
+  pagerduty
+  mutedUntil
   state
+  severity
   stateSince
+  acknowledgement {
+    by
+    at
+  }
 }`) as unknown as TypedDocumentString<AlertsPageQuery, AlertsPageQueryVariables>;
 export const CreateAlertRuleDocument = new TypedDocumentString(`
     mutation CreateAlertRule($input: AlertRuleInput!) {
@@ -701,12 +926,41 @@ export const DeleteAlertRuleDocument = new TypedDocumentString(`
   deleteAlertRule(id: $id)
 }
     `) as unknown as TypedDocumentString<DeleteAlertRuleMutation, DeleteAlertRuleMutationVariables>;
+export const MuteAlertRuleDocument = new TypedDocumentString(`
+    mutation MuteAlertRule($id: ID!, $until: DateTimeISO!) {
+  muteAlertRule(id: $id, until: $until) {
+    id
+    mutedUntil
+  }
+}
+    `) as unknown as TypedDocumentString<MuteAlertRuleMutation, MuteAlertRuleMutationVariables>;
+export const UnmuteAlertRuleDocument = new TypedDocumentString(`
+    mutation UnmuteAlertRule($id: ID!) {
+  unmuteAlertRule(id: $id) {
+    id
+    mutedUntil
+  }
+}
+    `) as unknown as TypedDocumentString<UnmuteAlertRuleMutation, UnmuteAlertRuleMutationVariables>;
+export const AcknowledgeAlertDocument = new TypedDocumentString(`
+    mutation AcknowledgeAlert($ruleId: ID!) {
+  acknowledgeAlert(ruleId: $ruleId) {
+    id
+    acknowledgement {
+      by
+      at
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AcknowledgeAlertMutation, AcknowledgeAlertMutationVariables>;
 export const AlertEventsLiveDocument = new TypedDocumentString(`
     subscription AlertEventsLive {
   alertEvents {
     id
     ruleName
     state
+    severity
+    previousSeverity
     message
     at
     destinationId
@@ -911,7 +1165,14 @@ export const OverviewDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
 export const DestinationViewDocument = new TypedDocumentString(`
-    query DestinationView($id: ID!, $range: TimeRangeInput!, $mappingId: ID, $filter: EventFilter, $step: PipelineStepKind!, $reason: String, $granularity: Granularity!, $latencyGranularity: Granularity!, $seriesGroupBy: [Dimension!], $runsFirst: Int!, $withInsights: Boolean!, $withLatency: Boolean!, $withDiscards: Boolean!, $withBreakdown: Boolean!, $withSeries: Boolean!, $withSyncs: Boolean!, $withSyncRuns: Boolean!) {
+    query DestinationView($id: ID!, $range: TimeRangeInput!, $mappingId: ID, $filter: EventFilter, $step: PipelineStepKind!, $reason: String, $granularity: Granularity!, $latencyGranularity: Granularity!, $seriesGroupBy: [Dimension!], $runsFirst: Int!, $withInsights: Boolean!, $withLatency: Boolean!, $withDiscards: Boolean!, $withBreakdown: Boolean!, $withSeries: Boolean!, $withSyncs: Boolean!, $withSyncRuns: Boolean!, $replayInput: ReplayInput!, $withReplay: Boolean!) {
+  viewer {
+    tokenId
+    scopes
+  }
+  replayPreview(input: $replayInput) @include(if: $withReplay) {
+    ...ReplayPreviewFields
+  }
   destination(id: $id) {
     id
     name
@@ -1138,6 +1399,20 @@ fragment PipelineFields on Pipeline {
   steps {
     ...StepFields
   }
+}
+fragment ReplayPreviewFields on ReplayPreview {
+  total
+  inActiveReplay
+  replayable
+  maxMessages
+  byReason {
+    reason
+    count
+  }
+  byMapping {
+    mappingId
+    count
+  }
 }`) as unknown as TypedDocumentString<DestinationViewQuery, DestinationViewQueryVariables>;
 export const PipelineChangedDocument = new TypedDocumentString(`
     subscription PipelineChanged($destinationId: ID!, $range: TimeRangeInput!, $mappingId: ID, $filter: EventFilter) {
@@ -1163,6 +1438,259 @@ export const RetryPendingLiveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RetryPendingLiveSubscription, RetryPendingLiveSubscriptionVariables>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    tokenId
+    scopes
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const ReplayPreviewDocument = new TypedDocumentString(`
+    query ReplayPreview($input: ReplayInput!, $range: TimeRangeInput!) {
+  replayPreview(input: $input) {
+    ...ReplayPreviewFields
+  }
+  timeRange(range: $range) {
+    from
+    to
+  }
+  replayEndpoint {
+    url
+  }
+  discardReasons(step: FAILED_DELIVERY) {
+    code
+    title
+  }
+}
+    fragment ReplayPreviewFields on ReplayPreview {
+  total
+  inActiveReplay
+  replayable
+  maxMessages
+  byReason {
+    reason
+    count
+  }
+  byMapping {
+    mappingId
+    count
+  }
+}`) as unknown as TypedDocumentString<ReplayPreviewQuery, ReplayPreviewQueryVariables>;
+export const CreateReplayDocument = new TypedDocumentString(`
+    mutation CreateReplay($input: ReplayInput!, $delivery: ReplayDelivery!, $idempotencyKey: String!) {
+  createReplay(
+    input: $input
+    delivery: $delivery
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    status
+    messages
+    batches
+  }
+}
+    `) as unknown as TypedDocumentString<CreateReplayMutation, CreateReplayMutationVariables>;
+export const CancelReplayDocument = new TypedDocumentString(`
+    mutation CancelReplay($id: ID!) {
+  cancelReplay(id: $id) {
+    ...ReplayFields
+  }
+}
+    fragment ReplayFields on Replay {
+  id
+  destinationId
+  mappingId
+  delivery
+  status
+  selection
+  messages
+  batches
+  createdBy
+  createdAt
+  startedAt
+  finishedAt
+  cancelledBy
+  error
+  progress {
+    batchesSent
+    batchesAcknowledged
+    messagesSent
+    messagesAcknowledged
+  }
+  outcome {
+    recovered
+    failedAgain
+    waiting
+    failedAgainByReason {
+      reason
+      count
+    }
+  }
+}`) as unknown as TypedDocumentString<CancelReplayMutation, CancelReplayMutationVariables>;
+export const ReplaysDocument = new TypedDocumentString(`
+    query Replays($first: Int!, $after: ID) {
+  viewer {
+    tokenId
+    scopes
+  }
+  replays(first: $first, after: $after) {
+    ...ReplayFields
+  }
+  destinations {
+    id
+    name
+    mappings {
+      id
+      name
+    }
+  }
+}
+    fragment ReplayFields on Replay {
+  id
+  destinationId
+  mappingId
+  delivery
+  status
+  selection
+  messages
+  batches
+  createdBy
+  createdAt
+  startedAt
+  finishedAt
+  cancelledBy
+  error
+  progress {
+    batchesSent
+    batchesAcknowledged
+    messagesSent
+    messagesAcknowledged
+  }
+  outcome {
+    recovered
+    failedAgain
+    waiting
+    failedAgainByReason {
+      reason
+      count
+    }
+  }
+}`) as unknown as TypedDocumentString<ReplaysQuery, ReplaysQueryVariables>;
+export const ReplayDocument = new TypedDocumentString(`
+    query Replay($id: ID!) {
+  viewer {
+    tokenId
+    scopes
+  }
+  replay(id: $id) {
+    ...ReplayFields
+  }
+  destinations {
+    id
+    name
+    mappings {
+      id
+      name
+    }
+  }
+  discardReasons(step: FAILED_DELIVERY) {
+    code
+    title
+  }
+}
+    fragment ReplayFields on Replay {
+  id
+  destinationId
+  mappingId
+  delivery
+  status
+  selection
+  messages
+  batches
+  createdBy
+  createdAt
+  startedAt
+  finishedAt
+  cancelledBy
+  error
+  progress {
+    batchesSent
+    batchesAcknowledged
+    messagesSent
+    messagesAcknowledged
+  }
+  outcome {
+    recovered
+    failedAgain
+    waiting
+    failedAgainByReason {
+      reason
+      count
+    }
+  }
+}`) as unknown as TypedDocumentString<ReplayQuery, ReplayQueryVariables>;
+export const ReplayLiveDocument = new TypedDocumentString(`
+    subscription ReplayLive($id: ID!) {
+  replayUpdated(id: $id) {
+    ...ReplayFields
+  }
+}
+    fragment ReplayFields on Replay {
+  id
+  destinationId
+  mappingId
+  delivery
+  status
+  selection
+  messages
+  batches
+  createdBy
+  createdAt
+  startedAt
+  finishedAt
+  cancelledBy
+  error
+  progress {
+    batchesSent
+    batchesAcknowledged
+    messagesSent
+    messagesAcknowledged
+  }
+  outcome {
+    recovered
+    failedAgain
+    waiting
+    failedAgainByReason {
+      reason
+      count
+    }
+  }
+}`) as unknown as TypedDocumentString<ReplayLiveSubscription, ReplayLiveSubscriptionVariables>;
+export const UndeliveredDocument = new TypedDocumentString(`
+    query Undelivered($id: ID!, $range: TimeRangeInput!, $mappingId: ID, $reason: String, $filter: EventFilter, $after: String) {
+  destination(id: $id) {
+    id
+    undelivered(
+      range: $range
+      mappingId: $mappingId
+      reason: $reason
+      filter: $filter
+      first: 50
+      after: $after
+    ) {
+      cursor
+      messageId
+      mappingId
+      reason
+      at
+      eventType
+      eventName
+      appVersion
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UndeliveredQuery, UndeliveredQueryVariables>;
 export const SourcePageDocument = new TypedDocumentString(`
     query SourcePage($id: ID!, $range: TimeRangeInput!) {
   source(id: $id) {
@@ -1213,3 +1741,28 @@ fragment PipelineFields on Pipeline {
     ...StepFields
   }
 }`) as unknown as TypedDocumentString<SourcePageQuery, SourcePageQueryVariables>;
+export const DeliveryFailuresLiveDocument = new TypedDocumentString(`
+    subscription DeliveryFailuresLive($destinationId: ID!, $step: PipelineStepKind, $mappingId: ID, $filter: EventFilter) {
+  deliveryFailures(
+    destinationId: $destinationId
+    step: $step
+    mappingId: $mappingId
+    filter: $filter
+  ) {
+    failures {
+      at
+      messageId
+      step
+      reason
+      mappingId
+      eventType
+      eventName
+      appVersion
+      attempt
+      count
+    }
+    more
+    at
+  }
+}
+    `) as unknown as TypedDocumentString<DeliveryFailuresLiveSubscription, DeliveryFailuresLiveSubscriptionVariables>;

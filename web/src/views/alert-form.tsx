@@ -3,20 +3,10 @@ import { ApiError, request } from '../api/client';
 import { CreateAlertRuleDocument, UpdateAlertRuleDocument, type AlertKind, type AlertsPageQuery, type PipelineStepKind } from '../gql/graphql';
 import { SidePanel } from '../components/side-panel';
 import { MappingSelect } from '../components/mapping-select';
-import { MutationProblem } from './alerts';
+import { KIND_NAMES, MutationProblem } from './alert-kinds';
 
 type Rule = AlertsPageQuery['alertRules'][number];
 
-export const KIND_NAMES: Record<AlertKind, string> = {
-  DELIVERY_RATE_BELOW: 'Delivery rate below',
-  DISCARD_RATE_ABOVE: 'Discard rate above',
-  SOURCE_VOLUME_ANOMALY: 'Source volume anomaly',
-  SYNC_FAILURES: 'Sync failures',
-  RETRY_PENDING_ABOVE: 'Retry pending above',
-  RETL_MAPPING_DELIVERY_RATE_BELOW: 'Reverse ETL mapping delivery rate below',
-  AUDIENCE_SYNC_HEALTH_BELOW: 'Audience sync health below',
-  DESTINATION_QUIET: 'Destination going quiet',
-};
 
 const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
 
@@ -29,9 +19,16 @@ interface Draft {
   step: PipelineStepKind;
   reason: string;
   threshold: string;
+  /** Empty: warnings only. */
+  criticalThreshold: string;
   windowMinutes: string;
   minVolume: string;
   enabled: boolean;
+  /** Channel secrets are write-only: empty keeps what is set; `clear…` removes it. */
+  slackWebhookUrl: string;
+  clearSlack: boolean;
+  pagerdutyRoutingKey: string;
+  clearPagerduty: boolean;
 }
 
 function draftOf(rule: Rule | null): Draft {
@@ -44,10 +41,25 @@ function draftOf(rule: Rule | null): Draft {
     step: rule?.step ?? 'FAILED_DELIVERY',
     reason: rule?.reason ?? '',
     threshold: String(rule?.threshold ?? 95),
+    criticalThreshold: rule?.criticalThreshold == null ? '' : String(rule.criticalThreshold),
     windowMinutes: String(rule?.windowMinutes ?? 1440),
     minVolume: String(rule?.minVolume ?? 100),
     enabled: rule?.enabled ?? true,
+    slackWebhookUrl: '',
+    clearSlack: false,
+    pagerdutyRoutingKey: '',
+    clearPagerduty: false,
   };
+}
+
+/**
+ * A secret channel for the request: a new value when one was typed, null to remove it, and left
+ * out (kept as set) otherwise. A new rule has nothing to keep.
+ */
+function secretOf(typed: string, clear: boolean, editing: boolean): { value?: string | null } {
+  if (typed.trim()) return { value: typed.trim() };
+  if (clear || !editing) return { value: null };
+  return {};
 }
 
 /**
@@ -61,7 +73,7 @@ function withKind(d: Draft, kind: AlertKind): Draft {
 }
 
 /** Only the fields the kind uses: the gateway refuses a field that does not apply. */
-function inputOf(d: Draft) {
+function inputOf(d: Draft, editing: boolean) {
   const perSource = d.kind === 'SOURCE_VOLUME_ANOMALY';
   const mappable = d.kind === 'DELIVERY_RATE_BELOW' || d.kind === 'DISCARD_RATE_ABOVE' || d.kind === 'RETRY_PENDING_ABOVE';
   const discard = d.kind === 'DISCARD_RATE_ABOVE';
@@ -74,10 +86,18 @@ function inputOf(d: Draft) {
     step: discard ? d.step : null,
     reason: discard ? d.reason.trim() || null : null,
     threshold: Number(d.threshold),
+    criticalThreshold: d.criticalThreshold.trim() === '' ? null : Number(d.criticalThreshold),
     windowMinutes: Number(d.windowMinutes),
     minVolume: Number(d.minVolume),
     enabled: d.enabled,
+    ...channelsOf(d, editing),
   };
+}
+
+function channelsOf(d: Draft, editing: boolean): { slackWebhookUrl?: string | null; pagerdutyRoutingKey?: string | null } {
+  const slack = secretOf(d.slackWebhookUrl, d.clearSlack, editing);
+  const pagerduty = secretOf(d.pagerdutyRoutingKey, d.clearPagerduty, editing);
+  return { ...('value' in slack ? { slackWebhookUrl: slack.value } : {}), ...('value' in pagerduty ? { pagerdutyRoutingKey: pagerduty.value } : {}) };
 }
 
 export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule | null; destinations: AlertsPageQuery['destinations']; sources: AlertsPageQuery['sources']; onDone: (saved: boolean) => void }) {
@@ -89,7 +109,7 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
     event.preventDefault();
     setBusy(true);
     try {
-      const input = inputOf(draft);
+      const input = inputOf(draft, rule !== null);
       if (rule) await request(UpdateAlertRuleDocument, { id: rule.id, input });
       else await request(CreateAlertRuleDocument, { input });
       onDone(true);
@@ -117,11 +137,8 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
           </select>
         </label>
         <TargetFields draft={draft} set={set} destinations={destinations} sources={sources} />
+        <ThresholdFields draft={draft} set={set} />
         <div className="field-row">
-          <label className="field">
-            <span>Threshold ({draft.kind === 'SYNC_FAILURES' || draft.kind === 'RETRY_PENDING_ABOVE' ? 'count' : '%'})</span>
-            <input type="number" step="any" required value={draft.threshold} onChange={(e) => set('threshold', e.target.value)} />
-          </label>
           <label className="field">
             <span>Window (minutes)</span>
             <input type="number" min={5} max={20160} required value={draft.windowMinutes} onChange={(e) => set('windowMinutes', e.target.value)} />
@@ -135,6 +152,7 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
           <input type="checkbox" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} />
           Enabled
         </label>
+        <ChannelFields draft={draft} set={set} rule={rule} />
         {error && <MutationProblem error={error} />}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
@@ -203,5 +221,86 @@ function TargetFields({ draft, set, destinations, sources }: { draft: Draft; set
       </>
     )}
     </>
+  );
+}
+
+/** Warning and (optional) critical thresholds, in the kind's unit. */
+function ThresholdFields({ draft, set }: { draft: Draft; set: SetField }) {
+  const unit = draft.kind === 'SYNC_FAILURES' || draft.kind === 'RETRY_PENDING_ABOVE' ? 'count' : '%';
+  return (
+    <>
+    <div className="field-row">
+      <label className="field">
+        <span>Warning threshold ({unit})</span>
+        <input type="number" step="any" required value={draft.threshold} onChange={(e) => set('threshold', e.target.value)} />
+      </label>
+      <label className="field">
+        <span>Critical threshold ({unit}, optional)</span>
+        <input type="number" step="any" value={draft.criticalThreshold} onChange={(e) => set('criticalThreshold', e.target.value)} aria-describedby="critical-hint" />
+      </label>
+    </div>
+    <p id="critical-hint" className="field-hint">
+      Critical lies beyond the warning threshold: lower for the kinds that fire below it, higher for the others. Empty: warnings only.
+    </p>
+    </>
+  );
+}
+
+/** Slack and PagerDuty: written, never shown back; the rule only says whether one is set. */
+function ChannelFields({ draft, set, rule }: { draft: Draft; set: SetField; rule: Rule | null }) {
+  return (
+    <fieldset className="channel-fields">
+      <legend>Where it notifies</legend>
+      <SecretField
+        label="Slack incoming webhook URL"
+        isSet={Boolean(rule?.slack)}
+        value={draft.slackWebhookUrl}
+        onChange={(v) => set('slackWebhookUrl', v)}
+        clear={draft.clearSlack}
+        onClear={(c) => set('clearSlack', c)}
+        placeholder="https://hooks.slack.com/services/…"
+        type="url"
+      />
+      <SecretField
+        label="PagerDuty routing key (Events API v2)"
+        isSet={Boolean(rule?.pagerduty)}
+        value={draft.pagerdutyRoutingKey}
+        onChange={(v) => set('pagerdutyRoutingKey', v)}
+        clear={draft.clearPagerduty}
+        onClear={(c) => set('clearPagerduty', c)}
+        placeholder="32 characters"
+        type="password"
+      />
+    </fieldset>
+  );
+}
+
+interface SecretFieldProps {
+  label: string;
+  isSet: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  clear: boolean;
+  onClear: (clear: boolean) => void;
+  placeholder: string;
+  type: 'url' | 'password';
+}
+
+function SecretField({ label, isSet, value, onChange, clear, onClear, placeholder, type }: SecretFieldProps) {
+  return (
+    <div className="secret-field">
+      <label className="field">
+        <span>
+          {label} <span className="secret-state">{isSet ? '· set (never shown again; type a new one to replace it)' : '· not set'}</span>
+        </span>
+        <input type={type} autoComplete="off" spellCheck={false} value={value} disabled={clear} placeholder={isSet ? 'set' : placeholder} onChange={(e) => onChange(e.target.value)} />
+      </label>
+      {isSet && (
+        <label className="checkbox">
+          <input type="checkbox" checked={clear} onChange={(e) => onClear(e.target.checked)} />
+          Remove it
+        </label>
+      )}
+    </div>
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { DestinationViewQueryVariables, Granularity } from '../gql/graphql';
 import { eventFilter } from '../filters';
+import { replayInputOf } from '../replay-input';
 import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS, granularityFor, rangeInput, rangeMinutes, type DestinationState } from '../state';
 
 /** Sync runs in the view's first page; older ones come a page at a time. */
@@ -27,8 +28,12 @@ function latencyGranularity(state: DestinationState): Granularity {
   return rangeMinutes(state.range) <= 240 ? 'MINUTE' : 'HOUR';
 }
 
-/** The view's variables; `withPanels: false` asks for the header and the pipeline only (the first draw). */
-export function destinationViewVariables(id: string, state: DestinationState, withPanels: boolean): DestinationViewQueryVariables {
+/**
+ * The view's variables; `withPanels: false` asks for the header and the pipeline only (the first
+ * draw). `mayReplay`: the token may create replays, so the failed-delivery step asks how many
+ * undelivered messages its replay buttons would send (in the same request: the same moment).
+ */
+export function destinationViewVariables(id: string, state: DestinationState, withPanels: boolean, mayReplay = false): DestinationViewQueryVariables {
   const panels = withPanels ? panelsOf(state) : { ...NO_PANELS, seriesGroupBy: null };
   return {
     id,
@@ -40,6 +45,8 @@ export function destinationViewVariables(id: string, state: DestinationState, wi
     granularity: granularityFor(state.range),
     latencyGranularity: latencyGranularity(state),
     runsFirst: RUNS_PAGE,
+    replayInput: replayInputOf(id, state),
+    withReplay: withPanels && mayReplay && state.step === 'FAILED_DELIVERY',
     ...panels,
   };
 }

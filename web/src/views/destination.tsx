@@ -1,5 +1,6 @@
 import { usePipelineWatch } from '../api/live-refresh';
 import { useSnapshot, type Snapshot } from '../api/snapshot';
+import { mayReplay, useRememberViewer, useViewer } from '../api/viewer';
 import { DestinationViewDocument, type DestinationViewQuery, type DestinationViewQueryVariables, type PipelineFieldsFragment, type PipelineStepKind } from '../gql/graphql';
 import { Pipeline } from '../components/pipeline';
 import { Insights } from '../components/insights';
@@ -13,6 +14,7 @@ import { parseDestinationState, type DestinationState } from '../state';
 import { DestinationHeader, RangeLine } from './destination-head';
 import { destinationViewVariables, viewIdentity } from './destination-query';
 import { StepDetail, type Panels } from './step-detail';
+import { LiveTail } from './live-tail';
 
 export { RangeControls, RangeLine, rangeQuery } from './destination-head';
 
@@ -34,6 +36,7 @@ function panelsOf(snapshot: ViewSnapshot, wanted: DestinationViewQueryVariables)
     series: answered.withSeries && sameStep && JSON.stringify(answered.seriesGroupBy) === JSON.stringify(wanted.seriesGroupBy) ? (d.timeseries ?? undefined) : undefined,
     syncs: answered.withSyncs ? (d.syncs ?? undefined) : undefined,
     syncRuns: answered.withSyncRuns ? (d.syncRuns ?? undefined) : undefined,
+    replay: answered.withReplay && wanted.withReplay && sameStep ? (snapshot.data?.replayPreview ?? undefined) : undefined,
   };
 }
 
@@ -51,8 +54,11 @@ export function DestinationPage({ id }: { id: string }) {
   const { params } = useRoute();
   const state = parseDestinationState(params);
   const problem = clientProblem(state);
-  const variables = problem ? null : destinationViewVariables(id, state, true);
+  // Known once any answer brought it; until then the view does not ask for the replay preview.
+  const viewer = useViewer(false);
+  const variables = problem ? null : destinationViewVariables(id, state, true, mayReplay(viewer));
   const snapshot = useSnapshot(DestinationViewDocument, problem ? null : viewIdentity(id, state), variables, problem ? undefined : destinationViewVariables(id, state, false));
+  useRememberViewer(snapshot.data?.viewer);
   const destination = snapshot.data?.destination ?? undefined;
   const rolling = 'preset' in state.range;
   usePipelineWatch(rolling && destination && variables ? { destinationId: id, range: variables.range, mappingId: state.mapping, filter: variables.filter } : null, destination?.pipeline, snapshot.refresh);
@@ -110,6 +116,7 @@ function DestinationBody({ id, state, snapshot, wanted, rolling }: { id: string;
       ) : (
         <Insights insights={panels.insights} />
       ))}
+      {destination && <LiveTail destinationId={id} state={state} mappingNames={new Map(destination.mappings.map((m) => [String(m.id), m.name]))} />}
     </>
   );
 }

@@ -17,7 +17,7 @@ export function SignIn({ problem }: { problem: string | null }) {
           {problem}
         </p>
       ) : (
-        <p>Paste an API token of your workspace. It needs the read scope; editing alert rules needs the admin scope too.</p>
+        <p>Paste an API token of your workspace. It needs the read scope; replaying undelivered messages needs the replay (or admin) scope, and editing alert rules the admin scope.</p>
       )}
       <form onSubmit={submit}>
         <label htmlFor="token">API token</label>
