@@ -2,7 +2,7 @@ import type { SecretBox } from '../auth/secret-box';
 import type { Db } from '../clickhouse/client';
 import { KeyedMutex } from '../domain/keyed-mutex';
 import type { WorkspaceDb } from '../metrics/workspace-db';
-import type { AlertRuleValue, AlertState } from './rules';
+import type { AlertRuleValue } from './rules';
 import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
 
 export type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';

@@ -48,18 +48,18 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   });
 
   // The IDE is prefilled with the demo token once it exists (it is created through the gateway's own store).
-  let ideToken: string | undefined;
+  const demo: { token?: string } = {};
   const gateway = await phase(
     'gateway',
     'starting (GraphQL, the page, live demo traffic)',
-    () => startGateway({ config, log, db, ide: { defaultToken: () => ideToken }, web: { demoToken: () => ideToken } }),
+    () => startGateway({ config, log, db, ide: { defaultToken: () => demo.token }, web: { demoToken: () => demo.token } }),
     (g, ms) => `listening on ${g.url} after ${(ms / 1000).toFixed(1)} s`,
   ).catch(async (err: unknown) => {
     await db.close();
     throw new StepFailure('starting the gateway', asPortProblem(err, config.server));
   });
   const token = await demoToken(gateway.tokens, config.server.dataDir);
-  ideToken = token;
+  demo.token = token;
   const controller = new AbortController();
   const live = runLive({ url: gateway.url, token, seed, signal: controller.signal, log: (msg) => log.warn(msg), ...continuation });
 

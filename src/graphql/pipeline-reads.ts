@@ -1,9 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DestinationKind } from '../domain/steps';
-import type { ResolvedRange } from '../domain/time-range';
 import type { ConnectionEntry } from '../metrics/catalog.service';
 import { pipelineWithGauge, retryPending, type PipelineRead, type RetryKey } from '../metrics/pipeline.query';
-import type { EventFilterValue } from '../metrics/tiered';
 import type { WorkspaceDb } from '../metrics/workspace-db';
 import type { BatchRecorder } from './grouped-loader';
 import { sliceKey, type Slice } from '../metrics/slice';

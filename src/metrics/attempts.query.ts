@@ -1,9 +1,8 @@
-import type { ResolvedRange } from '../domain/time-range';
 import { periodCoverage } from './shared-reads';
 import type { BreakdownDimension } from './breakdown.query';
 import type { OutcomeStep } from './latency.query';
 import { KEYED_SCOPE_SQL, keyedScopeParams, type StepScope } from './step-scope';
-import { filterParams, FILTER_SQL, HOUR_SPANS, MINUTE_SPANS, periodParams, spanList, type EventFilterValue } from './tiered';
+import { filterParams, FILTER_SQL, HOUR_SPANS, MINUTE_SPANS, periodParams, spanList } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import { compoundKey } from '../domain/compound-key';
 import type { Slice } from './slice';

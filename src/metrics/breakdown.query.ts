@@ -1,10 +1,9 @@
-import type { ResolvedRange } from '../domain/time-range';
 import { periodCoverage } from './shared-reads';
 import type { Slice } from './slice';
 import type { StepCount } from './pipeline.query';
 import { isSourceSideStep } from '../domain/steps';
 import { KEY_COLUMNS, KEYED_SCOPE_SQL, keyedScopeParams, rowsOfDestination, STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
-import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
+import { filterParams, TIERED, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import { storedRequest, storedResponse, type StoredRequest, type StoredResponse } from './sample-exchange.read';
 import { compoundKey } from '../domain/compound-key';

@@ -1,8 +1,7 @@
-import type { ResolvedRange } from '../domain/time-range';
 import { periodCoverage } from './shared-reads';
 import type { StepCount } from './pipeline.query';
 import { STEP_SCOPE_SQL, stepScopeParams, type StepScope } from './step-scope';
-import { filterParams, TIERED, type AggDimension, type EventFilterValue, type PeriodSource } from './tiered';
+import { filterParams, TIERED, type AggDimension, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import type { Slice } from './slice';
 

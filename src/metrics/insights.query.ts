@@ -4,9 +4,8 @@ import { rankContributors, type ContributorValue, type PartRow } from './insight
 
 export type { ContributorValue } from './insights.contributors';
 import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
-import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount } from './pipeline.query';
-import { filterParams, periodParams, tieredSource, type EventFilterValue } from './tiered';
+import { filterParams, periodParams, tieredSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import type { Slice } from './slice';
 

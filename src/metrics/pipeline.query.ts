@@ -2,7 +2,7 @@ import { CONNECTION_ENTRY_STEPS, type ReportStep } from '../domain/steps';
 import { ALL_TIME, periodCoverage } from './shared-reads';
 import type { Slice } from './slice';
 import type { ResolvedRange } from '../domain/time-range';
-import { filterParams, TIERED, type EventFilterValue, type PeriodSource } from './tiered';
+import { filterParams, TIERED, type PeriodSource } from './tiered';
 import type { WorkspaceDb } from './workspace-db';
 import { compoundKey } from '../domain/compound-key';
 

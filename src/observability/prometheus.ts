@@ -179,6 +179,8 @@ export class GatewayMetrics {
   private readonly operations = new Set<string>();
 
   constructor() {
+    // The collect() callbacks below are prom-client's, called with their own `this`; they read the gauges through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const metrics = this;
     this.activeSubscriptions = new Gauge({
       name: `${METRIC_PREFIX}active_subscriptions`,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { report, type TestGateway } from '../helpers/gateway';
-import { openBrowser, expectAxeClean, type PageHarness } from './browser';
+import { expectAxeClean, type PageHarness } from './browser';
 import { CLASSIC, startPageTest, stopPageTest, TRACED_MESSAGE } from './seed';
 
 /**

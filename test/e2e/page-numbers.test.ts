@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { TestGateway } from '../helpers/gateway';
-import { openBrowser, pipelineCounts, rowCounts, expectAxeClean, TIME_ZONE, type PageHarness } from './browser';
+import { pipelineCounts, rowCounts, expectAxeClean, TIME_ZONE, type PageHarness } from './browser';
 import { ACTIONS, CLASSIC, MAPPING, startPageTest, stopPageTest, STORAGE } from './seed';
 
 /**

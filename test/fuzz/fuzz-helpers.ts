@@ -61,7 +61,10 @@ export function echoText(raw: string): string {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') out.push(v);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) out.push(k), stack.push(x);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      out.push(k);
+      stack.push(x);
+    }
   }
   return out.join(' ');
 }

@@ -13,6 +13,7 @@
  * document that is slow even when sent alone stalls the gateway); no unhandled
  * rejection; /healthz and /readyz 200 and an ordinary query still answered afterwards.
  */
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { getOperationAST, parse, validate } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
@@ -94,7 +95,7 @@ function checkErrors(doc: Doc, errors: unknown, answer: string, sentText: string
   if (errors === undefined) return;
   if (!Array.isArray(errors) || errors.length === 0) throw docFailure(doc, '`errors` must be a non-empty list', answer);
   const list = errors as { message?: unknown; extensions?: Record<string, unknown> }[];
-  for (const [i, e] of list.entries()) {
+  for (const e of list) {
     const code = e?.extensions?.code;
     stats.byCode[String(code)] = (stats.byCode[String(code)] ?? 0) + 1;
     if (typeof e?.message !== 'string') throw docFailure(doc, 'an error without a message', answer);
@@ -132,11 +133,11 @@ async function sendHttp(doc: Doc): Promise<number> {
     init = { method: 'POST', headers, body: sent };
   }
   const started = performance.now();
-  if (process.env.FUZZ_TRACE) require('node:fs').appendFileSync(process.env.FUZZ_TRACE, `> http ${doc.kind} ${sent.length} ${JSON.stringify({ doc })}\n`);
+  if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `> http ${doc.kind} ${sent.length} ${JSON.stringify({ doc })}\n`);
   const res = await fetch(url, init);
   const text = await res.text();
   const ms = performance.now() - started;
-  if (process.env.FUZZ_TRACE) require('node:fs').appendFileSync(process.env.FUZZ_TRACE, `< http ${Math.round(ms)} ms ${res.status}\n`);
+  if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `< http ${Math.round(ms)} ms ${res.status}\n`);
   stats.http++;
   stats.byStatus[res.status] = (stats.byStatus[res.status] ?? 0) + 1;
   stats.byKind[doc.kind.split(':').slice(0, 2).join(':')] = (stats.byKind[doc.kind.split(':').slice(0, 2).join(':')] ?? 0) + 1;
@@ -234,7 +235,7 @@ async function sendWs(doc: Doc): Promise<void> {
     /* not a valid document: an answer is due */
   }
   const client = clients[wsTurn++ % clients.length];
-  if (process.env.FUZZ_TRACE) require('node:fs').appendFileSync(process.env.FUZZ_TRACE, `> ws ${doc.kind} ${text.length} ${JSON.stringify({ doc })}\n`);
+  if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `> ws ${doc.kind} ${text.length} ${JSON.stringify({ doc })}\n`);
   const outcome = !serializable ? await rawWsOperation(text) : await new Promise<WsOutcome>((resolve) => {
     let settled = false;
     let dispose: () => void = () => {};
@@ -284,7 +285,7 @@ describe('GraphQL under ≥ 10,000 generated documents (HTTP) and ≥ 500 (graph
       fcParams(101, RUNS),
     );
     const seconds = (performance.now() - started) / 1000;
-    // eslint-disable-next-line no-console
+     
     console.log(`graphql fuzz: ${stats.http} HTTP + ${stats.ws} graphql-ws documents in ${seconds.toFixed(1)} s, seed ${fcParams(101, 0).seed}; HTTP status ${JSON.stringify(stats.byStatus)}; error codes ${JSON.stringify(stats.byCode)}; kinds ${JSON.stringify(stats.byKind)}; slowest ${JSON.stringify(stats.slowest)}, batches re-timed alone ${stats.slowBatches}; HTTP batches ${(stats.httpMs / 1000).toFixed(1)} s, ws ${(stats.wsMs / 1000).toFixed(1)} s; ${stats.dbQueries} engine queries, ${(stats.dbMs / 1000).toFixed(1)} s, ${JSON.stringify(stats.dbByFamily)}`);
     if (process.env.FUZZ_PROFILE) console.log(JSON.stringify(stats.msByKind), JSON.stringify(stats.slow.sort((a, b) => b.ms - a.ms).slice(0, 15), null, 1));
     expect(stats.http).toBeGreaterThanOrEqual(MIN_HTTP);

@@ -178,7 +178,7 @@ describe('free text round-trips byte-identically (ingest → GraphQL)', () => {
       }),
       fcParams(2, ROUND_TRIP_RUNS),
     );
-    // eslint-disable-next-line no-console
+     
     console.log(`round trip: ${records} records in ${((performance.now() - started) / 1000).toFixed(1)} s, seed ${fcParams(2, 0).seed}`);
     expect(rejections.list).toEqual([]);
   });

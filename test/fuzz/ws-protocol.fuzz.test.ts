@@ -181,7 +181,7 @@ describe('graphql-ws protocol under ≥ 1,000 generated frame sequences', () => 
       }),
       fcParams(301, RUNS),
     );
-    // eslint-disable-next-line no-console
+     
     console.log(`ws protocol fuzz: ${stats.sequences} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s, seed ${fcParams(301, 0).seed}; close codes ${JSON.stringify(stats.closes)}; ${stats.received} messages received, ${stats.errors} with errors`);
     expect(stats.sequences).toBeGreaterThanOrEqual(MIN_SEQUENCES);
     expect(rejections.list).toEqual([]);

@@ -9,7 +9,7 @@
  */
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { mulberry32 } from '../helpers/seeded';
-import { DISCARD_BOXES, LAYOUT, type ApiPipeline, type ApiStep, type ChangeV, type Kind, type Range, type Rec } from '../helpers/recount';
+import { DISCARD_BOXES, LAYOUT, type ApiPipeline, type ChangeV, type Kind, type Range, type Rec } from '../helpers/recount';
 import { ConnectionRecount, type GroupDim, type GroupedV, type RunV } from '../helpers/recount-connections';
 
 const MIN = 60_000;

@@ -9,7 +9,7 @@ import { resolveTimeRange, type ResolvedRange, type TimeRangePreset } from '../.
 import { findDiscardReason, type DiscardStep } from '../../src/domain/discard-reasons';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { mulberry32 } from '../helpers/seeded';
-import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ApiPipeline, type ApiStep, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
+import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ApiPipeline, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { type Db } from '../../src/clickhouse/client';
 import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';

@@ -2,6 +2,8 @@ import { isListType, isNonNullType, isObjectType, parse, type GraphQLOutputType 
 import { MAX_BREAKDOWN_ROWS } from '../../src/graphql/breakdown/breakdown.args';
 import { MAX_SAMPLES } from '../../src/graphql/discards/discards.resolver';
 import { costOf, costSpecOf } from '../../src/graphql/transport/cost';
+import { DestinationViewDocument } from '../../web/src/gql/graphql';
+import { destinationViewVariables } from '../../web/src/views/destination-query';
 import { gatewaySchema } from '../../src/graphql/schema';
 
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -101,8 +103,6 @@ describe('what a timeseries returns is what it costs (review finding)', () => {
 
 describe('the page’s one request per view (web/src/views/destination-query.ts)', () => {
   it('stays under the default limit at two weeks, whichever step is open', () => {
-    const { DestinationViewDocument } = require('../../web/src/gql/graphql') as typeof import('../../web/src/gql/graphql');
-    const { destinationViewVariables } = require('../../web/src/views/destination-query') as typeof import('../../web/src/views/destination-query');
     const base = { range: { preset: 'LAST_2_WEEKS' as const }, rangeProblem: null, timeZone: 'UTC', zoneProblem: null, filters: { eventType: [], eventName: ['x'], appVersion: [], enriched: null }, mapping: null, reason: null, view: 'percent' as const, lookback: true, samples: null, sync: null, doc: null };
     const steps = [null, 'SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY', 'FAILED_TO_SYNC', 'RECORDS_EXTRACTED'] as const;
     const costs = steps.flatMap((step) => [null, '429'].map((reason) => cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step, reason }, true) as unknown as Record<string, unknown>)));

@@ -39,7 +39,9 @@ describe('phase', () => {
     const c = capture();
     await phase('engine', 'opening', () => sleep(1100), undefined, { tty: true, write: c.write });
     expect(c.out[0]).toBe('engine: opening …');
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequence is what this checks
     expect(c.out.some((t) => /^\r\x1b\[Kengine: opening … \d+ s$/.test(t))).toBe(true);
+    // eslint-disable-next-line no-control-regex -- as above
     expect(c.out[c.out.length - 1]).toMatch(/^\r\x1b\[Kengine: done in \d+\.\d s\n$/);
 
     const f = capture();

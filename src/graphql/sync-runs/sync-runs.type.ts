@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType, Directive } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType, Directive } from 'type-graphql';
 import { CACHE } from '../common/cache-control';
 import { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../metrics/sync-runs.query';
 import { Count, DateTime } from '../common/scalars';

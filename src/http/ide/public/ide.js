@@ -1,3 +1,4 @@
+/* global graphqlWs, React, ReactDOM, GraphiQL -- the page's <script> tags load them before this file */
 /*
  * The gateway's GraphQL IDE: GraphiQL with a fetcher that sends queries and mutations
  * as HTTP POSTs and subscriptions over graphql-ws, both to this page's own URL.
