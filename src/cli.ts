@@ -35,7 +35,12 @@ async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
     if (positionals.length > (command.positionals ?? 0)) throw new UsageError(`Unexpected argument "${positionals[command.positionals ?? 0]}"`);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${command.help}\n`);
@@ -61,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
 /** A way out for failures that are the machine's, not the user's. */
 function hintFor(error: unknown): string | undefined {
   if (!(error instanceof AppError)) return undefined;
-  if (error.code === ErrorCode.QUERY_TIMEOUT) return 'The machine may be busy: run the command again (it resumes), or raise WRITE_TIMEOUT_SECONDS / QUERY_TIMEOUT_SECONDS (docs/configuration.md).';
+  if (error.code === ErrorCode.QUERY_TIMEOUT)
+    return 'The machine may be busy: run the command again (it resumes), or raise WRITE_TIMEOUT_SECONDS / QUERY_TIMEOUT_SECONDS (docs/configuration.md).';
   if (error.code === ErrorCode.UPSTREAM_UNAVAILABLE) return 'Check free disk space under DATA_DIR (or the ClickHouse server), then run the command again.';
   return undefined;
 }
@@ -75,7 +81,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(describeFailure(err).map((line) => `${line}\n`).join(''));
+    process.stderr.write(
+      describeFailure(err)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
     const inner = err instanceof StepFailure ? err.error : err;
     if (inner instanceof UsageError) {
       if (inner.hint) process.stderr.write(`hint: ${inner.hint}\n`);
@@ -88,4 +98,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = (inner as { exitCode?: unknown }).exitCode === 2 ? 2 : 1;
   },
 );
-

@@ -10,7 +10,9 @@ export function createLogger(level: LogLevel, pretty = false, destination?: Dest
     level,
     redact: { paths: ['req.headers.authorization', '*.authorization', 'authorization', 'token'], censor: '[redacted]' },
     base: undefined,
-    ...(pretty && !destination ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+    ...(pretty && !destination
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+      : {}),
   };
   // `destination`: where JSON lines go instead of stdout (tests capture them).
   return destination ? pino(options, destination) : pino(options);

@@ -29,16 +29,25 @@ async function load(context) {
   const page = await context.newPage();
   const http = [];
   const subscriptions = [];
-  page.on('request', (r) => r.url().endsWith('/graphql') && r.method() === 'POST' && http.push(r.postDataJSON()?.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? '?'));
-  page.on('websocket', (ws) => ws.on('framesent', (f) => {
-    const m = JSON.parse(String(f.payload));
-    if (m.type === 'subscribe') subscriptions.push(m.payload.query.match(/subscription\s+(\w+)/)?.[1] ?? '?');
-  }));
+  page.on(
+    'request',
+    (r) => r.url().endsWith('/graphql') && r.method() === 'POST' && http.push(r.postDataJSON()?.query?.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? '?'),
+  );
+  page.on('websocket', (ws) =>
+    ws.on('framesent', (f) => {
+      const m = JSON.parse(String(f.payload));
+      if (m.type === 'subscribe') subscriptions.push(m.payload.query.match(/subscription\s+(\w+)/)?.[1] ?? '?');
+    }),
+  );
   await page.goto(BASE + URL_PATH, { waitUntil: 'commit' });
-  const drawn = await page.waitForFunction(() => {
-    const steps = document.querySelectorAll('.pipeline [data-step]');
-    return steps.length > 0 && [...steps].every((s) => s.hasAttribute('data-count')) ? performance.now() : false;
-  }, null, { polling: 'raf', timeout: 20_000 });
+  const drawn = await page.waitForFunction(
+    () => {
+      const steps = document.querySelectorAll('.pipeline [data-step]');
+      return steps.length > 0 && [...steps].every((s) => s.hasAttribute('data-count')) ? performance.now() : false;
+    },
+    null,
+    { polling: 'raf', timeout: 20_000 },
+  );
   const ms = await drawn.jsonValue();
   const beforeDrawn = http.length;
   await page.waitForTimeout(1500); // what the page asks for after the pipeline (insights, live values)
@@ -71,16 +80,35 @@ async function liveRefreshes(context) {
   const times = [];
   for (let i = 0; i < REFRESHES; i++) {
     const reason = `BENCH_${Date.now().toString(36)}_${i}`;
-    const report = { timestamp: new Date(Date.now() - 10 * 60_000).toISOString(), sourceId: 'src_web', destinationId: DESTINATION, destinationKind: 'classic', step: 'failed_delivery', reason, eventType: 'track', eventName: 'Bench Event', appVersion: '0.0.0', count: 500 };
-    const res = await fetch(`${BASE}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify([report]) });
+    const report = {
+      timestamp: new Date(Date.now() - 10 * 60_000).toISOString(),
+      sourceId: 'src_web',
+      destinationId: DESTINATION,
+      destinationKind: 'classic',
+      step: 'failed_delivery',
+      reason,
+      eventType: 'track',
+      eventName: 'Bench Event',
+      appVersion: '0.0.0',
+      count: 500,
+    };
+    const res = await fetch(`${BASE}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify([report]),
+    });
     if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
     const started = Date.now();
-    await page.waitForFunction((code) => {
-      const row = document.querySelector(`tr[data-reason="${code}"]`);
-      const box = Number(document.querySelector('[data-step="FAILED_DELIVERY"]')?.getAttribute('data-count'));
-      const rows = [...document.querySelectorAll('tr[data-reason]')].reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0);
-      return row !== null && row.getAttribute('data-count') === '500' && box === rows;
-    }, reason, { polling: 'raf', timeout: 30_000 });
+    await page.waitForFunction(
+      (code) => {
+        const row = document.querySelector(`tr[data-reason="${code}"]`);
+        const box = Number(document.querySelector('[data-step="FAILED_DELIVERY"]')?.getAttribute('data-count'));
+        const rows = [...document.querySelectorAll('tr[data-reason]')].reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0);
+        return row !== null && row.getAttribute('data-count') === '500' && box === rows;
+      },
+      reason,
+      { polling: 'raf', timeout: 30_000 },
+    );
     times.push(Date.now() - started);
     await page.waitForTimeout(1500);
   }
@@ -100,8 +128,12 @@ const times = runs.map((r) => r.ms).sort((a, b) => a - b);
 const median = (times[LOADS / 2 - 1] + times[LOADS / 2]) / 2;
 const last = runs.at(-1);
 console.log(`destination page: ${BASE}${URL_PATH}`);
-console.log(`GraphQL HTTP requests per load: ${last.http.length} (${last.http.join(', ')}); the pipeline is drawn from the first alone (${last.beforeDrawn} sent by then)`);
+console.log(
+  `GraphQL HTTP requests per load: ${last.http.length} (${last.http.join(', ')}); the pipeline is drawn from the first alone (${last.beforeDrawn} sent by then)`,
+);
 console.log(`graphql-ws subscriptions per load: ${last.subscriptions.length} (${last.subscriptions.join(', ')})`);
 console.log(`JS shipped (gzip): ${await shippedJsGzipBytes()} bytes`);
 console.log(`navigation → pipeline drawn: median ${median.toFixed(0)} ms over ${LOADS} loads (min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)})`);
-console.log(`ingest → every open panel refreshed (box, new reason row, rows' sum): median ${refreshes[Math.floor(REFRESHES / 2)]} ms over ${REFRESHES} ingests (min ${refreshes[0]}, max ${refreshes.at(-1)})`);
+console.log(
+  `ingest → every open panel refreshed (box, new reason row, rows' sum): median ${refreshes[Math.floor(REFRESHES / 2)]} ms over ${REFRESHES} ingests (min ${refreshes[0]}, max ${refreshes.at(-1)})`,
+);

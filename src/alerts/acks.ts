@@ -32,7 +32,9 @@ export class AckStore {
     );
     // A rule's earlier firings have acknowledgements too (kept 90 days): only the ones asked for count.
     const wanted = new Set(firings.map((f) => compoundKey(f.ruleId, f.since)));
-    return rows.map((r) => ({ ruleId: r.rule_id, firingSince: Number(r.since_ms), by: r.by, at: Number(r.at_ms) })).filter((a) => wanted.has(compoundKey(a.ruleId, a.firingSince)));
+    return rows
+      .map((r) => ({ ruleId: r.rule_id, firingSince: Number(r.since_ms), by: r.by, at: Number(r.at_ms) }))
+      .filter((a) => wanted.has(compoundKey(a.ruleId, a.firingSince)));
   }
 
   async write(wdb: WorkspaceDb, ack: AcknowledgementValue): Promise<void> {

@@ -21,7 +21,10 @@ export function checkOutboundUrl(field: string, value: string, allowPrivateNetwo
   if (text.length > MAX_URL_LENGTH) throw badInput(`${field} must be at most ${MAX_URL_LENGTH} characters`, { field });
   const literal = literalAddress(url);
   if (!allowPrivateNetworks && (url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal)))) {
-    throw badInput(`${field} must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)`, { field });
+    throw badInput(
+      `${field} must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)`,
+      { field },
+    );
   }
   return text;
 }
@@ -29,6 +32,7 @@ export function checkOutboundUrl(field: string, value: string, allowPrivateNetwo
 /** A PagerDuty Events API v2 routing key: the 32-character integration key of a service. */
 export function checkRoutingKey(value: string): string {
   const key = value.trim();
-  if (!/^[A-Za-z0-9]{32}$/.test(key)) throw badInput('pagerdutyRoutingKey must be the 32-character integration key of an Events API v2 integration', { field: 'pagerdutyRoutingKey' });
+  if (!/^[A-Za-z0-9]{32}$/.test(key))
+    throw badInput('pagerdutyRoutingKey must be the 32-character integration key of an Events API v2 integration', { field: 'pagerdutyRoutingKey' });
   return key;
 }

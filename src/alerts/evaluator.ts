@@ -210,7 +210,14 @@ export class Evaluator {
             report.insufficient++;
             continue;
           }
-          const state = states.get(compoundKey(rule.workspaceId, rule.id)) ?? { state: 'ok', severity: null, silenced: false, since: rule.createdAt, value: null, version: 0 };
+          const state = states.get(compoundKey(rule.workspaceId, rule.id)) ?? {
+            state: 'ok',
+            severity: null,
+            silenced: false,
+            since: rule.createdAt,
+            value: null,
+            version: 0,
+          };
           const event = await this.transition(wdb, rule, state, m, now);
           if (event === 'lost') report.lostClaims++;
           else if (event) {
@@ -233,7 +240,13 @@ export class Evaluator {
   }
 
   /** Claims and records the transition the measurement calls for; null when none, 'lost' when another evaluator has it. */
-  private async transition(wdb: WorkspaceDb, rule: AlertRuleValue, current: RuleStateValue, m: Measurement, now: number): Promise<AlertEventValue | null | 'lost'> {
+  private async transition(
+    wdb: WorkspaceDb,
+    rule: AlertRuleValue,
+    current: RuleStateValue,
+    m: Measurement,
+    now: number,
+  ): Promise<AlertEventValue | null | 'lost'> {
     const plan = planTransition(current, severityOf(rule, m));
     if (plan === null) return null;
     const key = transitionKey(rule.id, current, plan);
@@ -243,9 +256,19 @@ export class Evaluator {
     // a crash in between leaves a transition the next sweep completes with the same key.
     await this.store.insertEvent(event);
     const silenced = silencing(rule, current, plan, now).state;
-    const next: RuleStateValue = { state: plan.next === 'resolved' ? 'ok' : 'firing', severity: plan.next === 'resolved' ? null : plan.severity, silenced, since: event.at, value: m.value, version: current.version + 1 };
+    const next: RuleStateValue = {
+      state: plan.next === 'resolved' ? 'ok' : 'firing',
+      severity: plan.next === 'resolved' ? null : plan.severity,
+      silenced,
+      since: event.at,
+      value: m.value,
+      version: current.version + 1,
+    };
     await this.store.writeState(wdb, rule.id, next);
-    this.options.log.info({ workspace: rule.workspaceId, rule: rule.id, state: plan.next, severity: plan.severity, value: m.value, silenced: event.silenced }, 'alert transition');
+    this.options.log.info(
+      { workspace: rule.workspaceId, rule: rule.id, state: plan.next, severity: plan.severity, value: m.value, silenced: event.silenced },
+      'alert transition',
+    );
     return event;
   }
 
@@ -258,13 +281,21 @@ export class Evaluator {
     let context: NotificationContext;
     try {
       context = await notificationContext(wdb, catalog, rule, event, this.publicBaseUrl, this.options.redactSample ?? ((s) => s));
-      const [ack] = event.state === 'firing' && event.previousSeverity === null ? [] : await this.acks.find(wdb, [{ ruleId: rule.id, since: event.previousStateSince }]);
+      const [ack] =
+        event.state === 'firing' && event.previousSeverity === null ? [] : await this.acks.find(wdb, [{ ruleId: rule.id, since: event.previousStateSince }]);
       if (ack) context.acknowledgement = { by: ack.by, at: new Date(ack.at).toISOString() };
     } catch (err) {
       // The notification matters more than its context: send it with the link alone.
       this.options.log.warn({ err, rule: rule.id }, 'could not read the context of an alert notification');
       const { from, to } = ruleWindow(rule, event.at);
-      context = { link: pageLink(this.publicBaseUrl, rule, from, to), from: new Date(from).toISOString(), to: new Date(to).toISOString(), topReason: null, sample: null, acknowledgement: null };
+      context = {
+        link: pageLink(this.publicBaseUrl, rule, from, to),
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        topReason: null,
+        sample: null,
+        acknowledgement: null,
+      };
     }
     await this.dispatcher.deliver(rule, event, context);
   }

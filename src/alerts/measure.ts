@@ -115,7 +115,10 @@ const MEASURES: Record<AlertKind, Measure> = {
   async discard_rate_above({ wdb, catalog, rule, range, w, guard, dest, on }) {
     const step = rule.step!;
     const sourceIds = (await catalog.connections([dest])).map((c) => c.sourceId);
-    const [[destination], [counts]] = await Promise.all([catalog.destinations([dest]), pipelineCounts(wdb, sliceOf(range, { mappingId: rule.mappingId }), [{ destinationId: dest, sourceIds }])]);
+    const [[destination], [counts]] = await Promise.all([
+      catalog.destinations([dest]),
+      pipelineCounts(wdb, sliceOf(range, { mappingId: rule.mappingId }), [{ destinationId: dest, sourceIds }]),
+    ]);
     const kindOfDestination = destination?.kind ?? 'classic';
     const entry = entryStepOf(kindOfDestination);
     const received = counts[entry]?.now ?? 0;

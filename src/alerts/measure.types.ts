@@ -52,4 +52,3 @@ export interface MeasureInput {
 /** A percent for people: two decimals at most, "undefined" when there was nothing to divide by. */
 export const pct = (v: number | null) => (v === null ? 'undefined' : `${Math.round(v * 100) / 100}%`);
 export const num = (v: number) => v.toLocaleString('en-US');
-

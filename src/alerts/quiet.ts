@@ -41,8 +41,18 @@ export const QUIET_MEANINGS: Record<DestinationKind, QuietMeaning> = {
   classic: STREAMING,
   actions: STREAMING,
   storage: { ...STREAMING, delivered: 'rowsSynced', words: { entry: 'events its sources received', delivered: 'rows loaded by its syncs' } },
-  retl: { entry: 'extracted', filters: ['filtered_destination'], delivered: 'delivered', words: { entry: 'records its sync runs extracted', delivered: 'delivered' } },
-  audience: { entry: 'computed', filters: ['filtered_destination'], delivered: 'delivered', words: { entry: 'membership changes computed for it', delivered: 'delivered' } },
+  retl: {
+    entry: 'extracted',
+    filters: ['filtered_destination'],
+    delivered: 'delivered',
+    words: { entry: 'records its sync runs extracted', delivered: 'delivered' },
+  },
+  audience: {
+    entry: 'computed',
+    filters: ['filtered_destination'],
+    delivered: 'delivered',
+    words: { entry: 'membership changes computed for it', delivered: 'delivered' },
+  },
 };
 
 /** What was counted over the window. */

@@ -114,7 +114,10 @@ export class AlertRuleService {
 
   private async withState(rules: AlertRuleValue[]): Promise<AlertRuleWithState[]> {
     if (rules.length === 0) return [];
-    const states = await this.store.states(this.wdb, rules.map((r) => r.id));
+    const states = await this.store.states(
+      this.wdb,
+      rules.map((r) => r.id),
+    );
     const firing = [...states].filter(([, s]) => s.state === 'firing').map(([ruleId, s]) => ({ ruleId, since: s.since }));
     const acks = await this.acks.find(this.wdb, firing);
     return rules.map((r) => {
@@ -137,7 +140,8 @@ export class AlertRuleService {
   /** Records who acknowledged the rule's open alert (its current firing); the first acknowledgement stands. */
   async acknowledge(id: string, by: string): Promise<AlertRuleWithState> {
     const rule = await this.get(id);
-    if (rule.state !== 'firing') throw new AppError(ErrorCode.BAD_USER_INPUT, `Alert rule ${id} is not firing: there is no open alert to acknowledge`, { field: 'id' });
+    if (rule.state !== 'firing')
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `Alert rule ${id} is not firing: there is no open alert to acknowledge`, { field: 'id' });
     if (rule.acknowledgement !== null) return rule;
     const acknowledgement: AcknowledgementValue = { ruleId: id, firingSince: rule.stateSince, by, at: this.now() };
     await this.acks.write(this.wdb, acknowledgement);
@@ -163,18 +167,27 @@ export class AlertRuleService {
       const [destination] = await this.catalog.destinations([f.destinationId]);
       if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${f.destinationId} in this workspace`, { field: 'destinationId' });
       if (!spec.destinationKinds.includes(destination.kind)) {
-        throw new AppError(ErrorCode.BAD_USER_INPUT, `${kindName} applies to ${spec.destinationKinds.join(' or ')} destinations; ${destination.id} is ${destination.kind}`, {
-          field: 'destinationId',
-          allowed: spec.destinationKinds,
-        });
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `${kindName} applies to ${spec.destinationKinds.join(' or ')} destinations; ${destination.id} is ${destination.kind}`,
+          {
+            field: 'destinationId',
+            allowed: spec.destinationKinds,
+          },
+        );
       }
       if (f.mappingId !== null) {
         if (destination.kind !== 'actions' && destination.kind !== 'retl') {
-          throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+          throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, {
+            field: 'mappingId',
+          });
         }
         const mappings = await this.catalog.mappings([destination.id]);
         if (!mappings.some((m) => m.id === f.mappingId)) {
-          throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${f.mappingId}`, { field: 'mappingId', known: mappings.map((m) => m.id) });
+          throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${f.mappingId}`, {
+            field: 'mappingId',
+            known: mappings.map((m) => m.id),
+          });
         }
       }
       if (f.step !== null) {
@@ -187,7 +200,8 @@ export class AlertRuleService {
     }
     if (f.sourceId !== null) {
       const sources = await this.catalog.sources();
-      if (!sources.some((s) => s.id === f.sourceId)) throw new AppError(ErrorCode.NOT_FOUND, `No source ${f.sourceId} in this workspace`, { field: 'sourceId' });
+      if (!sources.some((s) => s.id === f.sourceId))
+        throw new AppError(ErrorCode.NOT_FOUND, `No source ${f.sourceId} in this workspace`, { field: 'sourceId' });
     }
     return f;
   }
@@ -199,5 +213,8 @@ function fieldsOf(r: AlertRuleValue): AlertRuleFields {
 }
 
 function tooManyRules(): AppError {
-  return new AppError(ErrorCode.BAD_USER_INPUT, `A workspace may hold at most ${MAX_RULES_PER_WORKSPACE} alert rules; delete one first`, { limit: 'alertRulesPerWorkspace', value: MAX_RULES_PER_WORKSPACE });
+  return new AppError(ErrorCode.BAD_USER_INPUT, `A workspace may hold at most ${MAX_RULES_PER_WORKSPACE} alert rules; delete one first`, {
+    limit: 'alertRulesPerWorkspace',
+    value: MAX_RULES_PER_WORKSPACE,
+  });
 }

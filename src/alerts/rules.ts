@@ -9,8 +9,14 @@ import { isDiscardReportStep, type DestinationKind, type ReportStep } from '../d
  * live in rule.service.ts.
  */
 export const ALERT_KINDS = [
-  'delivery_rate_below', 'source_volume_anomaly', 'discard_rate_above', 'sync_failures', 'retry_pending_above',
-  'retl_mapping_delivery_rate_below', 'audience_sync_health_below', 'destination_quiet',
+  'delivery_rate_below',
+  'source_volume_anomaly',
+  'discard_rate_above',
+  'sync_failures',
+  'retry_pending_above',
+  'retl_mapping_delivery_rate_below',
+  'audience_sync_health_below',
+  'destination_quiet',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -58,36 +64,76 @@ interface KindSpec {
 
 export const KIND_SPECS: Record<AlertKind, KindSpec> = {
   delivery_rate_below: {
-    target: 'destination', destinationKinds: ['classic', 'actions'], mapping: true, step: false, windowed: true, guarded: true,
+    target: 'destination',
+    destinationKinds: ['classic', 'actions'],
+    mapping: true,
+    step: false,
+    windowed: true,
+    guarded: true,
     threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of delivery attempts that succeeded' },
   },
   source_volume_anomaly: {
-    target: 'source', destinationKinds: [], mapping: false, step: false, windowed: true, guarded: true,
+    target: 'source',
+    destinationKinds: [],
+    mapping: false,
+    step: false,
+    windowed: true,
+    guarded: true,
     threshold: { min: 1, max: 1000, integer: false, unit: 'percent deviation from the typical volume' },
   },
   discard_rate_above: {
-    target: 'destination', destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'], mapping: true, step: true, windowed: true, guarded: true,
+    target: 'destination',
+    destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'],
+    mapping: true,
+    step: true,
+    windowed: true,
+    guarded: true,
     threshold: { min: 0, max: 100, integer: false, unit: "percent of the pipeline's first step" },
   },
   sync_failures: {
-    target: 'destination', destinationKinds: ['storage'], mapping: false, step: false, windowed: true, guarded: false,
+    target: 'destination',
+    destinationKinds: ['storage'],
+    mapping: false,
+    step: false,
+    windowed: true,
+    guarded: false,
     threshold: { min: 1, max: 1_000_000, integer: true, unit: 'failed or partial syncs' },
   },
   retry_pending_above: {
-    target: 'destination', destinationKinds: ['classic', 'actions', 'retl', 'audience'], mapping: true, step: false, windowed: false, guarded: false,
+    target: 'destination',
+    destinationKinds: ['classic', 'actions', 'retl', 'audience'],
+    mapping: true,
+    step: false,
+    windowed: false,
+    guarded: false,
     threshold: { min: 0, max: 1_000_000_000, integer: true, unit: 'events waiting for a retry' },
   },
   retl_mapping_delivery_rate_below: {
-    target: 'destination', destinationKinds: ['retl'], mapping: 'required', step: false, windowed: true, guarded: true,
+    target: 'destination',
+    destinationKinds: ['retl'],
+    mapping: 'required',
+    step: false,
+    windowed: true,
+    guarded: true,
     threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: "percent of the mapping's delivery attempts that succeeded" },
   },
   audience_sync_health_below: {
-    target: 'destination', destinationKinds: ['audience'], mapping: false, step: false, windowed: true, guarded: true,
+    target: 'destination',
+    destinationKinds: ['audience'],
+    mapping: false,
+    step: false,
+    windowed: true,
+    guarded: true,
     threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of the membership changes to send that arrived' },
   },
   // Every kind: what "its sources keep receiving" and "it delivers" mean per kind is in quiet.ts.
   destination_quiet: {
-    target: 'destination', destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'], mapping: false, step: false, windowed: true, guarded: true,
+    target: 'destination',
+    destinationKinds: ['classic', 'actions', 'storage', 'retl', 'audience'],
+    mapping: false,
+    step: false,
+    windowed: true,
+    guarded: true,
     threshold: { min: 0, max: 100, integer: false, minExclusive: true, unit: 'percent of the expected events that were delivered' },
     defaultThreshold: DEFAULT_QUIET_THRESHOLD,
   },
@@ -183,7 +229,8 @@ export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false
     if (f.step !== null) throw bad('step', `step does not apply to ${kindName}`);
     if (f.reason !== null) throw bad('reason', `reason does not apply to ${kindName}`);
   }
-  if (f.reason !== null && (f.reason.length === 0 || f.reason.length > MAX_REASON_LENGTH)) throw bad('reason', `reason must be 1-${MAX_REASON_LENGTH} characters`);
+  if (f.reason !== null && (f.reason.length === 0 || f.reason.length > MAX_REASON_LENGTH))
+    throw bad('reason', `reason must be 1-${MAX_REASON_LENGTH} characters`);
 
   const t = spec.threshold;
   const below = t.minExclusive ? f.threshold <= t.min : f.threshold < t.min;
@@ -192,14 +239,19 @@ export function checkRuleFields(f: AlertRuleFields, allowPrivateNetworks = false
     throw bad('threshold', `threshold of ${kindName} (${t.unit}) must be ${t.integer ? 'an integer ' : ''}${range}`, { min: t.min, max: t.max });
   }
   if (!Number.isInteger(f.windowMinutes) || f.windowMinutes < MIN_WINDOW_MINUTES || f.windowMinutes > MAX_WINDOW_MINUTES) {
-    throw bad('windowMinutes', `windowMinutes must be an integer from ${MIN_WINDOW_MINUTES} (5 minutes) to ${MAX_WINDOW_MINUTES} (14 days)`, { min: MIN_WINDOW_MINUTES, max: MAX_WINDOW_MINUTES });
+    throw bad('windowMinutes', `windowMinutes must be an integer from ${MIN_WINDOW_MINUTES} (5 minutes) to ${MAX_WINDOW_MINUTES} (14 days)`, {
+      min: MIN_WINDOW_MINUTES,
+      max: MAX_WINDOW_MINUTES,
+    });
   }
   if (!Number.isInteger(f.minVolume) || f.minVolume < 0 || f.minVolume > MAX_MIN_VOLUME) {
     throw bad('minVolume', `minVolume must be an integer from 0 to ${MAX_MIN_VOLUME}`);
   }
 
-  const webhookUrl = f.webhookUrl === null ? null : checkOutboundUrl('webhookUrl', f.webhookUrl, allowPrivateNetworks, 'sign requests with webhookSecret instead');
-  const slackWebhookUrl = f.slackWebhookUrl === null ? null : checkOutboundUrl('slackWebhookUrl', f.slackWebhookUrl, allowPrivateNetworks, 'use the incoming webhook URL Slack gave');
+  const webhookUrl =
+    f.webhookUrl === null ? null : checkOutboundUrl('webhookUrl', f.webhookUrl, allowPrivateNetworks, 'sign requests with webhookSecret instead');
+  const slackWebhookUrl =
+    f.slackWebhookUrl === null ? null : checkOutboundUrl('slackWebhookUrl', f.slackWebhookUrl, allowPrivateNetworks, 'use the incoming webhook URL Slack gave');
   const pagerdutyRoutingKey = f.pagerdutyRoutingKey === null ? null : checkRoutingKey(f.pagerdutyRoutingKey);
   if (f.webhookSecret !== null) {
     if (webhookUrl === null) throw bad('webhookSecret', 'webhookSecret needs a webhookUrl');

@@ -51,11 +51,17 @@ export function checkCriticalThreshold(f: Pick<AlertRuleFields, 'kind' | 'thresh
   if (c === null) return;
   const t = KIND_SPECS[f.kind].threshold;
   if (!Number.isFinite(c) || c < t.min || c > t.max || (t.minExclusive && c <= t.min) || (t.integer && !Number.isInteger(c))) {
-    throw badInput(`criticalThreshold of ${f.kind.toUpperCase()} (${t.unit}) must be ${t.integer ? 'an integer ' : ''}from ${t.min} to ${t.max}`, { field: 'criticalThreshold', min: t.min, max: t.max });
+    throw badInput(`criticalThreshold of ${f.kind.toUpperCase()} (${t.unit}) must be ${t.integer ? 'an integer ' : ''}from ${t.min} to ${t.max}`, {
+      field: 'criticalThreshold',
+      min: t.min,
+      max: t.max,
+    });
   }
   const direction = DIRECTIONS[f.kind];
   const worse = direction === 'below' ? c < f.threshold : c > f.threshold;
   if (!worse) {
-    throw badInput(`criticalThreshold must be ${direction === 'below' ? 'below' : 'above'} threshold (${f.threshold}): critical is the worse of the two`, { field: 'criticalThreshold' });
+    throw badInput(`criticalThreshold must be ${direction === 'below' ? 'below' : 'above'} threshold (${f.threshold}): critical is the worse of the two`, {
+      field: 'criticalThreshold',
+    });
   }
 }

@@ -6,7 +6,19 @@ import type { AlertRuleValue } from './rules';
 import type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
 
 export type { AlertEventValue, NotificationChannel, NotificationOutcome, NotificationValue, RuleStateValue } from './values';
-import { EVENT_COLUMNS, orNull, RULE_COLUMNS, seconds, STATE_COLUMNS, toEvent, toRule, toState, type EventRow, type RuleRow, type StateRow } from './store.rows';
+import {
+  EVENT_COLUMNS,
+  orNull,
+  RULE_COLUMNS,
+  seconds,
+  STATE_COLUMNS,
+  toEvent,
+  toRule,
+  toState,
+  type EventRow,
+  type RuleRow,
+  type StateRow,
+} from './store.rows';
 import { compoundKey } from '../domain/compound-key';
 
 /** The alert tables (identifiers never come from callers). */
@@ -132,7 +144,15 @@ export class AlertStore {
       `INSERT INTO ${this.table('alert_state')} (workspace_id, rule_id, state, severity, since, value, silenced, version)
        VALUES ({workspace:String}, {id:String}, {state:String}, {severity:String}, fromUnixTimestamp64Milli({since:Int64}, 'UTC'), {value:Nullable(Float64)},
                {silenced:UInt8}, {version:UInt64})`,
-      { id: ruleId, state: state.state, severity: state.severity ?? '', since: state.since, value: state.value, silenced: state.silenced ? 1 : 0, version: state.version },
+      {
+        id: ruleId,
+        state: state.state,
+        severity: state.severity ?? '',
+        since: state.since,
+        value: state.value,
+        silenced: state.silenced ? 1 : 0,
+        version: state.version,
+      },
     );
   }
 
@@ -281,7 +301,16 @@ export class AlertStore {
   /** The newest notification row per event and channel. */
   async notifications(wdb: WorkspaceDb, eventIds: readonly string[]): Promise<NotificationValue[]> {
     if (eventIds.length === 0) return [];
-    const rows = await wdb.query<{ event_id: string; channel: NotificationChannel; target: string; outcome: NotificationOutcome; attempts: number; last_error: string; status_code: number; updated_ms: number }>(
+    const rows = await wdb.query<{
+      event_id: string;
+      channel: NotificationChannel;
+      target: string;
+      outcome: NotificationOutcome;
+      attempts: number;
+      last_error: string;
+      status_code: number;
+      updated_ms: number;
+    }>(
       'alert_notifications',
       `SELECT event_id, channel, target, outcome, attempts, last_error, status_code, toUnixTimestamp64Milli(updated_at) AS updated_ms
        FROM ${this.table('alert_notifications')} FINAL

@@ -35,7 +35,12 @@ export function transitionKey(ruleId: string, current: RuleStateValue, plan: Tra
  * recovery; a firing announced before the mute still gets its recovery announced (on-call
  * must not be left with an open page), saying the rule is muted.
  */
-export function silencing(rule: AlertRuleValue, current: RuleStateValue, plan: TransitionPlan, now: number): { event: boolean; state: boolean; mutedUntil: number | null } {
+export function silencing(
+  rule: AlertRuleValue,
+  current: RuleStateValue,
+  plan: TransitionPlan,
+  now: number,
+): { event: boolean; state: boolean; mutedUntil: number | null } {
   const mutedUntil = rule.mutedUntil !== null && rule.mutedUntil > now ? rule.mutedUntil : null;
   const muted = mutedUntil !== null;
   if (plan.next === 'resolved') return { event: current.silenced, state: false, mutedUntil };
@@ -44,11 +49,24 @@ export function silencing(rule: AlertRuleValue, current: RuleStateValue, plan: T
 }
 
 /** The event of a planned transition. */
-export function transitionEvent(rule: AlertRuleValue, current: RuleStateValue, plan: TransitionPlan, m: Measurement, now: number, key: string): AlertEventValue {
+export function transitionEvent(
+  rule: AlertRuleValue,
+  current: RuleStateValue,
+  plan: TransitionPlan,
+  m: Measurement,
+  now: number,
+  key: string,
+): AlertEventValue {
   const silenced = silencing(rule, current, plan, now);
   const detail = m.detail.charAt(0).toUpperCase() + m.detail.slice(1);
   const message =
-    plan.next === 'resolved' ? `Recovered: ${m.detail}` : plan.previousSeverity === null ? detail : plan.severity === 'critical' ? `Now critical: ${m.detail}` : `Back to warning: ${m.detail}`;
+    plan.next === 'resolved'
+      ? `Recovered: ${m.detail}`
+      : plan.previousSeverity === null
+        ? detail
+        : plan.severity === 'critical'
+          ? `Now critical: ${m.detail}`
+          : `Back to warning: ${m.detail}`;
   return {
     id: key,
     workspaceId: rule.workspaceId,

@@ -119,7 +119,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return giveUp(err);
       })
     : url;
-  const ws = attachGraphQLWs(server, { schema: gatewaySchema(), admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, live: config.live, cors });
+  const ws = attachGraphQLWs(server, {
+    schema: gatewaySchema(),
+    admission: services.admission,
+    services: services.graphql,
+    observer: services.observer,
+    tracing: services.tracing,
+    live: config.live,
+    cors,
+  });
   // Notification links open the page where people reach it; without PUBLIC_BASE_URL, here.
   if (config.alerts.publicBaseUrl === null) services.alerts.publicBaseUrl = url;
   services.alerts.start(config.alerts.evalIntervalMs);
@@ -164,7 +172,14 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
   const ide = options.ide !== false && config.graphql.ide && introspection ? (options.ide ?? {}) : null;
   return {
     log,
-    graphql: { apollo, admission: services.admission, services: services.graphql, observer: services.observer, tracing: services.tracing, operationTimeoutMs: config.graphql.operationTimeoutMs },
+    graphql: {
+      apollo,
+      admission: services.admission,
+      services: services.graphql,
+      observer: services.observer,
+      tracing: services.tracing,
+      operationTimeoutMs: config.graphql.operationTimeoutMs,
+    },
     ingest: {
       tokens: services.tokens,
       ingest: services.ingest,
@@ -190,7 +205,16 @@ function routerDeps(services: Services, config: Config, log: Logger, options: Ga
 
 function restDeps(services: Services, log: Logger) {
   const g = services.graphql;
-  return { db: services.db, tokens: services.tokens, queryGate: g.queryGate, sharedReads: g.sharedReads, catalogCache: g.catalogCache, now: g.now, log, takeRate: (p: Principal) => services.admission.takeRate(p) };
+  return {
+    db: services.db,
+    tokens: services.tokens,
+    queryGate: g.queryGate,
+    sharedReads: g.sharedReads,
+    catalogCache: g.catalogCache,
+    now: g.now,
+    log,
+    takeRate: (p: Principal) => services.admission.takeRate(p),
+  };
 }
 
 function once<T>(make: () => T): () => T {

@@ -9,7 +9,13 @@ import type { GatewayMetrics } from '../observability/prometheus';
  * (plus `code` when refused) and the ingest counters. Sizes and counts only: the body,
  * its samples and the token never reach the log.
  */
-export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: string, o: IngestOutcome, trace: { traceId?: string; spanId?: string } = {}): void {
+export function observeIngest(
+  log: Logger,
+  metrics: GatewayMetrics,
+  requestId: string,
+  o: IngestOutcome,
+  trace: { traceId?: string; spanId?: string } = {},
+): void {
   const durationMs = Math.round(o.durationMs * 10) / 10;
   if (o.result) {
     // A replay stored nothing: it is logged, but not counted as ingested again.
@@ -37,5 +43,8 @@ export function observeIngest(log: Logger, metrics: GatewayMetrics, requestId: s
   const invalid = o.error instanceof AppError ? o.error.details?.invalidRecords : undefined;
   const invalidRecords = typeof invalid === 'number' ? invalid : 0;
   metrics.ingestRejected({ reason: code, bytes: o.bytes, invalidRecords });
-  log.info({ requestId, workspace: o.workspaceId, operation: 'ingest', status: 'rejected', code, invalidRecords, bytes: o.bytes, durationMs, ...trace }, 'ingest');
+  log.info(
+    { requestId, workspace: o.workspaceId, operation: 'ingest', status: 'rejected', code, invalidRecords, bytes: o.bytes, durationMs, ...trace },
+    'ingest',
+  );
 }

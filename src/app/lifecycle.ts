@@ -15,7 +15,12 @@ import type { Services } from './services';
 export function createHttpServer(config: { server: ServerConfig }, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
   const s = config.server;
   const server = http.createServer(
-    { headersTimeout: s.headersTimeoutMs, requestTimeout: s.requestTimeoutMs, keepAliveTimeout: s.keepAliveTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.floor(s.headersTimeoutMs / 2)) },
+    {
+      headersTimeout: s.headersTimeoutMs,
+      requestTimeout: s.requestTimeoutMs,
+      keepAliveTimeout: s.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.floor(s.headersTimeoutMs / 2)),
+    },
     handler,
   );
   server.maxConnections = s.maxConnections;

@@ -85,9 +85,19 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
   }
   // Routes under a prefix, each with the template its requests are labelled by (metrics, spans).
   const prefixed: Array<{ template: string; matches: (path: string) => boolean; serve: Handler }> = [
-    { template: '/v1/replays/{id}/messages', matches: isReplayPullPath, serve: (req, res, _id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleReplayPull(req, res, url, deps.replayPull)) },
-    { template: '/compat/segment/{endpoint}', matches: (p) => p.startsWith('/compat/segment/'), serve: (req, res, id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest)) },
-    ...(deps.ide ? [{ template: '/ide/assets/{name}', matches: isIdeAssetPath, serve: ((req, res, _id, url) => serveIdeAsset(req, res, url.pathname)) as Handler }] : []),
+    {
+      template: '/v1/replays/{id}/messages',
+      matches: isReplayPullPath,
+      serve: (req, res, _id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleReplayPull(req, res, url, deps.replayPull)),
+    },
+    {
+      template: '/compat/segment/{endpoint}',
+      matches: (p) => p.startsWith('/compat/segment/'),
+      serve: (req, res, id, url) => (deps.cors.handle(req, res, 'GET') ? undefined : handleSegmentCompat(req, res, id, url, deps.rest)),
+    },
+    ...(deps.ide
+      ? [{ template: '/ide/assets/{name}', matches: isIdeAssetPath, serve: ((req, res, _id, url) => serveIdeAsset(req, res, url.pathname)) as Handler }]
+      : []),
     { template: '/docs/{file}', matches: (p) => p.startsWith('/docs/'), serve: (_req, res, _id, url) => serveDocs(url.pathname, res) },
   ];
   const routeOf = (path: string) => (Object.hasOwn(exact, path) ? path : (prefixed.find((r) => r.matches(path))?.template ?? null));
@@ -98,22 +108,27 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     if (serveWeb(req, res, path, deps.web)) return;
     throw new AppError(ErrorCode.NOT_FOUND, `No route for ${req.method} ${path}`);
   };
-  return (req, res) => observeRequest(req, res, deps.metrics, deps.tracing, routeOf).run(() => {
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    if (deps.shuttingDown()) {
-      // Requests already being served finish; new ones (e.g. on a kept-alive socket) go elsewhere.
-      res.setHeader('connection', 'close');
-      sendError(res, new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another replica or in a moment', { retryAfterSeconds: 1 }), requestId);
-      return;
-    }
-    Promise.resolve()
-      .then(() => route(req, res, requestId, new URL(req.url ?? '/', 'http://localhost')))
-      .catch((err) => {
-        logFailure(deps.log.child(deps.tracing.logFields()), err, requestId, req);
-        sendError(res, err, requestId);
-      });
-  });
+  return (req, res) =>
+    observeRequest(req, res, deps.metrics, deps.tracing, routeOf).run(() => {
+      const requestId = requestIdOf(req);
+      res.setHeader('x-request-id', requestId);
+      if (deps.shuttingDown()) {
+        // Requests already being served finish; new ones (e.g. on a kept-alive socket) go elsewhere.
+        res.setHeader('connection', 'close');
+        sendError(
+          res,
+          new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another replica or in a moment', { retryAfterSeconds: 1 }),
+          requestId,
+        );
+        return;
+      }
+      Promise.resolve()
+        .then(() => route(req, res, requestId, new URL(req.url ?? '/', 'http://localhost')))
+        .catch((err) => {
+          logFailure(deps.log.child(deps.tracing.logFields()), err, requestId, req);
+          sendError(res, err, requestId);
+        });
+    });
 }
 
 function graphql(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<void> | void {

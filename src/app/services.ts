@@ -152,13 +152,21 @@ async function buildIngest(db: Db, config: Config, log: Logger, metrics: Gateway
       metrics.ingestFlushRequests.observe(requests);
     },
     onError: (err) => log.error({ err }, 'a saved ingest flush could not be stored yet; retrying in 5 s'),
-    onHold: (file, err) => log.error({ err, file }, 'held a saved ingest flush for an operator after a minute of refusals (moved to failed/); its keys stay refused until it is moved back or deleted (docs/ingest.md)'),
+    onHold: (file, err) =>
+      log.error(
+        { err, file },
+        'held a saved ingest flush for an operator after a minute of refusals (moved to failed/); its keys stay refused until it is moved back or deleted (docs/ingest.md)',
+      ),
   });
   metrics.walBacklog = () => coalescer.backlog;
   metrics.walHeld = () => coalescer.held;
   const recovered = await coalescer.recover();
   if (recovered.pending > 0) log.info({ flushes: recovered.pending, backlog: coalescer.backlog }, 'wrote ingest flushes saved before the last stop');
-  if (recovered.held > 0) log.error({ flushes: recovered.held, dir: path.join(config.server.dataDir, 'ingest-wal', 'failed') }, 'ingest flushes are held for an operator: their keys stay refused until each is moved back to ingest-wal/ or deleted (docs/ingest.md)');
+  if (recovered.held > 0)
+    log.error(
+      { flushes: recovered.held, dir: path.join(config.server.dataDir, 'ingest-wal', 'failed') },
+      'ingest flushes are held for an operator: their keys stay refused until each is moved back to ingest-wal/ or deleted (docs/ingest.md)',
+    );
   return new IngestService(db, ic, ic.samplesPerMinute, new RateLimiter(ic.ratePerSecond, ic.rateBurst), coalescer);
 }
 
@@ -195,6 +203,13 @@ function countSweep(metrics: GatewayMetrics, report: EvaluationReport): void {
   const firing = report.transitions.filter((t) => t.state === 'firing').length;
   const resolved = report.transitions.length - firing;
   const ok = Math.max(0, report.evaluated - failed - firing - resolved - report.insufficient);
-  const outcomes = [['ok', ok], ['firing', firing], ['resolved', resolved], ['insufficient', report.insufficient], ['error', failed], ['lost_claim', report.lostClaims]] as const;
+  const outcomes = [
+    ['ok', ok],
+    ['firing', firing],
+    ['resolved', resolved],
+    ['insufficient', report.insufficient],
+    ['error', failed],
+    ['lost_claim', report.lostClaims],
+  ] as const;
   for (const [outcome, n] of outcomes) if (n > 0) metrics.alertEvaluations.inc({ outcome }, n);
 }

@@ -16,7 +16,10 @@ export async function authenticate(tokens: TokenStore, authorization: string | u
   const principal = shared ? await shared : await throttledVerify(tokens, token, client);
   if (principal !== null) return principal;
   if (token === null) {
-    throw new AppError(ErrorCode.UNAUTHENTICATED, authorization ? 'The Authorization header must be "Bearer <token>"' : 'Missing Authorization: Bearer <token> header');
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      authorization ? 'The Authorization header must be "Bearer <token>"' : 'Missing Authorization: Bearer <token> header',
+    );
   }
   throw new AppError(ErrorCode.UNAUTHENTICATED, 'The token is not valid or has been revoked');
 }
@@ -25,7 +28,11 @@ export async function authenticate(tokens: TokenStore, authorization: string | u
 async function throttledVerify(tokens: TokenStore, token: string | null, client: string | undefined): Promise<Principal | null> {
   if (tokens.throttle.retryAfter(client) > 0 || !tokens.throttle.reserve(client)) {
     const after = Math.max(1, tokens.throttle.retryAfter(client));
-    throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry after ${after} s`, { retryAfterSeconds: after, limit: 'authFailuresPerSecond', value: tokens.throttle.perSecond });
+    throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry after ${after} s`, {
+      retryAfterSeconds: after,
+      limit: 'authFailuresPerSecond',
+      value: tokens.throttle.perSecond,
+    });
   }
   const principal = token === null ? null : await tokens.verify(token);
   if (principal !== null) tokens.throttle.succeeded(client);

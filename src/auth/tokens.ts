@@ -117,7 +117,9 @@ export class TokenStore {
       params: { hash },
     });
     const row = rows[0];
-    return row && !row.revoked ? { tokenId: row.token_id, workspaceId: row.workspace_id === '' ? null : row.workspace_id, scopes: new Set(row.scopes as Scope[]) } : null;
+    return row && !row.revoked
+      ? { tokenId: row.token_id, workspaceId: row.workspace_id === '' ? null : row.workspace_id, scopes: new Set(row.scopes as Scope[]) }
+      : null;
   }
 
   /** Map order is insertion order: the first key is the oldest, and goes first when full. */
@@ -222,7 +224,15 @@ export class TokenStore {
         family: 'auth',
         sql: `INSERT INTO ${this.db.database}.api_tokens (token_hash, token_id, workspace_id, scopes, label, created_at, revoked, version)
               VALUES ({hash:String}, {id:String}, {ws:String}, {scopes:Array(String)}, {label:String}, {created:DateTime64(3, 'UTC')}, 1, {version:UInt64})`,
-        params: { hash: row.token_hash, id: tokenId, ws: row.workspace_id, scopes: row.scopes, label: row.label, created: row.created_at, version: Number(row.version) + 1 },
+        params: {
+          hash: row.token_hash,
+          id: tokenId,
+          ws: row.workspace_id,
+          scopes: row.scopes,
+          label: row.label,
+          created: row.created_at,
+          version: Number(row.version) + 1,
+        },
       });
       this.valid.delete(row.token_hash);
     }

@@ -2,7 +2,10 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** A usage error: the CLI exits 2 with this message and hint. */
 export class UsageError extends Error {
-  constructor(message: string, readonly hint = 'delivery-overview --help') {
+  constructor(
+    message: string,
+    readonly hint = 'delivery-overview --help',
+  ) {
     super(message);
   }
 }

@@ -87,8 +87,16 @@ export const COMMANDS = {
       'delivery-overview simulate --backfill [--days N] [--seed N] [--workspace ID]\n' +
       'delivery-overview simulate --url URL --token TOKEN [--seed N] [--duration SECONDS]\n\n' +
       'Backfill writes straight into the engine at DATA_DIR (or CLICKHOUSE_URL); no gateway may hold that directory.\n' +
-      'Live mode posts to a running gateway\'s /v1/ingest like a real producer, until interrupted or --duration elapses.',
-    options: { backfill: { type: 'boolean' }, days: { type: 'string' }, seed: { type: 'string' }, workspace: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, duration: { type: 'string' } },
+      "Live mode posts to a running gateway's /v1/ingest like a real producer, until interrupted or --duration elapses.",
+    options: {
+      backfill: { type: 'boolean' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      workspace: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      duration: { type: 'string' },
+    },
     run: (v, config) => runSimulate(v, config),
   },
   token: {
@@ -101,7 +109,15 @@ export const COMMANDS = {
       '  list     active tokens (--all: revoked too) with id, workspace, scopes, created and last-used times, label;\n' +
       '           never a token. Last used is at most a minute behind for uses on other replicas. --json: one object per line\n' +
       '  revoke   revokes a token by its id (tok_…); exit 1 when no such active token exists',
-    options: { workspace: { type: 'string' }, scopes: { type: 'string' }, label: { type: 'string' }, url: { type: 'string' }, 'root-token': { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      workspace: { type: 'string' },
+      scopes: { type: 'string' },
+      label: { type: 'string' },
+      url: { type: 'string' },
+      'root-token': { type: 'string' },
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     positionals: 2,
     run: (v, config, positionals) => runToken(v, config, positionals),
   },
@@ -154,4 +170,3 @@ export function usage(): string {
     '\n\nRun delivery-overview <command> --help for its options.\nExit codes: 0 success, 1 the command failed, 2 bad usage or configuration.\n'
   );
 }
-

@@ -28,7 +28,11 @@ export interface DemoData {
  * part-way (Ctrl-C, a crash, a busy machine's timeout) is resumed by the next one from the
  * last stored part, with the same `now`, so no hour is written twice or left out.
  */
-export async function demoBackfill(db: Db, dataDir: string, opts: { workspaceId: string; days: number; seed: number; hasRecentData: () => Promise<boolean> }): Promise<DemoData> {
+export async function demoBackfill(
+  db: Db,
+  dataDir: string,
+  opts: { workspaceId: string; days: number; seed: number; hasRecentData: () => Promise<boolean> },
+): Promise<DemoData> {
   const file = path.join(dataDir, 'demo-backfill.json');
   const saved = readState(file);
   // A resumed backfill keeps the seed and days it began with: the stored part was made with them.
@@ -59,7 +63,9 @@ export async function demoBackfill(db: Db, dataDir: string, opts: { workspaceId:
     throw err;
   });
   writeState(file, { ...state, storedUntil: to, complete: true });
-  progress.done(`${state.days} day${state.days === 1 ? '' : 's'}: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`);
+  progress.done(
+    `${state.days} day${state.days === 1 ? '' : 's'}: ${result.reports} reports (${result.events} events), ${result.syncs} syncs in ${(result.ms / 1000).toFixed(1)} s`,
+  );
   return { continuation: { startAt: state.now, origin: from } };
 }
 

@@ -34,14 +34,26 @@ export async function runDemo(v: Values, config: Config): Promise<number> {
   // Each phase says what it does the moment it starts (progress.ts): a first start is minutes on a busy machine.
   // DATA_DIR is narrowed before the engine writes; a failure to narrow it is said once, by startGateway below.
   const where = config.clickhouse.url ? 'the ClickHouse server' : `the embedded ClickHouse engine in ${path.join(config.server.dataDir, 'clickhouse')}`;
-  const db = await inStep('opening ClickHouse', () => phase('engine', `opening ${where}`, () => openDataDirDb(config, () => undefined), (_, ms) => `open in ${(ms / 1000).toFixed(1)} s`));
+  const db = await inStep('opening ClickHouse', () =>
+    phase(
+      'engine',
+      `opening ${where}`,
+      () => openDataDirDb(config, () => undefined),
+      (_, ms) => `open in ${(ms / 1000).toFixed(1)} s`,
+    ),
+  );
   const { continuation } = await (async () => {
     await inStep('migrating', () =>
-      phase('migrate', 'applying pending migrations', () => migrate(db, migrationTarget(config)), (r, ms) =>
-        r.applied.length > 0 ? `${r.applied.length} applied in ${(ms / 1000).toFixed(1)} s` : `up to date (${r.skipped} applied before)`,
+      phase(
+        'migrate',
+        'applying pending migrations',
+        () => migrate(db, migrationTarget(config)),
+        (r, ms) => (r.applied.length > 0 ? `${r.applied.length} applied in ${(ms / 1000).toFixed(1)} s` : `up to date (${r.skipped} applied before)`),
       ),
     );
-    return inStep('backfilling demo data', () => demoBackfill(db, config.server.dataDir, { workspaceId: DEMO_WORKSPACE, days, seed, hasRecentData: () => hasRecentData(db, config) }));
+    return inStep('backfilling demo data', () =>
+      demoBackfill(db, config.server.dataDir, { workspaceId: DEMO_WORKSPACE, days, seed, hasRecentData: () => hasRecentData(db, config) }),
+    );
   })().catch(async (err: unknown) => {
     await db.close();
     throw err;

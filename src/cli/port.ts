@@ -8,7 +8,8 @@ export function portProblem(config: Pick<ServerConfig, 'host' | 'port'>, code: s
     return new UsageError(`PORT ${config.port} is in use on ${config.host}; set PORT=<another port> (PORT=0 picks a free one) or stop the other process`, '');
   }
   if (code === 'EACCES') return new UsageError(`PORT ${config.port} on ${config.host} needs privileges this process lacks; set PORT to 1024 or above`, '');
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`HOST ${config.host} is not an address of this machine; set HOST=127.0.0.1 or 0.0.0.0`, '');
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new UsageError(`HOST ${config.host} is not an address of this machine; set HOST=127.0.0.1 or 0.0.0.0`, '');
   return null;
 }
 

@@ -22,7 +22,13 @@ function settings(o: ProgressOptions): Required<ProgressOptions> {
  * Runs `fn` as a named phase: `label: doing …` at once, the elapsed time while it runs, and
  * `label: <summary>` (default: done in N s) when it ends. A failure ends the line and rethrows.
  */
-export async function phase<T>(label: string, doing: string, fn: () => Promise<T>, summary?: (value: T, ms: number) => string, options: ProgressOptions = {}): Promise<T> {
+export async function phase<T>(
+  label: string,
+  doing: string,
+  fn: () => Promise<T>,
+  summary?: (value: T, ms: number) => string,
+  options: ProgressOptions = {},
+): Promise<T> {
   const { tty, heartbeatMs, write } = settings(options);
   const started = Date.now();
   const line = () => `${label}: ${doing} … ${seconds(Date.now() - started)}`;
@@ -61,7 +67,11 @@ export function progressReporter(
     const pct = last.total > 0 ? Math.min(100, Math.floor((last.done / last.total) * 100)) : 0;
     const elapsed = (Date.now() - started) / 1000;
     const rate = elapsed > 0 ? Math.round(last.rows / elapsed) : 0;
-    return { pct, tty: `${label} [${'#'.repeat(Math.floor(pct / 5)).padEnd(20, '.')}] ${pct}% ${last.rows} rows ${rate} rows/s ${seconds(elapsed * 1000)}`, plain: `${label}: ${pct}% ${last.rows} rows ${rate} rows/s ${seconds(elapsed * 1000)}` };
+    return {
+      pct,
+      tty: `${label} [${'#'.repeat(Math.floor(pct / 5)).padEnd(20, '.')}] ${pct}% ${last.rows} rows ${rate} rows/s ${seconds(elapsed * 1000)}`,
+      plain: `${label}: ${pct}% ${last.rows} rows ${rate} rows/s ${seconds(elapsed * 1000)}`,
+    };
   };
   const draw = (force: boolean) => {
     const t = text();

@@ -2,14 +2,8 @@ import { openDataDirDb } from '../app/data-dir';
 import type { Config } from '../config/config';
 import { AppError } from '../domain/errors';
 import { isValidId, ID_RULE } from '../domain/ids';
-import {
-  availableTiers,
-  compareRawAndAggregates,
-  rawLikelyShort,
-  reconcileWindow,
-  repairAggregates,
-  type ReconcileResult,
-} from '../metrics/reconcile';
+import { availableTiers, compareRawAndAggregates, rawLikelyShort, reconcileWindow, type ReconcileResult } from '../metrics/reconcile';
+import { repairAggregates } from '../metrics/reconcile-repair';
 import { UsageError } from './args';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -31,9 +25,11 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 
 function instant(v: Values, name: 'from' | 'to'): number {
   const raw = v[name];
-  if (typeof raw !== 'string') throw new UsageError(`--${name} is required (an ISO-8601 instant with a zone, e.g. 2026-11-25T10:00:00Z)`, 'delivery-overview reconcile --help');
+  if (typeof raw !== 'string')
+    throw new UsageError(`--${name} is required (an ISO-8601 instant with a zone, e.g. 2026-11-25T10:00:00Z)`, 'delivery-overview reconcile --help');
   const ms = ISO_WITH_ZONE.test(raw) ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(ms)) throw new UsageError(`--${name} "${raw}" is not an ISO-8601 instant with a zone (e.g. 2026-11-25T10:00:00Z)`, 'delivery-overview reconcile --help');
+  if (!Number.isFinite(ms))
+    throw new UsageError(`--${name} "${raw}" is not an ISO-8601 instant with a zone (e.g. 2026-11-25T10:00:00Z)`, 'delivery-overview reconcile --help');
   return ms;
 }
 
@@ -48,20 +44,27 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
     throw err;
   }
   if (v.repair && config.clickhouse.cluster) {
-    throw new UsageError('--repair is not supported with CLICKHOUSE_CLUSTER (the rebuild would have to run per shard); compare without --repair', 'delivery-overview reconcile --help');
+    throw new UsageError(
+      '--repair is not supported with CLICKHOUSE_CLUSTER (the rebuild would have to run per shard); compare without --repair',
+      'delivery-overview reconcile --help',
+    );
   }
   const scope = { ...window, workspaceId };
   const db = await openDataDirDb(config, (message) => process.stderr.write(`warning: ${message}\n`));
   try {
     const tiers = await availableTiers(db);
     if (tiers.length === 0) {
-      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), { hint: 'Run npx delivery-overview migrate (or start the gateway once) first.' });
+      throw Object.assign(new Error(`No gateway tables in database ${config.clickhouse.database}`), {
+        hint: 'Run npx delivery-overview migrate (or start the gateway once) first.',
+      });
     }
     const first = await compareRawAndAggregates(db, scope, tiers);
     if (first.differences.length === 0 || !v.repair) {
       out(v.json ? `${JSON.stringify(jsonOf(first))}\n` : describe(first));
       if (first.differences.length === 0) return 0;
-      process.stderr.write('raw and aggregates differ; hint: run again with --repair (with no producer writing to those hours) to rebuild them from the raw table\n');
+      process.stderr.write(
+        'raw and aggregates differ; hint: run again with --repair (with no producer writing to those hours) to rebuild them from the raw table\n',
+      );
       return 1;
     }
     if (!v.json) out(describe(first));
@@ -69,7 +72,9 @@ export async function runReconcile(v: Values, config: Config, out: (s: string) =
     const after = await compareRawAndAggregates(db, scope, tiers);
     if (v.json) out(`${JSON.stringify({ ...jsonOf(after), before: jsonOf(first), repair })}\n`);
     else {
-      const rebuilt = Object.entries(repair.rebuilt).map(([table, n]) => `${n} hour(s) of ${table} (${repair.rowsWritten[table as keyof typeof repair.rowsWritten]} rows)`);
+      const rebuilt = Object.entries(repair.rebuilt).map(
+        ([table, n]) => `${n} hour(s) of ${table} (${repair.rowsWritten[table as keyof typeof repair.rowsWritten]} rows)`,
+      );
       out(`repaired: ${rebuilt.join(', ')} in ${repair.ms} ms\n`);
       out(describe(after));
     }
@@ -115,19 +120,25 @@ export function describe(r: ReconcileResult): string {
     return `raw and aggregates agree: ${r.hours} hours, ${r.events} events (${r.reports} reports, ${r.hoursWithData} hours with data, ${r.workspaces} workspaces; tiers ${r.tiers.join(', ')}) in ${range}\n`;
   }
   const header = ['workspace', 'hour (UTC)', 'step', 'destination', 'raw events', ...r.tiers, 'raw reports', ...r.tiers.map((t) => `${t} reports`)];
-  const rows = r.differences.slice(0, MAX_PRINTED_ROWS).map((d) => [
-    d.workspaceId,
-    hourLabel(d.hour),
-    d.step,
-    d.destinationId || '-',
-    String(d.raw.events),
-    ...r.tiers.map((t) => cell(d.tiers[t]?.events ?? 0, d.raw.events)),
-    String(d.raw.reports),
-    ...r.tiers.map((t) => cell(d.tiers[t]?.reports ?? 0, d.raw.reports)),
-  ]);
+  const rows = r.differences
+    .slice(0, MAX_PRINTED_ROWS)
+    .map((d) => [
+      d.workspaceId,
+      hourLabel(d.hour),
+      d.step,
+      d.destinationId || '-',
+      String(d.raw.events),
+      ...r.tiers.map((t) => cell(d.tiers[t]?.events ?? 0, d.raw.events)),
+      String(d.raw.reports),
+      ...r.tiers.map((t) => cell(d.tiers[t]?.reports ?? 0, d.raw.reports)),
+    ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const numeric = (i: number) => i >= 4;
-  const line = (cells: string[]) => cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const lines = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   if (r.differences.length > MAX_PRINTED_ROWS) lines.push(`… and ${r.differences.length - MAX_PRINTED_ROWS} more rows`);
   const hours = r.badHours.map((b) => `${b.workspaceId} ${hourLabel(b.hour)} [${b.tiers.join(', ')}]`);

@@ -25,7 +25,9 @@ export async function gatewayGraphQL<T>(url: string, token: string, query: strin
       body: JSON.stringify({ query, variables }),
     });
   } catch (err) {
-    throw Object.assign(new Error(`Cannot reach the gateway at ${url}: ${(err as Error).message}`), { hint: 'Is it running? Start it with npm start or npm run demo, or pass --url.' });
+    throw Object.assign(new Error(`Cannot reach the gateway at ${url}: ${(err as Error).message}`), {
+      hint: 'Is it running? Start it with npm start or npm run demo, or pass --url.',
+    });
   }
   const body = (await res.json().catch(() => ({}))) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) {
@@ -38,7 +40,10 @@ export async function gatewayGraphQL<T>(url: string, token: string, query: strin
 
 /** `read,ingest` as the GraphQL enum values; an unknown scope is bad usage, refused before any request. */
 function parseScopes(list: string): string[] {
-  const scopes = list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const scopes = list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = scopes.filter((s) => !(WORKSPACE_SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || unknown.length > 0) {
     const named = unknown.length > 0 ? `Unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ')}` : 'No scope given';
@@ -120,7 +125,12 @@ async function runTokenList(v: Values, config: Config): Promise<number> {
 
 async function runTokenRevoke(v: Values, config: Config, id: string | undefined): Promise<number> {
   if (!id) throw new UsageError('Name the token to revoke: npx delivery-overview token revoke tok_… (see token list)');
-  const data = await gatewayGraphQL<{ revokeApiToken: boolean }>(gatewayUrl(v, config), resolveRootToken(v, config), 'mutation Revoke($id: ID!) { revokeApiToken(id: $id) }', { id });
+  const data = await gatewayGraphQL<{ revokeApiToken: boolean }>(
+    gatewayUrl(v, config),
+    resolveRootToken(v, config),
+    'mutation Revoke($id: ID!) { revokeApiToken(id: $id) }',
+    { id },
+  );
   if (!data.revokeApiToken) {
     process.stderr.write(`error: no active token ${id}\nhint: npx delivery-overview token list shows the active ones\n`);
     return 1;

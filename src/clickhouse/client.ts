@@ -122,26 +122,31 @@ export class Db {
    */
   async stream(opts: StreamOptions): Promise<{ bytes: number; aborted: boolean }> {
     const sql = opts.sql + settingsClause({ ...this.readSettings, ...opts.settings });
-    return this.timed(opts.family, 'SELECT', async () => {
-      const start = () => this.startStream(sql, opts.params ?? {}, opts.format, opts.signal);
-      const started = await (this.gate ? this.gate.exclusive(start) : start());
-      const stop = () => started.cancel();
-      opts.signal.addEventListener('abort', stop, { once: true });
-      let bytes = 0;
-      try {
-        for await (const chunk of started.chunks) {
-          if (opts.signal.aborted) break;
-          bytes += chunk.byteLength;
-          await opts.onChunk(chunk);
+    return this.timed(
+      opts.family,
+      'SELECT',
+      async () => {
+        const start = () => this.startStream(sql, opts.params ?? {}, opts.format, opts.signal);
+        const started = await (this.gate ? this.gate.exclusive(start) : start());
+        const stop = () => started.cancel();
+        opts.signal.addEventListener('abort', stop, { once: true });
+        let bytes = 0;
+        try {
+          for await (const chunk of started.chunks) {
+            if (opts.signal.aborted) break;
+            bytes += chunk.byteLength;
+            await opts.onChunk(chunk);
+          }
+        } catch (err) {
+          // A read its caller stopped is not a failure of the store.
+          if (!opts.signal.aborted) throw err;
+        } finally {
+          opts.signal.removeEventListener('abort', stop);
         }
-      } catch (err) {
-        // A read its caller stopped is not a failure of the store.
-        if (!opts.signal.aborted) throw err;
-      } finally {
-        opts.signal.removeEventListener('abort', stop);
-      }
-      return { bytes, aborted: opts.signal.aborted };
-    }, false);
+        return { bytes, aborted: opts.signal.aborted };
+      },
+      false,
+    );
   }
 
   /** DDL and statements without a result, under the write timeout (not a read's). */
@@ -242,7 +247,12 @@ export class Db {
           return result;
         } catch (err) {
           const failure = classifyClickHouseError(err);
-          this.events.emit('query', { family, durationMs: performance.now() - started, ok: false, clickhouseCode: failure.clickhouseCode } satisfies QueryEvent);
+          this.events.emit('query', {
+            family,
+            durationMs: performance.now() - started,
+            ok: false,
+            clickhouseCode: failure.clickhouseCode,
+          } satisfies QueryEvent);
           if (failure.clickhouseCode !== null) span.setAttributes({ 'db.response.status_code': String(failure.clickhouseCode) });
           throw failure.appError;
         }
@@ -253,7 +263,14 @@ export class Db {
   }
 
   private spanAttributes(family: string, operation: string): SpanAttributes {
-    return { 'db.system.name': 'clickhouse', 'db.namespace': this.database, 'db.operation.name': operation, 'db.query.summary': `${operation} ${family}`, 'delivery_overview.query.family': family, 'delivery_overview.clickhouse.backend': this.backend };
+    return {
+      'db.system.name': 'clickhouse',
+      'db.namespace': this.database,
+      'db.operation.name': operation,
+      'db.query.summary': `${operation} ${family}`,
+      'delivery_overview.query.family': family,
+      'delivery_overview.clickhouse.backend': this.backend,
+    };
   }
 }
 
@@ -261,4 +278,3 @@ export class Db {
 function statementOf(sql: string): string {
   return /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
 }
-

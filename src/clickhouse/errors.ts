@@ -64,14 +64,21 @@ export function isTransient(err: AppError): boolean {
 function byCode(code: number, cause: unknown): AppError {
   if (TIMEOUT_CODES.has(code)) return timeout(cause);
   if (OVERLOAD_CODES.has(code)) {
-    return new AppError(ErrorCode.QUERY_TOO_COMPLEX, 'The query needs more resources than the gateway allows; narrow the time range or filters.', undefined, { cause });
+    return new AppError(ErrorCode.QUERY_TOO_COMPLEX, 'The query needs more resources than the gateway allows; narrow the time range or filters.', undefined, {
+      cause,
+    });
   }
   if (UNAVAILABLE_CODES.has(code)) return unavailable('The metrics store is unavailable right now; retry shortly.', cause);
   return new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'The metrics store rejected the request; quote the requestId when reporting it.', undefined, { cause });
 }
 
 function timeout(cause: unknown): AppError {
-  return new AppError(ErrorCode.QUERY_TIMEOUT, 'The metrics store took longer than the gateway allows; narrow the time range or filters, or retry shortly.', { retryAfterSeconds: RETRY_AFTER_SECONDS }, { cause });
+  return new AppError(
+    ErrorCode.QUERY_TIMEOUT,
+    'The metrics store took longer than the gateway allows; narrow the time range or filters, or retry shortly.',
+    { retryAfterSeconds: RETRY_AFTER_SECONDS },
+    { cause },
+  );
 }
 
 function unavailable(message: string, cause: unknown): AppError {

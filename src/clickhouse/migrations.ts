@@ -27,7 +27,10 @@ export interface MigrationTarget {
 }
 
 export function loadMigrations(target: MigrationTarget, dir = MIGRATIONS_DIR): Migration[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const seen = new Set<number>();
   const render = target.cluster ? createClusterRenderer(target.cluster, target.database) : (s: string) => [s];
   return files.map((file) => {

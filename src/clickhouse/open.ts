@@ -102,8 +102,16 @@ function loadEmbeddedEngine(): typeof import('chdb/connection') {
     return require('chdb/connection') as typeof import('chdb/connection');
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    const missing = new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'No ClickHouse: CLICKHOUSE_URL is not set and the embedded engine (the optional chdb package) is not installed', {}, { cause: err });
-    throw Object.assign(missing, { exitCode: 2, hint: 'Set CLICKHOUSE_URL to a ClickHouse server, or install with optional dependencies (npm ci without --omit=optional).' });
+    const missing = new AppError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'No ClickHouse: CLICKHOUSE_URL is not set and the embedded engine (the optional chdb package) is not installed',
+      {},
+      { cause: err },
+    );
+    throw Object.assign(missing, {
+      exitCode: 2,
+      hint: 'Set CLICKHOUSE_URL to a ClickHouse server, or install with optional dependencies (npm ci without --omit=optional).',
+    });
   }
 }
 

@@ -249,7 +249,10 @@ function readAuth(r: ConfigReader): AuthConfig {
   const rootToken = r.secret('ROOT_TOKEN');
   if (rootToken !== null && rootToken.length < 24) r.problems.push('ROOT_TOKEN must be at least 24 characters');
   const secretsKey = r.secret('SECRETS_KEY');
-  const previous = (r.optional('SECRETS_KEY_PREVIOUS') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const previous = (r.optional('SECRETS_KEY_PREVIOUS') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return {
     rootToken,
     secretsKey: secretsKey === null ? null : r.key('SECRETS_KEY', secretsKey),
@@ -308,7 +311,8 @@ function checkCombinations(r: ConfigReader, config: Config): void {
   if (graphql.ide && !graphql.introspection) {
     r.problems.push('INTROSPECTION_ENABLED=false needs IDE_ENABLED=false too (the IDE reads the schema through introspection)');
   }
-  if (server.metricsPort !== null && server.metricsPort !== 0 && server.metricsPort === server.port) r.problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
+  if (server.metricsPort !== null && server.metricsPort !== 0 && server.metricsPort === server.port)
+    r.problems.push('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
   if (auth.secretsKey === null && clickhouse.url !== null && r.optional('SECRETS_KEY') === null && r.optional('SECRETS_KEY_FILE') === null) {
     r.problems.push('SECRETS_KEY is required with CLICKHOUSE_URL: every replica must seal and open alert secrets with the same key (openssl rand -hex 32)');
   }

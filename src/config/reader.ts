@@ -12,7 +12,9 @@ export class ConfigReader {
   host(name: string, fallback: string, portName: string): string {
     const host = this.string(name, fallback);
     if (net.isIP(host) === 0 && !HOST_NAME.test(host)) {
-      this.problems.push(`${name}=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in ${portName} (e.g. ${name}=localhost ${portName}=4600)`);
+      this.problems.push(
+        `${name}=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in ${portName} (e.g. ${name}=localhost ${portName}=4600)`,
+      );
     }
     return host;
   }
@@ -42,7 +44,9 @@ export class ConfigReader {
     try {
       content = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      this.problems.push(`${name}_FILE=${JSON.stringify(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it must name a file this process may read`);
+      this.problems.push(
+        `${name}_FILE=${JSON.stringify(file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it must name a file this process may read`,
+      );
       return null;
     }
     const secret = content.replace(/\r?\n$/, '');
@@ -79,7 +83,10 @@ export class ConfigReader {
   }
   /** A comma-separated list of allowed names (`fallback` when unset); each name not allowed is a problem. */
   list<T extends string>(name: string, allowed: readonly T[], fallback: string): T[] {
-    const items = this.string(name, fallback).split(',').map((s) => s.trim()).filter(Boolean);
+    const items = this.string(name, fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((i) => !(allowed as readonly string[]).includes(i));
     if (bad.length > 0) this.problems.push(`${name}: ${bad.map((b) => JSON.stringify(b)).join(', ')} not supported; use ${allowed.join(', ')}`);
     return [...new Set(items.filter((i): i is T => (allowed as readonly string[]).includes(i)))];
@@ -87,7 +94,10 @@ export class ConfigReader {
   /** `key=value,key2=value2`, values URL-encoded (the form of the OpenTelemetry variables); default none. */
   pairs(name: string): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const part of (this.optional(name) ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of (this.optional(name) ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const at = part.indexOf('=');
       let value: string | null = null;
       try {
@@ -118,7 +128,10 @@ export class ConfigReader {
   }
   /** A comma-separated list of web origins (scheme, host, optional port; no path). */
   origins(name: string): string[] {
-    const list = (this.optional(name) ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    const list = (this.optional(name) ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     for (const origin of list) {
       let ok = false;
       try {
@@ -127,7 +140,10 @@ export class ConfigReader {
       } catch {
         ok = false;
       }
-      if (!ok) this.problems.push(`${name}: ${JSON.stringify(origin)} is not an origin such as https://dash.example.com (scheme and host, optional port, no path or trailing slash)`);
+      if (!ok)
+        this.problems.push(
+          `${name}: ${JSON.stringify(origin)} is not an origin such as https://dash.example.com (scheme and host, optional port, no path or trailing slash)`,
+        );
     }
     return list;
   }

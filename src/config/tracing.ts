@@ -52,7 +52,7 @@ export function readTracing(r: ConfigReader): TracingConfig {
   const disabled = r.bool('OTEL_SDK_DISABLED', false);
   const tracesEndpoint = r.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const endpoint = r.url('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const named = r.list('OTEL_TRACES_EXPORTER', TRACE_EXPORTERS, tracesEndpoint ?? endpoint ? 'otlp' : 'none');
+  const named = r.list('OTEL_TRACES_EXPORTER', TRACE_EXPORTERS, (tracesEndpoint ?? endpoint) ? 'otlp' : 'none');
   const exporters = named.filter((e): e is TraceExporterName => e !== 'none');
   const propagators = r.list('OTEL_PROPAGATORS', PROPAGATORS, 'tracecontext,baggage');
   return {

@@ -102,11 +102,17 @@ function flowReasons(facts: HealthFacts): HealthReason[] {
   const reasons: HealthReason[] = [];
   const expected = expectedOf(facts, 'now');
   if (expected >= HEALTH_RULE.quietMinExpected && facts.delivered.now < (expected * HEALTH_RULE.quietDeliveredPercent) / 100) {
-    reasons.push({ kind: 'GOING_QUIET', message: `delivered ${facts.delivered.now.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} events that arrived and were not filtered` });
+    reasons.push({
+      kind: 'GOING_QUIET',
+      message: `delivered ${facts.delivered.now.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} events that arrived and were not filtered`,
+    });
   }
   const pending = facts.retryPending ?? 0;
   if (pending >= HEALTH_RULE.backlogMin && pending > (expected * HEALTH_RULE.backlogPercent) / 100) {
-    reasons.push({ kind: 'RETRY_BACKLOG', message: `${pending.toLocaleString('en-US')} events wait for a retry, more than ${HEALTH_RULE.backlogPercent} % of the range's ${expected.toLocaleString('en-US')}` });
+    reasons.push({
+      kind: 'RETRY_BACKLOG',
+      message: `${pending.toLocaleString('en-US')} events wait for a retry, more than ${HEALTH_RULE.backlogPercent} % of the range's ${expected.toLocaleString('en-US')}`,
+    });
   }
   for (const name of facts.firingAlerts) reasons.push({ kind: 'ALERT_FIRING', message: `alert “${name}” is firing` });
   return reasons;
@@ -123,7 +129,8 @@ export function destinationHealth(facts: HealthFacts): Health {
   const reasons = [...failureReasons(facts, rate, previous), ...flowReasons(facts)];
   const rates = { failureRate: rate, previousFailureRate: previous };
   if (reasons.length > 0) return { status: 'attention', reasons, summary: reasons.map((r) => r.message).join('; '), ...rates };
-  const quietRange = facts.arrived.now === 0 && facts.delivered.now === 0 && facts.failed.now === 0 && facts.succeeded.now === 0 && (facts.retryPending ?? 0) === 0;
+  const quietRange =
+    facts.arrived.now === 0 && facts.delivered.now === 0 && facts.failed.now === 0 && facts.succeeded.now === 0 && (facts.retryPending ?? 0) === 0;
   if (quietRange) {
     const reason: HealthReason = { kind: 'NO_EVENTS', message: 'no events arrived in the range' };
     return { status: 'idle', reasons: [reason], summary: reason.message, ...rates };
@@ -144,7 +151,11 @@ export interface HealthStep {
   previousCount: number | null;
 }
 
-const FILTER_STEPS: readonly PipelineStepKind[] = [PipelineStepKind.FILTERED_AT_SOURCE, PipelineStepKind.FILTERED_AT_DESTINATION, PipelineStepKind.FILTERED_AT_MAPPING];
+const FILTER_STEPS: readonly PipelineStepKind[] = [
+  PipelineStepKind.FILTERED_AT_SOURCE,
+  PipelineStepKind.FILTERED_AT_DESTINATION,
+  PipelineStepKind.FILTERED_AT_MAPPING,
+];
 const UPSTREAM_FAILURES: readonly PipelineStepKind[] = [PipelineStepKind.FAILED_ON_INGEST, PipelineStepKind.FAILED_TO_EXTRACT];
 
 /**
@@ -153,7 +164,9 @@ const UPSTREAM_FAILURES: readonly PipelineStepKind[] = [PipelineStepKind.FAILED_
  */
 export function healthFactsOf(kind: DestinationKind, steps: readonly HealthStep[], retryPending: number | null, firingAlerts: string[]): HealthFacts {
   const period = (kinds: readonly PipelineStepKind[]): Period =>
-    steps.filter((s) => kinds.includes(s.kind)).reduce((sum, s) => ({ now: sum.now + s.count, before: sum.before + (s.previousCount ?? 0) }), { now: 0, before: 0 });
+    steps
+      .filter((s) => kinds.includes(s.kind))
+      .reduce((sum, s) => ({ now: sum.now + s.count, before: sum.before + (s.previousCount ?? 0) }), { now: 0, before: 0 });
   const storage = kind === 'storage';
   return {
     arrived: period([PIPELINE_LAYOUT[kind][0]]),

@@ -15,6 +15,7 @@ export function isValidId(value: unknown): value is string {
  * close-id suggestions): nothing can match it.
  */
 export function checkIdLength(value: string, field: string): string {
-  if (value.length > ID_MAX_LENGTH) throw badInput(`${field} is at most ${ID_MAX_LENGTH} characters (${ID_RULE}); got ${value.length}`, { field, maxLength: ID_MAX_LENGTH });
+  if (value.length > ID_MAX_LENGTH)
+    throw badInput(`${field} is at most ${ID_MAX_LENGTH} characters (${ID_RULE}); got ${value.length}`, { field, maxLength: ID_MAX_LENGTH });
   return value;
 }

@@ -54,7 +54,10 @@ export function bucketValue(b: number): number {
  * value of the bucket holding the event of rank ceil(q × n), n the events with a latency. Null
  * when there are none.
  */
-export function quantilesOf(histogram: ReadonlyMap<number, number> | readonly (readonly [number, number])[], qs: readonly number[] = LATENCY_QUANTILES): (number | null)[] {
+export function quantilesOf(
+  histogram: ReadonlyMap<number, number> | readonly (readonly [number, number])[],
+  qs: readonly number[] = LATENCY_QUANTILES,
+): (number | null)[] {
   const entries = [...histogram].filter(([b, n]) => b > 0 && n > 0).sort((a, b) => a[0] - b[0]);
   const total = entries.reduce((s, [, n]) => s + n, 0);
   if (total === 0) return qs.map(() => null);

@@ -81,7 +81,8 @@ export class KeyedSemaphore {
       const q = this.waiting.get(key);
       const next = q?.shift();
       if (q && q.length === 0) this.waiting.delete(key);
-      if (next) next(); // hand the slot over
+      if (next)
+        next(); // hand the slot over
       else {
         const n = (this.active.get(key) ?? 1) - 1;
         if (n === 0) this.active.delete(key);
@@ -94,7 +95,13 @@ export class KeyedSemaphore {
   private wait(key: string): Promise<void> {
     const q = this.waiting.get(key) ?? [];
     if (q.length >= this.maxWaiting) {
-      return Promise.reject(new AppError(ErrorCode.RATE_LIMITED, `More than ${this.maxWaiting} queries of this workspace are waiting; retry in a moment`, { retryAfterSeconds: 1, limit: 'queuedQueriesPerWorkspace', value: this.maxWaiting }));
+      return Promise.reject(
+        new AppError(ErrorCode.RATE_LIMITED, `More than ${this.maxWaiting} queries of this workspace are waiting; retry in a moment`, {
+          retryAfterSeconds: 1,
+          limit: 'queuedQueriesPerWorkspace',
+          value: this.maxWaiting,
+        }),
+      );
     }
     this.waiting.set(key, q);
     return new Promise<void>((resolve, reject) => {
@@ -102,7 +109,12 @@ export class KeyedSemaphore {
         const at = q.indexOf(handOver);
         if (at >= 0) q.splice(at, 1);
         if (q.length === 0 && this.waiting.get(key) === q) this.waiting.delete(key);
-        reject(new AppError(ErrorCode.QUERY_TIMEOUT, `A query of this workspace waited ${this.maxWaitMs / 1000} s for a free slot; retry, or ask for less at once`, { limit: 'queryWaitMs', value: this.maxWaitMs }));
+        reject(
+          new AppError(ErrorCode.QUERY_TIMEOUT, `A query of this workspace waited ${this.maxWaitMs / 1000} s for a free slot; retry, or ask for less at once`, {
+            limit: 'queryWaitMs',
+            value: this.maxWaitMs,
+          }),
+        );
       }, this.maxWaitMs);
       const handOver = () => {
         clearTimeout(timer);

@@ -33,13 +33,7 @@ export const SOURCE_SIDE_STEPS: readonly ReportStep[] = ['received', 'failed_ing
 export const CONNECTION_ENTRY_STEPS: readonly ReportStep[] = ['extracted', 'failed_extract', 'computed'];
 
 /** Steps where events leave the pipeline for a reason: a `reason` code is required. */
-export const DISCARD_REPORT_STEPS: readonly ReportStep[] = [
-  'failed_ingest',
-  'filtered_source',
-  'failed_extract',
-  'filtered_destination',
-  'failed_delivery',
-];
+export const DISCARD_REPORT_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery'];
 
 export function isReportStep(value: unknown): value is ReportStep {
   return typeof value === 'string' && (REPORT_STEPS as readonly string[]).includes(value);
@@ -88,23 +82,71 @@ export interface PipelineStepDefinition {
 }
 
 export const PIPELINE_STEPS: Record<PipelineStepKind, PipelineStepDefinition> = {
-  SUCCESSFULLY_RECEIVED: { kind: PipelineStepKind.SUCCESSFULLY_RECEIVED, label: 'Successfully received', reportStep: 'received', isDiscard: false, side: 'source' },
+  SUCCESSFULLY_RECEIVED: {
+    kind: PipelineStepKind.SUCCESSFULLY_RECEIVED,
+    label: 'Successfully received',
+    reportStep: 'received',
+    isDiscard: false,
+    side: 'source',
+  },
   FAILED_ON_INGEST: { kind: PipelineStepKind.FAILED_ON_INGEST, label: 'Failed on ingest', reportStep: 'failed_ingest', isDiscard: true, side: 'source' },
-  FILTERED_AT_SOURCE: { kind: PipelineStepKind.FILTERED_AT_SOURCE, label: 'Filtered at source', reportStep: 'filtered_source', isDiscard: true, side: 'source' },
-  FILTERED_AT_DESTINATION: { kind: PipelineStepKind.FILTERED_AT_DESTINATION, label: 'Filtered at destination', reportStep: 'filtered_destination', isDiscard: true, side: 'destination' },
+  FILTERED_AT_SOURCE: {
+    kind: PipelineStepKind.FILTERED_AT_SOURCE,
+    label: 'Filtered at source',
+    reportStep: 'filtered_source',
+    isDiscard: true,
+    side: 'source',
+  },
+  FILTERED_AT_DESTINATION: {
+    kind: PipelineStepKind.FILTERED_AT_DESTINATION,
+    label: 'Filtered at destination',
+    reportStep: 'filtered_destination',
+    isDiscard: true,
+    side: 'destination',
+  },
   RETRY_PENDING: { kind: PipelineStepKind.RETRY_PENDING, label: 'Retry pending', reportStep: null, isDiscard: false, side: 'destination' },
   FAILED_DELIVERY: { kind: PipelineStepKind.FAILED_DELIVERY, label: 'Failed delivery', reportStep: 'failed_delivery', isDiscard: true, side: 'destination' },
-  SUCCESSFUL_DELIVERY: { kind: PipelineStepKind.SUCCESSFUL_DELIVERY, label: 'Successful delivery', reportStep: 'delivered', isDiscard: false, side: 'destination' },
+  SUCCESSFUL_DELIVERY: {
+    kind: PipelineStepKind.SUCCESSFUL_DELIVERY,
+    label: 'Successful delivery',
+    reportStep: 'delivered',
+    isDiscard: false,
+    side: 'destination',
+  },
   // For storage destinations a `delivered` report means "converted into a warehouse row".
-  EVENTS_TO_WAREHOUSE_ROWS: { kind: PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS, label: 'Events to warehouse rows', reportStep: 'delivered', isDiscard: false, side: 'destination' },
+  EVENTS_TO_WAREHOUSE_ROWS: {
+    kind: PipelineStepKind.EVENTS_TO_WAREHOUSE_ROWS,
+    label: 'Events to warehouse rows',
+    reportStep: 'delivered',
+    isDiscard: false,
+    side: 'destination',
+  },
   FAILED_TO_SYNC: { kind: PipelineStepKind.FAILED_TO_SYNC, label: 'Failed to sync', reportStep: null, isDiscard: true, side: 'destination' },
   SUCCESSFULLY_SYNCED: { kind: PipelineStepKind.SUCCESSFULLY_SYNCED, label: 'Successfully synced', reportStep: null, isDiscard: false, side: 'destination' },
   // Reverse ETL: a sync run's records. Every other box of its pipeline is a share of this one.
   RECORDS_EXTRACTED: { kind: PipelineStepKind.RECORDS_EXTRACTED, label: 'Records extracted', reportStep: 'extracted', isDiscard: false, side: 'destination' },
-  FAILED_TO_EXTRACT: { kind: PipelineStepKind.FAILED_TO_EXTRACT, label: 'Failed to extract', reportStep: 'failed_extract', isDiscard: true, side: 'destination' },
+  FAILED_TO_EXTRACT: {
+    kind: PipelineStepKind.FAILED_TO_EXTRACT,
+    label: 'Failed to extract',
+    reportStep: 'failed_extract',
+    isDiscard: true,
+    side: 'destination',
+  },
   // A Reverse ETL record that no mapping sends is a `filtered_destination` report, shown under its own name.
-  FILTERED_AT_MAPPING: { kind: PipelineStepKind.FILTERED_AT_MAPPING, label: 'Filtered at mapping', reportStep: 'filtered_destination', isDiscard: true, side: 'destination' },
-  MEMBERSHIP_CHANGES_COMPUTED: { kind: PipelineStepKind.MEMBERSHIP_CHANGES_COMPUTED, label: 'Membership changes computed', reportStep: 'computed', isDiscard: false, side: 'destination' },
+  FILTERED_AT_MAPPING: {
+    kind: PipelineStepKind.FILTERED_AT_MAPPING,
+    label: 'Filtered at mapping',
+    reportStep: 'filtered_destination',
+    isDiscard: true,
+    side: 'destination',
+  },
+  MEMBERSHIP_CHANGES_COMPUTED: {
+    kind: PipelineStepKind.MEMBERSHIP_CHANGES_COMPUTED,
+    label: 'Membership changes computed',
+    reportStep: 'computed',
+    isDiscard: false,
+    side: 'destination',
+  },
 };
 
 /** The boxes each destination kind shows, in pipeline order. */

@@ -90,7 +90,10 @@ export function resolveTimeRange(req: TimeRangeRequest, now: number, defaultLook
     to = Math.min(floorMinute(t), latest);
     heldBack = lookback && floorMinute(t) > latest;
     if (to <= from) {
-      throw invalid(lookback ? 'The range ends within the 5-minute lookback window; move it earlier or pass lookback: false' : 'The range is shorter than one minute', { field: 'to' });
+      throw invalid(
+        lookback ? 'The range ends within the 5-minute lookback window; move it earlier or pass lookback: false' : 'The range is shorter than one minute',
+        { field: 'to' },
+      );
     }
   }
   const length = to - from;

@@ -61,7 +61,8 @@ export class RecordCut {
   /** Keeps the last row completed in this chunk (joined with the part carried over when it began earlier). */
   private remember(chunk: Buffer, ended: number, endedFrom: number): void {
     if (ended < 0) return;
-    this.last = endedFrom === 0 && this.carry.length > 0 ? Buffer.concat([this.carry, chunk.subarray(0, ended)]) : Buffer.from(chunk.subarray(endedFrom, ended));
+    this.last =
+      endedFrom === 0 && this.carry.length > 0 ? Buffer.concat([this.carry, chunk.subarray(0, ended)]) : Buffer.from(chunk.subarray(endedFrom, ended));
     if (endedFrom === 0) this.carry = EMPTY;
   }
 

@@ -54,7 +54,19 @@ export async function handleReplayPull(req: IncomingMessage, res: ServerResponse
   const to = Math.min(job.batches, next + Math.max(1, Math.min(count, Math.floor(MAX_PULL_MESSAGES / job.batchSize))));
   const rows = await deps.replays.batchMessages(wdb, id, next, to);
   await markTaken(deps.replays, wdb, id, rows, next, to);
-  const body = rows.map((m) => JSON.stringify({ batch: m.batch, messageId: m.messageId, destinationId: job!.destinationId, mappingId: m.mappingId, reason: m.reason, sourceId: m.sourceId, failedAt: new Date(m.failedAt).toISOString() })).join('\n');
+  const body = rows
+    .map((m) =>
+      JSON.stringify({
+        batch: m.batch,
+        messageId: m.messageId,
+        destinationId: job!.destinationId,
+        mappingId: m.mappingId,
+        reason: m.reason,
+        sourceId: m.sourceId,
+        failedAt: new Date(m.failedAt).toISOString(),
+      }),
+    )
+    .join('\n');
   res.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
     'cache-control': 'no-store',
@@ -66,7 +78,8 @@ export async function handleReplayPull(req: IncomingMessage, res: ServerResponse
 }
 
 function pullParams(query: URLSearchParams, id: string): { next: number; count: number } {
-  for (const name of query.keys()) if (name !== 'after' && name !== 'batches') throw badInput(`Unknown parameter ${name.slice(0, 64)}; known: after, batches`, { field: name.slice(0, 64) });
+  for (const name of query.keys())
+    if (name !== 'after' && name !== 'batches') throw badInput(`Unknown parameter ${name.slice(0, 64)}; known: after, batches`, { field: name.slice(0, 64) });
   const batches = query.get('batches');
   const count = batches === null ? 1 : /^\d{1,2}$/.test(batches) ? Number(batches) : NaN;
   if (!(count >= 1 && count <= MAX_PULL_BATCHES)) throw badInput(`batches is a whole number from 1 to ${MAX_PULL_BATCHES}`, { field: 'batches' });
@@ -81,7 +94,9 @@ async function acknowledgeBefore(store: ReplayStore, wdb: WorkspaceDb, job: Repl
   const open = [...states].filter(([batch, s]) => batch < next && s.state === 'sent');
   if (open.length === 0) return;
   const sizes = await batchSizes(store, wdb, job.id, Math.min(...open.map(([b]) => b)), next);
-  await Promise.all(open.map(([batch, s]) => store.writeBatch(wdb, job.id, batch, { state: 'acknowledged', messages: sizes.get(batch) ?? 0, attempts: s.attempts })));
+  await Promise.all(
+    open.map(([batch, s]) => store.writeBatch(wdb, job.id, batch, { state: 'acknowledged', messages: sizes.get(batch) ?? 0, attempts: s.attempts })),
+  );
 }
 
 async function batchSizes(store: ReplayStore, wdb: WorkspaceDb, id: string, from: number, to: number): Promise<Map<number, number>> {

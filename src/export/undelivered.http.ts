@@ -24,11 +24,25 @@ export async function handleUndeliveredExport(req: IncomingMessage, res: ServerR
   const params = parseExportParams(url.searchParams);
   const range = resolveTimeRange({ ...params.range, lookback: false }, caller.now, false);
   await checkTarget(caller, params);
-  const query: UndeliveredQuery = { destinationId: params.destinationId, from: range.from, to: range.to, mappingId: params.mappingId, reason: params.reason, after: params.after };
+  const query: UndeliveredQuery = {
+    destinationId: params.destinationId,
+    from: range.from,
+    to: range.to,
+    mappingId: params.mappingId,
+    reason: params.reason,
+    after: params.after,
+  };
   const started = performance.now();
   const outcome = await sendRows(caller, query, params, range, res);
   deps.log.info(
-    { requestId, workspaceId: caller.workspaceId, destinationId: params.destinationId, format: params.format, ...outcome, ms: Math.round(performance.now() - started) },
+    {
+      requestId,
+      workspaceId: caller.workspaceId,
+      destinationId: params.destinationId,
+      format: params.format,
+      ...outcome,
+      ms: Math.round(performance.now() - started),
+    },
     outcome.aborted ? 'undelivered export stopped: the client went away' : 'undelivered export sent',
   );
 }
@@ -37,11 +51,16 @@ export async function handleUndeliveredExport(req: IncomingMessage, res: ServerR
 async function checkTarget(caller: ReadCaller, params: ExportRequest): Promise<void> {
   const [destination] = await caller.catalog.destinations([params.destinationId]);
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${params.destinationId} in this workspace`, { field: 'destinationId' });
-  if (destination.kind === 'storage') throw new AppError(ErrorCode.BAD_USER_INPUT, `storage destinations report syncs, not deliveries of messages; ${destination.id} is storage`, { field: 'destinationId' });
+  if (destination.kind === 'storage')
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `storage destinations report syncs, not deliveries of messages; ${destination.id} is storage`, {
+      field: 'destinationId',
+    });
   if (params.mappingId === null) return;
-  if (destination.kind !== 'actions') throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+  if (destination.kind !== 'actions')
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
   const mappings = await caller.catalog.mappings([destination.id]);
-  if (!mappings.some((m) => m.id === params.mappingId)) throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${params.mappingId}`, { field: 'mappingId' });
+  if (!mappings.some((m) => m.id === params.mappingId))
+    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${params.mappingId}`, { field: 'mappingId' });
 }
 
 interface Outcome {
@@ -119,7 +138,8 @@ function writeHead(res: ServerResponse, params: ExportRequest, range: ResolvedRa
 /** The cursor after the last row sent (messageId, at and mappingId are its first, second and fourth columns). */
 function nextCursor(lastRow: Buffer, format: ExportRequest['format']): string {
   const text = lastRow.toString('utf8');
-  const [messageId, at, mappingId] = format === 'csv' ? pick(csvFields(text).map(unneutralized)) : pick(Object.values(JSON.parse(text) as Record<string, string | null>));
+  const [messageId, at, mappingId] =
+    format === 'csv' ? pick(csvFields(text).map(unneutralized)) : pick(Object.values(JSON.parse(text) as Record<string, string | null>));
   return encodeUndeliveredCursor({ at: Date.parse(at ?? ''), messageId: messageId ?? '', mappingId: mappingId ?? '' });
 }
 

@@ -92,7 +92,10 @@ export class RequestContext {
     const conn = this.connection;
     if (!conn) return () => undefined;
     if (conn.subscriptions >= conn.maxSubscriptions) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `A connection may hold at most ${conn.maxSubscriptions} subscriptions`, { limit: 'subscriptionsPerConnection', value: conn.maxSubscriptions });
+      throw new AppError(ErrorCode.RATE_LIMITED, `A connection may hold at most ${conn.maxSubscriptions} subscriptions`, {
+        limit: 'subscriptionsPerConnection',
+        value: conn.maxSubscriptions,
+      });
     }
     conn.subscriptions++;
     let released = false;

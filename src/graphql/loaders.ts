@@ -87,80 +87,144 @@ export interface Loaders {
   notifications: DataLoader<string, NotificationValue[]>;
 }
 
-
 type Recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => Promise<V[]>;
 
 export function createLoaders(wdb: WorkspaceDb, catalog: CatalogService, alerts: AlertStore, record?: BatchRecorder): Loaders {
-  const recorded: Recorded = <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) => (keys: readonly K[]) => {
-    record?.(name, keys.map(id));
-    return fn(keys);
+  const recorded: Recorded =
+    <K, V>(name: string, fn: (keys: readonly K[]) => Promise<V[]>, id: (k: K) => string) =>
+    (keys: readonly K[]) => {
+      record?.(name, keys.map(id));
+      return fn(keys);
+    };
+  const catalogs = catalogLoaders(catalog, recorded);
+  return {
+    ...catalogs,
+    ...sourceLoaders(wdb, catalog, recorded, record),
+    ...pipelineReads(wdb, catalogs.sourcesByDestination, record),
+    ...groupedMetricLoaders(wdb, record),
+    ...outcomeLoaders(wdb, record),
+    notifications: new DataLoader(
+      recorded(
+        'notifications',
+        async (ids: readonly string[]) => {
+          const rows = await alerts.notifications(wdb, ids);
+          return ids.map((id) => rows.filter((r) => r.eventId === id));
+        },
+        (k) => k,
+      ),
+      { cache: false },
+    ),
   };
-  const sourcesByDestination = new DataLoader<string, ConnectionEntry[]>(
-    recorded('sourcesByDestination', async (ids: readonly string[]) => groupBy(await catalog.connections(ids), ids, (c) => c.destinationId), (k) => k),
-  );
+}
+
+/** One loader per catalog lookup: a row by id (null when unknown), or the rows that belong to each id. */
+function catalogLoaders(
+  catalog: CatalogService,
+  recorded: Recorded,
+): Pick<Loaders, 'destination' | 'source' | 'mappingsByDestination' | 'sourcesByDestination'> {
+  const byId =
+    <T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>) =>
+    async (ids: readonly string[]) => {
+      const rows = new Map((await fetch(ids)).map((r) => [r.id, r]));
+      return ids.map((id) => rows.get(id) ?? null);
+    };
+  const self = (k: string) => k;
   return {
     destination: new DataLoader(
-      recorded('destination', async (ids: readonly string[]) => {
-        const rows = await catalog.destinations(ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }, (k) => k),
+      recorded(
+        'destination',
+        byId((ids) => catalog.destinations(ids)),
+        self,
+      ),
     ),
     source: new DataLoader(
-      recorded('source', async (ids: readonly string[]) => {
-        const byId = new Map((await catalog.sources(ids)).map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }, (k) => k),
+      recorded(
+        'source',
+        byId((ids) => catalog.sources(ids)),
+        self,
+      ),
     ),
     mappingsByDestination: new DataLoader(
-      recorded('mappingsByDestination', async (ids: readonly string[]) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId), (k) => k),
+      recorded('mappingsByDestination', async (ids: readonly string[]) => groupBy(await catalog.mappings(ids), ids, (m) => m.destinationId), self),
     ),
-    sourcesByDestination,
-    ...sourceLoaders(wdb, catalog, recorded, record),
-    ...pipelineReads(wdb, sourcesByDestination, record),
+    sourcesByDestination: new DataLoader(
+      recorded('sourcesByDestination', async (ids: readonly string[]) => groupBy(await catalog.connections(ids), ids, (c) => c.destinationId), self),
+    ),
+  };
+}
+
+/** The metric loaders that group keys by everything but the destination, and read each group in one statement. */
+function groupedMetricLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders, 'syncCounts' | 'timeseries' | 'breakdown'> {
+  return {
     syncCounts: groupedLoader(
       'syncCounts',
       (k) => rangeKey(k.range),
       (k) => k.destinationId,
-      (keys) => syncCounts(wdb, keys[0].range, keys.map((k) => k.destinationId)),
+      (keys) =>
+        syncCounts(
+          wdb,
+          keys[0].range,
+          keys.map((k) => k.destinationId),
+        ),
       record,
     ),
     timeseries: groupedLoader<TimeseriesKey, SeriesValue[]>(
       'timeseries',
       (k) => JSON.stringify([k.scope.step, sliceKey(k.slice), k.slice.range.timeZone, k.granularity, k.groupBy]),
       (k) => k.scope.destinationId,
-      (keys) => timeseriesMany(wdb, keys.map((k) => k.scope), keys[0].slice, keys[0].granularity, keys[0].groupBy),
+      (keys) =>
+        timeseriesMany(
+          wdb,
+          keys.map((k) => k.scope),
+          keys[0].slice,
+          keys[0].granularity,
+          keys[0].groupBy,
+        ),
       record,
     ),
     breakdown: groupedLoader<BreakdownKey, BreakdownCount[]>(
       'breakdown',
       (k) => JSON.stringify([k.scope.step, sliceKey(k.slice), k.reason, k.first, k.groupBy]),
       (k) => k.scope.destinationId,
-      (keys) => breakdownMany(wdb, keys.map((k) => k.scope), keys[0].slice, keys[0].reason, keys[0].first, keys[0].groupBy),
+      (keys) =>
+        breakdownMany(
+          wdb,
+          keys.map((k) => k.scope),
+          keys[0].slice,
+          keys[0].reason,
+          keys[0].first,
+          keys[0].groupBy,
+        ),
       record,
-    ),
-    ...outcomeLoaders(wdb, record),
-    notifications: new DataLoader(
-      recorded('notifications', async (ids: readonly string[]) => {
-        const rows = await alerts.notifications(wdb, ids);
-        return ids.map((id) => rows.filter((r) => r.eventId === id));
-      }, (k) => k),
-      { cache: false },
     ),
   };
 }
 
 /** The per-source view's loaders: connections by source, and every source's and (source, destination) pair's counts of one range in one statement. */
-function sourceLoaders(wdb: WorkspaceDb, catalog: CatalogService, recorded: Recorded, record?: BatchRecorder): Pick<Loaders, 'destinationsBySource' | 'sourcePipelineCounts'> {
+function sourceLoaders(
+  wdb: WorkspaceDb,
+  catalog: CatalogService,
+  recorded: Recorded,
+  record?: BatchRecorder,
+): Pick<Loaders, 'destinationsBySource' | 'sourcePipelineCounts'> {
   return {
     destinationsBySource: new DataLoader(
-      recorded('destinationsBySource', async (ids: readonly string[]) => groupBy(await catalog.connections(), ids, (c) => c.sourceId), (k) => k),
+      recorded(
+        'destinationsBySource',
+        async (ids: readonly string[]) => groupBy(await catalog.connections(), ids, (c) => c.sourceId),
+        (k) => k,
+      ),
     ),
     sourcePipelineCounts: groupedLoader<SourcePipelineKey, StepCounts>(
       'sourcePipelineCounts',
       (k) => rangeKey(k.range),
       (k) => `${k.sourceId}/${k.destinationId ?? ''}`,
-      (keys) => pipelineCounts(wdb, sliceOf(keys[0].range), keys.map((k) => ({ destinationId: k.destinationId ?? '', sourceIds: [k.sourceId], sourceId: k.sourceId }))),
+      (keys) =>
+        pipelineCounts(
+          wdb,
+          sliceOf(keys[0].range),
+          keys.map((k) => ({ destinationId: k.destinationId ?? '', sourceIds: [k.sourceId], sourceId: k.sourceId })),
+        ),
       record,
       // A source's own steps are asked for ticks before its destinations' rows (those wait for
       // two catalogue loaders); waiting for the next macrotask puts both in one statement.
@@ -197,7 +261,14 @@ function outcomeLoaders(wdb: WorkspaceDb, record?: BatchRecorder): Pick<Loaders,
       'latency',
       (k) => JSON.stringify([k.step, sliceKey(k.slice), k.slice.range.timeZone, k.granularity]),
       (k) => k.destinationId,
-      (keys) => latencyMany(wdb, keys.map((k) => k.destinationId), keys[0].step, keys[0].slice, keys[0].granularity),
+      (keys) =>
+        latencyMany(
+          wdb,
+          keys.map((k) => k.destinationId),
+          keys[0].step,
+          keys[0].slice,
+          keys[0].granularity,
+        ),
       record,
     ),
   };

@@ -93,7 +93,10 @@ async function readBatch(
     ...[...groups.values()].map(({ pipelines, riders }) =>
       settle([...pipelines, ...riders], async () => {
         const groupKeys = pipelines.map((i) => keys[i].pipeline!);
-        record?.('pipelineCounts', groupKeys.map((k) => k.destinationId));
+        record?.(
+          'pipelineCounts',
+          groupKeys.map((k) => k.destinationId),
+        );
         const values = await readGroup(groupKeys);
         pipelines.forEach((i, j) => (results[i] = values[j]));
         const pending = new Map(groupKeys.map((k, j) => [k.destinationId, values[j].pending]));
@@ -104,7 +107,10 @@ async function readBatch(
       ? Promise.resolve()
       : settle(alone, async () => {
           const gaugeKeys = alone.map((i) => keys[i].gauge!);
-          record?.('retryPending', gaugeKeys.map((k) => gaugeId(k.destinationId, k.mappingId)));
+          record?.(
+            'retryPending',
+            gaugeKeys.map((k) => gaugeId(k.destinationId, k.mappingId)),
+          );
           const values = await retryPending(wdb, gaugeKeys);
           alone.forEach((i, j) => (results[i] = values[j]));
         }),

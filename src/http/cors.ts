@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '../domain/errors';
 
 /** Headers a browser may send cross-origin to the API (everything the API reads). */
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, GraphQL-Require-Preflight, Apollo-Require-Preflight, X-Apollo-Operation-Name';
+const ALLOWED_HEADERS =
+  'Authorization, Content-Type, Idempotency-Key, X-Request-Id, GraphQL-Require-Preflight, Apollo-Require-Preflight, X-Apollo-Operation-Name';
 /** Headers a browser may read from an answer (the rest of the API is in the body). */
 const EXPOSED_HEADERS = 'Retry-After, X-Request-Id, WWW-Authenticate';
 
@@ -44,7 +45,10 @@ export class Cors {
       res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
     }
     if (req.method !== 'OPTIONS') return false;
-    if (!allowed) throw new AppError(ErrorCode.FORBIDDEN, 'This origin may not call the API from a browser; operators allow origins with CORS_ORIGINS', { field: 'origin' });
+    if (!allowed)
+      throw new AppError(ErrorCode.FORBIDDEN, 'This origin may not call the API from a browser; operators allow origins with CORS_ORIGINS', {
+        field: 'origin',
+      });
     res.writeHead(204, {
       'access-control-allow-methods': methods,
       'access-control-allow-headers': ALLOWED_HEADERS,

@@ -50,7 +50,10 @@ function parseJsonArray(body: Buffer, limits: BodyLimits): unknown[] {
   // One record object on its own is a batch of one (the way a first test request is often written).
   if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return [parsed];
   if (!Array.isArray(parsed)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, 'A JSON body must be an array of records, or one record object (use application/x-ndjson for one record per line)');
+    throw new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      'A JSON body must be an array of records, or one record object (use application/x-ndjson for one record per line)',
+    );
   }
   checkCount(parsed.length, limits);
   return parsed;
@@ -70,7 +73,9 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
     if (raw.trim() === '') continue;
     if (Buffer.byteLength(raw) > limits.maxRecordBytes) {
       throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Record ${records.length} (line ${line}) is larger than the ${limits.maxRecordBytes}-byte record limit`, {
-        limit: 'maxRecordBytes', value: limits.maxRecordBytes, index: records.length,
+        limit: 'maxRecordBytes',
+        value: limits.maxRecordBytes,
+        index: records.length,
       });
     }
     if (scanJson(raw, MAX_BODY_DEPTH - 1).depth > MAX_BODY_DEPTH - 1) throw tooDeep(records.length, line);
@@ -78,7 +83,8 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
       records.push(JSON.parse(raw));
     } catch (err) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `Line ${line} (record ${records.length}) is not valid JSON: ${syntaxDetail(err)}`, {
-        index: records.length, line,
+        index: records.length,
+        line,
       });
     }
     checkCount(records.length, limits);
@@ -90,7 +96,9 @@ function parseNdjson(body: Buffer, limits: BodyLimits): unknown[] {
 function tooDeep(index?: number, line?: number): AppError {
   const where = index === undefined ? 'The body' : `Record ${index} (line ${line})`;
   return new AppError(ErrorCode.BAD_USER_INPUT, `${where} is nested deeper than ${MAX_BODY_DEPTH} levels; nothing was stored`, {
-    limit: 'maxDepth', value: MAX_BODY_DEPTH, ...(index === undefined ? {} : { index, line }),
+    limit: 'maxDepth',
+    value: MAX_BODY_DEPTH,
+    ...(index === undefined ? {} : { index, line }),
   });
 }
 
@@ -98,7 +106,8 @@ function checkCount(n: number, limits: BodyLimits): void {
   if (n === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The batch is empty: send at least one record');
   if (n > limits.maxRecords) {
     throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A batch holds at most ${limits.maxRecords} records`, {
-      limit: 'maxRecords', value: limits.maxRecords,
+      limit: 'maxRecords',
+      value: limits.maxRecords,
     });
   }
 }

@@ -90,7 +90,10 @@ export class IngestCoalescer {
   private readonly log: FlushLog | null;
   private saveFailure: { at: number; error: AppError } | null = null;
 
-  constructor(private readonly db: CoalescerStore, private readonly options: CoalescerOptions = {}) {
+  constructor(
+    private readonly db: CoalescerStore,
+    private readonly options: CoalescerOptions = {},
+  ) {
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 200;
     this.records = new IdempotencyRecords(db);
@@ -104,7 +107,13 @@ export class IngestCoalescer {
    */
   submit(batch: StagedBatch): Promise<IdempotencyRecord | null> {
     if (batch.record && this.log && this.log.size >= MAX_SAVED_BACKLOG) {
-      return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key', { retryAfterSeconds: RETRY_AFTER_SECONDS }));
+      return Promise.reject(
+        new AppError(
+          ErrorCode.UPSTREAM_UNAVAILABLE,
+          'The metrics store is not taking writes right now (ingest backlog full); nothing was stored, retry shortly with the same Idempotency-Key',
+          { retryAfterSeconds: RETRY_AFTER_SECONDS },
+        ),
+      );
     }
     return new Promise((resolve, reject) => {
       const rows = batch.eventLines.length + batch.syncLines.length;
@@ -168,7 +177,8 @@ export class IngestCoalescer {
     await this.drain();
     await this.log?.writeAll();
     this.stop();
-    if (this.backlog > 0) this.options.onError?.(new Error(`${this.backlog} ingest flushes are left in the flush log (${this.options.log!.dir}) for the next start`));
+    if (this.backlog > 0)
+      this.options.onError?.(new Error(`${this.backlog} ingest flushes are left in the flush log (${this.options.log!.dir}) for the next start`));
     return this.backlog;
   }
 
@@ -262,7 +272,11 @@ export class IngestCoalescer {
       } else {
         await withAttempts(() => writeFlush(this.db, contents));
       }
-      this.options.onFlush?.(fresh.reduce((n, w) => n + w.rows, 0), fresh.length, performance.now() - started);
+      this.options.onFlush?.(
+        fresh.reduce((n, w) => n + w.rows, 0),
+        fresh.length,
+        performance.now() - started,
+      );
       for (const w of fresh) w.resolve(null);
     } catch (err) {
       for (const w of taken) w.reject(err); // a no-op for those already answered

@@ -180,7 +180,12 @@ function parseFlush(bytes: Buffer, file: string): FlushContents {
   const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as Record<string, unknown>;
   const records = header.records;
   const sizes = header.sizes;
-  const recordsOk = Array.isArray(records) && records.every((r: Record<string, unknown>) => r !== null && typeof r === 'object' && isString(r.workspaceId) && isString(r.key) && isString(r.bodySha256) && isString(r.result));
+  const recordsOk =
+    Array.isArray(records) &&
+    records.every(
+      (r: Record<string, unknown>) =>
+        r !== null && typeof r === 'object' && isString(r.workspaceId) && isString(r.key) && isString(r.bodySha256) && isString(r.result),
+    );
   const sizesOk = Array.isArray(sizes) && sizes.length === 3 && sizes.every((n) => Number.isSafeInteger(n) && n >= 0);
   if (header.v !== 1 || !isString(header.token) || !Number.isFinite(header.createdAt) || !recordsOk || !sizesOk) {
     throw new Error(`ingest write-ahead file ${file} is damaged (its header is not a saved flush's)`);

@@ -61,7 +61,11 @@ export class FlushLog {
   private failures = 0;
   private stopped = false;
 
-  constructor(private readonly writer: FlushWriter, readonly files: FlushLogFiles, private readonly options: FlushLogOptions = {}) {}
+  constructor(
+    private readonly writer: FlushWriter,
+    readonly files: FlushLogFiles,
+    private readonly options: FlushLogOptions = {},
+  ) {}
 
   /** Flushes saved and waiting to be written (held ones aside). */
   get size(): number {

@@ -92,4 +92,3 @@ export function combine(batches: StagedBatch[]): FlushContents {
     createdAt: Date.now(),
   };
 }
-

@@ -53,7 +53,9 @@ export class IdempotencyRecords {
     // Newest first, so the oldest record of a key is set last and wins, as the first acknowledgement did.
     const found = new Map<string, IdempotencyRecord>();
     const asked = new Set(batch.map((q) => compoundKey(q.workspaceId, q.key)));
-    for (const r of rows) if (asked.has(compoundKey(r.workspace_id, r.idempotency_key))) found.set(compoundKey(r.workspace_id, r.idempotency_key), { bodySha256: r.body_sha256, result: r.result });
+    for (const r of rows)
+      if (asked.has(compoundKey(r.workspace_id, r.idempotency_key)))
+        found.set(compoundKey(r.workspace_id, r.idempotency_key), { bodySha256: r.body_sha256, result: r.result });
     return found;
   }
 }

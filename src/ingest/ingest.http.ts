@@ -17,7 +17,12 @@ export interface IngestDeps {
   observe?: (requestId: string, outcome: IngestOutcome) => void;
 }
 
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, requestId: string, deps: IngestDeps): Promise<{ workspaceId: string; records: number }> {
+export async function handleIngest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  deps: IngestDeps,
+): Promise<{ workspaceId: string; records: number }> {
   const started = performance.now();
   const seen: IngestOutcome = { workspaceId: null, bytes: declaredLength(req), durationMs: 0, result: null, error: null };
   try {

@@ -92,57 +92,28 @@ export class IngestService {
   }
 
   /** Validates, encodes and stores one batch under the deduplication token `token`. */
-  private async store(workspaceId: string, body: Buffer, contentType: string | undefined, keyed: { key: string; digest: string } | null, token: string, now: number): Promise<IngestResult> {
+  private async store(
+    workspaceId: string,
+    body: Buffer,
+    contentType: string | undefined,
+    keyed: { key: string; digest: string } | null,
+    token: string,
+    now: number,
+  ): Promise<IngestResult> {
     const records = parseBody(body, contentType, this.limits);
-    const errors: FieldError[] = [];
-    const deliveries: DeliveryReport[] = [];
-    const syncs: SyncReport[] = [];
-    const window = { oldest: now - MAX_REPORT_AGE_MS, newest: now + MAX_CLOCK_SKEW_MS };
     const slice = new TimeSlice();
-    for (let i = 0; i < records.length; i++) {
-      const valid = validateRecord(records[i], i, window, errors);
-      if (valid?.kind === 'delivery') deliveries.push(valid.report);
-      else if (valid?.kind === 'sync') syncs.push(valid.report);
-      await slice.pause();
-    }
-    if (errors.length > 0) {
-      const badRecords = new Set(errors.map((e) => e.index)).size;
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `${badRecords} of ${records.length} records are invalid; nothing was stored`, {
-        errors: errors.slice(0, MAX_LISTED_ERRORS),
-        totalErrors: errors.length,
-        invalidRecords: badRecords,
-      });
-    }
+    const { deliveries, syncs } = await validateAll(records, now, slice);
+    this.admitRate(workspaceId, records.length, now);
+    const { eventLines, syncLines, sampleLines, events } = await this.encode(workspaceId, deliveries, syncs, now, slice);
 
-    const decision = this.limiter?.take(workspaceId, records.length, now);
-    if (decision && !decision.ok) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace is over its ingest rate of ${this.limiter!.ratePerSecond} reports/s; nothing was stored, retry after ${decision.retryAfterSeconds} s with the same Idempotency-Key`, {
-        retryAfterSeconds: decision.retryAfterSeconds,
-        limit: 'ingestRatePerSecond',
-        value: this.limiter!.ratePerSecond,
-      });
-    }
-
-    // Every row is encoded before the first insert: nothing that can fail on bad input
-    // runs between two inserts, so a batch is stored whole or (on an engine fault, which
-    // the caller retries with its key) not acknowledged.
-    const encoder = new RowEncoder(workspaceId);
-    let events = 0;
-    const eventLines: string[] = new Array(deliveries.length);
-    for (let i = 0; i < deliveries.length; i++) {
-      events += deliveries[i].count;
-      eventLines[i] = encoder.delivery(deliveries[i]);
-      await slice.pause();
-    }
-    const syncLines = syncs.map((s) => encoder.sync(s, now));
-    const sampleLines: string[] = [];
-    for (const d of deliveries) {
-      if (d.sample === null) continue;
-      if (!this.sampler.take(compoundKey(workspaceId, d.destinationId, d.step, d.reason), d.time, now)) continue;
-      sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
-    }
-
-    const result: IngestResult = { accepted: deliveries.length + syncs.length, events, syncs: syncs.length, samples: sampleLines.length, idempotencyKey: keyed?.key ?? null, duplicate: false };
+    const result: IngestResult = {
+      accepted: deliveries.length + syncs.length,
+      events,
+      syncs: syncs.length,
+      samples: sampleLines.length,
+      idempotencyKey: keyed?.key ?? null,
+      duplicate: false,
+    };
     // The request's token (a hash of workspace, key and body for a keyed batch) goes with
     // its rows: a flush of this request alone is deduplicated by it; a merged flush is
     // saved first under its own token (see IngestCoalescer).
@@ -163,14 +134,75 @@ export class IngestService {
     this.onReportsStored?.(workspaceId, deliveries);
     return result;
   }
+
+  /** Refuses the whole batch (nothing stored) when the workspace is over its ingest rate. */
+  private admitRate(workspaceId: string, reports: number, now: number): void {
+    const decision = this.limiter?.take(workspaceId, reports, now);
+    if (!decision || decision.ok) return;
+    const rate = this.limiter!.ratePerSecond;
+    throw new AppError(
+      ErrorCode.RATE_LIMITED,
+      `This workspace is over its ingest rate of ${rate} reports/s; nothing was stored, retry after ${decision.retryAfterSeconds} s with the same Idempotency-Key`,
+      { retryAfterSeconds: decision.retryAfterSeconds, limit: 'ingestRatePerSecond', value: rate },
+    );
+  }
+
+  /**
+   * Every row is encoded before the first insert: nothing that can fail on bad input
+   * runs between two inserts, so a batch is stored whole or (on an engine fault, which
+   * the caller retries with its key) not acknowledged.
+   */
+  private async encode(workspaceId: string, deliveries: DeliveryReport[], syncs: SyncReport[], now: number, slice: TimeSlice) {
+    const encoder = new RowEncoder(workspaceId);
+    let events = 0;
+    const eventLines: string[] = new Array(deliveries.length);
+    for (let i = 0; i < deliveries.length; i++) {
+      events += deliveries[i].count;
+      eventLines[i] = encoder.delivery(deliveries[i]);
+      await slice.pause();
+    }
+    const syncLines = syncs.map((s) => encoder.sync(s, now));
+    const sampleLines: string[] = [];
+    for (const d of deliveries) {
+      if (d.sample === null) continue;
+      if (!this.sampler.take(compoundKey(workspaceId, d.destinationId, d.step, d.reason), d.time, now)) continue;
+      sampleLines.push(encoder.sample(d, d.sample.payload, this.limits.sampleMaxBytes));
+    }
+    return { eventLines, syncLines, sampleLines, events };
+  }
+}
+
+/** Validates every record (yielding the event loop as it goes); any invalid record refuses the whole batch, listing the first errors. */
+async function validateAll(records: unknown[], now: number, slice: TimeSlice): Promise<{ deliveries: DeliveryReport[]; syncs: SyncReport[] }> {
+  const errors: FieldError[] = [];
+  const deliveries: DeliveryReport[] = [];
+  const syncs: SyncReport[] = [];
+  const window = { oldest: now - MAX_REPORT_AGE_MS, newest: now + MAX_CLOCK_SKEW_MS };
+  for (let i = 0; i < records.length; i++) {
+    const valid = validateRecord(records[i], i, window, errors);
+    if (valid?.kind === 'delivery') deliveries.push(valid.report);
+    else if (valid?.kind === 'sync') syncs.push(valid.report);
+    await slice.pause();
+  }
+  if (errors.length === 0) return { deliveries, syncs };
+  const badRecords = new Set(errors.map((e) => e.index)).size;
+  throw new AppError(ErrorCode.BAD_USER_INPUT, `${badRecords} of ${records.length} records are invalid; nothing was stored`, {
+    errors: errors.slice(0, MAX_LISTED_ERRORS),
+    totalErrors: errors.length,
+    invalidRecords: badRecords,
+  });
 }
 
 /** A key acknowledged before: the same body is a replay of that answer, another body a 409 (nothing stored now). */
 function answerEarlier(earlier: IdempotencyRecord, digest: string): IngestResult {
   if (earlier.bodySha256 === digest) return { ...(JSON.parse(earlier.result) as IngestResult), duplicate: true };
-  throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was acknowledged earlier with a different body; nothing was stored. Use a new key for a new batch', {
-    field: 'Idempotency-Key',
-  });
+  throw new AppError(
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'This Idempotency-Key was acknowledged earlier with a different body; nothing was stored. Use a new key for a new batch',
+    {
+      field: 'Idempotency-Key',
+    },
+  );
 }
 
 /**

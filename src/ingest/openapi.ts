@@ -36,7 +36,13 @@ export function ingestOpenApi(limits: IngestLimits, version: string): Doc {
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths: { '/v1/ingest': { post: ingestOperation(limits) } },
     components: {
-      schemas: { Record: rebase(record), Batch: batchSchema(limits), Accepted: acceptedSchema(), Error: errorSchema(), ...(rebase($defs) as Record<string, Doc>) },
+      schemas: {
+        Record: rebase(record),
+        Batch: batchSchema(limits),
+        Accepted: acceptedSchema(),
+        Error: errorSchema(),
+        ...(rebase($defs) as Record<string, Doc>),
+      },
       securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'A workspace token with the ingest scope (dov_…).' } },
     },
     security: [{ token: [] }],
@@ -53,7 +59,8 @@ function ingestOperation(limits: IngestLimits): Doc {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Retry safely: the same key and body within 24 hours is stored once (answered again with duplicate: true); the same key with another body is refused with 409.',
+        description:
+          'Retry safely: the same key and body within 24 hours is stored once (answered again with duplicate: true); the same key with another body is refused with 409.',
         schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
       },
     ],
@@ -61,7 +68,12 @@ function ingestOperation(limits: IngestLimits): Doc {
       required: true,
       content: {
         'application/json': { schema: ref('Batch') },
-        'application/x-ndjson': { schema: { ...ref('Record'), description: `One record per line (each at most ${limits.maxRecordBytes} bytes); blank lines are skipped. application/jsonl is accepted as the same.` } },
+        'application/x-ndjson': {
+          schema: {
+            ...ref('Record'),
+            description: `One record per line (each at most ${limits.maxRecordBytes} bytes); blank lines are skipped. application/jsonl is accepted as the same.`,
+          },
+        },
       },
     },
     responses: {
@@ -70,9 +82,12 @@ function ingestOperation(limits: IngestLimits): Doc {
       401: errorAnswer('No token, or an unknown or revoked one.'),
       403: errorAnswer('The token lacks the ingest scope.'),
       409: errorAnswer('The Idempotency-Key was acknowledged within 24 hours for another body.'),
-      413: errorAnswer('Over the body size, the records per batch, or an NDJSON line\'s size.'),
+      413: errorAnswer("Over the body size, the records per batch, or an NDJSON line's size."),
       415: errorAnswer('Another content type than application/json or application/x-ndjson.'),
-      429: { ...errorAnswer('Over the workspace\'s ingest rate; nothing stored. Retry after Retry-After seconds.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+      429: {
+        ...errorAnswer("Over the workspace's ingest rate; nothing stored. Retry after Retry-After seconds."),
+        headers: { 'Retry-After': { schema: { type: 'integer' } } },
+      },
       503: errorAnswer('ClickHouse is unavailable, or the gateway is shutting down; nothing stored, retry.'),
     },
   };
@@ -116,7 +131,11 @@ function errorSchema(): Doc {
           errors: {
             type: 'array',
             description: 'Invalid records: the first 100 problems (see totalErrors and invalidRecords).',
-            items: { type: 'object', required: ['index', 'field', 'reason'], properties: { index: { type: 'integer' }, field: { type: 'string' }, reason: { type: 'string' } } },
+            items: {
+              type: 'object',
+              required: ['index', 'field', 'reason'],
+              properties: { index: { type: 'integer' }, field: { type: 'string' }, reason: { type: 'string' } },
+            },
           },
           totalErrors: { type: 'integer' },
           invalidRecords: { type: 'integer' },

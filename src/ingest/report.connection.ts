@@ -57,7 +57,8 @@ export function connectionFieldsOf(r: Record<string, unknown>, step: ReportStep,
   }
   const describedBy = kind === '' ? undefined : DESCRIBED_BY[kind];
   if (describedBy) for (const field of EVENT_FIELDS) if (present(r[field]) && r[field] !== '') fail(field, `is not allowed on ${kind} reports: ${describedBy}`);
-  if (kind === 'retl' && isConnectionEntryStep(step) && present(r.mappingId)) fail('mappingId', `must be absent on ${step}: records are extracted before any mapping sees them`);
+  if (kind === 'retl' && isConnectionEntryStep(step) && present(r.mappingId))
+    fail('mappingId', `must be absent on ${step}: records are extracted before any mapping sees them`);
   return out;
 }
 

@@ -1,6 +1,28 @@
-import { CONNECTION_ENTRY_STEPS, DESTINATION_KINDS, destinationStepsOf, DISCARD_REPORT_STEPS, OPERATIONS, REPORT_STEPS, SOURCE_SIDE_STEPS, SYNC_STATUSES, type DestinationKind, type ReportStep } from '../domain/steps';
+import {
+  CONNECTION_ENTRY_STEPS,
+  DESTINATION_KINDS,
+  destinationStepsOf,
+  DISCARD_REPORT_STEPS,
+  OPERATIONS,
+  REPORT_STEPS,
+  SOURCE_SIDE_STEPS,
+  SYNC_STATUSES,
+  type DestinationKind,
+  type ReportStep,
+} from '../domain/steps';
 import { ID_PATTERN, ID_RULE } from '../domain/ids';
-import { COLLECTION_FIELDS, DELIVERY_FIELDS, MAPPED_KINDS, MAX_COLLECTIONS, MAX_COUNT, MAX_PAYLOAD_DEPTH, MAX_ROWS, SAMPLE_FIELDS, SYNC_FIELDS, TEXT_LIMITS } from './report.validate';
+import {
+  COLLECTION_FIELDS,
+  DELIVERY_FIELDS,
+  MAPPED_KINDS,
+  MAX_COLLECTIONS,
+  MAX_COUNT,
+  MAX_PAYLOAD_DEPTH,
+  MAX_ROWS,
+  SAMPLE_FIELDS,
+  SYNC_FIELDS,
+  TEXT_LIMITS,
+} from './report.validate';
 import { CONNECTION_FIELDS, CONNECTION_REQUIRED, DESCRIBED_BY, EVENT_FIELDS } from './report.connection';
 import { EXCHANGE_LIMITS, EXCHANGE_STEP, HTTP_TOKEN, REQUEST_FIELDS, RESPONSE_FIELDS } from './sample.exchange';
 import { OUTCOME_STEPS } from './report.outcome';
@@ -28,9 +50,20 @@ const NO_LONE_SURROGATE = '^[^\\uD800-\\uDFFF]*$';
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const absent: Schema = { type: 'null' };
 /** Optional text: absent, null or '' mean none. */
-const text = (max: number, description?: string): Schema => ({ type: ['string', 'null'], maxLength: max, pattern: NO_LONE_SURROGATE, ...(description ? { description } : {}) });
+const text = (max: number, description?: string): Schema => ({
+  type: ['string', 'null'],
+  maxLength: max,
+  pattern: NO_LONE_SURROGATE,
+  ...(description ? { description } : {}),
+});
 /** Required text: a non-empty string. */
-const requiredText = (max: number, description?: string): Schema => ({ type: 'string', minLength: 1, maxLength: max, pattern: NO_LONE_SURROGATE, ...(description ? { description } : {}) });
+const requiredText = (max: number, description?: string): Schema => ({
+  type: 'string',
+  minLength: 1,
+  maxLength: max,
+  pattern: NO_LONE_SURROGATE,
+  ...(description ? { description } : {}),
+});
 const stepIn = (steps: readonly ReportStep[]): Schema => ({ properties: { step: { enum: [...steps] } }, required: ['step'] });
 const fieldsOf = (set: ReadonlySet<string>) => [...set];
 
@@ -38,7 +71,9 @@ const fieldsOf = (set: ReadonlySet<string>) => [...set];
 function jsonDefs(): Record<string, Schema> {
   const defs: Record<string, Schema> = { json_0: { type: ['null', 'boolean', 'number', 'string'] } };
   for (let d = 1; d <= MAX_PAYLOAD_DEPTH; d++) {
-    defs[`json_${d}`] = { anyOf: [ref('json_0'), { type: 'array', items: ref(`json_${d - 1}`) }, { type: 'object', additionalProperties: ref(`json_${d - 1}`) }] };
+    defs[`json_${d}`] = {
+      anyOf: [ref('json_0'), { type: 'array', items: ref(`json_${d - 1}`) }, { type: 'object', additionalProperties: ref(`json_${d - 1}`) }],
+    };
   }
   return defs;
 }
@@ -52,7 +87,10 @@ function deliveryProperties(): Record<string, Schema> {
     destinationKind: { description: `On destination-side steps: ${DESTINATION_KINDS.join(', ')}.` },
     mappingId: { type: ['string', 'null'], description: `Optional, ${MAPPED_KINDS.join(' and ')} destinations only (on retl, not on the extract steps).` },
     step: { enum: [...REPORT_STEPS] },
-    reason: { type: ['string', 'null'], description: `Required on discard steps, optional on retry steps, absent elsewhere; at most ${TEXT_LIMITS.reason} characters.` },
+    reason: {
+      type: ['string', 'null'],
+      description: `Required on discard steps, optional on retry steps, absent elsewhere; at most ${TEXT_LIMITS.reason} characters.`,
+    },
     eventType: text(TEXT_LIMITS.eventType),
     eventName: text(TEXT_LIMITS.eventName),
     appVersion: text(TEXT_LIMITS.appVersion),
@@ -61,11 +99,23 @@ function deliveryProperties(): Record<string, Schema> {
     messageId: text(TEXT_LIMITS.messageId, 'Finds the report again with trace(messageId:).'),
     sample: { description: 'Discard steps only: { payload, error }, and on failed_delivery { request, response }.' },
     syncId: { description: 'Reverse ETL reports: the sync run (required there, refused elsewhere).' },
-    operation: { description: `Required on Reverse ETL (${OPERATIONS.retl!.join(', ')}) and audience (${OPERATIONS.audience!.join(', ')}) reports, refused elsewhere.` },
+    operation: {
+      description: `Required on Reverse ETL (${OPERATIONS.retl!.join(', ')}) and audience (${OPERATIONS.audience!.join(', ')}) reports, refused elsewhere.`,
+    },
     audienceId: { description: 'Audience reports: the audience (required there, refused elsewhere).' },
     spaceId: { description: "Audience reports: the audience's space (required there, refused elsewhere)." },
-    attempt: { type: ['integer', 'null'], minimum: 1, maximum: MAX_ATTEMPT, description: `${OUTCOME_STEPS.join(' and ')} only: which attempt this was (1 = the first). Without it the report counts as attempt unknown.` },
-    latencyMs: { type: ['integer', 'null'], minimum: 0, maximum: MAX_LATENCY_MS, description: `${OUTCOME_STEPS.join(' and ')} only: how long the attempt took, in whole milliseconds (at most 24 hours).` },
+    attempt: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: MAX_ATTEMPT,
+      description: `${OUTCOME_STEPS.join(' and ')} only: which attempt this was (1 = the first). Without it the report counts as attempt unknown.`,
+    },
+    latencyMs: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: MAX_LATENCY_MS,
+      description: `${OUTCOME_STEPS.join(' and ')} only: how long the attempt took, in whole milliseconds (at most 24 hours).`,
+    },
   };
   const missing = fieldsOf(DELIVERY_FIELDS).filter((f) => !(f in properties));
   if (missing.length > 0) throw new Error(`report.schema.ts does not describe delivery fields ${missing.join(', ')}`);
@@ -91,9 +141,15 @@ function deliveryRules(): Schema[] {
         ],
       },
     },
-    { if: stepIn(DISCARD_REPORT_STEPS), then: { required: ['reason'], properties: { reason: requiredText(TEXT_LIMITS.reason), sample: { anyOf: [absent, ref('sample')] } } } },
+    {
+      if: stepIn(DISCARD_REPORT_STEPS),
+      then: { required: ['reason'], properties: { reason: requiredText(TEXT_LIMITS.reason), sample: { anyOf: [absent, ref('sample')] } } },
+    },
     // The exchange: failed deliveries only, the other discard steps never reached a destination.
-    { if: stepIn(DISCARD_REPORT_STEPS.filter((s) => s !== EXCHANGE_STEP)), then: { properties: { sample: { anyOf: [absent, { properties: { request: absent, response: absent } }] } } } },
+    {
+      if: stepIn(DISCARD_REPORT_STEPS.filter((s) => s !== EXCHANGE_STEP)),
+      then: { properties: { sample: { anyOf: [absent, { properties: { request: absent, response: absent } }] } } },
+    },
     { if: stepIn(retry), then: { properties: { reason: text(TEXT_LIMITS.reason), sample: absent } } },
     { if: stepIn(plain), then: { properties: { reason: absent, sample: absent } } },
     { if: stepIn(REPORT_STEPS.filter((s) => !OUTCOME_STEPS.includes(s))), then: { properties: { attempt: absent, latencyMs: absent } } },
@@ -117,7 +173,11 @@ function kindRules(kind: DestinationKind): Schema {
   if (DESCRIBED_BY[kind]) for (const field of EVENT_FIELDS) properties[field] = field === 'enriched' ? absent : { anyOf: [absent, { const: '' }] };
   // A storage destination's `delivered` is events converted to warehouse rows: no attempt to number or time.
   if (kind === 'storage') Object.assign(properties, { attempt: absent, latencyMs: absent });
-  const rules: Schema = { ...stepIn(destinationStepsOf(kind)), required: ['step', ...required], properties: { ...properties, step: { enum: [...destinationStepsOf(kind)] } } };
+  const rules: Schema = {
+    ...stepIn(destinationStepsOf(kind)),
+    required: ['step', ...required],
+    properties: { ...properties, step: { enum: [...destinationStepsOf(kind)] } },
+  };
   if (kind !== 'retl') return rules;
   return { ...rules, allOf: [{ if: stepIn(CONNECTION_ENTRY_STEPS), then: { properties: { mappingId: absent } } }] };
 }
@@ -133,14 +193,22 @@ function exchangeDefs(): Record<string, Schema> {
     description: `At most ${L.headers} headers, name to value; secret values are stored as "[redacted]".`,
   };
   const body: Schema = {
-    anyOf: [{ type: 'string', pattern: NO_LONE_SURROGATE }, { type: ['null', 'boolean', 'number', 'array', 'object'], ...ref(`json_${MAX_PAYLOAD_DEPTH}`) }],
+    anyOf: [
+      { type: 'string', pattern: NO_LONE_SURROGATE },
+      { type: ['null', 'boolean', 'number', 'array', 'object'], ...ref(`json_${MAX_PAYLOAD_DEPTH}`) },
+    ],
     description: 'A string body as sent, or any JSON; cut at SAMPLE_MAX_BYTES like the payload.',
   };
   const fields = (set: ReadonlySet<string>, properties: Record<string, Schema>): Record<string, Schema> => {
     if (fieldsOf(set).some((f) => !(f in properties))) throw new Error('report.schema.ts does not describe every exchange field');
     return properties;
   };
-  const request = fields(REQUEST_FIELDS, { method: { ...text(L.method), pattern: HTTP_TOKEN.source.replace(/\+\$$/, '*$') }, url: text(L.url, 'Userinfo and secret-named query, fragment and matrix parameters are redacted.'), headers, body });
+  const request = fields(REQUEST_FIELDS, {
+    method: { ...text(L.method), pattern: HTTP_TOKEN.source.replace(/\+\$$/, '*$') },
+    url: text(L.url, 'Userinfo and secret-named query, fragment and matrix parameters are redacted.'),
+    headers,
+    body,
+  });
   const response = fields(RESPONSE_FIELDS, { status: { type: ['integer', 'null'], minimum: L.statusMin, maximum: L.statusMax }, headers, body });
   const sample = fields(SAMPLE_FIELDS, {
     payload: { ...ref(`json_${MAX_PAYLOAD_DEPTH}`), description: `Any JSON, nested at most ${MAX_PAYLOAD_DEPTH} levels.` },
@@ -177,7 +245,10 @@ function syncSchemas(): { sync: Schema; collection: Schema } {
   if (fieldsOf(SYNC_FIELDS).some((f) => !(f in properties)) || fieldsOf(COLLECTION_FIELDS).some((f) => !(f in (collection.properties as Schema)))) {
     throw new Error('report.schema.ts does not describe every sync field');
   }
-  return { sync: { type: 'object', additionalProperties: false, required: ['type', 'destinationId', 'syncId', 'startedAt', 'finishedAt', 'status'], properties }, collection };
+  return {
+    sync: { type: 'object', additionalProperties: false, required: ['type', 'destinationId', 'syncId', 'startedAt', 'finishedAt', 'status'], properties },
+    collection,
+  };
 }
 
 /** The JSON Schema of one record (a delivery report or a sync), with its definitions. */
@@ -193,8 +264,18 @@ export function recordSchema(): Schema {
     else: ref('delivery'),
     $defs: {
       id: { type: 'string', pattern: ID_PATTERN.source, description: ID_RULE },
-      timestamp: { type: 'string', pattern: TIMESTAMP_PATTERN, description: 'ISO-8601 with a zone, e.g. 2026-11-25T10:00:00.000Z; not older than 14 days, not more than 15 minutes ahead.' },
-      delivery: { type: 'object', additionalProperties: false, required: ['timestamp', 'sourceId', 'step'], properties: deliveryProperties(), allOf: deliveryRules() },
+      timestamp: {
+        type: 'string',
+        pattern: TIMESTAMP_PATTERN,
+        description: 'ISO-8601 with a zone, e.g. 2026-11-25T10:00:00.000Z; not older than 14 days, not more than 15 minutes ahead.',
+      },
+      delivery: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['timestamp', 'sourceId', 'step'],
+        properties: deliveryProperties(),
+        allOf: deliveryRules(),
+      },
       ...exchangeDefs(),
       sync,
       collection,

@@ -78,15 +78,39 @@ export interface ValidationWindow {
 }
 
 export const DELIVERY_FIELDS = new Set([
-  'timestamp', 'sourceId', 'destinationId', 'destinationKind', 'mappingId', 'step', 'reason',
-  'eventType', 'eventName', 'appVersion', 'enriched', 'count', 'messageId', 'sample', 'type', ...CONNECTION_FIELDS, ...OUTCOME_FIELDS,
+  'timestamp',
+  'sourceId',
+  'destinationId',
+  'destinationKind',
+  'mappingId',
+  'step',
+  'reason',
+  'eventType',
+  'eventName',
+  'appVersion',
+  'enriched',
+  'count',
+  'messageId',
+  'sample',
+  'type',
+  ...CONNECTION_FIELDS,
+  ...OUTCOME_FIELDS,
 ]);
 export const SYNC_FIELDS = new Set(['type', 'destinationId', 'destinationKind', 'syncId', 'startedAt', 'finishedAt', 'status', 'reason', 'collections']);
 export const SAMPLE_FIELDS = new Set(['payload', 'error', 'request', 'response']);
 export const COLLECTION_FIELDS = new Set(['name', 'rowsSynced', 'rowsFailed', 'reason']);
 
 /** Upper bounds of the free-text fields, in characters (Unicode code points, as JSON Schema's maxLength counts). */
-export const TEXT_LIMITS = { reason: 128, eventType: 64, eventName: 256, appVersion: 64, messageId: 256, error: 2048, collection: 256, syncReason: 2048 } as const;
+export const TEXT_LIMITS = {
+  reason: 128,
+  eventType: 64,
+  eventName: 256,
+  appVersion: 64,
+  messageId: 256,
+  error: 2048,
+  collection: 256,
+  syncReason: 2048,
+} as const;
 export const MAX_COUNT = 1_000_000_000;
 export const MAX_COLLECTIONS = 1_000;
 export const MAX_ROWS = Number.MAX_SAFE_INTEGER;
@@ -140,15 +164,31 @@ export function validateRecord(value: unknown, index: number, window: Validation
   return {
     kind: 'delivery',
     report: {
-      time: time!, sourceId, ...target, ...connection!, step: step as ReportStep, reason, ...(reason !== reportedReason ? { reportedReason } : {}),
-      eventType, eventName, appVersion, enriched, count, messageId, sample, ...outcome,
+      time: time!,
+      sourceId,
+      ...target,
+      ...connection!,
+      step: step as ReportStep,
+      reason,
+      ...(reason !== reportedReason ? { reportedReason } : {}),
+      eventType,
+      eventName,
+      appVersion,
+      enriched,
+      count,
+      messageId,
+      sample,
+      ...outcome,
     },
   };
 }
 
-
 /** Destination, kind and mapping: absent on source-side steps, required (mapping optional) on the others. */
-function destinationOf(r: Record<string, unknown>, step: ReportStep, fail: Fail): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
+function destinationOf(
+  r: Record<string, unknown>,
+  step: ReportStep,
+  fail: Fail,
+): { destinationId: string; destinationKind: DestinationKind | ''; mappingId: string } {
   const out = { destinationId: '', destinationKind: '' as DestinationKind | '', mappingId: '' };
   if (isSourceSideStep(step)) {
     if (r.destinationId !== undefined && r.destinationId !== null) fail('destinationId', `must be absent on the source-side step ${step}`);
@@ -201,7 +241,8 @@ function sampleOf(r: Record<string, unknown>, step: unknown, fail: Fail): Delive
 
 function validateSync(r: Record<string, unknown>, window: ValidationWindow, fail: Fail, failed: () => boolean): ValidReport | null {
   for (const key in r) if (!SYNC_FIELDS.has(key)) fail(key, 'unknown field');
-  if (r.destinationKind !== undefined && r.destinationKind !== 'storage') fail('destinationKind', 'syncs belong to storage destinations: must be "storage" or absent');
+  if (r.destinationKind !== undefined && r.destinationKind !== 'storage')
+    fail('destinationKind', 'syncs belong to storage destinations: must be "storage" or absent');
   const destinationId = requiredId(r.destinationId, 'destinationId', fail);
   const syncId = requiredId(r.syncId, 'syncId', fail);
   const startedAt = timestamp(r.startedAt, 'startedAt', window, fail);

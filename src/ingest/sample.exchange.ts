@@ -31,7 +31,10 @@ export function exchangeOf(s: Record<string, unknown>, step: string, fail: Fail)
   const sent = (v: unknown) => v !== undefined && v !== null;
   if (!sent(s.request) && !sent(s.response)) return none;
   if (step !== EXCHANGE_STEP) {
-    fail(sent(s.request) ? 'sample.request' : 'sample.response', `is only allowed on ${EXCHANGE_STEP} samples: the other discard steps never reached a destination`);
+    fail(
+      sent(s.request) ? 'sample.request' : 'sample.response',
+      `is only allowed on ${EXCHANGE_STEP} samples: the other discard steps never reached a destination`,
+    );
     return none;
   }
   return { request: sent(s.request) ? requestOf(s.request, fail) : null, response: sent(s.response) ? responseOf(s.response, fail) : null };
@@ -45,7 +48,7 @@ function requestOf(v: unknown, fail: Fail): SampleRequest | null {
   for (const key in v) if (!REQUEST_FIELDS.has(key)) fail(`sample.request.${key}`, 'unknown field');
   let method = text(v.method, 'sample.request.method', EXCHANGE_LIMITS.method, fail, false);
   if (method !== '' && !HTTP_TOKEN.test(method)) {
-    fail('sample.request.method', 'must be an HTTP method (letters, digits and !#$%&\'*+.^_`|~-)');
+    fail('sample.request.method', "must be an HTTP method (letters, digits and !#$%&'*+.^_`|~-)");
     method = '';
   }
   const url = redactUrl(text(v.url, 'sample.request.url', EXCHANGE_LIMITS.url, fail, false));
@@ -61,7 +64,8 @@ function responseOf(v: unknown, fail: Fail): SampleResponse | null {
   let status: number | null = null;
   if (v.status !== undefined && v.status !== null) {
     const { statusMin: min, statusMax: max } = EXCHANGE_LIMITS;
-    if (typeof v.status !== 'number' || !Number.isInteger(v.status) || v.status < min || v.status > max) fail('sample.response.status', `must be an integer from ${min} to ${max}`);
+    if (typeof v.status !== 'number' || !Number.isInteger(v.status) || v.status < min || v.status > max)
+      fail('sample.response.status', `must be an integer from ${min} to ${max}`);
     else status = v.status;
   }
   return { status, headers: headersOf(v.headers, 'sample.response.headers', fail), body: bodyOf(v.body, 'sample.response.body', fail) };
@@ -82,7 +86,10 @@ function headersOf(v: unknown, field: string, fail: Fail): SampleHeader[] {
   const out: SampleHeader[] = [];
   for (const name of names) {
     if (name.length > EXCHANGE_LIMITS.headerName || !HTTP_TOKEN.test(name)) {
-      fail(`${field}.${name.slice(0, 64)}`, `a header name must be 1-${EXCHANGE_LIMITS.headerName} characters of an HTTP token (letters, digits and !#$%&'*+.^_\`|~-)`);
+      fail(
+        `${field}.${name.slice(0, 64)}`,
+        `a header name must be 1-${EXCHANGE_LIMITS.headerName} characters of an HTTP token (letters, digits and !#$%&'*+.^_\`|~-)`,
+      );
       continue;
     }
     const value = text(v[name], `${field}.${name}`, EXCHANGE_LIMITS.headerValue, fail, false);

@@ -81,7 +81,16 @@ function schemeAt(text: string, i: number): { scheme: string; next: number } | n
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 9 || c === 10 || c === 13) continue;
-    if (c === 58 /* : */) return i === start ? null : { scheme: text.slice(start, i).replace(/[\t\n\r]/g, '').toLowerCase(), next: i + 1 };
+    if (c === 58 /* : */)
+      return i === start
+        ? null
+        : {
+            scheme: text
+              .slice(start, i)
+              .replace(/[\t\n\r]/g, '')
+              .toLowerCase(),
+            next: i + 1,
+          };
     if (!(i === start ? isAlpha(c) : isSchemeChar(c))) return null;
   }
   return null;
@@ -154,7 +163,8 @@ const PATH_PARAM = paramPattern(';', '[^;/\\\\=?#\\s<>"\'`]', '[^;/\\\\?#\\s<>"\
 const QUERY_PARAM = paramPattern('[?&;#]', '[^?&;#=\\s<>"\'`]', '[^&;#\\s<>"\'`]');
 
 function redactParams(text: string): string {
-  const hide = (whole: string, separator: string, name: string, value: string) => (value !== '' && isSecretName(decoded(name)) ? `${separator}${name}=${REDACTED}` : whole);
+  const hide = (whole: string, separator: string, name: string, value: string) =>
+    value !== '' && isSecretName(decoded(name)) ? `${separator}${name}=${REDACTED}` : whole;
   const q = text.search(/[?#]/);
   if (q < 0) return text.replace(PATH_PARAM, hide);
   return text.slice(0, q).replace(PATH_PARAM, hide) + text.slice(q).replace(QUERY_PARAM, hide);

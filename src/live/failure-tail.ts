@@ -86,7 +86,10 @@ export class FailureTail {
     if (this.closed) throw new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down');
     const set = this.subscribers.get(workspaceId) ?? new Set<Subscriber>();
     if (set.size >= this.options.maxPerWorkspace) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.options.maxPerWorkspace} live failure tails`, { limit: 'subscriptionsPerWorkspace', value: this.options.maxPerWorkspace });
+      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.options.maxPerWorkspace} live failure tails`, {
+        limit: 'subscriptionsPerWorkspace',
+        value: this.options.maxPerWorkspace,
+      });
     }
     this.subscribers.set(workspaceId, set);
     const sub: Subscriber = { filter, pending: [], more: 0, window: 0, taken: 0, wake: null, timer: null, done: false };
@@ -134,10 +137,13 @@ export class FailureTail {
     if (matched === 0) return;
     // Counted reports go with the next push, or when this second ends.
     if (sub.more > 0 && sub.timer === null) {
-      sub.timer = setTimeout(() => {
-        sub.timer = null;
-        sub.wake?.();
-      }, (second + 1) * 1000 - this.now());
+      sub.timer = setTimeout(
+        () => {
+          sub.timer = null;
+          sub.wake?.();
+        },
+        (second + 1) * 1000 - this.now(),
+      );
       sub.timer.unref?.();
     }
     if (sub.pending.length > 0) sub.wake?.();

@@ -123,7 +123,10 @@ export class LiveHub {
     if (this.closed) throw new AppError(ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down');
     const ws = this.workspaceOf(workspaceId);
     if (ws.subscriptions >= this.maxPerWorkspace) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.maxPerWorkspace} live subscriptions`, { limit: 'subscriptionsPerWorkspace', value: this.maxPerWorkspace });
+      throw new AppError(ErrorCode.RATE_LIMITED, `This workspace holds the maximum of ${this.maxPerWorkspace} live subscriptions`, {
+        limit: 'subscriptionsPerWorkspace',
+        value: this.maxPerWorkspace,
+      });
     }
     const fullKey = compoundKey(workspaceId, key);
     let topic = this.topics.get(fullKey) as Topic<T> | undefined;
@@ -210,7 +213,8 @@ export class LiveHub {
 
   private workspaceOf(id: string): Workspace {
     let ws = this.workspaces.get(id);
-    if (!ws) this.workspaces.set(id, (ws = { id, topics: new Set(), timer: null, polling: false, subscriptions: 0, lastTickAt: 0, dirty: false, nudged: false }));
+    if (!ws)
+      this.workspaces.set(id, (ws = { id, topics: new Set(), timer: null, polling: false, subscriptions: 0, lastTickAt: 0, dirty: false, nudged: false }));
     return ws;
   }
 

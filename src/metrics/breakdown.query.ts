@@ -40,14 +40,26 @@ export async function breakdownCounts(
             if({g_version:Bool}, app_version, '') AS app_version,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${STEP_SCOPE_SQL}
-       AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
+     FROM ${source.from(
+       wdb,
+       ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'],
+       `${STEP_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`,
+       filter,
+     )}
      GROUP BY event_type, event_name, app_version
      ORDER BY now DESC, before DESC, event_type, event_name, app_version
      LIMIT {first:UInt32}`,
     {
-      ...source.params(range), ...filterParams(filter), ...stepScopeParams(scope, mappingId), any_reason: reason === null, reason: reason ?? '', first,
-      g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
+      ...source.params(range),
+      ...filterParams(filter),
+      ...stepScopeParams(scope, mappingId),
+      any_reason: reason === null,
+      reason: reason ?? '',
+      first,
+      g_type: g.has('EVENT_TYPE'),
+      g_name: g.has('EVENT_NAME'),
+      g_version: g.has('APP_VERSION'),
     },
     undefined,
     periodCoverage(range),
@@ -86,14 +98,26 @@ export async function breakdownMany(
             if({g_version:Bool}, app_version, '') AS app_version,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${TIERED.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'], `${KEYED_SCOPE_SQL}
-       AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
+     FROM ${TIERED.from(
+       wdb,
+       ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version'],
+       `${KEYED_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`,
+       filter,
+     )}
      GROUP BY key, source_side, event_type, event_name, app_version
      ORDER BY key, now DESC, before DESC, event_type, event_name, app_version
      ${limitBy}`,
     {
-      ...TIERED.params(range), ...filterParams(filter), ...keyedScopeParams(scopes, mappingId), any_reason: reason === null, reason: reason ?? '', first,
-      g_type: g.has('EVENT_TYPE'), g_name: g.has('EVENT_NAME'), g_version: g.has('APP_VERSION'),
+      ...TIERED.params(range),
+      ...filterParams(filter),
+      ...keyedScopeParams(scopes, mappingId),
+      any_reason: reason === null,
+      reason: reason ?? '',
+      first,
+      g_type: g.has('EVENT_TYPE'),
+      g_name: g.has('EVENT_NAME'),
+      g_version: g.has('APP_VERSION'),
     },
     undefined,
     periodCoverage(range),
@@ -102,7 +126,13 @@ export async function breakdownMany(
     const sums = new Map<string, BreakdownCount>();
     for (const r of rowsOfDestination(rows, scope)) {
       const id = JSON.stringify([r.event_type, r.event_name, r.app_version]);
-      const acc = sums.get(id) ?? { eventType: g.has('EVENT_TYPE') ? r.event_type : null, eventName: g.has('EVENT_NAME') ? r.event_name : null, appVersion: g.has('APP_VERSION') ? r.app_version : null, now: 0, before: 0 };
+      const acc = sums.get(id) ?? {
+        eventType: g.has('EVENT_TYPE') ? r.event_type : null,
+        eventName: g.has('EVENT_NAME') ? r.event_name : null,
+        appVersion: g.has('APP_VERSION') ? r.app_version : null,
+        now: 0,
+        before: 0,
+      };
       acc.now += Number(r.now);
       acc.before += Number(r.before);
       sums.set(id, acc);
@@ -158,7 +188,20 @@ export interface DiscardSampleValue {
 
 /** The newest `limit` samples per reason of one discard step in the range. */
 export async function discardSamples(wdb: WorkspaceDb, scope: StepScope, { range, mappingId }: Slice, limit: number): Promise<DiscardSampleValue[]> {
-  const rows = await wdb.query<{ reason: string; at: number; message_id: string; source_id: string; event_type: string; event_name: string; app_version: string; payload: string; error: string; truncated: number; request: string; response: string }>(
+  const rows = await wdb.query<{
+    reason: string;
+    at: number;
+    message_id: string;
+    source_id: string;
+    event_type: string;
+    event_name: string;
+    app_version: string;
+    payload: string;
+    error: string;
+    truncated: number;
+    request: string;
+    response: string;
+  }>(
     'discard_samples',
     `SELECT reason, toUnixTimestamp64Milli(time) AS at, message_id, source_id, event_type, event_name, app_version, payload, error, truncated, request, response
      FROM ${wdb.table('discard_samples')}

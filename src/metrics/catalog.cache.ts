@@ -92,7 +92,15 @@ export class CatalogCache {
 
 /** The whole catalog of the workspace in one statement. */
 export async function loadSnapshot(wdb: WorkspaceDb): Promise<CatalogSnapshot> {
-  const rows = await wdb.query<{ entity: SnapshotEntity['entity']; id: string; parent_id: string; kind: string; name: string; first_seen: number; last_seen: number }>(
+  const rows = await wdb.query<{
+    entity: SnapshotEntity['entity'];
+    id: string;
+    parent_id: string;
+    kind: string;
+    name: string;
+    first_seen: number;
+    last_seen: number;
+  }>(
     'catalog',
     `SELECT e.entity AS entity, e.id AS id, e.parent_id AS parent_id, e.kind AS kind,
             if(n.name = '', e.id, n.name) AS name,
@@ -114,6 +122,14 @@ export async function loadSnapshot(wdb: WorkspaceDb): Promise<CatalogSnapshot> {
     {},
   );
   return new CatalogSnapshot(
-    rows.map((r) => ({ entity: r.entity, id: r.id, parentId: r.parent_id, kind: r.kind as SnapshotEntity['kind'], name: r.name, firstSeen: Number(r.first_seen), lastSeen: Number(r.last_seen) })),
+    rows.map((r) => ({
+      entity: r.entity,
+      id: r.id,
+      parentId: r.parent_id,
+      kind: r.kind as SnapshotEntity['kind'],
+      name: r.name,
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+    })),
   );
 }

@@ -49,8 +49,13 @@ export async function groupedBreakdownCounts(
     `SELECT ${columns.join(', ')},
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now,
             sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${source.from(wdb, dims, `${STEP_SCOPE_SQL}
-       AND ({any_reason:Bool} OR reason = {reason:String})`, filter)}
+     FROM ${source.from(
+       wdb,
+       dims,
+       `${STEP_SCOPE_SQL}
+       AND ({any_reason:Bool} OR reason = {reason:String})`,
+       filter,
+     )}
      GROUP BY ${columns.join(', ')}
      ORDER BY now DESC, before DESC, ${columns.join(', ')}
      LIMIT {first:UInt32}`,

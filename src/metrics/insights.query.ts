@@ -10,7 +10,14 @@ import type { WorkspaceDb } from './workspace-db';
 import type { Slice } from './slice';
 
 /** Steps whose rate movements explain a destination's behaviour. */
-export const MOVER_STEPS: readonly ReportStep[] = ['failed_ingest', 'filtered_source', 'failed_extract', 'filtered_destination', 'failed_delivery', 'delivered'];
+export const MOVER_STEPS: readonly ReportStep[] = [
+  'failed_ingest',
+  'filtered_source',
+  'failed_extract',
+  'filtered_destination',
+  'failed_delivery',
+  'delivered',
+];
 
 export interface MoverValue {
   step: ReportStep;
@@ -74,13 +81,22 @@ export async function biggestMovers(
       const before = Number(r.before);
       const c = changeOf(now, before, received.now, received.before);
       return {
-        step: r.step, reason: r.reason || null, count: now, previousCount: before,
-        share: shareOf(now, received.now), previousShare: shareOf(before, received.before),
-        percentagePoints: c.percentagePoints, relativePercent: c.relativePercent, contributors: [],
+        step: r.step,
+        reason: r.reason || null,
+        count: now,
+        previousCount: before,
+        share: shareOf(now, received.now),
+        previousShare: shareOf(before, received.before),
+        percentagePoints: c.percentagePoints,
+        relativePercent: c.relativePercent,
+        contributors: [],
       };
     })
     .filter((m) => m.count !== m.previousCount)
-    .sort((a, b) => Math.abs(b.percentagePoints ?? 0) - Math.abs(a.percentagePoints ?? 0) || Math.abs(b.count - b.previousCount) - Math.abs(a.count - a.previousCount))
+    .sort(
+      (a, b) =>
+        Math.abs(b.percentagePoints ?? 0) - Math.abs(a.percentagePoints ?? 0) || Math.abs(b.count - b.previousCount) - Math.abs(a.count - a.previousCount),
+    )
     .slice(0, limit);
   if (movers.length === 0 || contributorsPerMover === 0) return movers;
 
@@ -90,8 +106,13 @@ export async function biggestMovers(
     'insights',
     `SELECT step, reason, d.1 AS dim, d.2 AS value,
             sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC')) AS now, sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC')) AS before
-     FROM ${tieredSource(wdb, ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'], `${SCOPE_SQL}
-       AND (concat(step, '/', reason) IN {movers:Array(String)} OR step = 'received')`, filter)}
+     FROM ${tieredSource(
+       wdb,
+       ['step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_name', 'app_version'],
+       `${SCOPE_SQL}
+       AND (concat(step, '/', reason) IN {movers:Array(String)} OR step = 'received')`,
+       filter,
+     )}
      ARRAY JOIN [('EVENT_NAME', event_name), ('APP_VERSION', app_version)] AS d
      GROUP BY step, reason, dim, value`,
     { ...base, steps: [...MOVER_STEPS, 'received'], movers: movers.map((m) => `${m.step}/${m.reason ?? ''}`) },

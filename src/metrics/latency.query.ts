@@ -52,7 +52,13 @@ function quantilesFrom(histogram: Map<number, number>): LatencyQuantiles {
  * destinations in one statement (reports without a latency are left out). Buckets as in
  * timeseries: the hour tier serves HOUR/DAY when the zone's offsets are whole hours.
  */
-export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly string[], step: OutcomeStep, slice: Slice, granularity: Granularity): Promise<LatencyValue[]> {
+export async function latencyMany(
+  wdb: WorkspaceDb,
+  destinationIds: readonly string[],
+  step: OutcomeStep,
+  slice: Slice,
+  granularity: Granularity,
+): Promise<LatencyValue[]> {
   // Latency is not split by event: the slice's filter does not apply (the page says so).
   const { range, mappingId } = slice;
   const useHours = granularity !== 'MINUTE' && hasWholeHourOffsets(range.from, range.to, range.timeZone);
@@ -88,8 +94,17 @@ export async function latencyMany(wdb: WorkspaceDb, destinationIds: readonly str
   });
 }
 
-function latencyValue(range: ResolvedRange, spans: { start: number; end: number }[], total: Map<number, number>, byAt: Map<number, Map<number, number>>): LatencyValue {
-  const points = spans.map(({ start, end }) => ({ at: new Date(start), partial: start < range.from || end > range.to, ...quantilesFrom(byAt.get(start) ?? new Map()) }));
+function latencyValue(
+  range: ResolvedRange,
+  spans: { start: number; end: number }[],
+  total: Map<number, number>,
+  byAt: Map<number, Map<number, number>>,
+): LatencyValue {
+  const points = spans.map(({ start, end }) => ({
+    at: new Date(start),
+    partial: start < range.from || end > range.to,
+    ...quantilesFrom(byAt.get(start) ?? new Map()),
+  }));
   return { ...quantilesFrom(total), points };
 }
 

@@ -1,5 +1,14 @@
 import { changeOf, NO_CHANGE, shareOf, type Change } from '../domain/change';
-import { entryStepOf, PIPELINE_LAYOUT, PIPELINE_STEPS, PipelineStepKind, SOURCE_LAYOUT, sourceNarrowedLayout, type DestinationKind, type ReportStep } from '../domain/steps';
+import {
+  entryStepOf,
+  PIPELINE_LAYOUT,
+  PIPELINE_STEPS,
+  PipelineStepKind,
+  SOURCE_LAYOUT,
+  sourceNarrowedLayout,
+  type DestinationKind,
+  type ReportStep,
+} from '../domain/steps';
 import type { ResolvedRange } from '../domain/time-range';
 import type { StepCount, StepCounts, SyncCounts } from './pipeline.query';
 
@@ -50,7 +59,14 @@ export function mappingShareOf(step: ReportStep, count: number, reached: number 
 }
 
 /** Assembles the pipeline view of one destination from its counts (`mappingSelected`: they are one mapping's). Pure. */
-export function buildPipeline(kind: DestinationKind, range: ResolvedRange, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected = false): PipelineValue {
+export function buildPipeline(
+  kind: DestinationKind,
+  range: ResolvedRange,
+  counts: StepCounts,
+  retryPending: number | null,
+  syncs: SyncCounts | null,
+  mappingSelected = false,
+): PipelineValue {
   // Shares are of the kind's first box: what the sources received, or what the sync run extracted or the audience computed.
   const steps = buildSteps(PIPELINE_LAYOUT[kind], entryStepOf(kind), counts, retryPending, syncs, mappingSelected);
   return { ...periodOf(range), steps, retryPending: kind === 'storage' ? null : retryPending };
@@ -71,10 +87,23 @@ export function buildNarrowedPipeline(kind: DestinationKind, range: ResolvedRang
 }
 
 function periodOf(range: ResolvedRange): Omit<PipelineValue, 'steps' | 'retryPending'> {
-  return { from: new Date(range.from), to: new Date(range.to), lookback: range.lookback, previousFrom: new Date(range.previousFrom), previousTo: new Date(range.previousTo) };
+  return {
+    from: new Date(range.from),
+    to: new Date(range.to),
+    lookback: range.lookback,
+    previousFrom: new Date(range.previousFrom),
+    previousTo: new Date(range.previousTo),
+  };
 }
 
-function buildSteps(layout: readonly PipelineStepKind[], entry: ReportStep, counts: StepCounts, retryPending: number | null, syncs: SyncCounts | null, mappingSelected: boolean): PipelineStepValue[] {
+function buildSteps(
+  layout: readonly PipelineStepKind[],
+  entry: ReportStep,
+  counts: StepCounts,
+  retryPending: number | null,
+  syncs: SyncCounts | null,
+  mappingSelected: boolean,
+): PipelineStepValue[] {
   const received = counts[entry] ?? ZERO;
   const reached = mappingSelected ? reachedMapping(counts) : null;
   return layout.map((stepKind): PipelineStepValue => {

@@ -15,7 +15,13 @@ export type StepCounts = Partial<Record<ReportStep, StepCount>>;
 
 /** The report steps the pipeline view counts from the aggregates. */
 export const COUNTED_STEPS: readonly ReportStep[] = [
-  'received', 'failed_ingest', 'filtered_source', ...CONNECTION_ENTRY_STEPS, 'filtered_destination', 'failed_delivery', 'delivered',
+  'received',
+  'failed_ingest',
+  'filtered_source',
+  ...CONNECTION_ENTRY_STEPS,
+  'filtered_destination',
+  'failed_delivery',
+  'delivered',
 ];
 
 export interface DestinationScope {
@@ -48,7 +54,12 @@ interface Row {
  * then summed over each destination's connected sources. `source`: where the rows come
  * from (the aggregate tiers unless told otherwise).
  */
-export async function pipelineCounts(wdb: WorkspaceDb, slice: Slice, destinations: readonly DestinationScope[], source: PeriodSource = TIERED): Promise<StepCounts[]> {
+export async function pipelineCounts(
+  wdb: WorkspaceDb,
+  slice: Slice,
+  destinations: readonly DestinationScope[],
+  source: PeriodSource = TIERED,
+): Promise<StepCounts[]> {
   return (await readPipeline(wdb, slice, destinations, source, false)).map((r) => r.counts);
 }
 
@@ -75,21 +86,33 @@ const GAUGE_SQL = `
        AND ({any_mapping:Bool} OR mapping_id = {mapping:String})
      GROUP BY destination_id`;
 
-async function readPipeline(wdb: WorkspaceDb, { range, filter, mappingId }: Slice, destinations: readonly DestinationScope[], source: PeriodSource, gauge: boolean): Promise<PipelineRead[]> {
+async function readPipeline(
+  wdb: WorkspaceDb,
+  { range, filter, mappingId }: Slice,
+  destinations: readonly DestinationScope[],
+  source: PeriodSource,
+  gauge: boolean,
+): Promise<PipelineRead[]> {
   const sources = [...new Set(destinations.flatMap((d) => d.sourceIds))];
   const narrowed = destinations.filter((d) => d.sourceId != null);
-  if (narrowed.length !== 0 && narrowed.length !== destinations.length) throw new Error('pipeline scopes read together are all narrowed to a source or none is');
+  if (narrowed.length !== 0 && narrowed.length !== destinations.length)
+    throw new Error('pipeline scopes read together are all narrowed to a source or none is');
   const rows = await wdb.query<Row>(
     `${source.family}pipeline`,
     `SELECT if(destination_id = '', source_id, destination_id) AS key, toUInt8(destination_id = '') AS source_side,
             if({by_source:Bool}, source_id, '') AS narrow, toString(step) AS step,
             toInt64(sumIf(events, t >= toDateTime({cur_from:UInt32}, 'UTC'))) AS now,
             toInt64(sumIf(events, t < toDateTime({cur_from:UInt32}, 'UTC'))) AS before, toUInt8(0) AS gauge
-     FROM ${source.from(wdb, ['step', 'destination_id', 'source_id', 'mapping_id'], `
+     FROM ${source.from(
+       wdb,
+       ['step', 'destination_id', 'source_id', 'mapping_id'],
+       `
        AND step IN {steps:Array(String)}
        AND ((destination_id IN {dests:Array(String)} AND ({any_mapping:Bool} OR mapping_id = {mapping:String} OR step IN {unnarrowed:Array(String)})
              AND (NOT {by_source:Bool} OR source_id IN {scope_sources:Array(String)}))
-            OR (destination_id = '' AND source_id IN {sources:Array(String)}))`, filter)}
+            OR (destination_id = '' AND source_id IN {sources:Array(String)}))`,
+       filter,
+     )}
      GROUP BY key, source_side, narrow, step${gauge ? GAUGE_SQL.replace('{{retry_table}}', wdb.table('retry_pending')) : ''}`,
     {
       ...source.params(range),
@@ -175,7 +198,15 @@ export interface SyncCounts {
  * summed over every sync started in the period.
  */
 export async function syncCounts(wdb: WorkspaceDb, range: ResolvedRange, destinationIds: readonly string[]): Promise<SyncCounts[]> {
-  const rows = await wdb.query<{ destination_id: string; failed_now: number; failed_before: number; ok_now: number; ok_before: number; rows_now: number; rows_before: number }>(
+  const rows = await wdb.query<{
+    destination_id: string;
+    failed_now: number;
+    failed_before: number;
+    ok_now: number;
+    ok_before: number;
+    rows_now: number;
+    rows_before: number;
+  }>(
     'sync_counts',
     `SELECT destination_id,
             countIf(cur AND failed) AS failed_now, countIf(NOT cur AND failed) AS failed_before,

@@ -88,7 +88,10 @@ export class SharedReads {
 
   /** The statement's key: workspace, family, SQL, parameters and settings, hashed. */
   static keyOf(workspaceId: string, parts: unknown[]): string {
-    return crypto.createHash('sha256').update(JSON.stringify([workspaceId, ...parts])).digest('base64url');
+    return crypto
+      .createHash('sha256')
+      .update(JSON.stringify([workspaceId, ...parts]))
+      .digest('base64url');
   }
 
   /** The answer of `read` for `key`: kept, joined, or read now (and kept). */

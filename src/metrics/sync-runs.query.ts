@@ -52,12 +52,21 @@ export const RUN_COUNTS_SQL = `
   toInt64(sumIf(events, step = 'retry_enqueued')) - toInt64(sumIf(events, step = 'retry_resolved')) AS retry_pending`;
 const STATUS_SQL = `multiIf(failed_to_extract + failed = 0, 'success', delivered = 0, 'failed', 'partial')`;
 
-export type RunCountsRow = Record<'extracted' | 'added' | 'updated' | 'removed' | 'failed_to_extract' | 'filtered' | 'delivered' | 'failed' | 'retry_pending', number>;
+export type RunCountsRow = Record<
+  'extracted' | 'added' | 'updated' | 'removed' | 'failed_to_extract' | 'filtered' | 'delivered' | 'failed' | 'retry_pending',
+  number
+>;
 
 export function runCountsOf(r: RunCountsRow): RunCounts {
   return {
-    extracted: Number(r.extracted), added: Number(r.added), updated: Number(r.updated), removed: Number(r.removed),
-    failedToExtract: Number(r.failed_to_extract), filtered: Number(r.filtered), delivered: Number(r.delivered), failed: Number(r.failed),
+    extracted: Number(r.extracted),
+    added: Number(r.added),
+    updated: Number(r.updated),
+    removed: Number(r.removed),
+    failedToExtract: Number(r.failed_to_extract),
+    filtered: Number(r.filtered),
+    delivered: Number(r.delivered),
+    failed: Number(r.failed),
     retryPending: Number(r.retry_pending),
   };
 }
@@ -115,7 +124,12 @@ export async function listSyncRuns(
     ALL_TIME,
   );
   if (rows.length === 0) return [];
-  const reasons = await runReasons(wdb, destinationId, rows.map((r) => r.sync_id), TOP_REASONS);
+  const reasons = await runReasons(
+    wdb,
+    destinationId,
+    rows.map((r) => r.sync_id),
+    TOP_REASONS,
+  );
   return rows.map((r) => ({
     id: r.sync_id,
     startedAt: new Date(Number(r.started_ms)),

@@ -25,10 +25,23 @@ export interface WarehouseSyncValue {
 export const MAX_SYNCS = 500;
 
 /** Syncs of a storage destination that started in the range, newest first. */
-export async function listSyncs(wdb: WorkspaceDb, destinationId: string, range: ResolvedRange, status: SyncStatus | null, first: number): Promise<WarehouseSyncValue[]> {
+export async function listSyncs(
+  wdb: WorkspaceDb,
+  destinationId: string,
+  range: ResolvedRange,
+  status: SyncStatus | null,
+  first: number,
+): Promise<WarehouseSyncValue[]> {
   const rows = await wdb.query<{
-    sync_id: string; started: number; finished: number; status: SyncStatus; reason: string;
-    names: string[]; synced: number[]; failed: number[]; reasons: string[];
+    sync_id: string;
+    started: number;
+    finished: number;
+    status: SyncStatus;
+    reason: string;
+    names: string[];
+    synced: number[];
+    failed: number[];
+    reasons: string[];
   }>(
     'syncs',
     `SELECT sync_id, toUnixTimestamp64Milli(started_at) AS started, toUnixTimestamp64Milli(finished_at) AS finished, status, reason,

@@ -14,7 +14,18 @@ export const MINUTE_SPANS = 4;
 
 /** Dimension columns the aggregate tables carry (a whitelist: callers pick from it). */
 export const AGG_DIMENSIONS = [
-  'step', 'destination_id', 'source_id', 'mapping_id', 'reason', 'event_type', 'event_name', 'app_version', 'enriched', 'operation', 'audience_id', 'space_id',
+  'step',
+  'destination_id',
+  'source_id',
+  'mapping_id',
+  'reason',
+  'event_type',
+  'event_name',
+  'app_version',
+  'enriched',
+  'operation',
+  'audience_id',
+  'space_id',
 ] as const;
 export type AggDimension = (typeof AGG_DIMENSIONS)[number];
 /** The dimensions of the narrow steps_* tables (no event dimensions). */
@@ -64,7 +75,10 @@ export function filterParams(filter: EventFilterValue | null | undefined): Recor
 }
 
 export function spanList(name: 'hour' | 'minute', prefix: string, n: number): string {
-  return Array.from({ length: n }, (_, i) => `(${name} >= toDateTime({${prefix}${i}f:UInt32}, 'UTC') AND ${name} < toDateTime({${prefix}${i}t:UInt32}, 'UTC'))`).join(' OR ');
+  return Array.from(
+    { length: n },
+    (_, i) => `(${name} >= toDateTime({${prefix}${i}f:UInt32}, 'UTC') AND ${name} < toDateTime({${prefix}${i}t:UInt32}, 'UTC'))`,
+  ).join(' OR ');
 }
 
 /**

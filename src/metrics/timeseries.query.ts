@@ -45,7 +45,8 @@ export function buckets(range: ResolvedRange, granularity: Granularity): { start
   const tz = range.timeZone;
   const size = granularity === 'MINUTE' ? MINUTE : HOUR;
   const next = granularity === 'DAY' ? (b: number) => nextZonedDay(b, tz) : (b: number) => b + size;
-  let b = granularity === 'DAY' ? startOfZonedDay(range.from, tz) : range.from - mod(range.from + (granularity === 'HOUR' ? zoneOffset(range.from, tz) : 0), size);
+  let b =
+    granularity === 'DAY' ? startOfZonedDay(range.from, tz) : range.from - mod(range.from + (granularity === 'HOUR' ? zoneOffset(range.from, tz) : 0), size);
   const out: { start: number; end: number }[] = [];
   for (; b < range.to; b = next(b)) out.push({ start: b, end: next(b) });
   return out;
@@ -152,21 +153,27 @@ export async function timeseriesPages(
   const plan = useHours ? planTiers(range.from, range.to) : minutesOnly(range.from, range.to);
   const g = new Set(groupBy);
   const owners = scopes.flatMap((s) => s.sourceIds.map((sourceId) => [s.destinationId, sourceId] as const));
-  const rows = await wdb.query<SeriesRow>('timeseries', g.size > 0 ? pagedSql(wdb, filter) : perBucketSql(wdb, filter), {
-    ...planParams([plan]),
-    ...filterParams(filter),
-    ...keyedScopeParams(scopes, mappingId),
-    owner_dests: owners.map(([d]) => d),
-    owner_sources: owners.map(([, s]) => s),
-    gran: granularity,
-    tz: range.timeZone,
-    g_type: g.has('EVENT_TYPE'),
-    g_name: g.has('EVENT_NAME'),
-    g_version: g.has('APP_VERSION'),
-    g_reason: g.has('REASON'),
-    page_offset: page.offset,
-    page_count: page.count,
-  }, undefined, periodCoverage(range));
+  const rows = await wdb.query<SeriesRow>(
+    'timeseries',
+    g.size > 0 ? pagedSql(wdb, filter) : perBucketSql(wdb, filter),
+    {
+      ...planParams([plan]),
+      ...filterParams(filter),
+      ...keyedScopeParams(scopes, mappingId),
+      owner_dests: owners.map(([d]) => d),
+      owner_sources: owners.map(([, s]) => s),
+      gran: granularity,
+      tz: range.timeZone,
+      g_type: g.has('EVENT_TYPE'),
+      g_name: g.has('EVENT_NAME'),
+      g_version: g.has('APP_VERSION'),
+      g_reason: g.has('REASON'),
+      page_offset: page.offset,
+      page_count: page.count,
+    },
+    undefined,
+    periodCoverage(range),
+  );
   const byOwner = new Map<string, SeriesRow[]>();
   for (const r of rows) {
     const list = byOwner.get(r.owner);
@@ -210,7 +217,8 @@ function toSeries(rows: readonly SeriesRow[], range: ResolvedRange, granularity:
     s.total += Number(r.n);
   }
   if (groupBy.length === 0) {
-    if (series.size === 0) series.set('all', { key: { eventType: null, eventName: null, appVersion: null, reason: null }, values: [], total: 0, byBucket: new Map() });
+    if (series.size === 0)
+      series.set('all', { key: { eventType: null, eventName: null, appVersion: null, reason: null }, values: [], total: 0, byBucket: new Map() });
     seriesCount = 1;
   }
   const spans = buckets(range, granularity);
@@ -238,11 +246,24 @@ function compareValues(a: readonly string[], b: readonly string[]): number {
 }
 
 /** Each destination's largest `MAX_SERIES` series (see timeseriesPages). */
-export async function timeseriesMany(wdb: WorkspaceDb, scopes: readonly StepScope[], slice: Slice, granularity: Granularity, groupBy: readonly Dimension[]): Promise<SeriesValue[][]> {
+export async function timeseriesMany(
+  wdb: WorkspaceDb,
+  scopes: readonly StepScope[],
+  slice: Slice,
+  granularity: Granularity,
+  groupBy: readonly Dimension[],
+): Promise<SeriesValue[][]> {
   return (await timeseriesPages(wdb, scopes, slice, granularity, groupBy)).map((p) => p.series);
 }
 
 /** One destination's page of series (see timeseriesPages). */
-export async function timeseries(wdb: WorkspaceDb, scope: StepScope, slice: Slice, granularity: Granularity, groupBy: readonly Dimension[], page: SeriesPage): Promise<SeriesList> {
+export async function timeseries(
+  wdb: WorkspaceDb,
+  scope: StepScope,
+  slice: Slice,
+  granularity: Granularity,
+  groupBy: readonly Dimension[],
+  page: SeriesPage,
+): Promise<SeriesList> {
   return (await timeseriesPages(wdb, [scope], slice, granularity, groupBy, page))[0];
 }

@@ -22,7 +22,19 @@ export const MAX_TRACE_ENTRIES = 1000;
 
 /** Every report carrying this message id, oldest first, one instant in pipeline order (raw table; the bloom-filter index skips granules). */
 export async function traceMessage(wdb: WorkspaceDb, messageId: string): Promise<TraceEntryValue[]> {
-  const rows = await wdb.query<{ at: number; step: ReportStep; kind: DestinationKind | ''; source_id: string; destination_id: string; mapping_id: string; reason: string; event_type: string; event_name: string; app_version: string; count: number }>(
+  const rows = await wdb.query<{
+    at: number;
+    step: ReportStep;
+    kind: DestinationKind | '';
+    source_id: string;
+    destination_id: string;
+    mapping_id: string;
+    reason: string;
+    event_type: string;
+    event_name: string;
+    app_version: string;
+    count: number;
+  }>(
     'trace',
     `SELECT toUnixTimestamp64Milli(time) AS at, step, destination_kind AS kind, source_id, destination_id, mapping_id, reason, event_type, event_name, app_version, count
      FROM ${wdb.table('delivery_events')}

@@ -98,7 +98,8 @@ export function undeliveredRowsSql(wdb: WorkspaceDb, extraHaving = ''): string {
  * WHERE use SELECT aliases.
  */
 function undeliveredSql(wdb: WorkspaceDb, projection: string): string {
-  const afterCursor = 'AND (NOT {has_after:Bool} OR (at, message_id, mapping_id) > (fromUnixTimestamp64Milli({after_at:Int64}), {after_msg:String}, {after_map:String}))';
+  const afterCursor =
+    'AND (NOT {has_after:Bool} OR (at, message_id, mapping_id) > (fromUnixTimestamp64Milli({after_at:Int64}), {after_msg:String}, {after_map:String}))';
   return `SELECT ${projection} FROM (${undeliveredRowsSql(wdb, afterCursor)})
     ORDER BY at, message_id, mapping_id
     LIMIT {limit:UInt32}`;
@@ -147,8 +148,11 @@ interface Row {
 export async function undeliveredPage(wdb: WorkspaceDb, q: UndeliveredQuery, first: number): Promise<UndeliveredPage> {
   const rows = await wdb.query<Row>(
     'undelivered',
-    undeliveredSql(wdb, `message_id, mapping_id, last.2 AS source_id, last.3 AS reason, toUnixTimestamp64Milli(at) AS at,
-       last.4 AS event_type, last.5 AS event_name, last.6 AS app_version`),
+    undeliveredSql(
+      wdb,
+      `message_id, mapping_id, last.2 AS source_id, last.3 AS reason, toUnixTimestamp64Milli(at) AS at,
+       last.4 AS event_type, last.5 AS event_name, last.6 AS app_version`,
+    ),
     undeliveredParams(q, first + 1),
     undefined,
     { from: q.from, to: Infinity },

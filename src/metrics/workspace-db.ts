@@ -40,7 +40,12 @@ export class WorkspaceDb {
   }
 
   /** A read streamed chunk by chunk (exports), checked like `query`; it holds one of the workspace's read slots until it ends. */
-  async stream(family: string, sql: string, params: Record<string, unknown>, opts: Omit<StreamOptions, 'family' | 'sql' | 'params'>): Promise<{ bytes: number; aborted: boolean }> {
+  async stream(
+    family: string,
+    sql: string,
+    params: Record<string, unknown>,
+    opts: Omit<StreamOptions, 'family' | 'sql' | 'params'>,
+  ): Promise<{ bytes: number; aborted: boolean }> {
     const run = () => this.db.stream({ ...opts, family, sql, params: this.bound(family, sql, params) });
     return this.gate ? this.gate.run(this.workspaceId, run) : run();
   }

@@ -36,7 +36,11 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, metric
   const method = METHODS.has(req.method ?? '') ? req.method! : 'other';
   const path = (req.url ?? '/').split('?')[0];
   const routed = routeOf(path);
-  const active = tracing.start(`${method} ${routed ?? 'request'}`, { kind: 'server', carrier: req.headers, attributes: { 'http.request.method': method, 'url.scheme': 'http' } });
+  const active = tracing.start(`${method} ${routed ?? 'request'}`, {
+    kind: 'server',
+    carrier: req.headers,
+    attributes: { 'http.request.method': method, 'url.scheme': 'http' },
+  });
   res.once('close', () => {
     const status = res.statusCode;
     const route = routeLabel(routed, status);

@@ -49,7 +49,9 @@ export class OtelTracing implements Tracing {
 
   constructor(config: TracingConfig, sink?: SpanSink) {
     this.provider = new BasicTracerProvider({
-      resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName, 'service.version': packageVersion() })),
+      resource: defaultResource().merge(
+        resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName, 'service.version': packageVersion() }),
+      ),
       sampler: samplerOf(config),
       spanProcessors: sink ? [new SimpleSpanProcessor(sink as unknown as SpanExporter)] : processorsOf(config),
     });

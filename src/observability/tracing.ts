@@ -1,4 +1,3 @@
-
 /** Attribute values a span may carry (never a token, a query's text, SQL parameter values or a payload). */
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
 

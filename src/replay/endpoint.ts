@@ -42,13 +42,18 @@ export function checkEndpointUrl(text: string, rules: EndpointRules): string {
     throw badInput('url must be an absolute https URL', { field: 'url' });
   }
   if (url.protocol !== 'https:' && !(rules.allowHttp && url.protocol === 'http:')) {
-    throw badInput(`url must be an https URL${rules.allowHttp ? ' or http URL' : ' (http needs REPLAY_ENDPOINT_ALLOW_HTTP=true on the gateway)'}`, { field: 'url' });
+    throw badInput(`url must be an https URL${rules.allowHttp ? ' or http URL' : ' (http needs REPLAY_ENDPOINT_ALLOW_HTTP=true on the gateway)'}`, {
+      field: 'url',
+    });
   }
   if (url.username || url.password) throw badInput('url must not carry credentials: the receiver checks the signature instead', { field: 'url' });
   if (value.length > MAX_URL_LENGTH) throw badInput(`url must be at most ${MAX_URL_LENGTH} characters`, { field: 'url' });
   const literal = literalAddress(url);
   if (!rules.allowPrivateNetworks && (url.hostname === 'localhost' || (literal !== null && !isPublicAddress(literal)))) {
-    throw badInput('url must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)', { field: 'url' });
+    throw badInput(
+      'url must point at a public address (private, loopback and link-local ones are refused unless the gateway runs with ALERT_WEBHOOK_ALLOW_PRIVATE=true)',
+      { field: 'url' },
+    );
   }
   return value;
 }
@@ -65,7 +70,15 @@ export class ReplayEndpointStore {
   constructor(private readonly secrets: SecretBox) {}
 
   async get(wdb: WorkspaceDb): Promise<ReplayEndpointValue | null> {
-    const rows = await wdb.query<{ url: string; secret: string; previous_secret: string; previous_ms: number; set_ms: number; updated_by: string; updated_ms: number }>(
+    const rows = await wdb.query<{
+      url: string;
+      secret: string;
+      previous_secret: string;
+      previous_ms: number;
+      set_ms: number;
+      updated_by: string;
+      updated_ms: number;
+    }>(
       'replay_endpoints',
       `SELECT url, secret, previous_secret, toUnixTimestamp64Milli(previous_until) AS previous_ms, toUnixTimestamp64Milli(secret_set_at) AS set_ms,
               updated_by, toUnixTimestamp64Milli(updated_at) AS updated_ms
@@ -111,7 +124,13 @@ export class ReplayEndpointStore {
  * once); a later change of URL keeps the secret unless `rotate`. Rotating keeps the old secret
  * signing for ROTATION_OVERLAP_MS.
  */
-export function nextEndpoint(current: ReplayEndpointValue | null, url: string, rotate: boolean, by: string, now: number): { endpoint: ReplayEndpointValue; newSecret: string | null } {
+export function nextEndpoint(
+  current: ReplayEndpointValue | null,
+  url: string,
+  rotate: boolean,
+  by: string,
+  now: number,
+): { endpoint: ReplayEndpointValue; newSecret: string | null } {
   if (current !== null && !rotate) return { endpoint: { ...current, url, updatedBy: by, updatedAt: now }, newSecret: null };
   const secret = newSigningSecret();
   const endpoint: ReplayEndpointValue = {

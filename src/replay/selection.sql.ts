@@ -18,7 +18,12 @@ function selectionParams(selection: ReplaySelection, activeReplays: readonly str
 }
 
 /** Counts by reason and mapping, and how many an active replay holds. */
-export async function previewCounts(wdb: WorkspaceDb, selection: ReplaySelection, activeReplays: readonly string[], maxMessages: number): Promise<ReplayPreviewValue> {
+export async function previewCounts(
+  wdb: WorkspaceDb,
+  selection: ReplaySelection,
+  activeReplays: readonly string[],
+  maxMessages: number,
+): Promise<ReplayPreviewValue> {
   const rows = await wdb.query<{ reason: string; mapping_id: string; held: number; n: number }>(
     'replay_preview',
     `SELECT last.3 AS reason, mapping_id, ${heldSql(wdb)} AS held, count() AS n

@@ -39,7 +39,13 @@ export function batchBody(job: ReplayJob, batch: number, messages: readonly Repl
       destinationId: job.destinationId,
       batch,
       batches: job.batches,
-      messages: messages.map((m) => ({ messageId: m.messageId, mappingId: m.mappingId, reason: m.reason, sourceId: m.sourceId, failedAt: new Date(m.failedAt).toISOString() })),
+      messages: messages.map((m) => ({
+        messageId: m.messageId,
+        mappingId: m.mappingId,
+        reason: m.reason,
+        sourceId: m.sourceId,
+        failedAt: new Date(m.failedAt).toISOString(),
+      })),
     },
   });
 }
@@ -156,7 +162,13 @@ export class ReplaySender {
       const result = await this.sendBatch(wdb, job, batch, states.get(batch)?.attempts ?? 0);
       if (this.stopped && !result.ok) return; // interrupted, not failed: resent by the next sender
       if (!result.ok) {
-        await this.store.writeJob(wdb, { ...job, status: 'failed', finishedAt: Date.now(), error: `batch ${batch}: ${result.lastError}`, version: this.store.nextVersion() });
+        await this.store.writeJob(wdb, {
+          ...job,
+          status: 'failed',
+          finishedAt: Date.now(),
+          error: `batch ${batch}: ${result.lastError}`,
+          version: this.store.nextVersion(),
+        });
         return;
       }
     }
@@ -183,16 +195,43 @@ export class ReplaySender {
       this.policy,
       this.shutdown.signal,
       () => {
-        const headers = { 'content-type': 'application/json', 'user-agent': 'delivery-overview-gateway', ...standardWebhookHeaders(id, body, signingSecrets(endpoint, Date.now())) };
-        return postOutbound(endpoint.url, headers, body, { timeoutMs: this.policy.timeoutMs, signal: this.shutdown.signal, allowPrivateNetworks: this.options.allowPrivateNetworks });
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'delivery-overview-gateway',
+          ...standardWebhookHeaders(id, body, signingSecrets(endpoint, Date.now())),
+        };
+        return postOutbound(endpoint.url, headers, body, {
+          timeoutMs: this.policy.timeoutMs,
+          signal: this.shutdown.signal,
+          allowPrivateNetworks: this.options.allowPrivateNetworks,
+        });
       },
       async (attempt, err) => {
-        await this.store.writeBatch(wdb, job.id, batch, { state: 'sent', messages: messages.length, attempts: attempted + attempt + 1, statusCode: err.statusCode, lastError: err.message });
+        await this.store.writeBatch(wdb, job.id, batch, {
+          state: 'sent',
+          messages: messages.length,
+          attempts: attempted + attempt + 1,
+          statusCode: err.statusCode,
+          lastError: err.message,
+        });
         await this.leases.renew(job.id);
       },
     );
-    if (result.ok) await this.store.writeBatch(wdb, job.id, batch, { state: 'acknowledged', messages: messages.length, attempts: attempted + result.attempts, statusCode: result.statusCode });
-    else if (!this.stopped) await this.store.writeBatch(wdb, job.id, batch, { state: 'failed', messages: messages.length, attempts: attempted + result.attempts, statusCode: result.statusCode, lastError: result.lastError });
+    if (result.ok)
+      await this.store.writeBatch(wdb, job.id, batch, {
+        state: 'acknowledged',
+        messages: messages.length,
+        attempts: attempted + result.attempts,
+        statusCode: result.statusCode,
+      });
+    else if (!this.stopped)
+      await this.store.writeBatch(wdb, job.id, batch, {
+        state: 'failed',
+        messages: messages.length,
+        attempts: attempted + result.attempts,
+        statusCode: result.statusCode,
+        lastError: result.lastError,
+      });
     this.options.onBatch?.(result.ok ? 'acknowledged' : this.stopped ? 'interrupted' : 'failed');
     return result;
   }

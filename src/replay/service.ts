@@ -67,15 +67,29 @@ export class ReplayService {
         if (first) return first;
       }
       if (request.delivery === 'push' && (await this.endpoints.get(this.wdb)) === null) {
-        throw badInput('This workspace has no replay endpoint to push to: an admin sets one with setReplayEndpoint, or create the replay with delivery: PULL', { field: 'delivery' });
+        throw badInput('This workspace has no replay endpoint to push to: an admin sets one with setReplayEndpoint, or create the replay with delivery: PULL', {
+          field: 'delivery',
+        });
       }
       const active = await this.store.activeIds(this.wdb, selection.destinationId);
       const preview = await previewCounts(this.wdb, selection, active, this.limits.maxMessages);
       checkSize(preview);
       const job = await this.freeze(selection, active, request);
       if ((await this.store.overlapWithEarlier(this.wdb, job)) > 0) {
-        await this.store.writeJob(this.wdb, { ...job, status: 'cancelled', finishedAt: this.now(), cancelledBy: 'gateway', error: 'another replay created at the same moment holds some of these messages' }, true);
-        throw badInput('Another replay of this destination, created at the same moment, holds some of these messages; preview again and create what is left', { field: 'input' });
+        await this.store.writeJob(
+          this.wdb,
+          {
+            ...job,
+            status: 'cancelled',
+            finishedAt: this.now(),
+            cancelledBy: 'gateway',
+            error: 'another replay created at the same moment holds some of these messages',
+          },
+          true,
+        );
+        throw badInput('Another replay of this destination, created at the same moment, holds some of these messages; preview again and create what is left', {
+          field: 'input',
+        });
       }
       return job;
     });
@@ -86,7 +100,8 @@ export class ReplayService {
     const createdAt = this.now();
     await freezeSelection(this.wdb, id, selection, active, this.limits.batchSize, this.limits.maxMessages, createdAt);
     const size = await this.store.frozenSize(this.wdb, id);
-    if (size.messages === 0) throw badInput('No undelivered message matches any more (they were delivered, or another replay took them meanwhile)', { field: 'input' });
+    if (size.messages === 0)
+      throw badInput('No undelivered message matches any more (they were delivered, or another replay took them meanwhile)', { field: 'input' });
     const job: ReplayJob = {
       id,
       workspaceId: this.wdb.workspaceId,
@@ -125,7 +140,8 @@ export class ReplayService {
   async cancel(id: string, by: string): Promise<ReplayJob> {
     const job = await this.get(id);
     if (job.status === 'cancelled') return job;
-    if (job.status !== 'pending' && job.status !== 'sending') throw badInput(`Replay ${id} is ${job.status}: only a pending or sending replay can be cancelled`, { field: 'id' });
+    if (job.status !== 'pending' && job.status !== 'sending')
+      throw badInput(`Replay ${id} is ${job.status}: only a pending or sending replay can be cancelled`, { field: 'id' });
     const cancelled: ReplayJob = { ...job, status: 'cancelled', finishedAt: this.now(), cancelledBy: by };
     await this.store.writeJob(this.wdb, cancelled, true);
     return cancelled;
@@ -133,7 +149,10 @@ export class ReplayService {
 
   /** Progress of each job, in one statement. */
   progress(jobs: readonly ReplayJob[]): Promise<BatchProgress[]> {
-    return this.store.progress(this.wdb, jobs.map((j) => j.id));
+    return this.store.progress(
+      this.wdb,
+      jobs.map((j) => j.id),
+    );
   }
 
   /** Outcome of each job, in one statement. */
@@ -144,12 +163,15 @@ export class ReplayService {
 
 function checkSize(preview: ReplayPreviewValue): void {
   if (preview.replayable > preview.maxMessages) {
-    throw badInput(`${preview.replayable.toLocaleString('en-US')} messages match, more than the ${preview.maxMessages.toLocaleString('en-US')} one replay may hold (REPLAY_MAX_MESSAGES): narrow the range, reason, mapping or filter`, {
-      field: 'input',
-      limit: 'replayMaxMessages',
-      value: preview.maxMessages,
-      matched: preview.replayable,
-    });
+    throw badInput(
+      `${preview.replayable.toLocaleString('en-US')} messages match, more than the ${preview.maxMessages.toLocaleString('en-US')} one replay may hold (REPLAY_MAX_MESSAGES): narrow the range, reason, mapping or filter`,
+      {
+        field: 'input',
+        limit: 'replayMaxMessages',
+        value: preview.maxMessages,
+        matched: preview.replayable,
+      },
+    );
   }
   if (preview.replayable === 0) {
     const held = preview.inActiveReplay > 0 ? ` (${preview.inActiveReplay} that match are already in an active replay)` : '';

@@ -221,7 +221,14 @@ export class ReplayStore {
        ORDER BY batch, message_id, mapping_id`,
       { id: replayId, from: fromBatch, to: toBatch },
     );
-    return rows.map((r) => ({ batch: Number(r.batch), messageId: r.message_id, mappingId: orNull(r.mapping_id), reason: r.reason, sourceId: r.source_id, failedAt: Number(r.failed_ms) }));
+    return rows.map((r) => ({
+      batch: Number(r.batch),
+      messageId: r.message_id,
+      mappingId: orNull(r.mapping_id),
+      reason: r.reason,
+      sourceId: r.source_id,
+      failedAt: Number(r.failed_ms),
+    }));
   }
 
   // ---- batches ----
@@ -230,7 +237,12 @@ export class ReplayStore {
    * Records a batch's state. `sent` rows rank by attempt; `acknowledged` and `failed` are
    * final and outrank any later take of the same batch by a puller.
    */
-  async writeBatch(wdb: WorkspaceDb, replayId: string, batch: number, b: { state: BatchState; messages: number; attempts: number; statusCode?: number | null; lastError?: string | null }): Promise<void> {
+  async writeBatch(
+    wdb: WorkspaceDb,
+    replayId: string,
+    batch: number,
+    b: { state: BatchState; messages: number; attempts: number; statusCode?: number | null; lastError?: string | null },
+  ): Promise<void> {
     await wdb.command(
       'replay_batches',
       `INSERT INTO ${this.table('replay_batches')} (workspace_id, replay_id, batch, state, messages, attempts, status_code, last_error, updated_at, version)
@@ -271,7 +283,12 @@ export class ReplayStore {
     const byId = new Map(rows.map((r) => [r.replay_id, r]));
     return replayIds.map((id) => {
       const r = byId.get(id);
-      return { batchesSent: Number(r?.sent ?? 0), batchesAcknowledged: Number(r?.acked ?? 0), messagesSent: Number(r?.sent_messages ?? 0), messagesAcknowledged: Number(r?.acked_messages ?? 0) };
+      return {
+        batchesSent: Number(r?.sent ?? 0),
+        batchesAcknowledged: Number(r?.acked ?? 0),
+        messagesSent: Number(r?.sent_messages ?? 0),
+        messagesAcknowledged: Number(r?.acked_messages ?? 0),
+      };
     });
   }
 }

@@ -100,9 +100,11 @@ export async function backfill(db: Db, opts: BackfillOptions): Promise<BackfillR
     // The engine stores a chunk on its own threads while the next one is generated.
     while (inFlight.length >= concurrency) await settle(inFlight.shift()!);
     const insert = (async () => {
-      if (body.events.length > 0) await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(body.events), dedupToken: `${token}:events` });
+      if (body.events.length > 0)
+        await db.insert({ family: 'backfill', table: 'delivery_events', body: joinLines(body.events), dedupToken: `${token}:events` });
       if (body.syncs.length > 0) await db.insert({ family: 'backfill', table: 'warehouse_syncs', body: joinLines(body.syncs), dedupToken: `${token}:syncs` });
-      if (body.samples.length > 0) await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(body.samples), dedupToken: `${token}:samples` });
+      if (body.samples.length > 0)
+        await db.insert({ family: 'backfill', table: 'discard_samples', body: joinLines(body.samples), dedupToken: `${token}:samples` });
     })();
     // Keep a rejection observed until it is awaited.
     insert.catch(() => undefined);

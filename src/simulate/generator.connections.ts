@@ -24,7 +24,19 @@ interface Outcome {
 function push(out: RawDelivery[], row: Row, t: number, origin: number, step: RawDelivery['step'], count: number, mappingId = '', reason = ''): void {
   if (count <= 0) return;
   out.push({
-    time: t, origin, ...row, mappingId, step, reason, eventType: '', eventName: '', appVersion: '', enriched: false, count, messageId: '', sample: null,
+    time: t,
+    origin,
+    ...row,
+    mappingId,
+    step,
+    reason,
+    eventType: '',
+    eventName: '',
+    appVersion: '',
+    enriched: false,
+    count,
+    messageId: '',
+    sample: null,
   });
 }
 
@@ -46,8 +58,15 @@ function emitOutcome(out: RawDelivery[], rng: Rng, row: Row, n: number, t: numbe
   push(out, row, resolved, t, 'delivered', o.retried, mappingId);
 }
 
-const active = <K extends ConnectionIncident['kind']>(incidents: readonly Incident[], kind: K, t: number, match: (i: Extract<ConnectionIncident, { kind: K }>) => boolean) =>
-  incidents.find((i): i is Extract<ConnectionIncident, { kind: K }> => i.kind === kind && t >= i.start && t < i.end && match(i as Extract<ConnectionIncident, { kind: K }>));
+const active = <K extends ConnectionIncident['kind']>(
+  incidents: readonly Incident[],
+  kind: K,
+  t: number,
+  match: (i: Extract<ConnectionIncident, { kind: K }>) => boolean,
+) =>
+  incidents.find(
+    (i): i is Extract<ConnectionIncident, { kind: K }> => i.kind === kind && t >= i.start && t < i.end && match(i as Extract<ConnectionIncident, { kind: K }>),
+  );
 
 function emitRun(out: RawDelivery[], dest: SimRetl, incidents: readonly Incident[], seed: number, m: number, scale: number): void {
   const rng = Rng.of(seed, 'retl', dest.id, m);
@@ -74,7 +93,13 @@ function emitRun(out: RawDelivery[], dest: SimRetl, incidents: readonly Incident
       const filtered = rng.binomial(k, dest.filterRate);
       const failed = auth ? k - filtered : rng.binomial(k - filtered, dest.failRate);
       const retried = rng.binomial(k - filtered - failed, dest.retryRate);
-      emitOutcome(out, rng, row, k, t, mapping.id, { filtered, filterReason: 'MISSING_REQUIRED_FIELD', failed, failReason: auth ? '401' : failReasons.draw(rng), retried });
+      emitOutcome(out, rng, row, k, t, mapping.id, {
+        filtered,
+        filterReason: 'MISSING_REQUIRED_FIELD',
+        failed,
+        failReason: auth ? '401' : failReasons.draw(rng),
+        retried,
+      });
     });
   }
 }
@@ -86,14 +111,28 @@ function emitAudiences(out: RawDelivery[], dest: SimAudienceDestination, inciden
   for (const audience of dest.audiences) {
     const deleted = active(incidents, 'audience_list_deleted', m, (i) => i.destinationId === dest.id && i.audienceId === audience.id);
     for (const operation of ['entered', 'exited'] as const) {
-      const row: Row = { destinationId: dest.id, destinationKind: 'audience', sourceId: dest.sourceId, syncId: '', operation, audienceId: audience.id, spaceId: audience.spaceId };
+      const row: Row = {
+        destinationId: dest.id,
+        destinationKind: 'audience',
+        sourceId: dest.sourceId,
+        syncId: '',
+        operation,
+        audienceId: audience.id,
+        spaceId: audience.spaceId,
+      };
       const t = m + rng.int(0, 30_000);
       const n = rng.poisson(audience[operation] * scale);
       push(out, row, t, t, 'computed', n);
       const filtered = rng.binomial(n, dest.filterRate);
       const failed = deleted ? n - filtered : rng.binomial(n - filtered, dest.failRate);
       const retried = rng.binomial(n - filtered - failed, dest.retryRate);
-      emitOutcome(out, rng, row, n, t, '', { filtered, filterReason: filterReasons.draw(rng), failed, failReason: deleted ? 'AUDIENCE_NOT_FOUND' : failReasons.draw(rng), retried });
+      emitOutcome(out, rng, row, n, t, '', {
+        filtered,
+        filterReason: filterReasons.draw(rng),
+        failed,
+        failReason: deleted ? 'AUDIENCE_NOT_FOUND' : failReasons.draw(rng),
+        retried,
+      });
     }
   }
 }

@@ -11,7 +11,16 @@ import { makeExchange } from './generator.exchange';
 
 const USER_COUNT = 250_000;
 
-export function makeSample(rng: Rng, src: SimSource, combo: Combo, step: ReportStep, reason: string, destinationId: string, messageId: string, t: number): SimSample {
+export function makeSample(
+  rng: Rng,
+  src: SimSource,
+  combo: Combo,
+  step: ReportStep,
+  reason: string,
+  destinationId: string,
+  messageId: string,
+  t: number,
+): SimSample {
   const type = combo.event.type;
   const payload: Record<string, unknown> = {
     type,
@@ -30,7 +39,8 @@ export function makeSample(rng: Rng, src: SimSource, combo: Combo, step: ReportS
     payload.name = reason === 'name_not_string' ? 42 : combo.event.name;
     payload.properties = type === 'page' ? { path: pagePath(combo.event.name), title: `${combo.event.name} | Demo Store` } : {};
   } else if (type === 'identify') {
-    payload.traits = reason === 'traits_not_object' ? 'plan=pro' : { email: `shopper${rng.int(1, USER_COUNT)}@example.com`, plan: rng.pick(['free', 'plus', 'pro']) };
+    payload.traits =
+      reason === 'traits_not_object' ? 'plan=pro' : { email: `shopper${rng.int(1, USER_COUNT)}@example.com`, plan: rng.pick(['free', 'plus', 'pro']) };
   } else if (type === 'group') {
     payload.groupId = `org_${rng.int(1, 5_000)}`;
     payload.traits = { name: `Company ${rng.int(1, 5_000)}`, employees: rng.int(2, 900) };

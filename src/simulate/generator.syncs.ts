@@ -13,10 +13,7 @@ const PARTIAL_REASONS = [
   'Column "context_campaign_name" could not be added: the table reached its column limit',
   'Value of "properties.quantity" is out of range for INT64; those rows were skipped',
 ];
-const FAILED_REASONS = [
-  'Warehouse unreachable: connection timed out after 30 s',
-  'Load job was cancelled by the warehouse: query queue is full',
-];
+const FAILED_REASONS = ['Warehouse unreachable: connection timed out after 30 s', 'Load job was cancelled by the warehouse: query queue is full'];
 
 export function generateSync(world: World, seed: number, dest: SimDestination, slot: number, scale: number): RawSync {
   const rng = Rng.of(seed, 'sync', dest.id, slot);

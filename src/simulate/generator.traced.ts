@@ -17,15 +17,37 @@ export function emitTracedMessages(out: RawDelivery[], state: SourceState, m: nu
 function emitTraced(out: RawDelivery[], state: SourceState, message: TracedMessage): void {
   const t = message.start;
   const event = { type: 'track' as const, name: message.eventName };
-  const row = (time: number, step: RawDelivery['step'], destinationId = '', destinationKind: RawDelivery['destinationKind'] = '', mappingId = '', reason = ''): RawDelivery => ({
-    time, origin: t, sourceId: state.source.id, destinationId, destinationKind, mappingId, step, reason,
-    eventType: event.type, eventName: event.name, appVersion: message.appVersion, enriched: false, count: 1, messageId: message.id, sample: null,
+  const row = (
+    time: number,
+    step: RawDelivery['step'],
+    destinationId = '',
+    destinationKind: RawDelivery['destinationKind'] = '',
+    mappingId = '',
+    reason = '',
+  ): RawDelivery => ({
+    time,
+    origin: t,
+    sourceId: state.source.id,
+    destinationId,
+    destinationKind,
+    mappingId,
+    step,
+    reason,
+    eventType: event.type,
+    eventName: event.name,
+    appVersion: message.appVersion,
+    enriched: false,
+    count: 1,
+    messageId: message.id,
+    sample: null,
   });
   out.push(row(t, 'received'));
   for (const { dest } of state.destinations) {
     const mapping = dest.kind === 'actions' ? routeMapping(dest, event.type, event.name) : null;
     if (dest.blockedEventNames.includes(event.name) || (dest.kind === 'actions' && !mapping)) {
-      out.push(row(t + 2_000, 'filtered_destination', dest.id, dest.kind, '', dest.kind === 'actions' && !mapping ? 'NO_MATCHING_MAPPING' : 'FILTERED_BY_RULES'));
+      out.push(
+        row(t + 2_000, 'filtered_destination', dest.id, dest.kind, '', dest.kind === 'actions' && !mapping ? 'NO_MATCHING_MAPPING' : 'FILTERED_BY_RULES'),
+      );
       continue;
     }
     const mappingId = mapping ? mapping.id : '';

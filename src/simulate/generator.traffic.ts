@@ -91,8 +91,21 @@ function emitGroup(out: RawDelivery[], world: World, state: SourceState, g: Grou
   const push: Push = (time, step, count, destinationId = '', destinationKind = '', mappingId = '', reason = '', sample = null, messageId = g.messageId) => {
     if (count <= 0) return null;
     const row: RawDelivery = {
-      time, origin: t, sourceId, destinationId, destinationKind, mappingId, step, reason,
-      eventType, eventName, appVersion, enriched, count, messageId, sample,
+      time,
+      origin: t,
+      sourceId,
+      destinationId,
+      destinationKind,
+      mappingId,
+      step,
+      reason,
+      eventType,
+      eventName,
+      appVersion,
+      enriched,
+      count,
+      messageId,
+      sample,
     };
     out.push(row);
     return row;
@@ -124,8 +137,15 @@ function dropEmptyRows(out: RawDelivery[], first: number): void {
 }
 
 type Push = (
-  time: number, step: ReportStep, count: number, destinationId?: string, destinationKind?: DestinationKind | '', mappingId?: string,
-  reason?: string, sample?: SimSample | null, messageId?: string,
+  time: number,
+  step: ReportStep,
+  count: number,
+  destinationId?: string,
+  destinationKind?: DestinationKind | '',
+  mappingId?: string,
+  reason?: string,
+  sample?: SimSample | null,
+  messageId?: string,
 ) => RawDelivery | null;
 interface Target {
   destinationId: string;
@@ -146,7 +166,11 @@ type Discard = (time: number, step: ReportStep, count: number, at: Target, reaso
  * reports (and the retry it came through), so `trace` finds it from Successfully received to the
  * discard. A single-event group is already such a message; its discards are always sampled.
  */
-function groupDiscard(push: Push, received: RawDelivery, g: { world: World; rng: Rng; src: SourceState['source']; combo: Combo; messageId: string; t: number }): Discard {
+function groupDiscard(
+  push: Push,
+  received: RawDelivery,
+  g: { world: World; rng: Rng; src: SourceState['source']; combo: Combo; messageId: string; t: number },
+): Discard {
   return (time, step, count, at, reason, boost = 1, retry) => {
     const { rng, t } = g;
     const single = g.messageId !== '';
@@ -174,7 +198,15 @@ function groupDiscard(push: Push, received: RawDelivery, g: { world: World; rng:
 }
 
 /** What one destination does with the `left` events of a group that passed the source: filters, failures, retries, deliveries. */
-function emitDestination(push: Push, discard: Discard, ds: SourceState['destinations'][number], combo: Group['combo'], t: number, left: number, rng: Rng): void {
+function emitDestination(
+  push: Push,
+  discard: Discard,
+  ds: SourceState['destinations'][number],
+  combo: Group['combo'],
+  t: number,
+  left: number,
+  rng: Rng,
+): void {
   const d = ds.dest;
   const kind = d.kind;
   const id = d.id;

@@ -74,7 +74,16 @@ export function toSimDelivery(r: RawDelivery): SimDelivery {
   const connection = r.destinationKind === 'retl' || r.destinationKind === 'audience';
   const d: SimDelivery = connection
     ? { timestamp, sourceId: r.sourceId, step: r.step, count: r.count }
-    : { timestamp, sourceId: r.sourceId, step: r.step, eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion, enriched: r.enriched, count: r.count };
+    : {
+        timestamp,
+        sourceId: r.sourceId,
+        step: r.step,
+        eventType: r.eventType,
+        eventName: r.eventName,
+        appVersion: r.appVersion,
+        enriched: r.enriched,
+        count: r.count,
+      };
   if (connection) for (const k of ['syncId', 'operation', 'audienceId', 'spaceId'] as const) if (r[k]) d[k] = r[k];
   if (r.destinationId !== '') d.destinationId = r.destinationId;
   if (r.destinationKind !== '') d.destinationKind = r.destinationKind;

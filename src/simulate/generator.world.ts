@@ -92,7 +92,10 @@ function buildWorld(model: WorkspaceModel, incidents: readonly Incident[]): Worl
         for (const v of source.appVersions) {
           if (hiddenVersions.includes(v.value)) continue;
           for (const enriched of [false, true]) {
-            items.push({ value: { event, appVersion: v.value, enriched }, weight: event.weight * v.weight * (enriched ? source.enrichedShare : 1 - source.enrichedShare) });
+            items.push({
+              value: { event, appVersion: v.value, enriched },
+              weight: event.weight * v.weight * (enriched ? source.enrichedShare : 1 - source.enrichedShare),
+            });
           }
         }
       }

@@ -70,14 +70,20 @@ export const DEMO_CONNECTIONS: DemoConnections = {
       offsetMinutes: 4,
       records: { added: 90, updated: 260, removed: 25 },
       failExtractRate: 0.004,
-      failExtractReasons: [{ value: 'PRIMARY_KEY_MISSING', weight: 3 }, { value: 'DUPLICATE_PRIMARY_KEY', weight: 1 }],
+      failExtractReasons: [
+        { value: 'PRIMARY_KEY_MISSING', weight: 3 },
+        { value: 'DUPLICATE_PRIMARY_KEY', weight: 1 },
+      ],
       mappings: [
         { id: 'map_upsert_accounts', name: 'Upsert Accounts', operations: ['added', 'updated'] },
         { id: 'map_sync_contacts', name: 'Sync Contacts', operations: ['added', 'updated', 'removed'] },
       ],
       filterRate: 0.02,
       failRate: 0.004,
-      failReasons: [{ value: '400', weight: 2 }, { value: 'RECORD_NOT_FOUND', weight: 3 }],
+      failReasons: [
+        { value: '400', weight: 2 },
+        { value: 'RECORD_NOT_FOUND', weight: 3 },
+      ],
       retryRate: 0.01,
     },
   ],
@@ -93,9 +99,15 @@ export const DEMO_CONNECTIONS: DemoConnections = {
         { id: 'aud_lapsed', name: 'Lapsed subscribers', spaceId: 'spa_lifecycle', entered: 20, exited: 8 },
       ],
       filterRate: 0.06,
-      filterReasons: [{ value: 'NO_MATCHING_IDENTIFIER', weight: 5 }, { value: 'FILTERED_BY_END_USER_CONSENT', weight: 1 }],
+      filterReasons: [
+        { value: 'NO_MATCHING_IDENTIFIER', weight: 5 },
+        { value: 'FILTERED_BY_END_USER_CONSENT', weight: 1 },
+      ],
       failRate: 0.004,
-      failReasons: [{ value: 'INVALID_IDENTIFIER', weight: 3 }, { value: '400', weight: 1 }],
+      failReasons: [
+        { value: 'INVALID_IDENTIFIER', weight: 3 },
+        { value: '400', weight: 1 },
+      ],
       retryRate: 0.01,
     },
   ],
@@ -138,7 +150,21 @@ export function connectionIncidents(now: number): ConnectionIncident[] {
   const base = Math.floor(now / MINUTE) * MINUTE;
   return [
     { kind: 'retl_schema_change', id: 'retl-schema-contacts', destinationId: 'dst_salesforce_retl', start: base - 6 * HOUR, end: base - 5 * HOUR, rate: 0.7 },
-    { kind: 'retl_mapping_auth', id: 'retl-auth-accounts', destinationId: 'dst_salesforce_retl', mappingId: 'map_upsert_accounts', start: base - 2 * HOUR, end: base - 80 * MINUTE },
-    { kind: 'audience_list_deleted', id: 'audience-list-lapsed', destinationId: 'dst_google_ads_audiences', audienceId: 'aud_lapsed', start: base - 4 * HOUR, end: base - 150 * MINUTE },
+    {
+      kind: 'retl_mapping_auth',
+      id: 'retl-auth-accounts',
+      destinationId: 'dst_salesforce_retl',
+      mappingId: 'map_upsert_accounts',
+      start: base - 2 * HOUR,
+      end: base - 80 * MINUTE,
+    },
+    {
+      kind: 'audience_list_deleted',
+      id: 'audience-list-lapsed',
+      destinationId: 'dst_google_ads_audiences',
+      audienceId: 'aud_lapsed',
+      start: base - 4 * HOUR,
+      end: base - 150 * MINUTE,
+    },
   ];
 }

@@ -105,7 +105,12 @@ export class Rng {
       return k;
     }
     const mean = n * p;
-    const k = mean < 30 || n - mean < 30 ? (p <= 0.5 ? this.poisson(mean) : n - this.poisson(n - mean)) : Math.round(mean + Math.sqrt(mean * (1 - p)) * this.gaussian());
+    const k =
+      mean < 30 || n - mean < 30
+        ? p <= 0.5
+          ? this.poisson(mean)
+          : n - this.poisson(n - mean)
+        : Math.round(mean + Math.sqrt(mean * (1 - p)) * this.gaussian());
     return Math.min(n, Math.max(0, k));
   }
 

@@ -50,13 +50,17 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     const result = await axe.run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] });
     return result.violations;
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** `data-step` → `data-count` of every pipeline step, and the retry-pending label. */
 export async function pipelineCounts(page: Page): Promise<Record<string, number>> {
   await page.waitForSelector('[data-step][data-count]');
-  const steps = await page.$$eval('.pipeline [data-step]', (els) => els.map((e) => [e.getAttribute('data-step'), Number(e.getAttribute('data-count'))] as const));
+  const steps = await page.$$eval('.pipeline [data-step]', (els) =>
+    els.map((e) => [e.getAttribute('data-step'), Number(e.getAttribute('data-count'))] as const),
+  );
   const retry = await page.$$eval('[data-live="retry-pending"]', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
   const counts: Record<string, number> = Object.fromEntries(steps);
   if (retry.length) counts.RETRY_PENDING = retry[0];
@@ -65,7 +69,9 @@ export async function pipelineCounts(page: Page): Promise<Record<string, number>
 
 /** Rows of a table whose rows carry `attribute` (e.g. data-reason) → their data-count. */
 export async function rowCounts(page: Page, selector: string, attribute: string): Promise<Record<string, number>> {
-  return Object.fromEntries(await page.$$eval(selector, (els, attr) => els.map((e) => [e.getAttribute(attr), Number(e.getAttribute('data-count'))] as const), attribute));
+  return Object.fromEntries(
+    await page.$$eval(selector, (els, attr) => els.map((e) => [e.getAttribute(attr), Number(e.getAttribute('data-count'))] as const), attribute),
+  );
 }
 
 /** Fails the test with the list of serious and critical axe-core violations of the view. */

@@ -71,7 +71,10 @@ interface ReplayRow {
   messages: number;
 }
 
-const replaysOf = async (destinationId: string) => (await api<{ replays: ReplayRow[] }>('{ replays(first: 100) { id destinationId status messages } }')).replays.filter((r) => r.destinationId === destinationId);
+const replaysOf = async (destinationId: string) =>
+  (await api<{ replays: ReplayRow[] }>('{ replays(first: 100) { id destinationId status messages } }')).replays.filter(
+    (r) => r.destinationId === destinationId,
+  );
 
 describe('replay from a discard reason', () => {
   let replayId = '';
@@ -97,7 +100,13 @@ describe('replay from a discard reason', () => {
     // The first answer is lost on the way back (the gateway made the job); the reader confirms
     // again with a double click: the same idempotency key brings the first job back.
     const keys: string[] = [];
-    h.page.on('request', (r) => r.url().endsWith('/graphql') && /createReplay/.test(r.postData() ?? '') && keys.push((JSON.parse(r.postData()!) as { variables: { idempotencyKey: string } }).variables.idempotencyKey));
+    h.page.on(
+      'request',
+      (r) =>
+        r.url().endsWith('/graphql') &&
+        /createReplay/.test(r.postData() ?? '') &&
+        keys.push((JSON.parse(r.postData()!) as { variables: { idempotencyKey: string } }).variables.idempotencyKey),
+    );
     let lost = false;
     await h.page.route('**/graphql', async (route) => {
       if (lost || !/createReplay/.test(route.request().postData() ?? '')) return route.fallback();
@@ -124,7 +133,11 @@ describe('replay from a discard reason', () => {
   it('the replay view shows progress reaching “sent”, then the outcome moving as delivered and failed reports arrive', async () => {
     // Every (status, batches acknowledged) the view shows, at each change of the page.
     await h.page.evaluate(() => {
-      const g = globalThis as unknown as { seen: string[]; document: { body: unknown; querySelector(s: string): { getAttribute(n: string): string | null } | null }; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void } };
+      const g = globalThis as unknown as {
+        seen: string[];
+        document: { body: unknown; querySelector(s: string): { getAttribute(n: string): string | null } | null };
+        MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void };
+      };
       g.seen = [];
       new g.MutationObserver(() => {
         const status = g.document.querySelector('[data-view="replay"] [data-replay]')?.getAttribute('data-status');
@@ -139,14 +152,26 @@ describe('replay from a discard reason', () => {
     const seen = await h.page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
     expect(seen.at(-1)).toBe('SENT 3');
     expect(seen.length).toBeGreaterThan(1); // it moved while the view was open: live, not a reload
-    const bars = await h.page.$$eval('[data-progress]', (els) => els.map((e) => [e.getAttribute('data-progress'), e.getAttribute('data-done'), e.getAttribute('data-of')]));
-    expect(bars).toEqual([['batches-sent', '3', '3'], ['batches-acknowledged', '3', '3'], ['messages-acknowledged', '12', '12']]);
+    const bars = await h.page.$$eval('[data-progress]', (els) =>
+      els.map((e) => [e.getAttribute('data-progress'), e.getAttribute('data-done'), e.getAttribute('data-of')]),
+    );
+    expect(bars).toEqual([
+      ['batches-sent', '3', '3'],
+      ['batches-acknowledged', '3', '3'],
+      ['messages-acknowledged', '12', '12'],
+    ]);
     // The receiver took exactly the reason's messages.
-    const sent = receiver.requests.flatMap((r) => (JSON.parse(r.raw) as { data: { replayId: string; messages: { messageId: string }[] } }).data).filter((d) => d.replayId === replayId).flatMap((d) => d.messages.map((m) => m.messageId));
+    const sent = receiver.requests
+      .flatMap((r) => (JSON.parse(r.raw) as { data: { replayId: string; messages: { messageId: string }[] } }).data)
+      .filter((d) => d.replayId === replayId)
+      .flatMap((d) => d.messages.map((m) => m.messageId));
     expect([...new Set(sent)].sort()).toEqual(FAILED_500);
     expect(await h.page.getAttribute('[data-outcome="waiting"]', 'data-count')).toBe('12');
     // Later reports: half recovered, two failed again with another reason.
-    await ingest([...FAILED_500.slice(0, 6).map((id) => report({ destinationId: DST, step: 'delivered', messageId: id }, 0)), ...FAILED_500.slice(6, 8).map((id) => report({ destinationId: DST, step: 'failed_delivery', reason: '503', messageId: id }, 0))]);
+    await ingest([
+      ...FAILED_500.slice(0, 6).map((id) => report({ destinationId: DST, step: 'delivered', messageId: id }, 0)),
+      ...FAILED_500.slice(6, 8).map((id) => report({ destinationId: DST, step: 'failed_delivery', reason: '503', messageId: id }, 0)),
+    ]);
     await h.page.waitForSelector('[data-outcome="recovered"][data-count="6"]', { timeout: 10_000 });
     await h.page.waitForSelector('[data-outcome="failed-again"][data-count="2"]');
     expect(await h.page.getAttribute('[data-outcome="waiting"]', 'data-count')).toBe('4');
@@ -173,11 +198,19 @@ describe('what a replay cannot do, said clearly', () => {
     expect(await h.page.isDisabled('dialog[open] [data-confirm-replay]')).toBe(true);
     await h.page.keyboard.press('Escape');
     await h.page.waitForSelector('dialog[open]', { state: 'detached' });
-    expect(await h.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('data-replay-step'))).toBe('true');
+    expect(
+      await h.page.evaluate(() =>
+        (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute(
+          'data-replay-step',
+        ),
+      ),
+    ).toBe('true');
   });
 
   it('messages an active replay holds: the preview says all are held, with the way to the replays', async () => {
-    const held = await api<{ createReplay: { id: string } }>('mutation($input: ReplayInput!) { createReplay(input: $input, delivery: PULL) { id } }', { input: { destinationId: DST, range: { preset: 'LAST_24_HOURS' }, reason: '429' } });
+    const held = await api<{ createReplay: { id: string } }>('mutation($input: ReplayInput!) { createReplay(input: $input, delivery: PULL) { id } }', {
+      input: { destinationId: DST, range: { preset: 'LAST_24_HOURS' }, reason: '429' },
+    });
     await open(`/destinations/${DST}?range=LAST_24_HOURS&step=FAILED_DELIVERY`);
     await h.page.click('tr[data-reason="429"] button[data-replay-count]');
     const problem = await h.page.waitForSelector('dialog[open] [data-replay-problem="in-active-replay"]');
@@ -216,7 +249,13 @@ describe('replay from the undelivered list', () => {
     await h.page.click('dialog[open] [data-confirm-replay]');
     const id = await (await h.page.waitForSelector('[data-replay-created]')).getAttribute('data-replay-created');
     const pulled = await fetch(`${t.url}/v1/replays/${id}/messages?batches=10`, { headers: { authorization: `Bearer ${admin}` } });
-    expect((await pulled.text()).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { messageId: string }).messageId).sort()).toEqual(['big-03', 'big-07']);
+    expect(
+      (await pulled.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { messageId: string }).messageId)
+        .sort(),
+    ).toEqual(['big-03', 'big-07']);
   });
 });
 
@@ -250,7 +289,11 @@ describe('live tail', () => {
     await ingest(burst);
     await h.page.waitForFunction(
       () => {
-        const d = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): { length: number } } }).document;
+        const d = (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): { length: number } };
+          }
+        ).document;
         const more = Number(d.querySelector('[data-tail-more]')?.getAttribute('data-tail-more'));
         return more > 0 && d.querySelectorAll('tr[data-tail-row][data-tail-reason="502"]').length + more === 60;
       },
@@ -270,7 +313,9 @@ describe('alerts: thresholds, channels, mute and acknowledge from the alerts vie
   const ROUTING_KEY = 'e2e0123456789abcdef0123456789abc';
 
   beforeAll(async () => {
-    const created = await api<{ createAlertRule: { id: string } }>(`mutation { createAlertRule(input: { name: "Replay destination delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${DST}", threshold: 99, windowMinutes: 120, minVolume: 1 }) { id } }`);
+    const created = await api<{ createAlertRule: { id: string } }>(
+      `mutation { createAlertRule(input: { name: "Replay destination delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${DST}", threshold: 99, windowMinutes: 120, minVolume: 1 }) { id } }`,
+    );
     ruleId = created.createAlertRule.id;
     await t.gateway.alerts.evaluateOnce(); // the delivery rate is far below 99 %: it fires
   });
@@ -284,7 +329,11 @@ describe('alerts: thresholds, channels, mute and acknowledge from the alerts vie
     const row = `tr[data-rule="${ruleId}"]`;
     await h.page.waitForSelector(`${row}:has-text("critical 80 %")`);
     expect(await h.page.textContent(row)).toContain('Slack (set) · PagerDuty (set)');
-    const rule = (await api<{ alertRules: { id: string; criticalThreshold: number; slack: string; pagerduty: boolean }[] }>('{ alertRules { id criticalThreshold slack pagerduty } }')).alertRules.find((r) => r.id === ruleId)!;
+    const rule = (
+      await api<{ alertRules: { id: string; criticalThreshold: number; slack: string; pagerduty: boolean }[] }>(
+        '{ alertRules { id criticalThreshold slack pagerduty } }',
+      )
+    ).alertRules.find((r) => r.id === ruleId)!;
     expect(rule).toMatchObject({ criticalThreshold: 80, slack: `${receiver.url}/…`, pagerduty: true });
     await h.page.click(`${row} button:has-text("Edit")`);
     await h.page.waitForSelector('.alert-form');
@@ -302,7 +351,9 @@ describe('alerts: thresholds, channels, mute and acknowledge from the alerts vie
     await h.page.click(`${row} button:has-text("Acknowledge")`);
     await h.page.waitForSelector(`${row}[data-acknowledged="true"]`);
     const viewer = await api<{ viewer: { tokenId: string } }>('{ viewer { tokenId } }');
-    const acked = (await api<{ alertRules: { id: string; acknowledgement: { by: string; at: string } | null }[] }>('{ alertRules { id acknowledgement { by at } } }')).alertRules.find((r) => r.id === ruleId)!;
+    const acked = (
+      await api<{ alertRules: { id: string; acknowledgement: { by: string; at: string } | null }[] }>('{ alertRules { id acknowledgement { by at } } }')
+    ).alertRules.find((r) => r.id === ruleId)!;
     expect(acked.acknowledgement!.by).toBe(viewer.viewer.tokenId);
     expect(await h.page.textContent(`${row} [data-acknowledgement]`)).toContain(`Acknowledged by ${viewer.viewer.tokenId} (you)`);
 
@@ -311,12 +362,17 @@ describe('alerts: thresholds, channels, mute and acknowledge from the alerts vie
     const asked = Date.now();
     await h.page.click('[data-mute-form] button[type="submit"]');
     await h.page.waitForSelector(`${row}[data-muted="true"]`);
-    const muted = (await api<{ alertRules: { id: string; mutedUntil: string | null }[] }>('{ alertRules { id mutedUntil } }')).alertRules.find((r) => r.id === ruleId)!;
+    const muted = (await api<{ alertRules: { id: string; mutedUntil: string | null }[] }>('{ alertRules { id mutedUntil } }')).alertRules.find(
+      (r) => r.id === ruleId,
+    )!;
     expect(Math.abs(Date.parse(muted.mutedUntil!) - (asked + 4 * 3_600_000))).toBeLessThan(60_000);
     expect(await h.page.textContent(`${row} [data-muted-until]`)).toMatch(/Muted until/);
     await expectAxeClean(h.page, 'alerts with a muted, acknowledged rule');
     await h.page.click(`${row} button:has-text("Unmute")`);
     await h.page.waitForSelector(`${row}[data-muted="false"]`);
-    expect((await api<{ alertRules: { id: string; mutedUntil: string | null }[] }>('{ alertRules { id mutedUntil } }')).alertRules.find((r) => r.id === ruleId)!.mutedUntil).toBeNull();
+    expect(
+      (await api<{ alertRules: { id: string; mutedUntil: string | null }[] }>('{ alertRules { id mutedUntil } }')).alertRules.find((r) => r.id === ruleId)!
+        .mutedUntil,
+    ).toBeNull();
   });
 });

@@ -58,7 +58,10 @@ async function api<T>(query: string, variables: Record<string, unknown> = {}): P
 }
 
 async function apiPipeline(id: string): Promise<Record<string, number>> {
-  const data = await api<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>('query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } } }', { id });
+  const data = await api<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(
+    'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } } }',
+    { id },
+  );
   return Object.fromEntries(data.destination.pipeline.steps.map((s) => [s.kind, s.count]));
 }
 
@@ -69,18 +72,33 @@ describe('Reverse ETL and audience destinations on the page', () => {
     await h.page.goto(`${t.url}/destinations/${RETL}?range=LAST_24_HOURS&view=counts`);
     const counts = await pipelineCounts(h.page);
     expect(counts).toEqual(await apiPipeline(RETL));
-    expect(Object.keys(counts)).toEqual(['RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY', 'RETRY_PENDING']);
+    expect(Object.keys(counts)).toEqual([
+      'RECORDS_EXTRACTED',
+      'FAILED_TO_EXTRACT',
+      'FILTERED_AT_MAPPING',
+      'FAILED_DELIVERY',
+      'SUCCESSFUL_DELIVERY',
+      'RETRY_PENDING',
+    ]);
     expect(counts.RECORDS_EXTRACTED).toBe(1_100);
     await expectAxeClean(h.page, 'Reverse ETL destination');
 
     await h.page.click('[data-step="RECORDS_EXTRACTED"]');
     await h.page.waitForSelector('tr[data-sync-run]');
-    const runs = await api<{ destination: { syncRuns: { id: string; extracted: number; status: string }[] } }>('query($range: TimeRangeInput!) { destination(id: "dst_crm_retl") { syncRuns(range: $range) { id extracted status } } }');
-    expect(await rowCounts(h.page, 'tr[data-sync-run]', 'data-sync-run')).toEqual(Object.fromEntries(runs.destination.syncRuns.map((r) => [r.id, r.extracted])));
+    const runs = await api<{ destination: { syncRuns: { id: string; extracted: number; status: string }[] } }>(
+      'query($range: TimeRangeInput!) { destination(id: "dst_crm_retl") { syncRuns(range: $range) { id extracted status } } }',
+    );
+    expect(await rowCounts(h.page, 'tr[data-sync-run]', 'data-sync-run')).toEqual(
+      Object.fromEntries(runs.destination.syncRuns.map((r) => [r.id, r.extracted])),
+    );
     expect(await h.page.getAttribute('tr[data-sync-run="run-1000"]', 'data-status')).toBe('PARTIAL');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
-    const byOperation = await api<{ destination: { breakdown: { count: number }[] } }>('query($range: TimeRangeInput!) { destination(id: "dst_crm_retl") { breakdown(step: RECORDS_EXTRACTED, range: $range) { count } } }');
-    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(byOperation.destination.breakdown.map((b) => b.count));
+    const byOperation = await api<{ destination: { breakdown: { count: number }[] } }>(
+      'query($range: TimeRangeInput!) { destination(id: "dst_crm_retl") { breakdown(step: RECORDS_EXTRACTED, range: $range) { count } } }',
+    );
+    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(
+      byOperation.destination.breakdown.map((b) => b.count),
+    );
     expect(await h.page.textContent('[data-detail="breakdown"] thead')).toContain('Operation');
     await expectAxeClean(h.page, 'sync runs');
 
@@ -108,8 +126,12 @@ describe('Reverse ETL and audience destinations on the page', () => {
 
     await h.page.click('[data-step="MEMBERSHIP_CHANGES_COMPUTED"]');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
-    const rows = await api<{ destination: { breakdown: { count: number; audienceId: string; operation: string }[] } }>('query($range: TimeRangeInput!) { destination(id: "dst_ads_audience") { breakdown(step: MEMBERSHIP_CHANGES_COMPUTED, range: $range) { count audienceId operation } } }');
-    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(rows.destination.breakdown.map((b) => b.count));
+    const rows = await api<{ destination: { breakdown: { count: number; audienceId: string; operation: string }[] } }>(
+      'query($range: TimeRangeInput!) { destination(id: "dst_ads_audience") { breakdown(step: MEMBERSHIP_CHANGES_COMPUTED, range: $range) { count audienceId operation } } }',
+    );
+    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(
+      rows.destination.breakdown.map((b) => b.count),
+    );
     const head = await h.page.textContent('[data-detail="breakdown"] thead');
     expect(head).toContain('Audience');
     expect(head).toContain('Operation');

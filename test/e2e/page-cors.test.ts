@@ -44,7 +44,11 @@ async function queryFrom(origin: string): Promise<string> {
   return h.page.evaluate(
     async ({ url, token: bearer }) => {
       try {
-        const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query: '{ sources { id } }' }) });
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({ query: '{ sources { id } }' }),
+        });
         return JSON.stringify(await res.json());
       } catch (err) {
         return `refused: ${(err as Error).message}`;

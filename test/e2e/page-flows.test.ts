@@ -24,7 +24,13 @@ const DESTINATION = () => `${t.url}/destinations/${CLASSIC}?range=LAST_24_HOURS`
 async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(s) ?? false, selector)) return;
+    if (
+      await page.evaluate(
+        (s) => (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(s) ?? false,
+        selector,
+      )
+    )
+      return;
   }
   throw new Error(`Tab never reached ${selector}`);
 }
@@ -34,7 +40,6 @@ type Exchange = { method?: string; url?: string; headers: { name: string; value:
 async function signInWith(value: string): Promise<void> {
   await h.page.goto(`${t.url}/#token=${value}`);
 }
-
 
 describe('signing in', () => {
   it('an unknown token shows the sign-in panel with what is wrong; pasting a good one opens the page', async () => {
@@ -70,7 +75,10 @@ describe('drilling down', () => {
     expect(await h.page.textContent('[role="dialog"] .payload')).toContain('"sku": "A-1"');
     await h.page.click(`[role="dialog"] a:has-text("${TRACED_MESSAGE}")`);
     await h.page.waitForSelector('[data-view="trace"] tbody tr[data-step]');
-    expect(await h.page.$$eval('[data-view="trace"] tbody tr[data-step]', (rows) => rows.map((r) => r.getAttribute('data-step')))).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY']);
+    expect(await h.page.$$eval('[data-view="trace"] tbody tr[data-step]', (rows) => rows.map((r) => r.getAttribute('data-step')))).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_DELIVERY',
+    ]);
     expect(new URL(h.page.url()).search).toBe(`?messageId=${TRACED_MESSAGE}`);
 
     await h.page.goBack();
@@ -84,7 +92,11 @@ describe('drilling down', () => {
   });
 
   it("a failed delivery's sample shows its request and response side by side, as the API answers them", async () => {
-    const api = await t.gql<{ destination: { discards: { reason: { code: string }; samples: { messageId: string | null; request: Exchange; response: Exchange & { status: number } }[] }[] } }>(
+    const api = await t.gql<{
+      destination: {
+        discards: { reason: { code: string }; samples: { messageId: string | null; request: Exchange; response: Exchange & { status: number } }[] }[];
+      };
+    }>(
       token,
       `{ destination(id: "${CLASSIC}") { discards(step: FAILED_DELIVERY, range: { preset: LAST_24_HOURS }) { reason { code } samples { messageId
         request { method url headers { name value } body } response { status headers { name value } body } } } } }`,
@@ -100,16 +112,25 @@ describe('drilling down', () => {
     await h.page.click('tr[data-reason="429"] button:has-text("sample")');
     const part = (name: string) => `[role="dialog"] [data-sample="${index}"] [data-exchange-part="${name}"]`;
     await h.page.waitForSelector(part('request'));
-    const headersOf = (name: string) => h.page.$$eval(`${part(name)} tbody tr`, (rows) => rows.map((r) => ({ name: r.querySelector('th')!.textContent, value: r.querySelector('td')!.textContent })));
+    const headersOf = (name: string) =>
+      h.page.$$eval(`${part(name)} tbody tr`, (rows) =>
+        rows.map((r) => ({ name: r.querySelector('th')!.textContent, value: r.querySelector('td')!.textContent })),
+      );
     expect(await h.page.textContent(`${part('request')} [data-request-line]`)).toBe(`${request.method} ${request.url}`);
     expect(await headersOf('request')).toEqual(request.headers);
     expect(JSON.parse((await h.page.textContent(`${part('request')} [data-body]`))!)).toEqual(JSON.parse(request.body!));
     expect(await h.page.textContent(`${part('response')} [data-status]`)).toBe(`Status ${response.status}`);
     expect(await headersOf('response')).toEqual(response.headers);
     expect(await h.page.textContent(`${part('response')} [data-body]`)).toBe(response.body);
-    expect(await h.page.$$eval(`[role="dialog"] [data-sample="${index}"] [data-exchange] h3`, (hs) => hs.map((x) => x.textContent))).toEqual(['Request', 'Response']);
+    expect(await h.page.$$eval(`[role="dialog"] [data-sample="${index}"] [data-exchange] h3`, (hs) => hs.map((x) => x.textContent))).toEqual([
+      'Request',
+      'Response',
+    ]);
     // Side by side: the two columns start at the same height.
-    const [a, b] = await Promise.all([h.page.$eval(part('request'), (e) => e.getBoundingClientRect().top), h.page.$eval(part('response'), (e) => e.getBoundingClientRect().top)]);
+    const [a, b] = await Promise.all([
+      h.page.$eval(part('request'), (e) => e.getBoundingClientRect().top),
+      h.page.$eval(part('response'), (e) => e.getBoundingClientRect().top),
+    ]);
     expect(a).toBe(b);
     // Samples without an exchange show none.
     expect(await h.page.$$(`[role="dialog"] .sample:not([data-sample="${index}"]) [data-exchange]`)).toEqual([]);
@@ -134,11 +155,17 @@ describe('drilling down', () => {
     expect(await h.page.textContent('[role="dialog"] .markdown')).not.toContain('**'); // rendered, not raw
     await expectAxeClean(h.page, 'docs panel');
     await h.page.keyboard.press('Escape');
-    await h.page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[role="dialog"]'));
+    await h.page.waitForFunction(
+      () => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('[role="dialog"]'),
+    );
     await tabTo(h.page, 'tr[data-reason="429"] button[aria-label*="sample of"]', 40);
     await h.page.keyboard.press('Enter');
     await h.page.waitForSelector('[role="dialog"] .sample');
-    expect(await h.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('role'))).toBe('dialog');
+    expect(
+      await h.page.evaluate(() =>
+        (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('role'),
+      ),
+    ).toBe('dialog');
     await tabTo(h.page, `[role="dialog"] a[href*="${TRACED_MESSAGE}"]`, 40);
     await h.page.keyboard.press('Enter');
     await h.page.waitForSelector('[data-view="trace"] tbody tr[data-step]');

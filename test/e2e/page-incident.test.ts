@@ -22,7 +22,10 @@ beforeAll(async () => {
   ({ t, token, h } = await startPageTest('page_incident', { LIVE_POLL_INTERVAL_MS: '250', ALERT_EVAL_INTERVAL_MS: '0' }));
   // The alerts view needs a rule to show (never evaluated here: no toast covers the page).
   const admin = await t.token('ws_page_incident', ['read', 'admin']);
-  const rule = await t.gql<{ createAlertRule: { id: string } }>(admin, `mutation { createAlertRule(input: { name: "Amplitude delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${CLASSIC}", threshold: 99, windowMinutes: 60 }) { id } }`);
+  const rule = await t.gql<{ createAlertRule: { id: string } }>(
+    admin,
+    `mutation { createAlertRule(input: { name: "Amplitude delivery", kind: DELIVERY_RATE_BELOW, destinationId: "${CLASSIC}", threshold: 99, windowMinutes: 60 }) { id } }`,
+  );
   expect(rule.body.errors).toBeUndefined();
   ruleId = rule.body.data!.createAlertRule.id;
   adminToken = admin;
@@ -34,16 +37,29 @@ afterAll(() => stopPageTest(t, h));
 
 /** Undelivered messages of two reasons; a pending (pulled, never taken) replay holds the 500s; a muted rule. */
 async function seedReplayViews(admin: string): Promise<void> {
-  const failed = (reason: string, n: number) => Array.from({ length: n }, (_, i) => report({ destinationId: REPLAYED, step: 'failed_delivery', reason, messageId: `m-incident-${reason}-${i}`, attempt: 2 }, 20 + i));
-  expect((await t.ingest(token, [report({ destinationId: REPLAYED, step: 'delivered', count: 40 }, 30), ...failed('500', 3), ...failed('503', 2)])).status).toBe(200);
-  const job = await t.gql<{ createReplay: { id: string } }>(admin, 'mutation { createReplay(input: { destinationId: "dst_incident_replay", range: { preset: LAST_24_HOURS }, reason: "500" }, delivery: PULL) { id } }');
+  const failed = (reason: string, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      report({ destinationId: REPLAYED, step: 'failed_delivery', reason, messageId: `m-incident-${reason}-${i}`, attempt: 2 }, 20 + i),
+    );
+  expect(
+    (await t.ingest(token, [report({ destinationId: REPLAYED, step: 'delivered', count: 40 }, 30), ...failed('500', 3), ...failed('503', 2)])).status,
+  ).toBe(200);
+  const job = await t.gql<{ createReplay: { id: string } }>(
+    admin,
+    'mutation { createReplay(input: { destinationId: "dst_incident_replay", range: { preset: LAST_24_HOURS }, reason: "500" }, delivery: PULL) { id } }',
+  );
   expect(job.body.errors).toBeUndefined();
   replayId = job.body.data!.createReplay.id;
   const until = new Date(Date.now() + 3_600_000).toISOString();
-  expect((await t.gql(admin, 'mutation($id: ID!, $until: DateTimeISO!) { muteAlertRule(id: $id, until: $until) { id } }', { id: ruleId, until })).body.errors).toBeUndefined();
+  expect(
+    (await t.gql(admin, 'mutation($id: ID!, $until: DateTimeISO!) { muteAlertRule(id: $id, until: $until) { id } }', { id: ruleId, until })).body.errors,
+  ).toBeUndefined();
 }
 
-type Doc = { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> };
+type Doc = {
+  querySelector(s: string): { getAttribute(n: string): string | null } | null;
+  querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }>;
+};
 
 async function api<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await t.gql<T>(token, query, variables);
@@ -58,7 +74,10 @@ async function api<T>(query: string, variables: Record<string, unknown> = {}): P
 async function watchAgreement(): Promise<void> {
   await h.page.evaluate(() => {
     const d = (globalThis as unknown as { document: Doc & { body: unknown } }).document;
-    const g = globalThis as unknown as { agreement: { box: number; rows: number }[]; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void } };
+    const g = globalThis as unknown as {
+      agreement: { box: number; rows: number }[];
+      MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void };
+    };
     g.agreement = [];
     const read = () => {
       const box = Number(d.querySelector('[data-step="FAILED_DELIVERY"]')?.getAttribute('data-count') ?? NaN);
@@ -82,7 +101,9 @@ describe('one moment per view', () => {
     await new Promise((r) => setTimeout(r, 600)); // the pipeline subscription's first value has arrived
     await watchAgreement();
     const started = Date.now();
-    const res = await t.ingest(token, [report({ destinationId: CLASSIC, step: 'failed_delivery', reason: '503', count: 1000, eventName: 'Order Completed' }, 10)]);
+    const res = await t.ingest(token, [
+      report({ destinationId: CLASSIC, step: 'failed_delivery', reason: '503', count: 1000, eventName: 'Order Completed' }, 10),
+    ]);
     expect(res.status).toBe(200);
     await h.page.waitForSelector(`[data-step="FAILED_DELIVERY"][data-count="${before + 1000}"]`, { timeout: 5000 });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -108,7 +129,12 @@ describe('one moment per view', () => {
     const seen = await h.page.evaluate(() => {
       const d = (globalThis as unknown as { document: Doc }).document;
       const top = d.querySelector('[data-detail="insights"] li[data-insight-step]');
-      return { box: d.querySelector('.step-largest')?.getAttribute('data-step'), step: top?.getAttribute('data-insight-step'), reason: top?.getAttribute('data-insight-reason'), count: top?.getAttribute('data-count') };
+      return {
+        box: d.querySelector('.step-largest')?.getAttribute('data-step'),
+        step: top?.getAttribute('data-insight-step'),
+        reason: top?.getAttribute('data-insight-reason'),
+        count: top?.getAttribute('data-count'),
+      };
     });
     expect(seen).toEqual({ box: 'FAILED_DELIVERY', step: 'FAILED_DELIVERY', reason: 'ETIMEDOUT', count: '4000' });
   });
@@ -122,8 +148,12 @@ describe('numbers that read right', () => {
       'query($range: TimeRangeInput!) { destination(id: "dst_braze") { pipeline(range: $range, mappingId: "track_purchase") { steps { kind share mappingShare } } } }',
       { range: RANGE },
     );
-    const shown = Object.fromEntries(await h.page.$$eval('.pipeline [data-step][data-share]', (els) => els.map((e) => [e.getAttribute('data-step'), Number(e.getAttribute('data-share'))])));
-    const expected = Object.fromEntries(data.destination.pipeline.steps.filter((s) => s.share !== null && s.kind !== 'SUCCESSFULLY_RECEIVED').map((s) => [s.kind, s.mappingShare ?? s.share]));
+    const shown = Object.fromEntries(
+      await h.page.$$eval('.pipeline [data-step][data-share]', (els) => els.map((e) => [e.getAttribute('data-step'), Number(e.getAttribute('data-share'))])),
+    );
+    const expected = Object.fromEntries(
+      data.destination.pipeline.steps.filter((s) => s.share !== null && s.kind !== 'SUCCESSFULLY_RECEIVED').map((s) => [s.kind, s.mappingShare ?? s.share]),
+    );
     expect(shown).toEqual(expected);
     expect(data.destination.pipeline.steps.find((s) => s.kind === 'SUCCESSFUL_DELIVERY')!.mappingShare).toBeCloseTo((2100 / (150 + 70 + 2100)) * 100, 9);
     expect(await h.page.textContent('[data-step="SUCCESSFUL_DELIVERY"] .step-value')).toBe('91 %');
@@ -134,7 +164,11 @@ describe('numbers that read right', () => {
   it('table changes read in the unit that moves: relative change of the count, each row’s share of its step, the denominator named', async () => {
     await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY`);
     await h.page.waitForSelector('tr[data-reason="400"]');
-    const row = await h.page.$eval('tr[data-reason="400"]', (r) => ({ count: r.querySelector('[data-column="count"]')!.textContent, change: r.querySelector('[data-column="change"]')!.textContent, title: r.querySelector('[data-column="change"]')!.getAttribute('title') }));
+    const row = await h.page.$eval('tr[data-reason="400"]', (r) => ({
+      count: r.querySelector('[data-column="count"]')!.textContent,
+      change: r.querySelector('[data-column="change"]')!.textContent,
+      title: r.querySelector('[data-column="change"]')!.getAttribute('title'),
+    }));
     // 275 failures with reason 400 now, none before: a new row, not "0.0 pt".
     expect(row.change).toMatch(/^→ new/);
     expect(row.change).toMatch(/of received · ▲ \+\d\.\d pt/);
@@ -147,8 +181,13 @@ describe('health you can explain', () => {
   it('the overview orders by the API’s health and says why per row', async () => {
     await h.page.goto(`${t.url}/?range=LAST_24_HOURS`);
     await h.page.waitForSelector('tr[data-health]');
-    const data = await api<{ destinations: { id: string; health: { status: string; summary: string } }[] }>('query($range: TimeRangeInput!) { destinations { id health(range: $range) { status summary } } }', { range: RANGE });
-    const rows = await h.page.$$eval('tr[data-destination]', (els) => els.map((e) => ({ id: e.getAttribute('data-destination')!, health: e.getAttribute('data-health')!, why: e.querySelector('.health-why')!.textContent })));
+    const data = await api<{ destinations: { id: string; health: { status: string; summary: string } }[] }>(
+      'query($range: TimeRangeInput!) { destinations { id health(range: $range) { status summary } } }',
+      { range: RANGE },
+    );
+    const rows = await h.page.$$eval('tr[data-destination]', (els) =>
+      els.map((e) => ({ id: e.getAttribute('data-destination')!, health: e.getAttribute('data-health')!, why: e.querySelector('.health-why')!.textContent })),
+    );
     for (const r of rows) {
       const api = data.destinations.find((d) => d.id === r.id)!;
       expect(r).toEqual({ id: r.id, health: api.health.status.toLowerCase(), why: `why: ${api.health.summary}` });
@@ -171,14 +210,25 @@ describe('filters and zone', () => {
     await h.page.fill('.add-filter input', 'Order Completed');
     await h.page.click('.add-filter button[type="submit"]');
     await h.page.selectOption('select:near(:text("Time zone"))', 'America/New_York');
-    await h.page.waitForFunction(() => /eventName=Order\+Completed/.test((globalThis as unknown as { location: { search: string } }).location.search) && /tz=America/.test((globalThis as unknown as { location: { search: string } }).location.search));
+    await h.page.waitForFunction(
+      () =>
+        /eventName=Order\+Completed/.test((globalThis as unknown as { location: { search: string } }).location.search) &&
+        /tz=America/.test((globalThis as unknown as { location: { search: string } }).location.search),
+    );
     await h.page.reload();
     await h.page.waitForSelector('.chip[data-filter="eventName"][data-value="Order Completed"]');
     expect(await h.page.inputValue('select:near(:text("Time zone"))')).toBe('America/New_York');
     await h.page.click('tr[data-reason="429"] .reason-title');
     await h.page.waitForSelector('[data-detail="breakdown"][data-reason-detail="429"] tr[data-count]');
     const range = { ...RANGE, timeZone: 'America/New_York' };
-    const data = await api<{ destination: { pipeline: { steps: { kind: string; count: number }[] }; discards: { count: number; reason: { code: string } }[]; breakdown: { count: number }[]; timeseries: { total: number }[] } }>(
+    const data = await api<{
+      destination: {
+        pipeline: { steps: { kind: string; count: number }[] };
+        discards: { count: number; reason: { code: string } }[];
+        breakdown: { count: number }[];
+        timeseries: { total: number }[];
+      };
+    }>(
       `query($range: TimeRangeInput!, $filter: EventFilter) { destination(id: "${CLASSIC}") { pipeline(range: $range, filter: $filter) { steps { kind count } }
         discards(step: FAILED_DELIVERY, range: $range, filter: $filter) { count reason { code } } breakdown(step: FAILED_DELIVERY, reason: "429", range: $range, filter: $filter) { count }
         timeseries(step: FAILED_DELIVERY, range: $range, granularity: HOUR, filter: $filter, groupBy: [REASON]) { total } } }`,
@@ -188,16 +238,25 @@ describe('filters and zone', () => {
     const { RETRY_PENDING: _gauge, ...boxes } = counts;
     expect(boxes).toEqual(Object.fromEntries(data.destination.pipeline.steps.filter((s) => s.kind !== 'RETRY_PENDING').map((s) => [s.kind, s.count])));
     expect(counts.SUCCESSFULLY_RECEIVED).toBeLessThan(unfiltered.SUCCESSFULLY_RECEIVED);
-    expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(Object.fromEntries(data.destination.discards.map((d) => [d.reason.code, d.count])));
-    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(data.destination.breakdown.map((b) => b.count));
+    expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(
+      Object.fromEntries(data.destination.discards.map((d) => [d.reason.code, d.count])),
+    );
+    expect(await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(
+      data.destination.breakdown.map((b) => b.count),
+    );
     const total = data.destination.timeseries.reduce((s, x) => s + x.total, 0);
     expect(await h.page.textContent('[data-detail="discards"] figcaption')).toContain(`${total.toLocaleString('en-US')} in the range`);
     expect(await h.page.textContent('.range-line')).toContain('(America/New_York)');
     // The movers, with the same filter.
     await h.page.click('[data-step="FAILED_DELIVERY"]'); // closes the step: the movers show
     await h.page.waitForSelector('[data-detail="insights"] li[data-insight-step]');
-    const insights = await api<{ destination: { insights: { step: string; count: number }[] } }>(`query($range: TimeRangeInput!, $filter: EventFilter) { destination(id: "${CLASSIC}") { insights(range: $range, filter: $filter) { step count } } }`, { range, filter });
-    expect(await h.page.$$eval('[data-detail="insights"] li[data-insight-step]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(insights.destination.insights.map((i) => i.count));
+    const insights = await api<{ destination: { insights: { step: string; count: number }[] } }>(
+      `query($range: TimeRangeInput!, $filter: EventFilter) { destination(id: "${CLASSIC}") { insights(range: $range, filter: $filter) { step count } } }`,
+      { range, filter },
+    );
+    expect(await h.page.$$eval('[data-detail="insights"] li[data-insight-step]', (els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(
+      insights.destination.insights.map((i) => i.count),
+    );
     expect(new URL(h.page.url()).searchParams.getAll('eventName')).toEqual(['Order Completed']);
     await expectAxeClean(h.page, 'destination with a filter');
   });
@@ -208,8 +267,19 @@ describe('states end in a message', () => {
   const cases: { name: string; path: () => string; problem: string; text: RegExp }[] = [
     { name: 'an unknown destination', path: () => `/destinations/dst_nowhere?range=LAST_24_HOURS`, problem: 'not-found', text: /No destination “dst_nowhere”/ },
     { name: 'an unknown source', path: () => `/sources/src_nowhere?range=LAST_24_HOURS`, problem: 'not-found', text: /No source “src_nowhere”/ },
-    { name: 'a custom range older than 14 days', path: () => `/destinations/${CLASSIC}?range=custom&from=${new Date(Date.now() - 20 * 86_400_000).toISOString()}&to=${new Date(Date.now() - 19 * 86_400_000).toISOString()}`, problem: 'range', text: /inside the last 14 days: from .+ to now/ },
-    { name: 'a range the page cannot read', path: () => `/destinations/${CLASSIC}?range=custom&from=yesterday&to=today`, problem: 'range', text: /no valid start and end/ },
+    {
+      name: 'a custom range older than 14 days',
+      path: () =>
+        `/destinations/${CLASSIC}?range=custom&from=${new Date(Date.now() - 20 * 86_400_000).toISOString()}&to=${new Date(Date.now() - 19 * 86_400_000).toISOString()}`,
+      problem: 'range',
+      text: /inside the last 14 days: from .+ to now/,
+    },
+    {
+      name: 'a range the page cannot read',
+      path: () => `/destinations/${CLASSIC}?range=custom&from=yesterday&to=today`,
+      problem: 'range',
+      text: /no valid start and end/,
+    },
     { name: 'an unknown preset', path: () => `/destinations/${CLASSIC}?range=LAST_YEAR`, problem: 'range', text: /does not offer/ },
     { name: 'a bad zone', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&tz=Not/AZone`, problem: 'zone', text: /Unknown time zone “Not\/AZone”/ },
     { name: 'a bad zone on the overview', path: () => `/?tz=Not/AZone`, problem: 'zone', text: /Unknown time zone/ },
@@ -257,7 +327,9 @@ describe('states end in a message', () => {
     await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY`);
     await h.page.waitForSelector('tr[data-reason="429"]');
     await h.page.click('tr[data-reason="429"] .reason-title');
-    await h.page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'breakdown-title');
+    await h.page.waitForFunction(
+      () => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'breakdown-title',
+    );
     await h.page.waitForFunction(() => {
       const g = globalThis as unknown as { document: { getElementById(id: string): { getBoundingClientRect(): { top: number } } }; innerHeight: number };
       const top = g.document.getElementById('breakdown-title').getBoundingClientRect().top;
@@ -280,7 +352,11 @@ interface View {
 const VIEWS: View[] = [
   { name: 'overview', path: () => '/?range=LAST_24_HOURS', ready: 'tr[data-health]' },
   { name: 'destination', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS`, ready: '[data-detail="insights"] li[data-insight-step]' },
-  { name: 'step open', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429`, ready: '[data-detail="breakdown"] tr[data-count]' },
+  {
+    name: 'step open',
+    path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&reason=429`,
+    ready: '[data-detail="breakdown"] tr[data-count]',
+  },
   { name: 'samples open', path: () => `/destinations/${CLASSIC}?range=LAST_24_HOURS&step=FAILED_DELIVERY&samples=429`, ready: '[role="dialog"] .sample' },
   { name: 'storage syncs', path: () => `/destinations/${STORAGE}?range=LAST_24_HOURS&step=FAILED_TO_SYNC`, ready: 'tr[data-sync]' },
   { name: 'source', path: () => '/sources/src_web?range=LAST_24_HOURS', ready: '[data-view="source"] tr[data-destination]' },
@@ -288,9 +364,26 @@ const VIEWS: View[] = [
   { name: 'alerts', path: () => '/alerts', ready: 'tr[data-rule][data-muted="true"]', admin: true },
   { name: 'alert rule form', path: () => `/alerts?rule=${ruleId}`, ready: '.alert-form', admin: true },
   { name: 'mute panel', path: () => `/alerts?mute=${ruleId}`, ready: '[data-mute-form]', admin: true },
-  { name: 'replay confirmation', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY`, ready: 'tr[data-reason="503"] button[data-replay-count]', admin: true, then: openReplayDialog },
-  { name: 'undelivered list', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY&undelivered=on`, ready: 'tr[data-undelivered]', admin: true },
-  { name: 'live tail', path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&tail=on`, ready: '[data-tail-state="live"]', admin: true, then: tailAFailure },
+  {
+    name: 'replay confirmation',
+    path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY`,
+    ready: 'tr[data-reason="503"] button[data-replay-count]',
+    admin: true,
+    then: openReplayDialog,
+  },
+  {
+    name: 'undelivered list',
+    path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&step=FAILED_DELIVERY&undelivered=on`,
+    ready: 'tr[data-undelivered]',
+    admin: true,
+  },
+  {
+    name: 'live tail',
+    path: () => `/destinations/${REPLAYED}?range=LAST_24_HOURS&tail=on`,
+    ready: '[data-tail-state="live"]',
+    admin: true,
+    then: tailAFailure,
+  },
   { name: 'replays', path: () => '/replays', ready: 'tr[data-replay]', admin: true },
   { name: 'replay', path: () => `/replays/${replayId}`, ready: '[data-replay] [data-outcome="waiting"]', admin: true },
 ];
@@ -326,18 +419,28 @@ describe.each(SIZES)('(b, f) every view at $width×$height', (size) => {
     await h.page.waitForSelector(ready);
     await then?.();
     // A dialog is fixed to the viewport and widens no scroll width: its own box must fit too.
-    const overflow = () => h.page.evaluate(() => {
-      const w = globalThis as unknown as Win & { document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; right: number } }> } };
-      const dialogs = Array.from(w.document.querySelectorAll('dialog[open], [role="dialog"]')).map((d) => d.getBoundingClientRect());
-      const right = Math.max(w.document.documentElement.scrollWidth, ...dialogs.map((d) => Math.ceil(d.right)));
-      return { scrollWidth: dialogs.some((d) => d.left < 0) ? Number.POSITIVE_INFINITY : right, innerWidth: w.innerWidth };
-    });
+    const overflow = () =>
+      h.page.evaluate(() => {
+        const w = globalThis as unknown as Win & {
+          document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; right: number } }> };
+        };
+        const dialogs = Array.from(w.document.querySelectorAll('dialog[open], [role="dialog"]')).map((d) => d.getBoundingClientRect());
+        const right = Math.max(w.document.documentElement.scrollWidth, ...dialogs.map((d) => Math.ceil(d.right)));
+        return { scrollWidth: dialogs.some((d) => d.left < 0) ? Number.POSITIVE_INFINITY : right, innerWidth: w.innerWidth };
+      });
     const light = await overflow();
     expect(light.scrollWidth).toBeLessThanOrEqual(light.innerWidth);
     expect({ scheme: 'light', violations: await seriousA11yViolations(h.page) }).toEqual({ scheme: 'light', violations: [] });
     await h.page.emulateMedia({ colorScheme: 'dark' });
     // The page follows the system setting: a dark background, not the light page again.
-    expect(await h.page.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { documentElement: unknown } }).getComputedStyle((globalThis as unknown as { document: { documentElement: unknown } }).document.documentElement).backgroundColor)).toBe('rgb(15, 20, 27)');
+    expect(
+      await h.page.evaluate(
+        () =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { documentElement: unknown } }).getComputedStyle(
+            (globalThis as unknown as { document: { documentElement: unknown } }).document.documentElement,
+          ).backgroundColor,
+      ),
+    ).toBe('rgb(15, 20, 27)');
     const dark = await overflow();
     expect(dark.scrollWidth).toBeLessThanOrEqual(dark.innerWidth);
     expect({ scheme: 'dark', violations: await seriousA11yViolations(h.page) }).toEqual({ scheme: 'dark', violations: [] });
@@ -352,8 +455,18 @@ describe('narrow screens', () => {
   it('the pipeline is a vertical list in the same order, the retry label between the same two boxes', async () => {
     await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=LAST_24_HOURS`);
     await h.page.waitForSelector('[data-live="retry-pending"]');
-    const boxes = await h.page.$$eval('.pipeline [data-step], .pipeline [data-live]', (els) => els.map((e) => ({ what: e.getAttribute('data-step') ?? 'retry', top: e.getBoundingClientRect().top, left: e.getBoundingClientRect().left })));
-    expect(boxes.map((b) => b.what)).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'retry', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
+    const boxes = await h.page.$$eval('.pipeline [data-step], .pipeline [data-live]', (els) =>
+      els.map((e) => ({ what: e.getAttribute('data-step') ?? 'retry', top: e.getBoundingClientRect().top, left: e.getBoundingClientRect().left })),
+    );
+    expect(boxes.map((b) => b.what)).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'retry',
+      'FAILED_DELIVERY',
+      'SUCCESSFUL_DELIVERY',
+    ]);
     const tops = boxes.map((b) => b.top);
     expect(tops).toEqual([...tops].sort((a, b) => a - b)); // top to bottom, in order
     const steps = boxes.filter((b) => b.what !== 'retry');

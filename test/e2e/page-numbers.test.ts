@@ -38,23 +38,29 @@ function rawGet(urlPath: string, headers: Record<string, string> = {}): Promise<
 }
 
 async function apiPipeline(id: string, mappingId: string | null = null): Promise<Record<string, number>> {
-  const res = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(token, 'query($id: ID!, $range: TimeRangeInput!, $m: ID) { destination(id: $id) { pipeline(range: $range, mappingId: $m) { steps { kind count } } } }', { id, range: RANGE, m: mappingId });
+  const res = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(
+    token,
+    'query($id: ID!, $range: TimeRangeInput!, $m: ID) { destination(id: $id) { pipeline(range: $range, mappingId: $m) { steps { kind count } } } }',
+    { id, range: RANGE, m: mappingId },
+  );
   return Object.fromEntries(res.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count]));
 }
-
 
 describe('serving the page', () => {
   it('answers client routes with index.html under a strict CSP, and hashed assets precompressed with a long cache', async () => {
     const index = await rawGet('/');
     expect(index.status).toBe(200);
     expect(index.headers['cache-control']).toBe('no-cache');
-    expect(index.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'; style-src 'self'.*frame-ancestors 'none'; base-uri 'none'; form-action 'none'/);
+    expect(index.headers['content-security-policy']).toMatch(
+      /default-src 'self'; script-src 'self'; style-src 'self'.*frame-ancestors 'none'; base-uri 'none'; form-action 'none'/,
+    );
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect(index.headers['referrer-policy']).toBe('no-referrer');
     const html = index.body.toString('utf8');
     expect(html).toContain('<meta name="do-demo-token" content="dov_demo&quot;&lt;&amp;&gt;">');
     expect(html).not.toMatch(/<script>(?!<)|<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
-    for (const route of ['/destinations/dst_x', '/trace', '/alerts', '/sources/src_web', '/destinations/dst_x/', '/replays', '/replays/rpl_x']) expect((await rawGet(route)).body.toString('utf8')).toBe(html);
+    for (const route of ['/destinations/dst_x', '/trace', '/alerts', '/sources/src_web', '/destinations/dst_x/', '/replays', '/replays/rpl_x'])
+      expect((await rawGet(route)).body.toString('utf8')).toBe(html);
     // The built file itself carries no token; the gateway fills it in per request.
     expect(fs.readFileSync(path.resolve(__dirname, '../../dist/web/index.html'), 'utf8')).toContain('<meta name="do-demo-token" content="">');
     expect((await rawGet('/nowhere')).status).toBe(404);
@@ -66,7 +72,12 @@ describe('serving the page', () => {
     for (const asset of assets) {
       expect(asset).toMatch(/^\/assets\/(boot|main|chunk)-[A-Z0-9]{8}\.(js|css)$/);
       const br = await rawGet(asset, { 'accept-encoding': 'gzip, deflate, br' });
-      expect(br.headers).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'public, max-age=31536000, immutable', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' });
+      expect(br.headers).toMatchObject({
+        'content-encoding': 'br',
+        'cache-control': 'public, max-age=31536000, immutable',
+        vary: 'Accept-Encoding',
+        'x-content-type-options': 'nosniff',
+      });
       const gzip = await rawGet(asset, { 'accept-encoding': 'gzip' });
       expect(gzip.headers['content-encoding']).toBe('gzip');
       if (asset.endsWith('.js')) jsGzip += gzip.body.length;
@@ -76,7 +87,8 @@ describe('serving the page', () => {
     }
     expect(jsGzip).toBeLessThan(150 * 1024);
     const js = assets.find((a) => a.endsWith('.js'))!;
-    for (const bad of ['/assets/../package.json', '/assets/main.js', '/assets/%2e%2e/index.html', `${js}.br`]) expect({ bad, status: (await rawGet(bad)).status }).toEqual({ bad, status: 404 });
+    for (const bad of ['/assets/../package.json', '/assets/main.js', '/assets/%2e%2e/index.html', `${js}.br`])
+      expect({ bad, status: (await rawGet(bad)).status }).toEqual({ bad, status: 404 });
   });
 });
 
@@ -90,7 +102,9 @@ describe('the page in Chromium', () => {
 
   it('overview: failed counts equal the API answer, unhealthy first', async () => {
     const shown = await rowCounts(h.page, 'tr[data-destination]', 'data-destination');
-    const failedCells = await h.page.$$eval('tr[data-destination]', (rows) => rows.map((r) => [r.getAttribute('data-destination'), Number(r.querySelector('td[data-count]')?.getAttribute('data-count'))] as const));
+    const failedCells = await h.page.$$eval('tr[data-destination]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-destination'), Number(r.querySelector('td[data-count]')?.getAttribute('data-count'))] as const),
+    );
     expect(Object.keys(shown).sort()).toEqual([ACTIONS, CLASSIC, STORAGE].sort());
     for (const [id, failed] of failedCells) {
       const api = await apiPipeline(id!);
@@ -108,11 +122,21 @@ describe('the page in Chromium', () => {
     expect(counts.SUCCESSFULLY_RECEIVED).toBe(12_481); // 12,480 and the traced message
     // The visible numbers too (counts view, en-US separators).
     const texts = await h.page.$$eval('.pipeline [data-step] .step-value', (els) => els.map((e) => e.textContent));
-    expect(texts).toEqual(Object.entries(api).filter(([k]) => k !== 'RETRY_PENDING').map(([, n]) => n.toLocaleString('en-US')));
+    expect(texts).toEqual(
+      Object.entries(api)
+        .filter(([k]) => k !== 'RETRY_PENDING')
+        .map(([, n]) => n.toLocaleString('en-US')),
+    );
     // The latency line: p50/p95/p99 of delivered attempts, as the API answers them.
     await h.page.waitForSelector('.latency-line [data-latency="p99"]');
-    const shownLatency = await h.page.$$eval('.latency-line [data-latency]', (els) => els.map((e) => [e.getAttribute('data-latency'), Number(e.getAttribute('data-value'))]));
-    const latency = await t.gql<{ destination: { latency: Record<string, number> } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { latency(range: $range) { p50 p95 p99 } } }', { id: CLASSIC, range: RANGE });
+    const shownLatency = await h.page.$$eval('.latency-line [data-latency]', (els) =>
+      els.map((e) => [e.getAttribute('data-latency'), Number(e.getAttribute('data-value'))]),
+    );
+    const latency = await t.gql<{ destination: { latency: Record<string, number> } }>(
+      token,
+      'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { latency(range: $range) { p50 p95 p99 } } }',
+      { id: CLASSIC, range: RANGE },
+    );
     expect(Object.fromEntries(shownLatency)).toEqual(latency.body.data!.destination.latency);
     // The stated bound reads as a share (2.5 %), not as a float's digits.
     expect(await h.page.textContent('.latency-line')).toMatch(/within 2\.5 %/);
@@ -121,12 +145,22 @@ describe('the page in Chromium', () => {
 
     await h.page.click('[data-step="FAILED_DELIVERY"]');
     await h.page.waitForSelector('tr[data-reason]');
-    const discards = await t.gql<{ destination: { discards: { count: number; reason: { code: string } }[] } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { discards(step: FAILED_DELIVERY, range: $range) { count reason { code } } } }', { id: CLASSIC, range: RANGE });
-    expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(Object.fromEntries(discards.body.data!.destination.discards.map((d) => [d.reason.code, d.count])));
+    const discards = await t.gql<{ destination: { discards: { count: number; reason: { code: string } }[] } }>(
+      token,
+      'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { discards(step: FAILED_DELIVERY, range: $range) { count reason { code } } } }',
+      { id: CLASSIC, range: RANGE },
+    );
+    expect(await rowCounts(h.page, 'tr[data-reason]', 'data-reason')).toEqual(
+      Object.fromEntries(discards.body.data!.destination.discards.map((d) => [d.reason.code, d.count])),
+    );
 
     await h.page.click('tr[data-reason="429"] .reason-title');
     await h.page.waitForSelector('[data-detail="breakdown"] tr[data-count]');
-    const breakdown = await t.gql<{ destination: { breakdown: { count: number }[] } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { breakdown(step: FAILED_DELIVERY, reason: "429", range: $range) { count } } }', { id: CLASSIC, range: RANGE });
+    const breakdown = await t.gql<{ destination: { breakdown: { count: number }[] } }>(
+      token,
+      'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { breakdown(step: FAILED_DELIVERY, reason: "429", range: $range) { count } } }',
+      { id: CLASSIC, range: RANGE },
+    );
     const rows = await h.page.$$eval('[data-detail="breakdown"] tr[data-count]', (els) => els.map((e) => Number(e.getAttribute('data-count'))));
     expect(rows).toEqual(breakdown.body.data!.destination.breakdown.map((b) => b.count));
     expect(h.page.url()).toContain('step=FAILED_DELIVERY');
@@ -152,7 +186,15 @@ describe('the page in Chromium', () => {
     await h.page.goto(`${t.url}/destinations/${STORAGE}?range=LAST_24_HOURS`);
     const counts = await pipelineCounts(h.page);
     expect(counts).toEqual(await apiPipeline(STORAGE));
-    expect(Object.keys(counts)).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
+    expect(Object.keys(counts)).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'EVENTS_TO_WAREHOUSE_ROWS',
+      'FAILED_TO_SYNC',
+      'SUCCESSFULLY_SYNCED',
+    ]);
     expect(await h.page.$eval('[data-step="EVENTS_TO_WAREHOUSE_ROWS"]', (e) => e.tagName)).toBe('DIV'); // read-only, not a button
     await h.page.click('[data-step="FAILED_TO_SYNC"]');
     await h.page.waitForSelector('tr[data-sync]');
@@ -169,7 +211,11 @@ describe('the page in Chromium', () => {
     const from = new Date(Date.parse(to) - 3 * 3_600_000).toISOString();
     await h.page.goto(`${t.url}/destinations/${CLASSIC}?range=custom&from=${from}&to=${to}&view=counts&lookback=off`);
     const counts = await pipelineCounts(h.page);
-    const res = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(token, 'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } } }', { id: CLASSIC, range: { from, to, timeZone: TIME_ZONE, lookback: false } });
+    const res = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(
+      token,
+      'query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } } }',
+      { id: CLASSIC, range: { from, to, timeZone: TIME_ZONE, lookback: false } },
+    );
     expect(counts).toEqual(Object.fromEntries(res.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count])));
     expect(await h.page.textContent('.range-line')).toContain(`(${TIME_ZONE})`);
     expect(await h.page.isChecked('.range-line input[type="checkbox"]')).toBe(true); // last minutes included
@@ -185,7 +231,11 @@ describe('the page in Chromium', () => {
     await h.page.goto(`${t.url}/`);
     await h.page.waitForSelector('tr[data-destination]');
     await h.page.fill('input[type="search"]', 'storage');
-    await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('tr[data-destination]').length === 1);
+    await h.page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('tr[data-destination]')
+          .length === 1,
+    );
     await h.page.fill('input[type="search"]', '');
     await h.page.click('th button:has-text("Destination")');
     const names = await h.page.$$eval('tr[data-destination] th a', (els) => els.map((e) => e.textContent));

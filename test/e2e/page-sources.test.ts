@@ -21,7 +21,11 @@ beforeAll(async () => {
   ({ t, token, h } = await startPageTest('page_sources'));
   // src_web feeds the Actions destination too, so its view has two rows.
   const at = (o: Record<string, unknown>) => report({ sourceId: 'src_web', destinationId: ACTIONS, destinationKind: 'actions', mappingId: MAPPING, ...o }, 11);
-  const res = await t.ingest(token, [at({ step: 'delivered', count: 11_700 }), at({ step: 'failed_delivery', reason: '500', count: 35 }), at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 210 })]);
+  const res = await t.ingest(token, [
+    at({ step: 'delivered', count: 11_700 }),
+    at({ step: 'failed_delivery', reason: '500', count: 35 }),
+    at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 210 }),
+  ]);
   expect(res.status).toBe(200);
   await h.page.goto(`${t.url}/#token=${token}`);
   await h.page.waitForSelector('tr[data-destination]');
@@ -30,7 +34,11 @@ afterAll(() => stopPageTest(t, h));
 
 async function apiSource(id: string): Promise<ApiSource> {
   const steps = 'steps { kind count share }';
-  const res = await t.gql<{ source: ApiSource }>(token, `query($id: ID!, $range: TimeRangeInput!) { source(id: $id) { pipeline(range: $range) { ${steps} } destinations { destination { id } pipeline(range: $range) { ${steps} } } } }`, { id, range: RANGE });
+  const res = await t.gql<{ source: ApiSource }>(
+    token,
+    `query($id: ID!, $range: TimeRangeInput!) { source(id: $id) { pipeline(range: $range) { ${steps} } destinations { destination { id } pipeline(range: $range) { ${steps} } } } }`,
+    { id, range: RANGE },
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.source;
 }
@@ -39,7 +47,13 @@ async function apiSource(id: string): Promise<ApiSource> {
 async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(s) ?? false, selector)) return;
+    if (
+      await page.evaluate(
+        (s) => (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(s) ?? false,
+        selector,
+      )
+    )
+      return;
   }
   throw new Error(`Tab never reached ${selector}`);
 }
@@ -54,7 +68,11 @@ describe('the source view', () => {
     const rows = await h.page.$$eval('tr[data-destination]', (trs) =>
       trs.map((tr) => ({
         id: tr.getAttribute('data-destination'),
-        cells: [...tr.querySelectorAll('td[data-step]')].map((td) => ({ kind: td.getAttribute('data-step'), count: Number(td.getAttribute('data-count')), text: td.textContent })),
+        cells: [...tr.querySelectorAll('td[data-step]')].map((td) => ({
+          kind: td.getAttribute('data-step'),
+          count: Number(td.getAttribute('data-count')),
+          text: td.textContent,
+        })),
       })),
     );
     expect(rows.map((r) => r.id)).toEqual([CLASSIC, ACTIONS]);

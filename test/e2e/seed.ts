@@ -31,7 +31,14 @@ function classic(): Record<string, unknown>[] {
     sourceReport({ sourceId: 'src_web', step: 'filtered_source', reason: 'schema_violation', count: 310, eventName: 'Signed Up' }, 10),
     at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 820 }),
     at({ step: 'failed_delivery', reason: '429', count: 900, appVersion: '3.9.0' }),
-    at({ step: 'failed_delivery', reason: '429', count: 100, eventName: 'Product Viewed', messageId: TRACED_MESSAGE, sample: { payload: { event: 'Product Viewed', properties: { sku: 'A-1' } }, error: 'HTTP 429 Too Many Requests', ...EXCHANGE } }),
+    at({
+      step: 'failed_delivery',
+      reason: '429',
+      count: 100,
+      eventName: 'Product Viewed',
+      messageId: TRACED_MESSAGE,
+      sample: { payload: { event: 'Product Viewed', properties: { sku: 'A-1' } }, error: 'HTTP 429 Too Many Requests', ...EXCHANGE },
+    }),
     at({ step: 'failed_delivery', reason: '400', count: 275, sample: { payload: { event: 'Order Completed' }, error: 'HTTP 400 invalid field' } }),
     at({ step: 'delivered', count: 10_033, attempt: 1, latencyMs: 180 }),
     at({ step: 'retry_enqueued', reason: '429', count: 260 }),
@@ -49,7 +56,13 @@ function actions(): Record<string, unknown>[] {
     sourceReport({ sourceId: 'src_ios', count: 5_000, eventType: 'identify', eventName: '' }, 12),
     at({ step: 'filtered_destination', reason: 'MAPPING_DISABLED', mappingId: 'identify_user', count: 400 }),
     at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', mappingId: MAPPING, count: 150 }),
-    at({ step: 'failed_delivery', reason: '400', mappingId: MAPPING, count: 70, sample: { payload: { event: 'Order Completed', properties: { total: 12.5 } }, error: 'HTTP 400 missing currency' } }),
+    at({
+      step: 'failed_delivery',
+      reason: '400',
+      mappingId: MAPPING,
+      count: 70,
+      sample: { payload: { event: 'Order Completed', properties: { total: 12.5 } }, error: 'HTTP 400 missing currency' },
+    }),
     at({ step: 'delivered', mappingId: MAPPING, count: 2_100 }),
     at({ step: 'delivered', mappingId: 'identify_user', count: 2_250 }),
     at({ step: 'retry_enqueued', reason: '503', mappingId: MAPPING, count: 9 }),
@@ -59,14 +72,30 @@ function actions(): Record<string, unknown>[] {
 function storage(): Record<string, unknown>[] {
   const at = (o: Record<string, unknown>, m = 14) => report({ sourceId: 'src_server', destinationId: STORAGE, destinationKind: 'storage', ...o }, m);
   const sync = (id: string, minutesAgo: number, status: string, collections: Record<string, unknown>[], reason?: string) => ({
-    type: 'sync', destinationId: STORAGE, syncId: id, startedAt: iso(minutesAgo), finishedAt: iso(minutesAgo - 2), status, collections, ...(reason ? { reason } : {}),
+    type: 'sync',
+    destinationId: STORAGE,
+    syncId: id,
+    startedAt: iso(minutesAgo),
+    finishedAt: iso(minutesAgo - 2),
+    status,
+    collections,
+    ...(reason ? { reason } : {}),
   });
   return [
     sourceReport({ sourceId: 'src_server', count: 3_000 }, 14),
     at({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: 120 }),
     at({ step: 'delivered', count: 2_880 }),
     sync('sync-ok', 60, 'success', [{ name: 'tracks', rowsSynced: 2000, rowsFailed: 0 }]),
-    sync('sync-partial', 120, 'partial', [{ name: 'tracks', rowsSynced: 700, rowsFailed: 0 }, { name: 'orders', rowsSynced: 100, rowsFailed: 80, reason: 'column type mismatch' }], 'one collection failed'),
+    sync(
+      'sync-partial',
+      120,
+      'partial',
+      [
+        { name: 'tracks', rowsSynced: 700, rowsFailed: 0 },
+        { name: 'orders', rowsSynced: 100, rowsFailed: 80, reason: 'column type mismatch' },
+      ],
+      'one collection failed',
+    ),
     sync('sync-failed', 180, 'failed', [{ name: 'tracks', rowsSynced: 0, rowsFailed: 300, reason: 'warehouse unreachable' }], 'warehouse unreachable'),
   ];
 }
@@ -77,7 +106,11 @@ export async function seed(t: TestGateway, token: string): Promise<void> {
 }
 
 /** One gateway holding the seeded destinations and one Chromium, for one test file. */
-export async function startPageTest(name: string, env: Record<string, string> = {}, options: Parameters<typeof startTestGateway>[2] = {}): Promise<{ t: TestGateway; token: string; h: PageHarness }> {
+export async function startPageTest(
+  name: string,
+  env: Record<string, string> = {},
+  options: Parameters<typeof startTestGateway>[2] = {},
+): Promise<{ t: TestGateway; token: string; h: PageHarness }> {
   const t = await startTestGateway(name, env, options);
   const token = await t.token(`ws_${name}`, ['read', 'ingest']);
   await seed(t, token);

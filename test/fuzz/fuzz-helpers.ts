@@ -44,7 +44,10 @@ const FORBIDDEN_UNLESS_ECHOED: [string, RegExp][] = [
   ['SELECT', /\bSELECT\b/],
   ['INSERT INTO', /\bINSERT\s+INTO\b/],
   ['FORMAT JSONEachRow', /JSONEachRow/],
-  ['raw table name', /\b(delivery_events|events_minute|events_hour|retry_pending|discard_samples|warehouse_syncs|catalog_entities|catalog_names|api_tokens|schema_migrations)\b/],
+  [
+    'raw table name',
+    /\b(delivery_events|events_minute|events_hour|retry_pending|discard_samples|warehouse_syncs|catalog_entities|catalog_names|api_tokens|schema_migrations)\b/,
+  ],
   ['query parameter', /\{\w+:(String|UInt32|Int64|UInt64|Bool|Array\(String\))\}/],
 ];
 
@@ -61,10 +64,11 @@ export function echoText(raw: string): string {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') out.push(v);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out.push(k);
-      stack.push(x);
-    }
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        out.push(k);
+        stack.push(x);
+      }
   }
   return out.join(' ');
 }
@@ -122,9 +126,62 @@ export function hasLoneSurrogate(s: string): boolean {
 
 /** Strings that break naive quoting, escaping, templating and SQL. */
 export const NASTY_FRAGMENTS = [
-  '"', "'", '\\', '\\\\', '\\"', '`', '{x:String}', '{workspace:String}', '{id:String}', "'; DROP TABLE x; --", "' OR 1=1 --", '"); DROP TABLE delivery_events; --',
-  'SELECT 1', '\u0000', '\u0001', '\n', '\r\n', '\t', '\u2028', '\u2029', '\ufeff', '\u202e', '\ufffd', '\uffff', '😀', '👩‍👩‍👧‍👦', '🇩🇪', 'é', 'e\u0301', '日本語', 'ﷺ',
-  '%s', '%n', '${x}', '{{db}}', '$1', '?', '\\N', '\\u0000', '\\ud800', '<script>', '&amp;', '/*', '*/', '--', ';', '\u0085', '\u00a0', '\x7f', '0', '-1', 'null', 'NaN', 'true', '[]', '{}',
+  '"',
+  "'",
+  '\\',
+  '\\\\',
+  '\\"',
+  '`',
+  '{x:String}',
+  '{workspace:String}',
+  '{id:String}',
+  "'; DROP TABLE x; --",
+  "' OR 1=1 --",
+  '"); DROP TABLE delivery_events; --',
+  'SELECT 1',
+  '\u0000',
+  '\u0001',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u202e',
+  '\ufffd',
+  '\uffff',
+  '😀',
+  '👩‍👩‍👧‍👦',
+  '🇩🇪',
+  'é',
+  'e\u0301',
+  '日本語',
+  'ﷺ',
+  '%s',
+  '%n',
+  '${x}',
+  '{{db}}',
+  '$1',
+  '?',
+  '\\N',
+  '\\u0000',
+  '\\ud800',
+  '<script>',
+  '&amp;',
+  '/*',
+  '*/',
+  '--',
+  ';',
+  '\u0085',
+  '\u00a0',
+  '\x7f',
+  '0',
+  '-1',
+  'null',
+  'NaN',
+  'true',
+  '[]',
+  '{}',
 ] as const;
 
 /** One unit of nasty text: a nasty fragment, any code point (no lone surrogates), or plain ASCII. */
@@ -149,7 +206,10 @@ export function nastyText(maxUnits: number, opts: { minUnits?: number; lone?: 'n
   const units =
     lone === 'none'
       ? nastyUnit
-      : fc.oneof({ weight: 12, arbitrary: nastyUnit }, { weight: 1, arbitrary: lone === 'any' ? loneSurrogate : lone === 'high' ? loneHighSurrogate : loneLowSurrogate });
+      : fc.oneof(
+          { weight: 12, arbitrary: nastyUnit },
+          { weight: 1, arbitrary: lone === 'any' ? loneSurrogate : lone === 'high' ? loneHighSurrogate : loneLowSurrogate },
+        );
   const maxLength = Math.max(0, Math.min(maxUnits, 40));
   return fc
     .string({ unit: units, minLength: opts.minUnits ?? 0, maxLength })

@@ -49,7 +49,17 @@ function argumentsFor(args: readonly GraphQLArgument[], b: Build): string {
   return `(${parts.join(', ')})`;
 }
 
-const DIRECTIVES = ['@include(if: true)', '@include(if: false)', '@skip(if: true)', '@skip(if: false)', '@deprecated', '@unknown', '@include', '@skip(if: "yes")', '@specifiedBy(url: "x")'];
+const DIRECTIVES = [
+  '@include(if: true)',
+  '@include(if: false)',
+  '@skip(if: true)',
+  '@skip(if: false)',
+  '@deprecated',
+  '@unknown',
+  '@include',
+  '@skip(if: "yes")',
+  '@specifiedBy(url: "x")',
+];
 
 function selectionSet(type: GraphQLObjectType, depth: number, b: Build): string {
   const { c } = b;
@@ -57,8 +67,16 @@ function selectionSet(type: GraphQLObjectType, depth: number, b: Build): string 
   const n = 1 + c.int(3);
   const parts: string[] = [];
   for (let k = 0; k < n; k++) {
-    if (c.chance(0.04)) { parts.push('__typename'); continue; }
-    if (c.chance(0.02)) { parts.push(c.pick(['bogus', 'SELECT', 'id', 'count', 'steps', '__schema { queryType { name } }', '__type(name: "Destination") { name fields { name } }'])); continue; }
+    if (c.chance(0.04)) {
+      parts.push('__typename');
+      continue;
+    }
+    if (c.chance(0.02)) {
+      parts.push(
+        c.pick(['bogus', 'SELECT', 'id', 'count', 'steps', '__schema { queryType { name } }', '__type(name: "Destination") { name fields { name } }']),
+      );
+      continue;
+    }
     const f = c.pick(fields);
     const alias = c.chance(0.08) ? `a${b.aliases++}: ` : '';
     const args = argumentsFor(f.args, b);
@@ -91,12 +109,13 @@ function schemaDoc(choices: number[], strings: string[], forWs: boolean): Doc {
   const body = selectionSet(root, 1, b);
   const name = c.chance(0.3) ? `Op${c.int(3)}` : '';
   const declared = b.vars.map((x) => `$${x.name}: ${x.type}${x.defaultLiteral ? ` = ${x.defaultLiteral}` : ''}`);
-  const header = declared.length > 0 || name ? `${kind} ${name}${declared.length ? `(${declared.join(', ')})` : ''}` : kind === 'query' && c.chance(0.5) ? '' : kind;
+  const header =
+    declared.length > 0 || name ? `${kind} ${name}${declared.length ? `(${declared.join(', ')})` : ''}` : kind === 'query' && c.chance(0.5) ? '' : kind;
   let query = `${header} { ${body} } ${b.fragments.join(' ')}`.trim();
   let operationName: string | null | undefined;
   if (c.chance(0.04)) {
     query += ` query Other { __typename }`;
-    operationName = c.chance(0.5) ? (name || 'Other') : c.pick([null, 'Missing', '']);
+    operationName = c.chance(0.5) ? name || 'Other' : c.pick([null, 'Missing', '']);
   }
   const variables: Record<string, string> = {};
   for (const x of b.vars) if (x.json !== '') variables[x.name] = x.json;
@@ -109,84 +128,119 @@ function schemaDoc(choices: number[], strings: string[], forWs: boolean): Doc {
 // ---------------------------------------------------------------------------------------
 
 /** Fields that cost no engine query (or one batched catalog lookup), for the floods. */
-const cheapFields = ['__typename', 'discardReasons { code }', 'discardReasons(step: FAILED_DELIVERY) { code }', '__schema { queryType { name } }', '__type(name: "Destination") { name }'];
+const cheapFields = [
+  '__typename',
+  'discardReasons { code }',
+  'discardReasons(step: FAILED_DELIVERY) { code }',
+  '__schema { queryType { name } }',
+  '__type(name: "Destination") { name }',
+];
 
-const deepNesting = fc.record({ n: fc.integer({ min: 1, max: 60 }), style: fc.constantFrom('introspection', 'inline', 'braces', 'lists', 'fragments') }).map(({ n, style }): Doc => {
-  switch (style) {
-    case 'introspection':
-      return { kind: 'attack:deep', query: `{ __schema { types { fields { type { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } } } } }` };
-    case 'inline':
-      return { kind: 'attack:deep', query: `{ ${'... on Query { '.repeat(n * 10)}__typename${' }'.repeat(n * 10)} }` };
-    case 'braces':
-      return { kind: 'attack:deep', query: `${'{ '.repeat(n * 20)}__typename${' }'.repeat(n * 20)}` };
-    case 'lists':
-      return { kind: 'attack:deep', query: `{ trace(messageId: ${'['.repeat(n * 10)}"x"${']'.repeat(n * 10)}) { step } }` };
-    default: {
-      const frags = Array.from({ length: n }, (_, i) => `fragment N${i} on Destination { id ${i + 1 < n ? `sources { id } ...N${i + 1}` : ''} }`);
-      return { kind: 'attack:deep', query: `{ destinations { ...N0 } } ${frags.join(' ')}` };
+const deepNesting = fc
+  .record({ n: fc.integer({ min: 1, max: 60 }), style: fc.constantFrom('introspection', 'inline', 'braces', 'lists', 'fragments') })
+  .map(({ n, style }): Doc => {
+    switch (style) {
+      case 'introspection':
+        return { kind: 'attack:deep', query: `{ __schema { types { fields { type { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } } } } }` };
+      case 'inline':
+        return { kind: 'attack:deep', query: `{ ${'... on Query { '.repeat(n * 10)}__typename${' }'.repeat(n * 10)} }` };
+      case 'braces':
+        return { kind: 'attack:deep', query: `${'{ '.repeat(n * 20)}__typename${' }'.repeat(n * 20)}` };
+      case 'lists':
+        return { kind: 'attack:deep', query: `{ trace(messageId: ${'['.repeat(n * 10)}"x"${']'.repeat(n * 10)}) { step } }` };
+      default: {
+        const frags = Array.from({ length: n }, (_, i) => `fragment N${i} on Destination { id ${i + 1 < n ? `sources { id } ...N${i + 1}` : ''} }`);
+        return { kind: 'attack:deep', query: `{ destinations { ...N0 } } ${frags.join(' ')}` };
+      }
     }
-  }
-});
+  });
 
-const aliasFlood = fc.record({ n: fc.integer({ min: 1, max: 400 }), field: fc.constantFrom(...cheapFields), nested: fc.boolean() }).map(({ n, field, nested }): Doc => {
-  const inner = Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ');
-  return { kind: 'attack:aliases', query: nested ? `{ destinations { ${Array.from({ length: n }, (_, i) => `b${i}: id`).join(' ')} } }` : `{ ${inner} }` };
-});
+const aliasFlood = fc
+  .record({ n: fc.integer({ min: 1, max: 400 }), field: fc.constantFrom(...cheapFields), nested: fc.boolean() })
+  .map(({ n, field, nested }): Doc => {
+    const inner = Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ');
+    return { kind: 'attack:aliases', query: nested ? `{ destinations { ${Array.from({ length: n }, (_, i) => `b${i}: id`).join(' ')} } }` : `{ ${inner} }` };
+  });
 
-const duplicatedFields = fc.record({ n: fc.integer({ min: 2, max: 2_000 }), field: fc.constantFrom(...cheapFields, 'destinations { id name kind }', 'trace(messageId: "a") { step } trace(messageId: "b") { step }') }).map(
-  ({ n, field }): Doc => ({ kind: 'attack:duplicates', query: `{ ${Array.from({ length: n }, () => field).join(' ')} }` }),
-);
+const duplicatedFields = fc
+  .record({
+    n: fc.integer({ min: 2, max: 2_000 }),
+    field: fc.constantFrom(...cheapFields, 'destinations { id name kind }', 'trace(messageId: "a") { step } trace(messageId: "b") { step }'),
+  })
+  .map(({ n, field }): Doc => ({ kind: 'attack:duplicates', query: `{ ${Array.from({ length: n }, () => field).join(' ')} }` }));
 
-const fragmentCycles = fc.record({ n: fc.integer({ min: 1, max: 50 }), style: fc.constantFrom('self', 'ring', 'unknown', 'unused', 'wrongType', 'mutual') }).map(({ n, style }): Doc => {
-  switch (style) {
-    case 'self':
-      return { kind: 'attack:cycle', query: '{ ...A } fragment A on Query { __typename ...A }' };
-    case 'ring': {
-      const frags = Array.from({ length: n }, (_, i) => `fragment R${i} on Query { __typename ...R${(i + 1) % n} }`);
-      return { kind: 'attack:cycle', query: `{ ...R0 } ${frags.join(' ')}` };
+const fragmentCycles = fc
+  .record({ n: fc.integer({ min: 1, max: 50 }), style: fc.constantFrom('self', 'ring', 'unknown', 'unused', 'wrongType', 'mutual') })
+  .map(({ n, style }): Doc => {
+    switch (style) {
+      case 'self':
+        return { kind: 'attack:cycle', query: '{ ...A } fragment A on Query { __typename ...A }' };
+      case 'ring': {
+        const frags = Array.from({ length: n }, (_, i) => `fragment R${i} on Query { __typename ...R${(i + 1) % n} }`);
+        return { kind: 'attack:cycle', query: `{ ...R0 } ${frags.join(' ')}` };
+      }
+      case 'unknown':
+        return { kind: 'attack:cycle', query: '{ ...Missing }' };
+      case 'unused':
+        return { kind: 'attack:cycle', query: `{ __typename } ${Array.from({ length: n }, (_, i) => `fragment U${i} on Query { __typename }`).join(' ')}` };
+      case 'wrongType':
+        return { kind: 'attack:cycle', query: '{ ...W } fragment W on Destination { id }' };
+      default:
+        return {
+          kind: 'attack:cycle',
+          query: `{ destinations { ...M1 } } fragment M1 on Destination { sources { ...M2 } } fragment M2 on Source { id } fragment M3 on Destination { ...M1 ...M3 }`,
+        };
     }
-    case 'unknown':
-      return { kind: 'attack:cycle', query: '{ ...Missing }' };
-    case 'unused':
-      return { kind: 'attack:cycle', query: `{ __typename } ${Array.from({ length: n }, (_, i) => `fragment U${i} on Query { __typename }`).join(' ')}` };
-    case 'wrongType':
-      return { kind: 'attack:cycle', query: '{ ...W } fragment W on Destination { id }' };
-    default:
-      return { kind: 'attack:cycle', query: `{ destinations { ...M1 } } fragment M1 on Destination { sources { ...M2 } } fragment M2 on Source { id } fragment M3 on Destination { ...M1 ...M3 }` };
-  }
-});
+  });
 
 /** Each fragment spreads the previous one `width` times: width^n paths for naive walkers. */
-const fragmentFanOut = fc.record({ n: fc.integer({ min: 1, max: 40 }), width: fc.constantFrom(2, 2, 3), base: fc.constantFrom('Query', 'Destination') }).map(({ n, width, base }): Doc => {
-  const n2 = width === 3 ? Math.min(n, 25) : n;
-  const leaf = base === 'Query' ? '__typename' : 'id';
-  const frags = [`fragment L0 on ${base} { ${leaf} }`];
-  for (let i = 1; i <= n2; i++) frags.push(`fragment L${i} on ${base} { ${Array.from({ length: width }, () => `...L${i - 1}`).join(' ')} }`);
-  const root = base === 'Query' ? `{ ...L${n2} }` : `{ destination(id: "nope") { ...L${n2} } }`;
-  return { kind: `attack:fanout:${width}^${n2}`, query: `${root} ${frags.join(' ')}` };
-});
+const fragmentFanOut = fc
+  .record({ n: fc.integer({ min: 1, max: 40 }), width: fc.constantFrom(2, 2, 3), base: fc.constantFrom('Query', 'Destination') })
+  .map(({ n, width, base }): Doc => {
+    const n2 = width === 3 ? Math.min(n, 25) : n;
+    const leaf = base === 'Query' ? '__typename' : 'id';
+    const frags = [`fragment L0 on ${base} { ${leaf} }`];
+    for (let i = 1; i <= n2; i++) frags.push(`fragment L${i} on ${base} { ${Array.from({ length: width }, () => `...L${i - 1}`).join(' ')} }`);
+    const root = base === 'Query' ? `{ ...L${n2} }` : `{ destination(id: "nope") { ...L${n2} } }`;
+    return { kind: `attack:fanout:${width}^${n2}`, query: `${root} ${frags.join(' ')}` };
+  });
 
-const hugeVariables = fc.record({ choices: fc.array(fc.nat(), { maxLength: 20 }), which: fc.constantFrom('messageId', 'range', 'filter', 'first', 'id', 'extra') }).map(({ choices, which }): Doc => {
-  const c = new Chooser(choices, ['x']);
-  const q: Record<string, string> = {
-    messageId: 'query($v: String!) { trace(messageId: $v) { step } }',
-    range: 'query($v: TimeRangeInput!) { destination(id: "dst_classic") { pipeline(range: $v) { from } } }',
-    filter: 'query($v: EventFilter) { destination(id: "dst_classic") { breakdown(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_HOUR }, filter: $v) { count } } }',
-    first: 'query($v: Int!) { destination(id: "dst_classic") { breakdown(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_HOUR }, first: $v) { count } } }',
-    id: 'query($v: ID!) { destination(id: $v) { id } }',
-    extra: '{ __typename }',
-  };
-  const value = which === 'filter' && c.chance(0.5) ? `{"eventNames":${hugeJson(c)}}` : hugeJson(c);
-  return { kind: 'attack:huge-variables', query: q[which], variables: { [which === 'extra' ? 'x' : 'v']: value } };
-});
+const hugeVariables = fc
+  .record({ choices: fc.array(fc.nat(), { maxLength: 20 }), which: fc.constantFrom('messageId', 'range', 'filter', 'first', 'id', 'extra') })
+  .map(({ choices, which }): Doc => {
+    const c = new Chooser(choices, ['x']);
+    const q: Record<string, string> = {
+      messageId: 'query($v: String!) { trace(messageId: $v) { step } }',
+      range: 'query($v: TimeRangeInput!) { destination(id: "dst_classic") { pipeline(range: $v) { from } } }',
+      filter:
+        'query($v: EventFilter) { destination(id: "dst_classic") { breakdown(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_HOUR }, filter: $v) { count } } }',
+      first: 'query($v: Int!) { destination(id: "dst_classic") { breakdown(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_HOUR }, first: $v) { count } } }',
+      id: 'query($v: ID!) { destination(id: $v) { id } }',
+      extra: '{ __typename }',
+    };
+    const value = which === 'filter' && c.chance(0.5) ? `{"eventNames":${hugeJson(c)}}` : hugeJson(c);
+    return { kind: 'attack:huge-variables', query: q[which], variables: { [which === 'extra' ? 'x' : 'v']: value } };
+  });
 
 /** Every string argument of the schema gets the same nasty text, as a literal or a variable. */
-const stringEverywhere = fc.record({ s: fc.oneof(nastyText(60, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS)), asVariable: fc.boolean(), escape: fc.constantFrom('json', 'raw') }).map(({ s, asVariable, escape }): Doc => {
-  const lit = escape === 'json' ? JSON.stringify(s) : `"${s.replace(/[\\"]/g, (m) => `\\${m}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
-  const x = asVariable ? '$s' : lit;
-  const xs = asVariable ? '[$s]' : `[${lit}]`;
-  const range = `{ preset: LAST_HOUR, timeZone: ${x} }`;
-  const query = `${asVariable ? 'query($s: String!, $id: ID!)' : ''} {
+const stringEverywhere = fc
+  .record({
+    s: fc.oneof(nastyText(60, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS)),
+    asVariable: fc.boolean(),
+    escape: fc.constantFrom('json', 'raw'),
+  })
+  .map(({ s, asVariable, escape }): Doc => {
+    const lit =
+      escape === 'json'
+        ? JSON.stringify(s)
+        : `"${s
+            .replace(/[\\"]/g, (m) => `\\${m}`)
+            .replace(/\n/g, '\\n')
+            .replace(/\r/g, '\\r')}"`;
+    const x = asVariable ? '$s' : lit;
+    const xs = asVariable ? '[$s]' : `[${lit}]`;
+    const range = `{ preset: LAST_HOUR, timeZone: ${x} }`;
+    const query = `${asVariable ? 'query($s: String!, $id: ID!)' : ''} {
     trace(messageId: ${x}) { step }
     destination(id: ${asVariable ? '$id' : lit}) { id }
     d: destination(id: "dst_classic") {
@@ -195,25 +249,131 @@ const stringEverywhere = fc.record({ s: fc.oneof(nastyText(60, { lone: 'any' }),
       discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }, filter: { eventNames: ${xs} }) { count }
     }
   }`;
-  return { kind: 'attack:strings', query, variables: asVariable ? { s: JSON.stringify(s), id: JSON.stringify(s) } : {} };
-});
+    return { kind: 'attack:strings', query, variables: asVariable ? { s: JSON.stringify(s), id: JSON.stringify(s) } : {} };
+  });
 
 const farRanges = fc
-  .record({ choices: fc.array(fc.nat(), { minLength: 4, maxLength: 12 }), field: fc.constantFrom('pipeline(range: $r) { from to steps { count } }', 'breakdown(step: SUCCESSFUL_DELIVERY, range: $r) { count }', 'timeseries(step: SUCCESSFUL_DELIVERY, range: $r, granularity: MINUTE) { total }', 'timeseries(step: SUCCESSFUL_DELIVERY, range: $r, granularity: DAY, groupBy: [EVENT_NAME]) { total }', 'syncs(range: $r) { id }', 'insights(range: $r) { count }', 'discards(step: FAILED_DELIVERY, range: $r) { count }') })
+  .record({
+    choices: fc.array(fc.nat(), { minLength: 4, maxLength: 12 }),
+    field: fc.constantFrom(
+      'pipeline(range: $r) { from to steps { count } }',
+      'breakdown(step: SUCCESSFUL_DELIVERY, range: $r) { count }',
+      'timeseries(step: SUCCESSFUL_DELIVERY, range: $r, granularity: MINUTE) { total }',
+      'timeseries(step: SUCCESSFUL_DELIVERY, range: $r, granularity: DAY, groupBy: [EVENT_NAME]) { total }',
+      'syncs(range: $r) { id }',
+      'insights(range: $r) { count }',
+      'discards(step: FAILED_DELIVERY, range: $r) { count }',
+    ),
+  })
   .map(({ choices, field }): Doc => {
     const c = new Chooser(choices, ['x']);
     const now = Date.now();
-    const r = { from: timeValue(c, now), to: timeValue(c, now), ...(c.chance(0.4) ? { timeZone: c.pick(TIME_ZONES) } : {}), ...(c.chance(0.3) ? { lookback: false } : {}) };
-    return { kind: 'attack:far-range', query: `query($r: TimeRangeInput!) { destination(id: "${c.pick(['dst_classic', 'dst_storage', 'dst_actions'])}") { ${field} } }`, variables: { r: JSON.stringify(r) } };
+    const r = {
+      from: timeValue(c, now),
+      to: timeValue(c, now),
+      ...(c.chance(0.4) ? { timeZone: c.pick(TIME_ZONES) } : {}),
+      ...(c.chance(0.3) ? { lookback: false } : {}),
+    };
+    return {
+      kind: 'attack:far-range',
+      query: `query($r: TimeRangeInput!) { destination(id: "${c.pick(['dst_classic', 'dst_storage', 'dst_actions'])}") { ${field} } }`,
+      variables: { r: JSON.stringify(r) },
+    };
   });
 
-const SOUP = ['{', '}', '(', ')', '[', ']', ':', '$', '!', '=', '@', '...', '|', '&', ',', 'query', 'mutation', 'subscription', 'fragment', 'on', 'true', 'false', 'null', 'destination', 'destinations', 'trace', 'id', 'sources', 'pipeline', 'range', 'preset', 'LAST_HOUR', 'steps', 'count', '__schema', '__typename', '"x"', '""', '"""b"""', '1', '-1', '1.5e3', '0x1', '#c\n', '\n', '\t', '\u0000', '\ufeff', '"\\u0000"', '"\\ud800"', '\ud800', '😀', "'", '`', 'SELECT', '{x:String}', 'a:', '$v:', 'Int!', 'String'];
+const SOUP = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  '$',
+  '!',
+  '=',
+  '@',
+  '...',
+  '|',
+  '&',
+  ',',
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  'true',
+  'false',
+  'null',
+  'destination',
+  'destinations',
+  'trace',
+  'id',
+  'sources',
+  'pipeline',
+  'range',
+  'preset',
+  'LAST_HOUR',
+  'steps',
+  'count',
+  '__schema',
+  '__typename',
+  '"x"',
+  '""',
+  '"""b"""',
+  '1',
+  '-1',
+  '1.5e3',
+  '0x1',
+  '#c\n',
+  '\n',
+  '\t',
+  '\u0000',
+  '\ufeff',
+  '"\\u0000"',
+  '"\\ud800"',
+  '\ud800',
+  '😀',
+  "'",
+  '`',
+  'SELECT',
+  '{x:String}',
+  'a:',
+  '$v:',
+  'Int!',
+  'String',
+];
 const tokenSoup = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.constantFrom(...SOUP), { maxLength: 80 }).map((ts): Doc => ({ kind: 'attack:soup', query: ts.join(' ') })) },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom(...SOUP), { minLength: 1, maxLength: 5 }).map((ts): Doc => ({ kind: 'attack:soup-long', query: `{ ${Array.from({ length: 1200 }, (_, i) => ts[i % ts.length]).join(' ')} }` })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.constantFrom(...SOUP), { minLength: 1, maxLength: 5 })
+      .map((ts): Doc => ({ kind: 'attack:soup-long', query: `{ ${Array.from({ length: 1200 }, (_, i) => ts[i % ts.length]).join(' ')} }` })),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }).map((s): Doc => ({ kind: 'attack:junk', query: s })) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', '#only a comment', '{}', '{ }', 'query', '{ __typename', '}', 'query Q($a: Int = 1, $a: Int) { __typename }', '{ a: __typename a: __typename }', '{ __typename @skip(if: true) @skip(if: true) }').map((q): Doc => ({ kind: 'attack:tiny', query: q })) },
-  { weight: 1, arbitrary: fc.integer({ min: 4_990, max: 5_010 }).map((n): Doc => ({ kind: `attack:tokens:${n}`, query: `{ ${'__typename '.repeat(n - 2)}}` })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        '',
+        ' ',
+        '#only a comment',
+        '{}',
+        '{ }',
+        'query',
+        '{ __typename',
+        '}',
+        'query Q($a: Int = 1, $a: Int) { __typename }',
+        '{ a: __typename a: __typename }',
+        '{ __typename @skip(if: true) @skip(if: true) }',
+      )
+      .map((q): Doc => ({ kind: 'attack:tiny', query: q })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 4_990, max: 5_010 }).map((n): Doc => ({ kind: `attack:tokens:${n}`, query: `{ ${'__typename '.repeat(n - 2)}}` })),
+  },
 );
 
 /** Request shapes around the document (HTTP only). */
@@ -252,7 +412,15 @@ const httpShape = fc.oneof(
 const docArb: fc.Arbitrary<Doc> = fc.oneof(
   // First: where shrinking takes the innocent documents of a failing batch (a cheap parse error).
   { weight: 14, arbitrary: tokenSoup },
-  { weight: 8, arbitrary: fc.tuple(fc.array(fc.nat(), { maxLength: 200, size: 'max' }), fc.array(fc.oneof(nastyText(40, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS, ...IDS)), { minLength: 1, maxLength: 8 })).map(([choices, strings]) => schemaDoc(choices, strings, false)) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(
+        fc.array(fc.nat(), { maxLength: 200, size: 'max' }),
+        fc.array(fc.oneof(nastyText(40, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS, ...IDS)), { minLength: 1, maxLength: 8 }),
+      )
+      .map(([choices, strings]) => schemaDoc(choices, strings, false)),
+  },
   { weight: 4, arbitrary: deepNesting },
   { weight: 4, arbitrary: aliasFlood },
   { weight: 3, arbitrary: duplicatedFields },
@@ -260,10 +428,19 @@ const docArb: fc.Arbitrary<Doc> = fc.oneof(
   { weight: 3, arbitrary: fragmentFanOut },
   { weight: 2, arbitrary: hugeVariables },
   { weight: 1, arbitrary: stringEverywhere },
-  { weight: 1, arbitrary: farRanges },);
+  { weight: 1, arbitrary: farRanges },
+);
 export const httpDocArb = fc.tuple(docArb, httpShape).map(([doc, shape]) => ({ ...doc, shape }));
 /** Over graphql-ws: the same families, subscriptions included. */
 export const wsDocArb: fc.Arbitrary<Doc> = fc.oneof(
   { weight: 3, arbitrary: docArb },
-  { weight: 1, arbitrary: fc.tuple(fc.array(fc.nat(), { maxLength: 200, size: 'max' }), fc.array(fc.oneof(nastyText(40, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS, ...IDS)), { minLength: 1, maxLength: 8 })).map(([choices, strings]) => schemaDoc(choices, strings, true)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.array(fc.nat(), { maxLength: 200, size: 'max' }),
+        fc.array(fc.oneof(nastyText(40, { lone: 'any' }), fc.constantFrom(...NASTY_FRAGMENTS, ...IDS)), { minLength: 1, maxLength: 8 }),
+      )
+      .map(([choices, strings]) => schemaDoc(choices, strings, true)),
+  },
 );

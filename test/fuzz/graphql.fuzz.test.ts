@@ -52,18 +52,39 @@ beforeAll(async () => {
   const ingest = await t.token(WS_ID, ['ingest']);
   const started = new Date(Date.now() - 40 * MINUTE).toISOString();
   const finished = new Date(Date.now() - 35 * MINUTE).toISOString();
-  const res = await t.ingest(ingest, [
-    { ...report({ step: 'received', sourceId: 'src_web', messageId: 'm-1' }, 20), destinationId: undefined, destinationKind: undefined },
-    report({ destinationId: 'dst_classic', sourceId: 'src_web', messageId: 'm-1' }, 20),
-    report({ destinationId: 'dst_classic', step: 'failed_delivery', reason: '429', sample: { payload: { a: 1 }, error: 'rate limited' } }, 20),
-    report({ destinationId: 'dst_classic', step: 'retry_enqueued', reason: '429', count: 3 }, 20),
-    report({ destinationId: 'dst_actions', destinationKind: 'actions', mappingId: 'map_a' }, 20),
-    report({ destinationId: 'dst_storage', destinationKind: 'storage' }, 20),
-    { type: 'sync', destinationId: 'dst_storage', syncId: 'sync-1', startedAt: started, finishedAt: finished, status: 'partial', reason: 'x', collections: [{ name: 'tracks', rowsSynced: 5, rowsFailed: 1 }] },
-  ].map((r) => JSON.parse(JSON.stringify(r))));
+  const res = await t.ingest(
+    ingest,
+    [
+      { ...report({ step: 'received', sourceId: 'src_web', messageId: 'm-1' }, 20), destinationId: undefined, destinationKind: undefined },
+      report({ destinationId: 'dst_classic', sourceId: 'src_web', messageId: 'm-1' }, 20),
+      report({ destinationId: 'dst_classic', step: 'failed_delivery', reason: '429', sample: { payload: { a: 1 }, error: 'rate limited' } }, 20),
+      report({ destinationId: 'dst_classic', step: 'retry_enqueued', reason: '429', count: 3 }, 20),
+      report({ destinationId: 'dst_actions', destinationKind: 'actions', mappingId: 'map_a' }, 20),
+      report({ destinationId: 'dst_storage', destinationKind: 'storage' }, 20),
+      {
+        type: 'sync',
+        destinationId: 'dst_storage',
+        syncId: 'sync-1',
+        startedAt: started,
+        finishedAt: finished,
+        status: 'partial',
+        reason: 'x',
+        collections: [{ name: 'tracks', rowsSynced: 5, rowsFailed: 1 }],
+      },
+    ].map((r) => JSON.parse(JSON.stringify(r))),
+  );
   expect(res.status).toBe(200);
   for (let i = 0; i < 2; i++) {
-    clients.push(createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true, keepAlive: 0 }));
+    clients.push(
+      createClient({
+        url: t.gateway.wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+        lazy: true,
+        keepAlive: 0,
+      }),
+    );
   }
 });
 
@@ -77,17 +98,36 @@ afterAll(async () => {
 // Sending and checking
 // ---------------------------------------------------------------------------------------
 
-const stats = { http: 0, ws: 0, slowBatches: 0, httpMs: 0, wsMs: 0, dbQueries: 0, dbMs: 0, dbByFamily: {} as Record<string, number>, msByKind: {} as Record<string, number>, slow: [] as { ms: number; kind: string; query: string }[], byStatus: {} as Record<string, number>, byCode: {} as Record<string, number>, byKind: {} as Record<string, number>, slowest: { ms: 0, kind: '' } };
+const stats = {
+  http: 0,
+  ws: 0,
+  slowBatches: 0,
+  httpMs: 0,
+  wsMs: 0,
+  dbQueries: 0,
+  dbMs: 0,
+  dbByFamily: {} as Record<string, number>,
+  msByKind: {} as Record<string, number>,
+  slow: [] as { ms: number; kind: string; query: string }[],
+  byStatus: {} as Record<string, number>,
+  byCode: {} as Record<string, number>,
+  byKind: {} as Record<string, number>,
+  slowest: { ms: 0, kind: '' },
+};
 
 function requestBody(doc: Doc): string {
-  const vars = Object.entries(doc.variables ?? {}).map(([k, json]) => `${JSON.stringify(k)}:${json}`).join(',');
+  const vars = Object.entries(doc.variables ?? {})
+    .map(([k, json]) => `${JSON.stringify(k)}:${json}`)
+    .join(',');
   const parts = [`"query":${JSON.stringify(doc.query)}`, `"variables":{${vars}}`];
   if (doc.operationName !== undefined) parts.push(`"operationName":${JSON.stringify(doc.operationName)}`);
   return `{${parts.join(',')}}`;
 }
 
 function docFailure(doc: Doc, why: string, answer: string): Error {
-  return new Error(`${why}\n  kind: ${doc.kind}\n  query: ${preview(doc.query, 1500)}\n  variables: ${preview(doc.variables ?? {}, 600)}\n  operationName: ${preview(doc.operationName)}\n  shape: ${preview(doc.shape)}\n  → ${preview(answer, 1200)}`);
+  return new Error(
+    `${why}\n  kind: ${doc.kind}\n  query: ${preview(doc.query, 1500)}\n  variables: ${preview(doc.variables ?? {}, 600)}\n  operationName: ${preview(doc.operationName)}\n  shape: ${preview(doc.shape)}\n  → ${preview(answer, 1200)}`,
+  );
 }
 
 /** The checks shared by both transports, for one list of GraphQL errors. */
@@ -117,7 +157,12 @@ async function sendHttp(doc: Doc): Promise<number> {
   const shape = doc.shape ?? 'post';
   // GET only for URLs well under Node's 16 KiB header limit (beyond it Node answers 431 before the gateway sees the request).
   if (shape === 'get' && requestBody(doc).length < 3_000) {
-    const params = new URLSearchParams({ query: doc.query, variables: `{${Object.entries(doc.variables ?? {}).map(([k, j]) => `${JSON.stringify(k)}:${j}`).join(',')}}` });
+    const params = new URLSearchParams({
+      query: doc.query,
+      variables: `{${Object.entries(doc.variables ?? {})
+        .map(([k, j]) => `${JSON.stringify(k)}:${j}`)
+        .join(',')}}`,
+    });
     if (doc.operationName) params.set('operationName', doc.operationName);
     url += `?${params}`;
     headers['apollo-require-preflight'] = 'true';
@@ -175,7 +220,8 @@ async function checkLatency(docs: Doc[], times: number[]): Promise<void> {
   stats.slowBatches++;
   for (const doc of docs) {
     const alone = await sendHttp(doc);
-    if (alone > LATENCY_BUDGET_MS) throw docFailure(doc, `answered after ${Math.round(alone)} ms when sent alone (budget ${LATENCY_BUDGET_MS} ms): one document stalls the gateway`, '');
+    if (alone > LATENCY_BUDGET_MS)
+      throw docFailure(doc, `answered after ${Math.round(alone)} ms when sent alone (budget ${LATENCY_BUDGET_MS} ms): one document stalls the gateway`, '');
   }
 }
 
@@ -230,32 +276,44 @@ async function sendWs(doc: Doc): Promise<void> {
   let subscription = false;
   try {
     const document = parse(payload.query);
-    subscription = validate(gatewaySchema(), document).length === 0 && getOperationAST(document, payload.operationName ?? undefined)?.operation === 'subscription';
+    subscription =
+      validate(gatewaySchema(), document).length === 0 && getOperationAST(document, payload.operationName ?? undefined)?.operation === 'subscription';
   } catch {
     /* not a valid document: an answer is due */
   }
   const client = clients[wsTurn++ % clients.length];
   if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `> ws ${doc.kind} ${text.length} ${JSON.stringify({ doc })}\n`);
-  const outcome = !serializable ? await rawWsOperation(text) : await new Promise<WsOutcome>((resolve) => {
-    let settled = false;
-    let dispose: () => void = () => {};
-    const timer = setTimeout(() => finish(subscription ? { answer: 'silent subscription' } : { timeout: true, answer: 'no answer' }), subscription ? SUBSCRIPTION_QUIET_MS : WS_TIMEOUT_MS);
-    const finish = (o: WsOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      dispose();
-      resolve(o);
-    };
-    dispose = client.subscribe(
-      { query: payload.query, variables: payload.variables, operationName: payload.operationName ?? undefined },
-      {
-        next: (value) => finish({ errors: value.errors, answer: JSON.stringify(value) }),
-        error: (err) => (Array.isArray(err) ? finish({ errors: err, answer: JSON.stringify(err) }) : finish({ closed: err, answer: String((err as { code?: unknown; reason?: unknown })?.code ?? err) + ' ' + String((err as { reason?: unknown })?.reason ?? '') })),
-        complete: () => finish({ answer: 'complete' }),
-      },
-    );
-  });
+  const outcome = !serializable
+    ? await rawWsOperation(text)
+    : await new Promise<WsOutcome>((resolve) => {
+        let settled = false;
+        let dispose: () => void = () => {};
+        const timer = setTimeout(
+          () => finish(subscription ? { answer: 'silent subscription' } : { timeout: true, answer: 'no answer' }),
+          subscription ? SUBSCRIPTION_QUIET_MS : WS_TIMEOUT_MS,
+        );
+        const finish = (o: WsOutcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          dispose();
+          resolve(o);
+        };
+        dispose = client.subscribe(
+          { query: payload.query, variables: payload.variables, operationName: payload.operationName ?? undefined },
+          {
+            next: (value) => finish({ errors: value.errors, answer: JSON.stringify(value) }),
+            error: (err) =>
+              Array.isArray(err)
+                ? finish({ errors: err, answer: JSON.stringify(err) })
+                : finish({
+                    closed: err,
+                    answer: String((err as { code?: unknown; reason?: unknown })?.code ?? err) + ' ' + String((err as { reason?: unknown })?.reason ?? ''),
+                  }),
+            complete: () => finish({ answer: 'complete' }),
+          },
+        );
+      });
   stats.ws++;
   if (outcome.timeout) throw docFailure(doc, `graphql-ws: no answer within ${WS_TIMEOUT_MS} ms`, outcome.answer);
   if (outcome.closed !== undefined) throw docFailure(doc, 'graphql-ws: the connection failed or was closed', outcome.answer);
@@ -285,8 +343,10 @@ describe('GraphQL under ≥ 10,000 generated documents (HTTP) and ≥ 500 (graph
       fcParams(101, RUNS),
     );
     const seconds = (performance.now() - started) / 1000;
-     
-    console.log(`graphql fuzz: ${stats.http} HTTP + ${stats.ws} graphql-ws documents in ${seconds.toFixed(1)} s, seed ${fcParams(101, 0).seed}; HTTP status ${JSON.stringify(stats.byStatus)}; error codes ${JSON.stringify(stats.byCode)}; kinds ${JSON.stringify(stats.byKind)}; slowest ${JSON.stringify(stats.slowest)}, batches re-timed alone ${stats.slowBatches}; HTTP batches ${(stats.httpMs / 1000).toFixed(1)} s, ws ${(stats.wsMs / 1000).toFixed(1)} s; ${stats.dbQueries} engine queries, ${(stats.dbMs / 1000).toFixed(1)} s, ${JSON.stringify(stats.dbByFamily)}`);
+
+    console.log(
+      `graphql fuzz: ${stats.http} HTTP + ${stats.ws} graphql-ws documents in ${seconds.toFixed(1)} s, seed ${fcParams(101, 0).seed}; HTTP status ${JSON.stringify(stats.byStatus)}; error codes ${JSON.stringify(stats.byCode)}; kinds ${JSON.stringify(stats.byKind)}; slowest ${JSON.stringify(stats.slowest)}, batches re-timed alone ${stats.slowBatches}; HTTP batches ${(stats.httpMs / 1000).toFixed(1)} s, ws ${(stats.wsMs / 1000).toFixed(1)} s; ${stats.dbQueries} engine queries, ${(stats.dbMs / 1000).toFixed(1)} s, ${JSON.stringify(stats.dbByFamily)}`,
+    );
     if (process.env.FUZZ_PROFILE) console.log(JSON.stringify(stats.msByKind), JSON.stringify(stats.slow.sort((a, b) => b.ms - a.ms).slice(0, 15), null, 1));
     expect(stats.http).toBeGreaterThanOrEqual(MIN_HTTP);
     expect(stats.ws).toBeGreaterThanOrEqual(MIN_WS);

@@ -14,7 +14,22 @@ const DAY = 86_400_000;
 // ---------------------------------------------------------------------------------------
 
 export const IDS = ['dst_classic', 'dst_actions', 'dst_storage', 'map_a', 'src_web', 'sync-1', 'm-1', 'tok_0000', 'dov_x', 'nope', 'a', ''];
-export const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Etc/GMT+12', 'Etc/GMT-14', 'utc', 'Europe/Nowhere', '+02:00', 'GMT', 'Local', ''];
+export const TIME_ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Etc/GMT+12',
+  'Etc/GMT-14',
+  'utc',
+  'Europe/Nowhere',
+  '+02:00',
+  'GMT',
+  'Local',
+  '',
+];
 
 /** A generated document plus everything needed to send and check it. */
 export interface Doc {
@@ -56,7 +71,11 @@ export class Chooser {
 export function gqlString(s: string, c: Chooser): string {
   const mode = c.int(10);
   if (mode < 7) return JSON.stringify(s);
-  if (mode < 9) return `"${s.replace(/[\\"]/g, (m) => `\\${m}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+  if (mode < 9)
+    return `"${s
+      .replace(/[\\"]/g, (m) => `\\${m}`)
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')}"`;
   return `"""${s.replace(/"""/g, '\\"""')}"""`;
 }
 
@@ -71,7 +90,18 @@ export function timeValue(c: Chooser, now: number): string {
     case 2:
       return isoAt(now - c.int(14 * 24 * 60) * MINUTE - c.int(60_000));
     case 3:
-      return c.pick(['0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2026-02-30T00:00:00Z', '2026-11-25T10:00:00+14:00', '2026-11-25', 'now', '']);
+      return c.pick([
+        '0001-01-01T00:00:00Z',
+        '1970-01-01T00:00:00Z',
+        '9999-12-31T23:59:59Z',
+        '+275760-09-13T00:00:00.000Z',
+        '-271821-04-20T00:00:00.000Z',
+        '2026-02-30T00:00:00Z',
+        '2026-11-25T10:00:00+14:00',
+        '2026-11-25',
+        'now',
+        '',
+      ]);
     case 4:
       return isoAt(now + (c.int(2) === 0 ? 1 : -1) * c.int(100_000) * DAY);
     case 5:
@@ -97,31 +127,54 @@ export const strVal = (s: string, c: Chooser): Val => v(gqlString(s, c), JSON.st
 /** A value of the wrong kind for whatever is expected. */
 export function badValue(c: Chooser, now: number): Val {
   switch (c.int(12)) {
-    case 0: return v('null', 'null');
-    case 1: return v('2147483648', '2147483648');
-    case 2: return v('-1', '-1');
-    case 3: return v('1.5', '1.5');
-    case 4: return v('true', 'true');
-    case 5: return v('LAST_HOUR', '"LAST_HOUR"');
-    case 6: return v('[]', '[]');
-    case 7: return v('{}', '{}');
-    case 8: return v('{ preset: LAST_HOUR, from: "x" }', '{"preset":"LAST_HOUR","from":"x"}');
-    case 9: return strVal(timeValue(c, now), c);
-    case 10: return v('9007199254740993', '9007199254740993');
-    default: return strVal(c.str(), c);
+    case 0:
+      return v('null', 'null');
+    case 1:
+      return v('2147483648', '2147483648');
+    case 2:
+      return v('-1', '-1');
+    case 3:
+      return v('1.5', '1.5');
+    case 4:
+      return v('true', 'true');
+    case 5:
+      return v('LAST_HOUR', '"LAST_HOUR"');
+    case 6:
+      return v('[]', '[]');
+    case 7:
+      return v('{}', '{}');
+    case 8:
+      return v('{ preset: LAST_HOUR, from: "x" }', '{"preset":"LAST_HOUR","from":"x"}');
+    case 9:
+      return strVal(timeValue(c, now), c);
+    case 10:
+      return v('9007199254740993', '9007199254740993');
+    default:
+      return strVal(c.str(), c);
   }
 }
 
 /** A huge or deeply nested variable value (JSON text only). */
 export function hugeJson(c: Chooser): string {
   switch (c.int(7)) {
-    case 0: return JSON.stringify('x'.repeat(1 + c.int(200_000)));
-    case 1: return JSON.stringify(Array.from({ length: 1 + c.int(20_000) }, (_, i) => `v${i}`));
-    case 2: { const n = 1 + c.int(40_000); return '['.repeat(n) + ']'.repeat(n); }
-    case 3: { const n = 1 + c.int(20_000); return '{"a":'.repeat(n) + '1' + '}'.repeat(n); }
-    case 4: return c.pick(['1e400', '-1e400', '1e-400', '-0', '18446744073709551616', '0.1e1', '1E2']);
-    case 5: return JSON.stringify(Object.fromEntries(Array.from({ length: 1 + c.int(5_000) }, (_, i) => [`k${i}`, i])));
-    default: return JSON.stringify(c.str().repeat(1 + c.int(2_000)));
+    case 0:
+      return JSON.stringify('x'.repeat(1 + c.int(200_000)));
+    case 1:
+      return JSON.stringify(Array.from({ length: 1 + c.int(20_000) }, (_, i) => `v${i}`));
+    case 2: {
+      const n = 1 + c.int(40_000);
+      return '['.repeat(n) + ']'.repeat(n);
+    }
+    case 3: {
+      const n = 1 + c.int(20_000);
+      return '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    }
+    case 4:
+      return c.pick(['1e400', '-1e400', '1e-400', '-0', '18446744073709551616', '0.1e1', '1E2']);
+    case 5:
+      return JSON.stringify(Object.fromEntries(Array.from({ length: 1 + c.int(5_000) }, (_, i) => [`k${i}`, i])));
+    default:
+      return JSON.stringify(c.str().repeat(1 + c.int(2_000)));
   }
 }
 
@@ -130,16 +183,27 @@ function scalarValue(name: string, c: Chooser, now: number): Val {
     case 'String':
       return strVal(c.chance(0.7) ? c.str() : c.pick(IDS), c);
     case 'ID':
-      if (c.chance(0.1)) { const n = c.int(100); return v(String(n), String(n)); }
+      if (c.chance(0.1)) {
+        const n = c.int(100);
+        return v(String(n), String(n));
+      }
       return strVal(c.chance(0.6) ? c.pick(IDS) : c.str(), c);
     case 'Int': {
       const n = c.pick([1, 5, 10, 100, 0, 1000, 1001, -1, 2147483647, -2147483648, 20, 500, 501]);
       return v(String(n), String(n));
     }
-    case 'Float': { const f = c.pick(['0', '1.5', '-1e3', '1e308']); return v(f, f); }
-    case 'Boolean': { const b = c.chance(0.5) ? 'true' : 'false'; return v(b, b); }
-    case 'DateTimeISO': return strVal(timeValue(c, now), c);
-    default: return strVal(c.str(), c);
+    case 'Float': {
+      const f = c.pick(['0', '1.5', '-1e3', '1e308']);
+      return v(f, f);
+    }
+    case 'Boolean': {
+      const b = c.chance(0.5) ? 'true' : 'false';
+      return v(b, b);
+    }
+    case 'DateTimeISO':
+      return strVal(timeValue(c, now), c);
+    default:
+      return strVal(c.str(), c);
   }
 }
 
@@ -184,5 +248,18 @@ export function inputValue(type: GraphQLInputType, c: Chooser, now: number, dept
 /** A type string for a variable: usually the argument's own, sometimes a wrong one. */
 export function variableType(type: GraphQLInputType, c: Chooser): string {
   if (c.chance(0.85)) return String(type);
-  return c.pick(['String', 'String!', 'Int', 'Int!', 'ID', '[String!]', 'TimeRangeInput', 'Boolean!', 'Unknown', 'DateTimeISO', 'SafeInt', String(type).replace(/!$/, '')]);
+  return c.pick([
+    'String',
+    'String!',
+    'Int',
+    'Int!',
+    'ID',
+    '[String!]',
+    'TimeRangeInput',
+    'Boolean!',
+    'Unknown',
+    'DateTimeISO',
+    'SafeInt',
+    String(type).replace(/!$/, ''),
+  ]);
 }

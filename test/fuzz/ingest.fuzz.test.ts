@@ -49,7 +49,17 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------
 
 let keyCounter = 0;
-const stats = { bodies: 0, requests: 0, byStatus: {} as Record<string, number>, byKind: {} as Record<string, number>, msByKind: {} as Record<string, number>, sendMs: 0, acknowledgedEvents: 0, engineQueries: 0, engineMs: 0 };
+const stats = {
+  bodies: 0,
+  requests: 0,
+  byStatus: {} as Record<string, number>,
+  byKind: {} as Record<string, number>,
+  msByKind: {} as Record<string, number>,
+  sendMs: 0,
+  acknowledgedEvents: 0,
+  engineQueries: 0,
+  engineMs: 0,
+};
 
 function materialize(p: Payload): Buffer | ReadableStream<Uint8Array> {
   if (typeof p === 'string') return Buffer.from(p, 'utf8');
@@ -110,7 +120,11 @@ function recordsOf(spec: BodySpec): unknown[] | null {
       const v = JSON.parse(text);
       return Array.isArray(v) ? v : null;
     }
-    if (mediaType === 'application/x-ndjson' || mediaType === 'application/jsonl') return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    if (mediaType === 'application/x-ndjson' || mediaType === 'application/jsonl')
+      return text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l));
   } catch {
     return null;
   }
@@ -118,7 +132,9 @@ function recordsOf(spec: BodySpec): unknown[] | null {
 }
 
 function fail(spec: BodySpec, res: Sent, why: string): never {
-  throw new Error(`${why}\n  body kind: ${spec.kind}, content-type: ${JSON.stringify(spec.contentType)}, key: ${preview(spec.key)}\n  body: ${preview(spec.body, 1500)}\n  → ${res.status} ${preview(res.text, 800)}`);
+  throw new Error(
+    `${why}\n  body kind: ${spec.kind}, content-type: ${JSON.stringify(spec.contentType)}, key: ${preview(spec.key)}\n  body: ${preview(spec.body, 1500)}\n  → ${res.status} ${preview(res.text, 800)}`,
+  );
 }
 
 const ALLOWED_STATUS = new Set([200, 400, 413, 415]);
@@ -137,7 +153,9 @@ function textFieldsOf(records: unknown[]): string {
   const jsonBody = (part: unknown) => (part && typeof part === 'object' && typeof (part as Rec).body !== 'string' ? { ...(part as Rec), body: null } : part);
   const withoutPayload = records.map((r) => {
     const sample = (r as Rec)?.sample as Rec | undefined;
-    return sample && typeof sample === 'object' ? { ...(r as Rec), sample: { ...sample, payload: null, request: jsonBody(sample.request), response: jsonBody(sample.response) } } : r;
+    return sample && typeof sample === 'object'
+      ? { ...(r as Rec), sample: { ...sample, payload: null, request: jsonBody(sample.request), response: jsonBody(sample.response) } }
+      : r;
   });
   return echoText(JSON.stringify(withoutPayload));
 }
@@ -152,7 +170,8 @@ function checkOracle(spec: BodySpec, res: Sent): void {
   if (spec.kind.startsWith('valid-') && (spec.method ?? 'POST') === 'POST') {
     const records = recordsOf(spec);
     if (spec.key.type === 'raw') {
-      if (res.status !== 400 || !/Idempotency-Key/.test(body.error?.message ?? '')) fail(spec, res, 'valid records with a malformed Idempotency-Key: want 400 naming the header');
+      if (res.status !== 400 || !/Idempotency-Key/.test(body.error?.message ?? ''))
+        fail(spec, res, 'valid records with a malformed Idempotency-Key: want 400 naming the header');
     } else if (!hasLoneSurrogate(textFieldsOf(records ?? []))) {
       if (res.status !== 200) fail(spec, res, 'a body of valid records was refused');
     } else if (res.status !== 400 || !(body.error?.errors ?? []).every((e: { reason: string }) => /valid Unicode/.test(e.reason))) {
@@ -177,7 +196,8 @@ function check(spec: BodySpec, res: Sent, bodyText: string): { events: number } 
     const e = body.error;
     if (!e || typeof e !== 'object') fail(spec, res, 'error response without an `error` object');
     if (!ERROR_CODES.has(e.code)) fail(spec, res, `error.code ${preview(e.code)} is not in the ErrorCode enum`);
-    if (HTTP_STATUS[e.code as ErrorCode] !== res.status) fail(spec, res, `status ${res.status} does not match HTTP_STATUS[${e.code}] = ${HTTP_STATUS[e.code as ErrorCode]}`);
+    if (HTTP_STATUS[e.code as ErrorCode] !== res.status)
+      fail(spec, res, `status ${res.status} does not match HTTP_STATUS[${e.code}] = ${HTTP_STATUS[e.code as ErrorCode]}`);
     if (typeof e.message !== 'string' || e.message === '') fail(spec, res, 'error.message missing');
     if (typeof e.requestId !== 'string' || e.requestId === '') fail(spec, res, 'error.requestId missing');
     const leak = leakIn(res.text, echoText(bodyText), [t.gateway.db.database]);
@@ -186,10 +206,12 @@ function check(spec: BodySpec, res: Sent, bodyText: string): { events: number } 
       const records = recordsOf(spec);
       if (!Array.isArray(e.errors) || e.errors.length === 0 || e.errors.length > 100) fail(spec, res, 'error.errors must list 1–100 problems');
       for (const fe of e.errors) {
-        if (typeof fe?.field !== 'string' || typeof fe?.reason !== 'string' || !Number.isInteger(fe?.index) || fe.index < 0) fail(spec, res, `malformed field error ${preview(fe)}`);
+        if (typeof fe?.field !== 'string' || typeof fe?.reason !== 'string' || !Number.isInteger(fe?.index) || fe.index < 0)
+          fail(spec, res, `malformed field error ${preview(fe)}`);
         if (records && fe.index >= records.length) fail(spec, res, `field error index ${fe.index} is outside the batch of ${records.length}`);
       }
-      if (!(e.totalErrors >= e.errors.length) || !(e.invalidRecords >= 1) || (records && e.invalidRecords > records.length)) fail(spec, res, 'inconsistent totalErrors / invalidRecords');
+      if (!(e.totalErrors >= e.errors.length) || !(e.invalidRecords >= 1) || (records && e.invalidRecords > records.length))
+        fail(spec, res, 'inconsistent totalErrors / invalidRecords');
     }
     return { events: 0 };
   }
@@ -225,7 +247,6 @@ async function sendAndCheck(spec: BodySpec): Promise<void> {
   }
 }
 
-
 describe('POST /v1/ingest under ≥ 10,000 generated bodies', () => {
   it('answers every body with 200/400/413/415, a closed-set code and consistent counts; stores exactly what it acknowledged', async () => {
     const started = performance.now();
@@ -242,8 +263,10 @@ describe('POST /v1/ingest under ≥ 10,000 generated bodies', () => {
       fcParams(1, BODY_RUNS),
     );
     const seconds = (performance.now() - started) / 1000;
-     
-    console.log(`ingest fuzz: ${stats.bodies} bodies (${stats.requests} requests) in ${seconds.toFixed(1)} s, seed ${fcParams(1, 0).seed}; by status ${JSON.stringify(stats.byStatus)}; by kind ${JSON.stringify(stats.byKind)}; ms by kind ${JSON.stringify(stats.msByKind)}; sending ${(stats.sendMs / 1000).toFixed(1)} s; ${stats.engineQueries} engine statements, ${(stats.engineMs / 1000).toFixed(1)} s`);
+
+    console.log(
+      `ingest fuzz: ${stats.bodies} bodies (${stats.requests} requests) in ${seconds.toFixed(1)} s, seed ${fcParams(1, 0).seed}; by status ${JSON.stringify(stats.byStatus)}; by kind ${JSON.stringify(stats.byKind)}; ms by kind ${JSON.stringify(stats.msByKind)}; sending ${(stats.sendMs / 1000).toFixed(1)} s; ${stats.engineQueries} engine statements, ${(stats.engineMs / 1000).toFixed(1)} s`,
+    );
     expect(stats.bodies).toBeGreaterThanOrEqual(MIN_BODIES);
 
     // All or nothing: exactly the acknowledged events are stored (keys are unique; retries dedupe).

@@ -36,7 +36,6 @@ afterAll(async () => {
   rejections?.stop();
 });
 
-
 /** Free text without lone surrogates: any code point, graphemes, quotes, backslashes, templates, SQL. */
 const rtText = (max: number, min = 0) =>
   fc
@@ -61,7 +60,15 @@ interface RtRecord {
 }
 
 const rtRecord: fc.Arbitrary<RtRecord> = fc
-  .record({ eventName: rtText(256), eventType: rtText(64), appVersion: rtText(64), reason: rtText(128, 1), messageId: rtText(256, 1), error: rtText(2048, 1), inPayload: rtText(256) })
+  .record({
+    eventName: rtText(256),
+    eventType: rtText(64),
+    appVersion: rtText(64),
+    reason: rtText(128, 1),
+    messageId: rtText(256, 1),
+    error: rtText(2048, 1),
+    inPayload: rtText(256),
+  })
   .map(({ inPayload, ...r }) => {
     const payload: Rec = { s: inPayload, list: [inPayload, { s: inPayload }] };
     setOwn(payload, inPayload, inPayload);
@@ -82,8 +89,11 @@ function sameRows(view: string, got: unknown[][], want: unknown[][], recs: RtRec
   if (JSON.stringify(g) === JSON.stringify(w)) return;
   const missing = w.filter((x) => !g.includes(x));
   const extra = g.filter((x) => !w.includes(x));
-  const show = (rows: string[]) => rows.map((r) => `${r}\n      utf8 ${(JSON.parse(r) as unknown[]).map((v) => (typeof v === 'string' ? hex(v) : String(v))).join(' | ')}`).join('\n    ');
-  throw new Error(`${view} did not round-trip byte-identically\n  sent but not returned:\n    ${show(missing)}\n  returned but not sent:\n    ${show(extra)}\n  records ${preview(recs, 3000)}`);
+  const show = (rows: string[]) =>
+    rows.map((r) => `${r}\n      utf8 ${(JSON.parse(r) as unknown[]).map((v) => (typeof v === 'string' ? hex(v) : String(v))).join(' | ')}`).join('\n    ');
+  throw new Error(
+    `${view} did not round-trip byte-identically\n  sent but not returned:\n    ${show(missing)}\n  returned but not sent:\n    ${show(extra)}\n  records ${preview(recs, 3000)}`,
+  );
 }
 
 /** One GraphQL request per run reads every view the free text appears in. */
@@ -130,8 +140,17 @@ describe('free text round-trips byte-identically (ingest → GraphQL)', () => {
         const dst = `dst_rt_${++rtCounter}`;
         const at = new Date(Date.now() - 10 * MINUTE).toISOString();
         const body = recs.map((r) => ({
-          timestamp: at, sourceId: 'src_rt', destinationId: dst, destinationKind: 'classic', step: 'failed_delivery', reason: r.reason,
-          eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion, messageId: r.messageId, count: PER_RECORD,
+          timestamp: at,
+          sourceId: 'src_rt',
+          destinationId: dst,
+          destinationKind: 'classic',
+          step: 'failed_delivery',
+          reason: r.reason,
+          eventType: r.eventType,
+          eventName: r.eventName,
+          appVersion: r.appVersion,
+          messageId: r.messageId,
+          count: PER_RECORD,
           sample: { payload: JSON.parse(r.payloadText), error: r.error },
         }));
         const ing = await t.ingest(rtToken, body);
@@ -140,7 +159,13 @@ describe('free text round-trips byte-identically (ingest → GraphQL)', () => {
 
         const reasons = [...new Set(recs.map((r) => r.reason))];
         const distinct = (f: (r: RtRecord) => string) => [...new Set(recs.map(f))];
-        const vars: Record<string, unknown> = { d: dst, r: { preset: 'LAST_HOUR' }, en: distinct((r) => r.eventName), et: distinct((r) => r.eventType), av: distinct((r) => r.appVersion) };
+        const vars: Record<string, unknown> = {
+          d: dst,
+          r: { preset: 'LAST_HOUR' },
+          en: distinct((r) => r.eventName),
+          et: distinct((r) => r.eventType),
+          av: distinct((r) => r.appVersion),
+        };
         recs.forEach((r, i) => (vars[`m${i}`] = r.messageId));
         reasons.forEach((reason, i) => (vars[`reason${i}`] = reason));
         const res = await t.gql<Record<string, any>>(rtToken, rtQuery(recs.length, reasons.length), vars);
@@ -152,19 +177,36 @@ describe('free text round-trips byte-identically (ingest → GraphQL)', () => {
         recs.forEach((r, i) => {
           const entries = (data[`t${i}`] as Rec[]).filter((e) => e.destinationId === dst);
           const want = recs.filter((x) => x.messageId === r.messageId).map((x) => [x.reason, x.eventType, x.eventName, x.appVersion, PER_RECORD]);
-          sameRows(`trace(messageId: ${preview(r.messageId, 80)})`, entries.map((e) => [e.reason, e.eventType, e.eventName, e.appVersion, e.count]), want, recs);
+          sameRows(
+            `trace(messageId: ${preview(r.messageId, 80)})`,
+            entries.map((e) => [e.reason, e.eventType, e.eventName, e.appVersion, e.count]),
+            want,
+            recs,
+          );
         });
         const tuples = grouped(recs.map((r) => [r.eventType, r.eventName, r.appVersion, PER_RECORD]));
         const rows = (list: Rec[]) => list.map((x) => [x.eventType, x.eventName, x.appVersion, x.count]);
         sameRows('breakdown { eventType eventName appVersion }', rows(d.breakdown), tuples, recs);
         sameRows('breakdown(filter: the stored values)', rows(d.filtered), tuples, recs);
         reasons.forEach((reason, i) =>
-          sameRows(`breakdown(reason: ${preview(reason, 80)})`, rows(d[`r${i}`]), grouped(recs.filter((r) => r.reason === reason).map((r) => [r.eventType, r.eventName, r.appVersion, PER_RECORD])), recs),
+          sameRows(
+            `breakdown(reason: ${preview(reason, 80)})`,
+            rows(d[`r${i}`]),
+            grouped(recs.filter((r) => r.reason === reason).map((r) => [r.eventType, r.eventName, r.appVersion, PER_RECORD])),
+            recs,
+          ),
         );
-        sameRows('discards { reason { code } count }', (d.discards as Rec[]).map((x) => [(x.reason as Rec).code, (x.reason as Rec).unknown, x.count]), grouped(recs.map((r) => [r.reason, true, PER_RECORD])), recs);
+        sameRows(
+          'discards { reason { code } count }',
+          (d.discards as Rec[]).map((x) => [(x.reason as Rec).code, (x.reason as Rec).unknown, x.count]),
+          grouped(recs.map((r) => [r.reason, true, PER_RECORD])),
+          recs,
+        );
         sameRows(
           'discards { samples { messageId error payload eventType eventName appVersion } }',
-          (d.discards as Rec[]).flatMap((x) => (x.samples as Rec[]).map((s) => [(x.reason as Rec).code, s.messageId, s.error, s.payload, s.eventType, s.eventName, s.appVersion])),
+          (d.discards as Rec[]).flatMap((x) =>
+            (x.samples as Rec[]).map((s) => [(x.reason as Rec).code, s.messageId, s.error, s.payload, s.eventType, s.eventName, s.appVersion]),
+          ),
           recs.map((r) => [r.reason, r.messageId, r.error, r.payloadText, r.eventType, r.eventName, r.appVersion]),
           recs,
         );
@@ -178,7 +220,7 @@ describe('free text round-trips byte-identically (ingest → GraphQL)', () => {
       }),
       fcParams(2, ROUND_TRIP_RUNS),
     );
-     
+
     console.log(`round trip: ${records} records in ${((performance.now() - started) / 1000).toFixed(1)} s, seed ${fcParams(2, 0).seed}`);
     expect(rejections.list).toEqual([]);
   });
@@ -188,12 +230,24 @@ describe('sample payloads', () => {
   it('sample.payload with lone surrogates is kept as JSON text that parses back to the same value', async () => {
     const dst = 'dst_lone_payload';
     const payload = { s: 'x\ud800y\udfffz', ['k\udbff']: ['\udc00'] };
-    const res = await t.ingest(rtToken, [{ timestamp: new Date(Date.now() - 10 * MINUTE).toISOString(), sourceId: 'src_lone', destinationId: dst, destinationKind: 'classic', step: 'failed_delivery', reason: 'lone', sample: { payload } }]);
+    const res = await t.ingest(rtToken, [
+      {
+        timestamp: new Date(Date.now() - 10 * MINUTE).toISOString(),
+        sourceId: 'src_lone',
+        destinationId: dst,
+        destinationKind: 'classic',
+        step: 'failed_delivery',
+        reason: 'lone',
+        sample: { payload },
+      },
+    ]);
     expect(res.status).toBe(200);
-    const q = await t.gql<Record<string, any>>(rtToken, `{ destination(id: "${dst}") { discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }) { samples { payload } } } }`);
+    const q = await t.gql<Record<string, any>>(
+      rtToken,
+      `{ destination(id: "${dst}") { discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }) { samples { payload } } } }`,
+    );
     const text = q.body.data!.destination.discards[0].samples[0].payload as string;
     expect(text).toBe(JSON.stringify(payload)); // JSON.stringify escapes lone surrogates as \udXXX
     expect(JSON.parse(text)).toEqual(payload);
   });
-
 });

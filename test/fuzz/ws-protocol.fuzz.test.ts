@@ -52,7 +52,14 @@ const goodQuery = fc.constantFrom(
   '{ destinations { id } }',
   'subscription { alertEvents { id } }',
 );
-const badQuery = fc.constantFrom('subscription { nope }', '{', '', 'query { trace(messageId: "") { step } }', `{ ${'__typename '.repeat(6_000)}}`, 'subscription { a: retryPendingChanged(destinationId: "d") { count } b: alertEvents { id } }');
+const badQuery = fc.constantFrom(
+  'subscription { nope }',
+  '{',
+  '',
+  'query { trace(messageId: "") { step } }',
+  `{ ${'__typename '.repeat(6_000)}}`,
+  'subscription { a: retryPendingChanged(destinationId: "d") { count } b: alertEvents { id } }',
+);
 const payload = fc.oneof(
   fc.record({ query: goodQuery }),
   fc.record({ query: badQuery }),
@@ -71,18 +78,31 @@ const message = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('complete'), id }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constantFrom('ping', 'pong') }, { requiredKeys: ['type'] }) },
   { weight: 1, arbitrary: init },
-  { weight: 1, arbitrary: fc.record({ type: fc.constantFrom('next', 'error', 'connection_ack', 'start', 'stop', 'connection_terminate', '', 'SUBSCRIBE'), id, payload: fc.jsonValue({ maxDepth: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constantFrom('next', 'error', 'connection_ack', 'start', 'stop', 'connection_terminate', '', 'SUBSCRIBE'),
+      id,
+      payload: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ id, payload }) },
 );
 const frame: fc.Arbitrary<Frame> = fc.oneof(
   { weight: 16, arbitrary: message.map((m) => ({ text: JSON.stringify(m) })) },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('{', 'null', '[]', '"str"', '{"type":5}', '\u0000')).map((text) => ({ text })) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('{', 'null', '[]', '"str"', '{"type":5}', '\u0000')).map((text) => ({ text })),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }).map((b) => ({ binary: Buffer.from(b) })) },
   { weight: 1, arbitrary: fc.constantFrom(256 * 1024 + 1, 300_000).map((n) => ({ text: `{"type":"ping","payload":"${'x'.repeat(n)}"}` })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }).map((wait) => ({ wait })) },
 );
 const sequence: fc.Arbitrary<Sequence> = fc.record({
-  protocol: fc.oneof({ weight: 9, arbitrary: fc.constant<string | null>('graphql-transport-ws') }, { weight: 1, arbitrary: fc.constantFrom<string | null>(null, 'graphql-ws', 'x') }),
+  protocol: fc.oneof(
+    { weight: 9, arbitrary: fc.constant<string | null>('graphql-transport-ws') },
+    { weight: 1, arbitrary: fc.constantFrom<string | null>(null, 'graphql-ws', 'x') },
+  ),
   initFirst: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   frames: fc.array(frame, { maxLength: 6 }),
 });
@@ -181,8 +201,10 @@ describe('graphql-ws protocol under ≥ 1,000 generated frame sequences', () => 
       }),
       fcParams(301, RUNS),
     );
-     
-    console.log(`ws protocol fuzz: ${stats.sequences} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s, seed ${fcParams(301, 0).seed}; close codes ${JSON.stringify(stats.closes)}; ${stats.received} messages received, ${stats.errors} with errors`);
+
+    console.log(
+      `ws protocol fuzz: ${stats.sequences} sequences in ${((performance.now() - started) / 1000).toFixed(1)} s, seed ${fcParams(301, 0).seed}; close codes ${JSON.stringify(stats.closes)}; ${stats.received} messages received, ${stats.errors} with errors`,
+    );
     expect(stats.sequences).toBeGreaterThanOrEqual(MIN_SEQUENCES);
     expect(rejections.list).toEqual([]);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
@@ -190,7 +212,10 @@ describe('graphql-ws protocol under ≥ 1,000 generated frame sequences', () => 
     // An ordinary subscriber is still served.
     const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     const first = await new Promise<unknown>((resolve, reject) => {
-      const dispose = client.subscribe({ query: 'subscription { retryPendingChanged(destinationId: "dst_p") { count } }' }, { next: (v) => (dispose(), resolve(v)), error: reject, complete: () => undefined });
+      const dispose = client.subscribe(
+        { query: 'subscription { retryPendingChanged(destinationId: "dst_p") { count } }' },
+        { next: (v) => (dispose(), resolve(v)), error: reject, complete: () => undefined },
+      );
     });
     await client.dispose();
     expect(first).toMatchObject({ data: { retryPendingChanged: { count: 1 } } });

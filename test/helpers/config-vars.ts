@@ -19,7 +19,10 @@ function filesUnder(dir: string): string[] {
 const NAME = '([A-Z][A-Z0-9_]*)';
 const QUOTE = '[\'"`]';
 /** `r.int('PORT', …)`, `r.optional("SECRETS_KEY")`: the config reader's methods, any quote style. */
-const READER_CALL = new RegExp(`\\b[A-Za-z_$][\\w$]*\\s*\\.\\s*(?:int|string|optional|bool|oneOf|identifier|url|origins|secret|list|pairs|host)\\s*(?:<[^>(]*>)?\\s*\\(\\s*${QUOTE}${NAME}${QUOTE}`, 'g');
+const READER_CALL = new RegExp(
+  `\\b[A-Za-z_$][\\w$]*\\s*\\.\\s*(?:int|string|optional|bool|oneOf|identifier|url|origins|secret|list|pairs|host)\\s*(?:<[^>(]*>)?\\s*\\(\\s*${QUOTE}${NAME}${QUOTE}`,
+  'g',
+);
 /** `process.env.NAME`, `env.NAME`, `env?.NAME`, `env['NAME']`, `env["NAME"]`. */
 const ENV_DOT = new RegExp(`\\benv\\s*(?:\\?\\.|\\.)\\s*${NAME}\\b`, 'g');
 const ENV_INDEX = new RegExp(`\\benv\\s*(?:\\?\\.)?\\[\\s*${QUOTE}${NAME}${QUOTE}\\s*\\]`, 'g');
@@ -46,4 +49,3 @@ export function directEnvNames(): string[] {
     return [...matches(text, ENV_DOT), ...matches(text, ENV_INDEX)];
   });
 }
-

@@ -25,8 +25,15 @@ export function testConfig(name: string, env: Record<string, string> = {}): Conf
   // Rate limits are off unless a test turns them on: most tests send bursts on purpose.
   // Webhooks may reach loopback: the alert tests' receivers listen on 127.0.0.1.
   return loadConfig({
-    PORT: '0', DATA_DIR: workerDataDir(), CLICKHOUSE_DATABASE: uniqueDatabase(name), LOG_LEVEL: 'silent',
-    QUERY_RATE_PER_SECOND: '0', INGEST_RATE_PER_SECOND: '0', AUTH_FAILURE_RATE_PER_SECOND: '0', ALERT_WEBHOOK_ALLOW_PRIVATE: 'true', ...env,
+    PORT: '0',
+    DATA_DIR: workerDataDir(),
+    CLICKHOUSE_DATABASE: uniqueDatabase(name),
+    LOG_LEVEL: 'silent',
+    QUERY_RATE_PER_SECOND: '0',
+    INGEST_RATE_PER_SECOND: '0',
+    AUTH_FAILURE_RATE_PER_SECOND: '0',
+    ALERT_WEBHOOK_ALLOW_PRIVATE: 'true',
+    ...env,
   });
 }
 
@@ -50,9 +57,17 @@ export class TestGateway {
   }
 
   /** A GraphQL request: a typed document (test/generated, `npm run codegen`) or a query string. */
-  async gql<TData, TVariables extends Record<string, unknown>>(token: string | null, query: TypedDocumentNode<TData, TVariables>, variables?: TVariables): Promise<GqlResponse<TData>>;
+  async gql<TData, TVariables extends Record<string, unknown>>(
+    token: string | null,
+    query: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+  ): Promise<GqlResponse<TData>>;
   async gql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
-  async gql(token: string | null, query: string | TypedDocumentNode<unknown, Record<string, unknown>>, variables: Record<string, unknown> = {}): Promise<GqlResponse<unknown>> {
+  async gql(
+    token: string | null,
+    query: string | TypedDocumentNode<unknown, Record<string, unknown>>,
+    variables: Record<string, unknown> = {},
+  ): Promise<GqlResponse<unknown>> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     const text = typeof query === 'string' ? query : print(query);

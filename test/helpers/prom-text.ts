@@ -136,7 +136,12 @@ export function parsePrometheusText(text: string): Map<string, Family> {
 
 function checkHistogram(f: Family): void {
   const series = new Map<string, { buckets: [number, number][]; count?: number; sum?: number }>();
-  const keyOf = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le').sort());
+  const keyOf = (labels: Record<string, string>) =>
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== 'le')
+        .sort(),
+    );
   for (const s of f.samples) {
     const key = keyOf(s.labels);
     const entry = series.get(key) ?? { buckets: [] };

@@ -44,7 +44,15 @@ function keyValues(r: Rec, by: readonly GroupDim[]): string[] {
 
 export class ConnectionRecount extends Recount {
   /** Rows of one box grouped by `by`: now desc, before desc, then the grouped values in order. */
-  grouped(destinationId: string, box: string, range: Range, mappingId: string | null, reason: string | null, first: number, by: readonly GroupDim[]): GroupedV[] {
+  grouped(
+    destinationId: string,
+    box: string,
+    range: Range,
+    mappingId: string | null,
+    reason: string | null,
+    first: number,
+    by: readonly GroupDim[],
+  ): GroupedV[] {
     const kind = this.kindOf(destinationId);
     const step = reportStepOf(kind, box)!;
     const base = this.stepCount(destinationId, baseStepOf(kind), range, mappingId, null);
@@ -71,8 +79,14 @@ export class ConnectionRecount extends Recount {
           if (d === 'AUDIENCE') spaceId = values.shift()!;
         }
         return {
-          operation: row.OPERATION, mappingId: row.MAPPING, audienceId: row.AUDIENCE, spaceId,
-          count: g.now, previousCount: g.before, share: share(g.now, base.now), change: change(g.now, g.before, base.now, base.before),
+          operation: row.OPERATION,
+          mappingId: row.MAPPING,
+          audienceId: row.AUDIENCE,
+          spaceId,
+          count: g.now,
+          previousCount: g.before,
+          share: share(g.now, base.now),
+          change: change(g.now, g.before, base.now, base.before),
         };
       });
   }
@@ -115,8 +129,15 @@ function runOf(id: string, recs: Rec[]): RunV {
     startedAt: Math.min(...recs.map((r) => r.time)),
     finishedAt: Math.max(...recs.map((r) => r.time)),
     status: failedToExtract + failed === 0 ? 'SUCCESS' : delivered === 0 ? 'FAILED' : 'PARTIAL',
-    extracted: at('extracted'), added: extractedAs('added'), updated: extractedAs('updated'), removed: extractedAs('removed'),
-    failedToExtract, filtered: at('filtered_destination'), delivered, failed, retryPending: at('retry_enqueued') - at('retry_resolved'),
+    extracted: at('extracted'),
+    added: extractedAs('added'),
+    updated: extractedAs('updated'),
+    removed: extractedAs('removed'),
+    failedToExtract,
+    filtered: at('filtered_destination'),
+    delivered,
+    failed,
+    retryPending: at('retry_enqueued') - at('retry_resolved'),
     topReasons: [...reasons.values()].sort((a, b) => b.count - a.count || byteCompare(a.step, b.step) || byteCompare(a.code, b.code)).slice(0, 3),
   };
 }

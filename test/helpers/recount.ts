@@ -166,7 +166,14 @@ export function reportStepOf(kind: Kind, box: string): string | undefined {
   return entry?.[1] ?? undefined;
 }
 
-export const DISCARD_BOXES = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
+export const DISCARD_BOXES = [
+  'FAILED_ON_INGEST',
+  'FILTERED_AT_SOURCE',
+  'FAILED_TO_EXTRACT',
+  'FILTERED_AT_DESTINATION',
+  'FILTERED_AT_MAPPING',
+  'FAILED_DELIVERY',
+];
 
 export function share(count: number, received: number): number | null {
   return received > 0 ? (count / received) * 100 : null;
@@ -290,13 +297,27 @@ export class Recount {
         return { kind: box, count: 0, previousCount: 0, share: null, change: { count: 0, relativePercent: null, percentagePoints: null } };
       }
       const c = this.stepCount(destinationId, step, range, mappingId, filter);
-      return { kind: box, count: c.now, previousCount: c.before, share: share(c.now, received.now), change: change(c.now, c.before, received.now, received.before) };
+      return {
+        kind: box,
+        count: c.now,
+        previousCount: c.before,
+        share: share(c.now, received.now),
+        change: change(c.now, c.before, received.now, received.before),
+      };
     });
     return { steps, retryPending: pending };
   }
 
   /** Rows by (eventType, eventName, appVersion): now desc, before desc, then the three keys ascending. */
-  breakdown(destinationId: string, box: string, range: Range, mappingId: string | null, filter: Filter | null, reason: string | null, first: number): BreakdownV[] {
+  breakdown(
+    destinationId: string,
+    box: string,
+    range: Range,
+    mappingId: string | null,
+    filter: Filter | null,
+    reason: string | null,
+    first: number,
+  ): BreakdownV[] {
     const step = reportStepOf(this.kindOf(destinationId), box);
     if (!step) throw new Error(`recount: ${box} has no report step for ${destinationId}`);
     const received = this.stepCount(destinationId, baseStepOf(this.kindOf(destinationId)), range, mappingId, filter);
@@ -343,6 +364,12 @@ export class Recount {
     }
     return [...groups.entries()]
       .sort(([ra, a], [rb, b]) => b.now - a.now || b.before - a.before || byteCompare(ra, rb))
-      .map(([code, g]) => ({ code, count: g.now, previousCount: g.before, share: share(g.now, received.now), change: change(g.now, g.before, received.now, received.before) }));
+      .map(([code, g]) => ({
+        code,
+        count: g.now,
+        previousCount: g.before,
+        share: share(g.now, received.now),
+        change: change(g.now, g.before, received.now, received.before),
+      }));
   }
 }

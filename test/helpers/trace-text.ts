@@ -2,7 +2,15 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 const KIND = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 /** Attributes worth a look in a printed trace (the rest are the same on every span). */
-const SHOWN = ['http.route', 'http.response.status_code', 'graphql.operation.type', 'graphql.operation.name', 'db.query.summary', 'db.response.status_code', 'error.type'];
+const SHOWN = [
+  'http.route',
+  'http.response.status_code',
+  'graphql.operation.type',
+  'graphql.operation.name',
+  'db.query.summary',
+  'db.response.status_code',
+  'error.type',
+];
 
 const ms = (s: ReadableSpan) => (s.duration[0] * 1e3 + s.duration[1] / 1e6).toFixed(1);
 const start = (s: ReadableSpan) => s.startTime[0] * 1e9 + s.startTime[1];
@@ -13,10 +21,15 @@ const start = (s: ReadableSpan) => s.startTime[0] * 1e9 + s.startTime[1];
  */
 export function traceText(spans: readonly ReadableSpan[]): string {
   const ids = new Set(spans.map((s) => s.spanContext().spanId));
-  const children = (parent: string | undefined) => spans.filter((s) => (parent === undefined ? !ids.has(s.parentSpanContext?.spanId ?? '') : s.parentSpanContext?.spanId === parent)).sort((a, b) => start(a) - start(b));
+  const children = (parent: string | undefined) =>
+    spans
+      .filter((s) => (parent === undefined ? !ids.has(s.parentSpanContext?.spanId ?? '') : s.parentSpanContext?.spanId === parent))
+      .sort((a, b) => start(a) - start(b));
   const lines: string[] = [];
   const visit = (s: ReadableSpan, prefix: string, last: boolean, root: boolean) => {
-    const attrs = SHOWN.filter((k) => s.attributes[k] !== undefined).map((k) => `${k}=${s.attributes[k]}`).join(' ');
+    const attrs = SHOWN.filter((k) => s.attributes[k] !== undefined)
+      .map((k) => `${k}=${s.attributes[k]}`)
+      .join(' ');
     const parent = root && s.parentSpanContext ? `  parent=${s.parentSpanContext.spanId} (from traceparent)` : '';
     lines.push(`${prefix}${root ? '' : last ? '└─ ' : '├─ '}${s.name}  [${KIND[s.kind]}, ${ms(s)} ms]${attrs ? `  ${attrs}` : ''}${parent}`);
     const kids = children(s.spanContext().spanId);

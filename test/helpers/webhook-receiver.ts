@@ -78,7 +78,10 @@ export function verifyStandardWebhook(secret: string, headers: http.IncomingHttp
   if (Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) > TOLERANCE_S) return 'timestamp outside the tolerance';
   if (!secret.startsWith('whsec_')) return 'secret is not whsec_';
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = crypto.createHmac('sha256', key).update(Buffer.from(`${id}.${timestamp}.${rawBody}`, 'utf8')).digest();
+  const expected = crypto
+    .createHmac('sha256', key)
+    .update(Buffer.from(`${id}.${timestamp}.${rawBody}`, 'utf8'))
+    .digest();
   for (const pair of signatures.split(' ')) {
     const comma = pair.indexOf(',');
     if (comma < 0 || pair.slice(0, comma) !== 'v1') continue;

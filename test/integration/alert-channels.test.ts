@@ -46,8 +46,24 @@ const PAGERDUTY_SCHEMA = {
         custom_details: { type: 'object' },
       },
     },
-    images: { type: 'array', items: { type: 'object', required: ['src'], additionalProperties: false, properties: { src: { type: 'string' }, href: { type: 'string' }, alt: { type: 'string' } } } },
-    links: { type: 'array', items: { type: 'object', required: ['href'], additionalProperties: false, properties: { href: { type: 'string', format: 'uri' }, text: { type: 'string' } } } },
+    images: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['src'],
+        additionalProperties: false,
+        properties: { src: { type: 'string' }, href: { type: 'string' }, alt: { type: 'string' } },
+      },
+    },
+    links: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['href'],
+        additionalProperties: false,
+        properties: { href: { type: 'string', format: 'uri' }, text: { type: 'string' } },
+      },
+    },
     client: { type: 'string' },
     client_url: { type: 'string', format: 'uri' },
   },
@@ -79,8 +95,17 @@ async function evaluate(): Promise<void> {
 const failed = (destinationId: string, n: number, i = 0) =>
   report(
     {
-      destinationId, step: 'failed_delivery', reason: '429', count: n, messageId: `msg-${destinationId}-${i}`,
-      sample: { error: 'HTTP 429: slow down', payload: { event: 'Order Completed', orderId: 'o-1' }, request: { method: 'POST', url: 'https://api.example.com/track?api_key=sk_live_1', headers: { Authorization: 'Bearer sk_live_2' } }, response: { status: 429 } },
+      destinationId,
+      step: 'failed_delivery',
+      reason: '429',
+      count: n,
+      messageId: `msg-${destinationId}-${i}`,
+      sample: {
+        error: 'HTTP 429: slow down',
+        payload: { event: 'Order Completed', orderId: 'o-1' },
+        request: { method: 'POST', url: 'https://api.example.com/track?api_key=sk_live_1', headers: { Authorization: 'Bearer sk_live_2' } },
+        response: { status: 429 },
+      },
     },
     10,
   );
@@ -107,10 +132,19 @@ afterAll(async () => {
 describe('alert channels', () => {
   it('warning, then critical, then resolved: PagerDuty events valid against the Events v2 schema with one dedup_key, Slack Block Kit with a link to the page on the window, signed webhooks', async () => {
     const { id } = await rule({
-      name: 'Amplitude on-call', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_oncall', threshold: 90, criticalThreshold: 50, windowMinutes: 60, minVolume: 10,
-      slackWebhookUrl: `${receiver.url}/slack`, pagerdutyRoutingKey: ROUTING_KEY, webhookUrl: `${receiver.url}/hook`,
+      name: 'Amplitude on-call',
+      kind: 'DELIVERY_RATE_BELOW',
+      destinationId: 'dst_oncall',
+      threshold: 90,
+      criticalThreshold: 50,
+      windowMinutes: 60,
+      minVolume: 10,
+      slackWebhookUrl: `${receiver.url}/slack`,
+      pagerdutyRoutingKey: ROUTING_KEY,
+      webhookUrl: `${receiver.url}/hook`,
     });
-    const secret = (await t.gql<{ rotateAlertWebhookSecret: string }>(admin, `mutation($id: ID!) { rotateAlertWebhookSecret(id: $id) }`, { id })).body.data!.rotateAlertWebhookSecret;
+    const secret = (await t.gql<{ rotateAlertWebhookSecret: string }>(admin, `mutation($id: ID!) { rotateAlertWebhookSecret(id: $id) }`, { id })).body.data!
+      .rotateAlertWebhookSecret;
     expect(secret).toMatch(/^whsec_/);
 
     expect((await t.ingest(admin, [delivered('dst_oncall', 80), failed('dst_oncall', 20)])).status).toBe(200);
@@ -119,9 +153,21 @@ describe('alert channels', () => {
     expect((await t.ingest(admin, [failed('dst_oncall', 100, 1)])).status).toBe(200);
     await evaluate(); // 40 %: critical
     await evaluate(); // still critical: nothing new
-    const list = async () => (await t.gql<{ alertRules: Record<string, unknown>[] }>(admin, `{ alertRules { ${RULE} } }`)).body.data!.alertRules.find((r) => r.id === id)!;
-    expect(await list()).toMatchObject({ state: 'FIRING', severity: 'CRITICAL', criticalThreshold: 50, slack: `${receiver.url}/…`, pagerduty: true, acknowledgement: null });
-    const ack = await t.gql<{ acknowledgeAlert: { acknowledgement: { by: string } } }>(admin, `mutation($id: ID!) { acknowledgeAlert(ruleId: $id) { ${RULE} } }`, { id });
+    const list = async () =>
+      (await t.gql<{ alertRules: Record<string, unknown>[] }>(admin, `{ alertRules { ${RULE} } }`)).body.data!.alertRules.find((r) => r.id === id)!;
+    expect(await list()).toMatchObject({
+      state: 'FIRING',
+      severity: 'CRITICAL',
+      criticalThreshold: 50,
+      slack: `${receiver.url}/…`,
+      pagerduty: true,
+      acknowledgement: null,
+    });
+    const ack = await t.gql<{ acknowledgeAlert: { acknowledgement: { by: string } } }>(
+      admin,
+      `mutation($id: ID!) { acknowledgeAlert(ruleId: $id) { ${RULE} } }`,
+      { id },
+    );
     expect(ack.body.data!.acknowledgeAlert.acknowledgement.by).toMatch(/^tok_/);
     const until = new Date(Date.now() + 60 * MINUTE).toISOString();
     await t.gql(admin, `mutation($id: ID!, $u: DateTimeISO!) { muteAlertRule(id: $id, until: $u) { id } }`, { id, u: until });
@@ -130,24 +176,42 @@ describe('alert channels', () => {
 
     const pd = of(id, '/pd');
     for (const event of pd) expect([validPagerDuty(event), validPagerDuty.errors]).toEqual([true, null]);
-    expect(pd.map((e) => [e.event_action, e.payload?.severity ?? null])).toEqual([['trigger', 'warning'], ['trigger', 'critical'], ['resolve', null]]);
+    expect(pd.map((e) => [e.event_action, e.payload?.severity ?? null])).toEqual([
+      ['trigger', 'warning'],
+      ['trigger', 'critical'],
+      ['resolve', null],
+    ]);
     expect(new Set(pd.map((e) => e.dedup_key)).size).toBe(1);
     expect(pd[0].routing_key).toBe(ROUTING_KEY);
-    expect(pd[1].payload.custom_details).toMatchObject({ severity: 'critical', previousSeverity: 'warning', threshold: 90, criticalThreshold: 50, topReason: { code: '429', remedy: expect.any(String) } });
+    expect(pd[1].payload.custom_details).toMatchObject({
+      severity: 'critical',
+      previousSeverity: 'warning',
+      threshold: 90,
+      criticalThreshold: 50,
+      topReason: { code: '429', remedy: expect.any(String) },
+    });
     const sample = pd[0].payload.custom_details.sample;
     expect(sample).toMatchObject({ error: 'HTTP 429: slow down', request: { method: 'POST', status: 429 } });
     expect(JSON.stringify(pd)).not.toContain('sk_live');
 
     const slack = of('Amplitude on-call', '/slack');
     expect(slack).toHaveLength(3);
-    expect(slack.map((m) => m.blocks[0].text.text)).toEqual([expect.stringContaining('WARNING: Amplitude on-call'), expect.stringContaining('CRITICAL: Amplitude on-call'), expect.stringContaining('RESOLVED: Amplitude on-call')]);
+    expect(slack.map((m) => m.blocks[0].text.text)).toEqual([
+      expect.stringContaining('WARNING: Amplitude on-call'),
+      expect.stringContaining('CRITICAL: Amplitude on-call'),
+      expect.stringContaining('RESOLVED: Amplitude on-call'),
+    ]);
     for (const m of slack) checkBlockKit(m);
     const button = slack[0].blocks.find((b: { type: string }) => b.type === 'actions').elements[0];
     expect(button.url).toBe(pd[0].links[0].href);
     const link = new URL(button.url);
     const windowTo = Math.floor(firedAt / MINUTE) * MINUTE;
     expect(link.origin + link.pathname).toBe(`${t.url}/destinations/dst_oncall`);
-    expect(Object.fromEntries(link.searchParams)).toEqual({ range: 'custom', from: new Date(windowTo - 60 * MINUTE).toISOString(), to: new Date(windowTo).toISOString() });
+    expect(Object.fromEntries(link.searchParams)).toEqual({
+      range: 'custom',
+      from: new Date(windowTo - 60 * MINUTE).toISOString(),
+      to: new Date(windowTo).toISOString(),
+    });
     const page = await fetch(button.url);
     expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
     const sampleBlock = JSON.stringify(slack[0].blocks.filter((b: { text?: { text: string } }) => b.text?.text.startsWith('*One failing event*')));
@@ -167,10 +231,20 @@ describe('alert channels', () => {
 
   it('a muted rule sends nothing: its firing and recovery are recorded, marked muted, with no notification', async () => {
     const { id } = await rule({
-      name: 'Muted', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_muted', threshold: 90, windowMinutes: 60, minVolume: 10,
-      slackWebhookUrl: `${receiver.url}/slack`, pagerdutyRoutingKey: ROUTING_KEY, webhookUrl: `${receiver.url}/hook`,
+      name: 'Muted',
+      kind: 'DELIVERY_RATE_BELOW',
+      destinationId: 'dst_muted',
+      threshold: 90,
+      windowMinutes: 60,
+      minVolume: 10,
+      slackWebhookUrl: `${receiver.url}/slack`,
+      pagerdutyRoutingKey: ROUTING_KEY,
+      webhookUrl: `${receiver.url}/hook`,
     });
-    await t.gql(admin, `mutation($id: ID!, $u: DateTimeISO!) { muteAlertRule(id: $id, until: $u) { id } }`, { id, u: new Date(Date.now() + 30 * MINUTE).toISOString() });
+    await t.gql(admin, `mutation($id: ID!, $u: DateTimeISO!) { muteAlertRule(id: $id, until: $u) { id } }`, {
+      id,
+      u: new Date(Date.now() + 30 * MINUTE).toISOString(),
+    });
     const before = receiver.requests.length;
     expect((await t.ingest(admin, [delivered('dst_muted', 10), failed('dst_muted', 90)])).status).toBe(200);
     await evaluate();
@@ -178,7 +252,11 @@ describe('alert channels', () => {
     await evaluate();
     await t.gateway.alerts.idle();
     expect(receiver.requests.slice(before).filter((r) => r.raw.includes(id) || r.raw.includes('Muted'))).toEqual([]);
-    const history = await t.gql<{ alertHistory: { state: string; muted: boolean; notifications: unknown[] }[] }>(admin, `query($id: ID!) { alertHistory(range: { preset: LAST_HOUR }, ruleId: $id) { state muted notifications { channel } } }`, { id });
+    const history = await t.gql<{ alertHistory: { state: string; muted: boolean; notifications: unknown[] }[] }>(
+      admin,
+      `query($id: ID!) { alertHistory(range: { preset: LAST_HOUR }, ruleId: $id) { state muted notifications { channel } } }`,
+      { id },
+    );
     expect(history.body.data!.alertHistory).toEqual([
       { state: 'RESOLVED', muted: true, notifications: [] },
       { state: 'FIRING', muted: true, notifications: [] },
@@ -187,12 +265,19 @@ describe('alert channels', () => {
 
   it('refuses a critical threshold on the wrong side, a malformed routing key and a mute in the past, naming the field', async () => {
     const refused = async (input: Record<string, unknown>) =>
-      (await t.gql(admin, `mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }`, { i: { name: 'x', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_oncall', threshold: 90, ...input } })).body.errors![0].extensions;
+      (
+        await t.gql(admin, `mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }`, {
+          i: { name: 'x', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_oncall', threshold: 90, ...input },
+        })
+      ).body.errors![0].extensions;
     expect(await refused({ criticalThreshold: 95 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'criticalThreshold' });
     expect(await refused({ pagerdutyRoutingKey: 'short' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pagerdutyRoutingKey' });
     expect(await refused({ slackWebhookUrl: 'ftp://hooks.example.com/x' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'slackWebhookUrl' });
     const { id } = await rule({ name: 'y', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_oncall', threshold: 90 });
-    const past = await t.gql(admin, `mutation($id: ID!, $u: DateTimeISO!) { muteAlertRule(id: $id, until: $u) { id } }`, { id, u: new Date(Date.now() - MINUTE).toISOString() });
+    const past = await t.gql(admin, `mutation($id: ID!, $u: DateTimeISO!) { muteAlertRule(id: $id, until: $u) { id } }`, {
+      id,
+      u: new Date(Date.now() - MINUTE).toISOString(),
+    });
     expect(past.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'until' });
     const ack = await t.gql(admin, `mutation($id: ID!) { acknowledgeAlert(ruleId: $id) { id } }`, { id });
     expect(ack.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
@@ -211,7 +296,8 @@ function checkBlockKit(message: Record<string, any>): void {
       expect((b.fields ?? []).length).toBeLessThanOrEqual(10);
     } else if (b.type === 'context') expect(b.elements.length).toBeLessThanOrEqual(10);
     else if (b.type === 'actions') {
-      for (const e of b.elements) expect([e.type, e.text.type, e.text.text.length <= 75, e.url.length <= 3000, URL.canParse(e.url)]).toEqual(['button', 'plain_text', true, true, true]);
+      for (const e of b.elements)
+        expect([e.type, e.text.type, e.text.text.length <= 75, e.url.length <= 3000, URL.canParse(e.url)]).toEqual(['button', 'plain_text', true, true, true]);
     } else throw new Error(`unexpected block ${b.type}`);
   }
 }

@@ -9,7 +9,19 @@ import { report, sourceReport, startTestGateway, type TestGateway } from '../hel
  */
 
 interface Hook {
-  body: { text: string; alert: { ruleId: string; state: string; kind: string; value: number | null; volume: number; threshold: number; counts: Record<string, number>; message: string } };
+  body: {
+    text: string;
+    alert: {
+      ruleId: string;
+      state: string;
+      kind: string;
+      value: number | null;
+      volume: number;
+      threshold: number;
+      counts: Record<string, number>;
+      message: string;
+    };
+  };
 }
 
 let t: TestGateway;
@@ -26,12 +38,43 @@ const HISTORY = `query($ruleId: ID) { alertHistory(range: { preset: LAST_HOUR },
   state kind value threshold volume message counts { name count } } }`;
 
 const retl = (o: Record<string, unknown>, minutesAgo: number) =>
-  report({ destinationId: 'dst_q_retl', destinationKind: 'retl', sourceId: 'src_q_wh', syncId: 'run_1', operation: 'added', eventType: undefined, eventName: undefined, appVersion: undefined, ...o }, minutesAgo);
+  report(
+    {
+      destinationId: 'dst_q_retl',
+      destinationKind: 'retl',
+      sourceId: 'src_q_wh',
+      syncId: 'run_1',
+      operation: 'added',
+      eventType: undefined,
+      eventName: undefined,
+      appVersion: undefined,
+      ...o,
+    },
+    minutesAgo,
+  );
 const audience = (o: Record<string, unknown>, minutesAgo: number) =>
-  report({ destinationId: 'dst_q_aud', destinationKind: 'audience', sourceId: 'src_q_space', audienceId: 'aud_1', spaceId: 'spa_1', operation: 'entered', eventType: undefined, eventName: undefined, appVersion: undefined, ...o }, minutesAgo);
+  report(
+    {
+      destinationId: 'dst_q_aud',
+      destinationKind: 'audience',
+      sourceId: 'src_q_space',
+      audienceId: 'aud_1',
+      spaceId: 'spa_1',
+      operation: 'entered',
+      eventType: undefined,
+      eventName: undefined,
+      appVersion: undefined,
+      ...o,
+    },
+    minutesAgo,
+  );
 const sync = (syncId: string, rowsSynced: number, minutesAgo: number) => ({
-  type: 'sync', destinationId: 'dst_q_wh', syncId, status: 'success',
-  startedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(), finishedAt: new Date(Date.now() - (minutesAgo - 1) * 60_000).toISOString(),
+  type: 'sync',
+  destinationId: 'dst_q_wh',
+  syncId,
+  status: 'success',
+  startedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+  finishedAt: new Date(Date.now() - (minutesAgo - 1) * 60_000).toISOString(),
   collections: [{ name: 'tracks', rowsSynced, rowsFailed: 0 }],
 });
 
@@ -180,15 +223,33 @@ describe('DESTINATION_QUIET', () => {
     const cases: [Record<string, unknown>, Record<string, unknown>][] = [
       [{}, { code: 'BAD_USER_INPUT', field: 'destinationId' }],
       [{ destinationId: 'dst_q_nope' }, { code: 'NOT_FOUND', field: 'destinationId' }],
-      [{ destinationId: 'dst_q_ok', threshold: 0 }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
-      [{ destinationId: 'dst_q_ok', threshold: 101 }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
-      [{ destinationId: 'dst_q_act', mappingId: 'map_1' }, { code: 'BAD_USER_INPUT', field: 'mappingId' }],
-      [{ destinationId: 'dst_q_ok', step: 'FAILED_DELIVERY' }, { code: 'BAD_USER_INPUT', field: 'step' }],
-      [{ destinationId: 'dst_q_ok', sourceId: 'src_q_ok' }, { code: 'BAD_USER_INPUT', field: 'sourceId' }],
+      [
+        { destinationId: 'dst_q_ok', threshold: 0 },
+        { code: 'BAD_USER_INPUT', field: 'threshold' },
+      ],
+      [
+        { destinationId: 'dst_q_ok', threshold: 101 },
+        { code: 'BAD_USER_INPUT', field: 'threshold' },
+      ],
+      [
+        { destinationId: 'dst_q_act', mappingId: 'map_1' },
+        { code: 'BAD_USER_INPUT', field: 'mappingId' },
+      ],
+      [
+        { destinationId: 'dst_q_ok', step: 'FAILED_DELIVERY' },
+        { code: 'BAD_USER_INPUT', field: 'step' },
+      ],
+      [
+        { destinationId: 'dst_q_ok', sourceId: 'src_q_ok' },
+        { code: 'BAD_USER_INPUT', field: 'sourceId' },
+      ],
       [{ destinationId: 'dst_q_ok', windowMinutes: 4 }, { code: 'BAD_USER_INPUT' }],
       [{ destinationId: 'dst_q_ok', minVolume: -1 }, { code: 'BAD_USER_INPUT' }],
       // The other kinds keep a required threshold.
-      [{ kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_q_ok' }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
+      [
+        { kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_q_ok' },
+        { code: 'BAD_USER_INPUT', field: 'threshold' },
+      ],
     ];
     for (const [input, expected] of cases) expect([input, await createError(input)]).toEqual([input, expect.objectContaining(expected)]);
   });

@@ -39,7 +39,10 @@ function decodeHeader(value: string): string {
     .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 
@@ -128,7 +131,8 @@ afterAll(async () => {
   await new Promise<void>((r) => smtp.close(() => r()));
 });
 
-const RULE_FIELDS = 'id name kind destinationId mappingId sourceId step reason threshold windowMinutes minVolume enabled webhook webhookSigned emails state stateSince';
+const RULE_FIELDS =
+  'id name kind destinationId mappingId sourceId step reason threshold windowMinutes minVolume enabled webhook webhookSigned emails state stateSince';
 const CREATE = `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { ${RULE_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: AlertRuleUpdateInput!) { updateAlertRule(id: $id, input: $input) { ${RULE_FIELDS} } }`;
 const DELETE = 'mutation($id: ID!) { deleteAlertRule(id: $id) }';
@@ -203,7 +207,10 @@ describe('alert rules: CRUD, validation, scopes', () => {
     expect(rule.id).toMatch(/^alr_/);
     expect(JSON.stringify(rule)).not.toContain('secretpath');
     // At rest the URL (its path is the credential) and the signing secret are sealed.
-    const [row] = await t.sql<{ url: string; secret: string }>('SELECT webhook_url AS url, webhook_secret AS secret FROM {{db}}.alert_rules WHERE rule_id = {id:String}', { id: rule.id });
+    const [row] = await t.sql<{ url: string; secret: string }>(
+      'SELECT webhook_url AS url, webhook_secret AS secret FROM {{db}}.alert_rules WHERE rule_id = {id:String}',
+      { id: rule.id },
+    );
     expect(row.url).toMatch(/^enc1:/);
     expect(row.secret).toMatch(/^enc1:/);
     expect(JSON.stringify(row)).not.toMatch(/secretpath|hooks\.slack|${SECRET}/);
@@ -212,7 +219,13 @@ describe('alert rules: CRUD, validation, scopes', () => {
     expect(listed.body.data!.alertRules.map((r) => r.id)).toEqual([rule.id]);
 
     const updated = await t.gql<{ updateAlertRule: Rule }>(adminA, UPDATE, { id: rule.id, input: { threshold: 80, windowMinutes: 60, webhookUrl: null } });
-    expect(updated.body.data!.updateAlertRule).toMatchObject({ threshold: 80, windowMinutes: 60, webhook: null, webhookSigned: false, name: 'Amplitude delivery' });
+    expect(updated.body.data!.updateAlertRule).toMatchObject({
+      threshold: 80,
+      windowMinutes: 60,
+      webhook: null,
+      webhookSigned: false,
+      name: 'Amplitude delivery',
+    });
     const cleared = await t.gql(adminA, UPDATE, { id: rule.id, input: { name: null } });
     expect(cleared.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
 
@@ -223,7 +236,10 @@ describe('alert rules: CRUD, validation, scopes', () => {
 
   it('read scope lists but cannot change; another workspace can neither see nor change', async () => {
     const rule = await create(adminA, { name: 'retry', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1000 });
-    expect((await t.gql(readA, CREATE, { input: { name: 'x', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1 } })).body.errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect(
+      (await t.gql(readA, CREATE, { input: { name: 'x', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1 } })).body.errors![0].extensions!
+        .code,
+    ).toBe('FORBIDDEN');
     expect((await t.gql(readA, DELETE, { id: rule.id })).body.errors![0].extensions!.code).toBe('FORBIDDEN');
     expect((await t.gql<{ alertRules: Rule[] }>(adminB, LIST)).body.data!.alertRules).toEqual([]);
     expect((await t.gql(adminB, DELETE, { id: rule.id })).body.errors![0].extensions!.code).toBe('NOT_FOUND');
@@ -237,23 +253,47 @@ describe('alert rules: CRUD, validation, scopes', () => {
     const cases: [Record<string, unknown>, Record<string, unknown>][] = [
       [{ destinationId: 'dst_nope' }, { code: 'NOT_FOUND', field: 'destinationId' }],
       [{ destinationId: 'dst_wh' }, { code: 'BAD_USER_INPUT', field: 'destinationId', allowed: ['classic', 'actions'] }],
-      [{ kind: 'SYNC_FAILURES', threshold: 1 }, { code: 'BAD_USER_INPUT', field: 'destinationId', allowed: ['storage'] }],
+      [
+        { kind: 'SYNC_FAILURES', threshold: 1 },
+        { code: 'BAD_USER_INPUT', field: 'destinationId', allowed: ['storage'] },
+      ],
       [{ mappingId: 'map_1' }, { code: 'BAD_USER_INPUT', field: 'mappingId' }],
-      [{ destinationId: 'dst_act', mappingId: 'map_nope' }, { code: 'NOT_FOUND', field: 'mappingId' }],
+      [
+        { destinationId: 'dst_act', mappingId: 'map_nope' },
+        { code: 'NOT_FOUND', field: 'mappingId' },
+      ],
       [{ threshold: 0 }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
       [{ threshold: 150 }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
       [{ windowMinutes: 4 }, { code: 'BAD_USER_INPUT' }],
       [{ windowMinutes: 14 * 1440 + 1 }, { code: 'BAD_USER_INPUT' }],
       [{ webhookUrl: 'ftp://example.com/x' }, { code: 'BAD_USER_INPUT', field: 'webhookUrl' }],
       [{ webhookUrl: 'not a url' }, { code: 'BAD_USER_INPUT', field: 'webhookUrl' }],
-      [{ webhookSecret: 'short', webhookUrl: 'https://example.com/h' }, { code: 'BAD_USER_INPUT', field: 'webhookSecret' }],
+      [
+        { webhookSecret: 'short', webhookUrl: 'https://example.com/h' },
+        { code: 'BAD_USER_INPUT', field: 'webhookSecret' },
+      ],
       [{ emails: ['ok@example.com', 'not-an-email'] }, { code: 'BAD_USER_INPUT', field: 'emails' }],
       [{ sourceId: 'src_web' }, { code: 'BAD_USER_INPUT', field: 'sourceId' }],
-      [{ kind: 'DISCARD_RATE_ABOVE', step: 'SUCCESSFUL_DELIVERY', threshold: 10 }, { code: 'BAD_USER_INPUT', field: 'step' }],
-      [{ kind: 'DISCARD_RATE_ABOVE', threshold: 10 }, { code: 'BAD_USER_INPUT', field: 'step' }],
-      [{ kind: 'DISCARD_RATE_ABOVE', destinationId: 'dst_wh', step: 'FAILED_DELIVERY', threshold: 10 }, { code: 'BAD_USER_INPUT', field: 'step' }],
-      [{ kind: 'SOURCE_VOLUME_ANOMALY', destinationId: null, sourceId: 'src_nope', threshold: 50 }, { code: 'NOT_FOUND', field: 'sourceId' }],
-      [{ kind: 'RETRY_PENDING_ABOVE', threshold: 1.5 }, { code: 'BAD_USER_INPUT', field: 'threshold' }],
+      [
+        { kind: 'DISCARD_RATE_ABOVE', step: 'SUCCESSFUL_DELIVERY', threshold: 10 },
+        { code: 'BAD_USER_INPUT', field: 'step' },
+      ],
+      [
+        { kind: 'DISCARD_RATE_ABOVE', threshold: 10 },
+        { code: 'BAD_USER_INPUT', field: 'step' },
+      ],
+      [
+        { kind: 'DISCARD_RATE_ABOVE', destinationId: 'dst_wh', step: 'FAILED_DELIVERY', threshold: 10 },
+        { code: 'BAD_USER_INPUT', field: 'step' },
+      ],
+      [
+        { kind: 'SOURCE_VOLUME_ANOMALY', destinationId: null, sourceId: 'src_nope', threshold: 50 },
+        { code: 'NOT_FOUND', field: 'sourceId' },
+      ],
+      [
+        { kind: 'RETRY_PENDING_ABOVE', threshold: 1.5 },
+        { code: 'BAD_USER_INPUT', field: 'threshold' },
+      ],
     ];
     for (const [patch, expected] of cases) {
       expect([patch, await createError(adminA, { ...base, ...patch })]).toEqual([patch, expect.objectContaining(expected)]);
@@ -269,16 +309,39 @@ describe('alert rules: CRUD, validation, scopes', () => {
     await Promise.all(
       Array.from({ length: 49 }, (_, i) =>
         store.writeRule(wdb, {
-          id: `alr_cap${i}`, workspaceId: 'ws_alert_c', name: `r${i}`, kind: 'retry_pending_above', destinationId: 'dst_cls', mappingId: null, sourceId: null,
-          step: null, reason: null, threshold: 1_000_000, criticalThreshold: null, windowMinutes: 1440, minVolume: 100, enabled: false, webhookUrl: null, webhookSecret: null, emails: [],
-          slackWebhookUrl: null, pagerdutyRoutingKey: null, mutedUntil: null,
-          createdAt: now, updatedAt: now, version: now * 1000,
+          id: `alr_cap${i}`,
+          workspaceId: 'ws_alert_c',
+          name: `r${i}`,
+          kind: 'retry_pending_above',
+          destinationId: 'dst_cls',
+          mappingId: null,
+          sourceId: null,
+          step: null,
+          reason: null,
+          threshold: 1_000_000,
+          criticalThreshold: null,
+          windowMinutes: 1440,
+          minVolume: 100,
+          enabled: false,
+          webhookUrl: null,
+          webhookSecret: null,
+          emails: [],
+          slackWebhookUrl: null,
+          pagerdutyRoutingKey: null,
+          mutedUntil: null,
+          createdAt: now,
+          updatedAt: now,
+          version: now * 1000,
         }),
       ),
     );
     await create(adminC, { name: 'fiftieth', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1_000_000, enabled: false });
     expect((await t.gql<{ alertRules: Rule[] }>(adminC, LIST)).body.data!.alertRules).toHaveLength(50);
-    expect(await createError(adminC, { name: 'one too many', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1 })).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'alertRulesPerWorkspace', value: 50 });
+    expect(await createError(adminC, { name: 'one too many', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_cls', threshold: 1 })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      limit: 'alertRulesPerWorkspace',
+      value: 50,
+    });
   });
 });
 
@@ -369,7 +432,10 @@ describe('evaluation and notification', () => {
     // In-app: FIRING then RESOLVED, exactly once each; the destination filter holds.
     await waitFor(() => subA.values.length >= 2 && subAdest.values.length >= 2, 5000, 'subscription events');
     await new Promise((res) => setTimeout(res, 400)); // several polls: nothing more arrives
-    expect(subA.values.map((v) => [v.ruleId, v.state])).toEqual([[rule.id, 'FIRING'], [rule.id, 'RESOLVED']]);
+    expect(subA.values.map((v) => [v.ruleId, v.state])).toEqual([
+      [rule.id, 'FIRING'],
+      [rule.id, 'RESOLVED'],
+    ]);
     expect(subAdest.values.map((v) => v.id)).toEqual(subA.values.map((v) => v.id));
     expect(subAother.values).toEqual([]);
     expect(subA.errors).toEqual([]);
@@ -399,7 +465,11 @@ describe('evaluation and notification', () => {
     subB.dispose();
     await a.dispose();
     await b.dispose();
-    for (const [tok, id] of [[adminA, rule.id], [adminB, ruleB.id]]) await t.gql(tok, UPDATE, { id, input: { enabled: false } });
+    for (const [tok, id] of [
+      [adminA, rule.id],
+      [adminB, ruleB.id],
+    ])
+      await t.gql(tok, UPDATE, { id, input: { enabled: false } });
   });
 
   it('does not move on a sample below minVolume', async () => {
@@ -417,7 +487,14 @@ describe('evaluation and notification', () => {
 
   it('retries a webhook that is down, and records the failure in alertHistory', async () => {
     const down = await create(adminA, { name: 'down', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_down', threshold: 10, webhookUrl: closedPortUrl });
-    const flaky = await create(adminA, { name: 'flaky', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_down', threshold: 10, webhookUrl: `${hookUrl}/flaky`, webhookSecret: SECRET });
+    const flaky = await create(adminA, {
+      name: 'flaky',
+      kind: 'RETRY_PENDING_ABOVE',
+      destinationId: 'dst_down',
+      threshold: 10,
+      webhookUrl: `${hookUrl}/flaky`,
+      webhookSecret: SECRET,
+    });
     expect((await t.ingest(adminA, [report({ destinationId: 'dst_down', step: 'retry_enqueued', reason: '429', count: 50 }, 5)])).status).toBe(200);
     const r = await t.gateway.alerts.evaluateOnce();
     expect(r.transitions.filter((e) => e.ruleId === down.id || e.ruleId === flaky.id)).toHaveLength(2);
@@ -429,18 +506,50 @@ describe('evaluation and notification', () => {
 
     const [downEvent] = await history(readA, down.id);
     expect(downEvent.notifications).toEqual([
-      { channel: 'WEBHOOK', target: `${new URL(closedPortUrl).origin}/…`, outcome: 'FAILED', attempts: RETRY.attempts, lastError: expect.stringContaining('connection refused'), statusCode: null },
+      {
+        channel: 'WEBHOOK',
+        target: `${new URL(closedPortUrl).origin}/…`,
+        outcome: 'FAILED',
+        attempts: RETRY.attempts,
+        lastError: expect.stringContaining('connection refused'),
+        statusCode: null,
+      },
     ]);
     const [flakyEvent] = await history(readA, flaky.id);
-    expect(flakyEvent.notifications).toEqual([expect.objectContaining({ outcome: 'FAILED', attempts: RETRY.attempts, statusCode: 503, lastError: 'the receiver answered HTTP 503' })]);
+    expect(flakyEvent.notifications).toEqual([
+      expect.objectContaining({ outcome: 'FAILED', attempts: RETRY.attempts, statusCode: 503, lastError: 'the receiver answered HTTP 503' }),
+    ]);
     for (const id of [down.id, flaky.id]) await t.gql(adminA, UPDATE, { id, input: { enabled: false } });
   });
 
   it('two evaluators over the same data (two replicas) notify once per transition', async () => {
-    const rule = await create(adminA, { name: 'replicas', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_rep', threshold: 90, windowMinutes: 60, webhookUrl: `${hookUrl}/rep` });
+    const rule = await create(adminA, {
+      name: 'replicas',
+      kind: 'DELIVERY_RATE_BELOW',
+      destinationId: 'dst_rep',
+      threshold: 90,
+      windowMinutes: 60,
+      webhookUrl: `${hookUrl}/rep`,
+    });
     const silent = createLogger('silent');
-    const one = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-1', allowPrivateNetworks: true, secrets: t.gateway.secrets });
-    const two = new Evaluator({ db: t.gateway.db, log: silent, retry: RETRY, email: null, claimant: 'replica-2', allowPrivateNetworks: true, secrets: t.gateway.secrets });
+    const one = new Evaluator({
+      db: t.gateway.db,
+      log: silent,
+      retry: RETRY,
+      email: null,
+      claimant: 'replica-1',
+      allowPrivateNetworks: true,
+      secrets: t.gateway.secrets,
+    });
+    const two = new Evaluator({
+      db: t.gateway.db,
+      log: silent,
+      retry: RETRY,
+      email: null,
+      claimant: 'replica-2',
+      allowPrivateNetworks: true,
+      secrets: t.gateway.secrets,
+    });
     const both = async () => {
       const [x, y] = await Promise.all([one.evaluateOnce(), two.evaluateOnce()]);
       return [...x.transitions, ...y.transitions].filter((e) => e.ruleId === rule.id).map((e) => e.state);
@@ -468,7 +577,15 @@ describe('evaluation and notification', () => {
   it('runs on its own interval until stopped', async () => {
     const rule = await create(adminA, { name: 'loop', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_loop', threshold: 5, webhookUrl: `${hookUrl}/loop` });
     const sweeps: number[] = [];
-    const looping = new Evaluator({ db: t.gateway.db, log: createLogger('silent'), retry: RETRY, email: null, allowPrivateNetworks: true, secrets: t.gateway.secrets, hooks: { onSweep: (r) => sweeps.push(r.evaluated) } });
+    const looping = new Evaluator({
+      db: t.gateway.db,
+      log: createLogger('silent'),
+      retry: RETRY,
+      email: null,
+      allowPrivateNetworks: true,
+      secrets: t.gateway.secrets,
+      hooks: { onSweep: (r) => sweeps.push(r.evaluated) },
+    });
     looping.start(100);
     await waitFor(() => sweeps.length >= 2, 5000, 'two sweeps');
     expect((await t.ingest(adminA, [report({ destinationId: 'dst_loop', step: 'retry_enqueued', reason: '429', count: 6 }, 2)])).status).toBe(200);
@@ -497,17 +614,37 @@ describe('evaluation and notification', () => {
     ];
     expect((await t.ingest(adminA, batch)).status).toBe(200);
     const sync = (id: string, status: string, minutesAgo: number) => ({
-      type: 'sync', destinationId: 'dst_wh', syncId: id, status,
-      startedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(), finishedAt: new Date(Date.now() - (minutesAgo - 1) * 60_000).toISOString(),
-      reason: status === 'success' ? undefined : 'warehouse_unreachable', collections: [],
+      type: 'sync',
+      destinationId: 'dst_wh',
+      syncId: id,
+      status,
+      startedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      finishedAt: new Date(Date.now() - (minutesAgo - 1) * 60_000).toISOString(),
+      reason: status === 'success' ? undefined : 'warehouse_unreachable',
+      collections: [],
     });
     const syncs = await t.ingest(adminA, [sync('s1', 'failed', 40), sync('s2', 'partial', 30), sync('s3', 'success', 20)]);
     expect(syncs.status).toBe(200);
 
     const rules = await Promise.all([
       create(adminA, { name: 'volume', kind: 'SOURCE_VOLUME_ANOMALY', sourceId: 'src_vol', threshold: 50, windowMinutes: H }),
-      create(adminA, { name: 'discard', kind: 'DISCARD_RATE_ABOVE', destinationId: 'dst_disc', step: 'FILTERED_AT_DESTINATION', threshold: 20, windowMinutes: H }),
-      create(adminA, { name: 'discard y', kind: 'DISCARD_RATE_ABOVE', destinationId: 'dst_disc', step: 'FILTERED_AT_DESTINATION', reason: 'y', threshold: 20, windowMinutes: H }),
+      create(adminA, {
+        name: 'discard',
+        kind: 'DISCARD_RATE_ABOVE',
+        destinationId: 'dst_disc',
+        step: 'FILTERED_AT_DESTINATION',
+        threshold: 20,
+        windowMinutes: H,
+      }),
+      create(adminA, {
+        name: 'discard y',
+        kind: 'DISCARD_RATE_ABOVE',
+        destinationId: 'dst_disc',
+        step: 'FILTERED_AT_DESTINATION',
+        reason: 'y',
+        threshold: 20,
+        windowMinutes: H,
+      }),
       create(adminA, { name: 'syncs', kind: 'SYNC_FAILURES', destinationId: 'dst_wh', threshold: 2, windowMinutes: H }),
       create(adminA, { name: 'retry', kind: 'RETRY_PENDING_ABOVE', destinationId: 'dst_retry', threshold: 49 }),
     ]);

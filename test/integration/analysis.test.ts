@@ -19,9 +19,38 @@ beforeAll(async () => {
   reports.push(report({ sourceId: 'src_0', destinationId: 'dst_00', step: 'failed_delivery', reason: '429', count: 300, appVersion: '3.0.0' }, 20));
   // Syncs for a storage destination.
   const iso = (minAgo: number) => new Date(Date.now() - minAgo * 60_000).toISOString();
-  reports.push({ type: 'sync', destinationId: 'dst_wh', syncId: 's1', startedAt: iso(50), finishedAt: iso(48), status: 'success', collections: [{ name: 'tracks', rowsSynced: 100, rowsFailed: 0 }] });
-  reports.push({ type: 'sync', destinationId: 'dst_wh', syncId: 's2', startedAt: iso(30), finishedAt: iso(28), status: 'partial', reason: 'one table failed', collections: [{ name: 'tracks', rowsSynced: 90, rowsFailed: 0 }, { name: 'pages', rowsSynced: 5, rowsFailed: 7, reason: 'type mismatch' }] });
-  reports.push({ type: 'sync', destinationId: 'dst_wh', syncId: 's3', startedAt: iso(20), finishedAt: iso(19), status: 'failed', reason: 'credentials expired', collections: [] });
+  reports.push({
+    type: 'sync',
+    destinationId: 'dst_wh',
+    syncId: 's1',
+    startedAt: iso(50),
+    finishedAt: iso(48),
+    status: 'success',
+    collections: [{ name: 'tracks', rowsSynced: 100, rowsFailed: 0 }],
+  });
+  reports.push({
+    type: 'sync',
+    destinationId: 'dst_wh',
+    syncId: 's2',
+    startedAt: iso(30),
+    finishedAt: iso(28),
+    status: 'partial',
+    reason: 'one table failed',
+    collections: [
+      { name: 'tracks', rowsSynced: 90, rowsFailed: 0 },
+      { name: 'pages', rowsSynced: 5, rowsFailed: 7, reason: 'type mismatch' },
+    ],
+  });
+  reports.push({
+    type: 'sync',
+    destinationId: 'dst_wh',
+    syncId: 's3',
+    startedAt: iso(20),
+    finishedAt: iso(19),
+    status: 'failed',
+    reason: 'credentials expired',
+    collections: [],
+  });
   reports.push(report({ sourceId: 'src_1', destinationId: 'dst_wh', destinationKind: 'storage', step: 'delivered', count: 40 }, 20));
   const res = await t.ingest(token, reports);
   expect(res.status).toBe(200);
@@ -41,10 +70,23 @@ describe('per-destination fields batched across the list (security review, item 
     const reports: Record<string, unknown>[] = [];
     for (let d = 0; d < 8; d++) {
       for (let v = 0; v < 4; v++) {
-        reports.push(report({ sourceId: `src_b${d % 3}`, destinationId: `dst_b${d}`, step: 'delivered', count: (d + 1) * (v + 2), eventName: `Event ${v % 3}`, appVersion: `1.${v}` }, 30 + v * 60));
+        reports.push(
+          report(
+            {
+              sourceId: `src_b${d % 3}`,
+              destinationId: `dst_b${d}`,
+              step: 'delivered',
+              count: (d + 1) * (v + 2),
+              eventName: `Event ${v % 3}`,
+              appVersion: `1.${v}`,
+            },
+            30 + v * 60,
+          ),
+        );
       }
     }
-    for (let s = 0; s < 3; s++) for (let v = 0; v < 3; v++) reports.push(sourceReport({ sourceId: `src_b${s}`, count: 10 * (s + 1) + v, appVersion: `1.${v}` }, 40 + v * 90));
+    for (let s = 0; s < 3; s++)
+      for (let v = 0; v < 3; v++) reports.push(sourceReport({ sourceId: `src_b${s}`, count: 10 * (s + 1) + v, appVersion: `1.${v}` }, 40 + v * 90));
     expect((await t.ingest(own, reports)).status).toBe(200);
     batches.length = 0;
     const { result: all, families } = await t.countQueries(() => t.gql<{ destinations: One[] }>(own, `{ destinations { id ${FIELDS} } }`));
@@ -69,7 +111,10 @@ describe('per-destination fields batched across the list (security review, item 
     expect(families.filter((f) => f === 'timeseries')).toEqual(['timeseries']);
     expect(batches.filter(([name]) => name === 'timeseries').map(([, keys]) => keys.length)).toEqual([8]);
     const d = result.body.data!.destinations.find((x) => x.id === 'dst_b4')!;
-    const alone = await t.gql<{ destination: Intake }>(own, `{ destination(id: "dst_b4") { rx: timeseries(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_24_HOURS }, granularity: HOUR) { total points { count } } } }`);
+    const alone = await t.gql<{ destination: Intake }>(
+      own,
+      `{ destination(id: "dst_b4") { rx: timeseries(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_24_HOURS }, granularity: HOUR) { total points { count } } } }`,
+    );
     expect(d.intake.total).toBeGreaterThan(0);
     expect(d.intake).toEqual(alone.body.data!.destination.rx[0]);
   });
@@ -79,7 +124,9 @@ describe('workspace overview in one round trip', () => {
   it('batches 20 destinations into a constant number of ClickHouse queries', async () => {
     batches.length = 0;
     const { result, families } = await t.countQueries(() =>
-      t.gql<{ destinations: { id: string; retryPending: number | null; pipeline: { retryPending: number | null; steps: { kind: string; count: number }[] } }[] }>(
+      t.gql<{
+        destinations: { id: string; retryPending: number | null; pipeline: { retryPending: number | null; steps: { kind: string; count: number }[] } }[];
+      }>(
         token,
         // As the overview page asks: each destination's own gauge field beside its pipeline.
         '{ destinations { id kind retryPending pipeline(range: { preset: LAST_HOUR }) { retryPending steps { kind count } } } }',
@@ -106,10 +153,13 @@ describe('workspace overview in one round trip', () => {
 
   it('keeps keys with different ranges in separate batches, in key order', async () => {
     batches.length = 0;
-    const res = await t.gql(token, `{
+    const res = await t.gql(
+      token,
+      `{
       a: destination(id: "dst_01") { pipeline(range: { preset: LAST_HOUR }) { retryPending } }
       b: destination(id: "dst_02") { pipeline(range: { preset: LAST_HOUR }) { retryPending } }
-      c: destination(id: "dst_03") { pipeline(range: { preset: LAST_24_HOURS }) { retryPending } } }`);
+      c: destination(id: "dst_03") { pipeline(range: { preset: LAST_24_HOURS }) { retryPending } } }`,
+    );
     expect(res.body.errors).toBeUndefined();
     expect(batches.filter(([n]) => n === 'destination')).toEqual([['destination', ['dst_01', 'dst_02', 'dst_03']]]);
     expect(batches.filter(([n]) => n === 'pipelineCounts')).toEqual([
@@ -121,7 +171,20 @@ describe('workspace overview in one round trip', () => {
 
 describe('syncs', () => {
   it('lists syncs with per-collection rows and totals; the pipeline counts failed and successful syncs', async () => {
-    const res = await t.gql<{ destination: { kind: string; syncs: { id: string; status: string; rowsSynced: number; rowsFailed: number; failedCollections: number; collections: { name: string; reason: string | null }[] }[]; pipeline: { retryPending: number | null; steps: { kind: string; count: number; share: number | null }[] } } }>(
+    const res = await t.gql<{
+      destination: {
+        kind: string;
+        syncs: {
+          id: string;
+          status: string;
+          rowsSynced: number;
+          rowsFailed: number;
+          failedCollections: number;
+          collections: { name: string; reason: string | null }[];
+        }[];
+        pipeline: { retryPending: number | null; steps: { kind: string; count: number; share: number | null }[] };
+      };
+    }>(
       token,
       `{ destination(id: "dst_wh") { kind
          syncs(range: { preset: LAST_HOUR }) { id status rowsSynced rowsFailed failedCollections collections { name reason } }
@@ -137,11 +200,22 @@ describe('syncs', () => {
     ]);
     expect(d.pipeline.retryPending).toBeNull();
     const steps = Object.fromEntries(d.pipeline.steps.map((s) => [s.kind, s]));
-    expect(Object.keys(steps)).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
+    expect(Object.keys(steps)).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'EVENTS_TO_WAREHOUSE_ROWS',
+      'FAILED_TO_SYNC',
+      'SUCCESSFULLY_SYNCED',
+    ]);
     expect(steps.EVENTS_TO_WAREHOUSE_ROWS.count).toBe(40);
     expect(steps.FAILED_TO_SYNC).toEqual({ kind: 'FAILED_TO_SYNC', count: 2, share: null });
     expect(steps.SUCCESSFULLY_SYNCED).toEqual({ kind: 'SUCCESSFULLY_SYNCED', count: 2, share: null });
-    const failedOnly = await t.gql<{ destination: { syncs: { id: string }[] } }>(token, '{ destination(id: "dst_wh") { syncs(range: { preset: LAST_HOUR }, status: FAILED) { id } } }');
+    const failedOnly = await t.gql<{ destination: { syncs: { id: string }[] } }>(
+      token,
+      '{ destination(id: "dst_wh") { syncs(range: { preset: LAST_HOUR }, status: FAILED) { id } } }',
+    );
     expect(failedOnly.body.data!.destination.syncs).toEqual([{ id: 's3' }]);
   });
 
@@ -171,7 +245,10 @@ describe('timeseries', () => {
       const res = await t.gql<TsResult>(token, TS, { g: 'HOUR', range: { preset: 'LAST_24_HOURS', timeZone }, groupBy: ['APP_VERSION'] });
       expect(res.body.errors).toBeUndefined();
       const series = res.body.data!.destination.timeseries;
-      expect(series.map((s) => [s.appVersion, s.total])).toEqual([['2.3.1', 1000], ['9.9.9', 5]]);
+      expect(series.map((s) => [s.appVersion, s.total])).toEqual([
+        ['2.3.1', 1000],
+        ['9.9.9', 5],
+      ]);
       expect(series[0].points.length).toBeGreaterThanOrEqual(24);
       expect(series[0].points.length).toBeLessThanOrEqual(25);
       const minutesPastHour = new Date(series[0].points[1].at).getUTCMinutes();
@@ -187,7 +264,17 @@ describe('timeseries', () => {
 
 describe('insights', () => {
   it('names the biggest mover and what explains it', async () => {
-    const res = await t.gql<{ destination: { insights: { step: string; reason: { code: string } | null; count: number; previousCount: number; contributors: { dimension: string; value: string; delta: number }[] }[] } }>(
+    const res = await t.gql<{
+      destination: {
+        insights: {
+          step: string;
+          reason: { code: string } | null;
+          count: number;
+          previousCount: number;
+          contributors: { dimension: string; value: string; delta: number }[];
+        }[];
+      };
+    }>(
       token,
       '{ destination(id: "dst_00") { insights(range: { preset: LAST_HOUR }) { step reason { code } count previousCount contributors { dimension value delta } } } }',
     );

@@ -26,7 +26,18 @@ beforeAll(async () => {
     // An Actions destination: the purchase mapping gets few events, the page mapping most.
     sourceReport({ sourceId: 'src_b', count: 1700 }, now),
     report({ sourceId: 'src_b', destinationId: 'dst_braze', destinationKind: 'actions', mappingId: 'track_purchase', step: 'delivered', count: 94 }, now),
-    report({ sourceId: 'src_b', destinationId: 'dst_braze', destinationKind: 'actions', mappingId: 'track_purchase', step: 'failed_delivery', reason: '400', count: 6 }, now),
+    report(
+      {
+        sourceId: 'src_b',
+        destinationId: 'dst_braze',
+        destinationKind: 'actions',
+        mappingId: 'track_purchase',
+        step: 'failed_delivery',
+        reason: '400',
+        count: 6,
+      },
+      now,
+    ),
     report({ sourceId: 'src_b', destinationId: 'dst_braze', destinationKind: 'actions', mappingId: 'track_page_view', step: 'delivered', count: 1600 }, now),
     // A storage destination.
     report({ sourceId: 'src_a', destinationId: 'dst_bigquery', destinationKind: 'storage', step: 'delivered', count: 5 }, now),
@@ -39,7 +50,10 @@ beforeAll(async () => {
   ];
   // Insights: version 1.0 keeps its volume and its failure rate jumps from 1 % to 20 %;
   // version 2.0 keeps its 1 % rate while its volume grows fiftyfold (its raw failures grow most).
-  for (const [minutes, v1, v2] of [[before, [1000, 10], [1000, 10]], [now, [1000, 200], [50_000, 500]]] as const) {
+  for (const [minutes, v1, v2] of [
+    [before, [1000, 10], [1000, 10]],
+    [now, [1000, 200], [50_000, 500]],
+  ] as const) {
     reports.push(sourceReport({ sourceId: 'src_i', appVersion: '1.0', count: v1[0] }, minutes));
     reports.push(sourceReport({ sourceId: 'src_i', appVersion: '2.0', count: v2[0] }, minutes));
     reports.push(report({ sourceId: 'src_i', destinationId: 'dst_i', step: 'failed_delivery', reason: '503', appVersion: '1.0', count: v1[1] }, minutes));
@@ -50,12 +64,22 @@ beforeAll(async () => {
   const res = await t.ingest(token, reports);
   expect(res.status).toBe(200);
   // Fresh reports: one minute old, inside the 5-minute lookback window.
-  expect((await t.ingest(token, [sourceReport({ sourceId: 'src_fresh', count: 100 }, 1), report({ sourceId: 'src_fresh', destinationId: 'dst_fresh', count: 100 }, 1)])).status).toBe(200);
+  expect(
+    (
+      await t.ingest(token, [
+        sourceReport({ sourceId: 'src_fresh', count: 100 }, 1),
+        report({ sourceId: 'src_fresh', destinationId: 'dst_fresh', count: 100 }, 1),
+      ])
+    ).status,
+  ).toBe(200);
 });
 afterAll(async () => t.close());
 
 describe('where a range ends (item 2)', () => {
-  type P = { destination: { pipeline: { to: string; lookback: boolean; steps: { kind: string; count: number }[] } }; timeRange: { from: string; to: string; lookback: boolean } };
+  type P = {
+    destination: { pipeline: { to: string; lookback: boolean; steps: { kind: string; count: number }[] } };
+    timeRange: { from: string; to: string; lookback: boolean };
+  };
   const Q = `query($range: TimeRangeInput!) {
     destination(id: "dst_fresh") { pipeline(range: $range) { to lookback steps { kind count } } }
     timeRange(range: $range) { from to lookback } }`;
@@ -129,10 +153,17 @@ describe('steps a question does not apply to (item 4)', () => {
   it('lists only real discard steps, and points sync failures to syncs', async () => {
     const storage = await t.gql(token, '{ destination(id: "dst_bigquery") { discards(step: FAILED_TO_SYNC, range: { preset: LAST_HOUR }) { count } } }');
     const e = storage.body.errors![0];
-    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'step', allowed: ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION'] });
+    expect(e.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'step',
+      allowed: ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION'],
+    });
     expect(e.message).toMatch(/syncs\(/);
     const classic = await t.gql(token, '{ destination(id: "dst_amplitude") { discards(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_HOUR }) { count } } }');
-    expect(classic.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', allowed: ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY'] });
+    expect(classic.body.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      allowed: ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY'],
+    });
   });
 });
 
@@ -142,7 +173,11 @@ describe('shares within a mapping (item 6)', () => {
     const q = `query($m: ID) { destination(id: "dst_braze") {
       pipeline(range: { preset: LAST_HOUR }, mappingId: $m) { steps { kind share mappingShare } }
       discards(step: FAILED_DELIVERY, range: { preset: LAST_HOUR }, mappingId: $m) { count share mappingShare } } }`;
-    const res = await t.gql<{ destination: { pipeline: { steps: S[] }; discards: { count: number; share: number; mappingShare: number | null }[] } }>(token, q, { m: 'track_purchase' });
+    const res = await t.gql<{ destination: { pipeline: { steps: S[] }; discards: { count: number; share: number; mappingShare: number | null }[] } }>(
+      token,
+      q,
+      { m: 'track_purchase' },
+    );
     expect(res.body.errors).toBeUndefined();
     const steps = Object.fromEntries(res.body.data!.destination.pipeline.steps.map((s) => [s.kind, s]));
     expect(steps.SUCCESSFUL_DELIVERY.share).toBeCloseTo((94 / 1700) * 100, 6);
@@ -171,7 +206,9 @@ describe('breakdown grouping (item 8)', () => {
     ]);
     const all = await t.gql<{ destination: { breakdown: Row[] } }>(token, q, {});
     expect(all.body.data!.destination.breakdown.map((r) => [r.eventName, r.appVersion, r.count])).toEqual([
-      ['Order Completed', '1.0', 900], ['Order Completed', '2.0', 50], ['Signed Up', '1.0', 40],
+      ['Order Completed', '1.0', 900],
+      ['Order Completed', '2.0', 50],
+      ['Signed Up', '1.0', 40],
     ]);
   });
 
@@ -183,7 +220,11 @@ describe('breakdown grouping (item 8)', () => {
 
 describe('insights that explain a rate (item 7)', () => {
   it('names first the app version whose failure rate jumped, not the one whose volume grew', async () => {
-    const res = await t.gql<{ destination: { insights: { step: string; percentagePoints: number; contributors: { dimension: string; value: string; delta: number; percentagePoints: number }[] }[] } }>(
+    const res = await t.gql<{
+      destination: {
+        insights: { step: string; percentagePoints: number; contributors: { dimension: string; value: string; delta: number; percentagePoints: number }[] }[];
+      };
+    }>(
       token,
       '{ destination(id: "dst_i") { insights(range: { preset: LAST_HOUR }) { step percentagePoints contributors { dimension value delta percentagePoints } } } }',
     );
@@ -200,7 +241,10 @@ describe('insights that explain a rate (item 7)', () => {
 
 describe('trace in pipeline words (item 5)', () => {
   it('names each report by its pipeline step, and keeps the reported step beside it', async () => {
-    const res = await t.gql<{ trace: { step: string; reportStep: string; destinationId: string | null }[] }>(token, '{ trace(messageId: "m-trace-1") { step reportStep destinationId } }');
+    const res = await t.gql<{ trace: { step: string; reportStep: string; destinationId: string | null }[] }>(
+      token,
+      '{ trace(messageId: "m-trace-1") { step reportStep destinationId } }',
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.trace).toEqual([
       { step: 'SUCCESSFULLY_RECEIVED', reportStep: 'RECEIVED', destinationId: null },
@@ -245,7 +289,10 @@ describe('alias codes of one reason (item 9)', () => {
       ingest: discards(step: FAILED_ON_INGEST, range: { preset: LAST_HOUR }) { count reason { code aliases unknown } samples { reason error } }
       breakdown(step: FAILED_DELIVERY, reason: "etimedout", range: { preset: LAST_HOUR }, groupBy: []) { count } }
       discardReasons(step: FAILED_DELIVERY) { code aliases } }`;
-    const out = await t.gql<{ destination: { delivery: Row[]; ingest: Row[]; breakdown: { count: number }[] }; discardReasons: { code: string; aliases: string[] }[] }>(token, q);
+    const out = await t.gql<{
+      destination: { delivery: Row[]; ingest: Row[]; breakdown: { count: number }[] };
+      discardReasons: { code: string; aliases: string[] }[];
+    }>(token, q);
     expect(out.body.errors).toBeUndefined();
     const d = out.body.data!.destination;
     expect(d.delivery.map((r) => [r.reason.code, r.count, r.reason.aliases, r.reason.unknown])).toEqual([
@@ -255,7 +302,11 @@ describe('alias codes of one reason (item 9)', () => {
     ]);
     expect(d.delivery[0].samples).toEqual([{ reason: 'BAD_REQUEST', error: 'bad request by name' }]);
     expect(d.delivery[1].samples).toEqual([{ reason: 'etimedout', error: 'lowercase timeout' }]);
-    expect(d.ingest.map((r) => [r.reason.code, r.count])).toEqual([['source_disabled', 15], ['BAD_REQUEST', 10], ['bad_request', 9]]);
+    expect(d.ingest.map((r) => [r.reason.code, r.count])).toEqual([
+      ['source_disabled', 15],
+      ['BAD_REQUEST', 10],
+      ['bad_request', 9],
+    ]);
     expect(d.breakdown).toEqual([{ count: 7 }]);
     const catalogue = out.body.data!.discardReasons;
     expect(catalogue.find((r) => r.code === 'ETIMEDOUT')!.aliases).toEqual(['etimedout']);

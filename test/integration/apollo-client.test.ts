@@ -28,10 +28,38 @@ beforeAll(async () => {
     report({ step: 'failed_delivery', reason: '429', messageId: 'msg-ac-1', sample: { payload: { a: 1 }, error: 'rate limited' } }, 50),
     report({ step: 'retry_enqueued', reason: '429', count: 3 }, 50),
     report({ destinationId: 'dst_wh', destinationKind: 'storage' }, 60),
-    { type: 'sync', destinationId: 'dst_wh', syncId: 'sync-1', status: 'success', startedAt: new Date(Date.now() - 40 * 60_000).toISOString(), finishedAt: new Date(Date.now() - 39 * 60_000).toISOString(), collections: [{ name: 'tracks', rowsSynced: 5, rowsFailed: 0 }] },
-    report({ destinationId: 'dst_crm', destinationKind: 'retl', sourceId: 'src_wh', step: 'extracted', syncId: 'run_1', operation: 'added', eventType: undefined, eventName: undefined, appVersion: undefined }, 45),
+    {
+      type: 'sync',
+      destinationId: 'dst_wh',
+      syncId: 'sync-1',
+      status: 'success',
+      startedAt: new Date(Date.now() - 40 * 60_000).toISOString(),
+      finishedAt: new Date(Date.now() - 39 * 60_000).toISOString(),
+      collections: [{ name: 'tracks', rowsSynced: 5, rowsFailed: 0 }],
+    },
+    report(
+      {
+        destinationId: 'dst_crm',
+        destinationKind: 'retl',
+        sourceId: 'src_wh',
+        step: 'extracted',
+        syncId: 'run_1',
+        operation: 'added',
+        eventType: undefined,
+        eventName: undefined,
+        appVersion: undefined,
+      },
+      45,
+    ),
   ];
-  expect((await t.ingest(token, rows.map((r) => JSON.parse(JSON.stringify(r))))).status).toBe(200);
+  expect(
+    (
+      await t.ingest(
+        token,
+        rows.map((r) => JSON.parse(JSON.stringify(r))),
+      )
+    ).status,
+  ).toBe(200);
 });
 afterAll(async () => {
   for (const s of sockets) await s.dispose();
@@ -41,7 +69,10 @@ afterAll(async () => {
 /** Every operation of the page, each as a document with only the fragments it spreads. */
 function pageOperations(): Map<string, DocumentNode> {
   const dir = path.resolve(__dirname, '../../web/src/operations');
-  const definitions = fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).flatMap((f) => parse(fs.readFileSync(path.join(dir, f), 'utf8')).definitions);
+  const definitions = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .flatMap((f) => parse(fs.readFileSync(path.join(dir, f), 'utf8')).definitions);
   const fragments = new Map(definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const out = new Map<string, DocumentNode>();
   for (const op of definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
@@ -59,7 +90,17 @@ const VIEW_FLAGS = { withInsights: true, withLatency: true, withDiscards: true, 
 /** Variables for each query of the page: a query added to the page without a line here fails the first test. */
 const QUERY_VARIABLES: Record<string, Record<string, unknown>> = {
   Overview: { range: RANGE, granularity: 'HOUR' },
-  DestinationView: { id: 'dst_amplitude', range: RANGE, step: 'FAILED_DELIVERY', reason: '429', granularity: 'HOUR', latencyGranularity: 'HOUR', seriesGroupBy: ['REASON'], runsFirst: 20, ...VIEW_FLAGS },
+  DestinationView: {
+    id: 'dst_amplitude',
+    range: RANGE,
+    step: 'FAILED_DELIVERY',
+    reason: '429',
+    granularity: 'HOUR',
+    latencyGranularity: 'HOUR',
+    seriesGroupBy: ['REASON'],
+    runsFirst: 20,
+    ...VIEW_FLAGS,
+  },
   FilterValues: { id: 'dst_amplitude', range: RANGE },
   Trace: { messageId: 'msg-ac-1' },
   // `after` is filled in with a real cursor before the queries run.
@@ -77,12 +118,23 @@ function apolloClient(exchanges: Exchange[]): ApolloClient {
     const res = await fetch(input, init);
     const url = new URL(String(input));
     const body = typeof init?.body === 'string' ? init.body : '';
-    exchanges.push({ method: init?.method ?? 'GET', url, sentQuery: url.searchParams.has('query') || /"query"/.test(body), status: res.status, cacheControl: res.headers.get('cache-control'), body: await res.clone().text() });
+    exchanges.push({
+      method: init?.method ?? 'GET',
+      url,
+      sentQuery: url.searchParams.has('query') || /"query"/.test(body),
+      status: res.status,
+      cacheControl: res.headers.get('cache-control'),
+      body: await res.clone().text(),
+    });
     return res;
   };
   const ws = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
   sockets.push(ws);
-  const http = new HttpLink({ uri: `${t.url}/graphql`, fetch: recordingFetch, headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+  const http = new HttpLink({
+    uri: `${t.url}/graphql`,
+    fetch: recordingFetch,
+    headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+  });
   const persisted = new PersistedQueryLink({ sha256: (text: string) => crypto.createHash('sha256').update(text).digest('hex'), useGETForHashedQueries: true });
   const isSubscription = ({ query }: { query: DocumentNode }) => {
     const main = getMainDefinition(query);
@@ -98,7 +150,10 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
   it('runs every query of the page; each first asks by hash, then sends the text once', async () => {
     const queries = [...operations].filter(([, doc]) => kindOf(doc) === 'query');
     expect(queries.map(([name]) => name).filter((n) => !(n in QUERY_VARIABLES))).toEqual([]);
-    const runs = await t.gql<{ destination: { syncRuns: { cursor: string }[] } }>(token, '{ destination(id: "dst_crm") { syncRuns(range: { preset: LAST_24_HOURS }, first: 1) { cursor } } }');
+    const runs = await t.gql<{ destination: { syncRuns: { cursor: string }[] } }>(
+      token,
+      '{ destination(id: "dst_crm") { syncRuns(range: { preset: LAST_24_HOURS }, first: 1) { cursor } } }',
+    );
     QUERY_VARIABLES.OlderSyncRuns.after = runs.body.data!.destination.syncRuns[0].cursor;
     const exchanges: Exchange[] = [];
     const client = apolloClient(exchanges);
@@ -107,14 +162,25 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
       expect({ name, error: result.error, data: result.data !== undefined }).toEqual({ name, error: undefined, data: true });
     }
     const [first, retry] = exchanges;
-    expect({ method: first.method, sentQuery: first.sentQuery, status: first.status, notFound: /PERSISTED_QUERY_NOT_FOUND/.test(first.body) }).toEqual({ method: 'GET', sentQuery: false, status: 200, notFound: true });
+    expect({ method: first.method, sentQuery: first.sentQuery, status: first.status, notFound: /PERSISTED_QUERY_NOT_FOUND/.test(first.body) }).toEqual({
+      method: 'GET',
+      sentQuery: false,
+      status: 200,
+      notFound: true,
+    });
     expect({ method: retry.method, sentQuery: retry.sentQuery, status: retry.status }).toEqual({ method: 'POST', sentQuery: true, status: 200 });
     expect(exchanges).toHaveLength(queries.length * 2);
     // Views that show the live retry-pending gauge are never cached; the drill-downs over a preset are, briefly.
     const cacheControl = Object.fromEntries(queries.map(([name], i) => [name, exchanges[2 * i + 1].cacheControl]));
     expect(cacheControl).toEqual({
-      Overview: 'no-store', DestinationView: 'no-store', SourcePage: 'no-store', AlertsPage: 'no-store', Trace: 'no-store', SyncRun: 'no-store',
-      FilterValues: 'private, max-age=30', OlderSyncRuns: 'private, max-age=30',
+      Overview: 'no-store',
+      DestinationView: 'no-store',
+      SourcePage: 'no-store',
+      AlertsPage: 'no-store',
+      Trace: 'no-store',
+      SyncRun: 'no-store',
+      FilterValues: 'private, max-age=30',
+      OlderSyncRuns: 'private, max-age=30',
     });
   });
 
@@ -124,7 +190,14 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
     const warm = await apolloClient([]).query({ query, variables: QUERY_VARIABLES.FilterValues, fetchPolicy: 'network-only' });
     const again = await apolloClient(exchanges).query({ query, variables: QUERY_VARIABLES.FilterValues, fetchPolicy: 'network-only' });
     expect(again.data).toEqual(warm.data);
-    expect(exchanges.map((e) => ({ method: e.method, sentQuery: e.sentQuery, status: e.status, hash: e.url.searchParams.get('extensions')?.includes('sha256Hash') }))).toEqual([{ method: 'GET', sentQuery: false, status: 200, hash: true }]);
+    expect(
+      exchanges.map((e) => ({
+        method: e.method,
+        sentQuery: e.sentQuery,
+        status: e.status,
+        hash: e.url.searchParams.get('extensions')?.includes('sha256Hash'),
+      })),
+    ).toEqual([{ method: 'GET', sentQuery: false, status: 200, hash: true }]);
     // A rolling preset: the browser may keep it 30 s, for this caller only.
     expect(exchanges[0].cacheControl).toBe('private, max-age=30');
   });
@@ -132,12 +205,19 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
   it("runs the page's mutations (never cached) and a subscription over graphql-ws", async () => {
     const exchanges: Exchange[] = [];
     const client = apolloClient(exchanges);
-    const created = await client.mutate({ mutation: operations.get('CreateAlertRule')!, variables: { input: { name: 'delivery', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_amplitude', threshold: 90 } } });
+    const created = await client.mutate({
+      mutation: operations.get('CreateAlertRule')!,
+      variables: { input: { name: 'delivery', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_amplitude', threshold: 90 } },
+    });
     const id = (created.data as { createAlertRule: { id: string } }).createAlertRule.id;
     await client.mutate({ mutation: operations.get('UpdateAlertRule')!, variables: { id, input: { name: 'delivery, renamed' } } });
     await client.mutate({ mutation: operations.get('DeleteAlertRule')!, variables: { id } });
     expect(exchanges.filter((e) => e.status === 200).map((e) => e.cacheControl)).toEqual(expect.arrayContaining(['no-store']));
-    expect(exchanges.filter((e) => e.method === 'POST' && e.status === 200 && e.sentQuery).map((e) => e.cacheControl)).toEqual(['no-store', 'no-store', 'no-store']);
+    expect(exchanges.filter((e) => e.method === 'POST' && e.status === 200 && e.sentQuery).map((e) => e.cacheControl)).toEqual([
+      'no-store',
+      'no-store',
+      'no-store',
+    ]);
     const live = await new Promise<unknown>((resolve, reject) => {
       const subscription = client.subscribe({ query: operations.get('RetryPendingLive')!, variables: { destinationId: 'dst_amplitude' } }).subscribe({
         next: (value) => (subscription.unsubscribe(), resolve(value)),

@@ -59,17 +59,27 @@ function drift(internals: Internals, rules: readonly ValidationRule[], maxTokens
   const out: string[] = [];
   const applied = [...specifiedRules, ...internals.validationRules, ...(internals.laterValidationRules ?? [])];
   const names = (list: readonly ValidationRule[]) => list.map((r) => r.name);
-  if (applied.length !== rules.length || applied.some((r, i) => r !== rules[i])) out.push(`rules: Apollo ${names(applied).join(',')} ≠ pipeline ${names(rules).join(',')}`);
+  if (applied.length !== rules.length || applied.some((r, i) => r !== rules[i]))
+    out.push(`rules: Apollo ${names(applied).join(',')} ≠ pipeline ${names(rules).join(',')}`);
   if (internals.parseOptions.maxTokens !== maxTokens) out.push(`maxTokens: Apollo ${internals.parseOptions.maxTokens} ≠ pipeline ${maxTokens}`);
   if (Object.keys(internals.parseOptions).some((k) => k !== 'maxTokens')) out.push(`parseOptions: ${Object.keys(internals.parseOptions).join(',')}`);
   if (internals.dangerouslyDisableValidation) out.push('validation disabled');
   if (internals.hideSchemaDetailsFromClientErrors) out.push('schema details hidden on HTTP only');
   if (internals.formatError !== formatError) out.push('another formatter');
-  if (internals.fieldResolver || internals.rootValue || Object.keys(internals.executionOptions ?? {}).length > 0) out.push('execution options graphql-ws does not get');
-  if (JSON.stringify(internals.csrfPreventionRequestHeaders) !== JSON.stringify(PREFLIGHT_HEADERS)) out.push(`CSRF headers: ${internals.csrfPreventionRequestHeaders}`);
+  if (internals.fieldResolver || internals.rootValue || Object.keys(internals.executionOptions ?? {}).length > 0)
+    out.push('execution options graphql-ws does not get');
+  if (JSON.stringify(internals.csrfPreventionRequestHeaders) !== JSON.stringify(PREFLIGHT_HEADERS))
+    out.push(`CSRF headers: ${internals.csrfPreventionRequestHeaders}`);
   // Apollo's own plugins only as no-ops or hint readers; the one plugin of ours is the admission plugin.
   const ids = internals.plugins.map((p) => `${p.__internal_plugin_id__ ?? 'admission'}${p.__is_disabled_plugin__ ? ' (disabled)' : ''}`);
-  const expected = ['LandingPageDisabled (disabled)', 'UsageReporting (disabled)', 'SchemaReporting (disabled)', 'InlineTrace (disabled)', 'CacheControl', 'admission'];
+  const expected = [
+    'LandingPageDisabled (disabled)',
+    'UsageReporting (disabled)',
+    'SchemaReporting (disabled)',
+    'InlineTrace (disabled)',
+    'CacheControl',
+    'admission',
+  ];
   if (JSON.stringify(ids) !== JSON.stringify(expected)) out.push(`plugins: ${ids.join(', ')}`);
   return out;
 }
@@ -95,10 +105,14 @@ describe('Apollo Server is given nothing the pipeline does not apply over graphq
     };
     const rules = t.gateway.admission.rules;
     const maxTokens = t.gateway.admission.limits.maxTokens;
-    expect(drift({ ...internals, validationRules: [...internals.validationRules, extraRule] }, rules, maxTokens)).toEqual([expect.stringMatching(/ApolloOnlyRule/)]);
+    expect(drift({ ...internals, validationRules: [...internals.validationRules, extraRule] }, rules, maxTokens)).toEqual([
+      expect.stringMatching(/ApolloOnlyRule/),
+    ]);
     expect(drift({ ...internals, validationRules: internals.validationRules.slice(1) }, rules, maxTokens)).toHaveLength(1);
     expect(drift({ ...internals, parseOptions: { maxTokens: maxTokens + 1 } }, rules, maxTokens)).toEqual([expect.stringMatching(/maxTokens/)]);
-    expect(drift({ ...internals, plugins: [...internals.plugins, { __internal_plugin_id__: 'UsageReporting' }] }, rules, maxTokens)).toEqual([expect.stringMatching(/plugins/)]);
+    expect(drift({ ...internals, plugins: [...internals.plugins, { __internal_plugin_id__: 'UsageReporting' }] }, rules, maxTokens)).toEqual([
+      expect.stringMatching(/plugins/),
+    ]);
     expect(drift({ ...internals, csrfPreventionRequestHeaders: ['x-other'] }, rules, maxTokens)).toEqual([expect.stringMatching(/CSRF/)]);
   });
 });

@@ -28,7 +28,11 @@ describe('HTTP authentication', () => {
       expect(ingest.status).toBe(401);
       expect(ingest.body.error.code).toBe('UNAUTHENTICATED');
     }
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { authorization: 'Basic abc', 'content-type': 'application/json' }, body: '{"query":"{ sources { id } }"}' });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: 'Basic abc', 'content-type': 'application/json' },
+      body: '{"query":"{ sources { id } }"}',
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
   });
@@ -58,7 +62,9 @@ describe('HTTP authentication', () => {
     const res = await t.ingest(tokenA, [report({ sourceId: 'src_a2', destinationId: 'dst_a2', workspaceId: 'ws_b' })]);
     expect(res.status).toBe(400); // workspaceId is not a report field
     expect(res.body.error.errors[0]).toMatchObject({ field: 'workspaceId', reason: 'unknown field' });
-    const rows = await t.sql<{ ws: string }>("SELECT DISTINCT workspace_id AS ws FROM {{db}}.delivery_events WHERE source_id LIKE 'src_b%' OR destination_id = 'dst_b'");
+    const rows = await t.sql<{ ws: string }>(
+      "SELECT DISTINCT workspace_id AS ws FROM {{db}}.delivery_events WHERE source_id LIKE 'src_b%' OR destination_id = 'dst_b'",
+    );
     expect(rows).toEqual([{ ws: 'ws_b' }]);
   });
 });

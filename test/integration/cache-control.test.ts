@@ -16,14 +16,19 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 async function cacheControl(query: string, authorization = token): Promise<string | null> {
-  const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${authorization}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${authorization}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors && !/nope|dst_unknown/.test(query)) throw new Error(JSON.stringify(body.errors));
   return res.headers.get('cache-control');
 }
 
 const hoursAgo = (h: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - h * 3_600_000).toISOString();
-const pipeline = (range: string, extra = '') => `{ destination(id: "dst_amplitude") { id kind pipeline(range: ${range}) { from to steps { kind count share change { count } } ${extra} } } }`;
+const pipeline = (range: string, extra = '') =>
+  `{ destination(id: "dst_amplitude") { id kind pipeline(range: ${range}) { from to steps { kind count share change { count } } ${extra} } } }`;
 
 describe('Cache-Control on GraphQL over HTTP', () => {
   it('a fixed range that ended before the lookback: private, one hour', async () => {
@@ -37,7 +42,9 @@ describe('Cache-Control on GraphQL over HTTP', () => {
   });
 
   it('the least age of the answer wins: a settled range beside a catalogue name is 30 s', async () => {
-    expect(await cacheControl(`{ destination(id: "dst_amplitude") { name pipeline(range: { from: "${hoursAgo(4)}", to: "${hoursAgo(2)}" }) { from } } }`)).toBe('private, max-age=30');
+    expect(await cacheControl(`{ destination(id: "dst_amplitude") { name pipeline(range: { from: "${hoursAgo(4)}", to: "${hoursAgo(2)}" }) { from } } }`)).toBe(
+      'private, max-age=30',
+    );
     expect(await cacheControl('{ destinations { id } }')).toBe('private, max-age=30');
     expect(await cacheControl('{ discardReasons { code } }')).toBe('private, max-age=3600');
   });

@@ -38,9 +38,12 @@ describe('catalog snapshot', () => {
     expect(families.filter((f) => f !== 'auth')).toEqual(['pipeline']);
   });
 
-  it('answers the pipeline and the destination\'s own retry gauge together with one engine statement, as the separate statements do', async () => {
+  it("answers the pipeline and the destination's own retry gauge together with one engine statement, as the separate statements do", async () => {
     type Both = { destination: { retryPending?: number; pipeline?: { retryPending: number; steps: unknown[] } } };
-    for (const [args, pending] of [['', 5], ['(mappingId: "map_1")', 3]] as const) {
+    for (const [args, pending] of [
+      ['', 5],
+      ['(mappingId: "map_1")', 3],
+    ] as const) {
       const pipeline = `pipeline(range: { preset: LAST_24_HOURS }${args && ', mappingId: "map_1"'}) { retryPending steps { kind count previousCount } }`;
       const q = `{ destination(id: "dst_gauge") { retryPending${args} ${pipeline} } }`;
       await t.gql(gaugeToken, q);
@@ -61,7 +64,9 @@ describe('catalog snapshot', () => {
 
   it('sees a new destination, a new connection and a new name at once', async () => {
     await t.gql(token, LIST); // warm
-    expect((await t.ingest(token, [report({ sourceId: 'src_b', destinationId: 'dst_new' }), report({ sourceId: 'src_b', destinationId: 'dst_a' })])).status).toBe(200);
+    expect(
+      (await t.ingest(token, [report({ sourceId: 'src_b', destinationId: 'dst_new' }), report({ sourceId: 'src_b', destinationId: 'dst_a' })])).status,
+    ).toBe(200);
     const list = await t.gql<{ destinations: { id: string; name: string }[] }>(token, LIST);
     expect(list.body.data!.destinations.map((d) => d.id)).toEqual(['dst_a', 'dst_new']);
     const page = await t.gql<{ destination: { sources: { id: string }[] } }>(token, PAGE);

@@ -74,7 +74,7 @@ describe('CLI details', () => {
     }
   });
 
-  it('help <command> shows that command\'s help; an unknown one is bad usage', () => {
+  it("help <command> shows that command's help; an unknown one is bad usage", () => {
     const run = cli(['help', 'schema']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(cli(['schema', '--help']).stdout);
@@ -102,7 +102,10 @@ describe('CLI details', () => {
   });
 
   it('serve tells how to get a read token', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...baseEnv, PORT: '0', DATA_DIR: path.join(dataDir, 'serve') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...baseEnv, PORT: '0', DATA_DIR: path.join(dataDir, 'serve') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -121,9 +124,14 @@ describe('npx delivery-overview, the form the docs use', () => {
   const npmCache = fs.mkdtempSync(path.join(os.tmpdir(), 'do-npm-cache-'));
   afterAll(() => fs.rmSync(npmCache, { recursive: true, force: true }));
   const npx = (cwd: string, args: string[]) =>
-    spawnSync('npx', ['delivery-overview', ...args], { cwd, env: { ...baseEnv, npm_config_cache: npmCache, npm_config_update_notifier: 'false' }, encoding: 'utf8', timeout: 240_000 });
+    spawnSync('npx', ['delivery-overview', ...args], {
+      cwd,
+      env: { ...baseEnv, npm_config_cache: npmCache, npm_config_update_notifier: 'false' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
 
-  it('runs the CLI of this checkout: its stdout is the command\'s own, and its exit code passes through', () => {
+  it("runs the CLI of this checkout: its stdout is the command's own, and its exit code passes through", () => {
     const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const run = npx(ROOT, ['--version']);
     expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: `delivery-overview ${version}\n` });

@@ -1,4 +1,9 @@
-import { DeliveryOverviewApi, unwrap, type DeliveryOverviewFilterBy, type GetEgressFailedMetricsFromDeliveryOverview200Response } from '@segment/public-api-sdk-typescript';
+import {
+  DeliveryOverviewApi,
+  unwrap,
+  type DeliveryOverviewFilterBy,
+  type GetEgressFailedMetricsFromDeliveryOverview200Response,
+} from '@segment/public-api-sdk-typescript';
 import { report, sourceReport, startTestGateway, type TestGateway } from '../helpers/gateway';
 
 /**
@@ -65,7 +70,15 @@ type Dim = keyof typeof DIMENSION;
 
 /** GraphQL's timeseries in the reference's dataset shape. */
 async function graphqlDataset(id: string, step: string, granularity: Granularity, groupBy: Dim[] = [], filter?: Record<string, string[]>, mapping?: string) {
-  const res = await t.gql<{ destination: { timeseries: GqlSeries[] } }>(token, SERIES, { id, step, range: RANGE, g: granularity.toUpperCase(), groupBy: groupBy.map((d) => DIMENSION[d]), filter, mapping });
+  const res = await t.gql<{ destination: { timeseries: GqlSeries[] } }>(token, SERIES, {
+    id,
+    step,
+    range: RANGE,
+    g: granularity.toUpperCase(),
+    groupBy: groupBy.map((d) => DIMENSION[d]),
+    filter,
+    mapping,
+  });
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.destination.timeseries.map((s) => ({
     ...(groupBy.includes('eventName') ? { eventName: s.eventName } : {}),
@@ -78,7 +91,8 @@ async function graphqlDataset(id: string, step: string, granularity: Granularity
 }
 
 /** The SDK's answer as plain JSON (its model classes carry undefined for absent fields). */
-const plain = (a: Answer) => JSON.parse(JSON.stringify(a)) as { data: { total: number; dataset: Record<string, unknown>[]; pagination: Record<string, unknown> } };
+const plain = (a: Answer) =>
+  JSON.parse(JSON.stringify(a)) as { data: { total: number; dataset: Record<string, unknown>[]; pagination: Record<string, unknown> } };
 
 interface Call {
   endpoint: string;
@@ -95,8 +109,29 @@ const ENDPOINTS: Call[] = [
 ];
 
 /** One SDK call by endpoint name, with the SDK's own argument order. */
-async function call(endpoint: string, o: { source?: string; dest?: string; granularity?: Granularity; count?: number; cursor?: string; groupBy?: Dim[]; filter?: DeliveryOverviewFilterBy; subscription?: string; start?: string; end?: string } = {}) {
-  const [s, d, st, en, g, p] = [o.source ?? 'src_a', o.dest ?? 'dst_one', o.start ?? startTime, o.end ?? endTime, o.granularity ?? 'hour', { count: o.count ?? 1000, cursor: o.cursor }];
+async function call(
+  endpoint: string,
+  o: {
+    source?: string;
+    dest?: string;
+    granularity?: Granularity;
+    count?: number;
+    cursor?: string;
+    groupBy?: Dim[];
+    filter?: DeliveryOverviewFilterBy;
+    subscription?: string;
+    start?: string;
+    end?: string;
+  } = {},
+) {
+  const [s, d, st, en, g, p] = [
+    o.source ?? 'src_a',
+    o.dest ?? 'dst_one',
+    o.start ?? startTime,
+    o.end ?? endTime,
+    o.granularity ?? 'hour',
+    { count: o.count ?? 1000, cursor: o.cursor },
+  ];
   const res = await {
     'successfully-received': () => api.getIngressSuccessMetricsFromDeliveryOverview(s, st, en, g, p, o.groupBy, o.filter),
     'failed-on-ingest': () => api.getIngressFailedMetricsFromDeliveryOverview(s, st, en, g, p, o.groupBy, o.filter),
@@ -110,7 +145,9 @@ async function call(endpoint: string, o: { source?: string; dest?: string; granu
 }
 
 /** The SDK's rejection: status and the reference's error envelope. */
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; errors: { type: string; message: string; field?: string; status: number }[]; headers: Record<string, unknown> }> {
+async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ status: number; errors: { type: string; message: string; field?: string; status: number }[]; headers: Record<string, unknown> }> {
   const err = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -145,7 +182,10 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
   });
 
   it.each(ENDPOINTS)('$endpoint groups by each dimension it takes, like GraphQL', async ({ endpoint, step }) => {
-    const dims: Dim[] = endpoint === 'successfully-received' || endpoint === 'successful-delivery' ? ['eventName', 'eventType', 'appVersion'] : ['eventName', 'eventType', 'appVersion', 'discardReason'];
+    const dims: Dim[] =
+      endpoint === 'successfully-received' || endpoint === 'successful-delivery'
+        ? ['eventName', 'eventType', 'appVersion']
+        : ['eventName', 'eventType', 'appVersion', 'discardReason'];
     for (const d of dims) {
       const answer = await call(endpoint, { groupBy: [d] });
       expect(answer.data.dataset).toEqual(await graphqlDataset('dst_one', step, 'hour', [d]));
@@ -156,7 +196,11 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
 
   it('groups by several dimensions, equal to the breakdown table', async () => {
     const answer = await call('successful-delivery', { groupBy: ['eventType', 'eventName', 'appVersion'] });
-    const res = await t.gql<{ destination: { breakdown: { eventType: string; eventName: string; appVersion: string; count: number }[] } }>(token, BREAKDOWN, { id: 'dst_one', step: 'SUCCESSFUL_DELIVERY', range: RANGE });
+    const res = await t.gql<{ destination: { breakdown: { eventType: string; eventName: string; appVersion: string; count: number }[] } }>(token, BREAKDOWN, {
+      id: 'dst_one',
+      step: 'SUCCESSFUL_DELIVERY',
+      range: RANGE,
+    });
     const byKey = (r: { eventType?: unknown; eventName?: unknown; appVersion?: unknown }) => `${r.eventType}/${r.eventName}/${r.appVersion}`;
     const breakdown = Object.fromEntries(res.body.data!.destination.breakdown.map((b) => [byKey(b), b.count]));
     expect(Object.fromEntries(answer.data.dataset.map((d) => [byKey(d), d.total]))).toEqual(breakdown);
@@ -164,13 +208,19 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
 
   it('filters by event name, type, version and discard reason', async () => {
     const byName = await call('failed-delivery', { filter: { eventName: ['Signed Up', 'Cart Viewed'] }, groupBy: ['eventName'] });
-    expect(byName.data.dataset).toEqual(await graphqlDataset('dst_one', 'FAILED_DELIVERY', 'hour', ['eventName'], { eventNames: ['Signed Up', 'Cart Viewed'] }));
+    expect(byName.data.dataset).toEqual(
+      await graphqlDataset('dst_one', 'FAILED_DELIVERY', 'hour', ['eventName'], { eventNames: ['Signed Up', 'Cart Viewed'] }),
+    );
     expect(byName.data.dataset.map((d) => d.eventName).sort()).toEqual(['Cart Viewed', 'Signed Up']);
     const byType = await call('successfully-received', { filter: { eventType: ['identify'], appVersion: ['1.0.0'] } });
-    expect(byType.data.dataset).toEqual(await graphqlDataset('dst_one', 'SUCCESSFULLY_RECEIVED', 'hour', [], { eventTypes: ['identify'], appVersions: ['1.0.0'] }));
+    expect(byType.data.dataset).toEqual(
+      await graphqlDataset('dst_one', 'SUCCESSFULLY_RECEIVED', 'hour', [], { eventTypes: ['identify'], appVersions: ['1.0.0'] }),
+    );
     const byReason = await call('failed-on-ingest', { filter: { discardReason: ['empty_batch'] } });
     const reasons = await graphqlDataset('dst_one', 'FAILED_ON_INGEST', 'hour', ['discardReason']);
-    expect(byReason.data.dataset).toEqual([{ total: reasons.find((r) => r.discardReason === 'empty_batch')!.total, series: reasons.find((r) => r.discardReason === 'empty_batch')!.series }]);
+    expect(byReason.data.dataset).toEqual([
+      { total: reasons.find((r) => r.discardReason === 'empty_batch')!.total, series: reasons.find((r) => r.discardReason === 'empty_batch')!.series },
+    ]);
   });
 
   it('pages through the grouped dataset with the cursors it returns, in a stable order', async () => {
@@ -205,13 +255,27 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
   });
 
   it('refuses a range wider than the granularity allows, or outside the 14 days kept, with 422 input-validation', async () => {
-    const wide = await refusal(api.getIngressSuccessMetricsFromDeliveryOverview('src_a', new Date(now - 5 * 60 * MINUTE).toISOString(), endTime, 'minute', { count: 10 }));
+    const wide = await refusal(
+      api.getIngressSuccessMetricsFromDeliveryOverview('src_a', new Date(now - 5 * 60 * MINUTE).toISOString(), endTime, 'minute', { count: 10 }),
+    );
     expect(wide).toMatchObject({ status: 422, errors: [{ type: 'input-validation', field: 'granularity', status: 422 }] });
-    const old = await refusal(api.getIngressSuccessMetricsFromDeliveryOverview('src_a', new Date(now - 20 * 24 * 60 * MINUTE).toISOString(), endTime, 'day', { count: 10 }));
+    const old = await refusal(
+      api.getIngressSuccessMetricsFromDeliveryOverview('src_a', new Date(now - 20 * 24 * 60 * MINUTE).toISOString(), endTime, 'day', { count: 10 }),
+    );
     expect(old).toMatchObject({ status: 422, errors: [{ type: 'input-validation', field: 'startTime' }] });
-    const minuteOld = await refusal(api.getIngressSuccessMetricsFromDeliveryOverview('src_a', new Date(now - 50 * 60 * MINUTE).toISOString(), new Date(now - 47 * 60 * MINUTE).toISOString(), 'minute', { count: 10 }));
+    const minuteOld = await refusal(
+      api.getIngressSuccessMetricsFromDeliveryOverview(
+        'src_a',
+        new Date(now - 50 * 60 * MINUTE).toISOString(),
+        new Date(now - 47 * 60 * MINUTE).toISOString(),
+        'minute',
+        { count: 10 },
+      ),
+    );
     expect(minuteOld.errors[0]).toMatchObject({ field: 'startTime' });
-    const several = await refusal(api.getEgressSuccessMetricsFromDeliveryOverview('src_a', 'dst_one', 'yesterday', endTime, 'week' as Granularity, { count: 5000 }, ['discardReason']));
+    const several = await refusal(
+      api.getEgressSuccessMetricsFromDeliveryOverview('src_a', 'dst_one', 'yesterday', endTime, 'week' as Granularity, { count: 5000 }, ['discardReason']),
+    );
     expect(several.errors.map((e) => e.field).sort()).toEqual(['granularity', 'groupBy', 'pagination.count', 'startTime']);
   });
 
@@ -221,7 +285,9 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
     const refused = await refusal(bad.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }));
     expect(refused).toMatchObject({ status: 401, errors: [{ type: 'unauthorized', status: 401 }] });
     expect(refused.headers['www-authenticate']).toBe('Bearer');
-    await expect(unwrap(bad.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }))).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(unwrap(bad.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }))).rejects.toMatchObject({
+      type: 'unauthorized',
+    });
     const ingestOnly = new DeliveryOverviewApi(`${t.url}/compat/segment`);
     ingestOnly.accessToken = await t.token('ws_c', ['ingest']);
     expect((await refusal(ingestOnly.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }))).status).toBe(401);
@@ -229,7 +295,10 @@ describe('Segment-compatible delivery overview, through the official SDK', () =>
       [api.getIngressSuccessMetricsFromDeliveryOverview('src_nope', startTime, endTime, 'hour', { count: 10 }), 'sourceId'],
       [api.getEgressFailedMetricsFromDeliveryOverview('src_a', 'dst_nope', startTime, endTime, 'hour', { count: 10 }), 'destinationConfigId'],
       [api.getEgressFailedMetricsFromDeliveryOverview('src_b', 'dst_one', startTime, endTime, 'hour', { count: 10 }), 'destinationConfigId'],
-      [api.getEgressFailedMetricsFromDeliveryOverview('src_a', 'dst_two', startTime, endTime, 'hour', { count: 10 }, undefined, undefined, 'map_nope'), 'subscriptionId'],
+      [
+        api.getEgressFailedMetricsFromDeliveryOverview('src_a', 'dst_two', startTime, endTime, 'hour', { count: 10 }, undefined, undefined, 'map_nope'),
+        'subscriptionId',
+      ],
     ] as const) {
       expect(await refusal(promise)).toMatchObject({ status: 404, errors: [{ type: 'not-found', field }] });
     }
@@ -271,7 +340,8 @@ describe('rate limit and CORS of the compat endpoints', () => {
     sdk.accessToken = tok;
     // One operation a second: of a few calls in a row, one is refused however slow this machine is.
     let r = await refusal(sdk.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }));
-    for (let i = 0; i < 5 && r.status !== 429; i++) r = await refusal(sdk.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }));
+    for (let i = 0; i < 5 && r.status !== 429; i++)
+      r = await refusal(sdk.getIngressSuccessMetricsFromDeliveryOverview('src_a', startTime, endTime, 'hour', { count: 10 }));
     expect(r).toMatchObject({ status: 429, errors: [{ type: 'RequestError', message: 'Too many requests', status: 429 }] });
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
     expect((r.errors[0] as unknown as { data: { msBeforeNext: number } }).data.msBeforeNext).toBe(Number(r.headers['retry-after']) * 1000);
@@ -279,7 +349,10 @@ describe('rate limit and CORS of the compat endpoints', () => {
 
   it('answers a preflight from an allowed origin and marks answers for it', async () => {
     const url = `${limited.url}/compat/segment/delivery-overview/successfully-received`;
-    const pre = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const pre = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(pre.headers.get('access-control-allow-methods')).toBe('GET');

@@ -17,9 +17,16 @@ beforeAll(async () => {
 afterAll(async () => Promise.all([open.close(), closed.close()]));
 
 const preflight = (t: TestGateway, path: string, origin: string) =>
-  fetch(`${t.url}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  fetch(`${t.url}${path}`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  });
 const query = (t: TestGateway, origin: string) =>
-  fetch(`${t.url}/graphql`, { method: 'POST', headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ sources { id } }"}' });
+  fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{"query":"{ sources { id } }"}',
+  });
 
 describe('CORS', () => {
   it('answers a preflight from an allowed origin for /graphql and /v1/ingest, with Authorization and Content-Type', async () => {

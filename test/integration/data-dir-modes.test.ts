@@ -36,7 +36,10 @@ describe('the real CLI', () => {
     const dataDir = path.join(base, 'serve');
     fs.mkdirSync(dataDir, { mode: 0o755 });
     fs.chmodSync(dataDir, 0o755);
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLICKHOUSE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', CLICKHOUSE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -65,7 +68,12 @@ describe('in-process', () => {
   afterAll(async () => t?.close());
 
   // A second gateway on the test's engine (a process holds one engine directory), with its own DATA_DIR.
-  const startWith = (dataDir: string) => startGateway({ config: testConfig('data_dir_modes_b', { CLICKHOUSE_DATABASE: t.gateway.db.database, DATA_DIR: dataDir }), db: t.gateway.db, log: createLogger('silent') });
+  const startWith = (dataDir: string) =>
+    startGateway({
+      config: testConfig('data_dir_modes_b', { CLICKHOUSE_DATABASE: t.gateway.db.database, DATA_DIR: dataDir }),
+      db: t.gateway.db,
+      log: createLogger('silent'),
+    });
 
   it.each([
     ['creates a missing DATA_DIR (and its parents) 0700', path.join(base, 'fresh', 'data'), null],

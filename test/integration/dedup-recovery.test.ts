@@ -26,11 +26,23 @@ describe('crash recovery of deduplication records', () => {
   const batch = (['today', 'yesterday'] as const).flatMap((day) =>
     Array.from({ length: 10 }, (_, i) => ({
       timestamp: new Date(now - (day === 'today' ? 30 : 26 * 60) * 60_000).toISOString(),
-      sourceId: 'src_crash', destinationId: 'dst_crash', destinationKind: 'classic', step: 'delivered', count: 1, messageId: `${day}-${i}`,
+      sourceId: 'src_crash',
+      destinationId: 'dst_crash',
+      destinationKind: 'classic',
+      step: 'delivered',
+      count: 1,
+      messageId: `${day}-${i}`,
     })),
   );
   const body = Buffer.from(batch.map((r) => JSON.stringify(r)).join('\n'));
-  const ingest = (d: Db) => new IngestService(d, { maxBodyBytes: 1e7, maxRecords: 1e4, maxRecordBytes: 65536, sampleMaxBytes: 8192 }, 10).ingest('ws_crash', body, 'application/x-ndjson', 'batch-after-crash', now);
+  const ingest = (d: Db) =>
+    new IngestService(d, { maxBodyBytes: 1e7, maxRecords: 1e4, maxRecordBytes: 65536, sampleMaxBytes: 8192 }, 10).ingest(
+      'ws_crash',
+      body,
+      'application/x-ndjson',
+      'batch-after-crash',
+      now,
+    );
   const sums = async (d: Db) => {
     const one = async (sql: string) => Number((await d.query<{ n: number }>({ family: 'test', sql }))[0].n);
     return {
@@ -50,7 +62,10 @@ describe('crash recovery of deduplication records', () => {
     const insert = db.insert.bind(db);
     db.insert = async (opts) => (opts.table === 'ingest_idempotency' ? Promise.reject(new Error('killed')) : insert(opts));
     await expect(ingest(db)).rejects.toThrow('killed');
-    const [{ dir }] = await db.query<{ dir: string }>({ family: 'test', sql: `SELECT data_paths[1] AS dir FROM system.tables WHERE database = '${config.clickhouse.database}' AND name = 'delivery_events'` });
+    const [{ dir }] = await db.query<{ dir: string }>({
+      family: 'test',
+      sql: `SELECT data_paths[1] AS dir FROM system.tables WHERE database = '${config.clickhouse.database}' AND name = 'delivery_events'`,
+    });
     await db.close();
     db = null;
 

@@ -20,7 +20,10 @@ const PHASES = [/^engine: opening /, /^migrate: applying /, /^backfill: writing 
 
 it('prints each phase at its start and is never silent for long, from the first second to ready', async () => {
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, 'demo', '--days', '1'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', CLICKHOUSE_URL: '', LOG_LEVEL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'demo', '--days', '1'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', CLICKHOUSE_URL: '', LOG_LEVEL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: { ms: number; text: string }[] = [];
   const read = (stream: NodeJS.ReadableStream) => {
     let rest = '';
@@ -46,9 +49,13 @@ it('prints each phase at its start and is never silent for long, from the first 
   // Something within the first seconds (node loads the CLI, checks the port, then says it opens the engine).
   expect({ first: lines[0].ms < 3_000, shown }).toEqual({ first: true, shown });
   // Each phase's first line comes right after the line that ended the one before: no slow work in between.
-  for (const i of at.slice(1, -1)) expect({ line: lines[i].text, gap: lines[i].ms - lines[i - 1].ms < 1_000, shown }).toEqual({ line: lines[i].text, gap: true, shown });
+  for (const i of at.slice(1, -1))
+    expect({ line: lines[i].text, gap: lines[i].ms - lines[i - 1].ms < 1_000, shown }).toEqual({ line: lines[i].text, gap: true, shown });
   // Never silent for long until ready.
   const ready = at[at.length - 1];
-  const silences = lines.slice(1, ready + 1).map((l, i) => ({ after: lines[i].text, ms: l.ms - lines[i].ms })).filter((s) => s.ms > LONGEST_SILENCE_MS);
+  const silences = lines
+    .slice(1, ready + 1)
+    .map((l, i) => ({ after: lines[i].text, ms: l.ms - lines[i].ms }))
+    .filter((s) => s.ms > LONGEST_SILENCE_MS);
   expect({ silences, shown }).toEqual({ silences: [], shown });
 }, 300_000);

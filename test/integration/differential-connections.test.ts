@@ -34,7 +34,16 @@ interface DestSpec {
 const DESTS: Record<string, DestSpec> = {
   dst_retl_a: { kind: 'retl', source: 'src_warehouse', mappings: ['map_r1', 'map_r2', 'map_r3'], audiences: [] },
   dst_retl_b: { kind: 'retl', source: 'src_warehouse', mappings: ['map_r4'], audiences: [] },
-  dst_aud_a: { kind: 'audience', source: 'src_space_one', mappings: [], audiences: [['aud_buyers', 'spa_one'], ['aud_churn', 'spa_one'], ['aud_vip', 'spa_two']] },
+  dst_aud_a: {
+    kind: 'audience',
+    source: 'src_space_one',
+    mappings: [],
+    audiences: [
+      ['aud_buyers', 'spa_one'],
+      ['aud_churn', 'spa_one'],
+      ['aud_vip', 'spa_two'],
+    ],
+  },
   dst_aud_b: { kind: 'audience', source: 'src_space_one', mappings: [], audiences: [['aud_buyers', 'spa_one']] },
 };
 const DEST_IDS = Object.keys(DESTS);
@@ -57,7 +66,14 @@ const inFlight = new Map<string, number>();
 
 function emit(rec: Rec): void {
   records.push(rec);
-  const w: Record<string, unknown> = { timestamp: new Date(rec.time).toISOString(), sourceId: rec.sourceId, destinationId: rec.destinationId, destinationKind: rec.destinationKind, step: rec.step, count: rec.count };
+  const w: Record<string, unknown> = {
+    timestamp: new Date(rec.time).toISOString(),
+    sourceId: rec.sourceId,
+    destinationId: rec.destinationId,
+    destinationKind: rec.destinationKind,
+    step: rec.step,
+    count: rec.count,
+  };
   if (rec.mappingId !== '') w.mappingId = rec.mappingId;
   if (rec.reason !== '') w.reason = rec.reason;
   for (const k of ['syncId', 'operation', 'audienceId', 'spaceId'] as const) if (rec[k]) w[k] = rec[k];
@@ -75,14 +91,18 @@ function outcomes(base: Base, n: number, t: number, mapping: () => string, filte
     rest -= c;
     return c;
   };
-  const parts: [string, number, string[]][] = [['filtered_destination', take(0.3), filteredReasons], ['failed_delivery', take(0.3), REASONS.failed_delivery]];
+  const parts: [string, number, string[]][] = [
+    ['filtered_destination', take(0.3), filteredReasons],
+    ['failed_delivery', take(0.3), REASONS.failed_delivery],
+  ];
   const retried = take(0.25);
   parts.push(['delivered', rest, []]);
   const at = () => Math.min(t + int(0, 20 * MIN), WINDOW_END);
   for (const [step, count, reasons] of parts) {
     if (count === 0) continue;
     const split = count >= 2 && chance(0.3) ? int(1, count - 1) : count;
-    for (const c of split === count ? [count] : [split, count - split]) emit({ ...base, time: at(), step, mappingId: mapping(), reason: reasons.length ? pick(reasons) : '', count: c });
+    for (const c of split === count ? [count] : [split, count - split])
+      emit({ ...base, time: at(), step, mappingId: mapping(), reason: reasons.length ? pick(reasons) : '', count: c });
   }
   if (retried === 0) return;
   const mappingId = mapping();
@@ -106,11 +126,22 @@ function generateRetl(destinationId: string, spec: DestSpec): void {
     const syncId = `run_${destinationId}_${run}`;
     for (const operation of ['added', 'updated', 'removed']) {
       if (chance(0.2)) continue;
-      const base: Base = { sourceId: spec.source, destinationId, destinationKind: 'retl', eventType: '', eventName: '', appVersion: '', enriched: false, syncId, operation };
+      const base: Base = {
+        sourceId: spec.source,
+        destinationId,
+        destinationKind: 'retl',
+        eventType: '',
+        eventName: '',
+        appVersion: '',
+        enriched: false,
+        syncId,
+        operation,
+      };
       const n = int(1, 60);
       emit({ ...base, time: T + int(0, 30_000), step: 'extracted', mappingId: '', reason: '', count: n });
       const failedExtract = chance(0.25) ? int(1, n) : 0;
-      if (failedExtract > 0) emit({ ...base, time: T + int(0, 60_000), step: 'failed_extract', mappingId: '', reason: pick(REASONS.failed_extract), count: failedExtract });
+      if (failedExtract > 0)
+        emit({ ...base, time: T + int(0, 60_000), step: 'failed_extract', mappingId: '', reason: pick(REASONS.failed_extract), count: failedExtract });
       const mapping = () => (chance(0.1) ? '' : pick(spec.mappings));
       outcomes(base, n - failedExtract, T + MIN, mapping, REASONS.filtered_retl);
     }
@@ -122,7 +153,18 @@ function generateAudience(destinationId: string, spec: DestSpec): void {
     const T = runTime();
     const [audienceId, spaceId] = pick(spec.audiences);
     const operation = pick(['entered', 'entered', 'exited']);
-    const base: Base = { sourceId: spec.source, destinationId, destinationKind: 'audience', eventType: '', eventName: '', appVersion: '', enriched: false, audienceId, spaceId, operation };
+    const base: Base = {
+      sourceId: spec.source,
+      destinationId,
+      destinationKind: 'audience',
+      eventType: '',
+      eventName: '',
+      appVersion: '',
+      enriched: false,
+      audienceId,
+      spaceId,
+      operation,
+    };
     const n = int(1, 80);
     emit({ ...base, time: T, step: 'computed', mappingId: '', reason: '', count: n });
     outcomes(base, n, T, () => '', REASONS.filtered_audience);
@@ -136,10 +178,15 @@ for (const d of DEST_IDS) (DESTS[d].kind === 'retl' ? generateRetl : generateAud
 const CHANGE = 'change { count relativePercent percentagePoints }';
 const PIPELINE_FIELDS = `from to previousFrom previousTo retryPending steps { kind count previousCount share ${CHANGE} }`;
 const GROUPED_FIELDS = `operation mappingId audienceId spaceId count previousCount share ${CHANGE}`;
-const RUN_FIELDS = 'id startedAt finishedAt status extracted added updated removed failedToExtract filtered delivered failed retryPending topReasons { count reason { code step } }';
+const RUN_FIELDS =
+  'id startedAt finishedAt status extracted added updated removed failedToExtract filtered delivered failed retryPending topReasons { count reason { code step } }';
 const lit = (v: unknown) => JSON.stringify(v);
 
-type ApiRun = Omit<RunV, 'startedAt' | 'finishedAt' | 'topReasons'> & { startedAt: string; finishedAt: string; topReasons: { count: number; reason: { code: string; step: string } }[] };
+type ApiRun = Omit<RunV, 'startedAt' | 'finishedAt' | 'topReasons'> & {
+  startedAt: string;
+  finishedAt: string;
+  topReasons: { count: number; reason: { code: string; step: string } }[];
+};
 
 const mismatches: string[] = [];
 function same(where: string, field: string, api: unknown, exp: unknown, exact = true): void {
@@ -154,7 +201,12 @@ function sameMeasured(where: string, a: { count: number; previousCount: number |
   same(where, 'change.relativePercent', a.change.relativePercent, e.change.relativePercent, false);
   same(where, 'change.percentagePoints', a.change.percentagePoints, e.change.percentagePoints, false);
 }
-const rangeOf = (p: ApiPipeline): Range => ({ from: Date.parse(p.from), to: Date.parse(p.to), previousFrom: Date.parse(p.previousFrom), previousTo: Date.parse(p.previousTo) });
+const rangeOf = (p: ApiPipeline): Range => ({
+  from: Date.parse(p.from),
+  to: Date.parse(p.to),
+  previousFrom: Date.parse(p.previousFrom),
+  previousTo: Date.parse(p.previousTo),
+});
 
 let t: TestGateway;
 let token: string;
@@ -186,9 +238,16 @@ afterEach(() => {
 describe('generated connection data', () => {
   it('covers every step of both kinds and conserves records in the recount', () => {
     expect(records.length).toBeGreaterThan(800);
-    expect([...new Set(records.map((r) => r.step))].sort()).toEqual(
-      ['computed', 'delivered', 'extracted', 'failed_delivery', 'failed_extract', 'filtered_destination', 'retry_enqueued', 'retry_resolved'],
-    );
+    expect([...new Set(records.map((r) => r.step))].sort()).toEqual([
+      'computed',
+      'delivered',
+      'extracted',
+      'failed_delivery',
+      'failed_extract',
+      'filtered_destination',
+      'retry_enqueued',
+      'retry_resolved',
+    ]);
     const all: Range = { from: WINDOW_START - HOUR, to: genNow, previousFrom: WINDOW_START - 2 * HOUR, previousTo: WINDOW_START - HOUR };
     for (const d of DEST_IDS) {
       const c = (step: string) => rc.stepCount(d, step, all, null, null).now;
@@ -214,13 +273,22 @@ function caseQuery(dest: string, mapping: string | null): { query: string; boxes
   const spec = DESTS[dest];
   const args = `range: $range${mapping ? `, mappingId: ${lit(mapping)}` : ''}`;
   const boxes = LAYOUT[spec.kind].filter(([, s]) => s !== null).map(([k]) => k);
-  const parts = DEST_IDS.map((d) => `p_${d}: destination(id: ${lit(d)}) { pipeline(range: $range${d === dest && mapping ? `, mappingId: ${lit(mapping)}` : ''}) { ${PIPELINE_FIELDS} } }`);
+  const parts = DEST_IDS.map(
+    (d) =>
+      `p_${d}: destination(id: ${lit(d)}) { pipeline(range: $range${d === dest && mapping ? `, mappingId: ${lit(mapping)}` : ''}) { ${PIPELINE_FIELDS} } }`,
+  );
   const tables = boxes.flatMap((b) => [
     `b_${b}: breakdown(step: ${b}, ${args}, first: 1000) { ${GROUPED_FIELDS} }`,
-    ...GROUPINGS[spec.kind].map((g, i) => `g${i}_${b}: breakdown(step: ${b}, ${args}, groupBy: [${g.join(', ')}], first: ${i === 1 ? 2 : 1000}) { ${GROUPED_FIELDS} }`),
+    ...GROUPINGS[spec.kind].map(
+      (g, i) => `g${i}_${b}: breakdown(step: ${b}, ${args}, groupBy: [${g.join(', ')}], first: ${i === 1 ? 2 : 1000}) { ${GROUPED_FIELDS} }`,
+    ),
     ...(DISCARD_BOXES.includes(b) ? [`x_${b}: discards(step: ${b}, ${args}) { reason { code step } count previousCount share ${CHANGE} }`] : []),
   ]);
-  if (spec.kind === 'retl') tables.push(`runs: syncRuns(range: $range, first: 500) { ${RUN_FIELDS} }`, `failedRuns: syncRuns(range: $range, status: FAILED, first: 5) { ${RUN_FIELDS} }`);
+  if (spec.kind === 'retl')
+    tables.push(
+      `runs: syncRuns(range: $range, first: 500) { ${RUN_FIELDS} }`,
+      `failedRuns: syncRuns(range: $range, status: FAILED, first: 5) { ${RUN_FIELDS} }`,
+    );
   parts.push(`main: destination(id: ${lit(dest)}) { ${tables.join('\n')} }`);
   return { query: `query($range: TimeRangeInput!) {\n${parts.join('\n')}\n}`, boxes };
 }
@@ -228,7 +296,8 @@ function caseQuery(dest: string, mapping: string | null): { query: string; boxes
 function compareRun(where: string, a: ApiRun, e: RunV): void {
   same(where, 'startedAt', Date.parse(a.startedAt), e.startedAt);
   same(where, 'finishedAt', Date.parse(a.finishedAt), e.finishedAt);
-  for (const k of ['status', 'extracted', 'added', 'updated', 'removed', 'failedToExtract', 'filtered', 'delivered', 'failed', 'retryPending'] as const) same(where, k, a[k], e[k]);
+  for (const k of ['status', 'extracted', 'added', 'updated', 'removed', 'failedToExtract', 'filtered', 'delivered', 'failed', 'retryPending'] as const)
+    same(where, k, a[k], e[k]);
   same(where, 'topReasons', JSON.stringify(a.topReasons.map((r) => [r.reason.code, r.count])), JSON.stringify(e.topReasons.map((r) => [r.code, r.count])));
 }
 
@@ -263,15 +332,23 @@ describe('differential: connection answers equal the brute-force recount', () =>
       };
       for (const b of boxes) {
         compareGrouped(`breakdown ${b}`, main[`b_${b}`] as GroupedV[], rc.grouped(dest, b, r, mapping, null, 1000, GROUPINGS[spec.kind][0]));
-        GROUPINGS[spec.kind].forEach((g, k) => compareGrouped(`breakdown ${b} by ${g}`, main[`g${k}_${b}`] as GroupedV[], rc.grouped(dest, b, r, mapping, null, k === 1 ? 2 : 1000, g)));
+        GROUPINGS[spec.kind].forEach((g, k) =>
+          compareGrouped(`breakdown ${b} by ${g}`, main[`g${k}_${b}`] as GroupedV[], rc.grouped(dest, b, r, mapping, null, k === 1 ? 2 : 1000, g)),
+        );
         if (!DISCARD_BOXES.includes(b)) continue;
         const api = main[`x_${b}`] as { reason: { code: string; step: string }; count: number; previousCount: number; share: number | null; change: ChangeV }[];
         const exp = rc.discards(dest, b, r, mapping, null);
         same(`${where} | discards ${b}`, 'codes', api.map((x) => x.reason.code).join(), exp.map((x) => x.code).join());
-        if (api.length === exp.length) exp.forEach((e, k) => (sameMeasured(`${where} | discards ${b} ${e.code}`, api[k], e), same(`${where} | discards ${b}`, 'reason.step', api[k].reason.step, b)));
+        if (api.length === exp.length)
+          exp.forEach(
+            (e, k) => (sameMeasured(`${where} | discards ${b} ${e.code}`, api[k], e), same(`${where} | discards ${b}`, 'reason.step', api[k].reason.step, b)),
+          );
       }
       if (spec.kind === 'retl') {
-        for (const [alias, status, first] of [['runs', null, 500], ['failedRuns', 'FAILED', 5]] as const) {
+        for (const [alias, status, first] of [
+          ['runs', null, 500],
+          ['failedRuns', 'FAILED', 5],
+        ] as const) {
           const api = main[alias] as ApiRun[];
           const exp = rc.syncRuns(dest, r.from, r.to, status, first);
           rows += exp.length;
@@ -292,22 +369,38 @@ describe('differential: connection answers equal the brute-force recount', () =>
       const c = (k: string) => p.steps.find((s) => s.kind === k)?.count ?? 0;
       const entered = DESTS[d].kind === 'retl' ? c('RECORDS_EXTRACTED') - c('FAILED_TO_EXTRACT') : c('MEMBERSHIP_CHANGES_COMPUTED');
       const left = DESTS[d].kind === 'retl' ? c('FILTERED_AT_MAPPING') : c('FILTERED_AT_DESTINATION');
-      same(`conservation ${d}`, 'entered − (filtered + failed + delivered)', entered - left - c('FAILED_DELIVERY') - c('SUCCESSFUL_DELIVERY'), inFlight.get(d) ?? 0);
+      same(
+        `conservation ${d}`,
+        'entered − (filtered + failed + delivered)',
+        entered - left - c('FAILED_DELIVERY') - c('SUCCESSFUL_DELIVERY'),
+        inFlight.get(d) ?? 0,
+      );
     }
     const [run] = rc.syncRuns('dst_retl_a', 0, Date.now() + HOUR, 'PARTIAL', 1);
-    const detail = await gql<{ destination: { syncRun: ApiRun & { operations: { value: string; extracted: number }[]; mappings: { value: string; delivered: number }[] } } }>(
-      `{ destination(id: "dst_retl_a") { syncRun(id: ${lit(run.id)}) { ${RUN_FIELDS} operations { value extracted } mappings { value delivered } } } }`,
-    );
+    const detail = await gql<{
+      destination: { syncRun: ApiRun & { operations: { value: string; extracted: number }[]; mappings: { value: string; delivered: number }[] } };
+    }>(`{ destination(id: "dst_retl_a") { syncRun(id: ${lit(run.id)}) { ${RUN_FIELDS} operations { value extracted } mappings { value delivered } } } }`);
     compareRun(`syncRun ${run.id}`, detail.destination.syncRun, run);
     const ops = detail.destination.syncRun.operations;
-    same(`syncRun ${run.id}`, 'extracted by operation', ops.reduce((s, o) => s + o.extracted, 0), run.extracted);
-    same(`syncRun ${run.id}`, 'delivered by mapping', detail.destination.syncRun.mappings.reduce((s, m) => s + m.delivered, 0), run.delivered);
+    same(
+      `syncRun ${run.id}`,
+      'extracted by operation',
+      ops.reduce((s, o) => s + o.extracted, 0),
+      run.extracted,
+    );
+    same(
+      `syncRun ${run.id}`,
+      'delivered by mapping',
+      detail.destination.syncRun.mappings.reduce((s, m) => s + m.delivered, 0),
+      run.delivered,
+    );
   }, 60_000);
 
   it('pages sync runs with `after`: pages of 3 joined equal the whole list; a bad cursor is BAD_USER_INPUT', async () => {
     const range = { from: new Date(WINDOW_START - HOUR).toISOString(), to: new Date(Date.now()).toISOString(), lookback: false };
     type Runs = { destination: { syncRuns: { id: string; cursor: string }[] } };
-    const q = 'query($range: TimeRangeInput!, $first: Int!, $after: String) { destination(id: "dst_retl_a") { syncRuns(range: $range, first: $first, after: $after) { id cursor } } }';
+    const q =
+      'query($range: TimeRangeInput!, $first: Int!, $after: String) { destination(id: "dst_retl_a") { syncRuns(range: $range, first: $first, after: $after) { id cursor } } }';
     const all = (await gql<Runs>(q, { range, first: 500 })).destination.syncRuns;
     const paged: string[] = [];
     let after: string | null = null;

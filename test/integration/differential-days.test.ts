@@ -38,7 +38,16 @@ const END = now - 2 * MIN;
 
 /** The zone's offset from UTC at instant `ms`, in ms (Intl; no zone table of our own). */
 function offsetOf(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
 }
@@ -63,7 +72,17 @@ const records: Rec[] = [];
 function generate(): void {
   for (let i = 0; i < 1500; i++) {
     const sourceId = pick(SOURCES);
-    const base = { sourceId, destinationId: '', destinationKind: '' as const, mappingId: '', reason: '', eventType: 'track', eventName: pick(NAMES), appVersion: pick(['1.0', '2.0']), enriched: false };
+    const base = {
+      sourceId,
+      destinationId: '',
+      destinationKind: '' as const,
+      mappingId: '',
+      reason: '',
+      eventType: 'track',
+      eventName: pick(NAMES),
+      appVersion: pick(['1.0', '2.0']),
+      enriched: false,
+    };
     const time = Math.max(START, Math.min(reportTime(), END));
     const n = int(1, 40);
     records.push({ ...base, time, step: 'received', count: n });
@@ -78,7 +97,14 @@ function generate(): void {
 }
 
 function wireOf(r: Rec): Record<string, unknown> {
-  const w: Record<string, unknown> = { timestamp: new Date(r.time).toISOString(), sourceId: r.sourceId, step: r.step, count: r.count, eventType: r.eventType, appVersion: r.appVersion };
+  const w: Record<string, unknown> = {
+    timestamp: new Date(r.time).toISOString(),
+    sourceId: r.sourceId,
+    step: r.step,
+    count: r.count,
+    eventType: r.eventType,
+    appVersion: r.appVersion,
+  };
   if (r.eventName !== '') w.eventName = r.eventName;
   if (r.destinationId !== '') Object.assign(w, { destinationId: r.destinationId, destinationKind: r.destinationKind });
   if (r.mappingId !== '') w.mappingId = r.mappingId;
@@ -144,13 +170,24 @@ describe('differential: pipelines over whole days equal the recount', () => {
       const res = await t.gql<{ destination: { pipeline: ApiPipeline } }>(token, query, { range: c.range, filter: c.filter });
       if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
       const api = res.body.data!.destination.pipeline;
-      const range: Range = { from: Date.parse(api.from), to: Date.parse(api.to), previousFrom: Date.parse(api.previousFrom), previousTo: Date.parse(api.previousTo) };
+      const range: Range = {
+        from: Date.parse(api.from),
+        to: Date.parse(api.to),
+        previousFrom: Date.parse(api.previousFrom),
+        previousTo: Date.parse(api.previousTo),
+      };
       const middle = planTiers(range.from, range.to).hours;
       if (middle !== null && middle.to - middle.from >= DAY && records.some((r) => r.time >= middle.from && r.time < middle.to)) longMiddles++;
       const exp = rc.pipeline(c.dest, range, c.mapping, c.filter);
       exp.steps.forEach((e, k) => {
         const a = api.steps[k];
-        if (a?.kind !== e.kind || a.count !== e.count || a.previousCount !== e.previousCount || (a.share === null) !== (e.share === null) || Math.abs((a.share ?? 0) - (e.share ?? 0)) > 1e-9) {
+        if (
+          a?.kind !== e.kind ||
+          a.count !== e.count ||
+          a.previousCount !== e.previousCount ||
+          (a.share === null) !== (e.share === null) ||
+          Math.abs((a.share ?? 0) - (e.share ?? 0)) > 1e-9
+        ) {
           mismatches.push(`case ${i} ${JSON.stringify(c)} [${api.from}, ${api.to}) ${e.kind}: api ${JSON.stringify(a)} recount ${JSON.stringify(e)}`);
         }
       });

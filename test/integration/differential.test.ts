@@ -9,7 +9,18 @@ import { resolveTimeRange, type ResolvedRange, type TimeRangePreset } from '../.
 import { findDiscardReason, type DiscardStep } from '../../src/domain/discard-reasons';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { mulberry32 } from '../helpers/seeded';
-import { DISCARD_BOXES, LAYOUT, matchesFilter, Recount, type ApiPipeline, type ChangeV, type Filter, type Kind, type Range, type Rec } from '../helpers/recount';
+import {
+  DISCARD_BOXES,
+  LAYOUT,
+  matchesFilter,
+  Recount,
+  type ApiPipeline,
+  type ChangeV,
+  type Filter,
+  type Kind,
+  type Range,
+  type Rec,
+} from '../helpers/recount';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -180,7 +191,11 @@ function generate(): void {
       const destTime = () => Math.min(T + int(0, 600_000), WINDOW_END);
       const mapping = () => (spec.kind === 'actions' ? (chance(0.1) ? '' : pick(spec.mappings)) : '');
       const dest = { ...base, destinationId, destinationKind: spec.kind };
-      const parts: [string, number][] = [['filtered_destination', filteredDest], ['failed_delivery', failed], ['delivered', delivered]];
+      const parts: [string, number][] = [
+        ['filtered_destination', filteredDest],
+        ['failed_delivery', failed],
+        ['delivered', delivered],
+      ];
       for (const [step, count] of parts) {
         if (count === 0) continue;
         // Sometimes split one outcome over two reports (two mappings, two reasons, two times).
@@ -256,11 +271,18 @@ function rangeOf(p: ApiPipeline): Range {
   return { from: Date.parse(p.from), to: Date.parse(p.to), previousFrom: Date.parse(p.previousFrom), previousTo: Date.parse(p.previousTo) };
 }
 const sameRange = (a: Range, b: Range) => a.from === b.from && a.to === b.to && a.previousFrom === b.previousFrom && a.previousTo === b.previousTo;
-const fmt = (r: Range) => `[${new Date(r.from).toISOString()}, ${new Date(r.to).toISOString()}) prev [${new Date(r.previousFrom).toISOString()}, ${new Date(r.previousTo).toISOString()})`;
+const fmt = (r: Range) =>
+  `[${new Date(r.from).toISOString()}, ${new Date(r.to).toISOString()}) prev [${new Date(r.previousFrom).toISOString()}, ${new Date(r.previousTo).toISOString()})`;
 
 function resolveLocally(input: RangeInput, now: number): ResolvedRange {
   return resolveTimeRange(
-    { preset: input.preset ?? null, from: input.from ? new Date(input.from) : null, to: input.to ? new Date(input.to) : null, timeZone: input.timeZone ?? null, lookback: input.lookback ?? null },
+    {
+      preset: input.preset ?? null,
+      from: input.from ? new Date(input.from) : null,
+      to: input.to ? new Date(input.to) : null,
+      timeZone: input.timeZone ?? null,
+      lookback: input.lookback ?? null,
+    },
     now,
   );
 }
@@ -285,7 +307,15 @@ function compareChange(where: string, api: ChangeV, exp: ChangeV): void {
   compareValue(where, 'change.percentagePoints', api?.percentagePoints, exp.percentagePoints, false);
 }
 
-function comparePipeline(where: string, api: ApiPipeline, rc: Recount, destinationId: string, range: Range, mapping: string | null, filter: Filter | null): void {
+function comparePipeline(
+  where: string,
+  api: ApiPipeline,
+  rc: Recount,
+  destinationId: string,
+  range: Range,
+  mapping: string | null,
+  filter: Filter | null,
+): void {
   const exp = rc.pipeline(destinationId, range, mapping, filter);
   compareValue(where, 'retryPending', api.retryPending, exp.retryPending, true);
   const kinds = api.steps.map((s) => s.kind).join(',');
@@ -310,7 +340,9 @@ function compareRows<A, E>(where: string, api: A[], exp: E[], keyA: (a: A) => st
   if (ak.join('\n') !== ek.join('\n')) {
     const missing = ek.filter((k) => !ak.includes(k));
     const extra = ak.filter((k) => !ek.includes(k));
-    mismatches.push(`${where}: rows differ (api ${ak.length}, recount ${ek.length}); missing=${JSON.stringify(missing.slice(0, 5))} extra=${JSON.stringify(extra.slice(0, 5))}; first api=${JSON.stringify(ak.slice(0, 4))} first recount=${JSON.stringify(ek.slice(0, 4))}`);
+    mismatches.push(
+      `${where}: rows differ (api ${ak.length}, recount ${ek.length}); missing=${JSON.stringify(missing.slice(0, 5))} extra=${JSON.stringify(extra.slice(0, 5))}; first api=${JSON.stringify(ak.slice(0, 4))} first recount=${JSON.stringify(ek.slice(0, 4))}`,
+    );
     return;
   }
   exp.forEach((e, i) => each(`${where} row ${ek[i]}`, api[i], e));
@@ -340,7 +372,9 @@ beforeAll(async () => {
   for (let b = 0; b < BATCHES; b++) {
     const batch = wire.slice(b * size, (b + 1) * size);
     const ndjson = b % 2 === 1;
-    const res = await t.ingest(token, ndjson ? batch.map((r) => JSON.stringify(r)).join('\n') + '\n' : batch, { contentType: ndjson ? 'application/x-ndjson' : 'application/json' });
+    const res = await t.ingest(token, ndjson ? batch.map((r) => JSON.stringify(r)).join('\n') + '\n' : batch, {
+      contentType: ndjson ? 'application/x-ndjson' : 'application/json',
+    });
     expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { accepted: batch.length } });
     expect(res.body.events).toBe(batch.reduce((s, r) => s + (r.count as number), 0));
   }
@@ -361,7 +395,16 @@ describe('generated data', () => {
   it('is large, varied, and conserves events in the recount (in flight = remainder ≥ 0)', () => {
     expect(records.length).toBeGreaterThan(3000);
     const steps = new Set(records.map((r) => r.step));
-    expect([...steps].sort()).toEqual(['delivered', 'failed_delivery', 'failed_ingest', 'filtered_destination', 'filtered_source', 'received', 'retry_enqueued', 'retry_resolved']);
+    expect([...steps].sort()).toEqual([
+      'delivered',
+      'failed_delivery',
+      'failed_ingest',
+      'filtered_destination',
+      'filtered_source',
+      'received',
+      'retry_enqueued',
+      'retry_resolved',
+    ]);
     expect(rc.connected.get('dst_classic_a')).toEqual(new Set(['src_web', 'src_ios', 'src_retryonly']));
     expect(rc.connected.get('dst_classic_b')).toEqual(new Set(['src_server', 'src_legacy']));
     // The recount itself satisfies the identity, with the in-flight events the generator kept back.
@@ -517,15 +560,22 @@ describe('differential: GraphQL answers equal the brute-force recount', () => {
         const api = data.main[`x_${b}`] as ApiDiscardRow[];
         const exp = rc.discards(c.dest, b, range, c.mapping, c.filter);
         rows += exp.length;
-        compareRows(`${where} | discards ${b}`, api, exp, (a) => a.reason.code, (e) => e.code, (w, a, e) => {
-          compareValue(w, 'count', a.count, e.count, true);
-          compareValue(w, 'previousCount', a.previousCount, e.previousCount, true);
-          compareValue(w, 'share', a.share, e.share, false);
-          compareChange(w, a.change, e.change);
-          if (a.reason.step !== b) mismatches.push(`${w}: reason.step ${a.reason.step}`);
-          const known = findDiscardReason(DISCARD_STEP_OF_BOX[b], e.code) !== undefined;
-          if (a.reason.unknown !== !known) mismatches.push(`${w}: reason.unknown ${a.reason.unknown}, catalogue says known=${known}`);
-        });
+        compareRows(
+          `${where} | discards ${b}`,
+          api,
+          exp,
+          (a) => a.reason.code,
+          (e) => e.code,
+          (w, a, e) => {
+            compareValue(w, 'count', a.count, e.count, true);
+            compareValue(w, 'previousCount', a.previousCount, e.previousCount, true);
+            compareValue(w, 'share', a.share, e.share, false);
+            compareChange(w, a.change, e.change);
+            if (a.reason.step !== b) mismatches.push(`${w}: reason.step ${a.reason.step}`);
+            const known = findDiscardReason(DISCARD_STEP_OF_BOX[b], e.code) !== undefined;
+            if (a.reason.unknown !== !known) mismatches.push(`${w}: reason.unknown ${a.reason.unknown}, catalogue says known=${known}`);
+          },
+        );
       }
     }
     // The cases must actually compare something.
@@ -535,20 +585,30 @@ describe('differential: GraphQL answers equal the brute-force recount', () => {
   it('conserves events per destination over the whole data window, with and without a filter', async () => {
     // lookback: false, from before the first report to now: every report is inside.
     const range = { from: new Date(WINDOW_START - HOUR).toISOString(), to: new Date(Date.now()).toISOString(), lookback: false };
-    const filters: (Filter | null)[] = [null, { eventTypes: ['track', ''] }, { eventNames: ['Signed Up'], enriched: true }, { appVersions: ['2.3.1', '1.0.0'], eventTypes: ['page'] }];
+    const filters: (Filter | null)[] = [
+      null,
+      { eventTypes: ['track', ''] },
+      { eventNames: ['Signed Up'], enriched: true },
+      { appVersions: ['2.3.1', '1.0.0'], eventTypes: ['page'] },
+    ];
     for (const filter of filters) {
       const q = `query($range: TimeRangeInput!, $filter: EventFilter) { ${DEST_IDS.map((d) => `p_${d}: destination(id: ${lit(d)}) { pipeline(range: $range, filter: $filter) { ${PIPELINE_FIELDS} } }`).join('\n')} }`;
       const data = await gql<Record<string, { pipeline: ApiPipeline }>>(q, { range, filter });
       for (const d of DEST_IDS) {
         const p = data[`p_${d}`].pipeline;
         const where = `conservation ${d} filter=${JSON.stringify(filter)}`;
-        if (Date.parse(p.from) > WINDOW_START || Date.parse(p.to) <= WINDOW_END) mismatches.push(`${where}: range ${p.from}..${p.to} does not cover the data window`);
+        if (Date.parse(p.from) > WINDOW_START || Date.parse(p.to) <= WINDOW_END)
+          mismatches.push(`${where}: range ${p.from}..${p.to} does not cover the data window`);
         comparePipeline(where, p, rc, d, rangeOf(p), null, filter);
         const c = (k: string) => p.steps.find((s) => s.kind === k)?.count ?? 0;
         const delivered = DESTS[d].kind === 'storage' ? c('EVENTS_TO_WAREHOUSE_ROWS') : c('SUCCESSFUL_DELIVERY');
-        const remainder = c('SUCCESSFULLY_RECEIVED') - c('FAILED_ON_INGEST') - c('FILTERED_AT_SOURCE') - c('FILTERED_AT_DESTINATION') - c('FAILED_DELIVERY') - delivered;
+        const remainder =
+          c('SUCCESSFULLY_RECEIVED') - c('FAILED_ON_INGEST') - c('FILTERED_AT_SOURCE') - c('FILTERED_AT_DESTINATION') - c('FAILED_DELIVERY') - delivered;
         const expected = inFlight.filter((f) => f.destinationId === d && matchesFilter(f, filter)).reduce((s, f) => s + f.count, 0);
-        if (remainder !== expected) mismatches.push(`${where}: received − failed on ingest − filtered at source − (filtered at destination + failed delivery + delivered) = ${remainder}, in flight = ${expected}`);
+        if (remainder !== expected)
+          mismatches.push(
+            `${where}: received − failed on ingest − filtered at source − (filtered at destination + failed delivery + delivered) = ${remainder}, in flight = ${expected}`,
+          );
       }
     }
   });
@@ -571,7 +631,12 @@ describe('differential: GraphQL answers equal the brute-force recount', () => {
     const perMapping: [string, string | null][] = DEST_IDS.map((d) => [d, null]);
     perMapping.push(['dst_actions_a', 'map_a2'], ['dst_actions_b', 'map_b1']);
     const q = `query { ${ranges
-      .flatMap((r, ri) => perMapping.map(([d, m], di) => `r${ri}_${di}: destination(id: ${lit(d)}) { pipeline(range: { from: ${lit(r.from)}, to: ${lit(r.to)}, lookback: false }${m ? `, mappingId: ${lit(m)}` : ''}) { ${PIPELINE_FIELDS} } }`))
+      .flatMap((r, ri) =>
+        perMapping.map(
+          ([d, m], di) =>
+            `r${ri}_${di}: destination(id: ${lit(d)}) { pipeline(range: { from: ${lit(r.from)}, to: ${lit(r.to)}, lookback: false }${m ? `, mappingId: ${lit(m)}` : ''}) { ${PIPELINE_FIELDS} } }`,
+        ),
+      )
       .join('\n')} }`;
     const data = await gql<Record<string, { pipeline: ApiPipeline }>>(q);
     perMapping.forEach(([d, m], di) => {
@@ -619,7 +684,10 @@ describe('differential: GraphQL answers equal the brute-force recount', () => {
             if (zi === 0) return;
             const other = data[`z${zi}_${d}`].pipeline;
             const same = JSON.stringify(other) === JSON.stringify(utc);
-            if (!same) mismatches.push(`zones ${d} ${JSON.stringify(range)}: ${z} answer differs from UTC: ${JSON.stringify(other).slice(0, 300)} vs ${JSON.stringify(utc).slice(0, 300)}`);
+            if (!same)
+              mismatches.push(
+                `zones ${d} ${JSON.stringify(range)}: ${z} answer differs from UTC: ${JSON.stringify(other).slice(0, 300)} vs ${JSON.stringify(utc).slice(0, 300)}`,
+              );
           });
         }
         break;
@@ -634,4 +702,3 @@ describe('differential: GraphQL answers equal the brute-force recount', () => {
     for (const d of DEST_IDS) comparePipeline(`workspace ${d}`, data[`p_${d}`].pipeline, rc, d, rangeOf(data[`p_${d}`].pipeline), null, null);
   });
 });
-

@@ -71,7 +71,9 @@ describe('examples in the docs', () => {
       out = await run('bash', ['-euo', 'pipefail', '-c', example.code], { cwd: work, env });
     } else {
       // Compiled next to the repository's node_modules so the SDK resolves as it would in a project.
-      const js = ts.transpileModule(example.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+      const js = ts.transpileModule(example.code, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
       const file = path.join(ROOT, '.data-test', `docs-example-${process.pid}.js`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, js);
@@ -85,7 +87,8 @@ describe('examples in the docs', () => {
     const saved = fs.readdirSync(work).filter((f) => /^undelivered-dst_amplitude-\d{8}T\d{4}Z-\d{8}T\d{4}Z\.csv$/.test(f));
     expect(out.stdout.trim() !== '' || saved.length === 1).toBe(true);
     // A saved file holds rows, not the header line alone (an export filtered on a reason the data lacks would).
-    for (const file of saved) expect({ file, lines: fs.readFileSync(path.join(work, file), 'utf8').trim().split('\n').length > 1 }).toEqual({ file, lines: true });
+    for (const file of saved)
+      expect({ file, lines: fs.readFileSync(path.join(work, file), 'utf8').trim().split('\n').length > 1 }).toEqual({ file, lines: true });
     for (const file of saved) fs.rmSync(path.join(work, file));
     expect(out.stdout).not.toMatch(/"errors"|"error"/);
     if (example.lang === 'ts') expect(out.stdout).toMatch(/^failed: [1-9]\d*\n/);

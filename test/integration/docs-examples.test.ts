@@ -21,7 +21,13 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway';
  * id an earlier example of the same block created (`alr_…` the alert rule, `dov_…` the token).
  */
 const ROOT = path.resolve(__dirname, '../..');
-const FILES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const FILES = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 interface Block {
   file: string;
@@ -103,12 +109,21 @@ function remember(data: Record<string, unknown>, created: Map<string, string>): 
 }
 
 async function subscribeOnce(query: string, token: string): Promise<unknown> {
-  const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  const client = createClient({
+    url: t.gateway.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
   try {
     // A value, an error, or (for pushes that only come on a change, like alertEvents) a quiet second.
     return await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => resolve({ data: {} }), 1000);
-      client.subscribe({ query }, { next: (v) => (clearTimeout(timer), resolve(v)), error: (e) => (clearTimeout(timer), reject(e)), complete: () => undefined });
+      client.subscribe(
+        { query },
+        { next: (v) => (clearTimeout(timer), resolve(v)), error: (e) => (clearTimeout(timer), reject(e)), complete: () => undefined },
+      );
     });
   } finally {
     await client.dispose();
@@ -139,7 +154,10 @@ describe.each(GRAPHQL.map((b) => [`${b.file}:${b.line}`, b] as const))('```graph
       const query = fill(print(definition), created, where);
       const rootOnly = definition.selectionSet.selections.some((s) => s.kind === 'Field' && /ApiTokens?$/i.test(s.name.value));
       const token = rootOnly ? t.rootToken : demoToken;
-      const answer = (definition.operation === 'subscription' ? await subscribeOnce(query, token) : (await t.gql(token, query)).body) as { data?: Record<string, unknown> | null; errors?: unknown[] };
+      const answer = (definition.operation === 'subscription' ? await subscribeOnce(query, token) : (await t.gql(token, query)).body) as {
+        data?: Record<string, unknown> | null;
+        errors?: unknown[];
+      };
       expect({ where, query, errors: answer.errors ?? [] }).toEqual({ where, query, errors: [] });
       const data = (answer.data ?? {}) as Record<string, unknown>;
       if ('trace' in data) expect({ where, trace: (data.trace as unknown[]).length > 0 }).toEqual({ where, trace: true });
@@ -160,7 +178,9 @@ describe.each(CURLS.map((c) => [`${c.file}:${c.line}`, c] as const))('curl in ``
 });
 
 /** The export examples of docs/api.md (marked, so run above against their own data too), here against the demo's data. */
-const EXPORTS = [...fs.readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8').matchAll(/<!-- docs-example: run -->\n```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]).filter((code) => code.includes('/v1/export/undelivered'));
+const EXPORTS = [...fs.readFileSync(path.join(ROOT, 'docs/api.md'), 'utf8').matchAll(/<!-- docs-example: run -->\n```sh\n([\s\S]*?)\n```/g)]
+  .map((m) => m[1])
+  .filter((code) => code.includes('/v1/export/undelivered'));
 
 describe('the export examples on the demo data', () => {
   it('are found', () => expect(EXPORTS.length).toBeGreaterThanOrEqual(2));
@@ -172,7 +192,10 @@ describe('the export examples on the demo data', () => {
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       const files = fs.readdirSync(work);
       const text = files.length === 1 ? fs.readFileSync(path.join(work, files[0]), 'utf8') : run.stdout;
-      const rows = text.trim().split('\n').filter((l) => l !== '' && !l.startsWith('"messageId"'));
+      const rows = text
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('"messageId"'));
       expect(rows.length).toBeGreaterThan(0);
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
@@ -201,19 +224,19 @@ describe("the README's gql template", () => {
     expect(README_GRAPHQL.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each([['its own sample', { file: 'README.md', line: 0, lang: 'graphql', text: PASTE.exec(TEMPLATE)?.[2] ?? '' }] as const, ...README_GRAPHQL.map((b) => [`README.md:${b.line}`, b] as const)])(
-    'sends %s as printed and gets an answer without errors (a subscription: the refusal that sends it to graphql-ws)',
-    async (where, block) => {
-      const run = await bash(pasted(block.text), { TOKEN: demoToken, GQL: `${t.url}/graphql` });
-      expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
-      const answer = JSON.parse(run.stdout) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
-      const subscription = parse(block.text).definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription');
-      if (subscription) {
-        expect(answer.errors?.[0]?.message).toMatch(/over WebSocket/);
-        return;
-      }
-      expect({ where, errors: answer.errors ?? [] }).toEqual({ where, errors: [] });
-      expect(Object.keys(answer.data ?? {}).length).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    ['its own sample', { file: 'README.md', line: 0, lang: 'graphql', text: PASTE.exec(TEMPLATE)?.[2] ?? '' }] as const,
+    ...README_GRAPHQL.map((b) => [`README.md:${b.line}`, b] as const),
+  ])('sends %s as printed and gets an answer without errors (a subscription: the refusal that sends it to graphql-ws)', async (where, block) => {
+    const run = await bash(pasted(block.text), { TOKEN: demoToken, GQL: `${t.url}/graphql` });
+    expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
+    const answer = JSON.parse(run.stdout) as { data?: Record<string, unknown> | null; errors?: { message: string }[] };
+    const subscription = parse(block.text).definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'subscription');
+    if (subscription) {
+      expect(answer.errors?.[0]?.message).toMatch(/over WebSocket/);
+      return;
+    }
+    expect({ where, errors: answer.errors ?? [] }).toEqual({ where, errors: [] });
+    expect(Object.keys(answer.data ?? {}).length).toBeGreaterThan(0);
+  });
 });

@@ -73,7 +73,11 @@ describe('durability harness checks', () => {
       });
       damaged.push(t.table);
       const diff = await recountTiers(db, WORKSPACE);
-      expect(Object.entries(diff).filter(([, d]) => d.keys > 0).map(([table]) => table)).toEqual(damaged);
+      expect(
+        Object.entries(diff)
+          .filter(([, d]) => d.keys > 0)
+          .map(([table]) => table),
+      ).toEqual(damaged);
     }
     expect((await api()).mismatches.length).toBeGreaterThan(0);
   }, 90_000);

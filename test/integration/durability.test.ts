@@ -34,7 +34,10 @@ function runHarness(args: string[], timeoutMs: number): Promise<{ code: number |
 
 describe('durability under SIGKILL and a full disk (quick)', () => {
   it('loses nothing acknowledged, stores nothing twice, keeps every tier equal to raw and the API equal to the ledger', async () => {
-    const { code, stdout, stderr } = await runHarness(['--kills', '3', '--max-seconds', '30', '--disk-full-seconds', '6', '--disk-mb', '256', '--seed', '7', '--json'], 85_000);
+    const { code, stdout, stderr } = await runHarness(
+      ['--kills', '3', '--max-seconds', '30', '--disk-full-seconds', '6', '--disk-mb', '256', '--seed', '7', '--json'],
+      85_000,
+    );
     const line = stdout.trim().split('\n').pop() ?? '';
     let r: DurabilityResult;
     try {
@@ -50,7 +53,9 @@ describe('durability under SIGKILL and a full disk (quick)', () => {
     // Every kind reported, samples and syncs included.
     expect(r.samplesAcknowledged).toBeGreaterThan(0);
     expect(r.syncsAcknowledged).toBeGreaterThan(0);
-    expect([r.lost, r.duplicates, r.batchEventMismatches, r.unacknowledgedStored, r.syncsLost, r.syncDuplicates, r.unexpectedResponses]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect([r.lost, r.duplicates, r.batchEventMismatches, r.unacknowledgedStored, r.syncsLost, r.syncDuplicates, r.unexpectedResponses]).toEqual([
+      0, 0, 0, 0, 0, 0, 0,
+    ]);
     expect(r.samplesStored).toBe(r.samplesAcknowledged);
     // All 13 tiers recounted, none differs.
     expect(Object.keys(r.tiers)).toHaveLength(13);

@@ -46,7 +46,16 @@ describe('item 1: a compat timeseries of a source with thousands of event names'
     const url = `${t.url}/compat/segment/delivery-overview/successfully-received?sourceId=src_many&startTime=${iso(14 * 86_400_000 - 600_000)}&endTime=${iso(0)}&granularity=hour&groupBy=eventName&pagination.count=1`;
     const { result, worstMs } = await probeWhile(t.url, async () => {
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-      return { status: res.status, body: (await res.json()) as { data: { total: number; dataset: { eventName: string; total: number; series: unknown[] }[]; pagination: { totalEntries: number; next: string | null } } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          data: {
+            total: number;
+            dataset: { eventName: string; total: number; series: unknown[] }[];
+            pagination: { totalEntries: number; next: string | null };
+          };
+        },
+      };
     });
     expect(result.status).toBe(200);
     expect(result.body.data.total).toBe(NAMES * HOURS);
@@ -65,7 +74,11 @@ describe('item 1: a compat timeseries of a source with thousands of event names'
     const series = result.body.data!.destination.timeseries;
     expect(series).toHaveLength(50);
     // Equal totals: byte order of the names decides ('Event 0', 'Event 1', 'Event 10', …).
-    expect(series.slice(0, 3)).toEqual([{ eventName: 'Event 0', total: HOURS }, { eventName: 'Event 1', total: HOURS }, { eventName: 'Event 10', total: HOURS }]);
+    expect(series.slice(0, 3)).toEqual([
+      { eventName: 'Event 0', total: HOURS },
+      { eventName: 'Event 1', total: HOURS },
+      { eventName: 'Event 10', total: HOURS },
+    ]);
     expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
   }, 60_000);
 });
@@ -92,7 +105,9 @@ describe('item 2: a 30,000-character id', () => {
  * a 2,048-character URL of secret parameters, and 4 KB header values that are URLs full of them.
  */
 function heaviestReport(i: number): Record<string, unknown> {
-  const params = Array.from({ length: 200 }, (_, j) => `token${j}=${'s'.repeat(4)}`).join('&').slice(0, 1900);
+  const params = Array.from({ length: 200 }, (_, j) => `token${j}=${'s'.repeat(4)}`)
+    .join('&')
+    .slice(0, 1900);
   const value = `https://u:p@h.example/?${Array.from({ length: 400 }, (_, j) => `access_token=${j}`).join(';')}`.slice(0, 4096);
   const headers = Object.fromEntries(Array.from({ length: 13 }, (_, j) => [j % 2 ? `X-Api-Key-${j}` : `X-Forwarded-For-${j}`, value]));
   return {
@@ -103,7 +118,12 @@ function heaviestReport(i: number): Record<string, unknown> {
     step: 'failed_delivery',
     reason: '500',
     messageId: `heavy-${i}`,
-    sample: { payload: { n: i }, error: 'x', request: { method: 'POST', url: `https://h.example/p?${params}`, headers, body: 'b' }, response: { status: 500, headers: { Location: value }, body: 'r' } },
+    sample: {
+      payload: { n: i },
+      error: 'x',
+      request: { method: 'POST', url: `https://h.example/p?${params}`, headers, body: 'b' },
+      response: { status: 500, headers: { Location: value }, body: 'r' },
+    },
   };
 }
 
@@ -119,7 +139,12 @@ describe('item 9: the other endpoints at their most expensive legal inputs', () 
   }, 60_000);
 
   it('ingest: 10,000 records of the smallest kind', async () => {
-    const records = Array.from({ length: 10_000 }, (_, i) => ({ timestamp: new Date(Date.now() - 60_000 - i).toISOString(), sourceId: 'src_many', step: 'received', eventName: `Event ${i % 3000}` }));
+    const records = Array.from({ length: 10_000 }, (_, i) => ({
+      timestamp: new Date(Date.now() - 60_000 - i).toISOString(),
+      sourceId: 'src_many',
+      step: 'received',
+      eventName: `Event ${i % 3000}`,
+    }));
     const { result, worstMs } = await probeWhile(t.url, () => t.ingest(token, records));
     expect(result.status).toBe(200);
     expect(worstMs).toBeLessThan(PROBE_BUDGET_MS);
@@ -146,7 +171,9 @@ describe('item 9: the other endpoints at their most expensive legal inputs', () 
 
   it('export: the failed deliveries as CSV, and the undelivered list at its largest page', async () => {
     const { result, worstMs } = await probeWhile(t.url, async () => {
-      const csv = await fetch(`${t.url}/v1/export/undelivered?destinationId=dst_heavy&range=LAST_24_HOURS&format=csv`, { headers: { authorization: `Bearer ${token}` } });
+      const csv = await fetch(`${t.url}/v1/export/undelivered?destinationId=dst_heavy&range=LAST_24_HOURS&format=csv`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const text = await csv.text();
       const list = await t.gql(token, '{ destination(id: "dst_heavy") { undelivered(range: { preset: LAST_24_HOURS }, first: 1000) { messageId } } }');
       return { status: csv.status, lines: text.split('\n').length, errors: list.body.errors };

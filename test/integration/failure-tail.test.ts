@@ -11,7 +11,16 @@ let token: string;
 let client: Client;
 
 interface Batch {
-  failures: { at: string; messageId: string | null; step: string; reason: string; mappingId: string | null; eventName: string; attempt: number | null; count: number }[];
+  failures: {
+    at: string;
+    messageId: string | null;
+    step: string;
+    reason: string;
+    mappingId: string | null;
+    eventName: string;
+    attempt: number | null;
+    count: number;
+  }[];
   more: number;
 }
 const TAIL = `subscription($d: ID!, $s: PipelineStepKind, $m: ID, $f: EventFilter) {
@@ -45,7 +54,13 @@ beforeAll(async () => {
     report({ destinationId: 'dst_act', destinationKind: 'actions', mappingId: 'map_2', step: 'delivered' }, 600),
   ];
   expect((await t.ingest(token, seen)).status).toBe(200);
-  client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  client = createClient({
+    url: t.gateway.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
 });
 afterAll(async () => {
   await client?.dispose();
@@ -61,7 +76,9 @@ describe('deliveryFailures', () => {
     const idle = await t.countQueries(() => new Promise((r) => setTimeout(r, 1500)));
     expect(idle.families).toEqual([]);
 
-    const failed = Array.from({ length: 100 }, (_, i) => report({ destinationId: 'dst_t', step: 'failed_delivery', reason: '503', messageId: `m${i}`, attempt: 1 + (i % 3) }, 1));
+    const failed = Array.from({ length: 100 }, (_, i) =>
+      report({ destinationId: 'dst_t', step: 'failed_delivery', reason: '503', messageId: `m${i}`, attempt: 1 + (i % 3) }, 1),
+    );
     const others = [
       ...Array.from({ length: 7 }, () => report({ destinationId: 'dst_t', step: 'delivered' }, 1)),
       ...Array.from({ length: 5 }, () => report({ destinationId: 'dst_t', step: 'filtered_destination', reason: 'filtered_by_rule' }, 1)),
@@ -83,8 +100,18 @@ describe('deliveryFailures', () => {
     const mapping = tail({ d: 'dst_act', m: 'map_2', f: { eventNames: ['Signed Up'] } });
     await filtered.until(() => filtered.batches.length === 1);
     await mapping.until(() => mapping.batches.length === 1);
-    const act = (mappingId: string, eventName: string, messageId: string) => report({ destinationId: 'dst_act', destinationKind: 'actions', mappingId, step: 'failed_delivery', reason: '400', eventName, messageId }, 1);
-    expect((await t.ingest(token, [act('map_1', 'Signed Up', 'a'), act('map_2', 'Order Completed', 'b'), act('map_2', 'Signed Up', 'c'), report({ destinationId: 'dst_t', step: 'filtered_destination', reason: 'x', messageId: 'f' }, 1)])).status).toBe(200);
+    const act = (mappingId: string, eventName: string, messageId: string) =>
+      report({ destinationId: 'dst_act', destinationKind: 'actions', mappingId, step: 'failed_delivery', reason: '400', eventName, messageId }, 1);
+    expect(
+      (
+        await t.ingest(token, [
+          act('map_1', 'Signed Up', 'a'),
+          act('map_2', 'Order Completed', 'b'),
+          act('map_2', 'Signed Up', 'c'),
+          report({ destinationId: 'dst_t', step: 'filtered_destination', reason: 'x', messageId: 'f' }, 1),
+        ])
+      ).status,
+    ).toBe(200);
     await mapping.until(() => mapping.failures().length === 1);
     await filtered.until(() => filtered.failures().length === 1);
     expect(mapping.failures().map((f) => [f.messageId, f.mappingId])).toEqual([['c', 'map_2']]);

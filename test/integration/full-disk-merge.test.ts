@@ -46,7 +46,9 @@ function fillDuringMerge(tableDir: string, bytes: number, filler: string): { rea
     process.stdout.write('ready\\n');`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const done = new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the filler saw no merge (exit ${code})`)))));
+  const done = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the filler saw no merge (exit ${code})`)))),
+  );
   return { ready, done };
 }
 
@@ -71,7 +73,10 @@ describeWithDisk('a merge broken by a full disk', () => {
               SELECT toDateTime64(toStartOfDay(now()), 3, 'UTC') + toIntervalMillisecond(number), 'ws', 'src', 'received', 1, concat('m-${i}-', toString(number), randomPrintableASCII(200)) FROM numbers(${ROWS})`,
       });
     }
-    const [{ bytes }] = await db.query<{ bytes: number }>({ family: 'test', sql: `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = '${database}' AND table = 'delivery_events' AND active` });
+    const [{ bytes }] = await db.query<{ bytes: number }>({
+      family: 'test',
+      sql: `SELECT sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = '${database}' AND table = 'delivery_events' AND active`,
+    });
     // Leave the merge the room it reserves (1.1 × its parts) and a little more; the filler takes the rest mid-merge.
     const free = fs.statfsSync(disk!.dir);
     fs.writeFileSync(filler, Buffer.alloc(Math.max(0, free.bavail * free.bsize - Math.floor(Number(bytes) * 1.2))));
@@ -89,7 +94,10 @@ describeWithDisk('a merge broken by a full disk', () => {
     await db.close();
     db = await openDb({ url: null, database, dataDir, queryTimeoutSeconds: 60 });
     expect(await count()).toBe(PARTS * ROWS);
-    const detached = await db.query<{ name: string }>({ family: 'test', sql: `SELECT name FROM system.detached_parts WHERE database = '${database}' AND table = 'delivery_events'` });
+    const detached = await db.query<{ name: string }>({
+      family: 'test',
+      sql: `SELECT name FROM system.detached_parts WHERE database = '${database}' AND table = 'delivery_events'`,
+    });
     expect(detached.map((d) => d.name)).toEqual([`broken-on-start_${merged}`]);
   }, 120_000);
 });

@@ -26,13 +26,24 @@ const limits = { maxBodyBytes: 1e7, maxRecords: 1e4, maxRecordBytes: 65536, samp
 const body = (tag: string, n: number) =>
   Buffer.from(
     Array.from({ length: n }, (_, i) =>
-      JSON.stringify({ timestamp: new Date(NOW - 60_000 - i).toISOString(), sourceId: 'src_f', destinationId: 'dst_full', destinationKind: 'classic', step: 'delivered', count: 3, messageId: `${tag}-${i}` }),
+      JSON.stringify({
+        timestamp: new Date(NOW - 60_000 - i).toISOString(),
+        sourceId: 'src_f',
+        destinationId: 'dst_full',
+        destinationKind: 'classic',
+        step: 'delivered',
+        count: 3,
+        messageId: `${tag}-${i}`,
+      }),
     ).join('\n'),
   );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; retryAfter: unknown }> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof AppError)) throw new Error(`expected a refusal, got ${String(err)}`);
   return { code: err.code, retryAfter: err.details?.retryAfterSeconds };
 }
@@ -44,7 +55,15 @@ describeWithDisk('a merged flush whose rows were stored when the disk filled up 
   let fillAfterEvents = false;
   const database = 'fulldisk';
   const stored = async () => Number((await db.query<{ n: number }>({ family: 'test', sql: `SELECT sum(count) AS n FROM ${database}.delivery_events` }))[0].n);
-  const duplicated = async () => Number((await db.query<{ n: number }>({ family: 'test', sql: `SELECT count() AS n FROM (SELECT message_id FROM ${database}.delivery_events GROUP BY message_id HAVING count() > 1)` }))[0].n);
+  const duplicated = async () =>
+    Number(
+      (
+        await db.query<{ n: number }>({
+          family: 'test',
+          sql: `SELECT count() AS n FROM (SELECT message_id FROM ${database}.delivery_events GROUP BY message_id HAVING count() > 1)`,
+        })
+      )[0].n,
+    );
 
   beforeAll(async () => {
     db = await openDb({ url: null, database, dataDir: path.join(disk!.dir, 'a'), queryTimeoutSeconds: 30 });
@@ -113,7 +132,11 @@ describeWithDisk('the gateway over HTTP while its disk is full', () => {
       for (const key of ['h-1', null]) {
         const res = await post(key);
         const answer = (await res.json()) as { error: { code: string } };
-        expect({ status: res.status, code: answer.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, code: 'UPSTREAM_UNAVAILABLE', retryAfter: '5' });
+        expect({ status: res.status, code: answer.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({
+          status: 503,
+          code: 'UPSTREAM_UNAVAILABLE',
+          retryAfter: '5',
+        });
       }
       const notReady = await fetch(`${t.url}/readyz`);
       expect(notReady.status).toBe(503);

@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 it('has no failing MUST of the GraphQL-over-HTTP audit', async () => {
-  const withToken: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), authorization: `Bearer ${token}` } });
+  const withToken: typeof fetch = (input, init) =>
+    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), authorization: `Bearer ${token}` } });
   const results = await auditServer({ url: `${t.url}/graphql`, fetchFn: withToken });
   const failures = results.flatMap((r) => (r.status === 'ok' ? [] : [`${r.id} ${r.name}: ${r.reason}`]));
   const mustFailures = failures.filter((f) => / MUST /.test(f));

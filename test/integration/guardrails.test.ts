@@ -40,13 +40,24 @@ describe('ClickHouse guardrails applied to every read, classified by code', () =
 
 describe('per-call settings in the embedded engine', () => {
   it('do not outlive their call: a dedup token on one statement never swallows later inserts', async () => {
-    await db.command({ family: 'test', sql: `CREATE TABLE IF NOT EXISTS ${db.database}.leak (k String) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100` });
-    await db.command({ family: 'test', sql: `INSERT INTO ${db.database}.leak VALUES ('first')`, settings: { insert_deduplication_token: 'one-statement-only' } });
+    await db.command({
+      family: 'test',
+      sql: `CREATE TABLE IF NOT EXISTS ${db.database}.leak (k String) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100`,
+    });
+    await db.command({
+      family: 'test',
+      sql: `INSERT INTO ${db.database}.leak VALUES ('first')`,
+      settings: { insert_deduplication_token: 'one-statement-only' },
+    });
     await db.command({ family: 'test', sql: `INSERT INTO ${db.database}.leak VALUES ('second')` });
     await db.command({ family: 'test', sql: `INSERT INTO ${db.database}.leak VALUES ('third')` });
     const rows = await db.query<{ k: string }>({ family: 'test', sql: `SELECT k FROM ${db.database}.leak ORDER BY k` });
     expect(rows.map((r) => r.k)).toEqual(['first', 'second', 'third']);
-    const [setting] = await db.query<{ v: string }>({ family: 'test', sql: "SELECT getSetting('insert_deduplication_token') AS v", settings: { max_threads: 1 } });
+    const [setting] = await db.query<{ v: string }>({
+      family: 'test',
+      sql: "SELECT getSetting('insert_deduplication_token') AS v",
+      settings: { max_threads: 1 },
+    });
     expect(setting.v).toBe('');
   });
 });

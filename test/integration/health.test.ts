@@ -35,7 +35,11 @@ afterAll(async () => t?.close());
 type Health = { status: string; summary: string; reasons: { kind: string; message: string }[]; failureRate: number | null };
 
 async function health(): Promise<Record<string, Health>> {
-  const res = await t.gql<{ destinations: { id: string; health: Health }[] }>(token, 'query($r: TimeRangeInput!) { destinations { id health(range: $r) { status summary reasons { kind message } failureRate } } }', { r: RANGE });
+  const res = await t.gql<{ destinations: { id: string; health: Health }[] }>(
+    token,
+    'query($r: TimeRangeInput!) { destinations { id health(range: $r) { status summary reasons { kind message } failureRate } } }',
+    { r: RANGE },
+  );
   expect(res.body.errors).toBeUndefined();
   return Object.fromEntries(res.body.data!.destinations.map((d) => [d.id, d.health]));
 }
@@ -47,7 +51,10 @@ it('70 % filtered on purpose is healthy; a tripled failure rate needs attention,
 });
 
 it('a firing alert rule of the destination is a reason', async () => {
-  const rule = await t.gql(token, 'mutation { createAlertRule(input: { name: "Filtered share", kind: DISCARD_RATE_ABOVE, destinationId: "dst_filtered", step: FILTERED_AT_DESTINATION, threshold: 50, windowMinutes: 120 }) { id } }');
+  const rule = await t.gql(
+    token,
+    'mutation { createAlertRule(input: { name: "Filtered share", kind: DISCARD_RATE_ABOVE, destinationId: "dst_filtered", step: FILTERED_AT_DESTINATION, threshold: 50, windowMinutes: 120 }) { id } }',
+  );
   expect(rule.body.errors).toBeUndefined();
   await t.gateway.alerts.evaluateOnce();
   const h = await health();

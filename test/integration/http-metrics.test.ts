@@ -45,7 +45,11 @@ describe('HTTP request metrics', () => {
     expect((await fetch(`${t.url}/docs/ingest.md`)).status).toBe(200);
     for (const path of ['/no/such/path-1', '/no/such/path-2', '/%2e%2e/etc/passwd']) expect((await fetch(`${t.url}${path}`)).status).toBe(404);
     const after = await scrape(t.url);
-    const delta = Object.fromEntries(Object.entries(counts(after)).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+    const delta = Object.fromEntries(
+      Object.entries(counts(after))
+        .map(([k, v]) => [k, v - (before[k] ?? 0)])
+        .filter(([, v]) => (v as number) > 0),
+    );
     expect(delta).toMatchObject({ '/v1/ingest 2xx': 1, '/v1/ingest 4xx': 3, '/graphql 2xx': 1, '/healthz 2xx': 1, '/docs/{file} 2xx': 1, 'unmatched 4xx': 3 });
     // The scrape before counts itself.
     expect(delta['/metrics 2xx']).toBe(1);
@@ -59,7 +63,20 @@ describe('HTTP request metrics', () => {
     const routes = new Set((await scrape(t.url)).get(FAMILY)!.samples.map((s) => s.labels.route));
     expect(routes).toContain('/compat/segment/{endpoint}');
     expect(routes).toContain('/v1/export/undelivered');
-    const closed = ['/graphql', '/v1/ingest', '/v1/export/undelivered', '/compat/segment/{endpoint}', '/metrics', '/healthz', '/readyz', '/openapi.json', '/docs/{file}', '/ide/assets/{name}', 'page', 'unmatched'];
+    const closed = [
+      '/graphql',
+      '/v1/ingest',
+      '/v1/export/undelivered',
+      '/compat/segment/{endpoint}',
+      '/metrics',
+      '/healthz',
+      '/readyz',
+      '/openapi.json',
+      '/docs/{file}',
+      '/ide/assets/{name}',
+      'page',
+      'unmatched',
+    ];
     expect([...routes].filter((r) => !closed.includes(r))).toEqual([]);
     const methods = new Set((await scrape(t.url)).get(FAMILY)!.samples.map((s) => s.labels.method));
     expect([...methods].every((m) => ['GET', 'HEAD', 'POST', 'OPTIONS', 'other'].includes(m))).toBe(true);
@@ -90,7 +107,9 @@ describe('METRICS_PORT', () => {
     const open = await startTestGateway('metrics_port_host', { HOST: '0.0.0.0', METRICS_PORT: '0' });
     try {
       expect(new URL(open.gateway.metricsUrl).hostname).toBe('127.0.0.1');
-      const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+      const external = Object.values(os.networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal);
       if (external) {
         // The API answers on the machine's other address; the metrics port does not.
         expect((await fetch(`http://${external.address}:${new URL(open.url).port}/healthz`)).status).toBe(200);

@@ -103,7 +103,9 @@ describe('the IDE page and its assets (HTTP)', () => {
   it('GraphQL over GET and POST still needs a token', async () => {
     expect((await rawGet('/graphql?query=%7B__typename%7D', HTML)).status).toBe(401);
     expect((await rawGet('/graphql', { accept: 'application/json' })).status).toBe(401);
-    expect((await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status).toBe(401);
+    expect(
+      (await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).status,
+    ).toBe(401);
   });
 
   it('serves each whitelisted asset from node_modules with long cache headers, gzipped on request', async () => {
@@ -176,7 +178,19 @@ async function differingPixels(browser: Browser, a: Buffer, b: Buffer): Promise<
   try {
     return await page.evaluate(
       async ([first, second]) => {
-        const g = globalThis as unknown as { Image: new () => { onload: () => void; onerror: () => void; src: string; width: number; height: number }; document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } } };
+        const g = globalThis as unknown as {
+          Image: new () => { onload: () => void; onerror: () => void; src: string; width: number; height: number };
+          document: {
+            createElement(t: 'canvas'): {
+              width: number;
+              height: number;
+              getContext(k: '2d'): {
+                drawImage(i: unknown, x: number, y: number): void;
+                getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+              };
+            };
+          };
+        };
         const load = (data: string) =>
           new Promise<InstanceType<typeof g.Image>>((resolve, reject) => {
             const img = new g.Image();
@@ -266,10 +280,16 @@ describe('the IDE in headless Chromium', () => {
     expect(editors.map(asJson)).toContainEqual({ Authorization: `Bearer ${token}` });
 
     // Set the editor content (the pipeline example) and run it.
-    await page.$eval('.graphiql-query-editor .CodeMirror', (el, q) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q), IDE_EXAMPLES[0].query);
+    await page.$eval(
+      '.graphiql-query-editor .CodeMirror',
+      (el, q) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q),
+      IDE_EXAMPLES[0].query,
+    );
     await page.click('.graphiql-execute-button');
     await waitForEditor('.graphiql-response .CodeMirror', '"steps"');
-    const result = JSON.parse(await editorValue('.graphiql-response .CodeMirror')) as { data: { destination: { pipeline: { steps: { label: string; count: number }[] } } } };
+    const result = JSON.parse(await editorValue('.graphiql-response .CodeMirror')) as {
+      data: { destination: { pipeline: { steps: { label: string; count: number }[] } } };
+    };
     const steps = result.data.destination.pipeline.steps;
     expect(steps.find((s) => s.label === 'Successfully received')?.count).toBe(12480);
     expect(steps.find((s) => s.label === 'Successful delivery')?.count).toBe(10133);
@@ -323,7 +343,10 @@ describe('the IDE in headless Chromium', () => {
   it('reports a refused token on the WebSocket as a readable error', async () => {
     const message = await page.evaluate(async () => {
       const ide = (window as unknown as { DeliveryOverviewIde: { fetcher(p: unknown, o: unknown): AsyncIterator<unknown> } }).DeliveryOverviewIde;
-      const it = ide.fetcher({ query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' }, { headers: { Authorization: 'Bearer dov_wrong' } });
+      const it = ide.fetcher(
+        { query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' },
+        { headers: { Authorization: 'Bearer dov_wrong' } },
+      );
       try {
         await it.next();
         return 'no error';

@@ -48,19 +48,32 @@ describe('coalesced ingest', () => {
   const body = (tag: string, n: number) =>
     Buffer.from(
       Array.from({ length: n }, (_, i) =>
-        JSON.stringify({ timestamp: new Date(now - 60_000 - i).toISOString(), sourceId: 'src_c', destinationId: `dst_${tag}`, destinationKind: 'classic', step: 'delivered', count: 2, messageId: `${tag}-${i}` }),
+        JSON.stringify({
+          timestamp: new Date(now - 60_000 - i).toISOString(),
+          sourceId: 'src_c',
+          destinationId: `dst_${tag}`,
+          destinationKind: 'classic',
+          step: 'delivered',
+          count: 2,
+          messageId: `${tag}-${i}`,
+        }),
       ).join('\n'),
     );
   const service = (coalescer: IngestCoalescer) => new IngestService(db, limits, 10, undefined, coalescer);
   const one = async (sql: string) => Number((await db.query<{ n: string }>({ family: 'test', sql }))[0].n);
   const stored = (tag: string) => one(`SELECT sum(count) AS n FROM ${database}.delivery_events WHERE destination_id = 'dst_${tag}'`);
   const storedHour = (tag: string) => one(`SELECT sum(events) AS n FROM ${database}.steps_hour WHERE destination_id = 'dst_${tag}'`);
-  const duplicated = (tag: string) => one(`SELECT count() AS n FROM (SELECT message_id FROM ${database}.delivery_events WHERE destination_id = 'dst_${tag}' GROUP BY message_id HAVING count() > 1)`);
+  const duplicated = (tag: string) =>
+    one(
+      `SELECT count() AS n FROM (SELECT message_id FROM ${database}.delivery_events WHERE destination_id = 'dst_${tag}' GROUP BY message_id HAVING count() > 1)`,
+    );
 
   it('merges 8 concurrent 500-report requests into fewer inserts, each answered with its own counts', async () => {
     inserts = [];
     const ingest = service(new IngestCoalescer(db, { log: new FlushLogFiles(walDir) }));
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ingest.ingest('ws_c', body(`merge${i}`, 500), 'application/x-ndjson', `merge-${i}`, now)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => ingest.ingest('ws_c', body(`merge${i}`, 500), 'application/x-ndjson', `merge-${i}`, now)),
+    );
     expect(results.map((r) => [r.accepted, r.events, r.duplicate])).toEqual(Array.from({ length: 8 }, () => [500, 1000, false]));
     expect(inserts.length).toBeLessThan(8);
     expect(inserts.reduce((a, b) => a + b, 0)).toBe(4000);
@@ -69,11 +82,13 @@ describe('coalesced ingest', () => {
     expect(fs.readdirSync(walDir)).toEqual([]); // every saved flush removed once stored
   });
 
-  it('shares flushes among workspaces: a small batch does not wait behind another tenant\'s burst (tracker issue 23, item 8)', async () => {
+  it("shares flushes among workspaces: a small batch does not wait behind another tenant's burst (tracker issue 23, item 8)", async () => {
     inserts = [];
     const ingest = service(new IngestCoalescer(db, { maxRows: 2_000 }));
     const settled: string[] = [];
-    const burst = Array.from({ length: 12 }, (_, i) => ingest.ingest('ws_burst', body(`burst${i}`, 1_000), 'application/x-ndjson', null, now).then(() => settled.push(`burst${i}`)));
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      ingest.ingest('ws_burst', body(`burst${i}`, 1_000), 'application/x-ndjson', null, now).then(() => settled.push(`burst${i}`)),
+    );
     const small = ingest.ingest('ws_small', body('small', 10), 'application/x-ndjson', null, now).then(() => settled.push('small'));
     await Promise.all([...burst, small]);
     // Two of the burst's batches fit a flush, and the first two flushes start before the small batch
@@ -163,7 +178,10 @@ describe('coalesced ingest', () => {
     expect(coalescer.backlog).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 400));
     // Part of a refused flush may be stored: its keys are never released to be stored again.
-    await expect(ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { retryAfterSeconds: 60 } });
+    await expect(ingest.ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      details: { retryAfterSeconds: 60 },
+    });
     expect([coalescer.backlog, coalescer.held, await stored('innocent')]).toEqual([0, 1, 0]);
     const [held] = fs.readdirSync(path.join(dir, 'failed')).filter((f) => f.endsWith('.flush'));
     expect(held).toBeDefined();
@@ -172,7 +190,9 @@ describe('coalesced ingest', () => {
     // A restart still refuses the held keys, and says how many are held.
     const restarted = new IngestCoalescer(db, { log: new FlushLogFiles(dir) });
     expect(await restarted.recover()).toEqual({ pending: 0, held: 1 });
-    await expect(service(restarted).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toThrow(/held for an operator \(ingest-wal\/failed\//);
+    await expect(service(restarted).ingest('ws_c', bodies[1], 'application/x-ndjson', 'poison-1', now)).rejects.toThrow(
+      /held for an operator \(ingest-wal\/failed\//,
+    );
     restarted.stop();
 
     // The operator fixed the cause and moved the file back: the next start writes it, and the retries are replays.
@@ -201,7 +221,9 @@ describe('coalesced ingest', () => {
     inserts = [];
     const replicaA = new IngestCoalescer(db, { log: new FlushLogFiles(path.join(dataDir, 'wal-a')), coalesceKeyed: false });
     const replicaB = new IngestCoalescer(db, { log: new FlushLogFiles(path.join(dataDir, 'wal-b')), coalesceKeyed: false });
-    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => service(replicaA).ingest('ws_c', body(`alone${i}`, 50), 'application/x-ndjson', `alone-${i}`, now)));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => service(replicaA).ingest('ws_c', body(`alone${i}`, 50), 'application/x-ndjson', `alone-${i}`, now)),
+    );
     expect(results.every((r) => !r.duplicate)).toBe(true);
     expect(inserts).toEqual([50, 50, 50, 50]); // one insert per keyed request
     failRecords = true;

@@ -15,9 +15,34 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const retl = (o: Record<string, unknown> = {}) =>
-  report({ destinationId: 'dst_crm', destinationKind: 'retl', sourceId: 'src_wh', step: 'extracted', syncId: 'run_1', operation: 'added', eventType: undefined, eventName: undefined, appVersion: undefined, enriched: undefined, ...o });
+  report({
+    destinationId: 'dst_crm',
+    destinationKind: 'retl',
+    sourceId: 'src_wh',
+    step: 'extracted',
+    syncId: 'run_1',
+    operation: 'added',
+    eventType: undefined,
+    eventName: undefined,
+    appVersion: undefined,
+    enriched: undefined,
+    ...o,
+  });
 const audience = (o: Record<string, unknown> = {}) =>
-  report({ destinationId: 'dst_ads', destinationKind: 'audience', sourceId: 'src_space', step: 'computed', audienceId: 'aud_1', spaceId: 'spa_1', operation: 'entered', eventType: undefined, eventName: undefined, appVersion: undefined, enriched: undefined, ...o });
+  report({
+    destinationId: 'dst_ads',
+    destinationKind: 'audience',
+    sourceId: 'src_space',
+    step: 'computed',
+    audienceId: 'aud_1',
+    spaceId: 'spa_1',
+    operation: 'entered',
+    eventType: undefined,
+    eventName: undefined,
+    appVersion: undefined,
+    enriched: undefined,
+    ...o,
+  });
 
 async function refused(records: Record<string, unknown>[]): Promise<{ index: number; field: string; reason: string }[]> {
   const res = await t.ingest(token, records);
@@ -77,7 +102,13 @@ describe('Reverse ETL and audience reports', () => {
     ]);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { index: 0, field: 'step', reason: expect.stringContaining('retl destinations do not report computed; their destination-side steps are: extracted, failed_extract, filtered_destination, failed_delivery, delivered, retry_enqueued, retry_resolved') },
+        {
+          index: 0,
+          field: 'step',
+          reason: expect.stringContaining(
+            'retl destinations do not report computed; their destination-side steps are: extracted, failed_extract, filtered_destination, failed_delivery, delivered, retry_enqueued, retry_resolved',
+          ),
+        },
         { index: 1, field: 'step', reason: expect.stringContaining('audience destinations do not report extracted') },
         { index: 2, field: 'step', reason: expect.stringContaining('classic destinations do not report extracted') },
         { index: 3, field: 'mappingId', reason: 'must be absent on extracted: records are extracted before any mapping sees them' },
@@ -86,9 +117,14 @@ describe('Reverse ETL and audience reports', () => {
   });
 
   it('store a batch sent twice with its Idempotency-Key once, in the raw table and every table the new views feed', async () => {
-    const batch = [retl({ syncId: 'run_dedup', count: 7 }), retl({ syncId: 'run_dedup', step: 'delivered', mappingId: 'map_a', count: 5 }), audience({ audienceId: 'aud_dedup', count: 4 })];
+    const batch = [
+      retl({ syncId: 'run_dedup', count: 7 }),
+      retl({ syncId: 'run_dedup', step: 'delivered', mappingId: 'map_a', count: 5 }),
+      audience({ audienceId: 'aud_dedup', count: 4 }),
+    ];
     for (let i = 0; i < 2; i++) expect((await t.ingest(token, batch, { key: 'conn-dedup-1' })).status).toBe(200);
-    const sum = async (table: string, column: string, where: string) => Number((await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_conn' AND ${where}`))[0].n);
+    const sum = async (table: string, column: string, where: string) =>
+      Number((await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_conn' AND ${where}`))[0].n);
     expect(await sum('delivery_events', 'count', "(sync_id = 'run_dedup' OR audience_id = 'aud_dedup')")).toBe(16);
     expect(await sum('retl_sync_runs', 'events', "sync_id = 'run_dedup'")).toBe(12);
     expect(await sum('connections_minute', 'events', "audience_id = 'aud_dedup'")).toBe(4);
@@ -103,7 +139,15 @@ describe('Reverse ETL and audience reports', () => {
                  VALUES (now64(3) - 600, 'ws_conn', 'src_wh', 'dst_tok', 'retl', 'extracted', 9, 'run_tok', 'removed')`;
     const settings = { insert_deduplicate: 1, insert_deduplication_token: 'conn-token-1', deduplicate_blocks_in_dependent_materialized_views: 1 } as const;
     for (let i = 0; i < 2; i++) await db.command({ family: 'test', sql, settings });
-    const sum = async (table: string, column: string) => Number((await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_conn' AND destination_id = 'dst_tok'`))[0].n);
-    expect([await sum('delivery_events', 'count'), await sum('connections_minute', 'events'), await sum('connections_hour', 'events'), await sum('retl_sync_runs', 'events')]).toEqual([9, 9, 9, 9]);
+    const sum = async (table: string, column: string) =>
+      Number(
+        (await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_conn' AND destination_id = 'dst_tok'`))[0].n,
+      );
+    expect([
+      await sum('delivery_events', 'count'),
+      await sum('connections_minute', 'events'),
+      await sum('connections_hour', 'events'),
+      await sum('retl_sync_runs', 'events'),
+    ]).toEqual([9, 9, 9, 9]);
   });
 });

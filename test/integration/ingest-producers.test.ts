@@ -46,7 +46,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function stored(prefix: string): Promise<string[]> {
-  const rows = await t.sql<{ id: string }>("SELECT message_id AS id FROM {{db}}.delivery_events WHERE workspace_id = 'ws_producers' AND startsWith(message_id, {p:String}) ORDER BY id", { p: prefix });
+  const rows = await t.sql<{ id: string }>(
+    "SELECT message_id AS id FROM {{db}}.delivery_events WHERE workspace_id = 'ws_producers' AND startsWith(message_id, {p:String}) ORDER BY id",
+    { p: prefix },
+  );
   return rows.map((r) => r.id);
 }
 
@@ -64,7 +67,8 @@ describe.each(PRODUCERS)('the %s producer in docs/ingest.md', (name, lang, file,
     const code = snippet(lang).replace(/http:\/\/127\.0\.0\.1:4000/g, t.url);
     fs.writeFileSync(path.join(dir, file), code);
     const [cmd, args] = command(dir);
-    const extra: Record<string, string> = name === 'go' ? { GOCACHE: path.join(dir, '.cache'), GOPATH: path.join(dir, '.gopath'), HOME: dir, GO111MODULE: 'off' } : {};
+    const extra: Record<string, string> =
+      name === 'go' ? { GOCACHE: path.join(dir, '.cache'), GOPATH: path.join(dir, '.gopath'), HOME: dir, GO111MODULE: 'off' } : {};
     const result = await run(cmd, args, dir, { ...env, ...extra });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(result.stdout.trim())).toMatchObject({ accepted: 2, events: 4, syncs: 0, duplicate: false });

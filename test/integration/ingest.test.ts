@@ -72,7 +72,9 @@ describe('POST /v1/ingest round trip', () => {
       report({ step: 'retry_resolved', count: 2, destinationId: 'dst_retry' }),
     ]);
     expect(res.status).toBe(200);
-    const rows = await t.sql<{ n: number }>("SELECT sum(pending) AS n FROM {{db}}.retry_pending WHERE workspace_id = 'ws_ingest' AND destination_id = 'dst_retry'");
+    const rows = await t.sql<{ n: number }>(
+      "SELECT sum(pending) AS n FROM {{db}}.retry_pending WHERE workspace_id = 'ws_ingest' AND destination_id = 'dst_retry'",
+    );
     expect(Number(rows[0].n)).toBe(3);
   });
 
@@ -81,8 +83,17 @@ describe('POST /v1/ingest round trip', () => {
     const finished = new Date(Date.now() - 25 * 60_000).toISOString();
     const res = await t.ingest(token, [
       {
-        type: 'sync', destinationId: 'dst_bq', syncId: 'sync-1', startedAt: started, finishedAt: finished, status: 'partial', reason: 'one table failed',
-        collections: [{ name: 'tracks', rowsSynced: 1000, rowsFailed: 0 }, { name: 'pages', rowsSynced: 10, rowsFailed: 4, reason: 'column type mismatch' }],
+        type: 'sync',
+        destinationId: 'dst_bq',
+        syncId: 'sync-1',
+        startedAt: started,
+        finishedAt: finished,
+        status: 'partial',
+        reason: 'one table failed',
+        collections: [
+          { name: 'tracks', rowsSynced: 1000, rowsFailed: 0 },
+          { name: 'pages', rowsSynced: 10, rowsFailed: 4, reason: 'column type mismatch' },
+        ],
       },
     ]);
     expect(res.status).toBe(200);
@@ -95,7 +106,16 @@ describe('POST /v1/ingest round trip', () => {
 
   it('samples discards, bounded per destination, step and reason per minute', async () => {
     const batch = Array.from({ length: 25 }, (_, i) =>
-      report({ step: 'failed_delivery', reason: 'MESSAGE_REJECTED', destinationId: 'dst_samples', messageId: `m-${i}`, sample: { payload: { i, big: 'x'.repeat(20_000) }, error: 'rejected' } }, 3),
+      report(
+        {
+          step: 'failed_delivery',
+          reason: 'MESSAGE_REJECTED',
+          destinationId: 'dst_samples',
+          messageId: `m-${i}`,
+          sample: { payload: { i, big: 'x'.repeat(20_000) }, error: 'rejected' },
+        },
+        3,
+      ),
     );
     const res = await t.ingest(token, batch);
     expect(res.status).toBe(200);
@@ -113,7 +133,17 @@ describe('POST /v1/ingest round trip', () => {
     // Odd ASCII prefixes put the 4-byte emoji and 2-byte é across the cut at every offset.
     const units = ['😀', 'é', '日'];
     const batch = units.flatMap((u, i) =>
-      [0, 1, 2, 3].map((pad) => report({ step: 'failed_delivery', reason: `CUT_${i}_${pad}`, destinationId: 'dst_cut', sample: { payload: { s: 'a'.repeat(pad) + u.repeat(5000) }, error: 'e' } }, 3)),
+      [0, 1, 2, 3].map((pad) =>
+        report(
+          {
+            step: 'failed_delivery',
+            reason: `CUT_${i}_${pad}`,
+            destinationId: 'dst_cut',
+            sample: { payload: { s: 'a'.repeat(pad) + u.repeat(5000) }, error: 'e' },
+          },
+          3,
+        ),
+      ),
     );
     expect((await t.ingest(token, batch)).status).toBe(200);
     const rows = await t.sql<{ reason: string; payload: string; bytes: number; valid: number; truncated: number }>(
@@ -123,7 +153,12 @@ describe('POST /v1/ingest round trip', () => {
     for (const r of rows) {
       const [, i, pad] = r.reason.split('_').map(Number);
       const full = JSON.stringify({ s: 'a'.repeat(pad) + units[i].repeat(5000) });
-      expect({ reason: r.reason, valid: Number(r.valid), truncated: Number(r.truncated), prefix: full.startsWith(r.payload) }).toEqual({ reason: r.reason, valid: 1, truncated: 1, prefix: true });
+      expect({ reason: r.reason, valid: Number(r.valid), truncated: Number(r.truncated), prefix: full.startsWith(r.payload) }).toEqual({
+        reason: r.reason,
+        valid: 1,
+        truncated: 1,
+        prefix: true,
+      });
       expect(Number(r.bytes)).toBeLessThanOrEqual(8 * 1024);
       expect(Number(r.bytes)).toBeGreaterThan(8 * 1024 - 4);
     }
@@ -143,7 +178,10 @@ describe('what a report means', () => {
       report({ destinationId: 'dst_final', step: 'retry_enqueued', reason: '429', count: 5 }),
     ]);
     expect(res.status).toBe(200);
-    const q = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(token, '{ destination(id: "dst_final") { pipeline(range: { preset: LAST_HOUR }) { steps { kind count } } } }');
+    const q = await t.gql<{ destination: { pipeline: { steps: { kind: string; count: number }[] } } }>(
+      token,
+      '{ destination(id: "dst_final") { pipeline(range: { preset: LAST_HOUR }) { steps { kind count } } } }',
+    );
     const steps = Object.fromEntries(q.body.data!.destination.pipeline.steps.map((s) => [s.kind, s.count]));
     expect(steps).toMatchObject({ FAILED_DELIVERY: 2, RETRY_PENDING: 5 });
   });
@@ -209,7 +247,11 @@ describe('Idempotency-Key', () => {
     const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_race'";
     const same = [report({ destinationId: 'dst_race', count: 2 }, 3)];
     const other = [report({ destinationId: 'dst_race', count: 100 }, 3)];
-    const answers = await Promise.all([t.ingest(token, same, { key: 'race-1' }), t.ingest(token, other, { key: 'race-1' }), t.ingest(token, same, { key: 'race-1' })]);
+    const answers = await Promise.all([
+      t.ingest(token, same, { key: 'race-1' }),
+      t.ingest(token, other, { key: 'race-1' }),
+      t.ingest(token, same, { key: 'race-1' }),
+    ]);
     const stored = answers.filter((a) => a.status === 200 && a.body.duplicate === false);
     expect(stored).toHaveLength(1);
     const raw = (await tierSums(where)).raw;
@@ -238,7 +280,10 @@ describe('Idempotency-Key', () => {
 
   it('never mistakes two identical batches without a key for a retry', async () => {
     const where = "workspace_id = 'ws_ingest' AND destination_id = 'dst_nokey'";
-    const batch = [report({ destinationId: 'dst_nokey', count: 2, timestamp: '2026-11-01T00:00:00.000Z' })].map((r) => ({ ...r, timestamp: new Date(Date.now() - 120_000).toISOString().slice(0, 17) + '00.000Z' }));
+    const batch = [report({ destinationId: 'dst_nokey', count: 2, timestamp: '2026-11-01T00:00:00.000Z' })].map((r) => ({
+      ...r,
+      timestamp: new Date(Date.now() - 120_000).toISOString().slice(0, 17) + '00.000Z',
+    }));
     expect((await t.ingest(token, batch)).status).toBe(200);
     expect((await t.ingest(token, batch)).status).toBe(200);
     expect(await tierSums(where)).toEqual({ raw: 4, minute: 4, hour: 4 });
@@ -336,7 +381,10 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
   });
 
   it('caps the listed errors and gives the total', async () => {
-    const res = await t.ingest(token, Array.from({ length: 300 }, () => ({ step: 'nope' })));
+    const res = await t.ingest(
+      token,
+      Array.from({ length: 300 }, () => ({ step: 'nope' })),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.errors).toHaveLength(100);
     expect(res.body.error.totalErrors).toBe(900);
@@ -351,13 +399,31 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
 
   it('lone surrogates in free text: 400 naming the record and field (text is stored byte for byte, so it must be valid Unicode)', async () => {
     const fields = ['reason', 'eventType', 'eventName', 'appVersion', 'messageId'];
-    const batch = fields.flatMap((f) => [report({ step: 'failed_delivery', reason: 'R', [f]: 'a\ud800b' }), report({ step: 'failed_delivery', reason: 'R', [f]: '\udc00' })]);
+    const batch = fields.flatMap((f) => [
+      report({ step: 'failed_delivery', reason: 'R', [f]: 'a\ud800b' }),
+      report({ step: 'failed_delivery', reason: 'R', [f]: '\udc00' }),
+    ]);
     batch.push(report({ step: 'failed_delivery', reason: 'R', sample: { payload: { ok: '\ud800' }, error: 'x\udfff' } }));
-    batch.push({ type: 'sync', destinationId: 'dst_wh', syncId: 's1', startedAt: new Date(Date.now() - 120_000).toISOString(), finishedAt: new Date().toISOString(), status: 'failed', collections: [{ name: 'orders\udbff' }] });
+    batch.push({
+      type: 'sync',
+      destinationId: 'dst_wh',
+      syncId: 's1',
+      startedAt: new Date(Date.now() - 120_000).toISOString(),
+      finishedAt: new Date().toISOString(),
+      status: 'failed',
+      collections: [{ name: 'orders\udbff' }],
+    });
     const res = await t.ingest(token, batch);
     expect(res.status).toBe(400);
     const errs = res.body.error.errors as { index: number; field: string; reason: string }[];
-    expect(errs.map((e) => [e.index, e.field])).toEqual([...fields.flatMap((f, i) => [[2 * i, f], [2 * i + 1, f]]), [10, 'sample.error'], [11, 'collections[0].name']]);
+    expect(errs.map((e) => [e.index, e.field])).toEqual([
+      ...fields.flatMap((f, i) => [
+        [2 * i, f],
+        [2 * i + 1, f],
+      ]),
+      [10, 'sample.error'],
+      [11, 'collections[0].name'],
+    ]);
     expect(errs[0].reason).toBe('must be valid Unicode: unpaired surrogate \\ud800 at character 1');
   });
 
@@ -365,7 +431,11 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
     const [a, b] = JSON.stringify([report({ eventName: '@@' })]).split('@@');
     for (const bytes of [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
       const res = await t.ingest(token, Buffer.concat([Buffer.from(a), Buffer.from(bytes), Buffer.from(b)]));
-      expect({ status: res.status, code: res.body.error.code, message: res.body.error.message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: expect.stringMatching(/not valid UTF-8/) });
+      expect({ status: res.status, code: res.body.error.code, message: res.body.error.message }).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/not valid UTF-8/),
+      });
     }
   });
 
@@ -379,16 +449,31 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
   });
 
   it('a body nested thousands of levels deep is refused before it is parsed (security review, item 8)', async () => {
-    for (const [deep, contentType] of [['['.repeat(5000) + ']'.repeat(5000), 'application/json'], ['['.repeat(10 * 1024 * 1024 - 16), 'application/json'], [`{"a":${'['.repeat(60_000)}}`, 'application/x-ndjson']] as const) {
-      const body = contentType === 'application/json' && deep.startsWith('[[') && deep.length < 20_000 ? `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]` : deep;
+    for (const [deep, contentType] of [
+      ['['.repeat(5000) + ']'.repeat(5000), 'application/json'],
+      ['['.repeat(10 * 1024 * 1024 - 16), 'application/json'],
+      [`{"a":${'['.repeat(60_000)}}`, 'application/x-ndjson'],
+    ] as const) {
+      const body =
+        contentType === 'application/json' && deep.startsWith('[[') && deep.length < 20_000
+          ? `[${JSON.stringify(report({ step: 'failed_delivery', reason: 'R', sample: { payload: 'DEEP' } })).replace('"DEEP"', deep)}]`
+          : deep;
       const res = await t.ingest(token, body, { contentType });
-      expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({ status: 400, code: 'BAD_USER_INPUT', limit: 'maxDepth' });
+      expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        limit: 'maxDepth',
+      });
     }
   });
 
   it('a body of millions of elements is refused before it is parsed (security review, item 8)', async () => {
     const res = await t.ingest(token, `[${'0,'.repeat(3_400_000)}0]`);
-    expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE', limit: 'maxRecords' });
+    expect({ status: res.status, code: res.body.error.code, limit: res.body.error.limit }).toEqual({
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      limit: 'maxRecords',
+    });
   });
 
   it('an NDJSON body of blank lines is an empty batch', async () => {
@@ -404,7 +489,10 @@ describe('bad input: a precise 4xx, nothing stored, server still healthy', () =>
   });
 
   it('oversize batch (records)', async () => {
-    const res = await t.ingest(token, Array.from({ length: 10_001 }, () => report()));
+    const res = await t.ingest(
+      token,
+      Array.from({ length: 10_001 }, () => report()),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'maxRecords', value: 10_000 });
   });

@@ -91,10 +91,19 @@ const RECS = generate(6_000);
 
 function body(r: Rec): Record<string, unknown> {
   return {
-    timestamp: new Date(r.time).toISOString(), sourceId: r.sourceId, destinationId: r.destinationId, destinationKind: r.destinationId === 'dst_act' ? 'actions' : 'classic',
-    ...(r.mappingId ? { mappingId: r.mappingId } : {}), step: r.step, count: r.count, ...(r.step === 'failed_delivery' ? { reason: '503' } : {}),
-    eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion,
-    ...(r.attempt !== null ? { attempt: r.attempt } : {}), ...(r.latencyMs !== null ? { latencyMs: r.latencyMs } : {}),
+    timestamp: new Date(r.time).toISOString(),
+    sourceId: r.sourceId,
+    destinationId: r.destinationId,
+    destinationKind: r.destinationId === 'dst_act' ? 'actions' : 'classic',
+    ...(r.mappingId ? { mappingId: r.mappingId } : {}),
+    step: r.step,
+    count: r.count,
+    ...(r.step === 'failed_delivery' ? { reason: '503' } : {}),
+    eventType: r.eventType,
+    eventName: r.eventName,
+    appVersion: r.appVersion,
+    ...(r.attempt !== null ? { attempt: r.attempt } : {}),
+    ...(r.latencyMs !== null ? { latencyMs: r.latencyMs } : {}),
   };
 }
 
@@ -122,7 +131,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.close());
 
-type LatencyV = { count: number; p50: number | null; p95: number | null; p99: number | null; relativeError: number; points: { at: string; count: number; p50: number | null; p95: number | null; p99: number | null }[] };
+type LatencyV = {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  relativeError: number;
+  points: { at: string; count: number; p50: number | null; p95: number | null; p99: number | null }[];
+};
 
 describe('latency quantiles against the exact quantiles of the raw reports', () => {
   const errors: number[] = [];
@@ -191,10 +207,21 @@ describe('latency quantiles against the exact quantiles of the raw reports', () 
   it('buckets every latency where the domain module reads it back (both sides of every bucket edge, through the view)', async () => {
     const edges = new Set<number>([0, 1, 2, MAX_LATENCY_MS]);
     for (let v = 1; v <= MAX_LATENCY_MS; v = Math.ceil(v * 1.05) + 1) for (const d of [-1, 0, 1]) if (v + d >= 0 && v + d <= MAX_LATENCY_MS) edges.add(v + d);
-    for (let b = 2; 1.05 ** (b - 2) <= MAX_LATENCY_MS; b++) for (const d of [-1, 0, 1]) edges.add(Math.min(MAX_LATENCY_MS, Math.max(0, Math.floor(1.05 ** (b - 2)) + d)));
+    for (let b = 2; 1.05 ** (b - 2) <= MAX_LATENCY_MS; b++)
+      for (const d of [-1, 0, 1]) edges.add(Math.min(MAX_LATENCY_MS, Math.max(0, Math.floor(1.05 ** (b - 2)) + d)));
     const values = [...edges];
     const at = new Date(to - 30 * MIN).toISOString();
-    const res = await t.ingest(token, values.map((latencyMs) => ({ timestamp: at, sourceId: 'src_edges', destinationId: 'dst_edges', destinationKind: 'classic', step: 'delivered', latencyMs })));
+    const res = await t.ingest(
+      token,
+      values.map((latencyMs) => ({
+        timestamp: at,
+        sourceId: 'src_edges',
+        destinationId: 'dst_edges',
+        destinationKind: 'classic',
+        step: 'delivered',
+        latencyMs,
+      })),
+    );
     expect(res.status).toBe(200);
     const rows = await t.sql<{ b: number; n: number }>(
       `SELECT latency_bucket AS b, toInt64(sum(events)) AS n FROM {{db}}.latency_minute WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_edges' GROUP BY b ORDER BY b`,
@@ -212,10 +239,16 @@ describe('deduplication', () => {
                  VALUES (now64(3) - 600, 'ws_latency', 'src_tok', 'dst_tok', 'classic', 'delivered', 9, 1, 250)`;
     const settings = { insert_deduplicate: 1, insert_deduplication_token: 'latency-token-1', deduplicate_blocks_in_dependent_materialized_views: 1 } as const;
     for (let i = 0; i < 2; i++) await db.command({ family: 'test', sql, settings });
-    const sum = async (table: string, column: string) => Number((await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_tok'`))[0].n);
+    const sum = async (table: string, column: string) =>
+      Number(
+        (await t.sql<{ n: number }>(`SELECT sum(${column}) AS n FROM {{db}}.${table} WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_tok'`))[0].n,
+      );
     expect([
-      await sum('delivery_events', 'count'), await sum('latency_minute', 'events'), await sum('latency_hour', 'events'),
-      await sum('attempts_minute', 'first_attempt'), await sum('attempts_hour', 'first_attempt'),
+      await sum('delivery_events', 'count'),
+      await sum('latency_minute', 'events'),
+      await sum('latency_hour', 'events'),
+      await sum('attempts_minute', 'first_attempt'),
+      await sum('attempts_hour', 'first_attempt'),
     ]).toEqual([9, 9, 9, 9, 9]);
   });
 });
@@ -228,7 +261,13 @@ function recount(rs: Rec[], step: Rec['step']) {
   const sum = (f: (r: Rec) => boolean) => mine.filter(f).reduce((s, r) => s + r.count, 0);
   const count = sum(() => true);
   const firstAttempt = sum((r) => r.attempt === 1);
-  return { count, firstAttempt, afterRetries: sum((r) => r.attempt !== null && r.attempt > 1), unknown: sum((r) => r.attempt === null), share: count > 0 ? (firstAttempt / count) * 100 : null };
+  return {
+    count,
+    firstAttempt,
+    afterRetries: sum((r) => r.attempt !== null && r.attempt > 1),
+    unknown: sum((r) => r.attempt === null),
+    share: count > 0 ? (firstAttempt / count) * 100 : null,
+  };
 }
 
 function expectAttempts(label: string, steps: StepV[], rs: Rec[]): void {
@@ -239,7 +278,18 @@ function expectAttempts(label: string, steps: StepV[], rs: Rec[]): void {
       continue;
     }
     const e = recount(rs, step);
-    expect([label, s.kind, s.count, s.attempts]).toEqual([label, s.kind, e.count, { firstAttempt: e.firstAttempt, afterRetries: e.afterRetries, unknown: e.unknown, firstAttemptShare: expect.closeTo(e.share!, 9), previousFirstAttempt: 0 }]);
+    expect([label, s.kind, s.count, s.attempts]).toEqual([
+      label,
+      s.kind,
+      e.count,
+      {
+        firstAttempt: e.firstAttempt,
+        afterRetries: e.afterRetries,
+        unknown: e.unknown,
+        firstAttemptShare: expect.closeTo(e.share!, 9),
+        previousFirstAttempt: 0,
+      },
+    ]);
   }
 }
 
@@ -249,10 +299,19 @@ describe('attempts against a recount', () => {
 
   it('on every destination’s pipeline, in one attempts statement for the list', async () => {
     const { result: res, families } = await t.countQueries(() =>
-      t.gql<{ destinations: { id: string; pipeline: { steps: StepV[] } }[] }>(token, `query($range: TimeRangeInput!) { destinations { id pipeline(range: $range) { ${STEPS} } } }`, { range: RANGE }),
+      t.gql<{ destinations: { id: string; pipeline: { steps: StepV[] } }[] }>(
+        token,
+        `query($range: TimeRangeInput!) { destinations { id pipeline(range: $range) { ${STEPS} } } }`,
+        { range: RANGE },
+      ),
     );
     expect(res.body.errors).toBeUndefined();
-    for (const d of res.body.data!.destinations.filter((x) => DESTINATIONS.includes(x.id))) expectAttempts(d.id, d.pipeline.steps, inRange.filter((r) => r.destinationId === d.id));
+    for (const d of res.body.data!.destinations.filter((x) => DESTINATIONS.includes(x.id)))
+      expectAttempts(
+        d.id,
+        d.pipeline.steps,
+        inRange.filter((r) => r.destinationId === d.id),
+      );
     expect(families.filter((f) => f === 'attempts')).toHaveLength(1);
   });
 
@@ -263,8 +322,16 @@ describe('attempts against a recount', () => {
       { range: RANGE },
     );
     expect(res.body.errors).toBeUndefined();
-    expectAttempts('map_flat', res.body.data!.destination.mapped.steps, inRange.filter((r) => r.mappingId === 'map_flat'));
-    expectAttempts('filtered', res.body.data!.destination.filtered.steps, inRange.filter((r) => r.destinationId === 'dst_act' && r.eventType === 'track' && r.appVersion === '2.0.0'));
+    expectAttempts(
+      'map_flat',
+      res.body.data!.destination.mapped.steps,
+      inRange.filter((r) => r.mappingId === 'map_flat'),
+    );
+    expectAttempts(
+      'filtered',
+      res.body.data!.destination.filtered.steps,
+      inRange.filter((r) => r.destinationId === 'dst_act' && r.eventType === 'track' && r.appVersion === '2.0.0'),
+    );
   });
 
   it.each([
@@ -285,9 +352,28 @@ describe('attempts against a recount', () => {
     for (const d of res.body.data!.destinations.filter((x) => DESTINATIONS.includes(x.id))) {
       for (const row of d.breakdown) {
         rows++;
-        const mine = inRange.filter((r) => r.destinationId === d.id && (row.eventType === null || r.eventType === row.eventType) && (row.eventName === null || r.eventName === row.eventName) && (row.appVersion === null || r.appVersion === row.appVersion));
+        const mine = inRange.filter(
+          (r) =>
+            r.destinationId === d.id &&
+            (row.eventType === null || r.eventType === row.eventType) &&
+            (row.eventName === null || r.eventName === row.eventName) &&
+            (row.appVersion === null || r.appVersion === row.appVersion),
+        );
         const e = recount(mine, step);
-        expect([d.id, row.eventType, row.eventName, row.appVersion, row.count, row.attempts]).toEqual([d.id, row.eventType, row.eventName, row.appVersion, e.count, { firstAttempt: e.firstAttempt, afterRetries: e.afterRetries, unknown: e.unknown, firstAttemptShare: expect.closeTo(e.share!, 9), previousFirstAttempt: 0 }]);
+        expect([d.id, row.eventType, row.eventName, row.appVersion, row.count, row.attempts]).toEqual([
+          d.id,
+          row.eventType,
+          row.eventName,
+          row.appVersion,
+          e.count,
+          {
+            firstAttempt: e.firstAttempt,
+            afterRetries: e.afterRetries,
+            unknown: e.unknown,
+            firstAttemptShare: expect.closeTo(e.share!, 9),
+            previousFirstAttempt: 0,
+          },
+        ]);
       }
     }
     expect(rows).toBeGreaterThan(DESTINATIONS.length * 2);
@@ -295,7 +381,11 @@ describe('attempts against a recount', () => {
   });
 
   it('answers null on breakdowns of other steps', async () => {
-    const res = await t.gql<{ destination: { breakdown: { attempts: AttemptsV }[] } }>(token, `query($range: TimeRangeInput!) { destination(id: "dst_log") { breakdown(step: SUCCESSFULLY_RECEIVED, range: $range) { attempts { firstAttempt } } } }`, { range: RANGE });
+    const res = await t.gql<{ destination: { breakdown: { attempts: AttemptsV }[] } }>(
+      token,
+      `query($range: TimeRangeInput!) { destination(id: "dst_log") { breakdown(step: SUCCESSFULLY_RECEIVED, range: $range) { attempts { firstAttempt } } } }`,
+      { range: RANGE },
+    );
     expect(res.body.errors).toBeUndefined();
     for (const r of res.body.data!.destination.breakdown) expect(r.attempts).toBeNull();
   });
@@ -311,7 +401,11 @@ describe('attempts against a recount', () => {
     for (const s of res.body.data!.sources.filter((x) => SOURCES.includes(x.id))) {
       for (const d of s.destinations) {
         pairs++;
-        expectAttempts(`${s.id}/${d.destination.id}`, d.pipeline.steps, inRange.filter((r) => r.sourceId === s.id && r.destinationId === d.destination.id));
+        expectAttempts(
+          `${s.id}/${d.destination.id}`,
+          d.pipeline.steps,
+          inRange.filter((r) => r.sourceId === s.id && r.destinationId === d.destination.id),
+        );
       }
     }
     expect(pairs).toBe(SOURCES.length * DESTINATIONS.length);
@@ -326,13 +420,29 @@ describe('attempts against a recount', () => {
  */
 describe('storage destinations have no attempts and no latency', () => {
   const at = new Date(to - 40 * MIN).toISOString();
-  const storageReport = (extra: Record<string, unknown>) => ({ timestamp: at, sourceId: 'src_a', destinationId: 'dst_wh', destinationKind: 'storage', step: 'delivered', count: 3, eventType: 'track', eventName: 'Order Completed', appVersion: '1.0.0', ...extra });
+  const storageReport = (extra: Record<string, unknown>) => ({
+    timestamp: at,
+    sourceId: 'src_a',
+    destinationId: 'dst_wh',
+    destinationKind: 'storage',
+    step: 'delivered',
+    count: 3,
+    eventType: 'track',
+    eventName: 'Order Completed',
+    appVersion: '1.0.0',
+    ...extra,
+  });
 
   it('refuses latencyMs and attempt on a storage report with a field error each, and stores nothing of the batch', async () => {
     const res = await t.ingest(token, [storageReport({}), storageReport({ latencyMs: 3374, attempt: 2 })]);
     expect(res.status).toBe(400);
-    expect((res.body.error.errors as { index: number; field: string }[]).map((e) => [e.index, e.field])).toEqual([[1, 'attempt'], [1, 'latencyMs']]);
-    const stored = await t.sql<{ n: number }>(`SELECT count() AS n FROM {{db}}.delivery_events WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_wh'`);
+    expect((res.body.error.errors as { index: number; field: string }[]).map((e) => [e.index, e.field])).toEqual([
+      [1, 'attempt'],
+      [1, 'latencyMs'],
+    ]);
+    const stored = await t.sql<{ n: number }>(
+      `SELECT count() AS n FROM {{db}}.delivery_events WHERE workspace_id = 'ws_latency' AND destination_id = 'dst_wh'`,
+    );
     expect(Number(stored[0].n)).toBe(0);
   });
 

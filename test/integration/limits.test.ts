@@ -32,9 +32,18 @@ const BOMBS: Record<string, { query: string; limit: string }> = {
 };
 
 async function overWs(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<unknown[]> {
-  const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  const client = createClient({
+    url: t.gateway.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
   const errors = await new Promise<unknown[]>((resolve) => {
-    client.subscribe({ query, variables, operationName }, { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) });
+    client.subscribe(
+      { query, variables, operationName },
+      { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) },
+    );
   });
   await client.dispose();
   return errors;
@@ -55,7 +64,10 @@ describe('the same operation limits on HTTP and graphql-ws, before any ClickHous
   it("lets the IDE's introspection query and an ordinary dashboard query through", async () => {
     const intro = await t.gql(token, getIntrospectionQuery());
     expect(intro.body.errors).toBeUndefined();
-    const dash = await t.gql(token, '{ destinations { id pipeline(range: { preset: LAST_2_WEEKS }) { steps { kind count share change { count percentagePoints } } } } }');
+    const dash = await t.gql(
+      token,
+      '{ destinations { id pipeline(range: { preset: LAST_2_WEEKS }) { steps { kind count share change { count percentagePoints } } } } }',
+    );
     expect(dash.body.errors).toBeUndefined();
     const ws = await overWs('{ destinations { id } }');
     expect(ws).toEqual([]);
@@ -68,14 +80,19 @@ describe('the same operation limits on HTTP and graphql-ws, before any ClickHous
     const dear = await t.gql(token, q, { r: { preset: 'LAST_2_WEEKS' }, n: 1000 });
     expect(dear.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
     // Declared defaults count like sent values (they used to be costed as the field's own default).
-    const defaults = 'query($r: TimeRangeInput! = { preset: LAST_2_WEEKS }, $n: Int! = 1000) { destinations { breakdown(step: SUCCESSFULLY_RECEIVED, range: $r, first: $n) { eventName } } }';
+    const defaults =
+      'query($r: TimeRangeInput! = { preset: LAST_2_WEEKS }, $n: Int! = 1000) { destinations { breakdown(step: SUCCESSFULLY_RECEIVED, range: $r, first: $n) { eventName } } }';
     const viaDefaults = await t.gql(token, defaults, {});
     expect(viaDefaults.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
     expect((await overWs(defaults, {}))[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' } });
   });
 
   it('keeps batching off and CSRF prevention on', async () => {
-    const batch = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify([{ query: '{ sources { id } }' }, { query: '{ sources { id } }' }]) });
+    const batch = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ query: '{ sources { id } }' }, { query: '{ sources { id } }' }]),
+    });
     expect(batch.status).toBe(400);
     const csrf = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ sources { id } }')}`, { headers: { authorization: `Bearer ${token}` } });
     expect(csrf.status).toBe(400);
@@ -91,20 +108,42 @@ describe('the same operation limits on HTTP and graphql-ws, before any ClickHous
 
 describe('request errors are typed the same on HTTP and graphql-ws, before execution', () => {
   const post = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as { errors?: { message: string; extensions: Record<string, unknown> }[]; data?: unknown } };
   };
   const twoOps = 'query A { sources { id } } query B { destinations { id } }';
   const manyVars = 'query($f: EventFilter) { destinations { pipeline(range: { preset: LAST_HOUR }, filter: $f) { steps { kind } } } }';
-  const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; code?: string; message: RegExp }[] = [
-    // graphql-js throws (rather than reports) this one while validating subscriptions; the standard value check names it.
-    { name: 'a subscription with @skip(if: "yes")', query: 'subscription { alertEvents @skip(if: "yes") { id } }', code: 'GRAPHQL_VALIDATION_FAILED', message: /Boolean cannot represent a non boolean value: "yes"/ },
-    { name: 'an unknown operationName', query: twoOps, operationName: 'C', message: /no operation named "C"|Unknown operation named "C"/ },
-    { name: 'several operations and none named', query: twoOps, message: /operationName|Must provide operation name/ },
-    { name: 'a variable of the wrong type', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: { d: { nested: true } }, count: 1, message: /\$d/ },
-    { name: 'a missing required variable', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: {}, count: 1, message: /\$d/ },
-    { name: 'more invalid variables than listed', query: manyVars, variables: { f: { eventNames: Array.from({ length: 30 }, (_, i) => i) } }, count: 21, message: /More than 20 variable values are invalid/ },
-  ];
+  const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; count?: number; code?: string; message: RegExp }[] =
+    [
+      // graphql-js throws (rather than reports) this one while validating subscriptions; the standard value check names it.
+      {
+        name: 'a subscription with @skip(if: "yes")',
+        query: 'subscription { alertEvents @skip(if: "yes") { id } }',
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        message: /Boolean cannot represent a non boolean value: "yes"/,
+      },
+      { name: 'an unknown operationName', query: twoOps, operationName: 'C', message: /no operation named "C"|Unknown operation named "C"/ },
+      { name: 'several operations and none named', query: twoOps, message: /operationName|Must provide operation name/ },
+      {
+        name: 'a variable of the wrong type',
+        query: 'query($d: ID!) { destination(id: $d) { id } }',
+        variables: { d: { nested: true } },
+        count: 1,
+        message: /\$d/,
+      },
+      { name: 'a missing required variable', query: 'query($d: ID!) { destination(id: $d) { id } }', variables: {}, count: 1, message: /\$d/ },
+      {
+        name: 'more invalid variables than listed',
+        query: manyVars,
+        variables: { f: { eventNames: Array.from({ length: 30 }, (_, i) => i) } },
+        count: 21,
+        message: /More than 20 variable values are invalid/,
+      },
+    ];
   for (const c of CASES) {
     it(`${c.name}: ${c.code ?? 'BAD_USER_INPUT'} on both, no ClickHouse query`, async () => {
       const { result: http, families } = await t.countQueries(() => post({ query: c.query, variables: c.variables, operationName: c.operationName }));
@@ -121,15 +160,28 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
 
   it('a subscription with @include(if: $live) is valid over graphql-ws, and over HTTP refused as a subscription', async () => {
     const query = 'subscription S($live: Boolean!) { alertEvents @include(if: $live) { id } }';
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const problems: unknown[] = [];
-    const dispose = client.subscribe({ query, variables: { live: true } }, { next: (v) => v.errors && problems.push(v.errors), error: (e) => problems.push(e), complete: () => undefined });
+    const dispose = client.subscribe(
+      { query, variables: { live: true } },
+      { next: (v) => v.errors && problems.push(v.errors), error: (e) => problems.push(e), complete: () => undefined },
+    );
     await new Promise((r) => setTimeout(r, 700)); // an event stream with no events yet stays silent
     dispose();
     await client.dispose();
     expect(problems).toEqual([]);
     const http = await post({ query, variables: { live: true } });
-    expect({ status: http.status, code: http.body.errors![0].extensions.code, message: http.body.errors![0].message }).toEqual({ status: 400, code: 'BAD_USER_INPUT', message: expect.stringMatching(/WebSocket/) });
+    expect({ status: http.status, code: http.body.errors![0].extensions.code, message: http.body.errors![0].message }).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/WebSocket/),
+    });
   });
 
   it('a subscription over HTTP is refused with BAD_USER_INPUT pointing at graphql-ws', async () => {
@@ -150,6 +202,8 @@ describe('request errors are typed the same on HTTP and graphql-ws, before execu
   it('discardReasons with the optional step omitted lists every discard step', async () => {
     const res = await t.gql<{ discardReasons: { step: string }[] }>(token, '{ discardReasons { code step } }');
     expect(res.body.errors).toBeUndefined();
-    expect(new Set(res.body.data!.discardReasons.map((r) => r.step))).toEqual(new Set(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY']));
+    expect(new Set(res.body.data!.discardReasons.map((r) => r.step))).toEqual(
+      new Set(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY']),
+    );
   });
 });

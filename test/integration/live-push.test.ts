@@ -27,7 +27,12 @@ function subscribe(c: Client): { values: number[]; next: (n: number, ms: number)
   const next = (n: number, ms: number) =>
     new Promise<number>((resolve, reject) => {
       const started = Date.now();
-      const check = () => (values.length >= n ? resolve(Date.now() - started) : Date.now() - started > ms ? reject(new Error(`values: ${JSON.stringify(values)}`)) : waiters.push(check));
+      const check = () =>
+        values.length >= n
+          ? resolve(Date.now() - started)
+          : Date.now() - started > ms
+            ? reject(new Error(`values: ${JSON.stringify(values)}`))
+            : waiters.push(check);
       check();
       setTimeout(check, ms + 10);
     });

@@ -8,7 +8,13 @@ let tokenB: string;
 
 beforeAll(async () => {
   // Statements per tick are counted here: with the result cache on, an unchanged key reads none.
-  t = await startTestGateway('live', { RESULT_CACHE_ENTRIES: '0', LIVE_POLL_INTERVAL_MS: '200', WS_CONNECTION_INIT_TIMEOUT_MS: '2000', WS_KEEPALIVE_MS: '1500', WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '150' });
+  t = await startTestGateway('live', {
+    RESULT_CACHE_ENTRIES: '0',
+    LIVE_POLL_INTERVAL_MS: '200',
+    WS_CONNECTION_INIT_TIMEOUT_MS: '2000',
+    WS_KEEPALIVE_MS: '1500',
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '150',
+  });
   tokenA = await t.token('ws_live_a', ['read', 'ingest']);
   tokenB = await t.token('ws_live_b', ['read', 'ingest']);
   const seed = () => Array.from({ length: 10 }, (_, i) => report({ destinationId: `dst_${i}`, step: 'delivered' }, 20));
@@ -26,15 +32,25 @@ function collect<T>(c: Client, query: string, variables: Record<string, unknown>
   const values: T[] = [];
   const errors: unknown[] = [];
   const waiters: { pred: (v: T[]) => boolean; resolve: () => void }[] = [];
-  const dispose = c.subscribe<T>({ query, variables }, {
-    next: (v) => {
-      if (v.errors) errors.push(v.errors);
-      else values.push(v.data as T);
-      for (const w of [...waiters]) if (w.pred(values)) w.resolve();
+  const dispose = c.subscribe<T>(
+    { query, variables },
+    {
+      next: (v) => {
+        if (v.errors) errors.push(v.errors);
+        else values.push(v.data as T);
+        for (const w of [...waiters]) if (w.pred(values)) w.resolve();
+      },
+      error: (e) =>
+        errors.push(
+          e instanceof Error
+            ? { error: e.message }
+            : (e as { code?: number; reason?: string }).code !== undefined
+              ? { close: (e as { code: number }).code, reason: (e as { reason?: string }).reason }
+              : e,
+        ),
+      complete: () => undefined,
     },
-    error: (e) => errors.push(e instanceof Error ? { error: e.message } : (e as { code?: number; reason?: string }).code !== undefined ? { close: (e as { code: number }).code, reason: (e as { reason?: string }).reason } : e),
-    complete: () => undefined,
-  });
+  );
   const until = (pred: (v: T[]) => boolean, ms = 5000) =>
     new Promise<void>((resolve, reject) => {
       if (pred(values)) return resolve();

@@ -30,7 +30,10 @@ describe('structured logs', () => {
   it('log ingest and GraphQL requests as JSON lines with request id, workspace, operation and duration, never tokens or payloads', async () => {
     lines.length = 0;
     const batch = [
-      report({ step: 'failed_delivery', reason: '429', messageId: 'm-log-1', sample: { payload: { event: PAYLOAD_MARKER, email: EMAIL }, error: ERROR_MARKER } }, 15),
+      report(
+        { step: 'failed_delivery', reason: '429', messageId: 'm-log-1', sample: { payload: { event: PAYLOAD_MARKER, email: EMAIL }, error: ERROR_MARKER } },
+        15,
+      ),
       report({ step: 'delivered', count: 5 }, 15),
     ];
     const ingestRes = await fetch(`${t.url}/v1/ingest`, {
@@ -80,7 +83,11 @@ describe('structured logs', () => {
 
   it('log GraphQL errors with their codes and no variables', async () => {
     lines.length = 0;
-    const res = await t.gql(token, 'query LogBadZone($z: String!) { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: $z }) { from } } }', { z: PAYLOAD_MARKER });
+    const res = await t.gql(
+      token,
+      'query LogBadZone($z: String!) { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: $z }) { from } } }',
+      { z: PAYLOAD_MARKER },
+    );
     expect(res.body.errors![0].extensions!.code).toBe('TIME_RANGE_INVALID');
     const line = parsed().find((r) => r.msg === 'graphql request' && r.operation === 'LogBadZone');
     expect(line).toMatchObject({ outcome: 'error', errorCodes: ['TIME_RANGE_INVALID'], workspace: 'ws_logs' });
@@ -89,9 +96,18 @@ describe('structured logs', () => {
 
   it('logs a graphql-ws operation like an HTTP one, its errors carrying its request id (review finding)', async () => {
     lines.length = 0;
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const answer = await new Promise<{ errors?: { extensions?: { requestId?: string } }[] }>((resolve) =>
-      client.subscribe({ query: 'query OverWs { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: "Mars/Base" }) { from } } }' }, { next: (v) => resolve(v as never), error: (e) => resolve(e as never), complete: () => undefined }),
+      client.subscribe(
+        { query: 'query OverWs { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: "Mars/Base" }) { from } } }' },
+        { next: (v) => resolve(v as never), error: (e) => resolve(e as never), complete: () => undefined },
+      ),
     );
     await client.dispose();
     const line = parsed().find((r) => r.msg === 'graphql request' && r.operation === 'OverWs');

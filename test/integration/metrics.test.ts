@@ -53,14 +53,24 @@ describe('GET /metrics', () => {
 
   it('moves the ingest, GraphQL and ClickHouse counters after an ingest and a query', async () => {
     const before = await scrape();
-    const batch = [sourceReport({ count: 40 }, 20), report({ step: 'delivered', count: 30 }, 20), report({ step: 'failed_delivery', reason: '429', count: 10 }, 20)];
+    const batch = [
+      sourceReport({ count: 40 }, 20),
+      report({ step: 'delivered', count: 30 }, 20),
+      report({ step: 'failed_delivery', reason: '429', count: 10 }, 20),
+    ];
     const body = JSON.stringify(batch);
     expect((await t.ingest(token, body)).status).toBe(200);
     expect((await t.ingest(token, '[{"nope": true}]')).status).toBe(400);
     expect((await t.ingest('not-a-token', body)).status).toBe(401);
-    const q = await t.gql(token, 'query MetricsPipeline { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR }) { steps { kind count } } } }');
+    const q = await t.gql(
+      token,
+      'query MetricsPipeline { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR }) { steps { kind count } } } }',
+    );
     expect(q.body.errors).toBeUndefined();
-    const bad = await t.gql(token, 'query MetricsBroken { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: "Mars/Base" }) { from } } }');
+    const bad = await t.gql(
+      token,
+      'query MetricsBroken { destination(id: "dst_amplitude") { pipeline(range: { preset: LAST_HOUR, timeZone: "Mars/Base" }) { from } } }',
+    );
     expect(bad.body.errors![0].extensions!.code).toBe('TIME_RANGE_INVALID');
     const after = await scrape();
 
@@ -82,7 +92,10 @@ describe('GET /metrics', () => {
     expect(after.get(`${P}graphql_resolver_duration_seconds`)!.samples.some((s) => s.labels.field === 'PipelineStep.count')).toBe(false);
 
     const chCount = (f: Map<string, Family>) =>
-      f.get(`${P}clickhouse_query_duration_seconds`)!.samples.filter((s) => s.name.endsWith('_count') && s.labels.outcome === 'ok').reduce((n, s) => n + s.value, 0);
+      f
+        .get(`${P}clickhouse_query_duration_seconds`)!
+        .samples.filter((s) => s.name.endsWith('_count') && s.labels.outcome === 'ok')
+        .reduce((n, s) => n + s.value, 0);
     expect(chCount(after)).toBeGreaterThan(chCount(before));
     expect(delta(`${P}clickhouse_query_duration_seconds_count`, { family: 'ingest', outcome: 'ok' })).toBe(1);
   });
@@ -93,13 +106,25 @@ describe('GET /metrics', () => {
     const after = await scrape();
     const errors = after.get(`${P}clickhouse_query_errors_total`)!.samples.filter((s) => s.labels.family === 'metrics_probe');
     expect(errors).toEqual([{ name: `${P}clickhouse_query_errors_total`, labels: { family: 'metrics_probe', code: '60' }, value: 1 }]);
-    expect(sampleValue(after, `${P}clickhouse_query_duration_seconds_count`, { family: 'metrics_probe', outcome: 'error' }) - sampleValue(before, `${P}clickhouse_query_duration_seconds_count`, { family: 'metrics_probe', outcome: 'error' })).toBe(1);
+    expect(
+      sampleValue(after, `${P}clickhouse_query_duration_seconds_count`, { family: 'metrics_probe', outcome: 'error' }) -
+        sampleValue(before, `${P}clickhouse_query_duration_seconds_count`, { family: 'metrics_probe', outcome: 'error' }),
+    ).toBe(1);
   });
 
   it('reports open live subscriptions and counts hub polls', async () => {
-    const c = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const c = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const values: unknown[] = [];
-    const dispose = c.subscribe({ query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' }, { next: (v) => values.push(v), error: () => undefined, complete: () => undefined });
+    const dispose = c.subscribe(
+      { query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' },
+      { next: (v) => values.push(v), error: () => undefined, complete: () => undefined },
+    );
     try {
       const end = Date.now() + 5000;
       while (values.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -152,6 +177,10 @@ describe('the Prometheus text parser used here', () => {
     expect(() => parsePrometheusText('# TYPE x counter\nx 1\nx 2\n')).toThrow(/duplicate series/);
     expect(() => parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n')).toThrow(/cumulative/);
     expect(() => parsePrometheusText('# TYPE h histogram\nh_bucket{le="1"} 1\nh_sum 1\nh_count 1\n')).toThrow(/\+Inf/);
-    expect(parsePrometheusText('# HELP x a "thing"\n# TYPE x gauge\nx{a="q\\"\\\\"} -1.5e3\n').get('x')!.samples[0]).toEqual({ name: 'x', labels: { a: 'q"\\' }, value: -1500 });
+    expect(parsePrometheusText('# HELP x a "thing"\n# TYPE x gauge\nx{a="q\\"\\\\"} -1.5e3\n').get('x')!.samples[0]).toEqual({
+      name: 'x',
+      labels: { a: 'q"\\' },
+      value: -1500,
+    });
   });
 });

@@ -26,7 +26,10 @@ async function schemaSnapshot(): Promise<unknown[]> {
 describe('migration runner', () => {
   it('applies every file once; a second run changes nothing', async () => {
     const first = await migrate(db, target);
-    const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    const files = fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort();
     expect(first.applied).toEqual(files);
     const before = await schemaSnapshot();
     const recorded = await db.query({ family: 'test', sql: `SELECT version FROM ${config.clickhouse.database}.schema_migrations ORDER BY version` });
@@ -43,7 +46,11 @@ describe('migration runner', () => {
     fs.writeFileSync(path.join(dir, '9001_broken_thing.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.broken (x Nope) ENGINE = MergeTree ORDER BY x');
     fs.writeFileSync(path.join(dir, '9002_never_reached.sql'), 'CREATE TABLE IF NOT EXISTS {{db}}.never (x UInt8) ENGINE = MergeTree ORDER BY x');
     await expect(migrate(db, target, dir)).rejects.toThrow(/^Migration 9001_broken_thing\.sql failed: .*Nope/);
-    const tables = await db.query<{ name: string }>({ family: 'test', sql: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('broken', 'never')`, params: { db: config.clickhouse.database } });
+    const tables = await db.query<{ name: string }>({
+      family: 'test',
+      sql: `SELECT name FROM system.tables WHERE database = {db:String} AND name IN ('broken', 'never')`,
+      params: { db: config.clickhouse.database },
+    });
     expect(tables).toEqual([]);
     expect(await migrationsApplied(db, target, dir)).toBe(false);
   });

@@ -65,7 +65,11 @@ describe('the record schema and the running gateway agree', () => {
     const records = [...fc.sample(validRecord, { numRuns: 60, seed: 7 }), ...fc.sample(mutatedRecord, { numRuns: 240, seed: 7 })];
     const verdicts = await pool(records, 4, async (r) => {
       const body = `[${serialize(r)}]`;
-      const res = await fetch(`${t.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+      const res = await fetch(`${t.url}/v1/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
       const answer = (await res.json()) as { error?: { errors?: { reason: string }[]; limit?: string } };
       return { body, status: res.status, answer, schema: validate(JSON.parse(serialize(r))) };
     });
@@ -76,7 +80,9 @@ describe('the record schema and the running gateway agree', () => {
       const onlyUnstated = reasons.length > 0 && reasons.every((reason) => UNSTATED.test(reason));
       return v.schema && !onlyUnstated;
     });
-    expect(disagree.map((d) => ({ body: d.body.slice(0, 300), status: d.status, answer: JSON.stringify(d.answer).slice(0, 300), schema: d.schema }))).toEqual([]);
+    expect(disagree.map((d) => ({ body: d.body.slice(0, 300), status: d.status, answer: JSON.stringify(d.answer).slice(0, 300), schema: d.schema }))).toEqual(
+      [],
+    );
     expect(verdicts.filter((v) => v.status === 200).length).toBeGreaterThan(30);
     expect(verdicts.filter((v) => v.status === 400).length).toBeGreaterThan(100);
   });

@@ -38,7 +38,9 @@ describe('automatic persisted queries', () => {
   it('an unknown hash is PERSISTED_QUERY_NOT_FOUND with status 200, as Apollo Client expects, and reads nothing', async () => {
     const { result, families } = await t.countQueries(() => post({ extensions: persisted(sha256('{ sources { id } }')) }));
     expect(result.status).toBe(200);
-    expect(result.body.errors).toEqual([{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', requestId: expect.any(String) } }]);
+    expect(result.body.errors).toEqual([
+      { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', requestId: expect.any(String) } },
+    ]);
     expect(result.headers.get('cache-control')).toBe('no-store');
     expect(families.filter((f) => !ADMISSION_READS.has(f))).toEqual([]);
   });
@@ -87,11 +89,21 @@ describe('automatic persisted queries', () => {
     const mismatch = await post({ query: '{ sources { id } }', extensions: persisted(sha256('{ destinations { id } }')) });
     expect({ status: mismatch.status, code: mismatch.body.errors![0].extensions.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
     const malformed = await post({ extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } });
-    expect({ status: malformed.status, code: malformed.body.errors![0].extensions.code, field: malformed.body.errors![0].extensions.field }).toEqual({ status: 400, code: 'BAD_USER_INPUT', field: 'extensions.persistedQuery' });
+    expect({ status: malformed.status, code: malformed.body.errors![0].extensions.code, field: malformed.body.errors![0].extensions.field }).toEqual({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      field: 'extensions.persistedQuery',
+    });
   });
 
   it('is an HTTP feature: graphql-ws refuses a persisted query, and answers the text', async () => {
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const send = (payload: { query: string; extensions?: Record<string, unknown> }) =>
       new Promise<unknown>((resolve) => client.subscribe(payload, { next: resolve, error: resolve, complete: () => undefined }));
     const hashed = (await send({ query: '', extensions: persisted(sha256('{ sources { id } }')) })) as { extensions: Record<string, unknown> }[];
@@ -100,7 +112,7 @@ describe('automatic persisted queries', () => {
     await client.dispose();
   });
 
-  it('Apollo\'s own refusal of a malformed request carries the request id and a closed-set code', async () => {
+  it("Apollo's own refusal of a malformed request carries the request id and a closed-set code", async () => {
     const url = `${t.url}/graphql?query=${encodeURIComponent('{ sources { id } }')}&query=${encodeURIComponent('{ destinations { id } }')}`;
     const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'x-request-id': 'req-twice' } });
     const body = (await res.json()) as Answer['body'];

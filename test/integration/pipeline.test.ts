@@ -8,7 +8,13 @@ const PIPELINE = `query($id: ID!, $range: TimeRangeInput!, $mapping: ID, $filter
     from to previousFrom previousTo retryPending
     steps { kind label count previousCount share isDiscard change { count relativePercent percentagePoints } } } } }`;
 
-type Step = { kind: string; count: number; previousCount: number | null; share: number | null; change: { count: number | null; relativePercent: number | null; percentagePoints: number | null } };
+type Step = {
+  kind: string;
+  count: number;
+  previousCount: number | null;
+  share: number | null;
+  change: { count: number | null; relativePercent: number | null; percentagePoints: number | null };
+};
 
 beforeAll(async () => {
   t = await startTestGateway('pipeline');
@@ -41,14 +47,28 @@ function byKind(steps: Step[]): Record<string, Step> {
 
 describe('pipeline view', () => {
   it('counts each step for a classic destination, with shares and the three changes', async () => {
-    const res = await t.gql<{ destination: { pipeline: { steps: Step[]; retryPending: number } } }>(token, PIPELINE, { id: 'dst_c', range: { preset: 'LAST_HOUR' } });
+    const res = await t.gql<{ destination: { pipeline: { steps: Step[]; retryPending: number } } }>(token, PIPELINE, {
+      id: 'dst_c',
+      range: { preset: 'LAST_HOUR' },
+    });
     expect(res.body.errors).toBeUndefined();
     const p = res.body.data!.destination.pipeline;
     expect(p.steps.map((s) => s.kind)).toEqual([
-      'SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY',
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'RETRY_PENDING',
+      'FAILED_DELIVERY',
+      'SUCCESSFUL_DELIVERY',
     ]);
     const s = byKind(p.steps);
-    expect(s.SUCCESSFULLY_RECEIVED).toMatchObject({ count: 300, previousCount: 100, share: 100, change: { count: 200, relativePercent: 200, percentagePoints: 0 } });
+    expect(s.SUCCESSFULLY_RECEIVED).toMatchObject({
+      count: 300,
+      previousCount: 100,
+      share: 100,
+      change: { count: 200, relativePercent: 200, percentagePoints: 0 },
+    });
     expect(s.FAILED_ON_INGEST).toMatchObject({ count: 10, share: 10 / 3 });
     expect(s.FILTERED_AT_SOURCE).toMatchObject({ count: 20 });
     expect(s.FILTERED_AT_DESTINATION).toMatchObject({ count: 30, share: 10 });
@@ -60,7 +80,11 @@ describe('pipeline view', () => {
   });
 
   it('filters by event name on every step', async () => {
-    const res = await t.gql<{ destination: { pipeline: { steps: Step[] } } }>(token, PIPELINE, { id: 'dst_c', range: { preset: 'LAST_HOUR' }, filter: { eventNames: ['Signed Up'] } });
+    const res = await t.gql<{ destination: { pipeline: { steps: Step[] } } }>(token, PIPELINE, {
+      id: 'dst_c',
+      range: { preset: 'LAST_HOUR' },
+      filter: { eventNames: ['Signed Up'] },
+    });
     const s = byKind(res.body.data!.destination.pipeline.steps);
     expect(s.SUCCESSFULLY_RECEIVED.count).toBe(100);
     expect(s.SUCCESSFUL_DELIVERY.count).toBe(20);
@@ -84,7 +108,10 @@ describe('breakdown and discard tables', () => {
     discards(step: $step, range: { preset: LAST_HOUR }) { count share reason { code title remedy docsUrl unknown step } samples(limit: 2) { messageId error payload } } } }`;
 
   it('breaks the first step down by event name, largest first, bounded by first', async () => {
-    const res = await t.gql<{ destination: { breakdown: { eventName: string; count: number; share: number }[] } }>(token, BREAKDOWN, { id: 'dst_c', step: 'SUCCESSFULLY_RECEIVED' });
+    const res = await t.gql<{ destination: { breakdown: { eventName: string; count: number; share: number }[] } }>(token, BREAKDOWN, {
+      id: 'dst_c',
+      step: 'SUCCESSFULLY_RECEIVED',
+    });
     expect(res.body.errors).toBeUndefined();
     const rows = res.body.data!.destination.breakdown;
     expect(rows.map((r) => [r.eventName, r.count])).toEqual([
@@ -107,10 +134,33 @@ describe('breakdown and discard tables', () => {
   });
 
   it('lists discards per reason with the catalogue entry; unknown codes are shown, not dropped', async () => {
-    expect((await t.ingest(token, [report({ sourceId: 'src_1', destinationId: 'dst_c', step: 'failed_delivery', reason: 'WEIRD_NEW_CODE', count: 2, messageId: 'mx', sample: { payload: { a: 1 }, error: 'boom' } }, 20)])).status).toBe(200);
-    const res = await t.gql<{ destination: { discards: { count: number; reason: { code: string; unknown: boolean; step: string; title: string }; samples: { messageId: string; error: string; payload: string }[] }[] } }>(
-      token, DISCARDS, { id: 'dst_c', step: 'FAILED_DELIVERY' },
-    );
+    expect(
+      (
+        await t.ingest(token, [
+          report(
+            {
+              sourceId: 'src_1',
+              destinationId: 'dst_c',
+              step: 'failed_delivery',
+              reason: 'WEIRD_NEW_CODE',
+              count: 2,
+              messageId: 'mx',
+              sample: { payload: { a: 1 }, error: 'boom' },
+            },
+            20,
+          ),
+        ])
+      ).status,
+    ).toBe(200);
+    const res = await t.gql<{
+      destination: {
+        discards: {
+          count: number;
+          reason: { code: string; unknown: boolean; step: string; title: string };
+          samples: { messageId: string; error: string; payload: string }[];
+        }[];
+      };
+    }>(token, DISCARDS, { id: 'dst_c', step: 'FAILED_DELIVERY' });
     expect(res.body.errors).toBeUndefined();
     const rows = res.body.data!.destination.discards;
     expect(rows.map((r) => [r.reason.code, r.count, r.reason.unknown])).toEqual([
@@ -124,7 +174,8 @@ describe('breakdown and discard tables', () => {
 
   it('serves the remedy catalogue per step and traces a message', async () => {
     const res = await t.gql<{ discardReasons: { code: string; step: string }[]; trace: { step: string; destinationId: string; reason: string }[] }>(
-      token, '{ discardReasons(step: FILTERED_AT_SOURCE) { code step } trace(messageId: "mx") { step destinationId reason } }',
+      token,
+      '{ discardReasons(step: FILTERED_AT_SOURCE) { code step } trace(messageId: "mx") { step destinationId reason } }',
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.discardReasons.map((r) => r.code)).toEqual(expect.arrayContaining(['schema_violation', 'unplanned']));

@@ -8,7 +8,11 @@ let tokenB: string;
 
 beforeAll(async () => {
   t = await startTestGateway('ratelimit', {
-    QUERY_RATE_PER_SECOND: '2', QUERY_RATE_BURST: '5', INGEST_RATE_PER_SECOND: '10', INGEST_RATE_BURST: '100', QUERY_CONCURRENCY_PER_WORKSPACE: '2',
+    QUERY_RATE_PER_SECOND: '2',
+    QUERY_RATE_BURST: '5',
+    INGEST_RATE_PER_SECOND: '10',
+    INGEST_RATE_BURST: '100',
+    QUERY_CONCURRENCY_PER_WORKSPACE: '2',
   });
   tokenA = await t.token('ws_noisy', ['read', 'ingest']);
   tokenB = await t.token('ws_quiet', ['read', 'ingest']);
@@ -23,7 +27,11 @@ describe('per-workspace rate limits', () => {
     const refused = results.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(6);
     expect(refused[0].body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'queryRatePerSecond', retryAfterSeconds: expect.any(Number) });
-    const raw = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA}` }, body: JSON.stringify({ query: Q }) });
+    const raw = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA}` },
+      body: JSON.stringify({ query: Q }),
+    });
     expect(raw.status).toBe(429);
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const quiet = await t.gql(tokenB, Q);
@@ -32,9 +40,18 @@ describe('per-workspace rate limits', () => {
   });
 
   it('applies the same budget to graphql-ws operations', async () => {
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokenA}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${tokenA}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const errors = await new Promise<unknown[]>((resolve) => {
-      client.subscribe({ query: Q }, { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) });
+      client.subscribe(
+        { query: Q },
+        { next: (v) => resolve((v.errors as unknown[]) ?? []), error: (e) => resolve(Array.isArray(e) ? e : [e]), complete: () => resolve([]) },
+      );
     });
     expect(errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     await client.dispose();

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { AppError, ErrorCode } from '../../src/domain/errors';
-import { compareRawAndAggregates, reconcileWindow, repairAggregates } from '../../src/metrics/reconcile';
+import { compareRawAndAggregates, reconcileWindow } from '../../src/metrics/reconcile';
+import { repairAggregates } from '../../src/metrics/reconcile-repair';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
 const HOUR = 3_600_000;
@@ -20,9 +21,40 @@ function reports(hourStart: number, tag: string): Record<string, unknown>[] {
     const t = iso(hourStart + ((i * 89_000) % HOUR));
     const count = 1 + (i % 7);
     if (i % 4 === 0) out.push({ timestamp: t, sourceId: 'src_web', step: 'received', count, messageId: `${tag}-${i}` });
-    else if (i % 4 === 1) out.push({ timestamp: t, sourceId: 'src_web', destinationId: 'dst_a', destinationKind: 'classic', step: 'delivered', eventName: `E${i % 3}`, count, messageId: `${tag}-${i}` });
-    else if (i % 4 === 2) out.push({ timestamp: t, sourceId: 'src_ios', destinationId: 'dst_b', destinationKind: 'actions', mappingId: 'map_1', step: 'failed_delivery', reason: '429', count, messageId: `${tag}-${i}` });
-    else out.push({ timestamp: t, sourceId: 'src_ios', destinationId: 'dst_a', destinationKind: 'classic', step: 'filtered_destination', reason: 'consent', count, messageId: `${tag}-${i}` });
+    else if (i % 4 === 1)
+      out.push({
+        timestamp: t,
+        sourceId: 'src_web',
+        destinationId: 'dst_a',
+        destinationKind: 'classic',
+        step: 'delivered',
+        eventName: `E${i % 3}`,
+        count,
+        messageId: `${tag}-${i}`,
+      });
+    else if (i % 4 === 2)
+      out.push({
+        timestamp: t,
+        sourceId: 'src_ios',
+        destinationId: 'dst_b',
+        destinationKind: 'actions',
+        mappingId: 'map_1',
+        step: 'failed_delivery',
+        reason: '429',
+        count,
+        messageId: `${tag}-${i}`,
+      });
+    else
+      out.push({
+        timestamp: t,
+        sourceId: 'src_ios',
+        destinationId: 'dst_a',
+        destinationKind: 'classic',
+        step: 'filtered_destination',
+        reason: 'consent',
+        count,
+        messageId: `${tag}-${i}`,
+      });
   }
   return out;
 }

@@ -28,7 +28,9 @@ async function freePort(): Promise<number> {
 
 /** Starts the documented receiver; resolves with its output so far (a live array) once it listens. */
 async function startReceiver(secret: string, port: number): Promise<string[]> {
-  const child = spawn(process.execPath, [path.join(dir, 'replay-receiver.mjs')], { env: { PATH: process.env.PATH, REPLAY_SECRET: secret, PORT: String(port) } });
+  const child = spawn(process.execPath, [path.join(dir, 'replay-receiver.mjs')], {
+    env: { PATH: process.env.PATH, REPLAY_SECRET: secret, PORT: String(port) },
+  });
   children.push(child);
   const lines: string[] = [];
   child.stdout.on('data', (c: Buffer) => lines.push(...c.toString('utf8').split('\n').filter(Boolean)));
@@ -41,20 +43,36 @@ async function startReceiver(secret: string, port: number): Promise<string[]> {
 }
 
 async function replayTo(port: number, rotate: boolean): Promise<{ id: string; secret: string }> {
-  const set = await t.gql<{ setReplayEndpoint: { secret: string } }>(token, `mutation($u: String!, $r: Boolean!) { setReplayEndpoint(url: $u, rotateSecret: $r) { secret } }`, { u: `http://127.0.0.1:${port}/`, r: rotate });
-  const created = await t.gql<{ createReplay: { id: string } }>(token, `mutation { createReplay(input: { destinationId: "dst_doc", range: { preset: LAST_24_HOURS } }) { id } }`);
+  const set = await t.gql<{ setReplayEndpoint: { secret: string } }>(
+    token,
+    `mutation($u: String!, $r: Boolean!) { setReplayEndpoint(url: $u, rotateSecret: $r) { secret } }`,
+    { u: `http://127.0.0.1:${port}/`, r: rotate },
+  );
+  const created = await t.gql<{ createReplay: { id: string } }>(
+    token,
+    `mutation { createReplay(input: { destinationId: "dst_doc", range: { preset: LAST_24_HOURS } }) { id } }`,
+  );
   expect(created.body.errors).toBeUndefined();
   return { id: created.body.data!.createReplay.id, secret: set.body.data!.setReplayEndpoint.secret };
 }
 
-const status = async (id: string) => (await t.gql<{ replay: { status: string } }>(token, `query($id: ID!) { replay(id: $id) { status } }`, { id })).body.data!.replay.status;
+const status = async (id: string) =>
+  (await t.gql<{ replay: { status: string } }>(token, `query($id: ID!) { replay(id: $id) { status } }`, { id })).body.data!.replay.status;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-receiver-'));
   fs.writeFileSync(path.join(dir, 'replay-receiver.mjs'), receiverCode);
-  t = await startTestGateway('replay_receiver_doc', { REPLAY_SEND_INTERVAL_MS: '0', REPLAY_BATCH_SIZE: '4', REPLAY_BATCHES_PER_SECOND: '100', REPLAY_ENDPOINT_ALLOW_HTTP: 'true', REPLAY_SEND_ATTEMPTS: '1' });
+  t = await startTestGateway('replay_receiver_doc', {
+    REPLAY_SEND_INTERVAL_MS: '0',
+    REPLAY_BATCH_SIZE: '4',
+    REPLAY_BATCHES_PER_SECOND: '100',
+    REPLAY_ENDPOINT_ALLOW_HTTP: 'true',
+    REPLAY_SEND_ATTEMPTS: '1',
+  });
   token = await t.token('ws_doc', ['read', 'ingest', 'admin']);
-  const failures = Array.from({ length: 10 }, (_, i) => report({ destinationId: 'dst_doc', step: 'failed_delivery', reason: '500', messageId: `doc-${i}` }, 20 + i));
+  const failures = Array.from({ length: 10 }, (_, i) =>
+    report({ destinationId: 'dst_doc', step: 'failed_delivery', reason: '500', messageId: `doc-${i}` }, 20 + i),
+  );
   expect((await t.ingest(token, failures)).status).toBe(200);
 });
 afterAll(async () => {

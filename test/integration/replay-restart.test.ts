@@ -44,11 +44,18 @@ afterAll(async () => {
 it('resumes after a restart, losing no batch and repeating only the one in flight, with the same webhook-id', async () => {
   first = await startTestGateway('replay_restart', { ...ENV, REPLAY_SEND_INTERVAL_MS: '0' });
   const token = await first.token('ws_restart', ['read', 'ingest', 'admin']);
-  const failures = Array.from({ length: 50 }, (_, i) => report({ destinationId: 'dst_x', messageId: `m${String(i).padStart(2, '0')}`, step: 'failed_delivery', reason: '500' }, 20 + i));
+  const failures = Array.from({ length: 50 }, (_, i) =>
+    report({ destinationId: 'dst_x', messageId: `m${String(i).padStart(2, '0')}`, step: 'failed_delivery', reason: '500' }, 20 + i),
+  );
   expect((await first.ingest(token, failures)).status).toBe(200);
-  const set = await first.gql<{ setReplayEndpoint: { secret: string } }>(token, `mutation($url: String!) { setReplayEndpoint(url: $url) { secret } }`, { url: `${receiver.url}/r` });
+  const set = await first.gql<{ setReplayEndpoint: { secret: string } }>(token, `mutation($url: String!) { setReplayEndpoint(url: $url) { secret } }`, {
+    url: `${receiver.url}/r`,
+  });
   const secret = set.body.data!.setReplayEndpoint.secret;
-  const created = await first.gql<{ createReplay: { id: string; batches: number } }>(token, `mutation { createReplay(input: { destinationId: "dst_x", range: { preset: LAST_24_HOURS } }) { id batches } }`);
+  const created = await first.gql<{ createReplay: { id: string; batches: number } }>(
+    token,
+    `mutation { createReplay(input: { destinationId: "dst_x", range: { preset: LAST_24_HOURS } }) { id batches } }`,
+  );
   const { id, batches } = created.body.data!.createReplay;
   expect(batches).toBe(10);
 
@@ -60,7 +67,14 @@ it('resumes after a restart, losing no batch and repeating only the one in fligh
   expect(receiver.requests.map(batchOf)).toEqual([0, 1, 2, 3, HUNG_BATCH]);
 
   second = await startTestGateway('replay_restart', { ...ENV, REPLAY_SEND_INTERVAL_MS: '50' });
-  const status = async () => (await second!.gql<{ replay: { status: string; progress: { batchesAcknowledged: number } } }>(token, `query($id: ID!) { replay(id: $id) { status progress { batchesAcknowledged } } }`, { id })).body.data!.replay;
+  const status = async () =>
+    (
+      await second!.gql<{ replay: { status: string; progress: { batchesAcknowledged: number } } }>(
+        token,
+        `query($id: ID!) { replay(id: $id) { status progress { batchesAcknowledged } } }`,
+        { id },
+      )
+    ).body.data!.replay;
   const end = Date.now() + 60_000;
   while ((await status()).status !== 'SENT' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   expect(await status()).toEqual({ status: 'SENT', progress: { batchesAcknowledged: 10 } });

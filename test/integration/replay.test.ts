@@ -36,7 +36,13 @@ interface ReplayValue {
 }
 interface Batch {
   type: string;
-  data: { replayId: string; destinationId: string; batch: number; batches: number; messages: { messageId: string; mappingId: string | null; reason: string }[] };
+  data: {
+    replayId: string;
+    destinationId: string;
+    batch: number;
+    batches: number;
+    messages: { messageId: string; mappingId: string | null; reason: string }[];
+  };
 }
 
 const body = (r: Received) => JSON.parse(r.raw) as Batch;
@@ -55,11 +61,26 @@ async function undeliveredPairs(vars: Record<string, unknown>): Promise<string[]
 }
 
 function sentPairs(replayId: string): string[] {
-  return receiver.requests.filter((r) => body(r).data.replayId === replayId).flatMap((r) => body(r).data.messages.map(pairKey)).sort();
+  return receiver.requests
+    .filter((r) => body(r).data.replayId === replayId)
+    .flatMap((r) => body(r).data.messages.map(pairKey))
+    .sort();
 }
 
 function failures(destinationId: string, ids: string[], extra: Record<string, unknown> = {}, minutesAgo = (i: number) => 20 + i): Record<string, unknown>[] {
-  return ids.map((id, i) => report({ destinationId, messageId: id, step: 'failed_delivery', reason: i % 2 === 0 ? '500' : '429', eventName: i % 3 === 0 ? 'Signed Up' : 'Order Completed', ...extra }, minutesAgo(i)));
+  return ids.map((id, i) =>
+    report(
+      {
+        destinationId,
+        messageId: id,
+        step: 'failed_delivery',
+        reason: i % 2 === 0 ? '500' : '429',
+        eventName: i % 3 === 0 ? 'Signed Up' : 'Order Completed',
+        ...extra,
+      },
+      minutesAgo(i),
+    ),
+  );
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
@@ -89,7 +110,11 @@ beforeAll(async () => {
     report({ destinationId: 'dst_wh', destinationKind: 'storage', step: 'delivered' }),
   ];
   for (let i = 0; i < rows.length; i += 200) expect((await t.ingest(admin, rows.slice(i, i + 200))).status).toBe(200);
-  const set = await t.gql<{ setReplayEndpoint: { secret: string; endpoint: { url: string } } }>(admin, `mutation($url: String!) { setReplayEndpoint(url: $url) { secret endpoint { url } } }`, { url: `${receiver.url}/replays?token=in-the-path` });
+  const set = await t.gql<{ setReplayEndpoint: { secret: string; endpoint: { url: string } } }>(
+    admin,
+    `mutation($url: String!) { setReplayEndpoint(url: $url) { secret endpoint { url } } }`,
+    { url: `${receiver.url}/replays?token=in-the-path` },
+  );
   expect(set.body.errors).toBeUndefined();
   secret = set.body.data!.setReplayEndpoint.secret;
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -105,12 +130,24 @@ describe('replays', () => {
     const res = await t.gql<{ replayPreview: Record<string, unknown> }>(admin, PREVIEW, { input: { destinationId: 'dst_r', range: RANGE } });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data!.replayPreview).toEqual({
-      total: 50, inActiveReplay: 0, replayable: 50, maxMessages: 150,
-      byReason: [{ reason: '429', count: 25 }, { reason: '500', count: 25 }],
+      total: 50,
+      inActiveReplay: 0,
+      replayable: 50,
+      maxMessages: 150,
+      byReason: [
+        { reason: '429', count: 25 },
+        { reason: '500', count: 25 },
+      ],
       byMapping: [{ mappingId: null, count: 50 }],
     });
     const act = await t.gql<{ replayPreview: { total: number; byMapping: unknown[] } }>(admin, PREVIEW, { input: { destinationId: 'dst_act', range: RANGE } });
-    expect(act.body.data!.replayPreview).toMatchObject({ total: 40, byMapping: [{ mappingId: 'map_a', count: 24 }, { mappingId: 'map_b', count: 16 }] });
+    expect(act.body.data!.replayPreview).toMatchObject({
+      total: 40,
+      byMapping: [
+        { mappingId: 'map_a', count: 24 },
+        { mappingId: 'map_b', count: 16 },
+      ],
+    });
   });
 
   it('pushes batches signed as Standard Webhooks says: an independent verifier accepts each and refuses a tampered one', async () => {
@@ -131,7 +168,10 @@ describe('replays', () => {
     expect(new Set(mine.map((r) => r.headers['webhook-id'])).size).toBe(4);
     expect(mine.map((r) => body(r).data.batch).sort()).toEqual([0, 1, 2, 3]);
     const done = await t.gql<{ replay: ReplayValue }>(readOnly, `query($id: ID!) { replay(id: $id) { ${REPLAY_FIELDS} } }`, { id: job.id });
-    expect(done.body.data!.replay).toMatchObject({ status: 'SENT', progress: { batchesSent: 4, batchesAcknowledged: 4, messagesSent: 25, messagesAcknowledged: 25 } });
+    expect(done.body.data!.replay).toMatchObject({
+      status: 'SENT',
+      progress: { batchesSent: 4, batchesAcknowledged: 4, messagesSent: 25, messagesAcknowledged: 25 },
+    });
   });
 
   it('sends exactly the messages undelivered lists for the same input (reason; mapping and event filter)', async () => {
@@ -159,7 +199,10 @@ describe('replays', () => {
     const preview = await t.gql<{ replayPreview: Record<string, unknown> }>(admin, PREVIEW, { input: { destinationId: 'dst_big', range: RANGE } });
     expect(preview.body.data!.replayPreview).toMatchObject({ total: 160, inActiveReplay: 80, replayable: 80 });
     const held = await t.gql(admin, CREATE, { input: { destinationId: 'dst_big', range: RANGE, reason: '500' }, delivery: 'PULL' });
-    expect(held.body.errors![0]).toMatchObject({ message: expect.stringContaining('80 that match are already in an active replay'), extensions: { code: 'BAD_USER_INPUT', inActiveReplay: 80 } });
+    expect(held.body.errors![0]).toMatchObject({
+      message: expect.stringContaining('80 that match are already in an active replay'),
+      extensions: { code: 'BAD_USER_INPUT', inActiveReplay: 80 },
+    });
     const rest = await create({ destinationId: 'dst_big', range: RANGE }, { delivery: 'PULL' });
     expect(rest.messages).toBe(80);
     const cancel = `mutation($id: ID!) { cancelReplay(id: $id) { id status } }`;
@@ -175,7 +218,8 @@ describe('replays', () => {
   it('lets the delivery system pull a replay batch by batch; asking past a batch acknowledges it, the empty last page ends it', async () => {
     const job = await create({ destinationId: 'dst_act', range: RANGE, mappingId: 'map_a' }, { delivery: 'PULL' }, replayOnly);
     expect(job).toMatchObject({ messages: 24, batches: 4 });
-    const get = (query: string, token = replayOnly) => fetch(`${t.url}/v1/replays/${job.id}/messages${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const get = (query: string, token = replayOnly) =>
+      fetch(`${t.url}/v1/replays/${job.id}/messages${query}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await get('', readOnly)).status).toBe(403);
     expect((await get('?batches=11')).status).toBe(400);
     const pulled: string[] = [];
@@ -185,7 +229,13 @@ describe('replays', () => {
       const res = await get(query);
       expect(res.status).toBe(200);
       const text = await res.text();
-      pulled.push(...text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { messageId: string; mappingId: string | null; destinationId: string }).map((m) => (expect(m.destinationId).toBe('dst_act'), pairKey(m))));
+      pulled.push(
+        ...text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { messageId: string; mappingId: string | null; destinationId: string })
+          .map((m) => (expect(m.destinationId).toBe('dst_act'), pairKey(m))),
+      );
       const next = res.headers.get('x-replay-next');
       if (next === null) break;
       if (pages++ === 0) {
@@ -204,7 +254,13 @@ describe('replays', () => {
     const chosen = ids('r', 40).filter((_, i) => i % 2 === 1); // 20 messages that failed with 429
     const job = await create({ destinationId: 'dst_r', messageIds: chosen }, { delivery: 'PULL' });
     expect(job.messages).toBe(20);
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${readOnly}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${readOnly}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const seen: { recovered: number; failedAgain: number; waiting: number }[] = [];
     const dispose = client.subscribe<{ replayUpdated: { outcome: { recovered: number; failedAgain: number; waiting: number } } }>(
       { query: 'subscription($id: ID!) { replayUpdated(id: $id) { status outcome { recovered failedAgain waiting } } }', variables: { id: job.id } },
@@ -216,10 +272,20 @@ describe('replays', () => {
     };
     try {
       await waitSeen(() => seen.length > 0);
-      const later = (extra: Record<string, unknown>) => ({ ...report({ destinationId: 'dst_r', ...extra }), timestamp: new Date(Date.now() + 2000).toISOString() });
-      const rows = [...chosen.slice(0, 10).map((id) => later({ messageId: id, step: 'delivered' })), ...chosen.slice(10, 13).map((id) => later({ messageId: id, step: 'failed_delivery', reason: '503' }))];
+      const later = (extra: Record<string, unknown>) => ({
+        ...report({ destinationId: 'dst_r', ...extra }),
+        timestamp: new Date(Date.now() + 2000).toISOString(),
+      });
+      const rows = [
+        ...chosen.slice(0, 10).map((id) => later({ messageId: id, step: 'delivered' })),
+        ...chosen.slice(10, 13).map((id) => later({ messageId: id, step: 'failed_delivery', reason: '503' })),
+      ];
       expect((await t.ingest(admin, rows)).status).toBe(200);
-      const res = await t.gql<{ replay: { outcome: unknown } }>(readOnly, `query($id: ID!) { replay(id: $id) { outcome { recovered failedAgain waiting failedAgainByReason { reason count } } } }`, { id: job.id });
+      const res = await t.gql<{ replay: { outcome: unknown } }>(
+        readOnly,
+        `query($id: ID!) { replay(id: $id) { outcome { recovered failedAgain waiting failedAgainByReason { reason count } } } }`,
+        { id: job.id },
+      );
       expect(res.body.data!.replay.outcome).toEqual({ recovered: 10, failedAgain: 3, waiting: 7, failedAgainByReason: [{ reason: '503', count: 3 }] });
       await waitSeen(() => seen.some((o) => o.recovered === 10));
       expect(seen[0]).toEqual({ recovered: 0, failedAgain: 0, waiting: 20 });

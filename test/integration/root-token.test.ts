@@ -12,7 +12,10 @@ const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const ROOT = 'root-token-from-the-environment-0123456789';
 
 async function serve(dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -31,7 +34,11 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function createToken(url: string, root: string): Promise<number> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` }, body: JSON.stringify({ query: 'mutation { createApiToken(workspaceId: "ws_rt", scopes: [READ]) }' }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${root}` },
+    body: JSON.stringify({ query: 'mutation { createApiToken(workspaceId: "ws_rt", scopes: [READ]) }' }),
+  });
   return res.status;
 }
 

@@ -33,7 +33,8 @@ async function samplesOf(destinationId: string): Promise<Exchange[]> {
 }
 
 // 20 minutes ago, as the other discard tests report: well inside LAST_HOUR's resolved range.
-const failed = (destinationId: string, sample: Record<string, unknown>, reason = '401') => report({ step: 'failed_delivery', reason, destinationId, sample: { error: 'HTTP error', ...sample } }, 20);
+const failed = (destinationId: string, sample: Record<string, unknown>, reason = '401') =>
+  report({ step: 'failed_delivery', reason, destinationId, sample: { error: 'HTTP error', ...sample } }, 20);
 
 describe('sample.request and sample.response', () => {
   it('round trip: what GraphQL gives back is what was sent, secrets redacted', async () => {
@@ -58,13 +59,35 @@ describe('sample.request and sample.response', () => {
           body: JSON.stringify(request.body),
           bodyTruncated: false,
         },
-        response: { status: 401, headers: [{ name: 'content-type', value: 'text/plain' }, { name: 'retry-after', value: '30' }], body: 'invalid api key', bodyTruncated: false },
+        response: {
+          status: 401,
+          headers: [
+            { name: 'content-type', value: 'text/plain' },
+            { name: 'retry-after', value: '30' },
+          ],
+          body: 'invalid api key',
+          bodyTruncated: false,
+        },
       },
     ]);
   });
 
   it('redacts every kind of secret header, in requests and responses, before storage', async () => {
-    const secret = ['authorization', 'Proxy-Authorization', 'Cookie', 'set-cookie', 'X-API-Key', 'api-key', 'x-auth-token', 'X-CSRF-Token', 'x-client-secret', 'x-db-password', 'x-goog-api-key', 'x-amz-credential', 'apikey'];
+    const secret = [
+      'authorization',
+      'Proxy-Authorization',
+      'Cookie',
+      'set-cookie',
+      'X-API-Key',
+      'api-key',
+      'x-auth-token',
+      'X-CSRF-Token',
+      'x-client-secret',
+      'x-db-password',
+      'x-goog-api-key',
+      'x-amz-credential',
+      'apikey',
+    ];
     const kept = ['content-type', 'x-idempotency-key', 'Idempotency-Key', 'retry-after', 'x-request-id', 'x-ratelimit-remaining'];
     const headers = Object.fromEntries([...secret, ...kept].map((n) => [n, `value-of-${n}`]));
     expect((await t.ingest(token, [failed('dst_headers', { request: { headers }, response: { headers } })])).status).toBe(200);
@@ -73,7 +96,9 @@ describe('sample.request and sample.response', () => {
       const got = Object.fromEntries(part.headers.map((h) => [h.name, h.value]));
       expect(got).toEqual(Object.fromEntries([...secret.map((n) => [n, '[redacted]']), ...kept.map((n) => [n, `value-of-${n}`])]));
     }
-    const raw = await t.sql<{ n: number }>("SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND (request LIKE '%value-of-authorization%' OR response LIKE '%value-of-Cookie%')");
+    const raw = await t.sql<{ n: number }>(
+      "SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND (request LIKE '%value-of-authorization%' OR response LIKE '%value-of-Cookie%')",
+    );
     expect(Number(raw[0].n)).toBe(0);
   });
 
@@ -81,7 +106,10 @@ describe('sample.request and sample.response', () => {
     const cases: [string, string][] = [
       ['https://user:pa55@api.example.com/track', 'https://[redacted]@api.example.com/track'],
       ['https://api.example.com/v1?api_key=k1&page=2&access_token=t1', 'https://api.example.com/v1?api_key=[redacted]&page=2&access_token=[redacted]'],
-      ['https://hooks.example.com/x?key=AIza&sig=abc&X-Amz-Signature=ff#access_token=t2&state=s', 'https://hooks.example.com/x?key=[redacted]&sig=[redacted]&X-Amz-Signature=[redacted]#access_token=[redacted]&state=s'],
+      [
+        'https://hooks.example.com/x?key=AIza&sig=abc&X-Amz-Signature=ff#access_token=t2&state=s',
+        'https://hooks.example.com/x?key=[redacted]&sig=[redacted]&X-Amz-Signature=[redacted]#access_token=[redacted]&state=s',
+      ],
       ['https://api.example.com/v1?client%5Fsecret=c&idempotency_key=i', 'https://api.example.com/v1?client%5Fsecret=[redacted]&idempotency_key=i'],
       ['/relative/path?password=p', '/relative/path?password=[redacted]'],
     ];
@@ -114,7 +142,10 @@ describe('sample.request and sample.response', () => {
 
   it('refuses a broken exchange with one error per field, and stores nothing', async () => {
     const batch = [
-      failed('dst_bad', { request: { method: 'GET /', url: 'x'.repeat(2049), headers: { 'bad name': 'v', ok: 7 }, body: 'ok', extra: 1 }, response: { status: 600 } }),
+      failed('dst_bad', {
+        request: { method: 'GET /', url: 'x'.repeat(2049), headers: { 'bad name': 'v', ok: 7 }, body: 'ok', extra: 1 },
+        response: { status: 600 },
+      }),
       failed('dst_bad', { request: 'GET', response: { status: 200.5, headers: ['a'] } }),
       failed('dst_bad', { request: { headers: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`h${i}`, 'v'])) }, response: { body: '\ud800' } }),
       report({ step: 'filtered_destination', reason: 'FILTERED_BY_RULES', destinationId: 'dst_bad', sample: { request: { method: 'POST' } } }, 3),
@@ -150,8 +181,17 @@ describe('issue 23: secrets that got past redaction, on every path', () => {
   const headersOf = (part: { headers: { name: string; value: string }[] }) => part.headers.map((h) => [h.name, h.value]);
 
   it('redacts the review’s header names and URL-valued headers, in requests and responses, and keeps harmless ones', async () => {
-    const sent: [string, string][] = [...SECRET_HEADER_NAMES.map((n): [string, string] => [n, `value-of-${n}`]), ...KEPT_HEADERS.filter(([n]) => n !== 'Location')];
-    const batch = URL_HEADERS.map(([name, value], i) => failed('dst_i23_headers', { request: { headers: Object.fromEntries([...sent, [name, value]]) }, response: { headers: Object.fromEntries([...sent, [name, value]]) } }, `H_${i}`));
+    const sent: [string, string][] = [
+      ...SECRET_HEADER_NAMES.map((n): [string, string] => [n, `value-of-${n}`]),
+      ...KEPT_HEADERS.filter(([n]) => n !== 'Location'),
+    ];
+    const batch = URL_HEADERS.map(([name, value], i) =>
+      failed(
+        'dst_i23_headers',
+        { request: { headers: Object.fromEntries([...sent, [name, value]]) }, response: { headers: Object.fromEntries([...sent, [name, value]]) } },
+        `H_${i}`,
+      ),
+    );
     expect((await t.ingest(token, batch)).status).toBe(200);
     const res = await t.gql<{ destination: { discards: { reason: { code: string }; samples: Exchange[] }[] } }>(
       token,
@@ -165,7 +205,9 @@ describe('issue 23: secrets that got past redaction, on every path', () => {
       expect([name, headersOf(s.request!)]).toEqual([name, expected]);
       expect([name, headersOf(s.response!)]).toEqual([name, expected]);
     });
-    const raw = await t.sql<{ n: number }>("SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND destination_id = 'dst_i23_headers' AND (request LIKE '%value-of-%' OR response LIKE '%hunter2%' OR request LIKE '%at-1%')");
+    const raw = await t.sql<{ n: number }>(
+      "SELECT count() AS n FROM {{db}}.discard_samples WHERE workspace_id = 'ws_exchange' AND destination_id = 'dst_i23_headers' AND (request LIKE '%value-of-%' OR response LIKE '%hunter2%' OR request LIKE '%at-1%')",
+    );
     expect(Number(raw[0].n)).toBe(0);
   });
 
@@ -185,8 +227,25 @@ describe('issue 23: secrets that got past redaction, on every path', () => {
   });
 
   it('redacts a row stored under the older rules when it is read', async () => {
-    const request = JSON.stringify({ method: 'GET', url: 'HTTPS:/u:hunter2@h.example/x?jwt=eyJ.a.b', headers: [{ name: 'X-Authorization', value: 'Bearer old-secret' }, { name: 'Referer', value: 'https://h.example/?token=old-token' }], body: 'b', bodyTruncated: false });
-    const response = JSON.stringify({ status: 401, headers: [{ name: 'Set-Cookie2', value: 'sid=old-cookie' }, { name: 'Retry-After', value: '30' }], body: '', bodyTruncated: false });
+    const request = JSON.stringify({
+      method: 'GET',
+      url: 'HTTPS:/u:hunter2@h.example/x?jwt=eyJ.a.b',
+      headers: [
+        { name: 'X-Authorization', value: 'Bearer old-secret' },
+        { name: 'Referer', value: 'https://h.example/?token=old-token' },
+      ],
+      body: 'b',
+      bodyTruncated: false,
+    });
+    const response = JSON.stringify({
+      status: 401,
+      headers: [
+        { name: 'Set-Cookie2', value: 'sid=old-cookie' },
+        { name: 'Retry-After', value: '30' },
+      ],
+      body: '',
+      bodyTruncated: false,
+    });
     // The count the discard table lists the sample under, then the sample as an older gateway stored it.
     expect((await t.ingest(token, [report({ step: 'failed_delivery', reason: '401', destinationId: 'dst_i23_old' }, 20)])).status).toBe(200);
     await t.gateway.db.command({
@@ -197,7 +256,13 @@ describe('issue 23: secrets that got past redaction, on every path', () => {
     });
     const [s] = await samplesOf('dst_i23_old');
     expect(s.request!.url).toBe('HTTPS:/[redacted]@h.example/x?jwt=[redacted]');
-    expect(headersOf(s.request!)).toEqual([['X-Authorization', '[redacted]'], ['Referer', 'https://h.example/?token=[redacted]']]);
-    expect(headersOf(s.response!)).toEqual([['Set-Cookie2', '[redacted]'], ['Retry-After', '30']]);
+    expect(headersOf(s.request!)).toEqual([
+      ['X-Authorization', '[redacted]'],
+      ['Referer', 'https://h.example/?token=[redacted]'],
+    ]);
+    expect(headersOf(s.response!)).toEqual([
+      ['Set-Cookie2', '[redacted]'],
+      ['Retry-After', '30'],
+    ]);
   });
 });

@@ -49,7 +49,10 @@ describe('item 3: a revoked token stops working on an open graphql-ws connection
     const closes: number[] = [];
     const client = wsClient(token, closes);
     const values: unknown[] = [];
-    client.subscribe({ query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' }, { next: (v) => values.push(v), error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { retryPendingChanged(destinationId: "dst_amplitude") { count } }' },
+      { next: (v) => values.push(v), error: () => undefined, complete: () => undefined },
+    );
     expect(await until(() => values.length > 0, 5000)).toBe(true);
     expect(await t.gateway.tokens.revoke(token)).toBe(true);
     const revokedAt = Date.now();
@@ -63,10 +66,17 @@ describe('item 3: a revoked token stops working on an open graphql-ws connection
     const token = await t.token('ws_sec', ['read', 'admin']);
     const closes: number[] = [];
     const client = wsClient(token, closes);
-    const first = await new Promise<unknown>((resolve) => client.subscribe({ query: '{ sources { id } }' }, { next: resolve, error: resolve, complete: () => undefined }));
+    const first = await new Promise<unknown>((resolve) =>
+      client.subscribe({ query: '{ sources { id } }' }, { next: resolve, error: resolve, complete: () => undefined }),
+    );
     expect(first).toMatchObject({ data: { sources: expect.any(Array) } });
     await t.gateway.tokens.revoke(token);
-    const second = await new Promise<unknown>((resolve) => client.subscribe({ query: 'mutation { setDisplayName(entity: SOURCE, id: "src_web", name: "x") }' }, { next: resolve, error: resolve, complete: () => resolve('complete') }));
+    const second = await new Promise<unknown>((resolve) =>
+      client.subscribe(
+        { query: 'mutation { setDisplayName(entity: SOURCE, id: "src_web", name: "x") }' },
+        { next: resolve, error: resolve, complete: () => resolve('complete') },
+      ),
+    );
     // Not executed: the socket is closed with 4403 instead (graphql-ws hands the close event to error).
     expect(second).not.toMatchObject({ data: expect.anything() });
     expect(await until(() => closes.includes(4403), 3000)).toBe(true);
@@ -121,7 +131,8 @@ describe('item 5: lists are priced by their real size, per-destination fields ba
     expect(result.body.data!.destinations.every((d) => d.timeseries[0].total === 1)).toBe(true);
     expect(families.filter((f) => !ADMISSION_READS.has(f))).toEqual(['timeseries']);
     // Every point of every series of every destination: priced at the real 1,000, refused unread.
-    const wide = '{ destinations { id timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total points { at count } } } }';
+    const wide =
+      '{ destinations { id timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total points { at count } } } }';
     const { result: refused, families: none } = await t.countQueries(() => t.gql(big, wide));
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
     expect(none.filter((f) => !ADMISSION_READS.has(f))).toEqual([]);
@@ -229,7 +240,12 @@ describe('item 7, found by the 10,000-subscriber bench: a burst of first request
     const ahead = busy();
     const clients = Array.from({ length: 30 }, () => wsClient(wsFresh, closes));
     await ahead;
-    const answers = await Promise.all(clients.map((c) => new Promise<unknown>((resolve, reject) => c.subscribe({ query: '{ sources { id } }' }, { next: resolve, error: reject, complete: () => undefined }))));
+    const answers = await Promise.all(
+      clients.map(
+        (c) =>
+          new Promise<unknown>((resolve, reject) => c.subscribe({ query: '{ sources { id } }' }, { next: resolve, error: reject, complete: () => undefined })),
+      ),
+    );
     expect(answers.every((a) => Array.isArray((a as { data?: { sources?: unknown } }).data?.sources))).toBe(true);
     await Promise.all(clients.map((c) => c.dispose()));
     expect(closes.filter((code) => code !== 1000)).toEqual([]);
@@ -250,7 +266,11 @@ describe('item 7: unknown tokens cost at most a burst of lookups per address, an
     expect(lookups).toBeLessThanOrEqual(25);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(25);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35);
-    const throttled = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bogus[0]}` }, body: '{"query":"{ sources { id } }"}' });
+    const throttled = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bogus[0]}` },
+      body: '{"query":"{ sources { id } }"}',
+    });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     // The valid token, verified within the cache period (from another loopback address, so a slow

@@ -55,17 +55,33 @@ function randomBatch(): Rec[] {
     const step = pick(['received', 'received', 'filtered_destination', 'failed_delivery', 'delivered', 'delivered', 'retry_enqueued', 'retry_resolved']);
     const sourceSide = step === 'received';
     return {
-      time: reportTime(), sourceId: pick(SOURCES), destinationId: sourceSide ? '' : dest, destinationKind: sourceSide ? '' : 'classic', mappingId: '',
-      step, reason: step === 'failed_delivery' || step === 'filtered_destination' ? pick(REASONS) : '',
-      eventType: 'track', eventName: pick(NAMES), appVersion: '1.0.0', enriched: false, count: int(1, 5),
+      time: reportTime(),
+      sourceId: pick(SOURCES),
+      destinationId: sourceSide ? '' : dest,
+      destinationKind: sourceSide ? '' : 'classic',
+      mappingId: '',
+      step,
+      reason: step === 'failed_delivery' || step === 'filtered_destination' ? pick(REASONS) : '',
+      eventType: 'track',
+      eventName: pick(NAMES),
+      appVersion: '1.0.0',
+      enriched: false,
+      count: int(1, 5),
     };
   });
 }
 
 async function ingest(batch: Rec[]): Promise<void> {
   const body = batch.map((r) => ({
-    timestamp: new Date(r.time).toISOString(), sourceId: r.sourceId, ...(r.destinationId ? { destinationId: r.destinationId, destinationKind: r.destinationKind } : {}),
-    step: r.step, ...(r.reason ? { reason: r.reason } : {}), eventType: r.eventType, eventName: r.eventName, appVersion: r.appVersion, count: r.count,
+    timestamp: new Date(r.time).toISOString(),
+    sourceId: r.sourceId,
+    ...(r.destinationId ? { destinationId: r.destinationId, destinationKind: r.destinationKind } : {}),
+    step: r.step,
+    ...(r.reason ? { reason: r.reason } : {}),
+    eventType: r.eventType,
+    eventName: r.eventName,
+    appVersion: r.appVersion,
+    count: r.count,
   }));
   const res = await t.ingest(token, body);
   expect(res.status).toBe(200);
@@ -79,16 +95,35 @@ async function checkRead(dest: string, req: TimeRangeRequest, what: 'pipeline' |
   const range = rangeOf(req);
   const vars = { range: req };
   if (what === 'pipeline') {
-    const res = await t.gql<{ destination: { pipeline: { retryPending: number; steps: { kind: string; count: number; previousCount: number | null }[] } } }>(token, `query($range: TimeRangeInput!) { destination(id: "${dest}") { pipeline(range: $range) { retryPending steps { kind count previousCount } } } }`, vars);
+    const res = await t.gql<{ destination: { pipeline: { retryPending: number; steps: { kind: string; count: number; previousCount: number | null }[] } } }>(
+      token,
+      `query($range: TimeRangeInput!) { destination(id: "${dest}") { pipeline(range: $range) { retryPending steps { kind count previousCount } } } }`,
+      vars,
+    );
     const expected = recount.pipeline(dest, range, null, null);
-    expect(res.body.data!.destination.pipeline).toEqual({ retryPending: expected.retryPending, steps: expected.steps.map((s) => ({ kind: s.kind, count: s.count, previousCount: s.previousCount })) });
+    expect(res.body.data!.destination.pipeline).toEqual({
+      retryPending: expected.retryPending,
+      steps: expected.steps.map((s) => ({ kind: s.kind, count: s.count, previousCount: s.previousCount })),
+    });
   } else if (what === 'discards') {
-    const res = await t.gql<{ destination: { discards: { reason: { code: string }; count: number; previousCount: number }[] } }>(token, `query($range: TimeRangeInput!) { destination(id: "${dest}") { discards(step: FAILED_DELIVERY, range: $range) { reason { code } count previousCount } } }`, vars);
-    const expected = recount.discards(dest, 'FAILED_DELIVERY', range, null, null).map((d) => ({ reason: { code: d.code }, count: d.count, previousCount: d.previousCount }));
+    const res = await t.gql<{ destination: { discards: { reason: { code: string }; count: number; previousCount: number }[] } }>(
+      token,
+      `query($range: TimeRangeInput!) { destination(id: "${dest}") { discards(step: FAILED_DELIVERY, range: $range) { reason { code } count previousCount } } }`,
+      vars,
+    );
+    const expected = recount
+      .discards(dest, 'FAILED_DELIVERY', range, null, null)
+      .map((d) => ({ reason: { code: d.code }, count: d.count, previousCount: d.previousCount }));
     expect(res.body.data!.destination.discards).toEqual(expected);
   } else {
-    const res = await t.gql<{ destination: { breakdown: { eventName: string; count: number; previousCount: number }[] } }>(token, `query($range: TimeRangeInput!) { destination(id: "${dest}") { breakdown(step: SUCCESSFUL_DELIVERY, range: $range, first: 20) { eventName count previousCount } } }`, vars);
-    const expected = recount.breakdown(dest, 'SUCCESSFUL_DELIVERY', range, null, null, null, 20).map((b) => ({ eventName: b.eventName, count: b.count, previousCount: b.previousCount }));
+    const res = await t.gql<{ destination: { breakdown: { eventName: string; count: number; previousCount: number }[] } }>(
+      token,
+      `query($range: TimeRangeInput!) { destination(id: "${dest}") { breakdown(step: SUCCESSFUL_DELIVERY, range: $range, first: 20) { eventName count previousCount } } }`,
+      vars,
+    );
+    const expected = recount
+      .breakdown(dest, 'SUCCESSFUL_DELIVERY', range, null, null, null, 20)
+      .map((b) => ({ eventName: b.eventName, count: b.count, previousCount: b.previousCount }));
     expect(res.body.data!.destination.breakdown).toEqual(expected);
   }
 }
@@ -103,7 +138,9 @@ async function readCacheCounts(): Promise<Record<string, number>> {
 describe('the result cache against a recount, through random interleavings of ingest and reads', () => {
   it(`answers every read as a fresh statement would (seed ${SEED}, ${STEPS} steps)`, async () => {
     // Every destination exists before the first read (the catalog is not what is tested here).
-    await ingest(DESTS.map((d) => ({ ...randomBatch()[0], destinationId: d, destinationKind: 'classic', step: 'delivered', reason: '', time: NOW - 10 * MIN })));
+    await ingest(
+      DESTS.map((d) => ({ ...randomBatch()[0], destinationId: d, destinationKind: 'classic', step: 'delivered', reason: '', time: NOW - 10 * MIN })),
+    );
     for (let i = 0; i < STEPS; i++) {
       if (rnd() < 0.35) await ingest(randomBatch());
       else await checkRead(pick(DESTS), pick(RANGES), pick(['pipeline', 'pipeline', 'discards', 'breakdown'] as const));

@@ -34,7 +34,11 @@ function start(dataDir: string): Promise<{ child: ChildProcess; url: string; exi
 }
 
 async function gql(url: string, token: string, query: string): Promise<any> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
   return res.json();
 }
 
@@ -48,12 +52,30 @@ describe('graceful shutdown (SIGTERM)', () => {
     const token = created.data.createApiToken as string;
     const now = Date.now();
     const lines = Array.from({ length: 10_000 }, (_, i) =>
-      JSON.stringify({ timestamp: new Date(now - 60_000).toISOString(), sourceId: 'src_sd', destinationId: 'dst_sd', destinationKind: 'classic', step: 'delivered', count: 1, messageId: `sd-${i}` }),
+      JSON.stringify({
+        timestamp: new Date(now - 60_000).toISOString(),
+        sourceId: 'src_sd',
+        destinationId: 'dst_sd',
+        destinationKind: 'classic',
+        step: 'delivered',
+        count: 1,
+        messageId: `sd-${i}`,
+      }),
     ).join('\n');
-    const seed = await fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body: lines.split('\n')[0] });
+    const seed = await fetch(`${first.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+      body: lines.split('\n')[0],
+    });
     expect(seed.status).toBe(200);
 
-    const client = createClient({ url: first.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: first.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
     let values = 0;
     const completed = new Promise<string>((resolve) => {
       client.subscribe(
@@ -65,7 +87,11 @@ describe('graceful shutdown (SIGTERM)', () => {
     while (values === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(values).toBe(1);
 
-    const inflight = fetch(`${first.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}`, 'idempotency-key': 'sd-batch' }, body: lines });
+    const inflight = fetch(`${first.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}`, 'idempotency-key': 'sd-batch' },
+      body: lines,
+    });
     await new Promise((r) => setTimeout(r, 5));
     first.child.kill('SIGTERM');
     const res = await inflight;
@@ -76,7 +102,11 @@ describe('graceful shutdown (SIGTERM)', () => {
     await client.dispose();
 
     const second = await start(dataDir);
-    const after = await gql(second.url, token, '{ destination(id: "dst_sd") { pipeline(range: { preset: LAST_HOUR, lookback: false }) { steps { kind count } } } }');
+    const after = await gql(
+      second.url,
+      token,
+      '{ destination(id: "dst_sd") { pipeline(range: { preset: LAST_HOUR, lookback: false }) { steps { kind count } } } }',
+    );
     const delivered = after.data.destination.pipeline.steps.find((s: { kind: string }) => s.kind === 'SUCCESSFUL_DELIVERY').count;
     expect(delivered).toBe(10_001);
     second.child.kill('SIGTERM');

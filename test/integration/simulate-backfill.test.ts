@@ -37,15 +37,21 @@ async function snapshot() {
             toUnixTimestamp64Milli(min(time)) AS first, toUnixTimestamp64Milli(max(time)) AS last
      FROM {{db}}.delivery_events WHERE workspace_id = {ws:String}`,
   );
-  const minute = await one<{ events: number; reports: number }>(`SELECT sum(events) AS events, sum(reports) AS reports FROM {{db}}.events_minute WHERE workspace_id = {ws:String}`);
-  const hour = await one<{ events: number; reports: number }>(`SELECT sum(events) AS events, sum(reports) AS reports FROM {{db}}.events_hour WHERE workspace_id = {ws:String}`);
+  const minute = await one<{ events: number; reports: number }>(
+    `SELECT sum(events) AS events, sum(reports) AS reports FROM {{db}}.events_minute WHERE workspace_id = {ws:String}`,
+  );
+  const hour = await one<{ events: number; reports: number }>(
+    `SELECT sum(events) AS events, sum(reports) AS reports FROM {{db}}.events_hour WHERE workspace_id = {ws:String}`,
+  );
   const pending = await one<{ pending: number }>(`SELECT sum(pending) AS pending FROM {{db}}.retry_pending WHERE workspace_id = {ws:String}`);
   const samples = await one<{ n: number; worst: number }>(
     `SELECT count() AS n, max(c) AS worst FROM (
        SELECT count() AS c FROM {{db}}.discard_samples WHERE workspace_id = {ws:String}
        GROUP BY destination_id, step, reason, toStartOfMinute(time))`,
   );
-  const syncs = await one<{ n: number; failed: number }>(`SELECT count() AS n, countIf(status = 'failed') AS failed FROM {{db}}.warehouse_syncs WHERE workspace_id = {ws:String}`);
+  const syncs = await one<{ n: number; failed: number }>(
+    `SELECT count() AS n, countIf(status = 'failed') AS failed FROM {{db}}.warehouse_syncs WHERE workspace_id = {ws:String}`,
+  );
   const names = await one<{ n: number }>(`SELECT count() AS n FROM {{db}}.catalog_names WHERE workspace_id = {ws:String}`);
   const steps = await db.query<{ step: string; events: number }>({
     family: 'test',

@@ -19,8 +19,15 @@ const RANGE = { from: startTime, to: endTime, lookback: false };
 
 /** Who feeds whom: src_0 → dst_a, dst_b; src_1 → dst_b, dst_c (actions), dst_wh (storage); src_2 → dst_c; src_3 → none. */
 const FEEDS: Record<string, { id: string; kind: string }[]> = {
-  src_0: [{ id: 'dst_a', kind: 'classic' }, { id: 'dst_b', kind: 'classic' }],
-  src_1: [{ id: 'dst_b', kind: 'classic' }, { id: 'dst_c', kind: 'actions' }, { id: 'dst_wh', kind: 'storage' }],
+  src_0: [
+    { id: 'dst_a', kind: 'classic' },
+    { id: 'dst_b', kind: 'classic' },
+  ],
+  src_1: [
+    { id: 'dst_b', kind: 'classic' },
+    { id: 'dst_c', kind: 'actions' },
+    { id: 'dst_wh', kind: 'storage' },
+  ],
   src_2: [{ id: 'dst_c', kind: 'actions' }],
   src_3: [],
 };
@@ -38,7 +45,12 @@ function dataset(seed: number): Record<string, unknown>[] {
       out.push(sourceReport({ sourceId, step: 'failed_ingest', reason: 'id_required', count: n(3) }, ago));
       if (rnd() < 0.7) out.push(sourceReport({ sourceId, step: 'filtered_source', reason: 'tracking_plan', count: n(4) }, ago));
       for (const d of dests) {
-        const base = { sourceId, destinationId: d.id, destinationKind: d.kind, ...(d.kind === 'actions' ? { mappingId: rnd() < 0.5 ? 'map_x' : 'map_y' } : {}) };
+        const base = {
+          sourceId,
+          destinationId: d.id,
+          destinationKind: d.kind,
+          ...(d.kind === 'actions' ? { mappingId: rnd() < 0.5 ? 'map_x' : 'map_y' } : {}),
+        };
         if (d.kind !== 'storage') out.push(report({ ...base, step: 'failed_delivery', reason: '429', count: n(5) }, ago));
         out.push(report({ ...base, step: 'filtered_destination', reason: 'FILTERED_BY_RULES', count: n(3) }, ago));
         out.push(report({ ...base, step: 'delivered', count: received - 12 }, ago));
@@ -46,7 +58,16 @@ function dataset(seed: number): Record<string, unknown>[] {
     }
   }
   // A Reverse ETL destination and its model source: no streamed steps, its entry step is destination-side.
-  const retl = { sourceId: 'src_models', destinationId: 'dst_retl', destinationKind: 'retl', syncId: 'run_1', operation: 'added', eventType: undefined, eventName: undefined, appVersion: undefined };
+  const retl = {
+    sourceId: 'src_models',
+    destinationId: 'dst_retl',
+    destinationKind: 'retl',
+    syncId: 'run_1',
+    operation: 'added',
+    eventType: undefined,
+    eventName: undefined,
+    appVersion: undefined,
+  };
   out.push(report({ ...retl, step: 'extracted', count: 50 }, 30));
   out.push(report({ ...retl, step: 'delivered', mappingId: 'map_r', count: 47 }, 29));
   return out;
@@ -91,13 +112,28 @@ describe('source(id)', () => {
     expect(s.pipeline.steps[1].share).toBeCloseTo((100 * s.pipeline.steps[1].count) / received, 6);
     expect(s.destinations.map((d) => d.destination.id)).toEqual(['dst_b', 'dst_c', 'dst_wh']);
     // No gauge and no sync boxes: they are not kept per source.
-    expect(s.destinations[0].pipeline.steps.map((x) => x.kind)).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
-    expect(s.destinations[2].pipeline.steps.map((x) => x.kind)).toEqual(['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'EVENTS_TO_WAREHOUSE_ROWS']);
+    expect(s.destinations[0].pipeline.steps.map((x) => x.kind)).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'FAILED_DELIVERY',
+      'SUCCESSFUL_DELIVERY',
+    ]);
+    expect(s.destinations[2].pipeline.steps.map((x) => x.kind)).toEqual([
+      'SUCCESSFULLY_RECEIVED',
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FILTERED_AT_DESTINATION',
+      'EVENTS_TO_WAREHOUSE_ROWS',
+    ]);
     for (const d of s.destinations) expect(count(d.pipeline.steps, 'SUCCESSFULLY_RECEIVED')).toBe(received);
   });
 
   it('lists a Reverse ETL destination under its model source, with its own first box as the share base', async () => {
-    const res = await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "src_models") { ${SOURCE_FIELDS} } }`, { range: RANGE });
+    const res = await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "src_models") { ${SOURCE_FIELDS} } }`, {
+      range: RANGE,
+    });
     const s = res.body.data!.source;
     expect(s.pipeline.steps.every((x) => x.count === 0)).toBe(true);
     expect(s.destinations).toHaveLength(1);
@@ -111,7 +147,9 @@ describe('source(id)', () => {
 describe('sources × destinations batched', () => {
   it('answers every source and connected destination in one pipeline statement, as each source alone does', async () => {
     batches.length = 0;
-    const { result, families } = await t.countQueries(() => t.gql<{ sources: SourceValue[] }>(token, `query($range: TimeRangeInput!) { sources { ${SOURCE_FIELDS} } }`, { range: RANGE }));
+    const { result, families } = await t.countQueries(() =>
+      t.gql<{ sources: SourceValue[] }>(token, `query($range: TimeRangeInput!) { sources { ${SOURCE_FIELDS} } }`, { range: RANGE }),
+    );
     expect(result.body.errors).toBeUndefined();
     const sources = result.body.data!.sources;
     expect(sources.map((s) => s.id).sort()).toEqual(['src_0', 'src_1', 'src_2', 'src_3', 'src_models']);
@@ -121,7 +159,9 @@ describe('sources × destinations batched', () => {
     expect(keys).toHaveLength(1);
     expect(keys[0][1]).toHaveLength(5 + 2 + 3 + 1 + 0 + 1);
     for (const s of sources) {
-      const alone = await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "${s.id}") { ${SOURCE_FIELDS} } }`, { range: RANGE });
+      const alone = await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "${s.id}") { ${SOURCE_FIELDS} } }`, {
+        range: RANGE,
+      });
       expect(alone.body.data!.source).toEqual(s);
     }
   });
@@ -131,10 +171,12 @@ describe('conservation against the destination pipelines and the compat endpoint
   const DEST = `query($id: ID!, $range: TimeRangeInput!) { destination(id: $id) { pipeline(range: $range) { steps { kind count } } sources { id } } }`;
 
   it('sums the narrowed destination-side steps over sources to the destination pipeline, and the sources received to its received', async () => {
-    const all = (await t.gql<{ sources: SourceValue[] }>(token, `query($range: TimeRangeInput!) { sources { ${SOURCE_FIELDS} } }`, { range: RANGE })).body.data!.sources;
+    const all = (await t.gql<{ sources: SourceValue[] }>(token, `query($range: TimeRangeInput!) { sources { ${SOURCE_FIELDS} } }`, { range: RANGE })).body.data!
+      .sources;
     const byId = new Map(all.map((s) => [s.id, s]));
     for (const dest of ['dst_a', 'dst_b', 'dst_c', 'dst_wh', 'dst_retl']) {
-      const d = (await t.gql<{ destination: { pipeline: { steps: Step[] }; sources: { id: string }[] } }>(token, DEST, { id: dest, range: RANGE })).body.data!.destination;
+      const d = (await t.gql<{ destination: { pipeline: { steps: Step[] }; sources: { id: string }[] } }>(token, DEST, { id: dest, range: RANGE })).body.data!
+        .destination;
       const rows = all.flatMap((s) => s.destinations.filter((r) => r.destination.id === dest));
       expect(rows.length).toBe(d.sources.length);
       for (const step of rows[0].pipeline.steps) {
@@ -148,19 +190,30 @@ describe('conservation against the destination pipelines and the compat endpoint
   });
 
   it('equals the compat endpoints for the same range', async () => {
-    const s = (await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "src_1") { ${SOURCE_FIELDS} } }`, { range: RANGE })).body.data!.source;
+    const s = (await t.gql<{ source: SourceValue }>(token, `query($range: TimeRangeInput!) { source(id: "src_1") { ${SOURCE_FIELDS} } }`, { range: RANGE }))
+      .body.data!.source;
     const p = { count: 1000 };
     const total = async (call: Promise<{ body: { data?: { total?: number } } }>) => (await call).body.data!.total;
-    expect(await total(api.getIngressSuccessMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(count(s.pipeline.steps, 'SUCCESSFULLY_RECEIVED'));
-    expect(await total(api.getIngressFailedMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(count(s.pipeline.steps, 'FAILED_ON_INGEST'));
-    expect(await total(api.getFilteredAtSourceMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(count(s.pipeline.steps, 'FILTERED_AT_SOURCE'));
+    expect(await total(api.getIngressSuccessMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(
+      count(s.pipeline.steps, 'SUCCESSFULLY_RECEIVED'),
+    );
+    expect(await total(api.getIngressFailedMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(
+      count(s.pipeline.steps, 'FAILED_ON_INGEST'),
+    );
+    expect(await total(api.getFilteredAtSourceMetricsFromDeliveryOverview('src_1', startTime, endTime, 'hour', p))).toBe(
+      count(s.pipeline.steps, 'FILTERED_AT_SOURCE'),
+    );
     for (const row of s.destinations) {
       const id = row.destination.id;
-      expect(await total(api.getFilteredAtDestinationMetricsFromDeliveryOverview('src_1', id, startTime, endTime, 'hour', p))).toBe(count(row.pipeline.steps, 'FILTERED_AT_DESTINATION'));
+      expect(await total(api.getFilteredAtDestinationMetricsFromDeliveryOverview('src_1', id, startTime, endTime, 'hour', p))).toBe(
+        count(row.pipeline.steps, 'FILTERED_AT_DESTINATION'),
+      );
       const delivered = count(row.pipeline.steps, 'SUCCESSFUL_DELIVERY') ?? count(row.pipeline.steps, 'EVENTS_TO_WAREHOUSE_ROWS');
       expect(await total(api.getEgressSuccessMetricsFromDeliveryOverview('src_1', id, startTime, endTime, 'hour', p))).toBe(delivered);
       if (row.destination.kind !== 'STORAGE') {
-        expect(await total(api.getEgressFailedMetricsFromDeliveryOverview('src_1', id, startTime, endTime, 'hour', p))).toBe(count(row.pipeline.steps, 'FAILED_DELIVERY'));
+        expect(await total(api.getEgressFailedMetricsFromDeliveryOverview('src_1', id, startTime, endTime, 'hour', p))).toBe(
+          count(row.pipeline.steps, 'FAILED_DELIVERY'),
+        );
       }
     }
   });

@@ -17,7 +17,7 @@ const SHARED_IDS = ['dst_shared', 'dst_actions_shared', 'dst_wh_shared'];
 let t: TestGateway;
 const tokens = {} as Record<Ws, string>;
 let seed = 20261125;
-const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 
 beforeAll(async () => {
@@ -31,12 +31,44 @@ beforeAll(async () => {
       sourceReport({ sourceId: 'src_shared', count: c, ...own }, 30),
       sourceReport({ sourceId: `src_only_${ws}`, count: c, ...own }, 30),
       report({ sourceId: 'src_shared', destinationId: 'dst_shared', step: 'delivered', count: c, ...own }, 30),
-      report({ sourceId: 'src_shared', destinationId: 'dst_shared', step: 'failed_delivery', reason: mark, count: c, messageId: mark, sample: { payload: { secret: mark }, error: mark }, ...own }, 30),
+      report(
+        {
+          sourceId: 'src_shared',
+          destinationId: 'dst_shared',
+          step: 'failed_delivery',
+          reason: mark,
+          count: c,
+          messageId: mark,
+          sample: { payload: { secret: mark }, error: mark },
+          ...own,
+        },
+        30,
+      ),
       report({ sourceId: 'src_shared', destinationId: 'dst_shared', step: 'retry_enqueued', reason: '429', count: c }, 30),
-      report({ sourceId: 'src_shared', destinationId: 'dst_actions_shared', destinationKind: 'actions', mappingId: 'map_shared', step: 'delivered', count: c, ...own }, 30),
+      report(
+        {
+          sourceId: 'src_shared',
+          destinationId: 'dst_actions_shared',
+          destinationKind: 'actions',
+          mappingId: 'map_shared',
+          step: 'delivered',
+          count: c,
+          ...own,
+        },
+        30,
+      ),
       report({ sourceId: `src_only_${ws}`, destinationId: `dst_only_${ws}`, step: 'delivered', count: c, ...own }, 30),
       report({ sourceId: 'src_shared', destinationId: 'dst_wh_shared', destinationKind: 'storage', step: 'delivered', count: c, ...own }, 30),
-      { type: 'sync', destinationId: 'dst_wh_shared', syncId: mark, startedAt: new Date(Date.now() - 1_800_000).toISOString(), finishedAt: new Date(Date.now() - 1_700_000).toISOString(), status: 'partial', reason: mark, collections: [{ name: mark, rowsSynced: c, rowsFailed: 1, reason: mark }] },
+      {
+        type: 'sync',
+        destinationId: 'dst_wh_shared',
+        syncId: mark,
+        startedAt: new Date(Date.now() - 1_800_000).toISOString(),
+        finishedAt: new Date(Date.now() - 1_700_000).toISOString(),
+        status: 'partial',
+        reason: mark,
+        collections: [{ name: mark, rowsSynced: c, rowsFailed: 1, reason: mark }],
+      },
     ]);
     expect(res.status).toBe(200);
   }
@@ -49,16 +81,26 @@ function randomField(i: number): string {
   const id = pick([...SHARED_IDS, ...WORKSPACES.map((w) => `dst_only_${w}`)]);
   const alias = `f${i}`;
   switch (Math.floor(rnd() * 10)) {
-    case 0: return `${alias}: destinations { id name sources { id name } mappings { id } }`;
-    case 1: return `${alias}: sources { id name }`;
-    case 2: return `${alias}: destination(id: "${id}") { id pipeline(range: ${R}) { retryPending steps { kind count } } }`;
-    case 3: return `${alias}: destination(id: "dst_shared") { breakdown(step: SUCCESSFUL_DELIVERY, range: ${R}) { eventName appVersion count } }`;
-    case 4: return `${alias}: destination(id: "dst_shared") { discards(step: FAILED_DELIVERY, range: ${R}) { count reason { code } samples { messageId payload error } } }`;
-    case 5: return `${alias}: trace(messageId: "${canary(pick(WORKSPACES))}") { step destinationId reason count }`;
-    case 6: return `${alias}: destination(id: "dst_shared") { timeseries(step: SUCCESSFULLY_RECEIVED, range: ${R}, granularity: MINUTE, groupBy: [EVENT_NAME]) { eventName total } }`;
-    case 7: return `${alias}: destination(id: "dst_wh_shared") { syncs(range: ${R}) { id reason collections { name reason rowsSynced } } }`;
-    case 8: return `${alias}: destination(id: "dst_actions_shared") { pipeline(range: ${R}, mappingId: "map_shared") { steps { kind count } } retryPending }`;
-    default: return `${alias}: destination(id: "${id}") { insights(range: ${R}) { step reason { code } count contributors { value } } }`;
+    case 0:
+      return `${alias}: destinations { id name sources { id name } mappings { id } }`;
+    case 1:
+      return `${alias}: sources { id name }`;
+    case 2:
+      return `${alias}: destination(id: "${id}") { id pipeline(range: ${R}) { retryPending steps { kind count } } }`;
+    case 3:
+      return `${alias}: destination(id: "dst_shared") { breakdown(step: SUCCESSFUL_DELIVERY, range: ${R}) { eventName appVersion count } }`;
+    case 4:
+      return `${alias}: destination(id: "dst_shared") { discards(step: FAILED_DELIVERY, range: ${R}) { count reason { code } samples { messageId payload error } } }`;
+    case 5:
+      return `${alias}: trace(messageId: "${canary(pick(WORKSPACES))}") { step destinationId reason count }`;
+    case 6:
+      return `${alias}: destination(id: "dst_shared") { timeseries(step: SUCCESSFULLY_RECEIVED, range: ${R}, granularity: MINUTE, groupBy: [EVENT_NAME]) { eventName total } }`;
+    case 7:
+      return `${alias}: destination(id: "dst_wh_shared") { syncs(range: ${R}) { id reason collections { name reason rowsSynced } } }`;
+    case 8:
+      return `${alias}: destination(id: "dst_actions_shared") { pipeline(range: ${R}, mappingId: "map_shared") { steps { kind count } } retryPending }`;
+    default:
+      return `${alias}: destination(id: "${id}") { insights(range: ${R}) { step reason { code } count contributors { value } } }`;
   }
 }
 
@@ -92,7 +134,18 @@ describe('tenant isolation under randomized probes', () => {
       );
     }
     // graphql-ws: queries and live subscriptions on shared keys from every tenant.
-    const clients = Object.fromEntries(WORKSPACES.map((ws) => [ws, createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[ws]}` }, retryAttempts: 0, lazy: true })])) as Record<Ws, Client>;
+    const clients = Object.fromEntries(
+      WORKSPACES.map((ws) => [
+        ws,
+        createClient({
+          url: t.gateway.wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${tokens[ws]}` },
+          retryAttempts: 0,
+          lazy: true,
+        }),
+      ]),
+    ) as Record<Ws, Client>;
     const once = (ws: Ws, query: string) =>
       new Promise<unknown>((resolve, reject) => {
         const dispose = clients[ws].subscribe({ query }, { next: (v) => (resolve(v), dispose()), error: reject, complete: () => undefined });
@@ -100,9 +153,10 @@ describe('tenant isolation under randomized probes', () => {
     for (let round = 0; round < 30; round++) {
       await Promise.all(
         WORKSPACES.map(async (ws) => {
-          const query = rnd() < 0.5
-            ? `subscription { retryPendingChanged(destinationId: "dst_shared") { count } }`
-            : `{ ${Array.from({ length: 3 }, (_, i) => randomField(i)).join('\n')} }`;
+          const query =
+            rnd() < 0.5
+              ? `subscription { retryPendingChanged(destinationId: "dst_shared") { count } }`
+              : `{ ${Array.from({ length: 3 }, (_, i) => randomField(i)).join('\n')} }`;
           const value = await once(ws, query);
           assertIsolated(ws, value);
           if (query.startsWith('subscription')) expect(JSON.stringify(value)).toContain(String(COUNTS[ws]));

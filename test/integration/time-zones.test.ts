@@ -18,7 +18,10 @@ describe('time zones (security review, item 6)', () => {
 
   it('a zone in the wrong case is answered in its canonical spelling, never as an internal error', async () => {
     const q = (tz: string) =>
-      t.gql<{ destination: { timeseries: { total: number }[] } }>(token, `{ destination(id: "dst_amplitude") { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_24_HOURS, timeZone: ${JSON.stringify(tz)} }, granularity: DAY) { total } } }`);
+      t.gql<{ destination: { timeseries: { total: number }[] } }>(
+        token,
+        `{ destination(id: "dst_amplitude") { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_24_HOURS, timeZone: ${JSON.stringify(tz)} }, granularity: DAY) { total } } }`,
+      );
     const lower = await q('europe/berlin');
     expect(lower.body.errors).toBeUndefined();
     expect(lower.body.data!.destination.timeseries[0].total).toBe(3);

@@ -11,7 +11,8 @@ import { startTestGateway, testConfig, type TestGateway } from '../helpers/gatew
  * them), and `token list` / `token revoke` of the real CLI (dist/cli.js) against a gateway.
  */
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
-const LIST = 'query($ws: ID, $all: Boolean) { apiTokens(workspaceId: $ws, includeRevoked: $all) { id workspaceId scopes root label createdAt lastUsedAt revoked } }';
+const LIST =
+  'query($ws: ID, $all: Boolean) { apiTokens(workspaceId: $ws, includeRevoked: $all) { id workspaceId scopes root label createdAt lastUsedAt revoked } }';
 
 interface Listed {
   id: string;
@@ -31,7 +32,11 @@ let reader: { token: string; tokenId: string };
 beforeAll(async () => {
   t = await startTestGateway('token_admin');
   // A second replica on the same database: the same Db, its own services (and usage buffer).
-  replica = await startGateway({ config: testConfig('token_admin_replica', { CLICKHOUSE_DATABASE: t.gateway.db.database }), db: t.gateway.db, log: createLogger('silent') });
+  replica = await startGateway({
+    config: testConfig('token_admin_replica', { CLICKHOUSE_DATABASE: t.gateway.db.database }),
+    db: t.gateway.db,
+    log: createLogger('silent'),
+  });
   reader = await t.gateway.tokens.create('ws_admin_a', ['read'], 'dashboard of team A');
   await t.gateway.tokens.create('ws_admin_b', ['ingest', 'read'], 'producer B');
 });
@@ -41,7 +46,11 @@ afterAll(async () => {
 });
 
 async function list(via: string, variables: Record<string, unknown> = {}): Promise<Listed[]> {
-  const res = await fetch(`${via}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.rootToken}` }, body: JSON.stringify({ query: LIST, variables }) });
+  const res = await fetch(`${via}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.rootToken}` },
+    body: JSON.stringify({ query: LIST, variables }),
+  });
   const body = (await res.json()) as { data?: { apiTokens: Listed[] }; errors?: unknown };
   if (!body.data) throw new Error(JSON.stringify(body.errors));
   return body.data.apiTokens;
@@ -62,7 +71,16 @@ describe('apiTokens', () => {
   it('lists ids, workspaces, scopes, labels and times, never a token or its hash', async () => {
     const tokens = await list(t.url);
     const a = tokens.find((x) => x.id === reader.tokenId)!;
-    expect(a).toEqual({ id: reader.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ'], root: false, label: 'dashboard of team A', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), lastUsedAt: null, revoked: false });
+    expect(a).toEqual({
+      id: reader.tokenId,
+      workspaceId: 'ws_admin_a',
+      scopes: ['READ'],
+      root: false,
+      label: 'dashboard of team A',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      lastUsedAt: null,
+      revoked: false,
+    });
     expect(tokens.find((x) => x.root)).toMatchObject({ workspaceId: null, scopes: [], root: true });
     expect(tokens.find((x) => x.workspaceId === 'ws_admin_b')).toMatchObject({ scopes: ['INGEST', 'READ'], label: 'producer B' });
     const text = JSON.stringify(tokens);
@@ -101,10 +119,14 @@ describe('viewer', () => {
   const VIEWER = '{ viewer { tokenId workspaceId scopes root } }';
 
   it('tells any token its own id, workspace and scopes, implied ones included', async () => {
-    expect((await t.gql(reader.token, VIEWER)).body.data).toEqual({ viewer: { tokenId: reader.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ'], root: false } });
+    expect((await t.gql(reader.token, VIEWER)).body.data).toEqual({
+      viewer: { tokenId: reader.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ'], root: false },
+    });
     const admin = await t.gateway.tokens.create('ws_admin_a', ['read', 'admin'], 'on-call');
     // admin implies replay: a page offers replays to this token.
-    expect((await t.gql(admin.token, VIEWER)).body.data).toEqual({ viewer: { tokenId: admin.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ', 'ADMIN', 'REPLAY'], root: false } });
+    expect((await t.gql(admin.token, VIEWER)).body.data).toEqual({
+      viewer: { tokenId: admin.tokenId, workspaceId: 'ws_admin_a', scopes: ['READ', 'ADMIN', 'REPLAY'], root: false },
+    });
     expect((await t.gql(t.rootToken, VIEWER)).body.data).toMatchObject({ viewer: { workspaceId: null, scopes: [], root: true } });
     expect((await t.gql(null, VIEWER)).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -116,10 +138,19 @@ describe('token list and token revoke (CLI)', () => {
     expect(run).toMatchObject({ status: 0, stderr: '' });
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+WORKSPACE\s+SCOPES\s+CREATED \(UTC\)\s+LAST USED \(UTC\)\s+LABEL$/);
-    expect(lines.find((l) => l.startsWith(reader.tokenId))).toMatch(new RegExp(`^${reader.tokenId}\\s+ws_admin_a\\s+read\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+dashboard of team A$`));
+    expect(lines.find((l) => l.startsWith(reader.tokenId))).toMatch(
+      new RegExp(
+        `^${reader.tokenId}\\s+ws_admin_a\\s+read\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+dashboard of team A$`,
+      ),
+    );
     expect(run.stdout).not.toContain('dov_');
     const json = await cli(['token', 'list', '--workspace', 'ws_admin_b', '--json']);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).workspaceId)).toEqual(['ws_admin_b']);
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).workspaceId),
+    ).toEqual(['ws_admin_b']);
   });
 
   it('token revoke revokes by id, the token stops working, and a second revoke exits 1', async () => {

@@ -40,7 +40,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   // The result cache off: every operation here must reach ClickHouse to show its spans.
-  t = await startTestGateway('tracing', { LOG_LEVEL: 'info', ALERT_EVAL_INTERVAL_MS: '200', RESULT_CACHE_ENTRIES: '0' }, { spanSink: exporter, log: createLogger('info', false, logs.stream) });
+  t = await startTestGateway(
+    'tracing',
+    { LOG_LEVEL: 'info', ALERT_EVAL_INTERVAL_MS: '200', RESULT_CACHE_ENTRIES: '0' },
+    { spanSink: exporter, log: createLogger('info', false, logs.stream) },
+  );
   token = await t.token('ws_trace', ['read', 'ingest']);
   admin = await t.token('ws_trace', ['admin', 'read']);
   expect((await t.ingest(token, [report({ destinationId: 'dst_t', count: 5 }, 30)])).status).toBe(200);
@@ -77,18 +81,24 @@ describe('a GraphQL request over HTTP', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
-    spans = (await finished((s) => s.some((x) => x.kind === SpanKind.SERVER && x.name === 'POST /graphql'))).filter((s) => s.spanContext().traceId === TRACE_ID);
+    spans = (await finished((s) => s.some((x) => x.kind === SpanKind.SERVER && x.name === 'POST /graphql'))).filter(
+      (s) => s.spanContext().traceId === TRACE_ID,
+    );
   });
 
   it('is an HTTP server span continuing the incoming traceparent', () => {
     const server = spans.filter((s) => s.kind === SpanKind.SERVER);
-    expect(server.map((s) => [s.name, parentOf(s), s.attributes['http.route'], s.attributes['http.response.status_code']])).toEqual([['POST /graphql', PARENT_ID, '/graphql', 200]]);
+    expect(server.map((s) => [s.name, parentOf(s), s.attributes['http.route'], s.attributes['http.response.status_code']])).toEqual([
+      ['POST /graphql', PARENT_ID, '/graphql', 200],
+    ]);
   });
 
   it('holds a GraphQL span named after the operation, with its type and name', () => {
     const server = spans.find((s) => s.kind === SpanKind.SERVER)!;
     const gql = spans.filter((s) => s.attributes['graphql.operation.type'] !== undefined);
-    expect(gql.map((s) => [s.name, parentOf(s), s.attributes['graphql.operation.type'], s.attributes['graphql.operation.name'], s.attributes['graphql.transport']])).toEqual([['query Overview', idOf(server), 'query', 'Overview', 'http']]);
+    expect(
+      gql.map((s) => [s.name, parentOf(s), s.attributes['graphql.operation.type'], s.attributes['graphql.operation.name'], s.attributes['graphql.transport']]),
+    ).toEqual([['query Overview', idOf(server), 'query', 'Overview', 'http']]);
   });
 
   it('holds a span per ClickHouse call below the GraphQL span, with family and backend but no SQL', () => {
@@ -98,7 +108,14 @@ describe('a GraphQL request over HTTP', () => {
     expect(ch.length).toBeGreaterThanOrEqual(2);
     for (const s of ch) {
       expect([s.name, s.kind, parentOf(s)]).toEqual([`clickhouse ${s.attributes['delivery_overview.query.family']}`, SpanKind.CLIENT, idOf(gql)]);
-      expect(Object.keys(s.attributes).sort()).toEqual(['db.namespace', 'db.operation.name', 'db.query.summary', 'db.system.name', 'delivery_overview.clickhouse.backend', 'delivery_overview.query.family']);
+      expect(Object.keys(s.attributes).sort()).toEqual([
+        'db.namespace',
+        'db.operation.name',
+        'db.query.summary',
+        'db.system.name',
+        'delivery_overview.clickhouse.backend',
+        'delivery_overview.query.family',
+      ]);
     }
     expect(ch.map((s) => s.attributes['db.operation.name'])).toEqual(ch.map(() => 'SELECT'));
   });
@@ -111,7 +128,17 @@ describe('a GraphQL request over HTTP', () => {
   it('is the trace docs/operations.md shows (span names and nesting; ids and durations differ per run)', () => {
     const text = traceText(spans);
     if (process.env.PRINT_TRACE) process.stdout.write(`${text}\n`);
-    const shape = (t: string) => t.split('\n').slice(1).map((l) => l.replace(/[├└]─ /, '─ ').replace(/\[(\w+), [\d.]+ ms\]/, '[$1]').replace(/parent=\w+/, 'parent').trimEnd());
+    const shape = (t: string) =>
+      t
+        .split('\n')
+        .slice(1)
+        .map((l) =>
+          l
+            .replace(/[├└]─ /, '─ ')
+            .replace(/\[(\w+), [\d.]+ ms\]/, '[$1]')
+            .replace(/parent=\w+/, 'parent')
+            .trimEnd(),
+        );
     const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/operations.md'), 'utf8');
     const printed = /```text\n(trace [0-9a-f]{32}\n[\s\S]*?)```/.exec(doc)?.[1] ?? '';
     expect(new Set(shape(printed.trim()))).toEqual(new Set(shape(text)));
@@ -127,7 +154,11 @@ describe('other requests', () => {
   it('an ingest request is a server span with its inserts below it, and its log line has the trace id', async () => {
     exporter.reset();
     logs.lines.length = 0;
-    const res = await fetch(`${t.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: TRACEPARENT }, body: JSON.stringify([report({ destinationId: 'dst_t' }, 5)]) });
+    const res = await fetch(`${t.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: TRACEPARENT },
+      body: JSON.stringify([report({ destinationId: 'dst_t' }, 5)]),
+    });
     expect(res.status).toBe(200);
     const spans = await finished((s) => s.some((x) => x.name === 'POST /v1/ingest'));
     const server = spans.find((s) => s.name === 'POST /v1/ingest')!;
@@ -148,7 +179,11 @@ describe('other requests', () => {
 
   it('a failed ClickHouse call carries the ClickHouse error code and the gateway error code', async () => {
     exporter.reset();
-    await expect(t.gateway.db.tracing.span('test', {}, () => t.gateway.db.query({ family: 'probe', sql: 'SELECT throwIf(1, {m:String})', params: { m: 'a secret value' } }))).rejects.toThrow();
+    await expect(
+      t.gateway.db.tracing.span('test', {}, () =>
+        t.gateway.db.query({ family: 'probe', sql: 'SELECT throwIf(1, {m:String})', params: { m: 'a secret value' } }),
+      ),
+    ).rejects.toThrow();
     const [ch] = (await finished((s) => s.some((x) => x.name === 'clickhouse probe'))).filter((s) => s.name === 'clickhouse probe');
     expect(ch.attributes).toMatchObject({ 'db.response.status_code': '395', 'error.type': 'INTERNAL_SERVER_ERROR' });
     expect(ch.status.code).toBe(2);
@@ -160,10 +195,21 @@ describe('graphql-ws', () => {
   it('an operation continues the traceparent of connection_init, or of its own extensions, and holds its ClickHouse spans', async () => {
     exporter.reset();
     const other = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
-    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}`, traceparent: TRACEPARENT }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: t.gateway.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}`, traceparent: TRACEPARENT },
+      retryAttempts: 0,
+      lazy: true,
+    });
     try {
       const run = (extensions?: Record<string, unknown>) =>
-        new Promise<unknown>((resolve, reject) => client.subscribe({ query: QUERY, variables: { r: { preset: 'LAST_24_HOURS' } }, extensions }, { next: resolve, error: reject, complete: () => undefined }));
+        new Promise<unknown>((resolve, reject) =>
+          client.subscribe(
+            { query: QUERY, variables: { r: { preset: 'LAST_24_HOURS' } }, extensions },
+            { next: resolve, error: reject, complete: () => undefined },
+          ),
+        );
       await run();
       await run({ traceparent: other });
     } finally {
@@ -176,7 +222,8 @@ describe('graphql-ws', () => {
       ['ab'.repeat(16), 'cd'.repeat(8), 'ws'],
     ]);
     // The second finds the catalog snapshot the first one read (cached 10 s): fewer calls, still its own.
-    for (const op of ops) expect(spans.filter((s) => parentOf(s) === idOf(op) && s.attributes['db.system.name'] === 'clickhouse').length).toBeGreaterThanOrEqual(1);
+    for (const op of ops)
+      expect(spans.filter((s) => parentOf(s) === idOf(op) && s.attributes['db.system.name'] === 'clickhouse').length).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -184,7 +231,15 @@ describe('outgoing alert webhooks', () => {
   it('carry the traceparent of their span, inside the evaluator sweep that sent them', async () => {
     exporter.reset();
     const rule = await t.gql<{ createAlertRule: { id: string } }>(admin, 'mutation($i: AlertRuleInput!) { createAlertRule(input: $i) { id } }', {
-      i: { name: 'trace me', kind: 'DELIVERY_RATE_BELOW', destinationId: 'dst_t', threshold: 90, windowMinutes: 60, minVolume: 1, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` },
+      i: {
+        name: 'trace me',
+        kind: 'DELIVERY_RATE_BELOW',
+        destinationId: 'dst_t',
+        threshold: 90,
+        windowMinutes: 60,
+        minVolume: 1,
+        webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      },
     });
     expect(rule.body.errors).toBeUndefined();
     expect((await t.ingest(token, [report({ destinationId: 'dst_t', step: 'failed_delivery', reason: '500', count: 500 }, 5)])).status).toBe(200);
@@ -208,7 +263,12 @@ describe('exporting and loading', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        posts.push({ path: req.url ?? '', type: String(req.headers['content-type']), key: String(req.headers['x-collector-key']), body: Buffer.concat(chunks) });
+        posts.push({
+          path: req.url ?? '',
+          type: String(req.headers['content-type']),
+          key: String(req.headers['x-collector-key']),
+          body: Buffer.concat(chunks),
+        });
         res.writeHead(200, { 'content-type': String(req.headers['content-type']) }).end();
       });
     });
@@ -229,7 +289,10 @@ describe('exporting and loading', () => {
         await g.close();
       })().catch((e) => { console.error(e); process.exitCode = 1; });`;
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'do-otlp-')), LOG_LEVEL: 'silent', ...env } });
+      const child = spawn(process.execPath, ['-e', script], {
+        cwd: path.resolve(__dirname, '../..'),
+        env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'do-otlp-')), LOG_LEVEL: 'silent', ...env },
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.on('close', (status) => resolve({ status, stderr }));
@@ -242,7 +305,12 @@ describe('exporting and loading', () => {
   ])('OTEL_EXPORTER_OTLP_ENDPOINT sends spans to the collector over OTLP/HTTP (%s), with the headers asked for', async (protocol, type) => {
     const c = await collector();
     try {
-      const run = await gatewayProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_SERVICE_NAME: 'do-test', OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%201' });
+      const run = await gatewayProcess({
+        OTEL_EXPORTER_OTLP_ENDPOINT: c.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_SERVICE_NAME: 'do-test',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=k%201',
+      });
       expect(run).toEqual({ status: 0, stderr: '' });
     } finally {
       await c.close();
@@ -255,7 +323,14 @@ describe('exporting and loading', () => {
   it('loads no OpenTelemetry SDK package when tracing is off, and loads it when on', () => {
     const dist = path.resolve(__dirname, '../../dist');
     const probe = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ['-e', `require('reflect-metadata'); require('${dist}/app/gateway'); const { loadConfig } = require('${dist}/config/config'); const { startTracing } = require('${dist}/observability/tracing.start'); const t = startTracing(loadConfig(process.env).tracing); console.log(JSON.stringify({ enabled: t.enabled, sdk: Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|exporter-|resources|core)/.test(k)).length })); t.shutdown();`], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, ...env } });
+      spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `require('reflect-metadata'); require('${dist}/app/gateway'); const { loadConfig } = require('${dist}/config/config'); const { startTracing } = require('${dist}/observability/tracing.start'); const t = startTracing(loadConfig(process.env).tracing); console.log(JSON.stringify({ enabled: t.enabled, sdk: Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-|exporter-|resources|core)/.test(k)).length })); t.shutdown();`,
+        ],
+        { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env: { PATH: process.env.PATH, ...env } },
+      );
     const off = JSON.parse(probe({}).stdout);
     const on = JSON.parse(probe({ OTEL_TRACES_EXPORTER: 'console' }).stdout);
     expect(off).toEqual({ enabled: false, sdk: 0 });

@@ -14,7 +14,19 @@ beforeAll(async () => {
   const res = await t.ingest(token, [
     sourceReport({ sourceId: 'src_app', count: 500 }, 30),
     report({ sourceId: 'src_app', destinationId: 'dst_typed', step: 'delivered', count: 400 }, 30),
-    report({ sourceId: 'src_app', destinationId: 'dst_typed', step: 'failed_delivery', reason: '429', count: 60, eventName: 'Checkout Started', messageId: 'm-typed-1', sample: { payload: { event: 'Checkout Started' }, error: 'rate limited' } }, 30),
+    report(
+      {
+        sourceId: 'src_app',
+        destinationId: 'dst_typed',
+        step: 'failed_delivery',
+        reason: '429',
+        count: 60,
+        eventName: 'Checkout Started',
+        messageId: 'm-typed-1',
+        sample: { payload: { event: 'Checkout Started' }, error: 'rate limited' },
+      },
+      30,
+    ),
     report({ sourceId: 'src_app', destinationId: 'dst_typed', step: 'failed_delivery', reason: '400', count: 40 }, 30),
     report({ sourceId: 'src_app', destinationId: 'dst_other', destinationKind: 'storage', step: 'delivered', count: 7 }, 30),
   ]);

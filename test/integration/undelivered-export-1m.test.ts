@@ -61,24 +61,28 @@ describe('export of a million rows', () => {
     const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
     const started = performance.now();
     const result = await new Promise<{ status: number; rows: number; bytes: number; first: string; trailers: NodeJS.Dict<string> }>((resolve, reject) => {
-      http.get(`${t.url}${PATH}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        let rows = 0;
-        let bytes = 0;
-        let first = '';
-        res.on('data', (c: Buffer) => {
-          if (first === '') first = c.subarray(0, c.indexOf(10)).toString();
-          bytes += c.length;
-          for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) rows++;
-          peak = Math.max(peak, rss());
-        });
-        res.on('end', () => resolve({ status: res.statusCode!, rows, bytes, first, trailers: res.trailers }));
-        res.on('error', reject);
-      }).on('error', reject);
+      http
+        .get(`${t.url}${PATH}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          let rows = 0;
+          let bytes = 0;
+          let first = '';
+          res.on('data', (c: Buffer) => {
+            if (first === '') first = c.subarray(0, c.indexOf(10)).toString();
+            bytes += c.length;
+            for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) rows++;
+            peak = Math.max(peak, rss());
+          });
+          res.on('end', () => resolve({ status: res.statusCode!, rows, bytes, first, trailers: res.trailers }));
+          res.on('error', reject);
+        })
+        .on('error', reject);
     });
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     const growthMb = (peak - before) / MB;
-    console.log(`export of ${result.rows} rows (${(result.bytes / MB).toFixed(0)} MB NDJSON): ${seconds.toFixed(1)} s, ${Math.round(result.rows / seconds)} rows/s, RSS growth ${growthMb.toFixed(0)} MB (from ${(before / MB).toFixed(0)} MB)`);
+    console.log(
+      `export of ${result.rows} rows (${(result.bytes / MB).toFixed(0)} MB NDJSON): ${seconds.toFixed(1)} s, ${Math.round(result.rows / seconds)} rows/s, RSS growth ${growthMb.toFixed(0)} MB (from ${(before / MB).toFixed(0)} MB)`,
+    );
     expect(result.status).toBe(200);
     expect(result.rows).toBe(ROWS);
     expect(result.trailers).toMatchObject({ 'x-export-rows': String(ROWS), 'x-export-truncated': 'false' });
@@ -92,7 +96,11 @@ describe('export of a million rows', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
     const wdb = new WorkspaceDb(t.gateway.db, 'ws_big');
-    const page = await undeliveredPage(wdb, { destinationId: 'dst_big', from: Date.now() - 3_600_000, to: Date.now(), mappingId: null, reason: null, after: null }, ROWS - 1);
+    const page = await undeliveredPage(
+      wdb,
+      { destinationId: 'dst_big', from: Date.now() - 3_600_000, to: Date.now(), mappingId: null, reason: null, after: null },
+      ROWS - 1,
+    );
     peak = Math.max(peak, rss());
     clearInterval(sampler);
     console.log(`the same list buffered (${page.items.length} rows): RSS growth ${((peak - before) / MB).toFixed(0)} MB`);
@@ -129,12 +137,16 @@ describe('export of a million rows', () => {
     expect(health.status).toBe(200);
     const event = await ended;
     const afterGone = performance.now() - gone;
-    console.log(`client left after ${(received / 1024).toFixed(0)} KiB, ${(gone - started).toFixed(0)} ms in; the read ended ${afterGone.toFixed(0)} ms later (ok: ${event.ok})`);
+    console.log(
+      `client left after ${(received / 1024).toFixed(0)} KiB, ${(gone - started).toFixed(0)} ms in; the read ended ${afterGone.toFixed(0)} ms later (ok: ${event.ok})`,
+    );
     expect(event.ok).toBe(true);
     expect(afterGone).toBeLessThan(5_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(lines.some((l) => l.includes('undelivered export stopped: the client went away'))).toBe(true);
-    const next = await fetch(`${t.url}/v1/export/undelivered?destinationId=dst_big&range=LAST_HOUR&maxRows=3`, { headers: { authorization: `Bearer ${token}` } });
+    const next = await fetch(`${t.url}/v1/export/undelivered?destinationId=dst_big&range=LAST_HOUR&maxRows=3`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await next.text()).trim().split('\n')).toHaveLength(3);
     const gql = await t.gql(token, '{ destination(id: "dst_big") { undelivered(range: { preset: LAST_HOUR }, first: 2) { messageId } } }');
     expect(gql.body.errors).toBeUndefined();

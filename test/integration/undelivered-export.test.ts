@@ -14,7 +14,10 @@ const UNDELIVERED = `query($id: ID!, $range: TimeRangeInput!, $mapping: ID, $rea
 type Row = Record<string, string | null>;
 
 /** One response read whole with node:http (fetch does not show trailers). */
-function get(path: string, auth: string | null = token): Promise<{ status: number; headers: http.IncomingHttpHeaders; trailers: NodeJS.Dict<string>; body: string }> {
+function get(
+  path: string,
+  auth: string | null = token,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; trailers: NodeJS.Dict<string>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${t.url}${path}`, { agent: false, headers: auth ? { authorization: `Bearer ${auth}` } : {} }, (res) => {
       const chunks: Buffer[] = [];
@@ -38,8 +41,7 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
@@ -50,8 +52,7 @@ function parseCsv(text: string): string[][] {
       records.push(fields);
       fields = [];
       field = '';
-    }
-    else field += c;
+    } else field += c;
   }
   return records;
 }
@@ -61,7 +62,11 @@ function csvRows(text: string): Row[] {
   return records.map((r) => Object.fromEntries(header.map((h, i) => [h, h === 'mappingId' && r[i] === '' ? null : r[i]])));
 }
 
-const ndjsonRows = (text: string): Row[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+const ndjsonRows = (text: string): Row[] =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 
 async function graphqlList(id: string, vars: Record<string, unknown> = {}): Promise<Row[]> {
   const range = { from: new Date(now - 120 * MINUTE).toISOString(), to: new Date(now - 5 * MINUTE).toISOString() };
@@ -84,8 +89,28 @@ beforeAll(async () => {
     reports.push(report({ ...base, step: 'failed_delivery', reason: i % 3 === 0 ? '400' : '500' }));
     if (i % 5 === 0) reports.push(report({ ...base, step: 'delivered', timestamp: new Date(now - (99 - i) * MINUTE).toISOString() }));
   }
-  reports.push(report({ destinationId: 'dst_act', destinationKind: 'actions', mappingId: 'map_a', messageId: 'act-1', step: 'failed_delivery', reason: '500', timestamp: new Date(now - 30 * MINUTE).toISOString() }));
-  reports.push(report({ destinationId: 'dst_act', destinationKind: 'actions', mappingId: 'map_b', messageId: 'act-1', step: 'failed_delivery', reason: '500', timestamp: new Date(now - 30 * MINUTE).toISOString() }));
+  reports.push(
+    report({
+      destinationId: 'dst_act',
+      destinationKind: 'actions',
+      mappingId: 'map_a',
+      messageId: 'act-1',
+      step: 'failed_delivery',
+      reason: '500',
+      timestamp: new Date(now - 30 * MINUTE).toISOString(),
+    }),
+  );
+  reports.push(
+    report({
+      destinationId: 'dst_act',
+      destinationKind: 'actions',
+      mappingId: 'map_b',
+      messageId: 'act-1',
+      step: 'failed_delivery',
+      reason: '500',
+      timestamp: new Date(now - 30 * MINUTE).toISOString(),
+    }),
+  );
   expect((await t.ingest(token, reports)).status).toBe(200);
 });
 afterAll(async () => t.close());
@@ -142,7 +167,9 @@ describe('undelivered export', () => {
     const list = await graphqlList('dst_x');
     const export1 = (await get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}`)).body;
     const mixed = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}`).then((r) => r.body) : graphqlList('dst_x'))),
+      Array.from({ length: 24 }, (_, i) =>
+        i % 3 === 0 ? get(`/v1/export/undelivered?destinationId=dst_x&${RANGE}`).then((r) => r.body) : graphqlList('dst_x'),
+      ),
     );
     mixed.forEach((answer, i) => expect(answer).toEqual(i % 3 === 0 ? export1 : list));
   });
@@ -180,7 +207,7 @@ describe('undelivered export', () => {
   });
 });
 
-describe('a CSV export across the engine\'s 8,192-row blocks (tracker issue 23, item 5)', () => {
+describe("a CSV export across the engine's 8,192-row blocks (tracker issue 23, item 5)", () => {
   const SIZES = [8191, 8192, 8193, 3 * 8192 + 1];
   beforeAll(async () => {
     const db = t.gateway.db;
@@ -194,7 +221,14 @@ describe('a CSV export across the engine\'s 8,192-row blocks (tracker issue 23, 
       });
     }
     // Through ingest too, which tells the catalog about the new destinations.
-    expect((await t.ingest(token, SIZES.map((n) => report({ destinationId: `dst_blk${n}`, step: 'delivered' }, 90)))).status).toBe(200);
+    expect(
+      (
+        await t.ingest(
+          token,
+          SIZES.map((n) => report({ destinationId: `dst_blk${n}`, step: 'delivered' }, 90)),
+        )
+      ).status,
+    ).toBe(200);
   }, 60_000);
 
   it.each(SIZES)('%i rows: one header, every row once, the row count in the trailer', async (n) => {
@@ -230,7 +264,15 @@ describe('CSV values a spreadsheet would run as formulas (tracker issue 23, item
   const NASTY = ['=HYPERLINK("https://evil.example","click")', '+1+2', '-1', '@SUM(A1:A9)', '\tTab', '\rReturn', "'quoted", 'plain'];
   beforeAll(async () => {
     const reports = NASTY.map((value, i) =>
-      report({ destinationId: 'dst_formula', messageId: `${value}#${i}`, eventName: value, appVersion: value, step: 'failed_delivery', reason: '500', timestamp: new Date(now - (60 - i) * MINUTE).toISOString() }),
+      report({
+        destinationId: 'dst_formula',
+        messageId: `${value}#${i}`,
+        eventName: value,
+        appVersion: value,
+        step: 'failed_delivery',
+        reason: '500',
+        timestamp: new Date(now - (60 - i) * MINUTE).toISOString(),
+      }),
     );
     expect((await t.ingest(token, reports)).status).toBe(200);
   });

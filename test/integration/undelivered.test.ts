@@ -56,7 +56,14 @@ function namedCases(): Report[] {
     u(300 * MINUTE, { messageId: 'failed-before-range', step: 'failed_delivery', reason: '500' }),
     u(31 * MINUTE, { messageId: 'tie', step: 'failed_delivery', reason: '500' }),
     u(31 * MINUTE, { messageId: 'tie', step: 'delivered' }),
-    at(40 * MINUTE, { destinationId: 'dst_a', destinationKind: 'actions', mappingId: 'map_1', messageId: 'per-mapping', step: 'failed_delivery', reason: '401' }),
+    at(40 * MINUTE, {
+      destinationId: 'dst_a',
+      destinationKind: 'actions',
+      mappingId: 'map_1',
+      messageId: 'per-mapping',
+      step: 'failed_delivery',
+      reason: '401',
+    }),
     at(40 * MINUTE, { destinationId: 'dst_a', destinationKind: 'actions', mappingId: 'map_2', messageId: 'per-mapping', step: 'delivered' }),
     at(39 * MINUTE, { destinationId: 'dst_a', destinationKind: 'actions', mappingId: 'map_2', messageId: 'other', step: 'failed_delivery', reason: '500' }),
   ];
@@ -65,7 +72,7 @@ function namedCases(): Report[] {
 /** Random histories on dst_r: 300 messages, 1-5 reports each, ties included (whole seconds). */
 function randomCases(): Report[] {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const out: Report[] = [];
   for (let m = 0; m < 300; m++) {
@@ -81,7 +88,10 @@ function randomCases(): Report[] {
 }
 
 /** The oracle: last report per (message, mapping) by (time, precedence, reason); listed when a failure in [from, to). */
-function expected(destinationId: string, q: { mappingId?: string; reason?: string } = {}): { messageId: string; mappingId: string | null; reason: string; at: string }[] {
+function expected(
+  destinationId: string,
+  q: { mappingId?: string; reason?: string } = {},
+): { messageId: string; mappingId: string | null; reason: string; at: string }[] {
   const last = new Map<string, Report>();
   const key = (r: Report) => [Date.parse(r.timestamp), OUTCOME_PRECEDENCE.indexOf(r.step as never), r.reason ?? ''] as const;
   const later = (a: Report, b: Report) => {
@@ -98,11 +108,21 @@ function expected(destinationId: string, q: { mappingId?: string; reason?: strin
   return [...last.values()]
     .filter((r) => r.step === 'failed_delivery' && Date.parse(r.timestamp) >= from && Date.parse(r.timestamp) < to && (!q.reason || r.reason === q.reason))
     .map((r) => ({ messageId: r.messageId!, mappingId: r.mappingId ?? null, reason: r.reason!, at: new Date(Date.parse(r.timestamp)).toISOString() }))
-    .sort((a, b) => a.at.localeCompare(b.at) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0) || (a.mappingId ?? '').localeCompare(b.mappingId ?? ''));
+    .sort(
+      (a, b) =>
+        a.at.localeCompare(b.at) ||
+        (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0) ||
+        (a.mappingId ?? '').localeCompare(b.mappingId ?? ''),
+    );
 }
 
 async function list(id: string, vars: Record<string, unknown> = {}): Promise<Item[]> {
-  const res = await t.gql<{ destination: { undelivered: Item[] } }>(token, UNDELIVERED, { id, range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, first: 1000, ...vars });
+  const res = await t.gql<{ destination: { undelivered: Item[] } }>(token, UNDELIVERED, {
+    id,
+    range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+    first: 1000,
+    ...vars,
+  });
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.destination.undelivered;
 }
@@ -122,12 +142,22 @@ describe('undelivered', () => {
     const items = await list('dst_u');
     expect(items.map((i) => i.messageId)).toEqual(['retried-then-failed', 'bad-request', 'failed-last']);
     expect(brief(items)).toEqual(expected('dst_u'));
-    expect(items.find((i) => i.messageId === 'bad-request')).toMatchObject({ sourceId: 'src_ios', reason: '400', eventType: 'track', eventName: 'Signed Up', appVersion: '9.9.9', mappingId: null });
+    expect(items.find((i) => i.messageId === 'bad-request')).toMatchObject({
+      sourceId: 'src_ios',
+      reason: '400',
+      eventType: 'track',
+      eventName: 'Signed Up',
+      appVersion: '9.9.9',
+      mappingId: null,
+    });
   });
 
   it('judges each mapping apart and narrows to one mapping', async () => {
     expect(brief(await list('dst_a'))).toEqual(expected('dst_a'));
-    expect((await list('dst_a')).map((i) => [i.messageId, i.mappingId])).toEqual([['per-mapping', 'map_1'], ['other', 'map_2']]);
+    expect((await list('dst_a')).map((i) => [i.messageId, i.mappingId])).toEqual([
+      ['per-mapping', 'map_1'],
+      ['other', 'map_2'],
+    ]);
     expect((await list('dst_a', { mapping: 'map_2' })).map((i) => i.messageId)).toEqual(['other']);
     expect(brief(await list('dst_a', { mapping: 'map_1' }))).toEqual(expected('dst_a', { mappingId: 'map_1' }));
   });

@@ -27,7 +27,10 @@ beforeAll(async () => {
   await withDb(undefined, async (db) => {
     await db.command({ family: 'test', sql: `CREATE TABLE ${DATABASE}.slow (x UInt64) ENGINE = MergeTree ORDER BY x` });
     await db.command({ family: 'test', sql: `CREATE TABLE ${DATABASE}.slow_sink (x UInt64, s UInt8) ENGINE = MergeTree ORDER BY x` });
-    await db.command({ family: 'test', sql: `CREATE MATERIALIZED VIEW ${DATABASE}.slow_mv TO ${DATABASE}.slow_sink AS SELECT x, sleepEachRow(${SLOW_SECONDS}) AS s FROM ${DATABASE}.slow` });
+    await db.command({
+      family: 'test',
+      sql: `CREATE MATERIALIZED VIEW ${DATABASE}.slow_mv TO ${DATABASE}.slow_sink AS SELECT x, sleepEachRow(${SLOW_SECONDS}) AS s FROM ${DATABASE}.slow`,
+    });
   });
 }, 60_000);
 
@@ -48,7 +51,12 @@ describe('writes under their own time limit', () => {
   }, 30_000);
 
   it('an insert past WRITE_TIMEOUT_SECONDS is a classified timeout with Retry-After, and the CLI prints its cause', async () => {
-    const err = await withDb(1, (db) => insertOne(db, 2).then(() => null, (e: unknown) => e));
+    const err = await withDb(1, (db) =>
+      insertOne(db, 2).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe(ErrorCode.QUERY_TIMEOUT);
     expect((err as AppError).details).toEqual({ retryAfterSeconds: 5 });
@@ -64,7 +72,10 @@ describe('an ingest flush that runs out of time', () => {
     try {
       const db = t.gateway.db.database;
       await t.gateway.db.command({ family: 'test', sql: `CREATE TABLE ${db}.slow_ingest_sink (s UInt8) ENGINE = Null` });
-      await t.gateway.db.command({ family: 'test', sql: `CREATE MATERIALIZED VIEW ${db}.slow_ingest TO ${db}.slow_ingest_sink AS SELECT sleepEachRow(${SLOW_SECONDS}) AS s FROM ${db}.delivery_events` });
+      await t.gateway.db.command({
+        family: 'test',
+        sql: `CREATE MATERIALIZED VIEW ${db}.slow_ingest TO ${db}.slow_ingest_sink AS SELECT sleepEachRow(${SLOW_SECONDS}) AS s FROM ${db}.delivery_events`,
+      });
       const token = await t.token('ws_slow', ['ingest']);
       const res = await fetch(`${t.url}/v1/ingest`, {
         method: 'POST',
@@ -72,7 +83,11 @@ describe('an ingest flush that runs out of time', () => {
         body: JSON.stringify([report()]),
       });
       const body = (await res.json()) as { error: { code: string } };
-      expect({ status: res.status, code: body.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 504, code: 'QUERY_TIMEOUT', retryAfter: '5' });
+      expect({ status: res.status, code: body.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({
+        status: 504,
+        code: 'QUERY_TIMEOUT',
+        retryAfter: '5',
+      });
     } finally {
       await t.close();
     }

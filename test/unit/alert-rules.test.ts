@@ -1,14 +1,37 @@
 import crypto from 'node:crypto';
-import { checkRuleFields, DEFAULT_QUIET_THRESHOLD, isValidEmail, redactUrl, thresholdOrDefault, windowText, type AlertRuleFields } from '../../src/alerts/rules';
+import {
+  checkRuleFields,
+  DEFAULT_QUIET_THRESHOLD,
+  isValidEmail,
+  redactUrl,
+  thresholdOrDefault,
+  windowText,
+  type AlertRuleFields,
+} from '../../src/alerts/rules';
 import { ruleWindow } from '../../src/alerts/measure';
 import { backoffDelay, withRetries, DeliveryError } from '../../src/alerts/notify/retry';
 import { signBody } from '../../src/alerts/notify/webhook';
 import { AppError } from '../../src/domain/errors';
 
 const base: AlertRuleFields = {
-  name: 'r', kind: 'delivery_rate_below', destinationId: 'dst', mappingId: null, sourceId: null, step: null, reason: null,
-  threshold: 90, criticalThreshold: null, windowMinutes: 1440, minVolume: 100, enabled: true, webhookUrl: null, webhookSecret: null, emails: [],
-  slackWebhookUrl: null, pagerdutyRoutingKey: null, mutedUntil: null,
+  name: 'r',
+  kind: 'delivery_rate_below',
+  destinationId: 'dst',
+  mappingId: null,
+  sourceId: null,
+  step: null,
+  reason: null,
+  threshold: 90,
+  criticalThreshold: null,
+  windowMinutes: 1440,
+  minVolume: 100,
+  enabled: true,
+  webhookUrl: null,
+  webhookSecret: null,
+  emails: [],
+  slackWebhookUrl: null,
+  pagerdutyRoutingKey: null,
+  mutedUntil: null,
 };
 const fieldOf = (f: Partial<AlertRuleFields>) => {
   try {
@@ -80,7 +103,9 @@ describe('DESTINATION_QUIET rules', () => {
     expect(thresholdOrDefault('destination_quiet', undefined)).toBe(1);
     expect(thresholdOrDefault('destination_quiet', null)).toBe(1);
     expect(thresholdOrDefault('destination_quiet', 5)).toBe(5);
-    expect(() => thresholdOrDefault('delivery_rate_below', undefined)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'threshold' } }));
+    expect(() => thresholdOrDefault('delivery_rate_below', undefined)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'threshold' } }),
+    );
   });
 
   it('takes a share in (0, 100] and no mapping, step, reason or source', () => {
@@ -106,10 +131,15 @@ describe('notifier mechanics', () => {
     expect([1, 2, 3].map((n) => backoffDelay({ ...policy, baseDelayMs: 1000 }, n))).toEqual([1000, 2000, 4000]);
     let calls = 0;
     const retried: number[] = [];
-    const r = await withRetries(policy, new AbortController().signal, async () => {
-      calls++;
-      throw new DeliveryError('HTTP 503', true, 503);
-    }, async (n) => void retried.push(n));
+    const r = await withRetries(
+      policy,
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw new DeliveryError('HTTP 503', true, 503);
+      },
+      async (n) => void retried.push(n),
+    );
     expect([calls, retried, r]).toEqual([4, [1, 2, 3], { ok: false, attempts: 4, statusCode: 503, lastError: 'HTTP 503' }]);
     calls = 0;
     const p = await withRetries(policy, new AbortController().signal, async () => {

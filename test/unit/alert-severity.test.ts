@@ -7,7 +7,15 @@ import type { Measurement } from '../../src/alerts/measure.types';
 const ok: RuleStateValue = { state: 'ok', severity: null, silenced: false, since: 1000, value: null, version: 1 };
 const warning: RuleStateValue = { state: 'firing', severity: 'warning', silenced: false, since: 2000, value: 80, version: 2 };
 const critical: RuleStateValue = { ...warning, severity: 'critical', since: 3000 };
-const m = (value: number | null, breach: boolean, extra: Partial<Measurement> = {}): Measurement => ({ value, volume: 100, baseline: null, breach, sufficient: true, detail: 'd', ...extra });
+const m = (value: number | null, breach: boolean, extra: Partial<Measurement> = {}): Measurement => ({
+  value,
+  volume: 100,
+  baseline: null,
+  breach,
+  sufficient: true,
+  detail: 'd',
+  ...extra,
+});
 const rule = (extra: Partial<AlertRuleValue> = {}) => ({ kind: 'delivery_rate_below', criticalThreshold: 50, mutedUntil: null, ...extra }) as AlertRuleValue;
 
 describe('two severities', () => {

@@ -24,7 +24,8 @@ const rel = (f: string) => path.relative(SRC, f);
 
 /** The module a node names, if it is an import, an export from, a `require('…')` or an `import('…')`. */
 function specifierOf(node: ts.Node): string | null {
-  if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
+  if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+    return node.moduleSpecifier.text;
   if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0])) {
     const callee = node.expression;
     if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) return node.arguments[0].text;
@@ -189,7 +190,9 @@ describe('src/ architecture', () => {
   describe('can fail: a planted violation of each rule is found', () => {
     const file = (p: string) => path.join(SRC, p);
     it('an import up the ranks', () => {
-      expect(rankViolations(new Map([[file('metrics/x.ts'), [file('graphql/y.ts')]]]))).toEqual(['metrics/x.ts → graphql/y.ts (metrics 5 may not import graphql 8)']);
+      expect(rankViolations(new Map([[file('metrics/x.ts'), [file('graphql/y.ts')]]]))).toEqual([
+        'metrics/x.ts → graphql/y.ts (metrics 5 may not import graphql 8)',
+      ]);
     });
     it('an import between folders of one rank', () => {
       expect(rankViolations(new Map([[file('auth/x.ts'), [file('metrics/y.ts')]]]))).toHaveLength(1);
@@ -198,7 +201,12 @@ describe('src/ architecture', () => {
       expect(rankViolations(new Map([[file('newthing/x.ts'), []]]))).toEqual(['newthing/x.ts: newthing has no rank']);
     });
     it('a folder cycle', () => {
-      const found = folderCycles(new Map([[file('http/a.ts'), [file('graphql/b.ts')]], [file('graphql/b.ts'), [file('http/c.ts')]]]));
+      const found = folderCycles(
+        new Map([
+          [file('http/a.ts'), [file('graphql/b.ts')]],
+          [file('graphql/b.ts'), [file('http/c.ts')]],
+        ]),
+      );
       expect(found.map((c) => c.join(' → ')).sort()).toEqual(['graphql → http → graphql', 'http → graphql → http']);
     });
     it('a require() counts as an import', () => {

@@ -22,7 +22,13 @@ describe('how long an answer over a range may be cached', () => {
 });
 
 describe('the Cache-Control header', () => {
-  const policy = (maxAge: number | undefined) => ({ maxAge, scope: undefined, restrict: () => undefined, replace: () => undefined, policyIfCacheable: () => (maxAge ? { maxAge, scope: 'PUBLIC' as const } : null) });
+  const policy = (maxAge: number | undefined) => ({
+    maxAge,
+    scope: undefined,
+    restrict: () => undefined,
+    replace: () => undefined,
+    policyIfCacheable: () => (maxAge ? { maxAge, scope: 'PUBLIC' as const } : null),
+  });
   it('is private with the least age, and no-store for mutations, errors and age 0', () => {
     expect(cacheControlHeader({ operationType: 'query', hasErrors: false, policy: policy(3600), rangeMaxAge: 30 })).toBe('private, max-age=30');
     expect(cacheControlHeader({ operationType: 'query', hasErrors: false, policy: policy(30), rangeMaxAge: Infinity })).toBe('private, max-age=30');
@@ -35,7 +41,9 @@ describe('the Cache-Control header', () => {
 });
 
 /** The @cacheControl arguments on a type or field, as Apollo's cache-control plugin reads them. */
-function hintOf(node: { astNode?: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: unknown }[] }[] } | null }): Record<string, unknown> | null {
+function hintOf(node: {
+  astNode?: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: unknown }[] }[] } | null;
+}): Record<string, unknown> | null {
   const directive = node.astNode?.directives?.find((d) => d.name.value === 'cacheControl');
   if (!directive) return null;
   return Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, (a.value as { value: unknown }).value]));
@@ -82,8 +90,10 @@ describe('static hints', () => {
 
   it('live values, alerts, traces, tokens and mutations carry no age', () => {
     const query = schema.getQueryType()!.getFields();
-    for (const root of ['trace', 'alertRules', 'alertHistory', 'apiTokens']) expect({ root, hint: hintOf(query[root]) ?? hintOf(getNamedType(query[root].type) as never) }).toEqual({ root, hint: null });
+    for (const root of ['trace', 'alertRules', 'alertHistory', 'apiTokens'])
+      expect({ root, hint: hintOf(query[root]) ?? hintOf(getNamedType(query[root].type) as never) }).toEqual({ root, hint: null });
     expect(hintOf((schema.getType('Pipeline') as never as { getFields(): Record<string, never> }).getFields().retryPending)).toEqual({ maxAge: '0' });
-    for (const field of Object.values(schema.getMutationType()!.getFields())) expect({ field: field.name, hint: hintOf(field) }).toEqual({ field: field.name, hint: null });
+    for (const field of Object.values(schema.getMutationType()!.getFields()))
+      expect({ field: field.name, hint: hintOf(field) }).toEqual({ field: field.name, hint: null });
   });
 });

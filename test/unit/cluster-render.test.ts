@@ -49,7 +49,7 @@ describe('migrations rendered for a cluster', () => {
   });
 
   it('splits statements on semicolons at line ends and drops comment lines', () => {
-    expect(splitStatements('-- a comment\nSELECT 1;\n\nSELECT \';\' AS x;\n-- tail')).toEqual(["SELECT 1", "SELECT ';' AS x"]);
+    expect(splitStatements("-- a comment\nSELECT 1;\n\nSELECT ';' AS x;\n-- tail")).toEqual(['SELECT 1', "SELECT ';' AS x"]);
   });
 });
 

@@ -9,11 +9,21 @@ import { COMPAT_ENDPOINTS } from '../../src/compat/segment/endpoints';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const doc = fs.readFileSync(path.join(ROOT, 'docs/compat-segment.md'), 'utf8');
-const sdkPaths = [...new Set(fs.readFileSync(path.join(ROOT, 'node_modules/@segment/public-api-sdk-typescript/dist/api/deliveryOverviewApi.js'), 'utf8').match(/\/delivery-overview\/[a-z/-]+/g) ?? [])].sort();
+const sdkPaths = [
+  ...new Set(
+    fs
+      .readFileSync(path.join(ROOT, 'node_modules/@segment/public-api-sdk-typescript/dist/api/deliveryOverviewApi.js'), 'utf8')
+      .match(/\/delivery-overview\/[a-z/-]+/g) ?? [],
+  ),
+].sort();
 
 describe('docs/compat-segment.md', () => {
   it('the installed SDK calls exactly the six endpoints the gateway serves, and the page names each', () => {
-    expect(sdkPaths).toEqual(Object.keys(COMPAT_ENDPOINTS).map((e) => `/delivery-overview/${e}`).sort());
+    expect(sdkPaths).toEqual(
+      Object.keys(COMPAT_ENDPOINTS)
+        .map((e) => `/delivery-overview/${e}`)
+        .sort(),
+    );
     for (const endpoint of Object.keys(COMPAT_ENDPOINTS)) expect([endpoint, doc.includes(endpoint)]).toEqual([endpoint, true]);
   });
 

@@ -34,7 +34,9 @@ describe('loadConfig', () => {
   it('takes host names and IP addresses for HOST, and names a port or scheme in it as the problem', () => {
     for (const host of ['localhost', '0.0.0.0', '::1', 'gateway.internal']) expect(loadConfig({ HOST: host }).server.host).toBe(host);
     for (const host of ['localhost:4600', 'http://localhost', '127.0.0.1:80']) {
-      expect(() => loadConfig({ HOST: host })).toThrow(`HOST=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in PORT`);
+      expect(() => loadConfig({ HOST: host })).toThrow(
+        `HOST=${JSON.stringify(host)} must be a host name or IP address without a port or scheme; put the port in PORT`,
+      );
     }
   });
 
@@ -42,7 +44,9 @@ describe('loadConfig', () => {
   it('binds METRICS_PORT to loopback by default, whatever HOST is, and checks METRICS_HOST like HOST', () => {
     expect(loadConfig({ HOST: '0.0.0.0', METRICS_PORT: '9464' }).server).toMatchObject({ host: '0.0.0.0', metricsHost: '127.0.0.1', metricsPort: 9464 });
     expect(loadConfig({ HOST: '0.0.0.0', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).server.metricsHost).toBe('0.0.0.0');
-    expect(() => loadConfig({ METRICS_HOST: 'localhost:9464' })).toThrow('METRICS_HOST="localhost:9464" must be a host name or IP address without a port or scheme; put the port in METRICS_PORT');
+    expect(() => loadConfig({ METRICS_HOST: 'localhost:9464' })).toThrow(
+      'METRICS_HOST="localhost:9464" must be a host name or IP address without a port or scheme; put the port in METRICS_PORT',
+    );
   });
 
   it('refuses a short ROOT_TOKEN', () => {

@@ -44,8 +44,10 @@ describe('operation cost', () => {
   });
 
   it('leaves out what @include(if: false) and @skip(if: true) leave out (the page asks for its open panels only)', () => {
-    const q = 'query($on: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @include(if: $on) { eventName } id } }';
-    const skipped = 'query($off: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @skip(if: $off) { eventName } id } }';
+    const q =
+      'query($on: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @include(if: $on) { eventName } id } }';
+    const skipped =
+      'query($off: Boolean!) { destination(id: "d") { breakdown(step: SUCCESSFULLY_RECEIVED, range: { preset: LAST_2_WEEKS }, first: 1000) @skip(if: $off) { eventName } id } }';
     const without = cost('{ destination(id: "d") { id } }');
     expect(cost(q, { on: false })).toBe(without);
     expect(cost(skipped, { off: true })).toBe(without);
@@ -70,7 +72,10 @@ describe('cost declarations on the fields', () => {
   it('every list field declares its size, every ranged field whether it queries', () => {
     const isList = (t: GraphQLOutputType) => isListType(isNonNullType(t) ? t.ofType : t);
     const missing = fields()
-      .filter(({ field }) => (isList(field.type) && !costSpecOf(field)?.list) || (field.args.some((a) => a.name === 'range') && costSpecOf(field)?.query === undefined))
+      .filter(
+        ({ field }) =>
+          (isList(field.type) && !costSpecOf(field)?.list) || (field.args.some((a) => a.name === 'range') && costSpecOf(field)?.query === undefined),
+      )
       .map((f) => f.coordinate);
     expect(missing).toEqual([]);
   });
@@ -84,7 +89,9 @@ describe('cost declarations on the fields', () => {
 
 describe('what a timeseries returns is what it costs (review finding)', () => {
   const q = (granularity: string, preset: string, split: boolean) =>
-    cost(`{ destination(id: "d") { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: ${preset} }, granularity: ${granularity}${split ? ', groupBy: [EVENT_NAME]' : ''}) { total points { at count } } } }`);
+    cost(
+      `{ destination(id: "d") { timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: ${preset} }, granularity: ${granularity}${split ? ', groupBy: [EVENT_NAME]' : ''}) { total points { at count } } } }`,
+    );
 
   it('prices every point of every series: one series unless split, one point per bucket', () => {
     // 2 weeks of hours split by name: up to 50 series × 337 buckets × 2 fields, over the limit alone.
@@ -96,18 +103,39 @@ describe('what a timeseries returns is what it costs (review finding)', () => {
 
   it('counts each distinct argument set of a batched field once (aliases with other ranges are other statements)', () => {
     const one = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
-    const two = cost('{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } b: timeseries(step: FAILED_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }');
+    const two = cost(
+      '{ destination(id: "d") { a: timeseries(step: SUCCESSFUL_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } b: timeseries(step: FAILED_DELIVERY, range: { preset: LAST_2_WEEKS }, granularity: DAY) { total } } }',
+    );
     expect(two - one).toBeGreaterThanOrEqual(140);
   });
 });
 
 describe('the page’s one request per view (web/src/views/destination-query.ts)', () => {
   it('stays under the default limit at two weeks, whichever step is open', () => {
-    const base = { range: { preset: 'LAST_2_WEEKS' as const }, rangeProblem: null, timeZone: 'UTC', zoneProblem: null, filters: { eventType: [], eventName: ['x'], appVersion: [], enriched: null }, mapping: null, reason: null, view: 'percent' as const, lookback: true, samples: null, sync: null, doc: null };
+    const base = {
+      range: { preset: 'LAST_2_WEEKS' as const },
+      rangeProblem: null,
+      timeZone: 'UTC',
+      zoneProblem: null,
+      filters: { eventType: [], eventName: ['x'], appVersion: [], enriched: null },
+      mapping: null,
+      reason: null,
+      view: 'percent' as const,
+      lookback: true,
+      samples: null,
+      sync: null,
+      doc: null,
+    };
     const steps = [null, 'SUCCESSFULLY_RECEIVED', 'FAILED_DELIVERY', 'FAILED_TO_SYNC', 'RECORDS_EXTRACTED'] as const;
-    const costs = steps.flatMap((step) => [null, '429'].map((reason) => cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step, reason }, true) as unknown as Record<string, unknown>)));
+    const costs = steps.flatMap((step) =>
+      [null, '429'].map((reason) =>
+        cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step, reason }, true) as unknown as Record<string, unknown>),
+      ),
+    );
     expect(Math.max(...costs)).toBeLessThan(20_000);
     // The first draw (pipeline only) is a small fraction of it.
-    expect(cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step: null }, false) as unknown as Record<string, unknown>)).toBeLessThan(1_000);
+    expect(
+      cost(DestinationViewDocument.toString(), destinationViewVariables('d', { ...base, step: null }, false) as unknown as Record<string, unknown>),
+    ).toBeLessThan(1_000);
   });
 });

@@ -80,7 +80,10 @@ function interpolated(file: string): string[] {
 function withSampleSecrets(env: Obj): Record<string, string> {
   const sample: Record<string, string> = { ROOT_TOKEN: 'r'.repeat(32), SECRETS_KEY: 'ab'.repeat(32) };
   return Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{([A-Z0-9_]+)[^}]*\}/g, (_m, name: string) => sample[name] ?? `sample-${name.toLowerCase()}`)]),
+    Object.entries(env).map(([k, v]) => [
+      k,
+      String(v).replace(/\$\{([A-Z0-9_]+)[^}]*\}/g, (_m, name: string) => sample[name] ?? `sample-${name.toLowerCase()}`),
+    ]),
   );
 }
 

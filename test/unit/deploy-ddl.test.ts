@@ -68,10 +68,18 @@ describe.each([
     const { database: d, cluster: c } = target;
     const [local, distributed] = statements.filter((s) => s.file.startsWith('0001_'));
     expect(await parse(local.sql)).toMatch(new RegExp(`^CreateQuery ${d} delivery_events_local`));
-    expect(await reformat(local.sql)).toMatch(new RegExp(`^CREATE TABLE IF NOT EXISTS ${d}\\.delivery_events_local ON CLUSTER ${c} \\(.*\\) ENGINE = ReplicatedMergeTree `));
-    expect(await reformat(distributed.sql)).toBe(`CREATE TABLE IF NOT EXISTS ${d}.delivery_events ON CLUSTER ${c} AS ${d}.delivery_events_local ENGINE = Distributed(${c}, ${d}, delivery_events_local, rand())`);
+    expect(await reformat(local.sql)).toMatch(
+      new RegExp(`^CREATE TABLE IF NOT EXISTS ${d}\\.delivery_events_local ON CLUSTER ${c} \\(.*\\) ENGINE = ReplicatedMergeTree `),
+    );
+    expect(await reformat(distributed.sql)).toBe(
+      `CREATE TABLE IF NOT EXISTS ${d}.delivery_events ON CLUSTER ${c} AS ${d}.delivery_events_local ENGINE = Distributed(${c}, ${d}, delivery_events_local, rand())`,
+    );
     const view = statements.find((s) => s.file.startsWith('0003_'))!;
-    expect(await reformat(view.sql)).toMatch(new RegExp(`^CREATE MATERIALIZED VIEW IF NOT EXISTS ${d}\\.events_minute_mv ON CLUSTER ${c} TO ${d}\\.events_minute_local .* FROM ${d}\\.delivery_events_local `));
+    expect(await reformat(view.sql)).toMatch(
+      new RegExp(
+        `^CREATE MATERIALIZED VIEW IF NOT EXISTS ${d}\\.events_minute_mv ON CLUSTER ${c} TO ${d}\\.events_minute_local .* FROM ${d}\\.delivery_events_local `,
+      ),
+    );
   });
 });
 

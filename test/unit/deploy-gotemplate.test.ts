@@ -65,8 +65,12 @@ describe('Go template subset', () => {
 
   it('renders define/include with nindent and toYaml like Helm', () => {
     const partials = { '_h.tpl': '{{- define "labels" -}}\napp: {{ .name }}\ntier: web\n{{- end }}' };
-    expect(render('metadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', { name: 'x' }, partials)).toBe('metadata:\n  labels:\n    app: x\n    tier: web\n');
-    expect(render('r:\n  {{- toYaml .r | nindent 2 }}', { r: { requests: { memory: '1Gi', cpu: '250m' } } })).toBe('r:\n  requests:\n    cpu: 250m\n    memory: 1Gi');
+    expect(render('metadata:\n  labels:\n    {{- include "labels" . | nindent 4 }}\n', { name: 'x' }, partials)).toBe(
+      'metadata:\n  labels:\n    app: x\n    tier: web\n',
+    );
+    expect(render('r:\n  {{- toYaml .r | nindent 2 }}', { r: { requests: { memory: '1Gi', cpu: '250m' } } })).toBe(
+      'r:\n  requests:\n    cpu: 250m\n    memory: 1Gi',
+    );
     expect(render('{{ toYaml .e }}', { e: {} })).toBe('{}');
     expect(render('{{ include "labels" . | indent 2 }}', { name: 'y' }, partials)).toBe('  app: y\n  tier: web');
   });

@@ -89,7 +89,8 @@ function findClose(src: string, from: number): number {
 /** `spaced`: whitespace came before it, which tells `(x).f` (a field of x) from `(x) .f` (two operands). */
 type Token = { t: 'str' | 'num' | 'word' | 'dot' | 'var' | 'punct'; v: string; fields?: string[]; spaced?: boolean };
 
-const TOKEN = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\$[A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)|((?:\.[A-Za-z0-9_]+)+|\.)|([A-Za-z_][A-Za-z0-9_]*)|(:=|[|(),=]))/y;
+const TOKEN =
+  /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\$[A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)|((?:\.[A-Za-z0-9_]+)+|\.)|([A-Za-z_][A-Za-z0-9_]*)|(:=|[|(),=]))/y;
 
 function tokenize(text: string, where: string): Token[] {
   const out: Token[] = [];
@@ -361,8 +362,16 @@ class Renderer {
       fail: (msg) => {
         throw new TemplateError(String(msg));
       },
-      quote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => goQuote(showLoose(a))).join(' '),
-      squote: (...args) => args.filter((a) => a !== null && a !== undefined).map((a) => `'${showLoose(a)}'`).join(' '),
+      quote: (...args) =>
+        args
+          .filter((a) => a !== null && a !== undefined)
+          .map((a) => goQuote(showLoose(a)))
+          .join(' '),
+      squote: (...args) =>
+        args
+          .filter((a) => a !== null && a !== undefined)
+          .map((a) => `'${showLoose(a)}'`)
+          .join(' '),
       toYaml,
       indent: (n, s) => indent(Number(n), s),
       nindent: (n, s) => `\n${indent(Number(n), s)}`,

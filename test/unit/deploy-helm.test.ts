@@ -127,10 +127,23 @@ describe.each([
     expect(gateway.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(gateway.resources.requests).toBeDefined();
     const env = Object.fromEntries(gateway.env.map((e: Obj) => [e.name, e]));
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(['CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'ROOT_TOKEN', 'SECRETS_KEY', 'HOST', 'DATA_DIR']));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining([
+        'CLICKHOUSE_URL',
+        'CLICKHOUSE_DATABASE',
+        'CLICKHOUSE_USER',
+        'CLICKHOUSE_PASSWORD',
+        'ROOT_TOKEN',
+        'SECRETS_KEY',
+        'HOST',
+        'DATA_DIR',
+      ]),
+    );
     expect(env.ROOT_TOKEN.value).toBeUndefined();
     const secret = one(ms, 'Secret');
-    const refs = ms.flatMap((m) => JSON.stringify(m.doc).match(/"secretKeyRef":\{[^}]*\}/g) ?? []).map((r) => JSON.parse(r.slice('"secretKeyRef":'.length)) as Obj);
+    const refs = ms
+      .flatMap((m) => JSON.stringify(m.doc).match(/"secretKeyRef":\{[^}]*\}/g) ?? [])
+      .map((r) => JSON.parse(r.slice('"secretKeyRef":'.length)) as Obj);
     expect(refs.length).toBeGreaterThanOrEqual(5);
     for (const ref of refs) {
       expect(ref.name).toBe(secret.metadata.name);
@@ -231,9 +244,13 @@ describe('values.yaml', () => {
   it('has every value the templates read (a misspelt .Values path would render empty)', () => {
     const values = doc.toJS() as Obj;
     const dir = path.join(CHART, 'templates');
-    const paths = new Set(fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\.Values((?:\.[A-Za-z0-9_]+)+)/g)].map((m) => m[1].slice(1))));
+    const paths = new Set(
+      fs.readdirSync(dir).flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\.Values((?:\.[A-Za-z0-9_]+)+)/g)].map((m) => m[1].slice(1))),
+    );
     expect(paths.size).toBeGreaterThan(20);
-    const missing = [...paths].filter((p) => p.split('.').reduce<any>((v, k) => (v && typeof v === 'object' && k in v ? v[k] : undefined), values) === undefined);
+    const missing = [...paths].filter(
+      (p) => p.split('.').reduce<any>((v, k) => (v && typeof v === 'object' && k in v ? v[k] : undefined), values) === undefined,
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -42,8 +42,12 @@ function imageProblems(text: string): string[] {
   if (all.length < 2) return [...problems, 'not multi-stage'];
   const runtime = all[all.length - 1];
   const find = (k: string) => runtime.instructions.filter((i) => i.keyword === k).map((i) => i.args);
-  for (const s of all) if (!/^node:\d+\.\d+\.\d+-bookworm-slim( AS \w+)?$/.test(s.from)) problems.push(`FROM ${s.from} is not an exact node:<x.y.z>-bookworm-slim tag`);
-  const build = all[0].instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+  for (const s of all)
+    if (!/^node:\d+\.\d+\.\d+-bookworm-slim( AS \w+)?$/.test(s.from)) problems.push(`FROM ${s.from} is not an exact node:<x.y.z>-bookworm-slim tag`);
+  const build = all[0].instructions
+    .filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args)
+    .join('\n');
   for (const step of ['npm ci', 'npm run build', 'npm prune --omit=dev']) if (!build.includes(step)) problems.push(`build stage does not run ${step}`);
   if (runtime.instructions.some((i) => i.keyword === 'RUN' && /npm (ci|install)/.test(i.args))) problems.push('runtime stage installs packages');
   const [user] = find('USER').slice(-1);
@@ -52,7 +56,8 @@ function imageProblems(text: string): string[] {
   for (const v of ['DATA_DIR=/data', 'HOST=0.0.0.0']) if (!env.includes(v)) problems.push(`ENV lacks ${v}`);
   if (!find('VOLUME').includes('/data')) problems.push('no VOLUME /data');
   if (!find('HEALTHCHECK').some((h) => h.includes('/readyz') && h.includes('"node"'))) problems.push('HEALTHCHECK does not ask /readyz with node');
-  if (find('ENTRYPOINT').join() !== '["node", "dist/cli.js"]') problems.push(`ENTRYPOINT ${find('ENTRYPOINT').join()} is not the exec form of node dist/cli.js`);
+  if (find('ENTRYPOINT').join() !== '["node", "dist/cli.js"]')
+    problems.push(`ENTRYPOINT ${find('ENTRYPOINT').join()} is not the exec form of node dist/cli.js`);
   if (find('CMD').join() !== '["serve"]') problems.push('CMD is not ["serve"]');
   return problems;
 }
@@ -85,18 +90,37 @@ describe('.dockerignore', () => {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
   // Plain names and `**/` prefixes are all the file uses; a name excludes itself and what is below it.
-  const ignored = (p: string) => patterns.some((pat) => {
-    const name = pat.replace(/^\*\*\//, '');
-    return name.includes('*') ? new RegExp(`(^|/)${name.replaceAll('.', '\\.').replaceAll('*', '[^/]*')}$`).test(p) : p === name || p.startsWith(`${name}/`);
-  });
+  const ignored = (p: string) =>
+    patterns.some((pat) => {
+      const name = pat.replace(/^\*\*\//, '');
+      return name.includes('*') ? new RegExp(`(^|/)${name.replaceAll('.', '\\.').replaceAll('*', '[^/]*')}$`).test(p) : p === name || p.startsWith(`${name}/`);
+    });
 
   it('keeps what the gateway reads at run time and what the build needs', () => {
-    const needed = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/cli.ts', 'migrations/0001_create_delivery_events.sql', 'docs/discard-reasons.md', 'src/ide/public/ide.js'];
+    const needed = [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'src/cli.ts',
+      'migrations/0001_create_delivery_events.sql',
+      'docs/discard-reasons.md',
+      'src/ide/public/ide.js',
+    ];
     expect(needed.filter(ignored)).toEqual([]);
   });
 
   it('leaves out local state, secrets and what would be rebuilt', () => {
-    const excluded = ['node_modules/x', 'dist/cli.js', 'data/root-token', 'data/secrets.key', '.git/HEAD', 'test/unit/x.test.ts', 'deploy/compose/.env', 'deploy/compose/single.yaml'];
+    const excluded = [
+      'node_modules/x',
+      'dist/cli.js',
+      'data/root-token',
+      'data/secrets.key',
+      '.git/HEAD',
+      'test/unit/x.test.ts',
+      'deploy/compose/.env',
+      'deploy/compose/single.yaml',
+    ];
     expect(excluded.filter((p) => !ignored(p))).toEqual([]);
   });
 });

@@ -67,7 +67,10 @@ interface Reference {
  * are skipped. Enough PromQL for rules and dashboards, not a parser of the whole language.
  */
 function references(expr: string): Reference[] {
-  const tokens = expr.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\$\{?\w+\}?|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:ms|[smhdwy])?|[A-Za-z_:][A-Za-z0-9_:]*|=~|!~|!=|==|[{}(),=<>+\-*/^%]/g) ?? [];
+  const tokens =
+    expr.match(
+      /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\[[^\]]*\]|\$\{?\w+\}?|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:ms|[smhdwy])?|[A-Za-z_:][A-Za-z0-9_:]*|=~|!~|!=|==|[{}(),=<>+\-*/^%]/g,
+    ) ?? [];
   const found: Reference[] = [];
   const grouped: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -81,7 +84,8 @@ function references(expr: string): Reference[] {
     if (KEYWORDS.has(t) || tokens[i + 1] === '(' || tokens[i + 1] === 'by' || tokens[i + 1] === 'without') continue;
     const ref: Reference = { metric: t, labels: [] };
     if (tokens[i + 1] === '{') {
-      for (i += 2; i < tokens.length && tokens[i] !== '}'; i++) if (/^[A-Za-z_]/.test(tokens[i]) && /^(=|!=|=~|!~)$/.test(tokens[i + 1])) ref.labels.push(tokens[i]);
+      for (i += 2; i < tokens.length && tokens[i] !== '}'; i++)
+        if (/^[A-Za-z_]/.test(tokens[i]) && /^(=|!=|=~|!~)$/.test(tokens[i + 1])) ref.labels.push(tokens[i]);
     }
     found.push(ref);
   }
@@ -100,7 +104,10 @@ function problems(where: string, expr: string, exposed: Map<string, Series>): st
   });
 }
 
-function dashboardExpressions(dashboard: { panels: { title: string; targets?: { expr: string }[] }[]; templating: { list: { name: string; definition?: string }[] } }): [string, string][] {
+function dashboardExpressions(dashboard: {
+  panels: { title: string; targets?: { expr: string }[] }[];
+  templating: { list: { name: string; definition?: string }[] };
+}): [string, string][] {
   const panels = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t): [string, string] => [`panel "${p.title}"`, t.expr]));
   // label_values(<selector>, <label>): the selector is PromQL, the label must be one of its labels.
   const variables = dashboard.templating.list
@@ -152,7 +159,9 @@ describe('metrics named by the dashboard and the alert rules', () => {
   });
 
   it('the alert rules cover error rate, ingest refusals, ClickHouse latency, subscriptions and readiness', () => {
-    const text = ruleExpressions(rules).map(([, e]) => e).join('\n');
+    const text = ruleExpressions(rules)
+      .map(([, e]) => e)
+      .join('\n');
     for (const needed of [
       /graphql_request_duration_seconds_count\{[^}]*outcome="error"/,
       /ingest_batches_total\{[^}]*outcome="rejected"/,
@@ -183,9 +192,12 @@ describe('the metric checks catch broken input', () => {
 
   it('a renamed family, a histogram read without its suffix and a wrong label are reported', () => {
     const broken = structuredClone(dashboard);
-    broken.panels.find((p: { title: string }) => p.title === 'Batches by outcome').targets[0].expr = 'sum by (outcome) (rate(delivery_overview_ingest_batch_total[5m]))';
-    broken.panels.find((p: { title: string }) => p.title === 'Request latency').targets[0].expr = 'histogram_quantile(0.5, rate(delivery_overview_graphql_request_duration_seconds[5m]))';
-    broken.panels.find((p: { title: string }) => p.title === 'Refusals by reason').targets[0].expr = 'sum by (code) (rate(delivery_overview_ingest_batches_total[5m]))';
+    broken.panels.find((p: { title: string }) => p.title === 'Batches by outcome').targets[0].expr =
+      'sum by (outcome) (rate(delivery_overview_ingest_batch_total[5m]))';
+    broken.panels.find((p: { title: string }) => p.title === 'Request latency').targets[0].expr =
+      'histogram_quantile(0.5, rate(delivery_overview_graphql_request_duration_seconds[5m]))';
+    broken.panels.find((p: { title: string }) => p.title === 'Refusals by reason').targets[0].expr =
+      'sum by (code) (rate(delivery_overview_ingest_batches_total[5m]))';
     expect(dashboardExpressions(broken).flatMap(([where, expr]) => problems(where, expr, exposed))).toEqual([
       'panel "Request latency": delivery_overview_graphql_request_duration_seconds is not exposed by the gateway',
       'panel "Batches by outcome": delivery_overview_ingest_batch_total is not exposed by the gateway',
@@ -233,7 +245,8 @@ function dashboardAsRules(dash: typeof dashboard): string {
 
   it('refuses a query with a syntax error', () => {
     const broken = structuredClone(dashboard);
-    broken.panels.find((p: { title: string }) => p.title === 'Calls by family').targets[0].expr = 'sum by (family (rate(delivery_overview_clickhouse_query_duration_seconds_count[5m]))';
+    broken.panels.find((p: { title: string }) => p.title === 'Calls by family').targets[0].expr =
+      'sum by (family (rate(delivery_overview_clickhouse_query_duration_seconds_count[5m]))';
     const r = runPromtool('check', 'rules', dashboardAsRules(broken));
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/parse error/);

@@ -107,8 +107,21 @@ describe('discard-reason catalogue: coverage', () => {
     ],
     failed_extract: ['QUERY_FAILED', 'WAREHOUSE_UNREACHABLE', 'PRIMARY_KEY_MISSING', 'DUPLICATE_PRIMARY_KEY'],
     failed_delivery: [
-      '429', '400', 'BAD_REQUEST', 'ETIMEDOUT', 'etimedout', '401', '404', '502', '503',
-      'EREFUSED', 'ECONNRESET', 'RETRY', 'INVALID_SETTINGS', 'RECORD_NOT_FOUND', 'AUDIENCE_NOT_FOUND',
+      '429',
+      '400',
+      'BAD_REQUEST',
+      'ETIMEDOUT',
+      'etimedout',
+      '401',
+      '404',
+      '502',
+      '503',
+      'EREFUSED',
+      'ECONNRESET',
+      'RETRY',
+      'INVALID_SETTINGS',
+      'RECORD_NOT_FOUND',
+      'AUDIENCE_NOT_FOUND',
     ],
   };
 
@@ -142,9 +155,7 @@ describe('discard-reason catalogue: coverage', () => {
     expect(findDiscardReason('failed_ingest', 'BAD_REQUEST')).not.toBe(findDiscardReason('failed_ingest', 'bad_request'));
     expect(findDiscardReason('failed_delivery', 'Etimedout')).toBeUndefined();
     expect(findDiscardReason('filtered_source', 'empty_batch')).toBeUndefined();
-    expect(findDiscardReason('filtered_destination', 'INVALID_SETTINGS')).not.toBe(
-      findDiscardReason('failed_delivery', 'INVALID_SETTINGS'),
-    );
+    expect(findDiscardReason('filtered_destination', 'INVALID_SETTINGS')).not.toBe(findDiscardReason('failed_delivery', 'INVALID_SETTINGS'));
   });
 });
 

@@ -22,7 +22,11 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const isText = (n: ts.Node): boolean => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken && isText(n.left) && isText(n.right));
+const isText = (n: ts.Node): boolean =>
+  ts.isStringLiteral(n) ||
+  ts.isNoSubstitutionTemplateLiteral(n) ||
+  ts.isTemplateExpression(n) ||
+  (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken && isText(n.left) && isText(n.right));
 
 /** The text of a literal, a template (each `${…}` read as `…`) or a `+` chain of them. */
 function textOf(n: ts.Node): string {
@@ -39,7 +43,13 @@ interface Text {
 
 /** The outermost string expressions of a file. */
 function textsOf(file: string): Text[] {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    fs.readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const out: Text[] = [];
   const visit = (n: ts.Node): void => {
     if (isText(n)) {
@@ -108,7 +118,8 @@ function problem(r: Reference): string | null {
   const { names, anchors } = sectionsOf(r.page);
   if (r.anchor !== undefined && !anchors.has(r.anchor)) return `${r.page} has no heading with the anchor #${r.anchor}`;
   if (r.section !== undefined && !names.has(r.section.toLowerCase())) return `${r.page} has no section "${r.section}"`;
-  if (r.page === 'README.md' && r.section === undefined) return 'names the README without a section of it (the README is a landing page; reference is in docs/)';
+  if (r.page === 'README.md' && r.section === undefined)
+    return 'names the README without a section of it (the README is a landing page; reference is in docs/)';
   return null;
 }
 

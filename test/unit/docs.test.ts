@@ -31,9 +31,7 @@ function slug(heading: string): string {
 
 /** Markdown without fenced code blocks and HTML comments (neither holds real links or headings). */
 function prose(markdown: string): string {
-  return markdown
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/^([ \t]*)(```|~~~)[^\n]*\n[\s\S]*?^\1\2[ \t]*$/gm, '');
+  return markdown.replace(/<!--[\s\S]*?-->/g, '').replace(/^([ \t]*)(```|~~~)[^\n]*\n[\s\S]*?^\1\2[ \t]*$/gm, '');
 }
 
 /** Anchors a Markdown file offers: heading slugs (numbered when repeated) and explicit ids. */

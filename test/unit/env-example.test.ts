@@ -39,7 +39,11 @@ describe('.env.example', () => {
   });
 
   it('lists each variable once', () => {
-    const names = fs.readFileSync(FILE, 'utf8').split('\n').map((l) => /^([A-Z][A-Z0-9_]*)=/.exec(l)?.[1]).filter(Boolean);
+    const names = fs
+      .readFileSync(FILE, 'utf8')
+      .split('\n')
+      .map((l) => /^([A-Z][A-Z0-9_]*)=/.exec(l)?.[1])
+      .filter(Boolean);
     expect(names.length).toBe(new Set(names).size);
   });
 

@@ -1,7 +1,19 @@
 import { FailureTail, type TailBatch, type TailReport } from '../../src/live/failure-tail';
 
 const r = (i: number, extra: Partial<TailReport> = {}): TailReport => ({
-  time: i, destinationId: 'd', mappingId: '', sourceId: 's', step: 'failed_delivery', reason: '500', eventType: 'track', eventName: 'E', appVersion: '1', enriched: false, messageId: `m${i}`, count: 1, ...extra,
+  time: i,
+  destinationId: 'd',
+  mappingId: '',
+  sourceId: 's',
+  step: 'failed_delivery',
+  reason: '500',
+  eventType: 'track',
+  eventName: 'E',
+  appVersion: '1',
+  enriched: false,
+  messageId: `m${i}`,
+  count: 1,
+  ...extra,
 });
 const filter = { destinationId: 'd', steps: ['failed_delivery'], mappingId: null };
 

@@ -9,7 +9,12 @@ function classic(counts: Partial<Record<K, [number, number]>>): HealthStep[] {
 
 describe('destination health (src/domain/health.ts)', () => {
   it('a destination 70 % filtered on purpose, with no failures, is healthy', () => {
-    const steps = classic({ [K.SUCCESSFULLY_RECEIVED]: [10_000, 9_000], [K.FILTERED_AT_SOURCE]: [3_000, 0], [K.FILTERED_AT_DESTINATION]: [4_000, 500], [K.SUCCESSFUL_DELIVERY]: [3_000, 8_500] });
+    const steps = classic({
+      [K.SUCCESSFULLY_RECEIVED]: [10_000, 9_000],
+      [K.FILTERED_AT_SOURCE]: [3_000, 0],
+      [K.FILTERED_AT_DESTINATION]: [4_000, 500],
+      [K.SUCCESSFUL_DELIVERY]: [3_000, 8_500],
+    });
     const health = destinationHealth(healthFactsOf('classic', steps, 0, []));
     expect(health.status).toBe('healthy');
     expect(health.reasons).toEqual([]);
@@ -30,12 +35,18 @@ describe('destination health (src/domain/health.ts)', () => {
     const steady = classic({ [K.SUCCESSFULLY_RECEIVED]: [1_000, 1_000], [K.FAILED_DELIVERY]: [150, 140], [K.SUCCESSFUL_DELIVERY]: [850, 860] });
     expect(destinationHealth(healthFactsOf('classic', steady, 0, [])).status).toBe('healthy');
     const high = classic({ [K.SUCCESSFULLY_RECEIVED]: [1_000, 1_000], [K.FAILED_DELIVERY]: [250, 240], [K.SUCCESSFUL_DELIVERY]: [750, 760] });
-    expect(destinationHealth(healthFactsOf('classic', high, 0, [])).reasons).toEqual([{ kind: 'FAILURE_RATE_HIGH', message: `failure rate 25 %, at or above ${HEALTH_RULE.ceilingPercent} %` }]);
+    expect(destinationHealth(healthFactsOf('classic', high, 0, [])).reasons).toEqual([
+      { kind: 'FAILURE_RATE_HIGH', message: `failure rate 25 %, at or above ${HEALTH_RULE.ceilingPercent} %` },
+    ]);
   });
 
   it('a new destination (no outcomes before) is judged by the ceiling only', () => {
     const fresh = classic({ [K.SUCCESSFULLY_RECEIVED]: [5_000, 0], [K.FAILED_DELIVERY]: [70, 0], [K.SUCCESSFUL_DELIVERY]: [4_350, 0] });
-    expect(destinationHealth(healthFactsOf('classic', fresh, 0, []))).toMatchObject({ status: 'healthy', previousFailureRate: null, summary: 'failure rate 1.6 %; delivering' });
+    expect(destinationHealth(healthFactsOf('classic', fresh, 0, []))).toMatchObject({
+      status: 'healthy',
+      previousFailureRate: null,
+      summary: 'failure rate 1.6 %; delivering',
+    });
   });
 
   it('a few failures do not count as a rise (too few to tell)', () => {
@@ -60,7 +71,9 @@ describe('destination health (src/domain/health.ts)', () => {
     const steps = classic({ [K.SUCCESSFULLY_RECEIVED]: [1_000, 1_000], [K.SUCCESSFUL_DELIVERY]: [1_000, 1_000] });
     expect(destinationHealth(healthFactsOf('classic', steps, 99, [])).status).toBe('healthy');
     expect(destinationHealth(healthFactsOf('classic', steps, 120, [])).reasons.map((r) => r.kind)).toEqual(['RETRY_BACKLOG']);
-    expect(destinationHealth(healthFactsOf('classic', steps, 0, ['Amplitude delivery'])).reasons).toEqual([{ kind: 'ALERT_FIRING', message: 'alert “Amplitude delivery” is firing' }]);
+    expect(destinationHealth(healthFactsOf('classic', steps, 0, ['Amplitude delivery'])).reasons).toEqual([
+      { kind: 'ALERT_FIRING', message: 'alert “Amplitude delivery” is firing' },
+    ]);
     // No events and a firing alert is not idle.
     expect(destinationHealth(healthFactsOf('classic', classic({}), 0, ['x'])).status).toBe('attention');
   });

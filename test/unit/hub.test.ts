@@ -11,7 +11,12 @@ describe('LiveHub ticks per workspace', () => {
       scopes.set(ws, seen);
       return scope.shared('n', () => Math.random());
     };
-    const subs = [hub.subscribe('a', 'k1', poll('a')), hub.subscribe('a', 'k2', poll('a')), hub.subscribe('a', 'k3', poll('a')), hub.subscribe('b', 'k1', poll('b'))];
+    const subs = [
+      hub.subscribe('a', 'k1', poll('a')),
+      hub.subscribe('a', 'k2', poll('a')),
+      hub.subscribe('a', 'k3', poll('a')),
+      hub.subscribe('b', 'k1', poll('b')),
+    ];
     const first = await Promise.all(subs.map((s) => s.next()));
     await new Promise((r) => setTimeout(r, 400));
     hub.close();

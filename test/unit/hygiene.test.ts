@@ -28,7 +28,8 @@ describe('supported Node versions', () => {
     for (const [key, entry] of Object.entries(lock.packages)) {
       const range = !Array.isArray(entry.engines) ? entry.engines?.node : undefined;
       if (!key || !range) continue;
-      for (const v of PROBES) if (!semver.satisfies(v, range)) refusing.push(`${key.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${v}`);
+      for (const v of PROBES)
+        if (!semver.satisfies(v, range)) refusing.push(`${key.replace(/^.*node_modules\//, '')}@${entry.version} wants node ${range}, not ${v}`);
     }
     expect(refusing).toEqual([]);
   });

@@ -25,25 +25,44 @@ describe('latency buckets', () => {
 
   it('quantiles of a histogram are within the bound of the exact nearest-rank quantiles (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: MAX_LATENCY_MS }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 200 }), fc.double({ min: 0.001, max: 1, noNaN: true }), (values, q) => {
-        const histogram = new Map<number, number>();
-        for (const [v, w] of values) histogram.set(bucketOf(v), (histogram.get(bucketOf(v)) ?? 0) + w);
-        const [estimate] = quantilesOf(histogram, [q]);
-        const exact = exactQuantile(values, q)!;
-        return exact === 0 ? estimate === 0 : Math.abs(estimate! - exact) < LATENCY_RELATIVE_ERROR * exact;
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: MAX_LATENCY_MS }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: 0.001, max: 1, noNaN: true }),
+        (values, q) => {
+          const histogram = new Map<number, number>();
+          for (const [v, w] of values) histogram.set(bucketOf(v), (histogram.get(bucketOf(v)) ?? 0) + w);
+          const [estimate] = quantilesOf(histogram, [q]);
+          const exact = exactQuantile(values, q)!;
+          return exact === 0 ? estimate === 0 : Math.abs(estimate! - exact) < LATENCY_RELATIVE_ERROR * exact;
+        },
+      ),
       { seed: 20261201, numRuns: 2000 },
     );
   });
 
   it('is null without events and ignores buckets below 1', () => {
     expect(quantilesOf(new Map([[0, 10]]))).toEqual([null, null, null]);
-    expect(quantilesOf([[1, 3], [0, 100]])).toEqual([0, 0, 0]);
+    expect(
+      quantilesOf([
+        [1, 3],
+        [0, 100],
+      ]),
+    ).toEqual([0, 0, 0]);
     expect(exactQuantile([], 0.5)).toBeNull();
   });
 
   it('reads nearest rank: p50 of 1..4 is 2, p99 of 100 events is the 99th', () => {
-    expect(exactQuantile([[1, 1], [2, 1], [3, 1], [4, 1]], 0.5)).toBe(2);
+    expect(
+      exactQuantile(
+        [
+          [1, 1],
+          [2, 1],
+          [3, 1],
+          [4, 1],
+        ],
+        0.5,
+      ),
+    ).toBe(2);
     const hundred = Array.from({ length: 100 }, (_, i) => [i + 1, 1] as const);
     expect(exactQuantile(hundred, 0.99)).toBe(99);
     const h = new Map<number, number>();

@@ -12,7 +12,11 @@ function check(record: Record<string, unknown>) {
 describe('attempt and latencyMs on delivery reports', () => {
   it.each(['delivered', 'failed_delivery'])('are kept on %s at their edges', (step) => {
     const reason = step === 'failed_delivery' ? { reason: '503' } : {};
-    for (const [attempt, latencyMs] of [[1, 0], [100, 86_400_000], [7, 1234]]) {
+    for (const [attempt, latencyMs] of [
+      [1, 0],
+      [100, 86_400_000],
+      [7, 1234],
+    ]) {
       const { valid, errors } = check({ ...base, ...reason, step, attempt, latencyMs });
       expect(errors).toEqual([]);
       expect([valid!.attempt, valid!.latencyMs]).toEqual([attempt, latencyMs]);
@@ -22,9 +26,12 @@ describe('attempt and latencyMs on delivery reports', () => {
   });
 
   it('are refused out of range, with the field named', () => {
-    for (const attempt of [0, 101, 1.5, '1', true]) expect(check({ ...base, step: 'delivered', attempt }).errors).toEqual(['attempt: must be an integer from 1 (the first attempt) to 100']);
+    for (const attempt of [0, 101, 1.5, '1', true])
+      expect(check({ ...base, step: 'delivered', attempt }).errors).toEqual(['attempt: must be an integer from 1 (the first attempt) to 100']);
     for (const latencyMs of [-1, 86_400_001, 0.5, '10']) {
-      expect(check({ ...base, step: 'delivered', latencyMs }).errors).toEqual(['latencyMs: must be an integer number of milliseconds from 0 to 86400000 (24 hours)']);
+      expect(check({ ...base, step: 'delivered', latencyMs }).errors).toEqual([
+        'latencyMs: must be an integer number of milliseconds from 0 to 86400000 (24 hours)',
+      ]);
     }
   });
 
@@ -33,7 +40,9 @@ describe('attempt and latencyMs on delivery reports', () => {
       'attempt: is only allowed on delivered and failed_delivery reports, not on filtered_destination',
       'latencyMs: is only allowed on delivered and failed_delivery reports, not on filtered_destination',
     ]);
-    expect(check({ timestamp: base.timestamp, sourceId: 'src', step: 'received', attempt: 2 }).errors).toEqual(['attempt: is only allowed on delivered and failed_delivery reports, not on received']);
+    expect(check({ timestamp: base.timestamp, sourceId: 'src', step: 'received', attempt: 2 }).errors).toEqual([
+      'attempt: is only allowed on delivered and failed_delivery reports, not on received',
+    ]);
   });
 
   // Issue 23 item 6: a storage destination's `delivered` counts events converted to warehouse

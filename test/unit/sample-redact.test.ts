@@ -4,11 +4,33 @@ import { KEPT_HEADERS, KEPT_URLS, SECRET_HEADER_NAMES, URL_CASES, URL_HEADERS } 
 
 describe('sample redaction rules', () => {
   it.each([
-    ['authorization', true], ['Proxy-Authorization', true], ['cookie', true], ['Set-Cookie', true], ['x-api-key', true], ['api-key', true], ['x-auth-token', true],
-    ['X-CSRF-Token', true], ['client_secret', true], ['x-db-password', true], ['apikey', true], ['key', true], ['x-goog-api-key', true], ['X-Amz-Signature', true],
-    ['x-session-id', true], ['auth', true], ['sig', true], ['author', true], ['X-Hub-Signature-256', true],
-    ['x-idempotency-key', false], ['Idempotency-Key', false], ['content-type', false], ['retry-after', false], ['x-request-id', false], ['keep-alive', false],
-    ['WWW-Authenticate', false], ['Proxy-Authenticate', false],
+    ['authorization', true],
+    ['Proxy-Authorization', true],
+    ['cookie', true],
+    ['Set-Cookie', true],
+    ['x-api-key', true],
+    ['api-key', true],
+    ['x-auth-token', true],
+    ['X-CSRF-Token', true],
+    ['client_secret', true],
+    ['x-db-password', true],
+    ['apikey', true],
+    ['key', true],
+    ['x-goog-api-key', true],
+    ['X-Amz-Signature', true],
+    ['x-session-id', true],
+    ['auth', true],
+    ['sig', true],
+    ['author', true],
+    ['X-Hub-Signature-256', true],
+    ['x-idempotency-key', false],
+    ['Idempotency-Key', false],
+    ['content-type', false],
+    ['retry-after', false],
+    ['x-request-id', false],
+    ['keep-alive', false],
+    ['WWW-Authenticate', false],
+    ['Proxy-Authenticate', false],
   ])('%s is secret: %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
@@ -57,16 +79,30 @@ describe('issue 23: secrets that got past redaction', () => {
   });
 
   it('applies on the ingest path: request and response headers and the URL, the body kept as sent', () => {
-    const headers = Object.fromEntries([...SECRET_HEADER_NAMES.map((n) => [n, `value-of-${n}`]), ...KEPT_HEADERS, ['Referer', 'https://bob:hunter2@app.example.com/?token=t']]);
+    const headers = Object.fromEntries([
+      ...SECRET_HEADER_NAMES.map((n) => [n, `value-of-${n}`]),
+      ...KEPT_HEADERS,
+      ['Referer', 'https://bob:hunter2@app.example.com/?token=t'],
+    ]);
     const body = { event: 'Order Completed', note: 'nothing secret here' };
     const problems: string[] = [];
-    const { request, response } = exchangeOf({ request: { method: 'POST', url: ' https://u:p@h.example/x?jwt=j', headers, body }, response: { status: 401, headers } }, 'failed_delivery', (f, r) => problems.push(`${f}: ${r}`));
+    const { request, response } = exchangeOf(
+      { request: { method: 'POST', url: ' https://u:p@h.example/x?jwt=j', headers, body }, response: { status: 401, headers } },
+      'failed_delivery',
+      (f, r) => problems.push(`${f}: ${r}`),
+    );
     expect(problems).toEqual([]);
     expect(request!.url).toBe(' https://[redacted]@h.example/x?jwt=[redacted]');
     expect(request!.body).toBe(JSON.stringify(body));
     for (const part of [request!, response!]) {
       const got = Object.fromEntries(part.headers.map((h) => [h.name, h.value]));
-      expect(got).toEqual(Object.fromEntries([...SECRET_HEADER_NAMES.map((n) => [n, REDACTED]), ...KEPT_HEADERS, ['Referer', 'https://[redacted]@app.example.com/?token=[redacted]']]));
+      expect(got).toEqual(
+        Object.fromEntries([
+          ...SECRET_HEADER_NAMES.map((n) => [n, REDACTED]),
+          ...KEPT_HEADERS,
+          ['Referer', 'https://[redacted]@app.example.com/?token=[redacted]'],
+        ]),
+      );
       expect(JSON.stringify(part)).not.toMatch(/hunter2|value-of-/);
     }
   });

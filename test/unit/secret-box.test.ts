@@ -31,7 +31,10 @@ describe('SecretBox', () => {
     const rotated = new SecretBox(crypto.randomBytes(32), [crypto.randomBytes(32), oldKey]);
     expect(rotated.open(sealedBefore)).toBe('rotate-me-please');
     expect(() => new SecretBox(oldKey).open(rotated.seal('new'))).toThrow(/cannot be opened/);
-    expect(loadConfig({ SECRETS_KEY: crypto.randomBytes(32).toString('hex'), SECRETS_KEY_PREVIOUS: `${oldKey.toString('hex')}, ${oldKey.toString('base64')}` }).auth.secretsKeysPrevious).toEqual([oldKey, oldKey]);
+    expect(
+      loadConfig({ SECRETS_KEY: crypto.randomBytes(32).toString('hex'), SECRETS_KEY_PREVIOUS: `${oldKey.toString('hex')}, ${oldKey.toString('base64')}` }).auth
+        .secretsKeysPrevious,
+    ).toEqual([oldKey, oldKey]);
     expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: 'nope' })).toThrow(/SECRETS_KEY_PREVIOUS: key 1 must be 32 bytes/);
   });
 

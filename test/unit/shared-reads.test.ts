@@ -58,7 +58,7 @@ describe('SharedReads', () => {
     expect(await reads.read('ws', 'a', HOUR, async () => ['a3'])).toEqual(['a3']); // the oldest was dropped
   });
 
-  it('hands out frozen rows: a caller cannot change another caller\'s answer', async () => {
+  it("hands out frozen rows: a caller cannot change another caller's answer", async () => {
     const reads = new SharedReads();
     const rows = await reads.read('ws', 'k', HOUR, async () => [{ n: 1 }]);
     expect(() => ((rows as { n: number }[])[0].n = 2)).toThrow(TypeError);

@@ -6,7 +6,15 @@ import { DISCARD_REPORT_STEPS, isSourceSideStep } from '../../src/domain/steps';
 import { validateRecord, type FieldError } from '../../src/ingest/report.validate';
 import { backfillWindow, chunkBounds } from '../../src/simulate/backfill';
 import { generateRaw, generateWindow, MAX_RETRY_DELAY_MS, type SimDelivery, type SimSync } from '../../src/simulate/generator';
-import { DEMO_WORKSPACE, demoIncidents, EXAMPLE_MESSAGE_ID, type RateLimitStorm, type SchemaViolationSpike, type SyncFailure, type TracedMessage } from '../../src/simulate/model';
+import {
+  DEMO_WORKSPACE,
+  demoIncidents,
+  EXAMPLE_MESSAGE_ID,
+  type RateLimitStorm,
+  type SchemaViolationSpike,
+  type SyncFailure,
+  type TracedMessage,
+} from '../../src/simulate/model';
 import { Rng } from '../../src/simulate/random';
 
 const MINUTE = 60_000;
@@ -178,7 +186,15 @@ describe('simulator: incidents', () => {
   it('shows the schema-violation spike after the app release, on its source and version only', () => {
     const run = gen(spike.start - HOUR, spike.end + HOUR);
     const violations = (from: number, to: number) =>
-      sum(run.deliveries, (d) => d.sourceId === spike.sourceId && d.step === 'filtered_source' && d.reason === 'schema_violation' && Date.parse(d.timestamp) >= from && Date.parse(d.timestamp) < to);
+      sum(
+        run.deliveries,
+        (d) =>
+          d.sourceId === spike.sourceId &&
+          d.step === 'filtered_source' &&
+          d.reason === 'schema_violation' &&
+          Date.parse(d.timestamp) >= from &&
+          Date.parse(d.timestamp) < to,
+      );
     const during = violations(spike.start, spike.end);
     expect(during).toBeGreaterThan(8 * violations(spike.start - HOUR, spike.start));
     expect(during).toBeGreaterThan(4 * violations(spike.end, spike.end + HOUR));
@@ -315,7 +331,9 @@ describe('simulator: Reverse ETL and audience destinations', () => {
     expect(inFlight).toBeGreaterThanOrEqual(0);
     expect(at('extracted') - at('failed_extract') - at('filtered_destination') - at('failed_delivery') - at('delivered')).toBe(inFlight);
     const aud = of('dst_google_ads_audiences');
-    expect(at('computed', aud) - at('filtered_destination', aud) - at('failed_delivery', aud) - at('delivered', aud)).toBe(at('retry_enqueued', aud) - at('retry_resolved', aud));
+    expect(at('computed', aud) - at('filtered_destination', aud) - at('failed_delivery', aud) - at('delivered', aud)).toBe(
+      at('retry_enqueued', aud) - at('retry_resolved', aud),
+    );
   });
 
   it('shows its incidents: a schema change, a mapping with expired credentials, a deleted audience list', () => {
@@ -338,7 +356,10 @@ describe('simulator: fingerprint', () => {
     // without one, the output is the one pinned with the other alone; without both, the one
     // pinned before them.
     const sha = (v: unknown) => crypto.createHash('sha256').update(JSON.stringify(v)).digest('hex');
-    const withoutExchange = { ...out, deliveries: out.deliveries.map((d) => (d.sample ? { ...d, sample: { payload: d.sample.payload, error: d.sample.error } } : d)) };
+    const withoutExchange = {
+      ...out,
+      deliveries: out.deliveries.map((d) => (d.sample ? { ...d, sample: { payload: d.sample.payload, error: d.sample.error } } : d)),
+    };
     const withoutOutcomes = { ...out, deliveries: out.deliveries.map(({ attempt: _a, latencyMs: _l, ...d }) => d) };
     const withoutBoth = { ...withoutExchange, deliveries: withoutExchange.deliveries.map(({ attempt: _a, latencyMs: _l, ...d }) => d) };
     expect(sha(withoutExchange)).toBe('d03674878f4edc68d8f66b90fcd105a368433f2cd920f07fbd3e1c2386c3822b');
@@ -348,7 +369,9 @@ describe('simulator: fingerprint', () => {
     // The Reverse ETL and audience destinations added reports of their own and changed nothing
     // else: without them the output is the one pinned before they existed.
     const streaming = { ...withoutBoth, deliveries: withoutBoth.deliveries.filter((d) => d.destinationKind !== 'retl' && d.destinationKind !== 'audience') };
-    expect(crypto.createHash('sha256').update(JSON.stringify(streaming)).digest('hex')).toBe('15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03');
+    expect(crypto.createHash('sha256').update(JSON.stringify(streaming)).digest('hex')).toBe(
+      '15b9f9b8d0194d24f23c4170ce43402078f2437367c2a6c080cb90d114bd3a03',
+    );
   });
 });
 
@@ -362,7 +385,11 @@ describe('simulator: attempts and latencies', () => {
       expect(Number.isInteger(d.latencyMs) && d.latencyMs! >= 0 && d.latencyMs! <= 86_400_000).toBe(true);
     }
     expect(outcomes.some((d) => d.attempt === 1) && outcomes.some((d) => d.attempt! > 1)).toBe(true);
-    expect(deliveries.filter((d) => d.destinationKind === 'storage' || (d.step !== 'delivered' && d.step !== 'failed_delivery')).some((d) => d.attempt !== undefined || d.latencyMs !== undefined)).toBe(false);
+    expect(
+      deliveries
+        .filter((d) => d.destinationKind === 'storage' || (d.step !== 'delivered' && d.step !== 'failed_delivery'))
+        .some((d) => d.attempt !== undefined || d.latencyMs !== undefined),
+    ).toBe(false);
     // Retries resolve minutes later: their deliveries are later attempts.
     const retried = new Set(deliveries.filter((d) => d.step === 'retry_resolved').map((d) => `${d.timestamp}|${d.destinationId}`));
     for (const d of outcomes.filter((x) => retried.has(`${x.timestamp}|${x.destinationId}`) && x.step === 'delivered')) expect(d.attempt).toBeGreaterThan(1);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, generateInto } from '../helpers/codegen';
 
-describe('web/codegen.yml output (web/src/gql, the page\'s typed documents)', () => {
+describe("web/codegen.yml output (web/src/gql, the page's typed documents)", () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'do-web-codegen-'));

@@ -25,7 +25,11 @@ describe('the page’s numbers (web/src/format.ts)', () => {
 describe('what the page tells people about failed requests (web/src/api/errors.ts)', () => {
   it('maps status and error codes to readable kinds, never to the raw GraphQL message', () => {
     expect(errorFromBody(401, undefined, null)).toMatchObject({ kind: 'auth' });
-    expect(errorFromBody(200, [{ message: 'raw', extensions: { code: 'FORBIDDEN', required: 'read' } }], null)).toMatchObject({ kind: 'auth', requiredScope: 'read', message: 'This token lacks the "read" scope, which this view needs.' });
+    expect(errorFromBody(200, [{ message: 'raw', extensions: { code: 'FORBIDDEN', required: 'read' } }], null)).toMatchObject({
+      kind: 'auth',
+      requiredScope: 'read',
+      message: 'This token lacks the "read" scope, which this view needs.',
+    });
     expect(errorFromBody(429, [{ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 2.2 } }], '3')).toMatchObject({ kind: 'rate', retryAfterSeconds: 3 });
     expect(errorFromBody(429, undefined, '4')).toMatchObject({ kind: 'rate', retryAfterSeconds: 4 });
     expect(errorFromBody(200, [{ message: 'Query timed out after 10 s', extensions: { code: 'QUERY_TIMEOUT' } }], null)).toMatchObject({ kind: 'timeout' });

@@ -1,4 +1,3 @@
-
 /**
  * The page's `#token=` sign-in (web/src/api/token.ts), run against the smallest stand-ins for
  * the browser objects it uses (address, history, session storage, the demo meta). Issue 23
@@ -31,7 +30,11 @@ function browserAt(path: string, hash: string, demoToken: string | null = null):
         Object.assign(address, { pathname: u.pathname, search: u.search, hash: u.hash });
       },
     },
-    sessionStorage: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) },
+    sessionStorage: {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, v),
+      removeItem: (k: string) => void stored.delete(k),
+    },
     document: { querySelector: () => (demoToken === null ? null : { getAttribute: () => demoToken }) },
   });
   return { href: () => `${address.pathname}${address.search}${address.hash}`, stored };
@@ -49,14 +52,17 @@ describe('#token= in the address', () => {
     expect(auth.get()).toEqual({ token: 'dov_abc+def', problem: null });
   });
 
-  it.each(['#token=%E0%A4%A', '#token=%', '#token=%zz', '#a=1&token=%E0%A4%A&b=2'])('%s: no URI error, the fragment is erased, and the sign-in panel says why', (hash) => {
-    const b = browserAt('/', hash, 'dov_demo');
-    expect(() => takeTokenFromAddress()).not.toThrow();
-    expect(b.href()).not.toContain('token');
-    expect(b.href()).not.toContain('%E0');
-    expect(b.stored.size).toBe(0);
-    expect(auth.get().problem).toMatch(/could not be read/);
-  });
+  it.each(['#token=%E0%A4%A', '#token=%', '#token=%zz', '#a=1&token=%E0%A4%A&b=2'])(
+    '%s: no URI error, the fragment is erased, and the sign-in panel says why',
+    (hash) => {
+      const b = browserAt('/', hash, 'dov_demo');
+      expect(() => takeTokenFromAddress()).not.toThrow();
+      expect(b.href()).not.toContain('token');
+      expect(b.href()).not.toContain('%E0');
+      expect(b.stored.size).toBe(0);
+      expect(auth.get().problem).toMatch(/could not be read/);
+    },
+  );
 
   it('keeps the rest of the fragment', () => {
     const b = browserAt('/', '#a=1&token=dov_x&b=2');

@@ -37,7 +37,9 @@ export async function batchingBench(ctx: BenchContext, opts: { runs: number; pre
   const range = `{ preset: ${preset} }`;
   const overview = JSON.stringify({ query: `{ destinations { id pipeline(range: ${range}) { steps { kind count } } } }` });
   const ids = ctx.destinations.map((d) => d.id);
-  const single = ids.map((id) => JSON.stringify({ query: `query ($id: ID!) { destination(id: $id) { id pipeline(range: ${range}) { steps { kind count } } } }`, variables: { id } }));
+  const single = ids.map((id) =>
+    JSON.stringify({ query: `query ($id: ID!) { destination(id: $id) { id pipeline(range: ${range}) { steps { kind count } } } }`, variables: { id } }),
+  );
   const call = { url: gateway.graphqlUrl, token: ctx.readToken };
 
   const wdb = new WorkspaceDb(gateway.db, ctx.workspaceId);

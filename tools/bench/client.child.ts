@@ -5,14 +5,27 @@
  * IPC message. Loopback only.
  */
 import crypto from 'node:crypto';
-import type { GqlAllResult, GqlArgs, GqlResult, IngestArgs, IngestRunResult, LoadArgs, LoadResult, WsOpenArgs, WsOpenResult, WsTrialArgs, WsTrialResult } from './client';
+import type {
+  GqlAllResult,
+  GqlArgs,
+  GqlResult,
+  IngestArgs,
+  IngestRunResult,
+  LoadArgs,
+  LoadResult,
+  WsOpenArgs,
+  WsOpenResult,
+  WsTrialArgs,
+  WsTrialResult,
+} from './client';
 import { herdStep } from './herd.users';
 import { mixStep, pageLoad } from './mix.users';
 
 async function gqlOnce(url: string, token: string, body: string): Promise<{ ok: boolean; data: unknown; error: string | null }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
   const json = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (res.status !== 200 || json.errors) return { ok: false, data: json.data ?? null, error: `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}` };
+  if (res.status !== 200 || json.errors)
+    return { ok: false, data: json.data ?? null, error: `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}` };
   return { ok: true, data: json.data, error: null };
 }
 
@@ -30,7 +43,6 @@ async function gql(a: GqlArgs): Promise<GqlResult> {
   }
   return out;
 }
-
 
 /** Every body at once (a dashboard firing one request per widget); wall time of the lot. */
 async function gqlAll(a: GqlArgs): Promise<GqlAllResult> {
@@ -111,7 +123,13 @@ async function wsOpen(a: WsOpenArgs): Promise<WsOpenResult> {
   const firstValues = new Promise<void>((resolve) => (allFirst = resolve));
   const query = 'subscription ($d: ID!) { retryPendingChanged(destinationId: $d) { count } }';
   for (let i = 0; i < a.connections; i++) {
-    const client = createClient({ url: a.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${a.token}` }, lazy: false, retryAttempts: 0 });
+    const client = createClient({
+      url: a.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${a.token}` },
+      lazy: false,
+      retryAttempts: 0,
+    });
     ws.clients.push(client);
     for (let j = 0; j < a.perConnection; j++) {
       const key = a.keys[(i * a.perConnection + j) % a.keys.length];
@@ -149,7 +167,13 @@ async function wsOpen(a: WsOpenArgs): Promise<WsOpenResult> {
     }
   }
   await Promise.race([firstValues, new Promise((r) => setTimeout(r, a.timeoutMs))]);
-  return { subscriptions: a.connections * a.perConnection - waiting, ms: performance.now() - started, errors, firstError, clientRssMB: Math.round(process.memoryUsage().rss / 2 ** 20) };
+  return {
+    subscriptions: a.connections * a.perConnection - waiting,
+    ms: performance.now() - started,
+    errors,
+    firstError,
+    clientRssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  };
 }
 
 async function wsTrial(a: WsTrialArgs): Promise<WsTrialResult> {
@@ -163,7 +187,9 @@ async function wsTrial(a: WsTrialArgs): Promise<WsTrialResult> {
   const res = await fetch(`${a.url}/v1/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${a.ingestToken}` },
-    body: JSON.stringify([{ timestamp: new Date().toISOString(), sourceId: 'src_fanout', destinationId: a.key, destinationKind: 'classic', step: 'retry_enqueued', count: 1 }]),
+    body: JSON.stringify([
+      { timestamp: new Date().toISOString(), sourceId: 'src_fanout', destinationId: a.key, destinationKind: 'classic', step: 'retry_enqueued', count: 1 },
+    ]),
   });
   if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();

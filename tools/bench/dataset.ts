@@ -16,10 +16,26 @@ const DAY = 24 * HOUR;
 export const DATASET_SOURCES = Array.from({ length: 10 }, (_, i) => `src_${String(i).padStart(2, '0')}`);
 
 export const EVENT_NAMES = [
-  'Page Viewed', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed',
-  'Signed Up', 'Logged In', 'Search Performed', 'Cart Viewed', 'Product Removed',
-  'Coupon Applied', 'Payment Info Entered', 'Subscription Started', 'Payment Failed', 'Video Played',
-  'Share Clicked', 'Review Submitted', 'Identify', 'Page', 'Screen',
+  'Page Viewed',
+  'Product Viewed',
+  'Product Added',
+  'Checkout Started',
+  'Order Completed',
+  'Signed Up',
+  'Logged In',
+  'Search Performed',
+  'Cart Viewed',
+  'Product Removed',
+  'Coupon Applied',
+  'Payment Info Entered',
+  'Subscription Started',
+  'Payment Failed',
+  'Video Played',
+  'Share Clicked',
+  'Review Submitted',
+  'Identify',
+  'Page',
+  'Screen',
 ] as const;
 /** Event type of each name above (the last three are identify/page/screen calls). */
 export const EVENT_TYPES_BY_NAME = EVENT_NAMES.map((n) => (n === 'Identify' ? 'identify' : n === 'Page' ? 'page' : n === 'Screen' ? 'screen' : 'track'));
@@ -35,7 +51,12 @@ export interface DatasetDestination {
 /** 50 destinations: 30 classic, 12 actions, 8 storage, interleaved so volume skew hits every kind. */
 export function datasetDestinations(n = 50): DatasetDestination[] {
   return Array.from({ length: n }, (_, i) => {
-    const kind: DestinationKind = i % 25 === 4 || i % 25 === 12 || i % 25 === 20 || i % 25 === 23 ? 'storage' : i % 25 === 1 || i % 25 === 6 || i % 25 === 10 || i % 25 === 15 || i % 25 === 18 || i % 25 === 22 ? 'actions' : 'classic';
+    const kind: DestinationKind =
+      i % 25 === 4 || i % 25 === 12 || i % 25 === 20 || i % 25 === 23
+        ? 'storage'
+        : i % 25 === 1 || i % 25 === 6 || i % 25 === 10 || i % 25 === 15 || i % 25 === 18 || i % 25 === 22
+          ? 'actions'
+          : 'classic';
     const id = `dst_${String(i).padStart(2, '0')}`;
     const s = DATASET_SOURCES.length;
     const sources = [...new Set([i % s, (i * 3 + 1) % s, (i * 7 + 3) % s])].map((k) => DATASET_SOURCES[k]);
@@ -140,7 +161,8 @@ const ROW_SQL = `
     lower(hex(h3)) AS message_id
   FROM (SELECT number AS n FROM numbers({offset:UInt64}, {rows:UInt64}))`;
 
-const COLUMNS = 'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
+const COLUMNS =
+  'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
 
 function reasonsOf(step: string): string[] {
   return DISCARD_REASONS.filter((r) => r.step === step).map((r) => r.code);
@@ -199,7 +221,12 @@ function shapeParams(workspaceId: string, seed: number): Record<string, unknown>
 }
 
 /** The raw reports, one INSERT … SELECT per chunk of up to chunkHours hours. */
-async function insertReports(db: Db, opts: DatasetOptions, all: { start: number; end: number; weight: number }[], started: number): Promise<{ reports: number; chunks: number }> {
+async function insertReports(
+  db: Db,
+  opts: DatasetOptions,
+  all: { start: number; end: number; weight: number }[],
+  started: number,
+): Promise<{ reports: number; chunks: number }> {
   const perHour = rowsPerHour(all, opts.reports);
   const chunkHours = Math.max(1, opts.chunkHours ?? 6);
   const base = shapeParams(opts.workspaceId, opts.seed ?? 1);
@@ -238,7 +265,9 @@ async function insertReports(db: Db, opts: DatasetOptions, all: { start: number;
 
 /** Warehouse syncs: every storage destination syncs once an hour, mostly successfully. Returns how many. */
 async function insertSyncs(db: Db, workspaceId: string, all: { start: number }[]): Promise<number> {
-  const storage = datasetDestinations().filter((d) => d.kind === 'storage').map((d) => d.id);
+  const storage = datasetDestinations()
+    .filter((d) => d.kind === 'storage')
+    .map((d) => d.id);
   const syncHours = all.filter((h) => h.start % HOUR === 0).map((h) => h.start);
   await db.command({
     family: 'bench_dataset',
@@ -260,11 +289,18 @@ async function insertSyncs(db: Db, workspaceId: string, all: { start: number }[]
 }
 
 /** Waits (bounded) until background merges of the gateway's tables settle; returns part counts. */
-export async function settleMerges(db: Db, maxMs: number): Promise<{ waitedMs: number; merging: number; parts: Record<string, { parts: number; rows: number; bytes: number }> }> {
+export async function settleMerges(
+  db: Db,
+  maxMs: number,
+): Promise<{ waitedMs: number; merging: number; parts: Record<string, { parts: number; rows: number; bytes: number }> }> {
   const started = Date.now();
   let merging = 0;
   for (;;) {
-    const [row] = await db.query<{ n: number }>({ family: 'bench', sql: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`, params: { db: db.database } });
+    const [row] = await db.query<{ n: number }>({
+      family: 'bench',
+      sql: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
+      params: { db: db.database },
+    });
     merging = Number(row?.n ?? 0);
     if (merging === 0 || Date.now() - started > maxMs) break;
     await new Promise((r) => setTimeout(r, 1000));

@@ -86,14 +86,26 @@ export async function directAnswer(
     const rows = await breakdownCounts(wdb, stepScope, sliceOf(range), null, 100);
     return {
       destination: {
-        breakdown: rows.map((r) => ({ ...r, count: r.now, previousCount: r.before, share: shareOf(r.now, received.now), change: changeOf(r.now, r.before, received.now, received.before) })),
+        breakdown: rows.map((r) => ({
+          ...r,
+          count: r.now,
+          previousCount: r.before,
+          share: shareOf(r.now, received.now),
+          change: changeOf(r.now, r.before, received.now, received.before),
+        })),
       },
     };
   }
   const rows = await discardCounts(wdb, stepScope, sliceOf(range));
   return {
     destination: {
-      discards: rows.map((r) => ({ reason: { code: r.reason }, count: r.now, previousCount: r.before, share: shareOf(r.now, received.now), change: changeOf(r.now, r.before, received.now, received.before) })),
+      discards: rows.map((r) => ({
+        reason: { code: r.reason },
+        count: r.now,
+        previousCount: r.before,
+        share: shareOf(r.now, received.now),
+        change: changeOf(r.now, r.before, received.now, received.before),
+      })),
     },
   };
 }

@@ -25,12 +25,19 @@ async function main() {
     const serial = performance.now() - t0;
     t0 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => { while (next < n) await q(next++); }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < n) await q(next++);
+      }),
+    );
     const conc = performance.now() - t0;
     console.log(`${name}: ${n} queries, back to back ${serial.toFixed(0)} ms, 8 at a time ${conc.toFixed(0)} ms (${(conc / serial).toFixed(2)}×)`);
   }
   s.cleanup?.();
 }
 main()
-  .catch((e) => { console.error(e); process.exitCode = 1; })
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
   .finally(() => fs.rmSync(dir, { recursive: true, force: true }));

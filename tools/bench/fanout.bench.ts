@@ -40,13 +40,31 @@ const MB = 2 ** 20;
 export async function fanoutBench(
   gateway: Gateway,
   client: BenchClient,
-  opts: { workspaceId: string; connections: number; perConnection: number; keys: number; trials: number; windowIntervals: number; intervalMs: number; progress: (s: string) => void },
+  opts: {
+    workspaceId: string;
+    connections: number;
+    perConnection: number;
+    keys: number;
+    trials: number;
+    windowIntervals: number;
+    intervalMs: number;
+    progress: (s: string) => void;
+  },
 ): Promise<FanoutResult> {
   const { token } = await gateway.tokens.create(opts.workspaceId, ['read', 'ingest']);
   const keys = Array.from({ length: opts.keys }, (_, i) => `dst_live_${String(i).padStart(3, '0')}`);
   // Every key starts with one event waiting for a retry (and is discovered by the catalog).
   const now = Date.now();
-  const seed = keys.map((destinationId) => JSON.stringify({ timestamp: new Date(now).toISOString(), sourceId: 'src_fanout', destinationId, destinationKind: 'classic', step: 'retry_enqueued', count: 1 }));
+  const seed = keys.map((destinationId) =>
+    JSON.stringify({
+      timestamp: new Date(now).toISOString(),
+      sourceId: 'src_fanout',
+      destinationId,
+      destinationKind: 'classic',
+      step: 'retry_enqueued',
+      count: 1,
+    }),
+  );
   await gateway.ingest.ingest(opts.workspaceId, Buffer.from(seed.join('\n')), 'application/x-ndjson', null);
 
   const rssBefore = process.memoryUsage().rss;

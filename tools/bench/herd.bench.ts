@@ -89,8 +89,16 @@ export async function herdBench(ctx: BenchContext, plan: HerdPlan): Promise<Herd
       engine = watchEngine(db);
     }, plan.warmupMs);
     const r = await ctx.client.herdStep({
-      url: ctx.gateway.url, graphqlUrl: ctx.gateway.graphqlUrl, wsUrl: ctx.gateway.wsUrl, readToken: ctx.readToken, ingestToken,
-      destinationId, users, arrivalMs: plan.arrivalMs, warmupMs: plan.warmupMs, ingest: { ...plan.ingest, seed: 7_000 + users },
+      url: ctx.gateway.url,
+      graphqlUrl: ctx.gateway.graphqlUrl,
+      wsUrl: ctx.gateway.wsUrl,
+      readToken: ctx.readToken,
+      ingestToken,
+      destinationId,
+      users,
+      arrivalMs: plan.arrivalMs,
+      warmupMs: plan.warmupMs,
+      ingest: { ...plan.ingest, seed: 7_000 + users },
     });
     clearTimeout(herdBegins);
     const busy = (engine as ReturnType<typeof watchEngine> | null)?.stop() ?? { busyMs: 0, ingestBusyMs: 0 };
@@ -99,8 +107,19 @@ export async function herdBench(ctx: BenchContext, plan: HerdPlan): Promise<Herd
     const cache = { hits: s.hits - before.hits, joined: s.joined - before.joined, misses: s.misses - before.misses, hitRate: 0 };
     cache.hitRate = Math.round(((cache.hits + cache.joined) / Math.max(1, cache.hits + cache.joined + cache.misses)) * 100) / 100;
     steps.push({
-      users, pageLoad: summarize(r.loads), errors: r.errors, firstError: r.firstError, subscribed: r.subscribed, statements, readStatements, cache,
-      engineBusyMs: Math.round(busy.busyMs), herdMs: Math.round(r.herdMs), ingestQuiet: summarize(r.ingestQuiet), ingestHerd: summarize(r.ingestHerd), ingestErrors: r.ingestErrors,
+      users,
+      pageLoad: summarize(r.loads),
+      errors: r.errors,
+      firstError: r.firstError,
+      subscribed: r.subscribed,
+      statements,
+      readStatements,
+      cache,
+      engineBusyMs: Math.round(busy.busyMs),
+      herdMs: Math.round(r.herdMs),
+      ingestQuiet: summarize(r.ingestQuiet),
+      ingestHerd: summarize(r.ingestHerd),
+      ingestErrors: r.ingestErrors,
     });
   }
   return { destinationId, pageLoadStatements: perPage, ingestReportsPerSecond: (plan.ingest.batchSize * 1000) / plan.ingest.everyMs, steps };

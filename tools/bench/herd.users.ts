@@ -59,7 +59,12 @@ async function reader(a: HerdArgs, client: Client, out: HerdStepResult): Promise
   out.firstError ??= page.firstError;
   const variables = { destinationId: a.destinationId, range: view.range, mappingId: view.mappingId, filter: view.filter };
   const first = await Promise.race([
-    new Promise<boolean>((resolve) => client.subscribe({ query: PipelineChangedDocument.toString(), variables }, { next: () => resolve(true), error: () => resolve(false), complete: () => undefined })),
+    new Promise<boolean>((resolve) =>
+      client.subscribe(
+        { query: PipelineChangedDocument.toString(), variables },
+        { next: () => resolve(true), error: () => resolve(false), complete: () => undefined },
+      ),
+    ),
     sleep(10_000).then(() => false),
   ]);
   if (first) out.subscribed++;
@@ -93,19 +98,38 @@ async function producers(a: HerdArgs, stop: () => boolean, record: () => number[
 
 /** One herd of `users` readers over producers posting throughout. */
 export async function herdStep(a: HerdArgs): Promise<HerdStepResult> {
-  const out: HerdStepResult = { users: a.users, loads: [], errors: 0, firstError: null, subscribed: 0, ingestQuiet: [], ingestHerd: [], ingestErrors: 0, herdMs: 0 };
+  const out: HerdStepResult = {
+    users: a.users,
+    loads: [],
+    errors: 0,
+    firstError: null,
+    subscribed: 0,
+    ingestQuiet: [],
+    ingestHerd: [],
+    ingestErrors: 0,
+    herdMs: 0,
+  };
   let herdRunning = false;
   let done = false;
-  const ingest = producers(a, () => done, () => (herdRunning ? out.ingestHerd : out.ingestQuiet), out);
+  const ingest = producers(
+    a,
+    () => done,
+    () => (herdRunning ? out.ingestHerd : out.ingestQuiet),
+    out,
+  );
   await sleep(a.warmupMs);
-  const clients = Array.from({ length: a.users }, () => createClient({ url: a.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${a.readToken}` }, retryAttempts: 0, lazy: true }));
+  const clients = Array.from({ length: a.users }, () =>
+    createClient({ url: a.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${a.readToken}` }, retryAttempts: 0, lazy: true }),
+  );
   const started = performance.now();
   herdRunning = true;
   try {
-    await Promise.all(clients.map(async (client, i) => {
-      await sleep((a.arrivalMs * i) / Math.max(1, a.users));
-      await reader(a, client, out);
-    }));
+    await Promise.all(
+      clients.map(async (client, i) => {
+        await sleep((a.arrivalMs * i) / Math.max(1, a.users));
+        await reader(a, client, out);
+      }),
+    );
   } finally {
     out.herdMs = performance.now() - started;
     herdRunning = false;

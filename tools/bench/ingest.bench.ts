@@ -51,8 +51,32 @@ export interface ProducersPlan {
 }
 
 const STEPS = ['received', 'filtered_destination', 'failed_delivery', 'delivered'] as const;
-const NAMES = ['Page Viewed', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed', 'Signed Up', 'Logged In', 'Search Performed', 'Cart Viewed', 'Product Removed', 'Coupon Applied', 'Payment Info Entered', 'Subscription Started', 'Payment Failed', 'Video Played', 'Share Clicked', 'Review Submitted', 'Identify', 'Page', 'Screen'];
-const REASONS: Record<string, string[]> = { filtered_destination: ['FILTERED_BY_RULES', 'UNSUPPORTED_EVENT_TYPE'], failed_delivery: ['429', 'ETIMEDOUT', '400'] };
+const NAMES = [
+  'Page Viewed',
+  'Product Viewed',
+  'Product Added',
+  'Checkout Started',
+  'Order Completed',
+  'Signed Up',
+  'Logged In',
+  'Search Performed',
+  'Cart Viewed',
+  'Product Removed',
+  'Coupon Applied',
+  'Payment Info Entered',
+  'Subscription Started',
+  'Payment Failed',
+  'Video Played',
+  'Share Clicked',
+  'Review Submitted',
+  'Identify',
+  'Page',
+  'Screen',
+];
+const REASONS: Record<string, string[]> = {
+  filtered_destination: ['FILTERED_BY_RULES', 'UNSUPPORTED_EVENT_TYPE'],
+  failed_delivery: ['429', 'ETIMEDOUT', '400'],
+};
 
 /** Realistic contract records from the last hour: ~25% source-side, the rest destination-side, discards with reasons. */
 export function benchRecords(n: number, seed: number, now: number): string[] {
@@ -76,7 +100,12 @@ export function benchRecords(n: number, seed: number, now: number): string[] {
     const rec =
       step === 'received'
         ? base
-        : { ...base, destinationId: `dst_${Math.floor(rnd() * 10)}`, destinationKind: 'classic', ...(reasons ? { reason: reasons[Math.floor(rnd() * reasons.length)] } : {}) };
+        : {
+            ...base,
+            destinationId: `dst_${Math.floor(rnd() * 10)}`,
+            destinationKind: 'classic',
+            ...(reasons ? { reason: reasons[Math.floor(rnd() * reasons.length)] } : {}),
+          };
     lines[i] = JSON.stringify(rec);
   }
   return lines;
@@ -84,9 +113,11 @@ export function benchRecords(n: number, seed: number, now: number): string[] {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** One producer with large bodies, then many with small ones; the same number of reports, fresh keys each. */
@@ -100,7 +131,12 @@ export async function producersBench(gateway: Gateway, client: BenchClient, toke
   return { reports: plan.reports, large, small, smallVsLarge: ratio(small.reportsPerSecond, large.reportsPerSecond) };
 }
 
-export async function ingestBench(gateway: Gateway, client: BenchClient, token: string, opts: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number; producers: ProducersPlan }): Promise<IngestBenchResult> {
+export async function ingestBench(
+  gateway: Gateway,
+  client: BenchClient,
+  token: string,
+  opts: { reports: number; batchSize: number; concurrency: number; largeBatchSize: number; producers: ProducersPlan },
+): Promise<IngestBenchResult> {
   const producers = await producersBench(gateway, client, token, opts.producers);
   const db: Db & { insert: (o: InsertOptions) => Promise<void> } = gateway.db;
 
@@ -113,7 +149,15 @@ export async function ingestBench(gateway: Gateway, client: BenchClient, token: 
   };
   let http;
   try {
-    http = await client.ingest({ url: gateway.url, token, reports: opts.reports, batchSize: opts.batchSize, concurrency: opts.concurrency, seed: 7, now: Date.now() });
+    http = await client.ingest({
+      url: gateway.url,
+      token,
+      reports: opts.reports,
+      batchSize: opts.batchSize,
+      concurrency: opts.concurrency,
+      seed: 7,
+      now: Date.now(),
+    });
   } finally {
     delete (db as Partial<Pick<Db, 'insert'>>).insert; // back to the prototype's method
   }
@@ -126,14 +170,16 @@ export async function ingestBench(gateway: Gateway, client: BenchClient, token: 
   // 2b. The same bytes in fewer, larger inserts.
   const perLarge = Math.max(1, Math.round(opts.largeBatchSize / opts.batchSize));
   const large: Buffer[] = [];
-  for (let i = 0; i < captured.length; i += perLarge) large.push(Buffer.concat(captured.slice(i, i + perLarge).flatMap((b, j) => (j === 0 ? [b] : [Buffer.from('\n'), b]))));
+  for (let i = 0; i < captured.length; i += perLarge)
+    large.push(Buffer.concat(captured.slice(i, i + perLarge).flatMap((b, j) => (j === 0 ? [b] : [Buffer.from('\n'), b]))));
   const t2b = performance.now();
   await pool(large, opts.concurrency, (body) => db.insert({ family: 'bench', table: 'delivery_events', body, dedupToken: crypto.randomUUID() }));
   const largeSeconds = (performance.now() - t2b) / 1000;
 
   // 3. INSERT … SELECT of the same rows from a staging table, blocks of one batch.
   const staging = `${db.database}.bench_ingest_staging`;
-  const columns = 'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
+  const columns =
+    'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
   await db.command({ family: 'bench', sql: `CREATE TABLE ${staging} ENGINE = Memory AS SELECT ${columns} FROM ${db.database}.delivery_events LIMIT 0` });
   try {
     for (const body of captured) await db.insert({ family: 'bench', table: 'bench_ingest_staging', body, dedupToken: crypto.randomUUID() });

@@ -31,7 +31,10 @@ runTool({
 /** `--only mix` or `--only payoff,mix`: known section names, at least one. */
 function parseOnly(value: string | boolean | undefined): SectionName[] | undefined {
   if (typeof value !== 'string') return undefined;
-  const names = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(SECTION_NAMES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) throw new UsageError(`--only takes section names from: ${SECTION_NAMES.join(', ')} (got "${value}")`);
   return names as SectionName[];

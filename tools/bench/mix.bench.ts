@@ -85,7 +85,10 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
     });
     const busy = engine.stop();
     if (r.loads.length === 0) throw new Error(`mix: no page load completed with ${usersText(users)}: ${r.firstError}`);
-    const perKind = Object.fromEntries(PAGE_LOAD_KINDS.map((k) => [k, summarize(r.loads.filter((l) => l.kind === k).map((l) => l.ms))])) as Record<PageLoadKind, Summary>;
+    const perKind = Object.fromEntries(PAGE_LOAD_KINDS.map((k) => [k, summarize(r.loads.filter((l) => l.kind === k).map((l) => l.ms))])) as Record<
+      PageLoadKind,
+      Summary
+    >;
     const all = summarize(r.loads.map((l) => l.ms));
     const step: MixStepFigures = {
       users,
@@ -95,13 +98,21 @@ export async function mixBench(ctx: BenchContext, plan: MixPlan): Promise<MixRes
       all,
       errors: r.errors + r.ingest.errors,
       firstError: r.firstError ?? r.ingest.firstError,
-      ingest: { reports: r.ingest.reports, reportsPerSecond: Math.round(r.ingest.reports / r.ingest.seconds), batches: r.ingest.batches, skipped: r.ingest.skipped, errors: r.ingest.errors },
+      ingest: {
+        reports: r.ingest.reports,
+        reportsPerSecond: Math.round(r.ingest.reports / r.ingest.seconds),
+        batches: r.ingest.batches,
+        skipped: r.ingest.skipped,
+        errors: r.ingest.errors,
+      },
       engineBusy: { all: round(busy.busyMs / (r.seconds * 1000), 2), ingest: round(busy.ingestBusyMs / (r.seconds * 1000), 2) },
       withinBudget: all.p95 <= plan.budgetMs && r.errors + r.ingest.errors === 0,
       loadAverage: round(os.loadavg()[0], 2),
     };
     steps.push(step);
-    ctx.progress(`mix: ${usersText(users)}: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, engine busy ${Math.round(step.engineBusy.all * 100)} %, load average ${step.loadAverage}`);
+    ctx.progress(
+      `mix: ${usersText(users)}: page load p50 ${Math.round(all.p50)} ms, p95 ${Math.round(all.p95)} ms over ${all.n} loads, ${step.errors} errors, engine busy ${Math.round(step.engineBusy.all * 100)} %, load average ${step.loadAverage}`,
+    );
     if (!step.withinBudget) break;
   }
   const sustained = steps.filter((s) => s.withinBudget).at(-1);

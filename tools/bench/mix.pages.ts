@@ -45,7 +45,10 @@ export function destinationLoad(id: string, search = ''): PageLoad {
   const state = parseDestinationState(new URLSearchParams(search));
   return {
     kind: 'destination',
-    waves: [[request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, false))], [request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, true))]],
+    waves: [
+      [request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, false))],
+      [request('DestinationView', DestinationViewDocument, destinationViewVariables(id, state, true))],
+    ],
   };
 }
 
@@ -59,7 +62,9 @@ export function discardsLoad(id: string, step: PipelineStepKind, search = ''): P
 
 /** The discard steps a reader can click in a DestinationPage answer (red boxes with events first). */
 export function discardStepsOf(data: unknown): PipelineStepKind[] {
-  const steps = (data as { destination?: { pipeline?: { steps?: { kind: PipelineStepKind; isDiscard: boolean; count: number | null }[] } } } | null)?.destination?.pipeline?.steps ?? [];
+  const steps =
+    (data as { destination?: { pipeline?: { steps?: { kind: PipelineStepKind; isDiscard: boolean; count: number | null }[] } } } | null)?.destination?.pipeline
+      ?.steps ?? [];
   const clickable = steps.filter((s) => s.isDiscard && DISCARD_STEPS.has(s.kind));
   return [...clickable.filter((s) => (s.count ?? 0) > 0), ...clickable.filter((s) => !((s.count ?? 0) > 0))].map((s) => s.kind);
 }

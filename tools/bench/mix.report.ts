@@ -26,19 +26,36 @@ export function mixGoals(m: MixResult): Goal[] {
       actual: sustainedText(m),
       met: m.sustainedUsers >= MIX_SUSTAINED_USERS_TARGET,
     },
-    { name: '7. mix: page load / its statements direct, p50 (worst view)', target: `≤ ${MIX_OVERHEAD_TARGET}×`, actual: `${worst}×`, met: worst <= MIX_OVERHEAD_TARGET },
+    {
+      name: '7. mix: page load / its statements direct, p50 (worst view)',
+      target: `≤ ${MIX_OVERHEAD_TARGET}×`,
+      actual: `${worst}×`,
+      met: worst <= MIX_OVERHEAD_TARGET,
+    },
   ];
 }
 
 export function mixRows(m: MixResult): string[][] {
   const rows: string[][] = [];
   for (const c of m.baseline.cases) {
-    rows.push(['7', `mix ${c.kind} load (${c.operations.join(' → ')}), 1 user, quiet: vs its ${c.statements} statements direct, p50`, ms(c.graphql.p50), ms(c.direct.p50), `${c.ratioP50}×`]);
+    rows.push([
+      '7',
+      `mix ${c.kind} load (${c.operations.join(' → ')}), 1 user, quiet: vs its ${c.statements} statements direct, p50`,
+      ms(c.graphql.p50),
+      ms(c.direct.p50),
+      `${c.ratioP50}×`,
+    ]);
     rows.push(['7', `mix ${c.kind} load: of which a statement out (queued or running), p50`, ms(c.statementsOut.p50), '', '']);
   }
   for (const s of m.steps) {
     const note = `${fmt(s.loads)} loads, ${s.errors} errors, engine busy ${Math.round(s.engineBusy.all * 100)} % (ingest ${Math.round(s.engineBusy.ingest * 100)} %), load ${s.loadAverage}${s.withinBudget ? '' : ', OVER BUDGET'}`;
-    rows.push(['7', `mix ${usersText(s.users)}, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`, `${ms(s.all.p50)} / ${ms(s.all.p95)}`, '', note]);
+    rows.push([
+      '7',
+      `mix ${usersText(s.users)}, ${s.seconds} s, ingest ${fmt(s.ingest.reportsPerSecond)}/s: page load p50 / p95`,
+      `${ms(s.all.p50)} / ${ms(s.all.p95)}`,
+      '',
+      note,
+    ]);
   }
   const at = m.steps.filter((s) => s.withinBudget).at(-1);
   if (at) {

@@ -58,9 +58,15 @@ export interface MixStepResult {
 }
 
 async function post(url: string, token: string, body: string): Promise<{ data: unknown; error: string | null }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const json = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  if (res.status !== 200 || json.errors || !json.data) return { data: json.data ?? null, error: `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}` };
+  if (res.status !== 200 || json.errors || !json.data)
+    return { data: json.data ?? null, error: `${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}` };
   return { data: json.data, error: null };
 }
 
@@ -149,7 +155,14 @@ async function producers(a: MixStepArgs, running: Running, out: MixStepResult['i
 
 /** One step of the mix: `users` users and the producers, for `durationMs` (longer for too few loads, never past `maxDurationMs`). */
 export async function mixStep(a: MixStepArgs): Promise<MixStepResult> {
-  const out: MixStepResult = { users: a.users, seconds: 0, loads: [], errors: 0, firstError: null, ingest: { batches: 0, reports: 0, skipped: 0, errors: 0, firstError: null, seconds: 0 } };
+  const out: MixStepResult = {
+    users: a.users,
+    seconds: 0,
+    loads: [],
+    errors: 0,
+    firstError: null,
+    ingest: { batches: 0, reports: 0, skipped: 0, errors: 0, firstError: null, seconds: 0 },
+  };
   const started = performance.now();
   const running: Running = () => {
     const elapsed = performance.now() - started;

@@ -24,7 +24,10 @@ export interface OverheadCase {
   errors: number;
 }
 
-export async function overheadBench(ctx: BenchContext, opts: { samples: Partial<Record<TimeRangePreset, number>>; block: number }): Promise<{ destinationId: string; cases: OverheadCase[] }> {
+export async function overheadBench(
+  ctx: BenchContext,
+  opts: { samples: Partial<Record<TimeRangePreset, number>>; block: number },
+): Promise<{ destinationId: string; cases: OverheadCase[] }> {
   const { gateway, client } = ctx;
   const destination = ctx.destinations.find((d) => d.kind === 'classic')!;
   const cases: OverheadCase[] = [];
@@ -34,7 +37,8 @@ export async function overheadBench(ctx: BenchContext, opts: { samples: Partial<
     for (const question of ['pipeline', 'breakdown', 'discards'] as Question[]) {
       ctx.progress(`overhead: ${question} ${preset}`);
       const body = gqlBody(question, destination.id, preset);
-      const direct = () => directAnswer(gateway.db, ctx.workspaceId, question, destination.id, resolveTimeRange({ preset }, Date.now()), undefined, catalogCache);
+      const direct = () =>
+        directAnswer(gateway.db, ctx.workspaceId, question, destination.id, resolveTimeRange({ preset }, Date.now()), undefined, catalogCache);
       // Both catalogs warm first: the counted calls then issue the statements of a warm request.
       await client.gql({ url: gateway.graphqlUrl, token: ctx.readToken, bodies: [body] });
       await direct();

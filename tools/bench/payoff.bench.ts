@@ -59,12 +59,21 @@ export interface PayoffResult {
 /** Keys sorted, so two answers built in different row orders compare equal. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, canonical(x)]),
+    );
   return v;
 }
 
 async function estimate(db: Db, workspaceId: string, s: { sql: string; params: Record<string, unknown> }): Promise<Estimate[]> {
-  const rows = await db.query<{ table: string; parts: number; rows: number; marks: number }>({ family: 'bench', sql: `EXPLAIN ESTIMATE ${s.sql}`, params: { ...s.params, workspace: workspaceId } });
+  const rows = await db.query<{ table: string; parts: number; rows: number; marks: number }>({
+    family: 'bench',
+    sql: `EXPLAIN ESTIMATE ${s.sql}`,
+    params: { ...s.params, workspace: workspaceId },
+  });
   return rows.map((r) => ({ table: r.table, parts: Number(r.parts), rows: Number(r.rows), marks: Number(r.marks) }));
 }
 
@@ -109,7 +118,16 @@ export async function payoffBench(ctx: BenchContext, opts: { iterations: number;
     const rawS = summarize(rawMs);
     const readsAggregate = (await Promise.all(aggSql.map((s) => estimate(db, ctx.workspaceId, s)))).flat();
     const readsRaw = (await Promise.all(rawSql.map((s) => estimate(db, ctx.workspaceId, s)))).flat();
-    cases.push({ question, aggregate, raw: rawS, speedupP50: round(rawS.p50 / aggregate.p50, 1), speedupP95: round(rawS.p95 / aggregate.p95, 1), equal, readsAggregate, readsRaw });
+    cases.push({
+      question,
+      aggregate,
+      raw: rawS,
+      speedupP50: round(rawS.p50 / aggregate.p50, 1),
+      speedupP95: round(rawS.p95 / aggregate.p95, 1),
+      equal,
+      readsAggregate,
+      readsRaw,
+    });
   }
   ctx.progress('payoff: tiers (minute edges three ways, ingest cost per view)');
   const tiers: TierComparison = {

@@ -72,9 +72,25 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
       batchingRuns: 1,
       throughput: { concurrency: 4, durationMs: 600 },
       fanout: { connections: 4, perConnection: 25, keys: 10, trials: 2, windowIntervals: 2 },
-      ingest: { reports: 10_000, batchSize: 5_000, concurrency: 2, largeBatchSize: 10_000, producers: { reports: 10_000, large: { producers: 1, batchSize: 5_000 }, small: { producers: 8, batchSize: 500 } } },
+      ingest: {
+        reports: 10_000,
+        batchSize: 5_000,
+        concurrency: 2,
+        largeBatchSize: 10_000,
+        producers: { reports: 10_000, large: { producers: 1, batchSize: 5_000 }, small: { producers: 8, batchSize: 500 } },
+      },
       settleMs: 2_000,
-      mix: { users: [1, 2, 4], stepMs: 2_000, minLoads: 0, maxStepMs: 2_000, thinkMs: 400, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 100, everyMs: 500 }, baselineSamples: 3 },
+      mix: {
+        users: [1, 2, 4],
+        stepMs: 2_000,
+        minLoads: 0,
+        maxStepMs: 2_000,
+        thinkMs: 400,
+        drillsPerPage: 2,
+        budgetMs: 1_000,
+        ingest: { batchSize: 100, everyMs: 500 },
+        baselineSamples: 3,
+      },
       herd: { users: [1, 4], arrivalMs: 1_000, warmupMs: 500, ingest: { batchSize: 100, everyMs: 200 } },
     };
   }
@@ -89,11 +105,27 @@ export function benchPlan(quick: boolean, reports?: number): BenchPlan {
     throughput: { concurrency: 8, durationMs: 10_000 },
     fanout: { connections: 50, perConnection: 200, keys: 100, trials: 20, windowIntervals: 10 },
     // Producers: 8 posting 500-report bodies against 1 posting 10,000-report bodies, 400,000 reports each way.
-    ingest: { reports: 500_000, batchSize: 10_000, concurrency: 2, largeBatchSize: 50_000, producers: { reports: 400_000, large: { producers: 1, batchSize: 10_000 }, small: { producers: 8, batchSize: 500 } } },
+    ingest: {
+      reports: 500_000,
+      batchSize: 10_000,
+      concurrency: 2,
+      largeBatchSize: 50_000,
+      producers: { reports: 400_000, large: { producers: 1, batchSize: 10_000 }, small: { producers: 8, batchSize: 500 } },
+    },
     settleMs: 300_000,
     // Readers pause ~3 s between views ("a discard step every few seconds"); producers post 500-report bodies twice a second.
     // At least 40 loads per step (90 s at most), so a small step's p95 is not just its slowest load.
-    mix: { users: [1, 2, 4, 8, 16, 32, 64], stepMs: 30_000, minLoads: 40, maxStepMs: 90_000, thinkMs: 3_000, drillsPerPage: 2, budgetMs: 1_000, ingest: { batchSize: 500, everyMs: 500 }, baselineSamples: 30 },
+    mix: {
+      users: [1, 2, 4, 8, 16, 32, 64],
+      stepMs: 30_000,
+      minLoads: 40,
+      maxStepMs: 90_000,
+      thinkMs: 3_000,
+      drillsPerPage: 2,
+      budgetMs: 1_000,
+      ingest: { batchSize: 500, everyMs: 500 },
+      baselineSamples: 30,
+    },
     // The incident herd: readers within a second, producers at 5,000 reports/s in 500-report bodies.
     herd: { users: [1, 8, 32, 64], arrivalMs: 1_000, warmupMs: 5_000, ingest: { batchSize: 500, everyMs: 100 } },
   };
@@ -145,7 +177,10 @@ export async function runBench(base: Config, opts: BenchOptions): Promise<BenchR
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'do-bench-'));
   const env = gatewayEnv(plan);
   const config = loadConfig({ ...process.env, ...env, DATA_DIR: dataDir, CLICKHOUSE_DATABASE: `bench_${Date.now()}` });
-  const gateway = await startGateway({ config: { ...config, clickhouse: { ...config.clickhouse, url: base.clickhouse.url ?? config.clickhouse.url } }, log: createLogger('silent') });
+  const gateway = await startGateway({
+    config: { ...config, clickhouse: { ...config.clickhouse, url: base.clickhouse.url ?? config.clickhouse.url } },
+    log: createLogger('silent'),
+  });
   let client: BenchClient | null = null;
   try {
     const [{ v: engine }] = await gateway.db.query<{ v: string }>({ family: 'bench', sql: 'SELECT version() AS v' });
@@ -157,7 +192,14 @@ export async function runBench(base: Config, opts: BenchOptions): Promise<BenchR
       date: new Date().toISOString(),
       quick: opts.quick,
       sections: SECTION_NAMES.filter((s) => only.includes(s)),
-      machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAvgStart, loadAvgEnd: loadAverage() },
+      machine: {
+        cores: os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        loadAvgStart,
+        loadAvgEnd: loadAverage(),
+      },
       backend: gateway.db.backend,
       engine,
       dataset,
@@ -210,7 +252,8 @@ async function buildDataset(gateway: Gateway, plan: BenchPlan, progress: (line: 
     to: Date.now() - 60_000,
     days: plan.days,
     chunkHours: plan.chunkHours,
-    onChunk: (done, total, ms) => progress(`dataset: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(done / (ms / 1000)).toLocaleString('en')} reports/s)`),
+    onChunk: (done, total, ms) =>
+      progress(`dataset: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(done / (ms / 1000)).toLocaleString('en')} reports/s)`),
   });
   progress('dataset: waiting for background merges to settle');
   const settled = await settleMerges(gateway.db, plan.settleMs);
@@ -246,7 +289,15 @@ export const SECTION_NAMES: readonly SectionName[] = ['payoff', 'overhead', 'bat
 /** The selected measurements, in order. */
 const CACHED_SECTIONS: ReadonlySet<SectionName> = new Set(['mix', 'herd']);
 
-async function runSections(gateway: Gateway, client: BenchClient, plan: BenchPlan, only: readonly SectionName[], quick: boolean, livePollIntervalMs: number, progress: (line: string) => void): Promise<Partial<Sections>> {
+async function runSections(
+  gateway: Gateway,
+  client: BenchClient,
+  plan: BenchPlan,
+  only: readonly SectionName[],
+  quick: boolean,
+  livePollIntervalMs: number,
+  progress: (line: string) => void,
+): Promise<Partial<Sections>> {
   const { token: readToken } = await gateway.tokens.create(WORKSPACE, ['read']);
   const ctx: BenchContext = { gateway, client, quick, workspaceId: WORKSPACE, readToken, destinations: datasetDestinations(), progress };
   const run: { [K in SectionName]: () => Promise<Sections[K]> } = {

@@ -23,5 +23,14 @@ const single = [];
 for (let i = 0; i < 60; i++) single.push(await post());
 let done = 0;
 const end = Date.now() + seconds * 1000;
-await Promise.all(Array.from({ length: 8 }, async () => { while (Date.now() < end) { await post(); done++; } }));
-console.log(JSON.stringify({ base, query: which ?? 'bench', singleP50Ms: Math.round(p50(single) * 10) / 10, concurrent8ReqPerS: Math.round((done / seconds) * 10) / 10 }));
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    while (Date.now() < end) {
+      await post();
+      done++;
+    }
+  }),
+);
+console.log(
+  JSON.stringify({ base, query: which ?? 'bench', singleP50Ms: Math.round(p50(single) * 10) / 10, concurrent8ReqPerS: Math.round((done / seconds) * 10) / 10 }),
+);

@@ -20,7 +20,10 @@ export interface ThroughputResult {
   ratio: number;
 }
 
-export async function throughputBench(ctx: BenchContext, opts: { concurrency: number; durationMs: number; preset?: TimeRangePreset }): Promise<ThroughputResult> {
+export async function throughputBench(
+  ctx: BenchContext,
+  opts: { concurrency: number; durationMs: number; preset?: TimeRangePreset },
+): Promise<ThroughputResult> {
   const { gateway, client } = ctx;
   const preset = opts.preset ?? TimeRangePreset.LAST_24_HOURS;
   // The dashboard's pipeline view, rotating over the destinations with a retry queue.

@@ -65,7 +65,8 @@ function edgeSpans(range: ResolvedRange): Span[] {
 }
 
 function edgeSql(db: Db, table: string, column: string, dims: string, spans: Span[]): string {
-  const bound = (i: number, end: 'f' | 't') => (table === 'delivery_events' ? `fromUnixTimestamp64Milli({e${i}${end}:Int64}, 'UTC')` : `toDateTime(intDiv({e${i}${end}:Int64}, 1000), 'UTC')`);
+  const bound = (i: number, end: 'f' | 't') =>
+    table === 'delivery_events' ? `fromUnixTimestamp64Milli({e${i}${end}:Int64}, 'UTC')` : `toDateTime(intDiv({e${i}${end}:Int64}, 1000), 'UTC')`;
   const where = spans.map((_, i) => `(${column} >= ${bound(i, 'f')} AND ${column} < ${bound(i, 't')})`).join(' OR ') || '0';
   const events = table === 'delivery_events' ? 'count' : 'events';
   return `SELECT step, ${dims}, toInt64(sum(${events})) AS n FROM ${db.database}.${table}
@@ -74,7 +75,13 @@ function edgeSql(db: Db, table: string, column: string, dims: string, spans: Spa
           GROUP BY step, ${dims} ORDER BY step, ${dims}`;
 }
 
-export async function edgeReads(db: Db, workspaceId: string, range: ResolvedRange, scope: DestinationScope, iterations: number): Promise<TierComparison['edges']> {
+export async function edgeReads(
+  db: Db,
+  workspaceId: string,
+  range: ResolvedRange,
+  scope: DestinationScope,
+  iterations: number,
+): Promise<TierComparison['edges']> {
   const spans = edgeSpans(range);
   const params: Record<string, unknown> = { workspace: workspaceId, dest: scope.destinationId, sources: scope.sourceIds };
   spans.forEach((s, i) => Object.assign(params, { [`e${i}f`]: s.from, [`e${i}t`]: s.to }));
@@ -97,10 +104,17 @@ export async function edgeReads(db: Db, workspaceId: string, range: ResolvedRang
   };
 }
 
-const COLUMNS = 'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
+const COLUMNS =
+  'time, workspace_id, source_id, destination_id, destination_kind, mapping_id, step, reason, event_type, event_name, app_version, enriched, count, message_id';
 
 /** CPU (or wall) µs per report of inserting the staged rows into the scratch raw table with the given views attached. */
-async function insertCost(db: Db, scratch: string, views: { name: string; target: string; create: string }[], reports: number, blockSize: number): Promise<number> {
+async function insertCost(
+  db: Db,
+  scratch: string,
+  views: { name: string; target: string; create: string }[],
+  reports: number,
+  blockSize: number,
+): Promise<number> {
   await db.command({ family: 'bench', sql: `CREATE TABLE ${scratch}.delivery_events AS ${db.database}.delivery_events` });
   for (const v of views) {
     await db.command({ family: 'bench', sql: `CREATE TABLE ${scratch}.${v.target} AS ${db.database}.${v.target}` });
@@ -138,7 +152,10 @@ export async function viewCosts(db: Db, reports: number, blockSize = 10_000): Pr
   await db.command({ family: 'bench', sql: `CREATE DATABASE IF NOT EXISTS ${scratch}` });
   try {
     // A slice of the dataset in time order, as ingest sees it: the newest `reports` rows.
-    await db.command({ family: 'bench', sql: `CREATE TABLE ${scratch}.staging ENGINE = Memory AS SELECT * FROM (SELECT ${COLUMNS} FROM ${db.database}.delivery_events WHERE time >= (SELECT max(time) FROM ${db.database}.delivery_events) - INTERVAL 2 DAY ORDER BY time DESC LIMIT ${reports}) ORDER BY time` });
+    await db.command({
+      family: 'bench',
+      sql: `CREATE TABLE ${scratch}.staging ENGINE = Memory AS SELECT * FROM (SELECT ${COLUMNS} FROM ${db.database}.delivery_events WHERE time >= (SELECT max(time) FROM ${db.database}.delivery_events) - INTERVAL 2 DAY ORDER BY time DESC LIMIT ${reports}) ORDER BY time`,
+    });
     const [{ n }] = await db.query<{ n: number }>({ family: 'bench', sql: `SELECT count() AS n FROM ${scratch}.staging` });
     const staged = Number(n);
     const rawOnly = await insertCost(db, scratch, [], staged, blockSize);

@@ -49,7 +49,11 @@ const OVERVIEW = `query DurabilityOverview($range: TimeRangeInput!) {
 }`;
 
 async function gql<T>(c: ApiCheck, query: string, variables: Record<string, unknown>): Promise<T | null> {
-  const res = await fetch(`${c.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${c.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${c.token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (res.status !== 200 || body.errors?.length || !body.data) {
     c.mismatch(`GraphQL answered ${res.status}: ${JSON.stringify(body.errors ?? body).slice(0, 300)}`);
@@ -91,7 +95,14 @@ function same(c: ApiCheck, what: string, api: number, ledger: number): number {
 }
 
 /** Every box of a pipeline, and the attempts of its delivery boxes. */
-function comparePipeline(c: ApiCheck, dest: string, label: string, p: Pipeline, expected: Record<string, number>, attempts: ((step: 'delivered' | 'failed_delivery') => { first: number; after: number; unknown: number }) | null): number {
+function comparePipeline(
+  c: ApiCheck,
+  dest: string,
+  label: string,
+  p: Pipeline,
+  expected: Record<string, number>,
+  attempts: ((step: 'delivered' | 'failed_delivery') => { first: number; after: number; unknown: number }) | null,
+): number {
   let n = 0;
   const boxes = new Set(p.steps.map((s) => s.kind));
   for (const box of Object.keys(expected)) if (!boxes.has(box)) c.mismatch(`${dest}${label} pipeline: box ${box} missing`);
@@ -116,33 +127,63 @@ function comparePipeline(c: ApiCheck, dest: string, label: string, p: Pipeline, 
 async function checkNarrowed(c: ApiCheck, d: DestinationAnswer, kind: Parameters<Ledger['pipeline']>[1], range: Record<string, unknown>): Promise<number> {
   const streaming = kind === 'classic' || kind === 'actions';
   const entry = kind === 'retl' ? 'RECORDS_EXTRACTED' : kind === 'audience' ? 'MEMBERSHIP_CHANGES_COMPUTED' : null;
-  const parts = d.mappings.map((m, i) => `m${i}: pipeline(range: $range, mappingId: ${JSON.stringify(m.id)}) { retryPending steps { kind count attempts { firstAttempt afterRetries unknown } } } r${i}: retryPending(mappingId: ${JSON.stringify(m.id)})`);
-  if (kind !== 'retl' && kind !== 'audience') parts.push(`named: pipeline(range: $range, filter: { eventNames: [${JSON.stringify(EVENT_NAMES[0])}] }) { retryPending steps { kind count attempts { firstAttempt afterRetries unknown } } }`);
-  if (streaming) parts.push('byName: breakdown(step: SUCCESSFUL_DELIVERY, range: $range, groupBy: [EVENT_NAME]) { eventName count attempts { firstAttempt afterRetries } }');
+  const parts = d.mappings.map(
+    (m, i) =>
+      `m${i}: pipeline(range: $range, mappingId: ${JSON.stringify(m.id)}) { retryPending steps { kind count attempts { firstAttempt afterRetries unknown } } } r${i}: retryPending(mappingId: ${JSON.stringify(m.id)})`,
+  );
+  if (kind !== 'retl' && kind !== 'audience')
+    parts.push(
+      `named: pipeline(range: $range, filter: { eventNames: [${JSON.stringify(EVENT_NAMES[0])}] }) { retryPending steps { kind count attempts { firstAttempt afterRetries unknown } } }`,
+    );
+  if (streaming)
+    parts.push('byName: breakdown(step: SUCCESSFUL_DELIVERY, range: $range, groupBy: [EVENT_NAME]) { eventName count attempts { firstAttempt afterRetries } }');
   if (entry) parts.push(`ops: breakdown(step: ${entry}, range: $range, groupBy: [OPERATION]) { operation count }`);
   if (parts.length === 0) return 0;
-  type Narrowed = Record<string, Pipeline | number | { eventName: string; operation: string; count: number; attempts: { firstAttempt: number; afterRetries: number } | null }[]>;
-  const data = await gql<{ destination: Narrowed }>(c, `query DurabilityNarrowed($range: TimeRangeInput!) { destination(id: ${JSON.stringify(d.id)}) { ${parts.join('\n')} } }`, { range });
+  type Narrowed = Record<
+    string,
+    Pipeline | number | { eventName: string; operation: string; count: number; attempts: { firstAttempt: number; afterRetries: number } | null }[]
+  >;
+  const data = await gql<{ destination: Narrowed }>(
+    c,
+    `query DurabilityNarrowed($range: TimeRangeInput!) { destination(id: ${JSON.stringify(d.id)}) { ${parts.join('\n')} } }`,
+    { range },
+  );
   if (!data) return 0;
   let n = 0;
   d.mappings.forEach((m, i) => {
     const label = ` [mapping ${m.id}]`;
-    n += comparePipeline(c, d.id, label, data.destination[`m${i}`] as Pipeline, c.ledger.pipeline(d.id, kind, { mapping: m.id }), (step) => c.ledger.attempts(d.id, step, { mapping: m.id }));
+    n += comparePipeline(c, d.id, label, data.destination[`m${i}`] as Pipeline, c.ledger.pipeline(d.id, kind, { mapping: m.id }), (step) =>
+      c.ledger.attempts(d.id, step, { mapping: m.id }),
+    );
     n += same(c, `${d.id}${label} retryPending`, data.destination[`r${i}`] as number, c.ledger.retryPending(d.id, m.id));
   });
   if (data.destination.named) {
     const names = { eventNames: [EVENT_NAMES[0]] };
-    n += comparePipeline(c, d.id, ` [eventName ${EVENT_NAMES[0]}]`, data.destination.named as Pipeline, c.ledger.pipeline(d.id, kind, names), (step) => c.ledger.attempts(d.id, step, names));
+    n += comparePipeline(c, d.id, ` [eventName ${EVENT_NAMES[0]}]`, data.destination.named as Pipeline, c.ledger.pipeline(d.id, kind, names), (step) =>
+      c.ledger.attempts(d.id, step, names),
+    );
   }
   const byName = data.destination.byName as { eventName: string; count: number; attempts: { firstAttempt: number; afterRetries: number } | null }[] | undefined;
-  if (byName) n += compareRows(c, `${d.id} delivered by eventName`, new Map(byName.map((r) => [r.eventName, r.count])), c.ledger.breakdown(d.id, 'delivered', 'eventName'));
+  if (byName)
+    n += compareRows(
+      c,
+      `${d.id} delivered by eventName`,
+      new Map(byName.map((r) => [r.eventName, r.count])),
+      c.ledger.breakdown(d.id, 'delivered', 'eventName'),
+    );
   for (const row of byName ?? []) {
     const a = c.ledger.attempts(d.id, 'delivered', { eventNames: [row.eventName] });
     n += same(c, `${d.id} delivered ${row.eventName} firstAttempt`, row.attempts?.firstAttempt ?? -1, a.first);
     n += same(c, `${d.id} delivered ${row.eventName} afterRetries`, row.attempts?.afterRetries ?? -1, a.after);
   }
   const ops = data.destination.ops as { operation: string; count: number }[] | undefined;
-  if (ops && entry) n += compareRows(c, `${d.id} ${entry} by operation`, new Map(ops.map((r) => [r.operation, r.count])), c.ledger.breakdown(d.id, kind === 'retl' ? 'extracted' : 'computed', 'operation'));
+  if (ops && entry)
+    n += compareRows(
+      c,
+      `${d.id} ${entry} by operation`,
+      new Map(ops.map((r) => [r.operation, r.count])),
+      c.ledger.breakdown(d.id, kind === 'retl' ? 'extracted' : 'computed', 'operation'),
+    );
   return n;
 }
 
@@ -158,7 +199,11 @@ async function checkUndelivered(c: ApiCheck, dest: string, range: Record<string,
   let after: string | null = null;
   for (let page = 0; page < 1_000; page++) {
     type Page = { destination: { undelivered: { cursor: string; messageId: string }[] } };
-    const data: Page | null = await gql<Page>(c, 'query DurabilityUndelivered($id: ID!, $range: TimeRangeInput!, $after: String) { destination(id: $id) { undelivered(range: $range, first: 1000, after: $after) { cursor messageId } } }', { id: dest, range, after });
+    const data: Page | null = await gql<Page>(
+      c,
+      'query DurabilityUndelivered($id: ID!, $range: TimeRangeInput!, $after: String) { destination(id: $id) { undelivered(range: $range, first: 1000, after: $after) { cursor messageId } } }',
+      { id: dest, range, after },
+    );
     if (!data) return 0;
     const rows: { cursor: string; messageId: string }[] = data.destination.undelivered;
     for (const r of rows) {
@@ -170,6 +215,9 @@ async function checkUndelivered(c: ApiCheck, dest: string, range: Record<string,
   }
   const missing = [...expected].filter((id) => !seen.has(id));
   const extra = [...seen].filter((id) => !expected.has(id));
-  if (missing.length + extra.length > 0) c.mismatch(`${dest} undelivered: API ${seen.size}, ledger ${expected.size} (missing ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}; extra ${extra.slice(0, 3).join(', ')})`);
+  if (missing.length + extra.length > 0)
+    c.mismatch(
+      `${dest} undelivered: API ${seen.size}, ledger ${expected.size} (missing ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}; extra ${extra.slice(0, 3).join(', ')})`,
+    );
   return 1;
 }

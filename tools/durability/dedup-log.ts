@@ -97,7 +97,10 @@ export function scanDetachedParts(dataDir: string, database: string): Record<str
  */
 export function plantOrphan(dataDir: string, database: string, table: string): DedupOrphan {
   const logDir = path.join(dataDir, 'clickhouse', 'data', database, table, 'deduplication_logs');
-  const files = fs.readdirSync(logDir).filter((f) => LOG_FILE.test(f)).sort((a, b) => Number(LOG_FILE.exec(a)![1]) - Number(LOG_FILE.exec(b)![1]));
+  const files = fs
+    .readdirSync(logDir)
+    .filter((f) => LOG_FILE.test(f))
+    .sort((a, b) => Number(LOG_FILE.exec(a)![1]) - Number(LOG_FILE.exec(b)![1]));
   const file = path.join(logDir, files[files.length - 1] ?? 'deduplication_log_1.txt');
   const part = '20200101_999999_999999_0';
   const blockId = '20200101_planted_by_the_durability_harness';

@@ -14,7 +14,18 @@ import type { FullDisk } from './tmpfs';
  * producers' retries are answered as replays and the run can end with 0 lost, 0 duplicated.
  */
 export async function diskFullPhase(run: Run, disk: FullDisk | null, skipped: string | null): Promise<void> {
-  const figures: DiskFullFigures = { skipped, fullMs: 0, refused503: 0, refused504: 0, acknowledged: 0, notReady: 0, readyPolls: 0, readyAfter: false, held: 0, heldResolved: 0 };
+  const figures: DiskFullFigures = {
+    skipped,
+    fullMs: 0,
+    refused503: 0,
+    refused504: 0,
+    acknowledged: 0,
+    notReady: 0,
+    readyPolls: 0,
+    readyAfter: false,
+    held: 0,
+    heldResolved: 0,
+  };
   run.result.diskFull = figures;
   if (disk === null) return;
   const { result, opts } = run;
@@ -36,14 +47,17 @@ export async function diskFullPhase(run: Run, disk: FullDisk | null, skipped: st
   figures.refused503 = result.failures.http503 - before.s503;
   figures.refused504 = result.failures.http504 - before.s504;
   figures.acknowledged = result.batchesAcknowledged - before.acked;
-  opts.progress(`disk freed after ${(figures.fullMs / 1000).toFixed(0)} s: ${figures.refused503} × 503, ${figures.refused504} × 504, ${figures.acknowledged} batches acknowledged while full`);
+  opts.progress(
+    `disk freed after ${(figures.fullMs / 1000).toFixed(0)} s: ${figures.refused503} × 503, ${figures.refused504} × 504, ${figures.acknowledged} batches acknowledged while full`,
+  );
   await sleep(2_000); // a flush refused at the last moment may be held just now
   for (const f of heldFiles(run.dataDir)) held.add(f);
   figures.held = held.size;
   if (heldFiles(run.dataDir).length > 0) figures.heldResolved = await resolveHeld(run);
   figures.readyAfter = await readyWithin(run.port, 120_000);
   if (!figures.readyAfter) run.finding('/readyz still not ready 120 s after the disk was freed');
-  if (figures.readyPolls > 0 && figures.notReady === 0) run.finding(`/readyz said ready all the ${figures.readyPolls} times it was asked while the disk was full`);
+  if (figures.readyPolls > 0 && figures.notReady === 0)
+    run.finding(`/readyz said ready all the ${figures.readyPolls} times it was asked while the disk was full`);
 }
 
 /** Saved flushes held for an operator (the damaged ones aside). */

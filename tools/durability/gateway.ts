@@ -73,7 +73,8 @@ export class GatewayChild {
       child.stderr!.on('data', (chunk: Buffer) => this.remember(chunk.toString()));
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        if (!this.listening) reject(Object.assign(new Error(`gateway exited (${signal ?? code}) before listening:\n${this.tail.join('\n')}`), { killed: signal === 'SIGKILL' }));
+        if (!this.listening)
+          reject(Object.assign(new Error(`gateway exited (${signal ?? code}) before listening:\n${this.tail.join('\n')}`), { killed: signal === 'SIGKILL' }));
       });
     });
   }

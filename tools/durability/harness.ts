@@ -54,7 +54,15 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
   const dataDir = disk ? path.join(disk.dir, 'data') : fs.mkdtempSync(path.join(os.tmpdir(), 'do-durability-'));
   const port = await freePort();
   const rootToken = `root-${crypto.randomBytes(24).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROOT_TOKEN: rootToken, LOG_LEVEL: 'info', CLICKHOUSE_DATABASE: DATABASE };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ROOT_TOKEN: rootToken,
+    LOG_LEVEL: 'info',
+    CLICKHOUSE_DATABASE: DATABASE,
+  };
   delete env.CLICKHOUSE_URL;
   delete env.CLICKHOUSE_CLUSTER;
   const gw = new GatewayChild(opts.cli, env);
@@ -62,8 +70,16 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
   const result = newDurabilityResult(opts.seed, opts.keep ? dataDir : null, opts.plant);
   result.loadBefore = os.loadavg();
   const run: Run = {
-    opts, rng: new Rng(opts.seed), gw, port, dataDir, spreadMs: opts.spreadHours * 3_600_000, result, killStarted: 0,
-    awaitingRepair: new Set(), orphansSeen: new Set(),
+    opts,
+    rng: new Rng(opts.seed),
+    gw,
+    port,
+    dataDir,
+    spreadMs: opts.spreadHours * 3_600_000,
+    result,
+    killStarted: 0,
+    awaitingRepair: new Set(),
+    orphansSeen: new Set(),
     finding: (s) => void (result.findings.length < 50 && result.findings.push(s)),
     note: (s) => void (result.notes.length < 20 && result.notes.push(s)),
   };
@@ -72,7 +88,19 @@ export async function runDurability(opts: DurabilityOptions): Promise<Durability
     await gw.spawn();
     const [ingestToken, readToken] = [await createToken(port, rootToken, 'INGEST'), await createToken(port, rootToken, 'READ')];
     opts.progress(`gateway up on 127.0.0.1:${port} (pid ${gw.pid}); data ${dataDir}; seed ${opts.seed}`);
-    producers = new Producers({ port, token: ingestToken, rng: run.rng, runId: `dur${opts.seed.toString(36)}${crypto.randomBytes(3).toString('hex')}`, spreadMs: run.spreadMs, result, finding: run.finding, note: run.note }, opts.concurrency);
+    producers = new Producers(
+      {
+        port,
+        token: ingestToken,
+        rng: run.rng,
+        runId: `dur${opts.seed.toString(36)}${crypto.randomBytes(3).toString('hex')}`,
+        spreadMs: run.spreadMs,
+        result,
+        finding: run.finding,
+        note: run.note,
+      },
+      opts.concurrency,
+    );
     await killPhase(run);
     if (opts.diskFullSeconds > 0) await diskFullPhase(run, disk, skipped);
     await drainAndStop(run, producers);
@@ -201,4 +229,3 @@ function recordStarts(run: Run): void {
   result.startMs = { p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
   if (result.killPhaseMs === 0 && run.killStarted > 0) result.killPhaseMs = Date.now() - run.killStarted;
 }
-

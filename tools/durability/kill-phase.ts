@@ -31,7 +31,9 @@ export async function killPhase(run: Run): Promise<void> {
     await gw.spawn();
     if (Math.floor(result.kills / 10) > reported || result.kills === opts.kills) {
       reported = Math.floor(result.kills / 10);
-      opts.progress(`kill ${result.kills}/${opts.kills}: ${result.batchesAcknowledged} batches acknowledged, ${result.retries} retries, ${result.orphans.afterKills} orphan records seen, ${((Date.now() - run.killStarted) / 1000).toFixed(0)} s`);
+      opts.progress(
+        `kill ${result.kills}/${opts.kills}: ${result.batchesAcknowledged} batches acknowledged, ${result.retries} retries, ${result.orphans.afterKills} orphan records seen, ${((Date.now() - run.killStarted) / 1000).toFixed(0)} s`,
+      );
     }
   }
   result.killPhaseMs = Date.now() - run.killStarted;

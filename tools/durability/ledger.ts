@@ -11,11 +11,48 @@ import type { Destination, Fact, SyncFact } from './traffic';
 
 /** Pipeline box → the report step it counts, per kind (docs/api.md "What the numbers mean"). */
 const BOXES: Record<Destination['kind'], Record<string, string | null>> = {
-  classic: { SUCCESSFULLY_RECEIVED: 'received', FAILED_ON_INGEST: 'failed_ingest', FILTERED_AT_SOURCE: 'filtered_source', FILTERED_AT_DESTINATION: 'filtered_destination', RETRY_PENDING: null, FAILED_DELIVERY: 'failed_delivery', SUCCESSFUL_DELIVERY: 'delivered' },
-  actions: { SUCCESSFULLY_RECEIVED: 'received', FAILED_ON_INGEST: 'failed_ingest', FILTERED_AT_SOURCE: 'filtered_source', FILTERED_AT_DESTINATION: 'filtered_destination', RETRY_PENDING: null, FAILED_DELIVERY: 'failed_delivery', SUCCESSFUL_DELIVERY: 'delivered' },
-  storage: { SUCCESSFULLY_RECEIVED: 'received', FAILED_ON_INGEST: 'failed_ingest', FILTERED_AT_SOURCE: 'filtered_source', FILTERED_AT_DESTINATION: 'filtered_destination', EVENTS_TO_WAREHOUSE_ROWS: 'delivered', FAILED_TO_SYNC: null, SUCCESSFULLY_SYNCED: null },
-  retl: { RECORDS_EXTRACTED: 'extracted', FAILED_TO_EXTRACT: 'failed_extract', FILTERED_AT_MAPPING: 'filtered_destination', RETRY_PENDING: null, FAILED_DELIVERY: 'failed_delivery', SUCCESSFUL_DELIVERY: 'delivered' },
-  audience: { MEMBERSHIP_CHANGES_COMPUTED: 'computed', FILTERED_AT_DESTINATION: 'filtered_destination', RETRY_PENDING: null, FAILED_DELIVERY: 'failed_delivery', SUCCESSFUL_DELIVERY: 'delivered' },
+  classic: {
+    SUCCESSFULLY_RECEIVED: 'received',
+    FAILED_ON_INGEST: 'failed_ingest',
+    FILTERED_AT_SOURCE: 'filtered_source',
+    FILTERED_AT_DESTINATION: 'filtered_destination',
+    RETRY_PENDING: null,
+    FAILED_DELIVERY: 'failed_delivery',
+    SUCCESSFUL_DELIVERY: 'delivered',
+  },
+  actions: {
+    SUCCESSFULLY_RECEIVED: 'received',
+    FAILED_ON_INGEST: 'failed_ingest',
+    FILTERED_AT_SOURCE: 'filtered_source',
+    FILTERED_AT_DESTINATION: 'filtered_destination',
+    RETRY_PENDING: null,
+    FAILED_DELIVERY: 'failed_delivery',
+    SUCCESSFUL_DELIVERY: 'delivered',
+  },
+  storage: {
+    SUCCESSFULLY_RECEIVED: 'received',
+    FAILED_ON_INGEST: 'failed_ingest',
+    FILTERED_AT_SOURCE: 'filtered_source',
+    FILTERED_AT_DESTINATION: 'filtered_destination',
+    EVENTS_TO_WAREHOUSE_ROWS: 'delivered',
+    FAILED_TO_SYNC: null,
+    SUCCESSFULLY_SYNCED: null,
+  },
+  retl: {
+    RECORDS_EXTRACTED: 'extracted',
+    FAILED_TO_EXTRACT: 'failed_extract',
+    FILTERED_AT_MAPPING: 'filtered_destination',
+    RETRY_PENDING: null,
+    FAILED_DELIVERY: 'failed_delivery',
+    SUCCESSFUL_DELIVERY: 'delivered',
+  },
+  audience: {
+    MEMBERSHIP_CHANGES_COMPUTED: 'computed',
+    FILTERED_AT_DESTINATION: 'filtered_destination',
+    RETRY_PENDING: null,
+    FAILED_DELIVERY: 'failed_delivery',
+    SUCCESSFUL_DELIVERY: 'delivered',
+  },
 };
 const SOURCE_SIDE = new Set(['received', 'failed_ingest', 'filtered_source']);
 /** Reverse ETL extraction happens before any mapping: a selected mapping never narrows it. */
@@ -56,7 +93,10 @@ export class Ledger {
     const sums = new Map<string, number>();
     for (const f of this.facts) {
       if (n.eventNames && !n.eventNames.includes(f.eventName)) continue;
-      const mine = f.dest === dest ? !n.mapping || f.mapping === n.mapping || BEFORE_MAPPING.has(f.step) : f.dest === '' && SOURCE_SIDE.has(f.step) && sources.has(f.source);
+      const mine =
+        f.dest === dest
+          ? !n.mapping || f.mapping === n.mapping || BEFORE_MAPPING.has(f.step)
+          : f.dest === '' && SOURCE_SIDE.has(f.step) && sources.has(f.source);
       if (mine) sums.set(f.step, (sums.get(f.step) ?? 0) + f.count);
     }
     const out: Record<string, number> = {};

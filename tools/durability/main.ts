@@ -60,8 +60,16 @@ export async function runDurabilityCommand(v: Values): Promise<number> {
 runTool({
   help: DURABILITY_HELP,
   options: {
-    kills: { type: 'string' }, 'max-seconds': { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, 'spread-hours': { type: 'string' },
-    'disk-full-seconds': { type: 'string' }, 'disk-mb': { type: 'string' }, plant: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' },
+    kills: { type: 'string' },
+    'max-seconds': { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    'spread-hours': { type: 'string' },
+    'disk-full-seconds': { type: 'string' },
+    'disk-mb': { type: 'string' },
+    plant: { type: 'string' },
+    keep: { type: 'boolean' },
+    json: { type: 'boolean' },
   },
   run: runDurabilityCommand,
 });

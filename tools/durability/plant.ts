@@ -29,13 +29,21 @@ export async function plantAfterRepair(run: Run, db: Db): Promise<void> {
     run.note(`planted after the repair: orphan record ${o.part} ${o.blockId} in delivery_events`);
   } else if (plant === 'raw') {
     // The id first: a mutation evaluates its subquery once per part, which would delete one row per part.
-    const [{ id }] = await db.query<{ id: string }>({ family: 'durability', sql: `SELECT min(message_id) AS id FROM ${db.database}.delivery_events WHERE workspace_id = {ws:String} AND step = 'delivered'`, params: { ws: WORKSPACE } });
+    const [{ id }] = await db.query<{ id: string }>({
+      family: 'durability',
+      sql: `SELECT min(message_id) AS id FROM ${db.database}.delivery_events WHERE workspace_id = {ws:String} AND step = 'delivered'`,
+      params: { ws: WORKSPACE },
+    });
     await mutate(db, `ALTER TABLE ${db.database}.delivery_events DELETE WHERE workspace_id = {ws:String} AND message_id = {id:String}`, { id });
     run.note(`planted: delivered report ${id} deleted from delivery_events`);
   } else if (plant?.startsWith('tier:')) {
     const t = TIER_RECOUNTS.find((x) => `tier:${x.table}` === plant)!;
     const key = Object.values(t.keys)[0].tier.replace(/^toUnixTimestamp\((\w+)\)$/, '$1');
-    const [{ v }] = await db.query<{ v: string }>({ family: 'durability', sql: `SELECT toString(min(${key})) AS v FROM ${db.database}.${t.table} WHERE workspace_id = {ws:String}`, params: { ws: WORKSPACE } });
+    const [{ v }] = await db.query<{ v: string }>({
+      family: 'durability',
+      sql: `SELECT toString(min(${key})) AS v FROM ${db.database}.${t.table} WHERE workspace_id = {ws:String}`,
+      params: { ws: WORKSPACE },
+    });
     await mutate(db, `ALTER TABLE ${db.database}.${t.table} DELETE WHERE workspace_id = {ws:String} AND toString(${key}) = {v:String}`, { v });
     run.note(`planted: the rows of the first ${key} deleted from ${t.table}`);
   }

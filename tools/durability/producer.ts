@@ -30,7 +30,12 @@ function post(port: number, token: string, batch: Batch, timeoutMs: number): Pro
         resolve(o);
       }
     };
-    const headers = { 'content-type': 'application/x-ndjson', 'content-length': batch.body.length, authorization: `Bearer ${token}`, 'idempotency-key': batch.key };
+    const headers = {
+      'content-type': 'application/x-ndjson',
+      'content-length': batch.body.length,
+      authorization: `Bearer ${token}`,
+      'idempotency-key': batch.key,
+    };
     const req = http.request({ host: '127.0.0.1', port, path: '/v1/ingest', method: 'POST', agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -151,7 +156,9 @@ export class Producers {
     const b = body as { accepted?: number; events?: number; syncs?: number; samples?: number };
     batch.samples = typeof b.samples === 'number' ? b.samples : 0;
     if (b.accepted !== batch.reports + batch.syncs.length || b.events !== batch.events || b.syncs !== batch.syncs.length) {
-      this.setup.finding(`batch ${batch.n}: acknowledged ${JSON.stringify(body)}, expected accepted=${batch.reports + batch.syncs.length} events=${batch.events} syncs=${batch.syncs.length}`);
+      this.setup.finding(
+        `batch ${batch.n}: acknowledged ${JSON.stringify(body)}, expected accepted=${batch.reports + batch.syncs.length} events=${batch.events} syncs=${batch.syncs.length}`,
+      );
       this.setup.result.unexpectedResponses++;
     }
   }
@@ -160,7 +167,9 @@ export class Producers {
   private count(batch: Batch, o: Exclude<Outcome, { kind: 'ack' }>, slow: boolean): number {
     const { result, finding, note } = this.setup;
     const f = result.failures;
-    const backoff = slow ? 1_000 + Math.floor(Math.random() * 2_000) : Math.min(25 * 2 ** Math.min(batch.attempts - 1, 4), 400) + Math.floor(Math.random() * 25);
+    const backoff = slow
+      ? 1_000 + Math.floor(Math.random() * 2_000)
+      : Math.min(25 * 2 ** Math.min(batch.attempts - 1, 4), 400) + Math.floor(Math.random() * 25);
     if (o.kind === 'refused') f.refused++;
     else if (o.kind === 'reset') {
       if (o.sent) batch.interruptedAt.push(Date.now());

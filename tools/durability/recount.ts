@@ -50,7 +50,10 @@ const ATTEMPTS: Measure[] = [
 ];
 const OUTCOMES = "step IN ('delivered', 'failed_delivery')";
 // Latency histogram bucket as docs/api.md states it: 1 for 0 ms, else 2 + ⌊ln(ms) / ln 1.05⌋.
-const LATENCY_BUCKET = { tier: 'latency_bucket', raw: 'toUInt16(if(assumeNotNull(latency_ms) = 0, 1, 2 + floor(ln(toFloat64(assumeNotNull(latency_ms))) / ln(1.05))))' };
+const LATENCY_BUCKET = {
+  tier: 'latency_bucket',
+  raw: 'toUInt16(if(assumeNotNull(latency_ms) = 0, 1, 2 + floor(ln(toFloat64(assumeNotNull(latency_ms))) / ln(1.05))))',
+};
 const CONNECTION_KINDS = "destination_kind IN ('retl', 'audience')";
 
 export const TIER_RECOUNTS: TierRecount[] = [
@@ -60,8 +63,18 @@ export const TIER_RECOUNTS: TierRecount[] = [
   { table: 'steps_hour', keys: { hour, ...STEP_KEYS }, where: '1', measures: COUNTS },
   { table: 'connections_minute', keys: { minute, ...CONNECTION_KEYS }, where: CONNECTION_KINDS, measures: COUNTS },
   { table: 'connections_hour', keys: { hour, ...CONNECTION_KEYS }, where: CONNECTION_KINDS, measures: COUNTS },
-  { table: 'latency_minute', keys: { minute, ...col('destination_id', 'step', 'source_id', 'mapping_id'), latency_bucket: LATENCY_BUCKET }, where: `${OUTCOMES} AND latency_ms IS NOT NULL`, measures: COUNTS },
-  { table: 'latency_hour', keys: { hour, ...col('destination_id', 'step', 'source_id', 'mapping_id'), latency_bucket: LATENCY_BUCKET }, where: `${OUTCOMES} AND latency_ms IS NOT NULL`, measures: COUNTS },
+  {
+    table: 'latency_minute',
+    keys: { minute, ...col('destination_id', 'step', 'source_id', 'mapping_id'), latency_bucket: LATENCY_BUCKET },
+    where: `${OUTCOMES} AND latency_ms IS NOT NULL`,
+    measures: COUNTS,
+  },
+  {
+    table: 'latency_hour',
+    keys: { hour, ...col('destination_id', 'step', 'source_id', 'mapping_id'), latency_bucket: LATENCY_BUCKET },
+    where: `${OUTCOMES} AND latency_ms IS NOT NULL`,
+    measures: COUNTS,
+  },
   { table: 'attempts_minute', keys: { minute, ...EVENT_KEYS }, where: OUTCOMES, measures: ATTEMPTS },
   { table: 'attempts_hour', keys: { hour, ...EVENT_KEYS }, where: OUTCOMES, measures: ATTEMPTS },
   {
@@ -130,7 +143,10 @@ export function recountSql(t: TierRecount, database: string): string {
 /** The target table of every materialized view the migrations create (`CREATE MATERIALIZED VIEW … TO {{db}}.<table>`). */
 export function viewTargets(migrationsDir = path.join(PACKAGE_ROOT, 'migrations')): string[] {
   const targets: string[] = [];
-  for (const file of fs.readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(migrationsDir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     const m = /CREATE MATERIALIZED VIEW[^\n]*?\sTO\s+\{\{db\}\}\.(\w+)/i.exec(fs.readFileSync(path.join(migrationsDir, file), 'utf8'));
     if (m) targets.push(m[1]);
   }
@@ -145,7 +161,11 @@ export async function recountTiers(db: Db, workspaceId: string): Promise<Record<
   const out: Record<string, TierDifference> = {};
   for (const t of TIER_RECOUNTS) {
     const [row] = await db
-      .query<{ compared: number; keys: number; delta: number; examples: string[] }>({ family: 'durability', sql: recountSql(t, db.database), params: { ws: workspaceId } })
+      .query<{ compared: number; keys: number; delta: number; examples: string[] }>({
+        family: 'durability',
+        sql: recountSql(t, db.database),
+        params: { ws: workspaceId },
+      })
       .catch((err: Error) => {
         throw new Error(`recount of ${t.table} failed: ${String((err.cause as Error | undefined)?.message ?? err.message).slice(0, 600)}`);
       });

@@ -57,7 +57,19 @@ export interface DurabilityResult {
   samplesStored: number;
   /** Attempts beyond the first, over all batches. */
   retries: number;
-  failures: { refused: number; resetAfterSend: number; resetWhileSending: number; http503: number; http504: number; held: number; retryAfterMissing: number; http429: number; otherStatus: number; timeout: number; other: number };
+  failures: {
+    refused: number;
+    resetAfterSend: number;
+    resetWhileSending: number;
+    http503: number;
+    http504: number;
+    held: number;
+    retryAfterMissing: number;
+    http429: number;
+    otherStatus: number;
+    timeout: number;
+    other: number;
+  };
   /** Batches whose request was sent in full when its gateway died or refused it (the acknowledgement may have been lost). */
   batchesInterruptedAfterSend: number;
   /** Of those: rows stored before the first interruption (ack lost, retry deduplicated), partly before, or only by a retry. */
@@ -98,32 +110,84 @@ export interface DurabilityResult {
 /** A result with every figure at zero, before the run counts anything. */
 export function newDurabilityResult(seed: number, dataDir: string | null, plant: string | null): DurabilityResult {
   return {
-    seed, dataDir, plant,
-    kills: 0, killsDuringStartup: 0, starts: 0, startMs: { p50: 0, max: 0 },
-    batchesPosted: 0, batchesAcknowledged: 0, reports: 0, events: 0, syncsAcknowledged: 0, samplesAcknowledged: 0, samplesStored: 0,
+    seed,
+    dataDir,
+    plant,
+    kills: 0,
+    killsDuringStartup: 0,
+    starts: 0,
+    startMs: { p50: 0, max: 0 },
+    batchesPosted: 0,
+    batchesAcknowledged: 0,
+    reports: 0,
+    events: 0,
+    syncsAcknowledged: 0,
+    samplesAcknowledged: 0,
+    samplesStored: 0,
     retries: 0,
-    failures: { refused: 0, resetAfterSend: 0, resetWhileSending: 0, http503: 0, http504: 0, held: 0, retryAfterMissing: 0, http429: 0, otherStatus: 0, timeout: 0, other: 0 },
+    failures: {
+      refused: 0,
+      resetAfterSend: 0,
+      resetWhileSending: 0,
+      http503: 0,
+      http504: 0,
+      held: 0,
+      retryAfterMissing: 0,
+      http429: 0,
+      otherStatus: 0,
+      timeout: 0,
+      other: 0,
+    },
     batchesInterruptedAfterSend: 0,
     interrupted: { storedBeforeKill: 0, partlyBeforeKill: 0, storedByRetry: 0 },
-    duplicates: 0, lost: 0, batchEventMismatches: 0, unacknowledgedStored: 0,
-    tiers: {}, differences: 0, syncsLost: 0, syncDuplicates: 0,
+    duplicates: 0,
+    lost: 0,
+    batchEventMismatches: 0,
+    unacknowledgedStored: 0,
+    tiers: {},
+    differences: 0,
+    syncsLost: 0,
+    syncDuplicates: 0,
     orphans: { afterKills: 0, repairedAtStart: 0, unrepaired: 0, atEnd: 0, afterRepair: 0 },
     detachedParts: {},
     api: { compared: 0, mismatches: 0 },
     diskFull: null,
     unexpectedResponses: 0,
-    loadBefore: [], loadAfter: [],
-    wallMs: 0, killPhaseMs: 0, ok: false, findings: [], notes: [],
+    loadBefore: [],
+    loadAfter: [],
+    wallMs: 0,
+    killPhaseMs: 0,
+    ok: false,
+    findings: [],
+    notes: [],
   };
 }
 
 /** The run passes only when no check found anything and every must-be-0 figure is 0. */
 export function durabilityPassed(r: DurabilityResult): boolean {
-  const zero = [r.duplicates, r.lost, r.batchEventMismatches, r.differences, r.syncsLost, r.syncDuplicates, r.unexpectedResponses, r.unacknowledgedStored, r.orphans.unrepaired, r.orphans.afterRepair, r.api.mismatches, r.samplesStored - r.samplesAcknowledged];
+  const zero = [
+    r.duplicates,
+    r.lost,
+    r.batchEventMismatches,
+    r.differences,
+    r.syncsLost,
+    r.syncDuplicates,
+    r.unexpectedResponses,
+    r.unacknowledgedStored,
+    r.orphans.unrepaired,
+    r.orphans.afterRepair,
+    r.api.mismatches,
+    r.samplesStored - r.samplesAcknowledged,
+  ];
   return r.findings.length === 0 && zero.every((n) => n === 0) && r.api.compared > 0 && Object.keys(r.tiers).length > 0;
 }
 
-const joined = (o: Record<string, number>) => (Object.keys(o).length ? Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ') : '0');
+const joined = (o: Record<string, number>) =>
+  Object.keys(o).length
+    ? Object.entries(o)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')
+    : '0';
 
 /** Figures as an aligned text block. */
 export function describeDurability(r: DurabilityResult): string {
@@ -133,18 +197,39 @@ export function describeDurability(r: DurabilityResult): string {
   const rows: [string, string | number][] = [
     ['kills (SIGKILL)', `${r.kills} (${r.killsDuringStartup} before the gateway listened)`],
     ['gateway starts', `${r.starts} (start to listening: p50 ${r.startMs.p50} ms, max ${r.startMs.max} ms)`],
-    ['disk full', d === null ? 'not asked for' : d.skipped ? `skipped: ${d.skipped}` : `${(d.fullMs / 1000).toFixed(0)} s: ${d.refused503} × 503, ${d.refused504} × 504, ${d.acknowledged} acknowledged; /readyz not ready ${d.notReady} of ${d.readyPolls} polls, ready after: ${d.readyAfter}; held ${d.held} (moved back ${d.heldResolved})`],
+    [
+      'disk full',
+      d === null
+        ? 'not asked for'
+        : d.skipped
+          ? `skipped: ${d.skipped}`
+          : `${(d.fullMs / 1000).toFixed(0)} s: ${d.refused503} × 503, ${d.refused504} × 504, ${d.acknowledged} acknowledged; /readyz not ready ${d.notReady} of ${d.readyPolls} polls, ready after: ${d.readyAfter}; held ${d.held} (moved back ${d.heldResolved})`,
+    ],
     ['batches acknowledged', `${r.batchesAcknowledged} of ${r.batchesPosted} posted`],
     ['reports acknowledged', `${r.reports} (${r.events} events), ${r.syncsAcknowledged} syncs, ${r.samplesAcknowledged} samples (${r.samplesStored} stored)`],
-    ['retries', `${r.retries} (refused ${f.refused}, reset after send ${f.resetAfterSend}, while sending ${f.resetWhileSending}, 503 ${f.http503} (held ${f.held}), 504 ${f.http504}, no Retry-After ${f.retryAfterMissing}, 429 ${f.http429}, other status ${f.otherStatus}, timeout ${f.timeout}, other ${f.other})`],
-    ['interrupted after send', `${r.batchesInterruptedAfterSend} batches: ${r.interrupted.storedBeforeKill} stored before (ack lost, retry deduplicated), ${r.interrupted.partlyBeforeKill} partly before, ${r.interrupted.storedByRetry} stored by a retry`],
+    [
+      'retries',
+      `${r.retries} (refused ${f.refused}, reset after send ${f.resetAfterSend}, while sending ${f.resetWhileSending}, 503 ${f.http503} (held ${f.held}), 504 ${f.http504}, no Retry-After ${f.retryAfterMissing}, 429 ${f.http429}, other status ${f.otherStatus}, timeout ${f.timeout}, other ${f.other})`,
+    ],
+    [
+      'interrupted after send',
+      `${r.batchesInterruptedAfterSend} batches: ${r.interrupted.storedBeforeKill} stored before (ack lost, retry deduplicated), ${r.interrupted.partlyBeforeKill} partly before, ${r.interrupted.storedByRetry} stored by a retry`,
+    ],
     ['duplicates', r.duplicates],
     ['lost', r.lost],
     ['batch event mismatches', r.batchEventMismatches],
     ['stored but never acknowledged', r.unacknowledgedStored],
-    ['tiers vs recount from raw', `${r.differences} differing keys over ${Object.keys(r.tiers).length} tiers (${Object.entries(r.tiers).map(([t, x]) => `${t} ${x.keys}/${x.compared}`).join(', ')})`],
+    [
+      'tiers vs recount from raw',
+      `${r.differences} differing keys over ${Object.keys(r.tiers).length} tiers (${Object.entries(r.tiers)
+        .map(([t, x]) => `${t} ${x.keys}/${x.compared}`)
+        .join(', ')})`,
+    ],
     ['syncs lost / duplicated', `${r.syncsLost} / ${r.syncDuplicates}`],
-    ['orphan dedup records', `${o.afterKills} found after kills (before repair), ${o.repairedAtStart} repaired at start (logged), ${o.unrepaired} left after a start; at the end ${o.atEnd} before repair, ${o.afterRepair} after`],
+    [
+      'orphan dedup records',
+      `${o.afterKills} found after kills (before repair), ${o.repairedAtStart} repaired at start (logged), ${o.unrepaired} left after a start; at the end ${o.atEnd} before repair, ${o.afterRepair} after`,
+    ],
     ['detached parts', joined(r.detachedParts)],
     ['API answers vs ledger', `${r.api.mismatches} mismatches of ${r.api.compared} compared`],
     ['unexpected responses', r.unexpectedResponses],
@@ -154,7 +239,9 @@ export function describeDurability(r: DurabilityResult): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
-  const verdict = r.ok ? 'durability: OK — every acknowledged report stored exactly once; every tier equals its recount from raw; the API agrees with the ledger' : 'durability: FAILED';
+  const verdict = r.ok
+    ? 'durability: OK — every acknowledged report stored exactly once; every tier equals its recount from raw; the API agrees with the ledger'
+    : 'durability: FAILED';
   const findings = r.findings.length ? `\nfindings:\n${r.findings.map((x) => `  - ${x}`).join('\n')}\n` : '';
   const notes = r.notes.length ? `\nnotes:\n${r.notes.map((x) => `  - ${x}`).join('\n')}\n` : '';
   return `${verdict}\n${lines.join('\n')}\n${findings}${notes}${r.dataDir ? `data kept in ${r.dataDir}\n` : ''}`;

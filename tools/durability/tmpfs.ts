@@ -32,7 +32,7 @@ export function mountSmallDisk(sizeMb: number): FullDisk | null {
       const fd = fs.openSync(filler, 'a');
       const chunk = Buffer.alloc(1 << 20);
       try {
-        for (let size = chunk.length; size >= 1; ) {
+        for (let size = chunk.length; size >= 1;) {
           try {
             fs.writeSync(fd, chunk, 0, size);
           } catch {

@@ -62,7 +62,18 @@ const STEPS: Record<Kind, string[]> = {
   classic: ['filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered', 'delivered', 'delivered'],
   actions: ['filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered', 'delivered', 'delivered'],
   storage: ['filtered_destination', 'delivered', 'delivered', 'delivered'],
-  retl: ['extracted', 'extracted', 'extracted', 'failed_extract', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered', 'delivered'],
+  retl: [
+    'extracted',
+    'extracted',
+    'extracted',
+    'failed_extract',
+    'filtered_destination',
+    'retry_enqueued',
+    'retry_resolved',
+    'failed_delivery',
+    'delivered',
+    'delivered',
+  ],
   audience: ['computed', 'computed', 'computed', 'filtered_destination', 'retry_enqueued', 'retry_resolved', 'failed_delivery', 'delivered', 'delivered'],
 };
 const REASONS: Record<string, string[]> = {
@@ -123,7 +134,12 @@ function outcomeFields(rng: Rng, kind: Kind, step: string, r: Record<string, unk
 function sampleOf(rng: Rng, step: string, reason: string, messageId: string): Record<string, unknown> {
   const sample: Record<string, unknown> = { payload: { messageId, properties: { total: rng.int(1, 500) } }, error: `simulated ${reason}` };
   if (step === 'failed_delivery') {
-    sample.request = { method: 'POST', url: 'https://api.example.com/v2/track?api_key=k-durability', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer sk_durability' }, body: { messageId } };
+    sample.request = {
+      method: 'POST',
+      url: 'https://api.example.com/v2/track?api_key=k-durability',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer sk_durability' },
+      body: { messageId },
+    };
     sample.response = { status: reason === 'ETIMEDOUT' ? undefined : Number(reason), headers: { 'Retry-After': '30' }, body: 'simulated' };
     if (reason === 'ETIMEDOUT') delete sample.response; // no answer after a timeout
   }

@@ -91,7 +91,10 @@ async function tiersEqualRecount({ db, result, finding }: Checks): Promise<void>
   result.differences = 0;
   for (const [table, d] of Object.entries(result.tiers)) {
     result.differences += d.keys;
-    if (d.keys > 0) finding(`${table}: ${d.keys} of ${d.compared} keys differ from the recount from raw (|Δ| ${d.delta}); e.g. (key…, tier, raw per measure) ${d.examples.join(' ')}`);
+    if (d.keys > 0)
+      finding(
+        `${table}: ${d.keys} of ${d.compared} keys differ from the recount from raw (|Δ| ${d.delta}); e.g. (key…, tier, raw per measure) ${d.examples.join(' ')}`,
+      );
   }
 }
 
@@ -103,7 +106,8 @@ async function samples({ db, result, finding }: Checks): Promise<void> {
     params: WS,
   });
   result.samplesStored = Number(row.rows);
-  if (Number(row.rows) !== result.samplesAcknowledged) finding(`discard_samples holds ${row.rows} samples, the acknowledgements said ${result.samplesAcknowledged} were kept`);
+  if (Number(row.rows) !== result.samplesAcknowledged)
+    finding(`discard_samples holds ${row.rows} samples, the acknowledgements said ${result.samplesAcknowledged} were kept`);
   if (Number(row.ids) !== Number(row.rows)) finding(`discard_samples: ${Number(row.rows) - Number(row.ids)} samples stored twice`);
 }
 

@@ -40,7 +40,9 @@ function RouteView({ route }: { route: Route }) {
       return (
         <section className="panel empty-state">
           <h1>Page not found</h1>
-          <a href="/" onClick={followLink}>Go to the destinations overview</a>
+          <a href="/" onClick={followLink}>
+            Go to the destinations overview
+          </a>
         </section>
       );
   }

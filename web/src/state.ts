@@ -40,8 +40,20 @@ export interface DestinationState {
 }
 
 const STEP_KINDS = new Set<string>([
-  'SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY',
-  'EVENTS_TO_WAREHOUSE_ROWS', 'FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED', 'RECORDS_EXTRACTED', 'FAILED_TO_EXTRACT', 'FILTERED_AT_MAPPING', 'MEMBERSHIP_CHANGES_COMPUTED',
+  'SUCCESSFULLY_RECEIVED',
+  'FAILED_ON_INGEST',
+  'FILTERED_AT_SOURCE',
+  'FILTERED_AT_DESTINATION',
+  'RETRY_PENDING',
+  'FAILED_DELIVERY',
+  'SUCCESSFUL_DELIVERY',
+  'EVENTS_TO_WAREHOUSE_ROWS',
+  'FAILED_TO_SYNC',
+  'SUCCESSFULLY_SYNCED',
+  'RECORDS_EXTRACTED',
+  'FAILED_TO_EXTRACT',
+  'FILTERED_AT_MAPPING',
+  'MEMBERSHIP_CHANGES_COMPUTED',
 ]);
 
 export function parseRange(params: URLSearchParams): RangeChoice {
@@ -58,7 +70,8 @@ export function readRange(params: URLSearchParams): { range: RangeChoice; proble
     return { range: { preset: DEFAULT_PRESET }, problem: 'The custom range in the address has no valid start and end.' };
   }
   const preset = PRESETS.find((p) => p.value === range);
-  if (range !== null && !preset) return { range: { preset: DEFAULT_PRESET }, problem: `The address asks for a range the page does not offer (“${range.slice(0, 40)}”).` };
+  if (range !== null && !preset)
+    return { range: { preset: DEFAULT_PRESET }, problem: `The address asks for a range the page does not offer (“${range.slice(0, 40)}”).` };
   return { range: { preset: preset?.value ?? DEFAULT_PRESET }, problem: null };
 }
 
@@ -101,8 +114,21 @@ export function granularityFor(range: RangeChoice): Granularity {
   return 'DAY';
 }
 
-export const DISCARD_STEPS = new Set<PipelineStepKind>(['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY']);
-export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>(['FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY']);
+export const DISCARD_STEPS = new Set<PipelineStepKind>([
+  'FAILED_ON_INGEST',
+  'FILTERED_AT_SOURCE',
+  'FAILED_TO_EXTRACT',
+  'FILTERED_AT_DESTINATION',
+  'FILTERED_AT_MAPPING',
+  'FAILED_DELIVERY',
+]);
+export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>([
+  'FILTERED_AT_DESTINATION',
+  'FILTERED_AT_MAPPING',
+  'RETRY_PENDING',
+  'FAILED_DELIVERY',
+  'SUCCESSFUL_DELIVERY',
+]);
 /** The first box of each kind: every share is a percent of it, and it opens the breakdown (and the sync runs). */
 export const ENTRY_STEPS = new Set<PipelineStepKind>(['SUCCESSFULLY_RECEIVED', 'RECORDS_EXTRACTED', 'MEMBERSHIP_CHANGES_COMPUTED']);
 export const SYNC_STEPS = new Set<PipelineStepKind>(['FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);

@@ -74,9 +74,17 @@ export async function notificationContext(
   redact: SampleRedactor,
 ): Promise<NotificationContext> {
   const { from, to } = ruleWindow(rule, event.at);
-  const context: NotificationContext = { link: pageLink(baseUrl, rule, from, to), from: new Date(from).toISOString(), to: new Date(to).toISOString(), topReason: null, sample: null, acknowledgement: null };
+  const context: NotificationContext = {
+    link: pageLink(baseUrl, rule, from, to),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    topReason: null,
+    sample: null,
+    acknowledgement: null,
+  };
   const step = explainedStep(rule);
-  if (event.state !== 'firing' || step === null || !isDiscardReportStep(step) || rule.destinationId === null || KIND_SPECS[rule.kind].target !== 'destination') return context;
+  if (event.state !== 'firing' || step === null || !isDiscardReportStep(step) || rule.destinationId === null || KIND_SPECS[rule.kind].target !== 'destination')
+    return context;
   const range: ResolvedRange = { from, to, previousFrom: from, previousTo: from, timeZone: 'UTC', lookback: false };
   const sourceIds = (await catalog.connections([rule.destinationId])).map((c) => c.sourceId);
   const scope: StepScope = { step, destinationId: rule.destinationId, sourceIds, reasons: rule.reason === null ? null : [rule.reason] };

@@ -61,11 +61,19 @@ export class Dispatcher {
   private channels(rule: AlertRuleValue, event: AlertEventValue, context: NotificationContext): [NotificationChannel, string, Send][] {
     const o = this.options;
     const post = (url: string, body: unknown, traceHeaders: Record<string, string>) =>
-      postOutbound(url, { ...traceHeaders, 'content-type': 'application/json', 'user-agent': 'delivery-overview-gateway' }, JSON.stringify(body), { timeoutMs: o.retry.timeoutMs, signal: this.signal, allowPrivateNetworks: o.allowPrivateNetworks });
+      postOutbound(url, { ...traceHeaders, 'content-type': 'application/json', 'user-agent': 'delivery-overview-gateway' }, JSON.stringify(body), {
+        timeoutMs: o.retry.timeoutMs,
+        signal: this.signal,
+        allowPrivateNetworks: o.allowPrivateNetworks,
+      });
     const out: [NotificationChannel, string, Send][] = [];
     if (rule.webhookUrl) {
       const url = rule.webhookUrl;
-      out.push(['webhook', redactUrl(url) ?? '', () => o.trace('alerts.webhook', (h) => postWebhook(url, rule.webhookSecret, event, o.retry, this.signal, o.allowPrivateNetworks, h, context))]);
+      out.push([
+        'webhook',
+        redactUrl(url) ?? '',
+        () => o.trace('alerts.webhook', (h) => postWebhook(url, rule.webhookSecret, event, o.retry, this.signal, o.allowPrivateNetworks, h, context)),
+      ]);
     }
     if (rule.slackWebhookUrl) {
       const url = rule.slackWebhookUrl;
@@ -73,7 +81,11 @@ export class Dispatcher {
     }
     if (rule.pagerdutyRoutingKey) {
       const key = rule.pagerdutyRoutingKey;
-      out.push(['pagerduty', redactUrl(o.pagerdutyEventsUrl) ?? '', () => o.trace('alerts.pagerduty', (h) => post(o.pagerdutyEventsUrl, pagerdutyEvent(rule, key, event, context), h))]);
+      out.push([
+        'pagerduty',
+        redactUrl(o.pagerdutyEventsUrl) ?? '',
+        () => o.trace('alerts.pagerduty', (h) => post(o.pagerdutyEventsUrl, pagerdutyEvent(rule, key, event, context), h)),
+      ]);
     }
     if (rule.emails.length > 0) {
       const email = o.email;
@@ -85,20 +97,37 @@ export class Dispatcher {
   private async attempt(rule: AlertRuleValue, event: AlertEventValue, channel: NotificationChannel, target: string, send: Send): Promise<void> {
     let result: DeliveryResult;
     try {
-      result = send === null ? { ok: false, attempts: 0, statusCode: null, lastError: 'email is not configured on the gateway (SMTP_URL is not set)' } : await withRetries(this.options.retry, this.signal, send, (attempt, err) =>
-        this.record(rule, event, channel, target, { outcome: 'retrying', attempts: attempt, lastError: err.message, statusCode: err.statusCode }),
-      );
+      result =
+        send === null
+          ? { ok: false, attempts: 0, statusCode: null, lastError: 'email is not configured on the gateway (SMTP_URL is not set)' }
+          : await withRetries(this.options.retry, this.signal, send, (attempt, err) =>
+              this.record(rule, event, channel, target, { outcome: 'retrying', attempts: attempt, lastError: err.message, statusCode: err.statusCode }),
+            );
     } catch (err) {
       result = { ok: false, attempts: 0, statusCode: null, lastError: 'internal error while sending' };
       this.options.log.error({ err, rule: rule.id, channel }, 'notification failed unexpectedly');
     }
     this.options.onNotification?.(channel, result);
     const level = result.ok ? 'info' : 'warn';
-    this.options.log[level]({ workspace: rule.workspaceId, rule: rule.id, event: event.id, channel, attempts: result.attempts, error: result.lastError }, 'alert notification');
-    await this.record(rule, event, channel, target, { outcome: result.ok ? 'delivered' : 'failed', attempts: result.attempts, lastError: result.lastError, statusCode: result.statusCode });
+    this.options.log[level](
+      { workspace: rule.workspaceId, rule: rule.id, event: event.id, channel, attempts: result.attempts, error: result.lastError },
+      'alert notification',
+    );
+    await this.record(rule, event, channel, target, {
+      outcome: result.ok ? 'delivered' : 'failed',
+      attempts: result.attempts,
+      lastError: result.lastError,
+      statusCode: result.statusCode,
+    });
   }
 
-  private async record(rule: AlertRuleValue, event: AlertEventValue, channel: NotificationChannel, target: string, n: { outcome: 'delivered' | 'retrying' | 'failed'; attempts: number; lastError: string | null; statusCode: number | null }): Promise<void> {
+  private async record(
+    rule: AlertRuleValue,
+    event: AlertEventValue,
+    channel: NotificationChannel,
+    target: string,
+    n: { outcome: 'delivered' | 'retrying' | 'failed'; attempts: number; lastError: string | null; statusCode: number | null },
+  ): Promise<void> {
     await this.options.store
       .writeNotification(rule.workspaceId, { eventId: event.id, channel, target, ...n, updatedAt: Date.now() })
       .catch((err) => this.options.log.warn({ err, rule: rule.id }, 'could not record a notification outcome'));

@@ -81,14 +81,23 @@ export class EgressRefused extends Error {
  * to a public address when a rule is saved and to a private one later (DNS rebinding)
  * is still refused.
  */
-export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void): void {
+export function publicOnlyLookup(
+  hostname: string,
+  options: dns.LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+): void {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const list = addresses as dns.LookupAddress[];
     const blocked = list.find((a) => !isPublicAddress(a.address));
     if (blocked || list.length === 0) {
       // The address itself is not named: the message reaches workspace users (alert history).
-      return callback(new EgressRefused(`${hostname} resolves to ${blocked ? 'a non-public address' : 'no address'}; webhooks go to public addresses only (ALERT_WEBHOOK_ALLOW_PRIVATE)`), '');
+      return callback(
+        new EgressRefused(
+          `${hostname} resolves to ${blocked ? 'a non-public address' : 'no address'}; webhooks go to public addresses only (ALERT_WEBHOOK_ALLOW_PRIVATE)`,
+        ),
+        '',
+      );
     }
     if (options.all) return callback(null, list);
     callback(null, list[0].address, list[0].family);

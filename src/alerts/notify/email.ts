@@ -30,7 +30,13 @@ export class EmailNotifier {
     });
   }
 
-  async send(to: readonly string[], e: AlertEventValue, _policy: RetryPolicy, signal: AbortSignal, context: NotificationContext | null = null): Promise<{ statusCode: null }> {
+  async send(
+    to: readonly string[],
+    e: AlertEventValue,
+    _policy: RetryPolicy,
+    signal: AbortSignal,
+    context: NotificationContext | null = null,
+  ): Promise<{ statusCode: null }> {
     if (signal.aborted) throw new DeliveryError('the gateway shut down before delivery finished', false);
     const payload = alertPayload(e);
     const text =
@@ -48,7 +54,9 @@ export class EmailNotifier {
         text,
         messageId: `<${crypto.createHash('sha256').update(e.id).digest('hex').slice(0, 32)}@delivery-overview>`,
         headers: { 'X-Delivery-Overview-Idempotency-Key': e.id, 'X-Delivery-Overview-State': payload.state },
-        attachments: [{ filename: 'alert.json', contentType: 'application/json', content: JSON.stringify(context ? { ...payload, context } : payload, null, 2) }],
+        attachments: [
+          { filename: 'alert.json', contentType: 'application/json', content: JSON.stringify(context ? { ...payload, context } : payload, null, 2) },
+        ],
       });
       return { statusCode: null };
     } catch (err) {
@@ -71,7 +79,11 @@ export class EmailNotifier {
 function contextText(e: AlertEventValue, context: NotificationContext | null): string {
   if (!context) return '';
   const lines = [`Open: ${context.link}`];
-  if (context.topReason) lines.push(`Top reason: ${context.topReason.code} ${context.topReason.title} (${context.topReason.count} events)`, `What to do: ${context.topReason.remedy}`);
+  if (context.topReason)
+    lines.push(
+      `Top reason: ${context.topReason.code} ${context.topReason.title} (${context.topReason.count} events)`,
+      `What to do: ${context.topReason.remedy}`,
+    );
   if (context.sample) lines.push(`One failing event (redacted): ${context.sample.error ?? context.sample.payload ?? ''}`);
   if (e.mutedUntil !== null) lines.push(`The rule is muted until ${new Date(e.mutedUntil).toISOString()}: only this recovery is sent.`);
   if (context.acknowledgement) lines.push(`Acknowledged by ${context.acknowledgement.by} at ${context.acknowledgement.at}.`);

@@ -49,7 +49,10 @@ function post(url: URL, headers: Record<string, string>, body: string, options: 
       signal: options.signal,
       lookup: options.allowPrivateNetworks ? undefined : publicOnlyLookup,
     });
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no response within ${options.timeoutMs} ms`), { name: 'TimeoutError' })), options.timeoutMs);
+    const timer = setTimeout(
+      () => request.destroy(Object.assign(new Error(`no response within ${options.timeoutMs} ms`), { name: 'TimeoutError' })),
+      options.timeoutMs,
+    );
     request.on('response', (res) => {
       clearTimeout(timer);
       res.destroy(); // the status is all we need; a receiver streaming a body forever must not hold the socket

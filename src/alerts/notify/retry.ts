@@ -58,7 +58,8 @@ export async function withRetries(
 ): Promise<DeliveryResult> {
   let last: DeliveryError | null = null;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    if (signal.aborted) return { ok: false, attempts: attempt - 1, statusCode: last?.statusCode ?? null, lastError: 'the gateway shut down before delivery finished' };
+    if (signal.aborted)
+      return { ok: false, attempts: attempt - 1, statusCode: last?.statusCode ?? null, lastError: 'the gateway shut down before delivery finished' };
     try {
       const { statusCode } = await send(attempt);
       return { ok: true, attempts: attempt, statusCode, lastError: null };

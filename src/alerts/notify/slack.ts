@@ -20,11 +20,22 @@ export function slackMessage(rule: AlertRuleValue, e: AlertEventValue, context: 
   ];
   if (context.topReason) {
     const r = context.topReason;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*Top reason:* \`${escape(r.code)}\` ${escape(r.title)} (${r.count.toLocaleString('en-US')} events)\n*What to do:* ${escape(r.remedy)}`, 3000) } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: cut(
+          `*Top reason:* \`${escape(r.code)}\` ${escape(r.title)} (${r.count.toLocaleString('en-US')} events)\n*What to do:* ${escape(r.remedy)}`,
+          3000,
+        ),
+      },
+    });
   }
   if (context.sample) {
     const s = context.sample;
-    const what = [s.messageId && `message \`${escape(s.messageId)}\``, s.eventName && escape(s.eventName), s.request?.status && `HTTP ${s.request.status}`].filter(Boolean).join(' · ');
+    const what = [s.messageId && `message \`${escape(s.messageId)}\``, s.eventName && escape(s.eventName), s.request?.status && `HTTP ${s.request.status}`]
+      .filter(Boolean)
+      .join(' · ');
     const body = s.error ?? s.payload ?? '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*One failing event* (${what || s.at}, redacted)\n\`\`\`${escape(body)}\`\`\``, 3000) } });
   }

@@ -12,7 +12,12 @@ export interface CompatEndpoint {
 }
 
 /** The reference's dimension names and ours. */
-export const COMPAT_DIMENSIONS = { eventName: 'EVENT_NAME', eventType: 'EVENT_TYPE', appVersion: 'APP_VERSION', discardReason: 'REASON' } as const satisfies Record<string, Dimension>;
+export const COMPAT_DIMENSIONS = {
+  eventName: 'EVENT_NAME',
+  eventType: 'EVENT_TYPE',
+  appVersion: 'APP_VERSION',
+  discardReason: 'REASON',
+} as const satisfies Record<string, Dimension>;
 export type CompatDimension = keyof typeof COMPAT_DIMENSIONS;
 
 const EVENT_DIMENSIONS: readonly CompatDimension[] = ['eventName', 'eventType', 'appVersion'];

@@ -42,7 +42,11 @@ export function compatErrors(err: unknown): { status: number; errors: CompatErro
       return one(404, { type: 'not-found', message: e.message, field });
     case ErrorCode.RATE_LIMITED: {
       const seconds = Math.ceil(Number(e.details?.retryAfterSeconds ?? 1));
-      return one(429, { type: 'RequestError', message: 'Too many requests', data: { msBeforeNext: seconds * 1000, remainingPoints: 0 } }, { 'retry-after': String(seconds) });
+      return one(
+        429,
+        { type: 'RequestError', message: 'Too many requests', data: { msBeforeNext: seconds * 1000, remainingPoints: 0 } },
+        { 'retry-after': String(seconds) },
+      );
     }
     default:
       return one(HTTP_STATUS[e.code], { type: 'server', message: e.message });

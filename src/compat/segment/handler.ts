@@ -22,7 +22,10 @@ export async function handleSegmentCompat(req: IncomingMessage, res: ServerRespo
     // An own property only: `constructor` or `__proto__` is no endpoint (it was a 500 with a stack).
     const endpoint = Object.hasOwn(COMPAT_ENDPOINTS, name) ? COMPAT_ENDPOINTS[name] : undefined;
     if (!url.pathname.startsWith(COMPAT_PREFIX) || !endpoint) {
-      throw new AppError(ErrorCode.NOT_FOUND, `No endpoint ${url.pathname.slice(0, 128)}; the delivery-overview endpoints are ${Object.keys(COMPAT_ENDPOINTS).join(', ')}`);
+      throw new AppError(
+        ErrorCode.NOT_FOUND,
+        `No endpoint ${url.pathname.slice(0, 128)}; the delivery-overview endpoints are ${Object.keys(COMPAT_ENDPOINTS).join(', ')}`,
+      );
     }
     if (req.method !== 'GET') throw new AppError(ErrorCode.NOT_FOUND, `No ${req.method} endpoint at ${url.pathname}; use GET`);
     const caller = await authorizeRead(req, deps);
@@ -53,9 +56,13 @@ async function scopeOf(caller: ReadCaller, endpoint: CompatEndpoint, request: Co
     throw new AppError(ErrorCode.NOT_FOUND, `Source ${source.id} is not connected to destination ${destination.id}`, { field: 'destinationConfigId' });
   }
   if (request.mappingId !== null) {
-    if (destination.kind !== 'actions') throw new AppError(ErrorCode.BAD_USER_INPUT, `subscriptionId applies to Actions destinations; ${destination.id} is ${destination.kind}`, { field: 'subscriptionId' });
+    if (destination.kind !== 'actions')
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `subscriptionId applies to Actions destinations; ${destination.id} is ${destination.kind}`, {
+        field: 'subscriptionId',
+      });
     const mappings = await caller.catalog.mappings([destination.id]);
-    if (!mappings.some((m) => m.id === request.mappingId)) throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no subscription (mapping) ${request.mappingId}`, { field: 'subscriptionId' });
+    if (!mappings.some((m) => m.id === request.mappingId))
+      throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no subscription (mapping) ${request.mappingId}`, { field: 'subscriptionId' });
   }
   return { ...base, destinationId: destination.id, sourceIds: [], sourceId: source.id };
 }

@@ -48,13 +48,23 @@ export function parseCompatParams(query: URLSearchParams, endpoint: CompatEndpoi
   const flat = flattenQuery(query);
   const problems: { message: string; field: string }[] = [];
   const fail = (field: string, message: string) => void problems.push({ field, message });
-  const known = ['sourceId', 'startTime', 'endTime', 'granularity', 'groupBy', 'pagination.count', 'pagination.cursor', ...endpoint.dimensions.map((d) => `filter.${d}`)];
+  const known = [
+    'sourceId',
+    'startTime',
+    'endTime',
+    'granularity',
+    'groupBy',
+    'pagination.count',
+    'pagination.cursor',
+    ...endpoint.dimensions.map((d) => `filter.${d}`),
+  ];
   if (endpoint.destinationSide) known.push('destinationConfigId', 'subscriptionId');
-  for (const key of flat.keys()) if (!known.includes(key)) fail(key.slice(0, 64), `"${key.slice(0, 64)}" is not a parameter of this endpoint; it takes ${known.join(', ')}`);
+  for (const key of flat.keys())
+    if (!known.includes(key)) fail(key.slice(0, 64), `"${key.slice(0, 64)}" is not a parameter of this endpoint; it takes ${known.join(', ')}`);
   const one = (field: string, required: boolean): string | null => {
     const v = flat.get(field);
     if (v === undefined || v[0] === '') return required ? (fail(field, `"${field}" is required`), null) : null;
-    if (v.length > 1) return fail(field, `"${field}" is given more than once`), null;
+    if (v.length > 1) return (fail(field, `"${field}" is given more than once`), null);
     return v[0].length > 256 ? (fail(field, `"${field}" is longer than 256 characters`), null) : v[0];
   };
   const sourceId = one('sourceId', true);
@@ -67,7 +77,19 @@ export function parseCompatParams(query: URLSearchParams, endpoint: CompatEndpoi
   const count = countOf(one('pagination.count', false), fail);
   const offset = offsetOf(one('pagination.cursor', false), fail);
   if (problems.length > 0) throw new InputProblems(problems);
-  return { sourceId: sourceId!, destinationId, mappingId, range: range!, granularity: granularity!, groupBy, dimensions: groupBy.map((d) => COMPAT_DIMENSIONS[d]), filter, reasons, count, offset };
+  return {
+    sourceId: sourceId!,
+    destinationId,
+    mappingId,
+    range: range!,
+    granularity: granularity!,
+    groupBy,
+    dimensions: groupBy.map((d) => COMPAT_DIMENSIONS[d]),
+    filter,
+    reasons,
+    count,
+    offset,
+  };
 }
 
 type Fail = (field: string, message: string) => void;
@@ -102,7 +124,8 @@ function rangeOf(start: string | null, end: string | null, granularity: Granular
 function groupByOf(values: string[], endpoint: CompatEndpoint, fail: Fail): CompatDimension[] {
   const out: CompatDimension[] = [];
   for (const name of values.flatMap((v) => v.split(',')).map((v) => v.trim())) {
-    if (!(endpoint.dimensions as readonly string[]).includes(name)) fail('groupBy', `groupBy takes ${endpoint.dimensions.join(', ')} here, not "${name.slice(0, 64)}"`);
+    if (!(endpoint.dimensions as readonly string[]).includes(name))
+      fail('groupBy', `groupBy takes ${endpoint.dimensions.join(', ')} here, not "${name.slice(0, 64)}"`);
     else if (!out.includes(name as CompatDimension)) out.push(name as CompatDimension);
   }
   return out;

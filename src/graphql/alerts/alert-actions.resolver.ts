@@ -21,14 +21,16 @@ export class AlertActionsResolver {
   }
 
   @Mutation(() => AlertRule, {
-    description: "Records who acknowledged the rule's open alert (its current firing) and when; notifications of its change of severity or recovery say so. The first acknowledgement stands. Needs the admin scope.",
+    description:
+      "Records who acknowledged the rule's open alert (its current firing) and when; notifications of its change of severity or recovery say so. The first acknowledgement stands. Needs the admin scope.",
   })
   async acknowledgeAlert(@Arg('ruleId', () => ID) ruleId: string, @Ctx() ctx: RequestContext): Promise<AlertRule> {
     return toRule(await rulesOf(ctx, 'admin').acknowledge(ruleId, ctx.principal.tokenId));
   }
 
   @Mutation(() => String, {
-    description: "Makes a Standard Webhooks secret (whsec_…) for the rule's webhook and returns it, this once: requests are then signed with it (webhook-signature, and X-Delivery-Overview-Signature). Needs the admin scope.",
+    description:
+      "Makes a Standard Webhooks secret (whsec_…) for the rule's webhook and returns it, this once: requests are then signed with it (webhook-signature, and X-Delivery-Overview-Signature). Needs the admin scope.",
   })
   async rotateAlertWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<string> {
     return rulesOf(ctx, 'admin').rotateWebhookSecret(id);

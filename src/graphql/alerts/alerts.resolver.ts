@@ -1,12 +1,28 @@
 import { Max, Min } from 'class-validator';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { AlertRuleService, type AlertRuleWithState } from '../../alerts/rule.service';
 import { redactUrl, thresholdOrDefault, type AlertRuleFields } from '../../alerts/rules';
 import type { AlertEventValue } from '../../alerts/store';
 import { eventStepKind } from '../../alerts/values';
 import { AppError, ErrorCode } from '../../domain/errors';
 import { discardKindOf, DISCARD_STEP_KINDS, PIPELINE_STEPS, type PipelineStepKind, type ReportStep } from '../../domain/steps';
-import { AlertEvent, AlertNotification, AlertRule, AlertRuleInput, AlertRuleUpdateInput } from './alerts.type';
+import { AlertEvent, AlertNotification, AlertRule } from './alerts.type';
+import { AlertRuleInput, AlertRuleUpdateInput } from './alerts.inputs';
 import type { RequestContext } from '../context';
 import { resolveRange } from '../common/args';
 import { TimeRangeInput } from '../common/time-range.input';
@@ -62,7 +78,15 @@ export function toRule(r: AlertRuleWithState): AlertRule {
 /** The GraphQL object of an alert event: the value, with dates as Dates and the step as its pipeline box. */
 export function toAlertEvent(e: AlertEventValue): AlertEvent {
   const counts = Object.entries(e.counts).map(([name, count]) => ({ name, count }));
-  return { ...e, at: new Date(e.at), previousStateSince: new Date(e.previousStateSince), step: eventStepKind(e), counts, muted: e.silenced, mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil) };
+  return {
+    ...e,
+    at: new Date(e.at),
+    previousStateSince: new Date(e.previousStateSince),
+    step: eventStepKind(e),
+    counts,
+    muted: e.silenced,
+    mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil),
+  };
 }
 
 function reportStepOf(step: PipelineStepKind | null | undefined): ReportStep | null | undefined {
@@ -77,7 +101,6 @@ export function rulesOf(ctx: RequestContext, scope: 'read' | 'admin'): AlertRule
   const { wdb, catalog } = ctx.forWorkspace(scope);
   return new AlertRuleService(ctx.services.alerts, wdb, catalog, ctx.services.now, ctx.services.webhookAllowPrivate ?? false);
 }
-
 
 /**
  * Turns the hub's drop-to-latest lists of recent events into single events: each event
@@ -160,8 +183,15 @@ export class AlertResolver {
     return toRule(await service.create(fields));
   }
 
-  @Mutation(() => AlertRule, { description: 'Changes an alert rule; its state (OK or FIRING) carries over. Null clears an optional field (criticalThreshold, a channel). Needs the admin scope.' })
-  async updateAlertRule(@Arg('id', () => ID) id: string, @Arg('input', () => AlertRuleUpdateInput) input: AlertRuleUpdateInput, @Ctx() ctx: RequestContext): Promise<AlertRule> {
+  @Mutation(() => AlertRule, {
+    description:
+      'Changes an alert rule; its state (OK or FIRING) carries over. Null clears an optional field (criticalThreshold, a channel). Needs the admin scope.',
+  })
+  async updateAlertRule(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => AlertRuleUpdateInput) input: AlertRuleUpdateInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AlertRule> {
     const service = rulesOf(ctx, 'admin');
     const required = ['name', 'kind', 'threshold', 'windowMinutes', 'minVolume', 'enabled', 'emails'] as const;
     for (const field of required) {
@@ -207,11 +237,20 @@ export class AlertResolver {
   @FieldResolver(() => [AlertNotification], { description: 'Webhook and email outcomes (empty while none was needed or none has finished an attempt yet).' })
   async notifications(@Root() event: AlertEvent, @Ctx() ctx: RequestContext): Promise<AlertNotification[]> {
     const rows = await ctx.forWorkspace().loaders.notifications.load(event.id);
-    return rows.map((n) => ({ channel: n.channel, target: n.target, outcome: n.outcome, attempts: n.attempts, lastError: n.lastError, statusCode: n.statusCode, at: new Date(n.updatedAt) }));
+    return rows.map((n) => ({
+      channel: n.channel,
+      target: n.target,
+      outcome: n.outcome,
+      attempts: n.attempts,
+      lastError: n.lastError,
+      statusCode: n.statusCode,
+      at: new Date(n.updatedAt),
+    }));
   }
 
   @Subscription(() => AlertEvent, {
-    description: "The workspace's alert firings and recoveries as they happen (from the moment of subscribing), each once, oldest first. destinationId narrows to one destination's rules.",
+    description:
+      "The workspace's alert firings and recoveries as they happen (from the moment of subscribing), each once, oldest first. destinationId narrows to one destination's rules.",
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, AlertEventsArgs, RequestContext>) => {
       const { wdb, catalog } = context.forWorkspace();
       const destinationId = args.destinationId ?? null;

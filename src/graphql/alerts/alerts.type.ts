@@ -1,6 +1,5 @@
-import { ArrayMaxSize, IsOptional, Max, MaxLength, Min } from 'class-validator';
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ALERT_KINDS, DEFAULT_MIN_VOLUME, DEFAULT_WINDOW_MINUTES, MAX_EMAILS, MAX_MIN_VOLUME, MAX_NAME_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MAX_WINDOW_MINUTES, MIN_WINDOW_MINUTES } from '../../alerts/rules';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ALERT_KINDS } from '../../alerts/rules';
 import type { AlertKind } from '../../alerts/rules';
 import { NOTIFICATION_CHANNELS, type AlertSeverity, type NotificationChannel } from '../../alerts/values';
 import { PipelineStepKind } from '../../domain/steps';
@@ -16,13 +15,28 @@ registerEnumType(AlertKindEnum, {
   name: 'AlertKind',
   description: 'What an alert rule watches. See each value.',
   valuesConfig: {
-    DELIVERY_RATE_BELOW: { description: 'Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window.' },
-    SOURCE_VOLUME_ANOMALY: { description: "A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days." },
-    DISCARD_RATE_ABOVE: { description: "Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience)." },
+    DELIVERY_RATE_BELOW: {
+      description:
+        'Successful delivery rate of a destination (or one Actions mapping) below `threshold` %: delivered / (delivered + failed delivery) × 100 over the window.',
+    },
+    SOURCE_VOLUME_ANOMALY: {
+      description:
+        "A source's received volume in the window outside ± `threshold` % of its typical volume: the mean of the same window at the same time of day on each of the previous 7 days.",
+    },
+    DISCARD_RATE_ABOVE: {
+      description:
+        "Events of a discard step (optionally one reason) above `threshold` % of the pipeline's first step over the window: Successfully received (summed over the destination's connected sources), Records extracted (Reverse ETL) or Membership changes computed (audience).",
+    },
     SYNC_FAILURES: { description: 'Storage destinations: syncs started in the window that failed or were partial, at or above `threshold`.' },
     RETRY_PENDING_ABOVE: { description: 'The retry-pending gauge of a destination (or one mapping) above `threshold` events. The window does not apply.' },
-    RETL_MAPPING_DELIVERY_RATE_BELOW: { description: 'Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window.' },
-    AUDIENCE_SYNC_HEALTH_BELOW: { description: 'Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive.' },
+    RETL_MAPPING_DELIVERY_RATE_BELOW: {
+      description:
+        'Reverse ETL: the successful delivery rate of one mapping (mappingId required) below `threshold` %: its delivered records / (delivered + failed delivery) × 100 over the window.',
+    },
+    AUDIENCE_SYNC_HEALTH_BELOW: {
+      description:
+        'Audience destinations: the share of membership changes to send that arrived below `threshold` %: delivered / (computed − filtered at destination) × 100 over the window. Changes still waiting for a retry count against it until they arrive.',
+    },
     DESTINATION_QUIET: {
       description:
         "A destination going quiet: events keep arriving but it delivers (nearly) nothing. Fires when delivered / expected × 100 over the window is below `threshold` % (default 1), where expected is what arrived minus what filters took on purpose: the connected sources' Successfully received (classic, Actions, storage), Records extracted (Reverse ETL) or Membership changes computed (audience). Delivered is Successful delivery, or for storage the rows its syncs loaded. `minVolume` guards the expected count; the event's `counts` explain the value.",
@@ -34,12 +48,16 @@ export const AlertStateEnum = upperEnum(['ok', 'firing'] as const);
 registerEnumType(AlertStateEnum, { name: 'AlertState', description: 'Where a rule stands: OK, or FIRING until it recovers.' });
 
 export const AlertTransitionEnum = upperEnum(['firing', 'resolved'] as const);
-registerEnumType(AlertTransitionEnum, { name: 'AlertTransition', description: 'What an alert event records: the rule started FIRING, or it RESOLVED (recovered).' });
+registerEnumType(AlertTransitionEnum, {
+  name: 'AlertTransition',
+  description: 'What an alert event records: the rule started FIRING, or it RESOLVED (recovered).',
+});
 
 export const NotificationChannelEnum = upperEnum(NOTIFICATION_CHANNELS);
 registerEnumType(NotificationChannelEnum, {
   name: 'NotificationChannel',
-  description: 'Where a notification went (in-app delivery is the alertEvents subscription): a signed webhook, email, a Slack incoming webhook, PagerDuty Events API v2.',
+  description:
+    'Where a notification went (in-app delivery is the alertEvents subscription): a signed webhook, email, a Slack incoming webhook, PagerDuty Events API v2.',
 });
 
 export const AlertSeverityEnum = upperEnum(['warning', 'critical'] as const);
@@ -54,7 +72,10 @@ export class AlertAcknowledgement {
 }
 
 export const NotificationOutcomeEnum = upperEnum(['delivered', 'retrying', 'failed'] as const);
-registerEnumType(NotificationOutcomeEnum, { name: 'NotificationOutcome', description: 'DELIVERED; RETRYING (an attempt failed, another is scheduled); FAILED (no attempts left, or a permanent refusal).' });
+registerEnumType(NotificationOutcomeEnum, {
+  name: 'NotificationOutcome',
+  description: 'DELIVERED; RETRYING (an attempt failed, another is scheduled); FAILED (no attempts left, or a permanent refusal).',
+});
 
 @ObjectType({ description: 'A rule that watches one metric and notifies once when it starts firing and once when it recovers.' })
 export class AlertRule {
@@ -74,19 +95,27 @@ export class AlertRule {
   step!: PipelineStepKind | null;
   @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
   reason!: string | null;
-  @Field(() => Float, { description: 'The warning threshold: percent for the rate, share and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.' })
+  @Field(() => Float, {
+    description: 'The warning threshold: percent for the rate, share and anomaly kinds; a count for SYNC_FAILURES and RETRY_PENDING_ABOVE.',
+  })
   threshold!: number;
   @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL (compared like threshold, and beyond it); null: warnings only.' })
   criticalThreshold!: number | null;
   @Field(() => Int, { description: 'The window: the last this many whole minutes before each evaluation.' })
   windowMinutes!: number;
-  @Field(() => Int, { description: 'Below this many events in the sample (delivery attempts, received events, the larger of current and typical volume, or for DESTINATION_QUIET the expected events) no transition happens. The count kinds ignore it.' })
+  @Field(() => Int, {
+    description:
+      'Below this many events in the sample (delivery attempts, received events, the larger of current and typical volume, or for DESTINATION_QUIET the expected events) no transition happens. The count kinds ignore it.',
+  })
   minVolume!: number;
   @Field(() => Boolean)
   enabled!: boolean;
   @Field(() => String, { nullable: true, description: 'Where webhooks go, as scheme, host and port only (the full URL can hold a secret).' })
   webhook!: string | null;
-  @Field(() => Boolean, { description: 'Webhook bodies are signed with the secret set on the rule: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and X-Delivery-Overview-Signature.' })
+  @Field(() => Boolean, {
+    description:
+      'Webhook bodies are signed with the secret set on the rule: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and X-Delivery-Overview-Signature.',
+  })
   webhookSigned!: boolean;
   @Cost({ list: { assumed: 10 } })
   @Field(() => [String])
@@ -95,7 +124,10 @@ export class AlertRule {
   slack!: string | null;
   @Field(() => Boolean, { description: 'Firings and recoveries go to PagerDuty (a routing key is set; it is never shown).' })
   pagerduty!: boolean;
-  @Field(() => DateTime, { nullable: true, description: 'Notifications are withheld until then (a firing announced before still gets its recovery); null: not muted.' })
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'Notifications are withheld until then (a firing announced before still gets its recovery); null: not muted.',
+  })
   mutedUntil!: Date | null;
   @Field(() => AlertStateEnum)
   state!: 'ok' | 'firing';
@@ -109,122 +141,6 @@ export class AlertRule {
   createdAt!: Date;
   @Field(() => DateTime)
   updatedAt!: Date;
-}
-
-@InputType({ description: 'A new alert rule. Which fields apply depends on kind; a field that does not apply is refused.' })
-export class AlertRuleInput {
-  @Field(() => String)
-  @MaxLength(MAX_NAME_LENGTH)
-  name!: string;
-  @Field(() => AlertKindEnum)
-  kind!: AlertKind;
-  @Field(() => ID, { nullable: true, description: 'Every kind but SOURCE_VOLUME_ANOMALY: a destination of this workspace.' })
-  destinationId?: string | null;
-  @Field(() => ID, { nullable: true, description: 'DELIVERY_RATE_BELOW, DISCARD_RATE_ABOVE, RETRY_PENDING_ABOVE on Actions destinations.' })
-  mappingId?: string | null;
-  @Field(() => ID, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: a source of this workspace.' })
-  sourceId?: string | null;
-  @Field(() => PipelineStepKind, { nullable: true, description: 'DISCARD_RATE_ABOVE: FAILED_ON_INGEST, FILTERED_AT_SOURCE, FILTERED_AT_DESTINATION or FAILED_DELIVERY.' })
-  step?: PipelineStepKind | null;
-  @Field(() => String, { nullable: true, description: 'DISCARD_RATE_ABOVE: only this reason code.' })
-  reason?: string | null;
-  @Field(() => Float, {
-    nullable: true,
-    description:
-      'DELIVERY_RATE_BELOW: (0, 100] %; DISCARD_RATE_ABOVE: [0, 100] %; SOURCE_VOLUME_ANOMALY: 1-1000 %; SYNC_FAILURES: a count ≥ 1; RETRY_PENDING_ABOVE: a count ≥ 0; DESTINATION_QUIET: (0, 100] % of the expected events, default 1. Required for every kind without a default.',
-  })
-  threshold?: number | null;
-  @Field(() => Int, { defaultValue: DEFAULT_WINDOW_MINUTES, description: `${MIN_WINDOW_MINUTES} (5 minutes) to ${MAX_WINDOW_MINUTES} (14 days).` })
-  @Min(MIN_WINDOW_MINUTES)
-  @Max(MAX_WINDOW_MINUTES)
-  windowMinutes!: number;
-  @Field(() => Int, { defaultValue: DEFAULT_MIN_VOLUME })
-  @Min(0)
-  @Max(MAX_MIN_VOLUME)
-  minVolume!: number;
-  @Field(() => Boolean, { defaultValue: true })
-  enabled!: boolean;
-  @Field(() => String, { nullable: true, description: 'http(s) URL that receives a JSON POST per firing and recovery (Slack incoming webhooks accept it).' })
-  @IsOptional()
-  @MaxLength(MAX_URL_LENGTH)
-  webhookUrl?: string | null;
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'Signs webhook bodies: webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> (Standard Webhooks; a whsec_ secret is base64-decoded, any other text is its UTF-8 bytes) and X-Delivery-Overview-Signature: sha256=<hex HMAC-SHA256 of the raw body>. 16-256 characters; never shown again. rotateAlertWebhookSecret makes one.',
-  })
-  @IsOptional()
-  @MaxLength(MAX_SECRET_LENGTH)
-  webhookSecret?: string | null;
-  @Field(() => [String], { defaultValue: [], description: `Up to ${MAX_EMAILS} addresses that get one email per firing and recovery.` })
-  @ArrayMaxSize(MAX_EMAILS)
-  emails!: string[];
-  @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).' })
-  criticalThreshold?: number | null;
-  @Field(() => String, { nullable: true, description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.' })
-  @IsOptional()
-  @MaxLength(MAX_URL_LENGTH)
-  slackWebhookUrl?: string | null;
-  @Field(() => String, { nullable: true, description: 'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.' })
-  @IsOptional()
-  @MaxLength(64)
-  pagerdutyRoutingKey?: string | null;
-}
-
-@InputType({ description: 'Changes to an alert rule: omitted fields stay, null clears an optional field. The result is checked as a whole.' })
-export class AlertRuleUpdateInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(MAX_NAME_LENGTH)
-  name?: string | null;
-  @Field(() => AlertKindEnum, { nullable: true })
-  kind?: AlertKind | null;
-  @Field(() => ID, { nullable: true })
-  destinationId?: string | null;
-  @Field(() => ID, { nullable: true })
-  mappingId?: string | null;
-  @Field(() => ID, { nullable: true })
-  sourceId?: string | null;
-  @Field(() => PipelineStepKind, { nullable: true })
-  step?: PipelineStepKind | null;
-  @Field(() => String, { nullable: true })
-  reason?: string | null;
-  @Field(() => Float, { nullable: true })
-  threshold?: number | null;
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(MIN_WINDOW_MINUTES)
-  @Max(MAX_WINDOW_MINUTES)
-  windowMinutes?: number | null;
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  @Max(MAX_MIN_VOLUME)
-  minVolume?: number | null;
-  @Field(() => Boolean, { nullable: true })
-  enabled?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'A new URL drops the old secret unless webhookSecret is given too.' })
-  @IsOptional()
-  @MaxLength(MAX_URL_LENGTH)
-  webhookUrl?: string | null;
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(MAX_SECRET_LENGTH)
-  webhookSecret?: string | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(MAX_EMAILS)
-  emails?: string[] | null;
-  @Field(() => Float, { nullable: true, description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).' })
-  criticalThreshold?: number | null;
-  @Field(() => String, { nullable: true, description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.' })
-  @IsOptional()
-  @MaxLength(MAX_URL_LENGTH)
-  slackWebhookUrl?: string | null;
-  @Field(() => String, { nullable: true, description: 'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.' })
-  @IsOptional()
-  @MaxLength(64)
-  pagerdutyRoutingKey?: string | null;
 }
 
 @ObjectType({ description: 'How one notification of an alert event went.' })
@@ -287,16 +203,25 @@ export class AlertEvent {
   step!: PipelineStepKind | null;
   @Field(() => String, { nullable: true })
   reason!: string | null;
-  @Field(() => Float, { nullable: true, description: 'The measured value compared with the threshold (percent, or a count); null when undefined (e.g. no typical volume).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The measured value compared with the threshold (percent, or a count); null when undefined (e.g. no typical volume).',
+  })
   value!: number | null;
   @Field(() => Float, { description: "The threshold of the event's severity (the critical one for a CRITICAL event)." })
   threshold!: number;
-  @Field(() => Float, { description: 'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, the gauge, or (DESTINATION_QUIET) the expected events.' })
+  @Field(() => Float, {
+    description:
+      'The sample behind the value: delivery attempts, received events, the window volume, failed syncs, the gauge, or (DESTINATION_QUIET) the expected events.',
+  })
   volume!: number;
   @Field(() => Float, { nullable: true, description: 'SOURCE_VOLUME_ANOMALY: the typical volume.' })
   baseline!: number | null;
   @Cost({ list: { assumed: 4 } })
-  @Field(() => [AlertCount], { description: 'The counts the value was computed from, in the order measured (DESTINATION_QUIET: what arrived, was filtered on purpose, was expected, was delivered); empty for the other kinds.' })
+  @Field(() => [AlertCount], {
+    description:
+      'The counts the value was computed from, in the order measured (DESTINATION_QUIET: what arrived, was filtered on purpose, was expected, was delivered); empty for the other kinds.',
+  })
   counts!: AlertCount[];
   @Field(() => Int)
   windowMinutes!: number;

@@ -24,7 +24,10 @@ export function withRowAttempts<R extends { eventType: string | null; eventName:
 ): (R & Pick<RowValue, 'attemptsKey'>)[] {
   const step = key.scope.step;
   if ((step !== 'delivered' && step !== 'failed_delivery') || !groupBy.every((d) => (BREAKDOWN_DIMENSIONS as readonly string[]).includes(d))) return rows;
-  return rows.map((r) => ({ ...r, attemptsKey: { ...key, groupBy: groupBy as BreakdownAttemptsKey['groupBy'], tuple: [r.eventType ?? '', r.eventName ?? '', r.appVersion ?? ''] } }));
+  return rows.map((r) => ({
+    ...r,
+    attemptsKey: { ...key, groupBy: groupBy as BreakdownAttemptsKey['groupBy'], tuple: [r.eventType ?? '', r.eventName ?? '', r.appVersion ?? ''] },
+  }));
 }
 
 @Resolver(() => BreakdownRow)
@@ -32,7 +35,8 @@ export class BreakdownRowResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Attempts, {
     nullable: true,
-    description: "Breakdowns of Successful or Failed delivery by event type, name or app version: this row's events on the first attempt and after retries. Null for other steps and groupings.",
+    description:
+      "Breakdowns of Successful or Failed delivery by event type, name or app version: this row's events on the first attempt and after retries. Null for other steps and groupings.",
   })
   // The root typed as a plain object: a class type would make type-graphql hand over a copy without `attemptsKey`.
   async attempts(@Root() row: RowValue, @Ctx() ctx: RequestContext): Promise<Attempts | null> {

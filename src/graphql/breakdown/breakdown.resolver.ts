@@ -26,7 +26,10 @@ function breakdownGrouping(kind: DestinationKind, groupBy: readonly string[] | n
   const other = groupBy.filter((d) => !(allowed as readonly string[]).includes(d));
   if (other.length > 0) {
     const hint = other.includes('REASON') ? ' (discards(step:) splits by reason)' : '';
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `A ${kind} breakdown groups by ${allowed.join(', ')}; ${other.join(', ')} is not one${hint}`, { field: 'groupBy', allowed });
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `A ${kind} breakdown groups by ${allowed.join(', ')}; ${other.join(', ')} is not one${hint}`, {
+      field: 'groupBy',
+      allowed,
+    });
   }
   return [...new Set(groupBy)] as Grouping[];
 }
@@ -61,7 +64,9 @@ async function countsBy(groupBy: Grouping[], [ctx, scope, slice, reason, first]:
 @Resolver(() => Destination)
 export class BreakdownResolver {
   @Cost({ query: true, batched: true, list: { assumed: 100, arg: 'first', max: MAX_BREAKDOWN_ROWS } })
-  @FieldResolver(() => [BreakdownRow], { description: 'Events of one step grouped by event type, name and app version (or the dimensions in groupBy), largest first.' })
+  @FieldResolver(() => [BreakdownRow], {
+    description: 'Events of one step grouped by event type, name and app version (or the dimensions in groupBy), largest first.',
+  })
   async breakdown(@Root() destination: Destination, @Args(() => BreakdownArgs) args: BreakdownArgs, @Ctx() ctx: RequestContext): Promise<BreakdownRow[]> {
     const step = reportStepFor(destination, args.step, 'A breakdown');
     if (args.reason != null && !isDiscardReportStep(step)) {

@@ -27,7 +27,8 @@ export class CatalogResolver {
 
   @Query(() => Destination, {
     nullable: true,
-    description: 'One destination by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
+    description:
+      'One destination by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
   })
   async destination(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Destination | null> {
     checkIdLength(id, 'id');
@@ -36,7 +37,10 @@ export class CatalogResolver {
     if (found) return found;
     // Null alone reads as "no data"; the error says the id is unknown and what was probably meant.
     const known = (await catalog.destinations()).map((d) => d.id);
-    throw new AppError(ErrorCode.NOT_FOUND, 'This workspace has no destination with this id (extensions.suggestions lists close ones)', { field: 'id', suggestions: closeMatches(id, known) });
+    throw new AppError(ErrorCode.NOT_FOUND, 'This workspace has no destination with this id (extensions.suggestions lists close ones)', {
+      field: 'id',
+      suggestions: closeMatches(id, known),
+    });
   }
 
   @Mutation(() => Boolean, { description: 'Sets the display name of a source, destination or mapping. Needs the admin scope.' })

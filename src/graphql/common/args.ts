@@ -25,12 +25,18 @@ export async function checkMapping(ctx: RequestContext, destination: Destination
   if (mappingId == null) return null;
   checkIdLength(mappingId, 'mappingId');
   if (destination.kind !== 'actions' && destination.kind !== 'retl') {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, { field: 'mappingId' });
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `mappingId applies to Actions and Reverse ETL destinations; ${destination.id} is ${destination.kind}`, {
+      field: 'mappingId',
+    });
   }
   const mappings = await ctx.forWorkspace().loaders.mappingsByDestination.load(destination.id);
   if (!mappings.some((m) => m.id === mappingId)) {
     const known = mappings.map((m) => m.id);
-    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, { field: 'mappingId', known, suggestions: closeMatches(mappingId, known) });
+    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, {
+      field: 'mappingId',
+      known,
+      suggestions: closeMatches(mappingId, known),
+    });
   }
   return mappingId;
 }
@@ -49,7 +55,10 @@ export function reportStepFor(destination: Destination, step: PipelineStepKind, 
   const reportStep = PIPELINE_STEPS[step].reportStep;
   if (layout.includes(step) && usable(step) && reportStep !== null) return reportStep;
   const allowed = layout.filter(usable);
-  const why = discardsOnly && layout.includes(step) && !PIPELINE_STEPS[step].isDiscard ? `${step} is not a discard step` : `${what} is not available for ${step} on a ${destination.kind} destination`;
+  const why =
+    discardsOnly && layout.includes(step) && !PIPELINE_STEPS[step].isDiscard
+      ? `${step} is not a discard step`
+      : `${what} is not available for ${step} on a ${destination.kind} destination`;
   const syncHint = SYNC_STEPS.includes(step) ? `; ${step} counts warehouse syncs, not events: list them with syncs(range:, status: FAILED or PARTIAL)` : '';
   throw new AppError(ErrorCode.BAD_USER_INPUT, `${why}${syncHint}. Steps that work here: ${allowed.join(', ')}`, { field: 'step', allowed });
 }
@@ -58,7 +67,11 @@ export const MAX_FILTER_VALUES = 100;
 
 export function checkFilter(filter: EventFilter | null | undefined): EventFilterValue | null {
   if (!filter) return null;
-  for (const [field, list] of [['eventTypes', filter.eventTypes], ['eventNames', filter.eventNames], ['appVersions', filter.appVersions]] as const) {
+  for (const [field, list] of [
+    ['eventTypes', filter.eventTypes],
+    ['eventNames', filter.eventNames],
+    ['appVersions', filter.appVersions],
+  ] as const) {
     if (list && list.length === 0) {
       // An empty list would match nothing; a cleared picker almost always means "no filter".
       throw new AppError(ErrorCode.BAD_USER_INPUT, `filter.${field} is empty; omit it to not filter on it`, { field: `filter.${field}` });
@@ -67,7 +80,12 @@ export function checkFilter(filter: EventFilter | null | undefined): EventFilter
       throw new AppError(ErrorCode.BAD_USER_INPUT, `filter.${field} takes at most ${MAX_FILTER_VALUES} values`, { field: `filter.${field}` });
     }
   }
-  return { eventTypes: filter.eventTypes ?? null, eventNames: filter.eventNames ?? null, appVersions: filter.appVersions ?? null, enriched: filter.enriched ?? null };
+  return {
+    eventTypes: filter.eventTypes ?? null,
+    eventNames: filter.eventNames ?? null,
+    appVersions: filter.appVersions ?? null,
+    enriched: filter.enriched ?? null,
+  };
 }
 
 /**

@@ -11,7 +11,11 @@ export const DestinationKindEnum = upperEnum(DESTINATION_KINDS);
 registerEnumType(DestinationKindEnum, { name: 'DestinationKind', description: 'How a destination receives events.' });
 
 export const ScopeEnum = upperEnum(WORKSPACE_SCOPES);
-registerEnumType(ScopeEnum, { name: 'Scope', description: 'What a workspace token may do: read metrics, ingest reports, administer (alert rules, names, the replay endpoint), replay undelivered messages (create, cancel, pull; admin implies it).' });
+registerEnumType(ScopeEnum, {
+  name: 'Scope',
+  description:
+    'What a workspace token may do: read metrics, ingest reports, administer (alert rules, names, the replay endpoint), replay undelivered messages (create, cancel, pull; admin implies it).',
+});
 
 export const CatalogEntityEnum = upperEnum(['source', 'destination', 'mapping'] as const);
 registerEnumType(CatalogEntityEnum, { name: 'CatalogEntity', description: 'A kind of catalog entry that can be given a display name.' });

@@ -18,7 +18,10 @@ export class TimeRangeInput {
   @Field(() => String, { nullable: true, description: 'IANA time zone for day and hour buckets, e.g. Europe/Berlin. Default UTC.' })
   timeZone?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'End the range at now − 5 minutes so late reports do not make the last minutes jump. Default true (false for subscriptions).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'End the range at now − 5 minutes so late reports do not make the last minutes jump. Default true (false for subscriptions).',
+  })
   lookback?: boolean | null;
 }
 

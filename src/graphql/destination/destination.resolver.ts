@@ -36,7 +36,12 @@ export class DestinationResolver {
   async pipeline(
     @Root() destination: Destination,
     @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
-    @Arg('mappingId', () => ID, { nullable: true, description: 'Actions and Reverse ETL: narrow the destination-side steps to one mapping (Reverse ETL extraction comes before any mapping and is not narrowed).' }) mappingInput: string | null,
+    @Arg('mappingId', () => ID, {
+      nullable: true,
+      description:
+        'Actions and Reverse ETL: narrow the destination-side steps to one mapping (Reverse ETL extraction comes before any mapping and is not narrowed).',
+    })
+    mappingInput: string | null,
     @Arg('filter', () => EventFilter, { nullable: true }) filterInput: EventFilter | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Pipeline> {

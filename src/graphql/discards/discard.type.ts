@@ -90,7 +90,10 @@ export class DiscardSample extends ReportedEvent {
   error!: string | null;
   @Field(() => SampleRequest, { nullable: true, description: 'Failed deliveries: the request sent, when the producer reported it.' })
   request!: SampleRequest | null;
-  @Field(() => SampleResponse, { nullable: true, description: 'Failed deliveries: the response received, when the producer reported it (none after a timeout).' })
+  @Field(() => SampleResponse, {
+    nullable: true,
+    description: 'Failed deliveries: the response received, when the producer reported it (none after a timeout).',
+  })
   response!: SampleResponse | null;
 }
 

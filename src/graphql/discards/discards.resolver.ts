@@ -61,7 +61,10 @@ export class DiscardRowResolver {
     // Samples keep the code as sent: an alias (etimedout) belongs to its canonical row (ETIMEDOUT).
     const step = reportStepOf(row.reason.step) as DiscardStep;
     const code = canonicalReason(step, row.reason.code);
-    return all.filter((s) => canonicalReason(step, s.reason) === code).slice(0, limit).map(redactedOnRead);
+    return all
+      .filter((s) => canonicalReason(step, s.reason) === code)
+      .slice(0, limit)
+      .map(redactedOnRead);
   }
 }
 

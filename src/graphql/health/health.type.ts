@@ -5,7 +5,8 @@ import type { HealthReasonKind as ReasonKind, HealthStatus as Status } from '../
 export const HealthStatusEnum = { HEALTHY: 'healthy', ATTENTION: 'attention', IDLE: 'idle' } as const satisfies Record<string, Status>;
 registerEnumType(HealthStatusEnum, {
   name: 'HealthStatus',
-  description: 'A destination over a range: HEALTHY, ATTENTION (a reason says why) or IDLE (nothing arrived, failed or waits for a retry). See docs/api.md, Health.',
+  description:
+    'A destination over a range: HEALTHY, ATTENTION (a reason says why) or IDLE (nothing arrived, failed or waits for a retry). See docs/api.md, Health.',
 });
 
 export const HealthReasonKindEnum = {
@@ -39,7 +40,11 @@ export class DestinationHealth {
   @Field(() => String, { description: 'One sentence explaining the status, whatever it is (the "why" a page shows per row).' })
   summary!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Failed out of failed + successful deliveries in the range, percent (syncs for storage: a partial sync counts in both); null without outcomes.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Failed out of failed + successful deliveries in the range, percent (syncs for storage: a partial sync counts in both); null without outcomes.',
+  })
   failureRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'The same in the previous period.' })

@@ -16,7 +16,9 @@ export const MAX_INSIGHTS = 20;
 @Resolver(() => Destination)
 export class InsightsResolver {
   @Cost({ query: true, list: { assumed: 5, arg: 'limit', max: MAX_INSIGHTS } })
-  @FieldResolver(() => [Insight], { description: 'Where the largest rate changes against the previous period happened, and which event names and app versions explain them.' })
+  @FieldResolver(() => [Insight], {
+    description: 'Where the largest rate changes against the previous period happened, and which event names and app versions explain them.',
+  })
   async insights(
     @Root() destination: Destination,
     @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
@@ -25,7 +27,8 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { defaultValue: 5, description: `1-${MAX_INSIGHTS} insights.` }) limit: number,
     @Ctx() ctx: RequestContext,
   ): Promise<Insight[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSIGHTS) throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 1-${MAX_INSIGHTS}`, { field: 'limit' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSIGHTS)
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `limit must be 1-${MAX_INSIGHTS}`, { field: 'limit' });
     const slice = await readSlice(ctx, destination, { range: rangeInput, mappingId: mappingInput, filter: filterInput });
     const { loaders, wdb } = ctx.forWorkspace();
     const [connections, { counts }] = await Promise.all([
@@ -43,10 +46,7 @@ export class InsightsResolver {
     );
     return movers.map((m) => {
       const kind = pipelineStepOf(m.step, destination.kind);
-      const reason =
-        m.reason !== null && isDiscardReportStep(m.step)
-          ? { ...storedDiscardReason(m.step as DiscardStep, m.reason), step: kind }
-          : null;
+      const reason = m.reason !== null && isDiscardReportStep(m.step) ? { ...storedDiscardReason(m.step as DiscardStep, m.reason), step: kind } : null;
       return { ...m, step: kind, reason };
     });
   }

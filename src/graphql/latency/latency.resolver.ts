@@ -17,7 +17,8 @@ import { sliceOf } from '../../metrics/slice';
 export class LatencyResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Latency, {
-    description: 'p50, p95 and p99 latency of delivery attempts (reports carrying latencyMs) over the range and per bucket of the granularity. Storage destinations have no delivery attempts (ingest refuses latencyMs on their reports): theirs is empty.',
+    description:
+      'p50, p95 and p99 latency of delivery attempts (reports carrying latencyMs) over the range and per bucket of the granularity. Storage destinations have no delivery attempts (ingest refuses latencyMs on their reports): theirs is empty.',
   })
   async latency(
     @Root() destination: Destination,
@@ -29,11 +30,16 @@ export class LatencyResolver {
   ): Promise<Latency> {
     const range = resolveRange(ctx, rangeInput);
     if (range.to - range.from > MAX_WIDTH[granularity]) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `${granularity} granularity allows ranges up to ${MAX_WIDTH[granularity] / 3_600_000} hours`, { field: 'granularity' });
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `${granularity} granularity allows ranges up to ${MAX_WIDTH[granularity] / 3_600_000} hours`, {
+        field: 'granularity',
+      });
     }
     const mappingId = await checkMapping(ctx, destination, mappingInput);
     // Storage reports carry no latency (ingest refuses it); rows an older gateway took are not read either.
-    const value = destination.kind === 'storage' ? emptyLatency(range, granularity) : await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, slice: sliceOf(range, { mappingId }), granularity });
+    const value =
+      destination.kind === 'storage'
+        ? emptyLatency(range, granularity)
+        : await ctx.forWorkspace().loaders.latency.load({ destinationId: destination.id, step: outcome, slice: sliceOf(range, { mappingId }), granularity });
     return { ...value, outcome, relativeError: LATENCY_RELATIVE_ERROR };
   }
 }

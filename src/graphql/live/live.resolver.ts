@@ -46,7 +46,9 @@ function tickContext(ctx: RequestContext, scope: TickScope): RequestContext {
 /** The destination a new subscription names, through the gateway's shared lookups; NOT_FOUND when there is none. */
 async function destinationOf(ctx: RequestContext, id: string): Promise<Destination> {
   const { wdb, catalog } = ctx.forWorkspace();
-  const destination = await ctx.services.destinationLookups.get(compoundKey(wdb.workspaceId, id), () => catalog.destinations([id]).then((rows) => rows[0] ?? null));
+  const destination = await ctx.services.destinationLookups.get(compoundKey(wdb.workspaceId, id), () =>
+    catalog.destinations([id]).then((rows) => rows[0] ?? null),
+  );
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${id} in this workspace`, { field: 'destinationId' });
   return destination;
 }

@@ -34,7 +34,10 @@ export class Attempts {
   afterRetries!: number;
   @Field(() => Count, { description: "Events reported without an attempt (never counted as first attempts): the step's count less the two above." })
   unknown!: number;
-  @Field(() => Float, { nullable: true, description: "firstAttempt as a percent of the step's count (0–100); null when the count is 0. Unknown attempts count against it." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "firstAttempt as a percent of the step's count (0–100); null when the count is 0. Unknown attempts count against it.",
+  })
   firstAttemptShare!: number | null;
   @Field(() => Count, { description: 'Events reported with attempt 1 in the previous period.' })
   previousFirstAttempt!: number;
@@ -45,7 +48,8 @@ export class PipelineStepResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Attempts, {
     nullable: true,
-    description: 'Successful and failed delivery only: the events of this step delivered (or failed) on the first attempt and after retries. Null on other steps.',
+    description:
+      'Successful and failed delivery only: the events of this step delivered (or failed) on the first attempt and after retries. Null on other steps.',
   })
   // The root as returned (a plain object), so `attemptScope` is there.
   async attempts(@Root() step: StepWithScope, @Ctx() ctx: RequestContext): Promise<Attempts | null> {

@@ -36,7 +36,10 @@ export class PipelineStep {
   @Field(() => Count, { nullable: true, description: 'The same count in the previous period; null for the live gauge.' })
   previousCount!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Percent of Successfully received (0–100); null for sync counts, the gauge, or when nothing was received.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Percent of Successfully received (0–100); null for sync counts, the gauge, or when nothing was received.',
+  })
   share!: number | null;
 
   @Field(() => Float, { nullable: true, description: MAPPING_SHARE_DESCRIPTION })
@@ -68,6 +71,9 @@ export class Pipeline {
   steps!: PipelineStep[];
 
   @Directive(CACHE.never)
-  @Field(() => Count, { nullable: true, description: 'Events waiting for a retry right now (null for storage destinations and for the per-source pipelines: the gauge is not kept per source).' })
+  @Field(() => Count, {
+    nullable: true,
+    description: 'Events waiting for a retry right now (null for storage destinations and for the per-source pipelines: the gauge is not kept per source).',
+  })
   retryPending!: number | null;
 }

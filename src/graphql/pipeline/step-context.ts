@@ -11,7 +11,14 @@ import { readSlice } from '../common/args';
  * extracted or Membership changes computed: shares are of it) and, with a mapping, the
  * events that reached it (for mapping shares), via the pipeline loader.
  */
-export async function stepContext(ctx: RequestContext, destination: Destination, step: ReportStep, rangeInput: TimeRangeInput, mappingInput: string | null | undefined, filterInput: EventFilter | null | undefined) {
+export async function stepContext(
+  ctx: RequestContext,
+  destination: Destination,
+  step: ReportStep,
+  rangeInput: TimeRangeInput,
+  mappingInput: string | null | undefined,
+  filterInput: EventFilter | null | undefined,
+) {
   const { loaders } = ctx.forWorkspace();
   const slice = await readSlice(ctx, destination, { range: rangeInput, mappingId: mappingInput, filter: filterInput });
   const [connections, { counts }] = await Promise.all([
@@ -19,6 +26,10 @@ export async function stepContext(ctx: RequestContext, destination: Destination,
     loaders.pipelineCounts.load({ destinationId: destination.id, kind: destination.kind, slice }),
   ]);
   const scope: StepScope = { step, destinationId: destination.id, sourceIds: connections.map((c) => c.sourceId) };
-  return { scope, slice, received: counts[entryStepOf(destination.kind)] ?? { now: 0, before: 0 }, reached: slice.mappingId !== null ? reachedMapping(counts) : null };
+  return {
+    scope,
+    slice,
+    received: counts[entryStepOf(destination.kind)] ?? { now: 0, before: 0 },
+    reached: slice.mappingId !== null ? reachedMapping(counts) : null,
+  };
 }
-

@@ -10,10 +10,13 @@ import { Cost } from '../common/cost';
 @Resolver()
 export class ReasonResolver {
   @Cost({ list: { assumed: 80 } })
-  @Query(() => [DiscardReason], { description: 'The remedy catalogue: every known discard reason, optionally for one discard step (of the kinds that show it) or one destination kind.' })
+  @Query(() => [DiscardReason], {
+    description: 'The remedy catalogue: every known discard reason, optionally for one discard step (of the kinds that show it) or one destination kind.',
+  })
   discardReasons(
     @Arg('step', () => PipelineStepKind, { nullable: true }) step: PipelineStepKind | null | undefined,
-    @Arg('kind', () => DestinationKindEnum, { nullable: true, description: 'Only the codes producers of this destination kind report.' }) kind: DestinationKind | null | undefined,
+    @Arg('kind', () => DestinationKindEnum, { nullable: true, description: 'Only the codes producers of this destination kind report.' })
+    kind: DestinationKind | null | undefined,
     @Ctx() ctx: RequestContext,
   ): DiscardReason[] {
     ctx.forWorkspace();

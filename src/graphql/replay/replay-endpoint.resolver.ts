@@ -29,7 +29,11 @@ export class ReplayEndpointResolver {
     description:
       'Sets the replay endpoint (https, unless the gateway allows http; public addresses only, as alert webhooks). The first call makes a Standard Webhooks signing secret and returns it, this once; later calls keep it unless rotateSecret. Needs the admin scope.',
   })
-  async setReplayEndpoint(@Arg('url', () => String) url: string, @Arg('rotateSecret', () => Boolean, { defaultValue: false }) rotateSecret: boolean, @Ctx() ctx: RequestContext): Promise<ReplayEndpointChange> {
+  async setReplayEndpoint(
+    @Arg('url', () => String) url: string,
+    @Arg('rotateSecret', () => Boolean, { defaultValue: false }) rotateSecret: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReplayEndpointChange> {
     const { wdb } = ctx.forWorkspace('admin');
     const checked = checkEndpointUrl(url, ctx.services.replays.endpointRules);
     const current = await ctx.services.replays.endpoints.get(wdb);
@@ -39,7 +43,8 @@ export class ReplayEndpointResolver {
   }
 
   @Mutation(() => ReplayEndpointChange, {
-    description: 'Makes a new signing secret and returns it, this once. The previous one keeps signing beside it for 24 hours, so receivers can switch without losing a batch. Needs the admin scope.',
+    description:
+      'Makes a new signing secret and returns it, this once. The previous one keeps signing beside it for 24 hours, so receivers can switch without losing a batch. Needs the admin scope.',
   })
   async rotateReplayEndpointSecret(@Ctx() ctx: RequestContext): Promise<ReplayEndpointChange> {
     const { wdb } = ctx.forWorkspace('admin');

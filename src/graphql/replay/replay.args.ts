@@ -18,7 +18,8 @@ export class ReplayInput {
   destinationId!: string;
   @Field(() => TimeRangeInput, {
     nullable: true,
-    description: 'When the final failures happened (inside the retained 14 days; lookback defaults to false). Required unless messageIds is given; then the default is LAST_2_WEEKS.',
+    description:
+      'When the final failures happened (inside the retained 14 days; lookback defaults to false). Required unless messageIds is given; then the default is LAST_2_WEEKS.',
   })
   range?: TimeRangeInput | null;
   @Field(() => PipelineStepKind, { nullable: true, description: 'FAILED_DELIVERY, the only step a message stays undelivered at; any other is refused.' })
@@ -41,7 +42,10 @@ export class CreateReplayArgs {
   input!: ReplayInput;
   @Field(() => ReplayDeliveryEnum, { defaultValue: 'push', description: 'PUSH to the replay endpoint (needs one), or PULL from /v1/replays/<id>/messages.' })
   delivery!: ReplayDelivery;
-  @Field(() => String, { nullable: true, description: `The same key again returns the first replay made with it (1-${MAX_KEY_LENGTH} visible ASCII characters).` })
+  @Field(() => String, {
+    nullable: true,
+    description: `The same key again returns the first replay made with it (1-${MAX_KEY_LENGTH} visible ASCII characters).`,
+  })
   idempotencyKey?: string | null;
 }
 

@@ -17,9 +17,13 @@ export async function selectionOf(ctx: RequestContext, catalog: CatalogService, 
   checkIdLength(input.destinationId, 'destinationId');
   const [destination] = await catalog.destinations([input.destinationId]);
   if (!destination) throw new AppError(ErrorCode.NOT_FOUND, `No destination ${input.destinationId} in this workspace`, { field: 'destinationId' });
-  if (destination.kind === 'storage') throw badInput(`storage destinations report syncs, not deliveries of messages; ${destination.id} is storage`, { field: 'destinationId' });
+  if (destination.kind === 'storage')
+    throw badInput(`storage destinations report syncs, not deliveries of messages; ${destination.id} is storage`, { field: 'destinationId' });
   if (input.step != null && input.step !== PipelineStepKind.FAILED_DELIVERY) {
-    throw badInput('A replay takes messages whose last report is a failed delivery: step is FAILED_DELIVERY or left out', { field: 'step', allowed: [PipelineStepKind.FAILED_DELIVERY] });
+    throw badInput('A replay takes messages whose last report is a failed delivery: step is FAILED_DELIVERY or left out', {
+      field: 'step',
+      allowed: [PipelineStepKind.FAILED_DELIVERY],
+    });
   }
   const mappingId = await checkedMapping(catalog, destination, input.mappingId);
   const messageIds = checkedIds(input.messageIds);
@@ -27,7 +31,15 @@ export async function selectionOf(ctx: RequestContext, catalog: CatalogService, 
   const range = resolveRange(ctx, input.range ?? { preset: TimeRangePreset.LAST_2_WEEKS }, false);
   if (input.reason != null && (input.reason.length === 0 || input.reason.length > 128)) throw badInput('reason must be 1-128 characters', { field: 'reason' });
   const filter = checkFilter(input.filter);
-  const selection: ReplaySelection = { destinationId: destination.id, from: range.from, to: range.to, mappingId, reason: input.reason ?? null, filter, messageIds };
+  const selection: ReplaySelection = {
+    destinationId: destination.id,
+    from: range.from,
+    to: range.to,
+    mappingId,
+    reason: input.reason ?? null,
+    filter,
+    messageIds,
+  };
   const asked = JSON.stringify({
     destinationId: destination.id,
     from: new Date(range.from).toISOString(),
@@ -40,7 +52,11 @@ export async function selectionOf(ctx: RequestContext, catalog: CatalogService, 
   return { selection, asked };
 }
 
-async function checkedMapping(catalog: CatalogService, destination: { id: string; kind: string }, mappingId: string | null | undefined): Promise<string | null> {
+async function checkedMapping(
+  catalog: CatalogService,
+  destination: { id: string; kind: string },
+  mappingId: string | null | undefined,
+): Promise<string | null> {
   if (mappingId == null) return null;
   checkIdLength(mappingId, 'mappingId');
   if (destination.kind !== 'actions' && destination.kind !== 'retl') {
@@ -48,7 +64,10 @@ async function checkedMapping(catalog: CatalogService, destination: { id: string
   }
   const mappings = await catalog.mappings([destination.id]);
   if (!mappings.some((m) => m.id === mappingId)) {
-    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, { field: 'mappingId', known: mappings.map((m) => m.id) });
+    throw new AppError(ErrorCode.NOT_FOUND, `Destination ${destination.id} has no mapping ${mappingId}`, {
+      field: 'mappingId',
+      known: mappings.map((m) => m.id),
+    });
   }
   return mappingId;
 }

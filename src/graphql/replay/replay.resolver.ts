@@ -46,7 +46,14 @@ function loadersOf(ctx: RequestContext): ReplayLoaders {
   let l = loaders.get(ctx);
   if (!l) {
     const { service } = replaysOf(ctx, 'read');
-    const jobOf = (r: Replay): ReplayJob => ({ ...r, createdAt: r.createdAt.getTime(), startedAt: r.startedAt?.getTime() ?? null, finishedAt: r.finishedAt?.getTime() ?? null, version: 0, workspaceId: '' });
+    const jobOf = (r: Replay): ReplayJob => ({
+      ...r,
+      createdAt: r.createdAt.getTime(),
+      startedAt: r.startedAt?.getTime() ?? null,
+      finishedAt: r.finishedAt?.getTime() ?? null,
+      version: 0,
+      workspaceId: '',
+    });
     l = {
       progress: new DataLoader((rs: readonly Replay[]) => service.progress(rs.map(jobOf)), { cacheKeyFn: (r) => r.id }),
       outcome: new DataLoader((rs: readonly Replay[]) => service.outcomes(rs.map(jobOf)), { cacheKeyFn: (r) => r.id }),
@@ -64,7 +71,9 @@ interface ReplayUpdatedArgs {
 @Resolver(() => Replay)
 export class ReplayResolver {
   @Cost({ query: true })
-  @Query(() => ReplayPreview, { description: 'How many undelivered messages a replay of this input would hold, by reason and by mapping: the same definition as `undelivered`.' })
+  @Query(() => ReplayPreview, {
+    description: 'How many undelivered messages a replay of this input would hold, by reason and by mapping: the same definition as `undelivered`.',
+  })
   async replayPreview(@Arg('input', () => ReplayInput) input: ReplayInput, @Ctx() ctx: RequestContext): Promise<ReplayPreview> {
     const { service, catalog } = replaysOf(ctx, 'read');
     const { selection } = await selectionOf(ctx, catalog, input);
@@ -77,7 +86,8 @@ export class ReplayResolver {
   })
   async createReplay(@Args(() => CreateReplayArgs) args: CreateReplayArgs, @Ctx() ctx: RequestContext): Promise<Replay> {
     const { service, catalog } = replaysOf(ctx, 'replay');
-    if (args.idempotencyKey != null && !IDEMPOTENCY_KEY.test(args.idempotencyKey)) throw badInput('idempotencyKey is 1-128 visible ASCII characters', { field: 'idempotencyKey' });
+    if (args.idempotencyKey != null && !IDEMPOTENCY_KEY.test(args.idempotencyKey))
+      throw badInput('idempotencyKey is 1-128 visible ASCII characters', { field: 'idempotencyKey' });
     const { selection, asked } = await selectionOf(ctx, catalog, args.input);
     const job = await service.create(selection, { delivery: args.delivery, idempotencyKey: args.idempotencyKey ?? null, by: ctx.principal.tokenId, asked });
     return toReplay(job);

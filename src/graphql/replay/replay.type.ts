@@ -1,5 +1,12 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { REPLAY_DELIVERIES, REPLAY_STATUSES, type BatchProgress, type ReplayDelivery, type ReplayOutcome as OutcomeValue, type ReplayStatus } from '../../replay/values';
+import {
+  REPLAY_DELIVERIES,
+  REPLAY_STATUSES,
+  type BatchProgress,
+  type ReplayDelivery,
+  type ReplayOutcome as OutcomeValue,
+  type ReplayStatus,
+} from '../../replay/values';
 import { Cost } from '../common/cost';
 import { Count, DateTime } from '../common/scalars';
 
@@ -76,7 +83,9 @@ export class ReplayProgress implements BatchProgress {
   messagesAcknowledged!: number;
 }
 
-@ObjectType({ description: "What later reports say of a replay's messages: the newest delivered or failed delivery report since the replay was created decides." })
+@ObjectType({
+  description: "What later reports say of a replay's messages: the newest delivered or failed delivery report since the replay was created decides.",
+})
 export class ReplayOutcome implements OutcomeValue {
   @Field(() => Count, { description: 'Delivered since the replay was created.' })
   recovered!: number;

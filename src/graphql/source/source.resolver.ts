@@ -22,7 +22,8 @@ const NARROWED_DESCRIPTION =
 export class SourceResolver {
   @Query(() => Source, {
     nullable: true,
-    description: 'One source by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
+    description:
+      'One source by the id producers send. Null when the workspace has none by that id, with a NOT_FOUND error at this path whose `suggestions` list up to 5 close ids.',
   })
   async source(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Source | null> {
     checkIdLength(id, 'id');
@@ -30,11 +31,17 @@ export class SourceResolver {
     const found = await loaders.source.load(id);
     if (found) return found;
     const known = (await catalog.sources()).map((s) => s.id);
-    throw new AppError(ErrorCode.NOT_FOUND, 'This workspace has no source with this id (extensions.suggestions lists close ones)', { field: 'id', suggestions: closeMatches(id, known) });
+    throw new AppError(ErrorCode.NOT_FOUND, 'This workspace has no source with this id (extensions.suggestions lists close ones)', {
+      field: 'id',
+      suggestions: closeMatches(id, known),
+    });
   }
 
   @Cost({ query: true, batched: true })
-  @FieldResolver(() => Pipeline, { description: "The source's own steps (Successfully received, Failed on ingest, Filtered at source) in the range and the period before it; shares are of its Successfully received. `retryPending` is null." })
+  @FieldResolver(() => Pipeline, {
+    description:
+      "The source's own steps (Successfully received, Failed on ingest, Filtered at source) in the range and the period before it; shares are of its Successfully received. `retryPending` is null.",
+  })
   async pipeline(@Root() source: Source, @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): Promise<Pipeline> {
     const range = resolveRange(ctx, rangeInput);
     const counts = await ctx.forWorkspace().loaders.sourcePipelineCounts.load({ sourceId: source.id, destinationId: null, range });
@@ -43,7 +50,9 @@ export class SourceResolver {
 
   @Cost({ list: { assumed: 20, actual: 'destinations' } })
   @Directive(CACHE.catalog)
-  @FieldResolver(() => [SourceDestination], { description: 'Destinations connected to this source (seen in their reports naming it), by id; each with its pipeline narrowed to this source.' })
+  @FieldResolver(() => [SourceDestination], {
+    description: 'Destinations connected to this source (seen in their reports naming it), by id; each with its pipeline narrowed to this source.',
+  })
   async destinations(@Root() source: Source, @Ctx() ctx: RequestContext): Promise<SourceDestination[]> {
     const { loaders } = ctx.forWorkspace();
     const connections = await loaders.destinationsBySource.load(source.id);
@@ -61,9 +70,17 @@ export class SourceResolver {
 export class SourceDestinationResolver {
   @Cost({ query: true, batched: true })
   @FieldResolver(() => Pipeline, { description: NARROWED_DESCRIPTION })
-  async pipeline(@Root() row: SourceDestination, @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): Promise<Pipeline> {
+  async pipeline(
+    @Root() row: SourceDestination,
+    @Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Pipeline> {
     const range = resolveRange(ctx, rangeInput);
     const counts = await ctx.forWorkspace().loaders.sourcePipelineCounts.load({ sourceId: row.sourceId, destinationId: row.destination.id, range });
-    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), { destinationId: row.destination.id, sourceId: row.sourceId, slice: sliceOf(range) });
+    return withAttempts(buildNarrowedPipeline(row.destination.kind, range, counts), {
+      destinationId: row.destination.id,
+      sourceId: row.sourceId,
+      slice: sliceOf(range),
+    });
   }
 }

@@ -14,6 +14,9 @@ export class SyncRunsArgs {
   @Min(1)
   @Max(MAX_SYNC_RUNS)
   first!: number;
-  @Field(() => String, { nullable: true, description: 'The `cursor` of the last run of the previous page: the runs listed after it. A page shorter than `first` is the last one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The `cursor` of the last run of the previous page: the runs listed after it. A page shorter than `first` is the last one.',
+  })
   after?: string | null;
 }

@@ -13,7 +13,11 @@ import { SyncRun, SyncRunReason, SyncRunSplit } from './sync-runs.type';
 
 function requireRetl(destination: Destination, field: string): void {
   if (destination.kind !== 'retl') {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `${field} belongs to Reverse ETL destinations; ${destination.id} is ${destination.kind}${destination.kind === 'storage' ? ' (its warehouse loads are syncs(range:))' : ''}`, { field });
+    throw new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      `${field} belongs to Reverse ETL destinations; ${destination.id} is ${destination.kind}${destination.kind === 'storage' ? ' (its warehouse loads are syncs(range:))' : ''}`,
+      { field },
+    );
   }
 }
 
@@ -41,17 +45,27 @@ function toSyncRun(run: SyncRunValue, destinationId: string): SyncRun {
 @Resolver(() => Destination)
 export class SyncRunsResolver {
   @Cost({ query: true, list: { assumed: 100, arg: 'first', max: MAX_SYNC_RUNS } })
-  @FieldResolver(() => [SyncRun], { description: 'Reverse ETL destinations: sync runs that started in the range, newest first, with their counts, status and top reasons.' })
+  @FieldResolver(() => [SyncRun], {
+    description: 'Reverse ETL destinations: sync runs that started in the range, newest first, with their counts, status and top reasons.',
+  })
   async syncRuns(@Root() destination: Destination, @Args(() => SyncRunsArgs) args: SyncRunsArgs, @Ctx() ctx: RequestContext): Promise<SyncRun[]> {
     requireRetl(destination, 'syncRuns');
     const range = resolveRange(ctx, args.range);
-    const runs = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { range, status: args.status ?? null, first: args.first, after: args.after ? parseCursor(args.after) : null });
+    const runs = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, {
+      range,
+      status: args.status ?? null,
+      first: args.first,
+      after: args.after ? parseCursor(args.after) : null,
+    });
     return runs.map((run) => toSyncRun(run, destination.id));
   }
 
   @Cost({ query: true })
   @Directive(CACHE.never)
-  @FieldResolver(() => SyncRun, { nullable: true, description: 'Reverse ETL destinations: one sync run by its syncId (its detail: mappings, operations, reasons); null when no report named it.' })
+  @FieldResolver(() => SyncRun, {
+    nullable: true,
+    description: 'Reverse ETL destinations: one sync run by its syncId (its detail: mappings, operations, reasons); null when no report named it.',
+  })
   async syncRun(@Root() destination: Destination, @Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<SyncRun | null> {
     requireRetl(destination, 'syncRun');
     const [run] = await listSyncRuns(ctx.forWorkspace().wdb, destination.id, { syncId: id });

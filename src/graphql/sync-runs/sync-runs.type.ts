@@ -8,7 +8,8 @@ import { DiscardReason } from '../discards/discard.type';
 export const SyncRunStatusEnum = Object.fromEntries(SYNC_RUN_STATUSES.map((s) => [s.toUpperCase(), s])) as Record<string, SyncRunStatus>;
 registerEnumType(SyncRunStatusEnum, {
   name: 'SyncRunStatus',
-  description: "How a Reverse ETL sync run went, read from its reports: SUCCESS (no record failed to extract or to deliver), FAILED (records failed and none was delivered), PARTIAL (some failed, some were delivered).",
+  description:
+    'How a Reverse ETL sync run went, read from its reports: SUCCESS (no record failed to extract or to deliver), FAILED (records failed and none was delivered), PARTIAL (some failed, some were delivered).',
 });
 
 @Directive(CACHE.inherit)

@@ -18,9 +18,15 @@ interface TailArgs {
 
 /** The report steps a destination's tail may show: its destination-side discard boxes (one, when `step` names it). */
 function tailSteps(kind: keyof typeof PIPELINE_LAYOUT, step: PipelineStepKind | null | undefined): ReportStep[] {
-  const boxes = PIPELINE_LAYOUT[kind].filter((k) => PIPELINE_STEPS[k].isDiscard && PIPELINE_STEPS[k].side === 'destination' && PIPELINE_STEPS[k].reportStep !== null);
+  const boxes = PIPELINE_LAYOUT[kind].filter(
+    (k) => PIPELINE_STEPS[k].isDiscard && PIPELINE_STEPS[k].side === 'destination' && PIPELINE_STEPS[k].reportStep !== null,
+  );
   if (step == null) return [...new Set(boxes.map((k) => PIPELINE_STEPS[k].reportStep!))];
-  if (!boxes.includes(step)) throw new AppError(ErrorCode.BAD_USER_INPUT, `The live tail shows this destination's failed and filtered reports: step is one of ${boxes.join(', ')}`, { field: 'step', allowed: boxes });
+  if (!boxes.includes(step))
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `The live tail shows this destination's failed and filtered reports: step is one of ${boxes.join(', ')}`, {
+      field: 'step',
+      allowed: boxes,
+    });
   return [PIPELINE_STEPS[step].reportStep!];
 }
 
@@ -60,15 +66,24 @@ export class TailResolver {
         }
       }
       const filter = checkFilter(args.filter);
-      const inner = () => context.services.tail.subscribe(wdb.workspaceId, { destinationId: destination.id, steps, mappingId: args.mappingId ?? null, ...filter });
-      const toBatch = (b: TailBatch): DeliveryFailureBatch => ({ failures: b.failures.map((r) => toFailure(r, destination.kind)), more: b.more, at: new Date() });
+      const inner = () =>
+        context.services.tail.subscribe(wdb.workspaceId, { destinationId: destination.id, steps, mappingId: args.mappingId ?? null, ...filter });
+      const toBatch = (b: TailBatch): DeliveryFailureBatch => ({
+        failures: b.failures.map((r) => toFailure(r, destination.kind)),
+        more: b.more,
+        at: new Date(),
+      });
       return mapped(guarded(context, inner), toBatch);
     },
   })
   deliveryFailures(
     @Root() payload: DeliveryFailureBatch,
     @Arg('destinationId', () => ID) _destinationId: string,
-    @Arg('step', () => PipelineStepKind, { nullable: true, description: 'One destination-side discard step (FAILED_DELIVERY, FILTERED_AT_DESTINATION, …); default all of them.' }) _step: PipelineStepKind | null,
+    @Arg('step', () => PipelineStepKind, {
+      nullable: true,
+      description: 'One destination-side discard step (FAILED_DELIVERY, FILTERED_AT_DESTINATION, …); default all of them.',
+    })
+    _step: PipelineStepKind | null,
     @Arg('mappingId', () => ID, { nullable: true }) _mappingId: string | null,
     @Arg('filter', () => EventFilter, { nullable: true }) _filter: EventFilter | null,
   ): DeliveryFailureBatch {

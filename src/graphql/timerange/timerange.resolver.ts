@@ -11,10 +11,19 @@ import { ResolvedTimeRange } from './timerange.type';
 export class TimeRangeResolver {
   @Cost({ query: false })
   @Directive(CACHE.fixed)
-  @Query(() => ResolvedTimeRange, { description: 'The range this input resolves to in this request: from, to, the previous period, and whether the lookback applied.' })
+  @Query(() => ResolvedTimeRange, {
+    description: 'The range this input resolves to in this request: from, to, the previous period, and whether the lookback applied.',
+  })
   timeRange(@Arg('range', () => TimeRangeInput) rangeInput: TimeRangeInput, @Ctx() ctx: RequestContext): ResolvedTimeRange {
     ctx.forWorkspace(); // a workspace token with read, like every other answer
     const r = resolveRange(ctx, rangeInput);
-    return { from: new Date(r.from), to: new Date(r.to), previousFrom: new Date(r.previousFrom), previousTo: new Date(r.previousTo), timeZone: r.timeZone, lookback: r.lookback };
+    return {
+      from: new Date(r.from),
+      to: new Date(r.to),
+      previousFrom: new Date(r.previousFrom),
+      previousTo: new Date(r.previousTo),
+      timeZone: r.timeZone,
+      lookback: r.lookback,
+    };
   }
 }

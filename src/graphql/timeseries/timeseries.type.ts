@@ -35,7 +35,8 @@ export class Point {
   @Field(() => Count)
   count!: number;
   @Field(() => Boolean, {
-    description: 'True when the range covers only part of this bucket (the first may start before `from`, the last end after `to`): its count is not comparable with full buckets; charts can mark it.',
+    description:
+      'True when the range covers only part of this bucket (the first may start before `from`, the last end after `to`): its count is not comparable with full buckets; charts can mark it.',
   })
   partial!: boolean;
 }

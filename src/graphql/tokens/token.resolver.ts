@@ -15,7 +15,9 @@ export class TokenResolver {
     return Viewer.of(ctx.principal);
   }
 
-  @Query(() => [ApiToken], { description: 'Stored API tokens, oldest first: ids, workspaces, scopes, labels, created and last-used times (never a token). Root only.' })
+  @Query(() => [ApiToken], {
+    description: 'Stored API tokens, oldest first: ids, workspaces, scopes, labels, created and last-used times (never a token). Root only.',
+  })
   @Cost({ list: { assumed: 100 } })
   async apiTokens(
     @Arg('workspaceId', () => ID, { nullable: true, description: "Only this workspace's tokens." }) workspaceId: string | null,
@@ -38,13 +40,19 @@ export class TokenResolver {
     return token;
   }
 
-  @Mutation(() => Boolean, { description: 'Revokes a token by its id (tok_…); false when no such active token exists. Root only; a root token cannot revoke itself.' })
+  @Mutation(() => Boolean, {
+    description: 'Revokes a token by its id (tok_…); false when no such active token exists. Root only; a root token cannot revoke itself.',
+  })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     ctx.require('root');
     // Revoking the token making the call would lock operators out: a generated root token is the
     // only one, and no API call can make another. Rotation goes through ROOT_TOKEN instead.
     if (ctx.services.tokens.idOf(id) === ctx.principal.tokenId) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'A root token cannot revoke itself: it would leave no token to administer with. To replace it, set ROOT_TOKEN and restart (earlier root tokens are then revoked)', { field: 'id' });
+      throw new AppError(
+        ErrorCode.BAD_USER_INPUT,
+        'A root token cannot revoke itself: it would leave no token to administer with. To replace it, set ROOT_TOKEN and restart (earlier root tokens are then revoked)',
+        { field: 'id' },
+      );
     }
     return ctx.services.tokens.revoke(id);
   }

@@ -12,7 +12,8 @@ export class TraceResolver {
   @Query(() => [TraceEntry], { description: 'Every step one message went through (reports that carried its messageId), oldest first.' })
   async trace(@Arg('messageId', () => String) messageId: string, @Ctx() ctx: RequestContext): Promise<TraceEntry[]> {
     const { wdb } = ctx.forWorkspace();
-    if (messageId.length === 0 || messageId.length > 256) throw new AppError(ErrorCode.BAD_USER_INPUT, 'messageId must be 1-256 characters', { field: 'messageId' });
+    if (messageId.length === 0 || messageId.length > 256)
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'messageId must be 1-256 characters', { field: 'messageId' });
     return traceMessage(wdb, messageId);
   }
 }

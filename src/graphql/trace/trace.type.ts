@@ -9,7 +9,8 @@ export class TraceEntry extends ReportedEvent {
   @Field(() => DateTime)
   at!: Date;
   @Field(() => PipelineStepKind, {
-    description: 'The pipeline box this report counts in: both retry steps are RETRY_PENDING (reportStep tells entering from leaving), delivered is SUCCESSFUL_DELIVERY, or EVENTS_TO_WAREHOUSE_ROWS on a storage destination.',
+    description:
+      'The pipeline box this report counts in: both retry steps are RETRY_PENDING (reportStep tells entering from leaving), delivered is SUCCESSFUL_DELIVERY, or EVENTS_TO_WAREHOUSE_ROWS on a storage destination.',
   })
   step!: PipelineStepKind;
   @Field(() => ReportStepEnum, { description: 'The step as the producer reported it to /v1/ingest.' })

@@ -1,4 +1,10 @@
-import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation, GraphQLRequestContextDidResolveSource, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
+import type {
+  ApolloServerPlugin,
+  GraphQLRequestContextDidResolveOperation,
+  GraphQLRequestContextDidResolveSource,
+  GraphQLRequestContextWillSendResponse,
+  GraphQLRequestListener,
+} from '@apollo/server';
 import type { RequestContext } from '../context';
 import { Refusal, type AdmissionPipeline } from './admission';
 import type { AdmittedDocuments } from './apollo-documents';
@@ -82,7 +88,10 @@ function report(deps: AdmissionPluginDeps, exchange: HttpExchange, ctx: GraphQLR
   const body = ctx.response.body;
   if (body.kind === 'single') body.singleResult.errors = errors.length > 0 ? errors : undefined;
   const operationType = exchange.admitted?.operation.operation ?? null;
-  ctx.response.http.headers.set('cache-control', cacheControlHeader({ operationType, hasErrors: errors.length > 0, policy: ctx.overallCachePolicy, rangeMaxAge: ctx.contextValue.maxAgeFromRanges }));
+  ctx.response.http.headers.set(
+    'cache-control',
+    cacheControlHeader({ operationType, hasErrors: errors.length > 0, policy: ctx.overallCachePolicy, rangeMaxAge: ctx.contextValue.maxAgeFromRanges }),
+  );
   failOperation(exchange.span, errors);
   const refused = exchange.refusal ?? (exchange.admitted ? null : errors.length > 0 ? { status: ctx.response.http.status ?? 500 } : null);
   deps.observer.finished({

@@ -44,7 +44,12 @@ export function costSpecOf(field: GraphQLField<unknown, unknown>): CostSpec | un
 export function selectsSizedList(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
   let found = false;
-  visit(document, visitWithTypeInfo(typeInfo, { Field: () => void (found ||= costSpecOf(typeInfo.getFieldDef() as GraphQLField<unknown, unknown>)?.list?.actual !== undefined) }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: () => void (found ||= costSpecOf(typeInfo.getFieldDef() as GraphQLField<unknown, unknown>)?.list?.actual !== undefined),
+    }),
+  );
   return found;
 }
 
@@ -85,7 +90,12 @@ class CostWalker {
    */
   private readonly batched = new Map<string, number>();
 
-  constructor(document: DocumentNode, private readonly variables: Record<string, unknown>, private readonly now: number, private readonly sizes: ListSizes | null) {
+  constructor(
+    document: DocumentNode,
+    private readonly variables: Record<string, unknown>,
+    private readonly now: number,
+    private readonly sizes: ListSizes | null,
+  ) {
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(d.name.value, d);
   }
 
@@ -158,7 +168,11 @@ class CostWalker {
 export function checkCost(cost: number, limits: OperationLimits): GraphQLError | null {
   // `!(cost <= max)`: a NaN estimate is refused, not waved through.
   return !(cost <= limits.maxCost)
-    ? tooComplex(`The operation is too expensive (estimated cost ${Math.round(cost)}, limit ${limits.maxCost}); ask for fewer items or narrower ranges`, { limit: 'maxCost', value: limits.maxCost, cost: Math.round(cost) })
+    ? tooComplex(`The operation is too expensive (estimated cost ${Math.round(cost)}, limit ${limits.maxCost}); ask for fewer items or narrower ranges`, {
+        limit: 'maxCost',
+        value: limits.maxCost,
+        cost: Math.round(cost),
+      })
     : null;
 }
 
@@ -166,7 +180,13 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-function listSize(spec: CostSpec | undefined, args: Record<string, unknown>, sizes: ListSizes | null, now: number, parentArgs: Record<string, unknown>): number {
+function listSize(
+  spec: CostSpec | undefined,
+  args: Record<string, unknown>,
+  sizes: ListSizes | null,
+  now: number,
+  parentArgs: Record<string, unknown>,
+): number {
   const list = spec?.list;
   if (list?.actual && sizes) return Math.max(1, sizes[list.actual]);
   const computed = list?.sizeOf?.(args, now, parentArgs);

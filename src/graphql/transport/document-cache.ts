@@ -62,11 +62,15 @@ export function parseAndValidate(schema: GraphQLSchema, query: string, checks: D
   } catch (err) {
     const syntax = err instanceof GraphQLError ? err : null;
     const message = syntax?.message ?? 'Syntax error';
-    return [new GraphQLError(message, { source: syntax?.source, positions: syntax?.positions, originalError: new AppError(ErrorCode.GRAPHQL_PARSE_FAILED, message) })];
+    return [
+      new GraphQLError(message, { source: syntax?.source, positions: syntax?.positions, originalError: new AppError(ErrorCode.GRAPHQL_PARSE_FAILED, message) }),
+    ];
   }
   const errors = validateGuarded(schema, document, checks.rules);
   if (errors.length === 0) return document;
   return errors.map((e) =>
-    e.originalError instanceof AppError ? e : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),
+    e.originalError instanceof AppError
+      ? e
+      : new GraphQLError(e.message, { nodes: e.nodes, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, e.message) }),
   );
 }

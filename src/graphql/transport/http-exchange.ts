@@ -72,7 +72,10 @@ export class Deadline {
     if (this.timer) return;
     const ms = this.ms;
     const message = `The operation did not finish within ${ms} ms; ask for less (a narrower range, fewer items) or retry`;
-    this.timer = setTimeout(() => this.fire(new Refusal([requestError(ErrorCode.QUERY_TIMEOUT, message, { limit: 'operationTimeoutMs', value: ms })], this.principal)), ms);
+    this.timer = setTimeout(
+      () => this.fire(new Refusal([requestError(ErrorCode.QUERY_TIMEOUT, message, { limit: 'operationTimeoutMs', value: ms })], this.principal)),
+      ms,
+    );
   }
 
   clear(): void {

@@ -25,13 +25,23 @@ export async function readOperation(req: IncomingMessage): Promise<ReadRequest> 
   refuseCsrf(req);
   if (req.method === 'GET') {
     const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    return { operation: { query: params.get('query'), operationName: params.get('operationName'), variables: jsonParam(params, 'variables'), extensions: jsonParam(params, 'extensions') }, body: undefined };
+    return {
+      operation: {
+        query: params.get('query'),
+        operationName: params.get('operationName'),
+        variables: jsonParam(params, 'variables'),
+        extensions: jsonParam(params, 'extensions'),
+      },
+      body: undefined,
+    };
   }
   const type = mediaType(req);
-  if (type !== 'application/json') throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send GraphQL requests as Content-Type: application/json', { field: 'content-type' });
+  if (type !== 'application/json')
+    throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send GraphQL requests as Content-Type: application/json', { field: 'content-type' });
   const raw = await readBody(req, MAX_GRAPHQL_BODY_BYTES);
   // Documents and variables of this API nest a few levels; a deep bomb is refused before JSON.parse.
-  if (scanJson(raw, MAX_BODY_DEPTH).depth > MAX_BODY_DEPTH) throw new AppError(ErrorCode.BAD_USER_INPUT, `The body is nested deeper than ${MAX_BODY_DEPTH} levels`, { limit: 'maxDepth', value: MAX_BODY_DEPTH });
+  if (scanJson(raw, MAX_BODY_DEPTH).depth > MAX_BODY_DEPTH)
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `The body is nested deeper than ${MAX_BODY_DEPTH} levels`, { limit: 'maxDepth', value: MAX_BODY_DEPTH });
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

@@ -46,7 +46,10 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
     const read = await refuseOn(signedIn, () => readOperation(req));
     await refuseOn(signedIn, () => requestShape(read.operation, 'http'));
     exchange = new HttpExchange(requestId, signedIn, span, deps.operationTimeoutMs);
-    const answered = deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, read.body), context: async () => new HttpRequestContext(deps.services, exchange!) });
+    const answered = deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: apolloRequest(req, read.body),
+      context: async () => new HttpRequestContext(deps.services, exchange!),
+    });
     answered.catch(() => undefined); // a late failure after the deadline answered must not go unhandled
     const first = await Promise.race([answered, exchange.deadline.expired]);
     if (first instanceof Refusal) {
@@ -63,8 +66,14 @@ async function serveOperation(req: IncomingMessage, res: ServerResponse, request
     sendRefusal(req, res, err.status, { errors }, refusalHeaders(err));
     failOperation(span, errors);
     deps.observer.finished({
-      requestId, transport: 'http', principal: err.principal ?? principal, operationName: operation?.name?.value ?? null, operationType: operation?.operation ?? 'unknown',
-      durationMs: performance.now() - started, errors, refusedWith: err.status,
+      requestId,
+      transport: 'http',
+      principal: err.principal ?? principal,
+      operationName: operation?.name?.value ?? null,
+      operationType: operation?.operation ?? 'unknown',
+      durationMs: performance.now() - started,
+      errors,
+      refusedWith: err.status,
     });
   }
 }
@@ -81,7 +90,16 @@ function reportFraming(answer: HTTPGraphQLResponse, exchange: HttpExchange, deps
   answer.headers.set('cache-control', 'no-store');
   failOperation(exchange.span, errors);
   const status = answer.status ?? 500;
-  deps.observer.finished({ requestId: exchange.requestId, transport: 'http', principal: exchange.principal, operationName: null, operationType: 'unknown', durationMs: performance.now() - exchange.started, errors, refusedWith: status });
+  deps.observer.finished({
+    requestId: exchange.requestId,
+    transport: 'http',
+    principal: exchange.principal,
+    operationName: null,
+    operationType: 'unknown',
+    durationMs: performance.now() - exchange.started,
+    errors,
+    refusedWith: status,
+  });
 }
 
 function callerOf(req: IncomingMessage): Caller {
@@ -116,7 +134,13 @@ async function writeAnswer(res: ServerResponse, answer: HTTPGraphQLResponse): Pr
 function sendRefusal(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   const type = /application\/graphql-response\+json/.test(req.headers.accept ?? '') ? 'application/graphql-response+json' : 'application/json';
-  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', vary: varyWithAuthorization(res), ...headers });
+  res.writeHead(status, {
+    'content-type': `${type}; charset=utf-8`,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    vary: varyWithAuthorization(res),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -76,7 +76,8 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
     return {
       OperationDefinition(node) {
         const depth = depthOf(node.selectionSet);
-        if (depth > limits.maxDepth) context.reportError(tooComplex(`The operation is nested deeper than ${limits.maxDepth} levels`, { limit: 'maxDepth', value: limits.maxDepth }));
+        if (depth > limits.maxDepth)
+          context.reportError(tooComplex(`The operation is nested deeper than ${limits.maxDepth} levels`, { limit: 'maxDepth', value: limits.maxDepth }));
       },
     };
   };
@@ -95,7 +96,9 @@ export function limitRules(limits: OperationLimits): ValidationRule[] {
       Directive() {
         if (++directives > limits.maxDirectives && !reportedDirectives) {
           reportedDirectives = true;
-          context.reportError(tooComplex(`The document uses more than ${limits.maxDirectives} directives`, { limit: 'maxDirectives', value: limits.maxDirectives }));
+          context.reportError(
+            tooComplex(`The document uses more than ${limits.maxDirectives} directives`, { limit: 'maxDirectives', value: limits.maxDirectives }),
+          );
         }
       },
     };

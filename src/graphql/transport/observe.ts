@@ -108,7 +108,8 @@ export class OperationObserver implements ResolverObserver {
   format(errors: readonly GraphQLError[], requestId: string, operationName: string | null): GraphQLFormattedError[] {
     return errors.map((e) => {
       const formatted = formatError(e.toJSON(), e);
-      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) this.log.error({ requestId, operationName, err: e.originalError ?? e }, 'graphql error');
+      if (formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)
+        this.log.error({ requestId, operationName, err: e.originalError ?? e }, 'graphql error');
       return formatted;
     });
   }
@@ -121,7 +122,10 @@ export class OperationObserver implements ResolverObserver {
     const errorCodes = o.errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
     const outcome = errorCodes.length > 0 ? 'error' : 'ok';
     for (const code of errorCodes) this.metrics.graphqlErrors.inc({ code });
-    this.metrics.graphqlRequestDuration.observe({ operation: this.metrics.operationLabel(o.operationName ?? undefined), type: o.operationType, outcome }, o.durationMs / 1000);
+    this.metrics.graphqlRequestDuration.observe(
+      { operation: this.metrics.operationLabel(o.operationName ?? undefined), type: o.operationType, outcome },
+      o.durationMs / 1000,
+    );
     const refused = o.refusedWith === undefined ? {} : { status: o.refusedWith, code: errorCodes[0] };
     this.log.info(
       {

@@ -40,9 +40,7 @@ const SUBSCRIPTIONS_OVER_WS = 'Subscriptions are served over WebSocket (the grap
 
 /** Subscriptions are streams: they are served over graphql-ws on the same path, not over HTTP. */
 export function subscriptionOverHttp(op: OperationDefinitionNode): GraphQLError | null {
-  return op.operation === 'subscription'
-    ? badInput(SUBSCRIPTIONS_OVER_WS)
-    : null;
+  return op.operation === 'subscription' ? badInput(SUBSCRIPTIONS_OVER_WS) : null;
 }
 
 /**
@@ -50,7 +48,11 @@ export function subscriptionOverHttp(op: OperationDefinitionNode): GraphQLError 
  * does not coerce (at most MAX_VARIABLE_ERRORS, plus one saying more were cut). The cost
  * estimate reads the coerced values, so a declared default counts like a sent value.
  */
-export function checkVariables(schema: GraphQLSchema, op: OperationDefinitionNode, variables: unknown): { errors: GraphQLError[]; coerced: Record<string, unknown> | null } {
+export function checkVariables(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  variables: unknown,
+): { errors: GraphQLError[]; coerced: Record<string, unknown> | null } {
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
     return { errors: [badInput('variables must be a JSON object', undefined, { field: 'variables' })], coerced: null };
   }
@@ -59,7 +61,10 @@ export function checkVariables(schema: GraphQLSchema, op: OperationDefinitionNod
   // graphql-js appends one error (no nodes, no code) once the limit is reached: the position tells it apart.
   const errors = result.errors.map((e, i) =>
     i >= MAX_VARIABLE_ERRORS
-      ? badInput(`More than ${MAX_VARIABLE_ERRORS} variable values are invalid; the rest were not checked`, undefined, { limit: 'maxVariableErrors', value: MAX_VARIABLE_ERRORS })
+      ? badInput(`More than ${MAX_VARIABLE_ERRORS} variable values are invalid; the rest were not checked`, undefined, {
+          limit: 'maxVariableErrors',
+          value: MAX_VARIABLE_ERRORS,
+        })
       : badInput(e.message, e.nodes),
   );
   return { errors, coerced: null };
@@ -77,7 +82,11 @@ export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, r
     return validate(schema, document, rules);
   } catch {
     try {
-      return validate(schema, document, rules.filter((r) => r !== SingleFieldSubscriptionsRule));
+      return validate(
+        schema,
+        document,
+        rules.filter((r) => r !== SingleFieldSubscriptionsRule),
+      );
     } catch (err) {
       return [invalidDocument(err)];
     }
@@ -87,5 +96,9 @@ export function validateGuarded(schema: GraphQLSchema, document: DocumentNode, r
 /** A typed GRAPHQL_VALIDATION_FAILED error for an exception thrown while validating. */
 export function invalidDocument(err: unknown): GraphQLError {
   const message = err instanceof GraphQLError ? err.message : 'The document does not validate';
-  return new GraphQLError(message, { nodes: err instanceof GraphQLError ? err.nodes : undefined, originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message), extensions: { http: { status: 400 } } });
+  return new GraphQLError(message, {
+    nodes: err instanceof GraphQLError ? err.nodes : undefined,
+    originalError: new AppError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message),
+    extensions: { http: { status: 400 } },
+  });
 }

@@ -18,7 +18,11 @@ export function describeOperation(span: GatewaySpan, admitted: Admitted): void {
   const type = admitted.operation.operation;
   const name = admitted.operation.name?.value;
   span.updateName(name ? `${type} ${name}` : type);
-  span.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': name, 'delivery_overview.workspace': admitted.principal.workspaceId ?? undefined });
+  span.setAttributes({
+    'graphql.operation.type': type,
+    'graphql.operation.name': name,
+    'delivery_overview.workspace': admitted.principal.workspaceId ?? undefined,
+  });
 }
 
 /** An operation that answered errors (refused, or field errors) is a failed span, with the first error's code. */
@@ -28,7 +32,9 @@ export function failOperation(span: GatewaySpan, errors: readonly GraphQLFormatt
 
 /** A graphql-ws `connection_init` payload or an operation's `extensions` that carries W3C trace context. */
 export function traceCarrier(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && typeof (value as { traceparent?: unknown }).traceparent === 'string' ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && typeof (value as { traceparent?: unknown }).traceparent === 'string'
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**

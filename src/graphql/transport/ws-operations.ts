@@ -15,19 +15,37 @@ export class Operations {
 
   started(socket: WebSocket, id: string, requestId: string, admitted: Admitted): void {
     this.of(socket).set(id, {
-      requestId, transport: 'ws', principal: admitted.principal, operationName: admitted.operation.name?.value ?? null,
-      operationType: admitted.operation.operation, durationMs: 0, errors: [], started: performance.now(),
+      requestId,
+      transport: 'ws',
+      principal: admitted.principal,
+      operationName: admitted.operation.name?.value ?? null,
+      operationType: admitted.operation.operation,
+      durationMs: 0,
+      errors: [],
+      started: performance.now(),
     });
   }
 
   /** A refusal is answered by onError next, which logs and formats it once. */
   refused(socket: WebSocket, id: string, requestId: string, refusal: Refusal): void {
-    this.of(socket).set(id, { requestId, transport: 'ws', principal: refusal.principal, operationName: null, operationType: 'unknown', durationMs: 0, errors: [], refusedWith: refusal.status, started: performance.now() });
+    this.of(socket).set(id, {
+      requestId,
+      transport: 'ws',
+      principal: refusal.principal,
+      operationName: null,
+      operationType: 'unknown',
+      durationMs: 0,
+      errors: [],
+      refusedWith: refusal.status,
+      started: performance.now(),
+    });
   }
 
   format(socket: WebSocket, id: string, errors: readonly GraphQLError[]): GraphQLFormattedError[] {
     const op = this.of(socket).get(id);
-    const formatted = this.observer.format(errors, op?.requestId ?? '', op?.operationName ?? null).map((e) => ({ ...e, extensions: { ...e.extensions, requestId: op?.requestId } }));
+    const formatted = this.observer
+      .format(errors, op?.requestId ?? '', op?.operationName ?? null)
+      .map((e) => ({ ...e, extensions: { ...e.extensions, requestId: op?.requestId } }));
     if (op) op.errors = [...op.errors, ...formatted];
     return formatted;
   }

@@ -120,7 +120,10 @@ type SubscribeHandler = NonNullable<Parameters<typeof useServer<Record<string, u
  */
 function admitOperation(deps: GraphQLWsDeps, spans: OperationSpans, ops: Operations): SubscribeHandler {
   return (ctx, id, payload) => {
-    const active = deps.tracing.start(OPERATION_SPAN, { attributes: operationAttributes('ws'), carrier: traceCarrier(payload.extensions) ?? ctx.extra.traceCarrier });
+    const active = deps.tracing.start(OPERATION_SPAN, {
+      attributes: operationAttributes('ws'),
+      carrier: traceCarrier(payload.extensions) ?? ctx.extra.traceCarrier,
+    });
     (ctx.extra.spans ??= new Map()).set(id, active);
     return active.run(async () => {
       const requestId = crypto.randomUUID();
@@ -155,7 +158,12 @@ function endSpan(extra: SocketState, id: string, spans: OperationSpans): void {
  * connection_init: the token must verify (else 4403), the socket must still be open, and
  * the token within its socket cap (else 4429); the socket is then tracked until it closes.
  */
-async function connect(ctx: Context<Record<string, unknown> | undefined, Extra & SocketState>, deps: GraphQLWsDeps, sockets: Map<WebSocket, Caller>, perToken: Counter): Promise<boolean> {
+async function connect(
+  ctx: Context<Record<string, unknown> | undefined, Extra & SocketState>,
+  deps: GraphQLWsDeps,
+  sockets: Map<WebSocket, Caller>,
+  perToken: Counter,
+): Promise<boolean> {
   const socket = ctx.extra.socket;
   const auth = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
   const caller: Caller = { authorization: typeof auth === 'string' ? auth : undefined, address: ctx.extra.request.socket.remoteAddress };
@@ -164,7 +172,8 @@ async function connect(ctx: Context<Record<string, unknown> | undefined, Extra &
     tokenId = (await authenticate(deps.services.tokens, caller.authorization, caller.address)).tokenId;
   } catch (err) {
     // An address throttled for failed authentications may retry later (4429); a bad token may not (4403).
-    if (err instanceof AppError && err.code === ErrorCode.RATE_LIMITED) socket.close(CloseCode.TooManyInitialisationRequests, 'Too many failed authentications from this address');
+    if (err instanceof AppError && err.code === ErrorCode.RATE_LIMITED)
+      socket.close(CloseCode.TooManyInitialisationRequests, 'Too many failed authentications from this address');
     return false;
   }
   // The client may have gone while its token was looked up: its close already fired.

@@ -5,7 +5,9 @@ import { EventFilter, TimeRangeInput } from '../common/time-range.input';
 
 @ArgsType()
 export class UndeliveredArgs {
-  @Field(() => TimeRangeInput, { description: 'When the final failures happened. `lookback` defaults to false here: a replay wants every failure known so far.' })
+  @Field(() => TimeRangeInput, {
+    description: 'When the final failures happened. `lookback` defaults to false here: a replay wants every failure known so far.',
+  })
   range!: TimeRangeInput;
   @Field(() => ID, { nullable: true, description: 'Actions only: messages whose delivery through this mapping failed.' })
   mappingId?: string | null;
@@ -17,6 +19,6 @@ export class UndeliveredArgs {
   @Min(1)
   @Max(UNDELIVERED_MAX_PAGE)
   first!: number;
-  @Field(() => String, { nullable: true, description: "The `cursor` of the last message of the previous page. A page shorter than `first` is the last one." })
+  @Field(() => String, { nullable: true, description: 'The `cursor` of the last message of the previous page. A page shorter than `first` is the last one.' })
   after?: string | null;
 }

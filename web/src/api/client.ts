@@ -12,7 +12,11 @@ export { ApiError } from './errors';
 /** A request slower than this is abandoned and offered for retry. */
 const TIMEOUT_MS = 20_000;
 
-export async function request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables, signal?: AbortSignal): Promise<TResult> {
+export async function request<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  signal?: AbortSignal,
+): Promise<TResult> {
   const token = auth.get().token;
   if (!token) throw new ApiError('auth', 'Sign in with a token to see this workspace.');
   const controller = new AbortController();

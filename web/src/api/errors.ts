@@ -38,12 +38,24 @@ export interface RequestProblem {
 
 export interface GraphQLErrorBody {
   message?: string;
-  extensions?: { code?: string; required?: string; retryAfterSeconds?: number; field?: string; suggestions?: string[]; limit?: string; value?: number; matched?: number; inActiveReplay?: number };
+  extensions?: {
+    code?: string;
+    required?: string;
+    retryAfterSeconds?: number;
+    field?: string;
+    suggestions?: string[];
+    limit?: string;
+    value?: number;
+    matched?: number;
+    inActiveReplay?: number;
+  };
 }
 
 /** What a token without a needed scope is told (the gateway names the scope in `required`). */
 function scopeMessage(required: string | undefined): string {
-  return required ? `This token lacks the "${required}" scope, which this view needs.` : 'This token may not read this workspace; use a workspace token with the read scope.';
+  return required
+    ? `This token lacks the "${required}" scope, which this view needs.`
+    : 'This token may not read this workspace; use a workspace token with the read scope.';
 }
 
 export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undefined, retryAfterHeader: string | null): ApiError {
@@ -56,16 +68,32 @@ export function errorFromBody(status: number, errors: GraphQLErrorBody[] | undef
     return new ApiError('rate', 'Too many requests for this workspace.', seconds);
   }
   if (code === 'QUERY_TIMEOUT' || status === 504) return new ApiError('timeout', 'The gateway took too long to answer.');
-  if (code === 'TIME_RANGE_INVALID' && first.field === 'timeZone') return new ApiError('invalid', 'The gateway does not know this time zone: pick one from the list.', undefined, undefined, { kind: 'zone' });
-  if (code === 'TIME_RANGE_INVALID') return new ApiError('invalid', 'That time range is not available: ranges must lie inside the last 14 days and end before now.', undefined, undefined, { kind: 'range' });
+  if (code === 'TIME_RANGE_INVALID' && first.field === 'timeZone')
+    return new ApiError('invalid', 'The gateway does not know this time zone: pick one from the list.', undefined, undefined, { kind: 'zone' });
+  if (code === 'TIME_RANGE_INVALID')
+    return new ApiError('invalid', 'That time range is not available: ranges must lie inside the last 14 days and end before now.', undefined, undefined, {
+      kind: 'range',
+    });
   if (code === 'NOT_FOUND') {
     const problem: InvalidProblem = { kind: 'notFound', field: first.field ?? null, suggestions: first.suggestions ?? [] };
-    return new ApiError('invalid', 'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.', undefined, undefined, problem);
+    return new ApiError(
+      'invalid',
+      'This workspace has nothing with that id: it may belong to another workspace, or it has not reported yet.',
+      undefined,
+      undefined,
+      problem,
+    );
   }
   if (code === 'BAD_USER_INPUT' || code === 'QUERY_TOO_COMPLEX') {
     const { field, limit, value, matched, inActiveReplay } = first;
-    return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.', undefined, undefined, { kind: 'request', field, limit, value, matched, inActiveReplay });
+    return new ApiError('invalid', 'The gateway refused this request; try a shorter range or fewer filters.', undefined, undefined, {
+      kind: 'request',
+      field,
+      limit,
+      value,
+      matched,
+      inActiveReplay,
+    });
   }
   return new ApiError('server', 'The gateway could not answer right now.');
 }
-

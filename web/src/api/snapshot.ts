@@ -107,11 +107,14 @@ export function useSnapshot<TResult, TVariables>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [document, identity, key]);
 
-  useEffect(() => () => {
-    const c = control.current;
-    if (c.timer) clearTimeout(c.timer);
-    c.identity = ''; // answers still on their way are dropped
-  }, []);
+  useEffect(
+    () => () => {
+      const c = control.current;
+      if (c.timer) clearTimeout(c.timer);
+      c.identity = ''; // answers still on their way are dropped
+    },
+    [],
+  );
 
   const current = state.identity === identity;
   return {

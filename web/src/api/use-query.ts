@@ -27,7 +27,8 @@ export function useQuery<TResult, TVariables>(document: TypedDocumentString<TRes
     if (key === null) return;
     const controller = new AbortController();
     setState((s) => (s.key === key ? { key, data: s.data } : { key }));
-    const answer = takePrefetched<TResult>(document, key) ?? request(document, JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables, controller.signal);
+    const answer =
+      takePrefetched<TResult>(document, key) ?? request(document, JSON.parse(key.slice(key.indexOf('\u0000') + 1)) as TVariables, controller.signal);
     answer.then(
       (data) => !controller.signal.aborted && setState({ key, data }),
       (error: ApiError) => !controller.signal.aborted && setState({ key, error }),

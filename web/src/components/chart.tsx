@@ -37,7 +37,11 @@ function cssColour(name: string, fallback: string): string {
 }
 
 function optionsFor(series: SeriesFieldsFragment[], split: boolean, timeZone: string, width: number): Options {
-  const axis = { stroke: cssColour('--text-2', '#4b5563'), grid: { stroke: cssColour('--line', '#eef0f3') }, ticks: { stroke: cssColour('--line-strong', '#d1d5db') } };
+  const axis = {
+    stroke: cssColour('--text-2', '#4b5563'),
+    grid: { stroke: cssColour('--line', '#eef0f3') },
+    ticks: { stroke: cssColour('--line-strong', '#d1d5db') },
+  };
   const lines = split
     ? series.map((s, i) => ({ label: s.reason ?? 'all', stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: 1.5 }))
     : [{ label: 'events', stroke: cssColour('--accent', COLOURS[0]), width: 1.5, fill: 'rgba(47,95,179,0.08)' }];

@@ -55,13 +55,20 @@ export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingNam
             return (
               <tr key={code} data-reason={code} data-count={row.count} className={[selected ? 'row-selected' : '', isOpen(code) ? 'row-open' : ''].join(' ')}>
                 <th scope="row">
-                  <button type="button" className="link-button reason-title" aria-pressed={selected} onClick={() => setParams({ reason: selected ? null : code })}>
+                  <button
+                    type="button"
+                    className="link-button reason-title"
+                    aria-pressed={selected}
+                    onClick={() => setParams({ reason: selected ? null : code })}
+                  >
                     {row.reason.title}
                   </button>
                   <code className="reason-code">{code}</code>
                   {row.reason.unknown && <span className="tag">not in the catalogue</span>}
                   <RowToggle open={isOpen(code)} onToggle={() => toggle(code)} label={row.reason.title} />
-                  {onReplay && (replayCounts?.get(code) ?? 0) > 0 && <ReplayReasonButton count={replayCounts!.get(code)!} title={row.reason.title} onReplay={() => onReplay(code, row.reason.title)} />}
+                  {onReplay && (replayCounts?.get(code) ?? 0) > 0 && (
+                    <ReplayReasonButton count={replayCounts!.get(code)!} title={row.reason.title} onReplay={() => onReplay(code, row.reason.title)} />
+                  )}
                 </th>
                 <CountCell row={row} stepTotal={stepTotal} unit="events" />
                 <ChangeCell row={row} view={view} unit="events" mappingName={mappingName} goodWhenUp={false} />
@@ -74,7 +81,12 @@ export function DiscardTable({ rows, view, selectedReason, stepTotal, mappingNam
                 </td>
                 <td className="col-more" data-label="Samples">
                   {row.samples.length > 0 ? (
-                    <button type="button" className="button-small" onClick={() => setParams({ samples: code })} aria-label={`${row.samples.length} ${plural(row.samples.length, 'sample')} of ${row.reason.title}`}>
+                    <button
+                      type="button"
+                      className="button-small"
+                      onClick={() => setParams({ samples: code })}
+                      aria-label={`${row.samples.length} ${plural(row.samples.length, 'sample')} of ${row.reason.title}`}
+                    >
                       {row.samples.length} {plural(row.samples.length, 'sample')} ▸
                     </button>
                   ) : (

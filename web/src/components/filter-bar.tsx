@@ -24,14 +24,21 @@ export function FilterBar({ id, state }: { id: string; state: DestinationState }
             <span>
               {chip.label}: <strong>{chip.text}</strong>
             </span>
-            <button type="button" className="chip-remove" aria-label={`Remove the filter ${chip.label} ${chip.text}`} onClick={() => navigate(filterHref(location, chip.dimension, chip.value, false))}>
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label={`Remove the filter ${chip.label} ${chip.text}`}
+              onClick={() => navigate(filterHref(location, chip.dimension, chip.value, false))}
+            >
               ×
             </button>
           </li>
         ))}
         {!hasFilters(filters) && <li className="muted">none: every received event counts</li>}
       </ul>
-      {adding ? <AddFilter id={id} state={state} onDone={() => setAdding(false)} /> : (
+      {adding ? (
+        <AddFilter id={id} state={state} onDone={() => setAdding(false)} />
+      ) : (
         <button type="button" className="button-small" onClick={() => setAdding(true)}>
           + Add a filter
         </button>
@@ -42,7 +49,8 @@ export function FilterBar({ id, state }: { id: string; state: DestinationState }
 
 function chipsOf(filters: EventFilters): { dimension: Choice; value: string; label: string; text: string }[] {
   const chips = FILTER_DIMENSIONS.flatMap((d) => filters[d.key].map((value) => ({ dimension: d.key as Choice, value, label: d.label, text: value })));
-  if (filters.enriched !== null) chips.push({ dimension: 'enriched', value: filters.enriched ? 'yes' : 'no', label: 'Enrichment', text: filters.enriched ? 'enriched' : 'not enriched' });
+  if (filters.enriched !== null)
+    chips.push({ dimension: 'enriched', value: filters.enriched ? 'yes' : 'no', label: 'Enrichment', text: filters.enriched ? 'enriched' : 'not enriched' });
   return chips;
 }
 
@@ -51,7 +59,14 @@ function AddFilter({ id, state, onDone }: { id: string; state: DestinationState;
   const [value, setValue] = useState('');
   const values = useQuery(FilterValuesDocument, { id, range: rangeInput(state.range, state.timeZone, state.lookback) });
   const known = values.data?.destination;
-  const options = dimension === 'eventType' ? known?.types.map((r) => r.eventType) : dimension === 'eventName' ? known?.names.map((r) => r.eventName) : dimension === 'appVersion' ? known?.versions.map((r) => r.appVersion) : undefined;
+  const options =
+    dimension === 'eventType'
+      ? known?.types.map((r) => r.eventType)
+      : dimension === 'eventName'
+        ? known?.names.map((r) => r.eventName)
+        : dimension === 'appVersion'
+          ? known?.versions.map((r) => r.appVersion)
+          : undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const chosen = dimension === 'enriched' ? (value === 'no' ? 'no' : 'yes') : value.trim();
@@ -63,7 +78,13 @@ function AddFilter({ id, state, onDone }: { id: string; state: DestinationState;
     <form className="add-filter" onSubmit={submit} aria-label="Add a filter">
       <label className="field">
         <span>On</span>
-        <select value={dimension} onChange={(e) => { setDimension(e.target.value as Choice); setValue(''); }}>
+        <select
+          value={dimension}
+          onChange={(e) => {
+            setDimension(e.target.value as Choice);
+            setValue('');
+          }}
+        >
           {FILTER_DIMENSIONS.map((d) => (
             <option key={d.key} value={d.key}>
               {d.label}
@@ -83,9 +104,18 @@ function AddFilter({ id, state, onDone }: { id: string; state: DestinationState;
       ) : (
         <label className="field">
           <span>Value</span>
-          <input value={value} onChange={(e) => setValue(e.target.value)} list="filter-values" autoComplete="off" spellCheck={false} placeholder={known ? 'type or pick' : 'loading values…'} />
+          <input
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            list="filter-values"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={known ? 'type or pick' : 'loading values…'}
+          />
           <datalist id="filter-values">
-            {options?.filter(Boolean).map((o) => <option key={o} value={o ?? ''} />)}
+            {options?.filter(Boolean).map((o) => (
+              <option key={o} value={o ?? ''} />
+            ))}
           </datalist>
         </label>
       )}

@@ -15,7 +15,13 @@ export function Insights({ insights }: { insights: InsightFieldsFragment[] | und
       {insights && insights.length === 0 && <p className="empty-state">Nothing moved noticeably against the previous period.</p>}
       <ol className="insights">
         {insights?.map((insight) => (
-          <li key={`${insight.step}:${insight.reason?.code ?? ''}`} data-insight-step={insight.step} data-insight-reason={insight.reason?.code ?? ''} data-count={insight.count} data-points={insight.percentagePoints ?? ''}>
+          <li
+            key={`${insight.step}:${insight.reason?.code ?? ''}`}
+            data-insight-step={insight.step}
+            data-insight-reason={insight.reason?.code ?? ''}
+            data-count={insight.count}
+            data-points={insight.percentagePoints ?? ''}
+          >
             <button type="button" className="insight" onClick={() => setParams({ step: insight.step, reason: insight.reason?.code ?? null })}>
               <span className="insight-points">{formatPoints(insight.percentagePoints)}</span>
               <span className="insight-what">
@@ -28,7 +34,8 @@ export function Insights({ insights }: { insights: InsightFieldsFragment[] | und
                 )}
                 <span className="subtle">
                   {' '}
-                  {formatShare(insight.previousShare)} → {formatShare(insight.share)} ({formatCount(insight.previousCount)} → {formatCount(insight.count)} {plural(insight.count, 'event')})
+                  {formatShare(insight.previousShare)} → {formatShare(insight.share)} ({formatCount(insight.previousCount)} → {formatCount(insight.count)}{' '}
+                  {plural(insight.count, 'event')})
                 </span>
               </span>
               <span className="insight-why">

@@ -1,5 +1,13 @@
 /** The Actions mapping dropdown ("" is every mapping), on the destination page and in alert rules. */
-export function MappingSelect({ mappings, value, onChange }: { mappings: { id: string; name: string }[]; value: string; onChange: (mappingId: string) => void }) {
+export function MappingSelect({
+  mappings,
+  value,
+  onChange,
+}: {
+  mappings: { id: string; name: string }[];
+  value: string;
+  onChange: (mappingId: string) => void;
+}) {
   return (
     <label className="field">
       <span>Mapping</span>

@@ -55,7 +55,14 @@ export function Pipeline(props: PipelineProps) {
               </>
             )}
             <li className="pipeline-item">
-              <StepBox kind={kind} step={byKind.get(kind) ?? null} loading={!props.steps} {...props} largest={marked === kind} mappingPoints={mappingPoints?.get(kind) ?? null} />
+              <StepBox
+                kind={kind}
+                step={byKind.get(kind) ?? null}
+                loading={!props.steps}
+                {...props}
+                largest={marked === kind}
+                mappingPoints={mappingPoints?.get(kind) ?? null}
+              />
             </li>
           </Fragment>
         ))}
@@ -84,7 +91,6 @@ function mappingSharePoints(steps: Step[]): Map<PipelineStepKind, number> {
   for (const s of outcomes) points.set(s.kind, s.mappingShare! - ((s.previousCount ?? 0) / before) * 100);
   return points;
 }
-
 
 interface StepBoxProps extends PipelineProps {
   kind: PipelineStepKind;
@@ -128,7 +134,19 @@ function accessibleLabel(step: Step, mappingName: string | null, largest: boolea
   return parts.join(', ');
 }
 
-function StepChange({ step, view, discard, mappingName, mappingPoints }: { step: Step; view: 'percent' | 'counts'; discard: boolean; mappingName: string | null; mappingPoints: number | null }) {
+function StepChange({
+  step,
+  view,
+  discard,
+  mappingName,
+  mappingPoints,
+}: {
+  step: Step;
+  view: 'percent' | 'counts';
+  discard: boolean;
+  mappingName: string | null;
+  mappingPoints: number | null;
+}) {
   if (view === 'counts' || step.share === null) return <ChangeText count={step.change.count} goodWhenUp={!discard} />;
   if (ENTRY_STEPS.has(step.kind)) return <ChangeText relative={step.change.relativePercent} goodWhenUp />;
   if (mappingName && step.mappingShare !== null) return <ChangeText points={mappingPoints} goodWhenUp={!discard} />;
@@ -137,8 +155,26 @@ function StepChange({ step, view, discard, mappingName, mappingPoints }: { step:
 
 function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, largest, mappingPoints, readOnly: allReadOnly }: StepBoxProps) {
   const readOnly = allReadOnly || kind === 'EVENTS_TO_WAREHOUSE_ROWS';
-  const discard = step?.isDiscard ?? ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY', 'FAILED_TO_SYNC'].includes(kind);
-  const className = ['step', discard ? 'step-discard' : 'step-pass', readOnly ? 'step-readonly' : '', selected === kind ? 'step-selected' : '', largest ? 'step-largest' : ''].filter(Boolean).join(' ');
+  const discard =
+    step?.isDiscard ??
+    [
+      'FAILED_ON_INGEST',
+      'FILTERED_AT_SOURCE',
+      'FAILED_TO_EXTRACT',
+      'FILTERED_AT_DESTINATION',
+      'FILTERED_AT_MAPPING',
+      'FAILED_DELIVERY',
+      'FAILED_TO_SYNC',
+    ].includes(kind);
+  const className = [
+    'step',
+    discard ? 'step-discard' : 'step-pass',
+    readOnly ? 'step-readonly' : '',
+    selected === kind ? 'step-selected' : '',
+    largest ? 'step-largest' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const label = step?.label ?? STEP_LABELS[kind] ?? kind;
   const body = (
     <>
@@ -165,7 +201,9 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
             <StepChange step={step} view={view} discard={discard} mappingName={mappingName} mappingPoints={mappingPoints} />
           </span>
           {mappingName && DESTINATION_SIDE_STEPS.has(kind) && (
-            <span className="step-note">{view === 'percent' && step.mappingShare !== null ? `of the events that reached ${mappingName}` : `mapping: ${mappingName}`}</span>
+            <span className="step-note">
+              {view === 'percent' && step.mappingShare !== null ? `of the events that reached ${mappingName}` : `mapping: ${mappingName}`}
+            </span>
           )}
           {largest && (
             <span className="step-largest-tag" aria-hidden="true">

@@ -1,7 +1,19 @@
 import { formatCount } from '../format';
 
 /** Counts by discard reason (a replay's preview, what failed again) or by mapping: the name first, the code second. */
-export function ReasonCounts({ rows, titles, caption, unit, what = 'Reason' }: { rows: { reason: string; count: number }[]; titles: Map<string, string>; caption: string; unit: string; what?: string }) {
+export function ReasonCounts({
+  rows,
+  titles,
+  caption,
+  unit,
+  what = 'Reason',
+}: {
+  rows: { reason: string; count: number }[];
+  titles: Map<string, string>;
+  caption: string;
+  unit: string;
+  what?: string;
+}) {
   if (rows.length === 0) return null;
   return (
     <table className="table compact-table">

@@ -32,7 +32,14 @@ export function RetryPendingLabel({ count: snapshot, follow, loading }: RetryLab
     );
   }
   return (
-    <span key={pulse} className={`retry-label${pulse > 0 ? ' retry-pulse' : ''}`} data-live="retry-pending" data-count={count} role="status" aria-label={`${formatCount(count)} ${plural(count, 'event')} pending retry right now`}>
+    <span
+      key={pulse}
+      className={`retry-label${pulse > 0 ? ' retry-pulse' : ''}`}
+      data-live="retry-pending"
+      data-count={count}
+      role="status"
+      aria-label={`${formatCount(count)} ${plural(count, 'event')} pending retry right now`}
+    >
       <span aria-hidden="true" className="retry-icon">
         ⟳
       </span>

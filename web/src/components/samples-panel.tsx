@@ -5,7 +5,17 @@ import { prettyJson, SampleExchange } from './sample-exchange';
 import { SidePanel } from './side-panel';
 
 /** Up to ten kept samples of one reason: when, which event, the error, the payload, and a failed delivery's request and response. */
-export function SamplesPanel({ row, timeZone, sourceNames, onClose }: { row: DiscardRow; timeZone: string; sourceNames: Map<string, string>; onClose: () => void }) {
+export function SamplesPanel({
+  row,
+  timeZone,
+  sourceNames,
+  onClose,
+}: {
+  row: DiscardRow;
+  timeZone: string;
+  sourceNames: Map<string, string>;
+  onClose: () => void;
+}) {
   return (
     <SidePanel
       wide
@@ -32,7 +42,9 @@ export function SamplesPanel({ row, timeZone, sourceNames, onClose }: { row: Dis
               <dt>Source</dt>
               <dd>
                 {sourceNames.get(sample.sourceId) ?? sample.sourceId}
-                {sourceNames.has(sample.sourceId) && sourceNames.get(sample.sourceId) !== sample.sourceId && <span className="subtle mono"> ({sample.sourceId})</span>}
+                {sourceNames.has(sample.sourceId) && sourceNames.get(sample.sourceId) !== sample.sourceId && (
+                  <span className="subtle mono"> ({sample.sourceId})</span>
+                )}
               </dd>
               <dt>Message id</dt>
               <dd>

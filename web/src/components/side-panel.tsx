@@ -23,7 +23,14 @@ export function SidePanel({ title, onClose, children, wide }: { title: ReactNode
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return (
-    <aside ref={panel} className={`side-panel${wide ? ' side-panel-wide' : ''}`} role="dialog" aria-modal="false" aria-labelledby="side-panel-title" tabIndex={-1}>
+    <aside
+      ref={panel}
+      className={`side-panel${wide ? ' side-panel-wide' : ''}`}
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="side-panel-title"
+      tabIndex={-1}
+    >
       <div className="side-panel-head">
         <h2 id="side-panel-title">{title}</h2>
         <button type="button" className="button-quiet" onClick={onClose} aria-label="Close panel (Escape)">

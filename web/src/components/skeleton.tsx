@@ -25,7 +25,12 @@ export function ViewTitle({ name, badge }: { name: string | null | undefined; ba
         ← Destinations
       </a>
       <h1>
-        {name ?? <><span className="skeleton skeleton-title" aria-hidden="true" /><span className="visually-hidden">Loading</span></>}
+        {name ?? (
+          <>
+            <span className="skeleton skeleton-title" aria-hidden="true" />
+            <span className="visually-hidden">Loading</span>
+          </>
+        )}
         {badge && <span className="kind-badge">{badge}</span>}
       </h1>
     </>

@@ -25,10 +25,28 @@ export function useSort<T, K extends string>(rows: T[], accessors: Record<K, (ro
 }
 
 /** A column header that sorts: a real button, with aria-sort on the cell. */
-export function SortHeader<K extends string>({ column, sort, toggle, children, numeric, className }: { column: K; sort: SortState<K>; toggle: (k: K) => void; children: ReactNode; numeric?: boolean; className?: string }) {
+export function SortHeader<K extends string>({
+  column,
+  sort,
+  toggle,
+  children,
+  numeric,
+  className,
+}: {
+  column: K;
+  sort: SortState<K>;
+  toggle: (k: K) => void;
+  children: ReactNode;
+  numeric?: boolean;
+  className?: string;
+}) {
   const active = sort.key === column;
   return (
-    <th scope="col" className={[numeric ? 'num' : '', className ?? ''].join(' ').trim() || undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+    <th
+      scope="col"
+      className={[numeric ? 'num' : '', className ?? ''].join(' ').trim() || undefined}
+      aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+    >
       <button type="button" className="sort-button" onClick={() => toggle(column)}>
         {children}
         <span className="sort-mark" aria-hidden="true">

@@ -55,13 +55,27 @@ export function SyncRunsView({ id, state, newest }: { id: string; state: Destina
           <thead>
             <tr>
               <th scope="col">Started</th>
-              <th scope="col" className="num">Delivered</th>
-              <th scope="col" className="num">Failed</th>
-              <th scope="col" className="col-more">Finished</th>
-              <th scope="col" className="col-more">Status</th>
-              <th scope="col" className="num col-more">Added · updated · removed</th>
-              <th scope="col" className="col-more">Top reasons</th>
-              <th scope="col" className="col-more">Detail</th>
+              <th scope="col" className="num">
+                Delivered
+              </th>
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col" className="col-more">
+                Finished
+              </th>
+              <th scope="col" className="col-more">
+                Status
+              </th>
+              <th scope="col" className="num col-more">
+                Added · updated · removed
+              </th>
+              <th scope="col" className="col-more">
+                Top reasons
+              </th>
+              <th scope="col" className="col-more">
+                Detail
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -72,18 +86,31 @@ export function SyncRunsView({ id, state, newest }: { id: string; state: Destina
                   {formatTime(run.startedAt, state.timeZone)}
                   <RowToggle open={isOpen(run.id)} onToggle={() => toggle(run.id)} label={`the run started ${formatTime(run.startedAt, state.timeZone)}`} />
                 </th>
-                <td className="num" data-delivered={run.delivered}>{formatCount(run.delivered)}</td>
-                <td className="num" data-failed={run.failedToExtract + run.failed}>{formatCount(run.failedToExtract + run.failed)}</td>
-                <td className="col-more" data-label="Finished">{formatTime(run.finishedAt, state.timeZone, false)}</td>
+                <td className="num" data-delivered={run.delivered}>
+                  {formatCount(run.delivered)}
+                </td>
+                <td className="num" data-failed={run.failedToExtract + run.failed}>
+                  {formatCount(run.failedToExtract + run.failed)}
+                </td>
+                <td className="col-more" data-label="Finished">
+                  {formatTime(run.finishedAt, state.timeZone, false)}
+                </td>
                 <td className="col-more" data-label="Status">
                   <span className={`status status-${run.status.toLowerCase()}`}>{STATUS[run.status]}</span>
                 </td>
                 <td className="num col-more" data-label="Added · updated · removed">
                   {formatCount(run.added)} · {formatCount(run.updated)} · {formatCount(run.removed)}
                 </td>
-                <td className="col-more" data-label="Top reasons">{run.topReasons.map((r) => `${r.reason.title} (${formatCount(r.count)})`).join(', ') || <span className="muted">–</span>}</td>
+                <td className="col-more" data-label="Top reasons">
+                  {run.topReasons.map((r) => `${r.reason.title} (${formatCount(r.count)})`).join(', ') || <span className="muted">–</span>}
+                </td>
                 <td className="col-more" data-label="Detail">
-                  <button type="button" className="button-small" onClick={() => setParams({ sync: run.id })} aria-label={`Detail of the run started ${formatTime(run.startedAt, state.timeZone)}`}>
+                  <button
+                    type="button"
+                    className="button-small"
+                    onClick={() => setParams({ sync: run.id })}
+                    aria-label={`Detail of the run started ${formatTime(run.startedAt, state.timeZone)}`}
+                  >
                     Detail ▸
                   </button>
                 </td>
@@ -128,7 +155,9 @@ function RunDetail({ id, syncId, timeZone }: { id: string; syncId: string; timeZ
               <tr>
                 <th scope="col">Reason</th>
                 <th scope="col">Step</th>
-                <th scope="col" className="num">Records</th>
+                <th scope="col" className="num">
+                  Records
+                </th>
                 <th scope="col">What to do</th>
               </tr>
             </thead>

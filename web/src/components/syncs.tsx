@@ -46,14 +46,18 @@ export function SyncsView({ all, state, step }: { all: Sync[] | undefined; state
               <th scope="col" className="num">
                 Rows failed
               </th>
-              <th scope="col" className="col-more">Reason · what to do</th>
+              <th scope="col" className="col-more">
+                Reason · what to do
+              </th>
               <th scope="col" className="num col-more">
                 Failed collections
               </th>
               <th scope="col" className="num col-more">
                 Rows synced
               </th>
-              <th scope="col" className="col-more">Detail</th>
+              <th scope="col" className="col-more">
+                Detail
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -79,7 +83,12 @@ export function SyncsView({ all, state, step }: { all: Sync[] | undefined; state
                   {formatCount(sync.rowsSynced)}
                 </td>
                 <td className="col-more" data-label="Detail">
-                  <button type="button" className="button-small" onClick={() => setParams({ sync: sync.id })} aria-label={`Detail of the sync started ${formatTime(sync.startedAt, state.timeZone)}`}>
+                  <button
+                    type="button"
+                    className="button-small"
+                    onClick={() => setParams({ sync: sync.id })}
+                    aria-label={`Detail of the sync started ${formatTime(sync.startedAt, state.timeZone)}`}
+                  >
                     Detail ▸
                   </button>
                 </td>
@@ -89,7 +98,9 @@ export function SyncsView({ all, state, step }: { all: Sync[] | undefined; state
         </table>
         {syncs && syncs.length === 0 && <p className="empty-state">No such syncs in the range.</p>}
       </TableScroller>
-      {all && all.length >= SYNCS_ASKED && <p className="table-more subtle">The view reads the {SYNCS_ASKED} newest syncs of the range; for older ones, pick a shorter or earlier range.</p>}
+      {all && all.length >= SYNCS_ASKED && (
+        <p className="table-more subtle">The view reads the {SYNCS_ASKED} newest syncs of the range; for older ones, pick a shorter or earlier range.</p>
+      )}
       {open && <SyncDetail sync={open} timeZone={state.timeZone} />}
     </section>
   );
@@ -110,7 +121,9 @@ function SyncDetail({ sync, timeZone }: { sync: Sync; timeZone: string }) {
         <dt>What to do</dt>
         <dd>{syncRemedy(sync.reason) ?? 'Nothing: every row loaded.'}</dd>
         <dt>Rows failed</dt>
-        <dd>{formatCount(sync.rowsFailed)} of {formatCount(sync.rowsSynced + sync.rowsFailed)}</dd>
+        <dd>
+          {formatCount(sync.rowsFailed)} of {formatCount(sync.rowsSynced + sync.rowsFailed)}
+        </dd>
       </dl>
       <table className="table">
         <caption>Collections</caption>

@@ -51,7 +51,11 @@ export function CountCell({ row, stepTotal, unit }: { row: RowNumbers; stepTotal
   return (
     <td className="num" data-column="count" data-label={unit[0].toUpperCase() + unit.slice(1)}>
       {formatCount(row.count)}
-      {ofStep !== null && <span className="cell-sub" title={`This row's ${unit} out of the ${formatCount(stepTotal!)} of the whole step`}>{formatShare(ofStep)} of this step</span>}
+      {ofStep !== null && (
+        <span className="cell-sub" title={`This row's ${unit} out of the ${formatCount(stepTotal!)} of the whole step`}>
+          {formatShare(ofStep)} of this step
+        </span>
+      )}
     </td>
   );
 }
@@ -60,18 +64,39 @@ export function CountCell({ row, stepTotal, unit }: { row: RowNumbers; stepTotal
  * A row's change in the unit that moves: the relative change of its count; in percent mode the
  * share beside its points, naming the denominator (received, or the events that reached the mapping).
  */
-export function ChangeCell({ row, view, unit, mappingName, goodWhenUp }: { row: RowNumbers; view: 'percent' | 'counts'; unit: string; mappingName: string | null; goodWhenUp: boolean }) {
+export function ChangeCell({
+  row,
+  view,
+  unit,
+  mappingName,
+  goodWhenUp,
+}: {
+  row: RowNumbers;
+  view: 'percent' | 'counts';
+  unit: string;
+  mappingName: string | null;
+  goodWhenUp: boolean;
+}) {
   const denominator = mappingName && row.mappingShare != null ? `the events that reached ${mappingName}` : 'Successfully received';
   const share = mappingName && row.mappingShare != null ? row.mappingShare : row.share;
   const title = `Relative change of this row's ${unit}: ${formatCount(row.count)} now, ${formatCount(row.previousCount)} in the previous period`;
   return (
     <td className="num" data-column="change" data-label="Change" title={title}>
       <ChangeText relative={row.change.relativePercent} goodWhenUp={goodWhenUp} />
-      {view === 'counts' && <span className="cell-sub">{formatSignedCount(row.change.count)} {unit}</span>}
+      {view === 'counts' && (
+        <span className="cell-sub">
+          {formatSignedCount(row.change.count)} {unit}
+        </span>
+      )}
       {view === 'percent' && share !== null && (
         <span className="cell-sub" title={`Share of ${denominator}; points: that share now minus before`}>
           {formatShare(share)} of {mappingName && row.mappingShare != null ? 'the mapping' : 'received'}
-          {!(mappingName && row.mappingShare != null) && <> · <ChangeText points={row.change.percentagePoints} goodWhenUp={goodWhenUp} /></>}
+          {!(mappingName && row.mappingShare != null) && (
+            <>
+              {' '}
+              · <ChangeText points={row.change.percentagePoints} goodWhenUp={goodWhenUp} />
+            </>
+          )}
         </span>
       )}
     </td>

@@ -28,7 +28,12 @@ export function AlertToasts() {
         <div key={event.id} className={`toast toast-${event.state === 'FIRING' ? 'firing' : 'resolved'}`}>
           <div>
             <strong>
-              {event.state === 'RESOLVED' ? '✓ Resolved' : event.previousSeverity ? `↕ Now ${event.severity.toLowerCase()}` : `⚠ Firing (${event.severity.toLowerCase()})`}: {event.ruleName}
+              {event.state === 'RESOLVED'
+                ? '✓ Resolved'
+                : event.previousSeverity
+                  ? `↕ Now ${event.severity.toLowerCase()}`
+                  : `⚠ Firing (${event.severity.toLowerCase()})`}
+              : {event.ruleName}
             </strong>
             <p>{event.message}</p>
             <a href="/alerts" onClick={followLink}>

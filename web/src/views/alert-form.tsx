@@ -7,8 +7,14 @@ import { KIND_NAMES, MutationProblem } from './alert-kinds';
 
 type Rule = AlertsPageQuery['alertRules'][number];
 
-
-const DISCARD_STEPS: PipelineStepKind[] = ['FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FAILED_TO_EXTRACT', 'FILTERED_AT_DESTINATION', 'FILTERED_AT_MAPPING', 'FAILED_DELIVERY'];
+const DISCARD_STEPS: PipelineStepKind[] = [
+  'FAILED_ON_INGEST',
+  'FILTERED_AT_SOURCE',
+  'FAILED_TO_EXTRACT',
+  'FILTERED_AT_DESTINATION',
+  'FILTERED_AT_MAPPING',
+  'FAILED_DELIVERY',
+];
 
 interface Draft {
   name: string;
@@ -100,7 +106,17 @@ function channelsOf(d: Draft, editing: boolean): { slackWebhookUrl?: string | nu
   return { ...('value' in slack ? { slackWebhookUrl: slack.value } : {}), ...('value' in pagerduty ? { pagerdutyRoutingKey: pagerduty.value } : {}) };
 }
 
-export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule | null; destinations: AlertsPageQuery['destinations']; sources: AlertsPageQuery['sources']; onDone: (saved: boolean) => void }) {
+export function AlertForm({
+  rule,
+  destinations,
+  sources,
+  onDone,
+}: {
+  rule: Rule | null;
+  destinations: AlertsPageQuery['destinations'];
+  sources: AlertsPageQuery['sources'];
+  onDone: (saved: boolean) => void;
+}) {
   const [draft, setDraft] = useState(() => draftOf(rule));
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -170,56 +186,66 @@ export function AlertForm({ rule, destinations, sources, onDone }: { rule: Rule 
 type SetField = <K extends keyof Draft>(key: K, value: Draft[K]) => void;
 
 /** What the rule watches: a source, or a destination (with mapping, discard step and reason as the kind allows). */
-function TargetFields({ draft, set, destinations, sources }: { draft: Draft; set: SetField; destinations: AlertsPageQuery['destinations']; sources: AlertsPageQuery['sources'] }) {
+function TargetFields({
+  draft,
+  set,
+  destinations,
+  sources,
+}: {
+  draft: Draft;
+  set: SetField;
+  destinations: AlertsPageQuery['destinations'];
+  sources: AlertsPageQuery['sources'];
+}) {
   const destination = destinations.find((d) => d.id === draft.destinationId);
   return (
     <>
-    {draft.kind === 'SOURCE_VOLUME_ANOMALY' ? (
-      <label className="field">
-        <span>Source</span>
-        <select required value={draft.sourceId} onChange={(e) => set('sourceId', e.target.value)}>
-          <option value="">Choose a source</option>
-          {sources.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-    ) : (
-      <label className="field">
-        <span>Destination</span>
-        <select required value={draft.destinationId} onChange={(e) => set('destinationId', e.target.value)}>
-          <option value="">Choose a destination</option>
-          {destinations.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name} ({d.kind.toLowerCase()})
-            </option>
-          ))}
-        </select>
-      </label>
-    )}
-    {destination && destination.mappings.length > 0 && draft.kind !== 'SYNC_FAILURES' && draft.kind !== 'SOURCE_VOLUME_ANOMALY' && (
-      <MappingSelect mappings={destination.mappings} value={draft.mappingId} onChange={(m) => set('mappingId', m)} />
-    )}
-    {draft.kind === 'DISCARD_RATE_ABOVE' && (
-      <>
+      {draft.kind === 'SOURCE_VOLUME_ANOMALY' ? (
         <label className="field">
-          <span>Discard step</span>
-          <select value={draft.step} onChange={(e) => set('step', e.target.value as PipelineStepKind)}>
-            {DISCARD_STEPS.map((s) => (
-              <option key={s} value={s}>
-                {s.toLowerCase().replace(/_/g, ' ')}
+          <span>Source</span>
+          <select required value={draft.sourceId} onChange={(e) => set('sourceId', e.target.value)}>
+            <option value="">Choose a source</option>
+            {sources.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
               </option>
             ))}
           </select>
         </label>
+      ) : (
         <label className="field">
-          <span>Reason code (optional)</span>
-          <input value={draft.reason} onChange={(e) => set('reason', e.target.value)} className="mono" />
+          <span>Destination</span>
+          <select required value={draft.destinationId} onChange={(e) => set('destinationId', e.target.value)}>
+            <option value="">Choose a destination</option>
+            {destinations.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({d.kind.toLowerCase()})
+              </option>
+            ))}
+          </select>
         </label>
-      </>
-    )}
+      )}
+      {destination && destination.mappings.length > 0 && draft.kind !== 'SYNC_FAILURES' && draft.kind !== 'SOURCE_VOLUME_ANOMALY' && (
+        <MappingSelect mappings={destination.mappings} value={draft.mappingId} onChange={(m) => set('mappingId', m)} />
+      )}
+      {draft.kind === 'DISCARD_RATE_ABOVE' && (
+        <>
+          <label className="field">
+            <span>Discard step</span>
+            <select value={draft.step} onChange={(e) => set('step', e.target.value as PipelineStepKind)}>
+              {DISCARD_STEPS.map((s) => (
+                <option key={s} value={s}>
+                  {s.toLowerCase().replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Reason code (optional)</span>
+            <input value={draft.reason} onChange={(e) => set('reason', e.target.value)} className="mono" />
+          </label>
+        </>
+      )}
     </>
   );
 }
@@ -229,19 +255,25 @@ function ThresholdFields({ draft, set }: { draft: Draft; set: SetField }) {
   const unit = draft.kind === 'SYNC_FAILURES' || draft.kind === 'RETRY_PENDING_ABOVE' ? 'count' : '%';
   return (
     <>
-    <div className="field-row">
-      <label className="field">
-        <span>Warning threshold ({unit})</span>
-        <input type="number" step="any" required value={draft.threshold} onChange={(e) => set('threshold', e.target.value)} />
-      </label>
-      <label className="field">
-        <span>Critical threshold ({unit}, optional)</span>
-        <input type="number" step="any" value={draft.criticalThreshold} onChange={(e) => set('criticalThreshold', e.target.value)} aria-describedby="critical-hint" />
-      </label>
-    </div>
-    <p id="critical-hint" className="field-hint">
-      Critical lies beyond the warning threshold: lower for the kinds that fire below it, higher for the others. Empty: warnings only.
-    </p>
+      <div className="field-row">
+        <label className="field">
+          <span>Warning threshold ({unit})</span>
+          <input type="number" step="any" required value={draft.threshold} onChange={(e) => set('threshold', e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Critical threshold ({unit}, optional)</span>
+          <input
+            type="number"
+            step="any"
+            value={draft.criticalThreshold}
+            onChange={(e) => set('criticalThreshold', e.target.value)}
+            aria-describedby="critical-hint"
+          />
+        </label>
+      </div>
+      <p id="critical-hint" className="field-hint">
+        Critical lies beyond the warning threshold: lower for the kinds that fire below it, higher for the others. Empty: warnings only.
+      </p>
     </>
   );
 }
@@ -293,7 +325,15 @@ function SecretField({ label, isSet, value, onChange, clear, onClear, placeholde
         <span>
           {label} <span className="secret-state">{isSet ? '· set (never shown again; type a new one to replace it)' : '· not set'}</span>
         </span>
-        <input type={type} autoComplete="off" spellCheck={false} value={value} disabled={clear} placeholder={isSet ? 'set' : placeholder} onChange={(e) => onChange(e.target.value)} />
+        <input
+          type={type}
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          disabled={clear}
+          placeholder={isSet ? 'set' : placeholder}
+          onChange={(e) => onChange(e.target.value)}
+        />
       </label>
       {isSet && (
         <label className="checkbox">

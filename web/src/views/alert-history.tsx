@@ -10,7 +10,8 @@ const SEVERITY = { WARNING: 'warning', CRITICAL: 'critical' } as const;
 /** A transition in words: firing at a severity, a change of severity, or the recovery. */
 function transitionText(event: AlertEvent): { text: string; tone: string } {
   if (event.state === 'RESOLVED') return { text: `✓ Resolved (was ${SEVERITY[event.severity]})`, tone: 'success' };
-  if (event.previousSeverity) return { text: `↕ ${SEVERITY[event.previousSeverity]} → ${SEVERITY[event.severity]}`, tone: event.severity === 'CRITICAL' ? 'critical' : 'failed' };
+  if (event.previousSeverity)
+    return { text: `↕ ${SEVERITY[event.previousSeverity]} → ${SEVERITY[event.severity]}`, tone: event.severity === 'CRITICAL' ? 'critical' : 'failed' };
   return { text: `⚠ Firing · ${SEVERITY[event.severity]}`, tone: event.severity === 'CRITICAL' ? 'critical' : 'failed' };
 }
 

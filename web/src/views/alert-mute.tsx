@@ -46,7 +46,10 @@ export function MutePanel({ rule, zone, onDone }: { rule: Rule; zone: string; on
   return (
     <SidePanel title={`Mute “${rule.name}”`} onClose={() => onDone(false)}>
       <form className="alert-form" onSubmit={submit} data-mute-form={rule.id}>
-        <p className="subtle">The rule keeps being evaluated and its history kept; its notifications are withheld until then. A firing announced before the mute still gets its recovery announced.</p>
+        <p className="subtle">
+          The rule keeps being evaluated and its history kept; its notifications are withheld until then. A firing announced before the mute still gets its
+          recovery announced.
+        </p>
         <label className="field">
           <span>Mute for</span>
           <select value={choice} onChange={(e) => setChoice(e.target.value)}>
@@ -64,7 +67,11 @@ export function MutePanel({ rule, zone, onDone }: { rule: Rule; zone: string; on
             <input type="datetime-local" required value={custom} onChange={(e) => setCustom(e.target.value)} />
           </label>
         )}
-        {!Number.isNaN(until) && <p>Muted until {formatTime(new Date(until).toISOString(), zone)} ({zone}).</p>}
+        {!Number.isNaN(until) && (
+          <p>
+            Muted until {formatTime(new Date(until).toISOString(), zone)} ({zone}).
+          </p>
+        )}
         {error && <MutationProblem error={error} />}
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy || Number.isNaN(until)}>

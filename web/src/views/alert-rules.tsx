@@ -30,18 +30,40 @@ export function namesOf(data: AlertsPageQuery | undefined): Map<string, string> 
 
 function target(rule: Rule, names: Map<string, string>): string {
   const where = rule.destinationId ?? rule.sourceId;
-  const parts = [where && (names.get(String(where)) ?? where), rule.mappingId && (names.get(`${rule.destinationId}/${rule.mappingId}`) ?? rule.mappingId), rule.step?.toLowerCase().replaceAll('_', ' '), rule.reason];
+  const parts = [
+    where && (names.get(String(where)) ?? where),
+    rule.mappingId && (names.get(`${rule.destinationId}/${rule.mappingId}`) ?? rule.mappingId),
+    rule.step?.toLowerCase().replaceAll('_', ' '),
+    rule.reason,
+  ];
   return parts.filter(Boolean).join(' · ');
 }
 
 /** Where a rule notifies: secrets are never shown, only that they are set. */
 function channels(rule: Rule): string {
-  const list = [rule.slack && 'Slack (set)', rule.pagerduty && 'PagerDuty (set)', rule.webhook && `webhook ${rule.webhook}`, rule.emails.length > 0 && `${rule.emails.length} email${rule.emails.length === 1 ? '' : 's'}`];
+  const list = [
+    rule.slack && 'Slack (set)',
+    rule.pagerduty && 'PagerDuty (set)',
+    rule.webhook && `webhook ${rule.webhook}`,
+    rule.emails.length > 0 && `${rule.emails.length} email${rule.emails.length === 1 ? '' : 's'}`,
+  ];
   return list.filter(Boolean).join(' · ') || 'in the page only';
 }
 
 /** The rules with their thresholds, state (severity, mute, acknowledgement) and what on-call can do. */
-export function RulesTable({ rules, zone, names, you, actions }: { rules: Rule[] | null; zone: string; names: Map<string, string>; you: string | null; actions: RuleActions }) {
+export function RulesTable({
+  rules,
+  zone,
+  names,
+  you,
+  actions,
+}: {
+  rules: Rule[] | null;
+  zone: string;
+  names: Map<string, string>;
+  you: string | null;
+  actions: RuleActions;
+}) {
   return (
     <TableScroller label="Alert rules" className="panel">
       <table className="table">
@@ -60,7 +82,9 @@ export function RulesTable({ rules, zone, names, you, actions }: { rules: Rule[]
         </thead>
         <tbody>
           {!rules && <SkeletonTableRows columns={6} rows={2} />}
-          {rules?.map((rule) => <RuleRow key={rule.id} rule={rule} zone={zone} names={names} you={you} actions={actions} />)}
+          {rules?.map((rule) => (
+            <RuleRow key={rule.id} rule={rule} zone={zone} names={names} you={you} actions={actions} />
+          ))}
         </tbody>
       </table>
       {rules && rules.length === 0 && <p className="empty-state">No rules yet. Create one to be told when delivery degrades.</p>}
@@ -72,7 +96,13 @@ function RuleRow({ rule, zone, names, you, actions }: { rule: Rule; zone: string
   const firing = rule.state === 'FIRING';
   const muted = rule.mutedUntil !== null && Date.parse(rule.mutedUntil) > Date.now();
   return (
-    <tr data-rule={rule.id} data-state={rule.state} data-severity={rule.severity ?? ''} data-muted={muted ? 'true' : 'false'} data-acknowledged={rule.acknowledgement ? 'true' : 'false'}>
+    <tr
+      data-rule={rule.id}
+      data-state={rule.state}
+      data-severity={rule.severity ?? ''}
+      data-muted={muted ? 'true' : 'false'}
+      data-acknowledged={rule.acknowledgement ? 'true' : 'false'}
+    >
       <th scope="row">
         {rule.name}
         {!rule.enabled && <span className="tag">disabled</span>}
@@ -83,14 +113,19 @@ function RuleRow({ rule, zone, names, you, actions }: { rule: Rule; zone: string
       </td>
       <td className="num">
         warning {valueText(rule, rule.threshold)}
-        {rule.criticalThreshold !== null && rule.criticalThreshold !== undefined && <span className="cell-sub">critical {valueText(rule, rule.criticalThreshold)}</span>}
+        {rule.criticalThreshold !== null && rule.criticalThreshold !== undefined && (
+          <span className="cell-sub">critical {valueText(rule, rule.criticalThreshold)}</span>
+        )}
       </td>
       <td>
-        <span className={`status status-${firing ? (rule.severity === 'CRITICAL' ? 'critical' : 'failed') : 'success'}`}>{firing ? `⚠ Firing · ${rule.severity === 'CRITICAL' ? 'critical' : 'warning'}` : '✓ OK'}</span>
+        <span className={`status status-${firing ? (rule.severity === 'CRITICAL' ? 'critical' : 'failed') : 'success'}`}>
+          {firing ? `⚠ Firing · ${rule.severity === 'CRITICAL' ? 'critical' : 'warning'}` : '✓ OK'}
+        </span>
         <span className="cell-sub">since {formatTime(rule.stateSince, zone)}</span>
         {rule.acknowledgement && (
           <span className="cell-sub" data-acknowledgement>
-            ✓ Acknowledged by {rule.acknowledgement.by === you ? `${rule.acknowledgement.by} (you)` : rule.acknowledgement.by} at {formatTime(rule.acknowledgement.at, zone)}
+            ✓ Acknowledged by {rule.acknowledgement.by === you ? `${rule.acknowledgement.by} (you)` : rule.acknowledgement.by} at{' '}
+            {formatTime(rule.acknowledgement.at, zone)}
           </span>
         )}
         {muted && (

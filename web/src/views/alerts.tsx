@@ -32,7 +32,8 @@ export function AlertsPage() {
     }
   };
   const actions: RuleActions = {
-    remove: (rule: Rule) => window.confirm(`Delete the alert rule “${rule.name}”? Its history stays.`) && run(() => request(DeleteAlertRuleDocument, { id: rule.id })),
+    remove: (rule: Rule) =>
+      window.confirm(`Delete the alert rule “${rule.name}”? Its history stays.`) && run(() => request(DeleteAlertRuleDocument, { id: rule.id })),
     unmute: (rule: Rule) => run(() => request(UnmuteAlertRuleDocument, { id: rule.id })),
     acknowledge: (rule: Rule) => run(() => request(AcknowledgeAlertDocument, { ruleId: rule.id })),
   };
@@ -42,7 +43,10 @@ export function AlertsPage() {
       <div className="page-head">
         <div>
           <h1 id="alerts-title">Alerts</h1>
-          <p className="subtle">Rules watch delivery rates, discards, source volume, syncs and retries, at a warning and a critical threshold; firings appear here and reach Slack, PagerDuty, webhooks and email.</p>
+          <p className="subtle">
+            Rules watch delivery rates, discards, source volume, syncs and retries, at a warning and a critical threshold; firings appear here and reach Slack,
+            PagerDuty, webhooks and email.
+          </p>
         </div>
         <button type="button" className="button-primary" onClick={() => setParams({ rule: 'new' })}>
           New rule

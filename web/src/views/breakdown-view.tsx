@@ -19,7 +19,16 @@ function useFocusOnArrival(reason: string | null, ready: boolean) {
   return heading;
 }
 
-export function BreakdownView({ pipeline, state, step, reason, withChart, panels, mappingName, mappingNames }: DetailProps & { step: PipelineStepKind; reason: string | null; withChart: boolean }) {
+export function BreakdownView({
+  pipeline,
+  state,
+  step,
+  reason,
+  withChart,
+  panels,
+  mappingName,
+  mappingNames,
+}: DetailProps & { step: PipelineStepKind; reason: string | null; withChart: boolean }) {
   const granularity = granularityFor(state.range);
   const label = stepOf(pipeline, step)?.label ?? step;
   const rows = panels.breakdown ?? null;
@@ -47,8 +56,17 @@ export function BreakdownView({ pipeline, state, step, reason, withChart, panels
           </button>
         )}
       </div>
-      {withChart && panels.series && <Chart series={panels.series} timeZone={state.timeZone} split={false} title={`${label} events ${PER_BUCKET[granularity]}`} />}
-      <BreakdownTable rows={rows} view={state.view} stepTotal={stepTotal} mappingName={mappingName} mappingNames={mappingNames} goodWhenUp={!DISCARD_STEPS.has(step)} />
+      {withChart && panels.series && (
+        <Chart series={panels.series} timeZone={state.timeZone} split={false} title={`${label} events ${PER_BUCKET[granularity]}`} />
+      )}
+      <BreakdownTable
+        rows={rows}
+        view={state.view}
+        stepTotal={stepTotal}
+        mappingName={mappingName}
+        mappingNames={mappingNames}
+        goodWhenUp={!DISCARD_STEPS.has(step)}
+      />
     </section>
   );
 }

@@ -28,7 +28,17 @@ export function rangeQuery(state: DestinationState): string {
 }
 
 /** `failed`: the view shows a problem instead of numbers, so the title is the id, not a skeleton. */
-export function DestinationHeader({ id, destination, state, failed }: { id: string; destination: Destination | undefined; state: DestinationState; failed: boolean }) {
+export function DestinationHeader({
+  id,
+  destination,
+  state,
+  failed,
+}: {
+  id: string;
+  destination: Destination | undefined;
+  state: DestinationState;
+  failed: boolean;
+}) {
   return (
     <div className="page-head destination-head">
       <div>
@@ -52,7 +62,13 @@ export function DestinationHeader({ id, destination, state, failed }: { id: stri
         </p>
       </div>
       <div className="controls">
-        {(destination?.kind === 'ACTIONS' || destination?.kind === 'RETL') && <MappingSelect mappings={destination.mappings} value={state.mapping ?? ''} onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })} />}
+        {(destination?.kind === 'ACTIONS' || destination?.kind === 'RETL') && (
+          <MappingSelect
+            mappings={destination.mappings}
+            value={state.mapping ?? ''}
+            onChange={(m) => setParams({ mapping: m || null, reason: null, samples: null })}
+          />
+        )}
         <RangeControls state={state} />
       </div>
       <FilterBar id={id} state={state} />
@@ -84,14 +100,17 @@ export function RangeLine({ pipeline, state }: { pipeline: PipelineFieldsFragmen
       <span>
         {pipeline ? (
           <>
-            {formatRange(pipeline.from, pipeline.to, zone)} <span className="subtle">· compared with {formatRange(pipeline.previousFrom, pipeline.previousTo, zone)}</span>
+            {formatRange(pipeline.from, pipeline.to, zone)}{' '}
+            <span className="subtle">· compared with {formatRange(pipeline.previousFrom, pipeline.previousTo, zone)}</span>
           </>
         ) : (
           <span className="skeleton skeleton-text wide" />
         )}
       </span>
       <span className="lookback">
-        {pipeline && lookbackApplies && <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>}
+        {pipeline && lookbackApplies && (
+          <span>Data until {formatTime(pipeline.to, zone, false)} (5-minute lookback, so late reports do not move the last minutes).</span>
+        )}
         {pipeline && !state.lookback && <span>Including the last minutes: their numbers may still grow as late reports arrive.</span>}
         <label className="checkbox">
           <input type="checkbox" checked={!state.lookback} onChange={(e) => setParams({ lookback: e.target.checked ? 'off' : null })} />

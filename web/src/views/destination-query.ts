@@ -10,7 +10,15 @@ import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS, granularityFor, rangeInput, ran
 /** Sync runs in the view's first page; older ones come a page at a time. */
 export const RUNS_PAGE = 50;
 
-const NO_PANELS = { withInsights: false, withLatency: false, withDiscards: false, withBreakdown: false, withSeries: false, withSyncs: false, withSyncRuns: false };
+const NO_PANELS = {
+  withInsights: false,
+  withLatency: false,
+  withDiscards: false,
+  withBreakdown: false,
+  withSeries: false,
+  withSyncs: false,
+  withSyncRuns: false,
+};
 
 /** The panels a step opens: its table, its chart, and the breakdown of a selected reason. */
 function panelsOf(state: DestinationState): typeof NO_PANELS & { seriesGroupBy: ['REASON'] | null } {

@@ -1,7 +1,13 @@
 import { usePipelineWatch } from '../api/live-refresh';
 import { useSnapshot, type Snapshot } from '../api/snapshot';
 import { mayReplay, useRememberViewer, useViewer } from '../api/viewer';
-import { DestinationViewDocument, type DestinationViewQuery, type DestinationViewQueryVariables, type PipelineFieldsFragment, type PipelineStepKind } from '../gql/graphql';
+import {
+  DestinationViewDocument,
+  type DestinationViewQuery,
+  type DestinationViewQueryVariables,
+  type PipelineFieldsFragment,
+  type PipelineStepKind,
+} from '../gql/graphql';
 import { Pipeline } from '../components/pipeline';
 import { Insights } from '../components/insights';
 import { LatencyLine } from '../components/latency-line';
@@ -20,10 +26,21 @@ export { RangeControls, RangeLine, rangeQuery } from './destination-head';
 
 type ViewSnapshot = Snapshot<DestinationViewQuery, DestinationViewQueryVariables>;
 
-const CLASSIC_LAYOUT: PipelineStepKind[] = ['SUCCESSFULLY_RECEIVED', 'FAILED_ON_INGEST', 'FILTERED_AT_SOURCE', 'FILTERED_AT_DESTINATION', 'RETRY_PENDING', 'FAILED_DELIVERY', 'SUCCESSFUL_DELIVERY'];
+const CLASSIC_LAYOUT: PipelineStepKind[] = [
+  'SUCCESSFULLY_RECEIVED',
+  'FAILED_ON_INGEST',
+  'FILTERED_AT_SOURCE',
+  'FILTERED_AT_DESTINATION',
+  'RETRY_PENDING',
+  'FAILED_DELIVERY',
+  'SUCCESSFUL_DELIVERY',
+];
 
 /** The panels of the snapshot that answer what the view shows now (a drill-down may still be on its way). */
-function panelsOf(snapshot: ViewSnapshot, wanted: DestinationViewQueryVariables): Panels & { insights?: NonNullable<DestinationViewQuery['destination']>['insights']; latency?: NonNullable<DestinationViewQuery['destination']>['latency'] } {
+function panelsOf(
+  snapshot: ViewSnapshot,
+  wanted: DestinationViewQueryVariables,
+): Panels & { insights?: NonNullable<DestinationViewQuery['destination']>['insights']; latency?: NonNullable<DestinationViewQuery['destination']>['latency'] } {
   const answered = snapshot.answered;
   const d = snapshot.data?.destination;
   if (!answered || !d) return {};
@@ -33,7 +50,10 @@ function panelsOf(snapshot: ViewSnapshot, wanted: DestinationViewQueryVariables)
     latency: answered.withLatency ? (d.latency ?? undefined) : undefined,
     discards: answered.withDiscards && sameStep ? (d.discards ?? undefined) : undefined,
     breakdown: answered.withBreakdown && sameStep && answered.reason === wanted.reason ? (d.breakdown ?? undefined) : undefined,
-    series: answered.withSeries && sameStep && JSON.stringify(answered.seriesGroupBy) === JSON.stringify(wanted.seriesGroupBy) ? (d.timeseries ?? undefined) : undefined,
+    series:
+      answered.withSeries && sameStep && JSON.stringify(answered.seriesGroupBy) === JSON.stringify(wanted.seriesGroupBy)
+        ? (d.timeseries ?? undefined)
+        : undefined,
     syncs: answered.withSyncs ? (d.syncs ?? undefined) : undefined,
     syncRuns: answered.withSyncRuns ? (d.syncRuns ?? undefined) : undefined,
     replay: answered.withReplay && wanted.withReplay && sameStep ? (snapshot.data?.replayPreview ?? undefined) : undefined,
@@ -57,11 +77,20 @@ export function DestinationPage({ id }: { id: string }) {
   // Known once any answer brought it; until then the view does not ask for the replay preview.
   const viewer = useViewer(false);
   const variables = problem ? null : destinationViewVariables(id, state, true, mayReplay(viewer));
-  const snapshot = useSnapshot(DestinationViewDocument, problem ? null : viewIdentity(id, state), variables, problem ? undefined : destinationViewVariables(id, state, false));
+  const snapshot = useSnapshot(
+    DestinationViewDocument,
+    problem ? null : viewIdentity(id, state),
+    variables,
+    problem ? undefined : destinationViewVariables(id, state, false),
+  );
   useRememberViewer(snapshot.data?.viewer);
   const destination = snapshot.data?.destination ?? undefined;
   const rolling = 'preset' in state.range;
-  usePipelineWatch(rolling && destination && variables ? { destinationId: id, range: variables.range, mappingId: state.mapping, filter: variables.filter } : null, destination?.pipeline, snapshot.refresh);
+  usePipelineWatch(
+    rolling && destination && variables ? { destinationId: id, range: variables.range, mappingId: state.mapping, filter: variables.filter } : null,
+    destination?.pipeline,
+    snapshot.refresh,
+  );
   const shownProblem = problem ?? (snapshot.error && !snapshot.data ? { error: snapshot.error } : null);
   return (
     <div className="destination" data-view="destination">
@@ -75,7 +104,19 @@ export function DestinationPage({ id }: { id: string }) {
   );
 }
 
-function DestinationBody({ id, state, snapshot, wanted, rolling }: { id: string; state: DestinationState; snapshot: ViewSnapshot; wanted: DestinationViewQueryVariables; rolling: boolean }) {
+function DestinationBody({
+  id,
+  state,
+  snapshot,
+  wanted,
+  rolling,
+}: {
+  id: string;
+  state: DestinationState;
+  snapshot: ViewSnapshot;
+  wanted: DestinationViewQueryVariables;
+  rolling: boolean;
+}) {
   const destination = snapshot.data?.destination ?? undefined;
   const pipeline = destination?.pipeline;
   const panels = panelsOf(snapshot, wanted);
@@ -93,7 +134,9 @@ function DestinationBody({ id, state, snapshot, wanted, rolling }: { id: string;
         selected={state.step}
         onSelect={select}
         mappingName={mappingName}
-        retry={destination?.kind === 'STORAGE' ? null : { count: pipeline?.retryPending, follow: rolling ? null : { destinationId: id, mappingId: state.mapping } }}
+        retry={
+          destination?.kind === 'STORAGE' ? null : { count: pipeline?.retryPending, follow: rolling ? null : { destinationId: id, mappingId: state.mapping } }
+        }
       />
       {pipeline && isEmpty(pipeline) && (
         <p className="notice" role="status">
@@ -103,19 +146,21 @@ function DestinationBody({ id, state, snapshot, wanted, rolling }: { id: string;
         </p>
       )}
       {destination && destination.kind !== 'STORAGE' && <LatencyLine latency={panels.latency} filtered={hasFilters(state.filters)} />}
-      {destination && pipeline && (state.step ? (
-        <StepDetail
-          destinationId={id}
-          pipeline={pipeline}
-          state={state}
-          panels={panels}
-          mappingName={mappingName}
-          mappingNames={new Map(destination.mappings.map((m) => [m.id, m.name]))}
-          sourceNames={new Map(destination.sources.map((s) => [s.id, s.name]))}
-        />
-      ) : (
-        <Insights insights={panels.insights} />
-      ))}
+      {destination &&
+        pipeline &&
+        (state.step ? (
+          <StepDetail
+            destinationId={id}
+            pipeline={pipeline}
+            state={state}
+            panels={panels}
+            mappingName={mappingName}
+            mappingNames={new Map(destination.mappings.map((m) => [m.id, m.name]))}
+            sourceNames={new Map(destination.sources.map((s) => [s.id, s.name]))}
+          />
+        ) : (
+          <Insights insights={panels.insights} />
+        ))}
       {destination && <LiveTail destinationId={id} state={state} mappingNames={new Map(destination.mappings.map((m) => [String(m.id), m.name]))} />}
     </>
   );

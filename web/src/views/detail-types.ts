@@ -1,4 +1,13 @@
-import type { BreakdownFieldsFragment, DiscardFieldsFragment, PipelineFieldsFragment, PipelineStepKind, ReplayPreviewFieldsFragment, SeriesFieldsFragment, SyncFieldsFragment, SyncRunFieldsFragment } from '../gql/graphql';
+import type {
+  BreakdownFieldsFragment,
+  DiscardFieldsFragment,
+  PipelineFieldsFragment,
+  PipelineStepKind,
+  ReplayPreviewFieldsFragment,
+  SeriesFieldsFragment,
+  SyncFieldsFragment,
+  SyncRunFieldsFragment,
+} from '../gql/graphql';
 import type { DestinationState } from '../state';
 
 /** The open panels' numbers, each only when the snapshot answered this step (and reason). */
@@ -27,4 +36,3 @@ export const PER_BUCKET = { MINUTE: 'per minute', HOUR: 'per hour', DAY: 'per da
 export function stepOf(pipeline: PipelineFieldsFragment, step: PipelineStepKind) {
   return pipeline.steps.find((s) => s.kind === step);
 }
-

@@ -42,7 +42,9 @@ export function DiscardView(props: DetailProps & { step: PipelineStepKind }) {
             {label} · {countOf(total, 'event')} · by reason
           </h2>
           <div className="detail-actions">
-            {replay && replay.total > 0 && <StepReplayButton preview={replay} onReplay={() => setReplaying({ narrowing: {}, what: `${label}, every reason` })} />}
+            {replay && replay.total > 0 && (
+              <StepReplayButton preview={replay} onReplay={() => setReplaying({ narrowing: {}, what: `${label}, every reason` })} />
+            )}
             <label className="checkbox">
               <input type="checkbox" checked={split} onChange={(e) => setParams({ split: e.target.checked ? null : 'off' }, { replace: true })} />
               Split the chart by reason
@@ -66,10 +68,26 @@ export function DiscardView(props: DetailProps & { step: PipelineStepKind }) {
           destinationId={destinationId}
           state={state}
           mappingNames={mappingNames}
-          onReplay={replay ? (messageIds) => setReplaying({ narrowing: { reason: state.reason, messageIds }, what: `${countOf(messageIds.length, 'selected message')} of the undelivered list` }) : undefined}
+          onReplay={
+            replay
+              ? (messageIds) =>
+                  setReplaying({
+                    narrowing: { reason: state.reason, messageIds },
+                    what: `${countOf(messageIds.length, 'selected message')} of the undelivered list`,
+                  })
+              : undefined
+          }
         />
       )}
-      {replaying && <ReplayDialog input={replayInputOf(destinationId, state, replaying.narrowing)} what={replaying.what} mappingNames={mappingNames} timeZone={state.timeZone} onClose={() => setReplaying(null)} />}
+      {replaying && (
+        <ReplayDialog
+          input={replayInputOf(destinationId, state, replaying.narrowing)}
+          what={replaying.what}
+          mappingNames={mappingNames}
+          timeZone={state.timeZone}
+          onClose={() => setReplaying(null)}
+        />
+      )}
       {sampleRow && <SamplesPanel row={sampleRow} timeZone={state.timeZone} sourceNames={sourceNames} onClose={() => setParams({ samples: null })} />}
       {state.doc && <DocsPanel anchor={state.doc} onClose={() => setParams({ doc: null })} />}
     </>

@@ -34,7 +34,9 @@ export function LiveTail({ destinationId, state, mappingNames }: { destinationId
           {on ? 'Stop the live tail' : 'Start the live tail'}
         </button>
       </div>
-      <p className="subtle">Reports as the gateway stores them, newest first{state.mapping ? ', this mapping only' : ''}; the filters above apply; times in {state.timeZone}.</p>
+      <p className="subtle">
+        Reports as the gateway stores them, newest first{state.mapping ? ', this mapping only' : ''}; the filters above apply; times in {state.timeZone}.
+      </p>
       {/* A new selection starts a new tail (a new subscription, an empty list). */}
       <div id="tail-feed">{on && <TailFeed key={JSON.stringify(variables)} variables={variables} timeZone={state.timeZone} mappingNames={mappingNames} />}</div>
     </section>

@@ -96,7 +96,10 @@ export function OverviewRow({ row, query, open, onToggle }: { row: Row; query: s
             ))}
       </td>
       <td className="col-more" data-label="Received, trend">
-        <Sparkline values={points} label={`${d.kind === 'RETL' ? 'Records extracted' : d.kind === 'AUDIENCE' ? 'Membership changes computed' : 'Received events'} over the range, ${formatCount(d.intake.total)} in total`} />
+        <Sparkline
+          values={points}
+          label={`${d.kind === 'RETL' ? 'Records extracted' : d.kind === 'AUDIENCE' ? 'Membership changes computed' : 'Received events'} over the range, ${formatCount(d.intake.total)} in total`}
+        />
       </td>
     </tr>
   );

@@ -35,7 +35,11 @@ export function Overview() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const rows = useMemo(() => (snapshot.data?.destinations ?? []).map(toRow), [snapshot.data]);
   const needle = search.trim().toLowerCase();
-  const visible = rows.filter((r) => !needle || [r.destination.name, r.destination.id, r.destination.kind, ...r.destination.sources.map((s) => s.name)].some((t) => t.toLowerCase().includes(needle)));
+  const visible = rows.filter(
+    (r) =>
+      !needle ||
+      [r.destination.name, r.destination.id, r.destination.kind, ...r.destination.sources.map((s) => s.name)].some((t) => t.toLowerCase().includes(needle)),
+  );
   const { sorted, sort, toggle } = useSort(visible, ACCESSORS, { key: 'health', descending: false });
   const { isOpen, toggle: toggleRow } = useOpenRows();
   const first = snapshot.data?.destinations[0]?.pipeline;
@@ -76,7 +80,9 @@ export function Overview() {
           ))}
           <HealthLegend />
           <OverviewTable rows={snapshot.data ? sorted : null} sort={sort} toggle={toggle} query={query} isOpen={isOpen} toggleRow={toggleRow} />
-          {snapshot.data && sorted.length === 0 && <p className="empty-state">{rows.length === 0 ? 'No destination has reported yet.' : `No destination matches “${search}”.`}</p>}
+          {snapshot.data && sorted.length === 0 && (
+            <p className="empty-state">{rows.length === 0 ? 'No destination has reported yet.' : `No destination matches “${search}”.`}</p>
+          )}
         </>
       )}
     </section>
@@ -92,10 +98,15 @@ function HealthLegend() {
   return (
     <details className="legend">
       <summary>
-        Health: <span className="health health-attention">⚠ needs attention</span> · <span className="health health-healthy">✓ healthy</span> · <span className="health health-idle">○ idle</span> — how it is decided
+        Health: <span className="health health-attention">⚠ needs attention</span> · <span className="health health-healthy">✓ healthy</span> ·{' '}
+        <span className="health health-idle">○ idle</span> — how it is decided
       </summary>
       <p>
-        One rule for every destination over the range. <strong>{HEALTH_WORDS.attention.text}</strong> when its failure rate at least doubled against its own previous period (and rose by a point or more, over 10 or more failures), or is 20 % or more; when it delivered less than 1 % of the events that arrived and were not filtered; when more than 100 events wait for a retry and they are over 5 % of the range’s events; or when one of its alerts fires. <strong>Idle</strong> when nothing arrived, failed or waits. <strong>Healthy</strong> otherwise: filtering on purpose never counts against it. Each row says why.
+        One rule for every destination over the range. <strong>{HEALTH_WORDS.attention.text}</strong> when its failure rate at least doubled against its own
+        previous period (and rose by a point or more, over 10 or more failures), or is 20 % or more; when it delivered less than 1 % of the events that arrived
+        and were not filtered; when more than 100 events wait for a retry and they are over 5 % of the range’s events; or when one of its alerts fires.{' '}
+        <strong>Idle</strong> when nothing arrived, failed or waits. <strong>Healthy</strong> otherwise: filtering on purpose never counts against it. Each row
+        says why.
       </p>
     </details>
   );
@@ -103,7 +114,21 @@ function HealthLegend() {
 
 type Sort = ReturnType<typeof useSort<Row, keyof typeof ACCESSORS>>;
 
-function OverviewTable({ rows, sort, toggle, query, isOpen, toggleRow }: { rows: Row[] | null; sort: Sort['sort']; toggle: Sort['toggle']; query: string; isOpen: (k: string) => boolean; toggleRow: (k: string) => void }) {
+function OverviewTable({
+  rows,
+  sort,
+  toggle,
+  query,
+  isOpen,
+  toggleRow,
+}: {
+  rows: Row[] | null;
+  sort: Sort['sort'];
+  toggle: Sort['toggle'];
+  query: string;
+  isOpen: (k: string) => boolean;
+  toggleRow: (k: string) => void;
+}) {
   return (
     <div className="panel">
       <TableScroller label="Destinations">
@@ -111,15 +136,33 @@ function OverviewTable({ rows, sort, toggle, query, isOpen, toggleRow }: { rows:
           <caption className="visually-hidden">Destinations, those needing attention first unless sorted otherwise</caption>
           <thead>
             <tr>
-              <SortHeader column="name" sort={sort} toggle={toggle}>Destination</SortHeader>
-              <SortHeader column="delivered" sort={sort} toggle={toggle} numeric>Delivered</SortHeader>
-              <SortHeader column="change" sort={sort} toggle={toggle} numeric>Change</SortHeader>
-              <SortHeader column="health" sort={sort} toggle={toggle} className="col-full">Health</SortHeader>
-              <th scope="col" className="num col-more">Failed</th>
-              <th scope="col" className="num col-more">Filtered</th>
-              <th scope="col" className="num col-more">Retry pending</th>
-              <th scope="col" className="col-more">Sources</th>
-              <th scope="col" className="col-more">Received, trend</th>
+              <SortHeader column="name" sort={sort} toggle={toggle}>
+                Destination
+              </SortHeader>
+              <SortHeader column="delivered" sort={sort} toggle={toggle} numeric>
+                Delivered
+              </SortHeader>
+              <SortHeader column="change" sort={sort} toggle={toggle} numeric>
+                Change
+              </SortHeader>
+              <SortHeader column="health" sort={sort} toggle={toggle} className="col-full">
+                Health
+              </SortHeader>
+              <th scope="col" className="num col-more">
+                Failed
+              </th>
+              <th scope="col" className="num col-more">
+                Filtered
+              </th>
+              <th scope="col" className="num col-more">
+                Retry pending
+              </th>
+              <th scope="col" className="col-more">
+                Sources
+              </th>
+              <th scope="col" className="col-more">
+                Received, trend
+              </th>
             </tr>
           </thead>
           <tbody>

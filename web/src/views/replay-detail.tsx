@@ -61,7 +61,17 @@ function destinationName(data: ReplayQuery | undefined, replay: ReplayFieldsFrag
   return data?.destinations.find((d) => d.id === replay.destinationId)?.name ?? String(replay.destinationId);
 }
 
-function ReplayBody({ replay, data, zone, onChanged }: { replay: ReplayFieldsFragment; data: ReplayQuery; zone: string; onChanged: (r: ReplayFieldsFragment) => void }) {
+function ReplayBody({
+  replay,
+  data,
+  zone,
+  onChanged,
+}: {
+  replay: ReplayFieldsFragment;
+  data: ReplayQuery;
+  zone: string;
+  onChanged: (r: ReplayFieldsFragment) => void;
+}) {
   const mappingNames = new Map(data.destinations.flatMap((d) => d.mappings.map((m) => [String(m.id), m.name] as const)));
   const titles = new Map(data.discardReasons.map((r) => [r.code, r.title]));
   const you = (token: string | null) => (token && token === data.viewer.tokenId ? `${token} (you)` : (token ?? '–'));
@@ -69,13 +79,24 @@ function ReplayBody({ replay, data, zone, onChanged }: { replay: ReplayFieldsFra
     <div className="replay-detail" data-replay={replay.id} data-status={replay.status}>
       <div className="panel replay-summary">
         <div className="replay-summary-head" role="status">
-          <ReplayStatusText status={replay.status} /> <span>{countOf(replay.messages, 'message')} in {countOf(replay.batches, 'batch', 'batches')}</span>
+          <ReplayStatusText status={replay.status} />{' '}
+          <span>
+            {countOf(replay.messages, 'message')} in {countOf(replay.batches, 'batch', 'batches')}
+          </span>
         </div>
         <dl className="facts">
           <dt>What</dt>
           <dd>{selectionWords(replay.selection, mappingNames, zone)}</dd>
           <dt>Delivery</dt>
-          <dd>{replay.delivery === 'PUSH' ? 'Pushed in signed batches to the replay endpoint' : <>Pulled by your delivery system from <span className="mono">/v1/replays/{replay.id}/messages</span></>}</dd>
+          <dd>
+            {replay.delivery === 'PUSH' ? (
+              'Pushed in signed batches to the replay endpoint'
+            ) : (
+              <>
+                Pulled by your delivery system from <span className="mono">/v1/replays/{replay.id}/messages</span>
+              </>
+            )}
+          </dd>
           <dt>Created</dt>
           <dd>
             {formatTimeWithSeconds(replay.createdAt, zone)} by {you(replay.createdBy)}

@@ -1,7 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, request } from '../api/client';
 import { useQuery } from '../api/use-query';
-import { CreateReplayDocument, ReplayPreviewDocument, type CreateReplayMutation, type ReplayDelivery, type ReplayInput, type ReplayPreviewQuery } from '../gql/graphql';
+import {
+  CreateReplayDocument,
+  ReplayPreviewDocument,
+  type CreateReplayMutation,
+  type ReplayDelivery,
+  type ReplayInput,
+  type ReplayPreviewQuery,
+} from '../gql/graphql';
 import { ErrorNotice } from '../components/error-notice';
 import { Modal } from '../components/modal';
 import { ReasonCounts } from '../components/reason-counts';
@@ -68,7 +75,9 @@ export function ReplayDialog({ input, what, mappingNames, timeZone, onClose }: R
               Counting the undelivered messages…
             </p>
           )}
-          {data && <PreviewSummary preview={data.replayPreview} titles={new Map(data.discardReasons.map((r) => [r.code, r.title]))} mappingNames={mappingNames} />}
+          {data && (
+            <PreviewSummary preview={data.replayPreview} titles={new Map(data.discardReasons.map((r) => [r.code, r.title]))} mappingNames={mappingNames} />
+          )}
           {data && <DeliveryChoice endpoint={data.replayEndpoint?.url ?? null} value={delivery} onChange={setChosen} />}
           {error && <CreateProblem error={error} retry={confirm} />}
           <div className="form-actions">
@@ -94,7 +103,14 @@ function PreviewSummary({ preview, titles, mappingNames }: { preview: Preview; t
   const over = preview.replayable > preview.maxMessages;
   const mappings = preview.byMapping.filter((m) => m.mappingId !== null);
   return (
-    <div className="replay-preview" data-replay-preview data-total={preview.total} data-replayable={preview.replayable} data-in-active-replay={preview.inActiveReplay} data-max-messages={preview.maxMessages}>
+    <div
+      className="replay-preview"
+      data-replay-preview
+      data-total={preview.total}
+      data-replayable={preview.replayable}
+      data-in-active-replay={preview.inActiveReplay}
+      data-max-messages={preview.maxMessages}
+    >
       <p className="replay-headline">
         <strong>{countOf(preview.replayable, 'message')}</strong> would be handed back to your delivery system to send again.
       </p>
@@ -108,7 +124,8 @@ function PreviewSummary({ preview, titles, mappingNames }: { preview: Preview; t
       </dl>
       {over && (
         <p className="notice notice-error" role="alert" data-replay-problem="limit">
-          {formatCount(preview.replayable)} messages match, more than the {formatCount(preview.maxMessages)} one replay may hold. Narrow the range, or pick a reason or a mapping.
+          {formatCount(preview.replayable)} messages match, more than the {formatCount(preview.maxMessages)} one replay may hold. Narrow the range, or pick a
+          reason or a mapping.
         </p>
       )}
       {preview.replayable === 0 && preview.inActiveReplay > 0 && <HeldProblem count={preview.inActiveReplay} />}
@@ -118,7 +135,15 @@ function PreviewSummary({ preview, titles, mappingNames }: { preview: Preview; t
         </p>
       )}
       <ReasonCounts rows={preview.byReason} titles={titles} caption="By reason of the final failure" unit="Messages" />
-      {mappings.length > 0 && <ReasonCounts rows={mappings.map((m) => ({ reason: String(m.mappingId), count: m.count }))} titles={mappingNames} caption="By mapping" unit="Messages" what="Mapping" />}
+      {mappings.length > 0 && (
+        <ReasonCounts
+          rows={mappings.map((m) => ({ reason: String(m.mappingId), count: m.count }))}
+          titles={mappingNames}
+          caption="By mapping"
+          unit="Messages"
+          what="Mapping"
+        />
+      )}
     </div>
   );
 }
@@ -164,7 +189,8 @@ function CreateProblem({ error, retry }: { error: ApiError; retry: () => void })
   if (problem?.limit === 'replayMaxMessages') {
     return (
       <p className="notice notice-error" role="alert" data-replay-problem="limit">
-        {formatCount(problem.matched ?? 0)} messages match, more than the {formatCount(problem.value ?? 0)} one replay may hold. Narrow the range, or pick a reason or a mapping.
+        {formatCount(problem.matched ?? 0)} messages match, more than the {formatCount(problem.value ?? 0)} one replay may hold. Narrow the range, or pick a
+        reason or a mapping.
       </p>
     );
   }
@@ -200,8 +226,8 @@ function CreatedReplay({ replay, onClose }: { replay: Created; onClose: () => vo
   return (
     <div className="replay-created" role="status" data-replay-created={replay.id} data-messages={replay.messages}>
       <p>
-        <strong>{countOf(replay.messages, 'message')}</strong> in {countOf(replay.batches, 'batch', 'batches')} will be handed back to your delivery system. Replay{' '}
-        <span className="mono">{replay.id}</span>.
+        <strong>{countOf(replay.messages, 'message')}</strong> in {countOf(replay.batches, 'batch', 'batches')} will be handed back to your delivery system.
+        Replay <span className="mono">{replay.id}</span>.
       </p>
       <div className="form-actions">
         <a ref={follow} className="button-link button-primary" href={`/replays/${encodeURIComponent(replay.id)}`} onClick={followLink}>

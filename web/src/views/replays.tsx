@@ -48,7 +48,10 @@ export function ReplaysPage() {
       <div className="page-head">
         <div>
           <h1 id="replays-title">Replays</h1>
-          <p className="subtle">Undelivered messages handed back to your delivery system to send again, and what later reports say came of them. Start one from a destination’s failed deliveries.</p>
+          <p className="subtle">
+            Undelivered messages handed back to your delivery system to send again, and what later reports say came of them. Start one from a destination’s
+            failed deliveries.
+          </p>
         </div>
         <ZonePicker zone={zone} />
       </div>
@@ -69,7 +72,9 @@ export function ReplaysPage() {
           </thead>
           <tbody>
             {!all && !query.error && <SkeletonTableRows columns={5} rows={3} />}
-            {all?.map((replay) => <ReplayRow key={replay.id} replay={replay} names={names} zone={zone} />)}
+            {all?.map((replay) => (
+              <ReplayRow key={replay.id} replay={replay} names={names} zone={zone} />
+            ))}
           </tbody>
         </table>
         {all && all.length === 0 && <p className="empty-state">No replay yet. Open a destination’s Failed delivery step to replay its undelivered messages.</p>}

@@ -17,7 +17,10 @@ export function SignIn({ problem }: { problem: string | null }) {
           {problem}
         </p>
       ) : (
-        <p>Paste an API token of your workspace. It needs the read scope; replaying undelivered messages needs the replay (or admin) scope, and editing alert rules the admin scope.</p>
+        <p>
+          Paste an API token of your workspace. It needs the read scope; replaying undelivered messages needs the replay (or admin) scope, and editing alert
+          rules the admin scope.
+        </p>
       )}
       <form onSubmit={submit}>
         <label htmlFor="token">API token</label>
@@ -30,7 +33,8 @@ export function SignIn({ problem }: { problem: string | null }) {
         <p>Where to get a token:</p>
         <ul>
           <li>
-            <code>npx delivery-overview token create --workspace &lt;id&gt; --scopes read</code> in the gateway's folder prints one (it uses the root token in the data directory).
+            <code>npx delivery-overview token create --workspace &lt;id&gt; --scopes read</code> in the gateway's folder prints one (it uses the root token in
+            the data directory).
           </li>
           <li>
             Under <code>npm run demo</code>, the demo token is printed at start and kept in <code>data/demo-token</code>.

@@ -25,7 +25,13 @@ export function SourcePage({ id }: { id: string }) {
   const variables = state.zoneProblem || state.rangeProblem ? null : { id, range: rangeInput(state.range, state.timeZone, state.lookback) };
   const snapshot = useSnapshot(SourcePageDocument, variables && JSON.stringify(variables), variables);
   const source = snapshot.data?.source;
-  const problem = state.zoneProblem ? { zone: state.zoneProblem } : state.rangeProblem ? { range: state.rangeProblem } : snapshot.error && !snapshot.data ? { error: snapshot.error } : null;
+  const problem = state.zoneProblem
+    ? { zone: state.zoneProblem }
+    : state.rangeProblem
+      ? { range: state.rangeProblem }
+      : snapshot.error && !snapshot.data
+        ? { error: snapshot.error }
+        : null;
   return (
     <div className="destination" data-view="source">
       <SourceHeader id={id} source={source ?? undefined} failed={Boolean(problem)} state={state} />
@@ -33,9 +39,25 @@ export function SourcePage({ id }: { id: string }) {
         <ViewProblem problem={problem} what="source" id={id} retry={snapshot.retry} />
       ) : (
         <>
-          <ViewStatus asOf={snapshot.asOf} updating={snapshot.updating} error={snapshot.error} retry={snapshot.retry} timeZone={state.timeZone} live="This view does not follow live changes: reload it for newer numbers." />
+          <ViewStatus
+            asOf={snapshot.asOf}
+            updating={snapshot.updating}
+            error={snapshot.error}
+            retry={snapshot.retry}
+            timeZone={state.timeZone}
+            live="This view does not follow live changes: reload it for newer numbers."
+          />
           <RangeLine pipeline={source?.pipeline} state={state} />
-          <Pipeline steps={source?.pipeline.steps ?? null} layout={SOURCE_LAYOUT} view={state.view} selected={null} onSelect={() => undefined} readOnly mappingName={null} retry={null} />
+          <Pipeline
+            steps={source?.pipeline.steps ?? null}
+            layout={SOURCE_LAYOUT}
+            view={state.view}
+            selected={null}
+            onSelect={() => undefined}
+            readOnly
+            mappingName={null}
+            retry={null}
+          />
           <DestinationTable rows={source?.destinations ?? null} state={state} />
         </>
       )}
@@ -72,42 +94,52 @@ function cellsOf(row: Row) {
 function DestinationTable({ rows, state }: { rows: Row[] | null; state: DestinationState }) {
   return (
     <section className="panel" aria-labelledby="source-destinations">
-      <h2 id="source-destinations" className="panel-title">Connected destinations</h2>
+      <h2 id="source-destinations" className="panel-title">
+        Connected destinations
+      </h2>
       <TableScroller label="Connected destinations">
-      <table className="table">
-        <caption className="visually-hidden">What each connected destination did with this source's events; shares are of the destination's first step for this source</caption>
-        <thead>
-          <tr>
-            <th scope="col">Destination</th>
-            <th scope="col" className="num">Delivered</th>
-            <th scope="col" className="num">Failed</th>
-            <th scope="col" className="num">Filtered</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows?.map((row) => (
-            <tr key={row.destination.id} data-destination={row.destination.id}>
-              <th scope="row">
-                <a href={`/destinations/${encodeURIComponent(row.destination.id)}${rangeQuery(state)}`} onClick={followLink} className="row-link">
-                  {row.destination.name}
-                </a>
-                <span className="kind-badge">{row.destination.kind.toLowerCase()}</span>
+        <table className="table">
+          <caption className="visually-hidden">
+            What each connected destination did with this source's events; shares are of the destination's first step for this source
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Destination</th>
+              <th scope="col" className="num">
+                Delivered
               </th>
-              {cellsOf(row).map(({ column, step }) => (
-                <td key={column} className="num" data-column={column} data-step={step?.kind} data-count={step?.count}>
-                  {step ? (
-                    <>
-                      {formatCount(step.count)} <span className="unit">{formatShare(step.share)}</span>
-                    </>
-                  ) : (
-                    <span className="muted">n/a</span>
-                  )}
-                </td>
-              ))}
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col" className="num">
+                Filtered
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows?.map((row) => (
+              <tr key={row.destination.id} data-destination={row.destination.id}>
+                <th scope="row">
+                  <a href={`/destinations/${encodeURIComponent(row.destination.id)}${rangeQuery(state)}`} onClick={followLink} className="row-link">
+                    {row.destination.name}
+                  </a>
+                  <span className="kind-badge">{row.destination.kind.toLowerCase()}</span>
+                </th>
+                {cellsOf(row).map(({ column, step }) => (
+                  <td key={column} className="num" data-column={column} data-step={step?.kind} data-count={step?.count}>
+                    {step ? (
+                      <>
+                        {formatCount(step.count)} <span className="unit">{formatShare(step.share)}</span>
+                      </>
+                    ) : (
+                      <span className="muted">n/a</span>
+                    )}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </TableScroller>
       {rows && rows.length === 0 && <p className="empty-state">No destination has reported events of this source yet.</p>}
     </section>

@@ -24,4 +24,3 @@ export function StepDetail(props: DetailProps) {
   if (ENTRY_STEPS.has(step) || step === 'SUCCESSFUL_DELIVERY') return <BreakdownView {...props} step={step} reason={null} withChart />;
   return null;
 }
-

@@ -65,55 +65,56 @@ function TraceTable({ messageId, data, failed, zone }: { messageId: string; data
   const entries = data?.trace;
   const sourceNames = new Map(data?.sources.map((x) => [x.id, x.name]));
   const destinations = new Map(data?.destinations.map((d) => [d.id, d]));
-  const mappingName = (destinationId: string | null, id: string) => (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
+  const mappingName = (destinationId: string | null, id: string) =>
+    (destinationId && destinations.get(destinationId)?.mappings.find((m) => m.id === id)?.name) || id;
   return (
-        <div className="panel">
-          <TableScroller label={`Path of ${messageId}`}>
-          <table className="table">
-            <caption>
-              Path of <code>{messageId}</code> ({zone})
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">At</th>
-                <th scope="col">Step</th>
-                <th scope="col">Source</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Event</th>
-                <th scope="col" className="num">
-                  Events
-                </th>
+    <div className="panel">
+      <TableScroller label={`Path of ${messageId}`}>
+        <table className="table">
+          <caption>
+            Path of <code>{messageId}</code> ({zone})
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">At</th>
+              <th scope="col">Step</th>
+              <th scope="col">Source</th>
+              <th scope="col">Destination</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Event</th>
+              <th scope="col" className="num">
+                Events
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {!entries && !failed && <SkeletonTableRows columns={7} rows={2} />}
+            {entries?.map((e, i) => (
+              <tr key={i} data-step={e.step} data-count={e.count}>
+                <td>{formatTimeWithSeconds(e.at, zone)}</td>
+                <td>{stepWords(e.step, e.reportStep)}</td>
+                <td>{sourceNames.get(e.sourceId) ?? e.sourceId}</td>
+                <td>
+                  {e.destinationId ? (
+                    <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink}>
+                      {destinations.get(e.destinationId)?.name ?? e.destinationId}
+                    </a>
+                  ) : (
+                    '–'
+                  )}
+                  {e.mappingId && <span className="subtle"> · {mappingName(e.destinationId, e.mappingId)}</span>}
+                </td>
+                <td>{e.reason ? <code>{e.reason}</code> : '–'}</td>
+                <td>
+                  {e.eventType} · {e.eventName || '–'}
+                </td>
+                <td className="num">{formatCount(e.count)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {!entries && !failed && <SkeletonTableRows columns={7} rows={2} />}
-              {entries?.map((e, i) => (
-                <tr key={i} data-step={e.step} data-count={e.count}>
-                  <td>{formatTimeWithSeconds(e.at, zone)}</td>
-                  <td>{stepWords(e.step, e.reportStep)}</td>
-                  <td>{sourceNames.get(e.sourceId) ?? e.sourceId}</td>
-                  <td>
-                    {e.destinationId ? (
-                      <a href={`/destinations/${encodeURIComponent(e.destinationId)}`} onClick={followLink}>
-                        {destinations.get(e.destinationId)?.name ?? e.destinationId}
-                      </a>
-                    ) : (
-                      '–'
-                    )}
-                    {e.mappingId && <span className="subtle"> · {mappingName(e.destinationId, e.mappingId)}</span>}
-                  </td>
-                  <td>{e.reason ? <code>{e.reason}</code> : '–'}</td>
-                  <td>
-                    {e.eventType} · {e.eventName || '–'}
-                  </td>
-                  <td className="num">{formatCount(e.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          </TableScroller>
-          {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
-        </div>
-        );
+            ))}
+          </tbody>
+        </table>
+      </TableScroller>
+      {entries && entries.length === 0 && <p className="empty-state">No report carried this message id in the last 14 days.</p>}
+    </div>
+  );
 }

@@ -39,11 +39,19 @@ export function UndeliveredPanel(props: Props) {
             </>
           )}
         </h2>
-        <button type="button" aria-expanded={open} aria-controls="undelivered-list" onClick={() => setParams({ undelivered: open ? null : 'on' }, { replace: true })}>
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="undelivered-list"
+          onClick={() => setParams({ undelivered: open ? null : 'on' }, { replace: true })}
+        >
           {open ? 'Hide the list' : 'Show the list'}
         </button>
       </div>
-      <p className="subtle">Messages whose last report is a failed delivery (a later delivery takes a message off), oldest failure first: what a replay sends. Reports without a message id are not listed.</p>
+      <p className="subtle">
+        Messages whose last report is a failed delivery (a later delivery takes a message off), oldest failure first: what a replay sends. Reports without a
+        message id are not listed.
+      </p>
       <div id="undelivered-list">{open && <UndeliveredList {...props} />}</div>
     </section>
   );
@@ -74,7 +82,13 @@ function usePages(variables: UndeliveredQueryVariables) {
 }
 
 function UndeliveredList({ destinationId, state, mappingNames, onReplay }: Props) {
-  const variables: UndeliveredQueryVariables = { id: destinationId, range: rangeInput(state.range, state.timeZone, false), mappingId: state.mapping, reason: state.reason, filter: eventFilter(state.filters) };
+  const variables: UndeliveredQueryVariables = {
+    id: destinationId,
+    range: rangeInput(state.range, state.timeZone, false),
+    mappingId: state.mapping,
+    reason: state.reason,
+    filter: eventFilter(state.filters),
+  };
   const { rows, more, exhausted, error, retry } = usePages(variables);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const shownIds = [...new Set(rows?.map((r) => r.messageId) ?? [])];
@@ -111,7 +125,15 @@ function UndeliveredList({ destinationId, state, mappingNames, onReplay }: Props
             {rows?.map((row) => (
               <tr key={row.cursor} data-undelivered={row.messageId}>
                 <th scope="row">
-                  {onReplay && <input type="checkbox" className="row-check" checked={selected.has(row.messageId)} onChange={(e) => toggle(row.messageId, e.target.checked)} aria-label={`Select ${row.messageId}`} />}
+                  {onReplay && (
+                    <input
+                      type="checkbox"
+                      className="row-check"
+                      checked={selected.has(row.messageId)}
+                      onChange={(e) => toggle(row.messageId, e.target.checked)}
+                      aria-label={`Select ${row.messageId}`}
+                    />
+                  )}
                   <a className="mono" href={`/trace?messageId=${encodeURIComponent(row.messageId)}`} onClick={followLink}>
                     {row.messageId}
                   </a>
@@ -129,7 +151,9 @@ function UndeliveredList({ destinationId, state, mappingNames, onReplay }: Props
           </tbody>
         </table>
       </TableScroller>
-      {rows && rows.length === 0 && <p className="empty-state">No undelivered message in this range: every failure was delivered later, or its reports carried no message id.</p>}
+      {rows && rows.length === 0 && (
+        <p className="empty-state">No undelivered message in this range: every failure was delivered later, or its reports carried no message id.</p>
+      )}
       {rows && rows.length > 0 && !exhausted && (
         <div className="table-more">
           <button type="button" onClick={more}>

@@ -56,7 +56,11 @@
    */
   function selectOperation(query, operationName) {
     var ops = operations(query);
-    var op = operationName ? ops.find(function (o) { return o.name === operationName; }) : undefined;
+    var op = operationName
+      ? ops.find(function (o) {
+          return o.name === operationName;
+        })
+      : undefined;
     if (!op && ops.length === 1) op = ops[0];
     return op || { type: 'query', name: operationName || null };
   }
@@ -157,9 +161,13 @@
   }
   var storage = {
     getItem: function (key) {
-      var value = safe(function () { return localStorage.getItem(key); }, null);
+      var value = safe(function () {
+        return localStorage.getItem(key);
+      }, null);
       if (key === 'graphiql:variables' && value === null && config.tabs.length > 0) {
-        var stored = safe(function () { return localStorage.getItem('graphiql:tabState'); }, null);
+        var stored = safe(function () {
+          return localStorage.getItem('graphiql:tabState');
+        }, null);
         if (stored === null) return config.tabs[0].variables || null;
       }
       if (key === 'graphiql:tabState' && value !== null && config.demo) {
@@ -174,19 +182,29 @@
       return value;
     },
     setItem: function (key, value) {
-      safe(function () { localStorage.setItem(key, value); });
+      safe(function () {
+        localStorage.setItem(key, value);
+      });
     },
     removeItem: function (key) {
-      safe(function () { localStorage.removeItem(key); });
+      safe(function () {
+        localStorage.removeItem(key);
+      });
     },
     clear: function () {
-      safe(function () { localStorage.clear(); });
+      safe(function () {
+        localStorage.clear();
+      });
     },
     key: function (index) {
-      return safe(function () { return localStorage.key(index); }, null);
+      return safe(function () {
+        return localStorage.key(index);
+      }, null);
     },
     get length() {
-      return safe(function () { return localStorage.length; }, 0);
+      return safe(function () {
+        return localStorage.length;
+      }, 0);
     },
   };
 
