@@ -228,6 +228,21 @@ export function destinationStepsOf(kind: DestinationKind): readonly ReportStep[]
   return layout.includes(PipelineStepKind.RETRY_PENDING) ? [...own, ...RETRY_STEPS] : own;
 }
 
+/**
+ * The boxes a selected Actions mapping narrows: the destination-side boxes whose reports carry
+ * the mapping (after the connection's own entry step) and the retry gauge, kept per mapping.
+ * Source-side boxes, entry boxes and sync boxes count the destination as a whole.
+ */
+export const MAPPING_NARROWED_KINDS: readonly PipelineStepKind[] = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[])
+  .filter((d) => d.side === 'destination' && (d.kind === PipelineStepKind.RETRY_PENDING || (d.reportStep !== null && !isConnectionEntryStep(d.reportStep))))
+  .map((d) => d.kind);
+
+/** The first box of each kind: every share of its pipeline is a percent of it. */
+export const ENTRY_KINDS: readonly PipelineStepKind[] = [...new Set(DESTINATION_KINDS.map((k) => PIPELINE_LAYOUT[k][0]))];
+
+/** The boxes a storage destination fills from its warehouse syncs, not from reports. */
+export const SYNC_KINDS: readonly PipelineStepKind[] = PIPELINE_LAYOUT.storage.filter((k) => PIPELINE_STEPS[k].reportStep === null);
+
 /** The report step a discard box counts, for the discard-reason catalogue. */
 export const DISCARD_STEP_KINDS: readonly PipelineStepKind[] = (Object.values(PIPELINE_STEPS) as PipelineStepDefinition[])
   .filter((d) => d.isDiscard && d.reportStep !== null)

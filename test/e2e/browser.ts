@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium; these tests never download a browser. */
@@ -19,8 +20,32 @@ export interface PageHarness {
   problems: string[];
 }
 
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The newest modification time under a folder (0 when it does not exist). */
+function newestMtime(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The gateway serves the page from dist/web; a bundle older than web/src makes these tests
+ * fail on every selector, 30 s at a time, for a reason no assertion names. Say it at once.
+ */
+function assertPageBuilt(): void {
+  const built = path.join(ROOT, 'dist/web/index.html');
+  if (!fs.existsSync(built)) throw new Error('dist/web is missing: run `npm run build` (npm test builds it before jest)');
+  if (newestMtime(path.join(ROOT, 'web/src')) > fs.statSync(built).mtimeMs)
+    throw new Error('dist/web is older than web/src: run `npm run build` (npm test builds it before jest)');
+}
+
 export async function openBrowser(): Promise<PageHarness> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; install Debian's chromium package`);
+  assertPageBuilt();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US', timezoneId: TIME_ZONE, colorScheme: 'light' });
   const page = await context.newPage();

@@ -11,7 +11,8 @@
  * here: they are graphql-ws, measured by the fan-out section.
  */
 import { DestinationViewDocument, OverviewDocument, type PipelineStepKind } from '../../web/src/gql/graphql';
-import { DISCARD_STEPS, overviewVariables, parseDestinationState } from '../../web/src/state';
+import { overviewVariables, parseDestinationState } from '../../web/src/state';
+import { DISCARD_STEPS } from '../../web/src/steps.generated';
 import { destinationViewVariables } from '../../web/src/views/destination-query';
 
 export type PageLoadKind = 'overview' | 'destination' | 'discards';

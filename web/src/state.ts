@@ -5,6 +5,7 @@
 import type { Granularity, OverviewQueryVariables, PipelineStepKind, TimeRangeInput, TimeRangePreset } from './gql/graphql';
 import { parseFilters, type EventFilters } from './filters';
 import { zoneFromParams } from './zone';
+import { STEP_KINDS } from './steps.generated';
 
 export const PRESETS: { value: TimeRangePreset; label: string; short: string; minutes: number }[] = [
   { value: 'LAST_10_MINUTES', label: 'Last 10 minutes', short: '10 min', minutes: 10 },
@@ -39,23 +40,6 @@ export interface DestinationState {
   doc: string | null;
 }
 
-const STEP_KINDS = new Set<string>([
-  'SUCCESSFULLY_RECEIVED',
-  'FAILED_ON_INGEST',
-  'FILTERED_AT_SOURCE',
-  'FILTERED_AT_DESTINATION',
-  'RETRY_PENDING',
-  'FAILED_DELIVERY',
-  'SUCCESSFUL_DELIVERY',
-  'EVENTS_TO_WAREHOUSE_ROWS',
-  'FAILED_TO_SYNC',
-  'SUCCESSFULLY_SYNCED',
-  'RECORDS_EXTRACTED',
-  'FAILED_TO_EXTRACT',
-  'FILTERED_AT_MAPPING',
-  'MEMBERSHIP_CHANGES_COMPUTED',
-]);
-
 export function parseRange(params: URLSearchParams): RangeChoice {
   return readRange(params).range;
 }
@@ -86,7 +70,7 @@ export function parseDestinationState(params: URLSearchParams): DestinationState
     zoneProblem: zone.problem,
     filters: parseFilters(params),
     mapping: params.get('mapping') || null,
-    step: step && STEP_KINDS.has(step) ? (step as PipelineStepKind) : null,
+    step: step && STEP_KINDS.has(step as PipelineStepKind) ? (step as PipelineStepKind) : null,
     reason: params.get('reason') || null,
     view: params.get('view') === 'counts' ? 'counts' : 'percent',
     lookback: params.get('lookback') !== 'off',
@@ -113,42 +97,6 @@ export function granularityFor(range: RangeChoice): Granularity {
   if (minutes <= 10_080) return 'HOUR';
   return 'DAY';
 }
-
-export const DISCARD_STEPS = new Set<PipelineStepKind>([
-  'FAILED_ON_INGEST',
-  'FILTERED_AT_SOURCE',
-  'FAILED_TO_EXTRACT',
-  'FILTERED_AT_DESTINATION',
-  'FILTERED_AT_MAPPING',
-  'FAILED_DELIVERY',
-]);
-export const DESTINATION_SIDE_STEPS = new Set<PipelineStepKind>([
-  'FILTERED_AT_DESTINATION',
-  'FILTERED_AT_MAPPING',
-  'RETRY_PENDING',
-  'FAILED_DELIVERY',
-  'SUCCESSFUL_DELIVERY',
-]);
-/** The first box of each kind: every share is a percent of it, and it opens the breakdown (and the sync runs). */
-export const ENTRY_STEPS = new Set<PipelineStepKind>(['SUCCESSFULLY_RECEIVED', 'RECORDS_EXTRACTED', 'MEMBERSHIP_CHANGES_COMPUTED']);
-export const SYNC_STEPS = new Set<PipelineStepKind>(['FAILED_TO_SYNC', 'SUCCESSFULLY_SYNCED']);
-
-/** Step names as the pipeline shows them (the API's labels), for skeletons and insights. */
-export const STEP_LABELS: Partial<Record<PipelineStepKind, string>> = {
-  SUCCESSFULLY_RECEIVED: 'Successfully received',
-  FAILED_ON_INGEST: 'Failed on ingest',
-  FILTERED_AT_SOURCE: 'Filtered at source',
-  FILTERED_AT_DESTINATION: 'Filtered at destination',
-  FAILED_DELIVERY: 'Failed delivery',
-  SUCCESSFUL_DELIVERY: 'Successful delivery',
-  EVENTS_TO_WAREHOUSE_ROWS: 'Events to warehouse rows',
-  FAILED_TO_SYNC: 'Failed to sync',
-  SUCCESSFULLY_SYNCED: 'Successfully synced',
-  RECORDS_EXTRACTED: 'Records extracted',
-  FAILED_TO_EXTRACT: 'Failed to extract',
-  FILTERED_AT_MAPPING: 'Filtered at mapping',
-  MEMBERSHIP_CHANGES_COMPUTED: 'Membership changes computed',
-};
 
 /** The overview's one request: presets only, trend in minutes for short ranges, else hours. */
 export function overviewVariables(params: URLSearchParams): OverviewQueryVariables & { range: { preset: TimeRangePreset } } {

@@ -1,7 +1,7 @@
 import type { InsightFieldsFragment } from '../gql/graphql';
 import { formatCount, formatPoints, formatShare, formatSignedCount, plural } from '../format';
 import { setParams } from '../route';
-import { STEP_LABELS } from '../state';
+import { STEP_LABELS } from '../steps.generated';
 
 /** "Biggest movers": where the rate moved most since the previous period, and what explains it. */
 export function Insights({ insights }: { insights: InsightFieldsFragment[] | undefined }) {
@@ -25,7 +25,7 @@ export function Insights({ insights }: { insights: InsightFieldsFragment[] | und
             <button type="button" className="insight" onClick={() => setParams({ step: insight.step, reason: insight.reason?.code ?? null })}>
               <span className="insight-points">{formatPoints(insight.percentagePoints)}</span>
               <span className="insight-what">
-                <strong>{STEP_LABELS[insight.step] ?? insight.step}</strong>
+                <strong>{STEP_LABELS[insight.step]}</strong>
                 {insight.reason && (
                   <>
                     {' '}

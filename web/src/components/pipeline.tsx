@@ -3,7 +3,7 @@ import type { PipelineStepKind, StepFieldsFragment } from '../gql/graphql';
 import { formatCount, formatShare, plural } from '../format';
 import { ChangeText } from './change-text';
 import { RetryPendingLabel, type RetryLabelProps } from './retry-label';
-import { DESTINATION_SIDE_STEPS, ENTRY_STEPS, STEP_LABELS } from '../state';
+import { ENTRY_STEPS, MAPPING_NARROWED_STEPS, STEP_LABELS } from '../steps.generated';
 
 type Step = StepFieldsFragment;
 
@@ -129,7 +129,7 @@ function accessibleLabel(step: Step, mappingName: string | null, largest: boolea
   else if (step.share !== null && !ENTRY_STEPS.has(step.kind)) parts.push(`${formatShare(step.share)} of the first step`);
   if (step.previousCount !== null && step.previousCount !== undefined) parts.push(`${formatCount(step.previousCount)} in the previous period`);
   if (step.isDiscard) parts.push('discard step');
-  if (mappingName && DESTINATION_SIDE_STEPS.has(step.kind)) parts.push(`mapping ${mappingName} only`);
+  if (mappingName && MAPPING_NARROWED_STEPS.has(step.kind)) parts.push(`mapping ${mappingName} only`);
   if (largest) parts.push('largest change');
   return parts.join(', ');
 }
@@ -175,7 +175,7 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
   ]
     .filter(Boolean)
     .join(' ');
-  const label = step?.label ?? STEP_LABELS[kind] ?? kind;
+  const label = step?.label ?? STEP_LABELS[kind];
   const body = (
     <>
       <span className="step-label">
@@ -200,7 +200,7 @@ function StepBox({ kind, step, loading, view, selected, onSelect, mappingName, l
           <span className="step-change">
             <StepChange step={step} view={view} discard={discard} mappingName={mappingName} mappingPoints={mappingPoints} />
           </span>
-          {mappingName && DESTINATION_SIDE_STEPS.has(kind) && (
+          {mappingName && MAPPING_NARROWED_STEPS.has(kind) && (
             <span className="step-note">
               {view === 'percent' && step.mappingShare !== null ? `of the events that reached ${mappingName}` : `mapping: ${mappingName}`}
             </span>

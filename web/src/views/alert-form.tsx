@@ -4,17 +4,11 @@ import { CreateAlertRuleDocument, UpdateAlertRuleDocument, type AlertKind, type 
 import { SidePanel } from '../components/side-panel';
 import { MappingSelect } from '../components/mapping-select';
 import { KIND_NAMES, MutationProblem } from './alert-kinds';
+import { DISCARD_STEPS } from '../steps.generated';
 
 type Rule = AlertsPageQuery['alertRules'][number];
 
-const DISCARD_STEPS: PipelineStepKind[] = [
-  'FAILED_ON_INGEST',
-  'FILTERED_AT_SOURCE',
-  'FAILED_TO_EXTRACT',
-  'FILTERED_AT_DESTINATION',
-  'FILTERED_AT_MAPPING',
-  'FAILED_DELIVERY',
-];
+const DISCARD_KINDS = [...DISCARD_STEPS];
 
 interface Draft {
   name: string;
@@ -233,7 +227,7 @@ function TargetFields({
           <label className="field">
             <span>Discard step</span>
             <select value={draft.step} onChange={(e) => set('step', e.target.value as PipelineStepKind)}>
-              {DISCARD_STEPS.map((s) => (
+              {DISCARD_KINDS.map((s) => (
                 <option key={s} value={s}>
                   {s.toLowerCase().replace(/_/g, ' ')}
                 </option>

@@ -3,7 +3,8 @@ import type { PipelineStepKind } from '../gql/graphql';
 import { Chart } from '../components/chart';
 import { BreakdownTable, unitOfRows } from '../components/breakdown-table';
 import { setParams } from '../route';
-import { DISCARD_STEPS, granularityFor } from '../state';
+import { granularityFor } from '../state';
+import { DISCARD_STEPS } from '../steps.generated';
 import { PER_BUCKET, stepOf, type DetailProps } from './detail-types';
 
 /** Moves focus (and the screen) to a reason's breakdown once it shows, so selecting a reason lands on it. */

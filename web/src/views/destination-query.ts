@@ -5,7 +5,8 @@
 import type { DestinationViewQueryVariables, Granularity } from '../gql/graphql';
 import { eventFilter } from '../filters';
 import { replayInputOf } from '../replay-input';
-import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS, granularityFor, rangeInput, rangeMinutes, type DestinationState } from '../state';
+import { granularityFor, rangeInput, rangeMinutes, type DestinationState } from '../state';
+import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS } from '../steps.generated';
 
 /** Sync runs in the view's first page; older ones come a page at a time. */
 export const RUNS_PAGE = 50;

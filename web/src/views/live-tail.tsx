@@ -5,7 +5,8 @@ import { TableScroller } from '../components/table-parts';
 import { eventFilter } from '../filters';
 import { countOf, formatCount } from '../format';
 import { followLink, setParams, useRoute } from '../route';
-import { STEP_LABELS, type DestinationState } from '../state';
+import { type DestinationState } from '../state';
+import { STEP_LABELS } from '../steps.generated';
 
 type Failure = DeliveryFailuresLiveSubscription['deliveryFailures']['failures'][number] & { key: number };
 
@@ -160,7 +161,7 @@ function TailTable({ rows, timeZone, mappingNames }: { rows: Failure[]; timeZone
               <th scope="row">{time.format(new Date(f.at))}</th>
               <td data-label="Reason">
                 <code className="reason-code">{f.reason}</code>
-                <span className="cell-sub">{STEP_LABELS[f.step] ?? f.step}</span>
+                <span className="cell-sub">{STEP_LABELS[f.step]}</span>
               </td>
               <td data-label="Attempt">{f.attempt ?? '–'}</td>
               <td data-label="Message" className="col-full">

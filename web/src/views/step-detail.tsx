@@ -1,6 +1,6 @@
 import { SyncsView } from '../components/syncs';
 import { SyncRunsView } from '../components/sync-runs';
-import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS } from '../state';
+import { DISCARD_STEPS, ENTRY_STEPS, SYNC_STEPS } from '../steps.generated';
 import { BreakdownView } from './breakdown-view';
 import type { DetailProps } from './detail-types';
 import { DiscardView } from './discard-view';
