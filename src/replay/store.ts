@@ -168,7 +168,8 @@ export class ReplayStore {
   /** Push jobs of every workspace still to send, oldest first (the sender's sweep). */
   async jobsToPush(): Promise<ReplayJob[]> {
     const rows = await this.db.query<JobRow>({
-      family: 'replay_jobs',
+      // Its own family: a timer's read, told apart from the reads a request causes.
+      family: 'replay_sweep',
       sql: `SELECT ${JOB_COLUMNS} FROM ${this.table('replay_jobs')} FINAL
             WHERE delivery = 'push' AND status IN {active:Array(String)}
             ORDER BY created_at, replay_id`,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Db } from '../../src/clickhouse/client';
 import { openDb } from '../../src/clickhouse/open';
 import { migrate } from '../../src/clickhouse/migrations';
+import { restoredFromReplacedParts } from '../../tools/durability/detached';
 import { mountSmallDisk } from '../helpers/full-disk';
 
 /**
@@ -99,5 +100,10 @@ describeWithDisk('a merge broken by a full disk', () => {
       sql: `SELECT name FROM system.detached_parts WHERE database = '${database}' AND table = 'delivery_events'`,
     });
     expect(detached.map((d) => d.name)).toEqual([`broken-on-start_${merged}`]);
+    // The durability harness's check that such a part cost nothing: its blocks are all in active parts again.
+    expect(await restoredFromReplacedParts(db, database, 'delivery_events', detached[0].name)).toBe(true);
+    const [partition, lo, hi] = merged!.split('_');
+    expect(await restoredFromReplacedParts(db, database, 'delivery_events', `broken-on-start_${partition}_${lo}_${Number(hi) + 5}_1`)).toBe(false);
+    expect(await restoredFromReplacedParts(db, database, 'delivery_events', `broken-on-start_${partition}_${Number(lo) + 1}_${hi}_0`)).toBe(false);
   }, 120_000);
 });

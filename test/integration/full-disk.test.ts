@@ -54,7 +54,13 @@ describeWithDisk('a merged flush whose rows were stored when the disk filled up 
   let eventInserts = 0;
   let fillAfterEvents = false;
   const database = 'fulldisk';
-  const stored = async () => Number((await db.query<{ n: number }>({ family: 'test', sql: `SELECT sum(count) AS n FROM ${database}.delivery_events` }))[0].n);
+  /** Set, the next delivery_events insert waits for it: a flush held in flight while the test lines up the next. */
+  let gate: Promise<void> | null = null;
+  let gateReached: () => void = () => undefined;
+  const stored = async () =>
+    Number(
+      (await db.query<{ n: number }>({ family: 'test', sql: `SELECT sum(count) AS n FROM ${database}.delivery_events WHERE workspace_id = 'ws_f'` }))[0].n,
+    );
   const duplicated = async () =>
     Number(
       (
@@ -70,6 +76,12 @@ describeWithDisk('a merged flush whose rows were stored when the disk filled up 
     await migrate(db, { database, cluster: null });
     const insert = db.insert.bind(db);
     db.insert = async (opts: InsertOptions) => {
+      if (opts.table === 'delivery_events' && gate) {
+        const held = gate;
+        gate = null;
+        gateReached();
+        await held;
+      }
       await insert(opts);
       if (opts.table !== 'delivery_events') return;
       eventInserts++;
@@ -84,12 +96,21 @@ describeWithDisk('a merged flush whose rows were stored when the disk filled up 
   it('keeps the keys refused (503, Retry-After) for as long as the disk is full, then answers every retry as a replay: stored once', async () => {
     const walDir = path.join(disk!.dir, 'a', 'ingest-wal');
     // Given up after 1.5 s of refusals that are not transient: a full disk must outlast it.
-    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(walDir), savedMaxAgeMs: 1_500 });
+    // The four keyed requests must go in one flush whatever the machine's speed: another
+    // workspace's flush is held in flight, so they wait until their 1,000 rows start one.
+    const coalescer = new IngestCoalescer(db, { log: new FlushLogFiles(walDir), savedMaxAgeMs: 1_500, maxRows: 1_000, maxDelayMs: 5_000 });
     const ingest = new IngestService(db, limits, 10, undefined, coalescer);
     const bodies = Array.from({ length: 4 }, (_, i) => body(`k${i}`, 250));
+    let release: () => void = () => undefined;
+    gate = new Promise<void>((r) => (release = r));
+    const reached = new Promise<void>((r) => (gateReached = r));
+    const blocker = ingest.ingest('ws_block', body('block', 10), 'application/x-ndjson', null, NOW).catch(() => null);
+    await reached;
     fillAfterEvents = true;
     const first = await Promise.all(bodies.map((b, i) => refusal(ingest.ingest('ws_f', b, 'application/x-ndjson', `key-${i}`, NOW))));
     fillAfterEvents = false;
+    release();
+    await blocker; // refused by the full disk, or stored: another workspace's rows either way
     for (const r of first) expect(r).toEqual({ code: expect.stringMatching(/^(UPSTREAM_UNAVAILABLE|QUERY_TIMEOUT)$/), retryAfter: 5 });
     expect(await stored()).toBe(4 * 250 * 3); // the rows are in; nothing was acknowledged
     expect(coalescer.writesFailing(Date.now())).not.toBeNull();

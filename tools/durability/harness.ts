@@ -6,6 +6,7 @@ import { openDb } from '../../src/clickhouse/open';
 import { Rng } from '../../src/simulate/random';
 import { checkApi } from './api-check';
 import { scanDedupOrphans, scanDetachedParts } from './dedup-log';
+import { restoredFromReplacedParts } from './detached';
 import { diskFullPhase } from './disk-full';
 import { GatewayChild, createToken, freePort } from './gateway';
 import { killPhase } from './kill-phase';
@@ -190,7 +191,11 @@ async function verifyDataDir(run: Run, producers: Producers): Promise<void> {
     for (const o of after.slice(0, 5)) run.finding(`orphan left after the product's repair: ${o.table} ${o.part} ${o.blockId}`);
     for (const [t, names] of Object.entries(scanDetachedParts(run.dataDir, DATABASE))) {
       run.result.detachedParts[t] = names.length;
-      run.finding(`${t}: ${names.length} part(s) detached: ${names.slice(0, 5).join(', ')}`);
+      const lost = [];
+      for (const name of names) if (!(await restoredFromReplacedParts(db, DATABASE, t, name))) lost.push(name);
+      if (lost.length > 0) run.finding(`${t}: ${lost.length} part(s) detached, their blocks held by no active part: ${lost.slice(0, 5).join(', ')}`);
+      if (lost.length < names.length)
+        run.note(`${t}: ${names.length - lost.length} broken merged part(s) set aside at start, the parts they replaced back in place`);
     }
     await verify(db, producers.acked, [...producers.pending], run.result, run.finding);
   } finally {
