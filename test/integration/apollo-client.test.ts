@@ -86,7 +86,16 @@ function pageOperations(): Map<string, DocumentNode> {
 }
 
 const RANGE = { preset: 'LAST_24_HOURS' };
-const VIEW_FLAGS = { withInsights: true, withLatency: true, withDiscards: true, withBreakdown: true, withSeries: true, withSyncs: false, withSyncRuns: false };
+const VIEW_FLAGS = {
+  withInsights: true,
+  withLatency: true,
+  withDiscards: true,
+  withBreakdown: true,
+  withSeries: true,
+  withSyncs: false,
+  withSyncRuns: false,
+  withReplay: true,
+};
 /** Variables for each query of the page: a query added to the page without a line here fails the first test. */
 const QUERY_VARIABLES: Record<string, Record<string, unknown>> = {
   Overview: { range: RANGE, granularity: 'HOUR' },
@@ -99,6 +108,7 @@ const QUERY_VARIABLES: Record<string, Record<string, unknown>> = {
     latencyGranularity: 'HOUR',
     seriesGroupBy: ['REASON'],
     runsFirst: 20,
+    replayInput: { destinationId: 'dst_amplitude', range: RANGE, step: 'FAILED_DELIVERY' },
     ...VIEW_FLAGS,
   },
   FilterValues: { id: 'dst_amplitude', range: RANGE },
@@ -108,6 +118,12 @@ const QUERY_VARIABLES: Record<string, Record<string, unknown>> = {
   SyncRun: { id: 'dst_crm', syncId: 'run_1' },
   SourcePage: { id: 'src_web', range: RANGE },
   AlertsPage: { range: RANGE },
+  Viewer: {},
+  ReplayPreview: { input: { destinationId: 'dst_amplitude', range: RANGE, step: 'FAILED_DELIVERY', reason: '429' }, range: RANGE },
+  Replays: { first: 20 },
+  // `id` is filled in with a replay made before the queries run.
+  Replay: { id: '' },
+  Undelivered: { id: 'dst_amplitude', range: RANGE, reason: '429' },
 };
 
 type Exchange = { method: string; url: URL; sentQuery: boolean; status: number; cacheControl: string | null; body: string };
@@ -155,6 +171,12 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
       '{ destination(id: "dst_crm") { syncRuns(range: { preset: LAST_24_HOURS }, first: 1) { cursor } } }',
     );
     QUERY_VARIABLES.OlderSyncRuns.after = runs.body.data!.destination.syncRuns[0].cursor;
+    const replay = await t.gql<{ createReplay: { id: string } }>(
+      token,
+      'mutation { createReplay(input: { destinationId: "dst_amplitude", range: { preset: LAST_24_HOURS }, step: FAILED_DELIVERY }, delivery: PULL) { id } }',
+    );
+    expect(replay.body.errors).toBeUndefined();
+    QUERY_VARIABLES.Replay.id = replay.body.data!.createReplay.id;
     const exchanges: Exchange[] = [];
     const client = apolloClient(exchanges);
     for (const [name, query] of queries) {
@@ -181,6 +203,11 @@ describe("Apollo Client 4 (HttpLink, persisted-query link, GraphQLWsLink) runnin
       SyncRun: 'no-store',
       FilterValues: 'private, max-age=30',
       OlderSyncRuns: 'private, max-age=30',
+      Viewer: 'no-store',
+      ReplayPreview: 'no-store',
+      Replays: 'no-store',
+      Replay: 'no-store',
+      Undelivered: 'no-store',
     });
   });
 
