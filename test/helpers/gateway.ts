@@ -7,10 +7,11 @@ import { createLogger, type Logger } from '../../src/log';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway';
 import { openDataDirDb } from '../../src/app/data-dir';
 import type { Scope } from '../../src/auth/scopes';
+import { emptyDatabase, isPooledDatabase, releasePooledDatabase, takePooledDatabase } from './pooled-db';
 
 /**
- * One chDB data directory per jest worker process (a process can hold only one), and one
- * database per test file inside it, so files never see each other's rows.
+ * One chDB data directory per jest worker process (a process can hold only one), and an empty
+ * database for each gateway a test file starts (pooled-db.ts), so files never see each other's rows.
  */
 export function workerDataDir(): string {
   // Keyed by process too: two jest runs at once must not share an engine directory.
@@ -106,15 +107,18 @@ export class TestGateway {
   }
 
   /**
-   * Stops the gateway, then drops its database: a worker's engine directory keeps only the
-   * file running now, so opening it stays fast (with 54 databases left behind it took 1.6 s
-   * against 0.27 s) and no background merges of finished files compete with the next one.
+   * Stops the gateway, then empties its pooled database (or drops one the test named): a
+   * worker's engine directory keeps only the rows of the file running now, so opening it stays
+   * fast (with 54 databases left behind it took 1.6 s against 0.27 s) and no background merges
+   * of finished files compete with the next one.
    */
   async close(options: { keepData?: boolean } = {}): Promise<void> {
     await this.gateway.close();
     const db = this.gateway.db;
     // A test that starts another gateway on the same database (a restart) keeps it.
-    if (!options.keepData) await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
+    if (options.keepData) return db.close();
+    if (isPooledDatabase(db.database)) await releasePooledDatabase(db);
+    else await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
     await db.close();
   }
 }
@@ -124,13 +128,18 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   options: Pick<GatewayOptions, 'now' | 'recordBatch' | 'ide' | 'web' | 'spanSink'> & { log?: Logger } = {},
 ): Promise<TestGateway> {
-  const config = testConfig(name, env);
-  // Opened here, not by the gateway, so close() can drop the database after the gateway stopped.
+  // A database migrated once per worker and emptied, unless the test names its own.
+  const pooled = env.CLICKHOUSE_DATABASE === undefined ? takePooledDatabase() : null;
+  const config = testConfig(name, pooled ? { ...env, CLICKHOUSE_DATABASE: pooled } : env);
+  // Opened here, not by the gateway, so close() can empty or drop the database after the gateway stopped.
   const db = await openDataDirDb(config, () => undefined);
-  const gateway = await startGateway({ config, db, ...options, log: options.log ?? createLogger('silent') }).catch(async (err: unknown) => {
-    await db.close();
-    throw err;
-  });
+  const gateway = await (pooled ? emptyDatabase(db) : Promise.resolve())
+    .then(() => startGateway({ config, db, ...options, log: options.log ?? createLogger('silent') }))
+    .catch(async (err: unknown) => {
+      if (pooled) await releasePooledDatabase(db);
+      await db.close();
+      throw err;
+    });
   const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
   if (!rootToken) throw new Error('expected a fresh database to generate a root token');
   return new TestGateway(gateway, rootToken);

@@ -238,6 +238,8 @@ function gatewayEnv(plan: BenchPlan): Record<string, string> {
     WS_MAX_SUBSCRIPTIONS_PER_WORKSPACE: String(plan.fanout.connections * plan.fanout.perConnection),
     // Raw-table baselines over the whole dataset may take longer than a dashboard read.
     QUERY_TIMEOUT_SECONDS: '120',
+    // No replays in the dataset: the sender's sweep would only add a timer's statement inside measured windows.
+    REPLAY_SEND_INTERVAL_MS: '0',
   };
 }
 
