@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../src/log';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/app/gateway';
 import { openDataDirDb } from '../../src/app/data-dir';
 import type { Scope } from '../../src/auth/scopes';
-import { emptyDatabase, isPooledDatabase, releasePooledDatabase, takePooledDatabase } from './pooled-db';
+import { isPooledDatabase, preparePooledDatabase, recordPooledSchema, releasePooledDatabase, takePooledDatabase } from './pooled-db';
 
 /**
  * One chDB data directory per jest worker process (a process can hold only one), and an empty
@@ -47,6 +47,8 @@ export class TestGateway {
   constructor(
     readonly gateway: Gateway,
     readonly rootToken: string,
+    /** The engine directory (DATA_DIR) the gateway's database lives in. */
+    readonly dataDir: string,
   ) {}
 
   get url(): string {
@@ -117,7 +119,7 @@ export class TestGateway {
     const db = this.gateway.db;
     // A test that starts another gateway on the same database (a restart) keeps it.
     if (options.keepData) return db.close();
-    if (isPooledDatabase(db.database)) await releasePooledDatabase(db);
+    if (isPooledDatabase(db.database)) await releasePooledDatabase(db, this.dataDir);
     else await db.command({ family: 'test', sql: `DROP DATABASE IF EXISTS ${db.database} SYNC` }).catch(() => undefined);
     await db.close();
   }
@@ -133,16 +135,18 @@ export async function startTestGateway(
   const config = testConfig(name, pooled ? { ...env, CLICKHOUSE_DATABASE: pooled } : env);
   // Opened here, not by the gateway, so close() can empty or drop the database after the gateway stopped.
   const db = await openDataDirDb(config, () => undefined);
-  const gateway = await (pooled ? emptyDatabase(db) : Promise.resolve())
+  const dataDir = config.server.dataDir;
+  const gateway = await (pooled ? preparePooledDatabase(db, dataDir) : Promise.resolve())
     .then(() => startGateway({ config, db, ...options, log: options.log ?? createLogger('silent') }))
     .catch(async (err: unknown) => {
-      if (pooled) await releasePooledDatabase(db);
+      if (pooled) await releasePooledDatabase(db, dataDir);
       await db.close();
       throw err;
     });
+  if (pooled) await recordPooledSchema(db, dataDir);
   const rootToken = env.ROOT_TOKEN ?? gateway.createdRootToken;
   if (!rootToken) throw new Error('expected a fresh database to generate a root token');
-  return new TestGateway(gateway, rootToken);
+  return new TestGateway(gateway, rootToken, dataDir);
 }
 
 /** A valid delivery report `minutesAgo` before now, overridable field by field. */
