@@ -122,6 +122,23 @@ function layerOf(file: string): string {
   return rel(file).split(path.sep)[0];
 }
 
+/** Files over MAX_FILE_LINES and functions (of any form) over MAX_FUNCTION_LINES. */
+function sizeViolations(name: string, source: ts.SourceFile): string[] {
+  const long: string[] = [];
+  const lines = source.getLineAndCharacterOfPosition(source.end).line + 1;
+  if (lines > MAX_FILE_LINES) long.push(`${name}: ${lines} lines`);
+  const visit = (node: ts.Node) => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+      const end = source.getLineAndCharacterOfPosition(node.end).line;
+      if (end - start + 1 > MAX_FUNCTION_LINES) long.push(`${name}:${start + 1}: a function of ${end - start + 1} lines`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return long;
+}
+
 /** Imports that break the ranks, and modules in a folder without one. */
 function rankViolations(edges: Map<string, string[]>): string[] {
   const out: string[] = [];
@@ -170,21 +187,7 @@ describe('src/ architecture', () => {
   });
 
   it(`has no function over ${MAX_FUNCTION_LINES} lines and no file over ${MAX_FILE_LINES}`, () => {
-    const long: string[] = [];
-    for (const [file, source] of parsed) {
-      const lines = source.getLineAndCharacterOfPosition(source.end).line + 1;
-      if (lines > MAX_FILE_LINES) long.push(`${rel(file)}: ${lines} lines`);
-      const visit = (node: ts.Node) => {
-        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
-          const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
-          const end = source.getLineAndCharacterOfPosition(node.end).line;
-          if (end - start + 1 > MAX_FUNCTION_LINES) long.push(`${rel(file)}:${start + 1}: a function of ${end - start + 1} lines`);
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(source);
-    }
-    expect(long).toEqual([]);
+    expect([...parsed].flatMap(([file, source]) => sizeViolations(rel(file), source))).toEqual([]);
   });
 
   describe('can fail: a planted violation of each rule is found', () => {
@@ -196,6 +199,18 @@ describe('src/ architecture', () => {
     });
     it('an import between folders of one rank', () => {
       expect(rankViolations(new Map([[file('auth/x.ts'), [file('metrics/y.ts')]]]))).toHaveLength(1);
+    });
+    it('a file over the line limit, and a function over it (an arrow inside a method too)', () => {
+      const plant = (text: string) => ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
+      const body = (n: number) => Array.from({ length: n }, (_, i) => `  const a${i} = ${i};`).join('\n');
+      expect(sizeViolations('x.ts', plant(Array.from({ length: MAX_FILE_LINES + 1 }, (_, i) => `const v${i} = ${i};`).join('\n')))).toEqual([
+        `x.ts: ${MAX_FILE_LINES + 1} lines`,
+      ]);
+      expect(sizeViolations('x.ts', plant(`function f() {\n${body(MAX_FUNCTION_LINES - 2)}\n}`))).toEqual([]);
+      expect(sizeViolations('x.ts', plant(`function f() {\n${body(MAX_FUNCTION_LINES - 1)}\n}`))).toEqual([
+        `x.ts:1: a function of ${MAX_FUNCTION_LINES + 1} lines`,
+      ]);
+      expect(sizeViolations('x.ts', plant(`class C {\n  m() {\n    return () => {\n${body(MAX_FUNCTION_LINES)}\n    };\n  }\n}`))).toHaveLength(2);
     });
     it('a folder without a rank', () => {
       expect(rankViolations(new Map([[file('newthing/x.ts'), []]]))).toEqual(['newthing/x.ts: newthing has no rank']);
