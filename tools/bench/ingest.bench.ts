@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type { Db, InsertOptions } from '../../src/clickhouse/client';
 import type { Gateway } from '../../src/app/gateway';
 import type { BenchClient } from './client';
+import { EVENT_NAMES } from './dataset';
 import { ratio } from './stats';
 
 export interface IngestBenchResult {
@@ -51,28 +52,6 @@ export interface ProducersPlan {
 }
 
 const STEPS = ['received', 'filtered_destination', 'failed_delivery', 'delivered'] as const;
-const NAMES = [
-  'Page Viewed',
-  'Product Viewed',
-  'Product Added',
-  'Checkout Started',
-  'Order Completed',
-  'Signed Up',
-  'Logged In',
-  'Search Performed',
-  'Cart Viewed',
-  'Product Removed',
-  'Coupon Applied',
-  'Payment Info Entered',
-  'Subscription Started',
-  'Payment Failed',
-  'Video Played',
-  'Share Clicked',
-  'Review Submitted',
-  'Identify',
-  'Page',
-  'Screen',
-];
 const REASONS: Record<string, string[]> = {
   filtered_destination: ['FILTERED_BY_RULES', 'UNSUPPORTED_EVENT_TYPE'],
   failed_delivery: ['429', 'ETIMEDOUT', '400'],
@@ -90,7 +69,7 @@ export function benchRecords(n: number, seed: number, now: number): string[] {
       sourceId: `src_${Math.floor(rnd() * 4)}`,
       step,
       eventType: 'track',
-      eventName: NAMES[Math.floor(NAMES.length * rnd() ** 2)],
+      eventName: EVENT_NAMES[Math.floor(EVENT_NAMES.length * rnd() ** 2)],
       appVersion: `3.${Math.floor(rnd() * 5)}.0`,
       enriched: rnd() < 0.7,
       count: rnd() < 0.8 ? 1 : 2 + Math.floor(rnd() * 48),

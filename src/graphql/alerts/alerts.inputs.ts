@@ -16,6 +16,13 @@ import type { AlertKind } from '../../alerts/rules';
 import { PipelineStepKind } from '../../domain/steps';
 import { AlertKindEnum } from './alerts.type';
 
+/** Descriptions shared by the create and update inputs (the update's fields are the create's, each optional). */
+const CRITICAL_THRESHOLD_DOC =
+  'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).';
+const SLACK_URL_DOC = 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.';
+const PAGERDUTY_KEY_DOC =
+  'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.';
+
 @InputType({ description: 'A new alert rule. Which fields apply depends on kind; a field that does not apply is refused.' })
 export class AlertRuleInput {
   @Field(() => String)
@@ -69,20 +76,19 @@ export class AlertRuleInput {
   emails!: string[];
   @Field(() => Float, {
     nullable: true,
-    description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).',
+    description: CRITICAL_THRESHOLD_DOC,
   })
   criticalThreshold?: number | null;
   @Field(() => String, {
     nullable: true,
-    description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.',
+    description: SLACK_URL_DOC,
   })
   @IsOptional()
   @MaxLength(MAX_URL_LENGTH)
   slackWebhookUrl?: string | null;
   @Field(() => String, {
     nullable: true,
-    description:
-      'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.',
+    description: PAGERDUTY_KEY_DOC,
   })
   @IsOptional()
   @MaxLength(64)
@@ -135,20 +141,19 @@ export class AlertRuleUpdateInput {
   emails?: string[] | null;
   @Field(() => Float, {
     nullable: true,
-    description: 'Past this too the rule fires CRITICAL: compared like threshold and beyond it (below it for the rate kinds, above it for the others).',
+    description: CRITICAL_THRESHOLD_DOC,
   })
   criticalThreshold?: number | null;
   @Field(() => String, {
     nullable: true,
-    description: 'A Slack incoming webhook URL: a Block Kit message per firing, change of severity and recovery. Stored sealed; never shown again.',
+    description: SLACK_URL_DOC,
   })
   @IsOptional()
   @MaxLength(MAX_URL_LENGTH)
   slackWebhookUrl?: string | null;
   @Field(() => String, {
     nullable: true,
-    description:
-      'A PagerDuty Events API v2 routing key (32 characters): trigger and resolve, one incident per rule and scope. Stored sealed; never shown again.',
+    description: PAGERDUTY_KEY_DOC,
   })
   @IsOptional()
   @MaxLength(64)
